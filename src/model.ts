@@ -199,6 +199,12 @@ export interface Finding {
   trace: TraceStep[];
   suppressed: boolean;
   suppressionReason?: string;
+  /** Internal (not in the JSON report): enclosing scope path, e.g. `App/useEffect callback`, for baseline keys. */
+  scope?: string;
+  /** Internal: callee as written, e.g. `Leanplum.start`, for baseline keys. */
+  callee?: string;
+  /** Internal: every file whose code the verdict depended on (trace hops, guard wrappers), for --changed. */
+  dependsOn?: string[];
 }
 
 export interface ResultDocument {
