@@ -3,7 +3,13 @@
  *
  *   discover -> parse -> sinks -> flow -> guards/proof -> report
  */
-import type { Config, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
+import { posix, relative, resolve } from 'node:path';
+import { discover } from './discover/index.js';
+import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
+import { parseFile } from './parse/index.js';
+import { analyse, seedFiles } from './pipeline.js';
+import { resolvePolicies } from './policy/index.js';
+import { Project } from './sinks/index.js';
 
 export * from './model.js';
 
@@ -14,7 +20,7 @@ export interface ScanOptions {
   onlyFiles?: string[];
   /** Validated config (undefined: zero config). */
   config?: Config;
-  /** Policies in force (default: all built-in policies). */
+  /** Policies in force (default: the config's list, else all built-in policies). */
   policies?: Policy[];
 }
 
@@ -26,8 +32,43 @@ export interface ScanResult {
   sources: Map<string, string>;
 }
 
-export async function scan(_options: ScanOptions): Promise<ScanResult> {
-  throw new Error('scan: not implemented yet');
+function byPosition<T extends { file: string; line: number; column: number }>(a: T, b: T): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const root = resolve(options.root);
+  const config = options.config;
+  const policies = options.policies ?? resolvePolicies(config?.policies, config?.dir ?? root);
+  const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+  const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
+  const project = new Project(root, files, parseFile);
+  const result = analyse(project, seedFiles(project, policies), policies, config);
+  let findings = result.findings;
+  let errors = [...discovery.skipped, ...result.errors];
+  if (options.onlyFiles) {
+    const only = new Set(options.onlyFiles.map((f) => relative(root, resolve(f)).split('\\').join(posix.sep)));
+    findings = findings.filter((f) => only.has(f.file));
+    errors = errors.filter((e) => only.has(e.file));
+  }
+  findings.sort(byPosition);
+  errors.sort(byPosition);
+  const sources = new Map<string, string>();
+  for (const x of [...findings, ...errors]) {
+    const text = files.get(x.file)?.text;
+    if (text !== undefined) sources.set(x.file, text);
+  }
+  return {
+    document: {
+      version: 1,
+      findings,
+      errors,
+      stats: { filesScanned: discovery.filesScanned, filesParsed: result.filesParsed, durationMs: Math.round(performance.now() - started) },
+    },
+    rules: result.rules,
+    sources,
+  };
 }
 
 export interface CheckSourceOptions {
@@ -36,9 +77,24 @@ export interface CheckSourceOptions {
   language?: ScriptLanguage;
   config?: Config;
   policies?: Policy[];
+  /** Other in-memory files of the same project (relPath -> text). */
+  files?: Record<string, string>;
 }
 
-/** Analyse one in-memory file with the built-in policies (tests, property tests, editor use). */
-export function checkSource(_code: string, _options: CheckSourceOptions = {}): ResultDocument {
-  throw new Error('checkSource: not implemented yet');
+/** Analyse in-memory sources with the built-in policies (tests, property tests, editor use). */
+export function checkSource(code: string, options: CheckSourceOptions = {}): ResultDocument {
+  const started = performance.now();
+  const name = options.file ?? 'app.ts';
+  const root = '/virtual';
+  const all: Record<string, string> = { ...(options.files ?? {}), [name]: code };
+  const files = new Map<string, DiscoveredFile>(Object.entries(all).map(([rel, text]) => [rel, { absPath: `${root}/${rel}`, relPath: rel, text }]));
+  const policies = options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root);
+  const project = new Project(root, files, parseFile);
+  const result = analyse(project, [...files.keys()], policies, options.config);
+  return {
+    version: 1,
+    findings: result.findings.sort(byPosition),
+    errors: result.errors.sort(byPosition),
+    stats: { filesScanned: files.size, filesParsed: result.filesParsed, durationMs: Math.round(performance.now() - started) },
+  };
 }

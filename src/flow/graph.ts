@@ -1,0 +1,860 @@
+/**
+ * FlowGraph: the control-flow graph of one function body (or one module top
+ * level), at the granularity the proof needs. Nodes are
+ *
+ *  - `test`  a leaf condition whose `true`/`false` edges a guard may grant on
+ *            (CodeQL's condition-guard idea: the guard is the edge, not the node);
+ *  - `fork`  a branch that says nothing about truthiness (`?.`, `??`, loop
+ *            iteration, default parameters) and so can never grant;
+ *  - `point` an evaluated expression of interest (a call, an identifier or
+ *            member reference, a function created), in evaluation order;
+ *  - `join`  a merge point; `entry`, `exit` (normal completion), `throw`.
+ *
+ * Short-circuit operators and `!` inside conditions are decomposed into
+ * chains of tests (as ESLint's code-path analysis does), so `a && b`,
+ * `a || b`, `!a`, `a ? b : c` need no special guard algebra later.
+ * `finally` blocks are built once per way of leaving the `try` (normal,
+ * exception, each return/break/continue), so no infeasible path is invented.
+ */
+import type * as t from '@babel/types';
+
+export type EdgeLabel = 'normal' | 'true' | 'false';
+
+export interface FlowEdge {
+  to: number;
+  label: EdgeLabel;
+}
+
+export type FlowNodeKind = 'entry' | 'exit' | 'throw' | 'test' | 'fork' | 'point' | 'join' | 'return';
+
+export interface FlowNode {
+  id: number;
+  kind: FlowNodeKind;
+  /** The expression (test/point), the SwitchCase (switch tests), or the return statement. */
+  ast?: t.Node;
+  /** For `return` nodes: whether the returned value may be truthy / falsy. */
+  returns?: 'truthy' | 'falsy';
+  succ: FlowEdge[];
+}
+
+export interface Unsupported {
+  node: t.Node;
+  message: string;
+}
+
+export interface FlowGraph {
+  /** The function (or Program) this graph belongs to. */
+  owner: t.Node;
+  nodes: FlowNode[];
+  entry: number;
+  /** Normal completion (fall-off, `return`). */
+  exit: number;
+  /** Uncaught exception. */
+  throwExit: number;
+  /** Every node built for an AST node (several when inside a `finally` built more than once). */
+  pointsOf: Map<t.Node, number[]>;
+  /** Constructs the builder could not model (e.g. `with`): proofs in this graph must not pass silently. */
+  unsupported: Unsupported[];
+}
+
+interface JumpTarget {
+  kind: 'loop' | 'switch' | 'label' | 'finally';
+  labels: string[];
+  breakTo?: number;
+  continueTo?: number;
+  /** For `finally`: the block to replay when a jump crosses it. */
+  finalizer?: t.BlockStatement;
+  /** For `try` with a handler: where exceptions go. */
+  handler?: number;
+}
+
+const FUNCTION_TYPES = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+]);
+
+export function isFunctionNode(n: t.Node): n is t.Function {
+  return FUNCTION_TYPES.has(n.type);
+}
+
+/** Keys that hold child nodes but are not evaluated as code (types, etc.). */
+const SKIP_KEYS = new Set([
+  'typeAnnotation',
+  'returnType',
+  'typeParameters',
+  'superTypeParameters',
+  'typeArguments',
+  'predicate',
+  'decorators',
+  'leadingComments',
+  'trailingComments',
+  'innerComments',
+  'extra',
+  'loc',
+  'implements',
+]);
+
+/** Build the flow graph of a function, a Program, a class static block, or class field initialisers. */
+export function buildFlowGraph(owner: t.Node): FlowGraph {
+  return new Builder(owner).build();
+}
+
+class Builder {
+  private nodes: FlowNode[] = [];
+  private pointsOf = new Map<t.Node, number[]>();
+  private unsupported: Unsupported[] = [];
+  /** Current node; `null` when the current code is unreachable. */
+  private cur: number | null = null;
+  private readonly stack: JumpTarget[] = [];
+  private entry = 0;
+  private exit = 0;
+  private throwExit = 0;
+  /** Labels waiting for the statement they label. */
+  private pendingLabels: string[] = [];
+
+  constructor(private readonly owner: t.Node) {}
+
+  build(): FlowGraph {
+    this.entry = this.node('entry');
+    this.exit = this.node('exit');
+    this.throwExit = this.node('throw');
+    this.cur = this.entry;
+    const o = this.owner as t.Node;
+    if (o.type === 'Program') {
+      this.statements(o.body);
+    } else if (o.type === 'StaticBlock') {
+      this.statements(o.body);
+    } else if (o.type === 'ClassBody') {
+      // Instance field initialisers: run on construction, in order.
+      for (const m of o.body) {
+        if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value) this.expr(m.value);
+      }
+    } else if (isFunctionNode(o)) {
+      for (const p of o.params) this.pattern(p);
+      if (o.body.type === 'BlockStatement') this.statements(o.body.body);
+      else this.returnValue(o.body, o.body);
+    } else {
+      this.unsupported.push({ node: o, message: `cannot build a flow graph for ${o.type}` });
+    }
+    this.goto(this.exit);
+    return {
+      owner: this.owner,
+      nodes: this.nodes,
+      entry: this.entry,
+      exit: this.exit,
+      throwExit: this.throwExit,
+      pointsOf: this.pointsOf,
+      unsupported: this.unsupported,
+    };
+  }
+
+  // ------------------------------------------------------------ primitives
+
+  private node(kind: FlowNodeKind, ast?: t.Node): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, kind, ast, succ: [] });
+    if (ast && (kind === 'point' || kind === 'test' || kind === 'return')) {
+      const list = this.pointsOf.get(ast);
+      if (list) list.push(id);
+      else this.pointsOf.set(ast, [id]);
+    }
+    return id;
+  }
+
+  private edge(from: number, to: number, label: EdgeLabel = 'normal'): void {
+    this.nodes[from].succ.push({ to, label });
+  }
+
+  /** Append a node after the current one. */
+  private emit(kind: FlowNodeKind, ast?: t.Node): number {
+    const n = this.node(kind, ast);
+    if (this.cur !== null) this.edge(this.cur, n);
+    this.cur = n;
+    return n;
+  }
+
+  /** Jump from the current node to `to`; code after is unreachable until a new node is entered. */
+  private goto(to: number): void {
+    if (this.cur !== null) this.edge(this.cur, to);
+    this.cur = null;
+  }
+
+  private enter(n: number): void {
+    this.cur = n;
+  }
+
+  private join(): number {
+    return this.node('join');
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  /** Evaluate `e` as a condition: continue at `t` when truthy, at `f` when falsy. */
+  private cond(e: t.Node, tr: number, fa: number): void {
+    if (this.cur === null) return;
+    switch (e.type) {
+      case 'ParenthesizedExpression':
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+      case 'TypeCastExpression':
+        return this.cond(e.expression, tr, fa);
+      case 'UnaryExpression':
+        if (e.operator === '!') return this.cond(e.argument, fa, tr);
+        break;
+      case 'LogicalExpression': {
+        const mid = this.join();
+        if (e.operator === '&&') this.cond(e.left, mid, fa);
+        else if (e.operator === '||') this.cond(e.left, tr, mid);
+        else {
+          // `a ?? b`: when `a` is not nullish its own truthiness decides; when nullish, `b` decides.
+          // Testing `a` with both outcomes also able to reach `b` over-approximates the paths, which is sound.
+          this.leaf(e.left, tr, fa, mid);
+        }
+        this.enter(mid);
+        return this.cond(e.right, tr, fa);
+      }
+      case 'ConditionalExpression': {
+        const yes = this.join();
+        const no = this.join();
+        this.cond(e.test, yes, no);
+        this.enter(yes);
+        this.cond(e.consequent, tr, fa);
+        this.enter(no);
+        return this.cond(e.alternate, tr, fa);
+      }
+      case 'SequenceExpression': {
+        for (let i = 0; i < e.expressions.length - 1; i++) this.expr(e.expressions[i]);
+        return this.cond(e.expressions[e.expressions.length - 1], tr, fa);
+      }
+      case 'BooleanLiteral':
+        return this.goto(e.value ? tr : fa);
+      case 'NumericLiteral':
+        return this.goto(e.value ? tr : fa);
+      case 'StringLiteral':
+        return this.goto(e.value ? tr : fa);
+      case 'NullLiteral':
+        return this.goto(fa);
+      case 'Identifier':
+        if (e.name === 'undefined') return this.goto(fa);
+        break;
+    }
+    this.leaf(e, tr, fa);
+  }
+
+  /** An atomic test: evaluate `e`, then branch on its truthiness. */
+  private leaf(e: t.Node, tr: number, fa: number, alsoFalse?: number): void {
+    this.expr(e);
+    if (this.cur === null) return;
+    const n = this.emit('test', e);
+    this.edge(n, tr, 'true');
+    this.edge(n, fa, 'false');
+    if (alsoFalse !== undefined) this.edge(n, alsoFalse, 'false');
+    this.cur = null;
+  }
+
+  /** A branch that carries no truthiness information. */
+  private fork(ast: t.Node | undefined, ...targets: number[]): void {
+    if (this.cur === null) return;
+    const n = this.emit('fork', ast);
+    for (const to of targets) this.edge(n, to);
+    this.cur = null;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  private point(ast: t.Node): void {
+    if (this.cur !== null) this.emit('point', ast);
+  }
+
+  expr(e: t.Node | null | undefined): void {
+    if (!e || this.cur === null) return;
+    switch (e.type) {
+      case 'Identifier':
+      case 'ThisExpression':
+      case 'Super':
+        return this.point(e);
+      case 'JSXIdentifier':
+      case 'JSXMemberExpression':
+        return this.point(e);
+      case 'StringLiteral':
+      case 'NumericLiteral':
+      case 'BooleanLiteral':
+      case 'NullLiteral':
+      case 'BigIntLiteral':
+      case 'RegExpLiteral':
+      case 'DecimalLiteral':
+      case 'MetaProperty':
+      case 'TemplateElement':
+      case 'PrivateName':
+      case 'JSXText':
+      case 'JSXEmptyExpression':
+      case 'JSXClosingElement':
+      case 'JSXClosingFragment':
+      case 'JSXOpeningFragment':
+        return;
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        // The body is its own graph; here the function is only created.
+        return this.point(e);
+      case 'ClassExpression':
+        return this.classDefinition(e);
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        this.expr(e.object);
+        if (this.cur === null) return;
+        let skip: number | undefined;
+        if (e.type === 'OptionalMemberExpression' && e.optional) {
+          skip = this.join();
+          const go = this.join();
+          this.fork(e, go, skip);
+          this.enter(go);
+        }
+        if (e.computed) this.expr(e.property);
+        this.point(e);
+        if (skip !== undefined) this.goto(skip), this.enter(skip);
+        return;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression': {
+        this.expr(e.callee as t.Node);
+        if (this.cur === null) return;
+        let skip: number | undefined;
+        if (e.type === 'OptionalCallExpression' && e.optional) {
+          skip = this.join();
+          const go = this.join();
+          this.fork(e, go, skip);
+          this.enter(go);
+        }
+        for (const a of e.arguments) this.expr(a);
+        this.point(e);
+        if (skip !== undefined) this.goto(skip), this.enter(skip);
+        return;
+      }
+      case 'ImportExpression':
+        this.expr(e.source);
+        return this.point(e);
+      case 'LogicalExpression': {
+        const end = this.join();
+        const mid = this.join();
+        if (e.operator === '&&') this.cond(e.left, mid, end);
+        else if (e.operator === '||') this.cond(e.left, end, mid);
+        else {
+          this.expr(e.left);
+          this.fork(e, mid, end);
+        }
+        this.enter(mid);
+        this.expr(e.right);
+        this.goto(end);
+        return this.enter(end);
+      }
+      case 'ConditionalExpression': {
+        const end = this.join();
+        const yes = this.join();
+        const no = this.join();
+        this.cond(e.test, yes, no);
+        this.enter(yes);
+        this.expr(e.consequent);
+        this.goto(end);
+        this.enter(no);
+        this.expr(e.alternate);
+        this.goto(end);
+        return this.enter(end);
+      }
+      case 'AssignmentExpression': {
+        if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
+          const end = this.join();
+          const mid = this.join();
+          if (e.operator === '&&=') this.cond(e.left, mid, end);
+          else if (e.operator === '||=') this.cond(e.left, end, mid);
+          else {
+            this.expr(e.left);
+            this.fork(e, mid, end);
+          }
+          this.enter(mid);
+          this.expr(e.right);
+          this.goto(end);
+          return this.enter(end);
+        }
+        this.lhs(e.left);
+        this.expr(e.right);
+        return this.point(e);
+      }
+      case 'ObjectMethod':
+        if (e.computed) this.expr(e.key);
+        return this.point(e);
+      case 'ObjectProperty':
+        if (e.computed) this.expr(e.key);
+        return this.expr(e.value);
+      case 'JSXElement':
+        this.expr(e.openingElement.name);
+        for (const a of e.openingElement.attributes) this.expr(a.type === 'JSXAttribute' ? a.value : a.argument);
+        for (const c of e.children) this.expr(c);
+        return;
+      case 'JSXExpressionContainer':
+      case 'JSXSpreadChild':
+        return this.expr(e.expression);
+      case 'JSXAttribute':
+        return this.expr(e.value);
+      case 'JSXSpreadAttribute':
+        return this.expr(e.argument);
+      case 'JSXNamespacedName':
+        return;
+      case 'TaggedTemplateExpression':
+        this.expr(e.tag);
+        this.expr(e.quasi);
+        return this.point(e);
+      case 'DoExpression':
+        return this.statements(e.body.body);
+      case 'SequenceExpression':
+        for (const x of e.expressions) this.expr(x);
+        return;
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+      case 'TypeCastExpression':
+      case 'ParenthesizedExpression':
+      case 'TSInstantiationExpression':
+        return this.expr(e.expression);
+      default:
+        // Any other expression evaluates its children in source order.
+        return this.children(e);
+    }
+  }
+
+  /** Generic evaluation of an unknown node's child nodes, in source order. */
+  private children(e: t.Node): void {
+    const kids: t.Node[] = [];
+    for (const key of Object.keys(e)) {
+      if (SKIP_KEYS.has(key)) continue;
+      const v = (e as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(v)) {
+        for (const x of v) if (x && typeof x === 'object' && typeof (x as t.Node).type === 'string') kids.push(x as t.Node);
+      } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') kids.push(v as t.Node);
+    }
+    kids.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+    for (const k of kids) this.expr(k);
+  }
+
+  /** Left-hand side of an assignment: member objects and computed keys are evaluated. */
+  private lhs(p: t.Node): void {
+    if (p.type === 'MemberExpression') {
+      this.expr(p.object);
+      if (p.computed) this.expr(p.property);
+      this.point(p);
+    } else if (p.type !== 'Identifier') this.pattern(p);
+  }
+
+  /** Binding/assignment patterns: default values are evaluated only sometimes. */
+  private pattern(p: t.Node | null | undefined): void {
+    if (!p || this.cur === null) return;
+    switch (p.type) {
+      case 'AssignmentPattern': {
+        this.pattern(p.left);
+        const end = this.join();
+        const dflt = this.join();
+        this.fork(p, dflt, end);
+        this.enter(dflt);
+        this.expr(p.right);
+        this.goto(end);
+        return this.enter(end);
+      }
+      case 'ObjectPattern':
+        for (const prop of p.properties) {
+          if (prop.type === 'RestElement') this.pattern(prop.argument);
+          else {
+            if (prop.computed) this.expr(prop.key);
+            this.pattern(prop.value);
+          }
+        }
+        return;
+      case 'ArrayPattern':
+        for (const el of p.elements) this.pattern(el);
+        return;
+      case 'RestElement':
+        return this.pattern(p.argument);
+      case 'TSParameterProperty':
+        return this.pattern(p.parameter);
+      case 'MemberExpression':
+        return this.lhs(p);
+      default:
+        return;
+    }
+  }
+
+  private classDefinition(c: t.ClassExpression | t.ClassDeclaration): void {
+    this.expr(c.superClass);
+    for (const m of c.body.body) {
+      if ('computed' in m && m.computed && 'key' in m) this.expr(m.key as t.Node);
+    }
+    // Static field initialisers and static blocks run now, once; their code is
+    // graphed as separate units that inherit this point (see proof/units).
+    this.point(c);
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private statements(list: t.Statement[]): void {
+    for (const s of list) this.statement(s);
+  }
+
+  private statement(s: t.Statement): void {
+    const labels = this.pendingLabels;
+    this.pendingLabels = [];
+    if (this.cur === null) {
+      // Unreachable code still gets nodes (so its points exist), but no predecessor:
+      // the proof treats unreachable points as vacuously guarded and reports nothing.
+      if (s.type === 'FunctionDeclaration' || s.type === 'TSInterfaceDeclaration' || s.type === 'TSTypeAliasDeclaration') return;
+      this.cur = this.join();
+    }
+    switch (s.type) {
+      case 'ExpressionStatement':
+        return this.expr(s.expression);
+      case 'VariableDeclaration':
+        for (const d of s.declarations) {
+          this.expr(d.init);
+          this.pattern(d.id);
+          if (d.init) this.point(d);
+        }
+        return;
+      case 'BlockStatement':
+        if (labels.length) return this.labelled(labels, () => this.statements(s.body));
+        return this.statements(s.body);
+      case 'StaticBlock' as string:
+        return;
+      case 'EmptyStatement':
+      case 'DebuggerStatement':
+      case 'FunctionDeclaration':
+      case 'TSInterfaceDeclaration':
+      case 'TSTypeAliasDeclaration':
+      case 'TSDeclareFunction':
+      case 'DeclareVariable':
+      case 'DeclareFunction':
+      case 'DeclareClass':
+      case 'DeclareModule':
+      case 'DeclareTypeAlias':
+      case 'DeclareOpaqueType':
+      case 'DeclareInterface':
+      case 'DeclareModuleExports':
+      case 'DeclareExportDeclaration':
+      case 'DeclareExportAllDeclaration':
+      case 'InterfaceDeclaration':
+      case 'TypeAlias':
+      case 'OpaqueType':
+      case 'ImportDeclaration':
+      case 'ExportAllDeclaration':
+      case 'TSImportEqualsDeclaration':
+      case 'TSExportAssignment':
+      case 'TSNamespaceExportDeclaration':
+        if (s.type === 'TSExportAssignment') this.expr(s.expression);
+        return;
+      case 'TSEnumDeclaration':
+        for (const m of s.members) this.expr(m.initializer);
+        return;
+      case 'TSModuleDeclaration': {
+        let body: t.Node | undefined = s.body;
+        while (body && body.type === 'TSModuleDeclaration') body = body.body;
+        if (body && body.type === 'TSModuleBlock') this.statements(body.body);
+        return;
+      }
+      case 'ClassDeclaration':
+        return this.classDefinition(s);
+      case 'ExportNamedDeclaration':
+        if (s.declaration) this.statement(s.declaration);
+        return;
+      case 'ExportDefaultDeclaration':
+        if (s.declaration.type === 'FunctionDeclaration') return;
+        if (s.declaration.type === 'ClassDeclaration') return this.classDefinition(s.declaration);
+        if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction') return;
+        this.expr(s.declaration);
+        return this.point(s);
+      case 'IfStatement': {
+        const end = this.join();
+        const yes = this.join();
+        const no = this.join();
+        this.cond(s.test, yes, no);
+        this.enter(yes);
+        if (labels.length) this.labelled(labels, () => this.statement(s.consequent), end);
+        else this.statement(s.consequent);
+        this.goto(end);
+        this.enter(no);
+        if (s.alternate) this.statement(s.alternate);
+        this.goto(end);
+        return this.enter(end);
+      }
+      case 'ReturnStatement':
+        if (s.argument) this.returnValue(s.argument, s);
+        else this.returnKnown(s, 'falsy');
+        return this.jumpOut((t) => false, this.exit);
+      case 'ThrowStatement':
+        this.expr(s.argument);
+        return this.throwNow();
+      case 'BreakStatement': {
+        const label = s.label?.name;
+        const target = this.stack.slice().reverse().find((j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined);
+        if (!target) return this.bad(s, 'break without a target');
+        return this.jumpOut((j) => j === target, target.breakTo!);
+      }
+      case 'ContinueStatement': {
+        const label = s.label?.name;
+        const target = this.stack.slice().reverse().find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
+        if (!target) return this.bad(s, 'continue without a loop');
+        return this.jumpOut((j) => j === target, target.continueTo!);
+      }
+      case 'LabeledStatement':
+        this.pendingLabels = [...labels, s.label.name];
+        return this.statement(s.body);
+      case 'WhileStatement': {
+        const head = this.join();
+        const body = this.join();
+        const end = this.join();
+        this.goto(head);
+        this.enter(head);
+        this.cond(s.test, body, end);
+        this.enter(body);
+        this.loopBody(labels, s.body, end, head);
+        this.goto(head);
+        return this.enter(end);
+      }
+      case 'DoWhileStatement': {
+        const body = this.join();
+        const test = this.join();
+        const end = this.join();
+        this.goto(body);
+        this.enter(body);
+        this.loopBody(labels, s.body, end, test);
+        this.goto(test);
+        this.enter(test);
+        this.cond(s.test, body, end);
+        return this.enter(end);
+      }
+      case 'ForStatement': {
+        if (s.init) {
+          if (s.init.type === 'VariableDeclaration') this.statement(s.init);
+          else this.expr(s.init);
+        }
+        const head = this.join();
+        const body = this.join();
+        const update = this.join();
+        const end = this.join();
+        this.goto(head);
+        this.enter(head);
+        if (s.test) this.cond(s.test, body, end);
+        else this.goto(body);
+        this.enter(body);
+        this.loopBody(labels, s.body, end, update);
+        this.goto(update);
+        this.enter(update);
+        this.expr(s.update);
+        this.goto(head);
+        return this.enter(end);
+      }
+      case 'ForInStatement':
+      case 'ForOfStatement': {
+        this.expr(s.right);
+        const head = this.join();
+        const body = this.join();
+        const end = this.join();
+        this.goto(head);
+        this.enter(head);
+        this.fork(s, body, end);
+        this.enter(body);
+        if (s.left.type === 'VariableDeclaration') this.pattern(s.left.declarations[0].id);
+        else this.lhs(s.left);
+        this.loopBody(labels, s.body, end, head);
+        this.goto(head);
+        return this.enter(end);
+      }
+      case 'SwitchStatement':
+        return this.switchStatement(s, labels);
+      case 'TryStatement':
+        return this.tryStatement(s);
+      case 'WithStatement':
+        this.bad(s, '`with` makes name resolution dynamic; code inside it is not analysed');
+        this.expr(s.object);
+        return this.statement(s.body);
+      default:
+        this.bad(s, `unsupported statement ${s.type}`);
+        return this.children(s);
+    }
+  }
+
+  private bad(node: t.Node, message: string): void {
+    this.unsupported.push({ node, message });
+  }
+
+  private labelled(labels: string[], body: () => void, end: number = this.join()): void {
+    this.stack.push({ kind: 'label', labels, breakTo: end });
+    body();
+    this.stack.pop();
+    this.goto(end);
+    this.enter(end);
+  }
+
+  private loopBody(labels: string[], body: t.Statement, breakTo: number, continueTo: number): void {
+    this.stack.push({ kind: 'loop', labels, breakTo, continueTo });
+    this.statement(body);
+    this.stack.pop();
+  }
+
+  private returnValue(arg: t.Node, ast: t.Node): void {
+    // The returned value as a condition: lets the proof infer guard wrappers
+    // (`function canMarket() { return Cookiebot.consent.marketing }`).
+    const truthy = this.join();
+    const falsy = this.join();
+    const end = this.join();
+    this.cond(arg, truthy, falsy);
+    this.enter(truthy);
+    this.returnKnown(ast, 'truthy');
+    this.goto(end);
+    this.enter(falsy);
+    this.returnKnown(ast, 'falsy');
+    this.goto(end);
+    this.enter(end);
+  }
+
+  private returnKnown(ast: t.Node, returns: 'truthy' | 'falsy'): void {
+    if (this.cur === null) return;
+    const n = this.emit('return', ast);
+    this.nodes[n].returns = returns;
+  }
+
+  /**
+   * Leave through every enclosing jump target up to `stop` (or all of them),
+   * replaying each `finally` crossed, then go to `to`.
+   */
+  private jumpOut(stop: (j: JumpTarget) => boolean, to: number): void {
+    const saved = this.stack.slice();
+    for (let i = this.stack.length - 1; i >= 0 && this.cur !== null; i--) {
+      const j = this.stack[i];
+      if (stop(j)) break;
+      if (j.kind === 'finally' && j.finalizer) {
+        // The finally block runs in the context outside its try.
+        this.stack.length = i;
+        this.statements(j.finalizer.body);
+        this.stack.splice(0, this.stack.length, ...saved);
+      }
+    }
+    this.goto(to);
+  }
+
+  /** An exception thrown here: to the innermost handler, through `finally` blocks. */
+  private throwNow(): void {
+    const saved = this.stack.slice();
+    for (let i = this.stack.length - 1; i >= 0 && this.cur !== null; i--) {
+      const j = this.stack[i];
+      if (j.handler !== undefined) {
+        this.goto(j.handler);
+        this.stack.splice(0, this.stack.length, ...saved);
+        return;
+      }
+      if (j.kind === 'finally' && j.finalizer) {
+        this.stack.length = i;
+        this.statements(j.finalizer.body);
+        this.stack.splice(0, this.stack.length, ...saved);
+      }
+    }
+    this.goto(this.throwExit);
+  }
+
+  private switchStatement(s: t.SwitchStatement, labels: string[]): void {
+    this.expr(s.discriminant);
+    const end = this.join();
+    const bodies = s.cases.map(() => this.join());
+    let defaultIndex = -1;
+    // Tests in order; a matching test enters its body; no match enters `default` (or leaves).
+    s.cases.forEach((c, i) => {
+      if (!c.test) {
+        defaultIndex = i;
+        return;
+      }
+      const next = this.join();
+      this.expr(c.test);
+      if (this.cur !== null) {
+        const n = this.emit('test', c);
+        this.edge(n, bodies[i], 'true');
+        this.edge(n, next, 'false');
+        this.cur = null;
+      }
+      this.enter(next);
+    });
+    this.goto(defaultIndex >= 0 ? bodies[defaultIndex] : end);
+    this.stack.push({ kind: 'switch', labels, breakTo: end });
+    s.cases.forEach((c, i) => {
+      // Fall-through: the end of one case body flows into the next body.
+      if (this.cur !== null) this.goto(bodies[i]);
+      this.enter(bodies[i]);
+      this.statements(c.consequent);
+    });
+    this.stack.pop();
+    this.goto(end);
+    this.enter(end);
+  }
+
+  private tryStatement(s: t.TryStatement): void {
+    const end = this.join();
+    const tryEntry = this.join();
+    this.goto(tryEntry);
+    this.enter(tryEntry);
+    const catchEntry = s.handler ? this.join() : undefined;
+    const finalizer = s.finalizer ?? undefined;
+
+    if (finalizer) this.stack.push({ kind: 'finally', labels: [], finalizer });
+    // Any expression in the try block may throw: the handler is reachable with
+    // at least the state at the try's entry (and from each explicit throw).
+    if (catchEntry !== undefined) {
+      this.edge(tryEntry, catchEntry);
+      this.stack.push({ kind: 'label', labels: [], handler: catchEntry });
+    } else if (finalizer) {
+      const saved = this.cur;
+      this.throwNow();
+      this.enter(saved!);
+    }
+    this.statements(s.block.body);
+    if (catchEntry !== undefined) this.stack.pop();
+    const afterTry = this.cur;
+
+    if (catchEntry !== undefined && s.handler) {
+      this.enter(catchEntry);
+      if (finalizer) {
+        // The catch body may itself throw: through the finally, outward.
+        const saved = this.cur;
+        this.throwNow();
+        this.enter(saved!);
+      }
+      if (s.handler.param) this.pattern(s.handler.param);
+      this.statements(s.handler.body.body);
+    }
+    const afterCatch = catchEntry !== undefined ? this.cur : null;
+    if (finalizer) this.stack.pop();
+
+    // Normal completion of try/catch: run the finally block once, then continue.
+    const normal = this.join();
+    let anyNormal = false;
+    for (const from of [afterTry, afterCatch]) {
+      if (from !== null) {
+        this.edge(from, normal);
+        anyNormal = true;
+      }
+    }
+    this.cur = anyNormal ? normal : null;
+    if (finalizer && this.cur !== null) this.statements(finalizer.body);
+    this.goto(end);
+    this.enter(end);
+    if (!anyNormal && this.nodes[end].succ.length === 0) {
+      // `end` has no predecessor when every path left abruptly.
+      this.cur = this.hasPred(end) ? end : null;
+    }
+  }
+
+  private hasPred(n: number): boolean {
+    return this.nodes.some((x) => x.succ.some((e) => e.to === n));
+  }
+}

@@ -1,0 +1,510 @@
+/**
+ * The proof: is every sink guarded for every purpose it requires, across
+ * functions and files?
+ *
+ * Each function-like unit (function, module top level, static block, class
+ * field initialisers) is analysed once on its own FlowGraph with entry state 0.
+ * A unit's entry is guarded for X when every reference to it (calls and
+ * escapes, resolved across files) sits at a point guarded for X; inline
+ * callbacks are referenced where they are created. Entries are the greatest
+ * fixpoint over the reference graph; units no unguarded root reaches (a cycle
+ * with no outside reference, a function nothing references) are roots
+ * themselves, with an unguarded entry.
+ */
+import type * as t from '@babel/types';
+import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
+import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
+import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
+import { dottedName, findSinks, isFunctionLike, propertyName, unwrap, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
+
+const ALL = 0x3fffffff;
+
+interface Unit {
+  node: t.Node;
+  index: ScriptIndex;
+  graph?: FlowGraph;
+  states?: States;
+  grants?: Grants;
+  /** Files of guard wrappers this unit's tests relied on. */
+  consulted: Set<string>;
+}
+
+interface Ref {
+  from: Unit;
+  ast: t.Node;
+  nodeIds: number[];
+  /** Purposes a guarded-callback API adds for this reference. */
+  extra: number;
+}
+
+export interface ProofResult {
+  findings: Finding[];
+  errors: AnalysisError[];
+}
+
+export class Proof implements SummaryProvider {
+  private readonly units = new Map<t.Node, Unit>();
+  private readonly summaries = new Map<t.Node, FunctionSummary | null>();
+  readonly purposes: Purposes;
+  readonly classifier: GuardClassifier;
+  private refs = new Map<Unit, Ref[]>();
+  private entries = new Map<Unit, number>();
+  private roots = new Set<Unit>();
+  private current: Unit | undefined;
+
+  constructor(
+    private readonly project: Project,
+    private readonly resolver: Resolver,
+    policies: Policy[],
+    config: Config | undefined,
+  ) {
+    this.purposes = new Purposes(config?.purposeAliases ?? {});
+    this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
+  }
+
+  // ------------------------------------------------------------ units and local analysis
+
+  unit(node: t.Node, index: ScriptIndex): Unit {
+    let u = this.units.get(node);
+    if (!u) {
+      u = { node, index, consulted: new Set() };
+      this.units.set(node, u);
+    }
+    return u;
+  }
+
+  graph(u: Unit): FlowGraph {
+    u.graph ??= buildFlowGraph(u.node);
+    return u.graph;
+  }
+
+  private grants(u: Unit): Grants {
+    if (!u.grants) {
+      const testMemo = new Map<number, { whenTrue: number; whenFalse: number }>();
+      const c = this.classifier;
+      u.grants = {
+        node: (n) => (n.kind === 'point' && n.ast && (n.ast.type === 'CallExpression' || n.ast.type === 'OptionalCallExpression') ? this.within(u, () => c.assertion(n.ast!, u.index)) : 0),
+        edge: (n, e) => {
+          if (n.kind !== 'test' || !n.ast) return 0;
+          let o = testMemo.get(n.id);
+          if (!o) {
+            o = this.within(u, () => c.test(n.ast!, u.index));
+            testMemo.set(n.id, o);
+          }
+          return e.label === 'true' ? o.whenTrue : o.whenFalse;
+        },
+      };
+    }
+    return u.grants;
+  }
+
+  private within<T>(u: Unit, f: () => T): T {
+    const saved = this.current;
+    this.current = u;
+    try {
+      return f();
+    } finally {
+      this.current = saved;
+    }
+  }
+
+  states(u: Unit): States {
+    u.states ??= mustGranted(this.graph(u), this.grants(u));
+    return u.states;
+  }
+
+  /** SummaryProvider: what a project function proves when it returns truthy / completes. */
+  summary(fn: t.Function, index: ScriptIndex): FunctionSummary {
+    const cached = this.summaries.get(fn);
+    if (cached) return cached;
+    const none: FunctionSummary = { truthy: 0, normal: 0, async: Boolean(fn.async) };
+    if (cached === null) return none; // in progress: recursion proves nothing
+    this.current?.consulted.add(index.script.file);
+    this.summaries.set(fn, null);
+    const u = this.unit(fn, index);
+    const g = this.graph(u);
+    const s = this.states(u);
+    let truthy = ALL;
+    let any = false;
+    for (const n of g.nodes) {
+      if (n.kind === 'return' && n.returns === 'truthy' && s[n.id] !== undefined) {
+        truthy &= s[n.id]!;
+        any = true;
+      }
+    }
+    const exit = s[g.exit];
+    const result: FunctionSummary = {
+      truthy: any && !g.unsupported.length ? truthy : 0,
+      normal: exit !== undefined && !g.unsupported.length ? exit : 0,
+      async: Boolean(fn.async) || Boolean(fn.generator),
+    };
+    this.summaries.set(fn, result);
+    return result;
+  }
+
+  // ------------------------------------------------------------ references
+
+  private allUnits(modules: ModuleInfo[]): Unit[] {
+    const out: Unit[] = [];
+    for (const m of modules) {
+      for (const index of m.scripts) {
+        for (const fn of index.functions) out.push(this.unit(fn, index));
+        // Instance field initialisers of each class: one unit per class body.
+        for (const cls of classBodies(index)) out.push(this.unit(cls, index));
+      }
+    }
+    return out;
+  }
+
+  private computeReferences(units: Unit[]): void {
+    const refs = new Map<Unit, Ref[]>();
+    const add = (target: Unit, ref: Ref) => {
+      const list = refs.get(target);
+      if (list) list.push(ref);
+      else refs.set(target, [ref]);
+    };
+    const methodsByName = new Map<string, Unit[]>();
+    for (const u of units) {
+      const name = methodName(u.node);
+      if (name) {
+        const l = methodsByName.get(name) ?? [];
+        l.push(u);
+        methodsByName.set(name, l);
+      }
+    }
+    for (const from of units) {
+      const g = this.graph(from);
+      const index = from.index;
+      for (const [ast, nodeIds] of g.pointsOf) {
+        const ids = nodeIds.filter((id) => g.nodes[id].kind === 'point');
+        if (!ids.length) continue;
+        switch (ast.type) {
+          case 'Identifier':
+          case 'JSXIdentifier':
+          case 'MemberExpression':
+          case 'OptionalMemberExpression':
+          case 'JSXMemberExpression': {
+            const v = this.resolver.value(ast, index);
+            if (v && v.kind === 'function') add(this.unit(v.node, v.index), { from, ast, nodeIds: ids, extra: 0 });
+            else if (v && v.kind === 'class') {
+              for (const target of this.classUnits(v.node, v.index)) add(target, { from, ast, nodeIds: ids, extra: 0 });
+            } else if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
+              // A method called on a receiver we cannot resolve may be any method of that name.
+              const name = propertyName(ast);
+              for (const target of (name && methodsByName.get(name)) || []) add(target, { from, ast, nodeIds: ids, extra: 0 });
+            }
+            break;
+          }
+          case 'FunctionExpression':
+          case 'ArrowFunctionExpression': {
+            if (!escapes(ast, index)) break;
+            const parent = index.parent.get(ast);
+            let extra = 0;
+            if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
+              const i = parent.arguments.indexOf(ast as t.Expression);
+              extra = this.within(from, () => this.classifier.callbackGrants(parent, index))?.get(i) ?? 0;
+            }
+            add(this.unit(ast, index), { from, ast, nodeIds: ids, extra });
+            break;
+          }
+          case 'ClassDeclaration':
+          case 'ClassExpression':
+            for (const m of ast.body.body) if (m.type === 'StaticBlock') add(this.unit(m, index), { from, ast, nodeIds: ids, extra: 0 });
+            break;
+        }
+      }
+    }
+    this.refs = refs;
+  }
+
+  /** Units that run when a class is constructed: its constructor and field initialisers. */
+  private classUnits(cls: t.Class, index: ScriptIndex): Unit[] {
+    const out: Unit[] = [this.unit(cls.body, index)];
+    for (const m of cls.body.body) if (m.type === 'ClassMethod' && m.kind === 'constructor') out.push(this.unit(m, index));
+    return out;
+  }
+
+  private computeEntries(units: Unit[]): void {
+    const roots = new Set<Unit>();
+    for (const u of units) {
+      if (u.node.type === 'Program' || !(this.refs.get(u)?.length)) roots.add(u);
+    }
+    // Units no root reaches through references (cycles with no outside caller) are roots too.
+    const reached = new Set<Unit>(roots);
+    const callees = new Map<Unit, Unit[]>();
+    for (const [target, list] of this.refs) for (const r of list) callees.set(r.from, [...(callees.get(r.from) ?? []), target]);
+    const queue = [...roots];
+    while (queue.length) {
+      const u = queue.pop()!;
+      for (const v of callees.get(u) ?? []) {
+        if (!reached.has(v)) {
+          reached.add(v);
+          queue.push(v);
+        }
+      }
+    }
+    for (const u of units) if (!reached.has(u)) roots.add(u);
+    const entries = new Map<Unit, number>();
+    for (const u of units) entries.set(u, roots.has(u) ? 0 : ALL);
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const u of units) {
+        if (roots.has(u)) continue;
+        let e = ALL;
+        for (const r of this.refs.get(u) ?? []) {
+          const s = this.states(r.from);
+          const fromEntry = entries.get(r.from) ?? 0;
+          for (const id of r.nodeIds) {
+            if (s[id] === undefined) continue;
+            e &= fromEntry | s[id]! | r.extra;
+          }
+        }
+        if (e !== entries.get(u)) {
+          entries.set(u, e);
+          changed = true;
+        }
+      }
+    }
+    this.entries = entries;
+    this.roots = roots;
+  }
+
+  // ------------------------------------------------------------ findings
+
+  prove(modules: ModuleInfo[], rules: RuleSpec[]): ProofResult {
+    const errors: AnalysisError[] = [];
+    const units = this.allUnits(modules);
+    this.computeReferences(units);
+    this.computeEntries(units);
+    for (const u of units) {
+      for (const bad of this.graph(u).unsupported) errors.push(errorAt(u.index, bad.node, bad.message, 'unsupported'));
+    }
+    const findings: Finding[] = [];
+    for (const m of modules) {
+      const found = this.sinks(m, rules);
+      errors.push(...found.errors);
+      for (const sink of found.sinks) {
+        const f = this.check(sink, errors);
+        if (f) findings.push(f);
+      }
+    }
+    return { findings, errors };
+  }
+
+  private readonly sinkCache = new Map<ModuleInfo, { sinks: Sink[]; errors: AnalysisError[] }>();
+
+  private sinks(m: ModuleInfo, rules: RuleSpec[]): { sinks: Sink[]; errors: AnalysisError[] } {
+    let c = this.sinkCache.get(m);
+    if (!c) {
+      const errors: AnalysisError[] = [];
+      c = { sinks: findSinks(m, rules, this.resolver, errors), errors };
+      this.sinkCache.set(m, c);
+    }
+    return c;
+  }
+
+  /**
+   * Modules holding a function from which a sink is reachable through
+   * references: their importers may hold further references, so the
+   * demand-driven pipeline parses those next.
+   */
+  reachingModules(modules: ModuleInfo[], rules: RuleSpec[]): ModuleInfo[] {
+    const units = this.allUnits(modules);
+    this.computeReferences(units);
+    const reaching = new Set<Unit>();
+    const queue: Unit[] = [];
+    for (const m of modules) {
+      for (const sink of this.sinks(m, rules).sinks) {
+        const u = this.unit(sink.index.unitOf(sink.node), sink.index);
+        if (!reaching.has(u)) reaching.add(u), queue.push(u);
+      }
+    }
+    while (queue.length) {
+      const u = queue.pop()!;
+      for (const r of this.refs.get(u) ?? []) if (!reaching.has(r.from)) reaching.add(r.from), queue.push(r.from);
+    }
+    const out = new Set<ModuleInfo>();
+    for (const u of reaching) if (u.node.type !== 'Program') out.add(u.index.module);
+    return [...out];
+  }
+
+  private check(sink: Sink, errors: AnalysisError[]): Finding | undefined {
+    const { index } = sink;
+    const container = this.unit(index.unitOf(sink.node), index);
+    const g = this.graph(container);
+    const s = this.states(container);
+    const ids = (g.pointsOf.get(sink.node) ?? []).filter((id) => g.nodes[id].kind === 'point');
+    const required = this.purposes.mask(sink.requires);
+    let state = ALL;
+    let placed = false;
+    const entry = this.entries.get(container) ?? 0;
+    for (const id of ids) {
+      if (s[id] === undefined) continue; // unreachable copy
+      state &= entry | s[id]!;
+      placed = true;
+    }
+    if (!ids.length || g.unsupported.length) {
+      // Never "compliant because we gave up": report with every purpose missing.
+      if (!ids.length) errors.push(errorAt(index, sink.node, `could not place ${sink.callee} in a flow graph; reported as unguarded`, 'unsupported'));
+      state = 0;
+      placed = true;
+    }
+    if (!placed) return undefined; // dead code
+    const missingMask = required & ~state;
+    if (!missingMask) return undefined;
+    const missing = sink.requires.filter((p) => missingMask & this.purposes.bit(p));
+    const loc = sink.node.loc!;
+    const trace = this.trace(container, sink, missingMask & -missingMask);
+    const dependsOn = new Set<string>(trace.map((h) => h.file));
+    for (const u of this.traceUnits) for (const f of u.consulted) dependsOn.add(f);
+    dependsOn.add(index.script.file);
+    return {
+      ruleId: sink.rule.id,
+      severity: sink.rule.severity,
+      file: index.script.file,
+      line: loc.start.line,
+      column: loc.start.column + 1,
+      endLine: loc.end.line,
+      endColumn: loc.end.column + 1,
+      message: `${sink.rule.message}: \`${sink.callee}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
+      requires: [...sink.requires],
+      missing,
+      trace,
+      suppressed: false,
+      scope: scopePath(sink.node, index),
+      callee: sink.callee,
+      dependsOn: [...dependsOn].sort(),
+    };
+  }
+
+  private traceUnits: Unit[] = [];
+
+  /** Hops from an unguarded entry to the sink, for one missing purpose. */
+  private trace(container: Unit, sink: Sink, bit: number): TraceStep[] {
+    const hops: TraceStep[] = [hop(sink.index, sink.node, `${sink.callee}()`)];
+    const seen = new Set<Unit>([container]);
+    this.traceUnits = [container];
+    let u = container;
+    for (;;) {
+      const entry = this.entries.get(u) ?? 0;
+      if (this.roots.has(u) || entry & bit) break;
+      const s = (r: Ref) => this.states(r.from);
+      const bad = (this.refs.get(u) ?? []).find(
+        (r) => !seen.has(r.from) && r.nodeIds.some((id) => s(r)[id] !== undefined && !(((this.entries.get(r.from) ?? 0) | s(r)[id]! | r.extra) & bit)),
+      );
+      if (!bad) break;
+      hops.push(hop(bad.from.index, bad.ast, refLabel(bad.ast, bad.from.index)));
+      seen.add(bad.from);
+      this.traceUnits.push(bad.from);
+      u = bad.from;
+    }
+    hops.push(hop(u.index, u.node, entryLabel(u, this.roots.has(u), (this.refs.get(u) ?? []).length)));
+    return hops.reverse();
+  }
+}
+
+// ------------------------------------------------------------ helpers
+
+function classBodies(index: ScriptIndex): t.ClassBody[] {
+  const out: t.ClassBody[] = [];
+  for (const [node] of index.parent) {
+    if (node.type === 'ClassBody' && node.body.some((m) => (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value)) out.push(node);
+  }
+  return out;
+}
+
+function methodName(n: t.Node): string | undefined {
+  if ((n.type === 'ClassMethod' || n.type === 'ObjectMethod') && !n.computed && n.kind !== 'constructor') {
+    return n.key.type === 'Identifier' ? n.key.name : n.key.type === 'StringLiteral' ? n.key.value : undefined;
+  }
+  return undefined;
+}
+
+/** Does a function expression escape where it is created (rather than being bound to a name we track)? */
+function escapes(fn: t.Node, index: ScriptIndex): boolean {
+  let p = index.parent.get(fn);
+  let child: t.Node = fn;
+  while (p && (p.type === 'ParenthesizedExpression' || p.type === 'TSAsExpression' || p.type === 'TSSatisfiesExpression' || p.type === 'TypeCastExpression')) {
+    child = p;
+    p = index.parent.get(p);
+  }
+  if (!p) return true;
+  if (p.type === 'VariableDeclarator' && p.init === child && p.id.type === 'Identifier') return false;
+  if (p.type === 'ObjectProperty' && p.value === child) return false;
+  if ((p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty') && p.value === child) return false;
+  if (p.type === 'ExportDefaultDeclaration') return false;
+  if (p.type === 'AssignmentExpression' && p.right === child && p.operator === '=' && (p.left.type === 'Identifier' || dottedName(p.left)?.startsWith('module.exports') || dottedName(p.left)?.startsWith('exports.'))) return false;
+  return true;
+}
+
+function errorAt(index: ScriptIndex, node: t.Node, message: string, kind: string): AnalysisError {
+  const loc = node.loc?.start;
+  return { file: index.script.file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, message, kind };
+}
+
+function hop(index: ScriptIndex, node: t.Node, label: string): TraceStep {
+  const loc = node.loc?.start;
+  return { file: index.script.file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, label };
+}
+
+/** A readable name for a function-like unit. */
+export function unitName(n: t.Node, index: ScriptIndex): string {
+  if (n.type === 'Program') return 'module top level';
+  if (n.type === 'StaticBlock') return 'static block';
+  if (n.type === 'ClassBody') return 'field initialisers';
+  if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && n.id) return n.id.name;
+  if (n.type === 'ClassMethod' || n.type === 'ObjectMethod' || n.type === 'ClassPrivateMethod') {
+    const k = n.key;
+    return k.type === 'Identifier' ? k.name : k.type === 'StringLiteral' ? k.value : k.type === 'PrivateName' ? `#${k.id.name}` : 'method';
+  }
+  const p = index.parent.get(n);
+  if (p?.type === 'VariableDeclarator' && p.id.type === 'Identifier') return p.id.name;
+  if (p?.type === 'ObjectProperty' || p?.type === 'ClassProperty') {
+    const k = p.key;
+    if (k.type === 'Identifier') return k.name;
+  }
+  if (p?.type === 'AssignmentExpression') return dottedName(p.left) ?? 'function';
+  if (p?.type === 'CallExpression' || p?.type === 'OptionalCallExpression') return `${calleeLabel(p)} callback`;
+  if (p?.type === 'JSXExpressionContainer') {
+    const attr = index.parent.get(p);
+    if (attr?.type === 'JSXAttribute') return `${attr.name.type === 'JSXIdentifier' ? attr.name.name : 'jsx'} handler`;
+  }
+  if (p?.type === 'ExportDefaultDeclaration') return 'default export';
+  return 'anonymous function';
+}
+
+function calleeLabel(call: t.CallExpression | t.OptionalCallExpression): string {
+  const c = unwrap(call.callee as t.Node);
+  const d = dottedName(c);
+  if (d) return d.split('.').slice(-2).join('.');
+  return 'call';
+}
+
+function refLabel(ast: t.Node, index: ScriptIndex): string {
+  if (isFunctionLike(ast)) return unitName(ast, index);
+  const p = index.parent.get(ast);
+  if (ast.type === 'JSXIdentifier' || ast.type === 'JSXMemberExpression') return `<${ast.type === 'JSXIdentifier' ? ast.name : 'component'}>`;
+  const name = dottedName(ast) ?? 'function';
+  if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression' || p.type === 'NewExpression') && p.callee === ast) return `${name}()`;
+  if (ast.type === 'ClassDeclaration' || ast.type === 'ClassExpression') return `class ${ast.id?.name ?? ''}`.trim();
+  return `reference to ${name}`;
+}
+
+function entryLabel(u: Unit, root: boolean, refCount: number): string {
+  const name = unitName(u.node, u.index);
+  if (u.node.type === 'Program') return u.index.script.kind === 'handler' ? 'event handler attribute' : 'module top level';
+  if (!refCount) return `${name} (entry: not referenced in the scanned project)`;
+  if (root) return `${name} (entry: only referenced from a cycle)`;
+  return name;
+}
+
+/** Enclosing scopes of a node, outermost first, e.g. `App/useEffect callback` (for baseline keys). */
+function scopePath(node: t.Node, index: ScriptIndex): string {
+  const names: string[] = [];
+  for (let p = index.parent.get(node); p; p = index.parent.get(p)) {
+    if (isFunctionLike(p) || p.type === 'StaticBlock') names.push(unitName(p, index));
+    if (p.type === 'ClassDeclaration' || p.type === 'ClassExpression') names.push(p.id?.name ?? 'class');
+  }
+  return names.reverse().join('/') || '(top level)';
+}

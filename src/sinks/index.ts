@@ -1,0 +1,123 @@
+/**
+ * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
+ */
+import type * as t from '@babel/types';
+import type { AnalysisError, Origin, Purpose, RuleSpec } from '../model.js';
+import type { ModuleInfo, ScriptIndex } from './project.js';
+import { dottedName, propertyName, unwrap, type Resolver, type Root, type Value } from './resolve.js';
+
+export { Project, ScriptIndex, isFunctionLike, type ModuleInfo, type Parser } from './project.js';
+export { Resolver, dottedName, propertyName, unwrap, patternSteps, type Value, type Root, type Step } from './resolve.js';
+
+export interface Sink {
+  rule: RuleSpec;
+  /** The call (or, for an SDK method passed as a callback, the reference). */
+  node: t.Node;
+  index: ScriptIndex;
+  /** The callee as written, e.g. `lp.start`. */
+  callee: string;
+  /** Purposes required at this call: the rule's, plus argument-sensitive extras. */
+  requires: Purpose[];
+}
+
+/** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
+export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin): number {
+  const r: Root = v.root;
+  if ('global' in origin) return 'global' in r && r.global === origin.global ? 0 : -1;
+  if (!('module' in r) || r.module !== origin.module) return -1;
+  if (r.export === origin.export) return 0;
+  // `import * as ns` / `require()` then `ns.default` / `ns.named`.
+  const first = v.steps[0];
+  if (r.export === '*' && first && 'prop' in first && first.prop === origin.export) return 1;
+  return -1;
+}
+
+/** Is `v` one of `methods` of one of `receivers`? Returns the method (null: a computed, unknown member). */
+export function matchMethod(v: Value | undefined, receivers: Origin[], methods: string[]): string | null | undefined {
+  if (!v || v.kind !== 'path') return undefined;
+  for (const origin of receivers) {
+    const k = originPrefix(v, origin);
+    if (k < 0 || v.steps.length !== k + 1) continue;
+    const step = v.steps[k];
+    if (!('prop' in step)) continue;
+    if (step.prop === null) return null;
+    if (methods.includes(step.prop)) return step.prop;
+  }
+  return undefined;
+}
+
+/** Does the value flow from one of `sources` (any member, call or await of it)? */
+export function flowsFrom(v: Value | undefined, sources: Origin[]): boolean {
+  if (!v || v.kind !== 'path') return false;
+  return sources.some((o) => originPrefix(v, o) >= 0);
+}
+
+function calleeText(n: t.Node): string {
+  return dottedName(n) ?? (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' ? `${dottedName(n.object) ?? '…'}[…]` : '…');
+}
+
+function walk(n: t.Node, visit: (n: t.Node) => void): void {
+  visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === 'loc' || key === 'extra' || key.endsWith('Comments') || key === 'typeAnnotation' || key === 'returnType' || key === 'typeParameters') continue;
+    const v = (n as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === 'object' && typeof (x as t.Node).type === 'string') walk(x as t.Node, visit);
+    } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') walk(v as t.Node, visit);
+  }
+}
+
+/** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
+export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[]): Sink[] {
+  const sinks: Sink[] = [];
+  for (const index of mod.scripts) {
+    walk(index.script.ast.program, (n) => {
+      let target: t.Node | undefined;
+      let report: t.Node = n;
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+        target = unwrap(n.callee as t.Node);
+        // `Leanplum.start.call(Leanplum)`, `.apply(…)`
+        if ((target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && ['call', 'apply'].includes(propertyName(target) ?? '')) {
+          const inner = resolver.value(target.object, index);
+          if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
+        }
+      } else if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression')) {
+        // An SDK method passed as a callback (`setTimeout(Leanplum.start)`) runs where it is passed.
+        const parent = index.parent.get(n);
+        if (!parent || (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression') || parent.callee === n) return;
+        if (!parent.arguments.includes(n as t.Expression)) return;
+        target = n;
+        report = n;
+      } else return;
+      const v = resolver.value(target, index);
+      if (!v || v.kind !== 'path') return;
+      for (const rule of rules) {
+        for (const spec of rule.sinks) {
+          const m = matchMethod(v, spec.receivers, spec.methods);
+          if (m === undefined) continue;
+          if (m === null) {
+            const loc = n.loc!.start;
+            errors.push({
+              file: index.script.file,
+              line: loc.line,
+              column: loc.column + 1,
+              kind: 'unresolved',
+              message: `${calleeText(target)}: a computed SDK member cannot be resolved statically; it may be ${rule.id} (${spec.methods.join(', ')}). Use a literal method name.`,
+            });
+            return;
+          }
+          const requires = [...rule.requires];
+          if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+            for (const req of rule.argumentRequirements ?? []) {
+              const arg = n.arguments[req.argument];
+              if (arg && flowsFrom(resolver.value(arg, index), req.sources)) for (const p of req.requires) if (!requires.includes(p)) requires.push(p);
+            }
+          }
+          sinks.push({ rule, node: report, index, callee: calleeText(target), requires });
+          return;
+        }
+      }
+    });
+  }
+  return sinks;
+}

@@ -1,0 +1,217 @@
+/**
+ * The project as the analysis sees it: the discovered files, parsed on demand
+ * (only files that can matter are ever parsed), with Babel scopes and parent
+ * links per script, and module resolution (relative paths, index files,
+ * tsconfig `paths`/`baseUrl`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import traverseModule, { type Binding, type Scope } from '@babel/traverse';
+import type * as t from '@babel/types';
+import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
+import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
+
+type TraverseFn = typeof import('@babel/traverse').default;
+const traverse: TraverseFn = ((traverseModule as unknown as { default?: TraverseFn }).default ?? traverseModule) as TraverseFn;
+
+/** A parsed script with what resolution needs: parent links and scopes. */
+export class ScriptIndex {
+  readonly parent = new Map<t.Node, t.Node>();
+  private readonly scopes = new Map<t.Node, Scope>();
+  /** Function-like units: functions, the Program, static blocks. */
+  readonly functions: t.Node[] = [];
+
+  constructor(
+    readonly script: ParsedScript,
+    readonly module: ModuleInfo,
+  ) {
+    const parent = this.parent;
+    const scopes = this.scopes;
+    const functions = this.functions;
+    try {
+      traverse(script.ast, {
+        enter(path: import('@babel/traverse').NodePath) {
+          if (path.parent) parent.set(path.node, path.parent);
+          if (path.isScope()) scopes.set(path.node, path.scope);
+          if (path.isFunction() || path.isStaticBlock()) functions.push(path.node);
+        },
+        noScope: false,
+      });
+    } catch (e) {
+      module.errors.push({ file: script.file, line: 1, column: 1, kind: 'parse', message: `scope analysis failed: ${(e as Error).message}` });
+    }
+    const program = script.ast.program;
+    parent.set(program, script.ast);
+    functions.unshift(program);
+  }
+
+  /** The Babel binding an identifier refers to, or undefined for a free (global) name. */
+  binding(id: t.Node & { name: string }): Binding | undefined {
+    for (let n: t.Node | undefined = id; n; n = this.parent.get(n)) {
+      const s = this.scopes.get(n);
+      if (s) return s.getBinding(id.name);
+    }
+    return undefined;
+  }
+
+  /** Innermost function-like unit (function, static block, or Program) containing `n`. */
+  unitOf(n: t.Node): t.Node {
+    for (let p = this.parent.get(n); p; p = this.parent.get(p)) {
+      if (p.type === 'Program' || p.type === 'StaticBlock' || isFunctionLike(p)) return p;
+      // Instance field initialisers run with the constructor: their own unit is the class body.
+      if ((p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'ClassAccessorProperty') && !(p as t.ClassProperty).static) {
+        const body = this.parent.get(p);
+        if (body) return body;
+      }
+    }
+    return this.script.ast.program;
+  }
+}
+
+export function isFunctionLike(n: t.Node): n is t.Function {
+  return (
+    n.type === 'FunctionDeclaration' ||
+    n.type === 'FunctionExpression' ||
+    n.type === 'ArrowFunctionExpression' ||
+    n.type === 'ObjectMethod' ||
+    n.type === 'ClassMethod' ||
+    n.type === 'ClassPrivateMethod'
+  );
+}
+
+export interface ModuleInfo {
+  file: string;
+  scripts: ScriptIndex[];
+  errors: AnalysisError[];
+}
+
+export type ImportTarget = { file: string } | { package: string; specifier: string };
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte'];
+
+export type Parser = (file: DiscoveredFile) => ParsedFile;
+
+export class Project {
+  private readonly modules = new Map<string, ModuleInfo | null>();
+  private aliases: PathAliases | undefined | null = null;
+  private readonly specifierCache = new Map<string, string[]>();
+  /** Files parsed so far, in order. */
+  readonly parsed: ModuleInfo[] = [];
+
+  constructor(
+    readonly root: string,
+    readonly files: Map<string, DiscoveredFile>,
+    private readonly parser: Parser,
+  ) {}
+
+  /** The module for a file, parsed on first use. */
+  module(relPath: string): ModuleInfo | undefined {
+    const cached = this.modules.get(relPath);
+    if (cached !== undefined) return cached ?? undefined;
+    const file = this.files.get(relPath);
+    if (!file) {
+      this.modules.set(relPath, null);
+      return undefined;
+    }
+    const parsed = this.parser(file);
+    const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors] };
+    this.modules.set(relPath, info);
+    for (const s of parsed.scripts) info.scripts.push(new ScriptIndex(s, info));
+    this.parsed.push(info);
+    return info;
+  }
+
+  isParsed(relPath: string): boolean {
+    return this.modules.has(relPath);
+  }
+
+  /** Where an import specifier written in `fromFile` leads. */
+  resolveImport(fromFile: string, specifier: string): ImportTarget | undefined {
+    if (specifier.startsWith('.') || specifier.startsWith('/')) {
+      const base = specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier);
+      const file = this.probe(posix.normalize(base));
+      return file ? { file } : undefined;
+    }
+    const aliases = this.pathAliases();
+    if (aliases) {
+      for (const candidate of aliases.candidates(specifier)) {
+        const file = this.probe(candidate);
+        if (file) return { file };
+      }
+    }
+    return { package: packageName(specifier), specifier };
+  }
+
+  private probe(base: string): string | undefined {
+    if (base.startsWith('./')) base = base.slice(2);
+    if (this.files.has(base) && !base.endsWith('/')) return base;
+    // TypeScript ESM style: `./x.js` written for `./x.ts`.
+    const stripped = base.replace(/\.(m|c)?jsx?$/, '');
+    for (const b of stripped !== base ? [stripped, base] : [base]) {
+      for (const ext of EXTENSIONS) if (this.files.has(b + ext)) return b + ext;
+      for (const ext of EXTENSIONS) if (this.files.has(`${b}/index${ext}`)) return `${b}/index${ext}`;
+    }
+    return undefined;
+  }
+
+  private pathAliases(): PathAliases | undefined {
+    if (this.aliases === null) {
+      this.aliases = undefined;
+      for (const name of ['tsconfig.json', 'jsconfig.json']) {
+        const p = join(this.root, name);
+        if (existsSync(p)) {
+          this.aliases = readTsconfigPaths(p, this.root);
+          break;
+        }
+      }
+    }
+    return this.aliases;
+  }
+
+  /** Import specifiers written in a file (text scan; no parse). */
+  specifiers(relPath: string): string[] {
+    let list = this.specifierCache.get(relPath);
+    if (!list) {
+      list = [];
+      const text = this.files.get(relPath)?.text ?? '';
+      const re = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g;
+      for (let m = re.exec(text); m; m = re.exec(text)) list.push(m[1]);
+      this.specifierCache.set(relPath, list);
+    }
+    return list;
+  }
+
+  /** Files that import `target` (resolved), found by a text scan of every file's specifiers. */
+  importersOf(target: string): string[] {
+    const base = posix.basename(target).replace(/\.[^.]+$/, '');
+    const dir = posix.basename(posix.dirname(target));
+    const out: string[] = [];
+    for (const rel of this.files.keys()) {
+      if (rel === target) continue;
+      for (const spec of this.specifiers(rel)) {
+        const last = spec.replace(/\/$/, '').split('/').pop()!.replace(/\.[^.]+$/, '');
+        if (last !== base && !(base === 'index' && last === dir)) continue;
+        const r = this.resolveImport(rel, spec);
+        if (r && 'file' in r && r.file === target) {
+          out.push(rel);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  errors(): AnalysisError[] {
+    return this.parsed.flatMap((m) => m.errors);
+  }
+}
+
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

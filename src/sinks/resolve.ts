@@ -1,0 +1,552 @@
+/**
+ * Value resolution: what an expression *is*, by origin, not by name.
+ *
+ * `Leanplum.start`, `lp.start` (after `import lp from 'leanplum-sdk'`),
+ * `start` (after `const { start } = Leanplum`), `window.Leanplum['start']`,
+ * `this.lp.start` (a field typed `typeof Leanplum`) all resolve to the same
+ * access path: module `leanplum-sdk`, export `default`, then `.start`.
+ * Local look-alikes (`const Leanplum = makeFake()`) resolve to something else.
+ */
+import type { Binding } from '@babel/traverse';
+import type * as t from '@babel/types';
+import { isFunctionLike, type ModuleInfo, type Project, type ScriptIndex } from './project.js';
+
+export type Root = { module: string; export: string } | { global: string };
+
+export type Step =
+  | { prop: string | null }
+  | { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; awaited: boolean }
+  | { param: { argument: number; parameter: number; call: t.CallExpression | t.OptionalCallExpression | t.NewExpression } };
+
+export type Value =
+  | { kind: 'path'; root: Root; steps: Step[] }
+  | { kind: 'function'; node: t.Function; index: ScriptIndex }
+  | { kind: 'class'; node: t.Class; index: ScriptIndex }
+  | { kind: 'instance'; node: t.Class; index: ScriptIndex }
+  | { kind: 'object'; node: t.ObjectExpression; index: ScriptIndex }
+  | { kind: 'namespace'; module: ModuleInfo }
+  | { kind: 'literal'; value: string | number | boolean };
+
+const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+const MAX_DEPTH = 40;
+
+/** The property name of a member expression, when it is static. */
+export function propertyName(m: t.MemberExpression | t.OptionalMemberExpression): string | null {
+  const p = m.property;
+  if (!m.computed && p.type === 'Identifier') return p.name;
+  if (p.type === 'StringLiteral') return p.value;
+  if (p.type === 'NumericLiteral') return String(p.value);
+  if (p.type === 'TemplateLiteral' && p.expressions.length === 0) return p.quasis[0].value.cooked ?? null;
+  if (p.type === 'PrivateName') return `#${p.id.name}`;
+  return null;
+}
+
+export function unwrap(e: t.Node): t.Node {
+  while (
+    e.type === 'ParenthesizedExpression' ||
+    e.type === 'TSAsExpression' ||
+    e.type === 'TSSatisfiesExpression' ||
+    e.type === 'TSNonNullExpression' ||
+    e.type === 'TSTypeAssertion' ||
+    e.type === 'TypeCastExpression' ||
+    e.type === 'TSInstantiationExpression'
+  ) {
+    e = (e as { expression: t.Node }).expression;
+  }
+  return e;
+}
+
+/** Dotted text of a callee/member chain (`consent.has`, `window.Leanplum.start`), or undefined. */
+export function dottedName(e: t.Node): string | undefined {
+  e = unwrap(e);
+  if (e.type === 'Identifier') return e.name;
+  if (e.type === 'ThisExpression') return 'this';
+  if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
+    const obj = dottedName(e.object);
+    const p = propertyName(e);
+    return obj !== undefined && p !== null ? `${obj}.${p}` : undefined;
+  }
+  return undefined;
+}
+
+export class Resolver {
+  private readonly memo = new Map<t.Node, Value | undefined>();
+  private readonly active = new Set<t.Node>();
+
+  constructor(readonly project: Project) {}
+
+  /** What `e` (an expression in `index`'s script) evaluates to, when known. */
+  value(e: t.Node, index: ScriptIndex, depth = 0): Value | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    if (this.memo.has(e)) return this.memo.get(e);
+    if (this.active.has(e)) return undefined; // a cycle: nothing definite
+    this.active.add(e);
+    let v: Value | undefined;
+    try {
+      v = this.compute(e, index, depth + 1);
+    } finally {
+      this.active.delete(e);
+    }
+    this.memo.set(e, v);
+    return v;
+  }
+
+  private compute(e0: t.Node, index: ScriptIndex, depth: number): Value | undefined {
+    const e = unwrap(e0);
+    if (e !== e0) return this.value(e, index, depth);
+    switch (e.type) {
+      case 'AwaitExpression': {
+        const v = this.value(e.argument, index, depth);
+        return v ? awaited(v) : undefined;
+      }
+      case 'Identifier':
+        return this.identifier(e, index, depth);
+      case 'ThisExpression':
+        return this.thisValue(e, index);
+      case 'JSXIdentifier':
+        // `<App />` refers to the binding `App`; lower-case names are DOM elements.
+        return /^[A-Z]/.test(e.name) ? this.identifier(e as unknown as t.Identifier, index, depth) : undefined;
+      case 'JSXMemberExpression': {
+        const base = this.value(e.object, index, depth);
+        return base ? this.member(base, e.property.name, depth) : undefined;
+      }
+      case 'StringLiteral':
+      case 'NumericLiteral':
+      case 'BooleanLiteral':
+        return { kind: 'literal', value: e.value };
+      case 'TemplateLiteral':
+        return e.expressions.length === 0 ? { kind: 'literal', value: e.quasis[0].value.cooked ?? '' } : undefined;
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        const name = propertyName(e);
+        const obj = unwrap(e.object);
+        if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj)) {
+          return name === null ? undefined : { kind: 'path', root: { global: name }, steps: [] };
+        }
+        const base = this.value(e.object, index, depth);
+        return base ? this.member(base, name, depth) : undefined;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+        return this.call(e, index, depth);
+      case 'ImportExpression':
+        return this.importValue(index, e.source, '*');
+      case 'ConditionalExpression':
+        return this.value(e.consequent, index, depth) ?? this.value(e.alternate, index, depth);
+      case 'LogicalExpression':
+        return this.value(e.left, index, depth) ?? this.value(e.right, index, depth);
+      case 'AssignmentExpression':
+        return e.operator === '=' ? this.value(e.right, index, depth) : undefined;
+      case 'SequenceExpression':
+        return this.value(e.expressions[e.expressions.length - 1], index, depth);
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ObjectMethod':
+      case 'ClassMethod':
+      case 'ClassPrivateMethod':
+      case 'FunctionDeclaration':
+        return { kind: 'function', node: e as t.Function, index };
+      case 'ClassExpression':
+      case 'ClassDeclaration':
+        return { kind: 'class', node: e, index };
+      case 'ObjectExpression':
+        return { kind: 'object', node: e, index };
+      default:
+        return undefined;
+    }
+  }
+
+  member(base: Value, name: string | null, depth: number): Value | undefined {
+    switch (base.kind) {
+      case 'path':
+        return { kind: 'path', root: base.root, steps: [...base.steps, { prop: name }] };
+      case 'namespace':
+        if (name === null) return undefined;
+        return this.exportValue(base.module, name, depth);
+      case 'object': {
+        if (name === null) return undefined;
+        for (const p of base.node.properties) {
+          if (p.type === 'SpreadElement') continue;
+          if (p.computed || keyName(p.key) !== name) continue;
+          if (p.type === 'ObjectMethod') return { kind: 'function', node: p, index: base.index };
+          return this.value(p.value, base.index, depth);
+        }
+        return undefined;
+      }
+      case 'class':
+      case 'instance':
+        return name === null ? undefined : this.classMember(base.node, base.index, name, base.kind === 'class', depth);
+      default:
+        return undefined;
+    }
+  }
+
+  private classMember(cls: t.Class, index: ScriptIndex, name: string, isStatic: boolean, depth: number): Value | undefined {
+    for (const m of cls.body.body) {
+      if (!('key' in m) || ('computed' in m && m.computed)) continue;
+      if (keyName(m.key as t.Node) !== name) continue;
+      if (Boolean((m as { static?: boolean }).static) !== isStatic) continue;
+      if (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') {
+        if (m.kind === 'get' && m.body.body.length) return this.returned(m, index, depth);
+        return { kind: 'function', node: m, index };
+      }
+      if (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') {
+        if (m.value) return this.value(m.value, index, depth);
+        const typed = this.fromType((m as { typeAnnotation?: t.Node | null }).typeAnnotation, index, depth);
+        if (typed) return typed;
+      }
+    }
+    if (!isStatic) {
+      // `constructor(private lp: typeof Leanplum)` and `this.lp = Leanplum` in the constructor.
+      const ctor = cls.body.body.find((m): m is t.ClassMethod => m.type === 'ClassMethod' && m.kind === 'constructor');
+      if (ctor) {
+        for (const p of ctor.params) {
+          if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === name) {
+            return this.fromType(p.parameter.typeAnnotation, index, depth);
+          }
+        }
+        for (const s of ctor.body.body) {
+          if (s.type !== 'ExpressionStatement' || s.expression.type !== 'AssignmentExpression' || s.expression.operator !== '=') continue;
+          const l = s.expression.left;
+          if (l.type === 'MemberExpression' && l.object.type === 'ThisExpression' && propertyName(l) === name) {
+            return this.value(s.expression.right, index, depth);
+          }
+        }
+      }
+    }
+    const sup = cls.superClass ? this.value(cls.superClass, index, depth) : undefined;
+    if (sup && sup.kind === 'class') return this.classMember(sup.node, sup.index, name, isStatic, depth);
+    return undefined;
+  }
+
+  /** A receiver typed as the SDK: `lp: typeof Leanplum`. */
+  private fromType(annotation: t.Node | null | undefined, index: ScriptIndex, depth: number): Value | undefined {
+    let a = annotation;
+    while (a && (a.type === 'TSTypeAnnotation' || a.type === 'TypeAnnotation')) a = a.typeAnnotation;
+    if (!a) return undefined;
+    if (a.type === 'TSTypeQuery' && a.exprName.type !== 'TSImportType') return this.entityName(a.exprName, index, depth);
+    if (a.type === 'TypeofTypeAnnotation') return this.value(a.argument as unknown as t.Node, index, depth);
+    if (a.type === 'TSTypeReference' && a.typeName.type === 'Identifier') {
+      // `type LP = typeof Leanplum` then `lp: LP`
+      const b = index.binding(a.typeName);
+      const decl = b?.path.node;
+      if (decl && decl.type === 'TSTypeAliasDeclaration') return this.fromType(decl.typeAnnotation, index, depth);
+    }
+    return undefined;
+  }
+
+  private entityName(n: t.TSEntityName, index: ScriptIndex, depth: number): Value | undefined {
+    if (n.type === 'Identifier') return this.value(n, index, depth);
+    if (n.type === 'TSQualifiedName') {
+      const base = this.entityName(n.left, index, depth);
+      return base ? this.member(base, n.right.name, depth) : undefined;
+    }
+    return undefined;
+  }
+
+  private thisValue(e: t.Node, index: ScriptIndex): Value | undefined {
+    for (let p = index.parent.get(e); p; p = index.parent.get(p)) {
+      if (p.type === 'FunctionDeclaration' || p.type === 'FunctionExpression' || p.type === 'ObjectMethod') return undefined;
+      if (p.type === 'ClassMethod' || p.type === 'ClassPrivateMethod' || p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'StaticBlock') {
+        const body = index.parent.get(p);
+        const cls = body && index.parent.get(body);
+        if (!cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression')) return undefined;
+        const isStatic = p.type === 'StaticBlock' || Boolean((p as { static?: boolean }).static);
+        return { kind: isStatic ? 'class' : 'instance', node: cls, index };
+      }
+    }
+    return undefined;
+  }
+
+  private call(e: t.CallExpression | t.OptionalCallExpression | t.NewExpression, index: ScriptIndex, depth: number): Value | undefined {
+    const callee = unwrap(e.callee as t.Node);
+    if (e.type !== 'NewExpression' && callee.type === 'Identifier' && callee.name === 'require' && !index.binding(callee)) {
+      const arg = e.arguments[0];
+      return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
+    }
+    if (callee.type === 'Import') {
+      const arg = e.arguments[0];
+      return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
+    }
+    // `promise.then(x => ...)` is handled at the parameter; `.then()` itself is the promise.
+    const f = this.value(callee, index, depth);
+    if (!f) return undefined;
+    if (f.kind === 'path') return { kind: 'path', root: f.root, steps: [...f.steps, { call: e, awaited: false }] };
+    if (e.type === 'NewExpression' && f.kind === 'class') return { kind: 'instance', node: f.node, index: f.index };
+    if (f.kind === 'function') return this.returned(f.node, f.index, depth);
+    return undefined;
+  }
+
+  /** The value a function returns, when all its returns agree on one resolvable value. */
+  private returned(fn: t.Function, index: ScriptIndex, depth: number): Value | undefined {
+    if (fn.body.type !== 'BlockStatement') return this.value(fn.body, index, depth);
+    const returns: t.Node[] = [];
+    const visit = (n: t.Node): void => {
+      if (n.type === 'ReturnStatement') {
+        if (n.argument) returns.push(n.argument);
+        return;
+      }
+      if (isFunctionLike(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
+      for (const key of Object.keys(n)) {
+        if (key === 'loc' || key.endsWith('Comments')) continue;
+        const v = (n as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(v)) for (const x of v) x && typeof x === 'object' && 'type' in x && visit(x as t.Node);
+        else if (v && typeof v === 'object' && 'type' in v) visit(v as t.Node);
+      }
+    };
+    for (const s of fn.body.body) visit(s);
+    if (returns.length !== 1) return undefined;
+    return this.value(returns[0], index, depth);
+  }
+
+  private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
+    if (id.name === 'undefined') return undefined;
+    const b = index.binding(id);
+    if (!b) return { kind: 'path', root: { global: id.name }, steps: [] };
+    return this.bindingValue(b, id, index, depth);
+  }
+
+  bindingValue(b: Binding, id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
+    const node = b.path.node;
+    switch (b.kind) {
+      case 'module': {
+        const decl = b.path.parent as t.ImportDeclaration;
+        if (decl.importKind === 'type' || decl.importKind === 'typeof') return undefined;
+        if (node.type === 'ImportDefaultSpecifier') return this.importValue(index, decl.source, 'default');
+        if (node.type === 'ImportNamespaceSpecifier') return this.importValue(index, decl.source, '*');
+        if (node.type === 'ImportSpecifier') {
+          const imported = node.imported.type === 'Identifier' ? node.imported.name : node.imported.value;
+          return this.importValue(index, decl.source, imported);
+        }
+        return undefined;
+      }
+      case 'hoisted':
+        if (isFunctionLike(node)) return { kind: 'function', node, index };
+        return undefined;
+      case 'local':
+        if (isFunctionLike(node)) return { kind: 'function', node, index };
+        if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') return { kind: 'class', node, index };
+        return undefined;
+      case 'param':
+        return this.paramValue(b, id, index, depth);
+      case 'const':
+      case 'let':
+      case 'var':
+      case 'unknown': {
+        if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
+        if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
+        if (node.type !== 'VariableDeclarator') return undefined;
+        const violations = b.constantViolations.filter((v) => v.node !== node);
+        let init: t.Node | null | undefined = node.init;
+        if (violations.length) {
+          // A single-assignment local: `let lp; lp = Leanplum;` Any other reassignment: unknown.
+          const only = violations[0].node;
+          if (init || violations.length !== 1 || only.type !== 'AssignmentExpression' || only.operator !== '=' || only.left.type !== 'Identifier') return undefined;
+          init = only.right;
+        }
+        if (!init) return undefined;
+        // for (const x of ...) declarations have no init: handled above (undefined).
+        const steps = patternSteps(node.id, b.identifier);
+        if (!steps) return undefined;
+        let v = this.value(init, index, depth);
+        for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
+        return v;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A parameter: typed as the SDK, or a callback parameter whose value the callee defines. */
+  private paramValue(b: Binding, id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
+    const fn = b.scope.block;
+    if (!isFunctionLike(fn)) return undefined;
+    const paramIndex = fn.params.findIndex((p) => patternSteps(p, b.identifier) !== undefined);
+    if (paramIndex < 0) return undefined;
+    const param = fn.params[paramIndex];
+    const steps = patternSteps(param, b.identifier)!;
+    const annotated = param.type === 'TSParameterProperty' ? param.parameter : param;
+    const typed = this.fromType((annotated as { typeAnnotation?: t.Node | null }).typeAnnotation, index, depth);
+    if (typed) return typed;
+    const call = index.parent.get(fn);
+    if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
+    const argument = call.arguments.indexOf(fn as t.Expression);
+    if (argument < 0) return undefined;
+    const callee = unwrap(call.callee as t.Node);
+    let v: Value | undefined;
+    // `p.then(m => …)`: `m` is what the promise resolves to.
+    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && propertyName(callee) === 'then' && argument === 0 && paramIndex === 0) {
+      const p = this.value(callee.object, index, depth);
+      v = p ? awaited(p) : undefined;
+    } else {
+      const f = this.value(callee, index, depth);
+      if (f && f.kind === 'path') v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
+    }
+    for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
+    return v;
+  }
+
+  /** The value of `import … from source` (name: `default`, a named export, or `*`). */
+  importValue(index: ScriptIndex, source: t.Node, name: string, depth = 0): Value | undefined {
+    if (source.type !== 'StringLiteral') return undefined;
+    const target = this.project.resolveImport(index.script.file, source.value);
+    if (!target) return undefined;
+    if ('package' in target) return { kind: 'path', root: { module: target.package, export: name }, steps: [] };
+    const mod = this.project.module(target.file);
+    if (!mod) return undefined;
+    if (name === '*') return { kind: 'namespace', module: mod };
+    return this.exportValue(mod, name, depth);
+  }
+
+  private readonly exportMemo = new Map<string, Value | undefined>();
+  private readonly exportActive = new Set<string>();
+
+  /** What a module exports under `name`: ESM exports, re-exports, `export *`, CommonJS. */
+  exportValue(mod: ModuleInfo, name: string, depth: number): Value | undefined {
+    const key = `${mod.file}\0${name}`;
+    if (this.exportMemo.has(key)) return this.exportMemo.get(key);
+    if (this.exportActive.has(key) || depth > MAX_DEPTH) return undefined;
+    this.exportActive.add(key);
+    let v: Value | undefined;
+    try {
+      for (const index of mod.scripts) {
+        v = this.findExport(index, name, depth + 1);
+        if (v) break;
+      }
+    } finally {
+      this.exportActive.delete(key);
+    }
+    this.exportMemo.set(key, v);
+    return v;
+  }
+
+  private findExport(index: ScriptIndex, name: string, depth: number): Value | undefined {
+    const body = index.script.ast.program.body;
+    const stars: t.ExportAllDeclaration[] = [];
+    for (const s of body) {
+      if (s.type === 'ExportDefaultDeclaration' && name === 'default') {
+        const d = s.declaration;
+        if (d.type === 'Identifier') return this.value(d, index, depth);
+        return this.value(d, index, depth);
+      }
+      if (s.type === 'ExportNamedDeclaration') {
+        if (s.exportKind === 'type') continue;
+        const d = s.declaration;
+        if (d) {
+          if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) return this.value(d, index, depth);
+          if (d.type === 'VariableDeclaration') {
+            for (const decl of d.declarations) {
+              const id = findBindingIdentifier(decl.id, name);
+              if (id) {
+                const b = index.binding(id);
+                return b ? this.bindingValue(b, id, index, depth) : undefined;
+              }
+            }
+          }
+          if (d.type === 'TSEnumDeclaration' || d.type === 'TSModuleDeclaration') continue;
+        }
+        for (const spec of s.specifiers) {
+          const exported = spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value;
+          if (exported !== name) continue;
+          if (s.source) {
+            if (spec.type === 'ExportNamespaceSpecifier') return this.importValue(index, s.source, '*', depth);
+            if (spec.type === 'ExportDefaultSpecifier') return this.importValue(index, s.source, 'default', depth);
+            const local = spec.local.type === 'Identifier' ? spec.local.name : (spec.local as unknown as t.StringLiteral).value;
+            return this.importValue(index, s.source, local, depth);
+          }
+          if (spec.type === 'ExportSpecifier' && spec.local.type === 'Identifier') return this.value(spec.local, index, depth);
+        }
+      }
+      if (s.type === 'ExportAllDeclaration' && name !== 'default') stars.push(s);
+      // CommonJS: module.exports = X / module.exports.name = X / exports.name = X
+      if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression' && s.expression.operator === '=') {
+        const target = dottedName(s.expression.left);
+        if (target === 'module.exports' && (name === 'default' || name === '*')) return this.value(s.expression.right, index, depth);
+        if (target === 'module.exports' && s.expression.right.type === 'ObjectExpression') {
+          const v = this.member({ kind: 'object', node: s.expression.right, index }, name, depth);
+          if (v) return v;
+        }
+        if (target === `module.exports.${name}` || target === `exports.${name}`) return this.value(s.expression.right, index, depth);
+      }
+    }
+    for (const s of stars) {
+      const v = this.importValue(index, s.source, name, depth);
+      if (v) return v;
+    }
+    return undefined;
+  }
+}
+
+function awaited(v: Value): Value {
+  if (v.kind !== 'path' || v.steps.length === 0) return v;
+  const last = v.steps[v.steps.length - 1];
+  if ('call' in last) return { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] };
+  return v;
+}
+
+function keyName(k: t.Node): string | undefined {
+  if (k.type === 'Identifier') return k.name;
+  if (k.type === 'StringLiteral') return k.value;
+  if (k.type === 'NumericLiteral') return String(k.value);
+  if (k.type === 'PrivateName') return `#${k.id.name}`;
+  return undefined;
+}
+
+/** Property steps from the root of a destructuring pattern to `target`, or undefined if absent. */
+export function patternSteps(p: t.Node, target: t.Node): string[] | undefined {
+  if (p === target) return [];
+  switch (p.type) {
+    case 'Identifier':
+      return undefined;
+    case 'AssignmentPattern':
+      return patternSteps(p.left, target);
+    case 'TSParameterProperty':
+      return patternSteps(p.parameter, target);
+    case 'ObjectPattern':
+      for (const prop of p.properties) {
+        if (prop.type === 'RestElement') continue;
+        const inner = patternSteps(prop.value, target);
+        if (inner) {
+          const k = prop.computed ? undefined : keyName(prop.key);
+          if (k === undefined) return undefined;
+          return [k, ...inner];
+        }
+      }
+      return undefined;
+    case 'ArrayPattern':
+      for (let i = 0; i < p.elements.length; i++) {
+        const el = p.elements[i];
+        const inner = el ? patternSteps(el, target) : undefined;
+        if (inner) return [String(i), ...inner];
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function findBindingIdentifier(p: t.Node, name: string): t.Identifier | undefined {
+  switch (p.type) {
+    case 'Identifier':
+      return p.name === name ? p : undefined;
+    case 'AssignmentPattern':
+      return findBindingIdentifier(p.left, name);
+    case 'ObjectPattern':
+      for (const prop of p.properties) {
+        const r = findBindingIdentifier(prop.type === 'RestElement' ? prop.argument : prop.value, name);
+        if (r) return r;
+      }
+      return undefined;
+    case 'ArrayPattern':
+      for (const el of p.elements) {
+        const r = el ? findBindingIdentifier(el, name) : undefined;
+        if (r) return r;
+      }
+      return undefined;
+    case 'RestElement':
+      return findBindingIdentifier(p.argument, name);
+    default:
+      return undefined;
+  }
+}
