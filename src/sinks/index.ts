@@ -52,6 +52,40 @@ export function flowsFrom(v: Value | undefined, sources: Origin[]): boolean {
   return sources.some((o) => originPrefix(v, o) >= 0);
 }
 
+/** Does an argument expression carry a value from `sources`, also through strings built from it? */
+function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolver: Resolver, depth = 0): boolean {
+  if (depth > 10) return false;
+  const u = unwrap(e);
+  if (flowsFrom(resolver.value(u, index), sources)) return true;
+  const again = (x: t.Node) => argumentFlows(x, index, sources, resolver, depth + 1);
+  switch (u.type) {
+    case 'TemplateLiteral':
+      return u.expressions.some(again);
+    case 'BinaryExpression':
+      return again(u.left) || again(u.right);
+    case 'LogicalExpression':
+    case 'ConditionalExpression':
+      return (u.type === 'ConditionalExpression' ? [u.consequent, u.alternate] : [u.left, u.right]).some(again);
+    case 'AwaitExpression':
+      return again(u.argument);
+    case 'CallExpression': {
+      // String(x), x.toString(), x.trim()...: still the identifier.
+      const c = unwrap(u.callee as t.Node);
+      if (c.type === 'Identifier' && c.name === 'String') return u.arguments.some(again);
+      if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') return again(c.object);
+      return false;
+    }
+    case 'Identifier': {
+      const b = index.binding(u);
+      const d = b?.path.node;
+      if (!b || b.constantViolations.length || !d || d.type !== 'VariableDeclarator' || d.id !== b.identifier || !d.init) return false;
+      return again(d.init);
+    }
+    default:
+      return false;
+  }
+}
+
 function calleeText(n: t.Node): string {
   return dottedName(n) ?? (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' ? `${dottedName(n.object) ?? '…'}[…]` : '…');
 }
@@ -110,7 +144,7 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
             for (const req of rule.argumentRequirements ?? []) {
               const arg = n.arguments[req.argument];
-              if (arg && flowsFrom(resolver.value(arg, index), req.sources)) for (const p of req.requires) if (!requires.includes(p)) requires.push(p);
+              if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) if (!requires.includes(p)) requires.push(p);
             }
           }
           sinks.push({ rule, node: report, index, callee: calleeText(target), requires });

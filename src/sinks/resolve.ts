@@ -96,6 +96,12 @@ export class Resolver {
     if (e !== e0) return this.value(e, index, depth);
     switch (e.type) {
       case 'AwaitExpression': {
+        // Awaiting a call to an async project function yields what it returns.
+        const arg = unwrap(e.argument);
+        if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
+          const f = this.value(arg.callee as t.Node, index, depth);
+          if (f && f.kind === 'function' && f.node.async) return this.returned(f.node, f.index, depth);
+        }
         const v = this.value(e.argument, index, depth);
         return v ? awaited(v) : undefined;
       }
@@ -274,7 +280,8 @@ export class Resolver {
     if (!f) return undefined;
     if (f.kind === 'path') return { kind: 'path', root: f.root, steps: [...f.steps, { call: e, awaited: false }] };
     if (e.type === 'NewExpression' && f.kind === 'class') return { kind: 'instance', node: f.node, index: f.index };
-    if (f.kind === 'function') return this.returned(f.node, f.index, depth);
+    // An async function's call is a promise (always truthy): its value only exists awaited.
+    if (f.kind === 'function') return f.node.async || f.node.generator ? undefined : this.returned(f.node, f.index, depth);
     return undefined;
   }
 

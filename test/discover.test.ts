@@ -1,0 +1,298 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discover } from '../src/discover/index.js';
+import { isCandidate, listFiles, listWithGit, listWithGlob } from '../src/discover/list.js';
+import { createMatcher, globToRegExp } from '../src/discover/match.js';
+import { minifiedReason } from '../src/discover/read.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/sources', import.meta.url));
+
+const hasGit = (() => {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const tmpDirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'consent-lint-discover-'));
+  tmpDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+function write(root: string, rel: string, content: string | Buffer): void {
+  const abs = path.join(root, rel);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  writeFileSync(abs, content);
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined } });
+}
+
+describe('discover: the fixture apps', () => {
+  it('lists every kind of app source and skips the minified bundle visibly', async () => {
+    const d = await discover(FIXTURES);
+    expect(d.root).toBe(FIXTURES);
+    expect(d.files.map((f) => f.relPath)).toEqual([
+      'broken/src/broken.ts',
+      'broken/src/good.ts',
+      'misc/bom-crlf.ts',
+      'rn-flow/App.js',
+      'rn-flow/index.js',
+      'rn-flow/src/consent.js',
+      'rn-flow/src/marketing.js',
+      'svelte-app/src/App.svelte',
+      'vue-app/src/App.vue',
+      'vue-app/src/components/ConsentBanner.vue',
+      'vue-app/src/consent.ts',
+      'vue-app/src/main.ts',
+      'web-cdn/app.js',
+      'web-cdn/basket.mjs',
+      'web-cdn/index.html',
+    ]);
+    expect(d.skipped).toEqual([
+      {
+        file: 'misc/vendor.bundle.js',
+        line: 1,
+        column: 1,
+        kind: 'skipped',
+        message: 'Skipped: minified or generated code (line 2 is 4,883 characters long)',
+      },
+    ]);
+    expect(d.filesScanned).toBe(16);
+    for (const f of d.files) expect(f.absPath).toBe(path.join(FIXTURES, ...f.relPath.split('/')));
+  });
+
+  it('strips the BOM and keeps CRLF in the text', async () => {
+    const d = await discover(FIXTURES, { include: ['misc/**'] });
+    const f = d.files.find((x) => x.relPath === 'misc/bom-crlf.ts')!;
+    expect(f.text.charCodeAt(0)).toBe('i'.charCodeAt(0));
+    expect(f.text.split('\r\n')[0]).toBe("import Leanplum from 'leanplum-sdk';");
+    expect(f.text.split('\r\n')[4]).toBe('  Leanplum.start();');
+  });
+
+  it.each([
+    [{ include: ['web-cdn'] }, ['web-cdn/app.js', 'web-cdn/basket.mjs', 'web-cdn/index.html']],
+    [{ include: ['web-cdn/*.js'] }, ['web-cdn/app.js']],
+    [{ include: ['**/*.vue'] }, ['vue-app/src/App.vue', 'vue-app/src/components/ConsentBanner.vue']],
+    [{ include: ['rn-flow/**'], exclude: ['**/src'] }, ['rn-flow/App.js', 'rn-flow/index.js']],
+    [{ include: ['**/src/*.ts'] }, ['broken/src/broken.ts', 'broken/src/good.ts', 'vue-app/src/consent.ts', 'vue-app/src/main.ts']],
+    [{ include: ['*-app/**/*.{vue,svelte}'], exclude: ['**/components/**'] }, ['svelte-app/src/App.svelte', 'vue-app/src/App.vue']],
+    [{ exclude: ['**/*.{ts,js,mjs,vue,svelte}'] }, ['web-cdn/index.html']],
+    [{ include: ['nothing/**'] }, []],
+  ])('include/exclude %j', async (opts, expected) => {
+    const d = await discover(FIXTURES, opts);
+    expect(d.files.map((f) => f.relPath)).toEqual(expected);
+  });
+});
+
+describe('discover: files that are not read', () => {
+  let root: string;
+  beforeAll(() => {
+    root = tempDir();
+    write(root, 'ok.ts', 'export const ok = 1;\n');
+    write(root, 'binary.js', Buffer.from([0x63, 0x6f, 0x6e, 0x73, 0x74, 0x00, 0x01, 0x02]));
+    write(root, 'latin1.js', Buffer.concat([Buffer.from("const caf = 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]));
+    write(root, 'huge.ts', '// padding\n'.repeat(100_000)); // 1.05 MiB of short lines
+    write(root, 'long-line.js', `const x = "${'a'.repeat(2500)}";\n`);
+    write(root, 'vendor.min.js', 'var a=1;\n');
+    write(root, 'dense.js', `${'var abcdefgh = 1; '.repeat(100)}\n`.repeat(50)); // 1,900-char lines
+    write(root, 'page.html', `<!doctype html>\n<img src="data:image/png;base64,${'A'.repeat(5000)}">\n<script>go()</script>\n`);
+    write(root, 'built.html', `${'<div class="c">x</div>'.repeat(400)}\n`.repeat(3));
+    write(root, 'empty.js', '');
+  });
+
+  it.each([
+    ['binary.js', 'Skipped: binary file (NUL byte at offset 5)'],
+    ['latin1.js', 'Skipped: not valid UTF-8 (re-encode the file as UTF-8 to analyse it)'],
+    ['huge.ts', 'Skipped: larger than 1 MiB (1.0 MiB)'],
+    ['long-line.js', 'Skipped: minified or generated code (line 1 is 2,513 characters long)'],
+    ['vendor.min.js', 'Skipped: minified or generated code (a .min.js file)'],
+    ['dense.js', 'Skipped: minified or generated code (average line length 1801 characters)'],
+    ['built.html', 'Skipped: minified or generated code (average line length 8801 characters)'],
+  ])('%s is skipped: %s', async (file, message) => {
+    const d = await discover(root);
+    expect(d.skipped.find((s) => s.file === file)).toEqual({ file, line: 1, column: 1, kind: 'skipped', message });
+    expect(d.files.some((f) => f.relPath === file)).toBe(false);
+  });
+
+  it('reads the rest, HTML with a long data-URI line included', async () => {
+    const d = await discover(root);
+    expect(d.files.map((f) => f.relPath)).toEqual(['empty.js', 'ok.ts', 'page.html']);
+    expect(d.filesScanned).toBe(10);
+    expect(d.skipped).toHaveLength(7);
+  });
+
+  it('minifiedReason leaves ordinary code alone', () => {
+    const ordinary = Array.from({ length: 200 }, (_, i) => `  const v${i} = compute(${i}, 'label ${i}');`).join('\n');
+    expect(minifiedReason(ordinary, 'a.ts')).toBeUndefined();
+    expect(minifiedReason('x'.repeat(1999), 'a.ts')).toBeUndefined();
+    expect(minifiedReason('x'.repeat(2001), 'a.ts')).toBe('line 1 is 2,001 characters long');
+    expect(minifiedReason('x'.repeat(2001), 'a.vue')).toBeUndefined();
+    expect(minifiedReason('x\r'.repeat(3000), 'a.js')).toBeUndefined(); // old Mac line ends
+  });
+});
+
+describe('discover: listing', () => {
+  it.each([
+    ['src/a.ts', true],
+    ['src/a.d.ts', false],
+    ['src/a.d.mts', false],
+    ['src/a.mts', true],
+    ['a.cjs', true],
+    ['page.htm', true],
+    ['App.svelte', true],
+    ['style.css', false],
+    ['data.json', false],
+    ['node_modules/x/index.js', false],
+    ['packages/a/node_modules/x/index.js', false],
+    ['.storybook/main.js', false],
+    ['src/.eslintrc.js', false],
+    ['src/lib.ts/readme.md', false],
+  ])('isCandidate(%s) = %s', (p, expected) => {
+    expect(isCandidate(p)).toBe(expected);
+  });
+
+  it.each([
+    ['src/**', 'src/a/b.ts', true],
+    ['src/**', 'lib/a.ts', false],
+    ['src', 'src/a/b.ts', true],
+    ['src/', 'src/a/b.ts', true],
+    ['./src/*.ts', 'src/a.ts', true],
+    ['./src/*.ts', 'src/a/b.ts', false],
+    ['**/*.test.*', 'src/a.test.ts', true],
+    ['**/*.test.*', 'a.test.js', true],
+    ['**/*.test.*', 'src/atest.ts', false],
+    ['*.ts', 'a.ts', true],
+    ['*.ts', 'src/a.ts', false],
+    ['**/__tests__', 'src/__tests__/a.ts', true],
+    ['src/**/*.{ts,tsx}', 'src/x/y/App.tsx', true],
+    ['src/**/*.{ts,tsx}', 'src/App.jsx', false],
+    ['src/[ab].ts', 'src/b.ts', true],
+    ['src/[!ab].ts', 'src/b.ts', false],
+    ['src/?.ts', 'src/c.ts', true],
+    ['a+b(1).ts', 'a+b(1).ts', true],
+  ])('glob %s on %s = %s', (glob, p, expected) => {
+    expect(createMatcher([glob])!(p)).toBe(expected);
+  });
+
+  it('compiles globs to anchored expressions', () => {
+    const re = globToRegExp('src/**/*.ts');
+    expect(['src/a.ts', 'src/x/y/a.ts', 'src/a.tsx', 'lib/src/a.ts', 'src/a.ts/b'].map((p) => re.test(p))).toEqual([
+      true, true, false, false, false,
+    ]);
+    expect(createMatcher([])).toBeUndefined();
+    expect(createMatcher(undefined)).toBeUndefined();
+  });
+
+  let tree: string;
+  beforeAll(() => {
+    tree = tempDir();
+    write(tree, '.gitignore', 'dist/\n*.generated.ts\nbuild/\n');
+    write(tree, 'src/app.ts', 'x');
+    write(tree, 'src/App.vue', 'x');
+    write(tree, 'src/lib/util.js', 'x');
+    write(tree, 'src/types.d.ts', 'x');
+    write(tree, 'src/api.generated.ts', 'x');
+    write(tree, 'src/.gitignore', '!keep.generated.ts\nlocal-*.js\n');
+    write(tree, 'src/keep.generated.ts', 'x');
+    write(tree, 'src/local-dev.js', 'x');
+    write(tree, 'src/deep/local-dev.js', 'x');
+    write(tree, 'dist/bundle.js', 'x');
+    write(tree, 'build/.gitignore', '!out.js\n');
+    write(tree, 'build/out.js', 'x');
+    write(tree, 'node_modules/leanplum-sdk/index.js', 'x');
+    write(tree, 'packages/web/node_modules/x/y.js', 'x');
+    write(tree, '.cache/cached.js', 'x');
+    write(tree, 'packages/web/.next/server.js', 'x');
+    write(tree, 'packages/web/index.html', 'x');
+    write(tree, 'styles/site.css', 'x');
+    write(tree, 'root.mjs', 'x');
+  });
+
+  const EXPECTED = [
+    'packages/web/index.html',
+    'root.mjs',
+    'src/App.vue',
+    'src/app.ts',
+    'src/deep/local-dev.js',
+    'src/keep.generated.ts',
+    'src/lib/util.js',
+  ];
+
+  it('fast-glob walk honours nested .gitignore files, node_modules and dot-directories', async () => {
+    expect(await listWithGlob(tree)).toEqual(EXPECTED.filter((p) => p !== 'src/deep/local-dev.js'));
+    const l = await listFiles(tree);
+    expect(l.via).toBe('glob');
+  });
+
+  it.skipIf(!hasGit)('git ls-files and the fast-glob walk give the same list', async () => {
+    const repo = tempDir();
+    write(repo, '.gitignore', 'dist/\n*.generated.ts\nbuild/\n');
+    write(repo, 'src/.gitignore', '!keep.generated.ts\nlocal-*.js\n');
+    for (const f of [
+      'src/app.ts', 'src/App.vue', 'src/lib/util.js', 'src/types.d.ts', 'src/api.generated.ts',
+      'src/keep.generated.ts', 'src/local-dev.js', 'dist/bundle.js', 'build/out.js',
+      'node_modules/leanplum-sdk/index.js', '.cache/cached.js', 'packages/web/index.html',
+      'packages/web/.next/server.js', 'root.mjs', 'tracked.js',
+    ]) write(repo, f, 'x');
+    write(repo, 'build/.gitignore', '!out.js\n');
+    git(repo, 'init', '-q');
+    git(repo, 'add', 'src/app.ts', 'root.mjs', 'tracked.js', '.gitignore');
+    unlinkSync(path.join(repo, 'tracked.js')); // deleted but still in the index
+
+    const viaGlob = await listWithGlob(repo);
+    const viaGit = await listWithGit(repo);
+    expect(viaGit).toEqual([...viaGlob, 'tracked.js'].sort());
+    expect(viaGlob).toEqual([
+      'packages/web/index.html', 'root.mjs', 'src/App.vue', 'src/app.ts', 'src/keep.generated.ts', 'src/lib/util.js',
+    ]);
+    expect((await listFiles(repo)).via).toBe('git');
+
+    // the deleted file is listed by git but neither crashes nor appears
+    const d = await discover(repo);
+    expect(d.files.map((f) => f.relPath)).toEqual(viaGlob);
+    expect(d.skipped).toEqual([]);
+    expect(d.filesScanned).toBe(viaGlob.length);
+
+    // a sub-directory as the root: paths relative to it
+    const sub = await discover(path.join(repo, 'src'));
+    expect(sub.files.map((f) => f.relPath)).toEqual(['App.vue', 'app.ts', 'keep.generated.ts', 'lib/util.js']);
+    expect(sub.root).toBe(path.join(repo, 'src'));
+
+    // a git-ignored directory as the root is walked as a plain directory
+    expect((await discover(path.join(repo, 'dist'))).files.map((f) => f.relPath)).toEqual(['bundle.js']);
+  });
+
+  it.skipIf(process.platform === 'win32')('does not follow symlinked directories (no loop, no duplicates)', async () => {
+    const root = tempDir();
+    write(root, 'src/app.ts', 'export {}\n');
+    symlinkSync('..', path.join(root, 'src', 'loop'), 'dir');
+    symlinkSync(path.join(root, 'src'), path.join(root, 'alias'), 'dir');
+    symlinkSync('app.ts', path.join(root, 'src', 'linked.ts'), 'file');
+    symlinkSync('missing.ts', path.join(root, 'src', 'dangling.ts'), 'file');
+    const started = performance.now();
+    const d = await discover(root);
+    expect(performance.now() - started).toBeLessThan(2000);
+    // a symlink to a file is read like git would list it; a dangling one vanishes
+    expect(d.files.map((f) => f.relPath)).toEqual(['src/app.ts', 'src/linked.ts']);
+    expect(d.skipped).toEqual([]);
+  });
+
+  it('rejects a missing root with a clear error', async () => {
+    await expect(discover(path.join(tmpdir(), 'consent-lint-no-such-dir-4711'))).rejects.toThrow(
+      /cannot read the scan root .*consent-lint-no-such-dir-4711/,
+    );
+  });
+});

@@ -1,0 +1,27 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scan } from '../src/index.js';
+import { loadConfigFile } from '../src/policy/index.js';
+import { collectExpectations, compare } from './support/expectations.js';
+
+const groups = ['engine', 'resolution'];
+
+for (const group of groups) {
+  const base = join(__dirname, '..', 'fixtures', group);
+  if (!existsSync(base)) continue;
+  describe(`fixtures/${group}`, () => {
+    for (const app of readdirSync(base)) {
+      it(`${app}: findings match the inline expectations`, async () => {
+        const root = join(base, app);
+        const cfgFile = join(root, 'consent-lint.config.json');
+        const config = existsSync(cfgFile) ? loadConfigFile(cfgFile) : undefined;
+        const { document } = await scan({ root, config });
+        const expected = collectExpectations(root);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(compare(expected, document.findings)).toEqual([]);
+        expect(document.errors.filter((e) => e.kind !== 'skipped')).toEqual([]);
+      });
+    }
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Run the engine and the oracle on one model program and compare their
+ * verdicts sink by sink.
+ */
+import { checkSource } from '../../src/index.js';
+import type { Config, Finding, ResultDocument } from '../../src/index.js';
+import { maskToPurposes, type Program, sinkRule } from './model.js';
+import { type OracleOptions, runOracle } from './oracle.js';
+import { printProgram } from './print.js';
+
+export const SINK_RULES = new Set(['leanplum/push', 'leanplum/init']);
+
+export interface SinkComparison {
+  id: number;
+  line: number;
+  rule: string;
+  /** Oracle: `dead` when no path reaches the sink, else the missing purposes (sorted). */
+  oracle: 'dead' | string[];
+  /** Engine: missing purposes of its finding on this line ([] when no finding). */
+  engine: string[];
+  finding?: Finding;
+}
+
+export interface Comparison {
+  code: string;
+  document: ResultDocument;
+  sinks: SinkComparison[];
+  /** Problems that are not a per-sink verdict (errors, findings on lines without a sink, ...). */
+  problems: string[];
+  /** Reachable sinks whose verdicts differ. */
+  disagreements: SinkComparison[];
+  /** Dead sinks that the engine reports anyway (excluded from `disagreements`, see the property test). */
+  deadButReported: SinkComparison[];
+}
+
+/**
+ * Cookiebot guards as app config instead of the built-in CMP policy (set
+ * CONSENT_PROPERTY_CONFIG_GUARDS=1; only for trying the engine before its
+ * Cookiebot pack exists).
+ */
+const configGuards: Config | undefined = process.env.CONSENT_PROPERTY_CONFIG_GUARDS
+  ? {
+      guards: [
+        { property: 'Cookiebot.consent.marketing', purposes: ['marketing'] },
+        { property: 'Cookiebot.consent.statistics', purposes: ['analytics'] },
+      ],
+    }
+  : undefined;
+
+export function compare(program: Program, oracleOptions: OracleOptions = {}): Comparison {
+  const oracle = runOracle(program, oracleOptions); // may throw TooManyPaths
+  const { code, sinkAtLine, lineOfSink } = printProgram(program);
+  const document = checkSource(code, {
+    file: program.topLevel ? 'app.js' : 'main.js',
+    ...(configGuards ? { config: configGuards } : {}),
+  });
+  const problems: string[] = [];
+  for (const e of document.errors) problems.push(`analysis error: ${e.kind} ${e.line}:${e.column} ${e.message}`);
+
+  const byId = new Map<number, Finding>();
+  for (const f of document.findings) {
+    if (!SINK_RULES.has(f.ruleId)) {
+      problems.push(`unexpected finding ${f.ruleId} at ${f.line}:${f.column}`);
+      continue;
+    }
+    const id = sinkAtLine.get(f.line);
+    if (id === undefined) {
+      problems.push(`finding ${f.ruleId} at line ${f.line}, which has no sink`);
+      continue;
+    }
+    if (byId.has(id)) problems.push(`two findings on line ${f.line}`);
+    if (f.ruleId !== sinkRule[program.sinkKinds[id]!]) problems.push(`finding on line ${f.line} has rule ${f.ruleId}`);
+    if (f.suppressed) problems.push(`finding on line ${f.line} is suppressed`);
+    if (f.missing.length === 0) problems.push(`finding on line ${f.line} with empty \`missing\``);
+    byId.set(id, f);
+  }
+
+  const sinks: SinkComparison[] = program.sinkKinds.map((kind, id) => {
+    const v = oracle.verdicts[id]!;
+    const f = byId.get(id);
+    const c: SinkComparison = {
+      id,
+      line: lineOfSink[id]!,
+      rule: sinkRule[kind],
+      oracle: v.reached ? maskToPurposes(v.missing) : 'dead',
+      engine: f ? [...f.missing].sort() : [],
+    };
+    if (f) c.finding = f;
+    return c;
+  });
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const disagreements = sinks.filter((s) => s.oracle !== 'dead' && !same(s.oracle, s.engine));
+  const deadButReported = sinks.filter((s) => s.oracle === 'dead' && s.finding);
+  return { code, document, sinks, problems, disagreements, deadButReported };
+}
+
+/** The program with `// oracle: ... engine: ...` on every sink line. */
+export function annotate(c: Comparison): string {
+  const lines = c.code.split('\n');
+  for (const s of c.sinks) {
+    const o = s.oracle === 'dead' ? 'dead' : `[${s.oracle.join(', ')}]`;
+    const bad = c.disagreements.includes(s) ? '   <-- DISAGREE' : '';
+    lines[s.line - 1] += `   // ${String(s.line).padStart(2)}: oracle ${o}, engine [${s.engine.join(', ')}]${bad}`;
+  }
+  return lines.join('\n');
+}

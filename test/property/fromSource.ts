@@ -1,0 +1,139 @@
+/**
+ * Parse the JavaScript subset the printer emits back into the model, so that
+ * oracle tests and reproductions of counterexamples can be written as source
+ * text. Throws on anything outside the subset.
+ */
+import { parse } from '@babel/parser';
+import type * as t from '@babel/types';
+import { legalize } from './gen.js';
+import type { Cond, Label, Program, SinkKind, Stmt, SwitchCase } from './model.js';
+
+function fail(node: t.Node, what: string): never {
+  throw new Error(`fromSource: unsupported ${what} (${node.type}) at line ${node.loc?.start.line}`);
+}
+
+function isMember(e: t.Node, obj: string, prop: string): boolean {
+  return (
+    e.type === 'MemberExpression' &&
+    !e.computed &&
+    e.property.type === 'Identifier' &&
+    e.property.name === prop &&
+    ((e.object.type === 'Identifier' && e.object.name === obj) ||
+      (obj.includes('.') && isMember(e.object, obj.slice(0, obj.lastIndexOf('.')), obj.slice(obj.lastIndexOf('.') + 1))))
+  );
+}
+
+function isCallTo(e: t.Node, name: string): boolean {
+  return e.type === 'CallExpression' && e.arguments.length === 0 && e.callee.type === 'Identifier' && e.callee.name === name;
+}
+
+function sinkOf(e: t.Node): SinkKind | undefined {
+  if (e.type !== 'CallExpression') return undefined;
+  if (isMember(e.callee, 'Leanplum', 'registerForWebPush')) return 'push';
+  if (isMember(e.callee, 'Leanplum', 'start')) return 'start';
+  return undefined;
+}
+
+export function condOf(e: t.Expression): Cond {
+  if (isMember(e, 'Cookiebot.consent', 'marketing')) return { k: 'guard', p: 'marketing' };
+  if (isMember(e, 'Cookiebot.consent', 'statistics')) return { k: 'guard', p: 'analytics' };
+  if (isCallTo(e, 'flag')) return { k: 'flag' };
+  if (e.type === 'Identifier' && e.name === 'ready') return { k: 'ready' };
+  if (e.type === 'UnaryExpression' && e.operator === '!') return { k: 'not', c: condOf(e.argument) };
+  if (e.type === 'LogicalExpression' && e.operator === '&&') return { k: 'and', a: condOf(e.left), b: condOf(e.right) };
+  if (e.type === 'LogicalExpression' && e.operator === '||') return { k: 'or', a: condOf(e.left), b: condOf(e.right) };
+  if (e.type === 'ConditionalExpression') return { k: 'tern', c: condOf(e.test), a: condOf(e.consequent), b: condOf(e.alternate) };
+  return fail(e, 'condition');
+}
+
+function label(l: t.Identifier | null | undefined): Label | undefined {
+  if (!l) return undefined;
+  if (l.name !== 'outer' && l.name !== 'inner') fail(l, `label ${l.name} (use outer/inner)`);
+  return l.name as Label;
+}
+
+function body(s: t.Statement): Stmt[] {
+  return s.type === 'BlockStatement' ? s.body.map(stmtOf) : [stmtOf(s)];
+}
+
+function stmtOf(s: t.Statement): Stmt {
+  switch (s.type) {
+    case 'BlockStatement':
+      return { k: 'block', body: s.body.map(stmtOf) };
+    case 'IfStatement':
+      return s.alternate
+        ? { k: 'if', c: condOf(s.test), then: body(s.consequent), else: body(s.alternate) }
+        : { k: 'if', c: condOf(s.test), then: body(s.consequent) };
+    case 'WhileStatement':
+      return { k: 'while', c: condOf(s.test), body: body(s.body) };
+    case 'DoWhileStatement':
+      return { k: 'doWhile', c: condOf(s.test), body: body(s.body) };
+    case 'ForStatement':
+      if (s.init || s.update || !s.test) fail(s, 'for with init/update or without test');
+      return { k: 'for', c: condOf(s.test), body: body(s.body) };
+    case 'ForOfStatement':
+      return { k: 'forOf', body: body(s.body) };
+    case 'LabeledStatement': {
+      const l = label(s.label)!;
+      const inner = stmtOf(s.body);
+      if (inner.k === 'while' || inner.k === 'doWhile' || inner.k === 'for' || inner.k === 'forOf') return { ...inner, label: l };
+      if (inner.k === 'block') return { k: 'labelled', label: l, body: inner.body };
+      return fail(s, 'labelled statement');
+    }
+    case 'BreakStatement':
+      return s.label ? { k: 'break', label: label(s.label)! } : { k: 'break' };
+    case 'ContinueStatement':
+      return s.label ? { k: 'continue', label: label(s.label)! } : { k: 'continue' };
+    case 'ReturnStatement':
+      if (s.argument) fail(s, 'return with value');
+      return { k: 'return' };
+    case 'ThrowStatement':
+      return { k: 'throw' };
+    case 'TryStatement': {
+      const out: Stmt = { k: 'try', block: s.block.body.map(stmtOf) };
+      if (s.handler) out.handler = s.handler.body.body.map(stmtOf);
+      if (s.finalizer) out.finalizer = s.finalizer.body.map(stmtOf);
+      return out;
+    }
+    case 'SwitchStatement': {
+      const cases: SwitchCase[] = s.cases.map((c) => {
+        if (c.test && c.test.type !== 'NumericLiteral') fail(c, 'case test');
+        return { test: c.test ? (c.test as t.NumericLiteral).value : null, body: c.consequent.map(stmtOf) };
+      });
+      return { k: 'switch', cases };
+    }
+    case 'ExpressionStatement': {
+      const e = s.expression;
+      if (isCallTo(e, 'work')) return { k: 'work' };
+      const sk = sinkOf(e);
+      if (sk) return { k: 'sink', sink: sk };
+      if (e.type === 'LogicalExpression' && e.operator === '&&') {
+        const r = sinkOf(e.right);
+        if (r) return { k: 'andSink', c: condOf(e.left), sink: r };
+      }
+      if (e.type === 'ConditionalExpression') {
+        const a = sinkOf(e.consequent);
+        const b = sinkOf(e.alternate);
+        if (a && isCallTo(e.alternate, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: a, onTrue: true };
+        if (b && isCallTo(e.consequent, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: b, onTrue: false };
+      }
+      return fail(s, 'expression statement');
+    }
+    default:
+      return fail(s, 'statement');
+  }
+}
+
+/**
+ * `function main(x, xs) { ... }` as the only statement: a function program;
+ * anything else: a module-top-level program. Sink ids are in source order.
+ */
+export function programFromSource(code: string): Program {
+  const ast = parse(code, { sourceType: 'module', allowReturnOutsideFunction: false });
+  const stmts = ast.program.body;
+  const only = stmts.length === 1 ? stmts[0]! : undefined;
+  if (only && only.type === 'FunctionDeclaration' && only.id?.name === 'main') {
+    return legalize(only.body.body.map(stmtOf), false, { maxStatements: Infinity, maxDepth: Infinity });
+  }
+  return legalize(stmts.map(stmtOf), true, { maxStatements: Infinity, maxDepth: Infinity });
+}

@@ -1,0 +1,313 @@
+/**
+ * fast-check arbitraries for random structured programs (model.ts).
+ *
+ * Generation is context-free (so shrinking is free to cut anything); a
+ * deterministic `legalize` pass then makes the program valid JavaScript:
+ * `break`/`continue`/`return` that would have no target become `work();`
+ * (or a plainer jump), duplicate nested labels are dropped, the statement
+ * count and nesting depth are bounded, and sinks get ids in source order.
+ */
+import fc from 'fast-check';
+import type { Cond, Label, Program, SinkKind, Stmt, SwitchCase } from './model.js';
+import { printProgram } from './print.js';
+
+export const MAX_STATEMENTS = 12;
+export const MAX_DEPTH = 4;
+
+const label: fc.Arbitrary<Label> = fc.constantFrom<Label>('outer', 'inner');
+const optLabel = fc.option(label, { nil: undefined, freq: 2 });
+const sinkKind: fc.Arbitrary<SinkKind> = fc.oneof(
+  { arbitrary: fc.constant<SinkKind>('push'), weight: 2 },
+  { arbitrary: fc.constant<SinkKind>('start'), weight: 1 },
+);
+
+export const condArb: fc.Arbitrary<Cond> = fc.letrec<{ cond: Cond; atom: Cond }>((tie) => ({
+  atom: fc.oneof(
+    { arbitrary: fc.constant<Cond>({ k: 'guard', p: 'marketing' }), weight: 4 },
+    { arbitrary: fc.constant<Cond>({ k: 'guard', p: 'analytics' }), weight: 3 },
+    { arbitrary: fc.constant<Cond>({ k: 'flag' }), weight: 2 },
+    { arbitrary: fc.constant<Cond>({ k: 'ready' }), weight: 1 },
+  ),
+  cond: fc.oneof(
+    { maxDepth: 3, depthSize: 'small', withCrossShrink: true },
+    { arbitrary: tie('atom'), weight: 6 },
+    { arbitrary: tie('cond').map((c): Cond => ({ k: 'not', c })), weight: 2 },
+    { arbitrary: fc.tuple(tie('cond'), tie('cond')).map(([a, b]): Cond => ({ k: 'and', a, b })), weight: 2 },
+    { arbitrary: fc.tuple(tie('cond'), tie('cond')).map(([a, b]): Cond => ({ k: 'or', a, b })), weight: 2 },
+    {
+      arbitrary: fc.tuple(tie('cond'), tie('cond'), tie('cond')).map(([c, a, b]): Cond => ({ k: 'tern', c, a, b })),
+      weight: 1,
+    },
+  ),
+})).cond;
+
+const guardAtom: fc.Arbitrary<Cond> = fc
+  .constantFrom<'marketing' | 'analytics'>('marketing', 'analytics')
+  .map((p): Cond => ({ k: 'guard', p }));
+
+/** Conjunctions of guards (sometimes with an opaque conjunct): the shapes that make sinks compliant. */
+const guardConj: fc.Arbitrary<Cond> = fc
+  .array(fc.oneof({ arbitrary: guardAtom, weight: 4 }, { arbitrary: condArb, weight: 1 }), { minLength: 1, maxLength: 3 })
+  .map((cs) => cs.reduce((a, b): Cond => ({ k: 'and', a, b })));
+
+/** Conditions for statements that carry a sink or guard a block: half of them guard conjunctions. */
+const testArb: fc.Arbitrary<Cond> = fc.oneof(guardConj, condArb);
+
+/** `!G` for a guard G: the early-exit shape `if (!G) return;`. */
+const negGuard: fc.Arbitrary<Cond> = fc
+  .constantFrom<'marketing' | 'analytics'>('marketing', 'analytics')
+  .map((p): Cond => ({ k: 'not', c: { k: 'guard', p } }));
+
+const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
+  { arbitrary: fc.constant<Stmt>({ k: 'work' }), weight: 3 },
+  { arbitrary: sinkKind.map((sink): Stmt => ({ k: 'sink', sink })), weight: 6 },
+  { arbitrary: fc.tuple(testArb, sinkKind).map(([c, sink]): Stmt => ({ k: 'andSink', c, sink })), weight: 2 },
+  {
+    arbitrary: fc.tuple(testArb, sinkKind, fc.boolean()).map(([c, sink, onTrue]): Stmt => ({ k: 'ternSink', c, sink, onTrue })),
+    weight: 2,
+  },
+  {
+    // if (!G) return;  /  if (!G) throw new Error();  /  if (C) return;
+    arbitrary: fc
+      .tuple(fc.oneof({ arbitrary: negGuard, weight: 3 }, { arbitrary: condArb, weight: 1 }), fc.constantFrom<'return' | 'throw'>('return', 'throw'))
+      .map(([c, how]): Stmt => ({ k: 'if', c, then: [{ k: how }] })),
+    weight: 4,
+  },
+  { arbitrary: optLabel.map((l): Stmt => ({ k: 'break', label: l })), weight: 1 },
+  { arbitrary: optLabel.map((l): Stmt => ({ k: 'continue', label: l })), weight: 1 },
+  { arbitrary: fc.constantFrom<Stmt>({ k: 'return' }, { k: 'throw' }), weight: 1 },
+);
+
+const jumpArb: fc.Arbitrary<Stmt> = fc.oneof(
+  fc.constantFrom<Stmt>({ k: 'return' }, { k: 'break' }, { k: 'continue' }),
+  fc.tuple(fc.constantFrom<'break' | 'continue'>('break', 'continue'), label).map(([k, l]): Stmt => ({ k, label: l })),
+);
+
+export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[] }>((tie) => {
+  const block = tie('block');
+  // A try block that cannot throw (`try { return; }`, `try {}`): its catch is dead code.
+  const tryBlock = fc.oneof(
+    { arbitrary: fc.array(tie('stmt'), { minLength: 1, maxLength: 3 }), weight: 6 },
+    { arbitrary: fc.tuple(jumpArb, fc.array(tie('stmt'), { maxLength: 1 })).map(([j, rest]) => [j, ...rest]), weight: 2 },
+    { arbitrary: fc.constant<Stmt[]>([]), weight: 1 },
+  );
+  return {
+    block: fc.array(tie('stmt'), { maxLength: 3 }),
+    stmt: fc.oneof(
+      { maxDepth: MAX_DEPTH, depthSize: 'small', withCrossShrink: true },
+      { arbitrary: leafArb, weight: 10 },
+      {
+        arbitrary: fc
+          .tuple(testArb, block, fc.option(block, { nil: undefined, freq: 3 }))
+          .map(([c, then, els]): Stmt => (els ? { k: 'if', c, then, else: els } : { k: 'if', c, then })),
+        weight: 4,
+      },
+      {
+        arbitrary: fc
+          .tuple(fc.constantFrom<'while' | 'doWhile' | 'for'>('while', 'doWhile', 'for'), condArb, block, optLabel)
+          .map(([k, c, body, l]): Stmt => ({ k, c, body, label: l })),
+        weight: 3,
+      },
+      { arbitrary: fc.tuple(block, optLabel).map(([body, l]): Stmt => ({ k: 'forOf', body, label: l })), weight: 1 },
+      { arbitrary: fc.tuple(label, block).map(([l, body]): Stmt => ({ k: 'labelled', label: l, body })), weight: 1 },
+      {
+        arbitrary: fc
+          .tuple(tryBlock, fc.option(block, { nil: undefined }), fc.option(block, { nil: undefined }))
+          .map(([b, h, f]): Stmt => {
+            if (!h && !f) return { k: 'try', block: b, handler: [] }; // try needs catch or finally
+            const t: Stmt = { k: 'try', block: b };
+            if (h) t.handler = h;
+            if (f) t.finalizer = f;
+            return t;
+          }),
+        weight: 3,
+      },
+      {
+        arbitrary: fc
+          .tuple(fc.array(fc.tuple(block, fc.boolean()), { minLength: 1, maxLength: 3 }), fc.boolean())
+          .map(([cs, hasDefault]): Stmt => {
+            const cases: SwitchCase[] = cs.map(([body, brk], i) => ({
+              test: hasDefault && i === cs.length - 1 ? null : i + 1,
+              body: brk ? [...body, { k: 'break' }] : body,
+            }));
+            return { k: 'switch', cases };
+          }),
+        weight: 2,
+      },
+      { arbitrary: block.map((body): Stmt => ({ k: 'block', body })), weight: 1 },
+    ),
+  };
+}).stmt;
+
+// ------------------------------------------------------------------ legalize
+
+interface LCtx {
+  inFunction: boolean;
+  inLoop: boolean;
+  inBreakable: boolean;
+  /** Enclosing labels: label -> labels a loop (continue allowed)? */
+  labels: Map<Label, boolean>;
+  depth: number;
+}
+
+interface LState {
+  budget: number;
+  maxDepth: number;
+  sinkKinds: SinkKind[];
+}
+
+function legalizeList(list: Stmt[], ctx: LCtx, st: LState): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s of list) {
+    if (st.budget <= 0) break;
+    const t = legalizeStmt(s, ctx, st);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+function inner(ctx: LCtx, patch: Partial<LCtx>): LCtx {
+  return { ...ctx, depth: ctx.depth + 1, ...patch };
+}
+
+function loopLabels(ctx: LCtx, l: Label | undefined): { label: Label | undefined; labels: Map<Label, boolean> } {
+  if (!l || ctx.labels.has(l)) return { label: undefined, labels: ctx.labels };
+  const labels = new Map(ctx.labels);
+  labels.set(l, true);
+  return { label: l, labels };
+}
+
+const WORK: Stmt = { k: 'work' };
+
+function legalizeStmt(s: Stmt, ctx: LCtx, st: LState): Stmt | undefined {
+  st.budget--;
+  const compound = (): boolean => ctx.depth < st.maxDepth;
+  switch (s.k) {
+    case 'work':
+    case 'throw':
+      return { ...s };
+    case 'sink':
+    case 'andSink':
+    case 'ternSink': {
+      const id = st.sinkKinds.length;
+      st.sinkKinds.push(s.sink);
+      return { ...s, id };
+    }
+    case 'return':
+      return ctx.inFunction ? { k: 'return' } : { k: 'throw' }; // no `return` at module top level
+    case 'break':
+      if (s.label && ctx.labels.has(s.label)) return { k: 'break', label: s.label };
+      return ctx.inBreakable ? { k: 'break' } : WORK;
+    case 'continue':
+      if (s.label && ctx.labels.get(s.label) === true) return { k: 'continue', label: s.label };
+      return ctx.inLoop ? { k: 'continue' } : WORK;
+    case 'block':
+      if (!compound()) return WORK;
+      return { k: 'block', body: legalizeList(s.body, inner(ctx, {}), st) };
+    case 'if': {
+      // The early-exit shape `if (C) return;` is a leaf: allowed at any depth.
+      const earlyExit = !s.else && s.then.length === 1 && (s.then[0]!.k === 'return' || s.then[0]!.k === 'throw');
+      if (!compound() && !earlyExit) return WORK;
+      const c = inner(ctx, {});
+      const then = legalizeList(s.then, c, st);
+      if (s.else) return { k: 'if', c: s.c, then, else: legalizeList(s.else, c, st) };
+      return { k: 'if', c: s.c, then };
+    }
+    case 'while':
+    case 'doWhile':
+    case 'for':
+    case 'forOf': {
+      if (!compound()) return WORK;
+      const { label, labels } = loopLabels(ctx, s.label);
+      const body = legalizeList(s.body, inner(ctx, { inLoop: true, inBreakable: true, labels }), st);
+      const out: Stmt = { ...s, body };
+      if (label) out.label = label;
+      else delete out.label;
+      return out;
+    }
+    case 'labelled': {
+      if (!compound()) return WORK;
+      if (ctx.labels.has(s.label)) return { k: 'block', body: legalizeList(s.body, inner(ctx, {}), st) };
+      const labels = new Map(ctx.labels);
+      labels.set(s.label, false);
+      return { k: 'labelled', label: s.label, body: legalizeList(s.body, inner(ctx, { labels }), st) };
+    }
+    case 'try': {
+      if (!compound()) return WORK;
+      const c = inner(ctx, {});
+      const t: Stmt = { k: 'try', block: legalizeList(s.block, c, st) };
+      if (s.handler) t.handler = legalizeList(s.handler, c, st);
+      if (s.finalizer) t.finalizer = legalizeList(s.finalizer, c, st);
+      return t;
+    }
+    case 'switch': {
+      if (!compound()) return WORK;
+      const c = inner(ctx, { inBreakable: true });
+      return { k: 'switch', cases: s.cases.map((cs) => ({ test: cs.test, body: legalizeList(cs.body, c, st) })) };
+    }
+  }
+}
+
+export function legalize(
+  body: Stmt[],
+  topLevel: boolean,
+  limits: { maxStatements?: number; maxDepth?: number } = {},
+): Program {
+  const st: LState = {
+    budget: limits.maxStatements ?? MAX_STATEMENTS,
+    maxDepth: limits.maxDepth ?? MAX_DEPTH,
+    sinkKinds: [],
+  };
+  const ctx: LCtx = { inFunction: !topLevel, inLoop: false, inBreakable: false, labels: new Map(), depth: 0 };
+  const out = legalizeList(body, ctx, st);
+  return { topLevel, body: out, sinks: st.sinkKinds.length, sinkKinds: st.sinkKinds };
+}
+
+export const programArb: fc.Arbitrary<Program> = fc
+  .tuple(
+    fc.array(stmtArb, { minLength: 1, maxLength: 6 }),
+    // one program in four at module top level, the others in an unreferenced function
+    fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  )
+  .map(([body, top]) => withSourceToString(legalize(body, top)))
+  .filter((p) => p.sinks > 0);
+
+/** fast-check prints counterexamples with this: show the program as source (plus its JSON). */
+export function withSourceToString(p: Program): Program {
+  Object.defineProperty(p, fc.toStringMethod, {
+    enumerable: false,
+    value: () => `\n${printProgram(p).code}\n${JSON.stringify(p)}`,
+  });
+  return p;
+}
+
+// ------------------------------------------------------------------ misc
+
+/** Count statements (for statistics). */
+export function countStatements(list: Stmt[]): number {
+  let n = 0;
+  for (const s of list) {
+    n++;
+    switch (s.k) {
+      case 'block':
+      case 'labelled':
+      case 'while':
+      case 'doWhile':
+      case 'for':
+      case 'forOf':
+        n += countStatements(s.body);
+        break;
+      case 'if':
+        n += countStatements(s.then) + countStatements(s.else ?? []);
+        break;
+      case 'try':
+        n += countStatements(s.block) + countStatements(s.handler ?? []) + countStatements(s.finalizer ?? []);
+        break;
+      case 'switch':
+        for (const c of s.cases) n += countStatements(c.body);
+        break;
+      default:
+    }
+  }
+  return n;
+}

@@ -1,0 +1,91 @@
+/**
+ * A tiny structured-program model for the dominance property test.
+ *
+ * This is deliberately NOT Babel: the oracle interprets this model directly,
+ * so that it shares no code (and no bugs) with the engine under test. The
+ * printer (print.ts) turns it into JavaScript source for the engine.
+ */
+
+/** Purposes used by the generated programs, as bits of a "granted" mask. */
+export const MARKETING = 1;
+export const ANALYTICS = 2;
+export type Mask = number;
+
+export type GuardPurpose = 'marketing' | 'analytics';
+
+export const purposeBit: Record<GuardPurpose, Mask> = { marketing: MARKETING, analytics: ANALYTICS };
+
+/** `Cookiebot.consent.<prop>` grants the purpose. */
+export const guardText: Record<GuardPurpose, string> = {
+  marketing: 'Cookiebot.consent.marketing',
+  analytics: 'Cookiebot.consent.statistics',
+};
+
+export function maskToPurposes(m: Mask): string[] {
+  const out: string[] = [];
+  if (m & ANALYTICS) out.push('analytics');
+  if (m & MARKETING) out.push('marketing');
+  return out; // sorted alphabetically
+}
+
+/** Conditions: read-once boolean formulas over independent atoms. */
+export type Cond =
+  | { k: 'guard'; p: GuardPurpose } // Cookiebot.consent.marketing / .statistics
+  | { k: 'flag' } // flag(): opaque call (may throw when calls may throw)
+  | { k: 'ready' } // ready: opaque identifier read
+  | { k: 'not'; c: Cond }
+  | { k: 'and'; a: Cond; b: Cond }
+  | { k: 'or'; a: Cond; b: Cond }
+  | { k: 'tern'; c: Cond; a: Cond; b: Cond };
+
+/** `push`: Leanplum.registerForWebPush() (rule leanplum/push, needs marketing).
+ *  `start`: Leanplum.start() (rule leanplum/init, needs analytics + marketing). */
+export type SinkKind = 'push' | 'start';
+
+export const sinkRequires: Record<SinkKind, Mask> = { push: MARKETING, start: MARKETING | ANALYTICS };
+export const sinkRule: Record<SinkKind, string> = { push: 'leanplum/push', start: 'leanplum/init' };
+export const sinkText: Record<SinkKind, string> = {
+  push: 'Leanplum.registerForWebPush()',
+  start: 'Leanplum.start()',
+};
+
+export type Label = 'outer' | 'inner';
+
+/**
+ * Statements. `id` on sink-bearing statements is assigned by `legalize`
+ * (gen.ts) in source order, so the printer and the oracle agree on it.
+ */
+export type Stmt =
+  | { k: 'block'; body: Stmt[] }
+  | { k: 'if'; c: Cond; then: Stmt[]; else?: Stmt[] }
+  | { k: 'while'; c: Cond; body: Stmt[]; label?: Label }
+  | { k: 'doWhile'; c: Cond; body: Stmt[]; label?: Label }
+  | { k: 'for'; c: Cond; body: Stmt[]; label?: Label } // for (; C; ) { ... }
+  | { k: 'forOf'; body: Stmt[]; label?: Label } // for (const item of xs) { ... }
+  | { k: 'labelled'; label: Label; body: Stmt[] } // L: { ... }
+  | { k: 'break'; label?: Label }
+  | { k: 'continue'; label?: Label }
+  | { k: 'return' }
+  | { k: 'throw' } // throw new Error();
+  | { k: 'try'; block: Stmt[]; handler?: Stmt[]; finalizer?: Stmt[] }
+  | { k: 'switch'; cases: SwitchCase[] } // switch (x) { ... }
+  | { k: 'work' } // work();
+  | { k: 'sink'; sink: SinkKind; id?: number } // Leanplum.xxx();
+  | { k: 'andSink'; c: Cond; sink: SinkKind; id?: number } // C && Leanplum.xxx();
+  | { k: 'ternSink'; c: Cond; sink: SinkKind; onTrue: boolean; id?: number }; // C ? Leanplum.xxx() : work();  (or swapped)
+
+/** `test === null` is `default:`. Case values are distinct. */
+export interface SwitchCase {
+  test: number | null;
+  body: Stmt[];
+}
+
+export interface Program {
+  /** true: statements at module top level; false: inside `function main(x, xs) { ... }` (never referenced). */
+  topLevel: boolean;
+  body: Stmt[];
+  /** Number of sinks; sink ids are 0..sinks-1 (assigned by legalize). */
+  sinks: number;
+  /** Sink id -> kind. */
+  sinkKinds: SinkKind[];
+}

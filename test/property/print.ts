@@ -1,0 +1,198 @@
+/**
+ * Printer: model program -> JavaScript source, one sink per line, plus the
+ * line -> sink id map used to match the engine's findings to sinks.
+ *
+ * `harness` mode (used only by oracle.test.ts to check the oracle against a
+ * real JavaScript execution) prints every atom, call and loop source as a call
+ * into an instrumented runtime instead (`__g(7, 'marketing')`, `__w(3)`, ...).
+ */
+import { type Cond, type Program, type SinkKind, type Stmt, guardText, sinkText } from './model.js';
+
+export interface Printed {
+  code: string;
+  /** 1-based line -> sink id. */
+  sinkAtLine: Map<number, number>;
+  /** sink id -> 1-based line. */
+  lineOfSink: number[];
+}
+
+interface Ctx {
+  lines: string[];
+  sinkAtLine: Map<number, number>;
+  lineOfSink: number[];
+  harness: boolean;
+  /** Counter for static ids of atoms/calls in harness mode. */
+  site: number;
+}
+
+function printCond(c: Cond, ctx: Ctx): string {
+  switch (c.k) {
+    case 'guard':
+      return ctx.harness ? `__g(${ctx.site++}, '${c.p}')` : guardText[c.p];
+    case 'flag':
+      return ctx.harness ? `__f(${ctx.site++})` : 'flag()';
+    case 'ready':
+      return ctx.harness ? `__r(${ctx.site++})` : 'ready';
+    case 'not':
+      return `!${printCond(c.c, ctx)}`;
+    case 'and':
+      return `(${printCond(c.a, ctx)} && ${printCond(c.b, ctx)})`;
+    case 'or':
+      return `(${printCond(c.a, ctx)} || ${printCond(c.b, ctx)})`;
+    case 'tern':
+      return `(${printCond(c.c, ctx)} ? ${printCond(c.a, ctx)} : ${printCond(c.b, ctx)})`;
+  }
+}
+
+/** Strip one pair of redundant outer parentheses for `if (...)` heads. */
+function bare(text: string): string {
+  if (!text.startsWith('(') || !text.endsWith(')')) return text;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    if (depth === 0 && i < text.length - 1) return text; // first paren closes early
+  }
+  return text.slice(1, -1);
+}
+
+function sinkCall(kind: SinkKind, id: number, ctx: Ctx): string {
+  if (!ctx.harness) return sinkText[kind];
+  return `__s(${id}, ${ctx.site++})`;
+}
+
+function workCall(ctx: Ctx): string {
+  return ctx.harness ? `__w(${ctx.site++})` : 'work()';
+}
+
+function emit(ctx: Ctx, indent: number, text: string, sinkId?: number): void {
+  ctx.lines.push('  '.repeat(indent) + text);
+  if (sinkId !== undefined) {
+    const line = ctx.lines.length;
+    ctx.sinkAtLine.set(line, sinkId);
+    ctx.lineOfSink[sinkId] = line;
+  }
+}
+
+function printBlockBody(body: Stmt[], ctx: Ctx, indent: number): void {
+  for (const s of body) printStmt(s, ctx, indent);
+}
+
+function id(s: { id?: number }): number {
+  if (s.id === undefined) throw new Error('print: sink without id (program not legalized)');
+  return s.id;
+}
+
+function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
+  const lbl = (l?: string) => (l ? `${l}: ` : '');
+  switch (s.k) {
+    case 'block':
+      emit(ctx, indent, '{');
+      printBlockBody(s.body, ctx, indent + 1);
+      emit(ctx, indent, '}');
+      return;
+    case 'if': {
+      // Early exit `if (!G) return;` stays on one line, as people write it.
+      if (!s.else && s.then.length === 1 && (s.then[0]!.k === 'return' || s.then[0]!.k === 'throw')) {
+        emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) ${s.then[0]!.k === 'return' ? 'return;' : 'throw new Error();'}`);
+        return;
+      }
+      emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) {`);
+      printBlockBody(s.then, ctx, indent + 1);
+      if (s.else) {
+        emit(ctx, indent, '} else {');
+        printBlockBody(s.else, ctx, indent + 1);
+      }
+      emit(ctx, indent, '}');
+      return;
+    }
+    case 'while':
+      emit(ctx, indent, `${lbl(s.label)}while (${bare(printCond(s.c, ctx))}) {`);
+      printBlockBody(s.body, ctx, indent + 1);
+      emit(ctx, indent, '}');
+      return;
+    case 'doWhile': {
+      emit(ctx, indent, `${lbl(s.label)}do {`);
+      printBlockBody(s.body, ctx, indent + 1);
+      emit(ctx, indent, `} while (${bare(printCond(s.c, ctx))});`);
+      return;
+    }
+    case 'for':
+      emit(ctx, indent, `${lbl(s.label)}for (; ${bare(printCond(s.c, ctx))}; ) {`);
+      printBlockBody(s.body, ctx, indent + 1);
+      emit(ctx, indent, '}');
+      return;
+    case 'forOf':
+      emit(ctx, indent, `${lbl(s.label)}for (const item of ${ctx.harness ? `__it(${ctx.site++})` : 'xs'}) {`);
+      printBlockBody(s.body, ctx, indent + 1);
+      emit(ctx, indent, '}');
+      return;
+    case 'labelled':
+      emit(ctx, indent, `${s.label}: {`);
+      printBlockBody(s.body, ctx, indent + 1);
+      emit(ctx, indent, '}');
+      return;
+    case 'break':
+      emit(ctx, indent, s.label ? `break ${s.label};` : 'break;');
+      return;
+    case 'continue':
+      emit(ctx, indent, s.label ? `continue ${s.label};` : 'continue;');
+      return;
+    case 'return':
+      emit(ctx, indent, 'return;');
+      return;
+    case 'throw':
+      emit(ctx, indent, 'throw new Error();');
+      return;
+    case 'try':
+      emit(ctx, indent, 'try {');
+      printBlockBody(s.block, ctx, indent + 1);
+      if (s.handler) {
+        emit(ctx, indent, '} catch (e) {');
+        printBlockBody(s.handler, ctx, indent + 1);
+      }
+      if (s.finalizer) {
+        emit(ctx, indent, '} finally {');
+        printBlockBody(s.finalizer, ctx, indent + 1);
+      }
+      emit(ctx, indent, '}');
+      return;
+    case 'switch':
+      emit(ctx, indent, `switch (${ctx.harness ? `__x(${ctx.site++}, ${s.cases.length})` : 'x'}) {`);
+      for (const c of s.cases) {
+        emit(ctx, indent + 1, c.test === null ? 'default:' : `case ${c.test}:`);
+        printBlockBody(c.body, ctx, indent + 2);
+      }
+      emit(ctx, indent, '}');
+      return;
+    case 'work':
+      emit(ctx, indent, `${workCall(ctx)};`);
+      return;
+    case 'sink':
+      emit(ctx, indent, `${sinkCall(s.sink, id(s), ctx)};`, id(s));
+      return;
+    case 'andSink':
+      emit(ctx, indent, `${printCond(s.c, ctx)} && ${sinkCall(s.sink, id(s), ctx)};`, id(s));
+      return;
+    case 'ternSink': {
+      const c = printCond(s.c, ctx);
+      // Evaluation order of sites in harness mode does not matter (ids are static).
+      const sk = sinkCall(s.sink, id(s), ctx);
+      const w = workCall(ctx);
+      emit(ctx, indent, `${c} ? ${s.onTrue ? sk : w} : ${s.onTrue ? w : sk};`, id(s));
+      return;
+    }
+  }
+}
+
+export function printProgram(p: Program, options: { harness?: boolean } = {}): Printed {
+  const ctx: Ctx = { lines: [], sinkAtLine: new Map(), lineOfSink: [], harness: options.harness ?? false, site: 0 };
+  if (p.topLevel) {
+    printBlockBody(p.body, ctx, 0);
+  } else {
+    emit(ctx, 0, 'function main(x, xs) {');
+    printBlockBody(p.body, ctx, 1);
+    emit(ctx, 0, '}');
+  }
+  return { code: ctx.lines.join('\n') + '\n', sinkAtLine: ctx.sinkAtLine, lineOfSink: ctx.lineOfSink };
+}

@@ -1,0 +1,60 @@
+/**
+ * Inline expectations in fixture apps (Semgrep's `ruleid:` / CodeQL's inline
+ * expectations): a line carrying `expect: RULE[, RULE2] [missing=a,b]` must
+ * have exactly those findings; every other line must have none. `// ok`
+ * marks sinks that must stay silent (documentation: the "no other findings"
+ * check is what enforces it).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Finding } from '../../src/index.js';
+
+export interface Expected {
+  file: string;
+  line: number;
+  ruleId: string;
+  missing?: string[];
+  column?: number;
+}
+
+const EXPECT = /expect:\s*([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)(?:\s+missing=([\w,:-]+))?(?:\s+col=(\d+))?/;
+
+export function collectExpectations(root: string): Expected[] {
+  const out: Expected[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$/.test(name)) {
+        readFileSync(p, 'utf8')
+          .split(/\r?\n/)
+          .forEach((text, i) => {
+            const m = EXPECT.exec(text);
+            if (!m) return;
+            for (const ruleId of m[1].split(/\s*,\s*/)) {
+              out.push({ file: relative(root, p).split('\\').join('/'), line: i + 1, ruleId, missing: m[2]?.split(','), column: m[3] ? Number(m[3]) : undefined });
+            }
+          });
+      }
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** Human-readable differences between expectations and findings (empty when they agree). */
+export function compare(expected: Expected[], findings: Finding[]): string[] {
+  const problems: string[] = [];
+  const key = (f: { file: string; line: number; ruleId: string }) => `${f.file}:${f.line} ${f.ruleId}`;
+  const byKey = new Map(findings.map((f) => [key(f), f]));
+  const wanted = new Set(expected.map(key));
+  for (const e of expected) {
+    const f = byKey.get(key(e));
+    if (!f) problems.push(`missing finding ${key(e)}`);
+    else if (e.missing && e.missing.join(',') !== f.missing.join(',')) problems.push(`${key(e)}: missing=${f.missing.join(',')}, expected ${e.missing.join(',')}`);
+    else if (e.column !== undefined && e.column !== f.column) problems.push(`${key(e)}: column ${f.column}, expected ${e.column}`);
+  }
+  for (const f of findings) if (!wanted.has(key(f))) problems.push(`unexpected finding ${key(f)} (missing ${f.missing.join(',')}): ${f.message}`);
+  return problems;
+}
