@@ -235,9 +235,12 @@ export class Resolver {
     if (a.type === 'TypeofTypeAnnotation') return this.value(a.argument as unknown as t.Node, index, depth);
     if (a.type === 'TSTypeReference' && a.typeName.type === 'Identifier') {
       // `type LP = typeof Leanplum` then `lp: LP`
-      const b = index.binding(a.typeName);
-      const decl = b?.path.node;
-      if (decl && decl.type === 'TSTypeAliasDeclaration') return this.fromType(decl.typeAnnotation, index, depth);
+      // Babel's scopes do not track type names: find the alias among the module's statements.
+      const name = a.typeName.name;
+      for (const s of index.script.ast.program.body) {
+        const decl = s.type === 'ExportNamedDeclaration' ? s.declaration : s;
+        if (decl && decl.type === 'TSTypeAliasDeclaration' && decl.id.name === name) return this.fromType(decl.typeAnnotation, index, depth + 1);
+      }
     }
     return undefined;
   }

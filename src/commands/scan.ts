@@ -1,0 +1,66 @@
+import { Command, Flags } from '@oclif/core';
+
+export default class Scan extends Command {
+  static override summary = 'Check that every SDK call is dominated by a consent check (the default command).';
+  static override description = `Scans PATHs (default: the current directory). With PATHs that are files, findings are reported only for those files, but the analysis still covers the whole project around them.
+
+Scan root: the directory of the config file (--config, or the nearest consent-lint.config.json upward from the first PATH to the repository root); else the first PATH when it is a directory; else the git top level of the files. Report paths are relative to it.
+
+Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings; 2 usage, config or policy error (or analysis errors with --fail-on-analysis-errors).`;
+  static override usage = ['[PATH...] [FLAGS]'];
+  static override examples = [
+    '<%= config.bin %>',
+    '<%= config.bin %> src/ --format json --output consent-lint.json',
+    '<%= config.bin %> --format sarif --output consent-lint.sarif',
+    '<%= config.bin %> --changed origin/main',
+    '<%= config.bin %> --staged',
+    '<%= config.bin %> --write-baseline .consent-lint-baseline.json',
+    '<%= config.bin %> --baseline .consent-lint-baseline.json',
+  ];
+  static override strict = false;
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'config file (default: nearest consent-lint.config.json upward from the first PATH)', helpValue: 'FILE' }),
+    format: Flags.string({ char: 'f', description: 'report format (default: stylish; github when GITHUB_ACTIONS=true)', options: ['stylish', 'json', 'sarif', 'github'] }),
+    output: Flags.string({ char: 'o', description: 'write the report to FILE instead of stdout', helpValue: 'FILE' }),
+    policy: Flags.string({ description: 'policy id or policy JSON file; repeatable; replaces the config list', multiple: true, helpValue: 'ID|FILE' }),
+    'max-warnings': Flags.integer({ description: 'exit 1 when warnings exceed N (-1: no limit)', default: -1, min: -1, helpValue: 'N' }),
+    baseline: Flags.string({ description: 'report only findings not recorded in FILE', helpValue: 'FILE' }),
+    'write-baseline': Flags.string({ description: 'record the current findings in FILE and exit 0', helpValue: 'FILE' }),
+    'prune-baseline': Flags.boolean({ description: 'with --baseline: remove entries that match no finding any more' }),
+    color: Flags.boolean({ description: 'colours (default: when stdout is a terminal)', allowNo: true }),
+    quiet: Flags.boolean({ char: 'q', description: 'report errors only (warnings still count for --max-warnings)' }),
+    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 2 when a file could not be analysed' }),
+    changed: Flags.string({ description: 'report findings in files changed since merge-base(REF, HEAD) (default HEAD: uncommitted changes), or depending on them; `--changed[=REF]`', helpValue: 'REF' }),
+    staged: Flags.boolean({ description: 'report findings in staged files, or depending on them (pre-commit)' }),
+    'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),
+    'json-output': Flags.string({ description: 'also write a JSON report to FILE', helpValue: 'FILE' }),
+  };
+
+  public async run(): Promise<number> {
+    const { normalizeScanArgv } = await import('../cli/argv.js');
+    const { flags, argv } = await this.parse(Scan, normalizeScanArgv(this.argv, process.cwd()));
+    const { runScan } = await import('../cli/scan.js');
+    const { processIO } = await import('../cli/io.js');
+    return runScan(
+      {
+        paths: argv as string[],
+        ...(flags.config ? { config: flags.config } : {}),
+        ...(flags.format ? { format: flags.format as 'stylish' } : {}),
+        ...(flags.output ? { output: flags.output } : {}),
+        ...(flags.policy ? { policy: flags.policy } : {}),
+        maxWarnings: flags['max-warnings'],
+        ...(flags.baseline ? { baseline: flags.baseline } : {}),
+        ...(flags['write-baseline'] ? { writeBaseline: flags['write-baseline'] } : {}),
+        pruneBaseline: flags['prune-baseline'],
+        ...(flags.color !== undefined ? { color: flags.color } : {}),
+        quiet: flags.quiet,
+        failOnAnalysisErrors: flags['fail-on-analysis-errors'],
+        ...(flags.changed !== undefined ? { changed: flags.changed } : {}),
+        staged: flags.staged,
+        ...(flags['sarif-output'] ? { sarifOutput: flags['sarif-output'] } : {}),
+        ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
+      },
+      processIO(),
+    );
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Listing candidate files under a scan root: `git ls-files` inside a git work
+ * tree, a fast-glob walk (honouring nested `.gitignore` files) elsewhere.
+ * Both return root-relative `/`-separated paths already filtered by
+ * `isCandidate`, sorted.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+
+export const SOURCE_EXTENSIONS = [
+  'ts', 'tsx', 'mts', 'cts',
+  'js', 'jsx', 'mjs', 'cjs',
+  'html', 'htm', 'vue', 'svelte',
+] as const;
+
+const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$`);
+const DECLARATION_RE = /\.d\.[cm]?ts$/;
+
+/**
+ * Whether a root-relative path is app source worth reading: a source
+ * extension, not a declaration file, and no `node_modules` or dot-prefixed
+ * segment (dot-directories and dotfiles are tooling, not app source).
+ */
+export function isCandidate(relPath: string): boolean {
+  if (!EXT_RE.test(relPath) || DECLARATION_RE.test(relPath)) return false;
+  let start = 0;
+  for (;;) {
+    const end = relPath.indexOf('/', start);
+    const seg = end === -1 ? relPath.slice(start) : relPath.slice(start, end);
+    if (seg.startsWith('.') || seg === 'node_modules' || seg === '') return false;
+    if (end === -1) return true;
+    start = end + 1;
+  }
+}
+
+export interface Listing {
+  files: string[];
+  via: 'git' | 'glob';
+}
+
+export async function listFiles(root: string): Promise<Listing> {
+  const viaGit = await listWithGit(root);
+  // An empty answer from git usually means the root itself is git-ignored
+  // (e.g. a generated tree): walk it as a plain directory instead.
+  if (viaGit !== undefined && viaGit.length > 0) return { files: viaGit, via: 'git' };
+  return { files: await listWithGlob(root), via: 'glob' };
+}
+
+/**
+ * Tracked and untracked-but-not-ignored files below `root`, relative to it, or
+ * `undefined` when `root` is not inside a git work tree (or git is missing).
+ * Tracked files deleted from disk are still listed; the reader drops them.
+ */
+export function listWithGit(root: string): Promise<string[] | undefined> {
+  const env = { ...process.env };
+  // Inside git hooks these point at the hook's repository; let git find the
+  // repository from `root` instead.
+  delete env.GIT_DIR;
+  delete env.GIT_WORK_TREE;
+  delete env.GIT_INDEX_FILE;
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      { cwd: root, env, maxBuffer: 1 << 30, encoding: 'utf8', windowsHide: true },
+      (err, stdout) => {
+        if (err) {
+          resolve(undefined);
+          return;
+        }
+        const out = new Set<string>();
+        for (const p of stdout.split('\0')) if (p !== '' && isCandidate(p)) out.add(p);
+        resolve([...out].sort(compare));
+      },
+    );
+  });
+}
+
+const GLOB_PATTERNS = [`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, '**/.gitignore'];
+
+/** fast-glob walk that honours every `.gitignore` below `root` (not the ones above it). */
+export async function listWithGlob(root: string): Promise<string[]> {
+  const entries = await fg(GLOB_PATTERNS, {
+    cwd: root,
+    dot: true, // to see nested .gitignore files; dot-dirs are pruned by `ignore`
+    ignore: ['**/node_modules/**', '**/.*/**'],
+    followSymbolicLinks: false, // symlinked directories are not walked: no loops
+    onlyFiles: false, // keep symlinks to files (git lists them too); directories are dropped when read
+    unique: true,
+    suppressErrors: true, // unreadable directories must not abort the scan
+  });
+  const gitignores = new Map<string, Ignore>();
+  const candidates: string[] = [];
+  for (const e of entries) {
+    if (e === '.gitignore' || e.endsWith('/.gitignore')) {
+      const dir = e === '.gitignore' ? '' : e.slice(0, -'/.gitignore'.length);
+      try {
+        gitignores.set(dir, ignore().add(readFileSync(path.join(root, e), 'utf8')));
+      } catch {
+        // unreadable .gitignore: nothing to honour
+      }
+    } else if (isCandidate(e)) {
+      candidates.push(e);
+    }
+  }
+  if (gitignores.size === 0) return candidates.sort(compare);
+  const filter = new GitignoreFilter(gitignores);
+  return candidates.filter((p) => !filter.ignores(p)).sort(compare);
+}
+
+/**
+ * Git's rules for nested `.gitignore` files: patterns of deeper files win over
+ * shallower ones (last match wins), and nothing below an ignored directory can
+ * be re-included.
+ */
+class GitignoreFilter {
+  private readonly dirMemo = new Map<string, boolean>();
+
+  constructor(private readonly byDir: Map<string, Ignore>) {}
+
+  ignores(relPath: string): boolean {
+    const slash = relPath.lastIndexOf('/');
+    const parent = slash === -1 ? '' : relPath.slice(0, slash);
+    return this.dirIgnored(parent) || this.matches(relPath, parent, false);
+  }
+
+  private dirIgnored(dir: string): boolean {
+    if (dir === '') return false;
+    const memo = this.dirMemo.get(dir);
+    if (memo !== undefined) return memo;
+    const slash = dir.lastIndexOf('/');
+    const parent = slash === -1 ? '' : dir.slice(0, slash);
+    const result = this.dirIgnored(parent) || this.matches(dir, parent, true);
+    this.dirMemo.set(dir, result);
+    return result;
+  }
+
+  /** Apply the .gitignore files of `parent` and its ancestors to `p`. */
+  private matches(p: string, parent: string, isDir: boolean): boolean {
+    let ignored = false;
+    // ancestors from the root down: deeper files are applied last and win
+    const dirs = [''];
+    if (parent !== '') {
+      for (let i = parent.indexOf('/'); i !== -1; i = parent.indexOf('/', i + 1)) dirs.push(parent.slice(0, i));
+      dirs.push(parent);
+    }
+    for (const d of dirs) {
+      const ig = this.byDir.get(d);
+      if (!ig) continue;
+      const rel = (d === '' ? p : p.slice(d.length + 1)) + (isDir ? '/' : '');
+      const r = ig.test(rel);
+      if (r.ignored) ignored = true;
+      else if (r.unignored) ignored = false;
+    }
+    return ignored;
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

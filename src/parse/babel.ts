@@ -1,0 +1,210 @@
+/**
+ * Babel parsing of one piece of JavaScript/TypeScript with file positions.
+ *
+ * Position convention of every `ParsedScript.ast` (all kinds of file):
+ *   - `node.loc.start.line` is the 1-based line in the *file*;
+ *   - `node.loc.start.column` is Babel's 0-based column in the file (consumers add 1);
+ *   - `node.start` / `node.end` / `loc.*.index` are offsets into `ParsedScript.code`,
+ *     so `code.slice(node.start, node.end)` is the node's source text.
+ */
+import { parse, type ParseResult, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import type { File, Node } from '@babel/types';
+import type { AnalysisError, ParsedScript, ScriptLanguage } from '../model.js';
+import type { BabelPos } from './positions.js';
+
+export type SourceType = 'module' | 'script' | 'unambiguous';
+
+export interface ScriptInput {
+  file: string;
+  code: string;
+  language: ScriptLanguage;
+  kind: ParsedScript['kind'];
+  sourceType: SourceType;
+  /** Enable JSX for `js` (default true; off for browser `<script>` blocks). */
+  jsx?: boolean;
+  /** File position of `code[0]` (default 1:0). */
+  start?: BabelPos;
+  /**
+   * For decoded text (HTML entities), the file position of each code offset.
+   * When given, every loc is rewritten after parsing and `start` is ignored.
+   */
+  remap?: (index: number) => BabelPos;
+}
+
+// Decorators are not valid JavaScript without the plugin, so enabling it changes
+// no valid program; TS (Angular, class components) and MobX code use them.
+const DECORATORS: ParserPlugin = 'decorators-legacy';
+
+function pluginsFor(language: ScriptLanguage, jsx: boolean): ParserPlugin[] {
+  switch (language) {
+    case 'ts':
+      return ['typescript', DECORATORS];
+    case 'tsx':
+      return ['typescript', 'jsx', DECORATORS];
+    case 'flow':
+      // `all`: `f<T>(x)` is a call with type arguments, as in Flow-typed code.
+      return ['jsx', ['flow', { all: true }], DECORATORS];
+    case 'js':
+      return jsx ? ['jsx', DECORATORS] : [DECORATORS];
+  }
+}
+
+type Attempt = { ast: ParseResult<File>; error?: undefined } | { ast?: undefined; error: BabelError };
+
+interface BabelError {
+  message: string;
+  loc?: { line: number; column: number; index?: number };
+}
+
+function attempt(input: ScriptInput, language: ScriptLanguage, sourceType: SourceType): Attempt {
+  const start = input.remap ? { line: 1, column: 0 } : (input.start ?? { line: 1, column: 0 });
+  const options: ParserOptions = {
+    sourceType,
+    sourceFilename: input.file,
+    errorRecovery: true,
+    allowReturnOutsideFunction: true,
+    attachComment: true, // suppression directives live in comments
+    tokens: false,
+    startLine: start.line,
+    startColumn: start.column,
+    // Explicit: on line 1 Babel would otherwise default startIndex to startColumn.
+    startIndex: 0,
+    plugins: pluginsFor(language, input.jsx ?? true),
+  };
+  try {
+    return { ast: parse(input.code, options) as ParseResult<File> };
+  } catch (err) {
+    return { error: toBabelError(err) };
+  }
+}
+
+function toBabelError(err: unknown): BabelError {
+  if (err instanceof Error) {
+    const loc = (err as { loc?: BabelError['loc'] }).loc;
+    // RangeError (stack overflow on absurdly nested code) has no loc
+    return { message: err.message, loc: loc && typeof loc.line === 'number' ? loc : undefined };
+  }
+  return { message: String(err) };
+}
+
+function errorCount(a: Attempt): number {
+  return a.ast ? (a.ast.errors?.length ?? 0) : Number.POSITIVE_INFINITY;
+}
+
+/** Parse with Babel; a sloppy-mode script that `unambiguous` parsed as strict gets a second, script-mode try. */
+function attemptBest(input: ScriptInput, language: ScriptLanguage): Attempt {
+  let result = attempt(input, language, input.sourceType);
+  if (input.sourceType === 'unambiguous' && errorCount(result) > 0 && result.ast?.program.sourceType !== 'module') {
+    const asScript = attempt(input, language, 'script');
+    if (errorCount(asScript) < errorCount(result)) result = asScript;
+  }
+  return result;
+}
+
+/**
+ * Parse one script. Recovered errors are reported and the recovered AST is
+ * returned; when Babel gives up, the error is reported and nothing returned.
+ */
+export function parseScript(input: ScriptInput, errors: AnalysisError[]): ParsedScript | undefined {
+  return finish(input, input.language, attemptBest(input, input.language), errors);
+}
+
+// A Flow pragma must sit in a comment before the first token (as Babel's flow plugin checks).
+const LEADING_COMMENTS = /^(?:#![^\n\r]*)?(?:\s+|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*/;
+const FLOW_PRAGMA = /@(?:no)?flow\b/;
+
+export function hasFlowPragma(code: string): boolean {
+  const header = LEADING_COMMENTS.exec(code)?.[0] ?? '';
+  return FLOW_PRAGMA.test(header);
+}
+
+/**
+ * A standalone `.js`-family file. Flow is decided per file:
+ *   - a `@flow` / `@noflow` pragma: parse with the flow plugin;
+ *   - otherwise parse as plain JS (+JSX) first, and only if that reports
+ *     errors, try the flow plugin and keep whichever parse has fewer errors.
+ * Plain JS first because the flow plugin gives a few valid JS programs a
+ * different AST (`f<T>(x)` becomes a call instead of two comparisons), and
+ * React Native files with Flow annotations but no pragma fail as plain JS,
+ * so the second try finds them. Well-formed plain JS is parsed exactly once.
+ */
+export function parseJsFile(input: ScriptInput, errors: AnalysisError[]): ParsedScript | undefined {
+  if (hasFlowPragma(input.code)) return finish(input, 'flow', attemptBest(input, 'flow'), errors);
+  const plain = attemptBest(input, 'js');
+  if (errorCount(plain) === 0) return finish(input, 'js', plain, errors);
+  const flow = attemptBest(input, 'flow');
+  return errorCount(flow) < errorCount(plain)
+    ? finish(input, 'flow', flow, errors)
+    : finish(input, 'js', plain, errors);
+}
+
+function finish(
+  input: ScriptInput,
+  language: ScriptLanguage,
+  result: Attempt,
+  errors: AnalysisError[],
+): ParsedScript | undefined {
+  if (!result.ast) {
+    errors.push(toAnalysisError(input, result.error));
+    return undefined;
+  }
+  const ast = result.ast;
+  for (const e of ast.errors ?? []) errors.push(toAnalysisError(input, toBabelError(e)));
+  if (input.remap) remapLocations(ast, input.remap);
+  return { file: input.file, ast, language, kind: input.kind, code: input.code };
+}
+
+function toAnalysisError(input: ScriptInput, e: BabelError): AnalysisError {
+  let pos: BabelPos = input.remap ? input.remap(0) : (input.start ?? { line: 1, column: 0 });
+  if (e.loc) {
+    pos = input.remap && e.loc.index !== undefined ? input.remap(e.loc.index) : { line: e.loc.line, column: e.loc.column };
+  }
+  return {
+    file: input.file,
+    line: pos.line,
+    column: pos.column + 1,
+    // Babel appends "(line:column)" with a 0-based column; the report has its own position.
+    message: e.message.replace(/\s\(\d+:\d+\)$/, ''),
+    kind: 'parse',
+  };
+}
+
+interface MutablePos {
+  line: number;
+  column: number;
+  index: number;
+}
+
+/** Rewrite every node's and comment's loc line/column from its code index. */
+function remapLocations(ast: File, remap: (index: number) => BabelPos): void {
+  const seen = new Set<object>();
+  const fix = (p: MutablePos | undefined) => {
+    if (!p || seen.has(p)) return; // Position objects are shared between nodes
+    seen.add(p);
+    const q = remap(p.index);
+    p.line = q.line;
+    p.column = q.column;
+  };
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    const node = v as Node & Record<string, unknown>;
+    if (typeof node.type !== 'string') continue;
+    const loc = node.loc as { start?: MutablePos; end?: MutablePos } | null | undefined;
+    if (loc) {
+      fix(loc.start);
+      fix(loc.end);
+    }
+    for (const key in node) {
+      if (key === 'loc' || key === 'extra' || key === 'errors') continue;
+      const child = node[key];
+      if (child !== null && typeof child === 'object') stack.push(child);
+    }
+  }
+}

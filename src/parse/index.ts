@@ -1,0 +1,91 @@
+/**
+ * Stage 2 of the pipeline: Babel ASTs with exact file positions.
+ *
+ *   parseFile(file: DiscoveredFile) -> ParsedFile
+ *
+ * One `ParsedScript` per piece of JavaScript: the whole file for the
+ * .ts/.js families, each inline `<script>` block, event-handler attribute
+ * (`onclick`) and `javascript:` URL of an HTML page, the `<script>` /
+ * `<script setup>` blocks of a Vue component, the `<script>` blocks of a
+ * Svelte component.
+ *
+ * Positions, for every kind of file: `node.loc.start.line` is the 1-based line
+ * in the file and `node.loc.start.column` Babel's 0-based column in the file
+ * (reports add 1); CRLF and a BOM do not shift them. `node.start`/`node.end`
+ * index `ParsedScript.code`, so `code.slice(node.start, node.end)` is the
+ * node's text.
+ *
+ * Never throws: parse failures are `AnalysisError`s of kind `parse` at the
+ * real position with Babel's message. A recovered parse still yields its AST;
+ * a block Babel gave up on yields none, and the file's other blocks are kept.
+ */
+import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
+import { parseJsFile, parseScript, type SourceType } from './babel.js';
+import type { EmbedContext } from './embedded.js';
+import { parseHtml, parseSvelte } from './html.js';
+import { LineIndex } from './positions.js';
+import { parseVue } from './vue.js';
+
+export function parseFile(file: DiscoveredFile): ParsedFile {
+  const scripts: ParsedScript[] = [];
+  const errors: AnalysisError[] = [];
+  // Discovery strips a BOM; callers handing in raw text get the same positions.
+  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  const name = file.relPath;
+  const ext = /\.([^./]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+  try {
+    switch (ext) {
+      case 'ts':
+      case 'cts':
+      case 'mts':
+      case 'tsx': {
+        const language = ext === 'tsx' ? 'tsx' : 'ts';
+        const script = parseScript(
+          { file: name, code: text, language, kind: 'module', sourceType: sourceTypeFor(ext) },
+          errors,
+        );
+        if (script) scripts.push(script);
+        break;
+      }
+      case 'js':
+      case 'jsx':
+      case 'mjs':
+      case 'cjs': {
+        const script = parseJsFile(
+          { file: name, code: text, language: 'js', kind: 'module', sourceType: sourceTypeFor(ext) },
+          errors,
+        );
+        if (script) scripts.push(script);
+        break;
+      }
+      case 'html':
+      case 'htm':
+        parseHtml(context(name, text, scripts, errors));
+        break;
+      case 'vue':
+        parseVue(context(name, text, scripts, errors));
+        break;
+      case 'svelte':
+        parseSvelte(context(name, text, scripts, errors));
+        break;
+      default:
+        errors.push({ file: name, line: 1, column: 1, kind: 'unsupported', message: `Unsupported file type: .${ext}` });
+    }
+  } catch (err) {
+    // A bug or a resource limit in a parser must not end the scan.
+    errors.push({
+      file: name, line: 1, column: 1, kind: 'parse',
+      message: `Could not parse: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+  return { file: name, scripts, errors };
+}
+
+/** `.mjs`/`.mts` are ES modules; the others are decided by their content (import/export). */
+function sourceTypeFor(ext: string): SourceType {
+  return ext === 'mjs' || ext === 'mts' ? 'module' : 'unambiguous';
+}
+
+function context(file: string, text: string, scripts: ParsedScript[], errors: AnalysisError[]): EmbedContext {
+  return { file, text, lines: new LineIndex(text), scripts, errors };
+}

@@ -1,0 +1,56 @@
+/**
+ * `--format json`: exactly the document of the interface contract
+ * (schemas/result.schema.json). Internal finding fields (`scope`, `callee`,
+ * `dependsOn`, `suppressionReason`) are not part of it.
+ */
+import type { ResultDocument } from '../model.js';
+import type { ReportContext } from './types.js';
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: 'error' | 'warn';
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  requires: string[];
+  missing: string[];
+  trace: { file: string; line: number; column: number; label: string }[];
+  suppressed: boolean;
+}
+
+export interface JsonReport {
+  version: 1;
+  findings: JsonFinding[];
+  errors: { file: string; line: number; column: number; message: string }[];
+  stats: { filesScanned: number; filesParsed: number; durationMs: number };
+}
+
+/** The public JSON document for a result (field order fixed). */
+export function toJsonReport(doc: ResultDocument): JsonReport {
+  return {
+    version: 1,
+    findings: doc.findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      message: f.message,
+      requires: [...f.requires],
+      missing: [...f.missing],
+      trace: f.trace.map((t) => ({ file: t.file, line: t.line, column: t.column, label: t.label })),
+      suppressed: f.suppressed,
+    })),
+    errors: doc.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
+    stats: { filesScanned: doc.stats.filesScanned, filesParsed: doc.stats.filesParsed, durationMs: doc.stats.durationMs },
+  };
+}
+
+export function formatJson(doc: ResultDocument, _ctx?: ReportContext): string {
+  return `${JSON.stringify(toJsonReport(doc), null, 2)}\n`;
+}
