@@ -55,6 +55,12 @@ export interface OracleOptions {
    * JavaScript does. Default false (only calls and `throw` raise exceptions).
    */
   readsThrow?: boolean;
+  /**
+   * NOT real JavaScript: pretend every `try` block may throw on entry, even
+   * one that cannot throw at all (`try { return; }`). Only for classifying
+   * engine disagreements (known issue K1 in dominance.property.test.ts).
+   */
+  tryEntryThrows?: boolean;
   /** Max loop-body executions per loop entry. Default 2. */
   maxIter?: number;
   /** Max number of enumerated path steps before giving up (TooManyPaths). Default 200_000. */
@@ -104,6 +110,7 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   const callsThrow = options.callsThrow ?? true;
   const readsThrow = options.readsThrow ?? false;
   const maxIter = options.maxIter ?? 2;
+  const tryEntryThrows = options.tryEntryThrows ?? false;
   const maxWork = options.maxWork ?? 200_000;
   const merge = options.mergeEqualStates ?? true;
   const dedupe = <T extends { g: Mask }>(xs: T[], key: (x: T) => string): T[] => {
@@ -311,6 +318,7 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
         return [{ k: 'throw', g }];
       case 'try': {
         let outs = list(s.block, g);
+        if (tryEntryThrows) outs.push({ k: 'throw', g });
         if (s.handler) {
           const handler = s.handler;
           outs = outs.flatMap((o) => (o.k === 'throw' ? list(handler, o.g) : [o]));
