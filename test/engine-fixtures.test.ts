@@ -7,11 +7,13 @@ import { collectExpectations, compare } from './support/expectations.js';
 
 const groups = ['engine', 'resolution'];
 
-for (const group of groups) {
-  const base = join(__dirname, '..', 'fixtures', group);
-  if (!existsSync(base)) continue;
+const fixtures = join(__dirname, '..', 'fixtures');
+const apps: [string, string[]][] = [...groups.map((g): [string, string[]] => [g, existsSync(join(fixtures, g)) ? readdirSync(join(fixtures, g)) : []]), ['.', ['demo-app']]];
+
+for (const [group, names] of apps) {
+  const base = join(fixtures, group);
   describe(`fixtures/${group}`, () => {
-    for (const app of readdirSync(base)) {
+    for (const app of names) {
       it(`${app}: findings match the inline expectations`, async () => {
         const root = join(base, app);
         const cfgFile = join(root, 'consent-lint.config.json');

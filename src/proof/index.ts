@@ -493,7 +493,7 @@ function refLabel(ast: t.Node, index: ScriptIndex): string {
 
 function entryLabel(u: Unit, root: boolean, refCount: number): string {
   const name = unitName(u.node, u.index);
-  if (u.node.type === 'Program') return u.index.script.kind === 'handler' ? 'event handler attribute' : 'module top level';
+  if (u.node.type === 'Program') return { handler: 'event handler attribute', script: 'inline <script>', module: 'module top level' }[u.index.script.kind];
   if (!refCount) return `${name} (entry: not referenced in the scanned project)`;
   if (root) return `${name} (entry: only referenced from a cycle)`;
   return name;

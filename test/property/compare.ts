@@ -3,7 +3,7 @@
  * verdicts sink by sink.
  */
 import { checkSource } from '../../src/index.js';
-import type { Config, Finding, ResultDocument } from '../../src/index.js';
+import type { Finding, ResultDocument } from '../../src/index.js';
 import { maskToPurposes, type Program, sinkRule } from './model.js';
 import { type OracleOptions, runOracle } from './oracle.js';
 import { printProgram } from './print.js';
@@ -33,27 +33,10 @@ export interface Comparison {
   deadButReported: SinkComparison[];
 }
 
-/**
- * Cookiebot guards as app config instead of the built-in CMP policy (set
- * CONSENT_PROPERTY_CONFIG_GUARDS=1; only for trying the engine before its
- * Cookiebot pack exists).
- */
-const configGuards: Config | undefined = process.env.CONSENT_PROPERTY_CONFIG_GUARDS
-  ? {
-      guards: [
-        { property: 'Cookiebot.consent.marketing', purposes: ['marketing'] },
-        { property: 'Cookiebot.consent.statistics', purposes: ['analytics'] },
-      ],
-    }
-  : undefined;
-
 export function compare(program: Program, oracleOptions: OracleOptions = {}): Comparison {
   const oracle = runOracle(program, oracleOptions); // may throw TooManyPaths
   const { code, sinkAtLine, lineOfSink } = printProgram(program);
-  const document = checkSource(code, {
-    file: program.topLevel ? 'app.js' : 'main.js',
-    ...(configGuards ? { config: configGuards } : {}),
-  });
+  const document = checkSource(code, { file: program.topLevel ? 'app.js' : 'main.js' });
   const problems: string[] = [];
   for (const e of document.errors) problems.push(`analysis error: ${e.kind} ${e.line}:${e.column} ${e.message}`);
 

@@ -73,6 +73,18 @@ const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
       .map(([c, how]): Stmt => ({ k: 'if', c, then: [{ k: how }] })),
     weight: 4,
   },
+  {
+    // Early exit with clean-up: if (!G) { try { return; } catch (e) { ... } }  (the catch is dead code)
+    arbitrary: fc
+      .tuple(negGuard, fc.constantFrom<'return' | 'throw'>('return', 'throw'), fc.boolean(), fc.boolean())
+      .map(([c, how, withCatch, withFinally]): Stmt => {
+        const t: Stmt = { k: 'try', block: [{ k: how }] };
+        if (withCatch || !withFinally) t.handler = [{ k: 'work' }];
+        if (withFinally) t.finalizer = [{ k: 'work' }];
+        return { k: 'if', c, then: [t] };
+      }),
+    weight: 1,
+  },
   { arbitrary: optLabel.map((l): Stmt => ({ k: 'break', label: l })), weight: 1 },
   { arbitrary: optLabel.map((l): Stmt => ({ k: 'continue', label: l })), weight: 1 },
   { arbitrary: fc.constantFrom<Stmt>({ k: 'return' }, { k: 'throw' }), weight: 1 },
