@@ -40,7 +40,7 @@ export function mustGranted(g: FlowGraph, grants: Grants, entryState = 0): State
     if (gen === undefined) gen = nodeGen[id] = grants.node(n);
     const out = states[id]! | gen;
     for (const e of n.succ) {
-      const v = e.label === 'normal' ? out : out | grants.edge(n, e);
+      const v = e.label === 'normal' ? out : e.label === 'exception' ? states[id]! : out | grants.edge(n, e);
       const old = states[e.to];
       const next = old === undefined ? v : old & v;
       if (next !== old) {
@@ -70,9 +70,10 @@ export function ungrantedPath(g: FlowGraph, grants: Grants, target: number, purp
       return path.reverse();
     }
     const n = g.nodes[id];
-    if (grants.node(n) & purposeBit) continue;
+    const nodeGrants = grants.node(n) & purposeBit;
     for (const e of n.succ) {
-      if (e.label !== 'normal' && grants.edge(n, e) & purposeBit) continue;
+      if (nodeGrants && e.label !== 'exception') continue;
+      if ((e.label === 'true' || e.label === 'false') && grants.edge(n, e) & purposeBit) continue;
       if (!prev.has(e.to)) {
         prev.set(e.to, id);
         queue.push(e.to);

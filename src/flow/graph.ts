@@ -18,7 +18,8 @@
  */
 import type * as t from '@babel/types';
 
-export type EdgeLabel = 'normal' | 'true' | 'false';
+/** `exception`: the node threw before completing (so nothing it would grant holds). */
+export type EdgeLabel = 'normal' | 'true' | 'false' | 'exception';
 
 export interface FlowEdge {
   to: number;
@@ -269,7 +270,17 @@ class Builder {
   // ------------------------------------------------------------ expressions
 
   private point(ast: t.Node): void {
-    if (this.cur !== null) this.emit('point', ast);
+    if (this.cur === null) return;
+    const n = this.emit('point', ast);
+    // Evaluating it may throw (a call, a property of undefined, an undeclared
+    // global): inside a try, the innermost handler is reachable from here.
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const h = this.stack[i].handler;
+      if (h !== undefined) {
+        this.edge(n, h, 'exception');
+        break;
+      }
+    }
   }
 
   expr(e: t.Node | null | undefined): void {
@@ -799,40 +810,37 @@ class Builder {
   }
 
   private tryStatement(s: t.TryStatement): void {
-    const end = this.join();
     const tryEntry = this.join();
     this.goto(tryEntry);
     this.enter(tryEntry);
-    const catchEntry = s.handler ? this.join() : undefined;
     const finalizer = s.finalizer ?? undefined;
-
     if (finalizer) this.stack.push({ kind: 'finally', labels: [], finalizer });
-    // Any expression in the try block may throw: the handler is reachable with
-    // at least the state at the try's entry (and from each explicit throw).
-    if (catchEntry !== undefined) {
-      this.edge(tryEntry, catchEntry);
-      this.stack.push({ kind: 'label', labels: [], handler: catchEntry });
-    } else if (finalizer) {
-      const saved = this.cur;
-      this.throwNow();
-      this.enter(saved!);
-    }
+    // Exceptions raised in the try block land here: the catch clause, or
+    // (with only a finally) a landing that replays the finally and rethrows.
+    const landing = this.join();
+    this.stack.push({ kind: 'label', labels: [], handler: landing });
     this.statements(s.block.body);
-    if (catchEntry !== undefined) this.stack.pop();
+    this.stack.pop();
     const afterTry = this.cur;
 
-    if (catchEntry !== undefined && s.handler) {
-      this.enter(catchEntry);
-      if (finalizer) {
-        // The catch body may itself throw: through the finally, outward.
-        const saved = this.cur;
-        this.throwNow();
-        this.enter(saved!);
-      }
+    let afterCatch: number | null = null;
+    if (s.handler) {
+      this.enter(landing);
+      const catchLanding = finalizer ? this.join() : undefined;
+      if (catchLanding !== undefined) this.stack.push({ kind: 'label', labels: [], handler: catchLanding });
       if (s.handler.param) this.pattern(s.handler.param);
       this.statements(s.handler.body.body);
+      if (catchLanding !== undefined) this.stack.pop();
+      afterCatch = this.cur;
+      if (catchLanding !== undefined) {
+        // The catch body threw: through the finally, outward.
+        this.enter(catchLanding);
+        this.throwNow();
+      }
+    } else {
+      this.enter(landing);
+      this.throwNow();
     }
-    const afterCatch = catchEntry !== undefined ? this.cur : null;
     if (finalizer) this.stack.pop();
 
     // Normal completion of try/catch: run the finally block once, then continue.
@@ -846,15 +854,6 @@ class Builder {
     }
     this.cur = anyNormal ? normal : null;
     if (finalizer && this.cur !== null) this.statements(finalizer.body);
-    this.goto(end);
-    this.enter(end);
-    if (!anyNormal && this.nodes[end].succ.length === 0) {
-      // `end` has no predecessor when every path left abruptly.
-      this.cur = this.hasPred(end) ? end : null;
-    }
   }
 
-  private hasPred(n: number): boolean {
-    return this.nodes.some((x) => x.succ.some((e) => e.to === n));
-  }
 }
