@@ -316,38 +316,11 @@ class Builder {
       case 'ClassExpression':
         return this.classDefinition(e);
       case 'MemberExpression':
-      case 'OptionalMemberExpression': {
-        this.expr(e.object);
-        if (this.cur === null) return;
-        let skip: number | undefined;
-        if (e.type === 'OptionalMemberExpression' && e.optional) {
-          skip = this.join();
-          const go = this.join();
-          this.fork(e, go, skip);
-          this.enter(go);
-        }
-        if (e.computed) this.expr(e.property);
-        this.point(e);
-        if (skip !== undefined) this.goto(skip), this.enter(skip);
-        return;
-      }
+      case 'OptionalMemberExpression':
       case 'CallExpression':
       case 'OptionalCallExpression':
-      case 'NewExpression': {
-        this.expr(e.callee as t.Node);
-        if (this.cur === null) return;
-        let skip: number | undefined;
-        if (e.type === 'OptionalCallExpression' && e.optional) {
-          skip = this.join();
-          const go = this.join();
-          this.fork(e, go, skip);
-          this.enter(go);
-        }
-        for (const a of e.arguments) this.expr(a);
-        this.point(e);
-        if (skip !== undefined) this.goto(skip), this.enter(skip);
-        return;
-      }
+      case 'NewExpression':
+        return this.chainElement(e);
       case 'ImportExpression':
         this.expr(e.source);
         return this.point(e);
@@ -437,6 +410,37 @@ class Builder {
       default:
         // Any other expression evaluates its children in source order.
         return this.children(e);
+    }
+  }
+
+  /**
+   * Members and calls. In an optional chain (`a?.b.c()`), a nullish `a`
+   * skips the rest of the chain, up to its outermost element.
+   */
+  private chainSkip: number | undefined;
+
+  private chainElement(e: t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression): void {
+    const inChain = e.type === 'OptionalMemberExpression' || e.type === 'OptionalCallExpression';
+    const top = inChain && this.chainSkip === undefined;
+    if (!inChain) this.chainSkip = undefined;
+    if (top) this.chainSkip = this.join();
+    const end = this.chainSkip;
+    const isCall = e.type !== 'MemberExpression' && e.type !== 'OptionalMemberExpression';
+    this.expr(isCall ? (e.callee as t.Node) : e.object);
+    if (this.cur !== null && inChain && e.optional) {
+      const go = this.join();
+      this.fork(e, go, end!);
+      this.enter(go);
+    }
+    // Arguments and computed keys are not part of the chain.
+    this.chainSkip = undefined;
+    if (isCall) for (const a of e.arguments) this.expr(a);
+    else if (e.computed) this.expr(e.property);
+    this.point(e);
+    this.chainSkip = inChain && !top ? end : undefined;
+    if (top) {
+      this.goto(end!);
+      this.enter(end!);
     }
   }
 
