@@ -7,7 +7,7 @@ import { posix, relative, resolve } from 'node:path';
 import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
-import { analyse, seedFiles } from './pipeline.js';
+import { analyse, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
 
@@ -42,6 +42,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const config = options.config;
   const policies = options.policies ?? resolvePolicies(config?.policies, config?.dir ?? root);
   const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+  timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   const project = new Project(root, files, parseFile);
   const result = analyse(project, seedFiles(project, policies), policies, config);

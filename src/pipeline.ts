@@ -29,6 +29,37 @@ export function rulesInForce(policies: Policy[], config: Config | undefined): Ru
   return out;
 }
 
+function tokenRegExp(tokens: Iterable<string>): RegExp | undefined {
+  const list = [...new Set(tokens)].filter((t) => t.length > 1);
+  return list.length ? new RegExp(list.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : undefined;
+}
+
+/**
+ * Every name through which a value can become an SDK, an advertising-ID
+ * source, or a consent check: policy tokens, origins of sinks, sources and
+ * guards, and the config's guard names.
+ */
+export function analysisTokens(policies: Policy[], config: Config | undefined): string[] {
+  const out: string[] = [];
+  const origin = (o: object) => out.push('global' in o ? String((o as { global: string }).global) : 'module' in o ? String((o as { module: string }).module) : '');
+  for (const p of policies) {
+    out.push(...p.tokens);
+    for (const r of p.rules) {
+      for (const s of r.sinks) s.receivers.forEach(origin);
+      for (const a of r.argumentRequirements ?? []) a.sources.forEach(origin);
+    }
+    for (const g of p.guards) {
+      if ('function' in g.from) out.push(g.from.function.split('.')[0], ...(g.from.module ? [g.from.module] : []));
+      else origin(g.from);
+    }
+  }
+  for (const g of config?.guards ?? []) {
+    if (g.function) out.push(g.function.split('.').pop()!);
+    if (g.property) out.push(g.property.split('.')[0]);
+  }
+  return out.filter(Boolean);
+}
+
 /** Files worth parsing first: those whose text mentions a token of a policy with rules. */
 export function seedFiles(project: Project, policies: Policy[]): string[] {
   const tokens = policies.filter((p) => p.rules.length).flatMap((p) => p.tokens);
@@ -39,32 +70,51 @@ export function seedFiles(project: Project, policies: Policy[]): string[] {
   return out;
 }
 
+/** `CONSENT_LINT_TIMING=1`: phase times on stderr (as ESLint's TIMING). */
+export const timing = process.env.CONSENT_LINT_TIMING ? (label: string, since: number) => process.stderr.write(`[timing] ${label}: ${Math.round(performance.now() - since)} ms\n`) : () => {};
+
 export function analyse(project: Project, seeds: string[], policies: Policy[], config: Config | undefined): Analysis {
+  let t0 = performance.now();
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
+  const tokens = tokenRegExp(analysisTokens(policies, config));
+  // Resolution parses a file on demand only if it can lead to an SDK or a guard.
+  if (tokens) project.worthParsing = project.tokenClosure(tokens);
   const proof = new Proof(project, resolver, policies, config);
   for (const f of seeds) project.module(f);
+  timing(`parse ${seeds.length} seed files`, t0);
+  t0 = performance.now();
 
-  // Follow references outward: parse the importers of every module holding
-  // code from which a sink is reachable, until no new file is needed.
+  // Follow unguarded reference chains outward: parse the importers of every
+  // module whose functions' callers are still needed (and of the barrels
+  // re-exporting them), until no new file is needed.
   const expanded = new Set<string>();
   for (let round = 0; round < 1000; round++) {
-    const reaching = proof.reachingModules(project.parsed, rules);
-    const next = reaching.filter((m) => !expanded.has(m.file));
-    if (!next.length) break;
+    const tr = performance.now();
+    const queue = proof.expansionFrontier(project.parsed, rules).map((m) => m.file).filter((f) => !expanded.has(f));
+    if (!queue.length) break;
     let added = 0;
-    for (const m of next) {
-      expanded.add(m.file);
-      for (const importer of project.importersOf(m.file)) {
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (expanded.has(file)) continue;
+      expanded.add(file);
+      for (const importer of project.importersOf(file)) {
         if (!project.isParsed(importer)) {
           project.module(importer);
           added++;
         }
+        if (project.reExports(importer, file)) queue.push(importer);
       }
     }
+    timing(`round ${round}: +${added} files`, tr);
     if (!added) break;
   }
+  timing(`expand to ${project.parsed.length} files`, t0);
+  t0 = performance.now();
   const modules: ModuleInfo[] = [...project.parsed];
+  project.parseOnDemand = false;
   const { findings, errors } = proof.prove(modules, rules);
+  project.parseOnDemand = true;
+  timing('prove', t0);
   return { findings, errors: [...project.errors(), ...errors], rules, filesParsed: modules.length };
 }

@@ -3,7 +3,7 @@
  * hand-built result documents, schema validators, and a built CLI to spawn.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
@@ -122,7 +122,10 @@ function newestMtime(dir: string): number {
  */
 export function ensureBuilt(): void {
   const marker = join(repoRoot, 'dist/commands/scan.js');
-  const fresh = () => existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(repoRoot, 'src'));
+  // tsc --incremental does not rewrite unchanged outputs: remember our builds in a stamp file.
+  const stamp = join(repoRoot, 'node_modules/.cache/consent-lint-build.stamp');
+  const built = () => Math.max(statSync(marker).mtimeMs, existsSync(stamp) ? statSync(stamp).mtimeMs : 0);
+  const fresh = () => existsSync(marker) && built() >= newestMtime(join(repoRoot, 'src'));
   if (fresh()) return;
   const lock = join(repoRoot, 'node_modules/.cache/consent-lint-build.lock');
   mkdirSync(join(repoRoot, 'node_modules/.cache'), { recursive: true });
@@ -140,6 +143,7 @@ export function ensureBuilt(): void {
   }
   try {
     if (fresh()) return;
+    const startedBuild = Date.now();
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
     // Type errors elsewhere in the tree must not stop emitting dist/ for the CLI tests.
     spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/consent-lint-build.tsbuildinfo'], {
@@ -147,6 +151,8 @@ export function ensureBuilt(): void {
       stdio: 'ignore',
     });
     if (!existsSync(marker)) throw new Error('npm run build did not produce dist/commands/scan.js');
+    writeFileSync(stamp, '');
+    utimesSync(stamp, new Date(startedBuild), new Date(startedBuild));
   } finally {
     rmdirSync(lock);
   }

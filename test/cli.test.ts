@@ -216,6 +216,19 @@ describe('scan: baselines', () => {
     expect(JSON.parse(readFileSync(baseline, 'utf8')).entries).toEqual([]);
   });
 
+  it('--write-baseline on part of the project keeps the entries of the other files', async () => {
+    const dir = tempCopy('ungated');
+    execFileSync('mkdir', ['-p', join(dir, 'other')]);
+    writeFileSync(join(dir, 'other/start.ts'), "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n");
+    const baseline = join(dir, 'baseline.json');
+    await scanCli({ paths: [dir], writeBaseline: baseline });
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries.map((e: { file: string }) => e.file)).toEqual(['other/start.ts', 'src/lp.ts']);
+    writeFileSync(join(dir, 'other/start.ts'), 'export {};\n');
+    const r = await scanCli({ paths: [join(dir, 'other')], writeBaseline: baseline });
+    expect(r.err).toContain('wrote 1 baseline entry');
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries.map((e: { file: string }) => e.file)).toEqual(['src/lp.ts']);
+  });
+
   it('a broken baseline file is a usage error with a pointer', async () => {
     const dir = tempCopy('ungated');
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ version: 2, entries: [] }));
@@ -309,5 +322,27 @@ describe('validate, policies, explain', () => {
     expect(bad.err).toContain('Known rules:');
     const meta = memoryIO({ cwd: repoRoot });
     expect(runExplain('consent-lint/invalid-directive', {}, meta)).toBe(0);
+  });
+});
+
+describe('progress indicator', () => {
+  it('draws only after the delay and clears the line when stopped', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    let written = '';
+    const stream = { write: (s: string) => (written += s) };
+    const quick = startProgress({ enabled: true, stream, delayMs: 200 });
+    quick.stop();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(written).toBe('');
+    const slow = startProgress({ enabled: true, stream, delayMs: 10, intervalMs: 10 });
+    await new Promise((r) => setTimeout(r, 60));
+    slow.stop();
+    expect(written).toMatch(/consent-lint: scanning… \d+\.\ds/);
+    expect(written.endsWith('\r\u001b[2K')).toBe(true);
+    const off = startProgress({ enabled: false, stream, delayMs: 0 });
+    written = '';
+    await new Promise((r) => setTimeout(r, 20));
+    off.stop();
+    expect(written).toBe('');
   });
 });

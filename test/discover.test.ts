@@ -37,7 +37,7 @@ function write(root: string, rel: string, content: string | Buffer): void {
 }
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined } });
+  execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined } });
 }
 
 describe('discover: the fixture apps', () => {

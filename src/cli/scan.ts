@@ -9,7 +9,7 @@
  * 1 findings; 2 usage/config/policy error, or analysis errors with
  * --fail-on-analysis-errors.
  */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import {
   applyBaseline,
@@ -57,7 +57,6 @@ export interface ScanFlags {
 
 export interface ScanDeps {
   scan?: (options: ScanOptions) => Promise<ScanResult>;
-  now?: () => number;
 }
 
 export async function runScan(flags: ScanFlags, io: CliIO, deps: ScanDeps = {}): Promise<number> {
@@ -98,6 +97,14 @@ function writeFile(file: string, text: string, cwd: string): void {
   const abs = resolve(cwd, file);
   mkdirSync(dirname(abs), { recursive: true });
   writeFileSync(abs, text);
+}
+
+function realCwd(cwd: string): string {
+  try {
+    return realpathSync(cwd);
+  } catch {
+    return cwd;
+  }
 }
 
 const displayFile = (file: string, cwd: string) => {
@@ -193,7 +200,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     color: format === 'stylish' && resolveColor(flags, io),
     root: target.root,
     ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
-    cwd: io.cwd,
+    cwd: realCwd(io.cwd),
     toolVersion: toolVersion(),
   };
   const report = render(format, shown, ctx);

@@ -17,7 +17,7 @@
  * Reporting scope: PATHs that are files are passed to the scan as `onlyFiles`;
  * directory PATHs below the root restrict the report to findings under them.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../model.js';
 import { findConfigFile, loadConfigFile } from '../policy/index.js';
@@ -52,11 +52,13 @@ function commonAncestor(dirs: string[]): string {
 }
 
 export function resolveTarget(pathArgs: string[], configFlag: string | undefined, cwd: string): ScanTarget {
-  const paths = (pathArgs.length ? pathArgs : ['.']).map((p) => resolve(cwd, p));
-  const kinds = paths.map((p) => {
-    if (!existsSync(p)) throw new UsageError(`no such file or directory: ${relative(cwd, p) || p}`);
-    return statSync(p).isDirectory() ? 'dir' : 'file';
+  // Real paths: git reports real paths, and /tmp or /var may be symlinks (macOS).
+  const paths = (pathArgs.length ? pathArgs : ['.']).map((p) => {
+    const abs = resolve(cwd, p);
+    if (!existsSync(abs)) throw new UsageError(`no such file or directory: ${relative(cwd, abs) || abs}`);
+    return realpathSync(abs);
   });
+  const kinds = paths.map((p) => (statSync(p).isDirectory() ? 'dir' : 'file'));
   const first = paths[0]!;
 
   const configFile = configFlag ? resolve(cwd, configFlag) : findConfigFile(first);
@@ -64,11 +66,12 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
   const config = configFile ? loadConfigFile(configFile) : undefined;
 
   let root: string;
-  if (configFile) root = dirname(configFile);
+  if (configFile) root = realpathSync(dirname(configFile));
   else if (kinds[0] === 'dir') root = commonAncestor(paths.map((p, i) => (kinds[i] === 'dir' ? p : dirname(p))));
   else {
     const top = gitTopLevel(dirname(first));
-    root = top ?? (paths.every((p) => isInside(cwd, p)) ? cwd : commonAncestor(paths.map((p) => dirname(p))));
+    const realCwd = realpathSync(cwd);
+    root = top ?? (paths.every((p) => isInside(realCwd, p)) ? realCwd : commonAncestor(paths.map((p) => dirname(p))));
   }
 
   for (const p of paths) {

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Config, Policy } from '../model.js';
 
 /** The package root (holds `policies/` and `schemas/`), from src/policy or dist/policy alike. */
@@ -39,7 +39,6 @@ const validators = new Map<SchemaKind, ValidateFunction>();
 function validator(kind: SchemaKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
-    const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
     const ajv = new Ajv({ allErrors: true, strict: false });
     const schema = JSON.parse(readFileSync(join(schemasDir, `${kind}.schema.json`), 'utf8'));
     v = ajv.compile(schema);

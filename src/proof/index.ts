@@ -305,27 +305,71 @@ export class Proof implements SummaryProvider {
   }
 
   /**
-   * Modules holding a function from which a sink is reachable through
-   * references: their importers may hold further references, so the
-   * demand-driven pipeline parses those next.
+   * Modules whose importers must be parsed next: those holding a unit whose
+   * entry state is still needed to decide some sink, for some purpose not
+   * already known to be missing. A chain stops where its reference is guarded
+   * locally, or where it is known unguarded (reached from a module top level),
+   * so cost follows the unguarded chains, not the import graph.
    */
-  reachingModules(modules: ModuleInfo[], rules: RuleSpec[]): ModuleInfo[] {
+  expansionFrontier(modules: ModuleInfo[], rules: RuleSpec[]): ModuleInfo[] {
     const units = this.allUnits(modules);
-    this.computeReferences(units);
-    const reaching = new Set<Unit>();
+    // Only what is parsed counts here; resolving must not pull in new files.
+    this.project.parseOnDemand = false;
+    try {
+      this.computeReferences(units);
+    } finally {
+      this.project.parseOnDemand = true;
+    }
+    const local = (u: Unit, ids: number[]): number => {
+      const s = this.states(u);
+      let m = ALL;
+      let any = false;
+      for (const id of ids) {
+        if (s[id] === undefined) continue;
+        m &= s[id]!;
+        any = true;
+      }
+      return any ? m : ALL;
+    };
+    // Purposes known missing at each entry, whatever else is found later (references only ever add paths).
+    const known = new Map<Unit, number>();
+    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : known.get(u) ?? 0);
+    const need = new Map<Unit, number>();
     const queue: Unit[] = [];
+    const addNeed = (u: Unit, m: number) => {
+      const next = (need.get(u) ?? 0) | m;
+      if (u.node.type === 'Program' || next === (need.get(u) ?? 0)) return;
+      need.set(u, next);
+      queue.push(u);
+    };
+    const sinkUnits: [Unit, number][] = [];
     for (const m of modules) {
       for (const sink of this.sinks(m, rules).sinks) {
         const u = this.unit(sink.index.unitOf(sink.node), sink.index);
-        if (!reaching.has(u)) reaching.add(u), queue.push(u);
+        const ids = (this.graph(u).pointsOf.get(sink.node) ?? []).filter((id) => this.graph(u).nodes[id].kind === 'point');
+        sinkUnits.push([u, this.purposes.mask(sink.requires) & ~local(u, ids)]);
       }
     }
+    for (const [u, m] of sinkUnits) addNeed(u, m);
     while (queue.length) {
       const u = queue.pop()!;
-      for (const r of this.refs.get(u) ?? []) if (!reaching.has(r.from)) reaching.add(r.from), queue.push(r.from);
+      for (const r of this.refs.get(u) ?? []) addNeed(r.from, (need.get(u) ?? 0) & ~(local(r.from, r.nodeIds) | r.extra));
+    }
+    // Known-missing purposes along the needed chains (least fixpoint).
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const u of need.keys()) {
+        let k = knownOf(u);
+        for (const r of this.refs.get(u) ?? []) k |= knownOf(r.from) & ~(local(r.from, r.nodeIds) | r.extra);
+        if (k !== knownOf(u)) {
+          known.set(u, k);
+          changed = true;
+        }
+      }
     }
     const out = new Set<ModuleInfo>();
-    for (const u of reaching) if (u.node.type !== 'Program') out.add(u.index.module);
+    for (const [u, m] of need) if (m & ~knownOf(u)) out.add(u.index.module);
     return [...out];
   }
 

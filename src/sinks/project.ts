@@ -104,10 +104,40 @@ export class Project {
     private readonly parser: Parser,
   ) {}
 
+  /**
+   * When set, `module()` returns only already-parsed modules and counts each
+   * refusal in `cutoffs` (so resolution knows its answer was partial).
+   */
+  parseOnDemand = true;
+  cutoffs = 0;
+  /**
+   * Which files resolution may parse on demand (seeds and importers are
+   * always parsed). Default: all. The pipeline narrows it to files that can
+   * lead to an SDK or a consent check (see `tokenClosure`).
+   */
+  worthParsing: (relPath: string) => boolean = () => true;
+
   /** The module for a file, parsed on first use. */
   module(relPath: string): ModuleInfo | undefined {
     const cached = this.modules.get(relPath);
     if (cached !== undefined) return cached ?? undefined;
+    if (!this.parseOnDemand && this.files.has(relPath)) {
+      this.cutoffs++;
+      return undefined;
+    }
+    return this.parse(relPath);
+  }
+
+  /** Resolution's way in: parses only files worth it (the answer is then partial, and counted). */
+  moduleOnDemand(relPath: string): ModuleInfo | undefined {
+    if (!this.modules.has(relPath) && this.files.has(relPath) && !this.worthParsing(relPath)) {
+      this.cutoffs++;
+      return undefined;
+    }
+    return this.module(relPath);
+  }
+
+  private parse(relPath: string): ModuleInfo | undefined {
     const file = this.files.get(relPath);
     if (!file) {
       this.modules.set(relPath, null);
@@ -181,24 +211,91 @@ export class Project {
     return list;
   }
 
-  /** Files that import `target` (resolved), found by a text scan of every file's specifiers. */
+  /**
+   * Files that mention one of `re`'s tokens, or import (transitively, by text)
+   * a file that does: the only files through which a value can lead to an SDK
+   * or a consent check.
+   */
+  tokenClosure(re: RegExp): (relPath: string) => boolean {
+    const memo = new Map<string, boolean>();
+    return (start: string): boolean => {
+      const known = memo.get(start);
+      if (known !== undefined) return known;
+      // Breadth-first over the text-level import graph until a file mentions a token.
+      const seen = new Set([start]);
+      const queue = [start];
+      while (queue.length) {
+        const rel = queue.shift()!;
+        if (memo.get(rel) === true || re.test(this.files.get(rel)?.text ?? '')) {
+          memo.set(start, true);
+          return true;
+        }
+        for (const spec of this.specifiers(rel)) {
+          const r = this.resolveImport(rel, spec);
+          if (!r) continue;
+          if ('package' in r) {
+            if (re.test(r.specifier)) {
+              memo.set(start, true);
+              return true;
+            }
+          } else if (!seen.has(r.file) && memo.get(r.file) !== false) {
+            seen.add(r.file);
+            queue.push(r.file);
+          }
+        }
+      }
+      // Nothing reachable mentions a token: true of every file visited.
+      for (const rel of seen) memo.set(rel, false);
+      return false;
+    };
+  }
+
+  /** Last path segment of a specifier or file, without extension: the key of the importer index. */
+  private static stem(path: string): string {
+    return path.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+  }
+
+  private importIndex: Map<string, [string, string][]> | undefined;
+
+  /**
+   * Files that import `target` (resolved), from a text scan of every file's
+   * specifiers, indexed once by their last path segment so only plausible
+   * candidates are resolved.
+   */
   importersOf(target: string): string[] {
-    const base = posix.basename(target).replace(/\.[^.]+$/, '');
-    const dir = posix.basename(posix.dirname(target));
-    const out: string[] = [];
-    for (const rel of this.files.keys()) {
-      if (rel === target) continue;
-      for (const spec of this.specifiers(rel)) {
-        const last = spec.replace(/\/$/, '').split('/').pop()!.replace(/\.[^.]+$/, '');
-        if (last !== base && !(base === 'index' && last === dir)) continue;
-        const r = this.resolveImport(rel, spec);
-        if (r && 'file' in r && r.file === target) {
-          out.push(rel);
-          break;
+    if (!this.importIndex) {
+      this.importIndex = new Map();
+      for (const rel of this.files.keys()) {
+        for (const spec of this.specifiers(rel)) {
+          const key = Project.stem(spec);
+          const list = this.importIndex.get(key);
+          if (list) list.push([rel, spec]);
+          else this.importIndex.set(key, [[rel, spec]]);
         }
       }
     }
-    return out;
+    const base = Project.stem(target);
+    const candidates = [...(this.importIndex.get(base) ?? [])];
+    // `./dir` imports `dir/index.ts`.
+    if (base === 'index') candidates.push(...(this.importIndex.get(Project.stem(posix.dirname(target))) ?? []));
+    const out = new Set<string>();
+    for (const [rel, spec] of candidates) {
+      if (rel === target || out.has(rel)) continue;
+      const r = this.resolveImport(rel, spec);
+      if (r && 'file' in r && r.file === target) out.add(rel);
+    }
+    return [...out];
+  }
+
+  /** Does `file` re-export from `target` (`export … from`, `export *`)? Text scan. */
+  reExports(file: string, target: string): boolean {
+    const text = this.files.get(file)?.text ?? '';
+    const re = /\bexport\s+(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*['"]([^'"\n]+)['"]|module\.exports\s*=\s*require\(\s*['"]([^'"\n]+)['"]/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const r = this.resolveImport(file, m[1] ?? m[2]);
+      if (r && 'file' in r && r.file === target) return true;
+    }
+    return false;
   }
 
   errors(): AnalysisError[] {

@@ -82,12 +82,14 @@ export class Resolver {
     if (this.active.has(e)) return undefined; // a cycle: nothing definite
     this.active.add(e);
     let v: Value | undefined;
+    const cutoffs = this.project.cutoffs;
     try {
       v = this.compute(e, index, depth + 1);
     } finally {
       this.active.delete(e);
     }
-    this.memo.set(e, v);
+    // An answer that stopped at an unparsed module is partial: not remembered.
+    if (this.project.cutoffs === cutoffs) this.memo.set(e, v);
     return v;
   }
 
@@ -403,7 +405,7 @@ export class Resolver {
     const target = this.project.resolveImport(index.script.file, source.value);
     if (!target) return undefined;
     if ('package' in target) return { kind: 'path', root: { module: target.package, export: name }, steps: [] };
-    const mod = this.project.module(target.file);
+    const mod = this.project.moduleOnDemand(target.file);
     if (!mod) return undefined;
     if (name === '*') return { kind: 'namespace', module: mod };
     return this.exportValue(mod, name, depth);
@@ -419,6 +421,7 @@ export class Resolver {
     if (this.exportActive.has(key) || depth > MAX_DEPTH) return undefined;
     this.exportActive.add(key);
     let v: Value | undefined;
+    const cutoffs = this.project.cutoffs;
     try {
       for (const index of mod.scripts) {
         v = this.findExport(index, name, depth + 1);
@@ -427,7 +430,7 @@ export class Resolver {
     } finally {
       this.exportActive.delete(key);
     }
-    this.exportMemo.set(key, v);
+    if (this.project.cutoffs === cutoffs) this.exportMemo.set(key, v);
     return v;
   }
 

@@ -12,7 +12,7 @@ for (const p of ps) {
   if (c.problems.length) { problems++; if (shown++ < 3) console.log('PROBLEMS', c.problems, '\n' + annotate(c)); continue; }
   if (!c.disagreements.length) continue;
   const c2 = compare(p, { readsThrow: true, tryEntryThrows: true });
-  if (!c2.disagreements.length && !c2.problems.length) { k1++; continue; }
+  if (!c2.disagreements.length && !c2.problems.length) { k1++; if (process.env.SHOW_K1 && shown++ < 4) console.log("K1-like\n" + annotate(c)); continue; }
   bad++; if (shown++ < 6) console.log(annotate(c));
 }
 console.log({ N, bad, k1, problems, ms: performance.now() - t });

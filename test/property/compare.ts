@@ -4,7 +4,7 @@
  */
 import { checkSource } from '../../src/index.js';
 import type { Finding, ResultDocument } from '../../src/index.js';
-import { maskToPurposes, type Program, sinkRule } from './model.js';
+import { maskToPurposes, type Program, sinkRequires, sinkRule } from './model.js';
 import { type OracleOptions, runOracle } from './oracle.js';
 import { printProgram } from './print.js';
 
@@ -55,6 +55,11 @@ export function compare(program: Program, oracleOptions: OracleOptions = {}): Co
     if (f.ruleId !== sinkRule[program.sinkKinds[id]!]) problems.push(`finding on line ${f.line} has rule ${f.ruleId}`);
     if (f.suppressed) problems.push(`finding on line ${f.line} is suppressed`);
     if (f.missing.length === 0) problems.push(`finding on line ${f.line} with empty \`missing\``);
+    const requires = maskToPurposes(sinkRequires[program.sinkKinds[id]!]);
+    if ([...f.requires].sort().join() !== requires.join()) problems.push(`finding on line ${f.line} requires [${f.requires}]`);
+    if (f.missing.some((m) => !requires.includes(m))) problems.push(`finding on line ${f.line} misses [${f.missing}]`);
+    const last = f.trace[f.trace.length - 1];
+    if (!last || last.line !== f.line) problems.push(`finding on line ${f.line}: trace does not end at the sink`);
     byId.set(id, f);
   }
 

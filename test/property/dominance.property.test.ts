@@ -23,10 +23,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { annotate, compare } from './compare.js';
+import { annotate, compare, type Comparison } from './compare.js';
+import { programFromSource } from './fromSource.js';
 import { programArb } from './gen.js';
 import type { Program } from './model.js';
-import { TooManyPaths } from './oracle.js';
+import { type OracleOptions, TooManyPaths } from './oracle.js';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 10_000);
 const SEED = Number(process.env.FC_SEED ?? 0x5eed_c0de);
@@ -46,11 +47,41 @@ const PATH = process.env.FC_PATH;
  */
 const ORACLE = { callsThrow: true, readsThrow: true } as const;
 
+/**
+ * Open engine issues found by this property, each with its minimal program.
+ * A disagreement is excused ONLY when (a) it vanishes once the oracle adopts
+ * exactly that issue's (wrong) approximation, and (b) the engine is only more
+ * conservative there (it never misses a purpose the real-JS oracle reports:
+ * no false negative is ever excused). Each issue's minimal program is an
+ * `it.fails` below, so the suite goes red when the issue is fixed: then delete
+ * the entry.
+ */
+interface KnownIssue {
+  id: string;
+  title: string;
+  oracle: OracleOptions;
+  minimal: string;
+}
+const KNOWN_ISSUES: KnownIssue[] = [];
+
+const hits = new Map<string, number>();
+
+/** The known issue that explains every disagreement of `c`, if any. */
+function excusedBy(p: Program, c: Comparison): KnownIssue | undefined {
+  if (c.problems.length > 0) return undefined;
+  const onlyMoreConservative = c.disagreements.every(
+    (s) => s.oracle !== 'dead' && s.oracle.every((x) => s.engine.includes(x)),
+  );
+  if (!onlyMoreConservative) return undefined;
+  return KNOWN_ISSUES.find((k) => compare(p, k.oracle).disagreements.length === 0);
+}
+
 const stats = { programs: 0, skipped: 0, sinks: 0, compliant: 0, findings: 0, dead: 0, deadReported: 0 };
 
 describe('consent dominance: engine == brute-force oracle', () => {
   afterAll(() => {
     console.log(`[dominance property] seed ${SEED}: ${JSON.stringify(stats)}`);
+    if (hits.size > 0) console.log(`[dominance property] excused by known issues: ${JSON.stringify(Object.fromEntries(hits))}`);
   });
 
   it(`agrees on every reachable sink of ${NUM_RUNS} random programs`, () => {
@@ -78,6 +109,11 @@ describe('consent dominance: engine == brute-force oracle', () => {
           else stats.findings++;
         }
         if (c.problems.length > 0 || c.disagreements.length > 0) {
+          const known = excusedBy(p, c);
+          if (known) {
+            hits.set(known.id, (hits.get(known.id) ?? 0) + 1);
+            return;
+          }
           throw new Error(`engine and oracle disagree:\n${c.problems.join('\n')}\n${annotate(c)}`);
         }
       }),
@@ -91,4 +127,12 @@ describe('consent dominance: engine == brute-force oracle', () => {
     );
     expect(stats.skipped).toBeLessThan(NUM_RUNS / 100);
   });
+
+  for (const k of KNOWN_ISSUES) {
+    it.fails(`known issue ${k.id} (remove from KNOWN_ISSUES when this fails): ${k.title}`, () => {
+      const c = compare(programFromSource(k.minimal), ORACLE);
+      expect(c.problems).toEqual([]);
+      expect(c.disagreements.map((d) => [d.line, d.engine])).toEqual([]);
+    });
+  }
 });

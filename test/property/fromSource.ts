@@ -46,6 +46,11 @@ export function condOf(e: t.Expression): Cond {
   return fail(e, 'condition');
 }
 
+/** `true` -> no test (infinite loop). */
+function loopTest(e: t.Expression): boolean {
+  return !(e.type === 'BooleanLiteral' && e.value);
+}
+
 function label(l: t.Identifier | null | undefined): Label | undefined {
   if (!l) return undefined;
   if (l.name !== 'outer' && l.name !== 'inner') fail(l, `label ${l.name} (use outer/inner)`);
@@ -65,12 +70,12 @@ function stmtOf(s: t.Statement): Stmt {
         ? { k: 'if', c: condOf(s.test), then: body(s.consequent), else: body(s.alternate) }
         : { k: 'if', c: condOf(s.test), then: body(s.consequent) };
     case 'WhileStatement':
-      return { k: 'while', c: condOf(s.test), body: body(s.body) };
+      return loopTest(s.test) ? { k: 'while', c: condOf(s.test), body: body(s.body) } : { k: 'while', body: body(s.body) };
     case 'DoWhileStatement':
-      return { k: 'doWhile', c: condOf(s.test), body: body(s.body) };
+      return loopTest(s.test) ? { k: 'doWhile', c: condOf(s.test), body: body(s.body) } : { k: 'doWhile', body: body(s.body) };
     case 'ForStatement':
-      if (s.init || s.update || !s.test) fail(s, 'for with init/update or without test');
-      return { k: 'for', c: condOf(s.test), body: body(s.body) };
+      if (s.init || s.update) fail(s, 'for with init/update');
+      return s.test ? { k: 'for', c: condOf(s.test), body: body(s.body) } : { k: 'for', body: body(s.body) };
     case 'ForOfStatement':
       return { k: 'forOf', body: body(s.body) };
     case 'LabeledStatement': {
@@ -110,6 +115,10 @@ function stmtOf(s: t.Statement): Stmt {
       if (e.type === 'LogicalExpression' && e.operator === '&&') {
         const r = sinkOf(e.right);
         if (r) return { k: 'andSink', c: condOf(e.left), sink: r };
+      }
+      if (e.type === 'LogicalExpression' && e.operator === '||') {
+        const r = sinkOf(e.right);
+        if (r) return { k: 'orSink', c: condOf(e.left), sink: r };
       }
       if (e.type === 'ConditionalExpression') {
         const a = sinkOf(e.consequent);

@@ -58,10 +58,26 @@ const negGuard: fc.Arbitrary<Cond> = fc
   .constantFrom<'marketing' | 'analytics'>('marketing', 'analytics')
   .map((p): Cond => ({ k: 'not', c: { k: 'guard', p } }));
 
+/** Statements that evaluate nothing that can throw (in a function, `x` is a parameter). */
+const quietArb: fc.Arbitrary<Stmt> = fc.constantFrom<Stmt>(
+  { k: 'block', body: [] },
+  { k: 'labelled', label: 'inner', body: [{ k: 'break', label: 'inner' }] },
+  { k: 'switch', cases: [{ test: 1, body: [{ k: 'break' }] }] },
+  { k: 'for', body: [{ k: 'break' }] },
+  { k: 'doWhile', body: [{ k: 'break' }] },
+);
+
 const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
   { arbitrary: fc.constant<Stmt>({ k: 'work' }), weight: 3 },
   { arbitrary: sinkKind.map((sink): Stmt => ({ k: 'sink', sink })), weight: 6 },
   { arbitrary: fc.tuple(testArb, sinkKind).map(([c, sink]): Stmt => ({ k: 'andSink', c, sink })), weight: 2 },
+  {
+    // !G || Leanplum.x();  (the sink runs when the left side is falsy)
+    arbitrary: fc
+      .tuple(fc.oneof(negGuard, condArb, testArb.map((c): Cond => ({ k: 'not', c }))), sinkKind)
+      .map(([c, sink]): Stmt => ({ k: 'orSink', c, sink })),
+    weight: 1,
+  },
   {
     arbitrary: fc.tuple(testArb, sinkKind, fc.boolean()).map(([c, sink, onTrue]): Stmt => ({ k: 'ternSink', c, sink, onTrue })),
     weight: 2,
@@ -76,9 +92,15 @@ const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
   {
     // Early exit with clean-up: if (!G) { try { return; } catch (e) { ... } }  (the catch is dead code)
     arbitrary: fc
-      .tuple(negGuard, fc.constantFrom<'return' | 'throw'>('return', 'throw'), fc.boolean(), fc.boolean())
-      .map(([c, how, withCatch, withFinally]): Stmt => {
-        const t: Stmt = { k: 'try', block: [{ k: how }] };
+      .tuple(
+        negGuard,
+        fc.constantFrom<'return' | 'throw'>('return', 'throw'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.option(quietArb, { nil: undefined }),
+      )
+      .map(([c, how, withCatch, withFinally, quiet]): Stmt => {
+        const t: Stmt = { k: 'try', block: quiet ? [quiet, { k: how }] : [{ k: how }] };
         if (withCatch || !withFinally) t.handler = [{ k: 'work' }];
         if (withFinally) t.finalizer = [{ k: 'work' }];
         return { k: 'if', c, then: [t] };
@@ -101,6 +123,7 @@ export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[]
   const tryBlock = fc.oneof(
     { arbitrary: fc.array(tie('stmt'), { minLength: 1, maxLength: 3 }), weight: 6 },
     { arbitrary: fc.tuple(jumpArb, fc.array(tie('stmt'), { maxLength: 1 })).map(([j, rest]) => [j, ...rest]), weight: 2 },
+    { arbitrary: fc.tuple(fc.array(quietArb, { minLength: 1, maxLength: 2 }), jumpArb).map(([q, j]) => [...q, j]), weight: 1 },
     { arbitrary: fc.constant<Stmt[]>([]), weight: 1 },
   );
   return {
@@ -116,8 +139,13 @@ export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[]
       },
       {
         arbitrary: fc
-          .tuple(fc.constantFrom<'while' | 'doWhile' | 'for'>('while', 'doWhile', 'for'), condArb, block, optLabel)
-          .map(([k, c, body, l]): Stmt => ({ k, c, body, label: l })),
+          .tuple(
+            fc.constantFrom<'while' | 'doWhile' | 'for'>('while', 'doWhile', 'for'),
+            fc.option(condArb, { nil: undefined, freq: 6 }), // none: while (true) / for (;;)
+            block,
+            optLabel,
+          )
+          .map(([k, c, body, l]): Stmt => (c ? { k, c, body, label: l } : { k, body, label: l })),
         weight: 3,
       },
       { arbitrary: fc.tuple(block, optLabel).map(([body, l]): Stmt => ({ k: 'forOf', body, label: l })), weight: 1 },
@@ -200,6 +228,7 @@ function legalizeStmt(s: Stmt, ctx: LCtx, st: LState): Stmt | undefined {
       return { ...s };
     case 'sink':
     case 'andSink':
+    case 'orSink':
     case 'ternSink': {
       const id = st.sinkKinds.length;
       st.sinkKinds.push(s.sink);

@@ -10,7 +10,8 @@
  *  - `__w(site)`: `work()`, returns / throws;
  *  - `__s(sink, site)`: a sink call: records the granted mask, then returns / throws;
  *  - `__x(site, n)`: switch discriminant, 0..n (0 matches no case);
- *  - `__it(site)`: an iterable whose `next()` chooses done / another item.
+ *  - `__it(site)`: an iterable whose `next()` chooses done / another item;
+ *  - `__t(site)`: `true` of `while (true)` / `for (;;)`, counted like any site.
  *
  * Loops are bounded differently from oracle.ts on purpose: every static site
  * may run at most `maxPerSite` times per execution; the next evaluation
@@ -103,6 +104,10 @@ export function runHarness(program: Program, options: HarnessOptions = {}): { ve
       v.reached = true;
       v.missing |= sinkRequires[program.sinkKinds[sink]!] & ~granted;
       if (callsThrow && choose(2) === 1) throw new Error('sink threw');
+    },
+    __t(site: number): boolean {
+      visit(site); // `while (true)`: counted, so infinite loops abort
+      return true;
     },
     __x(site: number, n: number): number {
       visit(site);

@@ -58,9 +58,10 @@ export type Label = 'outer' | 'inner';
 export type Stmt =
   | { k: 'block'; body: Stmt[] }
   | { k: 'if'; c: Cond; then: Stmt[]; else?: Stmt[] }
-  | { k: 'while'; c: Cond; body: Stmt[]; label?: Label }
-  | { k: 'doWhile'; c: Cond; body: Stmt[]; label?: Label }
-  | { k: 'for'; c: Cond; body: Stmt[]; label?: Label } // for (; C; ) { ... }
+  // Loop tests are optional: none means `while (true)` / `do ... while (true)` / `for (;;)`.
+  | { k: 'while'; c?: Cond; body: Stmt[]; label?: Label }
+  | { k: 'doWhile'; c?: Cond; body: Stmt[]; label?: Label }
+  | { k: 'for'; c?: Cond; body: Stmt[]; label?: Label } // for (; C; ) { ... }
   | { k: 'forOf'; body: Stmt[]; label?: Label } // for (const item of xs) { ... }
   | { k: 'labelled'; label: Label; body: Stmt[] } // L: { ... }
   | { k: 'break'; label?: Label }
@@ -72,6 +73,7 @@ export type Stmt =
   | { k: 'work' } // work();
   | { k: 'sink'; sink: SinkKind; id?: number } // Leanplum.xxx();
   | { k: 'andSink'; c: Cond; sink: SinkKind; id?: number } // C && Leanplum.xxx();
+  | { k: 'orSink'; c: Cond; sink: SinkKind; id?: number } // C || Leanplum.xxx();  (runs when C is falsy)
   | { k: 'ternSink'; c: Cond; sink: SinkKind; onTrue: boolean; id?: number }; // C ? Leanplum.xxx() : work();  (or swapped)
 
 /** `test === null` is `default:`. Case values are distinct. */

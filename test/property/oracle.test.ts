@@ -102,6 +102,11 @@ const table: [string, string, Expected[]][] = [
   ],
   ['switch: single case, no default', fn(`switch (x) {\ncase 1: if (!${M}) return; ${PUSH};\n}\n${PUSH};`), [[], ['marketing']]],
   ['labelled block: break label', fn(`outer: { if (!${M}) break outer; ${PUSH}; }\n${PUSH};`), [[], ['marketing']]],
+  ['infinite loops: left only by break / return (1)', fn(`for (;;) { if (!${M}) return; break; }\n${PUSH};`), [[]]],
+  ['infinite loops: left only by break / return (2)', fn(`while (true) { if (${A}) break; }\n${START};`), [['marketing']]],
+  ['infinite loops: left only by break / return (3)', fn(`do { if (flag()) break; } while (true);\n${START};`), [['analytics', 'marketing']]],
+  ['infinite loop without break: code after it is dead', fn(`while (true) {\n${PUSH};\n}\n${PUSH};`), [['marketing'], 'dead']],
+  ['`!G || sink()` runs the sink only when G is truthy', fn(`!${M} || ${PUSH};\n${M} || ${PUSH};\n!(${M} && ${A}) || ${START};`), [[], ['marketing'], []]],
   ['dead code after return / throw', fn(`return;\n${PUSH};`), ['dead']],
   ['module top level: early throw guards', `if (!${M}) throw new Error();\n${START};`, [['analytics']]],
   [
@@ -145,7 +150,7 @@ describe('printer', () => {
         }
         expect(programFromSource(code)).toEqual(p);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: Number(process.env.FC_SEED ?? 20240601) },
     );
   });
 });
@@ -168,9 +173,9 @@ describe('oracle cross-check on random programs', () => {
         expect(unmerged.map(verdictOf)).toEqual(merged.map(verdictOf));
         expect(harness.map(verdictOf)).toEqual(merged.map(verdictOf));
       }),
-      { numRuns: 400, seed: Number(process.env.FC_SEED ?? 20240601) },
+      { numRuns: 300, seed: Number(process.env.FC_SEED ?? 20240601) },
     );
-    expect(compared).toBeGreaterThan(200);
+    expect(compared).toBeGreaterThan(150);
   });
 
   it('also agree when reads of globals may throw too', () => {

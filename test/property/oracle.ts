@@ -61,6 +61,12 @@ export interface OracleOptions {
    * engine disagreements (known issue K1 in dominance.property.test.ts).
    */
   tryEntryThrows?: boolean;
+  /**
+   * NOT real JavaScript: pretend reading the parameter `x` (the switch
+   * discriminant inside `main(x, xs)`) may throw. Only for classifying engine
+   * disagreements (known issue K2 in dominance.property.test.ts).
+   */
+  paramReadsThrow?: boolean;
   /** Max loop-body executions per loop entry. Default 2. */
   maxIter?: number;
   /** Max number of enumerated path steps before giving up (TooManyPaths). Default 200_000. */
@@ -111,6 +117,7 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   const readsThrow = options.readsThrow ?? false;
   const maxIter = options.maxIter ?? 2;
   const tryEntryThrows = options.tryEntryThrows ?? false;
+  const discriminantThrows = (readsThrow && program.topLevel) || (options.paramReadsThrow ?? false);
   const maxWork = options.maxWork ?? 200_000;
   const merge = options.mergeEqualStates ?? true;
   const dedupe = <T extends { g: Mask }>(xs: T[], key: (x: T) => string): T[] => {
@@ -134,7 +141,8 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   };
 
   // ------------------------------------------------------------ conditions
-  function cond(c: Cond, g: Mask): CondOut[] {
+  function cond(c: Cond | undefined, g: Mask): CondOut[] {
+    if (c === undefined) return [{ v: true, g }]; // `while (true)`, `for (;;)`
     return dedupe(condRaw(c, g), condKey);
   }
 
@@ -335,7 +343,8 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
         // `x` is opaque: control may enter at any clause (x === 1, 2, ... or anything else -> default),
         // and skip the whole switch when there is no default clause.
         const out: Outcome[] = [];
-        if (readsThrow && program.topLevel) out.push({ k: 'throw', g }); // global `x` undefined
+        // At module top level `x` is a global (ReferenceError when undefined); in main(x, xs) a parameter.
+        if (discriminantThrows) out.push({ k: 'throw', g });
         for (let i = 0; i < s.cases.length; i++) {
           const fallThrough = s.cases.slice(i).flatMap((c) => c.body);
           for (const o of list(fallThrough, g)) {
@@ -349,6 +358,15 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
         return call(g);
       case 'sink':
         return sink(sinkId(s), g);
+      case 'orSink': {
+        const out: Outcome[] = [];
+        for (const o of cond(s.c, g)) {
+          if (o.v === 'throw') out.push({ k: 'throw', g: o.g });
+          else if (!o.v) out.push(...sink(sinkId(s), o.g));
+          else out.push({ k: 'normal', g: o.g });
+        }
+        return out;
+      }
       case 'andSink': {
         const out: Outcome[] = [];
         for (const o of cond(s.c, g)) {

@@ -25,6 +25,13 @@ interface Ctx {
   site: number;
 }
 
+/** A loop test; none: `true` (in harness mode a counted `__t(site)` so the run stays bounded). */
+function loopTest(c: Cond | undefined, ctx: Ctx, forHead = false): string {
+  if (c) return bare(printCond(c, ctx));
+  if (ctx.harness) return `__t(${ctx.site++})`;
+  return forHead ? '' : 'true';
+}
+
 function printCond(c: Cond, ctx: Ctx): string {
   switch (c.k) {
     case 'guard':
@@ -107,18 +114,21 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
       return;
     }
     case 'while':
-      emit(ctx, indent, `${lbl(s.label)}while (${bare(printCond(s.c, ctx))}) {`);
+      emit(ctx, indent, `${lbl(s.label)}while (${loopTest(s.c, ctx)}) {`);
       printBlockBody(s.body, ctx, indent + 1);
       emit(ctx, indent, '}');
       return;
     case 'doWhile': {
       emit(ctx, indent, `${lbl(s.label)}do {`);
       printBlockBody(s.body, ctx, indent + 1);
-      emit(ctx, indent, `} while (${bare(printCond(s.c, ctx))});`);
+      emit(ctx, indent, `} while (${loopTest(s.c, ctx)});`);
       return;
     }
     case 'for':
-      emit(ctx, indent, `${lbl(s.label)}for (; ${bare(printCond(s.c, ctx))}; ) {`);
+      {
+        const test = loopTest(s.c, ctx, true);
+        emit(ctx, indent, `${lbl(s.label)}for (${test ? `; ${test}; ` : ';;'}) {`);
+      }
       printBlockBody(s.body, ctx, indent + 1);
       emit(ctx, indent, '}');
       return;
@@ -170,6 +180,9 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
       return;
     case 'sink':
       emit(ctx, indent, `${sinkCall(s.sink, id(s), ctx)};`, id(s));
+      return;
+    case 'orSink':
+      emit(ctx, indent, `${printCond(s.c, ctx)} || ${sinkCall(s.sink, id(s), ctx)};`, id(s));
       return;
     case 'andSink':
       emit(ctx, indent, `${printCond(s.c, ctx)} && ${sinkCall(s.sink, id(s), ctx)};`, id(s));

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// consent-lint CLI entry. `consent-lint [PATH...] [FLAGS]` runs the `scan`
+// command; `init`, `policies`, `validate`, `explain`, `help`, `--help`,
+// `--version` run their own command. Commands *return* an exit code (no
+// process.exit in library code); every unexpected error, including flag parse
+// errors, exits 2 (oclif's default would be 1, which means "findings").
+import { flush, run, settings } from '@oclif/core';
+
+// Always run the compiled dist/ (never transpile on the fly, whatever NODE_ENV says).
+settings.enableAutoTranspile = false;
+
+let dispatchArgv;
+try {
+  ({ dispatchArgv } = await import('../dist/cli/argv.js'));
+} catch (error) {
+  process.stderr.write(`consent-lint: cannot load the compiled CLI (${error?.message ?? error}); run \`npm run build\` first\n`);
+  process.exit(2);
+}
+
+let code = 2;
+try {
+  const result = await run(dispatchArgv(process.argv.slice(2)), import.meta.url);
+  await flush();
+  code = typeof result === 'number' ? result : 0;
+} catch (error) {
+  if (error && error.code === 'EEXIT' && typeof error.oclif?.exit === 'number') {
+    code = error.oclif.exit;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`consent-lint: ${message.replace(/\n(?=See more help)/, '\n')}\n`);
+    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    code = 2;
+  }
+}
+process.exitCode = code;
+// Safety net: if a library left a handle open, still exit once output is flushed.
+setTimeout(() => process.exit(code), 3000).unref();
