@@ -39,6 +39,13 @@ describe('consent-lint binary', () => {
     expect(runCli(['--max-warnings', 'lots']).code).toBe(2);
   });
 
+  it('`--changed` without a REF before a PATH means HEAD', () => {
+    const r = runCli(['--changed', 'fixtures/cli/guarded', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+  });
+
   it('writes valid SARIF and GitHub annotations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-e2e-'));
     const r = runCli(['fixtures/cli/suppressed', '--format', 'github', '--sarif-output', join(dir, 'out.sarif')], { env: { GITHUB_ACTIONS: 'true' } });

@@ -4,7 +4,7 @@
  * --changed/--staged.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -273,6 +273,15 @@ describe('scan: --changed and --staged', () => {
     expect(JSON.parse((await scanCli({ paths: [dir], staged: true, format: 'json' })).out).findings.map((f: { file: string }) => f.file)).toEqual(['src/new.ts']);
     git(dir, 'commit', '-q', '-m', 'new');
     expect(JSON.parse((await scanCli({ paths: [dir], changed: 'main', format: 'json' })).out).findings.map((f: { file: string }) => f.file)).toEqual(['src/new.ts']);
+  });
+
+  it('works through a symlinked path (git reports real paths)', async () => {
+    const dir = repo();
+    const link = join(mkdtempSync(join(tmpdir(), 'cl-link-')), 'app');
+    symlinkSync(dir, link);
+    writeFileSync(join(dir, 'src/lp.ts'), `${readFileSync(join(dir, 'src/lp.ts'), 'utf8')}// touched\n`);
+    const r = await scanCli({ paths: [link], changed: 'HEAD', format: 'json' });
+    expect(JSON.parse(r.out).findings.map((f: { file: string }) => f.file)).toEqual(['src/lp.ts']);
   });
 
   it('an unknown ref, or no git repository, is a usage error', async () => {

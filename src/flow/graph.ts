@@ -99,9 +99,17 @@ const SKIP_KEYS = new Set([
   'implements',
 ]);
 
+export interface FlowGraphOptions {
+  /**
+   * Is this identifier a declared local (reading it cannot throw)? Unknown
+   * names may be undeclared globals, whose read throws a ReferenceError.
+   */
+  isDeclared?(id: t.Identifier): boolean;
+}
+
 /** Build the flow graph of a function, a Program, a class static block, or class field initialisers. */
-export function buildFlowGraph(owner: t.Node): FlowGraph {
-  return new Builder(owner).build();
+export function buildFlowGraph(owner: t.Node, options: FlowGraphOptions = {}): FlowGraph {
+  return new Builder(owner, options).build();
 }
 
 class Builder {
@@ -117,7 +125,10 @@ class Builder {
   /** Labels waiting for the statement they label. */
   private pendingLabels: string[] = [];
 
-  constructor(private readonly owner: t.Node) {}
+  constructor(
+    private readonly owner: t.Node,
+    private readonly options: FlowGraphOptions,
+  ) {}
 
   build(): FlowGraph {
     this.entry = this.node('entry');
@@ -272,6 +283,7 @@ class Builder {
   private point(ast: t.Node): void {
     if (this.cur === null) return;
     const n = this.emit('point', ast);
+    if (!this.mayThrow(ast)) return;
     // Evaluating it may throw (a call, a property of undefined, an undeclared
     // global): inside a try, the innermost handler is reachable from here.
     for (let i = this.stack.length - 1; i >= 0; i--) {
@@ -396,6 +408,20 @@ class Builder {
         return this.point(e);
       case 'DoExpression':
         return this.statements(e.body.body);
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        // A rejected promise / generator.throw() raises here.
+        this.expr(e.argument);
+        return this.point(e);
+      case 'BinaryExpression':
+        this.expr(e.left);
+        this.expr(e.right);
+        // `in`, `instanceof` and operators that convert objects (valueOf) may throw; strict equality cannot.
+        if (e.operator !== '===' && e.operator !== '!==') this.point(e);
+        return;
+      case 'SpreadElement':
+        this.expr(e.argument);
+        return this.point(e); // iterates
       case 'SequenceExpression':
         for (const x of e.expressions) this.expr(x);
         return;
@@ -410,6 +436,21 @@ class Builder {
       default:
         // Any other expression evaluates its children in source order.
         return this.children(e);
+    }
+  }
+
+  /** Reading a declared local, `this`, or creating a function cannot throw. */
+  private mayThrow(ast: t.Node): boolean {
+    switch (ast.type) {
+      case 'Identifier':
+        return !this.options.isDeclared?.(ast);
+      case 'ThisExpression':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ObjectMethod':
+        return false;
+      default:
+        return true;
     }
   }
 
@@ -482,6 +523,7 @@ class Builder {
         return this.enter(end);
       }
       case 'ObjectPattern':
+        this.point(p); // destructuring null/undefined throws
         for (const prop of p.properties) {
           if (prop.type === 'RestElement') this.pattern(prop.argument);
           else {
@@ -491,6 +533,7 @@ class Builder {
         }
         return;
       case 'ArrayPattern':
+        this.point(p); // iterates
         for (const el of p.elements) this.pattern(el);
         return;
       case 'RestElement':
@@ -679,6 +722,8 @@ class Builder {
         const end = this.join();
         this.goto(head);
         this.enter(head);
+        // Each step of for-of runs the iterator protocol, which may throw.
+        if (s.type === 'ForOfStatement') this.point(s);
         this.fork(s, body, end);
         this.enter(body);
         if (s.left.type === 'VariableDeclaration') this.pattern(s.left.declarations[0].id);

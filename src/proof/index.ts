@@ -74,7 +74,7 @@ export class Proof implements SummaryProvider {
   }
 
   graph(u: Unit): FlowGraph {
-    u.graph ??= buildFlowGraph(u.node);
+    u.graph ??= buildFlowGraph(u.node, { isDeclared: (id) => u.index.binding(id) !== undefined });
     return u.graph;
   }
 

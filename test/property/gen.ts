@@ -164,10 +164,15 @@ export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[]
       },
       {
         arbitrary: fc
-          .tuple(fc.array(fc.tuple(block, fc.boolean()), { minLength: 1, maxLength: 3 }), fc.boolean())
-          .map(([cs, hasDefault]): Stmt => {
+          .tuple(
+            fc.array(fc.tuple(block, fc.boolean()), { minLength: 1, maxLength: 3 }),
+            // where `default:` is (usually last, as people write it), if anywhere
+            fc.option(fc.oneof({ arbitrary: fc.constant(-1), weight: 3 }, { arbitrary: fc.nat(2), weight: 1 }), { nil: undefined }),
+          )
+          .map(([cs, def]): Stmt => {
+            const defaultAt = def === undefined ? -2 : def === -1 ? cs.length - 1 : def % cs.length;
             const cases: SwitchCase[] = cs.map(([body, brk], i) => ({
-              test: hasDefault && i === cs.length - 1 ? null : i + 1,
+              test: i === defaultAt ? null : i + 1,
               body: brk ? [...body, { k: 'break' }] : body,
             }));
             return { k: 'switch', cases };

@@ -100,6 +100,16 @@ const table: [string, string, Expected[]][] = [
     fn(`switch (x) {\ncase 1: if (!${M}) return;\ncase 2: ${PUSH}; break;\ndefault: ${PUSH};\n}`),
     [['marketing'], ['marketing']],
   ],
+  [
+    'switch: default in the middle falls through to the next case',
+    fn(`switch (x) {\ncase 1: return;\ndefault: if (!${M}) return;\ncase 2: ${PUSH};\n}`),
+    [['marketing']],
+  ],
+  [
+    'switch: default in the middle, only reachable cases guarded',
+    fn(`if (!${A}) return;\nswitch (x) {\ncase 1: if (!${M}) return;\ndefault: ${START}; break;\ncase 2: return;\n}`),
+    [['marketing']],
+  ],
   ['switch: single case, no default', fn(`switch (x) {\ncase 1: if (!${M}) return; ${PUSH};\n}\n${PUSH};`), [[], ['marketing']]],
   ['labelled block: break label', fn(`outer: { if (!${M}) break outer; ${PUSH}; }\n${PUSH};`), [[], ['marketing']]],
   ['infinite loops: left only by break / return (1)', fn(`for (;;) { if (!${M}) return; break; }\n${PUSH};`), [[]]],

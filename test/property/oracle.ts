@@ -56,12 +56,6 @@ export interface OracleOptions {
    */
   readsThrow?: boolean;
   /**
-   * NOT real JavaScript: pretend every `try` block may throw on entry, even
-   * one that cannot throw at all (`try { return; }`). Only for classifying
-   * engine disagreements (known issue K1 in dominance.property.test.ts).
-   */
-  tryEntryThrows?: boolean;
-  /**
    * NOT real JavaScript: pretend reading the parameter `x` (the switch
    * discriminant inside `main(x, xs)`) may throw. Only for classifying engine
    * disagreements (known issue K2 in dominance.property.test.ts).
@@ -116,7 +110,6 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   const callsThrow = options.callsThrow ?? true;
   const readsThrow = options.readsThrow ?? false;
   const maxIter = options.maxIter ?? 2;
-  const tryEntryThrows = options.tryEntryThrows ?? false;
   const discriminantThrows = (readsThrow && program.topLevel) || (options.paramReadsThrow ?? false);
   const maxWork = options.maxWork ?? 200_000;
   const merge = options.mergeEqualStates ?? true;
@@ -326,7 +319,6 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
         return [{ k: 'throw', g }];
       case 'try': {
         let outs = list(s.block, g);
-        if (tryEntryThrows) outs.push({ k: 'throw', g });
         if (s.handler) {
           const handler = s.handler;
           outs = outs.flatMap((o) => (o.k === 'throw' ? list(handler, o.g) : [o]));
