@@ -19,7 +19,11 @@ export function summarize(file, top = 20) {
   let total = 0;
   for (const t of selfById.values()) total += t;
 
-  const shortUrl = (u) => u.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/(dist|src|bench)\//, '$1/');
+  const shortUrl = (u) => {
+    u = u.replace(/^file:\/\//, '');
+    if (u.includes('/node_modules/')) return u.replace(/^.*\/node_modules\//, 'node_modules/');
+    return u.replace(/^.*\/(dist|src|bench)\//, '$1/');
+  };
   const fnKey = (n) => `${n.callFrame.functionName || '(anonymous)'}  ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const pkgKey = (n) => {
     const u = shortUrl(n.callFrame.url);

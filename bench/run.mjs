@@ -413,10 +413,13 @@ function mdTable(rows) {
 }
 
 function ratiosAndTargets(results) {
-  const rows = [['tree', 'consent-lint / floor', 'ESLint / consent-lint', 'ESLint / floor']];
+  const rows = [['tree', 'consent-lint / floor', 'ESLint / consent-lint', 'ESLint / floor', 'CPU: consent-lint / floor', 'CPU: ESLint / consent-lint']];
   for (const r of results) {
-    const ef = r.tools.eslint?.median && r.tools.floor?.median ? r.tools.eslint.median / r.tools.floor.median : null;
-    rows.push([r.label, fmtX(r.ratios.consentLintOverFloor), fmtX(r.ratios.eslintOverConsentLint), fmtX(ef)]);
+    const q = (a, b, k = 'median') => (r.tools[a]?.[k] && r.tools[b]?.[k] ? r.tools[a][k] / r.tools[b][k] : null);
+    r.ratios.cpuConsentLintOverFloor = q('consent-lint', 'floor', 'medianCpu');
+    r.ratios.cpuEslintOverConsentLint = q('eslint', 'consent-lint', 'medianCpu');
+    rows.push([r.label, fmtX(r.ratios.consentLintOverFloor), fmtX(r.ratios.eslintOverConsentLint), fmtX(q('eslint', 'floor')),
+      fmtX(r.ratios.cpuConsentLintOverFloor), fmtX(r.ratios.cpuEslintOverConsentLint)]);
   }
   const out = [mdTable(rows)];
   const t = results.find((r) => r.size === 10000);

@@ -284,7 +284,7 @@ export class GuardClassifier {
     if (root.type !== 'Identifier') return false;
     const b = index.binding(root);
     if (!b || b.kind !== 'module') return false;
-    const source = (b.path.parent as t.ImportDeclaration).source.value;
+    const source = b.importDeclaration!.source.value;
     const project = this.resolver.project;
     const got = project.resolveImport(index.script.file, source);
     const cfgDir = this.config?.dir;
@@ -414,9 +414,9 @@ function relativeTo(root: string, dir: string, spec: string): string {
 /** The initialiser of a never-reassigned local, for value flow. */
 export function constInit(id: t.Identifier, index: ScriptIndex): t.Node | undefined {
   const b = index.binding(id);
-  if (!b || !['const', 'let', 'var'].includes(b.kind) || b.path.node.type !== 'VariableDeclarator') return undefined;
-  if (b.constantViolations.some((v) => v.node !== b.path.node)) return undefined;
-  const d = b.path.node as t.VariableDeclarator;
+  if (!b || !['const', 'let', 'var'].includes(b.kind) || b.declaration.type !== 'VariableDeclarator') return undefined;
+  if (b.violations.length) return undefined;
+  const d = b.declaration;
   return d.id === b.identifier ? (d.init ?? undefined) : undefined;
 }
 
@@ -425,7 +425,7 @@ function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
   if (e.type !== 'Identifier') return undefined;
   const b = index.binding(e);
   if (!b || b.kind !== 'param') return undefined;
-  const fn = b.scope.block as t.Function;
+  const fn = b.scopeBlock as t.Function;
   const i = fn.params.findIndex((p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier));
   return i >= 0 ? i : undefined;
 }

@@ -77,8 +77,8 @@ function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolve
     }
     case 'Identifier': {
       const b = index.binding(u);
-      const d = b?.path.node;
-      if (!b || b.constantViolations.length || !d || d.type !== 'VariableDeclarator' || d.id !== b.identifier || !d.init) return false;
+      const d = b?.declaration;
+      if (!b || b.violations.length || !d || d.type !== 'VariableDeclarator' || d.id !== b.identifier || !d.init) return false;
       return again(d.init);
     }
     default:

@@ -6,52 +6,32 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import traverseModule, { type Binding, type Scope } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
+import { ScopeIndex, type Binding } from './scope.js';
 import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
 
-type TraverseFn = typeof import('@babel/traverse').default;
-const traverse: TraverseFn = ((traverseModule as unknown as { default?: TraverseFn }).default ?? traverseModule) as TraverseFn;
 
 /** A parsed script with what resolution needs: parent links and scopes. */
 export class ScriptIndex {
-  readonly parent = new Map<t.Node, t.Node>();
-  private readonly scopes = new Map<t.Node, Scope>();
+  readonly parent: Map<t.Node, t.Node>;
   /** Function-like units: functions, the Program, static blocks. */
-  readonly functions: t.Node[] = [];
+  readonly functions: t.Node[];
+  private readonly scopes: ScopeIndex;
 
   constructor(
     readonly script: ParsedScript,
     readonly module: ModuleInfo,
   ) {
-    const parent = this.parent;
-    const scopes = this.scopes;
-    const functions = this.functions;
-    try {
-      traverse(script.ast, {
-        enter(path: import('@babel/traverse').NodePath) {
-          if (path.parent) parent.set(path.node, path.parent);
-          if (path.isScope()) scopes.set(path.node, path.scope);
-          if (path.isFunction() || path.isStaticBlock()) functions.push(path.node);
-        },
-        noScope: false,
-      });
-    } catch (e) {
-      module.errors.push({ file: script.file, line: 1, column: 1, kind: 'parse', message: `scope analysis failed: ${(e as Error).message}` });
-    }
-    const program = script.ast.program;
-    parent.set(program, script.ast);
-    functions.unshift(program);
+    this.scopes = new ScopeIndex(script.ast.program);
+    this.parent = this.scopes.parent;
+    this.parent.set(script.ast.program, script.ast);
+    this.functions = this.scopes.functions;
   }
 
-  /** The Babel binding an identifier refers to, or undefined for a free (global) name. */
+  /** The binding an identifier refers to, or undefined for a free (global) name. */
   binding(id: t.Node & { name: string }): Binding | undefined {
-    for (let n: t.Node | undefined = id; n; n = this.parent.get(n)) {
-      const s = this.scopes.get(n);
-      if (s) return s.getBinding(id.name);
-    }
-    return undefined;
+    return this.scopes.binding(id);
   }
 
   /** Innermost function-like unit (function, static block, or Program) containing `n`. */

@@ -7,7 +7,7 @@
  * access path: module `leanplum-sdk`, export `default`, then `.start`.
  * Local look-alikes (`const Leanplum = makeFake()`) resolve to something else.
  */
-import type { Binding } from '@babel/traverse';
+import type { Binding } from './scope.js';
 import type * as t from '@babel/types';
 import { isFunctionLike, type ModuleInfo, type Project, type ScriptIndex } from './project.js';
 
@@ -320,10 +320,10 @@ export class Resolver {
   }
 
   bindingValue(b: Binding, id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
-    const node = b.path.node;
+    const node = b.declaration;
     switch (b.kind) {
       case 'module': {
-        const decl = b.path.parent as t.ImportDeclaration;
+        const decl = b.importDeclaration!;
         if (decl.importKind === 'type' || decl.importKind === 'typeof') return undefined;
         if (node.type === 'ImportDefaultSpecifier') return this.importValue(index, decl.source, 'default');
         if (node.type === 'ImportNamespaceSpecifier') return this.importValue(index, decl.source, '*');
@@ -344,16 +344,15 @@ export class Resolver {
         return this.paramValue(b, id, index, depth);
       case 'const':
       case 'let':
-      case 'var':
-      case 'unknown': {
+      case 'var': {
         if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
         if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
         if (node.type !== 'VariableDeclarator') return undefined;
-        const violations = b.constantViolations.filter((v) => v.node !== node);
+        const violations = b.violations.filter((v) => v !== node);
         let init: t.Node | null | undefined = node.init;
         if (violations.length) {
           // A single-assignment local: `let lp; lp = Leanplum;` Any other reassignment: unknown.
-          const only = violations[0].node;
+          const only = violations[0];
           if (init || violations.length !== 1 || only.type !== 'AssignmentExpression' || only.operator !== '=' || only.left.type !== 'Identifier') return undefined;
           init = only.right;
         }
@@ -372,7 +371,7 @@ export class Resolver {
 
   /** A parameter: typed as the SDK, or a callback parameter whose value the callee defines. */
   private paramValue(b: Binding, id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
-    const fn = b.scope.block;
+    const fn = b.scopeBlock;
     if (!isFunctionLike(fn)) return undefined;
     const paramIndex = fn.params.findIndex((p) => patternSteps(p, b.identifier) !== undefined);
     if (paramIndex < 0) return undefined;

@@ -1,12 +1,11 @@
 /**
- * tsconfig/jsconfig `paths` + `baseUrl`, read with TypeScript's own JSONC
- * reader (comments, trailing commas) from ts-morph's bundled compiler. It is
- * loaded only when a config mentions paths/baseUrl/extends: loading the
- * compiler costs far more than a whole scan of a small app.
+ * tsconfig/jsconfig `paths` + `baseUrl`, read as JSONC (comments, trailing
+ * commas) with jsonc-parser, VS Code's reader. (TypeScript's own reader, via
+ * ts-morph, costs ~300 ms just to load: more than a whole scan of a small app.)
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 
 export interface PathAliases {
   /** Candidate root-relative paths (without extension probing) for a bare specifier. */
@@ -18,8 +17,6 @@ interface RawOptions {
   paths?: Record<string, string[]>;
 }
 
-const require = createRequire(import.meta.url);
-
 function readConfig(file: string, depth = 0): { options: RawOptions; dir: string; baseDir?: string } | undefined {
   let text: string;
   try {
@@ -28,9 +25,7 @@ function readConfig(file: string, depth = 0): { options: RawOptions; dir: string
     return undefined;
   }
   if (!/"(paths|baseUrl|extends)"/.test(text)) return { options: {}, dir: dirname(file) };
-  const { ts } = require('ts-morph') as typeof import('ts-morph');
-  const parsed = ts.parseConfigFileTextToJson(file, text);
-  const json = (parsed.config ?? {}) as { extends?: string | string[]; compilerOptions?: RawOptions };
+  const json = (parseJsonc(text, [], { allowTrailingComma: true, disallowComments: false }) ?? {}) as { extends?: string | string[]; compilerOptions?: RawOptions };
   let inherited: RawOptions = {};
   let inheritedDir: string | undefined;
   const ext = Array.isArray(json.extends) ? json.extends[0] : json.extends;

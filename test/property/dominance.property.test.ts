@@ -27,7 +27,7 @@ import { annotate, compare, type Comparison } from './compare.js';
 import { programFromSource } from './fromSource.js';
 import { programArb } from './gen.js';
 import type { Program } from './model.js';
-import { type OracleOptions, TooManyPaths } from './oracle.js';
+import { type OracleOptions, REAL_JS, TooManyPaths } from './oracle.js';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 10_000);
 const SEED = Number(process.env.FC_SEED ?? 0x5eed_c0de);
@@ -45,7 +45,7 @@ const PATH = process.env.FC_PATH;
  * quantifies over every path that reaches the sink, so the oracle includes
  * those paths (see oracle.test.ts for both models side by side).
  */
-const ORACLE = { callsThrow: true, readsThrow: true } as const;
+const ORACLE = REAL_JS;
 
 /**
  * Open engine issues found by this property, each with its minimal program.

@@ -6,37 +6,48 @@
 import { parse } from '@babel/parser';
 import type * as t from '@babel/types';
 import { legalize } from './gen.js';
-import type { Cond, Label, Program, SinkKind, Stmt, SwitchCase } from './model.js';
+import {
+  type Cond,
+  GUARD_FORMS,
+  type GuardPurpose,
+  guardText,
+  type Label,
+  type Program,
+  SINK_FORMS,
+  type SinkKind,
+  sinkText,
+  type Stmt,
+  type SwitchCase,
+} from './model.js';
+
+/** Source text of the program being converted (forms are matched by their exact spelling). */
+let source = '';
+const text = (n: t.Node) => source.slice(n.start ?? 0, n.end ?? 0);
+
+const guardSpellings = new Map<string, { p: GuardPurpose; form: number }>();
+const sinkSpellings = new Map<string, { kind: SinkKind; form: number }>();
+for (let form = 0; form < GUARD_FORMS; form++) {
+  for (const p of ['marketing', 'analytics'] as const) guardSpellings.set(guardText(p, form), { p, form });
+}
+for (let form = 0; form < SINK_FORMS; form++) {
+  for (const kind of ['push', 'start'] as const) sinkSpellings.set(sinkText(kind, form), { kind, form });
+}
 
 function fail(node: t.Node, what: string): never {
   throw new Error(`fromSource: unsupported ${what} (${node.type}) at line ${node.loc?.start.line}`);
-}
-
-function isMember(e: t.Node, obj: string, prop: string): boolean {
-  return (
-    e.type === 'MemberExpression' &&
-    !e.computed &&
-    e.property.type === 'Identifier' &&
-    e.property.name === prop &&
-    ((e.object.type === 'Identifier' && e.object.name === obj) ||
-      (obj.includes('.') && isMember(e.object, obj.slice(0, obj.lastIndexOf('.')), obj.slice(obj.lastIndexOf('.') + 1))))
-  );
 }
 
 function isCallTo(e: t.Node, name: string): boolean {
   return e.type === 'CallExpression' && e.arguments.length === 0 && e.callee.type === 'Identifier' && e.callee.name === name;
 }
 
-function sinkOf(e: t.Node): SinkKind | undefined {
-  if (e.type !== 'CallExpression') return undefined;
-  if (isMember(e.callee, 'Leanplum', 'registerForWebPush')) return 'push';
-  if (isMember(e.callee, 'Leanplum', 'start')) return 'start';
-  return undefined;
+function sinkOf(e: t.Node): { kind: SinkKind; form: number } | undefined {
+  return sinkSpellings.get(text(e));
 }
 
 export function condOf(e: t.Expression): Cond {
-  if (isMember(e, 'Cookiebot.consent', 'marketing')) return { k: 'guard', p: 'marketing' };
-  if (isMember(e, 'Cookiebot.consent', 'statistics')) return { k: 'guard', p: 'analytics' };
+  const g = guardSpellings.get(text(e));
+  if (g) return { k: 'guard', p: g.p, form: g.form };
   if (isCallTo(e, 'flag')) return { k: 'flag' };
   if (e.type === 'Identifier' && e.name === 'ready') return { k: 'ready' };
   if (e.type === 'UnaryExpression' && e.operator === '!') return { k: 'not', c: condOf(e.argument) };
@@ -111,20 +122,20 @@ function stmtOf(s: t.Statement): Stmt {
       const e = s.expression;
       if (isCallTo(e, 'work')) return { k: 'work' };
       const sk = sinkOf(e);
-      if (sk) return { k: 'sink', sink: sk };
+      if (sk) return { k: 'sink', sink: sk.kind, form: sk.form };
       if (e.type === 'LogicalExpression' && e.operator === '&&') {
         const r = sinkOf(e.right);
-        if (r) return { k: 'andSink', c: condOf(e.left), sink: r };
+        if (r) return { k: 'andSink', c: condOf(e.left), sink: r.kind, form: r.form };
       }
       if (e.type === 'LogicalExpression' && e.operator === '||') {
         const r = sinkOf(e.right);
-        if (r) return { k: 'orSink', c: condOf(e.left), sink: r };
+        if (r) return { k: 'orSink', c: condOf(e.left), sink: r.kind, form: r.form };
       }
       if (e.type === 'ConditionalExpression') {
         const a = sinkOf(e.consequent);
         const b = sinkOf(e.alternate);
-        if (a && isCallTo(e.alternate, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: a, onTrue: true };
-        if (b && isCallTo(e.consequent, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: b, onTrue: false };
+        if (a && isCallTo(e.alternate, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: a.kind, onTrue: true, form: a.form };
+        if (b && isCallTo(e.consequent, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: b.kind, onTrue: false, form: b.form };
       }
       return fail(s, 'expression statement');
     }
@@ -138,6 +149,7 @@ function stmtOf(s: t.Statement): Stmt {
  * anything else: a module-top-level program. Sink ids are in source order.
  */
 export function programFromSource(code: string): Program {
+  source = code;
   const ast = parse(code, { sourceType: 'module', allowReturnOutsideFunction: false });
   const stmts = ast.program.body;
   const only = stmts.length === 1 ? stmts[0]! : undefined;

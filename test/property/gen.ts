@@ -8,7 +8,7 @@
  * count and nesting depth are bounded, and sinks get ids in source order.
  */
 import fc from 'fast-check';
-import type { Cond, Label, Program, SinkKind, Stmt, SwitchCase } from './model.js';
+import { type Cond, GUARD_FORMS, type GuardPurpose, type Label, type Program, SINK_FORMS, type SinkKind, type Stmt, type SwitchCase } from './model.js';
 import { printProgram } from './print.js';
 
 export const MAX_STATEMENTS = 12;
@@ -16,6 +16,13 @@ export const MAX_DEPTH = 4;
 
 const label: fc.Arbitrary<Label> = fc.constantFrom<Label>('outer', 'inner');
 const optLabel = fc.option(label, { nil: undefined, freq: 2 });
+/** Spelling of a guard / sink: mostly the plain one (form 0), sometimes another (model.ts guardText / sinkText). */
+const formArb = (forms: number): fc.Arbitrary<number> =>
+  fc.oneof({ arbitrary: fc.constant(0), weight: forms }, { arbitrary: fc.integer({ min: 1, max: forms - 1 }), weight: forms - 1 });
+const guardOf = (p: GuardPurpose): fc.Arbitrary<Cond> => formArb(GUARD_FORMS).map((form): Cond => ({ k: 'guard', p, form }));
+
+const sinkForm = formArb(SINK_FORMS);
+
 const sinkKind: fc.Arbitrary<SinkKind> = fc.oneof(
   { arbitrary: fc.constant<SinkKind>('push'), weight: 2 },
   { arbitrary: fc.constant<SinkKind>('start'), weight: 1 },
@@ -23,8 +30,8 @@ const sinkKind: fc.Arbitrary<SinkKind> = fc.oneof(
 
 export const condArb: fc.Arbitrary<Cond> = fc.letrec<{ cond: Cond; atom: Cond }>((tie) => ({
   atom: fc.oneof(
-    { arbitrary: fc.constant<Cond>({ k: 'guard', p: 'marketing' }), weight: 4 },
-    { arbitrary: fc.constant<Cond>({ k: 'guard', p: 'analytics' }), weight: 3 },
+    { arbitrary: guardOf('marketing'), weight: 4 },
+    { arbitrary: guardOf('analytics'), weight: 3 },
     { arbitrary: fc.constant<Cond>({ k: 'flag' }), weight: 2 },
     { arbitrary: fc.constant<Cond>({ k: 'ready' }), weight: 1 },
   ),
@@ -41,9 +48,7 @@ export const condArb: fc.Arbitrary<Cond> = fc.letrec<{ cond: Cond; atom: Cond }>
   ),
 })).cond;
 
-const guardAtom: fc.Arbitrary<Cond> = fc
-  .constantFrom<'marketing' | 'analytics'>('marketing', 'analytics')
-  .map((p): Cond => ({ k: 'guard', p }));
+const guardAtom: fc.Arbitrary<Cond> = fc.constantFrom<GuardPurpose>('marketing', 'analytics').chain(guardOf);
 
 /** Conjunctions of guards (sometimes with an opaque conjunct): the shapes that make sinks compliant. */
 const guardConj: fc.Arbitrary<Cond> = fc
@@ -54,9 +59,7 @@ const guardConj: fc.Arbitrary<Cond> = fc
 const testArb: fc.Arbitrary<Cond> = fc.oneof(guardConj, condArb);
 
 /** `!G` for a guard G: the early-exit shape `if (!G) return;`. */
-const negGuard: fc.Arbitrary<Cond> = fc
-  .constantFrom<'marketing' | 'analytics'>('marketing', 'analytics')
-  .map((p): Cond => ({ k: 'not', c: { k: 'guard', p } }));
+const negGuard: fc.Arbitrary<Cond> = guardAtom.map((c): Cond => ({ k: 'not', c }));
 
 /** Statements that evaluate nothing that can throw (in a function, `x` is a parameter). */
 const quietArb: fc.Arbitrary<Stmt> = fc.constantFrom<Stmt>(
@@ -69,17 +72,19 @@ const quietArb: fc.Arbitrary<Stmt> = fc.constantFrom<Stmt>(
 
 const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
   { arbitrary: fc.constant<Stmt>({ k: 'work' }), weight: 3 },
-  { arbitrary: sinkKind.map((sink): Stmt => ({ k: 'sink', sink })), weight: 6 },
-  { arbitrary: fc.tuple(testArb, sinkKind).map(([c, sink]): Stmt => ({ k: 'andSink', c, sink })), weight: 2 },
+  { arbitrary: fc.tuple(sinkKind, sinkForm).map(([sink, form]): Stmt => ({ k: 'sink', sink, form })), weight: 6 },
+  { arbitrary: fc.tuple(testArb, sinkKind, sinkForm).map(([c, sink, form]): Stmt => ({ k: 'andSink', c, sink, form })), weight: 2 },
   {
     // !G || Leanplum.x();  (the sink runs when the left side is falsy)
     arbitrary: fc
-      .tuple(fc.oneof(negGuard, condArb, testArb.map((c): Cond => ({ k: 'not', c }))), sinkKind)
-      .map(([c, sink]): Stmt => ({ k: 'orSink', c, sink })),
+      .tuple(fc.oneof(negGuard, condArb, testArb.map((c): Cond => ({ k: 'not', c }))), sinkKind, sinkForm)
+      .map(([c, sink, form]): Stmt => ({ k: 'orSink', c, sink, form })),
     weight: 1,
   },
   {
-    arbitrary: fc.tuple(testArb, sinkKind, fc.boolean()).map(([c, sink, onTrue]): Stmt => ({ k: 'ternSink', c, sink, onTrue })),
+    arbitrary: fc
+      .tuple(testArb, sinkKind, fc.boolean(), sinkForm)
+      .map(([c, sink, onTrue, form]): Stmt => ({ k: 'ternSink', c, sink, onTrue, form })),
     weight: 2,
   },
   {

@@ -15,11 +15,28 @@ export type GuardPurpose = 'marketing' | 'analytics';
 
 export const purposeBit: Record<GuardPurpose, Mask> = { marketing: MARKETING, analytics: ANALYTICS };
 
-/** `Cookiebot.consent.<prop>` grants the purpose. */
-export const guardText: Record<GuardPurpose, string> = {
-  marketing: 'Cookiebot.consent.marketing',
-  analytics: 'Cookiebot.consent.statistics',
-};
+const cookiebotKey: Record<GuardPurpose, string> = { marketing: 'marketing', analytics: 'statistics' };
+
+/**
+ * Syntactic forms of the same guard read (all must be recognised: the spec
+ * resolves what a value IS, not how it is spelled). Form 0 is the plain one.
+ */
+export const GUARD_FORMS = 5;
+export function guardText(p: GuardPurpose, form = 0): string {
+  const k = cookiebotKey[p];
+  switch (form) {
+    case 1:
+      return `window.Cookiebot.consent.${k}`;
+    case 2:
+      return `Cookiebot.consent['${k}']`;
+    case 3:
+      return `Cookiebot?.consent?.${k}`; // nullish CMP object: falsy, not granted
+    case 4:
+      return `CookieConsent.consent.${k}`; // Cookiebot's other global name
+    default:
+      return `Cookiebot.consent.${k}`;
+  }
+}
 
 export function maskToPurposes(m: Mask): string[] {
   const out: string[] = [];
@@ -30,7 +47,7 @@ export function maskToPurposes(m: Mask): string[] {
 
 /** Conditions: read-once boolean formulas over independent atoms. */
 export type Cond =
-  | { k: 'guard'; p: GuardPurpose } // Cookiebot.consent.marketing / .statistics
+  | { k: 'guard'; p: GuardPurpose; form?: number } // Cookiebot.consent.marketing / .statistics (see guardText)
   | { k: 'flag' } // flag(): opaque call (may throw when calls may throw)
   | { k: 'ready' } // ready: opaque identifier read
   | { k: 'not'; c: Cond }
@@ -44,10 +61,27 @@ export type SinkKind = 'push' | 'start';
 
 export const sinkRequires: Record<SinkKind, Mask> = { push: MARKETING, start: MARKETING | ANALYTICS };
 export const sinkRule: Record<SinkKind, string> = { push: 'leanplum/push', start: 'leanplum/init' };
-export const sinkText: Record<SinkKind, string> = {
-  push: 'Leanplum.registerForWebPush()',
-  start: 'Leanplum.start()',
-};
+const sinkMethod: Record<SinkKind, string> = { push: 'registerForWebPush', start: 'start' };
+
+/** Syntactic forms of the same sink call (script-tag global). Form 0 is the plain one. */
+export const SINK_FORMS = 6;
+export function sinkText(kind: SinkKind, form = 0): string {
+  const m = sinkMethod[kind];
+  switch (form) {
+    case 1:
+      return `window.Leanplum.${m}()`;
+    case 2:
+      return `globalThis.Leanplum.${m}()`;
+    case 3:
+      return `Leanplum['${m}']()`;
+    case 4:
+      return `Leanplum?.${m}()`;
+    case 5:
+      return `Leanplum.${m}?.()`;
+    default:
+      return `Leanplum.${m}()`;
+  }
+}
 
 export type Label = 'outer' | 'inner';
 
@@ -71,10 +105,11 @@ export type Stmt =
   | { k: 'try'; block: Stmt[]; handler?: Stmt[]; finalizer?: Stmt[] }
   | { k: 'switch'; cases: SwitchCase[] } // switch (x) { ... }
   | { k: 'work' } // work();
-  | { k: 'sink'; sink: SinkKind; id?: number } // Leanplum.xxx();
-  | { k: 'andSink'; c: Cond; sink: SinkKind; id?: number } // C && Leanplum.xxx();
-  | { k: 'orSink'; c: Cond; sink: SinkKind; id?: number } // C || Leanplum.xxx();  (runs when C is falsy)
-  | { k: 'ternSink'; c: Cond; sink: SinkKind; onTrue: boolean; id?: number }; // C ? Leanplum.xxx() : work();  (or swapped)
+  // `form`: the sink's spelling (see sinkText)
+  | { k: 'sink'; sink: SinkKind; form?: number; id?: number } // Leanplum.xxx();
+  | { k: 'andSink'; c: Cond; sink: SinkKind; form?: number; id?: number } // C && Leanplum.xxx();
+  | { k: 'orSink'; c: Cond; sink: SinkKind; form?: number; id?: number } // C || Leanplum.xxx();  (runs when C is falsy)
+  | { k: 'ternSink'; c: Cond; sink: SinkKind; onTrue: boolean; form?: number; id?: number }; // C ? Leanplum.xxx() : work();  (or swapped)
 
 /** `test === null` is `default:`. Case values are distinct. */
 export interface SwitchCase {

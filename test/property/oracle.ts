@@ -77,6 +77,12 @@ export interface OracleOptions {
   mergeEqualStates?: boolean;
 }
 
+/**
+ * The exception model of real JavaScript, used by the property test: calls
+ * and `throw` raise exceptions, and so do reads of globals (see OracleOptions).
+ */
+export const REAL_JS: OracleOptions = { callsThrow: true, readsThrow: true };
+
 export class TooManyPaths extends Error {
   constructor() {
     super('oracle: too many paths');

@@ -35,7 +35,7 @@ function loopTest(c: Cond | undefined, ctx: Ctx, forHead = false): string {
 function printCond(c: Cond, ctx: Ctx): string {
   switch (c.k) {
     case 'guard':
-      return ctx.harness ? `__g(${ctx.site++}, '${c.p}')` : guardText[c.p];
+      return ctx.harness ? `__g(${ctx.site++}, '${c.p}')` : guardText(c.p, c.form);
     case 'flag':
       return ctx.harness ? `__f(${ctx.site++})` : 'flag()';
     case 'ready':
@@ -63,8 +63,8 @@ function bare(text: string): string {
   return text.slice(1, -1);
 }
 
-function sinkCall(kind: SinkKind, id: number, ctx: Ctx): string {
-  if (!ctx.harness) return sinkText[kind];
+function sinkCall(kind: SinkKind, id: number, ctx: Ctx, form?: number): string {
+  if (!ctx.harness) return sinkText(kind, form);
   return `__s(${id}, ${ctx.site++})`;
 }
 
@@ -179,18 +179,18 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
       emit(ctx, indent, `${workCall(ctx)};`);
       return;
     case 'sink':
-      emit(ctx, indent, `${sinkCall(s.sink, id(s), ctx)};`, id(s));
+      emit(ctx, indent, `${sinkCall(s.sink, id(s), ctx, s.form)};`, id(s));
       return;
     case 'orSink':
-      emit(ctx, indent, `${printCond(s.c, ctx)} || ${sinkCall(s.sink, id(s), ctx)};`, id(s));
+      emit(ctx, indent, `${printCond(s.c, ctx)} || ${sinkCall(s.sink, id(s), ctx, s.form)};`, id(s));
       return;
     case 'andSink':
-      emit(ctx, indent, `${printCond(s.c, ctx)} && ${sinkCall(s.sink, id(s), ctx)};`, id(s));
+      emit(ctx, indent, `${printCond(s.c, ctx)} && ${sinkCall(s.sink, id(s), ctx, s.form)};`, id(s));
       return;
     case 'ternSink': {
       const c = printCond(s.c, ctx);
       // Evaluation order of sites in harness mode does not matter (ids are static).
-      const sk = sinkCall(s.sink, id(s), ctx);
+      const sk = sinkCall(s.sink, id(s), ctx, s.form);
       const w = workCall(ctx);
       emit(ctx, indent, `${c} ? ${s.onTrue ? sk : w} : ${s.onTrue ? w : sk};`, id(s));
       return;
