@@ -7,7 +7,8 @@ import { posix, relative, resolve } from 'node:path';
 import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
-import { analyse, seedFiles, timing } from './pipeline.js';
+import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
+import { analyse, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
 
@@ -22,6 +23,8 @@ export interface ScanOptions {
   config?: Config;
   /** Policies in force (default: the config's list, else all built-in policies). */
   policies?: Policy[];
+  /** Reuse the previous analysis stored in this file when none of its inputs changed (`--cache`). */
+  cacheFile?: string;
 }
 
 export interface ScanResult {
@@ -45,8 +48,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   const project = new Project(root, files, parseFile);
-  const result = analyse(project, seedFiles(project, policies), policies, config);
-  let findings = result.findings;
+  const seeds = seedFiles(project, policies);
+  let result: CachedAnalysis | undefined;
+  let cached = false;
+  const cache = options.cacheFile ? new AnalysisCache(options.cacheFile) : undefined;
+  const key = cache ? AnalysisCache.key([policies, { ...config, dir: undefined, source: undefined }]) : '';
+  if (cache) {
+    configureProject(project, policies, config);
+    result = cache.lookup(key, project, seeds);
+    cached = result !== undefined;
+    timing(`cache ${cached ? 'hit' : 'miss'}`, started);
+  }
+  if (!result) {
+    const fresh = analyse(project, seeds, policies, config);
+    cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
+    result = fresh;
+  }
+  let findings = [...result.findings];
   let errors = [...discovery.skipped, ...result.errors];
   if (options.onlyFiles) {
     const only = new Set(options.onlyFiles.map((f) => relative(root, resolve(f)).split('\\').join(posix.sep)));
@@ -67,7 +85,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: result.filesParsed, durationMs: Math.round(performance.now() - started) },
+      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started) },
     },
     rules: result.rules,
     sources,

@@ -4,6 +4,7 @@
  * references from a sink leads into it, so cost grows with the code around
  * SDK calls, not with the size of the repository.
  */
+import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Proof } from './proof/index.js';
 import { Resolver, type ModuleInfo, type Project } from './sinks/index.js';
@@ -13,6 +14,8 @@ export interface Analysis {
   errors: AnalysisError[];
   rules: RuleSpec[];
   filesParsed: number;
+  /** What the analysis read, for the cache's validation. */
+  inputs: AnalysisInputs;
 }
 
 /** The rules in force: config `rules` may turn a rule off or change its severity. */
@@ -73,13 +76,17 @@ export function seedFiles(project: Project, policies: Policy[]): string[] {
 /** `CONSENT_LINT_TIMING=1`: phase times on stderr (as ESLint's TIMING). */
 export const timing = process.env.CONSENT_LINT_TIMING ? (label: string, since: number) => process.stderr.write(`[timing] ${label}: ${Math.round(performance.now() - since)} ms\n`) : () => {};
 
+/** Resolution parses a file on demand only if it can lead to an SDK or a guard. */
+export function configureProject(project: Project, policies: Policy[], config: Config | undefined): void {
+  const tokens = tokenRegExp(analysisTokens(policies, config));
+  if (tokens) project.worthParsing = project.tokenClosure(tokens);
+}
+
 export function analyse(project: Project, seeds: string[], policies: Policy[], config: Config | undefined): Analysis {
   let t0 = performance.now();
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
-  const tokens = tokenRegExp(analysisTokens(policies, config));
-  // Resolution parses a file on demand only if it can lead to an SDK or a guard.
-  if (tokens) project.worthParsing = project.tokenClosure(tokens);
+  configureProject(project, policies, config);
   const proof = new Proof(project, resolver, policies, config);
   for (const f of seeds) project.module(f);
   timing(`parse ${seeds.length} seed files`, t0);
@@ -116,5 +123,11 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
   const { findings, errors } = proof.prove(modules, rules);
   project.parseOnDemand = true;
   timing('prove', t0);
-  return { findings, errors: [...project.errors(), ...errors], rules, filesParsed: modules.length };
+  return {
+    findings,
+    errors: [...project.errors(), ...errors],
+    rules,
+    filesParsed: modules.length,
+    inputs: { seeds, parsed: modules.map((m) => m.file), expanded: [...expanded].sort(), declined: [...project.declined].sort() },
+  };
 }

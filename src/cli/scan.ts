@@ -53,6 +53,10 @@ export interface ScanFlags {
   /** Also write SARIF / JSON to these files (one analysis, several outputs; used by action.yml). */
   sarifOutput?: string;
   jsonOutput?: string;
+  /** `--cache`: reuse the last analysis when none of its inputs changed. */
+  cache?: boolean;
+  /** Where the cache lives (default: `.consent-lint-cache/analysis.json` under the scan root). */
+  cacheLocation?: string;
 }
 
 export interface ScanDeps {
@@ -134,6 +138,9 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       ...(target.onlyFiles ? { onlyFiles: target.onlyFiles } : {}),
       ...(target.config ? { config: target.config } : {}),
       policies,
+      ...(flags.cache || flags.cacheLocation
+        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : resolve(target.root, '.consent-lint-cache', 'analysis.json') }
+        : {}),
     });
   } finally {
     progress.stop();

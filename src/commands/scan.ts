@@ -34,6 +34,8 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
     staged: Flags.boolean({ description: 'report findings in staged files, or depending on them (pre-commit)' }),
     'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),
     'json-output': Flags.string({ description: 'also write a JSON report to FILE', helpValue: 'FILE' }),
+    cache: Flags.boolean({ description: 'reuse the previous analysis when none of the inputs it read changed (sound across files)' }),
+    'cache-location': Flags.string({ description: 'cache file or directory (default: .consent-lint-cache/ under the scan root; implies --cache)', helpValue: 'PATH' }),
   };
 
   public async run(): Promise<number> {
@@ -59,6 +61,8 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
         staged: flags.staged,
         ...(flags['sarif-output'] ? { sarifOutput: flags['sarif-output'] } : {}),
         ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
+        cache: flags.cache,
+        ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
       },
       processIO(),
     );

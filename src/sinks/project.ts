@@ -96,6 +96,8 @@ export class Project {
    * lead to an SDK or a consent check (see `tokenClosure`).
    */
   worthParsing: (relPath: string) => boolean = () => true;
+  /** Files resolution wanted but `worthParsing` declined (inputs of the result, for the cache). */
+  readonly declined = new Set<string>();
 
   /** The module for a file, parsed on first use. */
   module(relPath: string): ModuleInfo | undefined {
@@ -111,6 +113,7 @@ export class Project {
   /** Resolution's way in: parses only files worth it (the answer is then partial, and counted). */
   moduleOnDemand(relPath: string): ModuleInfo | undefined {
     if (!this.modules.has(relPath) && this.files.has(relPath) && !this.worthParsing(relPath)) {
+      this.declined.add(relPath);
       this.cutoffs++;
       return undefined;
     }

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scan } from '../src/index.js';
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function project(files: Record<string, string>): string {
+  dir = mkdtempSync(join(tmpdir(), 'consent-lint-cache-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+const app = `import Leanplum from 'leanplum-sdk';
+import { canMarket } from './privacy';
+import { isReady } from './ready';
+export function offerPush() {
+  if (canMarket()) Leanplum.registerForWebPush();
+  if (isReady()) Leanplum.registerForWebPush();
+}
+`;
+
+describe('--cache', () => {
+  it('reuses the analysis, and a change to a guard helper in another file changes the finding', async () => {
+    const root = project({
+      'src/app.ts': app,
+      'src/privacy.ts': 'export function canMarket() { return Cookiebot.consent.marketing; }\n',
+      'src/ready.ts': 'export const isReady = () => Cookiebot.consent.marketing;\n',
+    });
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    const lines = async () => (await scan({ root, cacheFile })).document;
+
+    const cold = await lines();
+    expect(cold.findings.map((f) => f.line)).toEqual([]);
+    expect(cold.stats.filesParsed).toBeGreaterThan(0);
+
+    const warm = await lines();
+    expect(warm.stats.filesParsed).toBe(0); // served from the cache
+    expect(warm.findings).toEqual(cold.findings);
+
+    // The guard helper (file A) stops checking consent: the sink in file B is now a finding.
+    writeFileSync(join(root, 'src/privacy.ts'), 'export function canMarket() { return true; }\n');
+    const changed = await lines();
+    expect(changed.stats.filesParsed).toBeGreaterThan(0);
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/app.ts:5']);
+  });
+
+  it('notices a file it declined to parse becoming relevant, and new SDK files', async () => {
+    const root = project({
+      'src/app.ts': app,
+      'src/privacy.ts': 'export function canMarket() { return Cookiebot.consent.marketing; }\n',
+      'src/ready.ts': 'export const isReady = () => window.appReady === true;\n',
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => f.line)).toEqual([6]);
+    // ready.ts mentioned no consent or SDK name, so it was never parsed; now it guards.
+    writeFileSync(join(root, 'src/ready.ts'), 'import { canMarket } from "./privacy";\nexport const isReady = () => canMarket();\n');
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => f.line)).toEqual([]);
+    // A new file calling the SDK.
+    writeFileSync(join(root, 'src/boot.ts'), "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n");
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/boot.ts:2']);
+  });
+
+  it('a corrupt cache file is a cold run, not an error', async () => {
+    const root = project({ 'src/app.ts': "Leanplum.start();\n" });
+    const cacheFile = join(root, 'analysis.json');
+    writeFileSync(cacheFile, '{not json');
+    expect((await scan({ root, cacheFile })).document.findings).toHaveLength(1);
+  });
+});
