@@ -237,11 +237,29 @@ export class Resolver {
     if (a.type === 'TypeofTypeAnnotation') return this.value(a.argument as unknown as t.Node, index, depth);
     if (a.type === 'TSTypeReference' && a.typeName.type === 'Identifier') {
       // `type LP = typeof Leanplum` then `lp: LP`
-      // Babel's scopes do not track type names: find the alias among the module's statements.
-      const name = a.typeName.name;
-      for (const s of index.script.ast.program.body) {
-        const decl = s.type === 'ExportNamedDeclaration' ? s.declaration : s;
-        if (decl && decl.type === 'TSTypeAliasDeclaration' && decl.id.name === name) return this.fromType(decl.typeAnnotation, index, depth + 1);
+      const alias = this.typeAlias(a.typeName.name, index, depth);
+      if (alias) return this.fromType(alias.node.typeAnnotation, alias.index, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** A type alias by name: declared in this module, or imported (`import type { LP } from './types'`). */
+  private typeAlias(name: string, index: ScriptIndex, depth: number): { node: t.TSTypeAliasDeclaration; index: ScriptIndex } | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    for (const s of index.script.ast.program.body) {
+      const decl = s.type === 'ExportNamedDeclaration' ? s.declaration : s;
+      if (decl && decl.type === 'TSTypeAliasDeclaration' && decl.id.name === name) return { node: decl, index };
+      if (s.type === 'ImportDeclaration') {
+        for (const spec of s.specifiers) {
+          if (spec.type !== 'ImportSpecifier' || spec.local.name !== name) continue;
+          const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
+          const target = this.project.resolveImport(index.script.file, s.source.value);
+          const mod = target && 'file' in target ? this.project.moduleOnDemand(target.file) : undefined;
+          for (const other of mod?.scripts ?? []) {
+            const found = this.typeAlias(imported, other, depth + 1);
+            if (found) return found;
+          }
+        }
       }
     }
     return undefined;
