@@ -259,7 +259,7 @@ export class Project {
         }
       }
     }
-    const base = Project.stem(target);
+    const base = Project.stem(target).replace(/\.(ios|android|native|web)$/, '');
     const candidates = [...(this.importIndex.get(base) ?? [])];
     // `./dir` imports `dir/index.ts`.
     if (base === 'index') candidates.push(...(this.importIndex.get(Project.stem(posix.dirname(target))) ?? []));
