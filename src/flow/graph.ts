@@ -336,20 +336,8 @@ class Builder {
       case 'ImportExpression':
         this.expr(e.source);
         return this.point(e);
-      case 'LogicalExpression': {
-        const end = this.join();
-        const mid = this.join();
-        if (e.operator === '&&') this.cond(e.left, mid, end);
-        else if (e.operator === '||') this.cond(e.left, end, mid);
-        else {
-          this.expr(e.left);
-          this.fork(e, mid, end);
-        }
-        this.enter(mid);
-        this.expr(e.right);
-        this.goto(end);
-        return this.enter(end);
-      }
+      case 'LogicalExpression':
+        return this.shortCircuit(e, e.operator, e.left, e.right);
       case 'ConditionalExpression': {
         const end = this.join();
         const yes = this.join();
@@ -365,18 +353,7 @@ class Builder {
       }
       case 'AssignmentExpression': {
         if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
-          const end = this.join();
-          const mid = this.join();
-          if (e.operator === '&&=') this.cond(e.left, mid, end);
-          else if (e.operator === '||=') this.cond(e.left, end, mid);
-          else {
-            this.expr(e.left);
-            this.fork(e, mid, end);
-          }
-          this.enter(mid);
-          this.expr(e.right);
-          this.goto(end);
-          return this.enter(end);
+          return this.shortCircuit(e, e.operator.slice(0, 2) as '&&' | '||' | '??', e.left, e.right);
         }
         this.lhs(e.left);
         this.expr(e.right);
@@ -437,6 +414,22 @@ class Builder {
         // Any other expression evaluates its children in source order.
         return this.children(e);
     }
+  }
+
+  /** `a && b`, `a || b`, `a ?? b` (and `&&=`...) as values: `b` runs only on one outcome of `a`. */
+  private shortCircuit(e: t.Node, operator: '&&' | '||' | '??', left: t.Node, right: t.Node): void {
+    const end = this.join();
+    const mid = this.join();
+    if (operator === '&&') this.cond(left, mid, end);
+    else if (operator === '||') this.cond(left, end, mid);
+    else {
+      this.expr(left);
+      this.fork(e, mid, end);
+    }
+    this.enter(mid);
+    this.expr(right);
+    this.goto(end);
+    this.enter(end);
   }
 
   /** Reading a declared local, `this`, or creating a function cannot throw. */
