@@ -82,7 +82,8 @@ function toBabelError(err: unknown): BabelError {
   if (err instanceof Error) {
     const loc = (err as { loc?: BabelError['loc'] }).loc;
     // RangeError (stack overflow on absurdly nested code) has no loc
-    return { message: err.message, loc: loc && typeof loc.line === 'number' ? loc : undefined };
+    const message = err instanceof RangeError ? `too deeply nested to analyse (${err.message})` : err.message;
+    return { message, loc: loc && typeof loc.line === 'number' ? loc : undefined };
   }
   return { message: String(err) };
 }

@@ -74,7 +74,14 @@ export class Proof implements SummaryProvider {
   }
 
   graph(u: Unit): FlowGraph {
-    u.graph ??= buildFlowGraph(u.node, { isDeclared: (id) => u.index.binding(id) !== undefined });
+    if (!u.graph) {
+      try {
+        u.graph = buildFlowGraph(u.node, { isDeclared: (id) => u.index.binding(id) !== undefined });
+      } catch (e) {
+        // No graph: an empty one marked unsupported, so its sinks are reported, not trusted.
+        u.graph = { owner: u.node, nodes: [{ id: 0, kind: 'entry', succ: [] }, { id: 1, kind: 'exit', succ: [] }, { id: 2, kind: 'throw', succ: [] }], entry: 0, exit: 1, throwExit: 2, pointsOf: new Map(), unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }] };
+      }
+    }
     return u.graph;
   }
 
@@ -298,7 +305,13 @@ export class Proof implements SummaryProvider {
     let c = this.sinkCache.get(m);
     if (!c) {
       const errors: AnalysisError[] = [];
-      c = { sinks: findSinks(m, rules, this.resolver, errors), errors };
+      let sinks: Sink[] = [];
+      try {
+        sinks = findSinks(m, rules, this.resolver, errors);
+      } catch (e) {
+        errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
+      }
+      c = { sinks, errors };
       this.sinkCache.set(m, c);
     }
     return c;

@@ -131,7 +131,14 @@ export class Project {
     const parsed = this.parser(file);
     const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors] };
     this.modules.set(relPath, info);
-    for (const s of parsed.scripts) info.scripts.push(new ScriptIndex(s, info));
+    for (const s of parsed.scripts) {
+      try {
+        info.scripts.push(new ScriptIndex(s, info));
+      } catch (e) {
+        // Absurd nesting can exhaust the stack: the file is reported, the scan goes on.
+        info.errors.push({ file: s.file, line: 1, column: 1, kind: 'unsupported', message: `could not analyse: ${(e as Error).message}` });
+      }
+    }
     this.parsed.push(info);
     return info;
   }
