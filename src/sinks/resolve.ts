@@ -333,8 +333,26 @@ export class Resolver {
   private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
     if (id.name === 'undefined') return undefined;
     const b = index.binding(id);
-    if (!b) return { kind: 'path', root: { global: id.name }, steps: [] };
+    if (!b) return this.pageGlobal(id.name, index, depth) ?? { kind: 'path', root: { global: id.name }, steps: [] };
     return this.bindingValue(b, id, index, depth);
+  }
+
+  /**
+   * Classic `<script>`s and `on*` handlers of one HTML page share the global
+   * scope: a free name may be a function another script of the page declares.
+   */
+  private pageGlobal(name: string, index: ScriptIndex, depth: number): Value | undefined {
+    if (index.script.kind === 'module') return undefined;
+    for (const other of index.module.scripts) {
+      if (other === index || other.script.kind !== 'script') continue;
+      for (const s of other.script.ast.program.body) {
+        if (s.type === 'FunctionDeclaration' && s.id?.name === name) return { kind: 'function', node: s, index: other };
+        if (s.type === 'VariableDeclaration' && s.kind === 'var') {
+          for (const d of s.declarations) if (d.id.type === 'Identifier' && d.id.name === name && d.init) return this.value(d.init, other, depth);
+        }
+      }
+    }
+    return undefined;
   }
 
   bindingValue(b: Binding, id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
