@@ -32,16 +32,34 @@ export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin
   return -1;
 }
 
-/** Is `v` one of `methods` of one of `receivers`? Returns the method (null: a computed, unknown member). */
+/**
+ * Is `v` one of `methods` of one of `receivers`? A method may be a dotted
+ * path (`notifications.push`). Returns the method, null for a computed,
+ * unknown member, or undefined.
+ */
 export function matchMethod(v: Value | undefined, receivers: Origin[], methods: string[]): string | null | undefined {
   if (!v || v.kind !== 'path') return undefined;
   for (const origin of receivers) {
     const k = originPrefix(v, origin);
-    if (k < 0 || v.steps.length !== k + 1) continue;
-    const step = v.steps[k];
-    if (!('prop' in step)) continue;
-    if (step.prop === null) return null;
-    if (methods.includes(step.prop)) return step.prop;
+    if (k < 0 || k >= v.steps.length) continue;
+    const names: string[] = [];
+    let unknown = false;
+    for (const step of v.steps.slice(k)) {
+      if (!('prop' in step)) {
+        names.length = 0;
+        break;
+      }
+      if (step.prop === null) unknown = true;
+      names.push(step.prop ?? '?');
+    }
+    if (!names.length) continue;
+    if (unknown) {
+      // `sdk[name]()` / `sdk.notifications[name]()`: could it be one of the methods?
+      if (methods.some((m) => m.split('.').length === names.length && m.split('.').every((part, i) => names[i] === '?' || names[i] === part))) return null;
+      continue;
+    }
+    const dotted = names.join('.');
+    if (methods.includes(dotted)) return dotted;
   }
   return undefined;
 }

@@ -381,6 +381,10 @@ export class Resolver {
       case 'const':
       case 'let':
       case 'var': {
+        // A top-level `var` of a classic script *is* a property of window.
+        if (b.kind === 'var' && index.script.kind !== 'module' && b.scopeBlock.type === 'Program') {
+          return { kind: 'path', root: { global: id.name }, steps: [] };
+        }
         if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
         if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
         if (node.type !== 'VariableDeclarator') return undefined;
