@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Config, Policy } from '../model.js';
@@ -36,8 +37,18 @@ export class ConfigError extends Error {
 type SchemaKind = 'policy' | 'config';
 const validators = new Map<SchemaKind, ValidateFunction>();
 
+const require = createRequire(import.meta.url);
+
 function validator(kind: SchemaKind): ValidateFunction {
   let v = validators.get(kind);
+  if (!v) {
+    // Precompiled at build time (scripts/compile-schemas.mjs); compiled here when running from src/.
+    try {
+      v = (require('./validators.cjs') as Record<SchemaKind, ValidateFunction>)[kind];
+    } catch {
+      v = undefined;
+    }
+  }
   if (!v) {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const schema = JSON.parse(readFileSync(join(schemasDir, `${kind}.schema.json`), 'utf8'));
