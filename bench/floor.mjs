@@ -14,7 +14,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import fg from 'fast-glob';
 import { parse } from '@babel/parser';
 
 const T0 = process.hrtime.bigint();
@@ -35,6 +34,7 @@ if (existsSync(join(root, '.git'))) {
   files = out.split('\0').filter((p) => p && SOURCE.test(p) && !p.includes('node_modules/'));
 } else {
   lister = 'fast-glob';
+  const { default: fg } = await import('fast-glob'); // loaded only when needed
   files = fg.sync('**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', { cwd: root, ignore: ['**/node_modules/**'], dot: false });
 }
 const T1 = process.hrtime.bigint();

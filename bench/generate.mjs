@@ -1162,13 +1162,13 @@ export function generate(outDir, fileCount, opts = {}) {
   const git = opts.git ?? true;
   const nodeModules = opts.nodeModules ?? true;
   const rng = makeRng(`${seed}:${fileCount}:${sdkEvery}`);
+  if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true }); // not timed
   const t0 = process.hrtime.bigint();
 
   const P = plan(fileCount, rng);
   chooseImports(P, rng);
   const sites = assignScenarios(P, rng, sdkEvery);
 
-  if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
   const dirs = new Set();
   for (const f of P.files) dirs.add(dirname(join(outDir, f.path)));
   mkdirSync(outDir, { recursive: true });
@@ -1313,6 +1313,10 @@ function main(argv) {
   }
   if (pos.length !== 2) {
     console.error('usage: node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--no-git] [--no-node-modules]');
+    return 2;
+  }
+  if (opts.sdkEvery !== undefined && !(opts.sdkEvery >= 1)) {
+    console.error('--sdk-every needs a number >= 1');
     return 2;
   }
   const outDir = resolve(pos[0]);

@@ -96,10 +96,12 @@ const median = (xs) => {
 };
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 const which = (p) => existsSync(p) ? p : null;
-const TIME = which('/usr/bin/time');
+const TIME = process.env.BENCH_NO_TIME ? null : which('/usr/bin/time'); // BENCH_NO_TIME=1 tests the fallback
 const TIMEOUT_BIN = which('/usr/bin/timeout');
 const TMP = mkdtempSync(join(os.tmpdir(), 'consent-lint-bench-'));
 process.on('exit', () => rmSync(TMP, { recursive: true, force: true }));
+// A signal lands once the current (synchronous) run has ended; Ctrl-C reaches the tool itself too.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 let runCounter = 0;
 /** One whole-process run of `node ...args`: wall (hrtime around spawnSync), exit status, peak RSS, CPU. */
@@ -374,7 +376,10 @@ function runSize(n) {
   return {
     size: n, label: label(n), tree, files: manifest.sourceFiles, bytes: manifest.bytes, lines: manifest.lines,
     expected: manifest.expected, tools: by,
-    ratios: { consentLintOverFloor: ratio('consent-lint', 'floor'), eslintOverConsentLint: ratio('eslint', 'consent-lint') },
+    ratios: {
+      consentLintOverFloor: ratio('consent-lint', 'floor'), eslintOverConsentLint: ratio('eslint', 'consent-lint'),
+      pairsConsentLintOverFloor: pairs(by, 'consent-lint', 'floor'), pairsEslintOverConsentLint: pairs(by, 'eslint', 'consent-lint'),
+    },
   };
 }
 
@@ -412,14 +417,29 @@ function mdTable(rows) {
   return [line(rows[0]), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
+/** Ratios of runs i of a and b, which ran next to each other: robust to slow drift of a shared machine. */
+function pairs(by, a, b) {
+  const ra = by[a]?.runs ?? [];
+  const rb = by[b]?.runs ?? [];
+  const n = Math.min(ra.length, rb.length);
+  if (!n) return null;
+  const xs = [];
+  for (let i = 0; i < n; i++) xs.push(ra[i].wall / rb[i].wall);
+  return { n, median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+const fmtPairs = (p) => (p ? `${fmtX(p.median)} (${fmtX(p.min)}–${fmtX(p.max)}, n=${p.n})` : 'n/a');
+
 function ratiosAndTargets(results) {
-  const rows = [['tree', 'consent-lint / floor', 'ESLint / consent-lint', 'ESLint / floor', 'CPU: consent-lint / floor', 'CPU: ESLint / consent-lint']];
+  const rows = [['tree', 'consent-lint / floor', 'pairwise', 'CPU', 'ESLint / consent-lint', 'pairwise', 'CPU', 'ESLint / floor']];
   for (const r of results) {
     const q = (a, b, k = 'median') => (r.tools[a]?.[k] && r.tools[b]?.[k] ? r.tools[a][k] / r.tools[b][k] : null);
     r.ratios.cpuConsentLintOverFloor = q('consent-lint', 'floor', 'medianCpu');
     r.ratios.cpuEslintOverConsentLint = q('eslint', 'consent-lint', 'medianCpu');
-    rows.push([r.label, fmtX(r.ratios.consentLintOverFloor), fmtX(r.ratios.eslintOverConsentLint), fmtX(q('eslint', 'floor')),
-      fmtX(r.ratios.cpuConsentLintOverFloor), fmtX(r.ratios.cpuEslintOverConsentLint)]);
+    rows.push([r.label,
+      fmtX(r.ratios.consentLintOverFloor), fmtPairs(r.ratios.pairsConsentLintOverFloor), fmtX(r.ratios.cpuConsentLintOverFloor),
+      fmtX(r.ratios.eslintOverConsentLint), fmtPairs(r.ratios.pairsEslintOverConsentLint), fmtX(r.ratios.cpuEslintOverConsentLint),
+      fmtX(q('eslint', 'floor'))]);
   }
   const out = [mdTable(rows)];
   const t = results.find((r) => r.size === 10000);
@@ -427,15 +447,16 @@ function ratiosAndTargets(results) {
   if (t) {
     const cl = t.tools['consent-lint'];
     const verdict = (ok) => (ok == null ? 'n/a' : ok ? 'PASS' : 'FAIL');
-    const c1 = t.ratios.consentLintOverFloor;
-    const c2 = t.ratios.eslintOverConsentLint;
+    // Verdicts on the pairwise median when there are pairs (robust to drift), else on the ratio of medians.
+    const c1 = t.ratios.pairsConsentLintOverFloor?.median ?? t.ratios.consentLintOverFloor;
+    const c2 = t.ratios.pairsEslintOverConsentLint?.median ?? t.ratios.eslintOverConsentLint;
     const rss = cl?.peakRssMiB;
     targets.push(
-      { target: 'consent-lint ≤ 2× floor (10k)', value: fmtX(c1), verdict: verdict(c1 == null ? null : c1 <= 2) },
-      { target: 'consent-lint ≥ 20× faster than ESLint (10k)', value: fmtX(c2), verdict: verdict(c2 == null ? null : c2 >= 20) },
-      { target: 'consent-lint peak RSS < 300 MiB (10k)', value: rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`, verdict: verdict(rss == null ? null : rss < 300) },
+      { target: 'consent-lint ≤ 2× floor', value: fmtX(c1), verdict: verdict(c1 == null ? null : c1 <= 2) },
+      { target: 'consent-lint ≥ 20× faster than ESLint', value: fmtX(c2), verdict: verdict(c2 == null ? null : c2 >= 20) },
+      { target: 'consent-lint peak RSS < 300 MiB', value: rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`, verdict: verdict(rss == null ? null : rss < 300) },
     );
-    out.push('', mdTable([['target', 'measured', ''], ...targets.map((x) => [x.target, x.value, x.verdict])]));
+    out.push('', mdTable([['target (10k tree)', 'measured (pairwise median)', ''], ...targets.map((x) => [x.target, x.value, x.verdict])]));
   } else {
     out.push('', '(targets are defined on the 10k tree, which was not measured)');
   }
@@ -482,7 +503,7 @@ const text = [
   '',
   table(results),
   '',
-  'Ratios (of medians)',
+  'Ratios: of the medians; pairwise = median (min–max) of run i / run i, runs that ran back to back; CPU = of the median CPU seconds',
   '',
   rt.text,
   '',

@@ -76,7 +76,7 @@ export class Proof implements SummaryProvider {
   graph(u: Unit): FlowGraph {
     if (!u.graph) {
       try {
-        u.graph = buildFlowGraph(u.node, { isDeclared: (id) => u.index.binding(id) !== undefined });
+        u.graph = buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) });
       } catch (e) {
         // No graph: an empty one marked unsupported, so its sinks are reported, not trusted.
         u.graph = { owner: u.node, nodes: [{ id: 0, kind: 'entry', succ: [] }, { id: 1, kind: 'exit', succ: [] }, { id: 2, kind: 'throw', succ: [] }], entry: 0, exit: 1, throwExit: 2, pointsOf: new Map(), unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }] };
@@ -462,6 +462,18 @@ export class Proof implements SummaryProvider {
 }
 
 // ------------------------------------------------------------ helpers
+
+/**
+ * Reading a declared name cannot throw, except a `let`/`const`/`class` read
+ * before its declaration ran (the temporal dead zone): only names declared
+ * earlier in the source are exempt.
+ */
+function readCannotThrow(id: t.Identifier, index: ScriptIndex): boolean {
+  const b = index.binding(id);
+  if (!b) return false;
+  if (b.kind !== 'let' && b.kind !== 'const') return true;
+  return (b.declaration.end ?? Infinity) <= (id.start ?? 0);
+}
 
 function classBodies(index: ScriptIndex): t.ClassBody[] {
   const out: t.ClassBody[] = [];

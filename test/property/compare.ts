@@ -27,9 +27,9 @@ export interface Comparison {
   sinks: SinkComparison[];
   /** Problems that are not a per-sink verdict (errors, findings on lines without a sink, ...). */
   problems: string[];
-  /** Reachable sinks whose verdicts differ. */
+  /** Sinks whose verdicts differ: a reachable sink with different `missing`, or a dead sink with a finding. */
   disagreements: SinkComparison[];
-  /** Dead sinks that the engine reports anyway (excluded from `disagreements`, see the property test). */
+  /** Dead sinks that the engine reports anyway (also in `disagreements`). */
   deadButReported: SinkComparison[];
 }
 
@@ -77,8 +77,8 @@ export function compare(program: Program, oracleOptions: OracleOptions = {}): Co
     return c;
   });
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  const disagreements = sinks.filter((s) => s.oracle !== 'dead' && !same(s.oracle, s.engine));
   const deadButReported = sinks.filter((s) => s.oracle === 'dead' && s.finding);
+  const disagreements = sinks.filter((s) => (s.oracle === 'dead' ? s.finding : !same(s.oracle, s.engine)));
   return { code, document, sinks, problems, disagreements, deadButReported };
 }
 

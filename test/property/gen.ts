@@ -70,6 +70,12 @@ const quietArb: fc.Arbitrary<Stmt> = fc.constantFrom<Stmt>(
   { k: 'doWhile', body: [{ k: 'break' }] },
 );
 
+/** Statements whose only throwing evaluation is the read of an undeclared global (`ready`). */
+const globalReadArb: fc.Arbitrary<Stmt> = fc.constantFrom<Stmt>(
+  { k: 'if', c: { k: 'ready' }, then: [] },
+  { k: 'while', c: { k: 'not', c: { k: 'ready' } }, body: [{ k: 'break' }] },
+);
+
 const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
   { arbitrary: fc.constant<Stmt>({ k: 'work' }), weight: 3 },
   { arbitrary: fc.tuple(sinkKind, sinkForm).map(([sink, form]): Stmt => ({ k: 'sink', sink, form })), weight: 6 },
@@ -102,7 +108,7 @@ const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
         fc.constantFrom<'return' | 'throw'>('return', 'throw'),
         fc.boolean(),
         fc.boolean(),
-        fc.option(quietArb, { nil: undefined }),
+        fc.option(fc.oneof(quietArb, globalReadArb), { nil: undefined }),
       )
       .map(([c, how, withCatch, withFinally, quiet]): Stmt => {
         const t: Stmt = { k: 'try', block: quiet ? [quiet, { k: how }] : [{ k: how }] };
@@ -128,7 +134,12 @@ export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[]
   const tryBlock = fc.oneof(
     { arbitrary: fc.array(tie('stmt'), { minLength: 1, maxLength: 3 }), weight: 6 },
     { arbitrary: fc.tuple(jumpArb, fc.array(tie('stmt'), { maxLength: 1 })).map(([j, rest]) => [j, ...rest]), weight: 2 },
-    { arbitrary: fc.tuple(fc.array(quietArb, { minLength: 1, maxLength: 2 }), jumpArb).map(([q, j]) => [...q, j]), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.array(fc.oneof(quietArb, globalReadArb), { minLength: 1, maxLength: 2 }), jumpArb)
+        .map(([q, j]) => [...q, j]),
+      weight: 1,
+    },
     { arbitrary: fc.constant<Stmt[]>([]), weight: 1 },
   );
   return {

@@ -131,7 +131,6 @@ export function runHarness(program: Program, options: HarnessOptions = {}): { ve
   };
 
   const names = Object.keys(rt) as (keyof typeof rt)[];
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function(...names, `'use strict';\n${code}\n${program.topLevel ? '' : 'main();'}`) as (
     ...args: unknown[]
   ) => void;

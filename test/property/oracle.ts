@@ -6,7 +6,9 @@
  * guard `Cookiebot.consent.marketing` may be true or false each time it is
  * read, `flag()` / `ready` likewise; the engine treats each test separately,
  * so guards are NOT correlated), loops run a bounded number of iterations,
- * calls may throw, and `finally` runs on every kind of exit. Along a path the
+ * calls may throw (and, in the REAL_JS model the property uses, so may reads
+ * of globals and for-of steps), `finally` runs on every kind of exit and
+ * `break`/`continue`/`return` pass through it. Along a path the
  * "granted" mask collects the purposes whose guard atom was actually
  * evaluated AND came out truthy (for `!G` that is the false side of `!G`; in
  * `A || G` taken because A was true, G was never evaluated, so nothing is
@@ -15,6 +17,13 @@
  * paths that reach it (i.e. a purpose is missing iff SOME path reaches the
  * sink without having passed its guard), and "unreached" if no path reaches
  * it (dead code).
+ *
+ * By default, paths that reach the same statement boundary in the same state
+ * are merged (mergeEqualStates below); `mergeEqualStates: false` is the
+ * literal one-path-at-a-time enumeration. oracle.test.ts checks both against
+ * each other and against real JS execution (harness.ts). Programs whose
+ * enumeration exceeds `maxWork` steps throw TooManyPaths (the property test
+ * skips them with fc.pre; with merging this does not happen in practice).
  *
  * Why bounded unrolling is exact here (and 1 iteration would already do):
  *  - the granted mask only grows along a path (there is no revocation), so the
@@ -55,12 +64,6 @@ export interface OracleOptions {
    * JavaScript does. Default false (only calls and `throw` raise exceptions).
    */
   readsThrow?: boolean;
-  /**
-   * NOT real JavaScript: pretend reading the parameter `x` (the switch
-   * discriminant inside `main(x, xs)`) may throw. Only for classifying engine
-   * disagreements (known issue K2 in dominance.property.test.ts).
-   */
-  paramReadsThrow?: boolean;
   /** Max loop-body executions per loop entry. Default 2. */
   maxIter?: number;
   /** Max number of enumerated path steps before giving up (TooManyPaths). Default 200_000. */
@@ -106,7 +109,7 @@ type CondOut = { v: boolean | 'throw'; g: Mask };
 
 export interface OracleResult {
   verdicts: SinkVerdict[];
-  /** Number of complete executions (paths) of the program enumerated. */
+  /** Number of complete executions (paths) enumerated; distinct final states when merging. */
   paths: number;
   /** Path steps spent. */
   work: number;
@@ -116,7 +119,7 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   const callsThrow = options.callsThrow ?? true;
   const readsThrow = options.readsThrow ?? false;
   const maxIter = options.maxIter ?? 2;
-  const discriminantThrows = (readsThrow && program.topLevel) || (options.paramReadsThrow ?? false);
+  const discriminantThrows = readsThrow && program.topLevel;
   const maxWork = options.maxWork ?? 200_000;
   const merge = options.mergeEqualStates ?? true;
   const dedupe = <T extends { g: Mask }>(xs: T[], key: (x: T) => string): T[] => {
