@@ -32,9 +32,13 @@ export function rulesInForce(policies: Policy[], config: Config | undefined): Ru
   return out;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function tokenRegExp(tokens: Iterable<string>): RegExp | undefined {
   const list = [...new Set(tokens)].filter((t) => t.length > 1);
-  return list.length ? new RegExp(list.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : undefined;
+  return list.length ? new RegExp(list.map(escapeRegExp).join('|')) : undefined;
 }
 
 /**
@@ -67,7 +71,7 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
 export function seedFiles(project: Project, policies: Policy[]): string[] {
   const tokens = policies.filter((p) => p.rules.length).flatMap((p) => p.tokens);
   if (!tokens.length) return [];
-  const re = new RegExp(tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  const re = new RegExp(tokens.map(escapeRegExp).join('|'));
   const out: string[] = [];
   for (const [rel, f] of project.files) if (re.test(f.text)) out.push(rel);
   return out;
@@ -95,22 +99,40 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
   // Follow unguarded reference chains outward: parse the importers of every
   // module whose functions' callers are still needed (and of the barrels
   // re-exporting them), until no new file is needed.
-  const expanded = new Set<string>();
+  // Which names of a module have had their importers parsed ('all': every importer).
+  const expanded = new Map<string, Set<string> | 'all'>();
+  const skipped = new Set<string>();
   for (let round = 0; round < 1000; round++) {
     const tr = performance.now();
-    const queue = proof.expansionFrontier(project.parsed, rules).map((m) => m.file).filter((f) => !expanded.has(f));
+    const queue: { file: string; names: Set<string> | 'all' }[] = [];
+    for (const { module, names } of proof.expansionFrontier(project.parsed, rules)) {
+      const done = expanded.get(module.file);
+      if (done === 'all') continue;
+      const fresh = names === 'all' ? 'all' : new Set([...names].filter((n) => !done?.has(n)));
+      if (fresh !== 'all' && !fresh.size) continue;
+      queue.push({ file: module.file, names: fresh });
+    }
     if (!queue.length) break;
     let added = 0;
     while (queue.length) {
-      const file = queue.pop()!;
-      if (expanded.has(file)) continue;
-      expanded.add(file);
+      const { file, names } = queue.pop()!;
+      const done = expanded.get(file);
+      if (done === 'all') continue;
+      expanded.set(file, names === 'all' ? 'all' : new Set([...(done ?? []), ...names]));
+      // An importer that never mentions a needed name cannot refer to it.
+      const mentions = names === 'all' ? undefined : new RegExp(`\\b(?:${[...names].map(escapeRegExp).join('|')})\\b`);
       for (const importer of project.importersOf(file)) {
+        const reexports = project.reExports(importer, file);
+        if (!reexports && mentions && !mentions.test(project.files.get(importer)?.text ?? '')) {
+          skipped.add(importer); // its text decided this: an input of the result
+          continue;
+        }
         if (!project.isParsed(importer)) {
           project.module(importer);
           added++;
         }
-        if (project.reExports(importer, file)) queue.push(importer);
+        // A barrel passes the module on: its own importers may hold the references.
+        if (reexports) queue.push({ file: importer, names: 'all' });
       }
     }
     timing(`round ${round}: +${added} files`, tr);
@@ -119,15 +141,14 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
   timing(`expand to ${project.parsed.length} files`, t0);
   t0 = performance.now();
   const modules: ModuleInfo[] = [...project.parsed];
-  project.parseOnDemand = false;
   const { findings, errors } = proof.prove(modules, rules);
-  project.parseOnDemand = true;
   timing('prove', t0);
   return {
     findings,
     errors: [...project.errors(), ...errors],
     rules,
-    filesParsed: modules.length,
-    inputs: { seeds, parsed: modules.map((m) => m.file), expanded: [...expanded].sort(), declined: [...project.declined].sort() },
+    // Everything parsed counts, also helpers first needed by the proof itself.
+    filesParsed: project.parsed.length,
+    inputs: { seeds, parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])], expanded: [...expanded.keys()].sort(), declined: [...project.declined].sort() },
   };
 }

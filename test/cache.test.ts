@@ -66,6 +66,17 @@ describe('--cache', () => {
     expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/boot.ts:2']);
   });
 
+  it('notices an importer it skipped (it named nothing needed) starting to call the wrapper', async () => {
+    const root = project({
+      'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport function initLp() { Leanplum.start(); }\nexport const version = 1;\n",
+      'src/screen.ts': "import { version } from './lp';\nexport const v = version;\n",
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => f.trace[0].label)).toEqual(['initLp (entry: not referenced in the scanned project)']);
+    writeFileSync(join(root, 'src/screen.ts'), "import { initLp } from './lp';\nif (Cookiebot.consent.statistics && Cookiebot.consent.marketing) initLp();\n");
+    expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
+  });
+
   it('a corrupt cache file is a cold run, not an error', async () => {
     const root = project({ 'src/app.ts': "Leanplum.start();\n" });
     const cacheFile = join(root, 'analysis.json');

@@ -26,6 +26,7 @@ import type { Project } from '../sinks/index.js';
 /** What an analysis read beyond the file list: recorded for validation. */
 export interface AnalysisInputs {
   seeds: string[];
+  /** Files whose text the result depends on: every parsed file, and importers skipped for not naming what was needed. */
   parsed: string[];
   expanded: string[];
   declined: string[];

@@ -27,6 +27,15 @@ interface Unit {
   grants?: Grants;
   /** Files of guard wrappers this unit's tests relied on. */
   consulted: Set<string>;
+  outgoing?: Outgoing;
+}
+
+/** References made by one unit: to resolved targets, and by method name (unresolved receivers). */
+interface Outgoing {
+  refs: [Unit, Ref][];
+  byName: [string, Ref][];
+  /** False when resolution stopped at an unparsed module: recompute once more is parsed. */
+  complete: boolean;
 }
 
 interface Ref {
@@ -163,6 +172,67 @@ export class Proof implements SummaryProvider {
     return out;
   }
 
+  /**
+   * The references *from* one unit, found once and kept unless resolution
+   * stopped at a module not parsed yet (then found again next time).
+   */
+  private outgoing(from: Unit): Outgoing {
+    if (from.outgoing?.complete) return from.outgoing;
+    const out: Outgoing = { refs: [], byName: [], complete: true };
+    const g = this.graph(from);
+    const index = from.index;
+    const cutoffs = this.project.cutoffs;
+    for (const [ast, nodeIds] of g.pointsOf) {
+      const ids = nodeIds.filter((id) => g.nodes[id].kind === 'point');
+      if (!ids.length) continue;
+      switch (ast.type) {
+        case 'Identifier':
+        case 'JSXIdentifier':
+        case 'MemberExpression':
+        case 'OptionalMemberExpression':
+        case 'JSXMemberExpression': {
+          // Only what is parsed counts here; resolving must not pull in new files.
+          this.project.parseOnDemand = false;
+          let v;
+          try {
+            v = this.resolver.value(ast, index);
+          } finally {
+            this.project.parseOnDemand = true;
+          }
+          const ref: Ref = { from, ast, nodeIds: ids, extra: 0 };
+          if (v && v.kind === 'function') out.refs.push([this.unit(v.node, v.index), ref]);
+          else if (v && v.kind === 'class') {
+            for (const target of this.classUnits(v.node, v.index)) out.refs.push([target, ref]);
+          } else if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
+            // A method called on a receiver we cannot resolve may be any method of that name.
+            const name = propertyName(ast);
+            if (name) out.byName.push([name, ref]);
+          }
+          break;
+        }
+        case 'FunctionExpression':
+        case 'ArrowFunctionExpression': {
+          if (!escapes(ast, index)) break;
+          const parent = index.parent.get(ast);
+          let extra = 0;
+          if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
+            const i = parent.arguments.indexOf(ast as t.Expression);
+            extra = this.within(from, () => this.classifier.callbackGrants(parent, index))?.get(i) ?? 0;
+          }
+          out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
+          break;
+        }
+        case 'ClassDeclaration':
+        case 'ClassExpression':
+          for (const m of ast.body.body) if (m.type === 'StaticBlock') out.refs.push([this.unit(m, index), { from, ast, nodeIds: ids, extra: 0 }]);
+          break;
+      }
+    }
+    out.complete = this.project.cutoffs === cutoffs;
+    from.outgoing = out;
+    return out;
+  }
+
   private computeReferences(units: Unit[]): void {
     const refs = new Map<Unit, Ref[]>();
     const add = (target: Unit, ref: Ref) => {
@@ -180,46 +250,9 @@ export class Proof implements SummaryProvider {
       }
     }
     for (const from of units) {
-      const g = this.graph(from);
-      const index = from.index;
-      for (const [ast, nodeIds] of g.pointsOf) {
-        const ids = nodeIds.filter((id) => g.nodes[id].kind === 'point');
-        if (!ids.length) continue;
-        switch (ast.type) {
-          case 'Identifier':
-          case 'JSXIdentifier':
-          case 'MemberExpression':
-          case 'OptionalMemberExpression':
-          case 'JSXMemberExpression': {
-            const v = this.resolver.value(ast, index);
-            if (v && v.kind === 'function') add(this.unit(v.node, v.index), { from, ast, nodeIds: ids, extra: 0 });
-            else if (v && v.kind === 'class') {
-              for (const target of this.classUnits(v.node, v.index)) add(target, { from, ast, nodeIds: ids, extra: 0 });
-            } else if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
-              // A method called on a receiver we cannot resolve may be any method of that name.
-              const name = propertyName(ast);
-              for (const target of (name && methodsByName.get(name)) || []) add(target, { from, ast, nodeIds: ids, extra: 0 });
-            }
-            break;
-          }
-          case 'FunctionExpression':
-          case 'ArrowFunctionExpression': {
-            if (!escapes(ast, index)) break;
-            const parent = index.parent.get(ast);
-            let extra = 0;
-            if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
-              const i = parent.arguments.indexOf(ast as t.Expression);
-              extra = this.within(from, () => this.classifier.callbackGrants(parent, index))?.get(i) ?? 0;
-            }
-            add(this.unit(ast, index), { from, ast, nodeIds: ids, extra });
-            break;
-          }
-          case 'ClassDeclaration':
-          case 'ClassExpression':
-            for (const m of ast.body.body) if (m.type === 'StaticBlock') add(this.unit(m, index), { from, ast, nodeIds: ids, extra: 0 });
-            break;
-        }
-      }
+      const out = this.outgoing(from);
+      for (const [target, ref] of out.refs) add(target, ref);
+      for (const [name, ref] of out.byName) for (const target of methodsByName.get(name) ?? []) add(target, ref);
     }
     this.refs = refs;
   }
@@ -324,15 +357,9 @@ export class Proof implements SummaryProvider {
    * locally, or where it is known unguarded (reached from a module top level),
    * so cost follows the unguarded chains, not the import graph.
    */
-  expansionFrontier(modules: ModuleInfo[], rules: RuleSpec[]): ModuleInfo[] {
+  expansionFrontier(modules: ModuleInfo[], rules: RuleSpec[]): { module: ModuleInfo; names: Set<string> | 'all' }[] {
     const units = this.allUnits(modules);
-    // Only what is parsed counts here; resolving must not pull in new files.
-    this.project.parseOnDemand = false;
-    try {
-      this.computeReferences(units);
-    } finally {
-      this.project.parseOnDemand = true;
-    }
+    this.computeReferences(units);
     const local = (u: Unit, ids: number[]): number => {
       const s = this.states(u);
       let m = ALL;
@@ -381,9 +408,15 @@ export class Proof implements SummaryProvider {
         }
       }
     }
-    const out = new Set<ModuleInfo>();
-    for (const [u, m] of need) if (m & ~knownOf(u)) out.add(u.index.module);
-    return [...out];
+    const out = new Map<ModuleInfo, Set<string> | 'all'>();
+    for (const [u, m] of need) {
+      if (!(m & ~knownOf(u))) continue;
+      const names = exportedAs(u.node, u.index);
+      const prev = out.get(u.index.module);
+      if (prev === 'all' || names === 'all') out.set(u.index.module, 'all');
+      else out.set(u.index.module, new Set([...(prev ?? []), ...names]));
+    }
+    return [...out].map(([module, names]) => ({ module, names }));
   }
 
   private check(sink: Sink, errors: AnalysisError[]): Finding | undefined {
@@ -462,6 +495,49 @@ export class Proof implements SummaryProvider {
 }
 
 // ------------------------------------------------------------ helpers
+
+/**
+ * The names under which other modules can import a unit: those of the
+ * top-level declaration holding it, as exported. `all` when that cannot be
+ * told from names alone (default exports, CommonJS, methods, classic scripts).
+ */
+function exportedAs(unit: t.Node, index: ScriptIndex): Set<string> | 'all' {
+  if (index.script.kind !== 'module') return 'all';
+  let stmt: t.Node = unit;
+  for (let p = index.parent.get(stmt); p && p.type !== 'Program'; p = index.parent.get(stmt)) {
+    if (p.type === 'ClassBody' || p.type === 'ObjectExpression') return 'all'; // a method: reached through its object
+    stmt = p;
+  }
+  const declared = new Set<string>();
+  let decl: t.Node = stmt;
+  if (stmt.type === 'ExportDefaultDeclaration') return 'all';
+  if (stmt.type === 'ExportNamedDeclaration') {
+    if (!stmt.declaration) return 'all';
+    decl = stmt.declaration;
+  }
+  if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) declared.add(decl.id.name);
+  else if (decl.type === 'VariableDeclaration') {
+    for (const d of decl.declarations) if (d.id.type === 'Identifier') declared.add(d.id.name);
+    else return 'all';
+  } else return 'all';
+  const names = new Set<string>();
+  if (stmt.type === 'ExportNamedDeclaration') for (const n of declared) names.add(n);
+  for (const s of index.script.ast.program.body) {
+    if (s.type === 'ExportNamedDeclaration' && !s.source) {
+      for (const spec of s.specifiers) {
+        if (spec.type !== 'ExportSpecifier' || spec.local.type !== 'Identifier' || !declared.has(spec.local.name)) continue;
+        const exported = spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value;
+        if (exported === 'default') return 'all';
+        names.add(exported);
+      }
+    }
+    if (s.type === 'ExportDefaultDeclaration' && s.declaration.type === 'Identifier' && declared.has(s.declaration.name)) return 'all';
+    if (s.type === 'ExpressionStatement' && /\b(module\.)?exports\b/.test(dottedName((s.expression as t.AssignmentExpression).left ?? s.expression) ?? '')) return 'all';
+  }
+  // Not exported: only its own module can refer to it, unless it also escapes into
+  // an exported value, which resolution through that value finds.
+  return names.size || declared.size ? names : 'all';
+}
 
 /**
  * Reading a declared name cannot throw, except a `let`/`const`/`class` read
