@@ -9,12 +9,12 @@
 //      chosen by extension), without walking the AST.
 // Anything that proves dominance has to do at least this much work.
 //
-//   node bench/floor.mjs <tree> [--json]
+//   node bench/floor.mjs <tree> [--json] [--no-parse]
+// --no-parse: the list + read (+ prefilter) floor, the yardstick of a warm `--cache` run.
 // Prints one JSON line: {files, bytes, matched, parsed, parseErrors, ms: {list, read, prefilter, parse, total}}.
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parse } from '@babel/parser';
 
 const T0 = process.hrtime.bigint();
 const ms = (a, b) => Number(b - a) / 1e6;
@@ -57,7 +57,9 @@ const T3 = process.hrtime.bigint();
 // 4. parse the hits
 let parseErrors = 0;
 let nodes = 0;
-for (const i of hits) {
+const noParse = process.argv.includes('--no-parse');
+const { parse } = noParse ? {} : await import('@babel/parser');
+for (const i of noParse ? [] : hits) {
   const f = files[i];
   const isTs = /\.[cm]?tsx?$/.test(f);
   const plugins = isTs ? (f.endsWith('x') ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'];

@@ -3,7 +3,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { highlight } from '@babel/code-frame';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const highlight: typeof import('@babel/code-frame').highlight = (...args) => (require('@babel/code-frame') as typeof import('@babel/code-frame')).highlight(...args);
 import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.js';
 import { builtinPolicyIds, ConfigError, findConfigFile, loadConfigFile, resolvePolicies, validateFile } from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';

@@ -7,8 +7,14 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
-import ignore, { type Ignore } from 'ignore';
+import { createRequire } from 'node:module';
+import type { Ignore } from 'ignore';
+
+// fast-glob and ignore are needed only outside git work trees: loaded then.
+const require = createRequire(import.meta.url);
+const fg: typeof import('fast-glob') = ((patterns: string | string[], options?: import('fast-glob').Options) =>
+  (require('fast-glob') as typeof import('fast-glob'))(patterns, options)) as typeof import('fast-glob');
+const ignore = (): Ignore => (require('ignore') as () => Ignore)();
 
 export const SOURCE_EXTENSIONS = [
   'ts', 'tsx', 'mts', 'cts',

@@ -7,7 +7,13 @@
  *   - `node.start` / `node.end` / `loc.*.index` are offsets into `ParsedScript.code`,
  *     so `code.slice(node.start, node.end)` is the node's source text.
  */
-import { parse, type ParseResult, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import { createRequire } from 'node:module';
+import type { ParseResult, ParserOptions, ParserPlugin } from '@babel/parser';
+
+// Loaded on first parse: a warm `--cache` run, which parses nothing, never pays for it.
+const require = createRequire(import.meta.url);
+let babelParse: typeof import('@babel/parser').parse | undefined;
+const parse: typeof import('@babel/parser').parse = (code, options) => (babelParse ??= (require('@babel/parser') as typeof import('@babel/parser')).parse)(code, options);
 import type { File, Node } from '@babel/types';
 import type { AnalysisError, ParsedScript, ScriptLanguage } from '../model.js';
 import type { BabelPos } from './positions.js';

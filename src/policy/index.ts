@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Config, Policy } from '../model.js';
 
 /** The package root (holds `policies/` and `schemas/`), from src/policy or dist/policy alike. */
@@ -48,8 +48,10 @@ function validator(kind: SchemaKind): ValidateFunction {
     } catch {
       v = undefined;
     }
+    if (v) validators.set(kind, v);
   }
   if (!v) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: true, strict: false });
     const schema = JSON.parse(readFileSync(join(schemasDir, `${kind}.schema.json`), 'utf8'));
     v = ajv.compile(schema);

@@ -4,7 +4,12 @@
  * frame and the unguarded path (`via App.tsx:12 useEffect callback -> ...`),
  * then a summary. Colours only when `ctx.color`.
  */
-import { codeFrameColumns } from '@babel/code-frame';
+import { createRequire } from 'node:module';
+
+// Loaded only when a frame is printed.
+const require = createRequire(import.meta.url);
+const codeFrameColumns: typeof import('@babel/code-frame').codeFrameColumns = (...args) =>
+  (require('@babel/code-frame') as typeof import('@babel/code-frame')).codeFrameColumns(...args);
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AnalysisError, Finding, ResultDocument } from '../model.js';
 import { paint } from './colors.js';

@@ -5,7 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const parseJsonc: typeof import('jsonc-parser').parse = (...args) => (require('jsonc-parser') as typeof import('jsonc-parser')).parse(...args);
 
 export interface PathAliases {
   /** Candidate root-relative paths (without extension probing) for a bare specifier. */
