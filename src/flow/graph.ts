@@ -17,6 +17,7 @@
  * exception, each return/break/continue), so no infeasible path is invented.
  */
 import type * as t from '@babel/types';
+import { forEachChild, isFunctionLike } from '../ast.js';
 
 /** `exception`: the node threw before completing (so nothing it would grant holds). */
 export type EdgeLabel = 'normal' | 'true' | 'false' | 'exception';
@@ -69,35 +70,7 @@ interface JumpTarget {
   handler?: number;
 }
 
-const FUNCTION_TYPES = new Set([
-  'FunctionDeclaration',
-  'FunctionExpression',
-  'ArrowFunctionExpression',
-  'ObjectMethod',
-  'ClassMethod',
-  'ClassPrivateMethod',
-]);
 
-export function isFunctionNode(n: t.Node): n is t.Function {
-  return FUNCTION_TYPES.has(n.type);
-}
-
-/** Keys that hold child nodes but are not evaluated as code (types, etc.). */
-const SKIP_KEYS = new Set([
-  'typeAnnotation',
-  'returnType',
-  'typeParameters',
-  'superTypeParameters',
-  'typeArguments',
-  'predicate',
-  'decorators',
-  'leadingComments',
-  'trailingComments',
-  'innerComments',
-  'extra',
-  'loc',
-  'implements',
-]);
 
 export interface FlowGraphOptions {
   /**
@@ -145,7 +118,7 @@ class Builder {
       for (const m of o.body) {
         if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value) this.expr(m.value);
       }
-    } else if (isFunctionNode(o)) {
+    } else if (isFunctionLike(o)) {
       for (const p of o.params) this.pattern(p);
       if (o.body.type === 'BlockStatement') this.statements(o.body.body);
       else this.returnValue(o.body, o.body);
@@ -481,13 +454,7 @@ class Builder {
   /** Generic evaluation of an unknown node's child nodes, in source order. */
   private children(e: t.Node): void {
     const kids: t.Node[] = [];
-    for (const key of Object.keys(e)) {
-      if (SKIP_KEYS.has(key)) continue;
-      const v = (e as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const x of v) if (x && typeof x === 'object' && typeof (x as t.Node).type === 'string') kids.push(x as t.Node);
-      } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') kids.push(v as t.Node);
-    }
+    forEachChild(e, (k) => kids.push(k));
     kids.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
     for (const k of kids) this.expr(k);
   }

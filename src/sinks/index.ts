@@ -2,11 +2,13 @@
  * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
  */
 import type * as t from '@babel/types';
+import { forEachChild } from '../ast.js';
 import type { AnalysisError, Origin, Purpose, RuleSpec } from '../model.js';
 import type { ModuleInfo, ScriptIndex } from './project.js';
 import { dottedName, propertyName, unwrap, type Resolver, type Root, type Value } from './resolve.js';
 
-export { Project, ScriptIndex, isFunctionLike, type ModuleInfo, type Parser } from './project.js';
+export { isFunctionLike } from '../ast.js';
+export { Project, ScriptIndex, type ModuleInfo, type Parser } from './project.js';
 export { Resolver, dottedName, propertyName, unwrap, patternSteps, type Value, type Root, type Step } from './resolve.js';
 
 export interface Sink {
@@ -110,13 +112,7 @@ function calleeText(n: t.Node): string {
 
 function walk(n: t.Node, visit: (n: t.Node) => void): void {
   visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === 'loc' || key === 'extra' || key.endsWith('Comments') || key === 'typeAnnotation' || key === 'returnType' || key === 'typeParameters') continue;
-    const v = (n as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(v)) {
-      for (const x of v) if (x && typeof x === 'object' && typeof (x as t.Node).type === 'string') walk(x as t.Node, visit);
-    } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') walk(v as t.Node, visit);
-  }
+  forEachChild(n, (c) => walk(c, visit));
 }
 
 /** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
+import { isFunctionLike } from '../ast.js';
 import { ScopeIndex, type Binding } from './scope.js';
 import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
 
@@ -48,16 +49,6 @@ export class ScriptIndex {
   }
 }
 
-export function isFunctionLike(n: t.Node): n is t.Function {
-  return (
-    n.type === 'FunctionDeclaration' ||
-    n.type === 'FunctionExpression' ||
-    n.type === 'ArrowFunctionExpression' ||
-    n.type === 'ObjectMethod' ||
-    n.type === 'ClassMethod' ||
-    n.type === 'ClassPrivateMethod'
-  );
-}
 
 export interface ModuleInfo {
   file: string;

@@ -9,7 +9,8 @@
  */
 import type { Binding } from './scope.js';
 import type * as t from '@babel/types';
-import { isFunctionLike, type ModuleInfo, type Project, type ScriptIndex } from './project.js';
+import { forEachChild, isFunctionLike } from '../ast.js';
+import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 
 export type Root = { module: string; export: string } | { global: string };
 
@@ -318,12 +319,7 @@ export class Resolver {
         return;
       }
       if (isFunctionLike(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
-      for (const key of Object.keys(n)) {
-        if (key === 'loc' || key.endsWith('Comments')) continue;
-        const v = (n as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(v)) for (const x of v) x && typeof x === 'object' && 'type' in x && visit(x as t.Node);
-        else if (v && typeof v === 'object' && 'type' in v) visit(v as t.Node);
-      }
+      forEachChild(n, visit);
     };
     for (const s of fn.body.body) visit(s);
     if (returns.length !== 1) return undefined;

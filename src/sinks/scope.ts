@@ -8,6 +8,7 @@
  * nothing: they describe globals, which is what the names then resolve to.
  */
 import type * as t from '@babel/types';
+import { forEachChild } from '../ast.js';
 
 export type BindingKind = 'module' | 'hoisted' | 'param' | 'const' | 'let' | 'var' | 'local';
 
@@ -33,8 +34,7 @@ interface Scope {
   isFunction: boolean;
 }
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
-const SKIP_KEYS = new Set(['loc', 'extra', 'leadingComments', 'trailingComments', 'innerComments', 'typeAnnotation', 'returnType', 'typeParameters', 'superTypeParameters', 'typeArguments', 'predicate', 'implements']);
+const NOT_CODE_KEYS = new Set(['returnType', 'typeParameters', 'superTypeParameters', 'typeArguments', 'predicate', 'implements']);
 
 export class ScopeIndex {
   readonly parent = new Map<t.Node, t.Node>();
@@ -230,33 +230,20 @@ export class ScopeIndex {
   }
 
   private children(n: t.Node, scope: Scope): void {
-    for (const key of Object.keys(n)) {
-      if (SKIP_KEYS.has(key)) {
-        // Types are not walked for bindings, but parent links let `typeof X` in them resolve.
-        const v = (n as unknown as Record<string, unknown>)[key];
-        if (key === 'typeAnnotation' && v && typeof v === 'object' && typeof (v as t.Node).type === 'string') this.typeWalk(v as t.Node, n);
-        continue;
-      }
-      const v = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const x of v) if (x && typeof x === 'object' && typeof (x as t.Node).type === 'string') this.walk(x as t.Node, n, scope);
-      } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') this.walk(v as t.Node, n, scope);
-    }
+    forEachChild(
+      n,
+      (child, key) => {
+        // Types bind nothing, but parent links let `typeof X` in them resolve.
+        if (key === 'typeAnnotation') this.typeWalk(child, n);
+        else if (!NOT_CODE_KEYS.has(key)) this.walk(child, n, scope);
+      },
+      true,
+    );
   }
 
   /** Parent links inside type annotations (for `typeof X` receivers), no bindings. */
   private typeWalk(n: t.Node, parent: t.Node): void {
     this.parent.set(n, parent);
-    for (const key of Object.keys(n)) {
-      if (key === 'loc' || key === 'extra' || key.endsWith('Comments')) continue;
-      const v = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const x of v) if (x && typeof x === 'object' && typeof (x as t.Node).type === 'string') this.typeWalk(x as t.Node, n);
-      } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') this.typeWalk(v as t.Node, n);
-    }
+    forEachChild(n, (c) => this.typeWalk(c, n), true);
   }
-}
-
-export function isFunctionType(n: t.Node): boolean {
-  return FUNCTION_TYPES.has(n.type);
 }
