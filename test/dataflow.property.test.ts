@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mustGranted, ungrantedPath, type FlowGraph, type FlowNode, type Grants } from '../src/flow/index.js';
+import { mustGranted, type FlowGraph, type FlowNode, type Grants } from '../src/flow/index.js';
 
 interface RandomGraph {
   n: number;
@@ -83,10 +83,6 @@ describe('must-analysis == "every path passes a grant" (random graphs)', () => {
           for (const bit of [1, 2, 4]) {
             const granted = (states[p]! & bit) !== 0;
             expect(granted).toBe(!reachableWithout(r, p, bit));
-            // The counter-example path exists exactly when the purpose is not granted.
-            const path = ungrantedPath(g, grants, p, bit);
-            expect(path !== undefined).toBe(!granted);
-            if (path) expect([path[0], path[path.length - 1]]).toEqual([0, p]);
           }
         }
       }),

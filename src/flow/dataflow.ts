@@ -54,31 +54,3 @@ export function mustGranted(g: FlowGraph, grants: Grants, entryState = 0): State
   }
   return states;
 }
-
-/**
- * One path from the entry to `target` on which `purposeBit` is never granted
- * (the counter-example), as node ids; undefined if every path grants it.
- */
-export function ungrantedPath(g: FlowGraph, grants: Grants, target: number, purposeBit: number): number[] | undefined {
-  const prev = new Map<number, number>([[g.entry, -1]]);
-  const queue = [g.entry];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (id === target) {
-      const path: number[] = [];
-      for (let x = id; x !== -1; x = prev.get(x)!) path.push(x);
-      return path.reverse();
-    }
-    const n = g.nodes[id];
-    const nodeGrants = grants.node(n) & purposeBit;
-    for (const e of n.succ) {
-      if (nodeGrants && e.label !== 'exception') continue;
-      if ((e.label === 'true' || e.label === 'false') && grants.edge(n, e) & purposeBit) continue;
-      if (!prev.has(e.to)) {
-        prev.set(e.to, id);
-        queue.push(e.to);
-      }
-    }
-  }
-  return undefined;
-}

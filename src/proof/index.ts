@@ -445,9 +445,9 @@ export class Proof implements SummaryProvider {
     if (!missingMask) return undefined;
     const missing = sink.requires.filter((p) => missingMask & this.purposes.bit(p));
     const loc = sink.node.loc!;
-    const trace = this.trace(container, sink, missingMask & -missingMask);
+    const { hops: trace, units } = this.trace(container, sink, missingMask & -missingMask);
     const dependsOn = new Set<string>(trace.map((h) => h.file));
-    for (const u of this.traceUnits) for (const f of u.consulted) dependsOn.add(f);
+    for (const u of units) for (const f of u.consulted) dependsOn.add(f);
     dependsOn.add(index.script.file);
     return {
       ruleId: sink.rule.id,
@@ -468,13 +468,11 @@ export class Proof implements SummaryProvider {
     };
   }
 
-  private traceUnits: Unit[] = [];
-
   /** Hops from an unguarded entry to the sink, for one missing purpose. */
-  private trace(container: Unit, sink: Sink, bit: number): TraceStep[] {
+  private trace(container: Unit, sink: Sink, bit: number): { hops: TraceStep[]; units: Unit[] } {
     const hops: TraceStep[] = [hop(sink.index, sink.node, `${sink.callee}()`)];
     const seen = new Set<Unit>([container]);
-    this.traceUnits = [container];
+    const units = [container];
     let u = container;
     for (;;) {
       const entry = this.entries.get(u) ?? 0;
@@ -486,11 +484,11 @@ export class Proof implements SummaryProvider {
       if (!bad) break;
       hops.push(hop(bad.from.index, bad.ast, refLabel(bad.ast, bad.from.index)));
       seen.add(bad.from);
-      this.traceUnits.push(bad.from);
+      units.push(bad.from);
       u = bad.from;
     }
     hops.push(hop(u.index, u.node, entryLabel(u, this.roots.has(u), (this.refs.get(u) ?? []).length)));
-    return hops.reverse();
+    return { hops: hops.reverse(), units };
   }
 }
 
