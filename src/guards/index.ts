@@ -62,6 +62,11 @@ export interface FunctionSummary {
 
 export interface SummaryProvider {
   summary(fn: t.Function, index: ScriptIndex): FunctionSummary;
+  /**
+   * Purposes granted wherever `fn` calls its parameter `param` (a callback it
+   * receives), when that is all it ever does with it; 0 if it may escape.
+   */
+  callbackParameter(fn: t.Function, index: ScriptIndex, param: number): number;
 }
 
 export interface Outcome {
@@ -384,6 +389,13 @@ export class GuardClassifier {
         const key = this.matchPath(v, spec, index);
         if (key !== undefined) add(spec.callbackArgument, this.keyPurposes(spec, key));
       }
+    }
+    // The app's own gate: `function whenAllowed(run) { if (!hasConsent('m')) return; run(); }`.
+    if (callee && callee.kind === 'function') {
+      call.arguments.forEach((a, i) => {
+        const arg = unwrap(a);
+        if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') add(i, this.instantiate(this.summaries.callbackParameter(callee.node, callee.index, i), call, index));
+      });
     }
     return out;
   }

@@ -12,6 +12,7 @@
  * themselves, with an unguarded entry.
  */
 import type * as t from '@babel/types';
+import { forEachChild } from '../ast.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
@@ -155,6 +156,40 @@ export class Proof implements SummaryProvider {
       async: Boolean(fn.async) || Boolean(fn.generator),
     };
     this.summaries.set(fn, result);
+    return result;
+  }
+
+  private readonly callbackParams = new Map<t.Node, (number | undefined)[]>();
+
+  /** SummaryProvider: what holds wherever a function calls the callback it got as parameter `param`. */
+  callbackParameter(fn: t.Function, index: ScriptIndex, param: number): number {
+    let cached = this.callbackParams.get(fn);
+    if (!cached) this.callbackParams.set(fn, (cached = []));
+    const known = cached[param];
+    if (known !== undefined) return known;
+    cached[param] = 0; // recursion: nothing
+    const p = fn.params[param];
+    if (!p || p.type !== 'Identifier') return 0;
+    const u = this.unit(fn, index);
+    const g = this.graph(u);
+    const s = this.states(u);
+    // Every use of the parameter must be a direct call; any other use may let it escape.
+    let mask = ALL;
+    let calls = 0;
+    for (const [ast, ids] of g.pointsOf) {
+      if (ast.type !== 'Identifier' || ast.name !== p.name || index.binding(ast)?.identifier !== p) continue;
+      const parent = index.parent.get(ast);
+      if (!parent || (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression') || parent.callee !== ast) return 0;
+      for (const id of ids) {
+        if (s[id] === undefined) continue;
+        mask &= s[id]!;
+        calls++;
+      }
+    }
+    // Nested functions may call it too, where this graph cannot see: then nothing is proven.
+    const nestedUse = index.functions.some((f) => f !== fn && f !== u.node && isInside(f, fn, index) && mentions(f, p.name));
+    const result = calls && !nestedUse && !g.unsupported.length ? mask : 0;
+    cached[param] = result;
     return result;
   }
 
@@ -493,6 +528,23 @@ export class Proof implements SummaryProvider {
 }
 
 // ------------------------------------------------------------ helpers
+
+function isInside(inner: t.Node, outer: t.Node, index: ScriptIndex): boolean {
+  for (let p = index.parent.get(inner); p; p = index.parent.get(p)) if (p === outer) return true;
+  return false;
+}
+
+/** Does a function's source mention a name (cheap, conservative)? */
+function mentions(fn: t.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: t.Node): void => {
+    if (found) return;
+    if (n.type === 'Identifier' && n.name === name) found = true;
+    else forEachChild(n, visit);
+  };
+  visit(fn);
+  return found;
+}
 
 /**
  * The names under which other modules can import a unit: those of the
