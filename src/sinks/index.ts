@@ -115,6 +115,41 @@ function walk(n: t.Node, visit: (n: t.Node) => void): void {
   forEachChild(n, (c) => walk(c, visit));
 }
 
+/**
+ * Where a function value escapes, if `n` sits in a position that passes it on
+ * (an argument, an element, a property value, a return value, a JSX attribute,
+ * a store into an object, a `.bind()`); undefined for calls and for aliases
+ * (`const s = Leanplum.start`), whose calls are found by resolution.
+ */
+function escapePoint(n: t.Node, index: ScriptIndex): t.Node | undefined {
+  const p = index.parent.get(n);
+  if (!p) return undefined;
+  switch (p.type) {
+    case 'CallExpression':
+    case 'OptionalCallExpression':
+    case 'NewExpression':
+      return p.callee !== n && p.arguments.includes(n as t.Expression) ? n : undefined;
+    case 'ArrayExpression':
+    case 'JSXExpressionContainer':
+    case 'ReturnStatement':
+      return n;
+    case 'ArrowFunctionExpression':
+      return p.body === n ? n : undefined;
+    case 'ObjectProperty':
+      return p.value === n && index.parent.get(p)?.type === 'ObjectExpression' ? n : undefined;
+    case 'AssignmentExpression':
+      return p.right === n && p.left.type !== 'Identifier' && p.left.type !== 'ObjectPattern' && p.left.type !== 'ArrayPattern' ? n : undefined;
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      const gp = index.parent.get(p);
+      const bound = p.object === n && propertyName(p) === 'bind' && gp && (gp.type === 'CallExpression' || gp.type === 'OptionalCallExpression') && gp.callee === p;
+      return bound ? gp : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
 export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[]): Sink[] {
   const sinks: Sink[] = [];
@@ -129,13 +164,13 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           const inner = resolver.value(target.object, index);
           if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
         }
-      } else if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression')) {
-        // An SDK method passed as a callback (`setTimeout(Leanplum.start)`) runs where it is passed.
-        const parent = index.parent.get(n);
-        if (!parent || (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression') || parent.callee === n) return;
-        if (!parent.arguments.includes(n as t.Expression)) return;
+      } else if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier') {
+        // An SDK method used as a value (`setTimeout(Leanplum.start)`, `onClick={start}`,
+        // `[Leanplum.start]`, `Leanplum.start.bind(Leanplum)`) runs wherever it escapes to.
+        const at = escapePoint(n, index);
+        if (!at) return;
         target = n;
-        report = n;
+        report = at;
       } else return;
       const v = resolver.value(target, index);
       if (!v || v.kind !== 'path') return;
