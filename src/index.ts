@@ -48,19 +48,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   const project = new Project(root, files, parseFile);
-  const seeds = seedFiles(project, policies);
+  let seeds: string[] | undefined;
+  const seedsNow = () => (seeds ??= seedFiles(project, policies));
   let result: CachedAnalysis | undefined;
   let cached = false;
   const cache = options.cacheFile ? new AnalysisCache(options.cacheFile) : undefined;
   const key = cache ? AnalysisCache.key([policies, { ...config, dir: undefined, source: undefined }]) : '';
   if (cache) {
     configureProject(project, policies, config);
-    result = cache.lookup(key, project, seeds);
+    result = cache.lookup(key, project, seedsNow);
     cached = result !== undefined;
     timing(`cache ${cached ? 'hit' : 'miss'}`, started);
   }
   if (!result) {
-    const fresh = analyse(project, seeds, policies, config);
+    const fresh = analyse(project, seedsNow(), policies, config);
     cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }

@@ -42,6 +42,8 @@ export interface CachedAnalysis {
 interface Entry {
   key: string;
   fileList: string;
+  /** Every file's path and text: when unchanged, nothing else needs checking. */
+  contents: string;
   seeds: string[];
   parsed: Record<string, string>;
   importers: Record<string, string[]>;
@@ -98,11 +100,13 @@ export class AnalysisCache {
   }
 
   /** The stored result, if every input it read is unchanged. */
-  lookup(key: string, project: Project, seeds: string[]): CachedAnalysis | undefined {
+  lookup(key: string, project: Project, seeds: () => string[]): CachedAnalysis | undefined {
     const e = this.load();
     if (!e || e.key !== key) return undefined;
     if (e.fileList !== fileListHash(project)) return undefined;
-    if (e.seeds.join('\n') !== seeds.join('\n')) return undefined;
+    // Fast path: no file changed at all (hashing is cheaper than re-deriving the inputs).
+    if (e.contents === contentsHash(project)) return e.result;
+    if (e.seeds.join('\n') !== seeds().join('\n')) return undefined;
     for (const [rel, h] of Object.entries(e.parsed)) {
       const f = project.files.get(rel);
       if (!f || hash(f.text) !== h) return undefined;
@@ -118,6 +122,7 @@ export class AnalysisCache {
     const entry: Entry = {
       key,
       fileList: fileListHash(project),
+      contents: contentsHash(project),
       seeds: inputs.seeds,
       parsed: Object.fromEntries(inputs.parsed.map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')])),
       importers: Object.fromEntries(inputs.expanded.map((rel) => [rel, project.importersOf(rel).sort()])),
@@ -131,6 +136,12 @@ export class AnalysisCache {
       // A read-only location only costs the next run its speed.
     }
   }
+}
+
+function contentsHash(project: Project): string {
+  const h = createHash('sha1');
+  for (const rel of [...project.files.keys()].sort()) h.update(rel).update('\0').update(project.files.get(rel)!.text).update('\0');
+  return h.digest('hex');
 }
 
 /** The file list, plus the text of module-resolution configs (they change what imports mean). */
