@@ -7,7 +7,7 @@
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Proof } from './proof/index.js';
-import { Resolver, type ModuleInfo, type Project } from './sinks/index.js';
+import { exportsSdkValue, Resolver, type ModuleInfo, type Project } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -93,6 +93,23 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
   configureProject(project, policies, config);
   const proof = new Proof(project, resolver, policies, config);
   for (const f of seeds) project.module(f);
+  // A module handing out the SDK (`export const engagement = Leanplum`, barrels
+  // re-exporting it) leads to importers that call it without naming it.
+  const handedOut = [...seeds];
+  const checked = new Set<string>();
+  const sdkExporters = new Set<string>();
+  while (handedOut.length) {
+    const file = handedOut.pop()!;
+    if (checked.has(file)) continue;
+    checked.add(file);
+    const mod = project.module(file);
+    if (!mod || !exportsSdkValue(mod, rules, resolver)) continue;
+    sdkExporters.add(file); // its importer list is an input of the result
+    for (const importer of project.importersOf(file)) {
+      project.module(importer);
+      handedOut.push(importer);
+    }
+  }
   timing(`parse ${seeds.length} seed files`, t0);
   t0 = performance.now();
 
@@ -149,6 +166,6 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
     rules,
     // Everything parsed counts, also helpers first needed by the proof itself.
     filesParsed: project.parsed.length,
-    inputs: { seeds, parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])], expanded: [...expanded.keys()].sort(), declined: [...project.declined].sort() },
+    inputs: { seeds, parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])], expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(), declined: [...project.declined].sort() },
   };
 }

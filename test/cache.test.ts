@@ -84,3 +84,17 @@ describe('--cache', () => {
     expect((await scan({ root, cacheFile })).document.findings).toHaveLength(1);
   });
 });
+
+describe('--cache and SDK values handed out by app modules', () => {
+  it('notices an unparsed file starting to call the SDK through an app module', async () => {
+    const root = project({
+      'src/sdk.ts': "import Sdk from 'leanplum-sdk';\nexport const engagement = Sdk;\n",
+      'src/app.ts': "import { engagement } from './sdk';\nexport const e = engagement;\n",
+      'src/later.ts': 'export const nothing = 1;\n',
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
+    writeFileSync(join(root, 'src/later.ts'), "import { engagement } from './sdk';\nengagement.start();\n");
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/later.ts:2']);
+  });
+});

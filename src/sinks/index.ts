@@ -115,6 +115,67 @@ function walk(n: t.Node, visit: (n: t.Node) => void): void {
   forEachChild(n, (c) => walk(c, visit));
 }
 
+/** Names a module exports (ESM, `export *` followed, CommonJS), from its statements. */
+export function exportNames(mod: ModuleInfo, resolver: Resolver, seen = new Set<ModuleInfo>()): Set<string> {
+  const names = new Set<string>();
+  if (seen.has(mod)) return names;
+  seen.add(mod);
+  for (const index of mod.scripts) {
+    for (const s of index.script.ast.program.body) {
+      if (s.type === 'ExportDefaultDeclaration') names.add('default');
+      else if (s.type === 'ExportNamedDeclaration') {
+        const d = s.declaration;
+        if (d && (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) names.add(d.id.name);
+        if (d && d.type === 'VariableDeclaration') for (const decl of d.declarations) for (const id of bindingNames(decl.id)) names.add(id);
+        for (const spec of s.specifiers) names.add(spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value);
+      } else if (s.type === 'ExportAllDeclaration') {
+        const target = resolver.project.resolveImport(index.script.file, s.source.value);
+        const m = target && 'file' in target ? resolver.project.module(target.file) : undefined;
+        if (m) for (const n of exportNames(m, resolver, seen)) if (n !== 'default') names.add(n);
+        else if (target && 'package' in target) names.add('*');
+      } else if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression') {
+        const left = dottedName(s.expression.left) ?? '';
+        if (left === 'module.exports') names.add('default');
+        const m = /^(?:module\.)?exports\.(\w+)$/.exec(left);
+        if (m) names.add(m[1]);
+      }
+    }
+  }
+  return names;
+}
+
+function bindingNames(p: t.Node): string[] {
+  if (p.type === 'Identifier') return [p.name];
+  if (p.type === 'ObjectPattern') return p.properties.flatMap((x) => bindingNames(x.type === 'RestElement' ? x.argument : x.value));
+  if (p.type === 'ArrayPattern') return p.elements.flatMap((x) => (x ? bindingNames(x) : []));
+  if (p.type === 'AssignmentPattern') return bindingNames(p.left);
+  if (p.type === 'RestElement') return bindingNames(p.argument);
+  return [];
+}
+
+/**
+ * Does a module hand out an SDK value (the SDK object, one of its members, a
+ * function returning it) or an advertising-ID source? Its importers may then
+ * reach the SDK without ever naming it.
+ */
+export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
+  const origins: Origin[] = rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.argumentRequirements ?? []).flatMap((a) => a.sources)]);
+  const sdkish = (v: Value | undefined): boolean => {
+    if (!v) return false;
+    if (v.kind === 'function') return sdkish(resolver.returned(v.node, v.index));
+    if (v.kind !== 'path') return false;
+    return origins.some((o) => {
+      const k = originPrefix(v, o);
+      return k >= 0 && v.steps.slice(k).every((step) => 'prop' in step);
+    });
+  };
+  for (const name of exportNames(mod, resolver)) {
+    if (name === '*') return true;
+    if (sdkish(resolver.exportValue(mod, name, 0))) return true;
+  }
+  return false;
+}
+
 /**
  * Where a function value escapes, if `n` sits in a position that passes it on
  * (an argument, an element, a property value, a return value, a JSX attribute,

@@ -310,7 +310,7 @@ export class Resolver {
   }
 
   /** The value a function returns, when all its returns agree on one resolvable value. */
-  private returned(fn: t.Function, index: ScriptIndex, depth: number): Value | undefined {
+  returned(fn: t.Function, index: ScriptIndex, depth = 0): Value | undefined {
     if (fn.body.type !== 'BlockStatement') return this.value(fn.body, index, depth);
     const returns: t.Node[] = [];
     const visit = (n: t.Node): void => {
