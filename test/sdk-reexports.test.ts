@@ -45,3 +45,12 @@ describe('SDK values exported by the app itself', () => {
     ).toEqual([]);
   });
 });
+
+describe('code built from strings', () => {
+  it('is reported as not analysable, never trusted', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'consent-lint-eval-'));
+    writeFileSync(join(dir, 'boot.js'), "import Leanplum from 'leanplum-sdk';\neval('Leanplum.start()');\nsetTimeout('Leanplum.start()', 10);\nsetTimeout(() => {}, 10);\nnew Function('return 1');\n");
+    const { document } = await scan({ root: dir });
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.message.split('(')[0]}`)).toEqual(['2:1 eval', '3:1 setTimeout', '5:1 Function']);
+  });
+});

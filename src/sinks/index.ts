@@ -211,6 +211,30 @@ function escapePoint(n: t.Node, index: ScriptIndex): t.Node | undefined {
   }
 }
 
+const CODE_FROM_STRINGS: Record<string, number> = { eval: 0, Function: -1, setTimeout: 0, setInterval: 0 };
+
+/**
+ * Code built from strings (`eval`, `Function`, `setTimeout("…")`) cannot be
+ * analysed: say so where it could hide an SDK call, never assume it is safe.
+ */
+function dynamicCode(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, v: Extract<Value, { kind: 'path' }>, index: ScriptIndex, errors: AnalysisError[]): void {
+  if (!('global' in v.root) || v.steps.length || !(v.root.global in CODE_FROM_STRINGS)) return;
+  const at = CODE_FROM_STRINGS[v.root.global];
+  const arg = at < 0 ? call.arguments[call.arguments.length - 1] : call.arguments[at];
+  if (!arg) return;
+  const u = unwrap(arg);
+  // setTimeout(fn) is ordinary; only a string (or something unknown) for eval/Function is code.
+  if (v.root.global.startsWith('set') && u.type !== 'StringLiteral' && u.type !== 'TemplateLiteral') return;
+  const loc = call.loc!.start;
+  errors.push({
+    file: index.script.file,
+    line: loc.line,
+    column: loc.column + 1,
+    kind: 'unresolved',
+    message: `${v.root.global}(…) runs code built from a string, which consent-lint cannot analyse; an SDK call inside it would not be checked`,
+  });
+}
+
 /** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
 export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[]): Sink[] {
   const sinks: Sink[] = [];
@@ -225,6 +249,10 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           const inner = resolver.value(target.object, index);
           if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
         }
+      } else if (n.type === 'NewExpression') {
+        const v = resolver.value(n.callee as t.Node, index);
+        if (v && v.kind === 'path') dynamicCode(n, v, index, errors);
+        return;
       } else if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier') {
         // An SDK method used as a value (`setTimeout(Leanplum.start)`, `onClick={start}`,
         // `[Leanplum.start]`, `Leanplum.start.bind(Leanplum)`) runs wherever it escapes to.
@@ -235,6 +263,7 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
       } else return;
       const v = resolver.value(target, index);
       if (!v || v.kind !== 'path') return;
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') dynamicCode(n, v, index, errors);
       for (const rule of rules) {
         for (const spec of rule.sinks) {
           const m = matchMethod(v, spec.receivers, spec.methods);
