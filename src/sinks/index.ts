@@ -225,14 +225,13 @@ function dynamicCode(call: t.CallExpression | t.OptionalCallExpression | t.NewEx
   const u = unwrap(arg);
   // setTimeout(fn) is ordinary; only a string (or something unknown) for eval/Function is code.
   if (v.root.global.startsWith('set') && u.type !== 'StringLiteral' && u.type !== 'TemplateLiteral') return;
-  const loc = call.loc!.start;
-  errors.push({
-    file: index.script.file,
-    line: loc.line,
-    column: loc.column + 1,
-    kind: 'unresolved',
-    message: `${v.root.global}(…) runs code built from a string, which consent-lint cannot analyse; an SDK call inside it would not be checked`,
-  });
+  errors.push(unresolved(index, call, `${v.root.global}(…) runs code built from a string, which consent-lint cannot analyse; an SDK call inside it would not be checked`));
+}
+
+/** Something at `node` that could not be resolved statically (reported, never trusted). */
+function unresolved(index: ScriptIndex, node: t.Node, message: string): AnalysisError {
+  const loc = node.loc!.start;
+  return { file: index.script.file, line: loc.line, column: loc.column + 1, kind: 'unresolved', message };
 }
 
 /** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
@@ -269,14 +268,7 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           const m = matchMethod(v, spec.receivers, spec.methods);
           if (m === undefined) continue;
           if (m === null) {
-            const loc = n.loc!.start;
-            errors.push({
-              file: index.script.file,
-              line: loc.line,
-              column: loc.column + 1,
-              kind: 'unresolved',
-              message: `${calleeText(target)}: a computed SDK member cannot be resolved statically; it may be ${rule.id} (${spec.methods.join(', ')}). Use a literal method name.`,
-            });
+            errors.push(unresolved(index, n, `${calleeText(target)}: a computed SDK member cannot be resolved statically; it may be ${rule.id} (${spec.methods.join(', ')}). Use a literal method name.`));
             return;
           }
           const requires = [...rule.requires];
