@@ -54,3 +54,13 @@ describe('code built from strings', () => {
     expect(document.errors.map((e) => `${e.line}:${e.column} ${e.message.split('(')[0]}`)).toEqual(['2:1 eval', '3:1 setTimeout', '5:1 Function']);
   });
 });
+
+describe('computed SDK members', () => {
+  it('a member name that cannot be resolved is reported, not trusted', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'consent-lint-computed-'));
+    writeFileSync(join(dir, 'boot.ts'), "import Leanplum from 'leanplum-sdk';\nexport function call(method: string) {\n  Leanplum[method]();\n  Leanplum['track']();\n}\n");
+    const { document } = await scan({ root: dir });
+    expect(document.findings).toEqual([]);
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.message.split(':')[0]}`)).toEqual(['3:3 Leanplum[…]']);
+  });
+});
