@@ -8,7 +8,7 @@ import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { analyse, configureProject, seedFiles, timing } from './pipeline.js';
+import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
 
@@ -25,6 +25,8 @@ export interface ScanOptions {
   policies?: Policy[];
   /** Reuse the previous analysis stored in this file when none of its inputs changed (`--cache`). */
   cacheFile?: string;
+  /** Called with a short description of each step (progress display). */
+  onProgress?: (step: string) => void;
 }
 
 export interface ScanResult {
@@ -61,7 +63,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     timing(`cache ${cached ? 'hit' : 'miss'}`, started);
   }
   if (!result) {
-    const fresh = analyse(project, seedsNow(), policies, config);
+    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress);
     cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }

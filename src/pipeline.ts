@@ -86,13 +86,37 @@ export function configureProject(project: Project, policies: Policy[], config: C
   if (tokens) project.worthParsing = project.tokenClosure(tokens);
 }
 
+/** Run the analysis to completion, synchronously. */
 export function analyse(project: Project, seeds: string[], policies: Policy[], config: Config | undefined): Analysis {
+  const steps = analysisSteps(project, seeds, policies, config);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The same, yielding to the event loop between steps (a progress spinner keeps turning) and reporting each step. */
+export async function analyseAsync(project: Project, seeds: string[], policies: Policy[], config: Config | undefined, onProgress?: (step: string) => void): Promise<Analysis> {
+  const steps = analysisSteps(project, seeds, policies, config);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    onProgress?.(r.value);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The analysis as steps; each `yield` says what comes next. */
+function* analysisSteps(project: Project, seeds: string[], policies: Policy[], config: Config | undefined): Generator<string, Analysis> {
   let t0 = performance.now();
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
   configureProject(project, policies, config);
   const proof = new Proof(project, resolver, policies, config);
-  for (const f of seeds) project.module(f);
+  for (let i = 0; i < seeds.length; i++) {
+    if (i % 25 === 0) yield `parsing files that mention an SDK (${i}/${seeds.length})`;
+    project.module(seeds[i]);
+  }
   // A module handing out the SDK (`export const engagement = Leanplum`, barrels
   // re-exporting it) leads to importers that call it without naming it.
   const handedOut = [...seeds];
@@ -120,6 +144,7 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
   const expanded = new Map<string, Set<string> | 'all'>();
   const skipped = new Set<string>();
   for (let round = 0; round < 1000; round++) {
+    yield `following references (${project.parsed.length} files parsed)`;
     const tr = performance.now();
     const queue: { file: string; names: Set<string> | 'all' }[] = [];
     for (const { module, names } of proof.expansionFrontier(project.parsed, rules)) {
@@ -157,6 +182,7 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
   }
   timing(`expand to ${project.parsed.length} files`, t0);
   t0 = performance.now();
+  yield `proving (${project.parsed.length} files)`;
   const modules: ModuleInfo[] = [...project.parsed];
   const { findings, errors } = proof.prove(modules, rules);
   timing('prove', t0);

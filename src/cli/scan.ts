@@ -138,6 +138,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       ...(target.onlyFiles ? { onlyFiles: target.onlyFiles } : {}),
       ...(target.config ? { config: target.config } : {}),
       policies,
+      onProgress: (step) => progress.update(step),
       ...(flags.cache || flags.cacheLocation
         ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : resolve(target.root, '.consent-lint-cache', 'analysis.json') }
         : {}),
