@@ -111,8 +111,8 @@ describe('parse: the fixture apps, exact positions', () => {
     ['rn-flow/App.js', ['module:flow']], // `// @flow` pragma
     ['rn-flow/src/marketing.js', ['module:flow']], // Flow types, no pragma
     ['rn-flow/index.js', ['module:js']],
-    ['vue-app/src/App.vue', ['module:ts']],
-    ['vue-app/src/components/ConsentBanner.vue', ['module:js']],
+    ['vue-app/src/App.vue', ['module:ts', 'handler:ts']],
+    ['vue-app/src/components/ConsentBanner.vue', ['module:js', 'handler:js']],
     ['vue-app/src/main.ts', ['module:ts']],
     ['svelte-app/src/App.svelte', ['module:js', 'module:ts']],
     ['web-cdn/basket.mjs', ['module:js']],
@@ -354,8 +354,12 @@ describe('parse: Vue and Svelte', () => {
     ].join('\r\n');
     const parsed = parseFile(inline('src/A.vue', vue));
     expect(parsed.errors).toEqual([]);
-    expect(shape(parsed)).toEqual(['module:tsx', 'module:ts']);
+    // The template's `@click` handler is a script of its own, at its exact position.
+    expect(shape(parsed)).toEqual(['module:tsx', 'module:ts', 'handler:ts']);
     expect(calls(parsed)).toEqual(['Leanplum.start@5:16', 'Leanplum.registerForWebPush@8:51']);
+    const handler = parsed.scripts.find((x) => x.kind === 'handler')!;
+    expect(handler.code).toBe('go');
+    expect(handler.ast.program.loc!.start).toMatchObject({ line: 2, column: 18 });
   });
 
   it.each([

@@ -55,6 +55,26 @@ export function parseVue(ctx: EmbedContext): void {
   const blocks = [descriptor.script, descriptor.scriptSetup].filter((b): b is NonNullable<typeof b> => !!b);
   blocks.sort((a, b) => a.loc.start.offset - b.loc.start.offset);
   for (const block of blocks) parseBlock(ctx, block);
+  // Template event handlers (`@click="…"`, `v-on:submit="…"`) are code too:
+  // each is parsed as a handler script at its exact offsets.
+  const template = descriptor.template as { ast?: TemplateNode; lang?: string } | null;
+  const tsScript = blocks.some((b) => vueLanguage(b.lang) === 'ts' || vueLanguage(b.lang) === 'tsx');
+  if (template?.ast && !template.lang) visitTemplate(ctx, template.ast, tsScript ? 'ts' : 'js');
+}
+
+interface TemplateNode {
+  props?: { type: number; name: string; exp?: { content: string; loc: { start: { offset: number }; end: { offset: number } } } }[];
+  children?: TemplateNode[];
+}
+
+const DIRECTIVE = 7;
+
+function visitTemplate(ctx: EmbedContext, node: TemplateNode, language: ScriptLanguage): void {
+  for (const p of node.props ?? []) {
+    if (p.type !== DIRECTIVE || p.name !== 'on' || !p.exp || !p.exp.content.trim()) continue;
+    parseSlice(ctx, p.exp.loc.start.offset, p.exp.loc.end.offset, { kind: 'handler', sourceType: 'script', language, jsx: false });
+  }
+  for (const c of node.children ?? []) if (typeof c === 'object' && c) visitTemplate(ctx, c, language);
 }
 
 function parseBlock(ctx: EmbedContext, block: SFCBlock): void {

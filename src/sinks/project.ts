@@ -35,6 +35,11 @@ export class ScriptIndex {
     return this.scopes.binding(id);
   }
 
+  /** A name declared at the top level of this script. */
+  topLevel(name: string): Binding | undefined {
+    return this.scopes.topLevel(name);
+  }
+
   /** Innermost function-like unit (function, static block, or Program) containing `n`. */
   unitOf(n: t.Node): t.Node {
     for (let p = this.parent.get(n); p; p = this.parent.get(p)) {

@@ -339,6 +339,14 @@ export class Resolver {
    */
   private pageGlobal(name: string, index: ScriptIndex, depth: number): Value | undefined {
     if (index.script.kind === 'module') return undefined;
+    // A Vue template handler sees the component's `<script setup>` / `<script>` top level.
+    if (index.script.file.endsWith('.vue')) {
+      for (const other of index.module.scripts) {
+        if (other === index || other.script.kind !== 'module') continue;
+        const b = other.topLevel(name);
+        if (b) return this.bindingValue(b, b.identifier, other, depth);
+      }
+    }
     for (const other of index.module.scripts) {
       if (other === index || other.script.kind !== 'script') continue;
       for (const s of other.script.ast.program.body) {

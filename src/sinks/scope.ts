@@ -55,6 +55,11 @@ export class ScopeIndex {
     this.pendingViolations.length = 0;
   }
 
+  /** A name declared in the script's top-level scope. */
+  topLevel(name: string): Binding | undefined {
+    return this.scopes.get(this.functions[0])?.bindings.get(name);
+  }
+
   /** The binding a name refers to at `node`, or undefined for a free (global) name. */
   binding(node: t.Node & { name: string }): Binding | undefined {
     for (let n: t.Node | undefined = node; n; n = this.parent.get(n)) {
