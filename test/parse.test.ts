@@ -400,7 +400,8 @@ describe('parse: Vue and Svelte', () => {
     ].join('\n');
     const parsed = parseFile(inline('App.svelte', svelte));
     expect(parsed.errors).toEqual([]);
-    expect(shape(parsed)).toEqual(['module:ts', 'script:js']);
-    expect(calls(parsed)).toEqual(['go@2:35', 'Leanplum.start@5:34']);
+    // The markup's `on:click={…}` is a handler script of its own, at its exact position.
+    expect(shape(parsed)).toEqual(['module:ts', 'script:js', 'handler:ts']);
+    expect(calls(parsed)).toEqual(['go@2:35', 'Leanplum.start@5:34', 'Leanplum.start@7:25']);
   });
 });

@@ -55,9 +55,8 @@ export function parseHtml(ctx: EmbedContext): void {
 /**
  * Svelte components: the top-level `<script>` blocks are ES modules
  * (`lang="ts"` for TypeScript, `context="module"` too); a `<script>` nested
- * in markup (`<svelte:head>`) runs as a page script. Svelte's own event
- * syntax (`on:click={...}`, `onclick={...}`) is template code and not
- * extracted here.
+ * in markup (`<svelte:head>`) runs as a page script. Event handlers in the
+ * markup (`on:click={…}`, Svelte 5 `onclick={…}`) are handler scripts.
  */
 export function parseSvelte(ctx: EmbedContext): void {
   const fragment = parseFragment(ctx.text, { sourceCodeLocationInfo: true });
@@ -76,6 +75,39 @@ export function parseSvelte(ctx: EmbedContext): void {
     }
     extractContent(ctx, el, { kind: 'module', sourceType: 'module', language: ts ? 'ts' : 'js', jsx: false });
   });
+  svelteHandlers(ctx, fragment);
+}
+
+/**
+ * `on:click={expr}` / `onclick={expr}` in Svelte markup. parse5 splits an
+ * unquoted `{() => go()}` at its spaces, so the markup text is scanned
+ * instead, outside the top-level `<script>`/`<style>` blocks, matching braces.
+ */
+function svelteHandlers(ctx: EmbedContext, fragment: Node): void {
+  const skip: [number, number][] = [];
+  for (const n of (fragment as { childNodes: Node[] }).childNodes) {
+    const loc = (n as Element).sourceCodeLocation;
+    if ('tagName' in n && (n.tagName === 'script' || n.tagName === 'style') && loc) skip.push([loc.startOffset, loc.endOffset]);
+  }
+  const text = ctx.text;
+  const re = /\son(?::[\w|]+|[a-z]+)\s*=\s*(["']?)\{/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (skip.some(([a, b]) => m!.index >= a && m!.index < b)) continue;
+    const start = m.index + m[0].length;
+    let depth = 1;
+    let i = start;
+    let quote = '';
+    for (; i < text.length && depth > 0; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = '';
+      } else if (c === '"' || c === "'" || c === '`') quote = c;
+      else if (c === '{') depth++;
+      else if (c === '}') depth--;
+    }
+    if (depth === 0 && i - 1 > start) parseSlice(ctx, start, i - 1, { kind: 'handler', sourceType: 'script', language: 'ts', jsx: false });
+  }
 }
 
 function walk(root: Node, visit: (el: Element) => void): void {

@@ -339,8 +339,8 @@ export class Resolver {
    */
   private pageGlobal(name: string, index: ScriptIndex, depth: number): Value | undefined {
     if (index.script.kind === 'module') return undefined;
-    // A Vue template handler sees the component's `<script setup>` / `<script>` top level.
-    if (index.script.file.endsWith('.vue')) {
+    // A Vue/Svelte template handler sees the component's `<script setup>` / `<script>` top level.
+    if (index.script.file.endsWith('.vue') || index.script.file.endsWith('.svelte')) {
       for (const other of index.module.scripts) {
         if (other === index || other.script.kind !== 'module') continue;
         const b = other.topLevel(name);
