@@ -610,7 +610,7 @@ class Builder {
       case 'ReturnStatement':
         if (s.argument) this.returnValue(s.argument, s);
         else this.returnKnown(s, 'falsy');
-        return this.jumpOut((t) => false, this.exit);
+        return this.jumpOut(() => false, this.exit);
       case 'ThrowStatement':
         this.expr(s.argument);
         return this.throwNow();

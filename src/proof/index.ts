@@ -13,10 +13,11 @@
  */
 import type * as t from '@babel/types';
 import { forEachChild } from '../ast.js';
+import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
-import { dottedName, findSinks, isFunctionLike, propertyName, unwrap, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
+import { dottedName, findSinks, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
 
 const ALL = 0x3fffffff;
 
@@ -522,7 +523,7 @@ export class Proof implements SummaryProvider {
       units.push(bad.from);
       u = bad.from;
     }
-    hops.push(hop(u.index, u.node, entryLabel(u, this.roots.has(u), (this.refs.get(u) ?? []).length)));
+    hops.push(hop(u.index, u.node, entryLabel(u.node, u.index, this.roots.has(u), (this.refs.get(u) ?? []).length)));
     return { hops: hops.reverse(), units };
   }
 }
@@ -633,73 +634,3 @@ function escapes(fn: t.Node, index: ScriptIndex): boolean {
   return true;
 }
 
-function errorAt(index: ScriptIndex, node: t.Node, message: string, kind: string): AnalysisError {
-  const loc = node.loc?.start;
-  return { file: index.script.file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, message, kind };
-}
-
-function hop(index: ScriptIndex, node: t.Node, label: string): TraceStep {
-  const loc = node.loc?.start;
-  return { file: index.script.file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, label };
-}
-
-/** A readable name for a function-like unit. */
-export function unitName(n: t.Node, index: ScriptIndex): string {
-  if (n.type === 'Program') return 'module top level';
-  if (n.type === 'StaticBlock') return 'static block';
-  if (n.type === 'ClassBody') return 'field initialisers';
-  if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && n.id) return n.id.name;
-  if (n.type === 'ClassMethod' || n.type === 'ObjectMethod' || n.type === 'ClassPrivateMethod') {
-    const k = n.key;
-    return k.type === 'Identifier' ? k.name : k.type === 'StringLiteral' ? k.value : k.type === 'PrivateName' ? `#${k.id.name}` : 'method';
-  }
-  const p = index.parent.get(n);
-  if (p?.type === 'VariableDeclarator' && p.id.type === 'Identifier') return p.id.name;
-  if (p?.type === 'ObjectProperty' || p?.type === 'ClassProperty') {
-    const k = p.key;
-    if (k.type === 'Identifier') return k.name;
-  }
-  if (p?.type === 'AssignmentExpression') return dottedName(p.left) ?? 'function';
-  if (p?.type === 'CallExpression' || p?.type === 'OptionalCallExpression') return `${calleeLabel(p)} callback`;
-  if (p?.type === 'JSXExpressionContainer') {
-    const attr = index.parent.get(p);
-    if (attr?.type === 'JSXAttribute') return `${attr.name.type === 'JSXIdentifier' ? attr.name.name : 'jsx'} handler`;
-  }
-  if (p?.type === 'ExportDefaultDeclaration') return 'default export';
-  return 'anonymous function';
-}
-
-function calleeLabel(call: t.CallExpression | t.OptionalCallExpression): string {
-  const c = unwrap(call.callee as t.Node);
-  const d = dottedName(c);
-  if (d) return d.split('.').slice(-2).join('.');
-  return 'call';
-}
-
-function refLabel(ast: t.Node, index: ScriptIndex): string {
-  if (isFunctionLike(ast)) return unitName(ast, index);
-  const p = index.parent.get(ast);
-  if (ast.type === 'JSXIdentifier' || ast.type === 'JSXMemberExpression') return `<${ast.type === 'JSXIdentifier' ? ast.name : 'component'}>`;
-  const name = dottedName(ast) ?? 'function';
-  if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression' || p.type === 'NewExpression') && p.callee === ast) return `${name}()`;
-  if (ast.type === 'ClassDeclaration' || ast.type === 'ClassExpression') return `class ${ast.id?.name ?? ''}`.trim();
-  return `reference to ${name}`;
-}
-
-function entryLabel(u: Unit, root: boolean, refCount: number): string {
-  const name = unitName(u.node, u.index);
-  if (u.node.type === 'Program') return { handler: 'event handler attribute', script: 'inline <script>', module: 'module top level' }[u.index.script.kind];
-  if (!refCount) return `${name} (entry: not referenced in the scanned project)`;
-  if (root) return `${name} (entry: only referenced from a cycle)`;
-  return name;
-}
-
-/** Enclosing scopes of a node, outermost first, e.g. `App/useEffect callback` (for baseline keys). */
-function scopePath(node: t.Node, index: ScriptIndex): string {
-  const names: string[] = [];
-  for (let p = index.parent.get(node); p; p = index.parent.get(p)) {
-    if (isFunctionLike(p) || p.type === 'StaticBlock') names.push(unitName(p, index));
-    if (p.type === 'ClassDeclaration' || p.type === 'ClassExpression') names.push(p.id?.name ?? 'class');
-  }
-  return names.reverse().join('/') || '(top level)';
-}

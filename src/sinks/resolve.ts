@@ -381,7 +381,7 @@ export class Resolver {
         if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') return { kind: 'class', node, index };
         return undefined;
       case 'param':
-        return this.paramValue(b, id, index, depth);
+        return this.paramValue(b, index, depth);
       case 'const':
       case 'let':
       case 'var': {
@@ -414,7 +414,7 @@ export class Resolver {
   }
 
   /** A parameter: typed as the SDK, or a callback parameter whose value the callee defines. */
-  private paramValue(b: Binding, id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
+  private paramValue(b: Binding, index: ScriptIndex, depth: number): Value | undefined {
     const fn = b.scopeBlock;
     if (!isFunctionLike(fn)) return undefined;
     const paramIndex = fn.params.findIndex((p) => patternSteps(p, b.identifier) !== undefined);
