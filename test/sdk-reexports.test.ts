@@ -64,3 +64,14 @@ describe('computed SDK members', () => {
     expect(document.errors.map((e) => `${e.line}:${e.column} ${e.message.split(':')[0]}`)).toEqual(['3:3 Leanplum[…]']);
   });
 });
+
+describe('star re-exports of packages', () => {
+  it('only an SDK package makes a barrel hand out the SDK', async () => {
+    expect(
+      await findings({
+        'src/vendor.ts': "export * from 'leanplum-sdk';\nexport { default } from 'leanplum-sdk';\n",
+        'src/app.ts': "import Sdk from './vendor';\nSdk.start();\n",
+      }),
+    ).toEqual(['src/app.ts:2:1 leanplum/init']);
+  });
+});

@@ -132,7 +132,7 @@ export function exportNames(mod: ModuleInfo, resolver: Resolver, seen = new Set<
         const target = resolver.project.resolveImport(index.script.file, s.source.value);
         const m = target && 'file' in target ? resolver.project.module(target.file) : undefined;
         if (m) for (const n of exportNames(m, resolver, seen)) if (n !== 'default') names.add(n);
-        else if (target && 'package' in target) names.add('*');
+        else if (target && 'package' in target) names.add(`*${target.package}`);
       } else if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression') {
         const left = dottedName(s.expression.left) ?? '';
         if (left === 'module.exports') names.add('default');
@@ -170,7 +170,11 @@ export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
     });
   };
   for (const name of exportNames(mod, resolver)) {
-    if (name === '*') return true;
+    // `export * from 'pkg'`: hands out the SDK only if the package is one.
+    if (name.startsWith('*')) {
+      if (origins.some((o) => 'module' in o && o.module === name.slice(1))) return true;
+      continue;
+    }
     if (sdkish(resolver.exportValue(mod, name, 0))) return true;
   }
   return false;
