@@ -169,6 +169,8 @@ export class Resolver {
   member(base: Value, name: string | null, depth: number): Value | undefined {
     switch (base.kind) {
       case 'path':
+        // `const w = window; w.Leanplum`, `const { Leanplum } = window`: a global.
+        if ('global' in base.root && GLOBAL_OBJECTS.has(base.root.global) && !base.steps.length && name !== null) return { kind: 'path', root: { global: name }, steps: [] };
         return { kind: 'path', root: base.root, steps: [...base.steps, { prop: name }] };
       case 'namespace':
         if (name === null) return undefined;
@@ -385,6 +387,11 @@ export class Resolver {
       case 'const':
       case 'let':
       case 'var': {
+        // TypeScript's `import LP = require('leanplum-sdk')`.
+        if (node.type === 'TSImportEqualsDeclaration') {
+          const ref = node.moduleReference;
+          return ref.type === 'TSExternalModuleReference' ? this.importValue(index, ref.expression, '*') : undefined;
+        }
         // A top-level `var` of a classic script *is* a property of window.
         if (b.kind === 'var' && index.script.kind !== 'module' && b.scopeBlock.type === 'Program') {
           return { kind: 'path', root: { global: id.name }, steps: [] };

@@ -160,6 +160,9 @@ export class ScopeIndex {
         inner.bindings.set(n.id.name, { kind: 'local', identifier: n.id, declaration: n, scopeBlock: n, violations: [] });
         return this.children(n, inner);
       }
+      case 'TSImportEqualsDeclaration':
+        if (n.importKind !== 'type') this.declare(scope, { kind: 'const', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
+        return;
       case 'TSEnumDeclaration':
         if (!n.declare) this.declare(scope, { kind: 'let', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
         return this.children(n, scope);
