@@ -143,9 +143,18 @@ export interface GuardSpec {
   callbackArgument?: number;
 }
 
+/** An SDK call that invokes other SDK methods by name (`applyQueue([{ name: 'start' }])`). */
+export interface DispatcherSpec {
+  receivers: Origin[];
+  method: string;
+  argument: number;
+  nameProperty: string;
+}
+
 export interface Policy {
   id: string;
   description: string;
+  dispatchers?: DispatcherSpec[];
   /** Text tokens whose presence makes a file worth parsing (module names, globals). */
   tokens: string[];
   rules: RuleSpec[];

@@ -3,7 +3,7 @@
  * hand-built result documents, schema validators, and a built CLI to spawn.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
@@ -105,12 +105,12 @@ export function sarifValidator(): Validate {
 
 // ------------------------------------------------------------------ built CLI
 
-function newestMtime(dir: string): number {
+function newestMtime(dir: string, ext = '.ts'): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
+    else if (entry.name.endsWith(ext)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -125,7 +125,8 @@ export function ensureBuilt(): void {
   // tsc --incremental does not rewrite unchanged outputs: remember our builds in a stamp file.
   const stamp = join(repoRoot, 'node_modules/.cache/consent-lint-build.stamp');
   const built = () => Math.max(statSync(marker).mtimeMs, existsSync(stamp) ? statSync(stamp).mtimeMs : 0);
-  const fresh = () => existsSync(marker) && built() >= newestMtime(join(repoRoot, 'src'));
+  // The build also compiles schemas/ into validators and writes the oclif manifest.
+  const fresh = () => existsSync(marker) && built() >= Math.max(newestMtime(join(repoRoot, 'src')), newestMtime(join(repoRoot, 'schemas'), '.json'));
   if (fresh()) return;
   const lock = join(repoRoot, 'node_modules/.cache/consent-lint-build.lock');
   mkdirSync(join(repoRoot, 'node_modules/.cache'), { recursive: true });
@@ -151,6 +152,10 @@ export function ensureBuilt(): void {
       stdio: 'ignore',
     });
     if (!existsSync(marker)) throw new Error('npm run build did not produce dist/commands/scan.js');
+    // The rest of `npm run build`: precompiled schema validators and a fresh oclif manifest.
+    spawnSync(process.execPath, [join(repoRoot, 'scripts/compile-schemas.mjs')], { cwd: repoRoot, stdio: 'ignore' });
+    rmSync(join(repoRoot, 'oclif.manifest.json'), { force: true });
+    spawnSync(process.execPath, [join(repoRoot, 'scripts/oclif-manifest.mjs')], { cwd: repoRoot, stdio: 'ignore' });
     writeFileSync(stamp, '');
     utimesSync(stamp, new Date(startedBuild), new Date(startedBuild));
   } finally {

@@ -75,3 +75,13 @@ describe('star re-exports of packages', () => {
     ).toEqual(['src/app.ts:2:1 leanplum/init']);
   });
 });
+
+describe('dispatch by name (GTM applyQueue)', () => {
+  it('a queue that cannot be read statically is reported', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'consent-lint-queue-'));
+    writeFileSync(join(dir, 'gtm.js'), 'export function replay(queue) {\n  Leanplum.applyQueue(queue);\n  Leanplum.applyQueue([{ name: method }]);\n}\n');
+    const { document } = await scan({ root: dir });
+    expect(document.findings).toEqual([]);
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.message.split(' calls')[0].split(' queues')[0]}`)).toEqual(['2:3 Leanplum.applyQueue(…)', '3:24 Leanplum.applyQueue(…)']);
+  });
+});

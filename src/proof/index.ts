@@ -14,7 +14,7 @@
 import type * as t from '@babel/types';
 import { forEachChild } from '../ast.js';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
-import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
+import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
 import { dottedName, findSinks, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
@@ -62,6 +62,7 @@ export class Proof implements SummaryProvider {
   private entries = new Map<Unit, number>();
   private roots = new Set<Unit>();
   private current: Unit | undefined;
+  private readonly dispatchers: DispatcherSpec[];
 
   constructor(
     private readonly project: Project,
@@ -70,6 +71,7 @@ export class Proof implements SummaryProvider {
     config: Config | undefined,
   ) {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
+    this.dispatchers = policies.flatMap((p) => p.dispatchers ?? []);
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
   }
 
@@ -376,7 +378,7 @@ export class Proof implements SummaryProvider {
       const errors: AnalysisError[] = [];
       let sinks: Sink[] = [];
       try {
-        sinks = findSinks(m, rules, this.resolver, errors);
+        sinks = findSinks(m, rules, this.resolver, errors, this.dispatchers);
       } catch (e) {
         errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
       }

@@ -3,7 +3,7 @@
  */
 import type * as t from '@babel/types';
 import { forEachChild } from '../ast.js';
-import type { AnalysisError, Origin, Purpose, RuleSpec } from '../model.js';
+import type { AnalysisError, DispatcherSpec, Origin, Purpose, RuleSpec } from '../model.js';
 import type { ModuleInfo, ScriptIndex } from './project.js';
 import { dottedName, propertyName, unwrap, type Resolver, type Root, type Value } from './resolve.js';
 
@@ -238,8 +238,44 @@ function unresolved(index: ScriptIndex, node: t.Node, message: string): Analysis
   return { file: index.script.file, line: loc.line, column: loc.column + 1, kind: 'unresolved', message };
 }
 
+/**
+ * A dispatcher call (`Leanplum.applyQueue([{ name: 'start', args: [] }])`)
+ * is a call of every method its queue names, at the dispatcher's call site.
+ * A queue or name that cannot be read statically is reported, not trusted.
+ */
+function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver, errors: AnalysisError[]): Sink[] {
+  let arg: t.Node | undefined = call.arguments[d.argument];
+  if (arg) arg = unwrap(arg);
+  if (arg && arg.type === 'Identifier') {
+    const b = index.binding(arg);
+    const decl = b?.declaration;
+    if (b && !b.violations.length && decl?.type === 'VariableDeclarator' && decl.id === b.identifier && decl.init) arg = unwrap(decl.init);
+  }
+  const callee = calleeText(unwrap(call.callee as t.Node));
+  if (!arg || arg.type !== 'ArrayExpression') {
+    errors.push(unresolved(index, call, `${callee}(…) calls SDK methods by name from a queue that cannot be read statically; list the calls literally`));
+    return [];
+  }
+  const out: Sink[] = [];
+  for (const el of arg.elements) {
+    const prop = el && el.type === 'ObjectExpression' ? el.properties.find((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === d.nameProperty) || (p.key.type === 'StringLiteral' && p.key.value === d.nameProperty))) : undefined;
+    const name = prop ? resolver.value(prop.value, index) : undefined;
+    if (!name || name.kind !== 'literal' || typeof name.value !== 'string') {
+      errors.push(unresolved(index, el ?? call, `${callee}(…) queues a call whose method name cannot be read statically`));
+      continue;
+    }
+    const method = name.value;
+    for (const rule of rules) {
+      if (rule.sinks.some((s) => s.methods.includes(method) && s.receivers.some((r) => d.receivers.some((x) => JSON.stringify(x) === JSON.stringify(r))))) {
+        out.push({ rule, node: call, index, callee: `${callee}→${method}`, requires: [...rule.requires] });
+      }
+    }
+  }
+  return out;
+}
+
 /** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
-export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[]): Sink[] {
+export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], dispatchers: DispatcherSpec[] = []): Sink[] {
   const sinks: Sink[] = [];
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
@@ -266,7 +302,12 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
       } else return;
       const v = resolver.value(target, index);
       if (!v || v.kind !== 'path') return;
-      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') dynamicCode(n, v, index, errors);
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+        dynamicCode(n, v, index, errors);
+        for (const d of dispatchers) {
+          if (matchMethod(v, d.receivers, [d.method]) === d.method) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
+        }
+      }
       for (const rule of rules) {
         for (const spec of rule.sinks) {
           const m = matchMethod(v, spec.receivers, spec.methods);
