@@ -8,7 +8,7 @@
  */
 import type * as t from '@babel/types';
 import type { Config, ConfigGuard, GuardSpec, PathStep, Policy, Purpose } from '../model.js';
-import { dottedName, originPrefix, propertyName, unwrap, type Resolver, type ScriptIndex, type Step, type Value } from '../sinks/index.js';
+import { dottedName, originPrefix, patternSteps, propertyName, unwrap, type Resolver, type ScriptIndex, type Step, type Value } from '../sinks/index.js';
 
 /** Purpose names <-> bits. `param:N` pseudo-purposes stand for "the purpose named by parameter N". */
 export class Purposes {
@@ -272,7 +272,7 @@ export class GuardClassifier {
       if (g.function && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression')) {
         if (this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
       } else if (g.property) {
-        const name = dottedName(e);
+        const name = chainText(e, index);
         if (name && stripGlobal(name) === stripGlobal(g.property)) mask |= this.purposes.mask(g.purposes ?? []);
       }
     }
@@ -421,6 +421,43 @@ function relativeTo(root: string, dir: string, spec: string): string {
   const r = root.replace(/\\/g, '/');
   const rel = abs.startsWith(`${r}/`) ? abs.slice(r.length + 1) : abs;
   return `./${rel}`;
+}
+
+/**
+ * The access chain an expression reads, as written, following never-reassigned
+ * locals and destructuring: `const { marketing } = useConsent(); marketing`
+ * reads `useConsent().marketing`. Undefined when it is not such a chain.
+ */
+function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefined {
+  if (depth > 10) return undefined;
+  const e = unwrap(e0);
+  switch (e.type) {
+    case 'Identifier': {
+      const b = index.binding(e);
+      const d = b?.declaration;
+      if (!b || b.violations.length || d?.type !== 'VariableDeclarator' || !d.init) return e.name;
+      const steps = patternSteps(d.id, b.identifier);
+      const base = steps ? chainText(d.init, index, depth + 1) : undefined;
+      return base !== undefined && steps ? [base, ...steps].join('.') : e.name;
+    }
+    case 'ThisExpression':
+      return 'this';
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      const base = chainText(e.object, index, depth + 1);
+      const p = propertyName(e);
+      return base !== undefined && p !== null ? `${base}.${p}` : undefined;
+    }
+    case 'CallExpression':
+    case 'OptionalCallExpression': {
+      const base = chainText(e.callee as t.Node, index, depth + 1);
+      return base !== undefined ? `${base}()` : undefined;
+    }
+    case 'AwaitExpression':
+      return chainText(e.argument, index, depth + 1);
+    default:
+      return undefined;
+  }
 }
 
 /** The initialiser of a never-reassigned local, for value flow. */
