@@ -311,19 +311,12 @@ class Builder {
         return this.point(e);
       case 'LogicalExpression':
         return this.shortCircuit(e, e.operator, e.left, e.right);
-      case 'ConditionalExpression': {
-        const end = this.join();
-        const yes = this.join();
-        const no = this.join();
-        this.cond(e.test, yes, no);
-        this.enter(yes);
-        this.expr(e.consequent);
-        this.goto(end);
-        this.enter(no);
-        this.expr(e.alternate);
-        this.goto(end);
-        return this.enter(end);
-      }
+      case 'ConditionalExpression':
+        return this.branch(
+          e.test,
+          () => this.expr(e.consequent),
+          () => this.expr(e.alternate),
+        );
       case 'AssignmentExpression': {
         if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
           return this.shortCircuit(e, e.operator.slice(0, 2) as '&&' | '||' | '??', e.left, e.right);
@@ -387,6 +380,20 @@ class Builder {
         // Any other expression evaluates its children in source order.
         return this.children(e);
     }
+  }
+
+  /** Two-way branch on a condition, both sides meeting at `end`. */
+  private branch(test: t.Node, onTrue: () => void, onFalse: () => void, end = this.join()): void {
+    const yes = this.join();
+    const no = this.join();
+    this.cond(test, yes, no);
+    this.enter(yes);
+    onTrue();
+    this.goto(end);
+    this.enter(no);
+    onFalse();
+    this.goto(end);
+    this.enter(end);
   }
 
   /** `a && b`, `a || b`, `a ?? b` (and `&&=`...) as values: `b` runs only on one outcome of `a`. */
@@ -595,17 +602,12 @@ class Builder {
         return this.point(s);
       case 'IfStatement': {
         const end = this.join();
-        const yes = this.join();
-        const no = this.join();
-        this.cond(s.test, yes, no);
-        this.enter(yes);
-        if (labels.length) this.labelled(labels, () => this.statement(s.consequent), end);
-        else this.statement(s.consequent);
-        this.goto(end);
-        this.enter(no);
-        if (s.alternate) this.statement(s.alternate);
-        this.goto(end);
-        return this.enter(end);
+        return this.branch(
+          s.test,
+          () => (labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent)),
+          () => s.alternate && this.statement(s.alternate),
+          end,
+        );
       }
       case 'ReturnStatement':
         if (s.argument) this.returnValue(s.argument, s);

@@ -604,8 +604,14 @@ function readCannotThrow(id: t.Identifier, index: ScriptIndex): boolean {
   return (b.declaration.end ?? Infinity) <= (id.start ?? 0);
 }
 
+const classBodiesOf = new WeakMap<ScriptIndex, t.ClassBody[]>();
+
+/** Class bodies with instance field initialisers (found once per script: every expansion round asks). */
 function classBodies(index: ScriptIndex): t.ClassBody[] {
+  const known = classBodiesOf.get(index);
+  if (known) return known;
   const out: t.ClassBody[] = [];
+  classBodiesOf.set(index, out);
   for (const [node] of index.parent) {
     if (node.type === 'ClassBody' && node.body.some((m) => (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value)) out.push(node);
   }

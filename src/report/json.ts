@@ -3,28 +3,16 @@
  * (schemas/result.schema.json). Internal finding fields (`scope`, `callee`,
  * `dependsOn`, `suppressionReason`) are not part of it.
  */
-import type { ResultDocument } from '../model.js';
+import type { AnalysisError, Finding, ResultDocument } from '../model.js';
 import type { ReportContext } from './types.js';
 
-export interface JsonFinding {
-  ruleId: string;
-  severity: 'error' | 'warn';
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  requires: string[];
-  missing: string[];
-  trace: { file: string; line: number; column: number; label: string }[];
-  suppressed: boolean;
-}
+/** A finding as published: the model's fields minus the internal ones. */
+export type JsonFinding = Omit<Finding, 'suppressionReason' | 'scope' | 'callee' | 'dependsOn'>;
 
 export interface JsonReport {
   version: 1;
   findings: JsonFinding[];
-  errors: { file: string; line: number; column: number; message: string }[];
+  errors: Omit<AnalysisError, 'kind'>[];
   stats: { filesScanned: number; filesParsed: number; durationMs: number };
 }
 
