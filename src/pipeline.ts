@@ -7,7 +7,8 @@
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Proof } from './proof/index.js';
-import { exportsSdkValue, Resolver, type ModuleInfo, type Project } from './sinks/index.js';
+import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
+import { exportsSdkValue } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -30,15 +31,6 @@ export function rulesInForce(policies: Policy[], config: Config | undefined): Ru
     }
   }
   return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function tokenRegExp(tokens: Iterable<string>): RegExp | undefined {
-  const list = [...new Set(tokens)].filter((t) => t.length > 1);
-  return list.length ? new RegExp(list.map(escapeRegExp).join('|')) : undefined;
 }
 
 /**

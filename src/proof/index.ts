@@ -12,12 +12,12 @@
  * themselves, with an unguarded entry.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from '../ast.js';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
 import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
-import { dottedName, findSinks, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
+import { classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
+import { findSinks, type Sink } from '../sinks/index.js';
 
 const ALL = 0x3fffffff;
 
@@ -204,7 +204,7 @@ export class Proof implements SummaryProvider {
       for (const index of m.scripts) {
         for (const fn of index.functions) out.push(this.unit(fn, index));
         // Instance field initialisers of each class: one unit per class body.
-        for (const cls of classBodies(index)) out.push(this.unit(cls, index));
+        for (const cls of classBodiesWithFields(index)) out.push(this.unit(cls, index));
       }
     }
     return out;
@@ -604,20 +604,6 @@ function readCannotThrow(id: t.Identifier, index: ScriptIndex): boolean {
   return (b.declaration.end ?? Infinity) <= (id.start ?? 0);
 }
 
-const classBodiesOf = new WeakMap<ScriptIndex, t.ClassBody[]>();
-
-/** Class bodies with instance field initialisers (found once per script: every expansion round asks). */
-function classBodies(index: ScriptIndex): t.ClassBody[] {
-  const known = classBodiesOf.get(index);
-  if (known) return known;
-  const out: t.ClassBody[] = [];
-  classBodiesOf.set(index, out);
-  for (const [node] of index.parent) {
-    if (node.type === 'ClassBody' && node.body.some((m) => (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value)) out.push(node);
-  }
-  return out;
-}
-
 function methodName(n: t.Node): string | undefined {
   if ((n.type === 'ClassMethod' || n.type === 'ObjectMethod') && !n.computed && n.kind !== 'constructor') {
     return n.key.type === 'Identifier' ? n.key.name : n.key.type === 'StringLiteral' ? n.key.value : undefined;
@@ -629,7 +615,7 @@ function methodName(n: t.Node): string | undefined {
 function escapes(fn: t.Node, index: ScriptIndex): boolean {
   let p = index.parent.get(fn);
   let child: t.Node = fn;
-  while (p && (p.type === 'ParenthesizedExpression' || p.type === 'TSAsExpression' || p.type === 'TSSatisfiesExpression' || p.type === 'TypeCastExpression')) {
+  while (p && isWrapper(p)) {
     child = p;
     p = index.parent.get(p);
   }

@@ -2,14 +2,8 @@
  * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from '../ast.js';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, RuleSpec } from '../model.js';
-import type { ModuleInfo, ScriptIndex } from './project.js';
-import { dottedName, propertyName, unwrap, type Resolver, type Root, type Value } from './resolve.js';
-
-export { isFunctionLike } from '../ast.js';
-export { Project, ScriptIndex, type ModuleInfo, type Parser } from './project.js';
-export { Resolver, dottedName, propertyName, unwrap, patternSteps, type Value, type Root, type Step } from './resolve.js';
+import { constInit, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type Root, type ScriptIndex, type Value } from '../program/index.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -96,10 +90,8 @@ function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolve
       return false;
     }
     case 'Identifier': {
-      const b = index.binding(u);
-      const d = b?.declaration;
-      if (!b || b.violations.length || !d || d.type !== 'VariableDeclarator' || d.id !== b.identifier || !d.init) return false;
-      return again(d.init);
+      const init = constInit(u, index);
+      return init ? again(init) : false;
     }
     default:
       return false;
@@ -247,9 +239,8 @@ function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: Dispat
   let arg: t.Node | undefined = call.arguments[d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
-    const b = index.binding(arg);
-    const decl = b?.declaration;
-    if (b && !b.violations.length && decl?.type === 'VariableDeclarator' && decl.id === b.identifier && decl.init) arg = unwrap(decl.init);
+    const init = constInit(arg, index);
+    if (init) arg = unwrap(init);
   }
   const callee = calleeText(unwrap(call.callee as t.Node));
   if (!arg || arg.type !== 'ArrayExpression') {

@@ -9,7 +9,9 @@
  */
 import type { Binding } from './scope.js';
 import type * as t from '@babel/types';
-import { forEachChild, isFunctionLike } from '../ast.js';
+import { forEachChild, isFunctionLike } from './ast.js';
+import { dottedName, keyName, propertyName } from './names.js';
+import { unwrap } from './unwrap.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 
 export type Root = { module: string; export: string } | { global: string };
@@ -30,45 +32,6 @@ export type Value =
 
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 const MAX_DEPTH = 40;
-
-/** The property name of a member expression, when it is static. */
-export function propertyName(m: t.MemberExpression | t.OptionalMemberExpression): string | null {
-  const p = m.property;
-  if (!m.computed && p.type === 'Identifier') return p.name;
-  if (p.type === 'StringLiteral') return p.value;
-  if (p.type === 'NumericLiteral') return String(p.value);
-  if (p.type === 'TemplateLiteral' && p.expressions.length === 0) return p.quasis[0].value.cooked ?? null;
-  if (p.type === 'PrivateName') return `#${p.id.name}`;
-  return null;
-}
-
-export function unwrap(e: t.Node): t.Node {
-  while (
-    e.type === 'ParenthesizedExpression' ||
-    e.type === 'TSAsExpression' ||
-    e.type === 'TSSatisfiesExpression' ||
-    e.type === 'TSNonNullExpression' ||
-    e.type === 'TSTypeAssertion' ||
-    e.type === 'TypeCastExpression' ||
-    e.type === 'TSInstantiationExpression'
-  ) {
-    e = (e as { expression: t.Node }).expression;
-  }
-  return e;
-}
-
-/** Dotted text of a callee/member chain (`consent.has`, `window.Leanplum.start`), or undefined. */
-export function dottedName(e: t.Node): string | undefined {
-  e = unwrap(e);
-  if (e.type === 'Identifier') return e.name;
-  if (e.type === 'ThisExpression') return 'this';
-  if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
-    const obj = dottedName(e.object);
-    const p = propertyName(e);
-    return obj !== undefined && p !== null ? `${obj}.${p}` : undefined;
-  }
-  return undefined;
-}
 
 export class Resolver {
   private readonly memo = new Map<t.Node, Value | undefined>();
@@ -546,14 +509,6 @@ function awaited(v: Value): Value {
   const last = v.steps[v.steps.length - 1];
   if ('call' in last) return { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] };
   return v;
-}
-
-function keyName(k: t.Node): string | undefined {
-  if (k.type === 'Identifier') return k.name;
-  if (k.type === 'StringLiteral') return k.value;
-  if (k.type === 'NumericLiteral') return String(k.value);
-  if (k.type === 'PrivateName') return `#${k.id.name}`;
-  return undefined;
 }
 
 /** Property steps from the root of a destructuring pattern to `target`, or undefined if absent. */
