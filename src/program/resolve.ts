@@ -28,7 +28,49 @@ export type Value =
   | { kind: 'instance'; node: t.Class; index: ScriptIndex }
   | { kind: 'object'; node: t.ObjectExpression; index: ScriptIndex }
   | { kind: 'namespace'; module: ModuleInfo }
-  | { kind: 'literal'; value: string | number | boolean };
+  | { kind: 'array'; node: t.ArrayExpression; index: ScriptIndex }
+  | { kind: 'literal'; value: string | number | boolean }
+  /** May be any of these (a value chosen at run time: `a || b`, `c ? x : y`, several assignments, returns or callers). */
+  | { kind: 'union'; values: Value[] };
+
+/** The alternatives a value may be: a union's members, or the value alone. */
+export function alternatives(v: Value | undefined): Value[] {
+  if (!v) return [];
+  return v.kind === 'union' ? v.values : [v];
+}
+
+function valueKey(v: Value): unknown {
+  switch (v.kind) {
+    case 'path':
+      return undefined; // paths carry call nodes: compared by identity below
+    case 'literal':
+      return `literal:${typeof v.value}:${String(v.value)}`;
+    case 'namespace':
+      return v.module;
+    case 'union':
+      return v;
+    default:
+      return v.node;
+  }
+}
+
+/** One value that may be any of `values` (unknown members dropped: they are not the SDK, or its escape was reported). */
+export function union(values: (Value | undefined)[]): Value | undefined {
+  const out: Value[] = [];
+  const seen = new Map<string, Set<unknown>>();
+  for (const v of values) {
+    for (const a of alternatives(v)) {
+      const key = valueKey(a) ?? a;
+      let ofKind = seen.get(a.kind);
+      if (!ofKind) seen.set(a.kind, (ofKind = new Set()));
+      if (ofKind.has(key)) continue;
+      ofKind.add(key);
+      out.push(a);
+    }
+  }
+  if (out.length <= 1) return out[0];
+  return { kind: 'union', values: out };
+}
 
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 const MAX_DEPTH = 40;
@@ -61,16 +103,9 @@ export class Resolver {
     const e = unwrap(e0);
     if (e !== e0) return this.value(e, index, depth);
     switch (e.type) {
-      case 'AwaitExpression': {
+      case 'AwaitExpression':
         // Awaiting a call to an async project function yields what it returns.
-        const arg = unwrap(e.argument);
-        if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
-          const f = this.value(arg.callee as t.Node, index, depth);
-          if (f && f.kind === 'function' && f.node.async) return this.returned(f.node, f.index, depth);
-        }
-        const v = this.value(e.argument, index, depth);
-        return v ? awaited(v) : undefined;
-      }
+        return this.settled(e.argument, index, depth);
       case 'Identifier':
         return this.identifier(e, index, depth);
       case 'ThisExpression':
@@ -105,9 +140,11 @@ export class Resolver {
       case 'ImportExpression':
         return this.importValue(index, e.source, '*');
       case 'ConditionalExpression':
-        return this.value(e.consequent, index, depth) ?? this.value(e.alternate, index, depth);
+        return union([this.value(e.consequent, index, depth), this.value(e.alternate, index, depth)]);
       case 'LogicalExpression':
-        return this.value(e.left, index, depth) ?? this.value(e.right, index, depth);
+        return union([this.value(e.left, index, depth), this.value(e.right, index, depth)]);
+      case 'ArrayExpression':
+        return { kind: 'array', node: e, index };
       case 'AssignmentExpression':
         return e.operator === '=' ? this.value(e.right, index, depth) : undefined;
       case 'SequenceExpression':
@@ -131,6 +168,13 @@ export class Resolver {
 
   member(base: Value, name: string | null, depth: number): Value | undefined {
     switch (base.kind) {
+      case 'union':
+        return union(base.values.map((v) => this.member(v, name, depth)));
+      case 'array': {
+        if (name !== null && !/^\d+$/.test(name)) return undefined;
+        const elements = name === null ? base.node.elements : [base.node.elements[Number(name)]];
+        return union(elements.map((el) => (el && el.type !== 'SpreadElement' ? this.value(el, base.index, depth) : undefined)));
+      }
       case 'path':
         // `const w = window; w.Leanplum`, `const { Leanplum } = window`: a global.
         if ('global' in base.root && GLOBAL_OBJECTS.has(base.root.global) && !base.steps.length && name !== null) return { kind: 'path', root: { global: name }, steps: [] };
@@ -143,7 +187,7 @@ export class Resolver {
         for (const p of base.node.properties) {
           if (p.type === 'SpreadElement') continue;
           if (p.computed || keyName(p.key) !== name) continue;
-          if (p.type === 'ObjectMethod') return { kind: 'function', node: p, index: base.index };
+          if (p.type === 'ObjectMethod') return p.kind === 'get' ? this.returned(p, base.index, depth) : { kind: 'function', node: p, index: base.index };
           return this.value(p.value, base.index, depth);
         }
         return undefined;
@@ -265,13 +309,26 @@ export class Resolver {
       return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
     }
     // `promise.then(x => ...)` is handled at the parameter; `.then()` itself is the promise.
-    const f = this.value(callee, index, depth);
-    if (!f) return undefined;
+    return union(alternatives(this.value(callee, index, depth)).map((f) => this.callOf(f, e, depth)));
+  }
+
+  private callOf(f: Value, e: t.CallExpression | t.OptionalCallExpression | t.NewExpression, depth: number): Value | undefined {
     if (f.kind === 'path') return { kind: 'path', root: f.root, steps: [...f.steps, { call: e, awaited: false }] };
     if (e.type === 'NewExpression' && f.kind === 'class') return { kind: 'instance', node: f.node, index: f.index };
-    // An async function's call is a promise (always truthy): its value only exists awaited.
+    // An async function's call is a promise (always truthy): its value exists only awaited (see `settled`).
     if (f.kind === 'function') return f.node.async || f.node.generator ? undefined : this.returned(f.node, f.index, depth);
     return undefined;
+  }
+
+  /** What a promise-valued expression settles to: `await e`, `e.then(x => …)`'s `x`. */
+  settled(e: t.Node, index: ScriptIndex, depth: number): Value | undefined {
+    const u = unwrap(e);
+    if (u.type === 'CallExpression' || u.type === 'OptionalCallExpression') {
+      const viaAsync = alternatives(this.value(u.callee as t.Node, index, depth)).filter((f): f is Extract<Value, { kind: 'function' }> => f.kind === 'function' && Boolean(f.node.async));
+      if (viaAsync.length) return union(viaAsync.map((f) => this.returned(f.node, f.index, depth)));
+    }
+    const v = this.value(u, index, depth);
+    return v ? awaited(v) : undefined;
   }
 
   /** The value a function returns, when all its returns agree on one resolvable value. */
@@ -287,8 +344,7 @@ export class Resolver {
       forEachChild(n, visit);
     };
     for (const s of fn.body.body) visit(s);
-    if (returns.length !== 1) return undefined;
-    return this.value(returns[0], index, depth);
+    return union(returns.map((r) => this.value(r, index, depth)));
   }
 
   private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
@@ -402,8 +458,7 @@ export class Resolver {
     let v: Value | undefined;
     // `p.then(m => …)`: `m` is what the promise resolves to.
     if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && propertyName(callee) === 'then' && argument === 0 && paramIndex === 0) {
-      const p = this.value(callee.object, index, depth);
-      v = p ? awaited(p) : undefined;
+      v = this.settled(callee.object, index, depth);
     } else {
       const f = this.value(callee, index, depth);
       if (f && f.kind === 'path') v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
@@ -505,6 +560,7 @@ export class Resolver {
 }
 
 function awaited(v: Value): Value {
+  if (v.kind === 'union') return union(v.values.map(awaited))!;
   if (v.kind !== 'path' || v.steps.length === 0) return v;
   const last = v.steps[v.steps.length - 1];
   if ('call' in last) return { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] };
