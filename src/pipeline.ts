@@ -8,7 +8,7 @@ import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Proof } from './proof/index.js';
 import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
-import { exportsSdkValue } from './sinks/index.js';
+import { exportsSdkValue, sdkEscapesRule } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -23,12 +23,13 @@ export interface Analysis {
 export function rulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
   const settings = config?.rules ?? {};
   const out: RuleSpec[] = [];
-  for (const p of policies) {
-    for (const r of p.rules) {
-      const s = settings[r.id];
-      if (s === 'off') continue;
-      out.push(s ? { ...r, severity: s } : r);
-    }
+  const all = policies.flatMap((p) => p.rules);
+  // Where an SDK value leaves the analysis: a built-in rule whenever some SDK has rules.
+  if (all.some((r) => r.sinks.length)) all.push(sdkEscapesRule());
+  for (const r of all) {
+    const s = settings[r.id];
+    if (s === 'off') continue;
+    out.push(s ? { ...r, severity: s } : r);
   }
   return out;
 }

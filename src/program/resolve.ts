@@ -11,8 +11,10 @@ import type { Binding } from './scope.js';
 import type * as t from '@babel/types';
 import { forEachChild, isFunctionLike } from './ast.js';
 import { dottedName, keyName, propertyName } from './names.js';
-import { unwrap } from './unwrap.js';
+import { isWrapper, unwrap } from './unwrap.js';
+import { isInstanceField } from './classes.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
+import { CallSites, type CallLike } from './callers.js';
 
 export type Root = { module: string; export: string } | { global: string };
 
@@ -73,29 +75,67 @@ export function union(values: (Value | undefined)[]): Value | undefined {
 }
 
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+/** Array methods whose callback receives each element first. */
+const ARRAY_CALLBACKS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
 const MAX_DEPTH = 40;
 
-export class Resolver {
-  private readonly memo = new Map<t.Node, Value | undefined>();
-  private readonly active = new Set<t.Node>();
+export interface ResolverOptions {
+  /**
+   * Follow values into parameters through every known call (default true).
+   * The call-site index resolves callees with a resolver that does not.
+   */
+  followCallers?: boolean;
+}
 
-  constructor(readonly project: Project) {}
+interface Memo {
+  value: Value | undefined;
+  /** Set when the answer read the call-site index: valid only while no module was added. */
+  parsed?: number;
+}
+
+export class Resolver {
+  private readonly memo = new Map<t.Node, Memo>();
+  private readonly active = new Set<t.Node>();
+  private readonly callSites: CallSites | undefined;
+  /** Counts reads of facts that grow as modules are parsed (call sites): answers that read them are re-checked. */
+  private openReads = 0;
+
+  constructor(
+    readonly project: Project,
+    options: ResolverOptions = {},
+  ) {
+    if (options.followCallers !== false) this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
+  }
+
+  /**
+   * The project functions a call runs, as the call-site index sees it: a value
+   * passed to one of them reaches its parameter. Undefined when some callee is
+   * not a project function (or this resolver does not follow parameters).
+   */
+  callTargets(call: CallLike, index: ScriptIndex): t.Node[] | undefined {
+    if (!this.callSites) return undefined;
+    const callees = alternatives(this.callSites.calleeValue(call, index));
+    const targets = this.callSites.targets(call, index);
+    return callees.length && targets.length === callees.length ? targets : undefined;
+  }
 
   /** What `e` (an expression in `index`'s script) evaluates to, when known. */
   value(e: t.Node, index: ScriptIndex, depth = 0): Value | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    if (this.memo.has(e)) return this.memo.get(e);
+    const known = this.memo.get(e);
+    if (known && (known.parsed === undefined || known.parsed === this.project.parsed.length)) return known.value;
     if (this.active.has(e)) return undefined; // a cycle: nothing definite
     this.active.add(e);
     let v: Value | undefined;
     const cutoffs = this.project.cutoffs;
+    const reads = this.openReads;
     try {
       v = this.compute(e, index, depth + 1);
     } finally {
       this.active.delete(e);
     }
     // An answer that stopped at an unparsed module is partial: not remembered.
-    if (this.project.cutoffs === cutoffs) this.memo.set(e, v);
+    if (this.project.cutoffs === cutoffs) this.memo.set(e, this.openReads === reads ? { value: v } : { value: v, parsed: this.project.parsed.length });
     return v;
   }
 
@@ -131,7 +171,15 @@ export class Resolver {
           return name === null ? undefined : { kind: 'path', root: { global: name }, steps: [] };
         }
         const base = this.value(e.object, index, depth);
-        return base ? this.member(base, name, depth) : undefined;
+        if (!base) return undefined;
+        if (name === null && e.computed) {
+          // `sdk[m]` where `m` is one of finitely many strings: each of those members.
+          const keys = alternatives(this.value(e.property, index, depth));
+          if (keys.length && keys.every((k) => k.kind === 'literal' && typeof k.value !== 'boolean')) {
+            return union(keys.map((k) => this.member(base, String((k as { value: string | number }).value), depth)));
+          }
+        }
+        return this.member(base, name, depth);
       }
       case 'CallExpression':
       case 'OptionalCallExpression':
@@ -216,22 +264,19 @@ export class Resolver {
       }
     }
     if (!isStatic) {
-      // `constructor(private lp: typeof Leanplum)` and `this.lp = Leanplum` in the constructor.
+      // `constructor(private lp: typeof Leanplum)`: a parameter property, typed or passed in.
       const ctor = cls.body.body.find((m): m is t.ClassMethod => m.type === 'ClassMethod' && m.kind === 'constructor');
-      if (ctor) {
-        for (const p of ctor.params) {
-          if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === name) {
-            return this.fromType(p.parameter.typeAnnotation, index, depth);
-          }
-        }
-        for (const s of ctor.body.body) {
-          if (s.type !== 'ExpressionStatement' || s.expression.type !== 'AssignmentExpression' || s.expression.operator !== '=') continue;
-          const l = s.expression.left;
-          if (l.type === 'MemberExpression' && l.object.type === 'ThisExpression' && propertyName(l) === name) {
-            return this.value(s.expression.right, index, depth);
-          }
-        }
-      }
+      const values: (Value | undefined)[] = [];
+      ctor?.params.forEach((p, i) => {
+        if (p.type !== 'TSParameterProperty') return;
+        const id = p.parameter.type === 'AssignmentPattern' ? p.parameter.left : p.parameter;
+        if (id.type !== 'Identifier' || id.name !== name) return;
+        values.push(this.fromType(id.typeAnnotation, index, depth) ?? this.passedIn(ctor, i, index, depth));
+      });
+      // `this.lp = Leanplum` in any method: the field may hold each value stored.
+      for (const right of thisStores(cls, name)) values.push(this.value(right, index, depth));
+      const stored = union(values);
+      if (stored) return stored;
     }
     const sup = cls.superClass ? this.value(cls.superClass, index, depth) : undefined;
     if (sup && sup.kind === 'class') return this.classMember(sup.node, sup.index, name, isStatic, depth);
@@ -418,21 +463,30 @@ export class Resolver {
         if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
         if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
         if (node.type !== 'VariableDeclarator') return undefined;
-        const violations = b.violations.filter((v) => v !== node);
-        let init: t.Node | null | undefined = node.init;
-        if (violations.length) {
-          // A single-assignment local: `let lp; lp = Leanplum;` Any other reassignment: unknown.
-          const only = violations[0];
-          if (init || violations.length !== 1 || only.type !== 'AssignmentExpression' || only.operator !== '=' || only.left.type !== 'Identifier') return undefined;
-          init = only.right;
+        // The local may hold what its declaration and every later `=` put in it
+        // (compound assignments and updates only make numbers and strings).
+        const sources: [t.Node, t.Node, 'init' | 'element'][] = [];
+        const declaration = index.parent.get(node);
+        const loop = declaration && index.parent.get(declaration);
+        if (node.init) sources.push([node.id, node.init, 'init']);
+        // `for (const x of list)`: each element of the list.
+        else if (loop && loop.type === 'ForOfStatement' && loop.left === declaration) sources.push([node.id, loop.right, 'element']);
+        for (const w of b.violations) {
+          if (w === node || w.type !== 'AssignmentExpression' || w.operator !== '=') continue;
+          sources.push([w.left, w.right, 'init']);
         }
-        if (!init) return undefined;
-        // for (const x of ...) declarations have no init: handled above (undefined).
-        const steps = patternSteps(node.id, b.identifier);
-        if (!steps) return undefined;
-        let v = this.value(init, index, depth);
-        for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
-        return v;
+        return union(
+          sources.map(([pattern, source, how]) => {
+            // In a declaration the binding identifier itself; in an assignment the name written in the pattern.
+            const target = pattern === node.id ? b.identifier : findBindingIdentifier(pattern, b.identifier.name);
+            const steps = target && patternSteps(pattern, target);
+            if (!steps) return undefined;
+            let v = this.value(source, index, depth);
+            if (how === 'element') v = v ? this.member(v, null, depth) : undefined;
+            for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
+            return v;
+          }),
+        );
       }
       default:
         return undefined;
@@ -450,9 +504,41 @@ export class Resolver {
     const annotated = param.type === 'TSParameterProperty' ? param.parameter : param;
     const typed = this.fromType((annotated as { typeAnnotation?: t.Node | null }).typeAnnotation, index, depth);
     if (typed) return typed;
-    const call = index.parent.get(fn);
+    const passed = this.passedIn(fn, paramIndex, index, depth);
+    const fromCallback = this.callbackParam(fn, paramIndex, index, depth);
+    const v = union([passed, fromCallback]);
+    return union(steps.length ? alternatives(v).map((x) => steps.reduce<Value | undefined>((acc, s) => (acc ? this.member(acc, s, depth) : undefined), x)) : [v]);
+  }
+
+  /**
+   * What the calls of `fn` pass as parameter `paramIndex` (its default value
+   * included): every call the call-site index knows, IIFEs among them.
+   */
+  private passedIn(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
+    if (!this.callSites) return undefined;
+    const param = fn.params[paramIndex];
+    const values: (Value | undefined)[] = [];
+    if (param.type === 'AssignmentPattern') values.push(this.value(param.right, index, depth));
+    if (param.type === 'RestElement') return undefined; // a rest array: its elements are reported where passed
+    this.openReads++;
+    for (const site of this.callSites.of(fn)) {
+      const arg = site.call.arguments[paramIndex];
+      if (!arg || site.call.arguments.slice(0, paramIndex + 1).some((a) => a.type === 'SpreadElement')) continue;
+      values.push(this.value(arg, site.index, depth));
+    }
+    return union(values);
+  }
+
+  /** A callback's parameter whose value the callee defines: `p.then(m => …)`, an SDK's `onReady(sdk => …)`. */
+  private callbackParam(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
+    let call: t.Node | undefined = index.parent.get(fn);
+    let child: t.Node = fn;
+    while (call && isWrapper(call)) {
+      child = call;
+      call = index.parent.get(call);
+    }
     if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
-    const argument = call.arguments.indexOf(fn as t.Expression);
+    const argument = call.arguments.indexOf(child as t.Expression);
     if (argument < 0) return undefined;
     const callee = unwrap(call.callee as t.Node);
     let v: Value | undefined;
@@ -460,10 +546,14 @@ export class Resolver {
     if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && propertyName(callee) === 'then' && argument === 0 && paramIndex === 0) {
       v = this.settled(callee.object, index, depth);
     } else {
+      // `[Leanplum, Braze].forEach(sdk => …)`: each element.
+      if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && argument === 0 && paramIndex === 0 && ARRAY_CALLBACKS.has(propertyName(callee) ?? '')) {
+        const list = union(alternatives(this.value(callee.object, index, depth)).filter((x) => x.kind === 'array'));
+        if (list) return this.member(list, null, depth);
+      }
       const f = this.value(callee, index, depth);
       if (f && f.kind === 'path') v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
     }
-    for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
     return v;
   }
 
@@ -623,4 +713,19 @@ function findBindingIdentifier(p: t.Node, name: string): t.Identifier | undefine
     default:
       return undefined;
   }
+}
+
+/** Right-hand sides of `this.<name> = …` in the instance methods of a class (arrows keep `this`; other functions do not). */
+function thisStores(cls: t.Class, name: string): t.Node[] {
+  const out: t.Node[] = [];
+  const visit = (n: t.Node): void => {
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && n.left.object.type === 'ThisExpression' && propertyName(n.left) === name) out.push(n.right);
+    if (n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ObjectMethod' || n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return;
+    forEachChild(n, visit);
+  };
+  for (const m of cls.body.body) {
+    if ((m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && !m.static) visit(m.body);
+    else if (isInstanceField(m) && m.value) visit(m.value);
+  }
+  return out;
 }

@@ -13,11 +13,11 @@
  */
 import type * as t from '@babel/types';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
-import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
+import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
 import { classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
-import { findSinks, type Sink } from '../sinks/index.js';
+import { findSinks, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
 
 const ALL = 0x3fffffff;
 
@@ -62,7 +62,7 @@ export class Proof implements SummaryProvider {
   private entries = new Map<Unit, number>();
   private roots = new Set<Unit>();
   private current: Unit | undefined;
-  private readonly dispatchers: DispatcherSpec[];
+  private readonly sinkOptions: SinkOptions;
 
   constructor(
     private readonly project: Project,
@@ -71,7 +71,7 @@ export class Proof implements SummaryProvider {
     config: Config | undefined,
   ) {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
-    this.dispatchers = policies.flatMap((p) => p.dispatchers ?? []);
+    this.sinkOptions = { dispatchers: policies.flatMap((p) => p.dispatchers ?? []), valueUses: valueUseMatcher(policies) };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
   }
 
@@ -378,7 +378,7 @@ export class Proof implements SummaryProvider {
       const errors: AnalysisError[] = [];
       let sinks: Sink[] = [];
       try {
-        sinks = findSinks(m, rules, this.resolver, errors, this.dispatchers);
+        sinks = findSinks(m, rules, this.resolver, errors, this.sinkOptions);
       } catch (e) {
         errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
       }
@@ -495,7 +495,9 @@ export class Proof implements SummaryProvider {
       column: loc.start.column + 1,
       endLine: loc.end.line,
       endColumn: loc.end.column + 1,
-      message: `${sink.rule.message}: \`${sink.callee}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
+      message: sink.escape
+        ? `${sink.rule.message}: \`${sink.callee}\` ${sink.escape}, where consent-lint cannot follow it, without ${missing.map((p) => `'${p}'`).join(' and ')} consent; whatever receives it may call the SDK`
+        : `${sink.rule.message}: \`${sink.callee}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
       requires: [...sink.requires],
       missing,
       trace,
