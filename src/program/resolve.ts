@@ -565,7 +565,8 @@ export class Resolver {
     if ('package' in target) return { kind: 'path', root: { module: target.package, export: name }, steps: [] };
     const mod = this.project.moduleOnDemand(target.file);
     if (!mod) return undefined;
-    if (name === '*') return { kind: 'namespace', module: mod };
+    // `require('./lp')` of a module that sets `module.exports = X` is X itself.
+    if (name === '*') return this.exportValue(mod, '*', depth) ?? { kind: 'namespace', module: mod };
     return this.exportValue(mod, name, depth);
   }
 
@@ -629,7 +630,7 @@ export class Resolver {
           if (spec.type === 'ExportSpecifier' && spec.local.type === 'Identifier') return this.value(spec.local, index, depth);
         }
       }
-      if (s.type === 'ExportAllDeclaration' && name !== 'default') stars.push(s);
+      if (s.type === 'ExportAllDeclaration' && name !== 'default' && name !== '*') stars.push(s);
       // CommonJS: module.exports = X / module.exports.name = X / exports.name = X
       if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression' && s.expression.operator === '=') {
         const target = dottedName(s.expression.left);

@@ -148,7 +148,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         return p.tag === child ? KEPT : escapes('passed to a template tag');
       case 'ForOfStatement':
       case 'ForInStatement':
-        return p.right === child ? escapes('iterated') : KEPT;
+        return KEPT; // `for…of` elements are followed into the loop variable; `for…in` gives keys
       default:
         // Tests, comparisons, `typeof`, `!`, string templates, statements: the value is not passed on.
         return KEPT;
