@@ -10,7 +10,7 @@
  * every rule of that SDK ran there. Nothing an SDK value can reach is silent.
  */
 import type * as t from '@babel/types';
-import { alternatives, dottedName, isFunctionLike, isWrapper, propertyName, type CallLike, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import { alternatives, dottedName, forEachChild, isFunctionLike, isWrapper, propertyName, type CallLike, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
 import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
 
 export const SDK_ESCAPES = 'consent-lint/sdk-escapes';
@@ -155,6 +155,34 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
     }
   }
   return KEPT;
+}
+
+/** Does `fn` take argument `i` into a parameter the Resolver follows (not a rest element, not `arguments`)? */
+function takesArgument(fn: t.Node, i: number): boolean {
+  if (!isFunctionLike(fn)) return false;
+  const param = fn.params[i];
+  if (param) return param.type !== 'RestElement';
+  let readsArguments = false;
+  const visit = (n: t.Node): void => {
+    if (readsArguments) return;
+    if (n.type === 'Identifier' && n.name === 'arguments') readsArguments = true;
+    else if (n === fn || !isFunctionLike(n) || n.type === 'ArrowFunctionExpression') forEachChild(n, visit);
+  };
+  visit(fn);
+  return !readsArguments;
+}
+
+/**
+ * How a use takes a value out of the analysis, or undefined when it does not:
+ * an argument is followed when every function the call may run is a project
+ * function that takes it into a parameter.
+ */
+export function leaves(use: Use, index: ScriptIndex, resolver: Resolver): string | undefined {
+  if (use.kind === 'kept') return undefined;
+  if (use.kind === 'escapes') return use.how;
+  const targets = resolver.callTargets(use.call, index);
+  if (targets && targets.every((fn) => takesArgument(fn, use.argument))) return undefined;
+  return `passed to \`${dottedName(use.call.callee as t.Node) ?? 'a computed callee'}\``;
 }
 
 function hasRest(pattern: t.Node): boolean {

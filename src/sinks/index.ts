@@ -3,10 +3,10 @@
  */
 import type * as t from '@babel/types';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, RuleSpec } from '../model.js';
-import { alternatives, constInit, union, dottedName, forEachChild, isFunctionLike, propertyName, unwrap, type ModuleInfo, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
-import { carried, originPrefix, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
+import { alternatives, constInit, union, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import { carried, leaves, originPrefix, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 
-export { carried, originPrefix, SDK_ESCAPES, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
+export { carried, leaves, originPrefix, SDK_ESCAPES, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -228,21 +228,6 @@ function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: Dispat
   return out;
 }
 
-/** Does `fn` take argument `i` into a parameter the Resolver follows (not a rest element, not `arguments`)? */
-function takesArgument(fn: t.Node, i: number): boolean {
-  if (!isFunctionLike(fn)) return false;
-  const param = fn.params[i];
-  if (param) return param.type !== 'RestElement';
-  let readsArguments = false;
-  const visit = (n: t.Node): void => {
-    if (readsArguments) return;
-    if (n.type === 'Identifier' && n.name === 'arguments') readsArguments = true;
-    else if (n === fn || (!isFunctionLike(n) || n.type === 'ArrowFunctionExpression')) forEachChild(n, visit);
-  };
-  visit(fn);
-  return !readsArguments;
-}
-
 export interface SinkOptions {
   dispatchers?: DispatcherSpec[];
   valueUses?: ValueUseMatcher;
@@ -316,17 +301,12 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
   function escapeSinks(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Sink[] {
     const use = useOf(n, index, uses);
     if (use.kind === 'kept') return [];
+    // Passed to the SDK itself (`Leanplum.start.call(Leanplum)`): it already has it.
+    if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee as t.Node, index))) return [];
+    const how = leaves(use, index, resolver);
+    if (!how) return [];
     const what = carried(resolver.value(n, index), sdkRules, resolver);
     if (!what) return [];
-    let how: string;
-    if (use.kind === 'argument') {
-      const callee = use.call.callee as t.Node;
-      // Passed to the SDK itself (`Leanplum.start.call(Leanplum)`), or to project functions whose parameters are followed.
-      if (isSdkPath(resolver.value(callee, index))) return [];
-      const targets = resolver.callTargets(use.call, index);
-      if (targets && targets.every((fn) => takesArgument(fn, use.argument))) return [];
-      how = `passed to \`${calleeText(unwrap(callee))}\``;
-    } else how = use.how;
     const at = n;
     const out: Sink[] = what.methods.map((rule) => ({ rule, node: at, index, callee: calleeText(n), requires: [...rule.requires], escape: how }));
     if (!what.methods.length && escapeRule && what.purposes.length) out.push({ rule: escapeRule, node: at, index, callee: calleeText(n), requires: what.purposes, escape: how });
