@@ -97,6 +97,8 @@ export class Resolver {
   private readonly memo = new Map<t.Node, Memo>();
   private readonly active = new Set<t.Node>();
   private readonly callSites: CallSites | undefined;
+  private cycleHits = 0;
+  private readonly passedMemo = new Map<t.Node, ({ value: Value | undefined; parsed: number } | 'active' | undefined)[]>();
   /** Counts reads of facts that grow as modules are parsed (call sites): answers that read them are re-checked. */
   private openReads = 0;
 
@@ -379,17 +381,7 @@ export class Resolver {
   /** The value a function returns, when all its returns agree on one resolvable value. */
   returned(fn: t.Function, index: ScriptIndex, depth = 0): Value | undefined {
     if (fn.body.type !== 'BlockStatement') return this.value(fn.body, index, depth);
-    const returns: t.Node[] = [];
-    const visit = (n: t.Node): void => {
-      if (n.type === 'ReturnStatement') {
-        if (n.argument) returns.push(n.argument);
-        return;
-      }
-      if (isFunctionLike(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
-      forEachChild(n, visit);
-    };
-    for (const s of fn.body.body) visit(s);
-    return union(returns.map((r) => this.value(r, index, depth)));
+    return union(returnedExpressions(fn).map((r) => this.value(r, index, depth)));
   }
 
   private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
@@ -516,17 +508,36 @@ export class Resolver {
    */
   private passedIn(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
     if (!this.callSites) return undefined;
-    const param = fn.params[paramIndex];
-    const values: (Value | undefined)[] = [];
-    if (param.type === 'AssignmentPattern') values.push(this.value(param.right, index, depth));
-    if (param.type === 'RestElement') return undefined; // a rest array: its elements are reported where passed
     this.openReads++;
-    for (const site of this.callSites.of(fn)) {
-      const arg = site.call.arguments[paramIndex];
-      if (!arg || site.call.arguments.slice(0, paramIndex + 1).some((a) => a.type === 'SpreadElement')) continue;
-      values.push(this.value(arg, site.index, depth));
+    const param = fn.params[paramIndex];
+    if (param.type === 'RestElement') return undefined; // a rest array: its elements are reported where passed
+    // One answer per parameter (every reference to it asks), valid while no module is added.
+    let memo = this.passedMemo.get(fn);
+    if (!memo) this.passedMemo.set(fn, (memo = []));
+    const known = memo[paramIndex];
+    if (known === 'active') {
+      this.cycleHits++; // recursion: the outer evaluation collects every call; inner answers are partial
+      return undefined;
     }
-    return union(values);
+    if (known && known.parsed === this.project.parsed.length) return known.value;
+    memo[paramIndex] = 'active';
+    const cutoffs = this.project.cutoffs;
+    const hits = this.cycleHits;
+    const values: (Value | undefined)[] = [];
+    try {
+      if (param.type === 'AssignmentPattern') values.push(this.value(param.right, index, depth));
+      for (const site of this.callSites.of(fn)) {
+        const arg = site.call.arguments[paramIndex];
+        if (!arg || site.call.arguments.slice(0, paramIndex + 1).some((a) => a.type === 'SpreadElement')) continue;
+        values.push(this.value(arg, site.index, depth));
+      }
+    } finally {
+      memo[paramIndex] = undefined;
+    }
+    const v = union(values);
+    // Only an answer that met no other parameter still being evaluated is complete.
+    if (this.project.cutoffs === cutoffs && this.cycleHits === hits) memo[paramIndex] = { value: v, parsed: this.project.parsed.length };
+    return v;
   }
 
   /** A callback's parameter whose value the callee defines: `p.then(m => …)`, an SDK's `onReady(sdk => …)`. */
@@ -728,5 +739,26 @@ function thisStores(cls: t.Class, name: string): t.Node[] {
     if ((m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && !m.static) visit(m.body);
     else if (isInstanceField(m) && m.value) visit(m.value);
   }
+  return out;
+}
+
+const returnsOf = new WeakMap<t.Function, t.Node[]>();
+
+/** The expressions a function body returns (nested functions and classes excluded), found once. */
+function returnedExpressions(fn: t.Function): t.Node[] {
+  let out = returnsOf.get(fn);
+  if (out) return out;
+  out = [];
+  const found = out;
+  const visit = (n: t.Node): void => {
+    if (n.type === 'ReturnStatement') {
+      if (n.argument) found.push(n.argument);
+      return;
+    }
+    if (isFunctionLike(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
+    forEachChild(n, visit);
+  };
+  visit(fn.body);
+  returnsOf.set(fn, out);
   return out;
 }
