@@ -180,6 +180,13 @@ export interface Config {
   guards?: ConfigGuard[];
   purposeAliases?: Record<string, Purpose>;
   rules?: Record<string, RuleSetting>;
+  /**
+   * Module name as the app imports it -> the SDK module it is (a bundler
+   * alias, a fork published under another name): `{ "leanplum-javascript-sdk": "leanplum-sdk" }`.
+   * A key maps its subpaths too. Listing a module here also acknowledges it
+   * (no "name suggests an SDK" report).
+   */
+  moduleAliases?: Record<string, string>;
   /** Directory of the config file (relative module paths resolve from here). */
   dir?: string;
   source?: string;

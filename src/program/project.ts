@@ -5,13 +5,13 @@
  * tsconfig `paths`/`baseUrl`).
  */
 import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
-import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
+import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript, Policy } from '../model.js';
 import { isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
 import { ScopeIndex, type Binding } from './scope.js';
-import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
+import { TsconfigIndex } from './tsconfig.js';
 
 
 /** A parsed script with what resolution needs: parent links and scopes. */
@@ -70,9 +70,25 @@ const EXTENSIONS = [...BASE_EXTENSIONS, ...['.ios', '.android', '.native', '.web
 
 export type Parser = (file: DiscoveredFile) => ParsedFile;
 
+export interface ProjectOptions {
+  /** Config `moduleAliases`: module name (as imported) -> the SDK module it is (webpack/Vite aliases, forks). */
+  moduleAliases?: Record<string, string>;
+  /** The SDK modules the policies know, and the tokens of their names: an unknown module carrying a token is reported. */
+  sdkModules?: SdkModules;
+}
+
+export interface SdkModules {
+  /** Module names policies name as receivers (package names). */
+  known: Set<string>;
+  /** Lower-case name tokens (`leanplum`, `clevertap`) -> the known module to suggest. */
+  tokens: Map<string, string>;
+}
+
 export class Project {
   private readonly modules = new Map<string, ModuleInfo | null>();
-  private aliases: PathAliases | undefined | null = null;
+  private readonly tsconfigs: TsconfigIndex;
+  /** Problems found while resolving (unreadable tsconfig): reported once each. */
+  private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];
@@ -81,7 +97,10 @@ export class Project {
     readonly root: string,
     readonly files: Map<string, DiscoveredFile>,
     private readonly parser: Parser,
-  ) {}
+    readonly options: ProjectOptions = {},
+  ) {
+    this.tsconfigs = new TsconfigIndex(root);
+  }
 
   /**
    * When set, `module()` returns only already-parsed modules and counts each
@@ -136,8 +155,57 @@ export class Project {
         info.errors.push({ file: s.file, line: 1, column: 1, kind: 'unsupported', message: `could not analyse: ${(e as Error).message}` });
       }
     }
+    this.checkImports(info);
     this.parsed.push(info);
     return info;
+  }
+
+  /**
+   * Imports of a parsed file that resolution cannot follow, reported rather
+   * than missed: a tsconfig that cannot be read, a `paths` alias whose targets
+   * do not exist, a module that is not a known SDK module but whose name
+   * carries an SDK token (a fork, a webpack alias: map it with `moduleAliases`).
+   */
+  private checkImports(info: ModuleInfo): void {
+    const rel = info.file;
+    const text = this.files.get(rel)?.text ?? '';
+    const cfg = this.tsconfigs.forFile(rel);
+    if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
+      this.resolutionErrors.set(cfg.problem.configFile, { file: cfg.problem.configFile, line: 1, column: 1, kind: 'unresolved', message: cfg.problem.message });
+    }
+    const re = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
+    const seen = new Set<string>();
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const specifier = m[2];
+      if (specifier.startsWith('.') || specifier.startsWith('/') || seen.has(specifier)) continue;
+      seen.add(specifier);
+      const problem = this.importProblem(rel, specifier);
+      if (!problem) continue;
+      const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
+      info.errors.push({ file: rel, line: at.line, column: at.column, kind: 'unresolved', message: problem });
+    }
+  }
+
+  private importProblem(fromFile: string, specifier: string): string | undefined {
+    const target = this.resolveImport(fromFile, specifier);
+    if (!target || 'file' in target) return undefined;
+    const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
+    const m = aliases?.match(specifier);
+    if (aliases && m?.pattern && m.pattern !== '*' && !m.candidates.some(existsWithSourceExtension)) {
+      return `'${specifier}' matches the \`paths\` alias "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
+    }
+    const sdk = this.options.sdkModules;
+    if (!sdk || sdk.known.has(target.package) || this.options.moduleAliases?.[specifier] !== undefined || this.options.moduleAliases?.[target.package] !== undefined) return undefined;
+    const lower = target.package.toLowerCase();
+    for (const [token, suggestion] of sdk.tokens) {
+      if (!lower.includes(token)) continue;
+      return `'${specifier}' is not a module any policy knows, but its name suggests the ${token} SDK: if it is that SDK (a fork, a bundler alias), map it in the config, e.g. "moduleAliases": { "${target.package}": "${suggestion}" }; calls through it are not checked until then`;
+    }
+    return undefined;
+  }
+
+  private toRel(abs: string): string {
+    return relative(this.root, abs).split('\\').join('/');
   }
 
   isParsed(relPath: string): boolean {
@@ -151,14 +219,45 @@ export class Project {
       const file = this.probe(posix.normalize(base));
       return file ? { file } : undefined;
     }
-    const aliases = this.pathAliases();
+    const mapped = this.moduleAlias(specifier);
+    if (mapped) return mapped;
+    const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
     if (aliases) {
-      for (const candidate of aliases.candidates(specifier)) {
-        const file = this.probe(candidate);
+      for (const candidate of aliases.match(specifier).candidates) {
+        const rel = this.toRel(candidate);
+        if (rel.startsWith('../') || rel === '..' || isAbsolute(rel)) continue;
+        const file = this.probe(rel);
         if (file) return { file };
       }
     }
     return { package: packageName(specifier), specifier };
+  }
+
+  /** Config `moduleAliases`: an exact specifier, or its package name (then the subpath is kept). */
+  private moduleAlias(specifier: string): ImportTarget | undefined {
+    const table = this.options.moduleAliases;
+    if (!table) return undefined;
+    const exact = table[specifier];
+    if (exact !== undefined) return { package: packageName(exact), specifier: exact };
+    const pkg = packageName(specifier);
+    const byPackage = table[pkg];
+    if (byPackage === undefined) return undefined;
+    const mapped = byPackage + specifier.slice(pkg.length);
+    return { package: packageName(mapped), specifier: mapped };
+  }
+
+  /**
+   * What module resolution read besides the file list: every config that
+   * governs a listed file, as resolved (its `extends` chain included), or the
+   * reason it could not be read. The cache compares it.
+   */
+  resolutionFingerprint(): string {
+    for (const rel of this.files.keys()) this.tsconfigs.forFile(rel);
+    return this.tsconfigs
+      .configs()
+      .map((c) => JSON.stringify([c.configFile, c.resolved ?? c.problem?.message]))
+      .sort()
+      .join('\n');
   }
 
   private probe(base: string): string | undefined {
@@ -171,20 +270,6 @@ export class Project {
       for (const ext of EXTENSIONS) if (this.files.has(`${b}/index${ext}`)) return `${b}/index${ext}`;
     }
     return undefined;
-  }
-
-  private pathAliases(): PathAliases | undefined {
-    if (this.aliases === null) {
-      this.aliases = undefined;
-      for (const name of ['tsconfig.json', 'jsconfig.json']) {
-        const p = join(this.root, name);
-        if (existsSync(p)) {
-          this.aliases = readTsconfigPaths(p, this.root);
-          break;
-        }
-      }
-    }
-    return this.aliases;
   }
 
   /** Import specifiers written in a file (text scan; no parse). */
@@ -288,12 +373,65 @@ export class Project {
   }
 
   errors(): AnalysisError[] {
-    return this.parsed.flatMap((m) => m.errors);
+    return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
+}
+
+const DISK_EXTENSIONS = ['', ...EXTENSIONS, '.d.ts', '.json', '.css', '.scss', '.svg'];
+
+/** Does an alias target exist on disk (as a file, with a source extension, or as a directory)? */
+function existsWithSourceExtension(abs: string): boolean {
+  for (const ext of DISK_EXTENSIONS) if (existsSync(abs + ext)) return true;
+  return false;
+}
+
+/** 1-based line and column of an offset in a text. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The SDK modules policies with rules name as receivers, and their name tokens (for `Project`'s unknown-SDK-module report). */
+export function sdkModulesOf(policies: Policy[]): SdkModules {
+  const known = new Set<string>();
+  const tokens = new Map<string, string>();
+  for (const p of policies) {
+    if (!p.rules.length) continue;
+    const modules: string[] = [];
+    for (const r of p.rules) for (const s of r.sinks) for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
+    modules.forEach((m) => known.add(m));
+    for (const token of p.tokens) {
+      const lower = token.toLowerCase();
+      if (lower.length < 4 || tokens.has(lower)) continue;
+      tokens.set(lower, modules.find((m) => m.toLowerCase().includes(lower)) ?? modules[0] ?? lower);
+    }
+  }
+  return { known, tokens };
+}
+
+/**
+ * Policies with the config's `moduleAliases` keys added to the tokens of the
+ * policy whose SDK module they map to: a file importing an alias mentions no
+ * SDK by name, and must still be found.
+ */
+export function withModuleAliasTokens(policies: Policy[], aliases: Record<string, string> | undefined): Policy[] {
+  if (!aliases || !Object.keys(aliases).length) return policies;
+  return policies.map((p) => {
+    const modules = new Set(p.rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers.flatMap((o) => ('module' in o ? [packageName(o.module)] : [])))));
+    const extra = Object.entries(aliases)
+      .filter(([, to]) => modules.has(packageName(to)))
+      .map(([from]) => from);
+    return extra.length ? { ...p, tokens: [...p.tokens, ...extra] } : p;
+  });
 }

@@ -1,0 +1,82 @@
+/**
+ * The project model (issue 9 §5): what module resolution cannot follow is
+ * reported, never a silent miss. Each case is a small project written to a
+ * temporary directory and scanned as a user would.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scan, type Config } from '../src/index.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'consent-lint-model-'));
+  dirs.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+async function run(files: Record<string, string>, config?: Config) {
+  const root = project(files);
+  const { document } = await scan({ root, config: config && { ...config, dir: root } });
+  return { findings: document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`), errors: document.errors.filter((e) => e.kind !== 'skipped') };
+}
+
+describe('module resolution reports what it cannot follow', () => {
+  it('a tsconfig whose `extends` does not resolve is an error, naming the config', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "extends": "@acme/not-installed/tsconfig.json", "compilerOptions": { "paths": { "@lp": ["src/lp.ts"] } } }',
+      'src/main.ts': "import lp from '@lp';\nlp.start();\n",
+      'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', kind: 'unresolved', message: expect.stringContaining('@acme/not-installed') })]);
+  });
+
+  it('a `paths` alias whose targets do not exist is an error at the import', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "@sdk": ["./src/sdk/index.ts"], "@/*": ["./src/*"] } } }',
+      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport lp from '@sdk';\nimport { x } from '@/present';\nimport logo from '@/logo.svg';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+      'src/present.ts': 'export const x = 1;\n',
+      'src/logo.svg': '<svg/>',
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 2, column: 16, kind: 'unresolved', message: expect.stringContaining('"@sdk"') })]);
+  });
+
+  it('a catch-all `*` alias that falls back to packages is not an error', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "*": ["types/*"] } } }',
+      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport React from 'react';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('an unknown module whose name carries an SDK token is reported with a `moduleAliases` hint', async () => {
+    const files = {
+      'src/main.ts': "import Leanplum from 'leanplum-javascript-sdk';\n\nexport function go() {\n  Leanplum.start();\n}\n",
+    };
+    const unmapped = await run(files);
+    expect(unmapped.findings).toEqual([]);
+    expect(unmapped.errors).toEqual([
+      expect.objectContaining({ file: 'src/main.ts', line: 1, column: 22, kind: 'unresolved', message: expect.stringContaining('"moduleAliases": { "leanplum-javascript-sdk": "leanplum-sdk" }') }),
+    ]);
+    // Mapped: the call is a sink, and nothing is left to report.
+    const mapped = await run(files, { moduleAliases: { 'leanplum-javascript-sdk': 'leanplum-sdk' } });
+    expect(mapped.findings).toEqual(['src/main.ts:4 leanplum/init']);
+    expect(mapped.errors).toEqual([]);
+  });
+
+  it('known SDK modules and their subpaths are not reported', async () => {
+    const { errors } = await run({
+      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+    });
+    expect(errors).toEqual([]);
+  });
+});
