@@ -88,7 +88,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started) },
+      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started), ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
     },
     rules: result.rules,
     sources,

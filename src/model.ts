@@ -51,6 +51,14 @@ export interface Discovery {
   skipped: AnalysisError[];
   /** Number of candidate files seen (read or skipped). */
   filesScanned: number;
+  /** Committed build output left out by default (`dist/`, `build/`, `out/`, `vendor/`; config `include` brings them back). */
+  ignoredByDefault?: IgnoredByDefault;
+}
+
+export interface IgnoredByDefault {
+  /** The folders, relative to the scan root. */
+  dirs: string[];
+  files: number;
 }
 
 // ---------------------------------------------------------------- parse
@@ -227,5 +235,5 @@ export interface ResultDocument {
   version: 1;
   findings: Finding[];
   errors: AnalysisError[];
-  stats: { filesScanned: number; filesParsed: number; durationMs: number };
+  stats: { filesScanned: number; filesParsed: number; durationMs: number; ignoredByDefault?: IgnoredByDefault };
 }

@@ -7,7 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { scan, type Config } from '../src/index.js';
+import { formatStylish } from '../src/report/index.js';
+
+const DOT_FOLDERS = fileURLToPath(new URL('../fixtures/soundness/dot-folders', import.meta.url));
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -78,5 +82,29 @@ describe('module resolution reports what it cannot follow', () => {
       'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
     });
     expect(errors).toEqual([]);
+  });
+});
+
+describe('discovery defaults', () => {
+  it('skips committed build output at any depth, and the summary says so', async () => {
+    const { document, rules, sources } = await scan({ root: DOT_FOLDERS });
+    expect(document.stats.ignoredByDefault).toEqual({ dirs: ['dist', 'packages/web/build'], files: 2 });
+    expect(document.findings.map((f) => f.file)).not.toContain('dist/bundle.js');
+    const out = formatStylish(document, { rules, sources, color: false, root: DOT_FOLDERS });
+    expect(out).toContain('2 files of build output not scanned (dist/, packages/web/build/): name the folder in the config\'s "include" to scan it');
+  });
+
+  it('scans build output the config includes by name', async () => {
+    const { document } = await scan({ root: DOT_FOLDERS, config: { include: ['**', 'dist/**'], dir: DOT_FOLDERS } });
+    expect(document.stats.ignoredByDefault).toEqual({ dirs: ['packages/web/build'], files: 1 });
+    expect(document.findings.map((f) => `${f.file}:${f.line}`)).toContain('dist/bundle.js:3');
+  });
+
+  it('reports an import that leads into skipped build output', async () => {
+    const { errors } = await run({
+      'src/main.ts': "import { lp } from './vendor/leanplum';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'src/vendor/leanplum.ts': "import Leanplum from 'leanplum-sdk';\nexport const lp = Leanplum;\n",
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 1, kind: 'unresolved', message: expect.stringContaining('"src/vendor/**"') })]);
   });
 });

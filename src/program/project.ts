@@ -12,6 +12,7 @@ import { isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
 import { ScopeIndex, type Binding } from './scope.js';
 import { TsconfigIndex } from './tsconfig.js';
+import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
 
 
 /** A parsed script with what resolution needs: parent links and scopes. */
@@ -177,13 +178,22 @@ export class Project {
     const seen = new Set<string>();
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const specifier = m[2];
-      if (specifier.startsWith('.') || specifier.startsWith('/') || seen.has(specifier)) continue;
+      if (seen.has(specifier)) continue;
       seen.add(specifier);
-      const problem = this.importProblem(rel, specifier);
+      const problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
       if (!problem) continue;
       const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
       info.errors.push({ file: rel, line: at.line, column: at.column, kind: 'unresolved', message: problem });
     }
+  }
+
+  /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
+  private relativeImportProblem(fromFile: string, specifier: string): string | undefined {
+    if (this.resolveImport(fromFile, specifier)) return undefined;
+    const base = posix.normalize(specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier));
+    const dir = base.split('/').find((seg) => BUILD_OUTPUT_DIRS.includes(seg));
+    if (!dir || base.startsWith('../') || !existsWithSourceExtension(posix.join(this.root, base))) return undefined;
+    return `'${specifier}' leads into ${dir}/, which is skipped by default as build output: the import is not followed; name the folder in the config's "include" (e.g. "${base.slice(0, base.indexOf(dir) + dir.length)}/**") to analyse it`;
   }
 
   private importProblem(fromFile: string, specifier: string): string | undefined {
