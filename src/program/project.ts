@@ -12,6 +12,7 @@ import { isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
 import { ScopeIndex, type Binding } from './scope.js';
 import { TsconfigIndex } from './tsconfig.js';
+import { bindComponents, type Component } from './components.js';
 import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
 
 
@@ -21,6 +22,8 @@ export class ScriptIndex {
   /** Function-like units: functions, the Program, static blocks. */
   readonly functions: t.Node[];
   private readonly scopes: ScopeIndex;
+  /** For a template's event-handler script: the component whose members its free names are. */
+  component?: Component;
 
   constructor(
     readonly script: ParsedScript,
@@ -61,6 +64,12 @@ export interface ModuleInfo {
   file: string;
   scripts: ScriptIndex[];
   errors: AnalysisError[];
+  /**
+   * Functions the framework calls in ways the analysis cannot see (component
+   * methods a template uses outside event handlers, or whose template cannot
+   * be analysed): unguarded entries, with the reason.
+   */
+  frameworkEntries: Map<t.Node, string>;
 }
 
 export type ImportTarget = { file: string } | { package: string; specifier: string };
@@ -146,7 +155,7 @@ export class Project {
       return undefined;
     }
     const parsed = this.parser(file);
-    const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors] };
+    const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors], frameworkEntries: new Map() };
     this.modules.set(relPath, info);
     for (const s of parsed.scripts) {
       try {
@@ -155,6 +164,11 @@ export class Project {
         // Absurd nesting can exhaust the stack: the file is reported, the scan goes on.
         info.errors.push({ file: s.file, line: 1, column: 1, kind: 'unsupported', message: `could not analyse: ${(e as Error).message}` });
       }
+    }
+    try {
+      bindComponents(info, this.files);
+    } catch (e) {
+      info.errors.push({ file: relPath, line: 1, column: 1, kind: 'unsupported', message: `could not analyse the component templates: ${(e as Error).message}` });
     }
     this.checkImports(info);
     this.parsed.push(info);

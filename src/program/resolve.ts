@@ -312,6 +312,9 @@ export class Resolver {
         if (b) return this.bindingValue(b, b.identifier, other, depth);
       }
     }
+    // A component template's handler sees the component's members (Vue Options API methods, Angular class methods).
+    const member = index.component?.members.get(name);
+    if (member) return { kind: 'function', node: member, index: index.component!.index };
     for (const other of index.module.scripts) {
       if (other === index || other.script.kind !== 'script') continue;
       for (const s of other.script.ast.program.body) {
