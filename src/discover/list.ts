@@ -20,7 +20,7 @@ const ignore = (): Ignore => (require('ignore') as () => Ignore)();
 export const SOURCE_EXTENSIONS = [
   'ts', 'tsx', 'mts', 'cts',
   'js', 'jsx', 'mjs', 'cjs',
-  'html', 'htm', 'vue', 'svelte',
+  'html', 'htm', 'vue', 'svelte', 'astro',
 ] as const;
 
 const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$`);

@@ -18,6 +18,7 @@ import { posix } from 'node:path';
 import type * as t from '@babel/types';
 import type { DiscoveredFile } from '../model.js';
 import { parseAngularTemplate, wordsOf, type TemplateUses } from '../parse/angular.js';
+import { astroFrontmatter } from '../parse/astro.js';
 import type { EmbedContext } from '../parse/embedded.js';
 import { LineIndex } from '../parse/positions.js';
 import { vueTemplateUses } from '../parse/vue.js';
@@ -70,6 +71,10 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
     if (!uses) return; // no template: a render function's references are ordinary code
     const failed = info.errors.some((e) => e.kind === 'parse');
     judge(info, comp, handlers, uses.analysed && !failed ? uses : undefined, 'its template could not be analysed');
+    return;
+  }
+  if (info.file.endsWith('.astro')) {
+    astroMarkup(info, text);
     return;
   }
   if (!/@Component\b/.test(text)) return;
@@ -143,6 +148,30 @@ function freeNames(index: ScriptIndex): Set<string> {
   };
   visit(index.script.ast.program, undefined, '');
   return out;
+}
+
+// ------------------------------------------------------------ Astro
+
+/**
+ * An Astro component's markup (`{register()}`) calls frontmatter functions
+ * during every render; the markup's expressions are not parsed, so a
+ * frontmatter function it mentions is a framework entry.
+ */
+function astroMarkup(info: ModuleInfo, text: string): void {
+  const fm = astroFrontmatter(text);
+  if (!fm) return;
+  const code = text.slice(fm.start, fm.end);
+  const front = info.scripts.find((s) => s.script.kind === 'module' && s.script.code === code);
+  if (!front) return;
+  const markup = text.slice(fm.close).replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ');
+  const words = new Set(wordsOf(markup));
+  for (let s of front.script.ast.program.body) {
+    if (s.type === 'ExportNamedDeclaration' && s.declaration) s = s.declaration;
+    const fns: [string, t.Node][] = [];
+    if (s.type === 'FunctionDeclaration' && s.id) fns.push([s.id.name, s]);
+    if (s.type === 'VariableDeclaration') for (const d of s.declarations) if (d.id.type === 'Identifier' && d.init && isFunctionLike(unwrap(d.init))) fns.push([d.id.name, unwrap(d.init)]);
+    for (const [name, fn] of fns) if (words.has(name)) info.frameworkEntries.set(fn, 'called from the component markup whenever it renders');
+  }
 }
 
 // ------------------------------------------------------------ Vue

@@ -74,7 +74,7 @@ export interface ModuleInfo {
 
 export type ImportTarget = { file: string } | { package: string; specifier: string };
 
-const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte'];
+const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte', '.astro'];
 // React Native resolves `./lp` to `lp.ios.ts` / `lp.android.ts` / `lp.native.ts` too: any of them may be the one that runs.
 const EXTENSIONS = [...BASE_EXTENSIONS, ...['.ios', '.android', '.native', '.web'].flatMap((p) => ['.ts', '.tsx', '.js', '.jsx'].map((e) => p + e))];
 

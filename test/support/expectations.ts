@@ -28,7 +28,7 @@ export function collectExpectations(root: string): Expected[] {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) visit(p);
       else if (name.startsWith('.')) continue;
-      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$/.test(name)) {
+      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name)) {
         readFileSync(p, 'utf8')
           .split(/\r?\n/)
           .forEach((text, i) => {
