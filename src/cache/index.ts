@@ -124,7 +124,7 @@ export class AnalysisCache {
       fileList: fileListHash(project),
       contents: contentsHash(project),
       seeds: inputs.seeds,
-      parsed: Object.fromEntries(inputs.parsed.map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')])),
+      parsed: Object.fromEntries([...inputs.parsed, ...project.templatesRead].map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')])),
       importers: Object.fromEntries(inputs.expanded.map((rel) => [rel, project.importersOf(rel).sort()])),
       declined: inputs.declined,
       result,

@@ -56,7 +56,7 @@ const TEMPLATE_GLOBALS = new Set([
  * already in it. Sets `component` on each handler script and records
  * framework entries in `info.frameworkEntries`.
  */
-export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFile>): void {
+export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFile>, read: (relPath: string) => void = () => {}): void {
   const text = files.get(info.file)?.text ?? '';
   if (info.file.endsWith('.vue')) {
     const comp = vueComponent(info);
@@ -85,6 +85,7 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
       if (!options) continue;
       const comp = classComponent(cls, index, 'angular');
       const template = templateSource(options, info.file, text, files);
+      if (template && template.file !== info.file) read(template.file);
       if (!template) {
         judge(info, comp, [], undefined, 'its template (`templateUrl`/`template`) could not be found or read');
         continue;

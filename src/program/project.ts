@@ -100,6 +100,8 @@ export class Project {
   /** Problems found while resolving (unreadable tsconfig): reported once each. */
   private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
+  /** Files read for another module's sake (Angular `templateUrl`): inputs of the result, like parsed files. */
+  readonly templatesRead = new Set<string>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];
 
@@ -166,7 +168,7 @@ export class Project {
       }
     }
     try {
-      bindComponents(info, this.files);
+      bindComponents(info, this.files, (rel) => this.templatesRead.add(rel));
     } catch (e) {
       info.errors.push({ file: relPath, line: 1, column: 1, kind: 'unsupported', message: `could not analyse the component templates: ${(e as Error).message}` });
     }
