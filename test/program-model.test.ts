@@ -77,6 +77,16 @@ describe('module resolution reports what it cannot follow', () => {
     expect(mapped.errors).toEqual([]);
   });
 
+  it('a scan root below its project resolves with the tsconfig above it', async () => {
+    const root = project({
+      'apps/web/tsconfig.json': '{ "compilerOptions": { "paths": { "@lp": ["./src/sdk/lp.ts"] } } }',
+      'apps/web/src/sdk/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'apps/web/src/main.ts': "import lp from '@lp';\nlp.start();\n",
+    });
+    const { document } = await scan({ root: path.join(root, 'apps/web/src') });
+    expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['main.ts:2 leanplum/init']);
+  });
+
   it('known SDK modules and their subpaths are not reported', async () => {
     const { errors } = await run({
       'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",

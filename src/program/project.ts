@@ -367,10 +367,17 @@ export class Project {
       this.importIndex = new Map();
       for (const rel of this.files.keys()) {
         for (const spec of this.specifiers(rel)) {
-          const key = Project.stem(spec);
-          const list = this.importIndex.get(key);
-          if (list) list.push([rel, spec]);
-          else this.importIndex.set(key, [[rel, spec]]);
+          const keys = [Project.stem(spec)];
+          // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`): index the target's name too.
+          if (!spec.startsWith('.') && !spec.startsWith('/') && this.tsconfigs.forFile(rel)?.aliases) {
+            const r = this.resolveImport(rel, spec);
+            if (r && 'file' in r) keys.push(Project.stem(r.file));
+          }
+          for (const key of new Set(keys)) {
+            const list = this.importIndex.get(key);
+            if (list) list.push([rel, spec]);
+            else this.importIndex.set(key, [[rel, spec]]);
+          }
         }
       }
     }

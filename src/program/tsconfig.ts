@@ -81,9 +81,22 @@ export class TsconfigIndex {
     if (!found && relDir !== '') {
       const parent = dirname(relDir);
       found = this.nearest(parent === '.' ? '' : parent);
-    }
+    } else if (!found) found = this.aboveRoot();
     this.nearestByDir.set(relDir, found ?? null);
     return found;
+  }
+
+  /**
+   * A scan root below its project (`consent-lint apps/web/src`): the config
+   * governing it lies above, up to the repository root (the first folder
+   * holding `.git`), as TypeScript would find it.
+   */
+  private aboveRoot(): string | undefined {
+    if (configExists(join(this.root, '.git'))) return undefined;
+    for (let dir = dirname(this.root); ; dir = dirname(dir)) {
+      for (const name of CONFIG_NAMES) if (configExists(join(dir, name))) return join(dir, name);
+      if (configExists(join(dir, '.git')) || dirname(dir) === dir) return undefined;
+    }
   }
 
   private load(abs: string): LoadedConfig {
