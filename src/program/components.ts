@@ -31,6 +31,8 @@ export interface Component {
   kind: 'vue' | 'angular';
   /** The script declaring the component. */
   index: ScriptIndex;
+  /** The class or options object. */
+  node: t.Node;
   /** Callable members by name (methods, function-valued fields, getters, computed). */
   members: Map<string, t.Function>;
   /** Other names the template may read (props, data, fields). */
@@ -61,6 +63,7 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
   if (info.file.endsWith('.vue')) {
     const comp = vueComponent(info);
     if (!comp) return;
+    vueFrameworkCalls(info, comp);
     const handlers = info.scripts.filter((s) => s.script.kind === 'handler');
     let uses: ReturnType<typeof vueTemplateUses>;
     try {
@@ -84,6 +87,7 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
       const options = componentOptions(cls);
       if (!options) continue;
       const comp = classComponent(cls, index, 'angular');
+      angularFrameworkCalls(info, cls, options, comp);
       const template = templateSource(options, info.file, text, files);
       if (template && template.file !== info.file) read(template.file);
       if (!template) {
@@ -151,6 +155,71 @@ function freeNames(index: ScriptIndex): Set<string> {
   return out;
 }
 
+// ------------------------------------------------------------ what frameworks call besides templates
+
+const ANGULAR_HOOKS = new Set(['ngOnChanges', 'ngOnInit', 'ngDoCheck', 'ngAfterContentInit', 'ngAfterContentChecked', 'ngAfterViewInit', 'ngAfterViewChecked', 'ngOnDestroy']);
+const VUE_HOOKS = new Set([
+  'beforeCreate', 'created', 'beforeMount', 'mounted', 'beforeUpdate', 'updated', 'activated', 'deactivated',
+  'beforeUnmount', 'unmounted', 'beforeDestroy', 'destroyed', 'errorCaptured', 'renderTracked', 'renderTriggered', 'serverPrefetch',
+]);
+
+/** Lifecycle hooks, `@HostListener` methods and `host: { '(event)': '…' }` handlers run when Angular decides. */
+function angularFrameworkCalls(info: ModuleInfo, cls: t.Class, options: t.ObjectExpression, comp: Component): void {
+  for (const m of cls.body.body) {
+    if (m.type !== 'ClassMethod') continue;
+    const name = memberKey(m);
+    if (name && ANGULAR_HOOKS.has(name)) info.frameworkEntries.set(m, `Angular lifecycle hook`);
+    const listener = (m.decorators ?? []).some((d) => {
+      const e = d.expression;
+      const callee = e.type === 'CallExpression' ? e.callee : e;
+      return (callee.type === 'Identifier' && callee.name === 'HostListener') || (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && callee.property.name === 'HostListener');
+    });
+    if (listener) info.frameworkEntries.set(m, 'a @HostListener: Angular calls it on the event');
+  }
+  for (const p of options.properties) {
+    if (p.type !== 'ObjectProperty' || memberKey(p) !== 'host') continue;
+    const host = unwrap(p.value as t.Node);
+    if (host.type !== 'ObjectExpression') continue;
+    for (const h of host.properties) {
+      if (h.type !== 'ObjectProperty' || h.value.type !== 'StringLiteral') continue;
+      for (const w of wordsOf(h.value.value)) {
+        const fn = comp.members.get(w);
+        if (fn) info.frameworkEntries.set(fn, 'used by its `host` bindings');
+      }
+    }
+  }
+}
+
+/** Lifecycle hooks and watchers (functions, or method names as strings) run when Vue decides. */
+function vueFrameworkCalls(info: ModuleInfo, comp: Component): void {
+  const options = comp.node;
+  if (options.type !== 'ObjectExpression') return;
+  const byName = (v: t.Node, reason: string) => {
+    if (v.type === 'StringLiteral') {
+      const fn = comp.members.get(v.value);
+      if (fn) info.frameworkEntries.set(fn, reason);
+    } else if (isFunctionLike(v)) info.frameworkEntries.set(v, reason);
+  };
+  for (const p of options.properties) {
+    if (p.type === 'SpreadElement') continue;
+    const key = memberKey(p);
+    const value = p.type === 'ObjectMethod' ? p : unwrap(p.value as t.Node);
+    if (key && VUE_HOOKS.has(key) && isFunctionLike(value)) info.frameworkEntries.set(value, 'Vue lifecycle hook');
+    if (key !== 'watch' || value.type !== 'ObjectExpression') continue;
+    for (const w of value.properties) {
+      if (w.type === 'SpreadElement') continue;
+      const v = w.type === 'ObjectMethod' ? w : unwrap(w.value as t.Node);
+      const handlers = v.type === 'ArrayExpression' ? v.elements.filter((e): e is t.Expression => !!e && e.type !== 'SpreadElement') : [v];
+      for (const h0 of handlers) {
+        const h = unwrap(h0);
+        if (h.type === 'ObjectExpression') {
+          for (const hp of h.properties) if (hp.type !== 'SpreadElement' && memberKey(hp) === 'handler') byName(hp.type === 'ObjectMethod' ? hp : unwrap(hp.value as t.Node), 'a Vue watcher');
+        } else byName(h, 'a Vue watcher');
+      }
+    }
+  }
+}
+
 // ------------------------------------------------------------ Astro
 
 /**
@@ -196,7 +265,7 @@ function vueComponent(info: ModuleInfo): Component | undefined {
 }
 
 function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Component {
-  const comp: Component = { kind: 'vue', index, members: new Map(), names: new Set(), open: false };
+  const comp: Component = { kind: 'vue', index, node: obj, members: new Map(), names: new Set(), open: false };
   for (const p of obj.properties) {
     if (p.type === 'SpreadElement') {
       comp.open = true;
@@ -269,7 +338,7 @@ function objectKeys(o: t.ObjectExpression): string[] | undefined {
 // ------------------------------------------------------------ classes (Angular, Vue class components)
 
 function classComponent(cls: t.Class, index: ScriptIndex, kind: Component['kind']): Component {
-  const comp: Component = { kind, index, members: new Map(), names: new Set(), open: Boolean(cls.superClass) };
+  const comp: Component = { kind, index, node: cls, members: new Map(), names: new Set(), open: Boolean(cls.superClass) };
   for (const m of cls.body.body) {
     if (m.type === 'ClassMethod') {
       const name = memberKey(m);
