@@ -10,8 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { scan, type Config } from '../src/index.js';
 import { formatStylish } from '../src/report/index.js';
+import { parseFile } from '../src/parse/index.js';
 
 const DOT_FOLDERS = fileURLToPath(new URL('../fixtures/soundness/dot-folders', import.meta.url));
+const ANGULAR = fileURLToPath(new URL('../fixtures/soundness/angular-app', import.meta.url));
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -116,5 +118,34 @@ describe('discovery defaults', () => {
       'src/vendor/leanplum.ts': "import Leanplum from 'leanplum-sdk';\nexport const lp = Leanplum;\n",
     });
     expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 1, kind: 'unresolved', message: expect.stringContaining('"src/vendor/**"') })]);
+  });
+});
+
+describe('component templates: exact positions', () => {
+  it('an Astro file: frontmatter and bundled <script> as TS modules, is:inline as a page script, at their file positions', () => {
+    const text = "---\nconst n: number = 1;\n---\n<p>{n}</p>\n<script>\n  const m: string = 'x';\n</script>\n<script is:inline>\n  var k = 2;\n</script>\n<b onclick=\"go()\">x</b>\n";
+    const parsed = parseFile({ absPath: '/x/a.astro', relPath: 'a.astro', text });
+    expect(parsed.errors).toEqual([]);
+    const at = (i: number) => {
+      const first = parsed.scripts[i]!.ast.program.body[0]!.loc!.start;
+      return [parsed.scripts[i]!.kind, parsed.scripts[i]!.language, first.line, first.column];
+    };
+    expect(parsed.scripts.map((_, i) => at(i))).toEqual([
+      ['module', 'ts', 2, 0],
+      ['module', 'ts', 6, 2],
+      ['script', 'js', 9, 2],
+      ['handler', 'js', 11, 12],
+    ]);
+  });
+
+  it('an Angular templateUrl event binding is traced at its place in the .html file', async () => {
+    const { document } = await scan({ root: ANGULAR });
+    const f = document.findings.find((x) => x.file === 'src/app/push.component.ts' && x.line === 16);
+    expect(f?.trace.slice(0, 2).map((h) => `${h.file}:${h.line}:${h.column} ${h.label}`)).toEqual([
+      'src/app/push.component.html:1:18 event handler attribute',
+      'src/app/push.component.html:1:18 enablePush()',
+    ]);
+    const inline = document.findings.find((x) => x.file === 'src/app/inline.component.ts');
+    expect(inline?.trace[0]).toMatchObject({ file: 'src/app/inline.component.ts', line: 7, column: 22 });
   });
 });
