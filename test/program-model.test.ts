@@ -89,6 +89,28 @@ describe('module resolution reports what it cannot follow', () => {
     expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['main.ts:2 leanplum/init']);
   });
 
+  it('a bundler app alias (`@/x`) that no tsconfig declares is reported once per file; declared, it is followed', async () => {
+    const files = {
+      'src/main.js': "import lp from '@/sdk/lp';\nimport { x } from '@/util';\n\nexport function go() {\n  lp.start();\n}\n",
+      'src/sdk/lp.js': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'src/util.js': 'export const x = 1;\n',
+    };
+    const bare = await run(files);
+    expect(bare.findings).toEqual([]);
+    expect(bare.errors).toEqual([expect.objectContaining({ file: 'src/main.js', line: 1, message: expect.stringContaining("'@/sdk/lp' (and 1 more import like it in this file) is an app alias") })]);
+    const declared = await run({ ...files, 'jsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' });
+    expect(declared.findings).toEqual(['src/main.js:5 leanplum/init']);
+    expect(declared.errors).toEqual([]);
+  });
+
+  it('a Nuxt tsconfig extending its generated config says how to generate it', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "extends": "./.nuxt/tsconfig.json" }',
+      'app.ts': "import Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', message: expect.stringContaining('nuxi prepare') })]);
+  });
+
   it('known SDK modules and their subpaths are not reported', async () => {
     const { errors } = await run({
       'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",

@@ -192,11 +192,20 @@ export class Project {
     }
     const re = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
     const seen = new Set<string>();
+    let appAliases = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const specifier = m[2];
       if (seen.has(specifier)) continue;
       seen.add(specifier);
-      const problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
+      let problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
+      // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
+      if (!problem && APP_ALIAS.test(specifier) && appAliases++ === 0) {
+        const target = this.resolveImport(rel, specifier);
+        if (target && 'package' in target && !this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern) {
+          const count = [...text.matchAll(/\b(?:from|import|require)\s*\(?\s*(['"])([@~#]\/|~~\/)[^'"\n]*\1/g)].length;
+          problem = `'${specifier}'${count > 1 ? ` (and ${count - 1} more import${count > 2 ? 's' : ''} like it in this file)` : ''} is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares: the import is not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${specifier.slice(0, specifier.indexOf('/'))}/*": ["./src/*"] } } }`;
+        } else appAliases = 0;
+      }
       if (!problem) continue;
       const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
       info.errors.push({ file: rel, line: at.line, column: at.column, kind: 'unresolved', message: problem });
@@ -390,6 +399,8 @@ export class Project {
       if (rel === target || out.has(rel)) continue;
       const r = this.resolveImport(rel, spec);
       if (r && 'file' in r && r.file === target) out.add(rel);
+      // An undeclared bundler alias (`@/sdk/lp`) may well mean `target`: parsed, its import is reported (see checkImports).
+      else if (r && 'package' in r && APP_ALIAS.test(spec)) out.add(rel);
     }
     return [...out];
   }
@@ -409,6 +420,9 @@ export class Project {
     return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
 }
+
+/** `@/x`, `~/x`, `~~/x`, `#/x`: no npm package is named so; bundlers' app-root aliases. */
+const APP_ALIAS = /^(?:[@~#]|~~)\//;
 
 const DISK_EXTENSIONS = ['', ...EXTENSIONS, '.d.ts', '.json', '.css', '.scss', '.svg'];
 

@@ -110,7 +110,10 @@ export class TsconfigIndex {
       const patterns = Object.keys(config.compilerOptions?.paths ?? {});
       l = { configFile, resolved: config, aliases: matcher ? { configFile, match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }) } : undefined };
     } catch (e) {
-      l = { configFile, problem: { configFile, message: `${configFile} could not be read: ${(e as Error).message}; module aliases (\`paths\`, \`baseUrl\`) of the files it governs are not followed` } };
+      const message = (e as Error).message;
+      // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
+      const generated = /\.(nuxt|svelte-kit)\b/.test(message) ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)' : '';
+      l = { configFile, problem: { configFile, message: `${configFile} could not be read: ${message}${generated}; module aliases (\`paths\`, \`baseUrl\`) of the files it governs are not followed` } };
     }
     this.loaded.set(abs, l);
     return l;
