@@ -89,15 +89,16 @@ describe('module resolution reports what it cannot follow', () => {
     expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['main.ts:2 leanplum/init']);
   });
 
-  it('a bundler app alias (`@/x`) that no tsconfig declares is reported once per file; declared, it is followed', async () => {
+  it('a bundler app alias (`@/x`) that no tsconfig declares is reported once per project; declared, it is followed', async () => {
     const files = {
       'src/main.js': "import lp from '@/sdk/lp';\nimport { x } from '@/util';\n\nexport function go() {\n  lp.start();\n}\n",
+      'src/other.js': "import lp from '@/sdk/lp';\n\nexport function stop() {\n  lp.stop();\n}\n",
       'src/sdk/lp.js': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
       'src/util.js': 'export const x = 1;\n',
     };
     const bare = await run(files);
     expect(bare.findings).toEqual([]);
-    expect(bare.errors).toEqual([expect.objectContaining({ file: 'src/main.js', line: 1, message: expect.stringContaining("'@/sdk/lp' (and 1 more import like it in this file) is an app alias") })]);
+    expect(bare.errors).toEqual([expect.objectContaining({ file: 'src/main.js', line: 1, message: expect.stringContaining("'@/sdk/lp' is an app alias of the bundler that no tsconfig/jsconfig `paths` declares (2 analysed files import through '@/…')") })]);
     const declared = await run({ ...files, 'jsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' });
     expect(declared.findings).toEqual(['src/main.js:5 leanplum/init']);
     expect(declared.errors).toEqual([]);

@@ -73,7 +73,12 @@ function element(ctx: EmbedContext, el: Element, base: number, uses: TemplateUse
       }
       const before = ctx.scripts.length;
       const errors = ctx.errors.length;
-      parseAttributeValue(ctx, base + loc.startOffset, base + loc.endOffset, a.value, { kind: 'handler', sourceType: 'script', language: 'ts', jsx: false });
+      // `(click)="delete.emit(true)"`: a member named by a reserved word; renamed in place (same length) so Babel parses it.
+      const start = base + loc.startOffset;
+      const end = base + loc.endOffset;
+      const renamed = renameReserved(ctx.text.slice(start, end));
+      const at = renamed === ctx.text.slice(start, end) ? ctx : { ...ctx, text: ctx.text.slice(0, start) + renamed + ctx.text.slice(end) };
+      parseAttributeValue(at, start, end, renameReserved(a.value), { kind: 'handler', sourceType: 'script', language: 'ts', jsx: false });
       if (ctx.errors.length > errors) uses.failed++;
       uses.handlers.push(...ctx.scripts.slice(before));
       continue;
@@ -86,6 +91,20 @@ function element(ctx: EmbedContext, el: Element, base: number, uses: TemplateUse
       }
     }
   }
+}
+
+/** Reserved words Angular reads as component members when they start a receiver chain (`delete.emit()`). */
+const RESERVED = ['delete', 'default', 'new', 'class', 'import', 'export', 'function', 'switch', 'case', 'do', 'if', 'else', 'for', 'while', 'return', 'continue', 'break', 'with', 'try', 'catch', 'finally', 'throw', 'var', 'const', 'enum', 'extends', 'super', 'debugger', 'in', 'instanceof'];
+const RESERVED_MEMBER = new RegExp(`(^|[^.\\w$\\s]|^\\s+|[^.\\w$]\\s+)(${RESERVED.join('|')})(?=\\s*(?:[.[(;)]|\\?\\.|=(?!=)|$))`, 'g');
+
+/** The same-length stand-in for a reserved-word member name: `delete` -> `$elete`. */
+export function reservedAlias(name: string): string | undefined {
+  return RESERVED.includes(name) ? `$${name.slice(1)}` : undefined;
+}
+
+/** Rename reserved-word members of an Angular expression to their stand-ins (offsets unchanged). */
+export function renameReserved(text: string): string {
+  return text.replace(RESERVED_MEMBER, (_m, pre: string, word: string) => pre + reservedAlias(word)!);
 }
 
 /** Identifier-like words of an expression's text (a conservative superset of the names it uses). */

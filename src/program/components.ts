@@ -17,7 +17,7 @@
 import { posix } from 'node:path';
 import type * as t from '@babel/types';
 import type { DiscoveredFile } from '../model.js';
-import { parseAngularTemplate, wordsOf, type TemplateUses } from '../parse/angular.js';
+import { parseAngularTemplate, reservedAlias, wordsOf, type TemplateUses } from '../parse/angular.js';
 import { astroFrontmatter } from '../parse/astro.js';
 import type { EmbedContext } from '../parse/embedded.js';
 import { LineIndex } from '../parse/positions.js';
@@ -87,6 +87,9 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
       const options = componentOptions(cls);
       if (!options) continue;
       const comp = classComponent(cls, index, 'angular');
+      // Handlers name reserved-word members by their stand-ins (`delete` -> `$elete`).
+      for (const [name, fn] of [...comp.members]) if (reservedAlias(name)) comp.members.set(reservedAlias(name)!, fn);
+      for (const name of [...comp.names]) if (reservedAlias(name)) comp.names.add(reservedAlias(name)!);
       angularFrameworkCalls(info, cls, options, comp);
       const template = templateSource(options, info.file, text, files);
       if (template && template.file !== info.file) read(template.file);
@@ -281,7 +284,10 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
       }
       for (const m of value.properties) {
         if (m.type === 'SpreadElement') {
-          comp.open = true;
+          // `...mapGetters(['article'])`, `...mapActions('ns', { save: 'save' })`: store helpers, names known.
+          const mapped = vuexNames(m.argument);
+          if (mapped) mapped.forEach((n) => comp.names.add(n));
+          else comp.open = true;
           continue;
         }
         const name = memberKey(m);
@@ -303,6 +309,23 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
     }
   }
   return comp;
+}
+
+/** The names a Vuex/Pinia map helper call defines (`mapState(['a'])`, `mapGetters('ns', { b: 'x' })`), or undefined. */
+function vuexNames(e: t.Node): string[] | undefined {
+  const call = unwrap(e);
+  if (call.type !== 'CallExpression' || call.callee.type !== 'Identifier' || !/^map(State|Getters|Actions|Mutations|Stores|WritableState)$/.test(call.callee.name)) return undefined;
+  const last = call.arguments[call.arguments.length - 1];
+  const arg = last ? unwrap(last as t.Node) : undefined;
+  if (arg?.type === 'ArrayExpression') {
+    const out: string[] = [];
+    for (const el of arg.elements) {
+      if (el?.type !== 'StringLiteral') return undefined;
+      out.push(el.value);
+    }
+    return out;
+  }
+  return arg?.type === 'ObjectExpression' ? objectKeys(arg) : undefined;
 }
 
 /** Keys of the object literal a `data()`/`setup()` function returns (undefined: not a literal). */

@@ -97,7 +97,9 @@ export interface SdkModules {
 export class Project {
   private readonly modules = new Map<string, ModuleInfo | null>();
   private readonly tsconfigs: TsconfigIndex;
-  /** Problems found while resolving (unreadable tsconfig): reported once each. */
+  /** Per undeclared app alias prefix (`@/`): how many parsed files import through it. */
+  private readonly appAliasFiles = new Map<string, number>();
+  /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
   private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
   /** Files read for another module's sake (Angular `templateUrl`): inputs of the result, like parsed files. */
@@ -192,19 +194,30 @@ export class Project {
     }
     const re = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
     const seen = new Set<string>();
-    let appAliases = 0;
+    const appAliases = new Set<string>();
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const specifier = m[2];
       if (seen.has(specifier)) continue;
       seen.add(specifier);
       let problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
       // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
-      if (!problem && APP_ALIAS.test(specifier) && appAliases++ === 0) {
+      // Reported once per project and alias, at its first import, with how many files use it.
+      if (!problem && APP_ALIAS.test(specifier)) {
         const target = this.resolveImport(rel, specifier);
-        if (target && 'package' in target && !this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern) {
-          const count = [...text.matchAll(/\b(?:from|import|require)\s*\(?\s*(['"])([@~#]\/|~~\/)[^'"\n]*\1/g)].length;
-          problem = `'${specifier}'${count > 1 ? ` (and ${count - 1} more import${count > 2 ? 's' : ''} like it in this file)` : ''} is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares: the import is not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${specifier.slice(0, specifier.indexOf('/'))}/*": ["./src/*"] } } }`;
-        } else appAliases = 0;
+        const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
+        if (target && 'package' in target && !this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern && !appAliases.has(prefix)) {
+          appAliases.add(prefix);
+          const key = `alias:${prefix}`;
+          const known = this.resolutionErrors.get(key);
+          const files = (this.appAliasFiles.get(prefix) ?? 0) + 1;
+          this.appAliasFiles.set(prefix, files);
+          const message = (first: string) => `'${first}' is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares (${files === 1 ? 'this file' : `${files} analysed files`} import through '${prefix}…'): such imports are not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${prefix}*": ["./src/*"] } } }`;
+          if (known) known.message = message(/^'([^']*)'/.exec(known.message)![1]);
+          else {
+            const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
+            this.resolutionErrors.set(key, { file: rel, line: at.line, column: at.column, kind: 'unresolved', message: message(specifier) });
+          }
+        }
       }
       if (!problem) continue;
       const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
