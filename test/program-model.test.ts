@@ -112,6 +112,13 @@ describe('module resolution reports what it cannot follow', () => {
     expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', message: expect.stringContaining('nuxi prepare') })]);
   });
 
+  it('only real imports count: prose and comments naming an SDK are not imports', async () => {
+    const { errors } = await run({
+      'index.html': '<p>Data from "Leanplum dashboard"</p>\n<script>\n  // events from \'leanplum\'\n  window.Leanplum.setAppIdForProductionMode("a", "b");\n</script>\n',
+    });
+    expect(errors).toEqual([]);
+  });
+
   it('known SDK modules and their subpaths are not reported', async () => {
     const { errors } = await run({
       'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript, Policy } from '../model.js';
-import { isFunctionLike } from './ast.js';
+import { forEachChild, isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
 import { ScopeIndex, type Binding } from './scope.js';
 import { TsconfigIndex } from './tsconfig.js';
@@ -187,41 +187,39 @@ export class Project {
    */
   private checkImports(info: ModuleInfo): void {
     const rel = info.file;
-    const text = this.files.get(rel)?.text ?? '';
     const cfg = this.tsconfigs.forFile(rel);
     if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
       this.resolutionErrors.set(cfg.problem.configFile, { file: cfg.problem.configFile, line: 1, column: 1, kind: 'unresolved', message: cfg.problem.message });
     }
-    const re = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
     const seen = new Set<string>();
     const appAliases = new Set<string>();
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const specifier = m[2];
-      if (seen.has(specifier)) continue;
-      seen.add(specifier);
-      let problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
-      // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
-      // Reported once per project and alias, at its first import, with how many files use it.
-      if (!problem && APP_ALIAS.test(specifier)) {
+    for (const index of info.scripts) {
+      for (const source of moduleSources(index.script.ast.program)) {
+        const specifier = source.value;
+        if (seen.has(specifier)) continue;
+        seen.add(specifier);
+        const at = { line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 };
+        const problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
+        if (problem) {
+          info.errors.push({ file: index.script.file, ...at, kind: 'unresolved', message: problem });
+          continue;
+        }
+        // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
+        // Reported once per project and alias, at its first import, with how many files use it.
+        if (!APP_ALIAS.test(specifier)) continue;
         const target = this.resolveImport(rel, specifier);
         const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
-        if (target && 'package' in target && !this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern && !appAliases.has(prefix)) {
-          appAliases.add(prefix);
-          const key = `alias:${prefix}`;
-          const known = this.resolutionErrors.get(key);
-          const files = (this.appAliasFiles.get(prefix) ?? 0) + 1;
-          this.appAliasFiles.set(prefix, files);
-          const message = (first: string) => `'${first}' is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares (${files === 1 ? 'this file' : `${files} analysed files`} import through '${prefix}…'): such imports are not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${prefix}*": ["./src/*"] } } }`;
-          if (known) known.message = message(/^'([^']*)'/.exec(known.message)![1]);
-          else {
-            const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
-            this.resolutionErrors.set(key, { file: rel, line: at.line, column: at.column, kind: 'unresolved', message: message(specifier) });
-          }
-        }
+        if (!target || !('package' in target) || this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern || appAliases.has(prefix)) continue;
+        appAliases.add(prefix);
+        const files = (this.appAliasFiles.get(prefix) ?? 0) + 1;
+        this.appAliasFiles.set(prefix, files);
+        const message = (first: string) =>
+          `'${first}' is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares (${files === 1 ? 'this file' : `${files} analysed files`} import through '${prefix}…'): such imports are not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${prefix}*": ["./src/*"] } } }`;
+        const key = `alias:${prefix}`;
+        const known = this.resolutionErrors.get(key);
+        if (known) known.message = message(/^'([^']*)'/.exec(known.message)![1]);
+        else this.resolutionErrors.set(key, { file: index.script.file, ...at, kind: 'unresolved', message: message(specifier) });
       }
-      if (!problem) continue;
-      const at = positionOf(text, m.index + m[0].length - specifier.length - 2);
-      info.errors.push({ file: rel, line: at.line, column: at.column, kind: 'unresolved', message: problem });
     }
   }
 
@@ -445,15 +443,20 @@ function existsWithSourceExtension(abs: string): boolean {
   return false;
 }
 
-/** 1-based line and column of an offset in a text. */
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
+/** The module names a script imports: declarations, re-exports, `require('x')`, `import('x')`, `import x = require('x')`. */
+function moduleSources(program: t.Program): t.StringLiteral[] {
+  const out: t.StringLiteral[] = [];
+  const visit = (n: t.Node): void => {
+    if ((n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration') && n.source) out.push(n.source);
+    else if (n.type === 'TSExternalModuleReference') out.push(n.expression);
+    else if ((n.type === 'CallExpression' && ((n.callee.type === 'Identifier' && n.callee.name === 'require') || n.callee.type === 'Import')) || n.type === 'ImportExpression') {
+      const arg = n.type === 'ImportExpression' ? n.source : n.arguments[0];
+      if (arg?.type === 'StringLiteral') out.push(arg);
+    }
+    forEachChild(n, visit);
+  };
+  visit(program);
+  return out;
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
