@@ -37,6 +37,8 @@ export interface Component {
   members: Map<string, t.Function>;
   /** Other names the template may read (props, data, fields). */
   names: Set<string>;
+  /** Values of Vue `data()`/`setup()` names, as returned (the Resolver evaluates them in the component's script). */
+  fields: Map<string, t.Node>;
   /** Members come from elsewhere too (mixins, a base class, spreads): an unknown name may be one. */
   open: boolean;
 }
@@ -268,7 +270,7 @@ function vueComponent(info: ModuleInfo): Component | undefined {
 }
 
 function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Component {
-  const comp: Component = { kind: 'vue', index, node: obj, members: new Map(), names: new Set(), open: false };
+  const comp: Component = { kind: 'vue', index, node: obj, members: new Map(), names: new Set(), fields: new Map(), open: false };
   for (const p of obj.properties) {
     if (p.type === 'SpreadElement') {
       comp.open = true;
@@ -303,9 +305,20 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
       if (value.type === 'ArrayExpression') for (const e of value.elements) if (e?.type === 'StringLiteral') comp.names.add(e.value);
       if (value.type === 'ObjectExpression') for (const m of value.properties) if (m.type !== 'SpreadElement' && memberKey(m)) comp.names.add(memberKey(m)!);
     } else if (key === 'data' || key === 'setup') {
-      const keys = returnedKeys(value);
-      if (keys) keys.forEach((k) => comp.names.add(k));
-      else comp.open = true;
+      // `data() { return { lp: Leanplum } }`, `setup() { …; return { go } }`: names, and the values the template sees.
+      const objects = returnedObjects(value);
+      if (!objects) comp.open = true;
+      for (const o of objects ?? []) {
+        for (const m of o.properties) {
+          const name = m.type === 'SpreadElement' ? undefined : memberKey(m);
+          if (!name || m.type === 'SpreadElement') {
+            comp.open = true;
+            continue;
+          }
+          comp.names.add(name);
+          if (!comp.fields.has(name)) comp.fields.set(name, m.type === 'ObjectMethod' ? m : (m.value as t.Node));
+        }
+      }
     }
   }
   return comp;
@@ -328,12 +341,12 @@ function vuexNames(e: t.Node): string[] | undefined {
   return arg?.type === 'ObjectExpression' ? objectKeys(arg) : undefined;
 }
 
-/** Keys of the object literal a `data()`/`setup()` function returns (undefined: not a literal). */
-function returnedKeys(fn: t.Node): string[] | undefined {
-  if (!isFunctionLike(fn)) return fn.type === 'ObjectExpression' ? objectKeys(fn) : undefined;
+/** The object literals a `data()`/`setup()` function returns (undefined: something else is returned). */
+function returnedObjects(fn: t.Node): t.ObjectExpression[] | undefined {
+  if (!isFunctionLike(fn)) return fn.type === 'ObjectExpression' ? [fn] : undefined;
   if (fn.body.type !== 'BlockStatement') {
     const b = unwrap(fn.body);
-    return b.type === 'ObjectExpression' ? objectKeys(b) : undefined;
+    return b.type === 'ObjectExpression' ? [b] : undefined;
   }
   const returns: t.Node[] = [];
   const visit = (n: t.Node): void => {
@@ -345,7 +358,7 @@ function returnedKeys(fn: t.Node): string[] | undefined {
   };
   for (const s of fn.body.body) visit(s);
   if (!returns.length || returns.some((r) => r.type !== 'ObjectExpression')) return undefined;
-  return returns.flatMap((r) => objectKeys(r as t.ObjectExpression) ?? ['\0open']).filter((k) => k !== '\0open');
+  return returns as t.ObjectExpression[];
 }
 
 function objectKeys(o: t.ObjectExpression): string[] | undefined {
@@ -361,7 +374,7 @@ function objectKeys(o: t.ObjectExpression): string[] | undefined {
 // ------------------------------------------------------------ classes (Angular, Vue class components)
 
 function classComponent(cls: t.Class, index: ScriptIndex, kind: Component['kind']): Component {
-  const comp: Component = { kind, index, node: cls, members: new Map(), names: new Set(), open: Boolean(cls.superClass) };
+  const comp: Component = { kind, index, node: cls, members: new Map(), names: new Set(), fields: new Map(), open: Boolean(cls.superClass) };
   for (const m of cls.body.body) {
     if (m.type === 'ClassMethod') {
       const name = memberKey(m);

@@ -319,6 +319,8 @@ export class Resolver {
     if (member) return member;
     const fn = comp?.members.get(name);
     if (fn) return { kind: 'function', node: fn, index: comp!.index };
+    const field = comp?.fields.get(name);
+    if (field) return this.value(field, comp!.index, depth);
     for (const other of index.module.scripts) {
       if (other === index || other.script.kind !== 'script') continue;
       for (const s of other.script.ast.program.body) {
