@@ -82,6 +82,7 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
     astroMarkup(info, text);
     return;
   }
+  if (/\btemplate\s*:/.test(text) && /\bmethods\s*:/.test(text)) vueStringTemplates(info);
   if (!/@Component\b/.test(text)) return;
   for (const index of [...info.scripts]) {
     if (index.script.kind !== 'module') continue;
@@ -250,6 +251,26 @@ function astroMarkup(info: ModuleInfo, text: string): void {
 }
 
 // ------------------------------------------------------------ Vue
+
+/**
+ * Vue options with a `template:` string outside a `.vue` file
+ * (`createApp({ template: '<button @click="go">', methods: { go() {} } })`):
+ * the template is compiled at run time and not analysed, so every method is a
+ * framework entry.
+ */
+function vueStringTemplates(info: ModuleInfo): void {
+  for (const index of info.scripts) {
+    if (index.script.kind === 'handler') continue;
+    const visit = (n: t.Node): void => {
+      if (n.type === 'ObjectExpression') {
+        const keys = new Set(n.properties.map((p) => (p.type === 'SpreadElement' ? undefined : memberKey(p))));
+        if (keys.has('template') && keys.has('methods')) judge(info, optionsComponent(n, index), [], undefined, 'its `template` string is compiled at run time and not analysed');
+      }
+      forEachChild(n, visit);
+    };
+    visit(index.script.ast.program);
+  }
+}
 
 /** The Options API object (`export default {…}`, `defineComponent({…})`, `Vue.extend({…})`) or class component of a `.vue` file. */
 function vueComponent(info: ModuleInfo): Component | undefined {
