@@ -10,7 +10,7 @@ import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
-import { Project } from './program/index.js';
+import { Project, sdkModulesOf, withModuleAliasTokens } from './program/index.js';
 
 export * from './model.js';
 
@@ -45,11 +45,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = resolve(options.root);
   const config = options.config;
-  const policies = options.policies ?? resolvePolicies(config?.policies, config?.dir ?? root);
+  const policies = withModuleAliasTokens(options.policies ?? resolvePolicies(config?.policies, config?.dir ?? root), config?.moduleAliases);
   const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
-  const project = new Project(root, files, parseFile);
+  const project = new Project(root, files, parseFile, { moduleAliases: config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
   let seeds: string[] | undefined;
   const seedsNow = () => (seeds ??= seedFiles(project, policies));
   let result: CachedAnalysis | undefined;
@@ -88,7 +88,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started) },
+      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started), ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
     },
     rules: result.rules,
     sources,
@@ -112,8 +112,8 @@ export function checkSource(code: string, options: CheckSourceOptions = {}): Res
   const root = '/virtual';
   const all: Record<string, string> = { ...(options.files ?? {}), [name]: code };
   const files = new Map<string, DiscoveredFile>(Object.entries(all).map(([rel, text]) => [rel, { absPath: `${root}/${rel}`, relPath: rel, text }]));
-  const policies = options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root);
-  const project = new Project(root, files, parseFile);
+  const policies = withModuleAliasTokens(options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root), options.config?.moduleAliases);
+  const project = new Project(root, files, parseFile, { moduleAliases: options.config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
   const result = analyse(project, [...files.keys()], policies, options.config);
   return {
     version: 1,

@@ -51,6 +51,14 @@ export interface Discovery {
   skipped: AnalysisError[];
   /** Number of candidate files seen (read or skipped). */
   filesScanned: number;
+  /** Committed build output left out by default (`dist/`, `build/`, `out/`, `vendor/`; config `include` brings them back). */
+  ignoredByDefault?: IgnoredByDefault;
+}
+
+export interface IgnoredByDefault {
+  /** The folders, relative to the scan root. */
+  dirs: string[];
+  files: number;
 }
 
 // ---------------------------------------------------------------- parse
@@ -189,6 +197,13 @@ export interface Config {
   guards?: ConfigGuard[];
   purposeAliases?: Record<string, Purpose>;
   rules?: Record<string, RuleSetting>;
+  /**
+   * Module name as the app imports it -> the SDK module it is (a bundler
+   * alias, a fork published under another name): `{ "leanplum-javascript-sdk": "leanplum-sdk" }`.
+   * A key maps its subpaths too. Listing a module here also acknowledges it
+   * (no "name suggests an SDK" report).
+   */
+  moduleAliases?: Record<string, string>;
   /** Directory of the config file (relative module paths resolve from here). */
   dir?: string;
   source?: string;
@@ -229,5 +244,5 @@ export interface ResultDocument {
   version: 1;
   findings: Finding[];
   errors: AnalysisError[];
-  stats: { filesScanned: number; filesParsed: number; durationMs: number };
+  stats: { filesScanned: number; filesParsed: number; durationMs: number; ignoredByDefault?: IgnoredByDefault };
 }

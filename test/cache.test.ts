@@ -97,4 +97,45 @@ describe('--cache and SDK values handed out by app modules', () => {
     writeFileSync(join(root, 'src/later.ts'), "import { engagement } from './sdk';\nengagement.start();\n");
     expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/later.ts:2']);
   });
+
+  it('an Angular templateUrl file is an input: changing only the template changes the finding', async () => {
+    const root = project({
+      'src/app/push.component.ts': `import { Component } from '@angular/core';
+import Leanplum from 'leanplum-sdk';
+@Component({ selector: 'app-push', templateUrl: './push.component.html' })
+export class PushComponent {
+  enable() {
+    Leanplum.registerForWebPush();
+  }
+  gated() {
+    if (Cookiebot.consent.marketing) this.enable();
+  }
+}
+`,
+      'src/app/push.component.html': '<p>Nothing to click</p>\n',
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
+    expect((await scan({ root, cacheFile })).document.stats.filesParsed).toBe(0);
+    writeFileSync(join(root, 'src/app/push.component.html'), '<button (click)="enable()">Notify me</button>\n');
+    const changed = (await scan({ root, cacheFile })).document;
+    expect(changed.stats.filesParsed).toBeGreaterThan(0);
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/app/push.component.ts:6']);
+  });
+
+  it('a nested tsconfig (and what it extends) is an input', async () => {
+    const root = project({
+      'apps/web/tsconfig.json': '{ "extends": "./base.json" }',
+      'apps/web/base.json': '{ "compilerOptions": { "paths": { "@lp": ["./src/fake.ts"] } } }',
+      'apps/web/src/main.ts': "import lp from '@lp';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'apps/web/src/fake.ts': 'export default { start() {} };\n',
+      'apps/web/src/real.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
+    writeFileSync(join(root, 'apps/web/base.json'), '{ "compilerOptions": { "paths": { "@lp": ["./src/real.ts"] } } }');
+    const changed = (await scan({ root, cacheFile })).document;
+    expect(changed.stats.filesParsed).toBeGreaterThan(0);
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['apps/web/src/main.ts:4']);
+  });
 });

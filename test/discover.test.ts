@@ -157,7 +157,12 @@ describe('discover: listing', () => {
     ['data.json', false],
     ['node_modules/x/index.js', false],
     ['packages/a/node_modules/x/index.js', false],
-    ['.storybook/main.js', false],
+    ['.storybook/main.js', true],
+    ['docs/.vitepress/theme/index.ts', true],
+    ['.next/server/app.js', false],
+    ['.git/hooks/pre-commit.js', false],
+    ['packages/web/.turbo/cache.js', false],
+    ['.yarn/releases/yarn.cjs', false],
     ['src/.eslintrc.js', false],
     ['src/lib.ts/readme.md', false],
   ])('isCandidate(%s) = %s', (p, expected) => {

@@ -124,7 +124,7 @@ export class AnalysisCache {
       fileList: fileListHash(project),
       contents: contentsHash(project),
       seeds: inputs.seeds,
-      parsed: Object.fromEntries(inputs.parsed.map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')])),
+      parsed: Object.fromEntries([...inputs.parsed, ...project.templatesRead].map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')])),
       importers: Object.fromEntries(inputs.expanded.map((rel) => [rel, project.importersOf(rel).sort()])),
       declined: inputs.declined,
       result,
@@ -147,12 +147,5 @@ function contentsHash(project: Project): string {
 /** The file list, plus the text of module-resolution configs (they change what imports mean). */
 function fileListHash(project: Project): string {
   const names = [...project.files.keys()].sort();
-  const configs = ['tsconfig.json', 'jsconfig.json'].map((n) => {
-    try {
-      return readFileSync(join(project.root, n), 'utf8');
-    } catch {
-      return '';
-    }
-  });
-  return hash(JSON.stringify([names, configs]));
+  return hash(JSON.stringify([names, project.resolutionFingerprint()]));
 }

@@ -18,6 +18,7 @@ import type { AnalysisError, DiscoveredFile, Discovery } from '../model.js';
 import { listFiles } from './list.js';
 import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
+import { buildOutputDir } from './ignored.js';
 
 export { SOURCE_EXTENSIONS } from './list.js';
 
@@ -44,10 +45,16 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
 
   const files: DiscoveredFile[] = [];
   const skipped: AnalysisError[] = [];
+  const buildOutput = new Map<string, number>();
   let filesScanned = 0;
   for (const relPath of listed) {
     if (include && !include(relPath)) continue;
     if (exclude && exclude(relPath)) continue;
+    const output = buildOutputDir(relPath, opts.include);
+    if (output !== undefined) {
+      buildOutput.set(output, (buildOutput.get(output) ?? 0) + 1);
+      continue;
+    }
     const absPath = path.join(absRoot, relPath);
     const outcome = readSourceFile(absPath, relPath);
     if (outcome === undefined) continue; // vanished, or a directory: not a file to scan
@@ -58,5 +65,6 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
     }
   }
-  return { root: absRoot, files, skipped, filesScanned };
+  const ignoredByDefault = buildOutput.size ? { dirs: [...buildOutput.keys()].sort(), files: [...buildOutput.values()].reduce((a, b) => a + b, 0) } : undefined;
+  return { root: absRoot, files, skipped, filesScanned, ...(ignoredByDefault && { ignoredByDefault }) };
 }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
+import { NEVER_SCANNED_DIRS } from './ignored.js';
 
 // fast-glob and ignore are needed only outside git work trees: loaded then.
 const require = createRequire(import.meta.url);
@@ -19,7 +20,7 @@ const ignore = (): Ignore => (require('ignore') as () => Ignore)();
 export const SOURCE_EXTENSIONS = [
   'ts', 'tsx', 'mts', 'cts',
   'js', 'jsx', 'mjs', 'cjs',
-  'html', 'htm', 'vue', 'svelte',
+  'html', 'htm', 'vue', 'svelte', 'astro',
 ] as const;
 
 const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$`);
@@ -27,8 +28,9 @@ const DECLARATION_RE = /\.d\.[cm]?ts$/;
 
 /**
  * Whether a root-relative path is app source worth reading: a source
- * extension, not a declaration file, and no `node_modules` or dot-prefixed
- * segment (dot-directories and dotfiles are tooling, not app source).
+ * extension, not a declaration file, not a dotfile (tool configuration), and
+ * no folder of `NEVER_SCANNED_DIRS` (version control, caches, `node_modules`).
+ * Other dot-folders (`.storybook/`, `.vitepress/`) ship code and are scanned.
  */
 export function isCandidate(relPath: string): boolean {
   if (!EXT_RE.test(relPath) || DECLARATION_RE.test(relPath)) return false;
@@ -36,7 +38,7 @@ export function isCandidate(relPath: string): boolean {
   for (;;) {
     const end = relPath.indexOf('/', start);
     const seg = end === -1 ? relPath.slice(start) : relPath.slice(start, end);
-    if (seg.startsWith('.') || seg === 'node_modules' || seg === '') return false;
+    if (seg === '' || (end === -1 ? seg.startsWith('.') : NEVER_SCANNED_DIRS.has(seg))) return false;
     if (end === -1) return true;
     start = end + 1;
   }
@@ -91,8 +93,8 @@ const GLOB_PATTERNS = [`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, '**/.gitignore']
 export async function listWithGlob(root: string): Promise<string[]> {
   const entries = await fg(GLOB_PATTERNS, {
     cwd: root,
-    dot: true, // to see nested .gitignore files; dot-dirs are pruned by `ignore`
-    ignore: ['**/node_modules/**', '**/.*/**'],
+    dot: true, // to see nested .gitignore files and code in dot-folders (.storybook)
+    ignore: [...NEVER_SCANNED_DIRS].map((d) => `**/${d}/**`),
     followSymbolicLinks: false, // symlinked directories are not walked: no loops
     onlyFiles: false, // keep symlinks to files (git lists them too); directories are dropped when read
     unique: true,

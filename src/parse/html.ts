@@ -44,10 +44,12 @@ export function classifyScript(el: Element): EmbeddedOptions | undefined {
   return undefined;
 }
 
-export function parseHtml(ctx: EmbedContext): void {
+export function parseHtml(ctx: EmbedContext, opts: { bundledScripts?: boolean } = {}): void {
   const doc = parse(ctx.text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
   walk(doc, (el) => {
-    if (el.tagName === 'script') extractScript(ctx, el);
+    // Astro bundles a `<script>` without attributes (or only `lang`) as a TypeScript module.
+    if (el.tagName === 'script' && opts.bundledScripts && el.attrs.every((a) => a.name === 'lang')) extractContent(ctx, el, { kind: 'module', sourceType: 'module', language: 'ts', jsx: false });
+    else if (el.tagName === 'script') extractScript(ctx, el);
     extractAttributes(ctx, el);
   });
 }

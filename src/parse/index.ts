@@ -7,7 +7,7 @@
  * .ts/.js families, each inline `<script>` block, event-handler attribute
  * (`onclick`) and `javascript:` URL of an HTML page, the `<script>` /
  * `<script setup>` blocks of a Vue component, the `<script>` blocks of a
- * Svelte component.
+ * Svelte component, the frontmatter and `<script>` blocks of an Astro component.
  *
  * Positions, for every kind of file: `node.loc.start.line` is the 1-based line
  * in the file and `node.loc.start.column` Babel's 0-based column in the file
@@ -25,6 +25,7 @@ import type { EmbedContext } from './embedded.js';
 import { parseHtml, parseSvelte } from './html.js';
 import { LineIndex } from './positions.js';
 import { parseVue } from './vue.js';
+import { parseAstro } from './astro.js';
 
 export function parseFile(file: DiscoveredFile): ParsedFile {
   const scripts: ParsedScript[] = [];
@@ -67,6 +68,9 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
         break;
       case 'svelte':
         parseSvelte(context(name, text, scripts, errors));
+        break;
+      case 'astro':
+        parseAstro(context(name, text, scripts, errors));
         break;
       default:
         errors.push({ file: name, line: 1, column: 1, kind: 'unsupported', message: `Unsupported file type: .${ext}` });

@@ -63,11 +63,51 @@ export function parseVue(ctx: EmbedContext): void {
 }
 
 interface TemplateNode {
-  props?: { type: number; name: string; exp?: { content: string; loc: { start: { offset: number }; end: { offset: number } } } }[];
+  type?: number;
+  props?: { type: number; name: string; value?: { content: string }; exp?: { content: string; loc: { start: { offset: number }; end: { offset: number } } } }[];
+  content?: { content?: string };
   children?: TemplateNode[];
 }
 
+const ATTRIBUTE = 6;
 const DIRECTIVE = 7;
+const INTERPOLATION = 5;
+
+/** What a Vue template evaluates besides its event handlers, for the program model. */
+export interface VueTemplateUses {
+  /** False when the template is not analysed (`lang="pug"`, `src=`, unparsable): its uses are unknown. */
+  analysed: boolean;
+  /** Source text of bound expressions (`:title`, `v-if`, `{{ }}`) other than `@event` handlers. */
+  expressions: string[];
+  /** Names the template declares (`v-for` aliases, slot props). */
+  locals: Set<string>;
+}
+
+/** The template of a `.vue` file, undefined when it has none. */
+export function vueTemplateUses(text: string, file: string): VueTemplateUses | undefined {
+  const { descriptor } = loadCompiler()(text, { filename: file, sourceMap: false, ignoreEmpty: true });
+  const template = descriptor.template as { ast?: TemplateNode; lang?: string; src?: string } | null;
+  if (!template) return undefined;
+  const uses: VueTemplateUses = { analysed: Boolean(template.ast) && !template.lang && !template.src, expressions: [], locals: new Set() };
+  const words = (s: string) => s.match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const visit = (node: TemplateNode): void => {
+    if (node.type === INTERPOLATION && node.content?.content) uses.expressions.push(node.content.content);
+    for (const p of node.props ?? []) {
+      if (p.type === ATTRIBUTE && p.name === 'slot-scope' && p.value) words(p.value.content).forEach((w) => uses.locals.add(w));
+      if (p.type !== DIRECTIVE || p.name === 'on' || !p.exp) continue;
+      const exp = p.exp.content;
+      if (p.name === 'for') {
+        const [lhs, rhs] = exp.split(/\s+(?:in|of)\s+/, 2);
+        words(lhs ?? '').forEach((w) => uses.locals.add(w));
+        uses.expressions.push(rhs ?? '');
+      } else if (p.name === 'slot') words(exp).forEach((w) => uses.locals.add(w));
+      else uses.expressions.push(exp);
+    }
+    for (const c of node.children ?? []) if (typeof c === 'object' && c) visit(c);
+  };
+  if (template.ast) visit(template.ast);
+  return uses;
+}
 
 function visitTemplate(ctx: EmbedContext, node: TemplateNode, language: ScriptLanguage): void {
   for (const p of node.props ?? []) {

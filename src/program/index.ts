@@ -7,7 +7,7 @@ export { forEachChild, isFunctionLike } from './ast.js';
 export { classBodiesWithFields, isInstanceField } from './classes.js';
 export { constInit } from './locals.js';
 export { dottedName, keyName, propertyName } from './names.js';
-export { packageName, Project, ScriptIndex, type ImportTarget, type ModuleInfo, type Parser } from './project.js';
+export { packageName, Project, ScriptIndex, sdkModulesOf, withModuleAliasTokens, type ImportTarget, type ModuleInfo, type Parser, type ProjectOptions } from './project.js';
 export { alternatives, patternSteps, Resolver, union, type Root, type Step, type Value } from './resolve.js';
 export type { CallLike } from './callers.js';
 export type { Binding } from './scope.js';

@@ -5,13 +5,15 @@
  * tsconfig `paths`/`baseUrl`).
  */
 import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
-import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
-import { isFunctionLike } from './ast.js';
+import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript, Policy } from '../model.js';
+import { forEachChild, isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
 import { ScopeIndex, type Binding } from './scope.js';
-import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
+import { TsconfigIndex } from './tsconfig.js';
+import { bindComponents, type Component } from './components.js';
+import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
 
 
 /** A parsed script with what resolution needs: parent links and scopes. */
@@ -20,6 +22,8 @@ export class ScriptIndex {
   /** Function-like units: functions, the Program, static blocks. */
   readonly functions: t.Node[];
   private readonly scopes: ScopeIndex;
+  /** For a template's event-handler script: the component whose members its free names are. */
+  component?: Component;
 
   constructor(
     readonly script: ParsedScript,
@@ -60,20 +64,46 @@ export interface ModuleInfo {
   file: string;
   scripts: ScriptIndex[];
   errors: AnalysisError[];
+  /**
+   * Functions the framework calls in ways the analysis cannot see (component
+   * methods a template uses outside event handlers, or whose template cannot
+   * be analysed): unguarded entries, with the reason.
+   */
+  frameworkEntries: Map<t.Node, string>;
 }
 
 export type ImportTarget = { file: string } | { package: string; specifier: string };
 
-const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte'];
+const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte', '.astro'];
 // React Native resolves `./lp` to `lp.ios.ts` / `lp.android.ts` / `lp.native.ts` too: any of them may be the one that runs.
 const EXTENSIONS = [...BASE_EXTENSIONS, ...['.ios', '.android', '.native', '.web'].flatMap((p) => ['.ts', '.tsx', '.js', '.jsx'].map((e) => p + e))];
 
 export type Parser = (file: DiscoveredFile) => ParsedFile;
 
+export interface ProjectOptions {
+  /** Config `moduleAliases`: module name (as imported) -> the SDK module it is (webpack/Vite aliases, forks). */
+  moduleAliases?: Record<string, string>;
+  /** The SDK modules the policies know, and the tokens of their names: an unknown module carrying a token is reported. */
+  sdkModules?: SdkModules;
+}
+
+export interface SdkModules {
+  /** Module names policies name as receivers (package names). */
+  known: Set<string>;
+  /** Lower-case name tokens (`leanplum`, `clevertap`) -> the known module to suggest. */
+  tokens: Map<string, string>;
+}
+
 export class Project {
   private readonly modules = new Map<string, ModuleInfo | null>();
-  private aliases: PathAliases | undefined | null = null;
+  private readonly tsconfigs: TsconfigIndex;
+  /** Per undeclared app alias prefix (`@/`): how many parsed files import through it. */
+  private readonly appAliasFiles = new Map<string, number>();
+  /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
+  private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
+  /** Files read for another module's sake (Angular `templateUrl`): inputs of the result, like parsed files. */
+  readonly templatesRead = new Set<string>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];
 
@@ -81,7 +111,10 @@ export class Project {
     readonly root: string,
     readonly files: Map<string, DiscoveredFile>,
     private readonly parser: Parser,
-  ) {}
+    readonly options: ProjectOptions = {},
+  ) {
+    this.tsconfigs = new TsconfigIndex(root);
+  }
 
   /**
    * When set, `module()` returns only already-parsed modules and counts each
@@ -126,7 +159,7 @@ export class Project {
       return undefined;
     }
     const parsed = this.parser(file);
-    const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors] };
+    const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors], frameworkEntries: new Map() };
     this.modules.set(relPath, info);
     for (const s of parsed.scripts) {
       try {
@@ -136,8 +169,89 @@ export class Project {
         info.errors.push({ file: s.file, line: 1, column: 1, kind: 'unsupported', message: `could not analyse: ${(e as Error).message}` });
       }
     }
+    try {
+      bindComponents(info, this.files, (rel) => this.templatesRead.add(rel));
+    } catch (e) {
+      info.errors.push({ file: relPath, line: 1, column: 1, kind: 'unsupported', message: `could not analyse the component templates: ${(e as Error).message}` });
+    }
+    this.checkImports(info);
     this.parsed.push(info);
     return info;
+  }
+
+  /**
+   * Imports of a parsed file that resolution cannot follow, reported rather
+   * than missed: a tsconfig that cannot be read, a `paths` alias whose targets
+   * do not exist, a module that is not a known SDK module but whose name
+   * carries an SDK token (a fork, a webpack alias: map it with `moduleAliases`).
+   */
+  private checkImports(info: ModuleInfo): void {
+    const rel = info.file;
+    const cfg = this.tsconfigs.forFile(rel);
+    if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
+      this.resolutionErrors.set(cfg.problem.configFile, { file: cfg.problem.configFile, line: 1, column: 1, kind: 'unresolved', message: cfg.problem.message });
+    }
+    const seen = new Set<string>();
+    const appAliases = new Set<string>();
+    for (const index of info.scripts) {
+      for (const source of moduleSources(index.script.ast.program)) {
+        const specifier = source.value;
+        if (seen.has(specifier)) continue;
+        seen.add(specifier);
+        const at = { line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 };
+        const problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
+        if (problem) {
+          info.errors.push({ file: index.script.file, ...at, kind: 'unresolved', message: problem });
+          continue;
+        }
+        // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
+        // Reported once per project and alias, at its first import, with how many files use it.
+        if (!APP_ALIAS.test(specifier)) continue;
+        const target = this.resolveImport(rel, specifier);
+        const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
+        if (!target || !('package' in target) || this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern || appAliases.has(prefix)) continue;
+        appAliases.add(prefix);
+        const files = (this.appAliasFiles.get(prefix) ?? 0) + 1;
+        this.appAliasFiles.set(prefix, files);
+        const message = (first: string) =>
+          `'${first}' is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares (${files === 1 ? 'this file' : `${files} analysed files`} import through '${prefix}…'): such imports are not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${prefix}*": ["./src/*"] } } }`;
+        const key = `alias:${prefix}`;
+        const known = this.resolutionErrors.get(key);
+        if (known) known.message = message(/^'([^']*)'/.exec(known.message)![1]);
+        else this.resolutionErrors.set(key, { file: index.script.file, ...at, kind: 'unresolved', message: message(specifier) });
+      }
+    }
+  }
+
+  /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
+  private relativeImportProblem(fromFile: string, specifier: string): string | undefined {
+    if (this.resolveImport(fromFile, specifier)) return undefined;
+    const base = posix.normalize(specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier));
+    const dir = base.split('/').find((seg) => BUILD_OUTPUT_DIRS.includes(seg));
+    if (!dir || base.startsWith('../') || !existsWithSourceExtension(posix.join(this.root, base))) return undefined;
+    return `'${specifier}' leads into ${dir}/, which is skipped by default as build output: the import is not followed; name the folder in the config's "include" (e.g. "${base.slice(0, base.indexOf(dir) + dir.length)}/**") to analyse it`;
+  }
+
+  private importProblem(fromFile: string, specifier: string): string | undefined {
+    const target = this.resolveImport(fromFile, specifier);
+    if (!target || 'file' in target) return undefined;
+    const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
+    const m = aliases?.match(specifier);
+    if (aliases && m?.pattern && m.pattern !== '*' && !m.candidates.some(existsWithSourceExtension)) {
+      return `'${specifier}' matches the \`paths\` alias "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
+    }
+    const sdk = this.options.sdkModules;
+    if (!sdk || sdk.known.has(target.package) || this.options.moduleAliases?.[specifier] !== undefined || this.options.moduleAliases?.[target.package] !== undefined) return undefined;
+    const lower = target.package.toLowerCase();
+    for (const [token, suggestion] of sdk.tokens) {
+      if (!lower.includes(token)) continue;
+      return `'${specifier}' is not a module any policy knows, but its name suggests the ${token} SDK: if it is that SDK (a fork, a bundler alias), map it in the config, e.g. "moduleAliases": { "${target.package}": "${suggestion}" }; calls through it are not checked until then`;
+    }
+    return undefined;
+  }
+
+  private toRel(abs: string): string {
+    return relative(this.root, abs).split('\\').join('/');
   }
 
   isParsed(relPath: string): boolean {
@@ -151,14 +265,45 @@ export class Project {
       const file = this.probe(posix.normalize(base));
       return file ? { file } : undefined;
     }
-    const aliases = this.pathAliases();
+    const mapped = this.moduleAlias(specifier);
+    if (mapped) return mapped;
+    const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
     if (aliases) {
-      for (const candidate of aliases.candidates(specifier)) {
-        const file = this.probe(candidate);
+      for (const candidate of aliases.match(specifier).candidates) {
+        const rel = this.toRel(candidate);
+        if (rel.startsWith('../') || rel === '..' || isAbsolute(rel)) continue;
+        const file = this.probe(rel);
         if (file) return { file };
       }
     }
     return { package: packageName(specifier), specifier };
+  }
+
+  /** Config `moduleAliases`: an exact specifier, or its package name (then the subpath is kept). */
+  private moduleAlias(specifier: string): ImportTarget | undefined {
+    const table = this.options.moduleAliases;
+    if (!table) return undefined;
+    const exact = table[specifier];
+    if (exact !== undefined) return { package: packageName(exact), specifier: exact };
+    const pkg = packageName(specifier);
+    const byPackage = table[pkg];
+    if (byPackage === undefined) return undefined;
+    const mapped = byPackage + specifier.slice(pkg.length);
+    return { package: packageName(mapped), specifier: mapped };
+  }
+
+  /**
+   * What module resolution read besides the file list: every config that
+   * governs a listed file, as resolved (its `extends` chain included), or the
+   * reason it could not be read. The cache compares it.
+   */
+  resolutionFingerprint(): string {
+    for (const rel of this.files.keys()) this.tsconfigs.forFile(rel);
+    return this.tsconfigs
+      .configs()
+      .map((c) => JSON.stringify([c.configFile, c.resolved ?? c.problem?.message]))
+      .sort()
+      .join('\n');
   }
 
   private probe(base: string): string | undefined {
@@ -171,20 +316,6 @@ export class Project {
       for (const ext of EXTENSIONS) if (this.files.has(`${b}/index${ext}`)) return `${b}/index${ext}`;
     }
     return undefined;
-  }
-
-  private pathAliases(): PathAliases | undefined {
-    if (this.aliases === null) {
-      this.aliases = undefined;
-      for (const name of ['tsconfig.json', 'jsconfig.json']) {
-        const p = join(this.root, name);
-        if (existsSync(p)) {
-          this.aliases = readTsconfigPaths(p, this.root);
-          break;
-        }
-      }
-    }
-    return this.aliases;
   }
 
   /** Import specifiers written in a file (text scan; no parse). */
@@ -256,10 +387,17 @@ export class Project {
       this.importIndex = new Map();
       for (const rel of this.files.keys()) {
         for (const spec of this.specifiers(rel)) {
-          const key = Project.stem(spec);
-          const list = this.importIndex.get(key);
-          if (list) list.push([rel, spec]);
-          else this.importIndex.set(key, [[rel, spec]]);
+          const keys = [Project.stem(spec)];
+          // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`): index the target's name too.
+          if (!spec.startsWith('.') && !spec.startsWith('/') && this.tsconfigs.forFile(rel)?.aliases) {
+            const r = this.resolveImport(rel, spec);
+            if (r && 'file' in r) keys.push(Project.stem(r.file));
+          }
+          for (const key of new Set(keys)) {
+            const list = this.importIndex.get(key);
+            if (list) list.push([rel, spec]);
+            else this.importIndex.set(key, [[rel, spec]]);
+          }
         }
       }
     }
@@ -272,6 +410,8 @@ export class Project {
       if (rel === target || out.has(rel)) continue;
       const r = this.resolveImport(rel, spec);
       if (r && 'file' in r && r.file === target) out.add(rel);
+      // An undeclared bundler alias (`@/sdk/lp`) may well mean `target`: parsed, its import is reported (see checkImports).
+      else if (r && 'package' in r && APP_ALIAS.test(spec)) out.add(rel);
     }
     return [...out];
   }
@@ -288,12 +428,73 @@ export class Project {
   }
 
   errors(): AnalysisError[] {
-    return this.parsed.flatMap((m) => m.errors);
+    return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
+}
+
+/** `@/x`, `~/x`, `~~/x`, `#/x`: no npm package is named so; bundlers' app-root aliases. */
+const APP_ALIAS = /^(?:[@~#]|~~)\//;
+
+const DISK_EXTENSIONS = ['', ...EXTENSIONS, '.d.ts', '.json', '.css', '.scss', '.svg'];
+
+/** Does an alias target exist on disk (as a file, with a source extension, or as a directory)? */
+function existsWithSourceExtension(abs: string): boolean {
+  for (const ext of DISK_EXTENSIONS) if (existsSync(abs + ext)) return true;
+  return false;
+}
+
+/** The module names a script imports: declarations, re-exports, `require('x')`, `import('x')`, `import x = require('x')`. */
+function moduleSources(program: t.Program): t.StringLiteral[] {
+  const out: t.StringLiteral[] = [];
+  const visit = (n: t.Node): void => {
+    if ((n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration') && n.source) out.push(n.source);
+    else if (n.type === 'TSExternalModuleReference') out.push(n.expression);
+    else if ((n.type === 'CallExpression' && ((n.callee.type === 'Identifier' && n.callee.name === 'require') || n.callee.type === 'Import')) || n.type === 'ImportExpression') {
+      const arg = n.type === 'ImportExpression' ? n.source : n.arguments[0];
+      if (arg?.type === 'StringLiteral') out.push(arg);
+    }
+    forEachChild(n, visit);
+  };
+  visit(program);
+  return out;
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The SDK modules policies with rules name as receivers, and their name tokens (for `Project`'s unknown-SDK-module report). */
+export function sdkModulesOf(policies: Policy[]): SdkModules {
+  const known = new Set<string>();
+  const tokens = new Map<string, string>();
+  for (const p of policies) {
+    if (!p.rules.length) continue;
+    const modules: string[] = [];
+    for (const r of p.rules) for (const s of r.sinks) for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
+    modules.forEach((m) => known.add(m));
+    for (const token of p.tokens) {
+      const lower = token.toLowerCase();
+      if (lower.length < 4 || tokens.has(lower)) continue;
+      tokens.set(lower, modules.find((m) => m.toLowerCase().includes(lower)) ?? modules[0] ?? lower);
+    }
+  }
+  return { known, tokens };
+}
+
+/**
+ * Policies with the config's `moduleAliases` keys added to the tokens of the
+ * policy whose SDK module they map to: a file importing an alias mentions no
+ * SDK by name, and must still be found.
+ */
+export function withModuleAliasTokens(policies: Policy[], aliases: Record<string, string> | undefined): Policy[] {
+  if (!aliases || !Object.keys(aliases).length) return policies;
+  return policies.map((p) => {
+    const modules = new Set(p.rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers.flatMap((o) => ('module' in o ? [packageName(o.module)] : [])))));
+    const extra = Object.entries(aliases)
+      .filter(([, to]) => modules.has(packageName(to)))
+      .map(([from]) => from);
+    return extra.length ? { ...p, tokens: [...p.tokens, ...extra] } : p;
+  });
 }

@@ -405,6 +405,15 @@ export class Resolver {
         if (b) return this.bindingValue(b, b.identifier, other, depth);
       }
     }
+    // A component template's handler sees the component's members: `x` is `this.x` (Angular class, Vue Options API methods).
+    const comp = index.component;
+    const cls = comp && (comp.node.type === 'ClassDeclaration' || comp.node.type === 'ClassExpression') ? comp.node : undefined;
+    const member = cls ? this.member({ kind: 'instance', node: cls, index: comp!.index }, name, depth) : undefined;
+    if (member) return member;
+    const fn = comp?.members.get(name);
+    if (fn) return { kind: 'function', node: fn, index: comp!.index };
+    const field = comp?.fields.get(name);
+    if (field) return this.value(field, comp!.index, depth);
     for (const other of index.module.scripts) {
       if (other === index || other.script.kind !== 'script') continue;
       for (const s of other.script.ast.program.body) {

@@ -1,82 +1,139 @@
 /**
- * tsconfig/jsconfig `paths` + `baseUrl`, read as JSONC (comments, trailing
- * commas) with jsonc-parser, VS Code's reader. (TypeScript's own reader, via
- * ts-morph, costs ~300 ms just to load: more than a whole scan of a small app.)
+ * tsconfig/jsconfig module aliases (`paths`, `baseUrl`), per file: the
+ * nearest `tsconfig.json` (else `jsconfig.json`) in the file's directory or
+ * above it, up to the scan root, as TypeScript and editors pick it (monorepos:
+ * `apps/web/tsconfig.json` governs `apps/web/**`). Configs are read by
+ * get-tsconfig (JSONC, `extends` strings and arrays, package `extends`
+ * through `node_modules`, `${configDir}`): it parses JSON only and never runs
+ * anything from the repository.
+ *
+ * A config that cannot be read (an `extends` that does not resolve, an
+ * unreadable file) is an error of the analysis, never a silent "no aliases".
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const parseJsonc: typeof import('jsonc-parser').parse = (...args) => (require('jsonc-parser') as typeof import('jsonc-parser')).parse(...args);
+type GetTsconfig = typeof import('get-tsconfig');
+let lib: GetTsconfig | undefined;
+const getTsconfig = (): GetTsconfig => (lib ??= require('get-tsconfig') as GetTsconfig);
+
+export const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'] as const;
+
+/** Whether a config file exists at an absolute path (the only file-system probe of this module besides get-tsconfig's own reads). */
+function configExists(absPath: string): boolean {
+  return existsSync(absPath);
+}
+
+export interface AliasMatch {
+  /** Absolute candidate paths (without extension probing), best first. */
+  candidates: string[];
+  /** The `paths` pattern that matched, when one did (`baseUrl` lookups have none). */
+  pattern?: string;
+}
 
 export interface PathAliases {
-  /** Candidate root-relative paths (without extension probing) for a bare specifier. */
-  candidates(specifier: string): string[];
+  /** The config file, relative to the scan root. */
+  configFile: string;
+  /** Where a bare specifier may lead, per the config's `paths` and `baseUrl`. */
+  match(specifier: string): AliasMatch;
 }
 
-interface RawOptions {
-  baseUrl?: string;
-  paths?: Record<string, string[]>;
+export interface TsconfigProblem {
+  /** The config file, relative to the scan root. */
+  configFile: string;
+  message: string;
 }
 
-function readConfig(file: string, depth = 0): { options: RawOptions; dir: string; baseDir?: string } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+/** The aliases of one loaded config, or the problem that prevented loading it. */
+export type LoadedConfig = { aliases?: PathAliases; problem?: TsconfigProblem; configFile: string; resolved?: unknown };
+
+export class TsconfigIndex {
+  private readonly nearestByDir = new Map<string, string | null>();
+  private readonly loaded = new Map<string, LoadedConfig>();
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(readonly root: string) {}
+
+  /** The nearest config governing a root-relative file, loaded (undefined: none up to the scan root). */
+  forFile(relPath: string): LoadedConfig | undefined {
+    const config = this.nearest(dirname(relPath) === '.' ? '' : dirname(relPath));
+    return config ? this.load(config) : undefined;
   }
-  if (!/"(paths|baseUrl|extends)"/.test(text)) return { options: {}, dir: dirname(file) };
-  const json = (parseJsonc(text, [], { allowTrailingComma: true, disallowComments: false }) ?? {}) as { extends?: string | string[]; compilerOptions?: RawOptions };
-  let inherited: RawOptions = {};
-  let inheritedDir: string | undefined;
-  const ext = Array.isArray(json.extends) ? json.extends[0] : json.extends;
-  if (ext && depth < 5 && (ext.startsWith('.') || ext.startsWith('/'))) {
-    const target = resolve(dirname(file), ext.endsWith('.json') ? ext : `${ext}.json`);
-    const base = existsSync(target) ? readConfig(target, depth + 1) : undefined;
-    if (base) {
-      inherited = base.options;
-      inheritedDir = base.baseDir ?? base.dir;
+
+  /** Every config loaded so far (for reporting their problems once). */
+  configs(): LoadedConfig[] {
+    return [...this.loaded.values()];
+  }
+
+  private nearest(relDir: string): string | undefined {
+    const known = this.nearestByDir.get(relDir);
+    if (known !== undefined) return known ?? undefined;
+    let found: string | undefined;
+    for (const name of CONFIG_NAMES) {
+      const abs = join(this.root, relDir, name);
+      if (configExists(abs)) {
+        found = abs;
+        break;
+      }
+    }
+    if (!found && relDir !== '') {
+      const parent = dirname(relDir);
+      found = this.nearest(parent === '.' ? '' : parent);
+    } else if (!found) found = this.aboveRoot();
+    this.nearestByDir.set(relDir, found ?? null);
+    return found;
+  }
+
+  /**
+   * A scan root below its project (`consent-lint apps/web/src`): the config
+   * governing it lies above, up to the repository root (the first folder
+   * holding `.git`), as TypeScript would find it.
+   */
+  private aboveRoot(): string | undefined {
+    if (configExists(join(this.root, '.git'))) return undefined;
+    for (let dir = dirname(this.root); ; dir = dirname(dir)) {
+      for (const name of CONFIG_NAMES) if (configExists(join(dir, name))) return join(dir, name);
+      if (configExists(join(dir, '.git')) || dirname(dir) === dir) return undefined;
     }
   }
-  const own = json.compilerOptions ?? {};
-  // `paths`/`baseUrl` are relative to the config that declares them.
-  const declaresOwn = own.paths !== undefined || own.baseUrl !== undefined;
-  return {
-    options: { baseUrl: own.baseUrl ?? inherited.baseUrl, paths: own.paths ?? inherited.paths },
-    dir: dirname(file),
-    baseDir: declaresOwn ? dirname(file) : inheritedDir,
-  };
+
+  private load(abs: string): LoadedConfig {
+    let l = this.loaded.get(abs);
+    if (l) return l;
+    const configFile = relative(this.root, abs).split('\\').join('/');
+    try {
+      const { parseTsconfig, createPathsMatcher } = getTsconfig();
+      const config = parseTsconfig(abs, this.cache as Map<string, string>);
+      const matcher = createPathsMatcher({ config, path: abs });
+      const patterns = Object.keys(config.compilerOptions?.paths ?? {});
+      l = { configFile, resolved: config, aliases: matcher ? { configFile, match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }) } : undefined };
+    } catch (e) {
+      const message = (e as Error).message;
+      // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
+      const generated = /\.(nuxt|svelte-kit)\b/.test(message) ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)' : '';
+      l = { configFile, problem: { configFile, message: `${configFile} could not be read: ${message}${generated}; module aliases (\`paths\`, \`baseUrl\`) of the files it governs are not followed` } };
+    }
+    this.loaded.set(abs, l);
+    return l;
+  }
 }
 
-export function readTsconfigPaths(configFile: string, root: string): PathAliases | undefined {
-  const cfg = readConfig(configFile);
-  if (!cfg || (!cfg.options.paths && !cfg.options.baseUrl)) return undefined;
-  const declDir = cfg.baseDir ?? cfg.dir;
-  const baseAbs = resolve(declDir, cfg.options.baseUrl ?? '.');
-  const toRel = (abs: string) => relative(root, abs).split('\\').join('/');
-  const entries = Object.entries(cfg.options.paths ?? {});
-  return {
-    candidates(specifier: string): string[] {
-      const out: string[] = [];
-      for (const [pattern, targets] of entries) {
-        const star = pattern.indexOf('*');
-        let captured: string | undefined;
-        if (star < 0) {
-          if (pattern === specifier) captured = '';
-        } else {
-          const pre = pattern.slice(0, star);
-          const post = pattern.slice(star + 1);
-          if (specifier.startsWith(pre) && specifier.endsWith(post) && specifier.length >= pre.length + post.length) {
-            captured = specifier.slice(pre.length, specifier.length - post.length);
-          }
-        }
-        if (captured === undefined) continue;
-        for (const target of targets) out.push(toRel(resolve(baseAbs, target.replace('*', captured))));
-      }
-      if (cfg.options.baseUrl) out.push(toRel(resolve(baseAbs, specifier)));
-      return out;
-    },
-  };
+/** TypeScript's choice among `paths` patterns: an exact match, else the wildcard with the longest prefix. */
+export function bestPattern(patterns: string[], specifier: string): string | undefined {
+  if (patterns.includes(specifier)) return specifier;
+  let best: string | undefined;
+  let bestLen = -1;
+  for (const p of patterns) {
+    const star = p.indexOf('*');
+    if (star < 0) continue;
+    const pre = p.slice(0, star);
+    const post = p.slice(star + 1);
+    if (specifier.length >= pre.length + post.length && specifier.startsWith(pre) && specifier.endsWith(post) && pre.length > bestLen) {
+      best = p;
+      bestLen = pre.length;
+    }
+  }
+  return best;
 }

@@ -389,7 +389,7 @@ export class Proof implements SummaryProvider {
   private computeEntries(units: Unit[]): void {
     const roots = new Set<Unit>();
     for (const u of units) {
-      if (u.node.type === 'Program' || !(this.refs.get(u)?.length)) roots.add(u);
+      if (u.node.type === 'Program' || !(this.refs.get(u)?.length) || u.index.module.frameworkEntries.has(u.node)) roots.add(u);
     }
     // Units no root reaches through references (cycles with no outside caller) are roots too.
     const reached = new Set<Unit>(roots);

@@ -62,6 +62,8 @@ export function refLabel(ast: t.Node, index: ScriptIndex): string {
 export function entryLabel(node: t.Node, index: ScriptIndex, root: boolean, refCount: number): string {
   const name = unitName(node, index);
   if (node.type === 'Program') return { handler: 'event handler attribute', script: 'inline <script>', module: 'module top level' }[index.script.kind];
+  const framework = index.module.frameworkEntries.get(node);
+  if (framework) return `${name} (entry: ${framework})`;
   if (!refCount) return `${name} (entry: not referenced in the scanned project)`;
   if (root) return `${name} (entry: only referenced from a cycle)`;
   return name;

@@ -101,5 +101,10 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
   if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);
   out.push(c.dim(`  ${notes.join(', ')}`));
+  const ignored = doc.stats.ignoredByDefault;
+  if (ignored) {
+    const dirs = ignored.dirs.slice(0, 3).map((d) => `${d}/`).join(', ') + (ignored.dirs.length > 3 ? `, …` : '');
+    out.push(c.dim(`  ${plural(ignored.files, 'file')} of build output not scanned (${dirs}): name the folder in the config's "include" to scan it`));
+  }
   return `${out.join('\n').replace(/^\n/, '')}\n`;
 }

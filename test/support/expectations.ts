@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Finding } from '../../src/index.js';
+import { NEVER_SCANNED_DIRS } from '../../src/discover/ignored.js';
 
 export interface Expected {
   file: string;
@@ -23,10 +24,11 @@ export function collectExpectations(root: string): Expected[] {
   const out: Expected[] = [];
   const visit = (dir: string) => {
     for (const name of readdirSync(dir)) {
-      if (name === 'node_modules' || name.startsWith('.')) continue;
+      if (NEVER_SCANNED_DIRS.has(name)) continue;
       const p = join(dir, name);
       if (statSync(p).isDirectory()) visit(p);
-      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$/.test(name)) {
+      else if (name.startsWith('.')) continue;
+      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name)) {
         readFileSync(p, 'utf8')
           .split(/\r?\n/)
           .forEach((text, i) => {

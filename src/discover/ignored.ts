@@ -1,0 +1,32 @@
+/**
+ * What discovery leaves out by default (the README lists both).
+ *
+ * Folders never scanned: version control and known cache/output folders of
+ * tools. Other dot-folders ship code (`.storybook/`, `.vitepress/`,
+ * `.docusaurus` excepted) and are scanned.
+ *
+ * Committed build output (Semgrep's default ignore): `dist/`, `build/`,
+ * `out/`, `vendor/` at any depth, unless a config `include` names the folder.
+ */
+export const NEVER_SCANNED_DIRS: ReadonlySet<string> = new Set([
+  '.git', '.hg', '.svn', 'node_modules',
+  '.next', '.nuxt', '.output', '.svelte-kit', '.angular', '.expo', '.docusaurus', '.vercel', '.netlify',
+  '.cache', '.parcel-cache', '.turbo', '.nx', '.yarn', '.pnpm-store', '.consent-lint-cache',
+]);
+
+export const BUILD_OUTPUT_DIRS: readonly string[] = ['dist', 'build', 'out', 'vendor'];
+
+/**
+ * The build-output folder a root-relative path lies in (its first such
+ * segment, e.g. `packages/web/dist`), unless `include` names that folder
+ * name as a path segment (`dist/**`, `packages/*\/build/**`).
+ */
+export function buildOutputDir(relPath: string, include: readonly string[] | undefined): string | undefined {
+  const segs = relPath.split('/');
+  for (let i = 0; i < segs.length - 1; i++) {
+    if (!BUILD_OUTPUT_DIRS.includes(segs[i]!)) continue;
+    if (include?.some((g) => g.split('/').includes(segs[i]!))) continue;
+    return segs.slice(0, i + 1).join('/');
+  }
+  return undefined;
+}

@@ -1,0 +1,181 @@
+/**
+ * The project model (issue 9 §5): what module resolution cannot follow is
+ * reported, never a silent miss. Each case is a small project written to a
+ * temporary directory and scanned as a user would.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { scan, type Config } from '../src/index.js';
+import { formatStylish } from '../src/report/index.js';
+import { parseFile } from '../src/parse/index.js';
+
+const DOT_FOLDERS = fileURLToPath(new URL('../fixtures/soundness/dot-folders', import.meta.url));
+const ANGULAR = fileURLToPath(new URL('../fixtures/soundness/angular-app', import.meta.url));
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'consent-lint-model-'));
+  dirs.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+async function run(files: Record<string, string>, config?: Config) {
+  const root = project(files);
+  const { document } = await scan({ root, config: config && { ...config, dir: root } });
+  return { findings: document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`), errors: document.errors.filter((e) => e.kind !== 'skipped') };
+}
+
+describe('module resolution reports what it cannot follow', () => {
+  it('a tsconfig whose `extends` does not resolve is an error, naming the config', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "extends": "@acme/not-installed/tsconfig.json", "compilerOptions": { "paths": { "@lp": ["src/lp.ts"] } } }',
+      'src/main.ts': "import lp from '@lp';\nlp.start();\n",
+      'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', kind: 'unresolved', message: expect.stringContaining('@acme/not-installed') })]);
+  });
+
+  it('a `paths` alias whose targets do not exist is an error at the import', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "@sdk": ["./src/sdk/index.ts"], "@/*": ["./src/*"] } } }',
+      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport lp from '@sdk';\nimport { x } from '@/present';\nimport logo from '@/logo.svg';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+      'src/present.ts': 'export const x = 1;\n',
+      'src/logo.svg': '<svg/>',
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 2, column: 16, kind: 'unresolved', message: expect.stringContaining('"@sdk"') })]);
+  });
+
+  it('a catch-all `*` alias that falls back to packages is not an error', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "*": ["types/*"] } } }',
+      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport React from 'react';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('an unknown module whose name carries an SDK token is reported with a `moduleAliases` hint', async () => {
+    const files = {
+      'src/main.ts': "import Leanplum from 'leanplum-javascript-sdk';\n\nexport function go() {\n  Leanplum.start();\n}\n",
+    };
+    const unmapped = await run(files);
+    expect(unmapped.findings).toEqual([]);
+    expect(unmapped.errors).toEqual([
+      expect.objectContaining({ file: 'src/main.ts', line: 1, column: 22, kind: 'unresolved', message: expect.stringContaining('"moduleAliases": { "leanplum-javascript-sdk": "leanplum-sdk" }') }),
+    ]);
+    // Mapped: the call is a sink, and nothing is left to report.
+    const mapped = await run(files, { moduleAliases: { 'leanplum-javascript-sdk': 'leanplum-sdk' } });
+    expect(mapped.findings).toEqual(['src/main.ts:4 leanplum/init']);
+    expect(mapped.errors).toEqual([]);
+  });
+
+  it('a scan root below its project resolves with the tsconfig above it', async () => {
+    const root = project({
+      'apps/web/tsconfig.json': '{ "compilerOptions": { "paths": { "@lp": ["./src/sdk/lp.ts"] } } }',
+      'apps/web/src/sdk/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'apps/web/src/main.ts': "import lp from '@lp';\nlp.start();\n",
+    });
+    const { document } = await scan({ root: path.join(root, 'apps/web/src') });
+    expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['main.ts:2 leanplum/init']);
+  });
+
+  it('a bundler app alias (`@/x`) that no tsconfig declares is reported once per project; declared, it is followed', async () => {
+    const files = {
+      'src/main.js': "import lp from '@/sdk/lp';\nimport { x } from '@/util';\n\nexport function go() {\n  lp.start();\n}\n",
+      'src/other.js': "import lp from '@/sdk/lp';\n\nexport function stop() {\n  lp.stop();\n}\n",
+      'src/sdk/lp.js': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'src/util.js': 'export const x = 1;\n',
+    };
+    const bare = await run(files);
+    expect(bare.findings).toEqual([]);
+    expect(bare.errors).toEqual([expect.objectContaining({ file: 'src/main.js', line: 1, message: expect.stringContaining("'@/sdk/lp' is an app alias of the bundler that no tsconfig/jsconfig `paths` declares (2 analysed files import through '@/…')") })]);
+    const declared = await run({ ...files, 'jsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' });
+    expect(declared.findings).toEqual(['src/main.js:5 leanplum/init']);
+    expect(declared.errors).toEqual([]);
+  });
+
+  it('a Nuxt tsconfig extending its generated config says how to generate it', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "extends": "./.nuxt/tsconfig.json" }',
+      'app.ts': "import Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', message: expect.stringContaining('nuxi prepare') })]);
+  });
+
+  it('only real imports count: prose and comments naming an SDK are not imports', async () => {
+    const { errors } = await run({
+      'index.html': '<p>Data from "Leanplum dashboard"</p>\n<script>\n  // events from \'leanplum\'\n  window.Leanplum.setAppIdForProductionMode("a", "b");\n</script>\n',
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('known SDK modules and their subpaths are not reported', async () => {
+    const { errors } = await run({
+      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+    });
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('discovery defaults', () => {
+  it('skips committed build output at any depth, and the summary says so', async () => {
+    const { document, rules, sources } = await scan({ root: DOT_FOLDERS });
+    expect(document.stats.ignoredByDefault).toEqual({ dirs: ['dist', 'packages/web/build'], files: 2 });
+    expect(document.findings.map((f) => f.file)).not.toContain('dist/bundle.js');
+    const out = formatStylish(document, { rules, sources, color: false, root: DOT_FOLDERS });
+    expect(out).toContain('2 files of build output not scanned (dist/, packages/web/build/): name the folder in the config\'s "include" to scan it');
+  });
+
+  it('scans build output the config includes by name', async () => {
+    const { document } = await scan({ root: DOT_FOLDERS, config: { include: ['**', 'dist/**'], dir: DOT_FOLDERS } });
+    expect(document.stats.ignoredByDefault).toEqual({ dirs: ['packages/web/build'], files: 1 });
+    expect(document.findings.map((f) => `${f.file}:${f.line}`)).toContain('dist/bundle.js:3');
+  });
+
+  it('reports an import that leads into skipped build output', async () => {
+    const { errors } = await run({
+      'src/main.ts': "import { lp } from './vendor/leanplum';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'src/vendor/leanplum.ts': "import Leanplum from 'leanplum-sdk';\nexport const lp = Leanplum;\n",
+    });
+    expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 1, kind: 'unresolved', message: expect.stringContaining('"src/vendor/**"') })]);
+  });
+});
+
+describe('component templates: exact positions', () => {
+  it('an Astro file: frontmatter and bundled <script> as TS modules, is:inline as a page script, at their file positions', () => {
+    const text = "---\nconst n: number = 1;\n---\n<p>{n}</p>\n<script>\n  const m: string = 'x';\n</script>\n<script is:inline>\n  var k = 2;\n</script>\n<b onclick=\"go()\">x</b>\n";
+    const parsed = parseFile({ absPath: '/x/a.astro', relPath: 'a.astro', text });
+    expect(parsed.errors).toEqual([]);
+    const at = (i: number) => {
+      const first = parsed.scripts[i]!.ast.program.body[0]!.loc!.start;
+      return [parsed.scripts[i]!.kind, parsed.scripts[i]!.language, first.line, first.column];
+    };
+    expect(parsed.scripts.map((_, i) => at(i))).toEqual([
+      ['module', 'ts', 2, 0],
+      ['module', 'ts', 6, 2],
+      ['script', 'js', 9, 2],
+      ['handler', 'js', 11, 12],
+    ]);
+  });
+
+  it('an Angular templateUrl event binding is traced at its place in the .html file', async () => {
+    const { document } = await scan({ root: ANGULAR });
+    const f = document.findings.find((x) => x.file === 'src/app/push.component.ts' && x.line === 16);
+    expect(f?.trace.slice(0, 2).map((h) => `${h.file}:${h.line}:${h.column} ${h.label}`)).toEqual([
+      'src/app/push.component.html:1:18 event handler attribute',
+      'src/app/push.component.html:1:18 enablePush()',
+    ]);
+    const inline = document.findings.find((x) => x.file === 'src/app/inline.component.ts');
+    expect(inline?.trace[0]).toMatchObject({ file: 'src/app/inline.component.ts', line: 7, column: 22 });
+  });
+});
