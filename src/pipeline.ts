@@ -19,7 +19,11 @@ export interface Analysis {
   inputs: AnalysisInputs;
 }
 
-/** The rules in force: config `rules` may turn a rule off or change its severity. */
+/**
+ * The rules in force: config `rules` may turn a rule off or change its
+ * severity; rules marked `preset: "strict"` are on only under the `strict`
+ * preset (no preset means `recommended`) or when `rules` names them.
+ */
 export function rulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
   const settings = config?.rules ?? {};
   const out: RuleSpec[] = [];
@@ -27,6 +31,7 @@ export function rulesInForce(policies: Policy[], config: Config | undefined): Ru
     for (const r of p.rules) {
       const s = settings[r.id];
       if (s === 'off') continue;
+      if (!s && r.preset === 'strict' && config?.preset !== 'strict') continue;
       out.push(s ? { ...r, severity: s } : r);
     }
   }

@@ -2,8 +2,9 @@
  * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
  */
 import type * as t from '@babel/types';
-import type { AnalysisError, DispatcherSpec, Origin, Purpose, RuleSpec } from '../model.js';
+import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
 import { constInit, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type Root, type ScriptIndex, type Value } from '../program/index.js';
+import { conditionsAllow, dispatcherCalled, dispatchTargets, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -31,33 +32,10 @@ export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin
 /**
  * Is `v` one of `methods` of one of `receivers`? A method may be a dotted
  * path (`notifications.push`). Returns the method, null for a computed,
- * unknown member, or undefined.
+ * unknown member, or undefined. (Receivers may have v2 paths: see forms.ts.)
  */
-export function matchMethod(v: Value | undefined, receivers: Origin[], methods: string[]): string | null | undefined {
-  if (!v || v.kind !== 'path') return undefined;
-  for (const origin of receivers) {
-    const k = originPrefix(v, origin);
-    if (k < 0 || k >= v.steps.length) continue;
-    const names: string[] = [];
-    let unknown = false;
-    for (const step of v.steps.slice(k)) {
-      if (!('prop' in step)) {
-        names.length = 0;
-        break;
-      }
-      if (step.prop === null) unknown = true;
-      names.push(step.prop ?? '?');
-    }
-    if (!names.length) continue;
-    if (unknown) {
-      // `sdk[name]()` / `sdk.notifications[name]()`: could it be one of the methods?
-      if (methods.some((m) => m.split('.').length === names.length && m.split('.').every((part, i) => names[i] === '?' || names[i] === part))) return null;
-      continue;
-    }
-    const dotted = names.join('.');
-    if (methods.includes(dotted)) return dotted;
-  }
-  return undefined;
+export function matchMethod(v: Value | undefined, receivers: Receiver[], methods: string[]): string | null | undefined {
+  return matchReceiverMethod(v, receivers, methods);
 }
 
 /** Does the value flow from one of `sources` (any member, call or await of it)? */
@@ -151,20 +129,28 @@ function bindingNames(p: t.Node): string[] {
  * reach the SDK without ever naming it.
  */
 export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
-  const origins: Origin[] = rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.argumentRequirements ?? []).flatMap((a) => a.sources)]);
+  const receivers: Receiver[] = rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
+  const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
   const sdkish = (v: Value | undefined): boolean => {
     if (!v) return false;
     if (v.kind === 'function') return sdkish(resolver.returned(v.node, v.index));
     if (v.kind !== 'path') return false;
-    return origins.some((o) => {
-      const k = originPrefix(v, o);
-      return k >= 0 && v.steps.slice(k).every((step) => 'prop' in step);
+    const fromReceiver = receivers.some((r) => {
+      const m = receiverPrefix(v, r, true);
+      return m !== undefined && m.steps.slice(m.k).every((step) => 'prop' in step);
     });
+    return (
+      fromReceiver ||
+      origins.some((o) => {
+        const k = originPrefix(v, o);
+        return k >= 0 && v.steps.slice(k).every((step) => 'prop' in step);
+      })
+    );
   };
   for (const name of exportNames(mod, resolver)) {
     // `export * from 'pkg'`: hands out the SDK only if the package is one.
     if (name.startsWith('*')) {
-      if (origins.some((o) => 'module' in o && o.module === name.slice(1))) return true;
+      if ([...receivers, ...origins].some((o) => 'module' in o && o.module === name.slice(1))) return true;
       continue;
     }
     if (sdkish(resolver.exportValue(mod, name, 0))) return true;
@@ -236,7 +222,7 @@ function unresolved(index: ScriptIndex, node: t.Node, message: string): Analysis
  * A queue or name that cannot be read statically is reported, not trusted.
  */
 function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver, errors: AnalysisError[]): Sink[] {
-  let arg: t.Node | undefined = call.arguments[d.argument];
+  let arg: t.Node | undefined = call.arguments[Array.isArray(d.argument) ? d.argument[0] : d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
     const init = constInit(arg, index);
@@ -268,8 +254,13 @@ function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: Dispat
 /** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
 export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], dispatchers: DispatcherSpec[] = []): Sink[] {
   const sinks: Sink[] = [];
+  const scripted = rules.filter((r) => r.scripts?.length);
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
+      if (scripted.length && (n.type === 'JSXOpeningElement' || n.type === 'AssignmentExpression' || n.type === 'CallExpression' || n.type === 'OptionalCallExpression')) {
+        const load = scriptLoad(n, index, resolver);
+        if (load) for (const rule of scriptRules(load.url, scripted)) sinks.push({ rule, node: load.node, index, callee: load.callee, requires: [...rule.requires] });
+      }
       let target: t.Node | undefined;
       let report: t.Node = n;
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
@@ -296,7 +287,9 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
         dynamicCode(n, v, index, errors);
         for (const d of dispatchers) {
-          if (matchMethod(v, d.receivers, [d.method]) === d.method) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
+          if (!dispatcherCalled(v, d)) continue;
+          if (d.nameProperty) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
+          else sinks.push(...commanded(n, d, rules, index, resolver));
         }
       }
       for (const rule of rules) {
@@ -307,6 +300,8 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
             errors.push(unresolved(index, n, `${calleeText(target)}: a computed SDK member cannot be resolved statically; it may be ${rule.id} (${spec.methods.join(', ')}). Use a literal method name.`));
             return;
           }
+          // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
+          if (!conditionsAllow(n, spec, index, resolver)) continue;
           const requires = [...rule.requires];
           if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
             for (const req of rule.argumentRequirements ?? []) {
@@ -321,4 +316,21 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
     });
   }
   return sinks;
+}
+
+/**
+ * A command dispatch (`batchSDK('setup', …)`, `OneSignal.push(['init', …])`,
+ * `AF('pba', 'event', …)`) is a call of the method it names. A command that
+ * cannot be read statically may be any of them: it is a sink of every rule
+ * the dispatcher can reach (a finding unless guarded for all), never silence.
+ */
+function commanded(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver): Sink[] {
+  const cmd = readDispatch(call, d, index, resolver);
+  if (!cmd) return [];
+  const callee = calleeText(unwrap(call.callee as t.Node));
+  const out: Sink[] = [];
+  for (const { rule, method } of dispatchTargets(d, rules, cmd.command, cmd.prefix)) {
+    out.push({ rule, node: call, index, callee: cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`, requires: [...rule.requires] });
+  }
+  return out;
 }

@@ -1,0 +1,342 @@
+/**
+ * Sink forms of policy language v2, matched on resolved values:
+ *
+ * - receivers with a path: instances from a constructor or factory
+ *   (`new Mixpanel(token)`, `amplitude.getInstance()`), the SDK handed to a
+ *   callback (`OneSignalDeferred.push(async (OneSignal) => …)`);
+ * - named function exports: a namespace receiver (`export: '*'`) also covers
+ *   `import { initialize } from '@braze/web-sdk'; initialize(…)`;
+ * - module names with `*` wildcards (Firebase imported by URL);
+ * - argument-value conditions (`setOptOut(false)` is a sink, `setOptOut(true)`
+ *   is not; an undecidable value is a sink) and option objects that make a
+ *   call harmless (`init({ requiresUserPrivacyConsent: true })`);
+ * - command dispatch (`batchSDK('setup', …)`, `OneSignal.push(['init', …])`,
+ *   `AF('pba', 'event', …)`);
+ * - script loads (`<script src>`, `el.src = url`, `setAttribute('src', url)`).
+ */
+import type * as t from '@babel/types';
+import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpec, SinkSpec } from '../model.js';
+import { constInit, dottedName, keyName, propertyName, unwrap, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+
+type PathValue = Extract<Value, { kind: 'path' }>;
+type Step = PathValue['steps'][number];
+type Call = t.CallExpression | t.OptionalCallExpression;
+
+/** `pattern` with `*` wildcards (module names, script URLs) against `text`. */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  if (!pattern.includes('*')) return pattern === text;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(text);
+}
+
+/**
+ * A module value in canonical form: a named export `{module, export: 'x'}` is
+ * the namespace `{module, export: '*'}` then `.x` (what ESM and CommonJS both
+ * mean). `virtual` says one leading step was added.
+ */
+function canonical(v: PathValue): { root: PathValue['root']; steps: Step[]; virtual: number } {
+  const r = v.root;
+  if ('module' in r && r.export !== '*' && r.export !== 'default') return { root: { module: r.module, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
+  return { root: r, steps: v.steps, virtual: 0 };
+}
+
+function canonicalReceiver(r: Receiver): { root: Receiver; path: ReceiverStep[] } {
+  const path = r.path ?? [];
+  if ('module' in r && r.export !== '*' && r.export !== 'default') return { root: { module: r.module, export: '*' }, path: [r.export, ...path] };
+  return { root: r, path };
+}
+
+function stepMatches(want: ReceiverStep, have: Step): boolean {
+  if (typeof want === 'string') return 'prop' in have && have.prop === want;
+  if ('call' in want) return 'call' in have;
+  return 'param' in have && have.param.argument === want.callbackParameter.argument && have.param.parameter === want.callbackParameter.parameter;
+}
+
+/**
+ * How many canonical steps of `v` the receiver consumes (undefined: not this
+ * receiver). The steps returned are the canonical ones (named exports expanded).
+ */
+export function receiverPrefix(v: Value | undefined, receiver: Receiver, partial = false): { k: number; steps: Step[] } | undefined {
+  if (!v || v.kind !== 'path') return undefined;
+  const c = canonical(v);
+  const rc = canonicalReceiver(receiver);
+  let k: number;
+  if ('global' in rc.root) {
+    if (!('global' in c.root) || c.root.global !== rc.root.global) return undefined;
+    k = 0;
+  } else {
+    if (!('module' in c.root) || !wildcardMatch(rc.root.module, c.root.module)) return undefined;
+    if (c.root.export === rc.root.export) k = 0;
+    // `import * as ns` / `require()` then `ns.default.x`.
+    else if (c.root.export === '*' && rc.root.export === 'default' && c.steps[0] && 'prop' in c.steps[0] && c.steps[0].prop === 'default') k = 1;
+    else return undefined;
+  }
+  for (const want of rc.path) {
+    const have = c.steps[k];
+    // `partial`: a value on the way to the receiver (the `Mixpanel` class before `new`).
+    if (!have && partial) return { k, steps: c.steps };
+    if (!have || !stepMatches(want, have)) return undefined;
+    k++;
+  }
+  return { k, steps: c.steps };
+}
+
+/** Does `v` start with one of the receivers (any member, call or await of it)? */
+export function fromReceivers(v: Value | undefined, receivers: Receiver[]): boolean {
+  return receivers.some((r) => receiverPrefix(v, r) !== undefined);
+}
+
+/** Is `v` exactly one of the receivers (the SDK object itself, no member)? */
+export function isReceiver(v: Value | undefined, receivers: Receiver[]): boolean {
+  return receivers.some((r) => {
+    const m = receiverPrefix(v, r);
+    return m !== undefined && m.k === m.steps.length;
+  });
+}
+
+/**
+ * Is `v` one of `methods` of one of `receivers`? A method may be a dotted
+ * path (`notifications.push`). Returns the method, null for a computed,
+ * unknown member that may be one, or undefined.
+ */
+export function matchReceiverMethod(v: Value | undefined, receivers: Receiver[], methods: string[]): string | null | undefined {
+  for (const r of receivers) {
+    const m = receiverPrefix(v, r);
+    if (!m || m.k >= m.steps.length) continue;
+    const names: string[] = [];
+    let unknown = false;
+    let plain = true;
+    for (const step of m.steps.slice(m.k)) {
+      if (!('prop' in step)) {
+        plain = false;
+        break;
+      }
+      if (step.prop === null) unknown = true;
+      names.push(step.prop ?? '?');
+    }
+    if (!plain || !names.length) continue;
+    if (unknown) {
+      if (methods.some((x) => x.split('.').length === names.length && x.split('.').every((part, i) => names[i] === '?' || names[i] === part))) return null;
+      continue;
+    }
+    const dotted = names.join('.');
+    if (methods.includes(dotted)) return dotted;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ argument conditions
+
+/** What an argument (or a property of it) is: a known literal, `undefined` (absent), or unknown. */
+type Known = { known: true; value: string | number | boolean | null | undefined } | { known: false };
+const UNKNOWN: Known = { known: false };
+
+function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0): Known {
+  const u = unwrap(e);
+  if (depth > 8) return UNKNOWN;
+  switch (u.type) {
+    case 'NullLiteral':
+      return { known: true, value: null };
+    case 'StringLiteral':
+    case 'NumericLiteral':
+    case 'BooleanLiteral':
+      return { known: true, value: u.value };
+    case 'UnaryExpression':
+      if (u.operator === '!') {
+        const inner = literalOf(u.argument, index, resolver, depth + 1);
+        return inner.known ? { known: true, value: !inner.value } : UNKNOWN;
+      }
+      if (u.operator === '-') {
+        const inner = literalOf(u.argument, index, resolver, depth + 1);
+        return inner.known && typeof inner.value === 'number' ? { known: true, value: -inner.value } : UNKNOWN;
+      }
+      if (u.operator === 'void') return { known: true, value: undefined };
+      return UNKNOWN;
+    case 'Identifier': {
+      if (u.name === 'undefined' && !index.binding(u)) return { known: true, value: undefined };
+      const v = resolver.value(u, index);
+      if (v && v.kind === 'literal') return { known: true, value: v.value };
+      return UNKNOWN;
+    }
+    case 'TemplateLiteral':
+      return u.expressions.length === 0 ? { known: true, value: u.quasis[0].value.cooked ?? '' } : UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** The object literal an expression denotes (through `const`s), if any. */
+function objectOf(e: t.Node, index: ScriptIndex): t.ObjectExpression | undefined {
+  let u = unwrap(e);
+  for (let i = 0; i < 8 && u.type === 'Identifier'; i++) {
+    const init = constInit(u, index);
+    if (!init) return undefined;
+    u = unwrap(init);
+  }
+  return u.type === 'ObjectExpression' ? u : undefined;
+}
+
+/** The value of argument `cond.argument`, then `cond.path` properties, of a call. */
+export function conditionValue(call: Call, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
+  const args = call.arguments;
+  for (let i = 0; i <= cond.argument && i < args.length; i++) if (args[i].type === 'SpreadElement') return UNKNOWN;
+  const arg = args[cond.argument];
+  if (!arg) return { known: true, value: undefined };
+  let cur: t.Node = arg;
+  for (const prop of cond.path ?? []) {
+    const obj = objectOf(cur, index);
+    if (!obj) return UNKNOWN;
+    let found: t.Node | undefined;
+    let spreadAfter = false;
+    for (const p of obj.properties) {
+      if (p.type === 'SpreadElement') {
+        spreadAfter = true;
+        continue;
+      }
+      if (p.computed) {
+        // `{ [key]: v }`: may be this property.
+        spreadAfter = true;
+        continue;
+      }
+      if (keyName(p.key) !== prop) continue;
+      if (p.type === 'ObjectMethod') return UNKNOWN;
+      found = p.value;
+      spreadAfter = false;
+    }
+    if (spreadAfter) return UNKNOWN;
+    if (!found) return { known: true, value: undefined };
+    cur = found;
+  }
+  return literalOf(cur, index, resolver);
+}
+
+function holds(k: Known, cond: ArgumentCondition): boolean | undefined {
+  if (!k.known) return undefined;
+  return cond.equals.some((x) => (x === null ? k.value === null || k.value === undefined : x === k.value));
+}
+
+/**
+ * Is this call of a sink method a sink, given the spec's argument
+ * conditions? Undecidable `when` conditions count as a sink; `unless`
+ * excuses the call only when it certainly holds.
+ */
+export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex, resolver: Resolver): boolean {
+  if (!spec.when?.length && !spec.unless?.length) return true;
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return true; // escaped reference: arguments unknown
+  for (const c of spec.when ?? []) if (holds(conditionValue(call, c, index, resolver), c) === false) return false;
+  for (const c of spec.unless ?? []) if (holds(conditionValue(call, c, index, resolver), c) === true) return false;
+  return true;
+}
+
+// ------------------------------------------------------------------ command dispatch
+
+export interface Dispatch {
+  /** The command named (`setup`, `pba.event`), or null when it cannot be read statically. */
+  command: string | null;
+  /** Known leading parts when the command is partly computed (`AF('pba', x)` → `pba`). */
+  prefix: string[];
+}
+
+/** The command(s) a dispatcher call names; undefined when the call is not a dispatch (a callback, say). */
+export function readDispatch(call: Call, d: DispatcherSpec, index: ScriptIndex, resolver: Resolver): Dispatch | undefined {
+  if (d.nameProperty) return undefined; // the object-queue form is read by sinks/index.ts
+  const positions = Array.isArray(d.argument) ? d.argument : [d.argument];
+  const args = call.arguments;
+  if (d.nameElement !== undefined) {
+    const first = args[positions[0]];
+    if (!first) return undefined;
+    const u = unwrap(first);
+    const fn = resolver.value(u, index);
+    if (fn && fn.kind === 'function') return undefined; // `OneSignal.push(function () { … })`: a callback
+    let arr: t.Node = u;
+    if (arr.type === 'Identifier') arr = unwrap(constInit(arr, index) ?? arr);
+    if (arr.type !== 'ArrayExpression') return { command: null, prefix: [] };
+    const el = arr.elements[d.nameElement];
+    if (!el || el.type === 'SpreadElement') return { command: null, prefix: [] };
+    const k = literalOf(el, index, resolver);
+    return k.known && typeof k.value === 'string' ? { command: k.value, prefix: [k.value] } : { command: null, prefix: [] };
+  }
+  const parts: string[] = [];
+  for (const p of positions) {
+    const a = args[p];
+    if (!a) return parts.length ? { command: null, prefix: parts } : undefined;
+    if (a.type === 'SpreadElement') return { command: null, prefix: parts };
+    const fn = resolver.value(a, index);
+    if (p === positions[0] && fn && (fn.kind === 'function' || fn.kind === 'object')) return undefined; // `batchSDK((api) => …)`
+    const k = literalOf(a, index, resolver);
+    if (!k.known || typeof k.value !== 'string') return { command: null, prefix: parts };
+    parts.push(k.value);
+  }
+  return { command: parts.join('.'), prefix: parts };
+}
+
+/** Is the dispatcher's call site this call? `method` absent: the receiver itself is called. */
+export function dispatcherCalled(v: Value | undefined, d: DispatcherSpec): boolean {
+  if (d.method) return matchReceiverMethod(v, d.receivers, [d.method]) === d.method;
+  return isReceiver(v, d.receivers);
+}
+
+/** Rules (with the matching sink spec) that a dispatched command reaches through the dispatcher's receivers. */
+export function dispatchTargets(d: DispatcherSpec, rules: RuleSpec[], command: string | null, prefix: string[]): { rule: RuleSpec; spec: SinkSpec; method: string }[] {
+  const same = (a: Receiver, b: Receiver) => JSON.stringify(a) === JSON.stringify(b);
+  const out: { rule: RuleSpec; spec: SinkSpec; method: string }[] = [];
+  for (const rule of rules) {
+    for (const spec of rule.sinks) {
+      if (!spec.receivers.some((r) => d.receivers.some((x) => same(x, r)))) continue;
+      const method = command !== null ? spec.methods.find((m) => m === command) : spec.methods.find((m) => prefix.every((p, i) => m.split('.')[i] === p));
+      if (method) {
+        out.push({ rule, spec, method });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ script loads
+
+/** A script URL as written (`//cdn…` counts as https). */
+function scriptUrlMatches(patterns: string[], url: string): boolean {
+  const u = url.trim();
+  const full = u.startsWith('//') ? `https:${u}` : u;
+  return patterns.some((p) => wildcardMatch(p, full) || wildcardMatch(p, u));
+}
+
+function stringValue(e: t.Node | null | undefined, index: ScriptIndex, resolver: Resolver): string | undefined {
+  if (!e) return undefined;
+  const u = unwrap(e);
+  if (u.type === 'JSXExpressionContainer') return u.expression.type === 'JSXEmptyExpression' ? undefined : stringValue(u.expression, index, resolver);
+  const k = literalOf(u, index, resolver);
+  return k.known && typeof k.value === 'string' ? k.value : undefined;
+}
+
+/**
+ * A script load at `n`: `<script src="…">` (HTML, parsed as JSX) and JSX
+ * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`.
+ * Returns the node to report (a flow point) and the URL.
+ */
+export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): { node: t.Node; url: string; callee: string } | undefined {
+  if (n.type === 'JSXOpeningElement') {
+    const src = n.attributes.find((a): a is t.JSXAttribute => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'src');
+    if (!src) return undefined;
+    const url = stringValue(src.value, index, resolver);
+    const name = n.name.type === 'JSXIdentifier' ? n.name.name : n.name.type === 'JSXMemberExpression' ? (dottedName(n.name as unknown as t.Node) ?? 'element') : 'element';
+    return url !== undefined ? { node: n.name, url, callee: `<${name} src>` } : undefined;
+  }
+  if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && propertyName(n.left) === 'src') {
+    const url = stringValue(n.right, index, resolver);
+    return url !== undefined ? { node: n, url, callee: `${dottedName(n.left) ?? 'script.src'} =` } : undefined;
+  }
+  if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && (n.callee.type === 'MemberExpression' || n.callee.type === 'OptionalMemberExpression') && propertyName(n.callee) === 'setAttribute') {
+    const [name, value] = n.arguments;
+    if (!name || stringValue(name, index, resolver) !== 'src') return undefined;
+    const url = stringValue(value, index, resolver);
+    return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
+  }
+  return undefined;
+}
+
+/** Rules whose `scripts` name this URL. */
+export function scriptRules(url: string, rules: RuleSpec[]): RuleSpec[] {
+  return rules.filter((r) => r.scripts?.length && scriptUrlMatches(r.scripts, url));
+}
