@@ -20,7 +20,7 @@ import { constInit, dottedName, keyName, propertyName, unwrap, type Resolver, ty
 
 type PathValue = Extract<Value, { kind: 'path' }>;
 type Step = PathValue['steps'][number];
-type Call = t.CallExpression | t.OptionalCallExpression;
+type Call = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
 
 /** `pattern` with `*` wildcards (module names, script URLs) against `text`. */
 export function wildcardMatch(pattern: string, text: string): boolean {
@@ -30,19 +30,19 @@ export function wildcardMatch(pattern: string, text: string): boolean {
 }
 
 /**
- * A module value in canonical form: a named export `{module, export: 'x'}` is
- * the namespace `{module, export: '*'}` then `.x` (what ESM and CommonJS both
- * mean). `virtual` says one leading step was added.
+ * A module value in canonical form: an export `{module, export: 'x'}` (also
+ * `default`) is the namespace `{module, export: '*'}` then `.x`, as ESM and
+ * CommonJS interop both mean. `virtual` says one leading step was added.
  */
 function canonical(v: PathValue): { root: PathValue['root']; steps: Step[]; virtual: number } {
   const r = v.root;
-  if ('module' in r && r.export !== '*' && r.export !== 'default') return { root: { module: r.module, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
+  if ('module' in r && r.export !== '*') return { root: { module: r.module, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
   return { root: r, steps: v.steps, virtual: 0 };
 }
 
 function canonicalReceiver(r: Receiver): { root: Receiver; path: ReceiverStep[] } {
   const path = r.path ?? [];
-  if ('module' in r && r.export !== '*' && r.export !== 'default') return { root: { module: r.module, export: '*' }, path: [r.export, ...path] };
+  if ('module' in r && r.export !== '*') return { root: { module: r.module, export: '*' }, path: [r.export, ...path] };
   return { root: r, path };
 }
 
@@ -66,10 +66,8 @@ export function receiverPrefix(v: Value | undefined, receiver: Receiver, partial
     k = 0;
   } else {
     if (!('module' in c.root) || !wildcardMatch(rc.root.module, c.root.module)) return undefined;
-    if (c.root.export === rc.root.export) k = 0;
-    // `import * as ns` / `require()` then `ns.default.x`.
-    else if (c.root.export === '*' && rc.root.export === 'default' && c.steps[0] && 'prop' in c.steps[0] && c.steps[0].prop === 'default') k = 1;
-    else return undefined;
+    // Both canonical: `import x from` is `ns.default`, so `ns.default.x` matches a default receiver.
+    k = 0;
   }
   for (const want of rc.path) {
     const have = c.steps[k];
@@ -222,7 +220,7 @@ function holds(k: Known, cond: ArgumentCondition): boolean | undefined {
  */
 export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex, resolver: Resolver): boolean {
   if (!spec.when?.length && !spec.unless?.length) return true;
-  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return true; // escaped reference: arguments unknown
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression') return true; // escaped reference: arguments unknown
   for (const c of spec.when ?? []) if (holds(conditionValue(call, c, index, resolver), c) === false) return false;
   for (const c of spec.unless ?? []) if (holds(conditionValue(call, c, index, resolver), c) === true) return false;
   return true;

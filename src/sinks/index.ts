@@ -271,9 +271,8 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
         }
       } else if (n.type === 'NewExpression') {
-        const v = resolver.value(n.callee as t.Node, index);
-        if (v && v.kind === 'path') dynamicCode(n, v, index, errors);
-        return;
+        // `new PostHog(key, options)`: a constructor may itself be the sink.
+        target = unwrap(n.callee as t.Node);
       } else if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier') {
         // An SDK method used as a value (`setTimeout(Leanplum.start)`, `onClick={start}`,
         // `[Leanplum.start]`, `Leanplum.start.bind(Leanplum)`) runs wherever it escapes to.
@@ -284,6 +283,7 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
       } else return;
       const v = resolver.value(target, index);
       if (!v || v.kind !== 'path') return;
+      if (n.type === 'NewExpression') dynamicCode(n, v, index, errors);
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
         dynamicCode(n, v, index, errors);
         for (const d of dispatchers) {
@@ -303,7 +303,7 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
           if (!conditionsAllow(n, spec, index, resolver)) continue;
           const requires = [...rule.requires];
-          if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+          if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') {
             for (const req of rule.argumentRequirements ?? []) {
               const arg = n.arguments[req.argument];
               if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) if (!requires.includes(p)) requires.push(p);
