@@ -106,13 +106,15 @@ export type Receiver = Origin & { path?: ReceiverStep[] };
 
 /**
  * A test on an argument of a sink call (or a property of an object argument,
- * through `path`). `equals` lists literal values; `null` also matches a
- * missing argument or absent property.
+ * through `path`). `equals` lists literal values (`null` also matches a
+ * missing argument or absent property); `length` tests an array literal's
+ * length (`enabledFeatures: []`).
  */
 export interface ArgumentCondition {
   argument: number;
   path?: string[];
-  equals: (string | number | boolean | null)[];
+  equals?: (string | number | boolean | null)[];
+  length?: number;
 }
 
 export interface SinkSpec {

@@ -14,7 +14,8 @@ import { dottedName, keyName, propertyName } from './names.js';
 import { unwrap } from './unwrap.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 
-export type Root = { module: string; export: string } | { global: string };
+/** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
+export type Root = { module: string; export: string; specifier?: string } | { global: string };
 
 export type Step =
   | { prop: string | null }
@@ -417,7 +418,7 @@ export class Resolver {
     if (source.type !== 'StringLiteral') return undefined;
     const target = this.project.resolveImport(index.script.file, source.value);
     if (!target) return undefined;
-    if ('package' in target) return { kind: 'path', root: { module: target.package, export: name }, steps: [] };
+    if ('package' in target) return { kind: 'path', root: { module: target.package, export: name, ...(target.specifier !== target.package ? { specifier: target.specifier } : {}) }, steps: [] };
     const mod = this.project.moduleOnDemand(target.file);
     if (!mod) return undefined;
     if (name === '*') return { kind: 'namespace', module: mod };

@@ -34,9 +34,19 @@ export function wildcardMatch(pattern: string, text: string): boolean {
  * `default`) is the namespace `{module, export: '*'}` then `.x`, as ESM and
  * CommonJS interop both mean. `virtual` says one leading step was added.
  */
+/**
+ * A receiver's module: a package name matches every import of the package
+ * (`leanplum-sdk/dist/x` too); a subpath or URL (`firebase/analytics`,
+ * `https://www.gstatic.com/firebasejs/<version>/…`) matches the import as written.
+ */
+function moduleMatches(pattern: string, root: { module: string; specifier?: string }): boolean {
+  if (wildcardMatch(pattern, root.module)) return true;
+  return root.specifier !== undefined && wildcardMatch(pattern, root.specifier);
+}
+
 function canonical(v: PathValue): { root: PathValue['root']; steps: Step[]; virtual: number } {
   const r = v.root;
-  if ('module' in r && r.export !== '*') return { root: { module: r.module, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
+  if ('module' in r && r.export !== '*') return { root: { ...r, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
   return { root: r, steps: v.steps, virtual: 0 };
 }
 
@@ -65,7 +75,7 @@ export function receiverPrefix(v: Value | undefined, receiver: Receiver, partial
     if (!('global' in c.root) || c.root.global !== rc.root.global) return undefined;
     k = 0;
   } else {
-    if (!('module' in c.root) || !wildcardMatch(rc.root.module, c.root.module)) return undefined;
+    if (!('module' in c.root) || !moduleMatches(rc.root.module, c.root)) return undefined;
     // Both canonical: `import x from` is `ns.default`, so `ns.default.x` matches a default receiver.
     k = 0;
   }
@@ -154,6 +164,8 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
       if (u.name === 'undefined' && !index.binding(u)) return { known: true, value: undefined };
       const v = resolver.value(u, index);
       if (v && v.kind === 'literal') return { known: true, value: v.value };
+      const arg = iifeArgument(u, index);
+      if (arg) return literalOf(arg, index, resolver, depth + 1);
       return UNKNOWN;
     }
     case 'TemplateLiteral':
@@ -161,6 +173,25 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * A parameter of an immediately invoked function (vendor snippets:
+ * `!function (w, d, url) { s.src = url }(window, document, 'https://…')`):
+ * the argument at its position, when the parameter is never reassigned.
+ */
+function iifeArgument(id: t.Identifier, index: ScriptIndex): t.Node | undefined {
+  const b = index.binding(id);
+  if (!b || b.kind !== 'param' || b.violations.length) return undefined;
+  const fn = b.scopeBlock;
+  if (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return undefined;
+  const i = fn.params.findIndex((p) => p === b.identifier);
+  if (i < 0) return undefined;
+  let call: t.Node | undefined = index.parent.get(fn);
+  while (call && (call.type === 'ParenthesizedExpression' || call.type === 'TSAsExpression')) call = index.parent.get(call);
+  if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || unwrap(call.callee as t.Node) !== fn) return undefined;
+  if (call.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return undefined;
+  return call.arguments[i];
 }
 
 /** The object literal an expression denotes (through `const`s), if any. */
@@ -205,12 +236,19 @@ export function conditionValue(call: Call, cond: ArgumentCondition, index: Scrip
     if (!found) return { known: true, value: undefined };
     cur = found;
   }
+  if (cond.length !== undefined) {
+    let a = unwrap(cur);
+    if (a.type === 'Identifier') a = unwrap(constInit(a, index) ?? a);
+    if (a.type !== 'ArrayExpression' || a.elements.some((x) => x?.type === 'SpreadElement')) return UNKNOWN;
+    return { known: true, value: a.elements.length };
+  }
   return literalOf(cur, index, resolver);
 }
 
 function holds(k: Known, cond: ArgumentCondition): boolean | undefined {
   if (!k.known) return undefined;
-  return cond.equals.some((x) => (x === null ? k.value === null || k.value === undefined : x === k.value));
+  if (cond.length !== undefined) return k.value === cond.length;
+  return (cond.equals ?? []).some((x) => (x === null ? k.value === null || k.value === undefined : x === k.value));
 }
 
 /**
@@ -293,27 +331,48 @@ export function dispatchTargets(d: DispatcherSpec, rules: RuleSpec[], command: s
 
 // ------------------------------------------------------------------ script loads
 
-/** A script URL as written (`//cdn…` counts as https). */
-function scriptUrlMatches(patterns: string[], url: string): boolean {
-  const u = url.trim();
+/**
+ * A script URL as written (`//cdn…` counts as https). A URL with an unknown
+ * tail matches a pattern whose text before its first `*` it already contains.
+ */
+function scriptUrlMatches(patterns: string[], url: { text: string; open: boolean }): boolean {
+  const u = url.text.trim();
   const full = u.startsWith('//') ? `https:${u}` : u;
-  return patterns.some((p) => wildcardMatch(p, full) || wildcardMatch(p, u));
+  return patterns.some((p) => {
+    if (!url.open) return wildcardMatch(p, full) || wildcardMatch(p, u);
+    const star = p.indexOf('*');
+    return star >= 0 && full.length >= star && wildcardMatch(p.slice(0, star + 1), full.slice(0, star) + 'x');
+  });
 }
 
-function stringValue(e: t.Node | null | undefined, index: ScriptIndex, resolver: Resolver): string | undefined {
-  if (!e) return undefined;
+/** A string expression: its text, and whether more unknown text follows (`'https://host/?' + query`). */
+function stringValue(e: t.Node | null | undefined, index: ScriptIndex, resolver: Resolver, depth = 0): { text: string; open: boolean } | undefined {
+  if (!e || depth > 8) return undefined;
   const u = unwrap(e);
-  if (u.type === 'JSXExpressionContainer') return u.expression.type === 'JSXEmptyExpression' ? undefined : stringValue(u.expression, index, resolver);
+  if (u.type === 'JSXExpressionContainer') return u.expression.type === 'JSXEmptyExpression' ? undefined : stringValue(u.expression, index, resolver, depth + 1);
+  if (u.type === 'BinaryExpression' && u.operator === '+') {
+    const left = stringValue(u.left, index, resolver, depth + 1);
+    if (!left) return undefined;
+    if (left.open) return left;
+    const right = stringValue(u.right, index, resolver, depth + 1);
+    return right ? { text: left.text + right.text, open: right.open } : { text: left.text, open: true };
+  }
+  if (u.type === 'TemplateLiteral' && u.expressions.length) return { text: u.quasis[0].value.cooked ?? '', open: true };
+  if (u.type === 'Identifier') {
+    const init = constInit(u, index) ?? iifeArgument(u, index);
+    if (init) return stringValue(init, index, resolver, depth + 1);
+  }
   const k = literalOf(u, index, resolver);
-  return k.known && typeof k.value === 'string' ? k.value : undefined;
+  return k.known && typeof k.value === 'string' ? { text: k.value, open: false } : undefined;
 }
 
 /**
  * A script load at `n`: `<script src="…">` (HTML, parsed as JSX) and JSX
- * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`.
+ * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`,
+ * `importScripts(url)`.
  * Returns the node to report (a flow point) and the URL.
  */
-export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): { node: t.Node; url: string; callee: string } | undefined {
+export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): { node: t.Node; url: { text: string; open: boolean }; callee: string } | undefined {
   if (n.type === 'JSXOpeningElement') {
     const src = n.attributes.find((a): a is t.JSXAttribute => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'src');
     if (!src) return undefined;
@@ -327,14 +386,20 @@ export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): {
   }
   if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && (n.callee.type === 'MemberExpression' || n.callee.type === 'OptionalMemberExpression') && propertyName(n.callee) === 'setAttribute') {
     const [name, value] = n.arguments;
-    if (!name || stringValue(name, index, resolver) !== 'src') return undefined;
+    const attr = name && stringValue(name, index, resolver);
+    if (!attr || attr.open || attr.text !== 'src') return undefined;
     const url = stringValue(value, index, resolver);
     return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
+  }
+  // `importScripts(url)` in a service worker.
+  if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && n.callee.type === 'Identifier' && n.callee.name === 'importScripts' && !index.binding(n.callee)) {
+    const url = stringValue(n.arguments[0], index, resolver);
+    return url !== undefined ? { node: n, url, callee: 'importScripts' } : undefined;
   }
   return undefined;
 }
 
 /** Rules whose `scripts` name this URL. */
-export function scriptRules(url: string, rules: RuleSpec[]): RuleSpec[] {
+export function scriptRules(url: { text: string; open: boolean }, rules: RuleSpec[]): RuleSpec[] {
   return rules.filter((r) => r.scripts?.length && scriptUrlMatches(r.scripts, url));
 }
