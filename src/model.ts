@@ -208,6 +208,8 @@ export interface DispatcherSpec {
 
 export interface Policy {
   id: string;
+  /** Display name (`OneSignal`); the id when absent. */
+  name?: string;
   description: string;
   dispatchers?: DispatcherSpec[];
   /** Text tokens whose presence makes a file worth parsing (module names, globals). */

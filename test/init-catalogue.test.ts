@@ -1,0 +1,35 @@
+/**
+ * `init` detects SDKs and consent platforms from the policy data alone
+ * (sink receivers, dispatchers, guard origins, script URL hosts): every
+ * built-in pack is reachable, and packages named only by a subpath, a URL
+ * pattern or a legacy name count.
+ */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detect, runInit } from '../src/cli/init.js';
+import { memoryIO } from '../src/cli/io.js';
+import { builtinPolicyIds, resolvePolicies } from '../src/policy/index.js';
+import { repoRoot } from './cli-helpers.js';
+
+describe('init: the SDK and CMP catalogue is the policies', () => {
+  it('detects every SDK and CMP of the app from package.json, imports, globals and script URLs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-init-sdks-'));
+    cpSync(join(repoRoot, 'fixtures/cli/init-sdks'), dir, { recursive: true });
+    const found = detect(dir, resolvePolicies(builtinPolicyIds()));
+    expect(found.sdkPolicies.sort()).toEqual(['appsflyer', 'batch', 'bloomreach', 'braze', 'firebase', 'mixpanel', 'onesignal']);
+    expect(found.guardPacks.sort()).toEqual(['cookiebot', 'didomi', 'onetrust']);
+    expect(found.cmps.sort()).toEqual(['cookiebot', 'didomi', 'onetrust']);
+    const io = memoryIO({ cwd: dir });
+    expect(runInit({}, io)).toBe(0);
+    expect(io.out).toContain('SDK policies detected: appsflyer, batch, bloomreach, braze, firebase, mixpanel, onesignal');
+  });
+
+  it('every built-in policy names something init can look for', () => {
+    for (const p of resolvePolicies(builtinPolicyIds())) {
+      const named = [...p.rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.scripts ?? [])]), ...p.guards.map((g) => g.from)];
+      expect(named.length, p.id).toBeGreaterThan(0);
+    }
+  });
+});
