@@ -403,3 +403,26 @@ export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): {
 export function scriptRules(url: { text: string; open: boolean }, rules: RuleSpec[]): RuleSpec[] {
   return rules.filter((r) => r.scripts?.length && scriptUrlMatches(r.scripts, url));
 }
+
+// ------------------------------------------------------------------ descriptions (explain, policies)
+
+/** `default export of react-onesignal`, `global OneSignalDeferred .push(callback parameter 0)`. */
+export function describeReceiver(r: Receiver): string {
+  const base = 'global' in r ? `global ${r.global}` : `${r.export === 'default' ? 'default export' : r.export === '*' ? 'namespace' : r.export} of ${r.module}`;
+  const steps = (r.path ?? []).map((s) => (typeof s === 'string' ? `.${s}` : 'call' in s ? '()' : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument})`));
+  return steps.length ? `${base} ${steps.join('')}` : base;
+}
+
+function describeCondition(c: ArgumentCondition): string {
+  const at = `argument ${c.argument}${(c.path ?? []).map((p) => `.${p}`).join('')}`;
+  if (c.length !== undefined) return `${at} is an array of ${c.length}`;
+  return `${at} is ${(c.equals ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
+}
+
+/** One line per sink spec: methods, receivers, argument conditions. */
+export function describeSink(s: SinkSpec): string {
+  const parts = [`${s.methods.join(', ')} on ${[...new Set(s.receivers.map(describeReceiver))].join('; ')}`];
+  if (s.when?.length) parts.push(`only when ${s.when.map(describeCondition).join(' and ')} (or cannot be told statically)`);
+  if (s.unless?.length) parts.push(`not when ${s.unless.map(describeCondition).join(' or ')}`);
+  return parts.join(', ');
+}
