@@ -271,6 +271,13 @@ export interface Dispatch {
   command: string | null;
   /** Known leading parts when the command is partly computed (`AF('pba', x)` → `pba`). */
   prefix: string[];
+  /** The command's own arguments (after the name), for the sink's argument conditions. */
+  args?: t.CallExpression;
+}
+
+/** A call-shaped view of a command's arguments, so argument conditions apply to dispatched commands too. */
+function commandArgs(call: Call, args: (t.Node | null)[]): t.CallExpression {
+  return { ...call, type: 'CallExpression', arguments: args.filter((a): a is t.Expression | t.SpreadElement => a !== null) } as t.CallExpression;
 }
 
 /** The command(s) a dispatcher call names; undefined when the call is not a dispatch (a callback, say). */
@@ -290,7 +297,7 @@ export function readDispatch(call: Call, d: DispatcherSpec, index: ScriptIndex, 
     const el = arr.elements[d.nameElement];
     if (!el || el.type === 'SpreadElement') return { command: null, prefix: [] };
     const k = literalOf(el, index, resolver);
-    return k.known && typeof k.value === 'string' ? { command: k.value, prefix: [k.value] } : { command: null, prefix: [] };
+    return k.known && typeof k.value === 'string' ? { command: k.value, prefix: [k.value], args: commandArgs(call, arr.elements.slice(d.nameElement + 1)) } : { command: null, prefix: [] };
   }
   const parts: string[] = [];
   for (const p of positions) {
@@ -303,7 +310,7 @@ export function readDispatch(call: Call, d: DispatcherSpec, index: ScriptIndex, 
     if (!k.known || typeof k.value !== 'string') return { command: null, prefix: parts };
     parts.push(k.value);
   }
-  return { command: parts.join('.'), prefix: parts };
+  return { command: parts.join('.'), prefix: parts, args: commandArgs(call, args.slice(Math.max(...positions) + 1)) };
 }
 
 /** Is the dispatcher's call site this call? `method` absent: the receiver itself is called. */

@@ -329,7 +329,9 @@ function commanded(call: t.CallExpression | t.OptionalCallExpression, d: Dispatc
   if (!cmd) return [];
   const callee = calleeText(unwrap(call.callee as t.Node));
   const out: Sink[] = [];
-  for (const { rule, method } of dispatchTargets(d, rules, cmd.command, cmd.prefix)) {
+  for (const { rule, spec, method } of dispatchTargets(d, rules, cmd.command, cmd.prefix)) {
+    // `OneSignal.push(['init', { requiresUserPrivacyConsent: true }])`: the command's own arguments decide.
+    if (cmd.args && !conditionsAllow(cmd.args, spec, index, resolver)) continue;
     out.push({ rule, node: call, index, callee: cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`, requires: [...rule.requires] });
   }
   return out;
