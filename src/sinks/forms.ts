@@ -264,6 +264,21 @@ export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex
   return true;
 }
 
+/**
+ * A JSX element as a call of its component with one props object
+ * (`<PostHogProvider apiKey="…" options={{ … }}>` initialises PostHog), so
+ * component sinks and their argument conditions use the call machinery.
+ */
+export function jsxAsCall(el: t.JSXOpeningElement): t.CallExpression {
+  const properties: (t.ObjectProperty | t.SpreadElement)[] = el.attributes.map((a) => {
+    if (a.type === 'JSXSpreadAttribute') return { type: 'SpreadElement', argument: a.argument } as t.SpreadElement;
+    const name = a.name.type === 'JSXIdentifier' ? a.name.name : `${a.name.namespace.name}:${a.name.name.name}`;
+    const value = a.value === null || a.value === undefined ? ({ type: 'BooleanLiteral', value: true } as t.BooleanLiteral) : a.value.type === 'JSXExpressionContainer' ? a.value.expression : a.value;
+    return { type: 'ObjectProperty', key: { type: 'StringLiteral', value: name }, value, computed: false, shorthand: false } as t.ObjectProperty;
+  });
+  return { ...el, type: 'CallExpression', callee: el.name, arguments: [{ type: 'ObjectExpression', properties } as t.ObjectExpression] } as unknown as t.CallExpression;
+}
+
 // ------------------------------------------------------------------ command dispatch
 
 export interface Dispatch {

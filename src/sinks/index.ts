@@ -4,7 +4,7 @@
 import type * as t from '@babel/types';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
 import { constInit, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type Root, type ScriptIndex, type Value } from '../program/index.js';
-import { conditionsAllow, dispatcherCalled, dispatchTargets, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
+import { conditionsAllow, dispatcherCalled, dispatchTargets, jsxAsCall, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -270,6 +270,20 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           const inner = resolver.value(target.object, index);
           if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
         }
+      } else if (n.type === 'JSXOpeningElement') {
+        // `<PostHogProvider apiKey="…">`: a component that is an SDK entry point.
+        if (n.name.type === 'JSXNamespacedName') return;
+        const v = resolver.value(n.name, index);
+        if (!v || v.kind !== 'path') return;
+        for (const rule of rules) {
+          for (const spec of rule.sinks) {
+            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(jsxAsCall(n), spec, index, resolver)) continue;
+            const name = n.name.type === 'JSXIdentifier' ? n.name.name : `${n.name.object.type === 'JSXIdentifier' ? n.name.object.name : '…'}.${n.name.property.name}`;
+            sinks.push({ rule, node: n.name, index, callee: `<${name}>`, requires: [...rule.requires] });
+            return;
+          }
+        }
+        return;
       } else if (n.type === 'NewExpression') {
         // `new PostHog(key, options)`: a constructor may itself be the sink.
         target = unwrap(n.callee as t.Node);
