@@ -270,6 +270,19 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           const inner = resolver.value(target.object, index);
           if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
         }
+      } else if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression')) {
+        // `sdk.dataCollectionEnabled = true` (Airship web): a property store as a call with the value as argument 0.
+        const v = resolver.value(n.left, index);
+        if (!v || v.kind !== 'path') return;
+        const asCall = { ...n, type: 'CallExpression', callee: n.left, arguments: [n.right] } as unknown as t.CallExpression;
+        for (const rule of rules) {
+          for (const spec of rule.sinks) {
+            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(asCall, spec, index, resolver)) continue;
+            sinks.push({ rule, node: n, index, callee: `${calleeText(n.left)} =`, requires: [...rule.requires] });
+            return;
+          }
+        }
+        return;
       } else if (n.type === 'JSXOpeningElement') {
         // `<PostHogProvider apiKey="…">`: a component that is an SDK entry point.
         if (n.name.type === 'JSXNamespacedName') return;
