@@ -106,9 +106,10 @@ export type Receiver = Origin & { path?: ReceiverStep[] };
 
 /**
  * A test on an argument of a sink call (or a property of an object argument,
- * through `path`). `equals` lists literal values (`null` also matches a
- * missing argument or absent property); `length` tests an array literal's
- * length (`enabledFeatures: []`).
+ * through `path`). `equals` lists literal values (`null` also matches
+ * `undefined` and an absent property of an object literal; a missing
+ * argument is undecidable); `length` tests an array literal's length
+ * (`enabledFeatures: []`).
  */
 export interface ArgumentCondition {
   argument: number;

@@ -210,7 +210,8 @@ export function conditionValue(call: Call, cond: ArgumentCondition, index: Scrip
   const args = call.arguments;
   for (let i = 0; i <= cond.argument && i < args.length; i++) if (args[i].type === 'SpreadElement') return UNKNOWN;
   const arg = args[cond.argument];
-  if (!arg) return { known: true, value: undefined };
+  // A missing argument is the SDK's default, which the policy cannot know: undecidable.
+  if (!arg) return UNKNOWN;
   let cur: t.Node = arg;
   for (const prop of cond.path ?? []) {
     const obj = objectOf(cur, index);
