@@ -33,3 +33,17 @@ describe('init: the SDK and CMP catalogue is the policies', () => {
     }
   });
 });
+
+describe('policies: every pack is listed', () => {
+  it('lists every built-in policy; strict-preset rules show as off', async () => {
+    const { runPolicies } = await import('../src/cli/info.js');
+    const io = memoryIO({ cwd: repoRoot });
+    expect(runPolicies({ format: 'json' }, io)).toBe(0);
+    const data = JSON.parse(io.out) as { policies: { id: string; rules?: { id: string; severity: string }[] }[] };
+    expect(data.policies.map((p) => p.id).sort()).toEqual(builtinPolicyIds().sort());
+    const rules = data.policies.flatMap((p) => p.rules ?? []);
+    expect(rules.find((r) => r.id === 'braze/identity')?.severity).toBe('off');
+    expect(rules.find((r) => r.id === 'braze/init')?.severity).toBe('error');
+    expect(rules.find((r) => r.id === 'firebase/messaging')?.severity).toBe('warn');
+  });
+});
