@@ -154,3 +154,28 @@ describe('v2 sink forms', () => {
     ]);
   });
 });
+
+describe('SDK code kept in strings', () => {
+  it('is reported as unanalysable, never trusted (Bloomreach snippet built as a template string)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cl-v2-str-'));
+    dirs.push(root);
+    writeFileSync(
+      join(root, 'Snippet.tsx'),
+      [
+        "import { useMemo } from 'react';",
+        'export function Exponea({ token }: { token: string }) {',
+        '  const startSnippet = useMemo(() => `exponea.start({ token: "${token}" });`, [token]);',
+        '  return <script dangerouslySetInnerHTML={{ __html: startSnippet }} />;',
+        '}',
+        "const s = document.createElement('script');",
+        "s.text = 'brweb.identify({ registered: \"a@example.com\" })';",
+        "s.text = 'console.log(1)';",
+      ].join('\n'),
+    );
+    const { document } = await scan({ root, policies: [loadPolicy('bloomreach')] });
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+      '4:53 unresolved script code kept in a string calls exponea',
+      '7:10 unresolved script code kept in a string calls brweb',
+    ]);
+  });
+});

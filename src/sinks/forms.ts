@@ -427,6 +427,55 @@ export function scriptRules(url: { text: string; open: boolean }, rules: RuleSpe
   return rules.filter((r) => r.scripts?.length && scriptUrlMatches(r.scripts, url));
 }
 
+// ------------------------------------------------------------------ code kept in strings
+
+const SCRIPT_TEXT_PROPS = new Set(['innerHTML', 'outerHTML', 'text', 'textContent', 'innerText']);
+
+/** A regular expression for SDK globals used in code text (`exponea.start(`), from the rules' receivers and dispatchers. */
+export function globalsInText(rules: RuleSpec[], dispatchers: DispatcherSpec[]): RegExp | undefined {
+  const names = new Set<string>();
+  for (const r of rules) for (const s of r.sinks) for (const x of s.receivers) if ('global' in x) names.add(x.global);
+  for (const d of dispatchers) for (const x of d.receivers) if ('global' in x) names.add(x.global);
+  if (!names.size) return undefined;
+  return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*[.(]`);
+}
+
+/**
+ * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
+ * `dangerouslySetInnerHTML={{ __html: snippet }}`): the SDK call inside cannot be
+ * analysed. Returns the string node and the SDK name it mentions.
+ */
+export function codeInString(n: t.Node, index: ScriptIndex, resolver: Resolver, sdkText: RegExp): { node: t.Node; mention: string } | undefined {
+  let value: t.Node | undefined;
+  if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')) value = n.right;
+  else if (n.type === 'JSXAttribute' && n.name.type === 'JSXIdentifier' && n.name.name === 'dangerouslySetInnerHTML' && n.value?.type === 'JSXExpressionContainer') {
+    const obj = n.value.expression.type === 'ObjectExpression' ? n.value.expression : undefined;
+    const html = obj?.properties.find((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === '__html');
+    value = html?.value;
+  }
+  if (!value) return undefined;
+  const text = stringText(value, index);
+  const m = text !== undefined ? sdkText.exec(text) : null;
+  return m ? { node: value, mention: m[0].replace(/\s*[.(]$/, '') } : undefined;
+}
+
+/** The static text of a string expression (template quasis, `+` parts, `const`s); undefined when none. */
+function stringText(e: t.Node, index: ScriptIndex, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const u = unwrap(e);
+  if (u.type === 'StringLiteral') return u.value;
+  if (u.type === 'TemplateLiteral') return u.quasis.map((q) => q.value.cooked ?? q.value.raw).join(' ');
+  if (u.type === 'BinaryExpression' && u.operator === '+') return [stringText(u.left, index, depth + 1), stringText(u.right, index, depth + 1)].filter((x) => x !== undefined).join(' ') || undefined;
+  if (u.type === 'Identifier') {
+    const init = constInit(u, index);
+    return init ? stringText(init, index, depth + 1) : undefined;
+  }
+  if (u.type === 'CallExpression' && u.callee.type === 'Identifier' && u.callee.name === 'useMemo' && u.arguments[0] && (u.arguments[0].type === 'ArrowFunctionExpression') && u.arguments[0].body.type !== 'BlockStatement') {
+    return stringText(u.arguments[0].body, index, depth + 1);
+  }
+  return undefined;
+}
+
 // ------------------------------------------------------------------ descriptions (explain, policies)
 
 /** `default export of react-onesignal`, `global OneSignalDeferred .push(callback parameter 0)`. */

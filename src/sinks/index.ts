@@ -4,7 +4,7 @@
 import type * as t from '@babel/types';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
 import { constInit, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type Root, type ScriptIndex, type Value } from '../program/index.js';
-import { conditionsAllow, dispatcherCalled, dispatchTargets, jsxAsCall, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
+import { codeInString, conditionsAllow, dispatcherCalled, dispatchTargets, globalsInText, jsxAsCall, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -255,8 +255,13 @@ function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: Dispat
 export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], dispatchers: DispatcherSpec[] = []): Sink[] {
   const sinks: Sink[] = [];
   const scripted = rules.filter((r) => r.scripts?.length);
+  const sdkText = globalsInText(rules, dispatchers);
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
+      if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute')) {
+        const hidden = codeInString(n, index, resolver, sdkText);
+        if (hidden) errors.push(unresolved(index, hidden.node, `script code kept in a string calls ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`));
+      }
       if (scripted.length && (n.type === 'JSXOpeningElement' || n.type === 'AssignmentExpression' || n.type === 'CallExpression' || n.type === 'OptionalCallExpression')) {
         const load = scriptLoad(n, index, resolver);
         if (load) for (const rule of scriptRules(load.url, scripted)) sinks.push({ rule, node: load.node, index, callee: load.callee, requires: [...rule.requires] });
