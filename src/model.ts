@@ -93,11 +93,51 @@ export type Origin =
   | { module: string; export: string }
   | { global: string };
 
+/**
+ * A step from an origin to an SDK object (policy v2): a property, the result
+ * of calling / constructing the value (`new Mixpanel(token)`,
+ * `amplitude.getInstance()`), or the parameter of a callback passed to it
+ * (`OneSignalDeferred.push(async (OneSignal) => …)`, `batchSDK((api) => …)`).
+ */
+export type ReceiverStep =
+  | string
+  | { call: true }
+  | { callbackParameter: { argument: number; parameter: number } };
+
+/**
+ * The SDK object whose members are sinks: an origin, then `path` steps. A
+ * module namespace (`export: '*'`) also covers named imports of its
+ * functions: `{ module: '@braze/web-sdk', export: '*' }` + method
+ * `initialize` is both `braze.initialize(…)` and `import { initialize }`.
+ */
+export type Receiver = Origin & { path?: ReceiverStep[] };
+
+/**
+ * A test on an argument of a sink call (or a property of an object argument,
+ * through `path`). `equals` lists literal values (`null` also matches
+ * `undefined` and an absent property of an object literal; a missing
+ * argument is undecidable); `length` tests an array literal's length
+ * (`enabledFeatures: []`).
+ */
+export interface ArgumentCondition {
+  argument: number;
+  path?: string[];
+  equals?: (string | number | boolean | null)[];
+  length?: number;
+}
+
 export interface SinkSpec {
   /** Receivers: the SDK object(s) whose members are sinks. */
-  receivers: Origin[];
+  receivers: Receiver[];
   methods: string[];
+  /** A sink only when every condition holds or cannot be decided (`setOptOut(false)`, `setConsentGiven(true)`). */
+  when?: ArgumentCondition[];
+  /** Not a sink when one of these certainly holds (`init({ requiresUserPrivacyConsent: true })`). */
+  unless?: ArgumentCondition[];
 }
+
+/** Rule presets: `recommended` (the default) and `strict` (also rules marked `strict`). */
+export type Preset = 'recommended' | 'strict';
 
 export interface ArgumentRequirement {
   argument: number;
@@ -116,6 +156,13 @@ export interface RuleSpec {
   legalBasis: string;
   docs: string;
   sinks: SinkSpec[];
+  /**
+   * Script URLs (`*` wildcards) whose loading is itself the sink: `<script src>`
+   * in HTML/JSX, `el.src = url`, `el.setAttribute('src', url)`.
+   */
+  scripts?: string[];
+  /** The lowest preset that turns the rule on (default `recommended`); `strict` rules are off otherwise. */
+  preset?: Preset;
   argumentRequirements?: ArgumentRequirement[];
   examples?: { compliant: string; nonCompliant: string };
 }
@@ -151,12 +198,21 @@ export interface GuardSpec {
   callbackArgument?: number;
 }
 
-/** An SDK call that invokes other SDK methods by name (`applyQueue([{ name: 'start' }])`). */
+/**
+ * An SDK call that invokes other SDK methods by name: a queue of objects
+ * (`applyQueue([{ name: 'start' }])`, `nameProperty`), an array command
+ * (`OneSignal.push(['init', …])`, `nameElement`), or a command string given to
+ * a method or to the receiver itself (`batchSDK('setup', …)`,
+ * `AF('pba', 'event', …)` with `argument: [0, 1]` naming `pba.event`).
+ */
 export interface DispatcherSpec {
-  receivers: Origin[];
-  method: string;
-  argument: number;
-  nameProperty: string;
+  receivers: Receiver[];
+  /** The dispatching method; absent when the receiver itself is called. */
+  method?: string;
+  /** The argument(s) naming the command; several are joined with `.`. */
+  argument: number | number[];
+  nameProperty?: string;
+  nameElement?: number;
 }
 
 /** How functions outside the analysed code treat an SDK value passed to them (dotted callee names; `x.*` any member). */
@@ -169,6 +225,8 @@ export interface ValueUses {
 
 export interface Policy {
   id: string;
+  /** Display name (`OneSignal`); the id when absent. */
+  name?: string;
   description: string;
   dispatchers?: DispatcherSpec[];
   valueUses?: ValueUses;
@@ -191,6 +249,8 @@ export interface ConfigGuard {
 }
 
 export interface Config {
+  /** Which rules are on by default: `recommended` (also when absent) or `strict`. */
+  preset?: Preset;
   include?: string[];
   exclude?: string[];
   policies?: string[];

@@ -19,16 +19,21 @@ export interface Analysis {
   inputs: AnalysisInputs;
 }
 
-/** The rules in force: config `rules` may turn a rule off or change its severity. */
+/**
+ * The rules in force: config `rules` may turn a rule off or change its
+ * severity; rules marked `preset: "strict"` are on only under the `strict`
+ * preset (no preset means `recommended`) or when `rules` names them.
+ */
 export function rulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
   const settings = config?.rules ?? {};
   const out: RuleSpec[] = [];
   const all = policies.flatMap((p) => p.rules);
   // Where an SDK value leaves the analysis: a built-in rule whenever some SDK has rules.
-  if (all.some((r) => r.sinks.length)) all.push(sdkEscapesRule());
+  if (all.some((r) => r.sinks?.length)) all.push(sdkEscapesRule());
   for (const r of all) {
     const s = settings[r.id];
     if (s === 'off') continue;
+    if (!s && r.preset === 'strict' && config?.preset !== 'strict') continue;
     out.push(s ? { ...r, severity: s } : r);
   }
   return out;

@@ -320,7 +320,7 @@ describe('validate, policies, explain', () => {
     const json = memoryIO({ cwd: repoRoot });
     runPolicies({ format: 'json' }, json);
     const data = JSON.parse(json.out);
-    expect(data.policies.find((p: { id: string }) => p.id === 'leanplum').rules.map((r: { id: string }) => r.id)).toEqual(['leanplum/init', 'leanplum/push', 'leanplum/device-id']);
+    expect(data.policies.find((p: { id: string }) => p.id === 'leanplum').rules.map((r: { id: string }) => r.id)).toEqual(['leanplum/init', 'leanplum/push', 'leanplum/device-id', 'leanplum/identity']);
   });
 
   it('explain: what, legal basis, examples, how to fix; unknown rule exits 2', () => {

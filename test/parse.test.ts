@@ -106,7 +106,8 @@ describe('parse: the fixture apps, exact positions', () => {
   });
 
   it.each([
-    ['web-cdn/index.html', ['script:js', 'module:js', 'handler:js', 'handler:js', 'handler:js']],
+    // The first `script:js` is the `<script src="https://unpkg.com/…">` element itself (a possible script-load sink).
+    ['web-cdn/index.html', ['script:js', 'script:js', 'module:js', 'handler:js', 'handler:js', 'handler:js']],
     ['web-cdn/app.js', ['module:js']],
     ['rn-flow/App.js', ['module:flow']], // `// @flow` pragma
     ['rn-flow/src/marketing.js', ['module:flow']], // Flow types, no pragma
@@ -200,7 +201,8 @@ describe('parse: HTML', () => {
     ['<script type="text/template"><li>{{ x }}</li></script>', []],
     ['<script type="text/x-template" id="t"><div @click="go">x</div></script>', []],
     ['<script type="importmap">{"imports": {}}</script>', []],
-    ['<script src="https://unpkg.com/leanplum-sdk@1.9.0/dist/leanplum.min.js"></script>', []],
+    // An absolute `src`: the element is parsed as JSX (`<script src="…"></script>`) so policies can name the URL as a sink.
+    ['<script src="https://unpkg.com/leanplum-sdk@1.9.0/dist/leanplum.min.js"></script>', ['script:js']],
     ['<script src="x.js">\n  \n</script>', []],
     ['<script src="x.js">configure({ a: 1 })</script>', ['script:js']],
     ['<script type="text/babel">const App = () => <div onClick={go} />;</script>', ['script:js']],

@@ -15,6 +15,7 @@ import { directiveRules, DIRECTIVE } from '../suppress/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { resolveColor } from './scan.js';
+import { describeSink } from '../sinks/forms.js';
 
 // ------------------------------------------------------------------ validate
 
@@ -70,7 +71,8 @@ function load(configFlag: string | undefined, io: CliIO): Loaded {
   return { ...(config ? { config } : {}), ...(configFile ? { configFile } : {}), builtin, inForce };
 }
 
-const effective = (rule: RuleSpec, config?: Config): RuleSetting => config?.rules?.[rule.id] ?? rule.severity;
+/** A rule's setting: the config's, else off for `strict`-preset rules outside the strict preset, else its severity. */
+const effective = (rule: RuleSpec, config?: Config): RuleSetting => config?.rules?.[rule.id] ?? (rule.preset === 'strict' && config?.preset !== 'strict' ? 'off' : rule.severity);
 
 function guardPurposes(g: GuardSpec): string[] {
   const set = new Set<string>(g.purposes ?? []);
@@ -191,11 +193,9 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
     out.push(c.bold('What it checks'), wrap(rule.description, '  '));
     if (rule.requires.length) out.push('', `  Requires consent for: ${rule.requires.join(', ')}`);
     for (const a of rule.argumentRequirements ?? []) out.push(wrap(`Also requires ${a.requires.join(', ')} when ${a.description} (argument ${a.argument}).`, '  '));
-    if (rule.sinks.length) {
-      const receivers = rule.sinks.flatMap((s) => s.receivers.map((r) => ('global' in r ? `global ${r.global}` : `${r.export === 'default' ? 'default export' : r.export === '*' ? 'namespace' : r.export} of ${r.module}`)));
-      const methods = [...new Set(rule.sinks.flatMap((s) => s.methods))];
-      out.push(wrap(`Calls: ${methods.join(', ')} on ${[...new Set(receivers)].join('; ')}.`, '  '));
-    }
+    for (const s of rule.sinks) out.push(wrap(`Calls: ${describeSink(s)}.`, '  '));
+    if (rule.scripts?.length) out.push(wrap(`Script loads: ${rule.scripts.join(', ')}.`, '  '));
+    if (rule.preset === 'strict') out.push(wrap('Preset: strict (off in the default recommended preset unless the config turns it on).', '  '));
     out.push('', c.bold('Why (legal basis)'), wrap(rule.legalBasis, '  '));
     if (rule.examples) {
       out.push('', c.bold(c.red('Non-compliant')), code(rule.examples.nonCompliant));

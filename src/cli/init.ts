@@ -6,7 +6,8 @@
  * imported.
  *
  * - SDKs and CMP guard packs: a built-in policy is "detected" when one of the
- *   modules or globals it names (sink receivers, guard origins) appears.
+ *   modules or globals it names (sink receivers, dispatchers, guard origins)
+ *   or a host of its script URLs appears: the policies are the only catalogue.
  *   Zero config already applies every built-in policy, so the starter config
  *   does not list `policies` (listing them would only switch others off).
  * - App guards: calls of functions whose name mentions consent with a
@@ -21,6 +22,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { ConfigGuard, Origin, Policy } from '../model.js';
 import { builtinPolicyIds, CONFIG_FILE_NAME, ConfigError, resolvePolicies, validateDocument } from '../policy/index.js';
+import { packageName } from '../program/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -32,20 +34,6 @@ export interface InitFlags {
 const DEFAULT_SCHEMA = './node_modules/consent-lint/schemas/config.schema.json';
 const MAX_FILES = 20_000;
 const MAX_BYTES = 1024 * 1024;
-
-/** Consent-management platforms and OS consent APIs we can name in the summary. */
-const CMPS: { name: string; packages: string[]; globals: string[] }[] = [
-  { name: 'Cookiebot', packages: ['react-cookiebot', '@cookiebot/cookie-consent-banner'], globals: ['Cookiebot', 'CookieConsent'] },
-  { name: 'OneTrust', packages: ['react-native-onetrust-cmp', '@onetrust/react-native-sdk'], globals: ['OneTrust', 'OnetrustActiveGroups', 'OptanonActiveGroups'] },
-  { name: 'Usercentrics', packages: ['@usercentrics/cmp-browser-sdk', '@usercentrics/react-native-sdk'], globals: ['UC_UI', 'usercentrics'] },
-  { name: 'Didomi', packages: ['@didomi/react', '@didomi/react-native'], globals: ['Didomi', 'didomiOnReady'] },
-  { name: 'Fides (Ethyca)', packages: ['fides-js', '@ethyca/fides-js'], globals: ['Fides'] },
-  { name: 'IAB TCF (__tcfapi)', packages: ['@iabtcf/core', '@iabtcf/cmpapi'], globals: ['__tcfapi'] },
-  { name: 'Klaro', packages: ['klaro'], globals: ['klaro'] },
-  { name: 'Osano', packages: [], globals: ['Osano'] },
-  { name: 'Expo tracking transparency (ATT)', packages: ['expo-tracking-transparency'], globals: [] },
-  { name: 'react-native-tracking-transparency (ATT)', packages: ['react-native-tracking-transparency'], globals: [] },
-];
 
 /** CMP / app purpose names -> consent-lint purposes. */
 const PURPOSE_NAMES: Record<string, string> = {
@@ -74,11 +62,21 @@ interface Detection {
   filesSearched: number;
 }
 
+/**
+ * What makes a policy "seen" in a repository, from the policy data alone (one
+ * catalogue for SDKs and CMPs): the modules and globals its sinks, dispatchers
+ * and guards name, and the hosts of the script URLs it lists.
+ */
 function origins(p: Policy): Origin[] {
   const list: Origin[] = [];
   for (const r of p.rules) for (const s of r.sinks) list.push(...s.receivers);
+  for (const d of p.dispatchers ?? []) list.push(...d.receivers);
   for (const g of p.guards) if ('module' in g.from || 'global' in g.from) list.push(g.from as Origin);
   return list;
+}
+
+function scriptHosts(p: Policy): string[] {
+  return p.rules.flatMap((r) => r.scripts ?? []).map((u) => /^(?:https?:)?\/\/([^/*?]+)/.exec(u)?.[1]).filter((h): h is string => !!h);
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -129,11 +127,14 @@ export function detect(dir: string, policies: Policy[]): Detection {
     texts.push({ file: rel, text });
     for (const m of text.matchAll(IMPORT_RE)) imports.add(m[1]!);
   }
-  const hasModule = (m: string) => deps.has(m) || [...imports].some((i) => i === m || i.startsWith(`${m}/`));
+  // A policy module may be a subpath (`firebase/analytics`) or a URL pattern with `*`.
+  const pattern = (m: string) => new RegExp(`^${m.split('*').map(escapeRe).join('.*')}(?:/.*)?$`);
+  const hasModule = (m: string) => deps.has(m) || (!m.includes('*') && deps.has(packageName(m))) || [...imports].some((i) => pattern(m).test(i));
   const globalSeen = new Map<string, boolean>();
   const hasGlobal = (g: string) => {
     if (!globalSeen.has(g)) {
-      const re = new RegExp(`(?<![\\w$])${escapeRe(g)}(?![\\w$])`);
+      // Used as a global: a member access or call, not a word inside a module path or string.
+      const re = new RegExp(`(?:^|[^\\w$.'"/@-]|\\b(?:window|globalThis|self)\\.)${escapeRe(g)}\\s*[?.([]`, 'm');
       globalSeen.set(g, texts.some((t) => re.test(t.text)));
     }
     return globalSeen.get(g)!;
@@ -142,11 +143,12 @@ export function detect(dir: string, policies: Policy[]): Detection {
 
   const sdkPolicies: string[] = [];
   const guardPacks: string[] = [];
+  const cmps: string[] = [];
   for (const p of policies) {
-    if (!origins(p).some(seen)) continue;
+    if (!origins(p).some(seen) && !scriptHosts(p).some((h) => texts.some((t) => t.text.includes(h)))) continue;
     (p.rules.length ? sdkPolicies : guardPacks).push(p.id);
+    if (!p.rules.length) cmps.push(p.name ?? p.id);
   }
-  const cmps = CMPS.filter((c) => c.packages.some(hasModule) || c.globals.some(hasGlobal)).map((c) => c.name);
 
   // App guard helpers: consent-named functions called with purpose-like literals.
   const calls = new Map<string, Set<string>>();

@@ -7,6 +7,7 @@
 import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import type { EmbedContext } from './embedded.js';
 import { parseAttributeValue, parseSlice, type EmbeddedOptions } from './embedded.js';
+import { parseScript } from './babel.js';
 
 type Element = DefaultTreeAdapterTypes.Element;
 type Node = DefaultTreeAdapterTypes.Node;
@@ -128,6 +129,32 @@ function extractScript(ctx: EmbedContext, el: Element): void {
   const opts = classifyScript(el);
   if (!opts) return;
   extractContent(ctx, el, opts); // with `src`, only non-blank inline code is parsed
+  scriptElement(ctx, el);
+}
+
+/**
+ * A `<script src="https://…">` that runs now (a JavaScript type) loads code
+ * from elsewhere: policies may name that URL as a sink (OneSignal v16 opens
+ * IndexedDB on load). The start tag is parsed as a JSX element at its file
+ * position (`<script src="…" defer></script>`), so the sink finder and guard
+ * packs see the element and its attributes like any JSX `<script>`.
+ */
+function scriptElement(ctx: EmbedContext, el: Element): void {
+  const src = el.attrs.find((a) => a.name === 'src' && !a.prefix);
+  const tag = el.sourceCodeLocation?.startTag;
+  if (!src || !tag || !/^\s*(?:https?:)?\/\//i.test(src.value)) return;
+  const start = ctx.lines.pos(tag.startOffset);
+  const raw = ctx.text.slice(tag.startOffset, tag.endOffset);
+  const input = { file: ctx.file, language: 'js' as const, kind: 'script' as const, sourceType: 'script' as const, jsx: true, start };
+  const scratch: typeof ctx.errors = [];
+  let script = parseScript({ ...input, code: raw.endsWith('/>') ? raw : `${raw}</script>` }, scratch);
+  if (!script) {
+    // Not JSX-shaped (`src=x.js`, `data-x=1`): the same element rebuilt with quoted
+    // values; the tag name keeps its position, the attributes follow it.
+    const attrs = el.attrs.filter((a) => /^[A-Za-z_][\w.:-]*$/.test(a.name)).map((a) => `${a.name}=${JSON.stringify(a.value)}`);
+    script = parseScript({ ...input, code: `<script ${attrs.join(' ')}></script>` }, []);
+  }
+  if (script) ctx.scripts.push(script);
 }
 
 function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): void {

@@ -136,7 +136,7 @@ export function loadPolicy(idOrFile: string, baseDir: string = process.cwd()): P
   const policy = { ...(data as Policy), source: file };
   delete (policy as { $schema?: string }).$schema;
   policy.tokens ??= [];
-  policy.rules ??= [];
+  policy.rules = (policy.rules ?? []).map((r) => ({ ...r, sinks: r.sinks ?? [] }));
   policy.guards ??= [];
   policyCache.set(file, policy);
   return policy;

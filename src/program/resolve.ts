@@ -16,7 +16,8 @@ import { isInstanceField } from './classes.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 import { CallSites, type CallLike } from './callers.js';
 
-export type Root = { module: string; export: string } | { global: string };
+/** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
+export type Root = { module: string; export: string; specifier?: string } | { global: string };
 
 export type Step =
   | { prop: string | null }
@@ -582,7 +583,7 @@ export class Resolver {
     if (source.type !== 'StringLiteral') return undefined;
     const target = this.project.resolveImport(index.script.file, source.value);
     if (!target) return undefined;
-    if ('package' in target) return { kind: 'path', root: { module: target.package, export: name }, steps: [] };
+    if ('package' in target) return { kind: 'path', root: { module: target.package, export: name, ...(target.specifier !== target.package ? { specifier: target.specifier } : {}) }, steps: [] };
     const mod = this.project.moduleOnDemand(target.file);
     if (!mod) return undefined;
     // `require('./lp')` of a module that sets `module.exports = X` is X itself.

@@ -12,6 +12,7 @@
 import type * as t from '@babel/types';
 import { alternatives, dottedName, forEachChild, isFunctionLike, isWrapper, propertyName, type CallLike, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
 import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
+import { receiverPrefix } from './forms.js';
 
 export const SDK_ESCAPES = 'consent-lint/sdk-escapes';
 
@@ -49,7 +50,7 @@ export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
 }
 
 /** Where a use of a value goes: followed or harmless (`kept`), passed to a call (decided by its callee), or out. */
-export type Use = { kind: 'kept' } | { kind: 'argument'; call: CallLike; argument: number } | { kind: 'escapes'; how: string; certain?: boolean };
+export type Use = { kind: 'kept' } | { kind: 'argument'; call: CallLike; argument: number } | { kind: 'escapes'; how: string; certain?: boolean; store?: t.Node };
 
 const KEPT: Use = { kind: 'kept' };
 const escapes = (how: string, certain = false): Use => ({ kind: 'escapes', how, certain });
@@ -205,13 +206,13 @@ function assignedTo(left: t.Node, index: ScriptIndex): Use {
   if (left.type === 'Identifier') {
     const b = index.binding(left);
     if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) return KEPT;
-    return escapes(b ? `stored in the parameter \`${left.name}\`` : `stored in the global \`${left.name}\``);
+    return { kind: 'escapes', how: b ? `stored in the parameter \`${left.name}\`` : `stored in the global \`${left.name}\``, store: b ? undefined : left };
   }
   if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') return hasRest(left) ? escapes('collected by a rest element') : KEPT;
   const target = dottedName(left);
   if (target && /^(?:module\.exports|exports)(?:\.[^.]+)?$|^module\.exports\.[^.]+$/.test(target)) return KEPT;
   if ((left.type === 'MemberExpression' || left.type === 'OptionalMemberExpression') && left.object.type === 'ThisExpression' && propertyName(left) !== null && inClassMember(left, index)) return KEPT;
-  return escapes(target ? `stored in \`${target}\`` : 'stored in a computed property');
+  return { kind: 'escapes', how: target ? `stored in \`${target}\`` : 'stored in a computed property', store: left };
 }
 
 /** Is `n` inside an instance method or field of a class, where `this` is the instance (arrows keep it)? */
@@ -259,9 +260,10 @@ export function carried(v: Value | undefined, rules: RuleSpec[], resolver: Resol
       for (const rule of rules) {
         for (const spec of rule.sinks) {
           for (const origin of spec.receivers) {
-            const k = originPrefix(a, origin);
-            if (k < 0) continue;
-            const rest = a.steps.slice(k);
+            // Partial: on the way to the receiver (the class before `new`, the factory before its call).
+            const m = receiverPrefix(a, origin) ?? receiverPrefix(a, origin, true);
+            if (!m) continue;
+            const rest = m.steps.slice(m.k);
             if (!rest.every((s) => 'prop' in s && s.prop !== null)) continue;
             const names = rest.map((s) => (s as { prop: string }).prop);
             if (spec.methods.includes(names.join('.'))) methods.add(rule);
@@ -297,16 +299,4 @@ export function carried(v: Value | undefined, rules: RuleSpec[], resolver: Resol
   }
   if (!methods.size && !purposes.size) return undefined;
   return { methods: [...methods], purposes: [...purposes], what };
-}
-
-/** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
-export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin): number {
-  const r = v.root;
-  if ('global' in origin) return 'global' in r && r.global === origin.global ? 0 : -1;
-  if (!('module' in r) || r.module !== origin.module) return -1;
-  if (r.export === origin.export) return 0;
-  // `import * as ns` / `require()` then `ns.default` / `ns.named`.
-  const first = v.steps[0];
-  if (r.export === '*' && first && 'prop' in first && first.prop === origin.export) return 1;
-  return -1;
 }

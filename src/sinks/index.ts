@@ -2,11 +2,12 @@
  * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
  */
 import type * as t from '@babel/types';
-import type { AnalysisError, DispatcherSpec, Origin, Purpose, RuleSpec } from '../model.js';
-import { alternatives, constInit, union, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
-import { carried, leaves, originPrefix, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
+import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
+import { alternatives, constInit, dottedName, forEachChild, propertyName, union, unwrap, type ModuleInfo, type Resolver, type Root, type ScriptIndex, type Value } from '../program/index.js';
+import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
+import { codeInString, conditionsAllow, dispatcherCalled, dispatchTargets, fromReceivers, globalsInText, jsxAsCall, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
 
-export { carried, leaves, originPrefix, SDK_ESCAPES, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
+export { carried, leaves, SDK_ESCAPES, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -17,49 +18,35 @@ export interface Sink {
   callee: string;
   /** Purposes required at this call: the rule's, plus argument-sensitive extras. */
   requires: Purpose[];
-  /** Set when an SDK value leaves the analysis here: how (`passed to \`register\``). */
+  /** Set when an SDK value leaves the analysis here, or a member cannot be bounded: how. */
   escape?: string;
+}
+
+/** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
+export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin): number {
+  const r: Root = v.root;
+  if ('global' in origin) return 'global' in r && r.global === origin.global ? 0 : -1;
+  if (!('module' in r) || r.module !== origin.module) return -1;
+  if (r.export === origin.export) return 0;
+  // `import * as ns` / `require()` then `ns.default` / `ns.named`.
+  const first = v.steps[0];
+  if (r.export === '*' && first && 'prop' in first && first.prop === origin.export) return 1;
+  return -1;
 }
 
 /**
  * Is `v` one of `methods` of one of `receivers`? A method may be a dotted
  * path (`notifications.push`). Returns the method, null for a computed,
- * unknown member, or undefined.
+ * unknown member, or undefined. (Receivers may have v2 paths: see forms.ts.)
  */
-export function matchMethod(v: Value | undefined, receivers: Origin[], methods: string[]): string | null | undefined {
-  if (v && v.kind === 'union') {
-    let out: string | null | undefined;
-    for (const a of v.values) {
-      const m = matchMethod(a, receivers, methods);
-      if (m) return m;
-      if (m === null) out = null;
-    }
-    return out;
+export function matchMethod(v: Value | undefined, receivers: Receiver[], methods: string[]): string | null | undefined {
+  let out: string | null | undefined;
+  for (const a of alternatives(v)) {
+    const m = matchReceiverMethod(a, receivers, methods);
+    if (m) return m;
+    if (m === null) out = null;
   }
-  if (!v || v.kind !== 'path') return undefined;
-  for (const origin of receivers) {
-    const k = originPrefix(v, origin);
-    if (k < 0 || k >= v.steps.length) continue;
-    const names: string[] = [];
-    let unknown = false;
-    for (const step of v.steps.slice(k)) {
-      if (!('prop' in step)) {
-        names.length = 0;
-        break;
-      }
-      if (step.prop === null) unknown = true;
-      names.push(step.prop ?? '?');
-    }
-    if (!names.length) continue;
-    if (unknown) {
-      // `sdk[name]()` / `sdk.notifications[name]()`: could it be one of the methods?
-      if (methods.some((m) => m.split('.').length === names.length && m.split('.').every((part, i) => names[i] === '?' || names[i] === part))) return null;
-      continue;
-    }
-    const dotted = names.join('.');
-    if (methods.includes(dotted)) return dotted;
-  }
-  return undefined;
+  return out;
 }
 
 /** Does the value flow from one of `sources` (any member, call or await of it)? */
@@ -152,20 +139,34 @@ function bindingNames(p: t.Node): string[] {
  * reach the SDK without ever naming it.
  */
 export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
+  const receivers: Receiver[] = rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
+  const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
   const sdkRules = rules.filter((r) => r.sinks.length);
-  const origins: Origin[] = rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.argumentRequirements ?? []).flatMap((a) => a.sources)]);
-  const sources: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
+  const sdkish = (v: Value | undefined): boolean => {
+    if (!v) return false;
+    if (v.kind === 'union') return v.values.some(sdkish);
+    if (carried(v, sdkRules, resolver)) return true;
+    if (v.kind === 'function') return sdkish(resolver.returned(v.node, v.index));
+    if (v.kind !== 'path') return false;
+    const fromReceiver = receivers.some((r) => {
+      const m = receiverPrefix(v, r, true);
+      return m !== undefined && m.steps.slice(m.k).every((step) => 'prop' in step);
+    });
+    return (
+      fromReceiver ||
+      origins.some((o) => {
+        const k = originPrefix(v, o);
+        return k >= 0 && v.steps.slice(k).every((step) => 'prop' in step);
+      })
+    );
+  };
   for (const name of exportNames(mod, resolver)) {
     // `export * from 'pkg'`: hands out the SDK only if the package is one.
     if (name.startsWith('*')) {
-      if (origins.some((o) => 'module' in o && o.module === name.slice(1))) return true;
+      if ([...receivers, ...origins].some((o) => 'module' in o && o.module === name.slice(1))) return true;
       continue;
     }
-    const v = resolver.exportValue(mod, name, 0);
-    if (carried(v, sdkRules, resolver)) return true;
-    // An advertising-ID source handed out (or a function returning one).
-    const returned = alternatives(v).flatMap((a) => (a.kind === 'function' ? alternatives(resolver.returned(a.node, a.index)) : [a]));
-    if (sources.length && flowsFrom(union(returned), sources)) return true;
+    if (sdkish(resolver.exportValue(mod, name, 0))) return true;
   }
   return false;
 }
@@ -199,7 +200,7 @@ function unresolved(index: ScriptIndex, node: t.Node, message: string): Analysis
  * A queue or name that cannot be read statically is reported, not trusted.
  */
 function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver, errors: AnalysisError[]): Sink[] {
-  let arg: t.Node | undefined = call.arguments[d.argument];
+  let arg: t.Node | undefined = call.arguments[Array.isArray(d.argument) ? d.argument[0] : d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
     const init = constInit(arg, index);
@@ -233,69 +234,107 @@ export interface SinkOptions {
   valueUses?: ValueUseMatcher;
 }
 
-/** Every sink in a module: SDK calls, SDK values that leave the analysis, and what cannot be resolved. */
+/** Every sink in a module: SDK calls and loads, SDK values that leave the analysis, and what cannot be resolved. */
 export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], options: SinkOptions = {}): Sink[] {
   const dispatchers = options.dispatchers ?? [];
   const escapeRule = rules.find((r) => r.id === SDK_ESCAPES);
   const sdkRules = rules.filter((r) => r.sinks.length);
+  const receivers = sdkRules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
   const sinks: Sink[] = [];
+  const scripted = rules.filter((r) => r.scripts?.length);
+  const sdkText = globalsInText(rules, dispatchers);
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
-      if (n.type === 'NewExpression') {
-        const v = resolver.value(n.callee as t.Node, index);
-        if (v && v.kind === 'path') dynamicCode(n, v, index, errors);
+      if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute')) {
+        const hidden = codeInString(n, index, resolver, sdkText);
+        if (hidden) errors.push(unresolved(index, hidden.node, `script code kept in a string calls ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`));
       }
+      if (scripted.length && (n.type === 'JSXOpeningElement' || n.type === 'AssignmentExpression' || n.type === 'CallExpression' || n.type === 'OptionalCallExpression')) {
+        const load = scriptLoad(n, index, resolver);
+        if (load) for (const rule of scriptRules(load.url, scripted)) sinks.push({ rule, node: load.node, index, callee: load.callee, requires: [...rule.requires] });
+      }
+      let target: t.Node;
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
-        sinks.push(...callSinks(n, index));
+        target = unwrap(n.callee as t.Node);
+        // `Leanplum.start.call(Leanplum)`, `.apply(…)`
+        if ((target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && ['call', 'apply'].includes(propertyName(target) ?? '')) {
+          const inner = resolver.value(target.object, index);
+          if (sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
+        }
+      } else if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression')) {
+        // `sdk.dataCollectionEnabled = true` (Airship web): a property store as a call with the value as argument 0.
+        const v = resolver.value(n.left, index);
+        const asCall = { ...n, type: 'CallExpression', callee: n.left, arguments: [n.right] } as unknown as t.CallExpression;
+        for (const rule of sdkRules) {
+          for (const spec of rule.sinks) {
+            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(asCall, spec, index, resolver)) continue;
+            sinks.push({ rule, node: n, index, callee: `${calleeText(n.left)} =`, requires: [...rule.requires] });
+            return;
+          }
+        }
+        return;
+      } else if (n.type === 'JSXOpeningElement') {
+        // `<PostHogProvider apiKey="…">`: a component that is an SDK entry point.
+        if (n.name.type === 'JSXNamespacedName') return;
+        const v = resolver.value(n.name, index);
+        for (const rule of sdkRules) {
+          for (const spec of rule.sinks) {
+            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(jsxAsCall(n), spec, index, resolver)) continue;
+            const name = n.name.type === 'JSXIdentifier' ? n.name.name : `${n.name.object.type === 'JSXIdentifier' ? n.name.object.name : '…'}.${n.name.property.name}`;
+            sinks.push({ rule, node: n.name, index, callee: `<${name}>`, requires: [...rule.requires] });
+            return;
+          }
+        }
+        return;
+      } else if (n.type === 'NewExpression') {
+        // `new PostHog(key, options)`: a constructor may itself be the sink.
+        target = unwrap(n.callee as t.Node);
+      } else {
+        // An SDK value (the SDK, one of its methods, something handing it out) used where the analysis cannot follow it.
+        if (options.valueUses && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression')) {
+          sinks.push(...escapeSinks(n, index, options.valueUses));
+        }
         return;
       }
-      if (options.valueUses && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression')) {
-        sinks.push(...escapeSinks(n, index, options.valueUses));
+      const v = resolver.value(target, index);
+      for (const a of alternatives(v)) {
+        if (a.kind !== 'path') continue;
+        dynamicCode(n, a, index, errors);
+        if (n.type === 'NewExpression') continue;
+        for (const d of dispatchers) {
+          if (!dispatcherCalled(a, d)) continue;
+          if (d.nameProperty) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
+          else sinks.push(...commanded(n, d, rules, index, resolver));
+        }
+      }
+      for (const rule of sdkRules) {
+        const requires = new Set<Purpose>();
+        let unbounded = false;
+        for (const spec of rule.sinks) {
+          const m = matchMethod(v, spec.receivers, spec.methods);
+          if (m === null) unbounded = true;
+          // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
+          if (!m || !conditionsAllow(n, spec, index, resolver)) continue;
+          for (const p of rule.requires) requires.add(p);
+          if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') {
+            for (const req of rule.argumentRequirements ?? []) {
+              const arg = n.arguments[req.argument];
+              if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) requires.add(p);
+            }
+          }
+        }
+        if (requires.size) sinks.push({ rule, node: n, index, callee: calleeText(target), requires: [...requires] });
+        else if (unbounded) {
+          // `sdk[name]()` with a name no finite set of strings bounds: it may be this rule's method.
+          sinks.push({ rule, node: n, index, callee: calleeText(target), requires: [...rule.requires], escape: `calls an SDK member whose name cannot be bounded statically (it may be ${rule.sinks.flatMap((s) => s.methods).join(', ')})` });
+        }
       }
     });
   }
   return sinks;
 
-  function callSinks(n: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): Sink[] {
-    let target = unwrap(n.callee as t.Node);
-    // `Leanplum.start.call(Leanplum)`, `.apply(…)`
-    if ((target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && ['call', 'apply'].includes(propertyName(target) ?? '')) {
-      const inner = resolver.value(target.object, index);
-      if (sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
-    }
-    const v = resolver.value(target, index);
-    const out: Sink[] = [];
-    for (const a of alternatives(v)) {
-      if (a.kind !== 'path') continue;
-      dynamicCode(n, a, index, errors);
-      for (const d of dispatchers) {
-        if (matchMethod(a, d.receivers, [d.method]) === d.method) out.push(...dispatched(n, d, rules, index, resolver, errors));
-      }
-    }
-    for (const rule of sdkRules) {
-      const requires = new Set<Purpose>();
-      let unknownMember = false;
-      for (const spec of rule.sinks) {
-        const m = matchMethod(v, spec.receivers, spec.methods);
-        if (m === null) unknownMember = true;
-        if (!m) continue;
-        for (const p of rule.requires) requires.add(p);
-        for (const req of rule.argumentRequirements ?? []) {
-          const arg = n.arguments[req.argument];
-          if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) requires.add(p);
-        }
-      }
-      if (requires.size) out.push({ rule, node: n, index, callee: calleeText(target), requires: [...requires] });
-      else if (unknownMember) {
-        // `sdk[name]()` with a name no finite set of strings bounds: it may be this rule's method.
-        out.push({ rule, node: n, index, callee: calleeText(target), requires: [...rule.requires], escape: `calls an SDK member whose name cannot be bounded statically (it may be ${rule.sinks.flatMap((s) => s.methods).join(', ')})` });
-      }
-    }
-    return out;
-  }
-
   function isSdkPath(v: Value | undefined): boolean {
-    return alternatives(v).some((a) => a.kind === 'path' && sdkRules.some((r) => r.sinks.some((s) => s.receivers.some((o) => originPrefix(a, o) >= 0))));
+    return alternatives(v).some((a) => fromReceivers(a, receivers));
   }
 
   function escapeSinks(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Sink[] {
@@ -305,11 +344,36 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
     if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee as t.Node, index))) return [];
     const how = leaves(use, index, resolver);
     if (!how) return [];
-    const what = carried(resolver.value(n, index), sdkRules, resolver);
+    const value = resolver.value(n, index);
+    const what = carried(value, sdkRules, resolver);
     if (!what) return [];
-    const at = n;
-    const out: Sink[] = what.methods.map((rule) => ({ rule, node: at, index, callee: calleeText(n), requires: [...rule.requires], escape: how }));
-    if (!what.methods.length && escapeRule && what.purposes.length) out.push({ rule: escapeRule, node: at, index, callee: calleeText(n), requires: what.purposes, escape: how });
+    // `window.OneSignalDeferred = window.OneSignalDeferred || []`: stored back where it came from.
+    if (use.kind === 'escapes' && use.store) {
+      const place = resolver.value(use.store, index);
+      const global = place?.kind === 'path' && 'global' in place.root && !place.steps.length ? place.root.global : undefined;
+      if (global && alternatives(value).every((a) => a.kind !== 'path' || ('global' in a.root && a.root.global === global && !a.steps.length))) return [];
+    }
+    const out: Sink[] = what.methods.map((rule) => ({ rule, node: n, index, callee: calleeText(n), requires: [...rule.requires], escape: how }));
+    if (!what.methods.length && escapeRule && what.purposes.length) out.push({ rule: escapeRule, node: n, index, callee: calleeText(n), requires: what.purposes, escape: how });
     return out;
   }
+}
+
+/**
+ * A command dispatch (`batchSDK('setup', …)`, `OneSignal.push(['init', …])`,
+ * `AF('pba', 'event', …)`) is a call of the method it names. A command that
+ * cannot be read statically may be any of them: it is a sink of every rule
+ * the dispatcher can reach (a finding unless guarded for all), never silence.
+ */
+function commanded(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver): Sink[] {
+  const cmd = readDispatch(call, d, index, resolver);
+  if (!cmd) return [];
+  const callee = calleeText(unwrap(call.callee as t.Node));
+  const out: Sink[] = [];
+  for (const { rule, spec, method } of dispatchTargets(d, rules, cmd.command, cmd.prefix)) {
+    // `OneSignal.push(['init', { requiresUserPrivacyConsent: true }])`: the command's own arguments decide.
+    if (cmd.args && !conditionsAllow(cmd.args, spec, index, resolver)) continue;
+    out.push({ rule, node: call, index, callee: cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`, requires: [...rule.requires] });
+  }
+  return out;
 }

@@ -1,0 +1,500 @@
+/**
+ * Sink forms of policy language v2, matched on resolved values:
+ *
+ * - receivers with a path: instances from a constructor or factory
+ *   (`new Mixpanel(token)`, `amplitude.getInstance()`), the SDK handed to a
+ *   callback (`OneSignalDeferred.push(async (OneSignal) => …)`);
+ * - named function exports: a namespace receiver (`export: '*'`) also covers
+ *   `import { initialize } from '@braze/web-sdk'; initialize(…)`;
+ * - module names with `*` wildcards (Firebase imported by URL);
+ * - argument-value conditions (`setOptOut(false)` is a sink, `setOptOut(true)`
+ *   is not; an undecidable value is a sink) and option objects that make a
+ *   call harmless (`init({ requiresUserPrivacyConsent: true })`);
+ * - command dispatch (`batchSDK('setup', …)`, `OneSignal.push(['init', …])`,
+ *   `AF('pba', 'event', …)`);
+ * - script loads (`<script src>`, `el.src = url`, `setAttribute('src', url)`).
+ */
+import type * as t from '@babel/types';
+import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpec, SinkSpec } from '../model.js';
+import { constInit, dottedName, keyName, propertyName, unwrap, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+
+type PathValue = Extract<Value, { kind: 'path' }>;
+type Step = PathValue['steps'][number];
+type Call = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+
+/** `pattern` with `*` wildcards (module names, script URLs) against `text`. */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  if (!pattern.includes('*')) return pattern === text;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(text);
+}
+
+/**
+ * A module value in canonical form: an export `{module, export: 'x'}` (also
+ * `default`) is the namespace `{module, export: '*'}` then `.x`, as ESM and
+ * CommonJS interop both mean. `virtual` says one leading step was added.
+ */
+/**
+ * A receiver's module: a package name matches every import of the package
+ * (`leanplum-sdk/dist/x` too); a subpath or URL (`firebase/analytics`,
+ * `https://www.gstatic.com/firebasejs/<version>/…`) matches the import as written.
+ */
+function moduleMatches(pattern: string, root: { module: string; specifier?: string }): boolean {
+  if (wildcardMatch(pattern, root.module)) return true;
+  return root.specifier !== undefined && wildcardMatch(pattern, root.specifier);
+}
+
+function canonical(v: PathValue): { root: PathValue['root']; steps: Step[]; virtual: number } {
+  const r = v.root;
+  if ('module' in r && r.export !== '*') return { root: { ...r, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
+  return { root: r, steps: v.steps, virtual: 0 };
+}
+
+function canonicalReceiver(r: Receiver): { root: Receiver; path: ReceiverStep[] } {
+  const path = r.path ?? [];
+  if ('module' in r && r.export !== '*') return { root: { module: r.module, export: '*' }, path: [r.export, ...path] };
+  return { root: r, path };
+}
+
+function stepMatches(want: ReceiverStep, have: Step): boolean {
+  if (typeof want === 'string') return 'prop' in have && have.prop === want;
+  if ('call' in want) return 'call' in have;
+  return 'param' in have && have.param.argument === want.callbackParameter.argument && have.param.parameter === want.callbackParameter.parameter;
+}
+
+/**
+ * How many canonical steps of `v` the receiver consumes (undefined: not this
+ * receiver). The steps returned are the canonical ones (named exports expanded).
+ */
+export function receiverPrefix(v: Value | undefined, receiver: Receiver, partial = false): { k: number; steps: Step[] } | undefined {
+  if (!v || v.kind !== 'path') return undefined;
+  const c = canonical(v);
+  const rc = canonicalReceiver(receiver);
+  let k: number;
+  if ('global' in rc.root) {
+    if (!('global' in c.root) || c.root.global !== rc.root.global) return undefined;
+    k = 0;
+  } else {
+    if (!('module' in c.root) || !moduleMatches(rc.root.module, c.root)) return undefined;
+    // Both canonical: `import x from` is `ns.default`, so `ns.default.x` matches a default receiver.
+    k = 0;
+  }
+  for (const want of rc.path) {
+    const have = c.steps[k];
+    // `partial`: a value on the way to the receiver (the `Mixpanel` class before `new`).
+    if (!have && partial) return { k, steps: c.steps };
+    if (!have || !stepMatches(want, have)) return undefined;
+    k++;
+  }
+  return { k, steps: c.steps };
+}
+
+/** Does `v` start with one of the receivers (any member, call or await of it)? */
+export function fromReceivers(v: Value | undefined, receivers: Receiver[]): boolean {
+  return receivers.some((r) => receiverPrefix(v, r) !== undefined);
+}
+
+/** Is `v` exactly one of the receivers (the SDK object itself, no member)? */
+export function isReceiver(v: Value | undefined, receivers: Receiver[]): boolean {
+  return receivers.some((r) => {
+    const m = receiverPrefix(v, r);
+    return m !== undefined && m.k === m.steps.length;
+  });
+}
+
+/**
+ * Is `v` one of `methods` of one of `receivers`? A method may be a dotted
+ * path (`notifications.push`). Returns the method, null for a computed,
+ * unknown member that may be one, or undefined.
+ */
+export function matchReceiverMethod(v: Value | undefined, receivers: Receiver[], methods: string[]): string | null | undefined {
+  for (const r of receivers) {
+    const m = receiverPrefix(v, r);
+    if (!m || m.k >= m.steps.length) continue;
+    const names: string[] = [];
+    let unknown = false;
+    let plain = true;
+    for (const step of m.steps.slice(m.k)) {
+      if (!('prop' in step)) {
+        plain = false;
+        break;
+      }
+      if (step.prop === null) unknown = true;
+      names.push(step.prop ?? '?');
+    }
+    if (!plain || !names.length) continue;
+    if (unknown) {
+      if (methods.some((x) => x.split('.').length === names.length && x.split('.').every((part, i) => names[i] === '?' || names[i] === part))) return null;
+      continue;
+    }
+    const dotted = names.join('.');
+    if (methods.includes(dotted)) return dotted;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ argument conditions
+
+/** What an argument (or a property of it) is: a known literal, `undefined` (absent), or unknown. */
+type Known = { known: true; value: string | number | boolean | null | undefined } | { known: false };
+const UNKNOWN: Known = { known: false };
+
+function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0): Known {
+  const u = unwrap(e);
+  if (depth > 8) return UNKNOWN;
+  switch (u.type) {
+    case 'NullLiteral':
+      return { known: true, value: null };
+    case 'StringLiteral':
+    case 'NumericLiteral':
+    case 'BooleanLiteral':
+      return { known: true, value: u.value };
+    case 'UnaryExpression':
+      if (u.operator === '!') {
+        const inner = literalOf(u.argument, index, resolver, depth + 1);
+        return inner.known ? { known: true, value: !inner.value } : UNKNOWN;
+      }
+      if (u.operator === '-') {
+        const inner = literalOf(u.argument, index, resolver, depth + 1);
+        return inner.known && typeof inner.value === 'number' ? { known: true, value: -inner.value } : UNKNOWN;
+      }
+      if (u.operator === 'void') return { known: true, value: undefined };
+      return UNKNOWN;
+    case 'Identifier': {
+      if (u.name === 'undefined' && !index.binding(u)) return { known: true, value: undefined };
+      const v = resolver.value(u, index);
+      if (v && v.kind === 'literal') return { known: true, value: v.value };
+      const arg = iifeArgument(u, index);
+      if (arg) return literalOf(arg, index, resolver, depth + 1);
+      return UNKNOWN;
+    }
+    case 'TemplateLiteral':
+      return u.expressions.length === 0 ? { known: true, value: u.quasis[0].value.cooked ?? '' } : UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+/**
+ * A parameter of an immediately invoked function (vendor snippets:
+ * `!function (w, d, url) { s.src = url }(window, document, 'https://…')`):
+ * the argument at its position, when the parameter is never reassigned.
+ */
+function iifeArgument(id: t.Identifier, index: ScriptIndex): t.Node | undefined {
+  const b = index.binding(id);
+  if (!b || b.kind !== 'param' || b.violations.length) return undefined;
+  const fn = b.scopeBlock;
+  if (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return undefined;
+  const i = fn.params.findIndex((p) => p === b.identifier);
+  if (i < 0) return undefined;
+  let call: t.Node | undefined = index.parent.get(fn);
+  while (call && (call.type === 'ParenthesizedExpression' || call.type === 'TSAsExpression')) call = index.parent.get(call);
+  if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || unwrap(call.callee as t.Node) !== fn) return undefined;
+  if (call.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return undefined;
+  return call.arguments[i];
+}
+
+/** The object literal an expression denotes (through `const`s), if any. */
+function objectOf(e: t.Node, index: ScriptIndex): t.ObjectExpression | undefined {
+  let u = unwrap(e);
+  for (let i = 0; i < 8 && u.type === 'Identifier'; i++) {
+    const init = constInit(u, index);
+    if (!init) return undefined;
+    u = unwrap(init);
+  }
+  return u.type === 'ObjectExpression' ? u : undefined;
+}
+
+/** The value of argument `cond.argument`, then `cond.path` properties, of a call. */
+export function conditionValue(call: Call, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
+  const args = call.arguments;
+  for (let i = 0; i <= cond.argument && i < args.length; i++) if (args[i].type === 'SpreadElement') return UNKNOWN;
+  const arg = args[cond.argument];
+  // A missing argument is the SDK's default, which the policy cannot know: undecidable.
+  if (!arg) return UNKNOWN;
+  let cur: t.Node = arg;
+  for (const prop of cond.path ?? []) {
+    const obj = objectOf(cur, index);
+    if (!obj) return UNKNOWN;
+    let found: t.Node | undefined;
+    let spreadAfter = false;
+    for (const p of obj.properties) {
+      if (p.type === 'SpreadElement') {
+        spreadAfter = true;
+        continue;
+      }
+      if (p.computed) {
+        // `{ [key]: v }`: may be this property.
+        spreadAfter = true;
+        continue;
+      }
+      if (keyName(p.key) !== prop) continue;
+      if (p.type === 'ObjectMethod') return UNKNOWN;
+      found = p.value;
+      spreadAfter = false;
+    }
+    if (spreadAfter) return UNKNOWN;
+    if (!found) return { known: true, value: undefined };
+    cur = found;
+  }
+  if (cond.length !== undefined) {
+    let a = unwrap(cur);
+    if (a.type === 'Identifier') a = unwrap(constInit(a, index) ?? a);
+    if (a.type !== 'ArrayExpression' || a.elements.some((x) => x?.type === 'SpreadElement')) return UNKNOWN;
+    return { known: true, value: a.elements.length };
+  }
+  return literalOf(cur, index, resolver);
+}
+
+function holds(k: Known, cond: ArgumentCondition): boolean | undefined {
+  if (!k.known) return undefined;
+  if (cond.length !== undefined) return k.value === cond.length;
+  return (cond.equals ?? []).some((x) => (x === null ? k.value === null || k.value === undefined : x === k.value));
+}
+
+/**
+ * Is this call of a sink method a sink, given the spec's argument
+ * conditions? Undecidable `when` conditions count as a sink; `unless`
+ * excuses the call only when it certainly holds.
+ */
+export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex, resolver: Resolver): boolean {
+  if (!spec.when?.length && !spec.unless?.length) return true;
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression') return true; // escaped reference: arguments unknown
+  for (const c of spec.when ?? []) if (holds(conditionValue(call, c, index, resolver), c) === false) return false;
+  for (const c of spec.unless ?? []) if (holds(conditionValue(call, c, index, resolver), c) === true) return false;
+  return true;
+}
+
+/**
+ * A JSX element as a call of its component with one props object
+ * (`<PostHogProvider apiKey="…" options={{ … }}>` initialises PostHog), so
+ * component sinks and their argument conditions use the call machinery.
+ */
+export function jsxAsCall(el: t.JSXOpeningElement): t.CallExpression {
+  const properties: (t.ObjectProperty | t.SpreadElement)[] = el.attributes.map((a) => {
+    if (a.type === 'JSXSpreadAttribute') return { type: 'SpreadElement', argument: a.argument } as t.SpreadElement;
+    const name = a.name.type === 'JSXIdentifier' ? a.name.name : `${a.name.namespace.name}:${a.name.name.name}`;
+    const value = a.value === null || a.value === undefined ? ({ type: 'BooleanLiteral', value: true } as t.BooleanLiteral) : a.value.type === 'JSXExpressionContainer' ? a.value.expression : a.value;
+    return { type: 'ObjectProperty', key: { type: 'StringLiteral', value: name }, value, computed: false, shorthand: false } as t.ObjectProperty;
+  });
+  return { ...el, type: 'CallExpression', callee: el.name, arguments: [{ type: 'ObjectExpression', properties } as t.ObjectExpression] } as unknown as t.CallExpression;
+}
+
+// ------------------------------------------------------------------ command dispatch
+
+export interface Dispatch {
+  /** The command named (`setup`, `pba.event`), or null when it cannot be read statically. */
+  command: string | null;
+  /** Known leading parts when the command is partly computed (`AF('pba', x)` → `pba`). */
+  prefix: string[];
+  /** The command's own arguments (after the name), for the sink's argument conditions. */
+  args?: t.CallExpression;
+}
+
+/** A call-shaped view of a command's arguments, so argument conditions apply to dispatched commands too. */
+function commandArgs(call: Call, args: (t.Node | null)[]): t.CallExpression {
+  return { ...call, type: 'CallExpression', arguments: args.filter((a): a is t.Expression | t.SpreadElement => a !== null) } as t.CallExpression;
+}
+
+/** The command(s) a dispatcher call names; undefined when the call is not a dispatch (a callback, say). */
+export function readDispatch(call: Call, d: DispatcherSpec, index: ScriptIndex, resolver: Resolver): Dispatch | undefined {
+  if (d.nameProperty) return undefined; // the object-queue form is read by sinks/index.ts
+  const positions = Array.isArray(d.argument) ? d.argument : [d.argument];
+  const args = call.arguments;
+  if (d.nameElement !== undefined) {
+    const first = args[positions[0]];
+    if (!first) return undefined;
+    const u = unwrap(first);
+    const fn = resolver.value(u, index);
+    if (fn && fn.kind === 'function') return undefined; // `OneSignal.push(function () { … })`: a callback
+    let arr: t.Node = u;
+    if (arr.type === 'Identifier') arr = unwrap(constInit(arr, index) ?? arr);
+    if (arr.type !== 'ArrayExpression') return { command: null, prefix: [] };
+    const el = arr.elements[d.nameElement];
+    if (!el || el.type === 'SpreadElement') return { command: null, prefix: [] };
+    const k = literalOf(el, index, resolver);
+    return k.known && typeof k.value === 'string' ? { command: k.value, prefix: [k.value], args: commandArgs(call, arr.elements.slice(d.nameElement + 1)) } : { command: null, prefix: [] };
+  }
+  const parts: string[] = [];
+  for (const p of positions) {
+    const a = args[p];
+    if (!a) return parts.length ? { command: null, prefix: parts } : undefined;
+    if (a.type === 'SpreadElement') return { command: null, prefix: parts };
+    const fn = resolver.value(a, index);
+    if (p === positions[0] && fn && (fn.kind === 'function' || fn.kind === 'object')) return undefined; // `batchSDK((api) => …)`
+    const k = literalOf(a, index, resolver);
+    if (!k.known || typeof k.value !== 'string') return { command: null, prefix: parts };
+    parts.push(k.value);
+  }
+  return { command: parts.join('.'), prefix: parts, args: commandArgs(call, args.slice(Math.max(...positions) + 1)) };
+}
+
+/** Is the dispatcher's call site this call? `method` absent: the receiver itself is called. */
+export function dispatcherCalled(v: Value | undefined, d: DispatcherSpec): boolean {
+  if (d.method) return matchReceiverMethod(v, d.receivers, [d.method]) === d.method;
+  return isReceiver(v, d.receivers);
+}
+
+/** Rules (with the matching sink spec) that a dispatched command reaches through the dispatcher's receivers. */
+export function dispatchTargets(d: DispatcherSpec, rules: RuleSpec[], command: string | null, prefix: string[]): { rule: RuleSpec; spec: SinkSpec; method: string }[] {
+  const same = (a: Receiver, b: Receiver) => JSON.stringify(a) === JSON.stringify(b);
+  const out: { rule: RuleSpec; spec: SinkSpec; method: string }[] = [];
+  for (const rule of rules) {
+    for (const spec of rule.sinks) {
+      if (!spec.receivers.some((r) => d.receivers.some((x) => same(x, r)))) continue;
+      const method = command !== null ? spec.methods.find((m) => m === command) : spec.methods.find((m) => prefix.every((p, i) => m.split('.')[i] === p));
+      if (method) {
+        out.push({ rule, spec, method });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ script loads
+
+/**
+ * A script URL as written (`//cdn…` counts as https). A URL with an unknown
+ * tail matches a pattern whose text before its first `*` it already contains.
+ */
+function scriptUrlMatches(patterns: string[], url: { text: string; open: boolean }): boolean {
+  const u = url.text.trim();
+  const full = u.startsWith('//') ? `https:${u}` : u;
+  return patterns.some((p) => {
+    if (!url.open) return wildcardMatch(p, full) || wildcardMatch(p, u);
+    const star = p.indexOf('*');
+    return star >= 0 && full.length >= star && wildcardMatch(p.slice(0, star + 1), full.slice(0, star) + 'x');
+  });
+}
+
+/** A string expression: its text, and whether more unknown text follows (`'https://host/?' + query`). */
+function stringValue(e: t.Node | null | undefined, index: ScriptIndex, resolver: Resolver, depth = 0): { text: string; open: boolean } | undefined {
+  if (!e || depth > 8) return undefined;
+  const u = unwrap(e);
+  if (u.type === 'JSXExpressionContainer') return u.expression.type === 'JSXEmptyExpression' ? undefined : stringValue(u.expression, index, resolver, depth + 1);
+  if (u.type === 'BinaryExpression' && u.operator === '+') {
+    const left = stringValue(u.left, index, resolver, depth + 1);
+    if (!left) return undefined;
+    if (left.open) return left;
+    const right = stringValue(u.right, index, resolver, depth + 1);
+    return right ? { text: left.text + right.text, open: right.open } : { text: left.text, open: true };
+  }
+  if (u.type === 'TemplateLiteral' && u.expressions.length) return { text: u.quasis[0].value.cooked ?? '', open: true };
+  if (u.type === 'Identifier') {
+    const init = constInit(u, index) ?? iifeArgument(u, index);
+    if (init) return stringValue(init, index, resolver, depth + 1);
+  }
+  const k = literalOf(u, index, resolver);
+  return k.known && typeof k.value === 'string' ? { text: k.value, open: false } : undefined;
+}
+
+/**
+ * A script load at `n`: `<script src="…">` (HTML, parsed as JSX) and JSX
+ * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`,
+ * `importScripts(url)`.
+ * Returns the node to report (a flow point) and the URL.
+ */
+export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): { node: t.Node; url: { text: string; open: boolean }; callee: string } | undefined {
+  if (n.type === 'JSXOpeningElement') {
+    const src = n.attributes.find((a): a is t.JSXAttribute => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'src');
+    if (!src) return undefined;
+    const url = stringValue(src.value, index, resolver);
+    const name = n.name.type === 'JSXIdentifier' ? n.name.name : n.name.type === 'JSXMemberExpression' ? (dottedName(n.name as unknown as t.Node) ?? 'element') : 'element';
+    return url !== undefined ? { node: n.name, url, callee: `<${name} src>` } : undefined;
+  }
+  if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && propertyName(n.left) === 'src') {
+    const url = stringValue(n.right, index, resolver);
+    return url !== undefined ? { node: n, url, callee: `${dottedName(n.left) ?? 'script.src'} =` } : undefined;
+  }
+  if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && (n.callee.type === 'MemberExpression' || n.callee.type === 'OptionalMemberExpression') && propertyName(n.callee) === 'setAttribute') {
+    const [name, value] = n.arguments;
+    const attr = name && stringValue(name, index, resolver);
+    if (!attr || attr.open || attr.text !== 'src') return undefined;
+    const url = stringValue(value, index, resolver);
+    return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
+  }
+  // `importScripts(url)` in a service worker.
+  if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && n.callee.type === 'Identifier' && n.callee.name === 'importScripts' && !index.binding(n.callee)) {
+    const url = stringValue(n.arguments[0], index, resolver);
+    return url !== undefined ? { node: n, url, callee: 'importScripts' } : undefined;
+  }
+  return undefined;
+}
+
+/** Rules whose `scripts` name this URL. */
+export function scriptRules(url: { text: string; open: boolean }, rules: RuleSpec[]): RuleSpec[] {
+  return rules.filter((r) => r.scripts?.length && scriptUrlMatches(r.scripts, url));
+}
+
+// ------------------------------------------------------------------ code kept in strings
+
+const SCRIPT_TEXT_PROPS = new Set(['innerHTML', 'outerHTML', 'text', 'textContent', 'innerText']);
+
+/** A regular expression for SDK globals used in code text (`exponea.start(`), from the rules' receivers and dispatchers. */
+export function globalsInText(rules: RuleSpec[], dispatchers: DispatcherSpec[]): RegExp | undefined {
+  const names = new Set<string>();
+  for (const r of rules) for (const s of r.sinks) for (const x of s.receivers) if ('global' in x) names.add(x.global);
+  for (const d of dispatchers) for (const x of d.receivers) if ('global' in x) names.add(x.global);
+  if (!names.size) return undefined;
+  return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*[.(]`);
+}
+
+/**
+ * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
+ * `dangerouslySetInnerHTML={{ __html: snippet }}`): the SDK call inside cannot be
+ * analysed. Returns the string node and the SDK name it mentions.
+ */
+export function codeInString(n: t.Node, index: ScriptIndex, resolver: Resolver, sdkText: RegExp): { node: t.Node; mention: string } | undefined {
+  let value: t.Node | undefined;
+  if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')) value = n.right;
+  else if (n.type === 'JSXAttribute' && n.name.type === 'JSXIdentifier' && n.name.name === 'dangerouslySetInnerHTML' && n.value?.type === 'JSXExpressionContainer') {
+    const obj = n.value.expression.type === 'ObjectExpression' ? n.value.expression : undefined;
+    const html = obj?.properties.find((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === '__html');
+    value = html?.value;
+  }
+  if (!value) return undefined;
+  const text = stringText(value, index);
+  const m = text !== undefined ? sdkText.exec(text) : null;
+  return m ? { node: value, mention: m[0].replace(/\s*[.(]$/, '') } : undefined;
+}
+
+/** The static text of a string expression (template quasis, `+` parts, `const`s); undefined when none. */
+function stringText(e: t.Node, index: ScriptIndex, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const u = unwrap(e);
+  if (u.type === 'StringLiteral') return u.value;
+  if (u.type === 'TemplateLiteral') return u.quasis.map((q) => q.value.cooked ?? q.value.raw).join(' ');
+  if (u.type === 'BinaryExpression' && u.operator === '+') return [stringText(u.left, index, depth + 1), stringText(u.right, index, depth + 1)].filter((x) => x !== undefined).join(' ') || undefined;
+  if (u.type === 'Identifier') {
+    const init = constInit(u, index);
+    return init ? stringText(init, index, depth + 1) : undefined;
+  }
+  if (u.type === 'CallExpression' && u.callee.type === 'Identifier' && u.callee.name === 'useMemo' && u.arguments[0] && (u.arguments[0].type === 'ArrowFunctionExpression') && u.arguments[0].body.type !== 'BlockStatement') {
+    return stringText(u.arguments[0].body, index, depth + 1);
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ descriptions (explain, policies)
+
+/** `default export of react-onesignal`, `global OneSignalDeferred .push(callback parameter 0)`. */
+export function describeReceiver(r: Receiver): string {
+  const base = 'global' in r ? `global ${r.global}` : `${r.export === 'default' ? 'default export' : r.export === '*' ? 'namespace' : r.export} of ${r.module}`;
+  const steps = (r.path ?? []).map((s) => (typeof s === 'string' ? `.${s}` : 'call' in s ? '()' : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument})`));
+  return steps.length ? `${base} ${steps.join('')}` : base;
+}
+
+function describeCondition(c: ArgumentCondition): string {
+  const at = `argument ${c.argument}${(c.path ?? []).map((p) => `.${p}`).join('')}`;
+  if (c.length !== undefined) return `${at} is an array of ${c.length}`;
+  return `${at} is ${(c.equals ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
+}
+
+/** One line per sink spec: methods, receivers, argument conditions. */
+export function describeSink(s: SinkSpec): string {
+  const parts = [`${s.methods.join(', ')} on ${[...new Set(s.receivers.map(describeReceiver))].join('; ')}`];
+  if (s.when?.length) parts.push(`only when ${s.when.map(describeCondition).join(' and ')} (or cannot be told statically)`);
+  if (s.unless?.length) parts.push(`not when ${s.unless.map(describeCondition).join(' or ')}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,181 @@
+/**
+ * Policy language v2: schema errors name the JSON pointer, v1 policies stay
+ * valid, the `strict` preset, and the sink forms on a policy written here
+ * (receiver paths, named exports, argument conditions, command dispatch,
+ * script URLs), independent of the built-in packs.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scan } from '../src/index.js';
+import type { Config, Policy, RuleSpec } from '../src/model.js';
+import { rulesInForce } from '../src/pipeline.js';
+import { builtinPolicyIds, loadPolicy, validateDocument } from '../src/policy/index.js';
+import { wildcardMatch } from '../src/sinks/forms.js';
+
+const rule = (sink: object, extra: object = {}) => ({
+  id: 'x',
+  description: 'd',
+  rules: [{ id: 'x/init', description: 'd', severity: 'error', requires: ['analytics'], message: 'm', legalBasis: 'l', docs: 'd', sinks: [sink], ...extra }],
+});
+
+describe('policy schema v2', () => {
+  it('every built-in policy validates, v1 and v2 alike', () => {
+    for (const id of builtinPolicyIds()) expect(loadPolicy(id).id).toBe(id);
+  });
+
+  it.each([
+    ['a path step', rule({ receivers: [{ global: 'X', path: [{ call: 'yes' }] }], methods: ['init'] }), '/rules/0/sinks/0/receivers/0/path/0/call', 'must be true'],
+    ['a callback parameter', rule({ receivers: [{ global: 'X', path: [{ callbackParameter: { argument: 0 } }] }], methods: ['init'] }), '/rules/0/sinks/0/receivers/0/path/0/callbackParameter', 'missing required property "parameter"'],
+    ['a condition without a test', rule({ receivers: [{ global: 'X' }], methods: ['init'], when: [{ argument: 0 }] }), '/rules/0/sinks/0/when/0', 'missing required property "equals"'],
+    ['a condition value', rule({ receivers: [{ global: 'X' }], methods: ['init'], unless: [{ argument: 0, equals: [{}] }] }), '/rules/0/sinks/0/unless/0/equals/0', 'must be string,number,boolean,null'],
+    ['a preset', rule({ receivers: [{ global: 'X' }], methods: ['init'] }, { preset: 'loose' }), '/rules/0/preset', 'must be one of "recommended", "strict"'],
+    ['a dispatcher argument', { id: 'x', description: 'd', dispatchers: [{ receivers: [{ global: 'AF' }], argument: ['0'] }] }, '/dispatchers/0/argument/0', 'must be integer'],
+  ])('reports %s at its JSON pointer', (_name, doc, pointer, expected) => {
+    const problems = validateDocument('policy', 'p.json', doc);
+    expect(problems[0]).toEqual({ pointer, expected: expect.stringContaining(expected) });
+  });
+
+  it('accepts every v2 form', () => {
+    const doc = rule(
+      {
+        receivers: [{ module: 'm', export: 'M', path: [{ call: true }, 'x', { callbackParameter: { argument: 0, parameter: 0 } }] }],
+        methods: ['init'],
+        when: [{ argument: 0, path: ['a'], equals: [true, null] }],
+        unless: [{ argument: 1, length: 0 }],
+      },
+      { preset: 'strict', scripts: ['https://cdn.example/*'] },
+    );
+    expect(validateDocument('policy', 'p.json', { ...doc, name: 'X', dispatchers: [{ receivers: [{ global: 'X' }], argument: [0, 1] }, { receivers: [{ global: 'X' }], method: 'push', argument: 0, nameElement: 0 }] })).toEqual([]);
+  });
+});
+
+describe('presets', () => {
+  const strict = { id: 'x/identity', preset: 'strict', severity: 'error' } as RuleSpec;
+  const plain = { id: 'x/init', severity: 'error' } as RuleSpec;
+  const policies = [{ id: 'x', rules: [plain, strict], guards: [], tokens: [] } as unknown as Policy];
+  const ids = (config?: Config) => rulesInForce(policies, config).map((r) => `${r.id}:${r.severity}`);
+  it('no preset is recommended: strict rules are off', () => expect(ids(undefined)).toEqual(['x/init:error']));
+  it('the strict preset turns them on', () => expect(ids({ preset: 'strict' })).toEqual(['x/init:error', 'x/identity:error']));
+  it('a rule setting turns one on or off in any preset', () => {
+    expect(ids({ rules: { 'x/identity': 'warn' } })).toEqual(['x/init:error', 'x/identity:warn']);
+    expect(ids({ preset: 'strict', rules: { 'x/identity': 'off' } })).toEqual(['x/init:error']);
+  });
+});
+
+describe('wildcards', () => {
+  it('match module names and URLs', () => {
+    expect(wildcardMatch('https://www.gstatic.com/firebasejs/*/firebase-analytics.js', 'https://www.gstatic.com/firebasejs/10.7.1/firebase-analytics.js')).toBe(true);
+    expect(wildcardMatch('https://www.gstatic.com/firebasejs/*/firebase-analytics.js', 'https://www.gstatic.com/firebasejs/10.7.1/firebase-app.js')).toBe(false);
+    expect(wildcardMatch('a.b', 'aXb')).toBe(false);
+  });
+});
+
+// A policy written for this test only: every v2 form on a made-up SDK.
+const policy: Policy = {
+  id: 'acme',
+  description: 'test',
+  tokens: ['acme', 'Acme'],
+  guards: [],
+  dispatchers: [{ receivers: [{ global: 'acme' }], argument: 0 }],
+  rules: [
+    {
+      id: 'acme/init',
+      description: 'd',
+      severity: 'error',
+      requires: ['analytics'],
+      message: 'Acme starts without consent',
+      legalBasis: 'l',
+      docs: 'd',
+      scripts: ['https://cdn.acme.test/*/sdk.js'],
+      sinks: [
+        { receivers: [{ module: 'acme-sdk', export: '*' }], methods: ['start'], unless: [{ argument: 0, path: ['disabled'], equals: [true] }] },
+        { receivers: [{ module: 'acme-sdk', export: 'Client', path: [{ call: true }] }], methods: ['enable'], when: [{ argument: 0, equals: [true] }] },
+        { receivers: [{ global: 'acmeQueue', path: ['push', { callbackParameter: { argument: 0, parameter: 0 } }] }], methods: ['start'] },
+        { receivers: [{ global: 'acme' }], methods: ['setup'] },
+      ],
+    },
+  ],
+};
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function findings(files: Record<string, string>): Promise<string[]> {
+  const root = mkdtempSync(join(tmpdir(), 'cl-v2-'));
+  dirs.push(root);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  const { document } = await scan({ root, policies: [policy, loadPolicy('cookiebot')] });
+  expect(document.errors).toEqual([]);
+  return document.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.callee ?? ''}`.trim());
+}
+
+describe('v2 sink forms', () => {
+  it('named exports, instances, callback parameters, conditions, commands and scripts', async () => {
+    const got = await findings({
+      'a.ts': [
+        "import { start, Client } from 'acme-sdk';",
+        "import * as acmeNs from 'acme-sdk';",
+        "start({ key: 'k' });", // 3: named export
+        "acmeNs.start({ key: 'k', disabled: true });", // starts disabled: not a sink
+        "const opts = { key: 'k', disabled: false };",
+        'acmeNs.start(opts);', // 6: known false through a const
+        'declare const flags: object;',
+        "acmeNs.start({ ...flags, key: 'k' });", // 8: a spread may set it: a sink
+        'const c = new Client();',
+        'c.enable(true);', // 10
+        'c.enable(false);',
+        'export function f(on: boolean) { c.enable(on); }', // 12: unknown value: a sink
+        "acmeQueue.push((sdk) => sdk.start());", // 13: callback parameter
+        "acme('setup', {});", // 14: command string
+        "acme('teardown');",
+        'export function g(cmd: string) { acme(cmd); }', // 16: computed command: may be setup
+        "const s = document.createElement('script'); s.src = 'https://cdn.acme.test/v2/sdk.js';", // 17
+        "s.src = 'https://cdn.acme.test/v2/other.js';",
+        "if (Cookiebot.consent.statistics) { start({}); c.enable(true); acme('setup'); }",
+      ].join('\n'),
+      'page.html': '<html><script src="https://cdn.acme.test/v3/sdk.js"></script></html>\n',
+    });
+    expect(got).toEqual([
+      'a.ts:3:1 start',
+      'a.ts:6:1 acmeNs.start',
+      'a.ts:8:1 acmeNs.start',
+      'a.ts:10:1 c.enable',
+      'a.ts:12:34 c.enable',
+      'a.ts:13:25 sdk.start',
+      "a.ts:14:1 acme('setup')",
+      "a.ts:16:34 acme(<computed command, may be 'setup'>)",
+      'a.ts:17:45 s.src =',
+      'page.html:1:8 <script src>',
+    ]);
+  });
+});
+
+describe('SDK code kept in strings', () => {
+  it('is reported as unanalysable, never trusted (Bloomreach snippet built as a template string)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cl-v2-str-'));
+    dirs.push(root);
+    writeFileSync(
+      join(root, 'Snippet.tsx'),
+      [
+        "import { useMemo } from 'react';",
+        'export function Exponea({ token }: { token: string }) {',
+        '  const startSnippet = useMemo(() => `exponea.start({ token: "${token}" });`, [token]);',
+        '  return <script dangerouslySetInnerHTML={{ __html: startSnippet }} />;',
+        '}',
+        "const s = document.createElement('script');",
+        "s.text = 'brweb.identify({ registered: \"a@example.com\" })';",
+        "s.text = 'console.log(1)';",
+      ].join('\n'),
+    );
+    const { document } = await scan({ root, policies: [loadPolicy('bloomreach')] });
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+      '4:53 unresolved script code kept in a string calls exponea',
+      '7:10 unresolved script code kept in a string calls brweb',
+    ]);
+  });
+});
