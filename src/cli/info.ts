@@ -11,6 +11,8 @@ import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.
 import { builtinPolicyIds, ConfigError, findConfigFile, loadConfigFile, resolvePolicies, validateFile } from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';
 import { paint } from '../report/colors.js';
+import { ruleDocFile, ruleDocUrl } from '../report/links.js';
+import { describeCalls } from '../report/rule-docs.js';
 import { directiveRules, DIRECTIVE } from '../suppress/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -192,9 +194,8 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
     if (rule.requires.length) out.push('', `  Requires consent for: ${rule.requires.join(', ')}`);
     for (const a of rule.argumentRequirements ?? []) out.push(wrap(`Also requires ${a.requires.join(', ')} when ${a.description} (argument ${a.argument}).`, '  '));
     if (rule.sinks.length) {
-      const receivers = rule.sinks.flatMap((s) => s.receivers.map((r) => ('global' in r ? `global ${r.global}` : `${r.export === 'default' ? 'default export' : r.export === '*' ? 'namespace' : r.export} of ${r.module}`)));
-      const methods = [...new Set(rule.sinks.flatMap((s) => s.methods))];
-      out.push(wrap(`Calls: ${methods.join(', ')} on ${[...new Set(receivers)].join('; ')}.`, '  '));
+      const { methods, receivers } = describeCalls(rule);
+      out.push(wrap(`Calls: ${methods.join(', ')} on ${receivers.join('; ')}.`.replace(/`/g, ''), '  '));
     }
     out.push('', c.bold('Why (legal basis)'), wrap(rule.legalBasis, '  '));
     if (rule.examples) {
@@ -205,6 +206,9 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
     if (!rule.id.startsWith('consent-lint/')) {
       out.push('', c.bold('Reviewed exception'), `    // ${DIRECTIVE} ${rule.id} -- <why this call is compliant>`);
     }
+    const url = ruleDocUrl(rule.id);
+    const page = ruleDocFile(rule.id);
+    if (url || page) out.push('', c.bold('More'), ...(url ? [`  ${url}`] : []), ...(page ? [`  ${page}`] : []));
     io.stdout(`${out.join('\n')}\n`);
     return EXIT_OK;
   } catch (error) {

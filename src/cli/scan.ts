@@ -32,6 +32,7 @@ import type { CliIO } from './io.js';
 import { startProgress } from './progress.js';
 import { resolveTarget, type ScanTarget } from './target.js';
 import { toolVersion } from './version.js';
+import { homepageUrl, ruleDocUrl } from '../report/links.js';
 
 export interface ScanFlags {
   paths: string[];
@@ -210,6 +211,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
     cwd: realCwd(io.cwd),
     toolVersion: toolVersion(),
+    ...(homepageUrl() ? { informationUri: homepageUrl()! } : {}),
+    ruleDocUrl,
   };
   const report = render(format, shown, ctx);
   if (flags.output) writeFile(flags.output, report, io.cwd);

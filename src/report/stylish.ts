@@ -98,5 +98,12 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
   if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);
   out.push(c.dim(`  ${notes.join(', ')}`));
+  // Where to read about each rule that fired (`consent-lint explain RULE` prints the same page).
+  const fired = [...new Set(visible.map((f) => f.ruleId))].sort();
+  const links = fired.flatMap((id) => {
+    const url = ctx.ruleDocUrl?.(id);
+    return url ? [`  ${id}: ${url}`] : [];
+  });
+  if (links.length) out.push('', c.dim('Rule docs (or `consent-lint explain RULE`):'), ...links.map((l) => c.dim(l)));
   return `${out.join('\n').replace(/^\n/, '')}\n`;
 }

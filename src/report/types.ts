@@ -24,6 +24,10 @@ export interface ReportContext {
   cwd?: string;
   /** consent-lint version (SARIF `tool.driver.semanticVersion`). */
   toolVersion?: string;
+  /** The tool's home page (SARIF `tool.driver.informationUri`). */
+  informationUri?: string;
+  /** Web page of a rule (SARIF `helpUri`, stylish footer); undefined for rules without one (the project's own policies). */
+  ruleDocUrl?: (ruleId: string) => string | undefined;
 }
 
 export type Reporter = (doc: ResultDocument, ctx: ReportContext) => string;
