@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const highlight: typeof import('@babel/code-frame').highlight = (...args) => (require('@babel/code-frame') as typeof import('@babel/code-frame')).highlight(...args);
 import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.js';
-import { builtinPolicyIds, ConfigError, findConfigFile, loadConfigFile, resolvePolicies, validateFile } from '../policy/index.js';
+import { builtinPolicyIds, checkRuleIds, ConfigError, findConfigFile, loadConfigFile, policiesInForce, resolvePolicies, validateFile } from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';
 import { paint } from '../report/colors.js';
 import { ruleDocFile, ruleDocUrl } from '../report/links.js';
@@ -16,7 +16,7 @@ import { describeCalls } from '../report/rule-docs.js';
 import { directiveRules, DIRECTIVE } from '../suppress/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
-import { resolveColor } from './scan.js';
+import { knownRules, resolveColor } from './scan.js';
 
 // ------------------------------------------------------------------ validate
 
@@ -68,7 +68,8 @@ function load(configFlag: string | undefined, io: CliIO): Loaded {
   const configFile = configFlag ? resolve(io.cwd, configFlag) : findConfigFile(io.cwd);
   const config = configFile ? loadConfigFile(configFile) : undefined;
   const builtin = resolvePolicies(builtinPolicyIds());
-  const inForce = config?.policies?.length ? resolvePolicies(config.policies, config.dir) : builtin;
+  const inForce = policiesInForce(config, undefined, io.cwd, resolvePolicies);
+  if (config) checkRuleIds(config, knownRules(inForce));
   return { ...(config ? { config } : {}), ...(configFile ? { configFile } : {}), builtin, inForce };
 }
 

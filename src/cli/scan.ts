@@ -21,10 +21,10 @@ import {
   type Baseline,
 } from '../baseline/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
-import type { Policy, ResultDocument } from '../model.js';
-import { resolvePolicies } from '../policy/index.js';
+import type { Policy, ResultDocument, RuleSpec } from '../model.js';
+import { builtinPolicyIds, checkRuleIds, configOrigin, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
-import { countFindings, plural } from '../report/util.js';
+import { countFindings, plural, unanalysed } from '../report/util.js';
 import { applySuppressions, directiveRules } from '../suppress/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
@@ -58,6 +58,8 @@ export interface ScanFlags {
   cache?: boolean;
   /** Where the cache lives (default: `.consent-lint-cache/analysis.json` under the scan root). */
   cacheLocation?: string;
+  /** Print the effective configuration (after extends, presets, --policy) as JSON and exit. */
+  printConfig?: boolean;
 }
 
 export interface ScanDeps {
@@ -91,11 +93,35 @@ export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pic
   return io.stdoutIsTTY && io.env.TERM !== 'dumb';
 }
 
+/** Policies in force (`--policy` keeps the CMP guard packs), after checking the config's rule ids against them. */
 function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
-  if (flags.policy?.length) return resolvePolicies(flags.policy, cwd);
-  const fromConfig = target.config?.policies;
-  if (fromConfig?.length) return resolvePolicies(fromConfig, target.config?.dir ?? target.root);
-  return resolvePolicies(undefined);
+  const policies = policiesInForce(target.config, flags.policy, cwd, resolvePolicies);
+  if (target.config) checkRuleIds(target.config, knownRules(policies));
+  return policies;
+}
+
+/** `--print-config`: what a scan with these arguments would use. */
+export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<string, unknown> {
+  const config = target.config;
+  const origin = config ? configOrigin(config) : undefined;
+  const rules = [...policies.flatMap((p) => p.rules), ...directiveRules];
+  return {
+    configFile: target.configFile ?? null,
+    extends: origin ? origin.files.slice(0, -1) : [],
+    root: target.root,
+    include: config?.include ?? null,
+    exclude: config?.exclude ?? [],
+    policies: policies.filter((p) => p.rules.length).map((p) => ({ id: p.id, source: p.source, rules: p.rules.map((r) => r.id) })),
+    guardPacks: policies.filter((p) => !p.rules.length).map((p) => ({ id: p.id, source: p.source, guards: p.guards.map((g) => g.id) })),
+    guards: config?.guards ?? [],
+    purposeAliases: config?.purposeAliases ?? {},
+    rules: effectiveRules(rules, config),
+  };
+}
+
+/** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own. */
+export function knownRules(policies: Policy[]): RuleSpec[] {
+  return [...policies, ...resolvePolicies(builtinPolicyIds())].flatMap((p) => p.rules).concat(directiveRules);
 }
 
 function writeFile(file: string, text: string, cwd: string): void {
@@ -121,6 +147,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   checkFlags(flags);
   const target = resolveTarget(flags.paths, flags.config, io.cwd);
   const policies = policiesFor(flags, target, io.cwd);
+  if (flags.printConfig) {
+    io.stdout(`${JSON.stringify(effectiveConfig(target, policies), null, 2)}\n`);
+    return EXIT_OK;
+  }
 
   // Changed files first: a bad ref should fail before a long analysis.
   let changed: Set<string> | undefined;
@@ -213,6 +243,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     toolVersion: toolVersion(),
     ...(homepageUrl() ? { informationUri: homepageUrl()! } : {}),
     ruleDocUrl,
+    hiddenWarnings: counts.warnings - countFindings(shown).warnings,
+    maxWarnings: flags.maxWarnings ?? -1,
   };
   const report = render(format, shown, ctx);
   if (flags.output) writeFile(flags.output, report, io.cwd);
@@ -233,9 +265,18 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     return EXIT_USAGE;
   }
   if (counts.errors > 0) return EXIT_FINDINGS;
+  // A file that mentions an SDK (or that the analysis needed) and could not be
+  // analysed leaves calls unchecked: never a clean exit. Skipped generated files do not count.
+  const broken = unanalysed(doc);
+  // stylish and github reports already end with this verdict on stdout.
+  const summarised = (format === 'stylish' || format === 'github') && !flags.output;
+  if (broken.length) {
+    if (!summarised) io.stderr(`consent-lint: ${plural(broken.length, 'place')} could not be analysed; SDK calls there are unchecked\n`);
+    return EXIT_FINDINGS;
+  }
   const max = flags.maxWarnings ?? -1;
   if (max >= 0 && counts.warnings > max) {
-    io.stderr(`consent-lint: too many warnings (${counts.warnings}, --max-warnings ${max})\n`);
+    if (!summarised) io.stderr(`consent-lint: too many warnings (${counts.warnings}, --max-warnings ${max})\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

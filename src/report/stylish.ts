@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AnalysisError, Finding, ResultDocument } from '../model.js';
 import { paint } from './colors.js';
 import type { ReportContext } from './types.js';
-import { countFindings, groupBy, plural } from './util.js';
+import { countFindings, groupBy, plural, verdict } from './util.js';
 
 /** Longest source line shown in a code frame (minified code is not worth framing). */
 const MAX_FRAME_LINE = 400;
@@ -84,16 +84,12 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
 
   const n = countFindings(doc);
   out.push('');
-  const problems = n.errors + n.warnings;
   const seconds = (doc.stats.durationMs / 1000).toFixed(1);
   const scanned = `${plural(doc.stats.filesScanned, 'file')} scanned in ${seconds}s`;
-  if (problems) {
-    const mark = n.errors ? c.red('✖') : c.yellow('⚠');
-    const line = `${mark} ${plural(problems, 'problem')} (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`;
-    out.push(c.bold(line));
-  } else {
-    out.push(`${c.green('✔')} no consent problems found`);
-  }
+  const v = verdict(doc, ctx);
+  if (v.level === 'ok') out.push(`${c.green('✔')} ${v.text}`);
+  else out.push(c.bold(`${v.level === 'error' ? c.red('✖') : c.yellow('⚠')} ${v.text}`));
+  if (v.extra && v.extra !== v.text) out.push(c.bold(`${c.red('✖')} ${v.extra}`));
   const notes = [scanned];
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
   if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);

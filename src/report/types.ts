@@ -26,6 +26,10 @@ export interface ReportContext {
   toolVersion?: string;
   /** The tool's home page (SARIF `tool.driver.informationUri`). */
   informationUri?: string;
+  /** Warnings left out of the document by --quiet (they still count for --max-warnings). */
+  hiddenWarnings?: number;
+  /** --max-warnings (-1: no limit), so that the summary agrees with the exit code. */
+  maxWarnings?: number;
   /** Web page of a rule (SARIF `helpUri`, stylish footer); undefined for rules without one (the project's own policies). */
   ruleDocUrl?: (ruleId: string) => string | undefined;
 }
