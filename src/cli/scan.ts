@@ -10,7 +10,7 @@
  * --fail-on-analysis-errors.
  */
 import { appendFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   applyBaseline,
   createBaseline,
@@ -21,7 +21,9 @@ import {
   type Baseline,
 } from '../baseline/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
-import type { Policy, ResultDocument, RuleSpec } from '../model.js';
+import type { Finding, Policy, ResultDocument, RuleSpec } from '../model.js';
+import { planFixes, replacements, unifiedDiff, type FixPlan } from './fix.js';
+import type { SarifFix } from '../report/types.js';
 import { builtinPolicyIds, checkRuleIds, configOrigin, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
@@ -60,6 +62,10 @@ export interface ScanFlags {
   cacheLocation?: string;
   /** Print the effective configuration (after extends, presets, --policy) as JSON and exit. */
   printConfig?: boolean;
+  /** Wrap fixable calls in the configured guard (verified by re-running the analysis), then report what is left. */
+  fix?: boolean;
+  /** Print the fixes as a unified diff; change nothing. */
+  fixDryRun?: boolean;
 }
 
 export interface ScanDeps {
@@ -82,6 +88,8 @@ function checkFlags(flags: ScanFlags): void {
   if (flags.changed !== undefined && flags.staged) throw new UsageError('--changed and --staged cannot be combined');
   if (flags.baseline && flags.writeBaseline) throw new UsageError('--baseline and --write-baseline cannot be combined');
   if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline FILE');
+  if (flags.fix && flags.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
+  if ((flags.fix || flags.fixDryRun) && flags.writeBaseline) throw new UsageError('--fix cannot be combined with --write-baseline');
 }
 
 export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pick<CliIO, 'env' | 'stdoutIsTTY'>): boolean {
@@ -98,6 +106,20 @@ function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[
   const policies = policiesInForce(target.config, flags.policy, cwd, resolvePolicies);
   if (target.config) checkRuleIds(target.config, knownRules(policies));
   return policies;
+}
+
+/** SARIF `fixes` of each fixable finding: the verified edit of its file. */
+function sarifFixes(plan: FixPlan): Map<Finding, SarifFix> {
+  const out = new Map<Finding, SarifFix>();
+  for (const fx of plan.fixes) {
+    const fix: SarifFix = {
+      description: `Wrap the SDK call in the configured consent check${fx.findings.length > 1 ? ` (with ${fx.findings.length - 1} more call${fx.findings.length > 2 ? 's' : ''} in this file)` : ''}, importing it if needed`,
+      file: fx.file,
+      replacements: replacements(fx.before, fx.after),
+    };
+    for (const f of fx.findings) out.set(f, fix);
+  }
+  return out;
 }
 
 /** `--print-config`: what a scan with these arguments would use. */
@@ -229,10 +251,38 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     }
   }
 
+  // Fixes: --fix / --fix-dry-run, and SARIF `fixes` (verified on a copy of the project).
+  const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
+  const wantsSarif = format === 'sarif' || !!flags.sarifOutput;
+  let plan: FixPlan | undefined;
+  if (flags.fix || flags.fixDryRun || (wantsSarif && target.config?.guards?.some((g) => g.function) && doc.findings.some((f) => !f.suppressed && f.missing.length))) {
+    plan = await planFixes({
+      root: target.root,
+      config: target.config,
+      policies,
+      findings: doc.findings,
+      scan: async (root, config) => (await scan({ root, ...(config ? { config } : {}), policies })).document.findings,
+    });
+  }
+  if (plan && (flags.fix || flags.fixDryRun)) {
+    const fixed = new Set(plan.fixes.flatMap((f) => f.findings));
+    for (const fx of plan.fixes) {
+      if (flags.fix) writeFileSync(join(target.root, fx.file), fx.after);
+      else io.stdout(unifiedDiff(fx.file, fx.before, fx.after));
+    }
+    const verb = flags.fix ? 'fixed' : 'can fix';
+    io.stderr(`consent-lint: ${verb} ${plural(fixed.size, 'finding')} in ${plural(plan.fixes.length, 'file')}\n`);
+    for (const s of plan.skipped) io.stderr(`consent-lint: not fixed: ${s.finding.file}:${s.finding.line}:${s.finding.column} ${s.finding.ruleId}: ${s.reason}\n`);
+    doc = { ...doc, findings: doc.findings.filter((f) => !fixed.has(f)) };
+    if (flags.fixDryRun) {
+      const left = countFindings(doc);
+      return left.errors || unanalysed(doc).length ? EXIT_FINDINGS : EXIT_OK;
+    }
+  }
+
   const counts = countFindings(doc);
   const shown: ResultDocument = flags.quiet ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') } : doc;
 
-  const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const ctx: ReportContext = {
     rules,
     sources: result.sources,
@@ -245,6 +295,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     ruleDocUrl,
     hiddenWarnings: counts.warnings - countFindings(shown).warnings,
     maxWarnings: flags.maxWarnings ?? -1,
+    ...(plan && !flags.fix ? { fixes: sarifFixes(plan) } : {}),
   };
   const report = render(format, shown, ctx);
   if (flags.output) writeFile(flags.output, report, io.cwd);

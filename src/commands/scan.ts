@@ -24,6 +24,7 @@ Other commands:
     '<%= config.bin %> --write-baseline .consent-lint-baseline.json',
     '<%= config.bin %> --baseline .consent-lint-baseline.json',
     '<%= config.bin %> --print-config',
+    '<%= config.bin %> --fix-dry-run',
   ];
   static override strict = false;
   static override flags = {
@@ -48,6 +49,8 @@ Other commands:
     'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),
     'json-output': Flags.string({ description: 'also write a JSON report to FILE', helpValue: 'FILE' }),
     cache: Flags.boolean({ description: 'reuse the previous analysis when none of the inputs it read changed (sound across files)' }),
+    fix: Flags.boolean({ description: 'wrap each fixable SDK call in the guard function your config declares (and import it); a fix is applied only when the re-run analysis no longer reports the finding' }),
+    'fix-dry-run': Flags.boolean({ description: 'print the fixes --fix would make as a unified diff; change nothing' }),
     'print-config': Flags.boolean({ description: 'print the effective configuration (extends, presets, policies, guard packs, guards, rule severities) as JSON and exit' }),
     'cache-location': Flags.string({ description: 'cache file or directory (default: .consent-lint-cache/ under the scan root; implies --cache)', helpValue: 'PATH' }),
   };
@@ -78,6 +81,8 @@ Other commands:
         cache: flags.cache,
         ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
         printConfig: flags['print-config'],
+        fix: flags.fix,
+        fixDryRun: flags['fix-dry-run'],
       },
       processIO(),
     );

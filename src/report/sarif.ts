@@ -136,6 +136,15 @@ export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
     };
     const flows = codeFlow(f, ctx);
     if (flows) result.codeFlows = flows;
+    const fix = ctx.fixes?.get(f);
+    if (fix) {
+      result.fixes = [
+        {
+          description: { text: fix.description },
+          artifactChanges: [{ artifactLocation: { uri: artifactUri(fix.file, ctx), uriBaseId: '%SRCROOT%' }, replacements: fix.replacements }],
+        },
+      ];
+    }
     if (anySuppressed) {
       result.suppressions = f.suppressed
         ? [{ kind: 'inSource', status: 'accepted', ...(f.suppressionReason ? { justification: f.suppressionReason } : {}) }]
