@@ -106,7 +106,7 @@ describe.skipIf(!available)(`pre-commit hooks from .pre-commit-hooks.yaml (${ava
     expect(failed.status, log(failed)).toBe(1);
     expect(failed.stdout).toMatch(/^consent-lint\.+Failed$/m);
     expect(failed.stdout).toMatch(/^consent-lint \(staged changes\)\.+Failed$/m);
-    expect(failed.stdout.match(/leanplum\/init/g)?.length, failed.stdout).toBe(2);
+    expect(failed.stdout.match(/^\s+4:1\s+error\s+.*leanplum\/init$/gm)?.length, failed.stdout).toBe(2);
 
     writeFileSync(join(dir, 'src/lp.js'), GUARDED);
     git('add', 'src/lp.js');
