@@ -34,7 +34,9 @@ export function rulesInForce(policies: Policy[], config: Config | undefined): Ru
     const s = settings[r.id];
     if (s === 'off') continue;
     if (!s && r.preset === 'strict' && config?.preset !== 'strict') continue;
-    out.push(s ? { ...r, severity: s } : r);
+    // Strict: every rule on, each an error (a `rules` setting still wins).
+    const severity = s ?? (config?.preset === 'strict' ? 'error' : r.severity);
+    out.push(severity !== r.severity ? { ...r, severity } : r);
   }
   return out;
 }

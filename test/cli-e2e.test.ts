@@ -28,7 +28,7 @@ describe('consent-lint binary', () => {
   it('exits 2 on a bad config with file, pointer and expectation', () => {
     const r = runCli(['fixtures/cli/bad-config']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('consent-lint.config.json: /rules/leanplum~1init: must be one of "error", "warn", "off"');
+    expect(r.stderr).toContain('consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of "error", "warn", "off"');
   });
 
   it('flag parse errors exit 2, not oclif\'s 1', () => {

@@ -71,7 +71,9 @@ describe('scan: exit codes', () => {
     expect((await scanCli({ paths: [fixture('warn-only')] })).code).toBe(0);
     const r = await scanCli({ paths: [fixture('warn-only')], maxWarnings: 0 });
     expect(r.code).toBe(1);
-    expect(r.err).toContain('too many warnings (1, --max-warnings 0)');
+    expect(r.out).toContain('too many warnings (1, --max-warnings 0)');
+    const j = await scanCli({ paths: [fixture('warn-only')], maxWarnings: 0, format: 'json' });
+    expect(j.err).toContain('too many warnings (1, --max-warnings 0)');
     const q = await scanCli({ paths: [fixture('warn-only')], quiet: true, maxWarnings: 0, format: 'json' });
     expect(JSON.parse(q.out).findings).toEqual([]);
     expect(q.code).toBe(1);
@@ -80,8 +82,8 @@ describe('scan: exit codes', () => {
   it('2 for a bad config, printing file, JSON pointer and what was expected', async () => {
     const r = await scanCli({ paths: [fixture('bad-config')] });
     expect(r.code).toBe(2);
-    expect(r.err).toContain('fixtures/cli/bad-config/consent-lint.config.json: /rules/leanplum~1init: must be one of "error", "warn", "off"');
-    expect(r.err).toMatch(/consent-lint\.config\.json: \/guards\/0: missing required property/);
+    expect(r.err).toContain('fixtures/cli/bad-config/consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of "error", "warn", "off"');
+    expect(r.err).toMatch(/consent-lint\.config\.json:4:14: \/guards\/0: missing required property/);
     expect(r.out).toBe('');
   });
 
@@ -95,16 +97,14 @@ describe('scan: exit codes', () => {
     expect((await scanCli({ paths: [fixture('ungated')], pruneBaseline: true })).code).toBe(2);
   });
 
-  it('what could not be analysed fails the run by default (exit 1, no green check); an explicit opt-out reports it only', async () => {
+  it('analysis errors are shown and exit 1 (calls there are unchecked); --fail-on-analysis-errors makes them exit 2', async () => {
     const r = await scanCli({ paths: [fixture('broken')] });
     expect(r.code).toBe(1);
     expect(r.out).toContain('Could not analyse');
-    expect(r.out).toContain('analysis incomplete');
     expect(r.out).not.toContain('no consent problems');
-    expect(r.err).toContain('the analysis is incomplete: 1 place could not be analysed');
-    const lenient = await scanCli({ paths: [fixture('broken')], failOnAnalysisErrors: false });
-    expect(lenient.code).toBe(0);
-    expect(lenient.out).toContain('Could not analyse');
+    const strict = await scanCli({ paths: [fixture('broken')], failOnAnalysisErrors: true });
+    expect(strict.code).toBe(2);
+    expect(strict.err).toContain('1 file could not be analysed');
   });
 });
 
@@ -304,7 +304,7 @@ describe('validate, policies, explain', () => {
     expect(io.out).toBe('policies/leanplum.json: valid (policy)\nfixtures/cli/warn-only/consent-lint.config.json: valid (config)\n');
     const bad = memoryIO({ cwd: repoRoot });
     expect(runValidate(['fixtures/cli/bad-config/consent-lint.config.json', 'policies/leanplum.json'], bad)).toBe(2);
-    expect(bad.err).toContain('fixtures/cli/bad-config/consent-lint.config.json: /rules/leanplum~1init: must be one of');
+    expect(bad.err).toContain('fixtures/cli/bad-config/consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of');
     expect(bad.out).toContain('policies/leanplum.json: valid');
     const missing = memoryIO({ cwd: repoRoot });
     expect(runValidate(['nope.json'], missing)).toBe(2);

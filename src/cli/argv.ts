@@ -31,11 +31,15 @@ export function normalizeScanArgv(argv: string[], cwd: string): string[] {
 /** Subcommands of `consent-lint`; any other first argument means `scan`. */
 export const SUBCOMMANDS = ['scan', 'init', 'policies', 'validate', 'explain', 'help', '--help', '-h', '--version', '-v'];
 
-/** `consent-lint src --format json` -> `scan src --format json`; `help X` -> `X --help`. */
+/**
+ * `consent-lint src --format json` -> `scan src --format json`; `help X` -> `X --help`.
+ * `consent-lint --help` is the scan's help (the default command: its flags are
+ * what users look for), which also lists the other commands.
+ */
 export function dispatchArgv(argv: string[]): string[] {
   const [first, ...rest] = argv;
-  if (first === 'help') return rest.length ? [...rest, '--help'] : ['--help'];
-  if (first === '-h') return ['--help'];
+  if (first === 'help') return rest.length ? [...rest, '--help'] : ['scan', '--help'];
+  if (first === '-h' || (first === '--help' && !rest.length)) return ['scan', '--help'];
   if (first === '-v') return ['--version'];
   if (first !== undefined && SUBCOMMANDS.includes(first)) return argv;
   return ['scan', ...argv];

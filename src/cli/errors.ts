@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { ConfigError } from '../policy/index.js';
+import { ConfigError, formatProblem } from '../policy/index.js';
 import type { CliIO } from './io.js';
 
 export const EXIT_OK = 0;
@@ -26,7 +26,7 @@ function shown(file: string, cwd: string): string {
  */
 export function reportError(error: unknown, io: CliIO): number {
   if (error instanceof ConfigError) {
-    for (const p of error.problems) io.stderr(`${shown(error.file, io.cwd)}: ${p.pointer || '/'}: ${p.expected}\n`);
+    for (const p of error.problems) io.stderr(`${formatProblem(shown(error.file, io.cwd), p)}\n`);
     return EXIT_USAGE;
   }
   if (error instanceof UsageError) {

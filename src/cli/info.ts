@@ -8,13 +8,15 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const highlight: typeof import('@babel/code-frame').highlight = (...args) => (require('@babel/code-frame') as typeof import('@babel/code-frame')).highlight(...args);
 import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.js';
-import { builtinPolicyIds, ConfigError, findConfigFile, loadConfigFile, resolvePolicies, validateFile } from '../policy/index.js';
+import { builtinPolicyIds, checkRuleIds, ConfigError, findConfigFile, loadConfigFile, policiesInForce, resolvePolicies, validateFile } from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';
 import { paint } from '../report/colors.js';
+import { ruleDocFile, ruleDocUrl } from '../report/links.js';
 import { directiveRules, DIRECTIVE } from '../suppress/index.js';
+import { sdkEscapesRule } from '../sinks/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
-import { resolveColor } from './scan.js';
+import { knownRules, resolveColor } from './scan.js';
 import { describeSink } from '../sinks/forms.js';
 
 // ------------------------------------------------------------------ validate
@@ -67,7 +69,8 @@ function load(configFlag: string | undefined, io: CliIO): Loaded {
   const configFile = configFlag ? resolve(io.cwd, configFlag) : findConfigFile(io.cwd);
   const config = configFile ? loadConfigFile(configFile) : undefined;
   const builtin = resolvePolicies(builtinPolicyIds());
-  const inForce = config?.policies?.length ? resolvePolicies(config.policies, config.dir) : builtin;
+  const inForce = policiesInForce(config, undefined, io.cwd, resolvePolicies);
+  if (config) checkRuleIds(config, knownRules(inForce));
   return { ...(config ? { config } : {}), ...(configFile ? { configFile } : {}), builtin, inForce };
 }
 
@@ -177,7 +180,7 @@ export interface ExplainFlags {
 export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): number {
   try {
     const { config, builtin, inForce } = load(flags.config, io);
-    const rules = [...inForce, ...builtin].flatMap((p) => p.rules.map((r) => ({ rule: r, policy: p }))).concat(directiveRules.map((r) => ({ rule: r, policy: undefined as unknown as Policy })));
+    const rules = [...inForce, ...builtin].flatMap((p) => p.rules.map((r) => ({ rule: r, policy: p }))).concat([...directiveRules, sdkEscapesRule()].map((r) => ({ rule: r, policy: undefined as unknown as Policy })));
     const hit = rules.find((r) => r.rule.id === ruleId);
     if (!hit) {
       const known = [...new Set(rules.map((r) => r.rule.id))].sort();
@@ -205,6 +208,9 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
     if (!rule.id.startsWith('consent-lint/')) {
       out.push('', c.bold('Reviewed exception'), `    // ${DIRECTIVE} ${rule.id} -- <why this call is compliant>`);
     }
+    const url = ruleDocUrl(rule.id);
+    const page = ruleDocFile(rule.id);
+    if (url || page) out.push('', c.bold('More'), ...(url ? [`  ${url}`] : []), ...(page ? [`  ${page}`] : []));
     io.stdout(`${out.join('\n')}\n`);
     return EXIT_OK;
   } catch (error) {

@@ -10,7 +10,7 @@
  * --fail-on-analysis-errors.
  */
 import { appendFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   applyBaseline,
   createBaseline,
@@ -21,17 +21,21 @@ import {
   type Baseline,
 } from '../baseline/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
-import type { Policy, ResultDocument } from '../model.js';
-import { resolvePolicies } from '../policy/index.js';
+import type { Finding, Policy, ResultDocument, RuleSpec } from '../model.js';
+import { planFixes, replacements, unifiedDiff, type FixPlan } from './fix.js';
+import type { SarifFix } from '../report/types.js';
+import { builtinPolicyIds, checkRuleIds, configOrigin, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
-import { countFindings, incompleteAnalysis, plural } from '../report/util.js';
+import { countFindings, plural, unanalysed } from '../report/util.js';
 import { applySuppressions, directiveRules } from '../suppress/index.js';
+import { sdkEscapesRule } from '../sinks/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
 import type { CliIO } from './io.js';
 import { startProgress } from './progress.js';
 import { resolveTarget, type ScanTarget } from './target.js';
 import { toolVersion } from './version.js';
+import { homepageUrl, ruleDocUrl } from '../report/links.js';
 
 export interface ScanFlags {
   paths: string[];
@@ -57,6 +61,12 @@ export interface ScanFlags {
   cache?: boolean;
   /** Where the cache lives (default: `.consent-lint-cache/analysis.json` under the scan root). */
   cacheLocation?: string;
+  /** Print the effective configuration (after extends, presets, --policy) as JSON and exit. */
+  printConfig?: boolean;
+  /** Wrap fixable calls in the configured guard (verified by re-running the analysis), then report what is left. */
+  fix?: boolean;
+  /** Print the fixes as a unified diff; change nothing. */
+  fixDryRun?: boolean;
 }
 
 export interface ScanDeps {
@@ -79,6 +89,8 @@ function checkFlags(flags: ScanFlags): void {
   if (flags.changed !== undefined && flags.staged) throw new UsageError('--changed and --staged cannot be combined');
   if (flags.baseline && flags.writeBaseline) throw new UsageError('--baseline and --write-baseline cannot be combined');
   if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline FILE');
+  if (flags.fix && flags.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
+  if ((flags.fix || flags.fixDryRun) && flags.writeBaseline) throw new UsageError('--fix cannot be combined with --write-baseline');
 }
 
 export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pick<CliIO, 'env' | 'stdoutIsTTY'>): boolean {
@@ -90,11 +102,49 @@ export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pic
   return io.stdoutIsTTY && io.env.TERM !== 'dumb';
 }
 
+/** Policies in force (`--policy` keeps the CMP guard packs), after checking the config's rule ids against them. */
 function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
-  if (flags.policy?.length) return resolvePolicies(flags.policy, cwd);
-  const fromConfig = target.config?.policies;
-  if (fromConfig?.length) return resolvePolicies(fromConfig, target.config?.dir ?? target.root);
-  return resolvePolicies(undefined);
+  const policies = policiesInForce(target.config, flags.policy, cwd, resolvePolicies);
+  if (target.config) checkRuleIds(target.config, knownRules(policies));
+  return policies;
+}
+
+/** SARIF `fixes` of each fixable finding: the verified edit of its file. */
+function sarifFixes(plan: FixPlan): Map<Finding, SarifFix> {
+  const out = new Map<Finding, SarifFix>();
+  for (const fx of plan.fixes) {
+    const fix: SarifFix = {
+      description: `Wrap the SDK call in the configured consent check${fx.findings.length > 1 ? ` (with ${fx.findings.length - 1} more call${fx.findings.length > 2 ? 's' : ''} in this file)` : ''}, importing it if needed`,
+      file: fx.file,
+      replacements: replacements(fx.before, fx.after),
+    };
+    for (const f of fx.findings) out.set(f, fix);
+  }
+  return out;
+}
+
+/** `--print-config`: what a scan with these arguments would use. */
+export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<string, unknown> {
+  const config = target.config;
+  const origin = config ? configOrigin(config) : undefined;
+  const rules = [...policies.flatMap((p) => p.rules), ...directiveRules];
+  return {
+    configFile: target.configFile ?? null,
+    extends: origin ? origin.files.slice(0, -1) : [],
+    root: target.root,
+    include: config?.include ?? null,
+    exclude: config?.exclude ?? [],
+    policies: policies.filter((p) => p.rules.length).map((p) => ({ id: p.id, source: p.source, rules: p.rules.map((r) => r.id) })),
+    guardPacks: policies.filter((p) => !p.rules.length).map((p) => ({ id: p.id, source: p.source, guards: p.guards.map((g) => g.id) })),
+    guards: config?.guards ?? [],
+    purposeAliases: config?.purposeAliases ?? {},
+    rules: effectiveRules(rules, config),
+  };
+}
+
+/** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own. */
+export function knownRules(policies: Policy[]): RuleSpec[] {
+  return [...policies, ...resolvePolicies(builtinPolicyIds())].flatMap((p) => p.rules).concat(directiveRules, sdkEscapesRule());
 }
 
 function writeFile(file: string, text: string, cwd: string): void {
@@ -120,6 +170,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   checkFlags(flags);
   const target = resolveTarget(flags.paths, flags.config, io.cwd);
   const policies = policiesFor(flags, target, io.cwd);
+  if (flags.printConfig) {
+    io.stdout(`${JSON.stringify(effectiveConfig(target, policies), null, 2)}\n`);
+    return EXIT_OK;
+  }
 
   // Changed files first: a bad ref should fail before a long analysis.
   let changed: Set<string> | undefined;
@@ -198,10 +252,38 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     }
   }
 
+  // Fixes: --fix / --fix-dry-run, and SARIF `fixes` (verified on a copy of the project).
+  const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
+  const wantsSarif = format === 'sarif' || !!flags.sarifOutput;
+  let plan: FixPlan | undefined;
+  if (flags.fix || flags.fixDryRun || (wantsSarif && target.config?.guards?.some((g) => g.function) && doc.findings.some((f) => !f.suppressed && f.missing.length))) {
+    plan = await planFixes({
+      root: target.root,
+      config: target.config,
+      policies,
+      findings: doc.findings,
+      scan: async (root, config) => (await scan({ root, ...(config ? { config } : {}), policies })).document.findings,
+    });
+  }
+  if (plan && (flags.fix || flags.fixDryRun)) {
+    const fixed = new Set(plan.fixes.flatMap((f) => f.findings));
+    for (const fx of plan.fixes) {
+      if (flags.fix) writeFileSync(join(target.root, fx.file), fx.after);
+      else io.stdout(unifiedDiff(fx.file, fx.before, fx.after));
+    }
+    const verb = flags.fix ? 'fixed' : 'can fix';
+    io.stderr(`consent-lint: ${verb} ${plural(fixed.size, 'finding')} in ${plural(plan.fixes.length, 'file')}\n`);
+    for (const s of plan.skipped) io.stderr(`consent-lint: not fixed: ${s.finding.file}:${s.finding.line}:${s.finding.column} ${s.finding.ruleId}: ${s.reason}\n`);
+    doc = { ...doc, findings: doc.findings.filter((f) => !fixed.has(f)) };
+    if (flags.fixDryRun) {
+      const left = countFindings(doc);
+      return left.errors || unanalysed(doc).length ? EXIT_FINDINGS : EXIT_OK;
+    }
+  }
+
   const counts = countFindings(doc);
   const shown: ResultDocument = flags.quiet ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') } : doc;
 
-  const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const ctx: ReportContext = {
     rules,
     sources: result.sources,
@@ -210,6 +292,11 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
     cwd: realCwd(io.cwd),
     toolVersion: toolVersion(),
+    ...(homepageUrl() ? { informationUri: homepageUrl()! } : {}),
+    ruleDocUrl,
+    hiddenWarnings: counts.warnings - countFindings(shown).warnings,
+    maxWarnings: flags.maxWarnings ?? -1,
+    ...(plan && !flags.fix ? { fixes: sarifFixes(plan) } : {}),
   };
   const report = render(format, shown, ctx);
   if (flags.output) writeFile(flags.output, report, io.cwd);
@@ -225,16 +312,23 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     }
   }
 
-  // A green run must mean every SDK call was checked: what could not be analysed fails it.
-  const unanalysed = incompleteAnalysis(doc);
-  if (flags.failOnAnalysisErrors !== false && unanalysed.length) {
-    io.stderr(`consent-lint: the analysis is incomplete: ${plural(unanalysed.length, 'place')} could not be analysed (exit 1; --no-fail-on-analysis-errors reports them without failing)\n`);
-    return EXIT_FINDINGS;
+  if (flags.failOnAnalysisErrors && doc.errors.length) {
+    io.stderr(`consent-lint: ${plural(doc.errors.length, 'file')} could not be analysed (--fail-on-analysis-errors)\n`);
+    return EXIT_USAGE;
   }
   if (counts.errors > 0) return EXIT_FINDINGS;
+  // A file that mentions an SDK (or that the analysis needed) and could not be
+  // analysed leaves calls unchecked: never a clean exit. Skipped generated files do not count.
+  const broken = unanalysed(doc);
+  // stylish and github reports already end with this verdict on stdout.
+  const summarised = (format === 'stylish' || format === 'github') && !flags.output;
+  if (broken.length) {
+    if (!summarised) io.stderr(`consent-lint: ${plural(broken.length, 'place')} could not be analysed; SDK calls there are unchecked\n`);
+    return EXIT_FINDINGS;
+  }
   const max = flags.maxWarnings ?? -1;
   if (max >= 0 && counts.warnings > max) {
-    io.stderr(`consent-lint: too many warnings (${counts.warnings}, --max-warnings ${max})\n`);
+    if (!summarised) io.stderr(`consent-lint: too many warnings (${counts.warnings}, --max-warnings ${max})\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

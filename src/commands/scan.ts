@@ -6,7 +6,14 @@ export default class Scan extends Command {
 
 Scan root: the directory of the config file (--config, or the nearest consent-lint.config.json upward from the first PATH to the repository root); else the first PATH when it is a directory; else the git top level of the files. Report paths are relative to it.
 
-Exit codes: 0 no error-level findings (and warnings within --max-warnings) and nothing left unanalysed; 1 findings, or something that matters could not be analysed (a parse error, an unresolved SDK use; skipped generated files do not count); 2 usage, config or policy error.`;
+Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings; 2 usage, config or policy error (or analysis errors with --fail-on-analysis-errors).
+
+Other commands:
+  consent-lint init [DIR]          write a starter consent-lint.config.json
+  consent-lint policies            list policies, rules and CMP guard packs
+  consent-lint validate FILE...    validate config, policy and baseline files
+  consent-lint explain RULE_ID     what a rule checks, why, how to fix
+  consent-lint help COMMAND        help for one command`;
   static override usage = ['[PATH...] [FLAGS]'];
   static override examples = [
     '<%= config.bin %>',
@@ -16,25 +23,35 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings) and n
     '<%= config.bin %> --staged',
     '<%= config.bin %> --write-baseline .consent-lint-baseline.json',
     '<%= config.bin %> --baseline .consent-lint-baseline.json',
+    '<%= config.bin %> --print-config',
+    '<%= config.bin %> --fix-dry-run',
   ];
   static override strict = false;
   static override flags = {
     config: Flags.string({ char: 'c', description: 'config file (default: nearest consent-lint.config.json upward from the first PATH)', helpValue: 'FILE' }),
     format: Flags.string({ char: 'f', description: 'report format (default: stylish; github when GITHUB_ACTIONS=true)', options: ['stylish', 'json', 'sarif', 'github'] }),
     output: Flags.string({ char: 'o', description: 'write the report to FILE instead of stdout', helpValue: 'FILE' }),
-    policy: Flags.string({ description: 'policy id or policy JSON file; repeatable; replaces the config list', multiple: true, helpValue: 'ID|FILE' }),
+    policy: Flags.string({
+      description: 'SDK policy: built-in id, policy JSON file or package; repeatable (--policy a --policy b); replaces the configured SDK policies, keeps the CMP guard packs',
+      multiple: true,
+      multipleNonGreedy: true,
+      helpValue: 'ID|FILE',
+    }),
     'max-warnings': Flags.integer({ description: 'exit 1 when warnings exceed N (-1: no limit)', default: -1, min: -1, helpValue: 'N' }),
     baseline: Flags.string({ description: 'report only findings not recorded in FILE', helpValue: 'FILE' }),
     'write-baseline': Flags.string({ description: 'record the current findings in FILE and exit 0', helpValue: 'FILE' }),
     'prune-baseline': Flags.boolean({ description: 'with --baseline: remove entries that match no finding any more' }),
     color: Flags.boolean({ description: 'colours (default: when stdout is a terminal)', allowNo: true }),
     quiet: Flags.boolean({ char: 'q', description: 'report errors only (warnings still count for --max-warnings)' }),
-    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 1 when something that matters could not be analysed (parse errors, unresolved SDK uses); on by default, --no-fail-on-analysis-errors reports them without failing', allowNo: true, default: true }),
+    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 2 when a file could not be analysed' }),
     changed: Flags.string({ description: 'report findings in files changed since merge-base(REF, HEAD) (default HEAD: uncommitted changes), or depending on them; `--changed[=REF]`', helpValue: 'REF' }),
     staged: Flags.boolean({ description: 'report findings in staged files, or depending on them (pre-commit)' }),
     'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),
     'json-output': Flags.string({ description: 'also write a JSON report to FILE', helpValue: 'FILE' }),
     cache: Flags.boolean({ description: 'reuse the previous analysis when none of the inputs it read changed (sound across files)' }),
+    fix: Flags.boolean({ description: 'wrap each fixable SDK call in the guard function your config declares (and import it); a fix is applied only when the re-run analysis no longer reports the finding' }),
+    'fix-dry-run': Flags.boolean({ description: 'print the fixes --fix would make as a unified diff; change nothing' }),
+    'print-config': Flags.boolean({ description: 'print the effective configuration (extends, presets, policies, guard packs, guards, rule severities) as JSON and exit' }),
     'cache-location': Flags.string({ description: 'cache file or directory (default: .consent-lint-cache/ under the scan root; implies --cache)', helpValue: 'PATH' }),
   };
 
@@ -63,6 +80,9 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings) and n
         ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
         cache: flags.cache,
         ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
+        printConfig: flags['print-config'],
+        fix: flags.fix,
+        fixDryRun: flags['fix-dry-run'],
       },
       processIO(),
     );

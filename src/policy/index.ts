@@ -7,7 +7,11 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Config, Policy } from '../model.js';
+import { loadConfigChain, resolvePackageJsonFile } from './config.js';
+
+export { checkRuleIds, configOrigin, effectiveRules, loadConfigChain, policiesInForce, PRESETS, type LoadedConfig } from './config.js';
 
 /** The package root (holds `policies/` and `schemas/`), from src/policy or dist/policy alike. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,12 +19,17 @@ const policiesDir = join(packageRoot, 'policies');
 const schemasDir = join(packageRoot, 'schemas');
 
 export const CONFIG_FILE_NAME = 'consent-lint.config.json';
+/** Searched in this order in each directory. */
+export const CONFIG_FILE_NAMES = [CONFIG_FILE_NAME, 'consent-lint.config.jsonc'];
 
 export interface SchemaProblem {
   /** JSON pointer of the bad value (`` for the document itself). */
   pointer: string;
   /** What was expected there. */
   expected: string;
+  /** 1-based position of the bad value in the file, when known. */
+  line?: number;
+  column?: number;
 }
 
 /** An invalid policy/config/usage: the CLI prints it and exits 2. */
@@ -29,9 +38,14 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: SchemaProblem[],
   ) {
-    super(problems.map((p) => `${file}: ${p.pointer || '/'}: ${p.expected}`).join('\n'));
+    super(problems.map((p) => formatProblem(file, p)).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+/** `file:line:column: /pointer: expected` (the position when known). */
+export function formatProblem(file: string, p: SchemaProblem): string {
+  return `${file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.pointer || '/'}: ${p.expected}`;
 }
 
 type SchemaKind = 'policy' | 'config';
@@ -80,18 +94,57 @@ function describe(errors: ErrorObject[]): SchemaProblem[] {
     .map(([pointer, texts]) => ({ pointer, expected: texts.join('; ') }));
 }
 
-function readJson(file: string): unknown {
+/** A parsed JSON(C) file that can say where a JSON pointer is. */
+export interface JsonDocument {
+  value: unknown;
+  /** Line and column (1-based) of the value at `pointer` (of its property name with `key`), or {} when unknown. */
+  position(pointer: string, key?: boolean): { line?: number; column?: number };
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** JSON with comments and trailing commas (config files); syntax errors as `file:line:column`. */
+export function readJsonDocument(file: string): JsonDocument {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new ConfigError(file, [{ pointer: '', expected: `a readable JSON file (${(e as Error).message})` }]);
   }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new ConfigError(file, [{ pointer: '', expected: `valid JSON (${(e as Error).message})` }]);
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  if (errors.length || !tree) {
+    const problems = (errors.length ? errors : [{ error: 4, offset: 0, length: 0 } as ParseError]).slice(0, 5).map((e) => ({
+      pointer: '',
+      expected: `valid JSON (${errors.length ? printParseErrorCode(e.error) : 'empty file'})`,
+      ...lineColumn(text, e.offset),
+    }));
+    throw new ConfigError(file, problems);
   }
+  return {
+    value: getNodeValue(tree),
+    position(pointer: string, key = false) {
+      const path = pointer
+        .split('/')
+        .slice(1)
+        .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+      let node: JsonNode | undefined = pointer ? findNodeAtLocation(tree, path) : tree;
+      // additionalProperties errors point at the object; still better than nothing.
+      for (let p = path; !node && p.length; p = p.slice(0, -1)) node = findNodeAtLocation(tree, p.slice(0, -1));
+      if (!node) return {};
+      const target = key && node.parent?.type === 'property' ? node.parent.children![0]! : node;
+      return lineColumn(text, target.offset);
+    },
+  };
 }
 
 export function validateDocument(kind: SchemaKind, file: string, data: unknown): SchemaProblem[] {
@@ -124,14 +177,28 @@ const policyCache = new Map<string, Policy>();
 /** Load a policy by built-in id or by path (relative to `baseDir`). */
 export function loadPolicy(idOrFile: string, baseDir: string = process.cwd()): Policy {
   const builtin = join(policiesDir, `${idOrFile}.json`);
-  const file = /^[a-z0-9][a-z0-9-]*$/.test(idOrFile) && existsSync(builtin) ? builtin : isAbsolute(idOrFile) ? idOrFile : resolve(baseDir, idOrFile);
+  let file = /^[a-z0-9][a-z0-9-]*$/.test(idOrFile) && existsSync(builtin) ? builtin : isAbsolute(idOrFile) ? idOrFile : resolve(baseDir, idOrFile);
+  let tried: string[] = [];
+  if (!existsSync(file) && !/^\.\.?[\\/]/.test(idOrFile) && !isAbsolute(idOrFile)) {
+    // A policy shipped in a package: `@acme/consent-policies` (package.json `main`
+    // naming a .json file, or consent-lint-policy.json) or `@acme/consent-policies/segment.json`.
+    const found = resolvePackageJsonFile(idOrFile, baseDir, 'consent-lint-policy.json');
+    tried = found.tried;
+    if (found.file) file = found.file;
+  }
   const cached = policyCache.get(file);
   if (cached) return cached;
   if (!existsSync(file)) {
-    throw new ConfigError(idOrFile, [{ pointer: '', expected: `a built-in policy id (${builtinPolicyIds().join(', ')}) or a path to a policy JSON file` }]);
+    throw new ConfigError(idOrFile, [
+      {
+        pointer: '',
+        expected: `a built-in policy id (${builtinPolicyIds().join(', ')}), a path to a policy JSON file, or a package in node_modules with one${tried.length ? ` (tried ${tried.join(', ')})` : ''}`,
+      },
+    ]);
   }
-  const data = readJson(file);
-  const problems = validateDocument('policy', file, data);
+  const doc = readJsonDocument(file);
+  const data = doc.value;
+  const problems = validateDocument('policy', file, data).map((p) => ({ ...p, ...doc.position(p.pointer) }));
   if (problems.length) throw new ConfigError(file, problems);
   const policy = { ...(data as Policy), source: file };
   delete (policy as { $schema?: string }).$schema;
@@ -147,14 +214,9 @@ export function resolvePolicies(ids: string[] | undefined, baseDir: string = pro
   return (ids && ids.length ? ids : builtinPolicyIds()).map((id) => loadPolicy(id, baseDir));
 }
 
+/** The effective config of a file: JSONC, validated, with everything it `extends` merged in (see ./config.ts). */
 export function loadConfigFile(file: string): Config {
-  const abs = resolve(file);
-  const data = readJson(abs);
-  const problems = validateDocument('config', abs, data);
-  if (problems.length) throw new ConfigError(abs, problems);
-  const config = { ...(data as Config), dir: dirname(abs), source: abs };
-  delete (config as { $schema?: string }).$schema;
-  return config;
+  return loadConfigChain(file).config;
 }
 
 /**
@@ -169,8 +231,10 @@ export function findConfigFile(startDir: string): string | undefined {
     dir = dirname(dir);
   }
   for (;;) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
     if (existsSync(join(dir, '.git'))) return undefined;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
@@ -181,8 +245,20 @@ export function findConfigFile(startDir: string): string | undefined {
 /** `consent-lint validate FILE`: which schema applies, and what is wrong. */
 export function validateFile(file: string): { kind: SchemaKind; problems: SchemaProblem[] } {
   const abs = resolve(file);
-  const data = readJson(abs);
+  const doc = readJsonDocument(abs);
+  const data = doc.value;
   const looksLikePolicy = typeof data === 'object' && data !== null && 'id' in data && ('rules' in data || 'guards' in data || 'description' in data);
-  const kind: SchemaKind = abs.endsWith(CONFIG_FILE_NAME) || !looksLikePolicy ? 'config' : 'policy';
-  return { kind, problems: validateDocument(kind, abs, data) };
+  const kind: SchemaKind = CONFIG_FILE_NAMES.some((n) => abs.endsWith(n)) || !looksLikePolicy ? 'config' : 'policy';
+  let problems = validateDocument(kind, abs, data).map((p) => ({ ...p, ...doc.position(p.pointer) }));
+  // A config's `extends` chain must load too.
+  if (!problems.length && kind === 'config') {
+    try {
+      loadConfigChain(abs);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      if (e.file !== abs) throw e;
+      problems = e.problems;
+    }
+  }
+  return { kind, problems };
 }

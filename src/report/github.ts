@@ -11,6 +11,7 @@
  *
  * `formatStepSummary` renders the Markdown table for `$GITHUB_STEP_SUMMARY`.
  */
+import { verdict } from './util.js';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Finding, ResultDocument } from '../model.js';
@@ -116,10 +117,8 @@ const cell = (s: string) => s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
 export function formatStepSummary(doc: ResultDocument, ctx: ReportContext, budget = STEP_SUMMARY_BUDGET): string {
   const n = countFindings(doc);
   const head: string[] = ['## consent-lint', ''];
-  const problems = n.errors + n.warnings;
-  const status = problems
-    ? `${n.errors ? '❌' : '⚠️'} **${plural(problems, 'problem')}** (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`
-    : '✅ **No consent problems found**';
+  const v = verdict(doc, ctx);
+  const status = `${v.level === 'ok' ? '✅' : v.level === 'error' ? '❌' : '⚠️'} **${v.text[0]!.toUpperCase()}${v.text.slice(1)}**${v.extra && v.extra !== v.text ? ` · ❌ ${v.extra}` : ''}`;
   const notes = [`${plural(doc.stats.filesScanned, 'file')} scanned`];
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
   if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);

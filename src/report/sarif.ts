@@ -27,7 +27,6 @@ import { ruleTable } from './util.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'consentLint/v1';
-const INFORMATION_URI = 'https://github.com/consent-lint/consent-lint';
 
 const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 const level = (severity: 'error' | 'warn') => (severity === 'error' ? 'error' : 'warning');
@@ -59,7 +58,7 @@ function helpText(r: RuleSpec): string {
   return parts.join('\n\n');
 }
 
-function helpMarkdown(r: RuleSpec): string {
+function helpMarkdown(r: RuleSpec, helpUri?: string): string {
   const parts = [`**${r.id}**: ${r.description}`];
   if (r.requires.length) parts.push(`**Requires consent for:** ${r.requires.map((p) => `\`${p}\``).join(', ')}`);
   if (r.legalBasis) parts.push(`## Legal basis\n\n${r.legalBasis}`);
@@ -69,17 +68,20 @@ function helpMarkdown(r: RuleSpec): string {
     parts.push(`## Compliant\n\n\`\`\`js\n${r.examples.compliant}\n\`\`\``);
   }
   parts.push('Suppress a reviewed exception with `// consent-lint-disable-next-line ' + r.id + ' -- reason` on the line above the call.');
+  if (helpUri) parts.push(`[Rule documentation](${helpUri})`);
   return parts.join('\n\n');
 }
 
-function descriptor(r: RuleSpec): ReportingDescriptor {
+function descriptor(r: RuleSpec, ctx: ReportContext): ReportingDescriptor {
+  const helpUri = ctx.ruleDocUrl?.(r.id);
   const tags = ['privacy', 'consent', ...r.requires.map((p) => `consent:${p}`)].slice(0, 20);
   return {
     id: r.id,
     name: ruleName(r.id),
     shortDescription: { text: truncate(r.message || r.id, 1024) },
     fullDescription: { text: truncate(r.description || r.message || r.id, 1024) },
-    help: { text: helpText(r), markdown: helpMarkdown(r) },
+    ...(helpUri ? { helpUri } : {}),
+    help: { text: helpText(r), markdown: helpMarkdown(r, helpUri) },
     defaultConfiguration: { level: level(r.severity) },
     properties: { tags, precision: 'high', 'problem.severity': r.severity === 'error' ? 'error' : 'warning', requires: r.requires },
   };
@@ -134,6 +136,15 @@ export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
     };
     const flows = codeFlow(f, ctx);
     if (flows) result.codeFlows = flows;
+    const fix = ctx.fixes?.get(f);
+    if (fix) {
+      result.fixes = [
+        {
+          description: { text: fix.description },
+          artifactChanges: [{ artifactLocation: { uri: artifactUri(fix.file, ctx), uriBaseId: '%SRCROOT%' }, replacements: fix.replacements }],
+        },
+      ];
+    }
     if (anySuppressed) {
       result.suppressions = f.suppressed
         ? [{ kind: 'inSource', status: 'accepted', ...(f.suppressionReason ? { justification: f.suppressionReason } : {}) }]
@@ -147,9 +158,9 @@ export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
     tool: {
       driver: {
         name: 'consent-lint',
-        informationUri: INFORMATION_URI,
+        ...(ctx.informationUri ? { informationUri: ctx.informationUri } : {}),
         ...(ctx.toolVersion ? { semanticVersion: ctx.toolVersion, version: ctx.toolVersion } : {}),
-        rules: rules.map(descriptor),
+        rules: rules.map((r) => descriptor(r, ctx)),
       },
     },
     originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileURL(srcRoot).href.replace(/\/?$/, '/')}` } },

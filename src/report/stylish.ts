@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AnalysisError, Finding, ResultDocument } from '../model.js';
 import { paint } from './colors.js';
 import type { ReportContext } from './types.js';
-import { countFindings, groupBy, incompleteAnalysis, plural } from './util.js';
+import { countFindings, groupBy, plural, verdict } from './util.js';
 
 /** Longest source line shown in a code frame (minified code is not worth framing). */
 const MAX_FRAME_LINE = 400;
@@ -84,19 +84,12 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
 
   const n = countFindings(doc);
   out.push('');
-  const problems = n.errors + n.warnings;
   const seconds = (doc.stats.durationMs / 1000).toFixed(1);
   const scanned = `${plural(doc.stats.filesScanned, 'file')} scanned in ${seconds}s`;
-  if (problems) {
-    const mark = n.errors ? c.red('✖') : c.yellow('⚠');
-    const line = `${mark} ${plural(problems, 'problem')} (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`;
-    out.push(c.bold(line));
-  } else if (incompleteAnalysis(doc).length) {
-    // Never a green check over code that was not analysed.
-    out.push(c.bold(`${c.red('✖')} analysis incomplete: ${plural(incompleteAnalysis(doc).length, 'place')} could not be analysed`));
-  } else {
-    out.push(`${c.green('✔')} no consent problems found`);
-  }
+  const v = verdict(doc, ctx);
+  if (v.level === 'ok') out.push(`${c.green('✔')} ${v.text}`);
+  else out.push(c.bold(`${v.level === 'error' ? c.red('✖') : c.yellow('⚠')} ${v.text}`));
+  if (v.extra && v.extra !== v.text) out.push(c.bold(`${c.red('✖')} ${v.extra}`));
   const notes = [scanned];
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
   if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);
@@ -106,5 +99,12 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
     const dirs = ignored.dirs.slice(0, 3).map((d) => `${d}/`).join(', ') + (ignored.dirs.length > 3 ? `, …` : '');
     out.push(c.dim(`  ${plural(ignored.files, 'file')} of build output not scanned (${dirs}): name the folder in the config's "include" to scan it`));
   }
+  // Where to read about each rule that fired (`consent-lint explain RULE` prints the same page).
+  const fired = [...new Set(visible.map((f) => f.ruleId))].sort();
+  const links = fired.flatMap((id) => {
+    const url = ctx.ruleDocUrl?.(id);
+    return url ? [`  ${id}: ${url}`] : [];
+  });
+  if (links.length) out.push('', c.dim('Rule docs (or `consent-lint explain RULE`):'), ...links.map((l) => c.dim(l)));
   return `${out.join('\n').replace(/^\n/, '')}\n`;
 }

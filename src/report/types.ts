@@ -3,7 +3,7 @@
  * `ResultDocument` renders as stylish text, JSON, SARIF or GitHub workflow
  * commands, so the formats cannot disagree.
  */
-import type { ResultDocument, RuleSpec } from '../model.js';
+import type { Finding, ResultDocument, RuleSpec } from '../model.js';
 
 export interface ReportContext {
   /** Every rule of the policies in force (plus the `consent-lint/*` directive rules). */
@@ -24,6 +24,24 @@ export interface ReportContext {
   cwd?: string;
   /** consent-lint version (SARIF `tool.driver.semanticVersion`). */
   toolVersion?: string;
+  /** The tool's home page (SARIF `tool.driver.informationUri`). */
+  informationUri?: string;
+  /** Warnings left out of the document by --quiet (they still count for --max-warnings). */
+  hiddenWarnings?: number;
+  /** --max-warnings (-1: no limit), so that the summary agrees with the exit code. */
+  maxWarnings?: number;
+  /** Fixes by finding (SARIF `fixes`). */
+  fixes?: Map<Finding, SarifFix>;
+  /** Web page of a rule (SARIF `helpUri`, stylish footer); undefined for rules without one (the project's own policies). */
+  ruleDocUrl?: (ruleId: string) => string | undefined;
+}
+
+/** A verified edit that fixes a finding (SARIF `fixes`). */
+export interface SarifFix {
+  description: string;
+  /** Scan-root-relative file. */
+  file: string;
+  replacements: { deletedRegion: { charOffset: number; charLength: number }; insertedContent: { text: string } }[];
 }
 
 export type Reporter = (doc: ResultDocument, ctx: ReportContext) => string;

@@ -30,12 +30,36 @@ export function countFindings(doc: ResultDocument): Counts {
   return counts;
 }
 
-/**
- * What could not be analysed and matters: everything but skipped generated
- * files (minified or vendored bundles), which are listed and do not fail.
- */
-export function incompleteAnalysis(doc: ResultDocument): ResultDocument['errors'] {
-  return doc.errors.filter((e) => e.kind !== 'skipped');
+/** Analysis errors that leave SDK calls unchecked (skipped generated files do not). */
+export const unanalysed = (doc: ResultDocument) => doc.errors.filter((e) => e.kind !== 'skipped');
+
+export interface Verdict {
+  /** error: exit 1; warn: warnings within the limit; ok: nothing. */
+  level: 'ok' | 'warn' | 'error';
+  /** The summary line, never claiming "no problems" when the exit code says otherwise. */
+  text: string;
+  /** Extra summary line (the --max-warnings verdict), when any. */
+  extra?: string;
+}
+
+/** One summary for every format: counts, hidden (--quiet) warnings, --max-warnings, unanalysed files. */
+export function verdict(doc: ResultDocument, ctx: { hiddenWarnings?: number; maxWarnings?: number }): Verdict {
+  const n = countFindings(doc);
+  const hidden = ctx.hiddenWarnings ?? 0;
+  const max = ctx.maxWarnings ?? -1;
+  const warnings = n.warnings + hidden;
+  const tooMany = max >= 0 && warnings > max;
+  const broken = unanalysed(doc).length;
+  const problems = n.errors + n.warnings;
+  const extra = tooMany ? `too many warnings (${warnings}, --max-warnings ${max})${hidden ? `; ${plural(hidden, 'warning')} not shown (--quiet)` : ''}` : undefined;
+  if (problems) {
+    const text = `${plural(problems, 'problem')} (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`;
+    return { level: n.errors || tooMany || broken ? 'error' : 'warn', text, ...(extra ? { extra } : {}) };
+  }
+  if (broken) return { level: 'error', text: `no findings, but ${plural(broken, 'place')} could not be analysed: SDK calls there are unchecked`, ...(extra ? { extra } : {}) };
+  if (tooMany) return { level: 'error', text: extra! };
+  if (hidden) return { level: 'ok', text: `no consent errors (${plural(hidden, 'warning')} not shown: --quiet)` };
+  return { level: 'ok', text: 'no consent problems found' };
 }
 
 /** Rules by id; findings of a rule missing from `rules` get a minimal description. */
