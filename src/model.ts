@@ -171,6 +171,14 @@ export interface ConfigGuard {
   purposes?: Purpose[];
   assert?: boolean;
   callbackArgument?: number;
+  /** The function returns a promise: it proves something only awaited (or in `.then(onFulfilled)`). */
+  async?: boolean;
+  /** Storage form: `localStorage.getItem(key)` compared with one of `equals`. */
+  storage?: 'localStorage' | 'sessionStorage';
+  key?: string;
+  /** Cookie form: `document.cookie` containing `cookie=value` for one of `equals`. */
+  cookie?: string;
+  equals?: string[];
 }
 
 export interface Config {

@@ -8,8 +8,10 @@
  */
 import type * as t from '@babel/types';
 import type { Config, ConfigGuard, GuardSpec, PathStep, Policy, Purpose } from '../model.js';
-import { constInit, dottedName, patternSteps, propertyName, unwrap, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
+import { constInit, dottedName, forEachChild, patternSteps, propertyName, unwrap, type Binding, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
 import { originPrefix } from '../sinks/index.js';
+import { ALL, and, conditional, constant, either, FALSY, NONE, nullish, or, swap, TRUTHY, type Outcome } from './algebra.js';
+import { Writes } from './writes.js';
 
 /** Purpose names <-> bits. `param:N` pseudo-purposes stand for "the purpose named by parameter N". */
 export class Purposes {
@@ -68,21 +70,26 @@ export interface SummaryProvider {
    * receives), when that is all it ever does with it; 0 if it may escape.
    */
   callbackParameter(fn: t.Function, index: ScriptIndex, param: number): number;
+  /**
+   * Purposes granted on every path to `node` within its own function (its
+   * entry state not counted); 0 while that function is being analysed.
+   */
+  stateAt(node: t.Node, index: ScriptIndex): number;
 }
 
-export interface Outcome {
-  whenTrue: number;
-  whenFalse: number;
-}
-
-const NONE: Outcome = { whenTrue: 0, whenFalse: 0 };
-const swap = (o: Outcome): Outcome => ({ whenTrue: o.whenFalse, whenFalse: o.whenTrue });
+export type { Outcome } from './algebra.js';
 
 type Literal = string | number | boolean;
+type Call = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+
+const MAX_DEPTH = 12;
 
 export class GuardClassifier {
   private readonly specs: GuardSpec[];
   private readonly configGuards: ConfigGuard[];
+  readonly writes: Writes;
+  private readonly memo = new Map<t.Node, Outcome>();
+  private readonly active = new Set<t.Node>();
 
   constructor(
     private readonly resolver: Resolver,
@@ -93,36 +100,176 @@ export class GuardClassifier {
   ) {
     this.specs = policies.flatMap((p) => p.guards ?? []);
     this.configGuards = config?.guards ?? [];
+    this.writes = new Writes(resolver);
   }
 
   /** What the true/false outcome of a test node proves. */
   test(ast: t.Node, index: ScriptIndex): Outcome {
     if (ast.type === 'SwitchCase') {
       const sw = index.parent.get(ast) as t.SwitchStatement | undefined;
-      return sw && ast.test ? this.comparison(sw.discriminant, ast.test, index) : NONE;
+      return sw && ast.test ? this.comparison(sw.discriminant, ast.test, index, 0) : NONE;
     }
-    const e = unwrap(ast);
-    if (e.type === 'UnaryExpression' && e.operator === '!') return swap(this.test(e.argument, index));
-    if (e.type === 'BinaryExpression') {
-      if (['===', '==', '!==', '!='].includes(e.operator)) {
-        const o = this.comparison(e.left as t.Node, e.right, index);
-        return e.operator.startsWith('!') ? swap(o) : o;
+    return this.outcome(ast, index, 0);
+  }
+
+  /**
+   * The outcome of any expression, by the algebra of ./algebra.ts: the same
+   * rules for an inline condition, a stored value, a wrapper's return value, a
+   * parameter and an awaited promise. Values are memoised per AST node.
+   */
+  outcome(e0: t.Node, index: ScriptIndex, depth: number): Outcome {
+    if (depth > MAX_DEPTH) return NONE;
+    const e = unwrap(e0);
+    const hit = this.memo.get(e);
+    if (hit) return hit;
+    if (this.active.has(e)) return NONE; // a cycle proves nothing
+    this.active.add(e);
+    let o: Outcome;
+    const cutoffs = this.resolver.project.cutoffs;
+    try {
+      o = this.compute(e, index, depth + 1);
+    } finally {
+      this.active.delete(e);
+    }
+    if (this.resolver.project.cutoffs === cutoffs) this.memo.set(e, o);
+    return o;
+  }
+
+  private compute(e: t.Node, index: ScriptIndex, depth: number): Outcome {
+    switch (e.type) {
+      case 'BooleanLiteral':
+      case 'NumericLiteral':
+      case 'StringLiteral':
+        return constant(e.value);
+      case 'BigIntLiteral':
+        return constant(e.value !== '0');
+      case 'NullLiteral':
+        return FALSY;
+      case 'TemplateLiteral':
+        return e.expressions.length ? NONE : constant(e.quasis[0].value.cooked);
+      case 'ObjectExpression':
+      case 'ArrayExpression':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ClassExpression':
+      case 'RegExpLiteral':
+        return TRUTHY;
+      case 'UnaryExpression':
+        if (e.operator === '!') return swap(this.outcome(e.argument, index, depth));
+        if (e.operator === 'void') return FALSY;
+        return NONE;
+      case 'LogicalExpression': {
+        const a = this.outcome(e.left, index, depth);
+        const b = this.outcome(e.right, index, depth);
+        return e.operator === '&&' ? and(a, b) : e.operator === '||' ? or(a, b) : nullish(a, b);
       }
-      if (['>', '>=', '<', '<='].includes(e.operator)) return this.indexOfComparison(e, index);
-      return NONE;
+      case 'ConditionalExpression':
+        return conditional(this.outcome(e.test, index, depth), this.outcome(e.consequent, index, depth), this.outcome(e.alternate, index, depth));
+      case 'SequenceExpression':
+        return this.outcome(e.expressions[e.expressions.length - 1], index, depth);
+      case 'AssignmentExpression':
+        return e.operator === '=' ? this.outcome(e.right, index, depth) : NONE;
+      case 'BinaryExpression':
+        return this.binary(e, index, depth);
+      case 'AwaitExpression':
+        return this.awaited(e.argument, index, depth);
+      case 'Identifier':
+        return this.identifier(e, index, depth);
+      case 'CallExpression':
+      case 'OptionalCallExpression': {
+        const callee = unwrap(e.callee as t.Node);
+        // Boolean(x) is x.
+        if (callee.type === 'Identifier' && callee.name === 'Boolean' && !index.binding(callee) && e.arguments.length === 1) return this.outcome(e.arguments[0], index, depth);
+        if (isMemberCall(e, 'every') || isMemberCall(e, 'some')) {
+          const q = this.quantifier(e as t.CallExpression, index, depth);
+          if (q) return q;
+        }
+        break;
+      }
     }
-    return { whenTrue: this.truthy(e, index, 0), whenFalse: 0 };
+    return { whenTrue: this.leaf(e, index, depth, false), whenFalse: 0 };
+  }
+
+  private binary(e: t.BinaryExpression, index: ScriptIndex, depth: number): Outcome {
+    if (['===', '==', '!==', '!='].includes(e.operator)) {
+      const o = this.comparison(e.left as t.Node, e.right, index, depth, e.operator.length === 3);
+      return e.operator.startsWith('!') ? swap(o) : o;
+    }
+    if (['>', '>=', '<', '<='].includes(e.operator)) return this.indexOfComparison(e, index);
+    return NONE;
+  }
+
+  /**
+   * `[p1, p2].every(p => guard(p))`: the union of what the callback proves for
+   * each purpose; `some` the intersection. Only over a non-empty array literal
+   * of constants (an empty `every` is true and proves nothing).
+   */
+  private quantifier(call: t.CallExpression, index: ScriptIndex, depth: number): Outcome | undefined {
+    const callee = unwrap(call.callee) as t.MemberExpression;
+    const list = unwrap(this.followConst(callee.object, index));
+    const fnArg = call.arguments[0];
+    if (list.type !== 'ArrayExpression' || !list.elements.length || !fnArg) return undefined;
+    const f = this.functionOf(fnArg, index);
+    if (!f) return undefined;
+    const every = propertyName(callee) === 'every';
+    const per: Outcome[] = [];
+    for (const el of list.elements) {
+      if (!el || el.type === 'SpreadElement') return undefined;
+      const lit = this.literal(el, index);
+      if (typeof lit !== 'string') return undefined;
+      const r = this.returnOutcome(f.node, f.index, depth);
+      per.push({ whenTrue: this.instantiateWith(r.whenTrue, [lit]), whenFalse: this.instantiateWith(r.whenFalse, [lit]) });
+    }
+    // every: all true => each element's truthy outcome; some: one true => one of them.
+    if (every) return { whenTrue: per.reduce((m, o) => m | o.whenTrue, 0), whenFalse: per.reduce((m, o) => m & o.whenFalse, ALL) };
+    return { whenTrue: per.reduce((m, o) => m & o.whenTrue, ALL), whenFalse: per.reduce((m, o) => m | o.whenFalse, 0) };
+  }
+
+  /** A function value: an inline function or a never-reassigned local bound to one. */
+  private functionOf(e: t.Node, index: ScriptIndex): { node: t.Function; index: ScriptIndex } | undefined {
+    const u = unwrap(e);
+    if (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression') return { node: u, index };
+    const v = this.resolver.value(u, index);
+    return v && v.kind === 'function' ? { node: v.node, index: v.index } : undefined;
+  }
+
+  /** Follow never-reassigned locals to their initialiser. */
+  private followConst(e: t.Node, index: ScriptIndex): t.Node {
+    let cur = unwrap(e);
+    for (let i = 0; i < 8 && cur.type === 'Identifier'; i++) {
+      const init = constInit(cur, index);
+      if (!init) break;
+      cur = unwrap(init);
+    }
+    return cur;
+  }
+
+  /**
+   * What a function's returned value proves (truthy/falsy). An expression body
+   * by the algebra; a block body by the proof's summary of its `return`s.
+   */
+  private returnOutcome(fn: t.Function, index: ScriptIndex, depth: number): Outcome {
+    if (fn.body.type !== 'BlockStatement' && !fn.async) return this.outcome(fn.body, index, depth);
+    const s = this.summaries.summary(fn, index);
+    return { whenTrue: s.truthy, whenFalse: 0 };
   }
 
   private literal(e: t.Node, index: ScriptIndex): Literal | undefined {
     const u = unwrap(e);
     if (u.type === 'UnaryExpression' && u.operator === '-' && u.argument.type === 'NumericLiteral') return -u.argument.value;
-    const v = this.resolver.value(u, index);
-    return v && v.kind === 'literal' ? v.value : undefined;
+    const f = this.followConst(u, index);
+    if (f.type === 'StringLiteral' || f.type === 'NumericLiteral' || f.type === 'BooleanLiteral') return f.value;
+    if (f.type === 'TemplateLiteral' && !f.expressions.length) return f.quasis[0].value.cooked ?? '';
+    if (f.type === 'MemberExpression' || f.type === 'OptionalMemberExpression') {
+      // Enum members and frozen constants the resolver knows.
+      const v = this.resolver.value(f, index);
+      return v && v.kind === 'literal' ? v.value : undefined;
+    }
+    return undefined;
   }
 
-  /** `x === literal` (either side). */
-  private comparison(a: t.Node, b: t.Node, index: ScriptIndex): Outcome {
+  /** `x === literal` (either side). `strict`: `===`/`!==` (else `==`/`!=`). */
+  private comparison(a: t.Node, b: t.Node, index: ScriptIndex, depth: number, strict = true): Outcome {
     let x = a;
     let lit = this.literal(b, index);
     if (lit === undefined) {
@@ -130,11 +277,12 @@ export class GuardClassifier {
       x = b;
     }
     if (lit === undefined) return NONE;
-    if (lit === true) return { whenTrue: this.truthy(x, index, 0, true), whenFalse: 0 };
-    if (lit === false) return { whenTrue: 0, whenFalse: 0 }; // `x === false` being false does not make x true
+    if (lit === true) return { whenTrue: this.truthyOf(x, index, depth, true), whenFalse: 0 };
+    // `x === false`: x is falsy. `x !== false` says nothing (x may be undefined). `x == false` holds for '0' too.
+    if (lit === false) return strict ? { whenTrue: this.outcome(x, index, depth).whenFalse, whenFalse: 0 } : NONE;
     const ux = unwrap(x);
     if (lit === -1 && isMemberCall(ux, 'indexOf')) return swap({ whenTrue: this.includes(ux as t.CallExpression, index), whenFalse: 0 });
-    return { whenTrue: this.equals(x, lit, index), whenFalse: 0 };
+    return { whenTrue: this.equals(x, lit, index, depth), whenFalse: 0 };
   }
 
   private indexOfComparison(e: t.BinaryExpression, index: ScriptIndex): Outcome {
@@ -148,40 +296,241 @@ export class GuardClassifier {
     return NONE;
   }
 
-  /** Purposes proven when `e` is truthy. `strictTrue`: compared `=== true`. */
-  truthy(e0: t.Node, index: ScriptIndex, depth: number, strictTrue = false): number {
-    if (depth > 8) return 0;
-    const e = unwrap(e0);
+  /** Purposes proven when `e` is truthy (`strictTrue`: when `e === true`). */
+  truthy(e: t.Node, index: ScriptIndex, depth = 0, strictTrue = false): number {
+    return this.truthyOf(e, index, depth, strictTrue);
+  }
+
+  private truthyOf(e0: t.Node, index: ScriptIndex, depth: number, strictTrue: boolean): number {
+    const o = this.outcome(e0, index, depth).whenTrue;
+    return strictTrue ? o | this.leaf(unwrap(e0), index, depth, true) : o;
+  }
+
+  /**
+   * A leaf value: a CMP read (pack), the app's helper (config), a membership
+   * test, or a wrapper call. Identifiers, operators and literals are the
+   * algebra's (see `compute`).
+   */
+  private leaf(e: t.Node, index: ScriptIndex, depth: number, strictTrue: boolean): number {
+    if (depth > MAX_DEPTH) return 0;
     let mask = this.configValue(e, index);
     if (isMemberCall(e, 'includes') || isMemberCall(e, 'has')) mask |= this.includes(e as t.CallExpression, index);
-    const v = this.resolver.value(e, index);
-    if (v && v.kind === 'path') {
-      mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
+    if (e.type !== 'Identifier' || !index.binding(e) || index.binding(e)!.declaration.type !== 'VariableDeclarator' || (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) {
+      const v = this.resolver.value(e, index);
+      if (v && v.kind === 'path') {
+        mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
+      }
     }
     mask |= this.wrapper(e, index);
-    // Value flow: `const ok = hasConsent('x'); if (ok)` — only for never-reassigned locals.
-    if (e.type === 'Identifier') {
-      const init = constInit(e, index);
-      if (init) mask |= this.truthy(init, index, depth + 1, strictTrue);
-    }
     return mask;
   }
 
+  // ------------------------------------------------------------ stored values, flags, parameters
+
+  private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Outcome {
+    if (id.name === 'undefined' && !index.binding(id)) return FALSY;
+    const b = index.binding(id);
+    if (b && b.kind === 'param') return this.parameter(id, b, index, depth);
+    if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
+      const d = b.declaration;
+      // A classic script's top-level variable is a global any other script may write.
+      if (index.script.kind === 'script' && b.scopeBlock.type === 'Program' && this.writes.writtenElsewhere(id.name, index)) return NONE;
+      if (!b.violations.length) return d.init ? this.outcome(d.init, index, depth) : FALSY;
+      return this.flag(b, index, depth);
+    }
+    return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
+  }
+
+  /**
+   * A `let` flag: falsy at first, and every write assigns a guard value or
+   * happens where the purposes are already granted
+   * (`let allowed = false; onConsent(s => { allowed = s.marketing })`).
+   * Truthy, it proves what every write proves.
+   */
+  private flag(b: Binding, index: ScriptIndex, depth: number): Outcome {
+    const d = b.declaration as t.VariableDeclarator;
+    if (d.init && this.outcome(d.init, index, depth).whenTrue !== ALL) return NONE; // not initially falsy
+    let mask = ALL;
+    for (const w of b.violations) {
+      if (w.type !== 'AssignmentExpression' || w.operator !== '=' || unwrap(w.left) !== b.identifier && !(w.left.type === 'Identifier' && index.binding(w.left) === b)) return NONE;
+      mask &= this.outcome(w.right, index, depth).whenTrue | this.summaries.stateAt(w, index);
+      if (!mask) return NONE;
+    }
+    return { whenTrue: mask, whenFalse: 0 };
+  }
+
+  /**
+   * A parameter: of a `.then(onFulfilled)` callback, the promise's value; of a
+   * local function every reference to which is a direct call, what every
+   * call's argument proves.
+   */
+  private parameter(id: t.Identifier, b: Binding, index: ScriptIndex, depth: number): Outcome {
+    if (b.violations.length) return NONE;
+    const fn = b.scopeBlock as t.Function;
+    const i = fn.params.indexOf(b.identifier as t.Identifier);
+    if (i < 0) return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
+    const fromPath = this.leaf(id, index, depth, false);
+    const parent = index.parent.get(fn);
+    // `p.then(ok => …)`: ok is p's value.
+    if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.arguments[0] === fn && i === 0 && isMemberCall(parent, 'then')) {
+      const recv = (unwrap(parent.callee as t.Node) as t.MemberExpression).object;
+      const o = this.awaited(recv, index, depth);
+      return { whenTrue: o.whenTrue | fromPath, whenFalse: o.whenFalse };
+    }
+    const calls = this.callSites(fn, index);
+    if (!calls) return { whenTrue: fromPath, whenFalse: 0 };
+    const per: Outcome[] = [];
+    for (const c of calls) {
+      if (c.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return { whenTrue: fromPath, whenFalse: 0 };
+      const a = c.arguments[i];
+      const o = a ? this.outcome(a, index, depth) : FALSY;
+      const here = this.summaries.stateAt(c, index);
+      per.push({ whenTrue: o.whenTrue | here, whenFalse: o.whenFalse | here });
+    }
+    const o = either(per);
+    return { whenTrue: o.whenTrue | fromPath, whenFalse: o.whenFalse };
+  }
+
+  /**
+   * The calls of a local function whose every reference is a direct call in
+   * this script (not exported, not a classic-script global, never passed on).
+   */
+  private callSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
+    let id: t.Identifier | undefined;
+    const parent = index.parent.get(fn);
+    if (fn.type === 'FunctionDeclaration' && fn.id) {
+      if (parent && (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration')) return undefined;
+      id = fn.id;
+    } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') id = parent.id;
+    if (!id) return undefined;
+    const b = index.binding(id);
+    if (!b || b.identifier !== id || b.violations.length) return undefined;
+    if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') return undefined;
+    const calls: Call[] = [];
+    let ok = true;
+    const visit = (n: t.Node): void => {
+      if (!ok) return;
+      if (n.type === 'Identifier' && n !== id && n.name === id!.name && index.binding(n) === b) {
+        const p = index.parent.get(n);
+        if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee as t.Node) === n) calls.push(p);
+        else ok = false;
+        return;
+      }
+      forEachChild(n, visit);
+    };
+    visit(index.script.ast.program);
+    return ok && calls.length ? calls : undefined;
+  }
+
+  // ------------------------------------------------------------ promises
+
+  /**
+   * The value of `await x` (or of `x.then(v => …)`'s `v`). A promise is always
+   * truthy, so an async guard proves something only here.
+   */
+  private awaited(x0: t.Node, index: ScriptIndex, depth: number): Outcome {
+    const x = this.followConst(x0, index);
+    if (x.type === 'NewExpression' && x.callee.type === 'Identifier' && x.callee.name === 'Promise' && !index.binding(x.callee)) return this.executor(x, index, depth);
+    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && isMemberCall(x, 'catch') && x.arguments.length === 1) {
+      // `p.catch(h)`: either p's value or h's return value.
+      const p = (unwrap(x.callee as t.Node) as t.MemberExpression).object;
+      const h = this.functionOf(x.arguments[0], index);
+      if (!h) return NONE;
+      return or(this.awaited(p, index, depth), this.returnOutcome(h.node, h.index, depth));
+    }
+    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && isMemberCall(x, 'then') && x.arguments.length === 1) {
+      const f = this.functionOf(x.arguments[0], index);
+      return f ? this.returnOutcome(f.node, f.index, depth) : NONE;
+    }
+    if (x.type === 'CallExpression' || x.type === 'OptionalCallExpression') {
+      // An async predicate's value: config guards and async wrappers, awaited.
+      let mask = this.configValue(x, index, true);
+      const f = this.resolver.value(x.callee as t.Node, index);
+      if (f && f.kind === 'function') {
+        const s = this.summaries.summary(f.node, f.index);
+        mask |= this.instantiate(s.truthy, x, index);
+      }
+      const v = this.resolver.value(x, index);
+      if (v && v.kind === 'path') {
+        const last = v.steps[v.steps.length - 1];
+        const av: Value = last && 'call' in last ? { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] } : v;
+        mask |= this.policyValue(av as Extract<Value, { kind: 'path' }>, index, (test) => 'truthy' in test);
+      }
+      return { whenTrue: mask, whenFalse: 0 };
+    }
+    // Awaiting a non-promise yields the value itself.
+    return this.outcome(x, index, depth);
+  }
+
+  /**
+   * `new Promise((resolve) => … resolve(v) …)`: its value is one of the `v`s,
+   * each proving what it proves or what was granted where resolve was called.
+   * If `resolve` is used other than called, nothing.
+   */
+  private executor(x: t.NewExpression, index: ScriptIndex, depth: number): Outcome {
+    const ex = x.arguments[0] ? unwrap(x.arguments[0]) : undefined;
+    if (!ex || (ex.type !== 'ArrowFunctionExpression' && ex.type !== 'FunctionExpression')) return NONE;
+    const r = ex.params[0];
+    if (!r || r.type !== 'Identifier') return NONE;
+    const b = index.binding(r);
+    if (!b || b.violations.length) return NONE;
+    const per: Outcome[] = [];
+    let ok = true;
+    const visit = (n: t.Node): void => {
+      if (!ok) return;
+      if (n.type === 'Identifier' && n !== r && n.name === r.name && index.binding(n) === b) {
+        const p = index.parent.get(n);
+        if (!p || (p.type !== 'CallExpression' && p.type !== 'OptionalCallExpression') || unwrap(p.callee as t.Node) !== n) {
+          ok = false;
+          return;
+        }
+        const a = p.arguments[0];
+        if (a && a.type === 'SpreadElement') {
+          ok = false;
+          return;
+        }
+        const o = a ? this.outcome(a, index, depth) : FALSY;
+        // A thenable argument would be adopted: only plain values are understood.
+        const here = this.summaries.stateAt(p, index);
+        per.push({ whenTrue: o.whenTrue | here, whenFalse: o.whenFalse | here });
+        return;
+      }
+      forEachChild(n, visit);
+    };
+    visit(ex.body);
+    if (!ok || !per.length) return NONE;
+    return either(per);
+  }
+
   /** `x === lit` */
-  private equals(x: t.Node, lit: Literal, index: ScriptIndex): number {
-    const v = this.resolver.value(unwrap(x), index);
-    if (!v || v.kind !== 'path') return 0;
-    return this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
+  private equals(x0: t.Node, lit: Literal, index: ScriptIndex, depth: number): number {
+    const x = unwrap(x0);
+    let mask = this.configEquals(x, lit, index);
+    // A stored comparison operand: `const s = await getStatus(); if (s === 'granted')`.
+    const f = this.followConst(x, index);
+    if (f !== x && depth < MAX_DEPTH) return mask | this.equals(f, lit, index, depth + 1);
+    if (f.type === 'AwaitExpression') {
+      const v = this.resolver.value(f, index);
+      if (v && v.kind === 'path') mask |= this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
+      return mask;
+    }
+    const v = this.resolver.value(x, index);
+    if (!v || v.kind !== 'path') return mask;
+    return mask | this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
   }
 
   /** `list.includes(key)` / `list.indexOf(key) >= 0` on a policy membership guard. */
   private includes(call: t.CallExpression, index: ScriptIndex): number {
     const callee = unwrap(call.callee) as t.MemberExpression;
-    const v = this.resolver.value(callee.object, index);
+    let recv = this.followConst(callee.object, index);
+    // `OnetrustActiveGroups.split(',').includes('C0004')`: an element of the list.
+    if (isMemberCall(recv, 'split')) recv = this.followConst((unwrap((recv as t.CallExpression).callee as t.Node) as t.MemberExpression).object, index);
     const arg = call.arguments[0];
     const key = arg ? this.literal(arg, index) : undefined;
-    if (!v || v.kind !== 'path' || typeof key !== 'string') return 0;
-    let mask = 0;
+    if (typeof key !== 'string') return 0;
+    let mask = this.configIncludes(recv, key, index);
+    const v = this.resolver.value(recv, index);
+    if (!v || v.kind !== 'path' || this.writes.killer(v)) return mask;
     for (const spec of this.specs) {
       if (!('includes' in spec.test) || spec.kind === 'callback' || spec.kind === 'assert') continue;
       if (this.matchPath(v, spec, index) === undefined) continue;
@@ -192,6 +541,9 @@ export class GuardClassifier {
 
   private policyValue(v: Extract<Value, { kind: 'path' }>, index: ScriptIndex, testOk: (t: GuardSpec['test']) => boolean): number {
     let mask = 0;
+    // A CMP value the app itself writes (directly, through an alias, or by
+    // redeclaring the global in a classic script) proves nothing.
+    if (this.writes.killer(v)) return 0;
     for (const spec of this.specs) {
       if (spec.kind === 'callback' || spec.kind === 'assert' || !testOk(spec.test)) continue;
       const key = this.matchPath(v, spec, index);
@@ -265,17 +617,52 @@ export class GuardClassifier {
 
   // ------------------------------------------------------------ config guards
 
-  private configValue(e: t.Node, index: ScriptIndex): number {
+  /**
+   * The app's own predicates and properties (config). An `"async": true`
+   * predicate's value is a promise: it proves something only awaited.
+   */
+  private configValue(e: t.Node, index: ScriptIndex, awaited = false): number {
     let mask = 0;
     const call = unwrap(e.type === 'AwaitExpression' ? e.argument : e);
+    if (e.type === 'AwaitExpression') awaited = true;
     for (const g of this.configGuards) {
-      if (g.assert || g.callbackArgument !== undefined) continue;
+      if (g.assert || g.callbackArgument !== undefined || g.storage || g.cookie) continue;
       if (g.function && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression')) {
+        if (g.async && !awaited) continue;
         if (this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
       } else if (g.property) {
         const name = chainText(e, index);
         if (name && stripGlobal(name) === stripGlobal(g.property)) mask |= this.purposes.mask(g.purposes ?? []);
       }
+    }
+    return mask;
+  }
+
+  /** Storage forms: `localStorage.getItem('consent') === 'granted'` (config `storage`, `key`, `equals`). */
+  private configEquals(x: t.Node, lit: Literal, index: ScriptIndex): number {
+    let mask = 0;
+    const call = unwrap(this.followConst(x, index));
+    if (!isMemberCall(call, 'getItem')) return 0;
+    const c = call as t.CallExpression;
+    const store = chainText((unwrap(c.callee) as t.MemberExpression).object, index);
+    const key = c.arguments[0] ? this.literal(c.arguments[0], index) : undefined;
+    for (const g of this.configGuards) {
+      if (!g.storage || !store || stripGlobal(store) !== g.storage || key !== g.key) continue;
+      if ((g.equals ?? []).includes(lit as string)) mask |= this.purposes.mask(g.purposes ?? []);
+    }
+    return mask;
+  }
+
+  /** Cookie forms: `document.cookie.includes('consent=granted')` (config `cookie`, `equals`). */
+  private configIncludes(recv: t.Node, key: string, index: ScriptIndex): number {
+    let mask = 0;
+    const name = chainText(recv, index);
+    if (!name || stripGlobal(name) !== 'document.cookie') return 0;
+    for (const g of this.configGuards) {
+      if (!g.cookie) continue;
+      const values = g.equals ?? [];
+      // The whole `name=value` pair must be tested: `includes('granted')` could match any cookie.
+      if (values.some((v) => key === `${g.cookie}=${v}` || key === `${g.cookie}=${v};`)) mask |= this.purposes.mask(g.purposes ?? []);
     }
     return mask;
   }
@@ -346,28 +733,71 @@ export class GuardClassifier {
     return out;
   }
 
-  /** Purposes proven once this call completes normally (assertion calls). */
-  assertion(call: t.Node, index: ScriptIndex): number {
-    if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
-    const awaited = index.parent.get(call)?.type === 'AwaitExpression';
+  /** Map `param:N` bits of a mask to the given literal purposes. */
+  private instantiateWith(mask: number, args: string[]): number {
+    if (mask === ALL) return ALL;
+    let out = mask & ~Purposes.PARAM_MASK;
+    for (let i = 0; i < Purposes.PARAMS; i++) if (mask & (1 << i) && args[i] !== undefined) out |= this.purposes.bit(args[i]);
+    return out;
+  }
+
+  /**
+   * Purposes proven once this node completes normally. A synchronous assertion
+   * grants after its call; an asynchronous one (an `async` function, a pack's
+   * or config's `"async": true`, or any assertion whose result is chained)
+   * only after `await` of exactly that call, so a rejection caught by
+   * `.catch(h)` or by a `try/catch` that swallows it grants nothing.
+   */
+  assertion(node: t.Node, index: ScriptIndex): number {
+    if (node.type === 'AwaitExpression') {
+      const call = unwrap(node.argument);
+      if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
+      const a = this.assertionOf(call, index);
+      return a.async ? a.mask : 0;
+    }
+    if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return 0;
+    const a = this.assertionOf(node, index);
+    if (a.async) return 0;
+    // A result used as a promise (`requireConsent().catch(log)`) is one: its failure is not a throw here.
+    const parent = index.parent.get(node);
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node) return 0;
+    if (parent && parent.type === 'AwaitExpression') return 0; // granted at the await
+    return a.mask;
+  }
+
+  /** What an assertion call proves, and whether it is asynchronous. */
+  private assertionOf(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): { mask: number; async: boolean } {
     let mask = 0;
+    let async = false;
+    const awaitedNow = index.parent.get(call)?.type === 'AwaitExpression';
     for (const g of this.configGuards) {
-      if (g.assert && g.function && this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
+      if (g.assert && g.function && this.configCallee(g, call, index)) {
+        mask |= this.configPurposes(g, call, index);
+        if (g.async) async = true;
+      }
     }
     const callee = this.resolver.value(call.callee as t.Node, index);
     if (callee && callee.kind === 'path') {
-      const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited }] };
+      const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited: awaitedNow }] };
       for (const spec of this.specs) {
         if (spec.kind !== 'assert') continue;
         const key = this.matchPath(v, spec, index);
-        if (key !== undefined) mask |= this.keyPurposes(spec, key);
+        if (key !== undefined) {
+          mask |= this.keyPurposes(spec, key);
+          if (spec.async) async = true;
+        }
       }
     }
     if (callee && callee.kind === 'function') {
       const s = this.summaries.summary(callee.node, callee.index);
-      if (s.normal && (!s.async || awaited)) mask |= this.instantiate(s.normal, call, index);
+      if (s.normal) {
+        mask |= this.instantiate(s.normal, call, index);
+        if (s.async) async = true;
+      }
     }
-    return mask;
+    // Awaited: it resolves or rejects at the await, whatever its declaration says.
+    if (mask && awaitedNow) async = true;
+    return { mask, async };
   }
 
   /** Guarded callbacks: argument position -> purposes proven when that callback runs. */
@@ -390,6 +820,11 @@ export class GuardClassifier {
         const key = this.matchPath(v, spec, index);
         if (key !== undefined) add(spec.callbackArgument, this.keyPurposes(spec, key));
       }
+    }
+    // `requireConsent('m').then(ok, fail)`: ok runs only once the assertion resolved; fail never is guarded.
+    if (isMemberCall(call, 'then')) {
+      const recv = unwrap((unwrap(call.callee as t.Node) as t.MemberExpression).object);
+      if (recv.type === 'CallExpression' || recv.type === 'OptionalCallExpression') add(0, this.assertionOf(recv, index).mask);
     }
     // The app's own gate: `function whenAllowed(run) { if (!hasConsent('m')) return; run(); }`.
     if (callee && callee.kind === 'function') {

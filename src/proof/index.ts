@@ -103,7 +103,7 @@ export class Proof implements SummaryProvider {
       const testMemo = new Map<number, { whenTrue: number; whenFalse: number }>();
       const c = this.classifier;
       u.grants = {
-        node: (n) => (n.kind === 'point' && n.ast && (n.ast.type === 'CallExpression' || n.ast.type === 'OptionalCallExpression') ? this.within(u, () => c.assertion(n.ast!, u.index)) : 0),
+        node: (n) => (n.kind === 'point' && n.ast && (n.ast.type === 'CallExpression' || n.ast.type === 'OptionalCallExpression' || n.ast.type === 'AwaitExpression') ? this.within(u, () => c.assertion(n.ast!, u.index)) : 0),
         edge: (n, e) => {
           if (n.kind !== 'test' || !n.ast) return 0;
           let o = testMemo.get(n.id);
@@ -129,7 +129,14 @@ export class Proof implements SummaryProvider {
   }
 
   states(u: Unit): States {
-    u.states ??= mustGranted(this.graph(u), this.grants(u));
+    if (!u.states) {
+      this.inProgress.add(u);
+      try {
+        u.states = mustGranted(this.graph(u), this.grants(u));
+      } finally {
+        this.inProgress.delete(u);
+      }
+    }
     return u.states;
   }
 
@@ -160,6 +167,26 @@ export class Proof implements SummaryProvider {
     };
     this.summaries.set(fn, result);
     return result;
+  }
+
+  private readonly inProgress = new Set<Unit>();
+
+  /** SummaryProvider: purposes granted on every path to `node` within its own unit (entry not counted). */
+  stateAt(node: t.Node, index: ScriptIndex): number {
+    const u = this.unit(index.unitOf(node), index);
+    if (this.inProgress.has(u)) return 0;
+    {
+      const g = this.graph(u);
+      const s = this.states(u);
+      let m = ALL;
+      let any = false;
+      for (const id of g.pointsOf.get(node) ?? []) {
+        if (g.nodes[id].kind !== 'point' || s[id] === undefined) continue;
+        m &= s[id]!;
+        any = true;
+      }
+      return any && !g.unsupported.length ? m : 0;
+    }
   }
 
   private readonly callbackParams = new Map<t.Node, (number | undefined)[]>();
