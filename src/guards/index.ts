@@ -210,13 +210,20 @@ export class GuardClassifier {
     const fnArg = call.arguments[0];
     if (list.type !== 'ArrayExpression' || !list.elements.length || !fnArg) return undefined;
     const f = this.functionOf(fnArg, index);
-    if (!f) return undefined;
+    // `purposes.every(hasConsent)`: the config predicate itself, its first argument the purpose.
+    const name = f ? undefined : dottedName(unwrap(fnArg) as t.Node);
+    const direct = name ? this.configGuards.filter((g) => g.function && stripGlobal(g.function) === stripGlobal(name) && g.purposeArgument === 0 && !g.assert && !g.async && g.callbackArgument === undefined && !g.module) : [];
+    if (!f && !direct.length) return undefined;
     const every = propertyName(callee) === 'every';
     const per: Outcome[] = [];
     for (const el of list.elements) {
       if (!el || el.type === 'SpreadElement') return undefined;
       const lit = this.literal(el, index);
       if (typeof lit !== 'string') return undefined;
+      if (!f) {
+        per.push({ whenTrue: direct.reduce((m, g) => m | this.purposes.bit(lit) | this.purposes.mask(g.purposes ?? []), 0), whenFalse: 0 });
+        continue;
+      }
       const r = this.returnOutcome(f.node, f.index, depth);
       per.push({ whenTrue: this.instantiateWith(r.whenTrue, [lit]), whenFalse: this.instantiateWith(r.whenFalse, [lit]) });
     }
