@@ -43,11 +43,13 @@ export const conditional = (c: Outcome, x: Outcome, y: Outcome): Outcome => ({
   whenFalse: (c.whenTrue | x.whenFalse) & (c.whenFalse | y.whenFalse),
 });
 
-/** Either of several values (every write of a flag, every call's argument): what all of them prove. */
-export const either = (list: Outcome[]): Outcome => list.reduce(or, FALSY_AND_TRUTHY);
-
-/** The identity of `or`: an impossible value. */
-const FALSY_AND_TRUTHY: Outcome = Object.freeze({ whenTrue: ALL, whenFalse: ALL });
+/**
+ * One of several values, not known which (every write of a flag, every call's
+ * argument, every `resolve(v)`): what all of them prove, on each side. Over no
+ * values at all, the value cannot exist: everything.
+ */
+export const either = (list: Outcome[]): Outcome =>
+  list.reduce((a, b) => ({ whenTrue: a.whenTrue & b.whenTrue, whenFalse: a.whenFalse & b.whenFalse }), { whenTrue: ALL, whenFalse: ALL });
 
 /** Outcome of a constant by its truthiness. */
 export const constant = (value: unknown): Outcome => (value ? TRUTHY : FALSY);

@@ -8,7 +8,7 @@
  */
 import type * as t from '@babel/types';
 import type { Config, ConfigGuard, GuardSpec, PathStep, Policy, Purpose } from '../model.js';
-import { constInit, dottedName, forEachChild, patternSteps, propertyName, unwrap, type Binding, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
+import { constInit, dottedName, forEachChild, isWrapper, patternSteps, propertyName, unwrap, type Binding, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
 import { originPrefix } from '../sinks/index.js';
 import { ALL, and, conditional, constant, either, FALSY, NONE, nullish, or, swap, TRUTHY, type Outcome } from './algebra.js';
 import { Writes } from './writes.js';
@@ -410,14 +410,15 @@ export class GuardClassifier {
       id = fn.id;
     } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') id = parent.id;
     if (!id) return undefined;
-    const b = index.binding(id);
-    if (!b || b.identifier !== id || b.violations.length) return undefined;
-    if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') return undefined;
+    // A classic script's top-level function is a global other scripts may call.
+    if (index.script.kind === 'script' && index.parent.get(fn.type === 'FunctionDeclaration' ? fn : index.parent.get(index.parent.get(fn)!)!)?.type === 'Program') return undefined;
+    let b: Binding | undefined;
     const calls: Call[] = [];
     let ok = true;
     const visit = (n: t.Node): void => {
       if (!ok) return;
-      if (n.type === 'Identifier' && n !== id && n.name === id!.name && index.binding(n) === b) {
+      if (n.type === 'Identifier' && n !== id && n.name === id!.name && index.binding(n)?.identifier === id) {
+        b = index.binding(n);
         const p = index.parent.get(n);
         if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee as t.Node) === n) calls.push(p);
         else ok = false;
@@ -426,7 +427,7 @@ export class GuardClassifier {
       forEachChild(n, visit);
     };
     visit(index.script.ast.program);
-    return ok && calls.length ? calls : undefined;
+    return ok && calls.length && b && !b.violations.length ? calls : undefined;
   }
 
   // ------------------------------------------------------------ promises
@@ -475,39 +476,18 @@ export class GuardClassifier {
    * If `resolve` is used other than called, nothing.
    */
   private executor(x: t.NewExpression, index: ScriptIndex, depth: number): Outcome {
-    const ex = x.arguments[0] ? unwrap(x.arguments[0]) : undefined;
-    if (!ex || (ex.type !== 'ArrowFunctionExpression' && ex.type !== 'FunctionExpression')) return NONE;
-    const r = ex.params[0];
-    if (!r || r.type !== 'Identifier') return NONE;
-    const b = index.binding(r);
-    if (!b || b.violations.length) return NONE;
-    const per: Outcome[] = [];
-    let ok = true;
-    const visit = (n: t.Node): void => {
-      if (!ok) return;
-      if (n.type === 'Identifier' && n !== r && n.name === r.name && index.binding(n) === b) {
-        const p = index.parent.get(n);
-        if (!p || (p.type !== 'CallExpression' && p.type !== 'OptionalCallExpression') || unwrap(p.callee as t.Node) !== n) {
-          ok = false;
-          return;
-        }
-        const a = p.arguments[0];
-        if (a && a.type === 'SpreadElement') {
-          ok = false;
-          return;
-        }
+    const calls = this.resolveCalls(x, index);
+    if (!calls || !calls.length) return NONE;
+    return either(
+      calls.map((c) => {
+        const a = c.arguments[0];
         const o = a ? this.outcome(a, index, depth) : FALSY;
-        // A thenable argument would be adopted: only plain values are understood.
-        const here = this.summaries.stateAt(p, index);
-        per.push({ whenTrue: o.whenTrue | here, whenFalse: o.whenFalse | here });
-        return;
-      }
-      forEachChild(n, visit);
-    };
-    visit(ex.body);
-    if (!ok || !per.length) return NONE;
-    return either(per);
+        const here = this.summaries.stateAt(c, index);
+        return { whenTrue: o.whenTrue | here, whenFalse: o.whenFalse | here };
+      }),
+    );
   }
+
 
   /** `x === lit` */
   private equals(x0: t.Node, lit: Literal, index: ScriptIndex, depth: number): number {
@@ -758,6 +738,7 @@ export class GuardClassifier {
   assertion(node: t.Node, index: ScriptIndex): number {
     if (node.type === 'AwaitExpression') {
       const call = unwrap(node.argument);
+      if (call.type === 'NewExpression') return this.promiseAssertion(call, index);
       if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
       const a = this.assertionOf(call, index);
       return a.async ? a.mask : 0;
@@ -766,10 +747,51 @@ export class GuardClassifier {
     const a = this.assertionOf(node, index);
     if (a.async) return 0;
     // A result used as a promise (`requireConsent().catch(log)`) is one: its failure is not a throw here.
-    const parent = index.parent.get(node);
+    let parent = index.parent.get(node);
+    let child: t.Node = node;
+    while (parent && isWrapper(parent)) {
+      child = parent;
+      parent = index.parent.get(parent);
+    }
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) return 0;
     if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node) return 0;
     if (parent && parent.type === 'AwaitExpression') return 0; // granted at the await
     return a.mask;
+  }
+
+  /**
+   * `await new Promise((resolve) => { … resolve() … })`: completes only after a
+   * `resolve` call, so it proves what holds at every one of them.
+   */
+  private promiseAssertion(x: t.NewExpression, index: ScriptIndex): number {
+    if (x.callee.type !== 'Identifier' || x.callee.name !== 'Promise' || index.binding(x.callee)) return 0;
+    const calls = this.resolveCalls(x, index);
+    if (!calls || !calls.length) return 0;
+    return calls.reduce((m, c) => m & this.summaries.stateAt(c, index), ALL);
+  }
+
+  /** The calls of a `new Promise` executor's `resolve`; undefined if it is used any other way. */
+  private resolveCalls(x: t.NewExpression, index: ScriptIndex): Call[] | undefined {
+    const ex = x.arguments[0] ? unwrap(x.arguments[0]) : undefined;
+    if (!ex || (ex.type !== 'ArrowFunctionExpression' && ex.type !== 'FunctionExpression')) return undefined;
+    const r = ex.params[0];
+    if (!r || r.type !== 'Identifier') return undefined;
+    const b = index.binding(r);
+    if (!b || b.violations.length) return undefined;
+    const calls: Call[] = [];
+    let ok = true;
+    const visit = (n: t.Node): void => {
+      if (!ok) return;
+      if (n.type === 'Identifier' && n !== r && n.name === r.name && index.binding(n) === b) {
+        const p = index.parent.get(n);
+        if (!p || (p.type !== 'CallExpression' && p.type !== 'OptionalCallExpression') || unwrap(p.callee as t.Node) !== n || p.arguments.some((a) => a.type === 'SpreadElement')) ok = false;
+        else calls.push(p);
+        return;
+      }
+      forEachChild(n, visit);
+    };
+    visit(ex.body);
+    return ok ? calls : undefined;
   }
 
   /** What an assertion call proves, and whether it is asynchronous. */
