@@ -5,9 +5,12 @@
  * and when it is falsy. Operators combine outcomes exactly as their truth
  * tables say, so a value proves X only when its *whole* expression does:
  *
- *   a && b   truthy: T(a) | T(b)             falsy: F(a) & F(b)
- *   a || b   truthy: T(a) & T(b)             falsy: F(a) | F(b)
- *   a ?? b   truthy: T(a) & T(b)             falsy: F(a)
+ *   a && b   truthy: T(a) | T(b)             falsy: F(a) & (T(a) | F(b))
+ *   a || b   truthy: T(a) & (F(a) | T(b))    falsy: F(a) | F(b)
+ *   a ?? b   truthy: T(a) & (F(a) | T(b))    falsy: F(a)
+ *
+ * (`b` is only evaluated after `a` took the other side, so that side's proof
+ * holds too: `!G || x` being truthy through `x` means G held.)
  *   c ? x : y  truthy: (T(c)|T(x)) & (F(c)|T(y))   (and the same for falsy)
  *   !a       swaps;  !!a, Boolean(a) are a
  *
@@ -31,12 +34,12 @@ export const FALSY: Outcome = Object.freeze({ whenTrue: ALL, whenFalse: 0 });
 
 export const swap = (o: Outcome): Outcome => ({ whenTrue: o.whenFalse, whenFalse: o.whenTrue });
 
-export const and = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue | b.whenTrue, whenFalse: a.whenFalse & b.whenFalse });
+export const and = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue | b.whenTrue, whenFalse: a.whenFalse & (a.whenTrue | b.whenFalse) });
 
-export const or = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue & b.whenTrue, whenFalse: a.whenFalse | b.whenFalse });
+export const or = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue & (a.whenFalse | b.whenTrue), whenFalse: a.whenFalse | b.whenFalse });
 
 /** `a ?? b`: a non-nullish `a` decides by its own truthiness; a nullish one (falsy) hands over to `b`. */
-export const nullish = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue & b.whenTrue, whenFalse: a.whenFalse });
+export const nullish = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue & (a.whenFalse | b.whenTrue), whenFalse: a.whenFalse });
 
 export const conditional = (c: Outcome, x: Outcome, y: Outcome): Outcome => ({
   whenTrue: (c.whenTrue | x.whenTrue) & (c.whenFalse | y.whenTrue),

@@ -88,6 +88,7 @@ export class GuardClassifier {
   private readonly specs: GuardSpec[];
   private readonly configGuards: ConfigGuard[];
   readonly writes: Writes;
+  private readonly packOf = new Map<GuardSpec, string>();
   private readonly memo = new Map<t.Node, Outcome>();
   private readonly active = new Set<t.Node>();
 
@@ -99,6 +100,7 @@ export class GuardClassifier {
     private readonly summaries: SummaryProvider,
   ) {
     this.specs = policies.flatMap((p) => p.guards ?? []);
+    for (const p of policies) for (const g of p.guards ?? []) this.packOf.set(g, p.id);
     this.configGuards = config?.guards ?? [];
     this.writes = new Writes(resolver);
   }
@@ -184,10 +186,22 @@ export class GuardClassifier {
           const q = this.quantifier(e as t.CallExpression, index, depth);
           if (q) return q;
         }
+        // A promise (an async guard not awaited) is always truthy: it proves nothing, and is never falsy.
+        if (this.returnsPromise(e, index)) return TRUTHY;
         break;
       }
     }
     return { whenTrue: this.leaf(e, index, depth, false), whenFalse: 0 };
+  }
+
+  /** Is this call's value certainly a promise: an `"async": true` config predicate, or an `async` project function? */
+  private returnsPromise(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): boolean {
+    for (const g of this.configGuards) {
+      if (g.async && g.function && !g.assert && g.callbackArgument === undefined && this.configCallee(g, call, index)) return true;
+    }
+    if (call.type === 'OptionalCallExpression') return false; // may be undefined
+    const f = this.resolver.value(call.callee as t.Node, index);
+    return Boolean(f && f.kind === 'function' && f.node.async && !f.node.generator);
   }
 
   private binary(e: t.BinaryExpression, index: ScriptIndex, depth: number): Outcome {
@@ -520,7 +534,7 @@ export class GuardClassifier {
     if (!v || v.kind !== 'path' || this.writes.killer(v)) return mask;
     for (const spec of this.specs) {
       if (!('includes' in spec.test) || spec.kind === 'callback' || spec.kind === 'assert') continue;
-      if (this.matchPath(v, spec, index) === undefined) continue;
+      if (this.matchPath(v, spec, index) === undefined || this.written(spec, null)) continue;
       mask |= this.keyPurposes(spec, normaliseKey(key));
     }
     return mask;
@@ -534,10 +548,46 @@ export class GuardClassifier {
     for (const spec of this.specs) {
       if (spec.kind === 'callback' || spec.kind === 'assert' || !testOk(spec.test)) continue;
       const key = this.matchPath(v, spec, index);
-      if (key === undefined) continue;
+      if (key === undefined || this.written(spec, key)) continue;
       mask |= this.keyPurposes(spec, key);
     }
     return mask;
+  }
+
+  private writtenMemo: { at: number; dead: Map<string, Set<string | null>> } | undefined;
+
+  /**
+   * Has the app written this CMP value under any of its pack's names
+   * (`Cookiebot.consent.marketing = true` also changes
+   * `CookieConsent.consent.marketing`: the same object)? Keys are per pack;
+   * `null` in the set: every key.
+   */
+  written(spec: GuardSpec, key: string | null): boolean {
+    const { paths, globals } = this.writes.all();
+    const at = paths.length * 100003 + globals.size;
+    if (!this.writtenMemo || this.writtenMemo.at !== at) {
+      const dead = new Map<string, Set<string | null>>();
+      const kill = (s: GuardSpec, k: string | null) => {
+        const pack = this.packOf.get(s) ?? s.id;
+        const set = dead.get(pack) ?? new Set();
+        set.add(k);
+        dead.set(pack, set);
+      };
+      for (const s of this.specs) {
+        const from = s.from;
+        const rootName = 'global' in from ? from.global : 'function' in from && !from.module ? from.function : undefined;
+        if (rootName !== undefined && globals.has(rootName)) kill(s, null);
+        for (const w of paths) {
+          const k = 'function' in from ? (from.module ? originPrefix(w.path!, { module: from.module, export: from.function }) : 'global' in w.path!.root && w.path!.root.global === from.function ? 0 : -1) : originPrefix(w.path!, from);
+          if (k < 0) continue;
+          const r = writtenKey(w.path!.steps.slice(k), s.path);
+          if (r !== undefined) kill(s, r);
+        }
+      }
+      this.writtenMemo = { at, dead };
+    }
+    const set = this.writtenMemo.dead.get(this.packOf.get(spec) ?? spec.id);
+    return Boolean(set && (set.has(null) || (key !== null && set.has(key))));
   }
 
   private keyPurposes(spec: GuardSpec, key: string | null): number {
@@ -933,4 +983,29 @@ function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
   const fn = b.scopeBlock as t.Function;
   const i = fn.params.findIndex((p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier));
   return i >= 0 ? i : undefined;
+}
+
+/**
+ * Does a write of `steps` (after the root) reach into a guard path `path`?
+ * Returns the key it overwrites (null: every key, the write is above the
+ * key), or undefined when it writes elsewhere or only below the guard value.
+ */
+function writtenKey(steps: Step[], path: PathStep[]): string | null | undefined {
+  let key: string | null = null;
+  if (steps.length > path.length) return undefined; // writes a property of the consent value itself
+  for (let i = 0; i < steps.length; i++) {
+    const got = steps[i];
+    const want = path[i];
+    if (typeof want === 'string') {
+      if (!('prop' in got)) return undefined;
+      if (got.prop !== null && got.prop !== want) return undefined;
+    } else if ('anyProperty' in want) {
+      if (!('prop' in got)) return undefined;
+      key = got.prop;
+      if (key === null) return null;
+    } else if ('call' in want) {
+      if (!('call' in got)) return undefined;
+    } else if (!('param' in got)) return undefined;
+  }
+  return key;
 }

@@ -37,6 +37,12 @@ export class Writes {
     for (const m of this.project.parsed) for (const index of m.scripts) if (!this.done.has(index)) this.collect(index);
   }
 
+  /** Every write of a path, and every global name written or redeclared. */
+  all(): { paths: Write[]; globals: Map<string, Write> } {
+    this.refresh();
+    return { paths: this.paths, globals: this.globals };
+  }
+
   /** A write that may have changed the value at `v` (a path read from a CMP), if any. */
   killer(v: PathValue): Write | undefined {
     this.refresh();
