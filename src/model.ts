@@ -70,6 +70,8 @@ export interface ParsedScript {
   kind: 'module' | 'script' | 'handler';
   /** Source text of the script (for code frames, suppressions). */
   code: string;
+  /** Attributes of its `<script>` element (HTML pages), lower-case names. */
+  attributes?: Record<string, string>;
 }
 
 export interface ParsedFile {
@@ -141,6 +143,26 @@ export interface GuardSpec {
   /** `callback`: the function passed as `callbackArgument` runs only when granted. `assert`: code after the call runs only when granted. */
   kind?: 'value' | 'callback' | 'assert';
   callbackArgument?: number;
+  /** Where the mapping comes from (vendor documentation). */
+  mapping?: string;
+  /** A snippet this guard makes compliant and its near miss (run by the tests). */
+  examples?: { compliant: string; nonCompliant: string };
+}
+
+/** `<script type="text/plain" data-cookieconsent="marketing">`: the CMP runs it only after consent. */
+export interface ScriptBlockingSpec {
+  id: string;
+  description: string;
+  /** `type` values of a blocked script; default `["text/plain"]`. */
+  types?: string[];
+  attribute: string;
+  prefix?: string;
+  separator?: string;
+  keys?: Record<string, Purpose[]>;
+  keyIsPurpose?: boolean;
+  purposes?: Purpose[];
+  mapping?: string;
+  examples?: { compliant: string; nonCompliant: string };
 }
 
 /** An SDK call that invokes other SDK methods by name (`applyQueue([{ name: 'start' }])`). */
@@ -159,6 +181,7 @@ export interface Policy {
   tokens: string[];
   rules: RuleSpec[];
   guards: GuardSpec[];
+  scriptBlocking?: ScriptBlockingSpec[];
   /** Source file of the policy (for error messages). */
   source?: string;
 }

@@ -123,9 +123,34 @@ function walk(root: Node, visit: (el: Element) => void): void {
 }
 
 function extractScript(ctx: EmbedContext, el: Element): void {
-  const opts = classifyScript(el);
+  const opts = classifyScript(el) ?? blockedScript(el);
   if (!opts) return;
+  const before = ctx.scripts.length;
   extractContent(ctx, el, opts); // with `src`, only non-blank inline code is parsed
+  // Keep the element's attributes: a CMP's blocking attributes say when it runs.
+  if (ctx.scripts.length > before) {
+    const attributes: Record<string, string> = {};
+    for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
+    ctx.scripts[ctx.scripts.length - 1]!.attributes = attributes;
+  }
+}
+
+/**
+ * A script a consent manager blocked: `type="text/plain"` (or Klaro's
+ * `data-type`) with a CMP's category attribute (`data-cookieconsent`,
+ * `data-category`, `data-usercentrics`, `data-name`, `data-cookieyes`,
+ * `class="optanon-category-…"`, …). It is JavaScript the CMP runs later, so it
+ * is parsed like a classic script; which categories it waits for is the guard
+ * packs' business (src/guards/blocking.ts).
+ */
+export function blockedScript(el: Element): EmbeddedOptions | undefined {
+  const type = (attr(el, 'type') ?? '').trim().toLowerCase();
+  if (type !== 'text/plain') return undefined;
+  const dataType = (attr(el, 'data-type') ?? '').trim().toLowerCase();
+  if (dataType && !JS_MIME_TYPES.has(dataType) && dataType !== 'module') return undefined;
+  const cmp = el.attrs.some((a) => !a.prefix && a.name.startsWith('data-')) || /(^|\s)(optanon-category-|cmplz-)/.test(attr(el, 'class') ?? '');
+  if (!cmp) return undefined;
+  return dataType === 'module' ? { kind: 'module', sourceType: 'module', language: 'js', jsx: false } : { kind: 'script', sourceType: 'script', language: 'js', jsx: false };
 }
 
 function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): void {

@@ -15,7 +15,7 @@ import type * as t from '@babel/types';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
 import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
-import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
+import { GuardClassifier, Purposes, ScriptBlocking, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
 import { classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
 import { findSinks, type Sink } from '../sinks/index.js';
 
@@ -73,6 +73,15 @@ export class Proof implements SummaryProvider {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.dispatchers = policies.flatMap((p) => p.dispatchers ?? []);
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
+    this.blocking = new ScriptBlocking(policies, this.purposes);
+  }
+
+  /** Markup script blocking: a blocked classic script runs only after consent for its categories. */
+  readonly blocking: ScriptBlocking;
+
+  /** Entry state of a root: a script's top level is unguarded, unless the CMP blocks it (guards/blocking). */
+  private rootEntry(u: Unit): number {
+    return u.node.type === 'Program' ? this.blocking.entry(u.index.script) : 0;
   }
 
   // ------------------------------------------------------------ units and local analysis
@@ -350,7 +359,7 @@ export class Proof implements SummaryProvider {
     }
     for (const u of units) if (!reached.has(u)) roots.add(u);
     const entries = new Map<Unit, number>();
-    for (const u of units) entries.set(u, roots.has(u) ? 0 : ALL);
+    for (const u of units) entries.set(u, roots.has(u) ? this.rootEntry(u) : ALL);
     let changed = true;
     while (changed) {
       changed = false;
