@@ -51,6 +51,8 @@ export class GuardClassifier {
   private readonly configGuards: ConfigGuard[];
   readonly writes: Writes;
   private readonly packOf = new Map<GuardSpec, string>();
+  /** Callback-parameter steps of object-literal callbacks: the property holding the callback. */
+  private readonly stepProperty = new WeakMap<Step, string>();
   private readonly memo = new Map<t.Node, Outcome>();
   private readonly active = new Set<t.Node>();
 
@@ -299,13 +301,40 @@ export class GuardClassifier {
     let mask = this.configValue(e, index);
     if (isMemberCall(e, 'includes') || isMemberCall(e, 'has')) mask |= this.includes(e as t.CallExpression, index);
     if (e.type !== 'Identifier' || !index.binding(e) || index.binding(e)!.declaration.type !== 'VariableDeclarator' || (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) {
-      const v = this.resolver.value(e, index);
-      if (v && v.kind === 'path') {
+      const v = this.pathOf(e, index);
+      if (v) {
         mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
       }
     }
     mask |= this.wrapper(e, index);
     return mask;
+  }
+
+  /**
+   * The access path of a value, as the Resolver sees it, plus parameters of
+   * callbacks passed inside an object literal
+   * (`cookieconsent.initialise({ onInitialise(status) {…} })`).
+   */
+  private pathOf(e: t.Node, index: ScriptIndex): Extract<Value, { kind: 'path' }> | undefined {
+    const u = unwrap(e);
+    if (u.type === 'Identifier') {
+      const b = index.binding(u);
+      if (b && b.kind === 'param' && !b.violations.length) {
+        const fn = b.scopeBlock as t.Function;
+        const i = fn.params.indexOf(b.identifier as t.Identifier);
+        const site = i >= 0 ? objectCallbackSite(fn, index) : undefined;
+        if (site) {
+          const callee = this.resolver.value(site.call.callee as t.Node, index);
+          if (callee && callee.kind === 'path') {
+            const step: Step = { param: { argument: site.argument, parameter: i, call: site.call } };
+            this.stepProperty.set(step, site.property);
+            return { kind: 'path', root: callee.root, steps: [...callee.steps, step] };
+          }
+        }
+      }
+    }
+    const v = this.resolver.value(u, index);
+    return v && v.kind === 'path' ? v : undefined;
   }
 
   // ------------------------------------------------------------ stored values, flags, parameters
@@ -477,8 +506,8 @@ export class GuardClassifier {
       if (v && v.kind === 'path') mask |= this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
       return mask;
     }
-    const v = this.resolver.value(x, index);
-    if (!v || v.kind !== 'path') return mask;
+    const v = this.pathOf(x, index);
+    if (!v) return mask;
     return mask | this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
   }
 
@@ -488,9 +517,12 @@ export class GuardClassifier {
     let recv = this.followConst(callee.object, index);
     // `OnetrustActiveGroups.split(',').includes('C0004')`: an element of the list.
     if (isMemberCall(recv, 'split')) recv = this.followConst((unwrap((recv as t.CallExpression).callee as t.Node) as t.MemberExpression).object, index);
+    // `decodeURIComponent(document.cookie)`: the same text, decoded.
+    if (recv.type === 'CallExpression' && recv.callee.type === 'Identifier' && ['decodeURIComponent', 'decodeURI', 'unescape'].includes(recv.callee.name) && !index.binding(recv.callee) && recv.arguments[0]) recv = this.followConst(recv.arguments[0], index);
     const arg = call.arguments[0];
-    const key = arg ? this.literal(arg, index) : undefined;
-    if (typeof key !== 'string') return 0;
+    const lit = arg ? this.literal(arg, index) : undefined;
+    if (typeof lit !== 'string' && typeof lit !== 'number') return 0;
+    const key = String(lit);
     let mask = this.configIncludes(recv, key, index);
     const v = this.resolver.value(recv, index);
     if (!v || v.kind !== 'path' || this.writes.killer(v)) return mask;
@@ -596,6 +628,7 @@ export class GuardClassifier {
       } else if ('callbackParameter' in want) {
         if (!('param' in got)) return undefined;
         if (got.param.argument !== want.callbackParameter.argument || got.param.parameter !== want.callbackParameter.parameter) return undefined;
+        if (this.stepProperty.get(got) !== want.callbackParameter.property) return undefined;
         if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
       }
     }
@@ -970,4 +1003,21 @@ function writtenKey(steps: Step[], path: PathStep[]): string | null | undefined 
     } else if (!('param' in got)) return undefined;
   }
   return key;
+}
+
+/** A function passed as a property (or method) of an object literal that is a call's argument. */
+function objectCallbackSite(fn: t.Function, index: ScriptIndex): { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; argument: number; property: string } | undefined {
+  let prop: t.Node | undefined = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
+  if (!prop || (prop.type !== 'ObjectMethod' && !(prop.type === 'ObjectProperty' && prop.value === fn))) return undefined;
+  const name = keyOf(prop as t.ObjectMethod | t.ObjectProperty);
+  const obj = index.parent.get(prop);
+  const call = obj ? index.parent.get(obj) : undefined;
+  if (!name || !obj || obj.type !== 'ObjectExpression' || !call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
+  const argument = call.arguments.indexOf(obj);
+  return argument >= 0 ? { call, argument, property: name } : undefined;
+}
+
+function keyOf(p: t.ObjectMethod | t.ObjectProperty): string | undefined {
+  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
 }
