@@ -168,6 +168,73 @@ export class GuardClassifier {
     return Boolean(f && f.kind === 'function' && f.node.async && !f.node.generator);
   }
 
+  // ------------------------------------------------------------ explanations (consent-lint why)
+
+  /**
+   * Why an expression proves less than it seems: one sentence per fail-open
+   * construct, untrusted value or unknown check inside it (for `why`).
+   */
+  explain(e0: t.Node, index: ScriptIndex, depth = 0): string[] {
+    if (depth > 6) return [];
+    const e = unwrap(e0);
+    const text = (n: t.Node) => sourceText(n, index);
+    const out: string[] = [];
+    const o = (n: t.Node) => this.outcome(n, index, 0);
+    switch (e.type) {
+      case 'UnaryExpression':
+        return e.operator === '!' ? this.explain(e.argument, index, depth + 1) : out;
+      case 'LogicalExpression': {
+        const l = o(e.left);
+        const r = o(e.right);
+        if (e.operator === '??' && l.whenTrue & ~r.whenTrue & ~l.whenFalse) out.push(`\`${text(e)}\`: when ${text(e.left)} is null or undefined (the CMP is absent or not loaded yet) the value is ${text(e.right)}, which proves nothing`);
+        if (e.operator === '||' && (l.whenTrue | r.whenTrue) & ~(l.whenTrue & (l.whenFalse | r.whenTrue))) out.push(`\`${text(e)}\` is truthy when either side is: it proves only what both sides prove`);
+        return [...out, ...this.explain(e.left, index, depth + 1), ...this.explain(e.right, index, depth + 1)];
+      }
+      case 'ConditionalExpression': {
+        const y = o(e.consequent);
+        const n = o(e.alternate);
+        if (y.whenTrue & ~n.whenTrue) out.push(`\`${text(e)}\`: the ${text(e.alternate)} branch proves nothing that ${text(e.consequent)} proves`);
+        else if (n.whenTrue & ~y.whenTrue) out.push(`\`${text(e)}\`: the ${text(e.consequent)} branch proves nothing that ${text(e.alternate)} proves`);
+        return [...out, ...this.explain(e.consequent, index, depth + 1), ...this.explain(e.alternate, index, depth + 1)];
+      }
+      case 'Identifier': {
+        const b = index.binding(e);
+        if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
+          if (index.script.kind === 'script' && b.scopeBlock.type === 'Program' && this.writes.writtenElsewhere(e.name, index)) return [`\`${e.name}\` is a global of a classic script that another script writes: it proves nothing`];
+          if (b.violations.length && !o(e).whenTrue) {
+            const w = b.violations.find((v) => v.type !== 'AssignmentExpression' || v.operator !== '=' || !this.outcome(v.right, index, 0).whenTrue);
+            return [`\`${e.name}\` is reassigned${w?.loc ? ` (line ${w.loc.start.line})` : ''} with a value that proves nothing, or was not falsy at first`];
+          }
+          if (b.declaration.init) return this.explain(b.declaration.init, index, depth + 1);
+          return out;
+        }
+        if (b && b.kind === 'param' && !o(e).whenTrue) return [`\`${e.name}\` is a parameter: it proves consent only when every call (all of them visible, none passing it on) passes a value that does`];
+        break;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+        if (this.returnsPromise(e, index)) return [`\`${text(e)}\` returns a promise, which is always truthy: only \`await ${text(e)}\` (or \`.then(ok => …)\`) is a guard`];
+        break;
+      case 'AwaitExpression':
+        if (!o(e).whenTrue) return [`\`${text(e)}\`: the awaited value is not known to prove consent`];
+        return out;
+    }
+    const v = e.type === 'BinaryExpression' ? undefined : this.pathOf(e, index);
+    if (v) {
+      const w = this.writes.killer(v);
+      if (w) return [`\`${text(e)}\` is written by the app (${w.file}:${w.line}): its value may be the app's own, not the CMP's`];
+      for (const spec of this.specs) {
+        const key = this.matchPath(v, spec, index);
+        if (key !== undefined && this.written(spec, key)) return [`\`${text(e)}\` (${spec.id}) is written by the app under another name of the same CMP: it proves nothing`];
+        if (key !== undefined && spec.async) return [`\`${text(e)}\` (${spec.id}) is asynchronous: await it`];
+        if (key !== undefined && 'equals' in spec.test && !('truthy' in spec.test)) return [`\`${text(e)}\` (${spec.id}) is granted only when it equals ${spec.test.equals.map((x) => JSON.stringify(x)).join(' or ')}`];
+      }
+    }
+    if (e.type === 'BinaryExpression' && ['!==', '!='].includes(e.operator)) return [`\`${text(e)}\`: a value different from the refused one may still be undefined or any other status: compare with the granted value`];
+    if (!o(e).whenTrue && !o(e).whenFalse && e.type !== 'BinaryExpression') return [`\`${text(e)}\` is not a consent check known to any policy or to the config`];
+    return out;
+  }
+
   private binary(e: t.BinaryExpression, index: ScriptIndex, depth: number): Outcome {
     if (['===', '==', '!==', '!='].includes(e.operator)) {
       const o = this.comparison(e.left as t.Node, e.right, index, depth, e.operator.length === 3);
@@ -839,6 +906,26 @@ export class GuardClassifier {
     return ok ? calls : undefined;
   }
 
+  /** Why an assertion call on the way grants nothing (for `why`), if it is one. */
+  assertionNote(node: t.Node, index: ScriptIndex): string | undefined {
+    if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return undefined;
+    const a = this.assertionOf(node, index);
+    if (!a.mask || this.assertion(node, index)) return undefined;
+    let parent = index.parent.get(node);
+    let child: t.Node = node;
+    while (parent && isWrapper(parent)) {
+      child = parent;
+      parent = index.parent.get(parent);
+    }
+    const text = sourceText(node, index);
+    if (parent && parent.type === 'AwaitExpression') return undefined; // granted at the await
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
+      const name = propertyName(parent);
+      return `\`${text}\` is a promise whose ${name === 'catch' ? 'rejection is handled by `.catch(…)`' : `result goes to \`.${name}(…)\``}: code after it runs whether or not consent was given`;
+    }
+    return `\`${text}\` is asynchronous and not awaited: code after it runs before it settles`;
+  }
+
   /** What an assertion call proves, and whether it is asynchronous. */
   private assertionOf(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): { mask: number; async: boolean } {
     let mask = 0;
@@ -1020,4 +1107,12 @@ function objectCallbackSite(fn: t.Function, index: ScriptIndex): { call: t.CallE
 function keyOf(p: t.ObjectMethod | t.ObjectProperty): string | undefined {
   if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
   return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}
+
+/** The source text of a node (one line, shortened), for explanations. */
+export function sourceText(n: t.Node, index: ScriptIndex): string {
+  const code = index.script.code;
+  let s = n.start !== undefined && n.start !== null && n.end !== undefined && n.end !== null && n.end <= code.length ? code.slice(n.start, n.end) : n.type;
+  s = s.replace(/\s+/g, ' ').trim();
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

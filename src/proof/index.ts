@@ -493,6 +493,20 @@ export class Proof implements SummaryProvider {
     return [...out].map(([module, names]) => ({ module, names }));
   }
 
+  /**
+   * For `consent-lint why`: each sink of a module with the flow graph of its
+   * unit, the local must-states, the grants, and its entry state (call after
+   * `prove`).
+   */
+  sinkContexts(m: ModuleInfo, rules: RuleSpec[]): { sink: Sink; unit: t.Node; graph: FlowGraph; states: States; grants: Grants; entry: number; root: boolean; ids: number[] }[] {
+    return this.sinks(m, rules).sinks.map((sink) => {
+      const u = this.unit(sink.index.unitOf(sink.node), sink.index);
+      const graph = this.graph(u);
+      const ids = (graph.pointsOf.get(sink.node) ?? []).filter((id) => graph.nodes[id].kind === 'point');
+      return { sink, unit: u.node, graph, states: this.states(u), grants: this.grants(u), entry: this.entries.get(u) ?? 0, root: this.roots.has(u), ids };
+    });
+  }
+
   private check(sink: Sink, errors: AnalysisError[]): Finding | undefined {
     const { index } = sink;
     const container = this.unit(index.unitOf(sink.node), index);
