@@ -254,6 +254,9 @@ export class GuardClassifier {
     const list = unwrap(this.followConst(callee.object, index));
     const fnArg = call.arguments[0];
     if (list.type !== 'ArrayExpression' || !list.elements.length || !fnArg) return undefined;
+    // A stored list must not be emptied or changed (`needed.length = 0`, `needed.pop()`): only read.
+    const obj = unwrap(callee.object);
+    if (obj.type === 'Identifier' && !onlyRead(obj, index)) return undefined;
     const f = this.functionOf(fnArg, index);
     // `purposes.every(hasConsent)`: the config predicate itself, its first argument the purpose.
     const name = f ? undefined : dottedName(unwrap(fnArg) as t.Node);
@@ -1115,4 +1118,26 @@ export function sourceText(n: t.Node, index: ScriptIndex): string {
   let s = n.start !== undefined && n.start !== null && n.end !== undefined && n.end !== null && n.end <= code.length ? code.slice(n.start, n.end) : n.type;
   s = s.replace(/\s+/g, ' ').trim();
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+const READ_ONLY_METHODS = new Set(['every', 'some', 'includes', 'indexOf', 'forEach', 'map', 'filter', 'find', 'join', 'slice', 'concat', 'at']);
+
+/** Is every use of this local array a read (a call of a non-mutating method on it)? */
+function onlyRead(id: t.Identifier, index: ScriptIndex): boolean {
+  const b = index.binding(id);
+  if (!b) return false;
+  let ok = true;
+  const visit = (n: t.Node): void => {
+    if (!ok) return;
+    if (n.type === 'Identifier' && n !== b.identifier && n.name === id.name && index.binding(n) === b) {
+      const p = index.parent.get(n);
+      const call = p ? index.parent.get(p) : undefined;
+      const method = p && (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === n ? propertyName(p) : null;
+      if (!method || !READ_ONLY_METHODS.has(method) || !call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.callee !== p) ok = false;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(index.script.ast.program);
+  return ok;
 }
