@@ -19,7 +19,7 @@
  * difference from the real oracle is only the path correlation of two reads
  * of one value, which no single-CFG must-analysis tracks.
  *
- * Reproduce: FC_SEED=<seed> FC_PATH=<path>; tune FC_NUM_RUNS (default 3000).
+ * Reproduce: FC_SEED=<seed> FC_PATH=<path>; tune FC_NUM_RUNS (default 1500).
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ import { GUARD_VALUE_CONFIG, maskToPurposes, type Program } from './model.js';
 import { REAL_JS, runOracle, TooManyPaths } from './oracle.js';
 import { printProgram } from './print.js';
 
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 3000);
+const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 1500);
 const SEED = Number(process.env.FC_SEED ?? 0x6a7d_10);
 const PATH = process.env.FC_PATH;
 
