@@ -59,7 +59,7 @@ export function why(project: Project, policies: Policy[], config: Config | undef
     const finding = analysis.findings.find((f) => f.file === file && f.line === line && f.column === loc.start.column + 1 && f.ruleId === ctx.sink.rule.id);
     const required = P.mask(ctx.sink.requires);
     const blocking = ctx.unit.type === 'Program' ? proof.blocking.matches(ctx.sink.index.script) : [];
-    const entryLabel = ctx.unit.type === 'Program' ? (blocking.length ? 'a script the CMP blocks until consent' : 'module top level (always unguarded)') : ctx.root ? 'a function nothing in the project references (entered unguarded)' : 'every reference to the enclosing function';
+    const entryLabel = ctx.unit.type === 'Program' ? (blocking.length ? 'a script the CMP blocks until consent' : ctx.entry ? 'a file loaded only by CMP-blocked tags (<script type="text/plain" src>, <iframe data-cookieblock-src>)' : 'module top level (always unguarded)') : ctx.root ? 'a function nothing in the project references (entered unguarded)' : 'every reference to the enclosing function';
     const note = (ast: t.Node) => proof.classifier.assertionNote(ast, ctx.sink.index);
     const { paths, truncated } = enumerate(ctx.graph, ctx.grants, ctx.states, ctx.ids, note);
     out.push({

@@ -196,3 +196,30 @@ function unsupported(ctx: EmbedContext, el: Element, message: string): void {
   const p = ctx.lines.pos(loc?.startOffset ?? 0);
   ctx.errors.push({ file: ctx.file, line: p.line, column: p.column + 1, message, kind: 'unsupported' });
 }
+
+/** A resource a page loads that a CMP may block: `<script src>`, `<iframe src|data-src|data-cookieblock-src>`. */
+export interface PageLoad {
+  tag: 'script' | 'iframe';
+  src: string;
+  /** The element's attributes (lower-case names). */
+  attributes: Record<string, string>;
+  line: number;
+}
+
+/**
+ * Every external script and iframe of an HTML page, with its attributes: the
+ * guard layer decides whether a CMP blocks it (a `text/plain` script, an
+ * iframe whose real address waits in `data-src` / `data-cookieblock-src`).
+ */
+export function pageLoads(text: string): PageLoad[] {
+  const out: PageLoad[] = [];
+  const doc = parse(text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
+  walk(doc, (el) => {
+    if (el.tagName !== 'script' && el.tagName !== 'iframe') return;
+    const attributes: Record<string, string> = {};
+    for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
+    const src = el.tagName === 'script' ? attributes.src : attributes['data-cookieblock-src'] ?? attributes['data-src'] ?? attributes.src;
+    if (src && src.trim()) out.push({ tag: el.tagName, src: src.trim(), attributes, line: el.sourceCodeLocation?.startLine ?? 0 });
+  });
+  return out;
+}

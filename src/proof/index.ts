@@ -73,7 +73,7 @@ export class Proof implements SummaryProvider {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.dispatchers = policies.flatMap((p) => p.dispatchers ?? []);
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
-    this.blocking = new ScriptBlocking(policies, this.purposes);
+    this.blocking = new ScriptBlocking(policies, this.purposes, project);
   }
 
   /** Markup script blocking: a blocked classic script runs only after consent for its categories. */
@@ -81,7 +81,7 @@ export class Proof implements SummaryProvider {
 
   /** Entry state of a root: a script's top level is unguarded, unless the CMP blocks it (guards/blocking). */
   private rootEntry(u: Unit): number {
-    return u.node.type === 'Program' ? this.blocking.entry(u.index.script) : 0;
+    return u.node.type === 'Program' ? this.blocking.entryOf(u.index) : 0;
   }
 
   // ------------------------------------------------------------ units and local analysis
