@@ -158,6 +158,26 @@ export class GuardClassifier {
     return { whenTrue: this.leaf(e, index, depth, false), whenFalse: 0 };
   }
 
+  /**
+   * The operands a value may be: `a || b`, `a ?? b`, `c ? a : b` (and `a && b`,
+   * whose falsy left operand proves nothing by membership or equality), or
+   * undefined for anything else. Never the Resolver's reduction to one side.
+   */
+  private eitherOperands(x: t.Node): t.Node[] | undefined {
+    if (x.type === 'LogicalExpression') return x.operator === '&&' ? [x.right] : [x.left, x.right];
+    if (x.type === 'ConditionalExpression') return [x.consequent, x.alternate];
+    return undefined;
+  }
+
+  /** Is `e` (or the call it awaits) a call of a function defined in the project? */
+  private callsProjectFunction(e0: t.Node, index: ScriptIndex): boolean {
+    let e = unwrap(e0);
+    if (e.type === 'AwaitExpression') e = unwrap(e.argument);
+    if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
+    const f = this.resolver.value(e.callee as t.Node, index);
+    return Boolean(f && f.kind === 'function');
+  }
+
   /** Is this call's value certainly a promise: an `"async": true` config predicate, or an `async` project function? */
   private returnsPromise(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): boolean {
     for (const g of this.configGuards) {
@@ -370,7 +390,9 @@ export class GuardClassifier {
     if (depth > MAX_DEPTH) return 0;
     let mask = this.configValue(e, index);
     if (isMemberCall(e, 'includes') || isMemberCall(e, 'has')) mask |= this.includes(e as t.CallExpression, index);
-    if (e.type !== 'Identifier' || !index.binding(e) || index.binding(e)!.declaration.type !== 'VariableDeclarator' || (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) {
+    // A call of the app's own function is a wrapper: what it returns is judged by its summary
+    // (the same algebra), never by the Resolver's guess at one returned value.
+    if ((e.type !== 'Identifier' || !index.binding(e) || index.binding(e)!.declaration.type !== 'VariableDeclarator' || (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) && !this.callsProjectFunction(e, index)) {
       const v = this.pathOf(e, index);
       if (v) {
         mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
@@ -533,7 +555,7 @@ export class GuardClassifier {
         const s = this.summaries.summary(f.node, f.index);
         mask |= this.instantiate(s.truthy, x, index);
       }
-      const v = this.resolver.value(x, index);
+      const v = f && f.kind === 'function' ? undefined : this.resolver.value(x, index);
       if (v && v.kind === 'path') {
         const last = v.steps[v.steps.length - 1];
         const av: Value = last && 'call' in last ? { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] } : v;
@@ -567,6 +589,14 @@ export class GuardClassifier {
   /** `x === lit` */
   private equals(x0: t.Node, lit: Literal, index: ScriptIndex, depth: number): number {
     const x = unwrap(x0);
+    if (depth > MAX_DEPTH) return 0;
+    // `(a ?? 'granted') === 'granted'`: the value is one of the operands; each must prove it.
+    // (`a && b` is `a` when `a` is falsy: that can equal a falsy literal.)
+    const either = x.type === 'LogicalExpression' && x.operator === '&&' && !lit ? [x.left, x.right] : this.eitherOperands(x);
+    if (either) return either.reduce((m, o) => m & this.equals(o, lit, index, depth + 1), ALL);
+    const own = this.literal(x, index);
+    if (own !== undefined && x.type !== 'MemberExpression' && x.type !== 'OptionalMemberExpression') return own === lit ? 0 : ALL;
+    if (this.callsProjectFunction(x, index)) return this.configEquals(x, lit, index);
     let mask = this.configEquals(x, lit, index);
     // A stored comparison operand: `const s = await getStatus(); if (s === 'granted')`.
     const f = this.followConst(x, index);
@@ -593,6 +623,21 @@ export class GuardClassifier {
     const lit = arg ? this.literal(arg, index) : undefined;
     if (typeof lit !== 'string' && typeof lit !== 'number') return 0;
     const key = String(lit);
+    return this.membership(recv, key, index, 0);
+  }
+
+  /** Purposes proven when the list or string `recv` contains `key`. */
+  private membership(recv0: t.Node, key: string, index: ScriptIndex, depth: number): number {
+    if (depth > MAX_DEPTH) return 0;
+    const recv = this.followConst(recv0, index);
+    const either = this.eitherOperands(recv);
+    if (either) return either.reduce((m, o) => m & this.membership(o, key, index, depth + 1), ALL);
+    // A constant list or text: it contains the key or it never does.
+    if (recv.type === 'StringLiteral') return recv.value.includes(key) ? 0 : ALL;
+    if (recv.type === 'ArrayExpression' && recv.elements.every((el) => el && (el.type === 'StringLiteral' || el.type === 'NumericLiteral'))) {
+      return recv.elements.some((el) => String((el as t.StringLiteral | t.NumericLiteral).value) === key) ? 0 : ALL;
+    }
+    if (this.callsProjectFunction(recv, index)) return 0;
     let mask = this.configIncludes(recv, key, index);
     const v = this.resolver.value(recv, index);
     if (!v || v.kind !== 'path' || this.writes.killer(v)) return mask;
