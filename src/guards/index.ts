@@ -66,7 +66,10 @@ export class GuardClassifier {
     this.specs = policies.flatMap((p) => p.guards ?? []);
     for (const p of policies) for (const g of p.guards ?? []) this.packOf.set(g, p.id);
     this.configGuards = config?.guards ?? [];
-    this.writes = new Writes(resolver);
+    this.writes = new Writes(
+      resolver,
+      this.specs.map((g) => ('global' in g.from ? g.from.global : 'function' in g.from && !g.from.module ? g.from.function : '')).filter(Boolean),
+    );
   }
 
   /** What the true/false outcome of a test node proves. */

@@ -27,13 +27,39 @@ export class Writes {
   private readonly paths: Write[] = [];
   private readonly globals = new Map<string, Write>();
 
-  constructor(private readonly resolver: Resolver) {}
+  /**
+   * `roots`: the global names of CMP values (from the packs). Files that may
+   * write one (assign it, declare it, alias it) are parsed even when they never
+   * mention an SDK, so a QA script setting `window.OnetrustActiveGroups` in
+   * another page is seen.
+   */
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly roots: string[] = [],
+  ) {}
+
+  private searched = false;
+
+  /** Parse the files that may write a CMP global (text prefilter, once). */
+  private parseWriters(): void {
+    if (this.searched) return;
+    this.searched = true;
+    const names = [...new Set(this.roots.filter((r) => /^[A-Za-z_$][\w$]*$/.test(r) && !UBIQUITOUS.has(r)))];
+    if (!names.length) return;
+    const alt = names.map((n) => n.replace(/\$/g, '\\$')).join('|');
+    const re = new RegExp(`\\b(?:${alt})\\b[\\w$.\\[\\]'"]*\\s*(?:[-+*/|&?]?=(?!=)|\\+\\+|--)|\\b(?:var|let|const|function|class)\\s+(?:${alt})\\b|=\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b|(?:assign|definePropert(?:y|ies)|set)\\(\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b`);
+    for (const [rel, f] of this.project.files) {
+      if (this.project.isParsed(rel) || !/\.(?:[cm]?[jt]sx?|html?|vue|svelte)$/i.test(rel)) continue;
+      if (re.test(f.text)) this.project.module(rel);
+    }
+  }
 
   private get project(): Project {
     return this.resolver.project;
   }
 
   private refresh(): void {
+    this.parseWriters();
     for (const m of this.project.parsed) for (const index of m.scripts) if (!this.done.has(index)) this.collect(index);
   }
 
@@ -106,7 +132,10 @@ export class Writes {
         switch (n.type) {
           case 'AssignmentExpression':
             // The CMP's command-queue snippet (`window.didomiOnReady = window.didomiOnReady || []`) only creates the queue.
-            if (!isQueueInit(n)) target(n.left, n);
+            if (isQueueInit(n)) break;
+            // Setting one's own cookie (`document.cookie = 'theme=dark'`) does not touch the CMP's cookie.
+            if (isCookieWrite(n.left) && !/Optanon|OptanonConsent|CookieConsent|euconsent/.test(index.script.code.slice(n.right.start ?? 0, n.right.end ?? 0))) break;
+            target(n.left, n);
             break;
           case 'UpdateExpression':
             target(n.argument, n);
@@ -210,4 +239,12 @@ function sameText(a: t.Node, b: t.Node): boolean {
   const strip = (s: string | undefined) => s?.replace(/^(window|self|globalThis)\./, '');
   const x = strip(name(a));
   return x !== undefined && x === strip(name(b));
+}
+
+/** Globals every page has: never a reason to parse a file. */
+const UBIQUITOUS = new Set(['document', 'window', 'addEventListener', 'self', 'globalThis']);
+
+function isCookieWrite(left: t.Node): boolean {
+  const l = unwrap(left);
+  return l.type === 'MemberExpression' && !l.computed && l.property.type === 'Identifier' && l.property.name === 'cookie' && l.object.type === 'Identifier' && l.object.name === 'document';
 }
