@@ -143,12 +143,19 @@ function extractScript(ctx: EmbedContext, el: Element): void {
  * is parsed like a classic script; which categories it waits for is the guard
  * packs' business (src/guards/blocking.ts).
  */
+/** Attributes by which consent managers mark the scripts they hold back (packs say what each value means). */
+const CMP_ATTRIBUTE = /^data-(?:cookieconsent|category|categories|usercentrics|cookieyes|consent[\w-]*|[\w-]*-consent|cookie-?category|cookiecategory|service)$/;
+
 export function blockedScript(el: Element): EmbeddedOptions | undefined {
   const type = (attr(el, 'type') ?? '').trim().toLowerCase();
   if (type !== 'text/plain') return undefined;
   const dataType = (attr(el, 'data-type') ?? '').trim().toLowerCase();
   if (dataType && !JS_MIME_TYPES.has(dataType) && dataType !== 'module') return undefined;
-  const cmp = el.attrs.some((a) => !a.prefix && a.name.startsWith('data-')) || /(^|\s)(optanon-category-|cmplz-)/.test(attr(el, 'class') ?? '');
+  // Only a CMP's marks: other text/plain blocks (templates, data) are not JavaScript.
+  const cmp =
+    el.attrs.some((a) => !a.prefix && CMP_ATTRIBUTE.test(a.name)) ||
+    (dataType !== '' && attr(el, 'data-name') !== undefined) ||
+    /(^|\s)(optanon-category-|cmplz-)/.test(attr(el, 'class') ?? '');
   if (!cmp) return undefined;
   return dataType === 'module' ? { kind: 'module', sourceType: 'module', language: 'js', jsx: false } : { kind: 'script', sourceType: 'script', language: 'js', jsx: false };
 }
