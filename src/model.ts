@@ -119,7 +119,8 @@ export type PathStep =
   | string // a property name
   | { anyProperty: true } // `{key}`: any property; its name is the key
   | { call: true; keyArgument?: number; argumentEquals?: Record<string, (string | number)[]> }
-  | { callbackParameter: { argument: number; parameter: number; property?: string }; argumentEquals?: Record<string, (string | number)[]> };
+  | { callbackParameter: { argument: number; parameter: number; property?: string }; argumentEquals?: Record<string, (string | number)[]> }
+  | { find: { property: string } }; // `.find(el => el.<property> === key)`: the element whose property is the key
 
 export type GuardTest =
   | { truthy: true }

@@ -722,12 +722,20 @@ export class GuardClassifier {
       if (from.module) k = originPrefix(v, { module: from.module, export: from.function });
       else k = 'global' in v.root && v.root.global === from.function ? 0 : -1;
     } else k = originPrefix(v, from);
-    if (k < 0 || v.steps.length - k !== spec.path.length) return undefined;
+    const path = expandPath(spec.path);
+    if (k < 0 || v.steps.length - k !== path.length) return undefined;
     let key: string | null = null;
     let lastCall: Step | undefined;
-    for (let i = 0; i < spec.path.length; i++) {
-      const want: PathStep = spec.path[i];
+    for (let i = 0; i < path.length; i++) {
+      const want = path[i];
       const got = v.steps[k + i];
+      if (typeof want === 'object' && 'findBy' in want) {
+        if (!('call' in got)) return undefined;
+        const found = findKey(got.call, want.findBy);
+        if (found === undefined) return undefined;
+        key = found;
+        continue;
+      }
       if (typeof want === 'string') {
         if (!('prop' in got) || got.prop !== want) return undefined;
       } else if ('anyProperty' in want) {
@@ -1123,12 +1131,17 @@ function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
  * Returns the key it overwrites (null: every key, the write is above the
  * key), or undefined when it writes elsewhere or only below the guard value.
  */
-function writtenKey(steps: Step[], path: PathStep[]): string | null | undefined {
+function writtenKey(steps: Step[], path0: PathStep[]): string | null | undefined {
+  const path = expandPath(path0);
   let key: string | null = null;
   if (steps.length > path.length) return undefined; // writes a property of the consent value itself
   for (let i = 0; i < steps.length; i++) {
     const got = steps[i];
     const want = path[i];
+    if (typeof want === 'object' && 'findBy' in want) {
+      if (!('call' in got)) return undefined;
+      return null; // writes into a found element: any key
+    }
     if (typeof want === 'string') {
       if (!('prop' in got)) return undefined;
       if (got.prop !== null && got.prop !== want) return undefined;
@@ -1188,4 +1201,39 @@ function onlyRead(id: t.Identifier, index: ScriptIndex): boolean {
   };
   visit(index.script.ast.program);
   return ok;
+}
+
+type Want = Exclude<PathStep, { find: unknown }> | { findBy: string };
+
+/** A `{ find: { property } }` step is two steps of a value's path: `.find` and its call. */
+function expandPath(path: PathStep[]): Want[] {
+  const out: Want[] = [];
+  for (const p of path) {
+    if (typeof p === 'object' && 'find' in p) out.push('find', { findBy: p.find.property });
+    else out.push(p);
+  }
+  return out;
+}
+
+/** `list.find((s) => s.name === 'Leanplum')`: the literal the element's property is compared with. */
+function findKey(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, property: string): string | undefined {
+  const fn = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  if (!fn || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression')) return undefined;
+  const p = fn.params[0];
+  if (!p || p.type !== 'Identifier') return undefined;
+  let body: t.Node = fn.body;
+  if (body.type === 'BlockStatement') {
+    const only = body.body.length === 1 ? body.body[0] : undefined;
+    if (!only || only.type !== 'ReturnStatement' || !only.argument) return undefined;
+    body = only.argument;
+  }
+  const e = unwrap(body);
+  if (e.type !== 'BinaryExpression' || (e.operator !== '===' && e.operator !== '==')) return undefined;
+  const side = (a: t.Node, b: t.Node): string | undefined => {
+    const m = unwrap(a);
+    const lit = unwrap(b);
+    if ((m.type === 'MemberExpression' || m.type === 'OptionalMemberExpression') && m.object.type === 'Identifier' && m.object.name === p.name && propertyName(m) === property && lit.type === 'StringLiteral') return lit.value;
+    return undefined;
+  };
+  return side(e.left as t.Node, e.right) ?? side(e.right, e.left as t.Node);
 }
