@@ -218,11 +218,19 @@ function isPrefix(w: Step[], v: Step[]): boolean {
   return true;
 }
 
-/** `X = X || []`, `X ||= []`, `X ??= []`: a command queue created if missing. */
+/**
+ * `X = X || []`, `X ||= []`, `X ??= []`, `void 0 === X && (X = [])`: a
+ * command queue created if missing. Assigning an empty array or object can
+ * never make a consent value truthy (its reads are undefined, its lists
+ * contain nothing), so it is no write of consent either.
+ */
 function isQueueInit(n: t.AssignmentExpression): boolean {
   const r = unwrap(n.right);
-  const empty = (x: t.Node) => x.type === 'ArrayExpression' && !x.elements.length;
-  if (n.operator === '||=' || n.operator === '??=') return empty(r);
+  const empty = (x: t.Node) => (x.type === 'ArrayExpression' && !x.elements.length) || (x.type === 'ObjectExpression' && !x.properties.length);
+  if (n.operator === '||=' || n.operator === '??=' || n.operator === '=') {
+    if (empty(r)) return true;
+  }
+  if (n.operator === '||=' || n.operator === '??=') return false;
   if (n.operator !== '=' || r.type !== 'LogicalExpression' || (r.operator !== '||' && r.operator !== '??') || !empty(unwrap(r.right))) return false;
   return sameText(unwrap(n.left), unwrap(r.left));
 }
