@@ -502,7 +502,14 @@ export class GuardClassifier {
    * The calls of a local function whose every reference is a direct call in
    * this script (not exported, not a classic-script global, never passed on).
    */
+  private readonly callSiteMemo = new Map<t.Function, Call[] | undefined>();
+
   private callSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
+    if (!this.callSiteMemo.has(fn)) this.callSiteMemo.set(fn, this.findCallSites(fn, index));
+    return this.callSiteMemo.get(fn);
+  }
+
+  private findCallSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
     let id: t.Identifier | undefined;
     const parent = index.parent.get(fn);
     if (fn.type === 'FunctionDeclaration' && fn.id) {
@@ -784,7 +791,8 @@ export class GuardClassifier {
     const call = unwrap(e.type === 'AwaitExpression' ? e.argument : e);
     if (e.type === 'AwaitExpression') awaited = true;
     for (const g of this.configGuards) {
-      if (g.assert || g.callbackArgument !== undefined || g.storage || g.cookie) continue;
+      // A helper returning a status (`equals`) proves something only compared: 'denied' is truthy.
+      if (g.assert || g.callbackArgument !== undefined || g.storage || g.cookie || g.equals) continue;
       if (g.function && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression')) {
         if (g.async && !awaited) continue;
         if (this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
@@ -800,7 +808,16 @@ export class GuardClassifier {
   private configEquals(x: t.Node, lit: Literal, index: ScriptIndex): number {
     let mask = 0;
     const call = unwrap(this.followConst(x, index));
-    if (!isMemberCall(call, 'getItem')) return 0;
+    // `getConsent('marketing') === 'granted'` (config `function` with `equals`), awaited when `async`.
+    const inner = call.type === 'AwaitExpression' ? unwrap(call.argument) : call;
+    if (inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') {
+      for (const g of this.configGuards) {
+        if (!g.function || !g.equals || g.assert || g.callbackArgument !== undefined) continue;
+        if (g.async && call.type !== 'AwaitExpression') continue;
+        if (g.equals.includes(lit as string) && this.configCallee(g, inner, index)) mask |= this.configPurposes(g, inner, index);
+      }
+    }
+    if (!isMemberCall(call, 'getItem')) return mask;
     const c = call as t.CallExpression;
     const store = chainText((unwrap(c.callee) as t.MemberExpression).object, index);
     const key = c.arguments[0] ? this.literal(c.arguments[0], index) : undefined;
