@@ -51,6 +51,13 @@ describe('consent-lint why FILE:LINE', () => {
     expect(sinks[0].missing).toEqual([]);
   });
 
+  it('lists every reference entering the function, guarded or not', async () => {
+    const r = await why('params', 'src/params.ts:15');
+    expect(r.out).toMatch(/entered from src\/params\.ts:17 setAllowTrackingLoose\(\): missing analytics, marketing/);
+    expect(r.out).toMatch(/entered from src\/params\.ts:18 setAllowTrackingLoose\(\): missing analytics, marketing/);
+    expect(r.out).toContain('`allow` true -> proves analytics');
+  });
+
   it('rejects a line without a sink', async () => {
     const r = await why('values', 'src/operators.ts:1');
     expect(r.code).toBe(2);

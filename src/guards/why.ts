@@ -38,6 +38,8 @@ export interface WhySink {
   missing: string[];
   /** How the enclosing function is entered, and what is granted there. */
   entry: { label: string; proves: string[]; blocking?: string };
+  /** Every reference entering the enclosing function, and what is granted at it. */
+  references: { at: string; proves: string[]; missing: string[] }[];
   trace: string[];
   paths: WhyPath[];
   /** More paths exist than are shown. */
@@ -71,6 +73,7 @@ export function why(project: Project, policies: Policy[], config: Config | undef
       requires: [...ctx.sink.requires],
       missing: finding ? finding.missing : [],
       entry: { label: entryLabel, proves: P.list(ctx.entry), ...(blocking.length ? { blocking: blocking.map((b) => `${b.spec.attribute}="${b.categories.join(',')}" (${b.spec.id})`).join('; ') } : {}) },
+      references: ctx.references.map((r) => ({ at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`, proves: P.list(r.granted), missing: ctx.sink.requires.filter((p) => !(r.granted & P.bit(p))) })),
       trace: finding ? finding.trace.map((h) => `${h.file}:${h.line} ${h.label}`) : [],
       paths: paths.map((p) => {
         let granted = ctx.entry;
@@ -164,6 +167,7 @@ export function formatWhy(sinks: WhySink[]): string {
     out.push(`${s.file}:${s.line}:${s.column} ${s.callee}() (${s.rule}) requires ${s.requires.join(', ')}`);
     out.push(s.missing.length ? `  FINDING: reachable without ${s.missing.join(', ')}` : '  compliant: every path is guarded for every purpose it requires');
     out.push(`  entry: ${s.entry.label}${s.entry.blocking ? ` [${s.entry.blocking}]` : ''}; granted at entry: ${s.entry.proves.length ? s.entry.proves.join(', ') : 'nothing'}`);
+    for (const r of s.references) out.push(`  entered from ${r.at}: ${r.missing.length ? `missing ${r.missing.join(', ')}` : 'guarded'}${r.proves.length ? ` (granted there: ${r.proves.join(', ')})` : ''}`);
     if (s.trace.length) out.push(`  unguarded route: ${s.trace.join(' -> ')}`);
     s.paths.forEach((p, i) => {
       out.push(`  path ${i + 1}${p.missing.length ? ` (missing ${p.missing.join(', ')})` : ' (guarded)'}:`);

@@ -498,12 +498,19 @@ export class Proof implements SummaryProvider {
    * unit, the local must-states, the grants, and its entry state (call after
    * `prove`).
    */
-  sinkContexts(m: ModuleInfo, rules: RuleSpec[]): { sink: Sink; unit: t.Node; graph: FlowGraph; states: States; grants: Grants; entry: number; root: boolean; ids: number[] }[] {
+  sinkContexts(m: ModuleInfo, rules: RuleSpec[]): { sink: Sink; unit: t.Node; graph: FlowGraph; states: States; grants: Grants; entry: number; root: boolean; ids: number[]; references: { hop: TraceStep; granted: number }[] }[] {
     return this.sinks(m, rules).sinks.map((sink) => {
       const u = this.unit(sink.index.unitOf(sink.node), sink.index);
       const graph = this.graph(u);
       const ids = (graph.pointsOf.get(sink.node) ?? []).filter((id) => graph.nodes[id].kind === 'point');
-      return { sink, unit: u.node, graph, states: this.states(u), grants: this.grants(u), entry: this.entries.get(u) ?? 0, root: this.roots.has(u), ids };
+      // Each reference entering the unit, with what holds there (its unit's entry, the local state, a guarded-callback API).
+      const references = (this.refs.get(u) ?? []).map((r) => {
+        const s = this.states(r.from);
+        let granted = ALL;
+        for (const id of r.nodeIds) if (s[id] !== undefined) granted &= (this.entries.get(r.from) ?? 0) | s[id]! | r.extra;
+        return { hop: hop(r.from.index, r.ast, refLabel(r.ast, r.from.index)), granted };
+      });
+      return { sink, unit: u.node, graph, states: this.states(u), grants: this.grants(u), entry: this.entries.get(u) ?? 0, root: this.roots.has(u), ids, references };
     });
   }
 
