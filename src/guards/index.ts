@@ -7,7 +7,7 @@
  * via the summary the proof computes). Purposes are bits of a mask.
  */
 import type * as t from '@babel/types';
-import type { Config, ConfigGuard, GuardSpec, PathStep, Policy, Purpose } from '../model.js';
+import type { Config, ConfigGuard, GuardSpec, PathStep, Policy } from '../model.js';
 import { constInit, dottedName, forEachChild, isWrapper, patternSteps, propertyName, unwrap, type Binding, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
 import { originPrefix } from '../sinks/index.js';
 import { ALL, and, conditional, constant, either, FALSY, NONE, nullish, or, swap, TRUTHY, type Outcome } from './algebra.js';
@@ -375,10 +375,6 @@ export class GuardClassifier {
   }
 
   /** Purposes proven when `e` is truthy (`strictTrue`: when `e === true`). */
-  truthy(e: t.Node, index: ScriptIndex, depth = 0, strictTrue = false): number {
-    return this.truthyOf(e, index, depth, strictTrue);
-  }
-
   private truthyOf(e0: t.Node, index: ScriptIndex, depth: number, strictTrue: boolean): number {
     const o = this.outcome(e0, index, depth).whenTrue;
     return strictTrue ? o | this.leaf(unwrap(e0), index, depth, true) : o;

@@ -8,7 +8,7 @@ import type * as t from '@babel/types';
 import type { Config, Finding, Policy } from '../model.js';
 import type { FlowGraph, Grants, States } from '../flow/index.js';
 import { analyse, seedFiles } from '../pipeline.js';
-import type { Project, ScriptIndex } from '../program/index.js';
+import type { Project } from '../program/index.js';
 import { sourceText } from './index.js';
 
 export interface WhyStep {
