@@ -78,6 +78,8 @@ export interface ParsedScript {
   kind: 'module' | 'script' | 'handler';
   /** Source text of the script (for code frames, suppressions). */
   code: string;
+  /** Attributes of its `<script>` element (HTML pages), lower-case names. */
+  attributes?: Record<string, string>;
 }
 
 export interface ParsedFile {
@@ -172,7 +174,8 @@ export type PathStep =
   | string // a property name
   | { anyProperty: true } // `{key}`: any property; its name is the key
   | { call: true; keyArgument?: number; argumentEquals?: Record<string, (string | number)[]> }
-  | { callbackParameter: { argument: number; parameter: number }; argumentEquals?: Record<string, (string | number)[]> };
+  | { callbackParameter: { argument: number; parameter: number; property?: string }; argumentEquals?: Record<string, (string | number)[]> }
+  | { find: { property: string } }; // `.find(el => el.<property> === key)`: the element whose property is the key
 
 export type GuardTest =
   | { truthy: true }
@@ -196,6 +199,26 @@ export interface GuardSpec {
   /** `callback`: the function passed as `callbackArgument` runs only when granted. `assert`: code after the call runs only when granted. */
   kind?: 'value' | 'callback' | 'assert';
   callbackArgument?: number;
+  /** Where the mapping comes from (vendor documentation). */
+  mapping?: string;
+  /** A snippet this guard makes compliant and its near miss (run by the tests). */
+  examples?: { compliant: string; nonCompliant: string };
+}
+
+/** `<script type="text/plain" data-cookieconsent="marketing">`: the CMP runs it only after consent. */
+export interface ScriptBlockingSpec {
+  id: string;
+  description: string;
+  /** `type` values of a blocked script; default `["text/plain"]`. */
+  types?: string[];
+  attribute: string;
+  prefix?: string;
+  separator?: string;
+  keys?: Record<string, Purpose[]>;
+  keyIsPurpose?: boolean;
+  purposes?: Purpose[];
+  mapping?: string;
+  examples?: { compliant: string; nonCompliant: string };
 }
 
 /**
@@ -234,6 +257,7 @@ export interface Policy {
   tokens: string[];
   rules: RuleSpec[];
   guards: GuardSpec[];
+  scriptBlocking?: ScriptBlockingSpec[];
   /** Source file of the policy (for error messages). */
   source?: string;
 }
@@ -246,6 +270,14 @@ export interface ConfigGuard {
   purposes?: Purpose[];
   assert?: boolean;
   callbackArgument?: number;
+  /** The function returns a promise: it proves something only awaited (or in `.then(onFulfilled)`). */
+  async?: boolean;
+  /** Storage form: `localStorage.getItem(key)` compared with one of `equals`. */
+  storage?: 'localStorage' | 'sessionStorage';
+  key?: string;
+  /** Cookie form: `document.cookie` containing `cookie=value` for one of `equals`. */
+  cookie?: string;
+  equals?: string[];
 }
 
 export interface Config {

@@ -17,6 +17,8 @@ export interface Analysis {
   filesParsed: number;
   /** What the analysis read, for the cache's validation. */
   inputs: AnalysisInputs;
+  /** The proof itself, for `consent-lint why` (not cached). */
+  proof?: Proof;
 }
 
 /**
@@ -192,6 +194,7 @@ function* analysisSteps(project: Project, seeds: string[], policies: Policy[], c
     rules,
     // Everything parsed counts, also helpers first needed by the proof itself.
     filesParsed: project.parsed.length,
+    proof,
     inputs: { seeds, parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])], expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(), declined: [...project.declined].sort() },
   };
 }

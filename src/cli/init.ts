@@ -72,8 +72,11 @@ function origins(p: Policy): Origin[] {
   for (const r of p.rules) for (const s of r.sinks) list.push(...s.receivers);
   for (const d of p.dispatchers ?? []) list.push(...d.receivers);
   for (const g of p.guards) if ('module' in g.from || 'global' in g.from) list.push(g.from as Origin);
-  return list;
+  // A platform global a guard starts from (`addEventListener('ucEvent', …)`) names no vendor.
+  return list.filter((o) => !('global' in o && PLATFORM_GLOBALS.has(o.global)));
 }
+
+const PLATFORM_GLOBALS = new Set(['addEventListener', 'window', 'document', 'localStorage', 'sessionStorage', 'globalThis', 'self']);
 
 function scriptHosts(p: Policy): string[] {
   return p.rules.flatMap((r) => r.scripts ?? []).map((u) => /^(?:https?:)?\/\/([^/*?]+)/.exec(u)?.[1]).filter((h): h is string => !!h);

@@ -7,51 +7,15 @@
  * via the summary the proof computes). Purposes are bits of a mask.
  */
 import type * as t from '@babel/types';
-import type { Config, ConfigGuard, GuardSpec, PathStep, Policy, Purpose } from '../model.js';
-import { constInit, dottedName, patternSteps, propertyName, unwrap, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
+import type { Config, ConfigGuard, GuardSpec, PathStep, Policy } from '../model.js';
+import { constInit, dottedName, forEachChild, isWrapper, patternSteps, propertyName, unwrap, type Binding, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
 import { originPrefix } from '../sinks/index.js';
+import { ALL, and, conditional, constant, either, FALSY, NONE, nullish, or, swap, TRUTHY, type Outcome } from './algebra.js';
+import { Writes } from './writes.js';
 
-/** Purpose names <-> bits. `param:N` pseudo-purposes stand for "the purpose named by parameter N". */
-export class Purposes {
-  private readonly bits = new Map<string, number>();
-  private readonly names: string[] = [];
-  static readonly PARAMS = 4;
-
-  constructor(private readonly aliases: Record<string, string> = {}) {
-    for (let i = 0; i < Purposes.PARAMS; i++) this.bit(`param:${i}`);
-  }
-
-  canonical(p: string): Purpose {
-    return this.aliases[p] ?? p;
-  }
-
-  bit(p: Purpose): number {
-    const name = p.startsWith('param:') ? p : this.canonical(p);
-    let i = this.bits.get(name);
-    if (i === undefined) {
-      i = this.names.length;
-      if (i >= 30) throw new Error('more than 26 distinct purposes are not supported');
-      this.bits.set(name, i);
-      this.names.push(name);
-    }
-    return 1 << i;
-  }
-
-  mask(list: Iterable<Purpose>): number {
-    let m = 0;
-    for (const p of list) m |= this.bit(p);
-    return m;
-  }
-
-  list(mask: number): Purpose[] {
-    const out: Purpose[] = [];
-    for (let i = Purposes.PARAMS; i < this.names.length; i++) if (mask & (1 << i)) out.push(this.names[i]);
-    return out;
-  }
-
-  /** Bits of `param:N` pseudo-purposes. */
-  static readonly PARAM_MASK = (1 << Purposes.PARAMS) - 1;
-}
+export { Purposes } from './purposes.js';
+import { Purposes } from './purposes.js';
+export { ScriptBlocking, type BlockingMatch } from './blocking.js';
 
 export interface FunctionSummary {
   /** Purposes granted whenever the function returns a truthy value. */
@@ -68,21 +32,29 @@ export interface SummaryProvider {
    * receives), when that is all it ever does with it; 0 if it may escape.
    */
   callbackParameter(fn: t.Function, index: ScriptIndex, param: number): number;
+  /**
+   * Purposes granted on every path to `node` within its own function (its
+   * entry state not counted); 0 while that function is being analysed.
+   */
+  stateAt(node: t.Node, index: ScriptIndex): number;
 }
 
-export interface Outcome {
-  whenTrue: number;
-  whenFalse: number;
-}
-
-const NONE: Outcome = { whenTrue: 0, whenFalse: 0 };
-const swap = (o: Outcome): Outcome => ({ whenTrue: o.whenFalse, whenFalse: o.whenTrue });
+export type { Outcome } from './algebra.js';
 
 type Literal = string | number | boolean;
+type Call = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+
+const MAX_DEPTH = 12;
 
 export class GuardClassifier {
   private readonly specs: GuardSpec[];
   private readonly configGuards: ConfigGuard[];
+  readonly writes: Writes;
+  private readonly packOf = new Map<GuardSpec, string>();
+  /** Callback-parameter steps of object-literal callbacks: the property holding the callback. */
+  private readonly stepProperty = new WeakMap<Step, string>();
+  private readonly memo = new Map<t.Node, Outcome>();
+  private readonly active = new Set<t.Node>();
 
   constructor(
     private readonly resolver: Resolver,
@@ -92,37 +64,290 @@ export class GuardClassifier {
     private readonly summaries: SummaryProvider,
   ) {
     this.specs = policies.flatMap((p) => p.guards ?? []);
+    for (const p of policies) for (const g of p.guards ?? []) this.packOf.set(g, p.id);
     this.configGuards = config?.guards ?? [];
+    this.writes = new Writes(
+      resolver,
+      this.specs.map((g) => ('global' in g.from ? g.from.global : 'function' in g.from && !g.from.module ? g.from.function : '')).filter(Boolean),
+    );
   }
 
   /** What the true/false outcome of a test node proves. */
   test(ast: t.Node, index: ScriptIndex): Outcome {
     if (ast.type === 'SwitchCase') {
       const sw = index.parent.get(ast) as t.SwitchStatement | undefined;
-      return sw && ast.test ? this.comparison(sw.discriminant, ast.test, index) : NONE;
+      return sw && ast.test ? this.comparison(sw.discriminant, ast.test, index, 0) : NONE;
     }
-    const e = unwrap(ast);
-    if (e.type === 'UnaryExpression' && e.operator === '!') return swap(this.test(e.argument, index));
-    if (e.type === 'BinaryExpression') {
-      if (['===', '==', '!==', '!='].includes(e.operator)) {
-        const o = this.comparison(e.left as t.Node, e.right, index);
-        return e.operator.startsWith('!') ? swap(o) : o;
+    return this.outcome(ast, index, 0);
+  }
+
+  /**
+   * The outcome of any expression, by the algebra of ./algebra.ts: the same
+   * rules for an inline condition, a stored value, a wrapper's return value, a
+   * parameter and an awaited promise. Values are memoised per AST node.
+   */
+  outcome(e0: t.Node, index: ScriptIndex, depth: number): Outcome {
+    if (depth > MAX_DEPTH) return NONE;
+    const e = unwrap(e0);
+    const hit = this.memo.get(e);
+    if (hit) return hit;
+    if (this.active.has(e)) return NONE; // a cycle proves nothing
+    this.active.add(e);
+    let o: Outcome;
+    const cutoffs = this.resolver.project.cutoffs;
+    try {
+      o = this.compute(e, index, depth + 1);
+    } finally {
+      this.active.delete(e);
+    }
+    if (this.resolver.project.cutoffs === cutoffs) this.memo.set(e, o);
+    return o;
+  }
+
+  private compute(e: t.Node, index: ScriptIndex, depth: number): Outcome {
+    switch (e.type) {
+      case 'BooleanLiteral':
+      case 'NumericLiteral':
+      case 'StringLiteral':
+        return constant(e.value);
+      case 'BigIntLiteral':
+        return constant(e.value !== '0');
+      case 'NullLiteral':
+        return FALSY;
+      case 'TemplateLiteral':
+        return e.expressions.length ? NONE : constant(e.quasis[0].value.cooked);
+      case 'ObjectExpression':
+      case 'ArrayExpression':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ClassExpression':
+      case 'RegExpLiteral':
+        return TRUTHY;
+      case 'UnaryExpression':
+        if (e.operator === '!') return swap(this.outcome(e.argument, index, depth));
+        if (e.operator === 'void') return FALSY;
+        return NONE;
+      case 'LogicalExpression': {
+        const a = this.outcome(e.left, index, depth);
+        const b = this.outcome(e.right, index, depth);
+        return e.operator === '&&' ? and(a, b) : e.operator === '||' ? or(a, b) : nullish(a, b);
       }
-      if (['>', '>=', '<', '<='].includes(e.operator)) return this.indexOfComparison(e, index);
-      return NONE;
+      case 'ConditionalExpression':
+        return conditional(this.outcome(e.test, index, depth), this.outcome(e.consequent, index, depth), this.outcome(e.alternate, index, depth));
+      case 'SequenceExpression':
+        return this.outcome(e.expressions[e.expressions.length - 1], index, depth);
+      case 'AssignmentExpression':
+        return e.operator === '=' ? this.outcome(e.right, index, depth) : NONE;
+      case 'BinaryExpression':
+        return this.binary(e, index, depth);
+      case 'AwaitExpression':
+        return this.awaited(e.argument, index, depth);
+      case 'Identifier':
+        return this.identifier(e, index, depth);
+      case 'CallExpression':
+      case 'OptionalCallExpression': {
+        const callee = unwrap(e.callee as t.Node);
+        // Boolean(x) is x.
+        if (callee.type === 'Identifier' && callee.name === 'Boolean' && !index.binding(callee) && e.arguments.length === 1) return this.outcome(e.arguments[0], index, depth);
+        if (isMemberCall(e, 'every') || isMemberCall(e, 'some')) {
+          const q = this.quantifier(e as t.CallExpression, index, depth);
+          if (q) return q;
+        }
+        // A promise (an async guard not awaited) is always truthy: it proves nothing, and is never falsy.
+        if (this.returnsPromise(e, index)) return TRUTHY;
+        break;
+      }
     }
-    return { whenTrue: this.truthy(e, index, 0), whenFalse: 0 };
+    return { whenTrue: this.leaf(e, index, depth, false), whenFalse: 0 };
+  }
+
+  /**
+   * The operands a value may be: `a || b`, `a ?? b`, `c ? a : b` (and `a && b`,
+   * whose falsy left operand proves nothing by membership or equality), or
+   * undefined for anything else. Never the Resolver's reduction to one side.
+   */
+  private eitherOperands(x: t.Node): t.Node[] | undefined {
+    if (x.type === 'LogicalExpression') return x.operator === '&&' ? [x.right] : [x.left, x.right];
+    if (x.type === 'ConditionalExpression') return [x.consequent, x.alternate];
+    return undefined;
+  }
+
+  /** Is `e` (or the call it awaits) a call of a function defined in the project? */
+  private callsProjectFunction(e0: t.Node, index: ScriptIndex): boolean {
+    let e = unwrap(e0);
+    if (e.type === 'AwaitExpression') e = unwrap(e.argument);
+    if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
+    const f = this.resolver.value(e.callee as t.Node, index);
+    return Boolean(f && f.kind === 'function');
+  }
+
+  /** Is this call's value certainly a promise: an `"async": true` config predicate, or an `async` project function? */
+  private returnsPromise(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): boolean {
+    for (const g of this.configGuards) {
+      if (g.async && g.function && !g.assert && g.callbackArgument === undefined && this.configCallee(g, call, index)) return true;
+    }
+    if (call.type === 'OptionalCallExpression') return false; // may be undefined
+    const f = this.resolver.value(call.callee as t.Node, index);
+    return Boolean(f && f.kind === 'function' && f.node.async && !f.node.generator);
+  }
+
+  // ------------------------------------------------------------ explanations (consent-lint why)
+
+  /**
+   * Why an expression proves less than it seems: one sentence per fail-open
+   * construct, untrusted value or unknown check inside it (for `why`).
+   */
+  explain(e0: t.Node, index: ScriptIndex, depth = 0): string[] {
+    if (depth > 6) return [];
+    const e = unwrap(e0);
+    const text = (n: t.Node) => sourceText(n, index);
+    const out: string[] = [];
+    const o = (n: t.Node) => this.outcome(n, index, 0);
+    switch (e.type) {
+      case 'UnaryExpression':
+        return e.operator === '!' ? this.explain(e.argument, index, depth + 1) : out;
+      case 'LogicalExpression': {
+        const l = o(e.left);
+        const r = o(e.right);
+        if (e.operator === '??' && l.whenTrue & ~r.whenTrue & ~l.whenFalse) out.push(`\`${text(e)}\`: when ${text(e.left)} is null or undefined (the CMP is absent or not loaded yet) the value is ${text(e.right)}, which proves nothing`);
+        if (e.operator === '||' && (l.whenTrue | r.whenTrue) & ~(l.whenTrue & (l.whenFalse | r.whenTrue))) out.push(`\`${text(e)}\` is truthy when either side is: it proves only what both sides prove`);
+        return [...out, ...this.explain(e.left, index, depth + 1), ...this.explain(e.right, index, depth + 1)];
+      }
+      case 'ConditionalExpression': {
+        const y = o(e.consequent);
+        const n = o(e.alternate);
+        if (y.whenTrue & ~n.whenTrue) out.push(`\`${text(e)}\`: the ${text(e.alternate)} branch proves nothing that ${text(e.consequent)} proves`);
+        else if (n.whenTrue & ~y.whenTrue) out.push(`\`${text(e)}\`: the ${text(e.consequent)} branch proves nothing that ${text(e.alternate)} proves`);
+        return [...out, ...this.explain(e.consequent, index, depth + 1), ...this.explain(e.alternate, index, depth + 1)];
+      }
+      case 'Identifier': {
+        const b = index.binding(e);
+        if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
+          if (index.script.kind === 'script' && b.scopeBlock.type === 'Program' && this.writes.writtenElsewhere(e.name, index)) return [`\`${e.name}\` is a global of a classic script that another script writes: it proves nothing`];
+          if (b.violations.length && !o(e).whenTrue) {
+            const w = b.violations.find((v) => v.type !== 'AssignmentExpression' || v.operator !== '=' || !this.outcome(v.right, index, 0).whenTrue);
+            return [`\`${e.name}\` is reassigned${w?.loc ? ` (line ${w.loc.start.line})` : ''} with a value that proves nothing, or was not falsy at first`];
+          }
+          if (b.declaration.init) return this.explain(b.declaration.init, index, depth + 1);
+          return out;
+        }
+        if (b && b.kind === 'param' && !o(e).whenTrue) return [`\`${e.name}\` is a parameter: it proves consent only when every call (all of them visible, none passing it on) passes a value that does`];
+        break;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+        if (this.returnsPromise(e, index)) return [`\`${text(e)}\` returns a promise, which is always truthy: only \`await ${text(e)}\` (or \`.then(ok => …)\`) is a guard`];
+        break;
+      case 'AwaitExpression':
+        if (!o(e).whenTrue) return [`\`${text(e)}\`: the awaited value is not known to prove consent`];
+        return out;
+    }
+    const v = e.type === 'BinaryExpression' ? undefined : this.pathOf(e, index);
+    if (v) {
+      const w = this.writes.killer(v);
+      if (w) return [`\`${text(e)}\` is written by the app (${w.file}:${w.line}): its value may be the app's own, not the CMP's`];
+      for (const spec of this.specs) {
+        const key = this.matchPath(v, spec, index);
+        if (key !== undefined && this.written(spec, key)) return [`\`${text(e)}\` (${spec.id}) is written by the app under another name of the same CMP: it proves nothing`];
+        if (key !== undefined && spec.async) return [`\`${text(e)}\` (${spec.id}) is asynchronous: await it`];
+        if (key !== undefined && 'equals' in spec.test && !('truthy' in spec.test)) return [`\`${text(e)}\` (${spec.id}) is granted only when it equals ${spec.test.equals.map((x) => JSON.stringify(x)).join(' or ')}`];
+      }
+    }
+    if (e.type === 'BinaryExpression' && ['!==', '!='].includes(e.operator)) return [`\`${text(e)}\`: a value different from the refused one may still be undefined or any other status: compare with the granted value`];
+    if (!o(e).whenTrue && !o(e).whenFalse && e.type !== 'BinaryExpression') return [`\`${text(e)}\` is not a consent check known to any policy or to the config`];
+    return out;
+  }
+
+  private binary(e: t.BinaryExpression, index: ScriptIndex, depth: number): Outcome {
+    if (['===', '==', '!==', '!='].includes(e.operator)) {
+      const o = this.comparison(e.left as t.Node, e.right, index, depth, e.operator.length === 3);
+      return e.operator.startsWith('!') ? swap(o) : o;
+    }
+    if (['>', '>=', '<', '<='].includes(e.operator)) return this.indexOfComparison(e, index);
+    return NONE;
+  }
+
+  /**
+   * `[p1, p2].every(p => guard(p))`: the union of what the callback proves for
+   * each purpose; `some` the intersection. Only over a non-empty array literal
+   * of constants (an empty `every` is true and proves nothing).
+   */
+  private quantifier(call: t.CallExpression, index: ScriptIndex, depth: number): Outcome | undefined {
+    const callee = unwrap(call.callee) as t.MemberExpression;
+    const list = unwrap(this.followConst(callee.object, index));
+    const fnArg = call.arguments[0];
+    if (list.type !== 'ArrayExpression' || !list.elements.length || !fnArg) return undefined;
+    // A stored list must not be emptied or changed (`needed.length = 0`, `needed.pop()`): only read.
+    const obj = unwrap(callee.object);
+    if (obj.type === 'Identifier' && !onlyRead(obj, index)) return undefined;
+    const f = this.functionOf(fnArg, index);
+    // `purposes.every(hasConsent)`: the config predicate itself, its first argument the purpose.
+    const name = f ? undefined : dottedName(unwrap(fnArg) as t.Node);
+    const direct = name ? this.configGuards.filter((g) => g.function && stripGlobal(g.function) === stripGlobal(name) && g.purposeArgument === 0 && !g.assert && !g.async && g.callbackArgument === undefined && !g.module) : [];
+    if (!f && !direct.length) return undefined;
+    const every = propertyName(callee) === 'every';
+    const per: Outcome[] = [];
+    for (const el of list.elements) {
+      if (!el || el.type === 'SpreadElement') return undefined;
+      const lit = this.literal(el, index);
+      if (typeof lit !== 'string') return undefined;
+      if (!f) {
+        per.push({ whenTrue: direct.reduce((m, g) => m | this.purposes.bit(lit) | this.purposes.mask(g.purposes ?? []), 0), whenFalse: 0 });
+        continue;
+      }
+      const r = this.returnOutcome(f.node, f.index, depth);
+      per.push({ whenTrue: this.instantiateWith(r.whenTrue, [lit]), whenFalse: this.instantiateWith(r.whenFalse, [lit]) });
+    }
+    // every: all true => each element's truthy outcome; some: one true => one of them.
+    if (every) return { whenTrue: per.reduce((m, o) => m | o.whenTrue, 0), whenFalse: per.reduce((m, o) => m & o.whenFalse, ALL) };
+    return { whenTrue: per.reduce((m, o) => m & o.whenTrue, ALL), whenFalse: per.reduce((m, o) => m | o.whenFalse, 0) };
+  }
+
+  /** A function value: an inline function or a never-reassigned local bound to one. */
+  private functionOf(e: t.Node, index: ScriptIndex): { node: t.Function; index: ScriptIndex } | undefined {
+    const u = unwrap(e);
+    if (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression') return { node: u, index };
+    const v = this.resolver.value(u, index);
+    return v && v.kind === 'function' ? { node: v.node, index: v.index } : undefined;
+  }
+
+  /** Follow never-reassigned locals to their initialiser. */
+  private followConst(e: t.Node, index: ScriptIndex): t.Node {
+    let cur = unwrap(e);
+    for (let i = 0; i < 8 && cur.type === 'Identifier'; i++) {
+      const init = constInit(cur, index);
+      if (!init) break;
+      cur = unwrap(init);
+    }
+    return cur;
+  }
+
+  /**
+   * What a function's returned value proves (truthy/falsy). An expression body
+   * by the algebra; a block body by the proof's summary of its `return`s.
+   */
+  private returnOutcome(fn: t.Function, index: ScriptIndex, depth: number): Outcome {
+    if (fn.body.type !== 'BlockStatement' && !fn.async) return this.outcome(fn.body, index, depth);
+    const s = this.summaries.summary(fn, index);
+    return { whenTrue: s.truthy, whenFalse: 0 };
   }
 
   private literal(e: t.Node, index: ScriptIndex): Literal | undefined {
     const u = unwrap(e);
     if (u.type === 'UnaryExpression' && u.operator === '-' && u.argument.type === 'NumericLiteral') return -u.argument.value;
-    const v = this.resolver.value(u, index);
-    return v && v.kind === 'literal' ? v.value : undefined;
+    const f = this.followConst(u, index);
+    if (f.type === 'StringLiteral' || f.type === 'NumericLiteral' || f.type === 'BooleanLiteral') return f.value;
+    if (f.type === 'TemplateLiteral' && !f.expressions.length) return f.quasis[0].value.cooked ?? '';
+    if (f.type === 'MemberExpression' || f.type === 'OptionalMemberExpression') {
+      // Enum members and frozen constants the resolver knows.
+      const v = this.resolver.value(f, index);
+      return v && v.kind === 'literal' ? v.value : undefined;
+    }
+    return undefined;
   }
 
-  /** `x === literal` (either side). */
-  private comparison(a: t.Node, b: t.Node, index: ScriptIndex): Outcome {
+  /** `x === literal` (either side). `strict`: `===`/`!==` (else `==`/`!=`). */
+  private comparison(a: t.Node, b: t.Node, index: ScriptIndex, depth: number, strict = true): Outcome {
     let x = a;
     let lit = this.literal(b, index);
     if (lit === undefined) {
@@ -130,11 +355,12 @@ export class GuardClassifier {
       x = b;
     }
     if (lit === undefined) return NONE;
-    if (lit === true) return { whenTrue: this.truthy(x, index, 0, true), whenFalse: 0 };
-    if (lit === false) return { whenTrue: 0, whenFalse: 0 }; // `x === false` being false does not make x true
+    if (lit === true) return { whenTrue: this.truthyOf(x, index, depth, true), whenFalse: 0 };
+    // `x === false`: x is falsy. `x !== false` says nothing (x may be undefined). `x == false` holds for '0' too.
+    if (lit === false) return strict ? { whenTrue: this.outcome(x, index, depth).whenFalse, whenFalse: 0 } : NONE;
     const ux = unwrap(x);
     if (lit === -1 && isMemberCall(ux, 'indexOf')) return swap({ whenTrue: this.includes(ux as t.CallExpression, index), whenFalse: 0 });
-    return { whenTrue: this.equals(x, lit, index), whenFalse: 0 };
+    return { whenTrue: this.equals(x, lit, index, depth), whenFalse: 0 };
   }
 
   private indexOfComparison(e: t.BinaryExpression, index: ScriptIndex): Outcome {
@@ -148,43 +374,282 @@ export class GuardClassifier {
     return NONE;
   }
 
-  /** Purposes proven when `e` is truthy. `strictTrue`: compared `=== true`. */
-  truthy(e0: t.Node, index: ScriptIndex, depth: number, strictTrue = false): number {
-    if (depth > 8) return 0;
-    const e = unwrap(e0);
+  /** Purposes proven when `e` is truthy (`strictTrue`: when `e === true`). */
+  private truthyOf(e0: t.Node, index: ScriptIndex, depth: number, strictTrue: boolean): number {
+    const o = this.outcome(e0, index, depth).whenTrue;
+    return strictTrue ? o | this.leaf(unwrap(e0), index, depth, true) : o;
+  }
+
+  /**
+   * A leaf value: a CMP read (pack), the app's helper (config), a membership
+   * test, or a wrapper call. Identifiers, operators and literals are the
+   * algebra's (see `compute`).
+   */
+  private leaf(e: t.Node, index: ScriptIndex, depth: number, strictTrue: boolean): number {
+    if (depth > MAX_DEPTH) return 0;
     let mask = this.configValue(e, index);
     if (isMemberCall(e, 'includes') || isMemberCall(e, 'has')) mask |= this.includes(e as t.CallExpression, index);
-    const v = this.resolver.value(e, index);
-    if (v && v.kind === 'path') {
-      mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
+    // A call of the app's own function is a wrapper: what it returns is judged by its summary
+    // (the same algebra), never by the Resolver's guess at one returned value.
+    if ((e.type !== 'Identifier' || !index.binding(e) || index.binding(e)!.declaration.type !== 'VariableDeclarator' || (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) && !this.callsProjectFunction(e, index)) {
+      const v = this.pathOf(e, index);
+      if (v) {
+        mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
+      }
     }
     mask |= this.wrapper(e, index);
-    // Value flow: `const ok = hasConsent('x'); if (ok)` — only for never-reassigned locals.
-    if (e.type === 'Identifier') {
-      const init = constInit(e, index);
-      if (init) mask |= this.truthy(init, index, depth + 1, strictTrue);
-    }
     return mask;
   }
 
+  /**
+   * The access path of a value, as the Resolver sees it, plus parameters of
+   * callbacks passed inside an object literal
+   * (`cookieconsent.initialise({ onInitialise(status) {…} })`).
+   */
+  private pathOf(e: t.Node, index: ScriptIndex): Extract<Value, { kind: 'path' }> | undefined {
+    const u = unwrap(e);
+    if (u.type === 'Identifier') {
+      const b = index.binding(u);
+      if (b && b.kind === 'param' && !b.violations.length) {
+        const fn = b.scopeBlock as t.Function;
+        const i = fn.params.indexOf(b.identifier as t.Identifier);
+        const site = i >= 0 ? objectCallbackSite(fn, index) : undefined;
+        if (site) {
+          const callee = this.resolver.value(site.call.callee as t.Node, index);
+          if (callee && callee.kind === 'path') {
+            const step: Step = { param: { argument: site.argument, parameter: i, call: site.call } };
+            this.stepProperty.set(step, site.property);
+            return { kind: 'path', root: callee.root, steps: [...callee.steps, step] };
+          }
+        }
+      }
+    }
+    const v = this.resolver.value(u, index);
+    return v && v.kind === 'path' ? v : undefined;
+  }
+
+  // ------------------------------------------------------------ stored values, flags, parameters
+
+  private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Outcome {
+    if (id.name === 'undefined' && !index.binding(id)) return FALSY;
+    const b = index.binding(id);
+    if (b && b.kind === 'param') return this.parameter(id, b, index, depth);
+    if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
+      const d = b.declaration;
+      // A classic script's top-level variable is a global any other script may write.
+      if (index.script.kind === 'script' && b.scopeBlock.type === 'Program' && this.writes.writtenElsewhere(id.name, index)) return NONE;
+      if (!b.violations.length) return d.init ? this.outcome(d.init, index, depth) : FALSY;
+      return this.flag(b, index, depth);
+    }
+    return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
+  }
+
+  /**
+   * A `let` flag: falsy at first, and every write assigns a guard value or
+   * happens where the purposes are already granted
+   * (`let allowed = false; onConsent(s => { allowed = s.marketing })`).
+   * Truthy, it proves what every write proves.
+   */
+  private flag(b: Binding, index: ScriptIndex, depth: number): Outcome {
+    const d = b.declaration as t.VariableDeclarator;
+    if (d.init && this.outcome(d.init, index, depth).whenTrue !== ALL) return NONE; // not initially falsy
+    let mask = ALL;
+    for (const w of b.violations) {
+      if (w.type !== 'AssignmentExpression' || w.operator !== '=' || unwrap(w.left) !== b.identifier && !(w.left.type === 'Identifier' && index.binding(w.left) === b)) return NONE;
+      mask &= this.outcome(w.right, index, depth).whenTrue | this.summaries.stateAt(w, index);
+      if (!mask) return NONE;
+    }
+    return { whenTrue: mask, whenFalse: 0 };
+  }
+
+  /**
+   * A parameter: of a `.then(onFulfilled)` callback, the promise's value; of a
+   * local function every reference to which is a direct call, what every
+   * call's argument proves.
+   */
+  private parameter(id: t.Identifier, b: Binding, index: ScriptIndex, depth: number): Outcome {
+    if (b.violations.length) return NONE;
+    const fn = b.scopeBlock as t.Function;
+    const i = fn.params.indexOf(b.identifier as t.Identifier);
+    if (i < 0) return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
+    const fromPath = this.leaf(id, index, depth, false);
+    const parent = index.parent.get(fn);
+    // `p.then(ok => …)`: ok is p's value.
+    if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.arguments[0] === fn && i === 0 && isMemberCall(parent, 'then')) {
+      const recv = (unwrap(parent.callee as t.Node) as t.MemberExpression).object;
+      const o = this.awaited(recv, index, depth);
+      return { whenTrue: o.whenTrue | fromPath, whenFalse: o.whenFalse };
+    }
+    const calls = this.callSites(fn, index);
+    if (!calls) return { whenTrue: fromPath, whenFalse: 0 };
+    const per: Outcome[] = [];
+    for (const c of calls) {
+      if (c.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return { whenTrue: fromPath, whenFalse: 0 };
+      const a = c.arguments[i];
+      const o = a ? this.outcome(a, index, depth) : FALSY;
+      const here = this.summaries.stateAt(c, index);
+      per.push({ whenTrue: o.whenTrue | here, whenFalse: o.whenFalse | here });
+    }
+    const o = either(per);
+    return { whenTrue: o.whenTrue | fromPath, whenFalse: o.whenFalse };
+  }
+
+  /**
+   * The calls of a local function whose every reference is a direct call in
+   * this script (not exported, not a classic-script global, never passed on).
+   */
+  private readonly callSiteMemo = new Map<t.Function, Call[] | undefined>();
+
+  private callSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
+    if (!this.callSiteMemo.has(fn)) this.callSiteMemo.set(fn, this.findCallSites(fn, index));
+    return this.callSiteMemo.get(fn);
+  }
+
+  private findCallSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
+    let id: t.Identifier | undefined;
+    const parent = index.parent.get(fn);
+    if (fn.type === 'FunctionDeclaration' && fn.id) {
+      if (parent && (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration')) return undefined;
+      id = fn.id;
+    } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') id = parent.id;
+    if (!id) return undefined;
+    // A classic script's top-level function is a global other scripts may call.
+    if (index.script.kind === 'script' && index.parent.get(fn.type === 'FunctionDeclaration' ? fn : index.parent.get(index.parent.get(fn)!)!)?.type === 'Program') return undefined;
+    let b: Binding | undefined;
+    const calls: Call[] = [];
+    let ok = true;
+    const visit = (n: t.Node): void => {
+      if (!ok) return;
+      if (n.type === 'Identifier' && n !== id && n.name === id!.name && index.binding(n)?.identifier === id) {
+        b = index.binding(n);
+        const p = index.parent.get(n);
+        if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee as t.Node) === n) calls.push(p);
+        else ok = false;
+        return;
+      }
+      forEachChild(n, visit);
+    };
+    visit(index.script.ast.program);
+    return ok && calls.length && b && !b.violations.length ? calls : undefined;
+  }
+
+  // ------------------------------------------------------------ promises
+
+  /**
+   * The value of `await x` (or of `x.then(v => …)`'s `v`). A promise is always
+   * truthy, so an async guard proves something only here.
+   */
+  private awaited(x0: t.Node, index: ScriptIndex, depth: number): Outcome {
+    const x = this.followConst(x0, index);
+    if (x.type === 'NewExpression' && x.callee.type === 'Identifier' && x.callee.name === 'Promise' && !index.binding(x.callee)) return this.executor(x, index, depth);
+    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && isMemberCall(x, 'catch') && x.arguments.length === 1) {
+      // `p.catch(h)`: either p's value or h's return value.
+      const p = (unwrap(x.callee as t.Node) as t.MemberExpression).object;
+      const h = this.functionOf(x.arguments[0], index);
+      if (!h) return NONE;
+      return or(this.awaited(p, index, depth), this.returnOutcome(h.node, h.index, depth));
+    }
+    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && isMemberCall(x, 'then') && x.arguments.length === 1) {
+      const f = this.functionOf(x.arguments[0], index);
+      return f ? this.returnOutcome(f.node, f.index, depth) : NONE;
+    }
+    if (x.type === 'CallExpression' || x.type === 'OptionalCallExpression') {
+      // An async predicate's value: config guards and async wrappers, awaited.
+      let mask = this.configValue(x, index, true);
+      const f = this.resolver.value(x.callee as t.Node, index);
+      if (f && f.kind === 'function') {
+        const s = this.summaries.summary(f.node, f.index);
+        mask |= this.instantiate(s.truthy, x, index);
+      }
+      const v = f && f.kind === 'function' ? undefined : this.resolver.value(x, index);
+      if (v && v.kind === 'path') {
+        const last = v.steps[v.steps.length - 1];
+        const av: Value = last && 'call' in last ? { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] } : v;
+        mask |= this.policyValue(av as Extract<Value, { kind: 'path' }>, index, (test) => 'truthy' in test);
+      }
+      return { whenTrue: mask, whenFalse: 0 };
+    }
+    // Awaiting a non-promise yields the value itself.
+    return this.outcome(x, index, depth);
+  }
+
+  /**
+   * `new Promise((resolve) => … resolve(v) …)`: its value is one of the `v`s,
+   * each proving what it proves or what was granted where resolve was called.
+   * If `resolve` is used other than called, nothing.
+   */
+  private executor(x: t.NewExpression, index: ScriptIndex, depth: number): Outcome {
+    const calls = this.resolveCalls(x, index);
+    if (!calls || !calls.length) return NONE;
+    return either(
+      calls.map((c) => {
+        const a = c.arguments[0];
+        const o = a ? this.outcome(a, index, depth) : FALSY;
+        const here = this.summaries.stateAt(c, index);
+        return { whenTrue: o.whenTrue | here, whenFalse: o.whenFalse | here };
+      }),
+    );
+  }
+
+
   /** `x === lit` */
-  private equals(x: t.Node, lit: Literal, index: ScriptIndex): number {
-    const v = this.resolver.value(unwrap(x), index);
-    if (!v || v.kind !== 'path') return 0;
-    return this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
+  private equals(x0: t.Node, lit: Literal, index: ScriptIndex, depth: number): number {
+    const x = unwrap(x0);
+    if (depth > MAX_DEPTH) return 0;
+    // `(a ?? 'granted') === 'granted'`: the value is one of the operands; each must prove it.
+    // (`a && b` is `a` when `a` is falsy: that can equal a falsy literal.)
+    const either = x.type === 'LogicalExpression' && x.operator === '&&' && !lit ? [x.left, x.right] : this.eitherOperands(x);
+    if (either) return either.reduce((m, o) => m & this.equals(o, lit, index, depth + 1), ALL);
+    const own = this.literal(x, index);
+    if (own !== undefined && x.type !== 'MemberExpression' && x.type !== 'OptionalMemberExpression') return own === lit ? 0 : ALL;
+    if (this.callsProjectFunction(x, index)) return this.configEquals(x, lit, index);
+    let mask = this.configEquals(x, lit, index);
+    // A stored comparison operand: `const s = await getStatus(); if (s === 'granted')`.
+    const f = this.followConst(x, index);
+    if (f !== x && depth < MAX_DEPTH) return mask | this.equals(f, lit, index, depth + 1);
+    if (f.type === 'AwaitExpression') {
+      const v = this.resolver.value(f, index);
+      if (v && v.kind === 'path') mask |= this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
+      return mask;
+    }
+    const v = this.pathOf(x, index);
+    if (!v) return mask;
+    return mask | this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
   }
 
   /** `list.includes(key)` / `list.indexOf(key) >= 0` on a policy membership guard. */
   private includes(call: t.CallExpression, index: ScriptIndex): number {
     const callee = unwrap(call.callee) as t.MemberExpression;
-    const v = this.resolver.value(callee.object, index);
+    let recv = this.followConst(callee.object, index);
+    // `OnetrustActiveGroups.split(',').includes('C0004')`: an element of the list.
+    if (isMemberCall(recv, 'split')) recv = this.followConst((unwrap((recv as t.CallExpression).callee as t.Node) as t.MemberExpression).object, index);
+    // `decodeURIComponent(document.cookie)`: the same text, decoded.
+    if (recv.type === 'CallExpression' && recv.callee.type === 'Identifier' && ['decodeURIComponent', 'decodeURI', 'unescape'].includes(recv.callee.name) && !index.binding(recv.callee) && recv.arguments[0]) recv = this.followConst(recv.arguments[0], index);
     const arg = call.arguments[0];
-    const key = arg ? this.literal(arg, index) : undefined;
-    if (!v || v.kind !== 'path' || typeof key !== 'string') return 0;
-    let mask = 0;
+    const lit = arg ? this.literal(arg, index) : undefined;
+    if (typeof lit !== 'string' && typeof lit !== 'number') return 0;
+    const key = String(lit);
+    return this.membership(recv, key, index, 0);
+  }
+
+  /** Purposes proven when the list or string `recv` contains `key`. */
+  private membership(recv0: t.Node, key: string, index: ScriptIndex, depth: number): number {
+    if (depth > MAX_DEPTH) return 0;
+    const recv = this.followConst(recv0, index);
+    const either = this.eitherOperands(recv);
+    if (either) return either.reduce((m, o) => m & this.membership(o, key, index, depth + 1), ALL);
+    // A constant list or text: it contains the key or it never does.
+    if (recv.type === 'StringLiteral') return recv.value.includes(key) ? 0 : ALL;
+    if (recv.type === 'ArrayExpression' && recv.elements.every((el) => el && (el.type === 'StringLiteral' || el.type === 'NumericLiteral'))) {
+      return recv.elements.some((el) => String((el as t.StringLiteral | t.NumericLiteral).value) === key) ? 0 : ALL;
+    }
+    if (this.callsProjectFunction(recv, index)) return 0;
+    let mask = this.configIncludes(recv, key, index);
+    const v = this.resolver.value(recv, index);
+    if (!v || v.kind !== 'path' || this.writes.killer(v)) return mask;
     for (const spec of this.specs) {
       if (!('includes' in spec.test) || spec.kind === 'callback' || spec.kind === 'assert') continue;
-      if (this.matchPath(v, spec, index) === undefined) continue;
+      if (this.matchPath(v, spec, index) === undefined || this.written(spec, null)) continue;
       mask |= this.keyPurposes(spec, normaliseKey(key));
     }
     return mask;
@@ -192,13 +657,52 @@ export class GuardClassifier {
 
   private policyValue(v: Extract<Value, { kind: 'path' }>, index: ScriptIndex, testOk: (t: GuardSpec['test']) => boolean): number {
     let mask = 0;
+    // A CMP value the app itself writes (directly, through an alias, or by
+    // redeclaring the global in a classic script) proves nothing.
+    if (this.writes.killer(v)) return 0;
     for (const spec of this.specs) {
       if (spec.kind === 'callback' || spec.kind === 'assert' || !testOk(spec.test)) continue;
       const key = this.matchPath(v, spec, index);
-      if (key === undefined) continue;
+      if (key === undefined || this.written(spec, key)) continue;
       mask |= this.keyPurposes(spec, key);
     }
     return mask;
+  }
+
+  private writtenMemo: { at: number; dead: Map<string, Set<string | null>> } | undefined;
+
+  /**
+   * Has the app written this CMP value under any of its pack's names
+   * (`Cookiebot.consent.marketing = true` also changes
+   * `CookieConsent.consent.marketing`: the same object)? Keys are per pack;
+   * `null` in the set: every key.
+   */
+  written(spec: GuardSpec, key: string | null): boolean {
+    const { paths, globals } = this.writes.all();
+    const at = paths.length * 100003 + globals.size;
+    if (!this.writtenMemo || this.writtenMemo.at !== at) {
+      const dead = new Map<string, Set<string | null>>();
+      const kill = (s: GuardSpec, k: string | null) => {
+        const pack = this.packOf.get(s) ?? s.id;
+        const set = dead.get(pack) ?? new Set();
+        set.add(k);
+        dead.set(pack, set);
+      };
+      for (const s of this.specs) {
+        const from = s.from;
+        const rootName = 'global' in from ? from.global : 'function' in from && !from.module ? from.function : undefined;
+        if (rootName !== undefined && globals.has(rootName)) kill(s, null);
+        for (const w of paths) {
+          const k = 'function' in from ? (from.module ? originPrefix(w.path!, { module: from.module, export: from.function }) : 'global' in w.path!.root && w.path!.root.global === from.function ? 0 : -1) : originPrefix(w.path!, from);
+          if (k < 0) continue;
+          const r = writtenKey(w.path!.steps.slice(k), s.path);
+          if (r !== undefined) kill(s, r);
+        }
+      }
+      this.writtenMemo = { at, dead };
+    }
+    const set = this.writtenMemo.dead.get(this.packOf.get(spec) ?? spec.id);
+    return Boolean(set && (set.has(null) || (key !== null && set.has(key))));
   }
 
   private keyPurposes(spec: GuardSpec, key: string | null): number {
@@ -221,12 +725,20 @@ export class GuardClassifier {
       if (from.module) k = originPrefix(v, { module: from.module, export: from.function });
       else k = 'global' in v.root && v.root.global === from.function ? 0 : -1;
     } else k = originPrefix(v, from);
-    if (k < 0 || v.steps.length - k !== spec.path.length) return undefined;
+    const path = expandPath(spec.path);
+    if (k < 0 || v.steps.length - k !== path.length) return undefined;
     let key: string | null = null;
     let lastCall: Step | undefined;
-    for (let i = 0; i < spec.path.length; i++) {
-      const want: PathStep = spec.path[i];
+    for (let i = 0; i < path.length; i++) {
+      const want = path[i];
       const got = v.steps[k + i];
+      if (typeof want === 'object' && 'findBy' in want) {
+        if (!('call' in got)) return undefined;
+        const found = findKey(got.call, want.findBy);
+        if (found === undefined) return undefined;
+        key = found;
+        continue;
+      }
       if (typeof want === 'string') {
         if (!('prop' in got) || got.prop !== want) return undefined;
       } else if ('anyProperty' in want) {
@@ -245,6 +757,7 @@ export class GuardClassifier {
       } else if ('callbackParameter' in want) {
         if (!('param' in got)) return undefined;
         if (got.param.argument !== want.callbackParameter.argument || got.param.parameter !== want.callbackParameter.parameter) return undefined;
+        if (this.stepProperty.get(got) !== want.callbackParameter.property) return undefined;
         if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
       }
     }
@@ -265,17 +778,62 @@ export class GuardClassifier {
 
   // ------------------------------------------------------------ config guards
 
-  private configValue(e: t.Node, index: ScriptIndex): number {
+  /**
+   * The app's own predicates and properties (config). An `"async": true`
+   * predicate's value is a promise: it proves something only awaited.
+   */
+  private configValue(e: t.Node, index: ScriptIndex, awaited = false): number {
     let mask = 0;
     const call = unwrap(e.type === 'AwaitExpression' ? e.argument : e);
+    if (e.type === 'AwaitExpression') awaited = true;
     for (const g of this.configGuards) {
-      if (g.assert || g.callbackArgument !== undefined) continue;
+      // A helper returning a status (`equals`) proves something only compared: 'denied' is truthy.
+      if (g.assert || g.callbackArgument !== undefined || g.storage || g.cookie || g.equals) continue;
       if (g.function && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression')) {
+        if (g.async && !awaited) continue;
         if (this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
       } else if (g.property) {
         const name = chainText(e, index);
         if (name && stripGlobal(name) === stripGlobal(g.property)) mask |= this.purposes.mask(g.purposes ?? []);
       }
+    }
+    return mask;
+  }
+
+  /** Storage forms: `localStorage.getItem('consent') === 'granted'` (config `storage`, `key`, `equals`). */
+  private configEquals(x: t.Node, lit: Literal, index: ScriptIndex): number {
+    let mask = 0;
+    const call = unwrap(this.followConst(x, index));
+    // `getConsent('marketing') === 'granted'` (config `function` with `equals`), awaited when `async`.
+    const inner = call.type === 'AwaitExpression' ? unwrap(call.argument) : call;
+    if (inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') {
+      for (const g of this.configGuards) {
+        if (!g.function || !g.equals || g.assert || g.callbackArgument !== undefined) continue;
+        if (g.async && call.type !== 'AwaitExpression') continue;
+        if (g.equals.includes(lit as string) && this.configCallee(g, inner, index)) mask |= this.configPurposes(g, inner, index);
+      }
+    }
+    if (!isMemberCall(call, 'getItem')) return mask;
+    const c = call as t.CallExpression;
+    const store = chainText((unwrap(c.callee) as t.MemberExpression).object, index);
+    const key = c.arguments[0] ? this.literal(c.arguments[0], index) : undefined;
+    for (const g of this.configGuards) {
+      if (!g.storage || !store || stripGlobal(store) !== g.storage || key !== g.key) continue;
+      if ((g.equals ?? []).includes(lit as string)) mask |= this.purposes.mask(g.purposes ?? []);
+    }
+    return mask;
+  }
+
+  /** Cookie forms: `document.cookie.includes('consent=granted')` (config `cookie`, `equals`). */
+  private configIncludes(recv: t.Node, key: string, index: ScriptIndex): number {
+    let mask = 0;
+    const name = chainText(recv, index);
+    if (!name || stripGlobal(name) !== 'document.cookie') return 0;
+    for (const g of this.configGuards) {
+      if (!g.cookie) continue;
+      const values = g.equals ?? [];
+      // The whole `name=value` pair must be tested: `includes('granted')` could match any cookie.
+      if (values.some((v) => key === `${g.cookie}=${v}` || key === `${g.cookie}=${v};`)) mask |= this.purposes.mask(g.purposes ?? []);
     }
     return mask;
   }
@@ -346,28 +904,133 @@ export class GuardClassifier {
     return out;
   }
 
-  /** Purposes proven once this call completes normally (assertion calls). */
-  assertion(call: t.Node, index: ScriptIndex): number {
-    if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
-    const awaited = index.parent.get(call)?.type === 'AwaitExpression';
+  /** Map `param:N` bits of a mask to the given literal purposes. */
+  private instantiateWith(mask: number, args: string[]): number {
+    if (mask === ALL) return ALL;
+    let out = mask & ~Purposes.PARAM_MASK;
+    for (let i = 0; i < Purposes.PARAMS; i++) if (mask & (1 << i) && args[i] !== undefined) out |= this.purposes.bit(args[i]);
+    return out;
+  }
+
+  /**
+   * Purposes proven once this node completes normally. A synchronous assertion
+   * grants after its call; an asynchronous one (an `async` function, a pack's
+   * or config's `"async": true`, or any assertion whose result is chained)
+   * only after `await` of exactly that call, so a rejection caught by
+   * `.catch(h)` or by a `try/catch` that swallows it grants nothing.
+   */
+  assertion(node: t.Node, index: ScriptIndex): number {
+    if (node.type === 'AwaitExpression') {
+      const call = unwrap(node.argument);
+      if (call.type === 'NewExpression') return this.promiseAssertion(call, index);
+      if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
+      const a = this.assertionOf(call, index);
+      return a.async ? a.mask : 0;
+    }
+    if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return 0;
+    const a = this.assertionOf(node, index);
+    if (a.async) return 0;
+    // A result used as a promise (`requireConsent().catch(log)`) is one: its failure is not a throw here.
+    let parent = index.parent.get(node);
+    let child: t.Node = node;
+    while (parent && isWrapper(parent)) {
+      child = parent;
+      parent = index.parent.get(parent);
+    }
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) return 0;
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node) return 0;
+    if (parent && parent.type === 'AwaitExpression') return 0; // granted at the await
+    return a.mask;
+  }
+
+  /**
+   * `await new Promise((resolve) => { … resolve() … })`: completes only after a
+   * `resolve` call, so it proves what holds at every one of them.
+   */
+  private promiseAssertion(x: t.NewExpression, index: ScriptIndex): number {
+    if (x.callee.type !== 'Identifier' || x.callee.name !== 'Promise' || index.binding(x.callee)) return 0;
+    const calls = this.resolveCalls(x, index);
+    if (!calls || !calls.length) return 0;
+    return calls.reduce((m, c) => m & this.summaries.stateAt(c, index), ALL);
+  }
+
+  /** The calls of a `new Promise` executor's `resolve`; undefined if it is used any other way. */
+  private resolveCalls(x: t.NewExpression, index: ScriptIndex): Call[] | undefined {
+    const ex = x.arguments[0] ? unwrap(x.arguments[0]) : undefined;
+    if (!ex || (ex.type !== 'ArrowFunctionExpression' && ex.type !== 'FunctionExpression')) return undefined;
+    const r = ex.params[0];
+    if (!r || r.type !== 'Identifier') return undefined;
+    const b = index.binding(r);
+    if (!b || b.violations.length) return undefined;
+    const calls: Call[] = [];
+    let ok = true;
+    const visit = (n: t.Node): void => {
+      if (!ok) return;
+      if (n.type === 'Identifier' && n !== r && n.name === r.name && index.binding(n) === b) {
+        const p = index.parent.get(n);
+        if (!p || (p.type !== 'CallExpression' && p.type !== 'OptionalCallExpression') || unwrap(p.callee as t.Node) !== n || p.arguments.some((a) => a.type === 'SpreadElement')) ok = false;
+        else calls.push(p);
+        return;
+      }
+      forEachChild(n, visit);
+    };
+    visit(ex.body);
+    return ok ? calls : undefined;
+  }
+
+  /** Why an assertion call on the way grants nothing (for `why`), if it is one. */
+  assertionNote(node: t.Node, index: ScriptIndex): string | undefined {
+    if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return undefined;
+    const a = this.assertionOf(node, index);
+    if (!a.mask || this.assertion(node, index)) return undefined;
+    let parent = index.parent.get(node);
+    let child: t.Node = node;
+    while (parent && isWrapper(parent)) {
+      child = parent;
+      parent = index.parent.get(parent);
+    }
+    const text = sourceText(node, index);
+    if (parent && parent.type === 'AwaitExpression') return undefined; // granted at the await
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
+      const name = propertyName(parent);
+      return `\`${text}\` is a promise whose ${name === 'catch' ? 'rejection is handled by `.catch(…)`' : `result goes to \`.${name}(…)\``}: code after it runs whether or not consent was given`;
+    }
+    return `\`${text}\` is asynchronous and not awaited: code after it runs before it settles`;
+  }
+
+  /** What an assertion call proves, and whether it is asynchronous. */
+  private assertionOf(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): { mask: number; async: boolean } {
     let mask = 0;
+    let async = false;
+    const awaitedNow = index.parent.get(call)?.type === 'AwaitExpression';
     for (const g of this.configGuards) {
-      if (g.assert && g.function && this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
+      if (g.assert && g.function && this.configCallee(g, call, index)) {
+        mask |= this.configPurposes(g, call, index);
+        if (g.async) async = true;
+      }
     }
     const callee = this.resolver.value(call.callee as t.Node, index);
     if (callee && callee.kind === 'path') {
-      const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited }] };
+      const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited: awaitedNow }] };
       for (const spec of this.specs) {
         if (spec.kind !== 'assert') continue;
         const key = this.matchPath(v, spec, index);
-        if (key !== undefined) mask |= this.keyPurposes(spec, key);
+        if (key !== undefined) {
+          mask |= this.keyPurposes(spec, key);
+          if (spec.async) async = true;
+        }
       }
     }
     if (callee && callee.kind === 'function') {
       const s = this.summaries.summary(callee.node, callee.index);
-      if (s.normal && (!s.async || awaited)) mask |= this.instantiate(s.normal, call, index);
+      if (s.normal) {
+        mask |= this.instantiate(s.normal, call, index);
+        if (s.async) async = true;
+      }
     }
-    return mask;
+    // Awaited: it resolves or rejects at the await, whatever its declaration says.
+    if (mask && awaitedNow) async = true;
+    return { mask, async };
   }
 
   /** Guarded callbacks: argument position -> purposes proven when that callback runs. */
@@ -390,6 +1053,11 @@ export class GuardClassifier {
         const key = this.matchPath(v, spec, index);
         if (key !== undefined) add(spec.callbackArgument, this.keyPurposes(spec, key));
       }
+    }
+    // `requireConsent('m').then(ok, fail)`: ok runs only once the assertion resolved; fail never is guarded.
+    if (isMemberCall(call, 'then')) {
+      const recv = unwrap((unwrap(call.callee as t.Node) as t.MemberExpression).object);
+      if (recv.type === 'CallExpression' || recv.type === 'OptionalCallExpression') add(0, this.assertionOf(recv, index).mask);
     }
     // The app's own gate: `function whenAllowed(run) { if (!hasConsent('m')) return; run(); }`.
     if (callee && callee.kind === 'function') {
@@ -469,4 +1137,116 @@ function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
   const fn = b.scopeBlock as t.Function;
   const i = fn.params.findIndex((p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier));
   return i >= 0 ? i : undefined;
+}
+
+/**
+ * Does a write of `steps` (after the root) reach into a guard path `path`?
+ * Returns the key it overwrites (null: every key, the write is above the
+ * key), or undefined when it writes elsewhere or only below the guard value.
+ */
+function writtenKey(steps: Step[], path0: PathStep[]): string | null | undefined {
+  const path = expandPath(path0);
+  let key: string | null = null;
+  if (steps.length > path.length) return undefined; // writes a property of the consent value itself
+  for (let i = 0; i < steps.length; i++) {
+    const got = steps[i];
+    const want = path[i];
+    if (typeof want === 'object' && 'findBy' in want) {
+      if (!('call' in got)) return undefined;
+      return null; // writes into a found element: any key
+    }
+    if (typeof want === 'string') {
+      if (!('prop' in got)) return undefined;
+      if (got.prop !== null && got.prop !== want) return undefined;
+    } else if ('anyProperty' in want) {
+      if (!('prop' in got)) return undefined;
+      key = got.prop;
+      if (key === null) return null;
+    } else if ('call' in want) {
+      if (!('call' in got)) return undefined;
+    } else if (!('param' in got)) return undefined;
+  }
+  return key;
+}
+
+/** A function passed as a property (or method) of an object literal that is a call's argument. */
+function objectCallbackSite(fn: t.Function, index: ScriptIndex): { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; argument: number; property: string } | undefined {
+  let prop: t.Node | undefined = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
+  if (!prop || (prop.type !== 'ObjectMethod' && !(prop.type === 'ObjectProperty' && prop.value === fn))) return undefined;
+  const name = keyOf(prop as t.ObjectMethod | t.ObjectProperty);
+  const obj = index.parent.get(prop);
+  const call = obj ? index.parent.get(obj) : undefined;
+  if (!name || !obj || obj.type !== 'ObjectExpression' || !call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
+  const argument = call.arguments.indexOf(obj);
+  return argument >= 0 ? { call, argument, property: name } : undefined;
+}
+
+function keyOf(p: t.ObjectMethod | t.ObjectProperty): string | undefined {
+  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}
+
+/** The source text of a node (one line, shortened), for explanations. */
+export function sourceText(n: t.Node, index: ScriptIndex): string {
+  const code = index.script.code;
+  let s = n.start !== undefined && n.start !== null && n.end !== undefined && n.end !== null && n.end <= code.length ? code.slice(n.start, n.end) : n.type;
+  s = s.replace(/\s+/g, ' ').trim();
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+const READ_ONLY_METHODS = new Set(['every', 'some', 'includes', 'indexOf', 'forEach', 'map', 'filter', 'find', 'join', 'slice', 'concat', 'at']);
+
+/** Is every use of this local array a read (a call of a non-mutating method on it)? */
+function onlyRead(id: t.Identifier, index: ScriptIndex): boolean {
+  const b = index.binding(id);
+  if (!b) return false;
+  let ok = true;
+  const visit = (n: t.Node): void => {
+    if (!ok) return;
+    if (n.type === 'Identifier' && n !== b.identifier && n.name === id.name && index.binding(n) === b) {
+      const p = index.parent.get(n);
+      const call = p ? index.parent.get(p) : undefined;
+      const method = p && (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === n ? propertyName(p) : null;
+      if (!method || !READ_ONLY_METHODS.has(method) || !call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.callee !== p) ok = false;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(index.script.ast.program);
+  return ok;
+}
+
+type Want = Exclude<PathStep, { find: unknown }> | { findBy: string };
+
+/** A `{ find: { property } }` step is two steps of a value's path: `.find` and its call. */
+function expandPath(path: PathStep[]): Want[] {
+  const out: Want[] = [];
+  for (const p of path) {
+    if (typeof p === 'object' && 'find' in p) out.push('find', { findBy: p.find.property });
+    else out.push(p);
+  }
+  return out;
+}
+
+/** `list.find((s) => s.name === 'Leanplum')`: the literal the element's property is compared with. */
+function findKey(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, property: string): string | undefined {
+  const fn = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+  if (!fn || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression')) return undefined;
+  const p = fn.params[0];
+  if (!p || p.type !== 'Identifier') return undefined;
+  let body: t.Node = fn.body;
+  if (body.type === 'BlockStatement') {
+    const only = body.body.length === 1 ? body.body[0] : undefined;
+    if (!only || only.type !== 'ReturnStatement' || !only.argument) return undefined;
+    body = only.argument;
+  }
+  const e = unwrap(body);
+  if (e.type !== 'BinaryExpression' || (e.operator !== '===' && e.operator !== '==')) return undefined;
+  const side = (a: t.Node, b: t.Node): string | undefined => {
+    const m = unwrap(a);
+    const lit = unwrap(b);
+    if ((m.type === 'MemberExpression' || m.type === 'OptionalMemberExpression') && m.object.type === 'Identifier' && m.object.name === p.name && propertyName(m) === property && lit.type === 'StringLiteral') return lit.value;
+    return undefined;
+  };
+  return side(e.left as t.Node, e.right) ?? side(e.right, e.left as t.Node);
 }

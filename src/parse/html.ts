@@ -126,10 +126,17 @@ function walk(root: Node, visit: (el: Element) => void): void {
 }
 
 function extractScript(ctx: EmbedContext, el: Element): void {
-  const opts = classifyScript(el);
+  const opts = classifyScript(el) ?? blockedScript(el);
   if (!opts) return;
+  const before = ctx.scripts.length;
   extractContent(ctx, el, opts); // with `src`, only non-blank inline code is parsed
+  // Keep the element's attributes: a CMP's blocking attributes say when it runs.
+  const attributes: Record<string, string> = {};
+  for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
+  if (ctx.scripts.length > before) ctx.scripts[ctx.scripts.length - 1]!.attributes = attributes;
+  const loads = ctx.scripts.length;
   scriptElement(ctx, el);
+  if (ctx.scripts.length > loads) ctx.scripts[ctx.scripts.length - 1]!.attributes = attributes;
 }
 
 /**
@@ -155,6 +162,31 @@ function scriptElement(ctx: EmbedContext, el: Element): void {
     script = parseScript({ ...input, code: `<script ${attrs.join(' ')}></script>` }, []);
   }
   if (script) ctx.scripts.push(script);
+}
+
+/**
+ * A script a consent manager blocked: `type="text/plain"` (or Klaro's
+ * `data-type`) with a CMP's category attribute (`data-cookieconsent`,
+ * `data-category`, `data-usercentrics`, `data-name`, `data-cookieyes`,
+ * `class="optanon-category-…"`, …). It is JavaScript the CMP runs later, so it
+ * is parsed like a classic script; which categories it waits for is the guard
+ * packs' business (src/guards/blocking.ts).
+ */
+/** Attributes by which consent managers mark the scripts they hold back (packs say what each value means). */
+const CMP_ATTRIBUTE = /^data-(?:cookieconsent|category|categories|usercentrics|cookieyes|consent[\w-]*|[\w-]*-consent|cookie-?category|cookiecategory|service)$/;
+
+export function blockedScript(el: Element): EmbeddedOptions | undefined {
+  const type = (attr(el, 'type') ?? '').trim().toLowerCase();
+  if (type !== 'text/plain') return undefined;
+  const dataType = (attr(el, 'data-type') ?? '').trim().toLowerCase();
+  if (dataType && !JS_MIME_TYPES.has(dataType) && dataType !== 'module') return undefined;
+  // Only a CMP's marks: other text/plain blocks (templates, data) are not JavaScript.
+  const cmp =
+    el.attrs.some((a) => !a.prefix && CMP_ATTRIBUTE.test(a.name)) ||
+    (dataType !== '' && attr(el, 'data-name') !== undefined) ||
+    /(^|\s)(optanon-category-|cmplz-)/.test(attr(el, 'class') ?? '');
+  if (!cmp) return undefined;
+  return dataType === 'module' ? { kind: 'module', sourceType: 'module', language: 'js', jsx: false } : { kind: 'script', sourceType: 'script', language: 'js', jsx: false };
 }
 
 function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): void {
@@ -199,4 +231,31 @@ function unsupported(ctx: EmbedContext, el: Element, message: string): void {
   const loc = el.sourceCodeLocation;
   const p = ctx.lines.pos(loc?.startOffset ?? 0);
   ctx.errors.push({ file: ctx.file, line: p.line, column: p.column + 1, message, kind: 'unsupported' });
+}
+
+/** A resource a page loads that a CMP may block: `<script src>`, `<iframe src|data-src|data-cookieblock-src>`. */
+export interface PageLoad {
+  tag: 'script' | 'iframe';
+  src: string;
+  /** The element's attributes (lower-case names). */
+  attributes: Record<string, string>;
+  line: number;
+}
+
+/**
+ * Every external script and iframe of an HTML page, with its attributes: the
+ * guard layer decides whether a CMP blocks it (a `text/plain` script, an
+ * iframe whose real address waits in `data-src` / `data-cookieblock-src`).
+ */
+export function pageLoads(text: string): PageLoad[] {
+  const out: PageLoad[] = [];
+  const doc = parse(text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
+  walk(doc, (el) => {
+    if (el.tagName !== 'script' && el.tagName !== 'iframe') return;
+    const attributes: Record<string, string> = {};
+    for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
+    const src = el.tagName === 'script' ? attributes.src : attributes['data-cookieblock-src'] ?? attributes['data-src'] ?? attributes.src;
+    if (src && src.trim()) out.push({ tag: el.tagName, src: src.trim(), attributes, line: el.sourceCodeLocation?.startLine ?? 0 });
+  });
+  return out;
 }

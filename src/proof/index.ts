@@ -15,7 +15,7 @@ import type * as t from '@babel/types';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
-import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
+import { GuardClassifier, Purposes, ScriptBlocking, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
 import { alternatives, classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
 import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
 
@@ -73,6 +73,15 @@ export class Proof implements SummaryProvider {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.sinkOptions = { dispatchers: policies.flatMap((p) => p.dispatchers ?? []), valueUses: valueUseMatcher(policies) };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
+    this.blocking = new ScriptBlocking(policies, this.purposes, project);
+  }
+
+  /** Markup script blocking: a blocked classic script runs only after consent for its categories. */
+  readonly blocking: ScriptBlocking;
+
+  /** Entry state of a root: a script's top level is unguarded, unless the CMP blocks it (guards/blocking). */
+  private rootEntry(u: Unit): number {
+    return u.node.type === 'Program' ? this.blocking.entryOf(u.index) : 0;
   }
 
   // ------------------------------------------------------------ units and local analysis
@@ -103,7 +112,7 @@ export class Proof implements SummaryProvider {
       const testMemo = new Map<number, { whenTrue: number; whenFalse: number }>();
       const c = this.classifier;
       u.grants = {
-        node: (n) => (n.kind === 'point' && n.ast && (n.ast.type === 'CallExpression' || n.ast.type === 'OptionalCallExpression') ? this.within(u, () => c.assertion(n.ast!, u.index)) : 0),
+        node: (n) => (n.kind === 'point' && n.ast && (n.ast.type === 'CallExpression' || n.ast.type === 'OptionalCallExpression' || n.ast.type === 'AwaitExpression') ? this.within(u, () => c.assertion(n.ast!, u.index)) : 0),
         edge: (n, e) => {
           if (n.kind !== 'test' || !n.ast) return 0;
           let o = testMemo.get(n.id);
@@ -129,7 +138,14 @@ export class Proof implements SummaryProvider {
   }
 
   states(u: Unit): States {
-    u.states ??= mustGranted(this.graph(u), this.grants(u));
+    if (!u.states) {
+      this.inProgress.add(u);
+      try {
+        u.states = mustGranted(this.graph(u), this.grants(u));
+      } finally {
+        this.inProgress.delete(u);
+      }
+    }
     return u.states;
   }
 
@@ -160,6 +176,26 @@ export class Proof implements SummaryProvider {
     };
     this.summaries.set(fn, result);
     return result;
+  }
+
+  private readonly inProgress = new Set<Unit>();
+
+  /** SummaryProvider: purposes granted on every path to `node` within its own unit (entry not counted). */
+  stateAt(node: t.Node, index: ScriptIndex): number {
+    const u = this.unit(index.unitOf(node), index);
+    if (this.inProgress.has(u)) return 0;
+    {
+      const g = this.graph(u);
+      const s = this.states(u);
+      let m = ALL;
+      let any = false;
+      for (const id of g.pointsOf.get(node) ?? []) {
+        if (g.nodes[id].kind !== 'point' || s[id] === undefined) continue;
+        m &= s[id]!;
+        any = true;
+      }
+      return any && !g.unsupported.length ? m : 0;
+    }
   }
 
   private readonly callbackParams = new Map<t.Node, (number | undefined)[]>();
@@ -407,7 +443,7 @@ export class Proof implements SummaryProvider {
     }
     for (const u of units) if (!reached.has(u)) roots.add(u);
     const entries = new Map<Unit, number>();
-    for (const u of units) entries.set(u, roots.has(u) ? 0 : ALL);
+    for (const u of units) entries.set(u, roots.has(u) ? this.rootEntry(u) : ALL);
     let changed = true;
     while (changed) {
       changed = false;
@@ -539,6 +575,27 @@ export class Proof implements SummaryProvider {
       else out.set(u.index.module, new Set([...(prev ?? []), ...names]));
     }
     return [...out].map(([module, names]) => ({ module, names }));
+  }
+
+  /**
+   * For `consent-lint why`: each sink of a module with the flow graph of its
+   * unit, the local must-states, the grants, and its entry state (call after
+   * `prove`).
+   */
+  sinkContexts(m: ModuleInfo, rules: RuleSpec[]): { sink: Sink; unit: t.Node; graph: FlowGraph; states: States; grants: Grants; entry: number; root: boolean; ids: number[]; references: { hop: TraceStep; granted: number }[] }[] {
+    return this.sinks(m, rules).sinks.map((sink) => {
+      const u = this.unit(sink.index.unitOf(sink.node), sink.index);
+      const graph = this.graph(u);
+      const ids = (graph.pointsOf.get(sink.node) ?? []).filter((id) => graph.nodes[id].kind === 'point');
+      // Each reference entering the unit, with what holds there (its unit's entry, the local state, a guarded-callback API).
+      const references = (this.refs.get(u) ?? []).map((r) => {
+        const s = this.states(r.from);
+        let granted = ALL;
+        for (const id of r.nodeIds) if (s[id] !== undefined) granted &= (this.entries.get(r.from) ?? 0) | s[id]! | r.extra;
+        return { hop: hop(r.from.index, r.ast, refLabel(r.ast, r.from.index)), granted };
+      });
+      return { sink, unit: u.node, graph, states: this.states(u), grants: this.grants(u), entry: this.entries.get(u) ?? 0, root: this.roots.has(u), ids, references };
+    });
   }
 
   private check(sink: Sink, errors: AnalysisError[]): Finding | undefined {

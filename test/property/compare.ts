@@ -4,6 +4,7 @@
  */
 import { checkSource } from '../../src/index.js';
 import type { Finding, ResultDocument } from '../../src/index.js';
+import type { Config } from '../../src/model.js';
 import { maskToPurposes, type Program, sinkRequires, sinkRule } from './model.js';
 import { type OracleOptions, runOracle } from './oracle.js';
 import { printProgram } from './print.js';
@@ -33,10 +34,10 @@ export interface Comparison {
   deadButReported: SinkComparison[];
 }
 
-export function compare(program: Program, oracleOptions: OracleOptions = {}): Comparison {
+export function compare(program: Program, oracleOptions: OracleOptions = {}, config?: Config): Comparison {
   const oracle = runOracle(program, oracleOptions); // may throw TooManyPaths
   const { code, sinkAtLine, lineOfSink } = printProgram(program);
-  const document = checkSource(code, { file: program.topLevel ? 'app.js' : 'main.js' });
+  const document = checkSource(code, { file: program.topLevel ? 'app.js' : 'main.js', ...(config ? { config } : {}) });
   const problems: string[] = [];
   for (const e of document.errors) problems.push(`analysis error: ${e.kind} ${e.line}:${e.column} ${e.message}`);
 

@@ -373,3 +373,119 @@ export function countStatements(list: Stmt[]): number {
   }
   return n;
 }
+
+// ------------------------------------------------------------------ guard values
+
+/**
+ * Conditions with the guard-value atoms too: fail-open `?? true` next to
+ * `?? false`, and the async predicate awaited or not.
+ */
+const valueAtom: fc.Arbitrary<Cond> = fc.oneof(
+  { arbitrary: guardAtom, weight: 4 },
+  { arbitrary: fc.tuple(fc.constantFrom<GuardPurpose>('marketing', 'analytics'), fc.boolean()).map(([p, dflt]): Cond => ({ k: 'nullish', p, dflt })), weight: 2 },
+  { arbitrary: fc.tuple(fc.constantFrom<GuardPurpose>('marketing', 'analytics'), fc.boolean()).map(([p, awaited]): Cond => ({ k: 'async', p, awaited })), weight: 2 },
+  { arbitrary: fc.constant<Cond>({ k: 'flag' }), weight: 1 },
+);
+
+export const valueCondArb: fc.Arbitrary<Cond> = fc.letrec<{ cond: Cond }>((tie) => ({
+  cond: fc.oneof(
+    { maxDepth: 3, depthSize: 'small', withCrossShrink: true },
+    { arbitrary: valueAtom, weight: 5 },
+    { arbitrary: tie('cond').map((c): Cond => ({ k: 'not', c })), weight: 2 },
+    { arbitrary: fc.tuple(tie('cond'), tie('cond')).map(([a, b]): Cond => ({ k: 'and', a, b })), weight: 3 },
+    { arbitrary: fc.tuple(tie('cond'), tie('cond')).map(([a, b]): Cond => ({ k: 'or', a, b })), weight: 2 },
+    { arbitrary: fc.tuple(tie('cond'), tie('cond'), tie('cond')).map(([c, a, b]): Cond => ({ k: 'tern', c, a, b })), weight: 1 },
+  ),
+})).cond;
+
+/** Async atoms need an `async function main`: at module top level they become `?? false` reads. */
+function noAwait(c: Cond): Cond {
+  switch (c.k) {
+    case 'async':
+      return { k: 'nullish', p: c.p, dflt: false };
+    case 'not':
+      return { k: 'not', c: noAwait(c.c) };
+    case 'and':
+    case 'or':
+      return { k: c.k, a: noAwait(c.a), b: noAwait(c.b) };
+    case 'tern':
+      return { k: 'tern', c: noAwait(c.c), a: noAwait(c.a), b: noAwait(c.b) };
+    default:
+      return c;
+  }
+}
+
+/**
+ * Programs whose conditions use stored guard values (`const s0 = …` at the
+ * start, read later, alone or in a conjunction), fail-open operators, async
+ * predicates and overwritten CMP values: a deterministic rewrite of a random
+ * program driven by `choices`, so shrinking still works on every part.
+ */
+export const guardValueProgramArb: fc.Arbitrary<Program> = fc
+  .record({
+    base: programArb,
+    stores: fc.array(valueCondArb, { minLength: 1, maxLength: 3 }),
+    choices: fc.array(fc.nat(9), { minLength: 16, maxLength: 16 }),
+    mutated: fc.oneof({ arbitrary: fc.constant<GuardPurpose[]>([]), weight: 4 }, { arbitrary: fc.subarray<GuardPurpose>(['marketing', 'analytics'], { minLength: 1 }), weight: 1 }),
+  })
+  .map(({ base, stores, choices, mutated }) => {
+    let k = 0;
+    const top = base.topLevel;
+    const fix = (c: Cond) => (top ? noAwait(c) : c);
+    const atoms = (c: Cond, pick: number): Cond => {
+      switch (c.k) {
+        case 'guard':
+          return pick % 2 ? { k: 'nullish', p: c.p, dflt: pick % 4 === 1 } : fix({ k: 'async', p: c.p, awaited: pick % 4 === 0 });
+        case 'not':
+          return { k: 'not', c: atoms(c.c, pick) };
+        case 'and':
+        case 'or':
+          return { k: c.k, a: atoms(c.a, pick), b: atoms(c.b, pick + 1) };
+        case 'tern':
+          return { k: 'tern', c: atoms(c.c, pick), a: atoms(c.a, pick + 1), b: atoms(c.b, pick + 2) };
+        default:
+          return c;
+      }
+    };
+    const rewrite = (c: Cond): Cond => {
+      const pick = choices[k++ % choices.length]!;
+      const read: Cond = { k: 'stored', i: pick % stores.length };
+      if (pick <= 2) return read;
+      if (pick === 3) return { k: 'and', a: read, b: c };
+      if (pick === 4) return { k: 'not', c: read };
+      if (pick === 5) return atoms(c, k);
+      return c;
+    };
+    const stmts = (list: Stmt[]): Stmt[] =>
+      list.map((s): Stmt => {
+        switch (s.k) {
+          case 'if':
+            return { ...s, c: rewrite(s.c), then: stmts(s.then), ...(s.else ? { else: stmts(s.else) } : {}) };
+          case 'while':
+          case 'doWhile':
+          case 'for':
+            return { ...s, ...(s.c ? { c: rewrite(s.c) } : {}), body: stmts(s.body) };
+          case 'forOf':
+          case 'labelled':
+          case 'block':
+            return { ...s, body: stmts(s.body) };
+          case 'try': {
+            const t: Stmt = { k: 'try', block: stmts(s.block) };
+            if (s.handler) t.handler = stmts(s.handler);
+            if (s.finalizer) t.finalizer = stmts(s.finalizer);
+            return t;
+          }
+          case 'switch':
+            return { ...s, cases: s.cases.map((c) => ({ test: c.test, body: stmts(c.body) })) };
+          case 'andSink':
+          case 'orSink':
+          case 'ternSink':
+            return { ...s, c: rewrite(s.c) };
+          default:
+            return s;
+        }
+      });
+    const p: Program = { ...base, body: stmts(base.body), stores: stores.map(fix) };
+    if (mutated.length) p.mutated = mutated;
+    return withSourceToString(p);
+  });

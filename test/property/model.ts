@@ -53,7 +53,11 @@ export type Cond =
   | { k: 'not'; c: Cond }
   | { k: 'and'; a: Cond; b: Cond }
   | { k: 'or'; a: Cond; b: Cond }
-  | { k: 'tern'; c: Cond; a: Cond; b: Cond };
+  | { k: 'tern'; c: Cond; a: Cond; b: Cond }
+  // Guard values (guard-values.property.test.ts; not in the harness / fromSource round trip):
+  | { k: 'stored'; i: number } // s<i>: a `const` declared at the start of the body (Program.stores)
+  | { k: 'nullish'; p: GuardPurpose; dflt: boolean } // (Cookiebot?.consent?.x ?? dflt): fail-open when true
+  | { k: 'async'; p: GuardPurpose; awaited: boolean }; // (await hasConsentAsync('p')) / hasConsentAsync('p'): a promise is always truthy
 
 /** `push`: Leanplum.registerForWebPush() (rule leanplum/push, needs marketing).
  *  `start`: Leanplum.start() (rule leanplum/init, needs analytics + marketing). */
@@ -125,4 +129,15 @@ export interface Program {
   sinks: number;
   /** Sink id -> kind. */
   sinkKinds: SinkKind[];
+  /** `const s<i> = <cond>;` at the start of the body, in order (guard values). */
+  stores?: Cond[];
+  /** Purposes whose Cookiebot value the app overwrites (`function qa() { Cookiebot.consent.x = true; }`): their guards prove nothing. */
+  mutated?: GuardPurpose[];
+}
+
+/** The config the guard-value programs are scanned with (the async predicate). */
+export const GUARD_VALUE_CONFIG = { guards: [{ function: 'hasConsentAsync', purposeArgument: 0, async: true }] };
+
+export function cookiebotKeyOf(p: GuardPurpose): string {
+  return cookiebotKey[p];
 }

@@ -78,6 +78,16 @@ export interface OracleOptions {
    * polynomial instead of exponential in program length. Default true.
    */
   mergeEqualStates?: boolean;
+  /**
+   * Stored guard values (`const s0 = C`): true (default) is JavaScript: a path
+   * keeps the value it computed, so two reads of `s0` agree. false reads each
+   * `s0` as a fresh, independent outcome of C's evaluation (its value AND the
+   * purposes that evaluation proved): the path-insensitive view a must-analysis
+   * over one CFG takes, in which "s0 is truthy" proves exactly what every
+   * truthy evaluation of C proved. The engine must equal the uncorrelated
+   * oracle and never miss what the real one reports.
+   */
+  correlatedStores?: boolean;
 }
 
 /**
@@ -142,6 +152,14 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
     if (work > maxWork) throw new TooManyPaths();
   };
 
+  /** Values of the stored guard values on the current path (see the end of runOracle). */
+  let stored: boolean[] = [];
+  const correlated = options.correlatedStores ?? true;
+  /** For uncorrelated reads: every way each store's evaluation can complete, from nothing granted. */
+  let storeOutcomes: { v: boolean; g: Mask }[][] = [];
+  /** Cookiebot purposes the program overwrites: their reads prove nothing (the value may be the app's). */
+  const mutated = new Set(program.mutated ?? []);
+
   // ------------------------------------------------------------ conditions
   function cond(c: Cond | undefined, g: Mask): CondOut[] {
     if (c === undefined) return [{ v: true, g }]; // `while (true)`, `for (;;)`
@@ -151,10 +169,41 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   function condRaw(c: Cond, g: Mask): CondOut[] {
     tick(1);
     switch (c.k) {
+      case 'stored': {
+        if (!correlated) {
+          const outs = storeOutcomes[c.i];
+          if (!outs) throw new Error(`oracle: s${c.i} is not stored`);
+          return outs.map((o) => ({ v: o.v, g: g | o.g }));
+        }
+        const v = stored[c.i];
+        if (v === undefined) throw new Error(`oracle: s${c.i} read before it is stored`);
+        return [{ v, g }]; // reading a declared const cannot throw and proves nothing by itself
+      }
+      case 'nullish': {
+        // (Cookiebot?.consent?.x ?? dflt): the CMP absent (nullish) gives dflt, granting nothing.
+        const out: CondOut[] = [
+          { v: true, g: mutated.has(c.p) ? g : g | purposeBit[c.p] },
+          { v: false, g },
+          { v: c.dflt, g },
+        ];
+        if (readsThrow) out.push({ v: 'throw', g });
+        return out;
+      }
+      case 'async': {
+        // hasConsentAsync('p'): the call may throw; awaited, the promise may reject and its value is the verdict.
+        const out: CondOut[] = c.awaited
+          ? [
+              { v: true, g: g | purposeBit[c.p] },
+              { v: false, g },
+            ]
+          : [{ v: true, g }]; // a promise is always truthy
+        if (callsThrow || readsThrow) out.push({ v: 'throw', g });
+        return out;
+      }
       case 'guard': {
         // Evaluated: truthy grants the purpose, falsy grants nothing.
         const out: CondOut[] = [
-          { v: true, g: g | purposeBit[c.p] },
+          { v: true, g: mutated.has(c.p) ? g : g | purposeBit[c.p] },
           { v: false, g },
         ];
         if (readsThrow) out.push({ v: 'throw', g });
@@ -389,6 +438,23 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
     }
   }
 
-  const final = list(program.body, 0);
-  return { verdicts, paths: final.length, work };
+  // Stored guard values: `const s<i> = C;` evaluated once, in order, at the start.
+  // Each combination of their outcomes is a separate start state; a path keeps
+  // its stored values for good (nothing reassigns a const).
+  let starts: { values: boolean[]; g: Mask }[] = [{ values: [], g: 0 }];
+  for (const c of program.stores ?? []) {
+    const next: { values: boolean[]; g: Mask }[] = [];
+    for (const st of starts) {
+      stored = st.values;
+      for (const o of cond(c, st.g)) if (o.v !== 'throw') next.push({ values: [...st.values, o.v], g: o.g });
+    }
+    starts = merge ? dedupe(next, (x) => `${x.values.join()}:${x.g}`) : next;
+  }
+  if (!correlated) storeOutcomes = (program.stores ?? []).map((c) => dedupe(cond(c, 0), condKey).filter((o): o is { v: boolean; g: Mask } => o.v !== 'throw'));
+  let paths = 0;
+  for (const st of starts) {
+    stored = st.values;
+    paths += list(program.body, st.g).length;
+  }
+  return { verdicts, paths, work };
 }

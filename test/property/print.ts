@@ -6,7 +6,7 @@
  * real JavaScript execution) prints every atom, call and loop source as a call
  * into an instrumented runtime instead (`__g(7, 'marketing')`, `__w(3)`, ...).
  */
-import { type Cond, type Program, type SinkKind, type Stmt, guardText, sinkText } from './model.js';
+import { type Cond, type Program, type SinkKind, type Stmt, cookiebotKeyOf, guardText, sinkText } from './model.js';
 
 export interface Printed {
   code: string;
@@ -48,7 +48,54 @@ function printCond(c: Cond, ctx: Ctx): string {
       return `(${printCond(c.a, ctx)} || ${printCond(c.b, ctx)})`;
     case 'tern':
       return `(${printCond(c.c, ctx)} ? ${printCond(c.a, ctx)} : ${printCond(c.b, ctx)})`;
+    case 'stored':
+    case 'nullish':
+    case 'async':
+      if (ctx.harness) throw new Error(`print: no harness form for ${c.k}`);
+      if (c.k === 'stored') return `s${c.i}`;
+      if (c.k === 'nullish') return `(Cookiebot?.consent?.${cookiebotKeyOf(c.p)} ?? ${c.dflt})`;
+      return c.awaited ? `(await hasConsentAsync('${c.p}'))` : `hasConsentAsync('${c.p}')`;
   }
+}
+
+/** Does a condition await? */
+function awaits(c: Cond): boolean {
+  switch (c.k) {
+    case 'async':
+      return c.awaited;
+    case 'not':
+      return awaits(c.c);
+    case 'and':
+    case 'or':
+      return awaits(c.a) || awaits(c.b);
+    case 'tern':
+      return awaits(c.c) || awaits(c.a) || awaits(c.b);
+    default:
+      return false;
+  }
+}
+
+/** Does any condition of the program await (then `main` is `async`)? */
+export function programAwaits(p: Program): boolean {
+  let found = (p.stores ?? []).some(awaits);
+  const visit = (list: Stmt[]): void => {
+    for (const s of list) {
+      if ('c' in s && s.c && awaits(s.c)) found = true;
+      if ('body' in s) visit(s.body);
+      if (s.k === 'if') {
+        visit(s.then);
+        visit(s.else ?? []);
+      }
+      if (s.k === 'try') {
+        visit(s.block);
+        visit(s.handler ?? []);
+        visit(s.finalizer ?? []);
+      }
+      if (s.k === 'switch') for (const c of s.cases) visit(c.body);
+    }
+  };
+  visit(p.body);
+  return found;
 }
 
 /** Strip one pair of redundant outer parentheses for `if (...)` heads. */
@@ -200,12 +247,16 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
 
 export function printProgram(p: Program, options: { harness?: boolean } = {}): Printed {
   const ctx: Ctx = { lines: [], sinkAtLine: new Map(), lineOfSink: [], harness: options.harness ?? false, site: 0 };
+  const stores = (indent: number) => (p.stores ?? []).forEach((c, i) => emit(ctx, indent, `const s${i} = ${bare(printCond(c, ctx))};`));
   if (p.topLevel) {
+    stores(0);
     printBlockBody(p.body, ctx, 0);
   } else {
-    emit(ctx, 0, 'function main(x, xs) {');
+    emit(ctx, 0, `${programAwaits(p) ? 'async ' : ''}function main(x, xs) {`);
+    stores(1);
     printBlockBody(p.body, ctx, 1);
     emit(ctx, 0, '}');
   }
+  for (const m of p.mutated ?? []) emit(ctx, 0, `function qa_${m}() { Cookiebot.consent.${cookiebotKeyOf(m)} = true; }`);
   return { code: ctx.lines.join('\n') + '\n', sinkAtLine: ctx.sinkAtLine, lineOfSink: ctx.lineOfSink };
 }

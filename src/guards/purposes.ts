@@ -1,0 +1,44 @@
+import type { Purpose } from '../model.js';
+
+/** Purpose names <-> bits. `param:N` pseudo-purposes stand for "the purpose named by parameter N". */
+export class Purposes {
+  private readonly bits = new Map<string, number>();
+  private readonly names: string[] = [];
+  static readonly PARAMS = 4;
+
+  constructor(private readonly aliases: Record<string, string> = {}) {
+    for (let i = 0; i < Purposes.PARAMS; i++) this.bit(`param:${i}`);
+  }
+
+  canonical(p: string): Purpose {
+    return this.aliases[p] ?? p;
+  }
+
+  bit(p: Purpose): number {
+    const name = p.startsWith('param:') ? p : this.canonical(p);
+    let i = this.bits.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      if (i >= 30) throw new Error('more than 26 distinct purposes are not supported');
+      this.bits.set(name, i);
+      this.names.push(name);
+    }
+    return 1 << i;
+  }
+
+  mask(list: Iterable<Purpose>): number {
+    let m = 0;
+    for (const p of list) m |= this.bit(p);
+    return m;
+  }
+
+  list(mask: number): Purpose[] {
+    const out: Purpose[] = [];
+    for (let i = Purposes.PARAMS; i < this.names.length; i++) if (mask & (1 << i)) out.push(this.names[i]);
+    return out;
+  }
+
+  /** Bits of `param:N` pseudo-purposes. */
+  static readonly PARAM_MASK = (1 << Purposes.PARAMS) - 1;
+}
+

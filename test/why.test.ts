@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIO } from '../src/cli/io.js';
+import { runWhy } from '../src/cli/why.js';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'guards');
+
+async function why(app: string, location: string, json = false) {
+  const io = memoryIO({ cwd: join(fixtures, app) });
+  const code = await runWhy(location, json ? { json: true } : {}, io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('consent-lint why FILE:LINE', () => {
+  it('says why `?? true` is not counted, and which guard is', async () => {
+    const r = await why('values', 'src/operators.ts:34');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('FINDING: reachable without marketing');
+    expect(r.out).toContain('proves analytics');
+    expect(r.out).toMatch(/not counted: `\(window as any\)\.Cookiebot\?\.consent\?\.marketing \?\? true`: when .* is null or undefined \(the CMP is absent or not loaded yet\) the value is true, which proves nothing/);
+  });
+
+  it('says why `||` and a ternary with `true` prove nothing', async () => {
+    expect((await why('values', 'src/operators.ts:41')).out).toContain('is truthy when either side is: it proves only what both sides prove');
+    expect((await why('values', 'src/operators.ts:46')).out).toContain('branch proves nothing that Cookiebot.consent.marketing proves');
+  });
+
+  it('says an unawaited async guard is a promise, and a caught assertion grants nothing', async () => {
+    const r = await why('async', 'src/async.ts:7');
+    expect(r.out).toContain("`hasConsentAsync('marketing')` returns a promise, which is always truthy");
+    const caught = await why('async', 'src/async.ts:34');
+    expect(caught.out).toContain("`requireConsent('marketing')` is a promise whose rejection is handled by `.catch(…)`");
+    const swallowed = await why('async', 'src/async.ts:44');
+    expect(swallowed.out).toContain('`await requireConsent(\'marketing\')` exception -> proves nothing');
+    expect(swallowed.out).toContain('an exception skipped the rest of the try block');
+  });
+
+  it('says a CMP value the app writes proves nothing', async () => {
+    const r = await why('mutation', 'src/mutation.ts:21');
+    expect(r.out).toMatch(/is written by the app \(src\/mutation\.ts:\d+\)/);
+  });
+
+  it('lists a compliant sink with its guarded paths and a blocked script entry', async () => {
+    const ok = await why('values', 'src/operators.ts:8');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('compliant');
+    expect(ok.out).toMatch(/path 1 \(guarded\)/);
+    const blocked = await why('blocking', 'index.html:8', true);
+    const sinks = JSON.parse(blocked.out);
+    expect(sinks[0].entry.blocking).toContain('data-cookieconsent="statistics,marketing"');
+    expect(sinks[0].missing).toEqual([]);
+  });
+
+  it('lists every reference entering the function, guarded or not', async () => {
+    const r = await why('params', 'src/params.ts:15');
+    expect(r.out).toMatch(/entered from src\/params\.ts:17 setAllowTrackingLoose\(\): missing analytics, marketing/);
+    expect(r.out).toMatch(/entered from src\/params\.ts:18 setAllowTrackingLoose\(\): missing analytics, marketing/);
+    expect(r.out).toContain('`allow` true -> proves analytics');
+  });
+
+  it('rejects a line without a sink', async () => {
+    const r = await why('values', 'src/operators.ts:1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no SDK call');
+  });
+});
