@@ -8,6 +8,7 @@ import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
+import { analyseNative, isNativeFile } from './native/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
@@ -49,7 +50,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
-  const project = new Project(root, files, parseFile);
+  // Native sources and declarations go to the native stage, the rest to the JavaScript project.
+  const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
+  const project = new Project(root, jsFiles, parseFile);
   let seeds: string[] | undefined;
   const seedsNow = () => (seeds ??= seedFiles(project, policies));
   let result: CachedAnalysis | undefined;
@@ -67,8 +70,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }
-  let findings = [...result.findings];
-  let errors = [...discovery.skipped, ...result.errors];
+  const tn = performance.now();
+  const native = await analyseNative(discovery.files, policies, config);
+  timing(`native: ${native.filesParsed} files`, tn);
+  let findings = [...result.findings, ...native.findings];
+  let errors = [...discovery.skipped, ...result.errors, ...native.errors];
   if (options.onlyFiles) {
     const only = new Set(options.onlyFiles.map((f) => relative(root, resolve(f)).split('\\').join(posix.sep)));
     findings = findings.filter((f) => only.has(f.file));
@@ -88,9 +94,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started) },
+      stats: { filesScanned: discovery.filesScanned, filesParsed: (cached ? 0 : result.filesParsed) + native.filesParsed, durationMs: Math.round(performance.now() - started) },
     },
-    rules: result.rules,
+    rules: [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))],
     sources,
   };
 }
