@@ -146,9 +146,9 @@ export class NativeFileAnalysis {
           }
           case 'assign':
             if (s.target.k === 'name') {
-              const l = locals.get(s.target.name);
+              // A local of this function or of an enclosing one (closures); fields are not tracked.
+              const l = locals.get(s.target.name) ?? (params.has(s.target.name) ? undefined : parent && this.lookup(s.target.name, parent)?.local);
               if (l) l.assigned = true;
-              else if (!params.has(s.target.name)) locals.set(s.target.name, { count: 0, assigned: true, constant: false });
             }
             break;
           case 'if':
@@ -230,6 +230,7 @@ export class NativeFileAnalysis {
     for (const f of this.fns) {
       for (const [point, e] of f.graph.points) {
         if (e.k !== 'call' || !(e.recv === undefined || e.recv.k === 'this')) continue;
+        if (e.recv && /^super\b/.test(e.recv.node.text)) continue; // `super.onCreate()`: the parent class's method
         for (const callee of byName.get(e.name) ?? []) if (callee !== f || e.recv) callee.callers.push({ fn: f, point });
         // A method passed by reference (`::startSdks`, `#selector(startSdks)`) escapes: it is an entry.
       }

@@ -72,6 +72,9 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
 
   const calls: CallFact[] = [];
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
+  // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
+  const trees: { delete(): void }[] = [];
+  try {
   for (const f of files) {
     const lang: NativeLanguage | undefined = languageOf(f.relPath);
     if (!lang || VENDORED.test(f.relPath) || !tokenRe.test(f.text)) continue;
@@ -82,7 +85,8 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
       continue;
     }
     result.filesParsed++;
-    try {
+    trees.push(tree);
+    {
       const bad = firstSyntaxError(tree.rootNode);
       if (bad) {
         result.errors.push({ file: f.relPath, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1, kind: 'parse', message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete` });
@@ -93,8 +97,6 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
       result.errors.push(...a.errors);
       calls.push(...a.calls);
       starts.push(...a.starts);
-    } finally {
-      tree.delete();
     }
   }
 
@@ -102,6 +104,9 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
   result.errors.push(...decl.errors);
   decideStarts(k.starts, starts, calls, decl, rules, result);
   checkDeclarations(k.declarations, calls, decl, files, rules, result);
+  } finally {
+    for (const t of trees) t.delete();
+  }
   return result;
 }
 
@@ -217,6 +222,18 @@ function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: De
         return typeof v === 'string' && v.trim() !== '';
       });
       if (set || expoProvides(spec, decl)) continue;
+      // Declared, but empty (or not a string): App Review rejects it, and the prompt has no purpose text.
+      const empty = plists.flatMap((p) => {
+        const k = p.keys.get(spec.name);
+        return k ? [k] : [];
+      });
+      if (empty.length) {
+        for (const k of empty) {
+          const trace = [...first.trace, { file: k.at.file, line: k.at.line, column: k.at.column, label: `${spec.name} (empty)` }];
+          out.findings.push(finding(rule, k.at, `${rule.message}: \`${spec.name}\` is declared here without a text, but ${first.what} needs one`, trace, 'Info.plist', spec.name, [k.at.file, first.at.file]));
+        }
+        continue;
+      }
       const where = plists.length ? plists.map((p) => p.file).join(', ') : decl.expo.length ? decl.expo.map((e) => e.file).join(', ') : 'no Info.plist or Expo app.json found';
       for (const t of triggers) {
         out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)]));

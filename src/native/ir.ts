@@ -189,7 +189,7 @@ class KotlinConverter extends Converter {
     if (!v) return { k: 'expr', e: this.seq(n), node: n };
     const name = named(v).find((x) => x.type === 'identifier')?.text ?? '';
     const type = typeName(named(v).find((x) => x.type !== 'identifier'));
-    const rest = named(n).filter((x) => x !== v && !['modifiers', 'getter', 'setter', 'property_delegate', 'type_constraints', 'type_parameters'].includes(x.type));
+    const rest = named(n).filter((x) => x.id !== v.id && !['modifiers', 'getter', 'setter', 'property_delegate', 'type_constraints', 'type_parameters'].includes(x.type));
     const init = rest.length ? this.expr(rest[rest.length - 1]) : undefined;
     return { k: 'decl', name, type, init, constant, node: n };
   }
@@ -220,17 +220,17 @@ class KotlinConverter extends Converter {
       case 'for_statement': {
         const kids = named(n);
         const body = kids.find((x) => x.type === 'block') ?? kids[kids.length - 1];
-        const coll = kids.filter((x) => x !== body && x.type !== 'variable_declaration' && x.type !== 'multi_variable_declaration');
+        const coll = kids.filter((x) => x.id !== body?.id && x.type !== 'variable_declaration' && x.type !== 'multi_variable_declaration');
         return { k: 'loop', init: coll.map((c) => ({ k: 'expr', e: this.expr(c), node: c }) as Stmt), body: this.stmts(body), node: n };
       }
       case 'while_statement': {
         const cond = field(n, 'condition') ?? named(n)[0];
-        const body = named(n).find((x) => x !== cond);
+        const body = named(n).find((x) => x.id !== cond?.id);
         return { k: 'loop', cond: this.expr(cond), body: this.stmts(body), node: n };
       }
       case 'do_while_statement': {
         const cond = field(n, 'condition') ?? named(n)[named(n).length - 1];
-        const body = named(n).find((x) => x !== cond);
+        const body = named(n).find((x) => x.id !== cond?.id);
         return { k: 'loop', cond: this.expr(cond), body: this.stmts(body), postTest: true, node: n };
       }
       case 'try_expression':
@@ -275,7 +275,7 @@ class KotlinConverter extends Converter {
     for (const e of named(n).filter((x) => x.type === 'when_entry')) {
       const conds = e.childrenForFieldName('condition').filter((c): c is SyntaxNode => !!c);
       const isElse = e.children.some((c) => c?.type === 'else');
-      const body = named(e).filter((x) => !conds.includes(x)).pop();
+      const body = named(e).filter((x) => !conds.some((c) => c.id === x.id)).pop();
       cases.push({ patterns: isElse ? 'default' : conds.map((c) => this.expr(c)), body: body ? this.stmts(body) : [] });
     }
     return { k: 'switch', subject: subjExpr ? this.expr(subjExpr) : undefined, cases, fallthrough: false, node: n };
@@ -288,7 +288,7 @@ class KotlinConverter extends Converter {
     let thenN: SyntaxNode | undefined;
     let elseN: SyntaxNode | undefined;
     for (const c of n.children) {
-      if (!c || c === cond) continue;
+      if (!c || c.id === cond.id) continue;
       if (c.type === 'else') seenElse = true;
       else if (c.isNamed && !isComment(c)) {
         if (seenElse) elseN ??= c;
@@ -320,7 +320,11 @@ class KotlinConverter extends Converter {
       case 'navigation_expression': {
         const kids = named(n);
         const last = kids[kids.length - 1];
-        if (kids.length >= 2 && last.type === 'identifier') return { k: 'member', obj: this.expr(kids[0]), name: last.text, node: n };
+        if (kids.length >= 2 && last.type === 'identifier') {
+          const obj = this.expr(kids[0]);
+          if (obj.k === 'not') return { k: 'not', e: { k: 'member', obj: obj.e, name: last.text, node: n }, node: n };
+          return { k: 'member', obj, name: last.text, node: n };
+        }
         return this.seq(n);
       }
       case 'call_expression':
@@ -404,7 +408,12 @@ class KotlinConverter extends Converter {
     if (callee.type === 'navigation_expression') {
       const kids = named(callee);
       const last = kids[kids.length - 1];
-      if (kids.length >= 2 && last.type === 'identifier') return { k: 'call', recv: this.expr(kids[0]), name: last.text, args, node: n };
+      if (kids.length >= 2 && last.type === 'identifier') {
+        // The grammar binds `!` to the first operand (`!a.b()` as `(!a).b()`); postfix binds tighter.
+        const recv = this.expr(kids[0]);
+        if (recv.k === 'not') return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, node: n }, node: n };
+        return { k: 'call', recv, name: last.text, args, node: n };
+      }
     }
     return { k: 'call', callee: this.expr(callee), name: '', args, node: n };
   }
@@ -812,7 +821,7 @@ class SwiftConverter extends Converter {
       }
       case 'guard_statement': {
         const b = this.blocks(n);
-        return [{ k: 'guard', cond: this.conditions(n), else: this.stmts(b.then), node: n }];
+        return [{ k: 'guard', cond: this.conditions(n), else: this.stmts(b.elseNode), node: n }];
       }
       case 'switch_statement': {
         const subject = field(n, 'expr');
@@ -900,7 +909,7 @@ class SwiftConverter extends Converter {
         const op = field(n, 'operation');
         const target = field(n, 'target');
         if (op?.type === 'bang' || op?.text === '!') return target ? { k: 'not', e: this.expr(target), node: n } : this.seq(n);
-        if (!op && target && target.type === 'simple_identifier' && /^\s*\./.test(n.text)) return { k: 'enumCase', name: target.text, node: n };
+        if ((!op || op.text === '.') && target && target.type === 'simple_identifier' && /^\s*\./.test(n.text)) return { k: 'enumCase', name: target.text, node: n };
         return this.seq(n);
       }
       case 'equality_expression':
@@ -931,7 +940,9 @@ class SwiftConverter extends Converter {
       case 'call_expression':
         return this.call(n);
       case 'lambda_literal': {
-        const params = n.descendantsOfType('lambda_parameter').filter((p): p is SyntaxNode => !!p && p.parent?.parent?.parent === n).map((p) => field(p, 'name')?.text ?? p.text);
+        const type = field(n, 'type');
+        const plist = type ? named(type).find((x) => x.type === 'lambda_function_type_parameters') : undefined;
+        const params = plist ? named(plist).filter((p) => p.type === 'lambda_parameter').map((p) => field(p, 'name')?.text ?? p.text) : [];
         return { k: 'lambda', params, body: this.stmts(named(n).find((x) => x.type === 'statements')), node: n };
       }
       default:
@@ -955,6 +966,8 @@ class SwiftConverter extends Converter {
       }
     }
     if (!callee) return this.seq(n);
+    // The grammar reads `!(a == b)` as a call of `!`.
+    if (callee.type === 'bang' && args.length === 1) return { k: 'not', e: args[0], node: n };
     if (callee.type === 'simple_identifier') return { k: 'call', name: callee.text, args, node: n };
     if (callee.type === 'navigation_expression') {
       const target = field(callee, 'target');
@@ -1079,7 +1092,7 @@ class ObjcConverter extends Converter {
       case 'for_statement':
       case 'for_in_statement': {
         const body = field(n, 'body') ?? named(n).filter((x) => /statement/.test(x.type)).pop();
-        const init = named(n).filter((x) => x !== body).map((x) => ({ k: 'expr', e: this.expr(x), node: x }) as Stmt);
+        const init = named(n).filter((x) => x.id !== body?.id).map((x) => ({ k: 'expr', e: this.expr(x), node: x }) as Stmt);
         return [{ k: 'loop', init, body: this.stmts(body), node: n }];
       }
       case 'switch_statement': {
@@ -1087,7 +1100,7 @@ class ObjcConverter extends Converter {
         const cases: { patterns: Expr[] | 'default'; body: Stmt[] }[] = [];
         for (const k of named(field(n, 'body') ?? n).filter((x) => x.type === 'case_statement')) {
           const v = field(k, 'value');
-          cases.push({ patterns: v ? [this.expr(v)] : 'default', body: named(k).filter((x) => x !== v).flatMap((x) => this.stmt(x)) });
+          cases.push({ patterns: v ? [this.expr(v)] : 'default', body: named(k).filter((x) => x.id !== v?.id).flatMap((x) => this.stmt(x)) });
         }
         return [{ k: 'switch', subject: c ? this.expr(c) : undefined, cases, fallthrough: true, node: n }];
       }
@@ -1139,7 +1152,7 @@ class ObjcConverter extends Converter {
       case 'message_expression': {
         const recv = field(n, 'receiver');
         const methods = n.childrenForFieldName('method').filter((x): x is SyntaxNode => !!x);
-        const args = named(n).filter((x) => x !== recv && !methods.includes(x)).map((x) => this.expr(x));
+        const args = named(n).filter((x) => x.id !== recv?.id && !methods.some((m) => m.id === x.id)).map((x) => this.expr(x));
         return { k: 'call', recv: recv ? this.expr(recv) : undefined, name: methods[0]?.text ?? '', args, node: n };
       }
       case 'call_expression': {
