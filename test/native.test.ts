@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan, type Config, type Finding } from '../src/index.js';
+import type { Log } from 'sarif';
 import { validateDocument } from '../src/policy/index.js';
+import { formatGithub, formatSarif } from '../src/report/index.js';
+import { applySuppressions } from '../src/suppress/index.js';
+import { sarifValidator } from './cli-helpers.js';
 import { collectExpectations, compare } from './support/expectations.js';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'native');
@@ -424,5 +428,49 @@ describe('policy schema: native sections', () => {
     const problems = validateDocument('policy', 'x.json', bad).map((p) => p.pointer);
     expect(problems).toContain('/native/sinks/0/calls/0');
     expect(problems).toContain('/native/starts/0/platform');
+  });
+});
+
+// ------------------------------------------------------------------ reports
+
+describe('native findings in reports', () => {
+  it('SARIF and GitHub annotations point at the native file:line:column of the one result document', async () => {
+    const root = join(fixtures, 'rn-leanplum-ungated');
+    const result = await scan({ root });
+    const ctx = { rules: result.rules, sources: result.sources, color: false, root };
+    const log = JSON.parse(formatSarif(result.document, ctx)) as Log;
+    const validate = sarifValidator();
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const locations = log.runs[0]!.results!.map((r) => {
+      const loc = r.locations![0]!.physicalLocation!;
+      return `${loc.artifactLocation!.uri}:${loc.region!.startLine}:${loc.region!.startColumn} ${r.ruleId}`;
+    });
+    expect(locations).toEqual(result.document.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`));
+    expect(locations).toContain('android/app/src/main/java/com/example/lpapp/MainApplication.kt:19:9 leanplum/init');
+    expect(locations).toContain('ios/LpApp/AppDelegate.swift:14:7 leanplum/device-id');
+    expect(locations).toContain('ios/LpApp/Info.plist:9:2 app-declarations/att-usage-description');
+    expect(locations).toContain('android/app/src/main/AndroidManifest.xml:5:5 app-declarations/ad-id-permission');
+    // every native rule has SARIF metadata
+    const ruleIds = log.runs[0]!.tool.driver.rules!.map((r) => r.id);
+    for (const r of log.runs[0]!.results!) expect(ruleIds).toContain(r.ruleId);
+    // the trace of a closure hop becomes a code flow
+    const flow = log.runs[0]!.results!.find((r) => r.ruleId === 'leanplum/device-id' && r.locations![0]!.physicalLocation!.artifactLocation!.uri!.endsWith('.swift'))!.codeFlows![0]!.threadFlows[0]!.locations!;
+    expect(flow.map((l) => l.location!.message!.text)).toEqual(['AppDelegate.application (entry: called by the platform)', 'closure', 'Leanplum.setDeviceId()']);
+
+    const gh = formatGithub(result.document, ctx);
+    expect(gh).toContain('::error file=android/app/src/main/java/com/example/lpapp/MainApplication.kt,line=19,col=9,endLine=19,endColumn=29,title=leanplum/init::');
+    expect(gh).toContain('::warning file=android/app/src/main/AndroidManifest.xml,line=5,col=5,');
+    expect(gh).toContain('::error file=ios/LpApp/Info.plist,line=9,col=2,');
+  });
+
+  it('suppression directives work in native comments', async () => {
+    const text = kotlin('        // consent-lint-disable-next-line leanplum/init -- consent is collected by the launcher activity before this process starts\n        Leanplum.start(this)');
+    const root = mkdtempSync(join(tmpdir(), 'cl-native-'));
+    dirs.push(root);
+    mkdirSync(dirname(join(root, KT)), { recursive: true });
+    writeFileSync(join(root, KT), text);
+    const result = await scan({ root });
+    const { document } = applySuppressions(result.document, result.sources);
+    expect(document.findings).toMatchObject([{ ruleId: 'leanplum/init', suppressed: true }]);
   });
 });

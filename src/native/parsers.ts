@@ -13,6 +13,7 @@
  * use only, so a scan without native files pays nothing.
  */
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import type { Language as TsLanguage, Node as TsNode, Parser as TsParser, Tree } from 'web-tree-sitter';
 
@@ -59,6 +60,11 @@ export function parserFor(lang: NativeLanguage): Promise<TsParser> {
   let p = parsers.get(lang);
   if (!p) {
     p = (async () => {
+      // The Swift and Kotlin grammars are megabytes of wasm with huge lexer
+      // functions: V8's optimising tier compiles them in the background for
+      // tens of seconds and holds up process exit. The baseline compiler
+      // (Liftoff) alone parses an app's few native files in milliseconds.
+      if (!runtime) setFlagsFromString('--liftoff-only');
       runtime ??= import('web-tree-sitter').then(async (m) => {
         await m.Parser.init();
         return m;
@@ -84,4 +90,9 @@ export function firstSyntaxError(node: SyntaxNode): SyntaxNode | undefined {
     if (e) return e;
   }
   return node;
+}
+
+/** Languages whose grammar has been requested in this process (for tests of lazy loading). */
+export function loadedLanguages(): NativeLanguage[] {
+  return [...parsers.keys()];
 }
