@@ -53,6 +53,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Native sources and declarations go to the native stage, the rest to the JavaScript project.
   const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
   const project = new Project(root, jsFiles, parseFile);
+  // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
+  const tn = performance.now();
+  const nativeRun = analyseNative(discovery.files, policies, config).then((r) => {
+    timing(`native: ${r.filesParsed} files`, tn);
+    return r;
+  });
+  nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
   let seeds: string[] | undefined;
   const seedsNow = () => (seeds ??= seedFiles(project, policies));
   let result: CachedAnalysis | undefined;
@@ -70,9 +77,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }
-  const tn = performance.now();
-  const native = await analyseNative(discovery.files, policies, config);
-  timing(`native: ${native.filesParsed} files`, tn);
+  const native = await nativeRun;
   let findings = [...result.findings, ...native.findings];
   let errors = [...discovery.skipped, ...result.errors, ...native.errors];
   if (options.onlyFiles) {

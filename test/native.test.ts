@@ -169,11 +169,14 @@ describe('consent dominance in Kotlin', () => {
   });
 
   it('device-ID mode: only ADVERTISING_ID is a sink (also via static import and a val); an unreadable argument is reported', async () => {
-    const adv = await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)') });
+    const manifest = { 'android/app/src/main/AndroidManifest.xml': '<manifest xmlns:android="http://schemas.android.com/apk/res/android"/>' };
+    const adv = await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)'), ...manifest });
     expect(adv.findings.map((f) => [f.ruleId, f.missing.join(',')])).toEqual([
       ['leanplum/device-id', 'analytics,advertising'],
       ['app-declarations/ad-id-permission', ''],
     ]);
+    // without the app's manifest in the scan, declarations are not checked (a library, or src/ alone)
+    expect((await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)') })).findings.map((f) => f.ruleId)).toEqual(['leanplum/device-id']);
     expect((await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ANDROID_ID)') })).findings).toEqual([]);
     const viaVal = await scanApp({ [KT]: kotlin('        val mode = LeanplumDeviceIdMode.ADVERTISING_ID\n        Leanplum.setDeviceIdMode(mode)') });
     expect(viaVal.findings.map((f) => f.ruleId)).toContain('leanplum/device-id');

@@ -307,7 +307,7 @@ export class NativeFileAnalysis {
       mentions: (paths) => e.args.some((a) => this.mentions(a, f.env, paths, 0)),
       fromAdvertisingId: (i) => !!e.args[i] && this.flowsFromAdvertisingId(e.args[i], f.env, 0),
       granted: state === undefined ? undefined : this.k.purposesOf(state),
-      trace: this.trace(f, point, e, path),
+      trace: this.trace(f, e, path),
       scope: f.label,
     };
   }
@@ -338,7 +338,7 @@ export class NativeFileAnalysis {
 
   // ------------------------------------------------------------ traces
 
-  private trace(f: FnInfo, point: number, e: Call, path: string): TraceStep[] {
+  private trace(f: FnInfo, e: Call, path: string): TraceStep[] {
     const steps: TraceStep[] = [];
     const seen = new Set<FnInfo>();
     let cur: FnInfo | undefined = f;
@@ -360,7 +360,6 @@ export class NativeFileAnalysis {
       cur = c.fn;
     }
     steps.push(...chain);
-    void point;
     return steps;
   }
 
@@ -516,18 +515,14 @@ export class NativeFileAnalysis {
       node: () => 0,
       edge: (n, e) => {
         if (n.kind !== 'test' || (e.label !== 'true' && e.label !== 'false')) return 0;
-        const test = this.graphTest(n.id, env);
+        const test = this.currentTests.get(n.id);
         return test ? this.testGrant(test, e.label === 'true', env, 0) : 0;
       },
     };
   }
 
+  /** The tests of the graph being analysed (`analyseGraph`). */
   private currentTests = new Map<number, Expr>();
-
-  private graphTest(id: number, env: Env): Expr | undefined {
-    void env;
-    return this.currentTests.get(id);
-  }
 
   /** Purposes granted when `e` evaluates to `outcome`. */
   private testGrant(e: Expr, outcome: boolean, env: Env, depth: number): number {
@@ -645,7 +640,7 @@ export class NativeFileAnalysis {
   }
 
   /** Run the must-analysis with this graph's tests visible to the grant function. */
-  analyseGraph(f: FnInfo): States {
+  private analyseGraph(f: FnInfo): States {
     this.currentTests = f.graph.tests;
     return mustGranted(f.graph, this.grants(f.env));
   }

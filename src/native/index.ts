@@ -74,19 +74,20 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
   // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
   const trees: { delete(): void }[] = [];
+  const sources = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath) && tokenRe.test(f.text));
+  // Compile the grammars needed side by side (wasm compilation runs off the main thread).
+  await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => parserFor(l)));
   try {
-  for (const f of files) {
-    const lang: NativeLanguage | undefined = languageOf(f.relPath);
-    if (!lang || VENDORED.test(f.relPath) || !tokenRe.test(f.text)) continue;
-    const parser = await parserFor(lang);
-    const tree = parser.parse(f.text);
-    if (!tree) {
-      result.errors.push({ file: f.relPath, line: 1, column: 1, kind: 'parse', message: `Could not parse (${lang})` });
-      continue;
-    }
-    result.filesParsed++;
-    trees.push(tree);
-    {
+    for (const f of sources) {
+      const lang: NativeLanguage = languageOf(f.relPath)!;
+      const parser = await parserFor(lang);
+      const tree = parser.parse(f.text);
+      if (!tree) {
+        result.errors.push({ file: f.relPath, line: 1, column: 1, kind: 'parse', message: `Could not parse (${lang})` });
+        continue;
+      }
+      result.filesParsed++;
+      trees.push(tree);
       const bad = firstSyntaxError(tree.rootNode);
       if (bad) {
         result.errors.push({ file: f.relPath, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1, kind: 'parse', message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete` });
@@ -98,12 +99,11 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
       calls.push(...a.calls);
       starts.push(...a.starts);
     }
-  }
 
-  const decl = readDeclarations(files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))));
-  result.errors.push(...decl.errors);
-  decideStarts(k.starts, starts, calls, decl, rules, result);
-  checkDeclarations(k.declarations, calls, decl, files, rules, result);
+    const decl = readDeclarations(files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))));
+    result.errors.push(...decl.errors);
+    decideStarts(k.starts, starts, calls, decl, rules, result);
+    checkDeclarations(k.declarations, calls, decl, files, rules, result);
   } finally {
     for (const t of trees) t.delete();
   }
@@ -212,6 +212,11 @@ function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: De
   for (const spec of specs) {
     const rule = rules.get(spec.rule);
     if (!rule) continue;
+    // Declarations are checked where the scan holds the platform's declaration files
+    // (Info.plist / AndroidManifest.xml, or an Expo config): a web app, a library or a
+    // scan of src/ alone has nothing to check against.
+    const sources = spec.kind === 'ios-plist-key' ? decl.plists.length : decl.manifests.length;
+    if (!sources && !decl.expo.length) continue;
     const triggers = triggersOf(spec, calls, files);
     if (!triggers.length) continue;
     const first = triggers[0];
@@ -234,7 +239,7 @@ function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: De
         }
         continue;
       }
-      const where = plists.length ? plists.map((p) => p.file).join(', ') : decl.expo.length ? decl.expo.map((e) => e.file).join(', ') : 'no Info.plist or Expo app.json found';
+      const where = [...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)].join(', ');
       for (const t of triggers) {
         out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)]));
       }
@@ -252,7 +257,7 @@ function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: De
     }
     const declared = decl.manifests.some((m) => m.permissions.some((p) => !p.removed && samePermission(p.name, spec.name)));
     if (declared || expoProvides(spec, decl)) continue;
-    const where = decl.manifests.length ? decl.manifests.map((m) => m.file).join(', ') : decl.expo.length ? decl.expo.map((e) => e.file).join(', ') : 'no AndroidManifest.xml or Expo app.json found';
+    const where = [...decl.manifests.map((m) => m.file), ...decl.expo.map((e) => e.file)].join(', ');
     for (const t of triggers) {
       out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`<uses-permission android:name="${spec.name}"/>\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...decl.manifests.map((m) => m.file)]));
     }
