@@ -263,3 +263,8 @@ function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: De
     }
   }
 }
+
+/** A policy's rules: JavaScript ones and those of its `native` section (for listings and `explain`). */
+export function policyRules(p: Policy): RuleSpec[] {
+  return [...p.rules, ...(p.native?.rules ?? []).map((r) => ({ ...r, sinks: [] }))];
+}
