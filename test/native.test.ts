@@ -154,6 +154,26 @@ describe('consent dominance in Kotlin', () => {
     expect(doc.findings[0].trace.map((t) => t.label)).toEqual(['MainApplication.onCreate (entry: called by the platform)', 'startSdks()', 'Leanplum.start()']);
   });
 
+  it('overrides, React Native methods and helpers other files may call are entries, whatever this file does', async () => {
+    const helper = (mod: string) => `
+    ${mod}fun startSdks() {
+        Leanplum.start(this)
+    }
+`;
+    const guarded = '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) startSdks()';
+    const other = { 'android/app/src/main/java/com/example/app/Other.kt': 'package com.example.app\n\nfun later(app: MainApplication) = app.startSdks()\n' };
+    // a public helper named in another file: that file may call it without consent
+    const pub = await scanApp({ [KT]: kotlin(guarded, helper('')), ...other });
+    expect(pub.findings.map((f) => f.trace[0].label)).toEqual(['MainApplication.startSdks (entry: may be called from another file)']);
+    // private: every caller is in this file
+    expect((await scanApp({ [KT]: kotlin(guarded, helper('private ')), ...other })).findings).toEqual([]);
+    // the platform calls overrides and React Native exposes @ReactMethod, even if this file also calls them under consent
+    for (const mod of ['override ', '@ReactMethod ']) {
+      const doc = await scanApp({ [KT]: kotlin(guarded, helper(mod)) });
+      expect(doc.findings.map((f) => f.trace[0].label)).toEqual(['MainApplication.startSdks (entry: called by the platform)']);
+    }
+  });
+
   it('a local that shares the SDK name is not the SDK; a class that is not imported is reported, not assumed', async () => {
     const fake = kotlin('        val Leanplum = FakeLeanplum()\n        Leanplum.start(this)').replace('import com.leanplum.Leanplum\n', '');
     expect(await scanApp({ [KT]: fake })).toMatchObject({ findings: [], errors: [] });

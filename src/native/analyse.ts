@@ -97,6 +97,8 @@ export class NativeFileAnalysis {
     private readonly k: NativeKnowledge,
     private readonly rules: Map<string, RuleSpec>,
     private readonly config: Config | undefined,
+    /** Whether another native file mentions this name (a non-private function may be called from there). */
+    private readonly mentionedElsewhere: (name: string) => boolean = () => false,
   ) {
     this.platform = unit.language === 'kotlin' || unit.language === 'java' ? 'android' : 'ios';
   }
@@ -237,13 +239,22 @@ export class NativeFileAnalysis {
     }
   }
 
+  /** Why a function is an entry whatever its callers in this file: the platform or another file may call it. */
+  private outsideCaller(f: FnInfo): string | undefined {
+    if (!f.fn) return undefined;
+    if (f.fn.external) return 'called by the platform';
+    if (!f.fn.private && this.mentionedElsewhere(f.name)) return 'may be called from another file';
+    return undefined;
+  }
+
   private fixpoint(): void {
-    for (const f of this.fns) f.entry = f.parent ? 0 : f.callers.length ? ALL : 0;
+    for (const f of this.fns) f.entry = f.parent || this.outsideCaller(f) ? 0 : f.callers.length ? ALL : 0;
     for (let i = 0; i < 100; i++) {
       let changed = false;
       for (const f of this.fns) {
         let next: number;
         if (f.parent) next = this.stateAt(f.parent.fn, f.parent.point) | f.callbackGrant;
+        else if (this.outsideCaller(f)) next = 0;
         else if (f.callers.length) next = f.callers.reduce((acc, c) => acc & this.stateAt(c.fn, c.point), ALL);
         else next = 0;
         if (next !== f.entry) {
@@ -350,9 +361,10 @@ export class NativeFileAnalysis {
         cur = cur.parent.fn;
         continue;
       }
-      const c: { fn: FnInfo; point: number } | undefined = cur.callers.find((x) => this.stateAt(x.fn, x.point) !== ALL) ?? cur.callers[0];
+      const outside = this.outsideCaller(cur);
+      const c: { fn: FnInfo; point: number } | undefined = outside ? undefined : cur.callers.find((x) => this.stateAt(x.fn, x.point) !== ALL) ?? cur.callers[0];
       if (!c || seen.has(c.fn)) {
-        chain.unshift({ file: this.file, ...position(cur.fn!.nameNode), label: `${cur.label} (entry: ${cur.callers.length ? 'called only in a cycle' : 'called by the platform'})` });
+        chain.unshift({ file: this.file, ...position(cur.fn!.nameNode), label: `${cur.label} (entry: ${outside ?? (cur.callers.length ? 'called only in a cycle' : 'called by the platform')})` });
         break;
       }
       const callExpr = c.fn.graph.points.get(c.point)!;

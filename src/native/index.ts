@@ -75,6 +75,11 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
   // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
   const trees: { delete(): void }[] = [];
   const sources = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath) && tokenRe.test(f.text));
+  const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
+  const elsewhere = (file: string) => (name: string) => {
+    const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+    return nativeTexts.some((o) => o.relPath !== file && re.test(o.text));
+  };
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
   await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => parserFor(l)));
   try {
@@ -93,7 +98,7 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
         result.errors.push({ file: f.relPath, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1, kind: 'parse', message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete` });
       }
       const unit = toUnit(lang, tree.rootNode);
-      const a = new NativeFileAnalysis(f.relPath, unit, k, rules, config).run();
+      const a = new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath)).run();
       result.findings.push(...a.findings);
       result.errors.push(...a.errors);
       calls.push(...a.calls);

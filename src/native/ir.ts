@@ -52,6 +52,14 @@ export interface NativeFunction {
   node: SyntaxNode;
   /** Name position (for traces). */
   nameNode: SyntaxNode;
+  /**
+   * Called from outside the file's own code: overrides a framework method
+   * (`override`, `@Override`), or is exported to the platform or React Native
+   * (`@objc`, `@IBAction`, `@ReactMethod`, `RCT_EXPORT_METHOD`).
+   */
+  external: boolean;
+  /** Visible only in this file (`private`, `fileprivate`): its callers are all here. */
+  private: boolean;
 }
 
 export interface NativeUnit {
@@ -93,7 +101,11 @@ abstract class Converter {
     return { k: 'seq', items: named(n).map((c) => this.expr(c)), node: n };
   }
   protected addFunction(name: string, nameNode: SyntaxNode, params: { name: string; type?: string }[], body: Stmt[], node: SyntaxNode, className?: string): void {
-    this.unit.functions.push({ name, className, params, body, node, nameNode });
+    // Modifiers and annotations come before the name.
+    const head = node.text.slice(0, Math.max(0, nameNode.startIndex - node.startIndex));
+    const external = /\boverride\b|@Override\b|@objc\b|@IBAction\b|@ReactMethod\b|RCT_EXPORT_METHOD|RCT_REMAP_METHOD/.test(head) || name === 'constructor' || name === 'init';
+    const isPrivate = /\b(?:private|fileprivate)\b/.test(head);
+    this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate });
   }
   abstract expr(n: SyntaxNode): Expr;
   abstract stmts(n: SyntaxNode | undefined): Stmt[];
