@@ -243,9 +243,13 @@ export class NativeFileAnalysis {
   private outsideCaller(f: FnInfo): string | undefined {
     if (!f.fn) return undefined;
     if (f.fn.external) return 'called by the platform';
-    if (!f.fn.private && this.mentionedElsewhere(f.name)) return 'may be called from another file';
-    return undefined;
+    if (f.fn.private) return undefined;
+    let seen = this.elsewhere.get(f.name);
+    if (seen === undefined) this.elsewhere.set(f.name, (seen = this.mentionedElsewhere(f.name)));
+    return seen ? 'may be called from another file' : undefined;
   }
+
+  private readonly elsewhere = new Map<string, boolean>();
 
   private fixpoint(): void {
     for (const f of this.fns) f.entry = f.parent || this.outsideCaller(f) ? 0 : f.callers.length ? ALL : 0;
