@@ -11,7 +11,7 @@
  * `app.config.js` / `app.config.ts` are code: consent-lint never executes
  * them, and says that their settings were not read.
  */
-import { DOMParser } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { AnalysisError, DiscoveredFile } from '../model.js';
 
@@ -80,9 +80,14 @@ interface XmlNode {
   getAttribute?(name: string): string | null;
 }
 
+// Loaded on first use: a project without XML declarations never loads it.
+const require = createRequire(import.meta.url);
+let xmldom: typeof import('@xmldom/xmldom') | undefined;
+
 function parseXml(f: DiscoveredFile, errors: AnalysisError[]): XmlNode | undefined {
   try {
-    const doc = new DOMParser({
+    xmldom ??= require('@xmldom/xmldom') as typeof import('@xmldom/xmldom');
+    const doc = new xmldom.DOMParser({
       onError: (level: string, msg: string) => {
         if (level === 'warning') return;
         throw new Error(msg);
