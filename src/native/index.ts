@@ -183,19 +183,24 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
   for (const t of spec.jsTriggers ?? []) {
     const importRe = new RegExp(`(?:from\\s*|require\\s*\\(\\s*|import\\s*\\(\\s*|import\\s+)['"]${escapeRegExp(t.module)}['"]`);
     const callRe = new RegExp(`(?<![\\w.$])(${t.functions.map(escapeRegExp).join('|')})\\s*\\(`, 'g');
+    const names = t.functions.map((f) => f.split('.').pop()!);
     for (const f of files) {
-      if (!JS_RE.test(f.relPath) || !f.text.includes(t.module) || !importRe.test(f.text)) continue;
-      const lines = f.text.split(/\r?\n/);
-      lines.forEach((text, i) => {
+      // cheap text tests first: most files of a React Native app import 'react-native'
+      if (!JS_RE.test(f.relPath) || !names.some((n) => f.text.includes(n)) || !f.text.includes(t.module) || !importRe.test(f.text)) continue;
+      for (const m of f.text.matchAll(callRe)) {
+        const index = m.index ?? 0;
+        const lineStart = f.text.lastIndexOf('\n', index) + 1;
+        const lineEnd = f.text.indexOf('\n', index);
+        const text = f.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
         const trimmed = text.trimStart();
-        if (trimmed.startsWith('//') || trimmed.startsWith('*') || /^\s*import\b/.test(text)) return;
-        for (const m of text.matchAll(callRe)) {
-          if (t.mentions && !text.includes(t.mentions)) continue;
-          const column = (m.index ?? 0) + 1;
-          const at = { file: f.relPath, line: i + 1, column, endLine: i + 1, endColumn: column + m[1].length };
-          out.push({ at, what: `\`${m[1]}\` (${t.module})`, trace: [{ file: f.relPath, line: i + 1, column, label: `${m[1]}()` }], scope: m[1] });
-        }
-      });
+        if (trimmed.startsWith('//') || trimmed.startsWith('*') || /^\s*import\b/.test(text)) continue;
+        if (t.mentions && !text.includes(t.mentions)) continue;
+        let line = 1;
+        for (let i = f.text.indexOf('\n'); i !== -1 && i < index; i = f.text.indexOf('\n', i + 1)) line++;
+        const column = index - lineStart + 1;
+        const at = { file: f.relPath, line, column, endLine: line, endColumn: column + m[1].length };
+        out.push({ at, what: `\`${m[1]}\` (${t.module})`, trace: [{ file: f.relPath, line, column, label: `${m[1]}()` }], scope: m[1] });
+      }
     }
   }
   return out;

@@ -77,7 +77,13 @@ export interface NativeUnit {
   unknown: SyntaxNode[];
 }
 
-const named = (n: SyntaxNode): SyntaxNode[] => n.namedChildren.filter((c): c is SyntaxNode => !!c && !isComment(c));
+/** Named children without comments; memoised per node for one conversion (each access crosses into wasm). */
+let namedCache = new Map<number, SyntaxNode[]>();
+const named = (n: SyntaxNode): SyntaxNode[] => {
+  let kids = namedCache.get(n.id);
+  if (!kids) namedCache.set(n.id, (kids = n.namedChildren.filter((c): c is SyntaxNode => !!c && !isComment(c))));
+  return kids;
+};
 const isComment = (n: SyntaxNode) => /comment/.test(n.type);
 const field = (n: SyntaxNode, f: string) => n.childForFieldName(f) ?? undefined;
 
@@ -1214,6 +1220,7 @@ class ObjcConverter extends Converter {
 }
 
 export function toUnit(language: NativeLanguage, root: SyntaxNode): NativeUnit {
+  namedCache = new Map();
   switch (language) {
     case 'kotlin':
       return new KotlinConverter().file(root);
