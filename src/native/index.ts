@@ -34,6 +34,24 @@ export function isNativeFile(relPath: string): boolean {
   return languageOf(relPath) !== undefined || isDeclarationFile(relPath);
 }
 
+/**
+ * What the native stage reads: native sources, declaration files, Expo code
+ * configs, and the JavaScript files that may hold a declaration trigger (they
+ * name one of its functions). `native`: whether there is anything native at all.
+ */
+export function nativeInputs(files: DiscoveredFile[], policies: Policy[]): { files: DiscoveredFile[]; native: boolean } {
+  const names = new Set<string>();
+  for (const p of policies) for (const d of p.native?.declarations ?? []) for (const t of d.jsTriggers ?? []) for (const f of t.functions) names.add(f.split('.').pop()!);
+  const out: DiscoveredFile[] = [];
+  let native = false;
+  for (const f of files) {
+    const own = languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
+    native ||= own;
+    if (own || (JS_RE.test(f.relPath) && [...names].some((n) => f.text.includes(n)))) out.push(f);
+  }
+  return { files: out, native };
+}
+
 export interface NativeResult {
   findings: Finding[];
   errors: AnalysisError[];
