@@ -8,8 +8,7 @@ import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { isNativeFile } from './native/index.js';
-import { runNativeStage } from './native/run.js';
+import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
@@ -56,7 +55,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const project = new Project(root, jsFiles, parseFile);
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
   const tn = performance.now();
-  const nativeRun = runNativeStage(discovery.files, policies, config).then((r) => {
+  const nativeRun = analyseNative(nativeInputs(discovery.files, policies).files, policies, config).then((r) => {
     timing(`native: ${r.filesParsed} files`, tn);
     return r;
   });

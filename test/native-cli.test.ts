@@ -1,6 +1,7 @@
 /**
- * The built CLI runs the native stage in a worker thread (dist/native/worker.js);
- * it must agree with the in-thread stage, and exit promptly.
+ * The built CLI (dist/) on the native fixture apps: the same findings as the
+ * library run from src/, exit 1 on findings, and a prompt exit (V8's optimising
+ * tier once held the process for ~30 s compiling the Swift grammar).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,21 +10,16 @@ import { ensureBuilt, runCli } from './cli-helpers.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
 
-const strip = (doc: { findings: unknown[]; errors: unknown[] }) => JSON.stringify({ findings: doc.findings, errors: doc.errors });
-
 describe('native stage in the built CLI', () => {
   for (const app of ['rn-leanplum-ungated', 'rn-clevertap-ungated', 'expo-app']) {
-    it(`${app}: the worker thread and the in-thread stage give the same report; exit 1 on findings`, async () => {
+    it(`${app}: the same findings as the library, exit 1, promptly`, async () => {
       const root = join(__dirname, '..', 'fixtures', 'native', app);
       const started = Date.now();
-      const worker = runCli([root, '--format', 'json']);
-      expect(worker.code, worker.stderr).toBe(1);
-      expect(Date.now() - started).toBeLessThan(30_000); // no wasm tier-up holding the exit
-      const inThread = runCli([root, '--format', 'json'], { env: { CONSENT_LINT_NATIVE_WORKER: '0' } });
-      expect(inThread.code).toBe(1);
-      const w = JSON.parse(worker.stdout);
-      expect(strip(w)).toEqual(strip(JSON.parse(inThread.stdout)));
-      // and the same findings as the library scan (which runs from src/, in-thread)
+      const cli = runCli([root, '--format', 'json']);
+      expect(cli.code, cli.stderr).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000); // no wasm tier-up holding the exit
+      const w = JSON.parse(cli.stdout);
+      expect(w.errors).toEqual([]);
       const { document } = await scan({ root });
       const key = (f: { file: string; line: number; column: number; ruleId: string }) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`;
       expect(w.findings.map(key).sort()).toEqual(document.findings.map(key).sort());
