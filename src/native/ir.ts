@@ -608,7 +608,7 @@ class JavaConverter extends Converter {
       if (g.type === 'switch_rule') {
         rules = true;
         const b = named(g).filter((x) => x.type !== 'switch_label');
-        cases.push({ patterns: isDefault ? 'default' : patterns, body: b.flatMap((x) => (x.type === 'block' ? this.stmts(x) : this.stmt(x.type === 'expression_statement' || x.type === 'throw_statement' ? x : x))) });
+        cases.push({ patterns: isDefault ? 'default' : patterns, body: b.flatMap((x) => (x.type === 'block' ? this.stmts(x) : this.stmt(x))) });
       } else cases.push({ patterns: isDefault ? 'default' : patterns, body: this.stmts(g) });
     }
     return { k: 'switch', subject: c ? this.expr(c) : undefined, cases, fallthrough: !rules, node: n };
