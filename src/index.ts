@@ -8,6 +8,7 @@ import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
+import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
 import { Project, sdkModulesOf, withModuleAliasTokens } from './program/index.js';
@@ -49,7 +50,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
-  const project = new Project(root, files, parseFile, { moduleAliases: config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
+  // Native sources and declarations go to the native stage, the rest to the JavaScript project.
+  const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
+  const project = new Project(root, jsFiles, parseFile, { moduleAliases: config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
+  // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
+  const tn = performance.now();
+  const nativeRun = analyseNative(nativeInputs(discovery.files, policies).files, policies, config).then((r) => {
+    timing(`native: ${r.filesParsed} files`, tn);
+    return r;
+  });
+  nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
   let seeds: string[] | undefined;
   const seedsNow = () => (seeds ??= seedFiles(project, policies));
   let result: CachedAnalysis | undefined;
@@ -67,8 +77,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }
-  let findings = [...result.findings];
-  let errors = [...discovery.skipped, ...result.errors];
+  const native = await nativeRun;
+  let findings = [...result.findings, ...native.findings];
+  let errors = [...discovery.skipped, ...result.errors, ...native.errors];
   if (options.onlyFiles) {
     const only = new Set(options.onlyFiles.map((f) => relative(root, resolve(f)).split('\\').join(posix.sep)));
     findings = findings.filter((f) => only.has(f.file));
@@ -88,9 +99,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: cached ? 0 : result.filesParsed, durationMs: Math.round(performance.now() - started), ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
+      stats: { filesScanned: discovery.filesScanned, filesParsed: (cached ? 0 : result.filesParsed) + native.filesParsed, durationMs: Math.round(performance.now() - started), ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
     },
-    rules: result.rules,
+    rules: [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))],
     sources,
   };
 }

@@ -5,6 +5,7 @@
  *   discover -> parse -> sinks -> flow -> guards/proof -> report
  */
 import type { File as BabelFile } from '@babel/types';
+import type { NativePolicy } from './native/types.js';
 
 /** A consent purpose: `analytics`, `marketing`, `advertising`, `tracking-authorization`, or any policy-defined string. */
 export type Purpose = string;
@@ -258,6 +259,8 @@ export interface Policy {
   rules: RuleSpec[];
   guards: GuardSpec[];
   scriptBlocking?: ScriptBlockingSpec[];
+  /** Native sources and app declarations (src/native): Kotlin, Java, Swift, Objective-C, Info.plist, AndroidManifest.xml, Expo app.json. */
+  native?: NativePolicy;
   /** Source file of the policy (for error messages). */
   source?: string;
 }

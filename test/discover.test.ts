@@ -49,6 +49,7 @@ describe('discover: the fixture apps', () => {
       'broken/src/good.ts',
       'misc/bom-crlf.ts',
       'rn-flow/App.js',
+      'rn-flow/app.json', // read by the native stage as (possible) Expo config
       'rn-flow/index.js',
       'rn-flow/src/consent.js',
       'rn-flow/src/marketing.js',
@@ -70,7 +71,7 @@ describe('discover: the fixture apps', () => {
         message: 'Skipped: minified or generated code (line 2 is 4,883 characters long)',
       },
     ]);
-    expect(d.filesScanned).toBe(16);
+    expect(d.filesScanned).toBe(17);
     for (const f of d.files) expect(f.absPath).toBe(path.join(FIXTURES, ...f.relPath.split('/')));
   });
 
@@ -86,10 +87,10 @@ describe('discover: the fixture apps', () => {
     [{ include: ['web-cdn'] }, ['web-cdn/app.js', 'web-cdn/basket.mjs', 'web-cdn/index.html']],
     [{ include: ['web-cdn/*.js'] }, ['web-cdn/app.js']],
     [{ include: ['**/*.vue'] }, ['vue-app/src/App.vue', 'vue-app/src/components/ConsentBanner.vue']],
-    [{ include: ['rn-flow/**'], exclude: ['**/src'] }, ['rn-flow/App.js', 'rn-flow/index.js']],
+    [{ include: ['rn-flow/**'], exclude: ['**/src'] }, ['rn-flow/App.js', 'rn-flow/app.json', 'rn-flow/index.js']],
     [{ include: ['**/src/*.ts'] }, ['broken/src/broken.ts', 'broken/src/good.ts', 'vue-app/src/consent.ts', 'vue-app/src/main.ts']],
     [{ include: ['*-app/**/*.{vue,svelte}'], exclude: ['**/components/**'] }, ['svelte-app/src/App.svelte', 'vue-app/src/App.vue']],
-    [{ exclude: ['**/*.{ts,js,mjs,vue,svelte}'] }, ['web-cdn/index.html']],
+    [{ exclude: ['**/*.{ts,js,mjs,vue,svelte,json}'] }, ['web-cdn/index.html']],
     [{ include: ['nothing/**'] }, []],
   ])('include/exclude %j', async (opts, expected) => {
     const d = await discover(FIXTURES, opts);

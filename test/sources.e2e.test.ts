@@ -77,6 +77,6 @@ describe('scan: every kind of app source', () => {
       'skipped misc/vendor.bundle.js:1:1',
     ]);
     expect(r.document.findings.map((f) => `${f.file}:${f.line}:${f.column}`)).toContain('misc/bom-crlf.ts:5:3');
-    expect(r.document.stats.filesScanned).toBe(16);
+    expect(r.document.stats.filesScanned).toBe(17); // with rn-flow/app.json (native stage: no `expo` key, not Expo config)
   });
 });

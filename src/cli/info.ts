@@ -10,6 +10,7 @@ const highlight: typeof import('@babel/code-frame').highlight = (...args) => (re
 import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.js';
 import { builtinPolicyIds, checkRuleIds, ConfigError, findConfigFile, loadConfigFile, policiesInForce, resolvePolicies, validateFile } from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';
+import { policyRules } from '../policy/index.js';
 import { paint } from '../report/colors.js';
 import { ruleDocFile, ruleDocUrl } from '../report/links.js';
 import { directiveRules, DIRECTIVE } from '../suppress/index.js';
@@ -121,8 +122,8 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
           description: p.description,
           builtin: builtinSources.has(p.source),
           inForce: forced.has(p.source),
-          kind: p.rules.length ? (p.guards.length ? 'sdk+guards' : 'sdk') : 'guard-pack',
-          rules: p.rules.map((r) => ({ id: r.id, severity: effective(r, config), requires: r.requires, message: r.message })),
+          kind: policyRules(p).length ? (p.guards.length ? 'sdk+guards' : 'sdk') : 'guard-pack',
+          rules: policyRules(p).map((r) => ({ id: r.id, severity: effective(r, config), requires: r.requires, message: r.message })),
           guards: p.guards.map((g) => ({ id: g.id, description: g.description, purposes: guardPurposes(g) })),
         })),
         configGuards: config?.guards ?? [],
@@ -135,14 +136,15 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
     const out: string[] = [];
     out.push(configFile ? `Configuration: ${configFile}` : 'Configuration: none (zero config: every built-in policy and guard pack applies)');
     for (const p of all) {
-      const tags = [builtinSources.has(p.source) ? 'built-in' : p.source ?? 'file', p.rules.length ? 'SDK policy' : 'guard pack'];
-      if (p.rules.length && p.guards.length) tags[1] = 'SDK policy + guards';
+      const rules = policyRules(p);
+      const tags = [builtinSources.has(p.source) ? 'built-in' : p.source ?? 'file', rules.length ? 'SDK policy' : 'guard pack'];
+      if (rules.length && p.guards.length) tags[1] = 'SDK policy + guards';
       out.push('', `${c.bold(p.id)}  ${c.dim(`(${tags.join(', ')})`)}${forced.has(p.source) ? '' : c.yellow('  not in force (config "policies")')}`);
       out.push(wrap(p.description, '  '));
-      if (p.rules.length) {
+      if (rules.length) {
         out.push('  rules:');
-        const w = Math.max(...p.rules.map((r) => r.id.length));
-        for (const r of p.rules) {
+        const w = Math.max(...rules.map((r) => r.id.length));
+        for (const r of rules) {
           const sev = effective(r, config);
           const sevText = sev === 'error' ? c.red('error') : sev === 'warn' ? c.yellow('warn ') : c.dim('off  ');
           out.push(`    ${r.id.padEnd(w)}  ${sevText}  requires ${r.requires.join(', ')}${r.argumentRequirements?.length ? ` (+ ${[...new Set(r.argumentRequirements.flatMap((a) => a.requires))].join(', ')} when ${r.argumentRequirements.map((a) => a.description).join('; ')})` : ''}`);
@@ -180,7 +182,7 @@ export interface ExplainFlags {
 export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): number {
   try {
     const { config, builtin, inForce } = load(flags.config, io);
-    const rules = [...inForce, ...builtin].flatMap((p) => p.rules.map((r) => ({ rule: r, policy: p }))).concat([...directiveRules, sdkEscapesRule()].map((r) => ({ rule: r, policy: undefined as unknown as Policy })));
+    const rules = [...inForce, ...builtin].flatMap((p) => policyRules(p).map((r) => ({ rule: r, policy: p }))).concat([...directiveRules, sdkEscapesRule()].map((r) => ({ rule: r, policy: undefined as unknown as Policy })));
     const hit = rules.find((r) => r.rule.id === ruleId);
     if (!hit) {
       const known = [...new Set(rules.map((r) => r.rule.id))].sort();

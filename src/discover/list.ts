@@ -21,9 +21,13 @@ export const SOURCE_EXTENSIONS = [
   'ts', 'tsx', 'mts', 'cts',
   'js', 'jsx', 'mjs', 'cjs',
   'html', 'htm', 'vue', 'svelte', 'astro',
+  // native layer (src/native): Kotlin, Java, Swift, Objective-C(++)
+  'kt', 'java', 'swift', 'm', 'mm',
 ] as const;
 
-const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$`);
+/** Native declaration files read as data by src/native (never executed). */
+const NATIVE_DECLARATION_RE = /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|res\/values[^/]*\/[^/]+\.xml)$/;
+const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$|${NATIVE_DECLARATION_RE.source}`);
 const DECLARATION_RE = /\.d\.[cm]?ts$/;
 
 /**
@@ -87,7 +91,7 @@ export function listWithGit(root: string): Promise<string[] | undefined> {
   });
 }
 
-const GLOB_PATTERNS = [`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, '**/.gitignore'];
+const GLOB_PATTERNS = [`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json}', '**/res/values*/*.xml', '**/.gitignore'];
 
 /** fast-glob walk that honours every `.gitignore` below `root` (not the ones above it). */
 export async function listWithGlob(root: string): Promise<string[]> {

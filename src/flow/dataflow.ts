@@ -25,7 +25,7 @@ export interface Grants {
 /** IN state per node id; `undefined` for nodes no path from the entry reaches. */
 export type States = (number | undefined)[];
 
-export function mustGranted(g: FlowGraph, grants: Grants, entryState = 0): States {
+export function mustGranted(g: Pick<FlowGraph, 'nodes' | 'entry'>, grants: Grants, entryState = 0): States {
   const states: States = new Array(g.nodes.length);
   const nodeGen = new Array<number | undefined>(g.nodes.length);
   states[g.entry] = entryState;

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import type { Config, Policy } from '../model.js';
+import type { Config, Policy, RuleSpec } from '../model.js';
 import { loadConfigChain, resolvePackageJsonFile } from './config.js';
 
 export { checkRuleIds, configOrigin, effectiveRules, loadConfigChain, policiesInForce, PRESETS, type LoadedConfig } from './config.js';
@@ -261,4 +261,9 @@ export function validateFile(file: string): { kind: SchemaKind; problems: Schema
     }
   }
   return { kind, problems };
+}
+
+/** A policy's rules: JavaScript ones and those of its `native` section (for listings, `explain` and rule docs). */
+export function policyRules(p: Policy): RuleSpec[] {
+  return [...p.rules, ...(p.native?.rules ?? []).map((r) => ({ ...r, sinks: [] }))];
 }

@@ -6,6 +6,7 @@
  */
 import type { Policy, RuleSpec } from '../model.js';
 import { ruleDocRelativePath } from './links.js';
+import { policyRules } from '../policy/index.js';
 
 /** `Calls: start, startFromCache on default export of leanplum-sdk; global Leanplum.` */
 export function describeCalls(rule: RuleSpec): { methods: string[]; receivers: string[] } {
@@ -85,7 +86,7 @@ export function ruleIndexMarkdown(entries: { rule: RuleSpec; policy: Pick<Policy
 /** Every built-in rule page: path (relative to the package root) -> content. */
 export function ruleDocPages(policies: Policy[], extraRules: RuleSpec[]): Map<string, string> {
   const entries = [
-    ...policies.flatMap((p) => p.rules.map((rule) => ({ rule, policy: p as Pick<Policy, 'id' | 'description'> | undefined }))),
+    ...policies.flatMap((p) => policyRules(p).map((rule) => ({ rule, policy: p as Pick<Policy, 'id' | 'description'> | undefined }))),
     ...extraRules.map((rule) => ({ rule, policy: undefined })),
   ];
   const pages = new Map<string, string>();

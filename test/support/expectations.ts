@@ -20,6 +20,13 @@ export interface Expected {
 
 const EXPECT = /expect:\s*([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)(?:\s+missing=([\w,:-]+))?(?:\s+col=(\d+))?/;
 
+/**
+ * Native sources (`// expect: …` in Kotlin, Java, Swift, Objective-C) and
+ * declarations (`<!-- expect: … -->` in Info.plist, AndroidManifest.xml and
+ * Android resources), on the line of the finding.
+ */
+const NATIVE = /\.(kt|java|swift|m|mm)$|^Info\.plist$|\.xml$/;
+
 export function collectExpectations(root: string): Expected[] {
   const out: Expected[] = [];
   const visit = (dir: string) => {
@@ -28,7 +35,7 @@ export function collectExpectations(root: string): Expected[] {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) visit(p);
       else if (name.startsWith('.')) continue;
-      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name)) {
+      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name) || NATIVE.test(name)) {
         readFileSync(p, 'utf8')
           .split(/\r?\n/)
           .forEach((text, i) => {

@@ -1,0 +1,684 @@
+/**
+ * Consent dominance inside native code: per file, one graph per function and
+ * closure, the must-analysis of src/flow on each, then the entries:
+ *
+ *  - a function called from elsewhere in the same file (`initLeanplum()`,
+ *    `self.startSdks()`, `[self startSdks]`) is guarded for X when every call
+ *    of it is (greatest fixpoint, as for JavaScript); one that nobody in the
+ *    file calls (`onCreate`, `application(_:didFinishLaunchingWithOptions:)`)
+ *    is an entry the platform calls: unguarded;
+ *  - a closure inherits the point where it is created, plus what a guard
+ *    callback grants (the ATT completion handler's `status`, a config
+ *    `callbackArgument` helper).
+ *
+ * Guards are policy data (`native.guards`: values of calls/properties compared
+ * or tested for truth, callback parameters) and config `guards` with a
+ * `function` and no `module`; helpers returning a guard (`fun canTrack() =
+ * ot.getConsentStatusForGroupId("C0004") == 1`) are inferred.
+ */
+import type { AnalysisError, Config, ConfigGuard, Finding, Purpose, RuleSpec, TraceStep } from '../model.js';
+import { mustGranted, type Grants, type States } from '../flow/dataflow.js';
+import { buildNativeGraph, type NativeGraph } from './cfg.js';
+import type { Expr, NativeFunction, NativeUnit, Stmt } from './ir.js';
+import type { NativeGuardSpec, NativeSinkSpec, NativeStartSpec, Platform } from './types.js';
+import type { NativeKnowledge } from './knowledge.js';
+
+export interface CallFact {
+  file: string;
+  platform: Platform;
+  /** Resolved call path (`Leanplum.setDeviceIdMode`). */
+  path: string;
+  expr: Extract<Expr, { k: 'call' }>;
+  /** Reads the value of argument i (resolved path or literal), or undefined when not static. */
+  argument(i: number): { known: boolean; values: (string | number | boolean | null)[] };
+  /** Whether any argument mentions one of these resolved paths (`Manifest.permission.POST_NOTIFICATIONS`). */
+  mentions(paths: string[]): boolean;
+  /** Whether argument i's value flows from an advertising-ID source. */
+  fromAdvertisingId(i: number): boolean;
+  /** Purposes (as names) that hold on every path to this call; `undefined` when unreachable. */
+  granted: Purpose[] | undefined;
+  trace: TraceStep[];
+  scope: string;
+}
+
+export interface FileAnalysis {
+  findings: Finding[];
+  errors: AnalysisError[];
+  calls: CallFact[];
+  /** Start calls (native-start policies) with their facts; decided after deferrals are known. */
+  starts: { spec: NativeStartSpec; fact: CallFact }[];
+}
+
+interface Local {
+  type?: string;
+  init?: Expr;
+  count: number;
+  assigned: boolean;
+  constant: boolean;
+}
+
+interface Env {
+  locals: Map<string, Local>;
+  params: Map<string, { type?: string; guard?: NativeGuardSpec }>;
+  parent?: Env;
+}
+
+interface FnInfo {
+  id: number;
+  name: string;
+  label: string;
+  fn?: NativeFunction;
+  lambda?: Extract<Expr, { k: 'lambda' }>;
+  body: Stmt[];
+  env: Env;
+  graph: NativeGraph;
+  s0: States;
+  parent?: { fn: FnInfo; point: number };
+  callbackGrant: number;
+  callers: { fn: FnInfo; point: number }[];
+  entry: number;
+}
+
+type Call = Extract<Expr, { k: 'call' }>;
+
+const ALL = 0x7fffffff;
+
+const position = (n: { startPosition: { row: number; column: number } }) => ({ line: n.startPosition.row + 1, column: n.startPosition.column + 1 });
+
+export class NativeFileAnalysis {
+  private fns: FnInfo[] = [];
+  private wrappers = new Map<string, number>();
+  private readonly platform: Platform;
+  private out: FileAnalysis = { findings: [], errors: [], calls: [], starts: [] };
+
+  constructor(
+    private readonly file: string,
+    private readonly unit: NativeUnit,
+    private readonly k: NativeKnowledge,
+    private readonly rules: Map<string, RuleSpec>,
+    private readonly config: Config | undefined,
+    /** Whether another native file mentions this name (a non-private function may be called from there). */
+    private readonly mentionedElsewhere: (name: string) => boolean = () => false,
+  ) {
+    this.platform = unit.language === 'kotlin' || unit.language === 'java' ? 'android' : 'ios';
+  }
+
+  run(): FileAnalysis {
+    for (const fn of this.unit.functions) {
+      const env = this.envOf(fn.body, new Map(fn.params.map((p) => [p.name, { type: p.type }])));
+      this.addFn({ name: fn.name, label: fn.className ? `${fn.className}.${fn.name}` : fn.name, fn, body: fn.body, env });
+    }
+    this.inferWrappers();
+    for (const f of this.fns) f.s0 = this.analyseGraph(f);
+    this.linkCalls();
+    this.fixpoint();
+    this.collect();
+    return this.out;
+  }
+
+  // ------------------------------------------------------------ functions
+
+  private addFn(init: Pick<FnInfo, 'name' | 'label' | 'fn' | 'lambda' | 'body' | 'env' | 'parent'>): FnInfo {
+    const f: FnInfo = { ...init, id: this.fns.length, graph: buildNativeGraph(init.body), s0: [], callbackGrant: 0, callers: [], entry: 0 };
+    this.fns.push(f);
+    // Closures created in this function: their own graphs, linked to the creation point.
+    const enclosing = new Map<Expr, { call: Call; index: number }>();
+    for (const e of f.graph.points.values()) if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
+    for (const [point, e] of f.graph.points) {
+      if (e.k !== 'lambda') continue;
+      const params = new Map<string, { type?: string; guard?: NativeGuardSpec }>(e.params.map((p) => [p, {}]));
+      const env = this.envOf(e.body, params, f.env);
+      const child = this.addFn({ name: 'closure', label: `${f.label} closure`, lambda: e, body: e.body, env, parent: { fn: f, point } });
+      const site = enclosing.get(e);
+      if (site) this.bindCallback(child, site.call, site.index, f.env);
+    }
+    return f;
+  }
+
+  private envOf(body: Stmt[], params: Env['params'], parent?: Env): Env {
+    const locals = new Map<string, Local>();
+    const visit = (list: Stmt[]) => {
+      for (const s of list) {
+        switch (s.k) {
+          case 'decl': {
+            const l = locals.get(s.name);
+            if (l) l.count++;
+            else locals.set(s.name, { type: s.type, init: s.init, count: 1, assigned: false, constant: s.constant });
+            break;
+          }
+          case 'assign':
+            if (s.target.k === 'name') {
+              // A local of this function or of an enclosing one (closures); fields are not tracked.
+              const l = locals.get(s.target.name) ?? (params.has(s.target.name) ? undefined : parent && this.lookup(s.target.name, parent)?.local);
+              if (l) l.assigned = true;
+            }
+            break;
+          case 'if':
+            visit(s.then);
+            if (s.else) visit(s.else);
+            break;
+          case 'guard':
+            visit(s.else);
+            break;
+          case 'loop':
+            if (s.init) visit(s.init);
+            visit(s.body);
+            break;
+          case 'switch':
+            for (const c of s.cases) visit(c.body);
+            break;
+          case 'try':
+            visit(s.body);
+            for (const c of s.catches) visit(c);
+            if (s.finally) visit(s.finally);
+            break;
+          case 'block':
+            visit(s.body);
+            break;
+          case 'expr':
+            if (s.e.k === 'block') visit(s.e.body);
+            if (s.e.k === 'cond') {
+              visit(s.e.then);
+              visit(s.e.else);
+            }
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    visit(body);
+    return { locals, params, parent };
+  }
+
+  /** A closure passed to a guard callback: its parameter carries the answer, or its body runs only when granted. */
+  private bindCallback(child: FnInfo, call: Call, index: number, env: Env): void {
+    const path = this.callPath(call, env);
+    const last = index === call.args.length - 1;
+    for (const g of this.k.guards) {
+      const cp = g.callbackParameter;
+      if (cp && path && cp.calls.includes(path) && (cp.argument === index || (cp.argument === -1 && last))) {
+        const name = child.lambda?.params[cp.parameter];
+        if (name) child.env.params.set(name, { guard: g });
+      }
+      const gc = g.grantedCallback;
+      if (gc && path && gc.calls.includes(path) && (gc.argument === index || (gc.argument === -1 && last))) child.callbackGrant |= this.bits(g.purposes ?? []);
+    }
+    for (const cg of this.configGuards()) {
+      if (cg.callbackArgument === undefined) continue;
+      if (this.matchesConfigGuard(call, cg) && (cg.callbackArgument === index || (cg.callbackArgument === -1 && last))) child.callbackGrant |= this.configGuardBits(call, cg, env);
+    }
+  }
+
+  private inferWrappers(): void {
+    for (let round = 0; round < 3; round++) {
+      let changed = false;
+      for (const f of this.fns) {
+        if (!f.fn || f.body.length !== 1 || f.body[0].k !== 'return' || !f.body[0].e) continue;
+        const bits = this.testGrant(f.body[0].e, true, f.env, 0);
+        if (bits && this.wrappers.get(f.name) !== bits) {
+          this.wrappers.set(f.name, bits);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** Same-file calls: `name()`, `this.name()`, `self.name()`, `[self name]`. */
+  private linkCalls(): void {
+    const byName = new Map<string, FnInfo[]>();
+    for (const f of this.fns) if (f.fn) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
+    for (const f of this.fns) {
+      for (const [point, e] of f.graph.points) {
+        if (e.k !== 'call' || !(e.recv === undefined || e.recv.k === 'this')) continue;
+        if (e.recv && /^super\b/.test(e.recv.node.text)) continue; // `super.onCreate()`: the parent class's method
+        for (const callee of byName.get(e.name) ?? []) if (callee !== f || e.recv) callee.callers.push({ fn: f, point });
+        // A method passed by reference (`::startSdks`, `#selector(startSdks)`) escapes: it is an entry.
+      }
+    }
+  }
+
+  /** Why a function is an entry whatever its callers in this file: the platform or another file may call it. */
+  private outsideCaller(f: FnInfo): string | undefined {
+    if (!f.fn) return undefined;
+    if (f.fn.external) return 'called by the platform';
+    if (f.fn.private) return undefined;
+    let seen = this.elsewhere.get(f.name);
+    if (seen === undefined) this.elsewhere.set(f.name, (seen = this.mentionedElsewhere(f.name)));
+    return seen ? 'may be called from another file' : undefined;
+  }
+
+  private readonly elsewhere = new Map<string, boolean>();
+
+  private fixpoint(): void {
+    for (const f of this.fns) f.entry = f.parent || this.outsideCaller(f) ? 0 : f.callers.length ? ALL : 0;
+    for (let i = 0; i < 100; i++) {
+      let changed = false;
+      for (const f of this.fns) {
+        let next: number;
+        if (f.parent) next = this.stateAt(f.parent.fn, f.parent.point) | f.callbackGrant;
+        else if (this.outsideCaller(f)) next = 0;
+        else if (f.callers.length) next = f.callers.reduce((acc, c) => acc & this.stateAt(c.fn, c.point), ALL);
+        else next = 0;
+        if (next !== f.entry) {
+          f.entry = next;
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** Purposes granted at a point (ALL where unreachable: it constrains nothing). */
+  private stateAt(f: FnInfo, point: number): number {
+    const s = f.s0[point];
+    return s === undefined ? ALL : f.entry | s;
+  }
+
+  // ------------------------------------------------------------ results
+
+  private collect(): void {
+    for (const f of this.fns) {
+      for (const [point, e] of f.graph.points) {
+        if (e.k !== 'call') continue;
+        const path = this.callPath(e, f.env);
+        const raw = this.rawPath(e);
+        if (!path) {
+          const root = raw?.split('.')[0] ?? '';
+          const local = !!this.lookup(root, f.env) || this.unit.fields.has(root);
+          if (raw && !local && this.k.sinkCalls.has(raw) && this.k.unresolvedRoot(raw, this.unit)) this.unresolved(e, raw);
+          continue;
+        }
+        const fact = this.fact(f, point, e, path);
+        this.out.calls.push(fact);
+        for (const spec of this.k.sinksByCall.get(path) ?? []) this.sink(spec, fact);
+        for (const spec of this.k.startsByCall.get(path) ?? []) if (spec.platform === this.platform) this.out.starts.push({ spec, fact });
+      }
+    }
+    for (const n of this.unit.unknown) {
+      const text = n.text;
+      if ([...this.k.sinkCalls].some((c) => text.includes(c.split('.').pop()!))) {
+        const p = position(n);
+        this.out.errors.push({ file: this.file, ...p, kind: 'unsupported', message: `Native construct \`${n.type}\` is not modelled; SDK calls inside it are not proven` });
+      }
+    }
+  }
+
+  private unresolved(e: Call, raw: string): void {
+    const p = position(e.node);
+    this.out.errors.push({ file: this.file, ...p, kind: 'unresolved', message: `\`${raw}\` looks like an SDK call, but \`${raw.split('.')[0]}\` is not imported from the SDK's package; not checked` });
+  }
+
+  private fact(f: FnInfo, point: number, e: Call, path: string): CallFact {
+    const s = f.s0[point];
+    const state = s === undefined ? undefined : f.entry | s;
+    return {
+      file: this.file,
+      platform: this.platform,
+      path,
+      expr: e,
+      argument: (i) => this.argumentValue(e.args[i], f.env),
+      mentions: (paths) => e.args.some((a) => this.mentions(a, f.env, paths, 0)),
+      fromAdvertisingId: (i) => !!e.args[i] && this.flowsFromAdvertisingId(e.args[i], f.env, 0),
+      granted: state === undefined ? undefined : this.k.purposesOf(state),
+      trace: this.trace(f, e, path),
+      scope: f.label,
+    };
+  }
+
+  private sink(spec: NativeSinkSpec, fact: CallFact): void {
+    if (spec.platforms && !spec.platforms.includes(fact.platform)) return;
+    const rule = this.rules.get(spec.rule);
+    if (!rule || !fact.granted) return;
+    let extra: Purpose[] = [];
+    if (spec.arguments) {
+      for (const [i, accepted] of Object.entries(spec.arguments)) {
+        const v = fact.argument(Number(i));
+        if (!v.known) {
+          const p = position(fact.expr.node);
+          this.out.errors.push({ file: this.file, ...p, kind: 'unresolved', message: `Argument ${Number(i) + 1} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked` });
+          return;
+        }
+        if (!v.values.some((x) => accepted.some((a) => String(a) === String(x)))) return;
+      }
+      extra = spec.requires ?? [];
+    }
+    if (spec.advertisingIdArgument !== undefined && fact.fromAdvertisingId(spec.advertisingIdArgument)) extra = [...extra, ...(spec.advertisingRequires ?? [])];
+    const requires = [...new Set([...rule.requires, ...extra])];
+    const missing = requires.filter((p) => !fact.granted!.includes(p));
+    if (!missing.length) return;
+    this.out.findings.push(makeFinding(rule, this.file, fact, requires, missing));
+  }
+
+  // ------------------------------------------------------------ traces
+
+  private trace(f: FnInfo, e: Call, path: string): TraceStep[] {
+    const steps: TraceStep[] = [];
+    const seen = new Set<FnInfo>();
+    let cur: FnInfo | undefined = f;
+    const chain: TraceStep[] = [{ file: this.file, ...position(e.node), label: `${path}()` }];
+    while (cur && !seen.has(cur)) {
+      seen.add(cur);
+      if (cur.parent) {
+        chain.unshift({ file: this.file, ...position(cur.lambda!.node), label: 'closure' });
+        cur = cur.parent.fn;
+        continue;
+      }
+      const outside = this.outsideCaller(cur);
+      const c: { fn: FnInfo; point: number } | undefined = outside ? undefined : cur.callers.find((x) => this.stateAt(x.fn, x.point) !== ALL) ?? cur.callers[0];
+      if (!c || seen.has(c.fn)) {
+        chain.unshift({ file: this.file, ...position(cur.fn!.nameNode), label: `${cur.label} (entry: ${outside ?? (cur.callers.length ? 'called only in a cycle' : 'called by the platform')})` });
+        break;
+      }
+      const callExpr = c.fn.graph.points.get(c.point)!;
+      chain.unshift({ file: this.file, ...position(callExpr.node), label: `${cur.name}()` });
+      cur = c.fn;
+    }
+    steps.push(...chain);
+    return steps;
+  }
+
+  // ------------------------------------------------------------ values and paths
+
+  private lookup(name: string, env: Env): { local?: Local; param?: { type?: string; guard?: NativeGuardSpec } } | undefined {
+    for (let e: Env | undefined = env; e; e = e.parent) {
+      const p = e.params.get(name);
+      if (p) return { param: p };
+      const l = e.locals.get(name);
+      if (l) return { local: l };
+    }
+    return undefined;
+  }
+
+  /** The path of a value: its origin's path through constants and declared types; `undefined` when unknown. */
+  private path(e: Expr, env: Env, depth: number): string[] | undefined {
+    if (depth > 12) return undefined;
+    switch (e.k) {
+      case 'name': {
+        const found = this.lookup(e.name, env);
+        if (found?.param) return found.param.type ? [found.param.type] : undefined;
+        if (found?.local) {
+          const l = found.local;
+          if (l.init && l.count === 1 && !l.assigned) return this.path(l.init, env, depth + 1);
+          return l.type ? [l.type] : undefined;
+        }
+        const fld = this.unit.fields.get(e.name);
+        if (fld) {
+          if (fld.init && fld.constant) return this.path(fld.init, env, depth + 1);
+          return fld.type ? [fld.type] : undefined;
+        }
+        return [e.name];
+      }
+      case 'member': {
+        if (e.obj.k === 'this') return this.path({ k: 'name', name: e.name, node: e.node }, { locals: new Map(), params: new Map() }, depth + 1);
+        const base = this.path(e.obj, env, depth + 1);
+        return base && [...base, e.name];
+      }
+      case 'call': {
+        if (!e.recv) return e.callee ? undefined : [e.name];
+        if (e.recv.k === 'this') return undefined;
+        const base = this.path(e.recv, env, depth + 1);
+        return base && [...base, e.name];
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private callPath(e: Call, env: Env): string | undefined {
+    const p = this.path(e, env, 0);
+    return p ? this.k.resolve(p, this.unit) : undefined;
+  }
+
+  /** The call as written, for "looks like an SDK call" diagnostics. */
+  private rawPath(e: Expr): string | undefined {
+    if (e.k === 'name') return e.name;
+    if (e.k === 'member') {
+      const b = this.rawPath(e.obj);
+      return b && `${b}.${e.name}`;
+    }
+    if (e.k === 'call') {
+      if (!e.recv) return e.name;
+      const b = this.rawPath(e.recv);
+      return b && `${b}.${e.name}`;
+    }
+    return undefined;
+  }
+
+  private valuePath(e: Expr, env: Env): string | undefined {
+    const p = this.path(e, env, 0);
+    return p ? this.k.resolve(p, this.unit) : undefined;
+  }
+
+  private literal(e: Expr, env: Env, depth = 0): (string | number | boolean | null)[] | undefined {
+    if (depth > 8) return undefined;
+    switch (e.k) {
+      case 'lit':
+        return [e.value];
+      case 'enumCase':
+        return [e.name];
+      case 'name': {
+        const found = this.lookup(e.name, env);
+        const l = found?.local;
+        if (l?.init && l.count === 1 && !l.assigned) return this.literal(l.init, env, depth + 1);
+        if (found) return undefined;
+        const fld = this.unit.fields.get(e.name);
+        if (fld) return fld.init && fld.constant ? this.literal(fld.init, env, depth + 1) : undefined;
+        const resolved = this.valuePath(e, env);
+        return resolved ? [resolved, e.name] : [e.name];
+      }
+      case 'member': {
+        const resolved = this.valuePath(e, env);
+        return resolved ? [resolved, e.name] : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private argumentValue(e: Expr | undefined, env: Env): { known: boolean; values: (string | number | boolean | null)[] } {
+    if (!e) return { known: false, values: [] };
+    const v = this.literal(e, env);
+    return v ? { known: true, values: v } : { known: false, values: [] };
+  }
+
+  private mentions(e: Expr, env: Env, paths: string[], depth: number): boolean {
+    if (depth > 8) return false;
+    const p = e.k === 'name' || e.k === 'member' ? this.valuePath(e, env) : undefined;
+    if (p && paths.includes(p)) return true;
+    if (e.k === 'lit' && typeof e.value === 'string' && paths.includes(e.value)) return true;
+    switch (e.k) {
+      case 'name': {
+        const l = this.lookup(e.name, env)?.local;
+        return !!l?.init && l.count === 1 && this.mentions(l.init, env, paths, depth + 1);
+      }
+      case 'call':
+        return e.args.some((a) => this.mentions(a, env, paths, depth + 1));
+      case 'seq':
+        return e.items.some((a) => this.mentions(a, env, paths, depth + 1));
+      default:
+        return false;
+    }
+  }
+
+  private flowsFromAdvertisingId(e: Expr, env: Env, depth: number): boolean {
+    if (depth > 10) return false;
+    const p = this.valuePath(e, env);
+    if (p && this.k.advertisingIdSources.some((s) => p === s || p.startsWith(`${s}.`))) return true;
+    switch (e.k) {
+      case 'name': {
+        const l = this.lookup(e.name, env)?.local;
+        return !!l?.init && this.flowsFromAdvertisingId(l.init, env, depth + 1);
+      }
+      case 'member':
+        return this.flowsFromAdvertisingId(e.obj, env, depth + 1);
+      case 'call':
+        return (!!e.recv && this.flowsFromAdvertisingId(e.recv, env, depth + 1)) || e.args.some((a) => this.flowsFromAdvertisingId(a, env, depth + 1));
+      case 'seq':
+        return e.items.some((a) => this.flowsFromAdvertisingId(a, env, depth + 1));
+      case 'bin':
+        return this.flowsFromAdvertisingId(e.l, env, depth + 1) || this.flowsFromAdvertisingId(e.r, env, depth + 1);
+      default:
+        return false;
+    }
+  }
+
+  // ------------------------------------------------------------ guards
+
+  private grants(env: Env): Grants {
+    return {
+      node: () => 0,
+      edge: (n, e) => {
+        if (n.kind !== 'test' || (e.label !== 'true' && e.label !== 'false')) return 0;
+        const test = this.currentTests.get(n.id);
+        return test ? this.testGrant(test, e.label === 'true', env, 0) : 0;
+      },
+    };
+  }
+
+  /** The tests of the graph being analysed (`analyseGraph`). */
+  private currentTests = new Map<number, Expr>();
+
+  /** Purposes granted when `e` evaluates to `outcome`. */
+  private testGrant(e: Expr, outcome: boolean, env: Env, depth: number): number {
+    if (depth > 10) return 0;
+    switch (e.k) {
+      case 'not':
+        return this.testGrant(e.e, !outcome, env, depth + 1);
+      case 'bin': {
+        if (e.op === '&&') return outcome ? this.testGrant(e.l, true, env, depth + 1) | this.testGrant(e.r, true, env, depth + 1) : this.testGrant(e.l, false, env, depth + 1) & this.testGrant(e.r, false, env, depth + 1);
+        if (e.op === '||') return outcome ? this.testGrant(e.l, true, env, depth + 1) & this.testGrant(e.r, true, env, depth + 1) : this.testGrant(e.l, false, env, depth + 1) | this.testGrant(e.r, false, env, depth + 1);
+        const eq = e.op === '==' || e.op === '===';
+        const ne = e.op === '!=' || e.op === '!==';
+        if (!eq && !ne) return 0;
+        const equal = eq ? outcome : !outcome;
+        let bits = 0;
+        for (const [v, other] of [[e.l, e.r], [e.r, e.l]] as const) {
+          if (other.k === 'lit' && typeof other.value === 'boolean') {
+            bits |= this.testGrant(v, equal ? other.value : !other.value, env, depth + 1);
+            continue;
+          }
+          if (!equal) continue;
+          const gv = this.guardValue(v, env, depth + 1);
+          if (!gv || !('equals' in gv.spec.test)) continue;
+          const lit = this.literal(other, env);
+          if (!lit) continue;
+          const accepted = gv.spec.test.equals.map(String);
+          if (lit.some((x) => accepted.includes(String(x)))) bits |= gv.bits;
+        }
+        return bits;
+      }
+      case 'name': {
+        const found = this.lookup(e.name, env);
+        if (found?.param?.guard) return outcome && 'truthy' in found.param.guard.test ? this.bits(found.param.guard.purposes ?? []) : 0;
+        const l = found?.local;
+        if (l?.init && l.count === 1 && !l.assigned) return this.testGrant(l.init, outcome, env, depth + 1);
+        if (!found) {
+          const fld = this.unit.fields.get(e.name);
+          if (fld?.init && fld.constant) return this.testGrant(fld.init, outcome, env, depth + 1);
+        }
+        return outcome ? this.truthyGuard(e, env, depth) : 0;
+      }
+      case 'call':
+      case 'member':
+        return outcome ? this.truthyGuard(e, env, depth) : 0;
+      default:
+        return 0;
+    }
+  }
+
+  private truthyGuard(e: Expr, env: Env, depth: number): number {
+    let bits = 0;
+    const gv = this.guardValue(e, env, depth + 1);
+    if (gv && 'truthy' in gv.spec.test) bits |= gv.bits;
+    if (e.k === 'call' && (!e.recv || e.recv.k === 'this')) bits |= this.wrappers.get(e.name) ?? 0;
+    if (e.k === 'call') for (const cg of this.configGuards()) if (!cg.assert && cg.callbackArgument === undefined && this.matchesConfigGuard(e, cg)) bits |= this.configGuardBits(e, cg, env);
+    if (e.k === 'member' || e.k === 'name') {
+      const raw = this.rawPath(e);
+      for (const cg of this.configGuards()) if (cg.property && raw && (raw === cg.property || raw.endsWith(`.${cg.property}`))) bits |= this.bits(cg.purposes ?? []);
+    }
+    return bits;
+  }
+
+  private guardValue(e: Expr, env: Env, depth: number): { spec: NativeGuardSpec; bits: number } | undefined {
+    if (depth > 10) return undefined;
+    if (e.k === 'name') {
+      const found = this.lookup(e.name, env);
+      if (found?.param?.guard) return { spec: found.param.guard, bits: this.bits(found.param.guard.purposes ?? []) };
+      const l = found?.local;
+      if (l?.init && l.count === 1 && !l.assigned) return this.guardValue(l.init, env, depth + 1);
+    }
+    const path = this.valuePath(e, env);
+    if (!path) return undefined;
+    for (const g of this.k.guards) {
+      if (!g.values?.includes(path)) continue;
+      let bits = this.bits(g.purposes ?? []);
+      if (g.keys) {
+        const call = e.k === 'call' ? e : undefined;
+        const arg = call && g.keyArgument !== undefined ? call.args[g.keyArgument] : undefined;
+        const key = arg ? this.literal(arg, env)?.find((x) => typeof x === 'string') : undefined;
+        if (typeof key !== 'string') continue;
+        const ps = g.keys[key] ?? (g.keys['*'] ? [key] : undefined);
+        if (!ps) continue;
+        bits |= this.bits(ps);
+      }
+      if (bits) return { spec: g, bits };
+    }
+    return undefined;
+  }
+
+  private configGuards(): ConfigGuard[] {
+    return (this.config?.guards ?? []).filter((g) => g.function && !g.module);
+  }
+
+  private matchesConfigGuard(e: Call, g: ConfigGuard): boolean {
+    const raw = this.rawPath(e);
+    if (!raw || !g.function) return false;
+    const want = g.function;
+    if (raw === want || raw.endsWith(`.${want}`)) return true;
+    // `self.hasConsent` / `[self hasConsent:]` / `this.hasConsent`
+    return e.recv?.k === 'this' && e.name === want;
+  }
+
+  private configGuardBits(e: Call, g: ConfigGuard, env: Env): number {
+    let ps = g.purposes ?? [];
+    if (g.purposeArgument !== undefined) {
+      const v = e.args[g.purposeArgument] ? this.literal(e.args[g.purposeArgument], env)?.find((x) => typeof x === 'string') : undefined;
+      if (typeof v !== 'string') return 0;
+      ps = [...ps, this.config?.purposeAliases?.[v] ?? v];
+    }
+    return this.bits(ps);
+  }
+
+  private bits(ps: Purpose[]): number {
+    return this.k.bits(ps);
+  }
+
+  /** Run the must-analysis with this graph's tests visible to the grant function. */
+  private analyseGraph(f: FnInfo): States {
+    this.currentTests = f.graph.tests;
+    return mustGranted(f.graph, this.grants(f.env));
+  }
+}
+
+export function makeFinding(rule: RuleSpec, file: string, fact: CallFact, requires: Purpose[], missing: Purpose[]): Finding {
+  const n = fact.expr.node;
+  return {
+    ruleId: rule.id,
+    severity: rule.severity,
+    file,
+    line: n.startPosition.row + 1,
+    column: n.startPosition.column + 1,
+    endLine: n.endPosition.row + 1,
+    endColumn: n.endPosition.column + 1,
+    message: `${rule.message}: \`${fact.path}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
+    requires,
+    missing,
+    trace: fact.trace,
+    suppressed: false,
+    scope: fact.scope,
+    callee: fact.path,
+    dependsOn: [file],
+  };
+}

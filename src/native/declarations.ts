@@ -1,0 +1,259 @@
+/**
+ * The app's declarations, read as data with exact positions:
+ *
+ *  - `Info.plist` (XML property lists; @xmldom/xmldom keeps line:column);
+ *  - `AndroidManifest.xml` (`<uses-permission>`, `tools:node="remove"`,
+ *    `<application android:name>`, `<meta-data>`);
+ *  - Android resources `res/values/*.xml` (`<bool name="…">`, `<string>`);
+ *  - Expo `app.json` / `app.config.json` (`expo.plugins`, `expo.ios.infoPlist`,
+ *    `expo.android.permissions` / `blockedPermissions`), via jsonc-parser.
+ *
+ * `app.config.js` / `app.config.ts` are code: consent-lint never executes
+ * them, and says that their settings were not read.
+ */
+import { createRequire } from 'node:module';
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { AnalysisError, DiscoveredFile } from '../model.js';
+
+export interface Located {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface PlistFile {
+  file: string;
+  /** Top-level keys: value (string, boolean, or undefined for other types) and the `<key>` position. */
+  keys: Map<string, { value: string | boolean | undefined; at: Located }>;
+}
+
+export interface ManifestFile {
+  file: string;
+  permissions: { name: string; removed: boolean; at: Located }[];
+  applicationName?: { value: string; at: Located };
+  metaData: { name: string; value?: string; at: Located }[];
+}
+
+export interface ResourceFile {
+  file: string;
+  values: { name: string; value: string; at: Located }[];
+}
+
+export interface ExpoConfig {
+  file: string;
+  plugins: { name: string; options?: Record<string, unknown>; at: Located }[];
+  infoPlist: Map<string, { value: unknown; at: Located }>;
+  permissions: { name: string; at: Located }[];
+  blockedPermissions: { name: string; at: Located }[];
+}
+
+export interface Declarations {
+  plists: PlistFile[];
+  manifests: ManifestFile[];
+  resources: ResourceFile[];
+  expo: ExpoConfig[];
+  /** `app.config.js`/`.ts` files present (never executed). */
+  unreadableExpo: string[];
+  errors: AnalysisError[];
+}
+
+const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
+
+export function isDeclarationFile(rel: string): boolean {
+  const b = base(rel);
+  return b === 'Info.plist' || b === 'AndroidManifest.xml' || b === 'app.json' || b === 'app.config.json' || /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel);
+}
+
+export function isExpoCodeConfig(rel: string): boolean {
+  return /^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel);
+}
+
+interface XmlNode {
+  nodeType: number;
+  nodeName: string;
+  lineNumber?: number;
+  columnNumber?: number;
+  childNodes: ArrayLike<XmlNode>;
+  textContent: string | null;
+  getAttribute?(name: string): string | null;
+}
+
+// Loaded on first use: a project without XML declarations never loads it.
+const require = createRequire(import.meta.url);
+let xmldom: typeof import('@xmldom/xmldom') | undefined;
+
+function parseXml(f: DiscoveredFile, errors: AnalysisError[]): XmlNode | undefined {
+  try {
+    xmldom ??= require('@xmldom/xmldom') as typeof import('@xmldom/xmldom');
+    const doc = new xmldom.DOMParser({
+      onError: (level: string, msg: string) => {
+        if (level === 'warning') return;
+        throw new Error(msg);
+      },
+    }).parseFromString(f.text, 'text/xml') as unknown as { documentElement: XmlNode | null };
+    return doc.documentElement ?? undefined;
+  } catch (e) {
+    const loc = (e as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
+    errors.push({ file: f.relPath, line: loc?.lineNumber ?? 1, column: loc?.columnNumber ?? 1, kind: 'parse', message: `Could not parse XML: ${(e as Error).message.split('\n')[0]}` });
+    return undefined;
+  }
+}
+
+function elements(n: XmlNode): XmlNode[] {
+  return Array.from(n.childNodes).filter((c) => c.nodeType === 1);
+}
+
+/** Position of an element: from `<` to the end of its start-tag name (xmldom gives the start). */
+function at(file: string, n: XmlNode): Located {
+  const line = n.lineNumber ?? 1;
+  const column = n.columnNumber ?? 1;
+  return { file, line, column, endLine: line, endColumn: column + n.nodeName.length + 1 };
+}
+
+function readPlist(f: DiscoveredFile, errors: AnalysisError[]): PlistFile | undefined {
+  const root = parseXml(f, errors);
+  if (!root) return undefined;
+  const dict = root.nodeName === 'plist' ? elements(root).find((e) => e.nodeName === 'dict') : root.nodeName === 'dict' ? root : undefined;
+  const keys = new Map<string, { value: string | boolean | undefined; at: Located }>();
+  if (!dict) {
+    errors.push({ file: f.relPath, line: root.lineNumber ?? 1, column: root.columnNumber ?? 1, kind: 'parse', message: 'Not an XML property list with a top-level <dict>' });
+    return { file: f.relPath, keys };
+  }
+  const kids = elements(dict);
+  for (let i = 0; i < kids.length; i++) {
+    if (kids[i].nodeName !== 'key') continue;
+    const v = kids[i + 1];
+    const value = !v ? undefined : v.nodeName === 'string' ? v.textContent ?? '' : v.nodeName === 'true' ? true : v.nodeName === 'false' ? false : undefined;
+    keys.set((kids[i].textContent ?? '').trim(), { value, at: at(f.relPath, kids[i]) });
+  }
+  return { file: f.relPath, keys };
+}
+
+function readManifest(f: DiscoveredFile, errors: AnalysisError[]): ManifestFile | undefined {
+  const root = parseXml(f, errors);
+  if (!root) return undefined;
+  const m: ManifestFile = { file: f.relPath, permissions: [], metaData: [] };
+  for (const e of elements(root)) {
+    if (/^uses-permission(-sdk-\d+)?$/.test(e.nodeName)) {
+      m.permissions.push({ name: e.getAttribute?.('android:name') ?? '', removed: e.getAttribute?.('tools:node') === 'remove', at: at(f.relPath, e) });
+    }
+    if (e.nodeName === 'application') {
+      const name = e.getAttribute?.('android:name');
+      if (name) m.applicationName = { value: name, at: at(f.relPath, e) };
+      for (const c of elements(e)) {
+        if (c.nodeName === 'meta-data') m.metaData.push({ name: c.getAttribute?.('android:name') ?? '', value: c.getAttribute?.('android:value') ?? undefined, at: at(f.relPath, c) });
+      }
+    }
+  }
+  return m;
+}
+
+function readResources(f: DiscoveredFile, errors: AnalysisError[]): ResourceFile | undefined {
+  const root = parseXml(f, errors);
+  if (!root || root.nodeName !== 'resources') return undefined;
+  return {
+    file: f.relPath,
+    values: elements(root)
+      .filter((e) => e.getAttribute?.('name'))
+      .map((e) => ({ name: e.getAttribute!('name')!, value: (e.textContent ?? '').trim(), at: at(f.relPath, e) })),
+  };
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
+
+function jsonAt(file: string, starts: number[], n: JsonNode): Located {
+  const pos = (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  };
+  const s = pos(n.offset);
+  const e = pos(n.offset + n.length);
+  return { file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+}
+
+function jsonValue(n: JsonNode | undefined): unknown {
+  if (!n) return undefined;
+  switch (n.type) {
+    case 'object':
+      return Object.fromEntries((n.children ?? []).map((p) => [p.children?.[0]?.value, jsonValue(p.children?.[1])]));
+    case 'array':
+      return (n.children ?? []).map(jsonValue);
+    default:
+      return n.value;
+  }
+}
+
+function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | undefined {
+  const problems: { error: number; offset: number; length: number }[] = [];
+  const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
+  const starts = lineStarts(f.text);
+  if (!tree || problems.length) {
+    const p = problems[0];
+    const loc = p ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode) : { line: 1, column: 1 };
+    errors.push({ file: f.relPath, line: loc.line, column: loc.column, kind: 'parse', message: 'Could not parse JSON' });
+    return undefined;
+  }
+  // app.json holds `{ "expo": { … } }`; app.config.json may hold the config itself.
+  const expo = findNodeAtLocation(tree, ['expo']) ?? (base(f.relPath) === 'app.config.json' ? tree : undefined);
+  if (!expo) return undefined; // a bare React Native app.json ({ name, displayName }) is no Expo config
+  const out: ExpoConfig = { file: f.relPath, plugins: [], infoPlist: new Map(), permissions: [], blockedPermissions: [] };
+  for (const p of findNodeAtLocation(expo, ['plugins'])?.children ?? []) {
+    if (p.type === 'string') out.plugins.push({ name: p.value as string, at: jsonAt(f.relPath, starts, p) });
+    else if (p.type === 'array' && p.children?.[0]?.type === 'string') {
+      out.plugins.push({ name: p.children[0].value as string, options: jsonValue(p.children[1]) as Record<string, unknown> | undefined, at: jsonAt(f.relPath, starts, p) });
+    }
+  }
+  for (const prop of findNodeAtLocation(expo, ['ios', 'infoPlist'])?.children ?? []) {
+    const [k, v] = prop.children ?? [];
+    if (k) out.infoPlist.set(k.value as string, { value: jsonValue(v), at: jsonAt(f.relPath, starts, k) });
+  }
+  for (const [key, list] of [['permissions', out.permissions], ['blockedPermissions', out.blockedPermissions]] as const) {
+    for (const p of findNodeAtLocation(expo, ['android', key])?.children ?? []) if (p.type === 'string') list.push({ name: p.value as string, at: jsonAt(f.relPath, starts, p) });
+  }
+  return out;
+}
+
+export function readDeclarations(files: DiscoveredFile[]): Declarations {
+  const d: Declarations = { plists: [], manifests: [], resources: [], expo: [], unreadableExpo: [], errors: [] };
+  for (const f of files) {
+    const b = base(f.relPath);
+    if (isExpoCodeConfig(f.relPath)) {
+      d.unreadableExpo.push(f.relPath);
+      d.errors.push({ file: f.relPath, line: 1, column: 1, kind: 'unsupported', message: `${b} is code and consent-lint never executes it: its Expo plugins, infoPlist and permissions were not read (declare them in app.json to have them checked)` });
+      continue;
+    }
+    if (!isDeclarationFile(f.relPath)) continue;
+    if (b === 'Info.plist') {
+      const p = readPlist(f, d.errors);
+      if (p) d.plists.push(p);
+    } else if (b === 'AndroidManifest.xml') {
+      const m = readManifest(f, d.errors);
+      if (m) d.manifests.push(m);
+    } else if (b === 'app.json' || b === 'app.config.json') {
+      const e = readExpo(f, d.errors);
+      if (e) d.expo.push(e);
+    } else {
+      const r = readResources(f, d.errors);
+      if (r) d.resources.push(r);
+    }
+  }
+  return d;
+}
+
+/** Android permission names as Expo writes them (`POST_NOTIFICATIONS`) or in full. */
+export function samePermission(a: string, b: string): boolean {
+  const short = (x: string) => x.replace(/^android\.permission\./, '');
+  return a === b || short(a) === short(b);
+}

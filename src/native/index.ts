@@ -1,0 +1,295 @@
+/**
+ * The native stage: the iOS and Android halves of a React Native / Expo app.
+ *
+ *   analyseNative(files, policies, config) -> { findings, errors, rules }
+ *
+ * 1. Kotlin, Java, Swift and Objective-C files that mention a token of a
+ *    policy's `native` section are parsed with tree-sitter (grammars as wasm,
+ *    loaded on first use: a project without such files loads nothing).
+ * 2. Each file becomes functions in one intermediate form (ir.ts), each
+ *    function a flow graph (cfg.ts), and the must-analysis of src/flow says
+ *    which purposes hold at every SDK call (analyse.ts).
+ * 3. Native starts (CleverTap, Batch, Braze, Airship) are sinks unless the
+ *    SDK's own switch keeps them off until JavaScript turns them on.
+ * 4. Declarations (Info.plist, AndroidManifest.xml, Expo app.json) are checked
+ *    against what the code requests: ATT, the advertising ID, push permission.
+ *
+ * Where native code calls into JavaScript or back (React Native bridges) is
+ * out of scope.
+ */
+import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
+import { makeFinding, NativeFileAnalysis, type CallFact } from './analyse.js';
+import { isDeclarationFile, isExpoCodeConfig, readDeclarations, samePermission, type Declarations, type Located } from './declarations.js';
+import { toUnit } from './ir.js';
+import { NativeKnowledge } from './knowledge.js';
+import { firstSyntaxError, languageOf, parserFor, type NativeLanguage } from './parsers.js';
+import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
+
+export type { NativePolicy } from './types.js';
+export { isDeclarationFile, isExpoCodeConfig } from './declarations.js';
+export { languageOf } from './parsers.js';
+
+/** Files the native stage reads (and the JavaScript stage does not). */
+export function isNativeFile(relPath: string): boolean {
+  return languageOf(relPath) !== undefined || isDeclarationFile(relPath);
+}
+
+/**
+ * What the native stage reads: native sources, declaration files, Expo code
+ * configs, and the JavaScript files that may hold a declaration trigger (they
+ * name one of its functions). `native`: whether there is anything native at all.
+ */
+export function nativeInputs(files: DiscoveredFile[], policies: Policy[]): { files: DiscoveredFile[]; native: boolean } {
+  const names = new Set<string>();
+  for (const p of policies) for (const d of p.native?.declarations ?? []) for (const t of d.jsTriggers ?? []) for (const f of t.functions) names.add(f.split('.').pop()!);
+  const out: DiscoveredFile[] = [];
+  let native = false;
+  for (const f of files) {
+    const own = languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
+    native ||= own;
+    if (own || (JS_RE.test(f.relPath) && [...names].some((n) => f.text.includes(n)))) out.push(f);
+  }
+  return { files: out, native };
+}
+
+export interface NativeResult {
+  findings: Finding[];
+  errors: AnalysisError[];
+  /** Native-only rules in force (for reporters' rule metadata). */
+  rules: RuleSpec[];
+  filesParsed: number;
+}
+
+const JS_RE = /\.(?:[cm]?[jt]sx?)$/;
+/** Third-party and generated native code: CocoaPods, Carthage, Gradle/Xcode build output. */
+const VENDORED = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Rules in force: JS rules (native sinks may name them) and native-only rules, with config severities. */
+function nativeRules(policies: Policy[], k: NativeKnowledge, config: Config | undefined): Map<string, RuleSpec> {
+  const settings = config?.rules ?? {};
+  const out = new Map<string, RuleSpec>();
+  for (const r of [...policies.flatMap((p) => p.rules), ...k.rules]) {
+    const s = settings[r.id];
+    if (s === 'off') continue;
+    out.set(r.id, s ? { ...r, severity: s } : r);
+  }
+  return out;
+}
+
+export async function analyseNative(files: DiscoveredFile[], policies: Policy[], config: Config | undefined): Promise<NativeResult> {
+  const k = new NativeKnowledge(policies);
+  const result: NativeResult = { findings: [], errors: [], rules: [], filesParsed: 0 };
+  if (!k.tokens.length) return result;
+  const rules = nativeRules(policies, k, config);
+  result.rules = k.rules.filter((r) => rules.has(r.id)).map((r) => rules.get(r.id)!);
+  const tokenRe = new RegExp(`\\b(?:${[...new Set(k.tokens)].map(escapeRegExp).join('|')})\\b`);
+
+  const calls: CallFact[] = [];
+  const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
+  // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
+  const trees: { delete(): void }[] = [];
+  const sources = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath) && tokenRe.test(f.text));
+  const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
+  const elsewhere = (file: string) => (name: string) => {
+    const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+    return nativeTexts.some((o) => o.relPath !== file && re.test(o.text));
+  };
+  // Compile the grammars needed side by side (wasm compilation runs off the main thread).
+  await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => parserFor(l)));
+  try {
+    for (const f of sources) {
+      const lang: NativeLanguage = languageOf(f.relPath)!;
+      const parser = await parserFor(lang);
+      const tree = parser.parse(f.text);
+      if (!tree) {
+        result.errors.push({ file: f.relPath, line: 1, column: 1, kind: 'parse', message: `Could not parse (${lang})` });
+        continue;
+      }
+      result.filesParsed++;
+      trees.push(tree);
+      const bad = firstSyntaxError(tree.rootNode);
+      if (bad) {
+        result.errors.push({ file: f.relPath, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1, kind: 'parse', message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete` });
+      }
+      const unit = toUnit(lang, tree.rootNode);
+      const a = new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath)).run();
+      result.findings.push(...a.findings);
+      result.errors.push(...a.errors);
+      calls.push(...a.calls);
+      starts.push(...a.starts);
+    }
+
+    const decl = readDeclarations(files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))));
+    result.errors.push(...decl.errors);
+    decideStarts(k.starts, starts, calls, decl, rules, result);
+    checkDeclarations(k.declarations, calls, decl, files, rules, result);
+  } finally {
+    for (const t of trees) t.delete();
+  }
+  return result;
+}
+
+// ------------------------------------------------------------ native starts
+
+function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations): boolean {
+  if ('call' in d) return d.platform === platform && calls.some((c) => c.platform === platform && c.path === d.call);
+  if ('plist' in d) return decl.plists.some((p) => p.keys.get(d.plist.key)?.value === d.plist.equals || String(p.keys.get(d.plist.key)?.value) === String(d.plist.equals));
+  if ('manifestMetaData' in d) return decl.manifests.some((m) => m.metaData.some((x) => x.name === d.manifestMetaData.name && x.value === d.manifestMetaData.equals));
+  if ('androidResource' in d) return decl.resources.some((r) => r.values.some((x) => x.name === d.androidResource.name && x.value === d.androidResource.equals));
+  return decl.expo.some((e) => e.plugins.some((p) => p.name === d.expoPlugin.plugin && p.options?.[d.expoPlugin.option] === d.expoPlugin.equals));
+}
+
+function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations): boolean {
+  return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec.platform, calls, decl));
+}
+
+function decideStarts(specs: NativeStartSpec[], starts: { spec: NativeStartSpec; fact: CallFact }[], calls: CallFact[], decl: Declarations, rules: Map<string, RuleSpec>, out: NativeResult): void {
+  for (const { spec, fact } of starts) {
+    const rule = rules.get(spec.rule);
+    if (!rule || !fact.granted || isDeferred(spec, calls, decl)) continue;
+    const missing = rule.requires.filter((p) => !fact.granted!.includes(p));
+    if (missing.length) out.findings.push(makeFinding(rule, fact.file, fact, rule.requires, missing));
+  }
+  // Starts declared in the manifest run with no app code at all: never guarded.
+  for (const spec of specs) {
+    const rule = rules.get(spec.rule);
+    if (!rule || spec.platform !== 'android' || isDeferred(spec, calls, decl)) continue;
+    for (const m of decl.manifests) {
+      const hits: { at: Located; what: string }[] = [];
+      for (const md of m.metaData) if (spec.manifestMetaData?.includes(md.name)) hits.push({ at: md.at, what: `<meta-data android:name="${md.name}">` });
+      if (m.applicationName && spec.manifestApplication?.includes(m.applicationName.value)) hits.push({ at: m.applicationName.at, what: `<application android:name="${m.applicationName.value}">` });
+      for (const h of hits) {
+        const message = `${rule.message}: \`${h.what}\` starts the SDK when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+        out.findings.push(finding(rule, h.at, message, [{ file: h.at.file, line: h.at.line, column: h.at.column, label: `${h.what} (entry: app launch)` }], 'manifest', h.what, [h.at.file], rule.requires, rule.requires));
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------ declarations
+
+function finding(rule: RuleSpec, at: Located, message: string, trace: TraceStep[], scope: string, callee: string, dependsOn: string[], requires: string[] = rule.requires, missing: string[] = []): Finding {
+  return { ruleId: rule.id, severity: rule.severity, file: at.file, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, message, requires, missing, trace, suppressed: false, scope, callee, dependsOn };
+}
+
+function callAt(c: CallFact): Located {
+  const n = c.expr.node;
+  return { file: c.file, line: n.startPosition.row + 1, column: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1 };
+}
+
+interface Trigger {
+  at: Located;
+  what: string;
+  trace: TraceStep[];
+  scope: string;
+}
+
+function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredFile[]): Trigger[] {
+  const out: Trigger[] = [];
+  for (const t of spec.triggers ?? []) {
+    for (const c of calls) {
+      if (c.platform !== t.platform || !t.calls.includes(c.path) || !c.granted) continue;
+      if (t.arguments && !Object.entries(t.arguments).every(([i, vs]) => c.argument(Number(i)).values.some((v) => vs.map(String).includes(String(v))))) continue;
+      if (t.mentions && !c.mentions(t.mentions)) continue;
+      out.push({ at: callAt(c), what: `\`${c.path}\``, trace: c.trace, scope: c.scope });
+    }
+  }
+  for (const t of spec.jsTriggers ?? []) {
+    const importRe = new RegExp(`(?:from\\s*|require\\s*\\(\\s*|import\\s*\\(\\s*|import\\s+)['"]${escapeRegExp(t.module)}['"]`);
+    const callRe = new RegExp(`(?<![\\w.$])(${t.functions.map(escapeRegExp).join('|')})\\s*\\(`, 'g');
+    const names = t.functions.map((f) => f.split('.').pop()!);
+    for (const f of files) {
+      // cheap text tests first: most files of a React Native app import 'react-native'
+      if (!JS_RE.test(f.relPath) || !names.some((n) => f.text.includes(n)) || !f.text.includes(t.module) || !importRe.test(f.text)) continue;
+      for (const m of f.text.matchAll(callRe)) {
+        const index = m.index ?? 0;
+        const lineStart = f.text.lastIndexOf('\n', index) + 1;
+        const lineEnd = f.text.indexOf('\n', index);
+        const text = f.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+        const trimmed = text.trimStart();
+        if (trimmed.startsWith('//') || trimmed.startsWith('*') || /^\s*import\b/.test(text)) continue;
+        if (t.mentions && !text.includes(t.mentions)) continue;
+        let line = 1;
+        for (let i = f.text.indexOf('\n'); i !== -1 && i < index; i = f.text.indexOf('\n', i + 1)) line++;
+        const column = index - lineStart + 1;
+        const at = { file: f.relPath, line, column, endLine: line, endColumn: column + m[1].length };
+        out.push({ at, what: `\`${m[1]}\` (${t.module})`, trace: [{ file: f.relPath, line, column, label: `${m[1]}()` }], scope: m[1] });
+      }
+    }
+  }
+  return out;
+}
+
+function expoProvides(spec: DeclarationSpec, decl: Declarations): boolean {
+  return decl.expo.some((e) => {
+    const plugin = (spec.expoPlugins ?? []).some((p) => e.plugins.some((x) => x.name === p.plugin && !(p.option && x.options && p.disabledBy !== undefined && x.options[p.option] === p.disabledBy)));
+    if (spec.kind === 'ios-plist-key') {
+      const v = e.infoPlist.get(spec.name)?.value;
+      return plugin || (typeof v === 'string' && v.trim() !== '');
+    }
+    const blocked = e.blockedPermissions.some((p) => samePermission(p.name, spec.name));
+    return !blocked && (plugin || e.permissions.some((p) => samePermission(p.name, spec.name)));
+  });
+}
+
+function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: Declarations, files: DiscoveredFile[], rules: Map<string, RuleSpec>, out: NativeResult): void {
+  for (const spec of specs) {
+    const rule = rules.get(spec.rule);
+    if (!rule) continue;
+    // Declarations are checked where the scan holds the platform's declaration files
+    // (Info.plist / AndroidManifest.xml, or an Expo config): a web app, a library or a
+    // scan of src/ alone has nothing to check against.
+    const sources = spec.kind === 'ios-plist-key' ? decl.plists.length : decl.manifests.length;
+    if (!sources && !decl.expo.length) continue;
+    const triggers = triggersOf(spec, calls, files);
+    if (!triggers.length) continue;
+    const first = triggers[0];
+    if (spec.kind === 'ios-plist-key') {
+      const plists = decl.plists;
+      const set = plists.some((p) => {
+        const v = p.keys.get(spec.name)?.value;
+        return typeof v === 'string' && v.trim() !== '';
+      });
+      if (set || expoProvides(spec, decl)) continue;
+      // Declared, but empty (or not a string): App Review rejects it, and the prompt has no purpose text.
+      const empty = plists.flatMap((p) => {
+        const k = p.keys.get(spec.name);
+        return k ? [k] : [];
+      });
+      if (empty.length) {
+        for (const k of empty) {
+          const trace = [...first.trace, { file: k.at.file, line: k.at.line, column: k.at.column, label: `${spec.name} (empty)` }];
+          out.findings.push(finding(rule, k.at, `${rule.message}: \`${spec.name}\` is declared here without a text, but ${first.what} needs one`, trace, 'Info.plist', spec.name, [k.at.file, first.at.file]));
+        }
+        continue;
+      }
+      const where = [...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)].join(', ');
+      for (const t of triggers) {
+        out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)]));
+      }
+      continue;
+    }
+    // android-permission
+    const removed = decl.manifests.flatMap((m) => m.permissions.filter((p) => p.removed && samePermission(p.name, spec.name)));
+    const blocked = decl.expo.flatMap((e) => e.blockedPermissions.filter((p) => samePermission(p.name, spec.name)));
+    if (removed.length || blocked.length) {
+      for (const r of [...removed, ...blocked]) {
+        const trace = [...first.trace, { file: r.at.file, line: r.at.line, column: r.at.column, label: `${spec.name} removed` }];
+        out.findings.push(finding(rule, r.at, `${rule.message}: \`${spec.name}\` is removed here (${removed.includes(r as never) ? 'tools:node="remove"' : 'expo.android.blockedPermissions'}), but ${first.what} needs it`, trace, 'manifest', spec.name, [r.at.file, first.at.file]));
+      }
+      continue;
+    }
+    const declared = decl.manifests.some((m) => m.permissions.some((p) => !p.removed && samePermission(p.name, spec.name)));
+    if (declared || expoProvides(spec, decl)) continue;
+    const where = [...decl.manifests.map((m) => m.file), ...decl.expo.map((e) => e.file)].join(', ');
+    for (const t of triggers) {
+      out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`<uses-permission android:name="${spec.name}"/>\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...decl.manifests.map((m) => m.file)]));
+    }
+  }
+}
+
+export { policyRules } from '../policy/index.js';

@@ -1,0 +1,122 @@
+/**
+ * The native sections of the policies in force, indexed: classes by name and
+ * JVM qualified name, sinks and starts by call path, guards, advertising-ID
+ * sources, purpose bits. `resolve` turns a written path into a policy path
+ * (or undefined when its root is not an SDK class in this file).
+ */
+import type { Policy, Purpose, RuleSpec } from '../model.js';
+import type { NativeUnit } from './ir.js';
+import type { DeclarationSpec, NativeClass, NativeGuardSpec, NativeSinkSpec, NativeStartSpec } from './types.js';
+
+export class NativeKnowledge {
+  readonly classes = new Map<string, NativeClass>();
+  private readonly byJvm = new Map<string, string>();
+  readonly sinksByCall = new Map<string, NativeSinkSpec[]>();
+  readonly startsByCall = new Map<string, NativeStartSpec[]>();
+  readonly starts: NativeStartSpec[] = [];
+  /** Every call path a sink or start names (for "looks like an SDK call" diagnostics). */
+  readonly sinkCalls = new Set<string>();
+  readonly guards: NativeGuardSpec[] = [];
+  readonly advertisingIdSources: string[] = [];
+  readonly declarations: DeclarationSpec[] = [];
+  readonly rules: RuleSpec[] = [];
+  readonly tokens: string[] = [];
+  private readonly purposeBits = new Map<Purpose, number>();
+
+  constructor(policies: Policy[]) {
+    for (const p of policies) {
+      const n = p.native;
+      if (!n) continue;
+      this.tokens.push(...n.tokens);
+      for (const [name, c] of Object.entries(n.classes ?? {})) {
+        this.classes.set(name, { ...this.classes.get(name), ...c });
+        if (c.jvm) this.byJvm.set(c.jvm, name);
+      }
+      for (const s of n.sinks ?? []) for (const c of s.calls) this.add(this.sinksByCall, c, s);
+      for (const s of n.starts ?? []) {
+        this.starts.push(s);
+        for (const c of s.calls ?? []) this.add(this.startsByCall, c, s);
+      }
+      this.guards.push(...(n.guards ?? []));
+      this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
+      this.declarations.push(...(n.declarations ?? []));
+      for (const r of n.rules ?? []) this.rules.push({ ...r, sinks: [] });
+    }
+    for (const k of [...this.sinksByCall.keys(), ...this.startsByCall.keys()]) this.sinkCalls.add(k);
+  }
+
+  private add<T>(m: Map<string, T[]>, k: string, v: T): void {
+    m.set(k, [...(m.get(k) ?? []), v]);
+  }
+
+  /** Bit mask of purposes (new purposes get the next bit; at most 31). */
+  bits(ps: Purpose[]): number {
+    let b = 0;
+    for (const p of ps) {
+      let bit = this.purposeBits.get(p);
+      if (bit === undefined) {
+        bit = this.purposeBits.size < 31 ? 1 << this.purposeBits.size : 0;
+        this.purposeBits.set(p, bit);
+      }
+      b |= bit;
+    }
+    return b;
+  }
+
+  purposesOf(bits: number): Purpose[] {
+    return [...this.purposeBits].filter(([, b]) => b & bits).map(([p]) => p);
+  }
+
+  /**
+   * `['Leanplum', 'start']` -> `Leanplum.start` when `Leanplum` in this file is
+   * the SDK class: on the JVM through an import (`com.leanplum.Leanplum`, a
+   * wildcard, a Kotlin alias, a static member import), the file's own package
+   * or a fully qualified path; on Apple platforms by name (Objective-C has one
+   * global class namespace) unless the file declares a type of that name.
+   */
+  resolve(path: string[], unit: NativeUnit): string | undefined {
+    if (!path.length) return undefined;
+    const jvm = unit.language === 'kotlin' || unit.language === 'java';
+    const [root, ...rest] = path;
+    if (jvm) {
+      for (let i = path.length; i >= 2; i--) {
+        const cls = this.byJvm.get(path.slice(0, i).join('.'));
+        if (cls) return [cls, ...path.slice(i)].join('.');
+      }
+      if (unit.declaredTypes.has(root)) return undefined;
+      for (const imp of unit.imports) {
+        const m = /^(.*?)(?:\s+as\s+(\w+))?$/.exec(imp)!;
+        const q = m[1];
+        const simple = m[2] ?? q.split('.').pop();
+        if (q.endsWith('.*')) {
+          const cls = this.byJvm.get(`${q.slice(0, -2)}.${root}`);
+          if (cls) return [cls, ...rest].join('.');
+          continue;
+        }
+        if (simple !== root) continue;
+        const cls = this.byJvm.get(q);
+        if (cls) return [cls, ...rest].join('.');
+        // a static member import: com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID
+        const owner = this.byJvm.get(q.split('.').slice(0, -1).join('.'));
+        if (owner) return [owner, q.split('.').pop()!, ...rest].join('.');
+      }
+      if (unit.packageName) {
+        const cls = this.byJvm.get(`${unit.packageName}.${root}`);
+        if (cls) return [cls, ...rest].join('.');
+      }
+      return undefined;
+    }
+    if (unit.declaredTypes.has(root)) return undefined;
+    const c = this.classes.get(root);
+    if (c && (c.swift !== undefined || c.objc !== undefined)) return path.join('.');
+    return undefined;
+  }
+
+  /** A written path whose root has the name of an SDK class that the file did not import (JVM). */
+  unresolvedRoot(raw: string, unit: NativeUnit): boolean {
+    const root = raw.split('.')[0];
+    if (unit.declaredTypes.has(root)) return false;
+    const c = this.classes.get(root);
+    return !!c && (unit.language === 'kotlin' || unit.language === 'java') && !!c.jvm;
+  }
+}
