@@ -122,33 +122,11 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   const policies = policiesFor(flags, target, io.cwd);
 
   // Changed files first: a bad ref should fail before a long analysis.
-  let changed: Set<string> | undefined;
-  if (flags.changed !== undefined || flags.staged) {
-    const result = changedFiles({ cwd: target.root, ref: flags.changed || 'HEAD', ...(flags.staged ? { staged: true } : {}) });
-    if (result.note) io.stderr(`consent-lint: ${result.note}\n`);
-    changed = new Set(result.files.map((f) => relative(target.root, f).split('\\').join('/')));
-  }
-
-  const scan = deps.scan ?? (await import('../index.js')).scan;
-  const progress = startProgress({ enabled: io.stderrIsTTY && !io.env.CI, stream: io.progressStream });
-  let result: ScanResult;
-  try {
-    result = await scan({
-      root: target.root,
-      ...(target.onlyFiles ? { onlyFiles: target.onlyFiles } : {}),
-      ...(target.config ? { config: target.config } : {}),
-      policies,
-      onProgress: (step) => progress.update(step),
-      ...(flags.cache || flags.cacheLocation
-        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : resolve(target.root, '.consent-lint-cache', 'analysis.json') }
-        : {}),
-    });
-  } finally {
-    progress.stop();
-  }
+  const changed = changedSet(flags, target, io);
+  const result = await analyse(flags, io, deps, target, policies);
 
   const rules = [...result.rules, ...directiveRules.filter((d) => !result.rules.some((r) => r.id === d.id))];
-  let doc: ResultDocument = applySuppressions(result.document, result.sources, {
+  const suppressed: ResultDocument = applySuppressions(result.document, result.sources, {
     rules: result.rules,
     ...(target.config?.rules ? { ruleSettings: target.config.rules } : {}),
   }).document;
@@ -158,56 +136,107 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   const isChanged = (file: string) => !changed || changed.has(file);
   const inScope = (file: string) => target.inScope(file) && isChanged(file);
   const partial = target.restricted || changed !== undefined;
-  doc = {
-    ...doc,
-    findings: doc.findings.filter(
-      (f) => target.inScope(f.file) && (isChanged(f.file) || (f.dependsOn ?? []).some((d) => isChanged(isAbsolute(d) ? relative(target.root, d).split('\\').join('/') : d))),
-    ),
-    errors: doc.errors.filter((e) => !e.file || inScope(e.file)),
-  };
+  let doc = reportingScope(suppressed, target, isChanged, inScope);
 
   if (flags.writeBaseline) {
-    let baseline = createBaseline(doc);
-    if (partial && existsSync(resolve(io.cwd, flags.writeBaseline))) {
-      // Keep what the previous baseline says about files outside this run's scope.
-      const previous = readBaseline(resolve(io.cwd, flags.writeBaseline));
-      baseline = { ...baseline, entries: [...previous.entries.filter((e) => !inScope(e.file)), ...baseline.entries] };
-    }
-    writeBaseline(resolve(io.cwd, flags.writeBaseline), baseline);
-    io.stderr(`consent-lint: wrote ${baseline.entries.length} baseline ${baseline.entries.length === 1 ? 'entry' : 'entries'} to ${displayFile(flags.writeBaseline, io.cwd)}\n`);
+    writeBaselineFile(flags.writeBaseline, doc, partial, inScope, io);
     return EXIT_OK;
   }
+  if (flags.baseline) doc = applyBaselineFile(flags.baseline, Boolean(flags.pruneBaseline), doc, inScope, io);
 
-  if (flags.baseline) {
-    const file = resolve(io.cwd, flags.baseline);
-    const baseline: Baseline = readBaseline(file);
-    const applied = applyBaseline(doc, baseline, inScope);
-    doc = applied.document;
-    if (applied.matched) io.stderr(`consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(flags.baseline, io.cwd)})\n`);
-    if (applied.stale.length) {
-      if (flags.pruneBaseline) {
-        writeFileSync(file, serializeBaseline(pruneBaseline(baseline, applied.stale)));
-        io.stderr(`consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(flags.baseline, io.cwd)}\n`);
-      } else {
-        io.stderr(
-          `consent-lint: note: ${applied.stale.length} baseline ${applied.stale.length === 1 ? 'entry matches' : 'entries match'} no finding any more (fixed?): ` +
-            `${applied.stale.slice(0, 5).map((e) => `${e.file} ${e.ruleId}${e.callee ? ` ${e.callee}` : ''}`).join('; ')}${applied.stale.length > 5 ? '; …' : ''}. ` +
-            'Run with --prune-baseline to remove them.\n',
-        );
-      }
-    }
-  }
-
-  const counts = countFindings(doc);
   const shown: ResultDocument = flags.quiet ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') } : doc;
-
-  const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
-  const ctx: ReportContext = {
+  writeReports(flags, io, shown, {
     rules,
     sources: result.sources,
-    color: format === 'stylish' && resolveColor(flags, io),
     root: target.root,
     ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
+  });
+  return exitCode(flags, io, doc);
+}
+
+/** `--changed`/`--staged`: the changed files, relative to the scan root (undefined: no restriction). */
+function changedSet(flags: ScanFlags, target: ScanTarget, io: CliIO): Set<string> | undefined {
+  if (flags.changed === undefined && !flags.staged) return undefined;
+  const result = changedFiles({ cwd: target.root, ref: flags.changed || 'HEAD', ...(flags.staged ? { staged: true } : {}) });
+  if (result.note) io.stderr(`consent-lint: ${result.note}\n`);
+  return new Set(result.files.map((f) => relative(target.root, f).split('\\').join('/')));
+}
+
+/** Runs the library scan with progress on a TTY and the cache when asked for. */
+async function analyse(flags: ScanFlags, io: CliIO, deps: ScanDeps, target: ScanTarget, policies: Policy[]): Promise<ScanResult> {
+  const scan = deps.scan ?? (await import('../index.js')).scan;
+  const progress = startProgress({ enabled: io.stderrIsTTY && !io.env.CI, stream: io.progressStream });
+  try {
+    return await scan({
+      root: target.root,
+      ...(target.onlyFiles ? { onlyFiles: target.onlyFiles } : {}),
+      ...(target.config ? { config: target.config } : {}),
+      policies,
+      onProgress: (step) => progress.update(step),
+      ...(flags.cache || flags.cacheLocation ? { cacheFile: cacheFile(flags, io, target) } : {}),
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+function cacheFile(flags: ScanFlags, io: CliIO, target: ScanTarget): string {
+  if (!flags.cacheLocation) return resolve(target.root, '.consent-lint-cache', 'analysis.json');
+  return resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json');
+}
+
+/** Keeps the findings and errors in the reporting scope (PATHs, --changed/--staged). */
+function reportingScope(
+  doc: ResultDocument,
+  target: ScanTarget,
+  isChanged: (file: string) => boolean,
+  inScope: (file: string) => boolean,
+): ResultDocument {
+  const changedDependency = (d: string) => isChanged(isAbsolute(d) ? relative(target.root, d).split('\\').join('/') : d);
+  return {
+    ...doc,
+    findings: doc.findings.filter((f) => target.inScope(f.file) && (isChanged(f.file) || (f.dependsOn ?? []).some(changedDependency))),
+    errors: doc.errors.filter((e) => !e.file || inScope(e.file)),
+  };
+}
+
+/** `--write-baseline FILE`; a partial run keeps what the previous baseline says about files outside its scope. */
+function writeBaselineFile(path: string, doc: ResultDocument, partial: boolean, inScope: (file: string) => boolean, io: CliIO): void {
+  let baseline = createBaseline(doc);
+  if (partial && existsSync(resolve(io.cwd, path))) {
+    const previous = readBaseline(resolve(io.cwd, path));
+    baseline = { ...baseline, entries: [...previous.entries.filter((e) => !inScope(e.file)), ...baseline.entries] };
+  }
+  writeBaseline(resolve(io.cwd, path), baseline);
+  io.stderr(`consent-lint: wrote ${baseline.entries.length} baseline ${baseline.entries.length === 1 ? 'entry' : 'entries'} to ${displayFile(path, io.cwd)}\n`);
+}
+
+/** `--baseline FILE` (and `--prune-baseline`): drops baselined findings, reports or prunes stale entries. */
+function applyBaselineFile(path: string, prune: boolean, doc: ResultDocument, inScope: (file: string) => boolean, io: CliIO): ResultDocument {
+  const file = resolve(io.cwd, path);
+  const baseline: Baseline = readBaseline(file);
+  const applied = applyBaseline(doc, baseline, inScope);
+  if (applied.matched) io.stderr(`consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(path, io.cwd)})\n`);
+  if (!applied.stale.length) return applied.document;
+  if (prune) {
+    writeFileSync(file, serializeBaseline(pruneBaseline(baseline, applied.stale)));
+    io.stderr(`consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(path, io.cwd)}\n`);
+  } else {
+    io.stderr(
+      `consent-lint: note: ${applied.stale.length} baseline ${applied.stale.length === 1 ? 'entry matches' : 'entries match'} no finding any more (fixed?): ` +
+        `${applied.stale.slice(0, 5).map((e) => `${e.file} ${e.ruleId}${e.callee ? ` ${e.callee}` : ''}`).join('; ')}${applied.stale.length > 5 ? '; …' : ''}. ` +
+        'Run with --prune-baseline to remove them.\n',
+    );
+  }
+  return applied.document;
+}
+
+/** The report on stdout or `--output`, the extra SARIF/JSON files, and the GitHub job summary. */
+function writeReports(flags: ScanFlags, io: CliIO, shown: ResultDocument, base: Pick<ReportContext, 'rules' | 'sources' | 'root' | 'repoRoot'>): void {
+  const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
+  const ctx: ReportContext = {
+    ...base,
+    color: format === 'stylish' && resolveColor(flags, io),
     cwd: realCwd(io.cwd),
     toolVersion: toolVersion(),
   };
@@ -224,11 +253,14 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       io.stderr(`consent-lint: could not write the job summary: ${(e as Error).message}\n`);
     }
   }
+}
 
+function exitCode(flags: ScanFlags, io: CliIO, doc: ResultDocument): number {
   if (flags.failOnAnalysisErrors && doc.errors.length) {
     io.stderr(`consent-lint: ${plural(doc.errors.length, 'file')} could not be analysed (--fail-on-analysis-errors)\n`);
     return EXIT_USAGE;
   }
+  const counts = countFindings(doc);
   if (counts.errors > 0) return EXIT_FINDINGS;
   const max = flags.maxWarnings ?? -1;
   if (max >= 0 && counts.warnings > max) {

@@ -59,6 +59,104 @@ export interface FlowGraph {
   unsupported: Unsupported[];
 }
 
+/** Expressions whose evaluation the graph does not record: literals, meta properties, JSX text and closers. */
+const NOT_EVALUATED = new Set([
+  'StringLiteral',
+  'NumericLiteral',
+  'BooleanLiteral',
+  'NullLiteral',
+  'BigIntLiteral',
+  'RegExpLiteral',
+  'DecimalLiteral',
+  'MetaProperty',
+  'TemplateElement',
+  'PrivateName',
+  'JSXText',
+  'JSXEmptyExpression',
+  'JSXClosingElement',
+  'JSXClosingFragment',
+  'JSXOpeningFragment',
+]);
+
+/**
+ * Expressions that are one point and nothing else: references, and functions,
+ * whose body is its own graph (here the function is only created).
+ */
+const READ_POINTS = new Set([
+  'Identifier',
+  'ThisExpression',
+  'Super',
+  'JSXIdentifier',
+  'JSXMemberExpression',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+]);
+
+type Transparent =
+  | t.TSAsExpression
+  | t.TSSatisfiesExpression
+  | t.TSNonNullExpression
+  | t.TSTypeAssertion
+  | t.TypeCastExpression
+  | t.ParenthesizedExpression
+  | t.TSInstantiationExpression;
+const TRANSPARENT = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TypeCastExpression', 'ParenthesizedExpression', 'TSInstantiationExpression']);
+/** Type assertions and parentheses: evaluating them is evaluating their operand. */
+const isTransparent = (e: t.Node): e is Transparent => TRANSPARENT.has(e.type);
+
+type ChainElement = t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+const CHAIN_ELEMENTS = new Set(['MemberExpression', 'OptionalMemberExpression', 'CallExpression', 'OptionalCallExpression', 'NewExpression']);
+const isChainElement = (e: t.Node): e is ChainElement => CHAIN_ELEMENTS.has(e.type);
+
+type JsxContainer = t.JSXElement | t.JSXExpressionContainer | t.JSXSpreadChild | t.JSXAttribute | t.JSXSpreadAttribute | t.JSXNamespacedName;
+const JSX_CONTAINERS = new Set(['JSXElement', 'JSXExpressionContainer', 'JSXSpreadChild', 'JSXAttribute', 'JSXSpreadAttribute', 'JSXNamespacedName']);
+const isJsxContainer = (e: t.Node): e is JsxContainer => JSX_CONTAINERS.has(e.type);
+
+/** Statements unreachable code skips without even a node: hoisted functions and types. */
+const HOISTED_OR_TYPE_ONLY = new Set(['FunctionDeclaration', 'TSInterfaceDeclaration', 'TSTypeAliasDeclaration']);
+
+/** Statements that evaluate nothing where they stand (types, ambient declarations, imports, hoisted functions). */
+const NO_RUNTIME_EFFECT = new Set([
+  'StaticBlock',
+  'EmptyStatement',
+  'DebuggerStatement',
+  'FunctionDeclaration',
+  'TSInterfaceDeclaration',
+  'TSTypeAliasDeclaration',
+  'TSDeclareFunction',
+  'DeclareVariable',
+  'DeclareFunction',
+  'DeclareClass',
+  'DeclareModule',
+  'DeclareTypeAlias',
+  'DeclareOpaqueType',
+  'DeclareInterface',
+  'DeclareModuleExports',
+  'DeclareExportDeclaration',
+  'DeclareExportAllDeclaration',
+  'InterfaceDeclaration',
+  'TypeAlias',
+  'OpaqueType',
+  'ImportDeclaration',
+  'ExportAllDeclaration',
+  'TSImportEqualsDeclaration',
+  'TSNamespaceExportDeclaration',
+]);
+
+const LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement']);
+const isLoop = (s: t.Statement): s is t.Loop => LOOPS.has(s.type);
+
+type EvaluatedDeclaration =
+  | t.VariableDeclaration
+  | t.TSExportAssignment
+  | t.TSEnumDeclaration
+  | t.TSModuleDeclaration
+  | t.ClassDeclaration
+  | t.ExportNamedDeclaration
+  | t.ExportDefaultDeclaration;
+const EVALUATED_DECLARATIONS = new Set(['VariableDeclaration', 'TSExportAssignment', 'TSEnumDeclaration', 'TSModuleDeclaration', 'ClassDeclaration', 'ExportNamedDeclaration', 'ExportDefaultDeclaration']);
+const isDeclaration = (s: t.Statement): s is EvaluatedDeclaration => EVALUATED_DECLARATIONS.has(s.type);
+
 interface JumpTarget {
   kind: 'loop' | 'switch' | 'label' | 'finally';
   labels: string[];
@@ -270,42 +368,19 @@ class Builder {
 
   expr(e: t.Node | null | undefined): void {
     if (!e || this.cur === null) return;
+    if (NOT_EVALUATED.has(e.type)) return;
+    if (isTransparent(e)) return this.expr(e.expression);
+    if (READ_POINTS.has(e.type)) return this.point(e);
+    if (isChainElement(e)) return this.chainElement(e);
+    if (isJsxContainer(e)) return this.jsx(e);
+    this.compound(e);
+  }
+
+  /** Expressions with operands: each evaluates its operands, then (when it may throw) itself. */
+  private compound(e: t.Node): void {
     switch (e.type) {
-      case 'Identifier':
-      case 'ThisExpression':
-      case 'Super':
-        return this.point(e);
-      case 'JSXIdentifier':
-      case 'JSXMemberExpression':
-        return this.point(e);
-      case 'StringLiteral':
-      case 'NumericLiteral':
-      case 'BooleanLiteral':
-      case 'NullLiteral':
-      case 'BigIntLiteral':
-      case 'RegExpLiteral':
-      case 'DecimalLiteral':
-      case 'MetaProperty':
-      case 'TemplateElement':
-      case 'PrivateName':
-      case 'JSXText':
-      case 'JSXEmptyExpression':
-      case 'JSXClosingElement':
-      case 'JSXClosingFragment':
-      case 'JSXOpeningFragment':
-        return;
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression':
-        // The body is its own graph; here the function is only created.
-        return this.point(e);
       case 'ClassExpression':
         return this.classDefinition(e);
-      case 'MemberExpression':
-      case 'OptionalMemberExpression':
-      case 'CallExpression':
-      case 'OptionalCallExpression':
-      case 'NewExpression':
-        return this.chainElement(e);
       case 'ImportExpression':
         this.expr(e.source);
         return this.point(e);
@@ -317,20 +392,57 @@ class Builder {
           () => this.expr(e.consequent),
           () => this.expr(e.alternate),
         );
-      case 'AssignmentExpression': {
-        if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
-          return this.shortCircuit(e, e.operator.slice(0, 2) as '&&' | '||' | '??', e.left, e.right);
-        }
-        this.lhs(e.left);
-        this.expr(e.right);
-        return this.point(e);
-      }
+      case 'AssignmentExpression':
+        return this.assignment(e);
       case 'ObjectMethod':
         if (e.computed) this.expr(e.key);
         return this.point(e);
       case 'ObjectProperty':
         if (e.computed) this.expr(e.key);
         return this.expr(e.value);
+      case 'TaggedTemplateExpression':
+        this.expr(e.tag);
+        this.expr(e.quasi);
+        return this.point(e);
+      case 'DoExpression':
+        return this.statements(e.body.body);
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        // A rejected promise / generator.throw() raises here.
+        this.expr(e.argument);
+        return this.point(e);
+      case 'BinaryExpression':
+        return this.binary(e);
+      case 'SpreadElement':
+        this.expr(e.argument);
+        return this.point(e); // iterates
+      case 'SequenceExpression':
+        for (const x of e.expressions) this.expr(x);
+        return;
+      default:
+        // Any other expression evaluates its children in source order.
+        return this.children(e);
+    }
+  }
+
+  private assignment(e: t.AssignmentExpression): void {
+    if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
+      return this.shortCircuit(e, e.operator.slice(0, 2) as '&&' | '||' | '??', e.left, e.right);
+    }
+    this.lhs(e.left);
+    this.expr(e.right);
+    this.point(e);
+  }
+
+  private binary(e: t.BinaryExpression): void {
+    this.expr(e.left);
+    this.expr(e.right);
+    // `in`, `instanceof` and operators that convert objects (valueOf) may throw; strict equality cannot.
+    if (e.operator !== '===' && e.operator !== '!==') this.point(e);
+  }
+
+  private jsx(e: JsxContainer): void {
+    switch (e.type) {
       case 'JSXElement':
         this.expr(e.openingElement.name);
         for (const a of e.openingElement.attributes) this.expr(a.type === 'JSXAttribute' ? a.value : a.argument);
@@ -345,40 +457,6 @@ class Builder {
         return this.expr(e.argument);
       case 'JSXNamespacedName':
         return;
-      case 'TaggedTemplateExpression':
-        this.expr(e.tag);
-        this.expr(e.quasi);
-        return this.point(e);
-      case 'DoExpression':
-        return this.statements(e.body.body);
-      case 'AwaitExpression':
-      case 'YieldExpression':
-        // A rejected promise / generator.throw() raises here.
-        this.expr(e.argument);
-        return this.point(e);
-      case 'BinaryExpression':
-        this.expr(e.left);
-        this.expr(e.right);
-        // `in`, `instanceof` and operators that convert objects (valueOf) may throw; strict equality cannot.
-        if (e.operator !== '===' && e.operator !== '!==') this.point(e);
-        return;
-      case 'SpreadElement':
-        this.expr(e.argument);
-        return this.point(e); // iterates
-      case 'SequenceExpression':
-        for (const x of e.expressions) this.expr(x);
-        return;
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TypeCastExpression':
-      case 'ParenthesizedExpression':
-      case 'TSInstantiationExpression':
-        return this.expr(e.expression);
-      default:
-        // Any other expression evaluates its children in source order.
-        return this.children(e);
     }
   }
 
@@ -536,12 +614,51 @@ class Builder {
     if (this.cur === null) {
       // Unreachable code still gets nodes (so its points exist), but no predecessor:
       // the proof treats unreachable points as vacuously guarded and reports nothing.
-      if (s.type === 'FunctionDeclaration' || s.type === 'TSInterfaceDeclaration' || s.type === 'TSTypeAliasDeclaration') return;
+      if (HOISTED_OR_TYPE_ONLY.has(s.type)) return;
       this.cur = this.join();
     }
+    if (NO_RUNTIME_EFFECT.has(s.type)) return;
+    if (isLoop(s)) return this.loop(s, labels);
+    if (isDeclaration(s)) return this.declaration(s);
     switch (s.type) {
       case 'ExpressionStatement':
         return this.expr(s.expression);
+      case 'BlockStatement':
+        if (labels.length) return this.labelled(labels, () => this.statements(s.body));
+        return this.statements(s.body);
+      case 'IfStatement':
+        return this.ifStatement(s, labels);
+      case 'ReturnStatement':
+        if (s.argument) this.returnValue(s.argument, s);
+        else this.returnKnown(s, 'falsy');
+        return this.jumpOut(() => false, this.exit);
+      case 'ThrowStatement':
+        this.expr(s.argument);
+        return this.throwNow();
+      case 'BreakStatement':
+        return this.breakStatement(s);
+      case 'ContinueStatement':
+        return this.continueStatement(s);
+      case 'LabeledStatement':
+        this.pendingLabels = [...labels, s.label.name];
+        return this.statement(s.body);
+      case 'SwitchStatement':
+        return this.switchStatement(s, labels);
+      case 'TryStatement':
+        return this.tryStatement(s);
+      case 'WithStatement':
+        this.bad(s, '`with` makes name resolution dynamic; code inside it is not analysed');
+        this.expr(s.object);
+        return this.statement(s.body);
+      default:
+        this.bad(s, `unsupported statement ${s.type}`);
+        return this.children(s);
+    }
+  }
+
+  /** Declarations that evaluate something when reached (initialisers, class heritage, enum members). */
+  private declaration(s: EvaluatedDeclaration): void {
+    switch (s.type) {
       case 'VariableDeclaration':
         for (const d of s.declarations) {
           this.expr(d.init);
@@ -549,37 +666,8 @@ class Builder {
           if (d.init) this.point(d);
         }
         return;
-      case 'BlockStatement':
-        if (labels.length) return this.labelled(labels, () => this.statements(s.body));
-        return this.statements(s.body);
-      case 'StaticBlock' as string:
-        return;
-      case 'EmptyStatement':
-      case 'DebuggerStatement':
-      case 'FunctionDeclaration':
-      case 'TSInterfaceDeclaration':
-      case 'TSTypeAliasDeclaration':
-      case 'TSDeclareFunction':
-      case 'DeclareVariable':
-      case 'DeclareFunction':
-      case 'DeclareClass':
-      case 'DeclareModule':
-      case 'DeclareTypeAlias':
-      case 'DeclareOpaqueType':
-      case 'DeclareInterface':
-      case 'DeclareModuleExports':
-      case 'DeclareExportDeclaration':
-      case 'DeclareExportAllDeclaration':
-      case 'InterfaceDeclaration':
-      case 'TypeAlias':
-      case 'OpaqueType':
-      case 'ImportDeclaration':
-      case 'ExportAllDeclaration':
-      case 'TSImportEqualsDeclaration':
       case 'TSExportAssignment':
-      case 'TSNamespaceExportDeclaration':
-        if (s.type === 'TSExportAssignment') this.expr(s.expression);
-        return;
+        return this.expr(s.expression);
       case 'TSEnumDeclaration':
         for (const m of s.members) this.expr(m.initializer);
         return;
@@ -595,117 +683,120 @@ class Builder {
         if (s.declaration) this.statement(s.declaration);
         return;
       case 'ExportDefaultDeclaration':
-        if (s.declaration.type === 'FunctionDeclaration') return;
-        if (s.declaration.type === 'ClassDeclaration') return this.classDefinition(s.declaration);
-        if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction') return;
-        this.expr(s.declaration);
-        return this.point(s);
-      case 'IfStatement': {
-        const end = this.join();
-        return this.branch(
-          s.test,
-          () => (labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent)),
-          () => s.alternate && this.statement(s.alternate),
-          end,
-        );
-      }
-      case 'ReturnStatement':
-        if (s.argument) this.returnValue(s.argument, s);
-        else this.returnKnown(s, 'falsy');
-        return this.jumpOut(() => false, this.exit);
-      case 'ThrowStatement':
-        this.expr(s.argument);
-        return this.throwNow();
-      case 'BreakStatement': {
-        const label = s.label?.name;
-        const target = this.stack.slice().reverse().find((j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined);
-        if (!target) return this.bad(s, 'break without a target');
-        return this.jumpOut((j) => j === target, target.breakTo!);
-      }
-      case 'ContinueStatement': {
-        const label = s.label?.name;
-        const target = this.stack.slice().reverse().find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
-        if (!target) return this.bad(s, 'continue without a loop');
-        return this.jumpOut((j) => j === target, target.continueTo!);
-      }
-      case 'LabeledStatement':
-        this.pendingLabels = [...labels, s.label.name];
-        return this.statement(s.body);
-      case 'WhileStatement': {
-        const head = this.join();
-        const body = this.join();
-        const end = this.join();
-        this.goto(head);
-        this.enter(head);
-        this.cond(s.test, body, end);
-        this.enter(body);
-        this.loopBody(labels, s.body, end, head);
-        this.goto(head);
-        return this.enter(end);
-      }
-      case 'DoWhileStatement': {
-        const body = this.join();
-        const test = this.join();
-        const end = this.join();
-        this.goto(body);
-        this.enter(body);
-        this.loopBody(labels, s.body, end, test);
-        this.goto(test);
-        this.enter(test);
-        this.cond(s.test, body, end);
-        return this.enter(end);
-      }
-      case 'ForStatement': {
-        if (s.init) {
-          if (s.init.type === 'VariableDeclaration') this.statement(s.init);
-          else this.expr(s.init);
-        }
-        const head = this.join();
-        const body = this.join();
-        const update = this.join();
-        const end = this.join();
-        this.goto(head);
-        this.enter(head);
-        if (s.test) this.cond(s.test, body, end);
-        else this.goto(body);
-        this.enter(body);
-        this.loopBody(labels, s.body, end, update);
-        this.goto(update);
-        this.enter(update);
-        this.expr(s.update);
-        this.goto(head);
-        return this.enter(end);
-      }
-      case 'ForInStatement':
-      case 'ForOfStatement': {
-        this.expr(s.right);
-        const head = this.join();
-        const body = this.join();
-        const end = this.join();
-        this.goto(head);
-        this.enter(head);
-        // Each step of for-of runs the iterator protocol, which may throw.
-        if (s.type === 'ForOfStatement') this.point(s);
-        this.fork(s, body, end);
-        this.enter(body);
-        if (s.left.type === 'VariableDeclaration') this.pattern(s.left.declarations[0].id);
-        else this.lhs(s.left);
-        this.loopBody(labels, s.body, end, head);
-        this.goto(head);
-        return this.enter(end);
-      }
-      case 'SwitchStatement':
-        return this.switchStatement(s, labels);
-      case 'TryStatement':
-        return this.tryStatement(s);
-      case 'WithStatement':
-        this.bad(s, '`with` makes name resolution dynamic; code inside it is not analysed');
-        this.expr(s.object);
-        return this.statement(s.body);
-      default:
-        this.bad(s, `unsupported statement ${s.type}`);
-        return this.children(s);
+        return this.exportDefault(s);
     }
+  }
+
+  private exportDefault(s: t.ExportDefaultDeclaration): void {
+    if (s.declaration.type === 'FunctionDeclaration') return;
+    if (s.declaration.type === 'ClassDeclaration') return this.classDefinition(s.declaration);
+    if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction') return;
+    this.expr(s.declaration);
+    this.point(s);
+  }
+
+  private ifStatement(s: t.IfStatement, labels: string[]): void {
+    const end = this.join();
+    this.branch(
+      s.test,
+      () => (labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent)),
+      () => s.alternate && this.statement(s.alternate),
+      end,
+    );
+  }
+
+  private breakStatement(s: t.BreakStatement): void {
+    const label = s.label?.name;
+    const target = this.stack.slice().reverse().find((j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined);
+    if (!target) return this.bad(s, 'break without a target');
+    this.jumpOut((j) => j === target, target.breakTo!);
+  }
+
+  private continueStatement(s: t.ContinueStatement): void {
+    const label = s.label?.name;
+    const target = this.stack.slice().reverse().find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
+    if (!target) return this.bad(s, 'continue without a loop');
+    this.jumpOut((j) => j === target, target.continueTo!);
+  }
+
+  private loop(s: t.Loop, labels: string[]): void {
+    switch (s.type) {
+      case 'WhileStatement':
+        return this.whileLoop(s, labels);
+      case 'DoWhileStatement':
+        return this.doWhileLoop(s, labels);
+      case 'ForStatement':
+        return this.forLoop(s, labels);
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        return this.forInOfLoop(s, labels);
+    }
+  }
+
+  private whileLoop(s: t.WhileStatement, labels: string[]): void {
+    const head = this.join();
+    const body = this.join();
+    const end = this.join();
+    this.goto(head);
+    this.enter(head);
+    this.cond(s.test, body, end);
+    this.enter(body);
+    this.loopBody(labels, s.body, end, head);
+    this.goto(head);
+    this.enter(end);
+  }
+
+  private doWhileLoop(s: t.DoWhileStatement, labels: string[]): void {
+    const body = this.join();
+    const test = this.join();
+    const end = this.join();
+    this.goto(body);
+    this.enter(body);
+    this.loopBody(labels, s.body, end, test);
+    this.goto(test);
+    this.enter(test);
+    this.cond(s.test, body, end);
+    this.enter(end);
+  }
+
+  private forLoop(s: t.ForStatement, labels: string[]): void {
+    if (s.init) {
+      if (s.init.type === 'VariableDeclaration') this.statement(s.init);
+      else this.expr(s.init);
+    }
+    const head = this.join();
+    const body = this.join();
+    const update = this.join();
+    const end = this.join();
+    this.goto(head);
+    this.enter(head);
+    if (s.test) this.cond(s.test, body, end);
+    else this.goto(body);
+    this.enter(body);
+    this.loopBody(labels, s.body, end, update);
+    this.goto(update);
+    this.enter(update);
+    this.expr(s.update);
+    this.goto(head);
+    this.enter(end);
+  }
+
+  private forInOfLoop(s: t.ForInStatement | t.ForOfStatement, labels: string[]): void {
+    this.expr(s.right);
+    const head = this.join();
+    const body = this.join();
+    const end = this.join();
+    this.goto(head);
+    this.enter(head);
+    // Each step of for-of runs the iterator protocol, which may throw.
+    if (s.type === 'ForOfStatement') this.point(s);
+    this.fork(s, body, end);
+    this.enter(body);
+    if (s.left.type === 'VariableDeclaration') this.pattern(s.left.declarations[0].id);
+    else this.lhs(s.left);
+    this.loopBody(labels, s.body, end, head);
+    this.goto(head);
+    this.enter(end);
   }
 
   private bad(node: t.Node, message: string): void {

@@ -31,6 +31,20 @@ export type Value =
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 const MAX_DEPTH = 40;
 
+type Literal = t.StringLiteral | t.NumericLiteral | t.BooleanLiteral | t.TemplateLiteral;
+const LITERALS = new Set(['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'TemplateLiteral']);
+const isLiteral = (e: t.Node): e is Literal => LITERALS.has(e.type);
+
+/** A literal's value; template literals only without substitutions. */
+function literalValue(e: Literal): Value | undefined {
+  if (e.type !== 'TemplateLiteral') return { kind: 'literal', value: e.value };
+  return e.expressions.length === 0 ? { kind: 'literal', value: e.quasis[0].value.cooked ?? '' } : undefined;
+}
+
+type PassThrough = t.ConditionalExpression | t.LogicalExpression | t.AssignmentExpression | t.SequenceExpression;
+const PASS_THROUGH = new Set(['ConditionalExpression', 'LogicalExpression', 'AssignmentExpression', 'SequenceExpression']);
+const isPassThrough = (e: t.Node): e is PassThrough => PASS_THROUGH.has(e.type);
+
 /** The property name of a member expression, when it is static. */
 export function propertyName(m: t.MemberExpression | t.OptionalMemberExpression): string | null {
   const p = m.property;
@@ -97,50 +111,71 @@ export class Resolver {
   private compute(e0: t.Node, index: ScriptIndex, depth: number): Value | undefined {
     const e = unwrap(e0);
     if (e !== e0) return this.value(e, index, depth);
+    if (isLiteral(e)) return literalValue(e);
+    if (isPassThrough(e)) return this.passThrough(e, index, depth);
+    if (isFunctionLike(e)) return { kind: 'function', node: e, index };
     switch (e.type) {
-      case 'AwaitExpression': {
-        // Awaiting a call to an async project function yields what it returns.
-        const arg = unwrap(e.argument);
-        if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
-          const f = this.value(arg.callee as t.Node, index, depth);
-          if (f && f.kind === 'function' && f.node.async) return this.returned(f.node, f.index, depth);
-        }
-        const v = this.value(e.argument, index, depth);
-        return v ? awaited(v) : undefined;
-      }
+      case 'AwaitExpression':
+        return this.awaitValue(e, index, depth);
       case 'Identifier':
         return this.identifier(e, index, depth);
       case 'ThisExpression':
         return this.thisValue(e, index);
       case 'JSXIdentifier':
-        // `<App />` refers to the binding `App`; lower-case names are DOM elements.
-        return /^[A-Z]/.test(e.name) ? this.identifier(e as unknown as t.Identifier, index, depth) : undefined;
-      case 'JSXMemberExpression': {
-        const base = this.value(e.object, index, depth);
-        return base ? this.member(base, e.property.name, depth) : undefined;
-      }
-      case 'StringLiteral':
-      case 'NumericLiteral':
-      case 'BooleanLiteral':
-        return { kind: 'literal', value: e.value };
-      case 'TemplateLiteral':
-        return e.expressions.length === 0 ? { kind: 'literal', value: e.quasis[0].value.cooked ?? '' } : undefined;
+      case 'JSXMemberExpression':
+        return this.jsxName(e, index, depth);
       case 'MemberExpression':
-      case 'OptionalMemberExpression': {
-        const name = propertyName(e);
-        const obj = unwrap(e.object);
-        if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj)) {
-          return name === null ? undefined : { kind: 'path', root: { global: name }, steps: [] };
-        }
-        const base = this.value(e.object, index, depth);
-        return base ? this.member(base, name, depth) : undefined;
-      }
+      case 'OptionalMemberExpression':
+        return this.memberExpression(e, index, depth);
       case 'CallExpression':
       case 'OptionalCallExpression':
       case 'NewExpression':
         return this.call(e, index, depth);
       case 'ImportExpression':
         return this.importValue(index, e.source, '*');
+      case 'ClassExpression':
+      case 'ClassDeclaration':
+        return { kind: 'class', node: e, index };
+      case 'ObjectExpression':
+        return { kind: 'object', node: e, index };
+      default:
+        return undefined;
+    }
+  }
+
+  private jsxName(e: t.JSXIdentifier | t.JSXMemberExpression, index: ScriptIndex, depth: number): Value | undefined {
+    if (e.type === 'JSXIdentifier') {
+      // `<App />` refers to the binding `App`; lower-case names are DOM elements.
+      return /^[A-Z]/.test(e.name) ? this.identifier(e as unknown as t.Identifier, index, depth) : undefined;
+    }
+    const base = this.value(e.object, index, depth);
+    return base ? this.member(base, e.property.name, depth) : undefined;
+  }
+
+  /** Awaiting a call to an async project function yields what it returns. */
+  private awaitValue(e: t.AwaitExpression, index: ScriptIndex, depth: number): Value | undefined {
+    const arg = unwrap(e.argument);
+    if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
+      const f = this.value(arg.callee as t.Node, index, depth);
+      if (f && f.kind === 'function' && f.node.async) return this.returned(f.node, f.index, depth);
+    }
+    const v = this.value(e.argument, index, depth);
+    return v ? awaited(v) : undefined;
+  }
+
+  private memberExpression(e: t.MemberExpression | t.OptionalMemberExpression, index: ScriptIndex, depth: number): Value | undefined {
+    const name = propertyName(e);
+    const obj = unwrap(e.object);
+    if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj)) {
+      return name === null ? undefined : { kind: 'path', root: { global: name }, steps: [] };
+    }
+    const base = this.value(e.object, index, depth);
+    return base ? this.member(base, name, depth) : undefined;
+  }
+
+  /** Operators whose value is one of their operands'. */
+  private passThrough(e: PassThrough, index: ScriptIndex, depth: number): Value | undefined {
+    switch (e.type) {
       case 'ConditionalExpression':
         return this.value(e.consequent, index, depth) ?? this.value(e.alternate, index, depth);
       case 'LogicalExpression':
@@ -149,20 +184,6 @@ export class Resolver {
         return e.operator === '=' ? this.value(e.right, index, depth) : undefined;
       case 'SequenceExpression':
         return this.value(e.expressions[e.expressions.length - 1], index, depth);
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression':
-      case 'ObjectMethod':
-      case 'ClassMethod':
-      case 'ClassPrivateMethod':
-      case 'FunctionDeclaration':
-        return { kind: 'function', node: e as t.Function, index };
-      case 'ClassExpression':
-      case 'ClassDeclaration':
-        return { kind: 'class', node: e, index };
-      case 'ObjectExpression':
-        return { kind: 'object', node: e, index };
-      default:
-        return undefined;
     }
   }
 
