@@ -39,10 +39,10 @@ describe('baseline', () => {
 
   it('reports stale entries and prunes them; entries outside the scope are neither', () => {
     const b = createBaseline(two());
-    const r = applyBaseline(doc([two().findings[0]!]), b);
+    const r = applyBaseline(doc([two().findings[0]]), b);
     expect(r.stale.map((e) => `${e.file}#${e.ordinal}`)).toEqual(['src/b.ts#0', 'src/lp.ts#1']);
     expect(pruneBaseline(b, r.stale).entries).toHaveLength(1);
-    const scoped = applyBaseline(doc([two().findings[0]!]), b, (f) => f === 'src/lp.ts');
+    const scoped = applyBaseline(doc([two().findings[0]]), b, (f) => f === 'src/lp.ts');
     expect(scoped.stale.map((e) => e.file)).toEqual(['src/lp.ts']);
   });
 

@@ -112,6 +112,22 @@ type JsxContainer = t.JSXElement | t.JSXExpressionContainer | t.JSXSpreadChild |
 const JSX_CONTAINERS = new Set(['JSXElement', 'JSXExpressionContainer', 'JSXSpreadChild', 'JSXAttribute', 'JSXSpreadAttribute', 'JSXNamespacedName']);
 const isJsxContainer = (e: t.Node): e is JsxContainer => JSX_CONTAINERS.has(e.type);
 
+/** The truthiness of a literal condition (`true`, `0`, `''`, `null`, `undefined`), else undefined. */
+function constantTruthiness(e: t.Node): boolean | undefined {
+  switch (e.type) {
+    case 'BooleanLiteral':
+    case 'NumericLiteral':
+    case 'StringLiteral':
+      return Boolean(e.value);
+    case 'NullLiteral':
+      return false;
+    case 'Identifier':
+      return e.name === 'undefined' ? false : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** Statements unreachable code skips without even a node: hoisted functions and types. */
 const HOISTED_OR_TYPE_ONLY = new Set(['FunctionDeclaration', 'TSInterfaceDeclaration', 'TSTypeAliasDeclaration']);
 
@@ -206,7 +222,7 @@ class Builder {
     this.exit = this.node('exit');
     this.throwExit = this.node('throw');
     this.cur = this.entry;
-    const o = this.owner as t.Node;
+    const o = this.owner;
     if (o.type === 'Program') {
       this.statements(o.body);
     } else if (o.type === 'StaticBlock') {
@@ -279,29 +295,15 @@ class Builder {
   /** Evaluate `e` as a condition: continue at `t` when truthy, at `f` when falsy. */
   private cond(e: t.Node, tr: number, fa: number): void {
     if (this.cur === null) return;
+    if (isTransparent(e) && e.type !== 'TSInstantiationExpression') return this.cond(e.expression, tr, fa);
+    const known = constantTruthiness(e);
+    if (known !== undefined) return this.goto(known ? tr : fa);
     switch (e.type) {
-      case 'ParenthesizedExpression':
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TypeCastExpression':
-        return this.cond(e.expression, tr, fa);
       case 'UnaryExpression':
         if (e.operator === '!') return this.cond(e.argument, fa, tr);
         break;
-      case 'LogicalExpression': {
-        const mid = this.join();
-        if (e.operator === '&&') this.cond(e.left, mid, fa);
-        else if (e.operator === '||') this.cond(e.left, tr, mid);
-        else {
-          // `a ?? b`: when `a` is not nullish its own truthiness decides; when nullish, `b` decides.
-          // Testing `a` with both outcomes also able to reach `b` over-approximates the paths, which is sound.
-          this.leaf(e.left, tr, fa, mid);
-        }
-        this.enter(mid);
-        return this.cond(e.right, tr, fa);
-      }
+      case 'LogicalExpression':
+        return this.logicalCond(e, tr, fa);
       case 'ConditionalExpression': {
         const yes = this.join();
         const no = this.join();
@@ -315,19 +317,22 @@ class Builder {
         for (let i = 0; i < e.expressions.length - 1; i++) this.expr(e.expressions[i]);
         return this.cond(e.expressions[e.expressions.length - 1], tr, fa);
       }
-      case 'BooleanLiteral':
-        return this.goto(e.value ? tr : fa);
-      case 'NumericLiteral':
-        return this.goto(e.value ? tr : fa);
-      case 'StringLiteral':
-        return this.goto(e.value ? tr : fa);
-      case 'NullLiteral':
-        return this.goto(fa);
-      case 'Identifier':
-        if (e.name === 'undefined') return this.goto(fa);
-        break;
     }
     this.leaf(e, tr, fa);
+  }
+
+  /** `a && b`, `a || b`, `a ?? b` as conditions: chains of tests. */
+  private logicalCond(e: t.LogicalExpression, tr: number, fa: number): void {
+    const mid = this.join();
+    if (e.operator === '&&') this.cond(e.left, mid, fa);
+    else if (e.operator === '||') this.cond(e.left, tr, mid);
+    else {
+      // `a ?? b`: when `a` is not nullish its own truthiness decides; when nullish, `b` decides.
+      // Testing `a` with both outcomes also able to reach `b` over-approximates the paths, which is sound.
+      this.leaf(e.left, tr, fa, mid);
+    }
+    this.enter(mid);
+    this.cond(e.right, tr, fa);
   }
 
   /** An atomic test: evaluate `e`, then branch on its truthiness. */
@@ -518,7 +523,7 @@ class Builder {
     if (top) this.chainSkip = this.join();
     const end = this.chainSkip;
     const isCall = e.type !== 'MemberExpression' && e.type !== 'OptionalMemberExpression';
-    this.expr(isCall ? (e.callee as t.Node) : e.object);
+    this.expr(isCall ? (e.callee) : e.object);
     if (this.cur !== null && inChain && e.optional) {
       const go = this.join();
       this.fork(e, go, end!);
@@ -595,7 +600,7 @@ class Builder {
   private classDefinition(c: t.ClassExpression | t.ClassDeclaration): void {
     this.expr(c.superClass);
     for (const m of c.body.body) {
-      if ('computed' in m && m.computed && 'key' in m) this.expr(m.key as t.Node);
+      if ('computed' in m && m.computed && 'key' in m) this.expr(m.key);
     }
     // Static field initialisers and static blocks run now, once; their code is
     // graphed as separate units that inherit this point (see proof/units).

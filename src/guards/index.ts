@@ -75,6 +75,9 @@ export interface Outcome {
 }
 
 const NONE: Outcome = { whenTrue: 0, whenFalse: 0 };
+/** Results of matching one guard path step (besides a captured key). */
+const NO_MATCH = Symbol('no match');
+const NO_KEY = Symbol('matched, no key');
 const swap = (o: Outcome): Outcome => ({ whenTrue: o.whenFalse, whenFalse: o.whenTrue });
 
 type Literal = string | number | boolean;
@@ -104,7 +107,7 @@ export class GuardClassifier {
     if (e.type === 'UnaryExpression' && e.operator === '!') return swap(this.test(e.argument, index));
     if (e.type === 'BinaryExpression') {
       if (['===', '==', '!==', '!='].includes(e.operator)) {
-        const o = this.comparison(e.left as t.Node, e.right, index);
+        const o = this.comparison(e.left, e.right, index);
         return e.operator.startsWith('!') ? swap(o) : o;
       }
       if (['>', '>=', '<', '<='].includes(e.operator)) return this.indexOfComparison(e, index);
@@ -137,7 +140,7 @@ export class GuardClassifier {
   }
 
   private indexOfComparison(e: t.BinaryExpression, index: ScriptIndex): Outcome {
-    const l = unwrap(e.left as t.Node);
+    const l = unwrap(e.left);
     const r = this.literal(e.right, index);
     if (!isMemberCall(l, 'indexOf') || typeof r !== 'number') return NONE;
     const found = this.includes(l as t.CallExpression, index);
@@ -214,42 +217,38 @@ export class GuardClassifier {
    * (null when the spec captures none), or undefined when it does not match.
    */
   private matchPath(v: Extract<Value, { kind: 'path' }>, spec: GuardSpec, index: ScriptIndex): string | null | undefined {
-    const from = spec.from;
-    let k: number;
-    if ('function' in from) {
-      if (from.module) k = originPrefix(v, { module: from.module, export: from.function });
-      else k = 'global' in v.root && v.root.global === from.function ? 0 : -1;
-    } else k = originPrefix(v, from);
+    const k = specOrigin(v, spec.from);
     if (k < 0 || v.steps.length - k !== spec.path.length) return undefined;
     let key: string | null = null;
     let lastCall: Step | undefined;
     for (let i = 0; i < spec.path.length; i++) {
       const want: PathStep = spec.path[i];
       const got = v.steps[k + i];
-      if (typeof want === 'string') {
-        if (!('prop' in got) || got.prop !== want) return undefined;
-      } else if ('anyProperty' in want) {
-        if (!('prop' in got) || got.prop === null) return undefined;
-        key = got.prop;
-      } else if ('call' in want) {
-        if (!('call' in got)) return undefined;
-        if (!this.argumentsMatch(got.call, want.argumentEquals, index)) return undefined;
-        if (want.keyArgument !== undefined) {
-          const a = got.call.arguments[want.keyArgument];
-          const lit = a ? this.literal(a, index) : undefined;
-          if (lit === undefined) return undefined;
-          key = String(lit);
-        }
-        lastCall = got;
-      } else if ('callbackParameter' in want) {
-        if (!('param' in got)) return undefined;
-        if (got.param.argument !== want.callbackParameter.argument || got.param.parameter !== want.callbackParameter.parameter) return undefined;
-        if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
-      }
+      const matched = this.matchStep(got, want, index);
+      if (matched === NO_MATCH) return undefined;
+      if (matched !== NO_KEY) key = matched;
+      if (typeof want !== 'string' && 'call' in want) lastCall = got;
     }
     // A promise is always truthy: an async guard counts only when awaited.
     if (spec.async && lastCall && 'call' in lastCall && !lastCall.awaited) return undefined;
     return key;
+  }
+
+  /** One step of a guard path: NO_MATCH, NO_KEY (matched, captures nothing), or the captured key. */
+  private matchStep(got: Step, want: PathStep, index: ScriptIndex): string | typeof NO_MATCH | typeof NO_KEY {
+    if (typeof want === 'string') return 'prop' in got && got.prop === want ? NO_KEY : NO_MATCH;
+    if ('anyProperty' in want) return 'prop' in got && got.prop !== null ? got.prop : NO_MATCH;
+    if ('call' in want) {
+      if (!('call' in got) || !this.argumentsMatch(got.call, want.argumentEquals, index)) return NO_MATCH;
+      if (want.keyArgument === undefined) return NO_KEY;
+      const a = got.call.arguments[want.keyArgument];
+      const lit = a ? this.literal(a, index) : undefined;
+      return lit === undefined ? NO_MATCH : String(lit);
+    }
+    if (!('param' in got)) return NO_MATCH;
+    const { argument, parameter } = want.callbackParameter;
+    if (got.param.argument !== argument || got.param.parameter !== parameter) return NO_MATCH;
+    return this.argumentsMatch(got.param.call, want.argumentEquals, index) ? NO_KEY : NO_MATCH;
   }
 
   private argumentsMatch(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, want: Record<string, (string | number)[]> | undefined, index: ScriptIndex): boolean {
@@ -280,11 +279,11 @@ export class GuardClassifier {
   }
 
   private configCallee(g: ConfigGuard, call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, index: ScriptIndex): boolean {
-    const name = dottedName(call.callee as t.Node);
+    const name = dottedName(call.callee);
     if (!name || stripGlobal(name) !== stripGlobal(g.function!)) return false;
     if (!g.module) return true;
     // Restricted to the binding imported from `module`.
-    let root: t.Node = unwrap(call.callee as t.Node);
+    let root: t.Node = unwrap(call.callee);
     while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrap(root.object);
     if (root.type !== 'Identifier') return false;
     const b = index.binding(root);
@@ -320,9 +319,9 @@ export class GuardClassifier {
   /** A call to a project function whose summary proves purposes when it returns truthy. */
   private wrapper(e: t.Node, index: ScriptIndex): number {
     const awaited = e.type === 'AwaitExpression';
-    const call = unwrap(awaited ? (e as t.AwaitExpression).argument : e);
+    const call = unwrap(awaited ? (e).argument : e);
     if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
-    const f = this.resolver.value(call.callee as t.Node, index);
+    const f = this.resolver.value(call.callee, index);
     if (!f || f.kind !== 'function') return 0;
     const s = this.summaries.summary(f.node, f.index);
     if (s.async && !awaited) return 0;
@@ -353,7 +352,7 @@ export class GuardClassifier {
     for (const g of this.configGuards) {
       if (g.assert && g.function && this.configCallee(g, call, index)) mask |= this.configPurposes(g, call, index);
     }
-    const callee = this.resolver.value(call.callee as t.Node, index);
+    const callee = this.resolver.value(call.callee, index);
     if (callee && callee.kind === 'path') {
       const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited }] };
       for (const spec of this.specs) {
@@ -381,7 +380,7 @@ export class GuardClassifier {
     for (const g of this.configGuards) {
       if (g.callbackArgument !== undefined && g.function && this.configCallee(g, call, index)) add(g.callbackArgument, this.configPurposes(g, call, index));
     }
-    const callee = this.resolver.value(call.callee as t.Node, index);
+    const callee = this.resolver.value(call.callee, index);
     if (callee && callee.kind === 'path') {
       const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited: false }] };
       for (const spec of this.specs) {
@@ -403,7 +402,7 @@ export class GuardClassifier {
 
 function isMemberCall(e: t.Node, name: string): boolean {
   if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
-  const c = unwrap(e.callee as t.Node);
+  const c = unwrap(e.callee);
   return (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && propertyName(c) === name;
 }
 
@@ -423,6 +422,13 @@ function relativeTo(root: string, dir: string, spec: string): string {
   return `./${rel}`;
 }
 
+/** Where a guard spec's path starts in `v`'s steps (after its origin), or -1 when the origin differs. */
+function specOrigin(v: Extract<Value, { kind: 'path' }>, from: GuardSpec['from']): number {
+  if (!('function' in from)) return originPrefix(v, from);
+  if (from.module) return originPrefix(v, { module: from.module, export: from.function });
+  return 'global' in v.root && v.root.global === from.function ? 0 : -1;
+}
+
 /**
  * The access chain an expression reads, as written, following never-reassigned
  * locals and destructuring: `const { marketing } = useConsent(); marketing`
@@ -432,14 +438,8 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
   if (depth > 10) return undefined;
   const e = unwrap(e0);
   switch (e.type) {
-    case 'Identifier': {
-      const b = index.binding(e);
-      const d = b?.declaration;
-      if (!b || b.violations.length || d?.type !== 'VariableDeclarator' || !d.init) return e.name;
-      const steps = patternSteps(d.id, b.identifier);
-      const base = steps ? chainText(d.init, index, depth + 1) : undefined;
-      return base !== undefined && steps ? [base, ...steps].join('.') : e.name;
-    }
+    case 'Identifier':
+      return localChainText(e, index, depth);
     case 'ThisExpression':
       return 'this';
     case 'MemberExpression':
@@ -450,7 +450,7 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
     }
     case 'CallExpression':
     case 'OptionalCallExpression': {
-      const base = chainText(e.callee as t.Node, index, depth + 1);
+      const base = chainText(e.callee, index, depth + 1);
       return base !== undefined ? `${base}()` : undefined;
     }
     case 'AwaitExpression':
@@ -458,6 +458,16 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
     default:
       return undefined;
   }
+}
+
+/** A name: the chain its never-reassigned initialiser reads (through destructuring), else the name itself. */
+function localChainText(e: t.Identifier, index: ScriptIndex, depth: number): string {
+  const b = index.binding(e);
+  const d = b?.declaration;
+  if (!b || b.violations.length || d?.type !== 'VariableDeclarator' || !d.init) return e.name;
+  const steps = patternSteps(d.id, b.identifier);
+  const base = steps ? chainText(d.init, index, depth + 1) : undefined;
+  return base !== undefined && steps ? [base, ...steps].join('.') : e.name;
 }
 
 /** The initialiser of a never-reassigned local, for value flow. */

@@ -32,7 +32,7 @@ export function decodeAttributeWithMap(raw: string): Decoded {
     for (let k = 0; k < s.length; k++) map.push(at);
   };
   for (let i = 0; i < raw.length; ) {
-    const c = raw[i]!;
+    const c = raw[i];
     if (c === '\r') {
       // parse5 normalises CR LF and lone CR to LF
       push('\n', i);
@@ -44,11 +44,11 @@ export function decodeAttributeWithMap(raw: string): Decoded {
       if (m) {
         let decoded: string | undefined;
         if (m[1] !== undefined || m[2] !== undefined) {
-          const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2]!, 10);
+          const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2], 10);
           decoded =
             cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\ufffd' : String.fromCodePoint(cp);
         } else {
-          decoded = NAMED[m[3]!];
+          decoded = NAMED[m[3]];
         }
         if (decoded !== undefined) {
           push(decoded, i);

@@ -34,43 +34,7 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
   const name = file.relPath;
   const ext = /\.([^./]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
   try {
-    switch (ext) {
-      case 'ts':
-      case 'cts':
-      case 'mts':
-      case 'tsx': {
-        const language = ext === 'tsx' ? 'tsx' : 'ts';
-        const script = parseScript(
-          { file: name, code: text, language, kind: 'module', sourceType: sourceTypeFor(ext) },
-          errors,
-        );
-        if (script) scripts.push(script);
-        break;
-      }
-      case 'js':
-      case 'jsx':
-      case 'mjs':
-      case 'cjs': {
-        const script = parseJsFile(
-          { file: name, code: text, language: 'js', kind: 'module', sourceType: sourceTypeFor(ext) },
-          errors,
-        );
-        if (script) scripts.push(script);
-        break;
-      }
-      case 'html':
-      case 'htm':
-        parseHtml(context(name, text, scripts, errors));
-        break;
-      case 'vue':
-        parseVue(context(name, text, scripts, errors));
-        break;
-      case 'svelte':
-        parseSvelte(context(name, text, scripts, errors));
-        break;
-      default:
-        errors.push({ file: name, line: 1, column: 1, kind: 'unsupported', message: `Unsupported file type: .${ext}` });
-    }
+    parseByExtension(ext, name, text, scripts, errors);
   } catch (err) {
     // A bug or a resource limit in a parser must not end the scan.
     errors.push({
@@ -79,6 +43,35 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
     });
   }
   return { file: name, scripts, errors };
+}
+
+const TS_EXTENSIONS = new Set(['ts', 'cts', 'mts', 'tsx']);
+const JS_EXTENSIONS = new Set(['js', 'jsx', 'mjs', 'cjs']);
+
+/** Parses `text` by its file extension into `scripts`, reporting into `errors`. */
+function parseByExtension(ext: string, name: string, text: string, scripts: ParsedScript[], errors: AnalysisError[]): void {
+  if (TS_EXTENSIONS.has(ext)) {
+    const language = ext === 'tsx' ? 'tsx' : 'ts';
+    const script = parseScript({ file: name, code: text, language, kind: 'module', sourceType: sourceTypeFor(ext) }, errors);
+    if (script) scripts.push(script);
+    return;
+  }
+  if (JS_EXTENSIONS.has(ext)) {
+    const script = parseJsFile({ file: name, code: text, language: 'js', kind: 'module', sourceType: sourceTypeFor(ext) }, errors);
+    if (script) scripts.push(script);
+    return;
+  }
+  switch (ext) {
+    case 'html':
+    case 'htm':
+      return parseHtml(context(name, text, scripts, errors));
+    case 'vue':
+      return parseVue(context(name, text, scripts, errors));
+    case 'svelte':
+      return parseSvelte(context(name, text, scripts, errors));
+    default:
+      errors.push({ file: name, line: 1, column: 1, kind: 'unsupported', message: `Unsupported file type: .${ext}` });
+  }
 }
 
 /** `.mjs`/`.mts` are ES modules; the others are decided by their content (import/export). */
