@@ -194,6 +194,22 @@ export interface TraceStep {
   label: string;
 }
 
+/**
+ * A finding's structural identity. `path` names the enclosing declarations,
+ * outermost first, by the names the code gives them (function, class, method,
+ * variable or property holding a function); an unnamed function is named by
+ * where it stands: `useEffect()[0]` (argument 0 of a call to `useEffect`),
+ * `onClick=` (a JSX attribute), `default` (an anonymous default export),
+ * `static` (a class static block), `(anonymous)` otherwise. `callee` is the
+ * sink's callee as written (`Leanplum.start`); `ordinal` counts the earlier
+ * findings with the same rule, file, path and callee.
+ */
+export interface FindingIdentity {
+  path: string[];
+  callee: string;
+  ordinal: number;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -208,10 +224,14 @@ export interface Finding {
   trace: TraceStep[];
   suppressed: boolean;
   suppressionReason?: string;
-  /** Internal (not in the JSON report): enclosing scope path, e.g. `App/useEffect callback`, for baseline keys. */
-  scope?: string;
-  /** Internal: callee as written, e.g. `Leanplum.start`, for baseline keys. */
-  callee?: string;
+  /**
+   * What makes this finding the same finding across edits that do not touch it
+   * (result schema `identity`): baseline keys and SARIF `partialFingerprints`
+   * derive from it and from `ruleId` and `file`, never from display text.
+   */
+  identity?: FindingIdentity;
+  /** Hash of `ruleId`, `file` and `identity` (result schema `fingerprint`). */
+  fingerprint?: string;
   /** Internal: every file whose code the verdict depended on (trace hops, guard wrappers), for --changed. */
   dependsOn?: string[];
 }

@@ -2,8 +2,8 @@
  * `consent-lint [PATH...]`: the scan command as a function returning its exit
  * code. The oclif command (src/commands/scan.ts) only parses flags.
  *
- *   scan() -> suppressions -> reporting scope (PATHs, --changed/--staged)
- *          -> baseline -> --quiet -> reporter -> exit code
+ *   scan() (suppressions, identities, baseline: the library applies them)
+ *          -> reporting scope (PATHs, --changed/--staged) -> --quiet -> reporter -> exit code
  *
  * Exit codes: 0 nothing at error level and warnings within --max-warnings;
  * 1 findings; 2 usage/config/policy error, or analysis errors with
@@ -11,21 +11,12 @@
  */
 import { appendFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import {
-  applyBaseline,
-  createBaseline,
-  pruneBaseline,
-  readBaseline,
-  serializeBaseline,
-  writeBaseline,
-  type Baseline,
-} from '../baseline/index.js';
+import { createBaseline, pruneBaseline, readBaseline, serializeBaseline, writeBaseline } from '../baseline/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
 import type { Policy, ResultDocument } from '../model.js';
 import { resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
 import { countFindings, plural } from '../report/util.js';
-import { applySuppressions, directiveRules } from '../suppress/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
 import type { CliIO } from './io.js';
@@ -121,32 +112,29 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   const target = resolveTarget(flags.paths, flags.config, io.cwd);
   const policies = policiesFor(flags, target, io.cwd);
 
-  // Changed files first: a bad ref should fail before a long analysis.
+  // Changed files first: a bad ref should fail before a long analysis; a bad baseline too.
   const changed = changedSet(flags, target, io);
-  const result = await analyse(flags, io, deps, target, policies);
-
-  const rules = [...result.rules, ...directiveRules.filter((d) => !result.rules.some((r) => r.id === d.id))];
-  const suppressed: ResultDocument = applySuppressions(result.document, result.sources, {
-    rules: result.rules,
-    ...(target.config?.rules ? { ruleSettings: target.config.rules } : {}),
-  }).document;
+  const baselineFile = flags.baseline ? resolve(io.cwd, flags.baseline) : undefined;
+  const baseline = baselineFile ? readBaseline(baselineFile) : undefined;
 
   // Reporting scope: PATHs, then --changed/--staged (a finding is in scope when
   // its file changed or when its verdict depends on a changed file).
   const isChanged = (file: string) => !changed || changed.has(file);
   const inScope = (file: string) => target.inScope(file) && isChanged(file);
   const partial = target.restricted || changed !== undefined;
-  let doc = reportingScope(suppressed, target, isChanged, inScope);
+
+  const result = await analyse(flags, io, deps, target, policies, baseline ? { baseline, baselineScope: inScope } : {});
+  const doc = reportingScope(result.document, target, isChanged, inScope);
 
   if (flags.writeBaseline) {
     writeBaselineFile(flags.writeBaseline, doc, partial, inScope, io);
     return EXIT_OK;
   }
-  if (flags.baseline) doc = applyBaselineFile(flags.baseline, Boolean(flags.pruneBaseline), doc, inScope, io);
+  if (baseline && baselineFile && result.baseline) reportBaseline(baselineFile, Boolean(flags.pruneBaseline), result.baseline, io);
 
   const shown: ResultDocument = flags.quiet ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') } : doc;
   writeReports(flags, io, shown, {
-    rules,
+    rules: result.rules,
     sources: result.sources,
     root: target.root,
     ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
@@ -163,7 +151,14 @@ function changedSet(flags: ScanFlags, target: ScanTarget, io: CliIO): Set<string
 }
 
 /** Runs the library scan with progress on a TTY and the cache when asked for. */
-async function analyse(flags: ScanFlags, io: CliIO, deps: ScanDeps, target: ScanTarget, policies: Policy[]): Promise<ScanResult> {
+async function analyse(
+  flags: ScanFlags,
+  io: CliIO,
+  deps: ScanDeps,
+  target: ScanTarget,
+  policies: Policy[],
+  baseline: Pick<ScanOptions, 'baseline' | 'baselineScope'>,
+): Promise<ScanResult> {
   const scan = deps.scan ?? (await import('../index.js')).scan;
   const progress = startProgress({ enabled: io.stderrIsTTY && !io.env.CI, stream: io.progressStream });
   try {
@@ -173,6 +168,7 @@ async function analyse(flags: ScanFlags, io: CliIO, deps: ScanDeps, target: Scan
       ...(target.config ? { config: target.config } : {}),
       policies,
       onProgress: (step) => progress.update(step),
+      ...baseline,
       ...(flags.cache || flags.cacheLocation ? { cacheFile: cacheFile(flags, io, target) } : {}),
     });
   } finally {
@@ -211,16 +207,13 @@ function writeBaselineFile(path: string, doc: ResultDocument, partial: boolean, 
   io.stderr(`consent-lint: wrote ${baseline.entries.length} baseline ${baseline.entries.length === 1 ? 'entry' : 'entries'} to ${displayFile(path, io.cwd)}\n`);
 }
 
-/** `--baseline FILE` (and `--prune-baseline`): drops baselined findings, reports or prunes stale entries. */
-function applyBaselineFile(path: string, prune: boolean, doc: ResultDocument, inScope: (file: string) => boolean, io: CliIO): ResultDocument {
-  const file = resolve(io.cwd, path);
-  const baseline: Baseline = readBaseline(file);
-  const applied = applyBaseline(doc, baseline, inScope);
-  if (applied.matched) io.stderr(`consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(path, io.cwd)})\n`);
-  if (!applied.stale.length) return applied.document;
+/** `--baseline FILE` (and `--prune-baseline`): what the library's baseline step matched; stale entries reported or pruned. */
+function reportBaseline(file: string, prune: boolean, applied: NonNullable<ScanResult['baseline']>, io: CliIO): void {
+  if (applied.matched) io.stderr(`consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(file, io.cwd)})\n`);
+  if (!applied.stale.length) return;
   if (prune) {
-    writeFileSync(file, serializeBaseline(pruneBaseline(baseline, applied.stale)));
-    io.stderr(`consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(path, io.cwd)}\n`);
+    writeFileSync(file, serializeBaseline(pruneBaseline(applied.upgraded, applied.stale)));
+    io.stderr(`consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(file, io.cwd)}\n`);
   } else {
     io.stderr(
       `consent-lint: note: ${applied.stale.length} baseline ${applied.stale.length === 1 ? 'entry matches' : 'entries match'} no finding any more (fixed?): ` +
@@ -228,7 +221,6 @@ function applyBaselineFile(path: string, prune: boolean, doc: ResultDocument, in
         'Run with --prune-baseline to remove them.\n',
     );
   }
-  return applied.document;
 }
 
 /** The report on stdout or `--output`, the extra SARIF/JSON files, and the GitHub job summary. */

@@ -13,7 +13,8 @@
  */
 import type * as t from '@babel/types';
 import { forEachChild } from '../ast.js';
-import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
+import { declarationPath } from './identity.js';
+import { entryLabel, errorAt, hop, refLabel } from './labels.js';
 import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
@@ -500,8 +501,7 @@ export class Proof implements SummaryProvider {
       missing,
       trace,
       suppressed: false,
-      scope: scopePath(sink.node, index),
-      callee: sink.callee,
+      identity: { path: declarationPath(sink.node, index), callee: sink.callee, ordinal: 0 },
       dependsOn: [...dependsOn].sort(),
     };
   }
