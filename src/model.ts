@@ -12,17 +12,6 @@ export type Purpose = string;
 export type Severity = 'error' | 'warn';
 export type RuleSetting = Severity | 'off';
 
-/** 1-based line, 1-based column (as users and editors count). */
-export interface Position {
-  line: number;
-  column: number;
-}
-
-export interface Range {
-  start: Position;
-  end: Position;
-}
-
 /** Something that could not be analysed; never silently ignored. */
 export interface AnalysisError {
   file: string;

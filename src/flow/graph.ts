@@ -602,8 +602,10 @@ class Builder {
     for (const m of c.body.body) {
       if ('computed' in m && m.computed && 'key' in m) this.expr(m.key);
     }
-    // Static field initialisers and static blocks run now, once; their code is
-    // graphed as separate units that inherit this point (see proof/units).
+    // Static blocks run now, once: each is a unit of its own, referenced from
+    // this point (Proof.outgoing in proof/index.ts). Static field initialisers
+    // are not graphed: a sink in one cannot be placed and is reported as
+    // unguarded, with an analysis error.
     this.point(c);
   }
 
