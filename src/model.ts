@@ -1,8 +1,11 @@
 /**
- * The shared vocabulary of the pipeline. Every stage speaks these types and
- * nothing else crosses stage boundaries:
+ * The shared vocabulary of the pipeline: files, policies, config, findings and
+ * the result document. Besides these types, only the program layer (Project,
+ * ScriptIndex, Resolver, Value: src/program) crosses stage boundaries, and a
+ * stage imports only its declared upstream stages (docs/architecture.md;
+ * enforced by .dependency-cruiser.cjs):
  *
- *   discover -> parse -> sinks -> flow -> guards/proof -> report
+ *   discover -> parse -> program -> sinks -> flow -> guards -> proof -> report
  */
 import type { File as BabelFile } from '@babel/types';
 
