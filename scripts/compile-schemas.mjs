@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 
-const standaloneCode = standaloneModule.default ?? standaloneModule;
+// CJS interop: the default export is the function itself under Node, `.default` under bundlers.
+const standaloneCode = /** @type {typeof standaloneModule.default} */ (standaloneModule.default ?? standaloneModule);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: false } });
 for (const kind of ['policy', 'config']) {

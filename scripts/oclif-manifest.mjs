@@ -8,6 +8,9 @@ import { Config } from '@oclif/core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = await Config.load({ root });
-const plugin = config.plugins.get(config.pjson.name);
+// The loaded root plugin carries its manifest; the public `Plugin` type does not declare it.
+const plugin = /** @type {{ manifest: import('@oclif/core').Interfaces.Manifest }} */ (
+  /** @type {unknown} */ (config.plugins.get(config.pjson.name))
+);
 writeFileSync(join(root, 'oclif.manifest.json'), `${JSON.stringify(plugin.manifest, null, 2)}\n`);
 console.log(`oclif manifest: ${Object.keys(plugin.manifest.commands).join(', ')}`);

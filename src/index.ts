@@ -1,17 +1,22 @@
 /**
- * Public API of consent-lint. The CLI (src/commands) is a thin shell over `scan`.
+ * Public API of consent-lint. The CLI (src/commands) is a thin shell over `scan`:
+ * what `scan()` and `checkSource()` return is what the CLI reports (suppression
+ * directives applied, finding identities and fingerprints set, the baseline
+ * applied when one is given).
  *
- *   discover -> parse -> sinks -> flow -> guards/proof -> report
+ *   discover -> parse -> program -> sinks -> flow -> guards -> proof -> report
  */
 import { posix, relative, resolve } from 'node:path';
 import { discover } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
+import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
 import { Project, sdkModulesOf, withModuleAliasTokens } from './program/index.js';
+import { applyBaseline, identifyFindings, type Baseline, type BaselineResult } from './baseline/index.js';
+import { applySuppressions, directiveRules } from './suppress/index.js';
 
 export * from './model.js';
 
@@ -28,18 +33,61 @@ export interface ScanOptions {
   cacheFile?: string;
   /** Called with a short description of each step (progress display). */
   onProgress?: (step: string) => void;
+  /** Drop the findings this baseline records (read it with `readBaseline`). */
+  baseline?: Baseline;
+  /**
+   * Files the baseline is judged on: entries of other files are neither matched
+   * nor stale. Default: `onlyFiles` when given, else every file.
+   */
+  baselineScope?: (relPath: string) => boolean;
 }
 
 export interface ScanResult {
+  /** Suppressions applied (suppressed findings kept, marked), identities set, baselined findings removed. */
   document: ResultDocument;
-  /** Every rule of the policies in force (for reporters: SARIF rule metadata, explain). */
+  /** Every rule of the policies in force plus the `consent-lint/*` directive rules (SARIF rule metadata, explain). */
   rules: RuleSpec[];
-  /** relPath -> source text of every file that has a finding or error (for code frames, suppressions). */
+  /** relPath -> source text of every file that has a finding or error, or a suppression directive (code frames). */
   sources: Map<string, string>;
+  /** What the baseline did, when one was given: matched, stale entries, and the file's upgraded form. */
+  baseline?: Omit<BaselineResult, 'document'>;
 }
 
-function byPosition<T extends { file: string; line: number; column: number }>(a: T, b: T): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+interface Finishing {
+  rules: RuleSpec[];
+  config?: Config;
+  /** Texts of the files directives are read from. */
+  sources: Map<string, string>;
+  /** Reporting restriction (scan's onlyFiles), applied after identities are numbered. */
+  only?: (file: string) => boolean;
+  baseline?: Baseline;
+  baselineScope?: (file: string) => boolean;
+}
+
+/**
+ * Everything between the analysis and the reporters, shared by scan() and
+ * checkSource(): suppression directives, identities and fingerprints (over the
+ * whole result, so ordinals do not depend on the reporting scope), the
+ * reporting restriction, then the baseline.
+ */
+function finish(doc: ResultDocument, how: Finishing): { document: ResultDocument; baseline?: Omit<BaselineResult, 'document'> } {
+  const suppressed = applySuppressions(doc, how.sources, { rules: how.rules, ...(how.config?.rules ? { ruleSettings: how.config.rules } : {}) }).document;
+  let document: ResultDocument = { ...suppressed, findings: identifyFindings(suppressed.findings) };
+  const only = how.only;
+  if (only) document = { ...document, findings: document.findings.filter((f) => only(f.file)), errors: document.errors.filter((e) => only(e.file)) };
+  if (!how.baseline) return { document };
+  const { document: kept, ...baseline } = applyBaseline(document, how.baseline, how.baselineScope ?? only);
+  return { document: kept, baseline };
+}
+
+/** The rules in force plus consent-lint's own directive rules (unless a policy redefines one). */
+function withDirectiveRules(rules: RuleSpec[]): RuleSpec[] {
+  return [...rules, ...directiveRules.filter((d) => !rules.some((r) => r.id === d.id))];
+}
+
+function byPosition<T extends { file: string; line: number; column: number; ruleId?: string }>(a: T, b: T): number {
+  // Rule id last: several findings at one position come in one order on every run.
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || ((a.ruleId ?? '') < (b.ruleId ?? '') ? -1 : (a.ruleId ?? '') > (b.ruleId ?? '') ? 1 : 0);
 }
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
@@ -78,32 +126,50 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     result = fresh;
   }
   const native = await nativeRun;
-  let findings = [...result.findings, ...native.findings];
-  let errors = [...discovery.skipped, ...result.errors, ...native.errors];
-  if (options.onlyFiles) {
-    const only = new Set(options.onlyFiles.map((f) => relative(root, resolve(f)).split('\\').join(posix.sep)));
-    findings = findings.filter((f) => only.has(f.file));
-    errors = errors.filter((e) => only.has(e.file));
-  }
-  findings.sort(byPosition);
-  errors.sort(byPosition);
-  const sources = new Map<string, string>();
-  for (const x of [...findings, ...errors]) {
-    const text = files.get(x.file)?.text;
-    if (text !== undefined) sources.set(x.file, text);
-  }
+  const findings = [...result.findings, ...native.findings].sort(byPosition);
+  const errors = [...discovery.skipped, ...result.errors, ...native.errors].sort(byPosition);
+  const rules = [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))];
   // Files with suppression directives, so unused ones can be reported.
-  for (const [rel, f] of files) if (!sources.has(rel) && f.text.includes('consent-lint-disable')) sources.set(rel, f.text);
-  return {
-    document: {
+  const withText = (list: { file: string }[]) => {
+    const map = new Map<string, string>();
+    for (const x of list) {
+      const text = files.get(x.file)?.text;
+      if (text !== undefined) map.set(x.file, text);
+    }
+    for (const [rel, f] of files) if (!map.has(rel) && f.text.includes('consent-lint-disable')) map.set(rel, f.text);
+    return map;
+  };
+  const only = onlyFilter(root, options.onlyFiles);
+  const finished = finish(
+    {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: (cached ? 0 : result.filesParsed) + native.filesParsed, durationMs: Math.round(performance.now() - started), ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
+      stats: { filesScanned: discovery.filesScanned, filesParsed: (cached ? 0 : result.filesParsed) + native.filesParsed, durationMs: 0, ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
     },
-    rules: [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))],
-    sources,
+    {
+      rules,
+      ...(config ? { config } : {}),
+      sources: withText([...findings, ...errors]),
+      ...(only ? { only } : {}),
+      ...(options.baseline ? { baseline: options.baseline } : {}),
+      ...(options.baselineScope ? { baselineScope: options.baselineScope } : {}),
+    },
+  );
+  const document = finished.document;
+  document.stats.durationMs = Math.round(performance.now() - started);
+  return {
+    document,
+    rules: withDirectiveRules(rules),
+    sources: withText([...document.findings, ...document.errors]),
+    ...(finished.baseline ? { baseline: finished.baseline } : {}),
   };
+}
+
+function onlyFilter(root: string, onlyFiles: string[] | undefined): ((file: string) => boolean) | undefined {
+  if (!onlyFiles) return undefined;
+  const only = new Set(onlyFiles.map((f) => relative(root, resolve(f)).split('\\').join(posix.sep)));
+  return (file) => only.has(file);
 }
 
 export interface CheckSourceOptions {
@@ -114,9 +180,14 @@ export interface CheckSourceOptions {
   policies?: Policy[];
   /** Other in-memory files of the same project (relPath -> text). */
   files?: Record<string, string>;
+  /** Drop the findings this baseline records. */
+  baseline?: Baseline;
 }
 
-/** Analyse in-memory sources with the built-in policies (tests, property tests, editor use). */
+/**
+ * Analyse in-memory sources with the built-in policies (tests, property tests,
+ * editor use). Suppression directives in any of the files apply, as in a scan.
+ */
 export function checkSource(code: string, options: CheckSourceOptions = {}): ResultDocument {
   const started = performance.now();
   const name = options.file ?? 'app.ts';
@@ -126,10 +197,20 @@ export function checkSource(code: string, options: CheckSourceOptions = {}): Res
   const policies = withModuleAliasTokens(options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root), options.config?.moduleAliases);
   const project = new Project(root, files, parseFile, { moduleAliases: options.config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
   const result = analyse(project, [...files.keys()], policies, options.config);
-  return {
-    version: 1,
-    findings: result.findings.sort(byPosition),
-    errors: result.errors.sort(byPosition),
-    stats: { filesScanned: files.size, filesParsed: result.filesParsed, durationMs: Math.round(performance.now() - started) },
-  };
+  const { document } = finish(
+    {
+      version: 1,
+      findings: result.findings.sort(byPosition),
+      errors: result.errors.sort(byPosition),
+      stats: { filesScanned: files.size, filesParsed: result.filesParsed, durationMs: 0 },
+    },
+    {
+      rules: result.rules,
+      ...(options.config ? { config: options.config } : {}),
+      sources: new Map(Object.entries(all)),
+      ...(options.baseline ? { baseline: options.baseline } : {}),
+    },
+  );
+  document.stats.durationMs = Math.round(performance.now() - started);
+  return document;
 }

@@ -1,8 +1,11 @@
 /**
- * The shared vocabulary of the pipeline. Every stage speaks these types and
- * nothing else crosses stage boundaries:
+ * The shared vocabulary of the pipeline: files, policies, config, findings and
+ * the result document. Besides these types, only the program layer (Project,
+ * ScriptIndex, Resolver, Value: src/program) crosses stage boundaries, and a
+ * stage imports only its declared upstream stages (docs/architecture.md;
+ * enforced by .dependency-cruiser.cjs):
  *
- *   discover -> parse -> sinks -> flow -> guards/proof -> report
+ *   discover -> parse -> program -> sinks -> flow -> guards -> proof -> report
  */
 import type { File as BabelFile } from '@babel/types';
 import type { NativePolicy } from './native/types.js';
@@ -12,17 +15,6 @@ export type Purpose = string;
 
 export type Severity = 'error' | 'warn';
 export type RuleSetting = Severity | 'off';
-
-/** 1-based line, 1-based column (as users and editors count). */
-export interface Position {
-  line: number;
-  column: number;
-}
-
-export interface Range {
-  start: Position;
-  end: Position;
-}
 
 /** Something that could not be analysed; never silently ignored. */
 export interface AnalysisError {
@@ -313,6 +305,22 @@ export interface TraceStep {
   label: string;
 }
 
+/**
+ * A finding's structural identity. `path` names the enclosing declarations,
+ * outermost first, by the names the code gives them (function, class, method,
+ * variable or property holding a function); an unnamed function is named by
+ * where it stands: `useEffect()[0]` (argument 0 of a call to `useEffect`),
+ * `onClick=` (a JSX attribute), `default` (an anonymous default export),
+ * `static` (a class static block), `(anonymous)` otherwise. `callee` is the
+ * sink's callee as written (`Leanplum.start`); `ordinal` counts the earlier
+ * findings with the same rule, file, path and callee.
+ */
+export interface FindingIdentity {
+  path: string[];
+  callee: string;
+  ordinal: number;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -327,10 +335,14 @@ export interface Finding {
   trace: TraceStep[];
   suppressed: boolean;
   suppressionReason?: string;
-  /** Internal (not in the JSON report): enclosing scope path, e.g. `App/useEffect callback`, for baseline keys. */
-  scope?: string;
-  /** Internal: callee as written, e.g. `Leanplum.start`, for baseline keys. */
-  callee?: string;
+  /**
+   * What makes this finding the same finding across edits that do not touch it
+   * (result schema `identity`): baseline keys and SARIF `partialFingerprints`
+   * derive from it and from `ruleId` and `file`, never from display text.
+   */
+  identity?: FindingIdentity;
+  /** Hash of `ruleId`, `file` and `identity` (result schema `fingerprint`). */
+  fingerprint?: string;
   /** Internal: every file whose code the verdict depended on (trace hops, guard wrappers), for --changed. */
   dependsOn?: string[];
 }

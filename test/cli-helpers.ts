@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
 import type { Finding, ResultDocument, RuleSpec } from '../src/model.js';
+import { identifyFindings } from '../src/baseline/index.js';
 import { directiveRules } from '../src/suppress/index.js';
 import type { ReportContext } from '../src/report/index.js';
 
@@ -31,15 +32,15 @@ export function finding(over: Partial<Finding> = {}): Finding {
       { file: 'src/lp.ts', line: 9, column: 3, label: 'Leanplum.start()' },
     ],
     suppressed: false,
-    scope: 'initLeanplum',
-    callee: 'Leanplum.start',
+    identity: { path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 },
     dependsOn: ['src/App.tsx', 'src/lp.ts'],
     ...over,
   };
 }
 
+/** A result document as the library returns it: identities numbered, fingerprints set. */
 export function doc(findings: Finding[], over: Partial<ResultDocument> = {}): ResultDocument {
-  return { version: 1, findings, errors: [], stats: { filesScanned: 3, filesParsed: 2, durationMs: 42 }, ...over };
+  return { version: 1, findings: identifyFindings(findings), errors: [], stats: { filesScanned: 3, filesParsed: 2, durationMs: 42 }, ...over };
 }
 
 export const LP_SOURCE = [
@@ -170,11 +171,11 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliRun {
-  const env: Record<string, string | undefined> = { ...process.env, NODE_ENV: 'production', FORCE_COLOR: undefined, NO_COLOR: '1', GITHUB_ACTIONS: undefined, GITHUB_STEP_SUMMARY: undefined, CI: '1', ...options.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const merged: Record<string, string | undefined> = { ...process.env, NODE_ENV: 'production', FORCE_COLOR: undefined, NO_COLOR: '1', GITHUB_ACTIONS: undefined, GITHUB_STEP_SUMMARY: undefined, CI: '1', ...options.env };
+  const env = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: env as NodeJS.ProcessEnv,
+    env,
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -195,7 +195,7 @@ describe('scan: baselines', () => {
     const w = await scanCli({ paths: [dir], writeBaseline: baseline });
     expect(w.code).toBe(0);
     expect(w.err).toContain('wrote 1 baseline entry');
-    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries).toEqual([{ ruleId: 'leanplum/init', file: 'src/lp.ts', scope: 'initLeanplum', callee: 'Leanplum.start', ordinal: 0 }]);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries).toEqual([{ ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 }]);
 
     const lp = join(dir, 'src/lp.ts');
     const original = readFileSync(lp, 'utf8');
@@ -219,6 +219,29 @@ describe('scan: baselines', () => {
     expect(JSON.parse(readFileSync(baseline, 'utf8')).entries).toEqual([]);
   });
 
+  it('a version 1 baseline (display scopes) still matches, and --prune-baseline rewrites it as version 2', async () => {
+    const dir = tempCopy('ungated');
+    const baseline = join(dir, 'old.json');
+    const v1 = { ruleId: 'leanplum/init', file: 'src/lp.ts', scope: 'initLeanplum', callee: 'Leanplum.start', ordinal: 0 };
+    const gone = { ...v1, file: 'src/removed.ts' };
+    writeFileSync(baseline, JSON.stringify({ version: 1, tool: 'consent-lint', entries: [v1, gone] }));
+    const r = await scanCli({ paths: [dir], baseline, format: 'json' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).findings).toEqual([]);
+    expect(r.err).toContain('1 baselined finding ignored');
+    expect(r.err).toContain('1 baseline entry matches no finding any more');
+    const pruned = await scanCli({ paths: [dir], baseline, pruneBaseline: true });
+    expect(pruned.code).toBe(0);
+    expect(JSON.parse(readFileSync(baseline, 'utf8'))).toEqual({
+      version: 2,
+      tool: 'consent-lint',
+      entries: [{ ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 }],
+    });
+    const again = await scanCli({ paths: [dir], baseline, format: 'json' });
+    expect(again.code).toBe(0);
+    expect(again.err).not.toContain('no finding any more');
+  });
+
   it('--write-baseline on part of the project keeps the entries of the other files', async () => {
     const dir = tempCopy('ungated');
     execFileSync('mkdir', ['-p', join(dir, 'other')]);
@@ -234,10 +257,10 @@ describe('scan: baselines', () => {
 
   it('a broken baseline file is a usage error with a pointer', async () => {
     const dir = tempCopy('ungated');
-    writeFileSync(join(dir, 'b.json'), JSON.stringify({ version: 2, entries: [] }));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify({ version: 3, entries: [] }));
     const r = await scanCli({ paths: [dir], baseline: join(dir, 'b.json') });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/b\.json: \/version: must be 1/);
+    expect(r.err).toMatch(/b\.json: \/version: must be 2/);
   });
 });
 

@@ -124,7 +124,7 @@ describe('what is not fixed, and why', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-fixverify-'));
     cpSync(join(repoRoot, 'fixtures/fix-app'), dir, { recursive: true });
     const config = loadConfigFile(join(dir, 'consent-lint.config.json'));
-    const f = finding({ file: 'src/main.ts', line: 5, column: 1, endLine: 5, endColumn: 26, ruleId: 'leanplum/init', missing: ['analytics', 'marketing'], scope: '<module>', callee: 'Leanplum.startFromCache' });
+    const f = finding({ file: 'src/main.ts', line: 5, column: 1, endLine: 5, endColumn: 26, ruleId: 'leanplum/init', missing: ['analytics', 'marketing'], identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 } });
     let scans = 0;
     const plan = await planFixes({
       root: dir,

@@ -63,7 +63,11 @@ function render(g: FlowGraph, code: string): string[] {
   while (queue.length) {
     const id = queue.shift()!;
     order.push(id);
-    for (const [to] of targets(id)) if (!seen.has(to)) seen.add(to), queue.push(to);
+    for (const [to] of targets(id)) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      queue.push(to);
+    }
   }
   order.forEach((id) => names.set(id, label(g, id, code)!));
   const lines: string[] = [];

@@ -111,7 +111,7 @@ async function findings(files: Record<string, string>): Promise<string[]> {
   }
   const { document } = await scan({ root, policies: [policy, loadPolicy('cookiebot')] });
   expect(document.errors).toEqual([]);
-  return document.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.callee ?? ''}`.trim());
+  return document.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.identity?.callee ?? ''}`.trim());
 }
 
 describe('v2 sink forms', () => {

@@ -14,10 +14,14 @@ describe('json reporter', () => {
     expect(Object.keys(out)).toEqual(['version', 'findings', 'errors', 'stats']);
     expect(Object.keys(out.findings[0])).toEqual([
       'ruleId', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'requires', 'missing', 'trace', 'suppressed',
+      'identity', 'fingerprint',
     ]);
+    expect(out.findings[0].identity).toEqual({ path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 });
     expect(out.findings[1].suppressed).toBe(true);
+    expect(out.findings[1].suppressionReason).toBe('native layer');
+    expect(out.findings[1].identity.ordinal).toBe(1);
     expect(out.errors[0]).toEqual({ file: 'src/broken.ts', line: 3, column: 1, message: 'Unexpected token' });
-    for (const internal of ['scope', 'callee', 'dependsOn', 'suppressionReason', 'kind']) expect(JSON.stringify(out)).not.toContain(`"${internal}"`);
+    for (const internal of ['scope', 'dependsOn', 'kind']) expect(JSON.stringify(out)).not.toContain(`"${internal}"`);
   });
 
   it('the schema rejects internal fields and bad positions (the test can fail)', () => {

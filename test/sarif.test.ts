@@ -72,8 +72,9 @@ describe('sarif reporter', () => {
 
   it('fingerprints survive a line shift and differ between distinct calls', () => {
     const fp = (f: ReturnType<typeof finding>[]) => toSarif(doc(f), ctx()).runs[0]!.results!.map((r) => r.partialFingerprints![FINGERPRINT_KEY]);
-    const before = fp([finding(), finding({ line: 30, scope: 'other' })]);
-    const after = fp([finding({ line: 14, endLine: 14 }), finding({ line: 35, scope: 'other' })]);
+    const other = { path: ['other'], callee: 'Leanplum.start', ordinal: 0 };
+    const before = fp([finding(), finding({ line: 30, identity: other })]);
+    const after = fp([finding({ line: 14, endLine: 14 }), finding({ line: 35, identity: other })]);
     expect(after).toEqual(before);
     expect(before[0]).not.toBe(before[1]);
   });

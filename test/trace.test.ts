@@ -19,7 +19,7 @@ describe('traces', () => {
     ]);
     expect(f.missing).toEqual(['analytics', 'marketing']);
     expect(f.dependsOn).toEqual(['index.js', 'src/App.tsx', 'src/lp.ts']);
-    expect(f.scope).toBe('initLeanplum');
+    expect(f.identity).toEqual({ path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 });
   });
 
   it('a shared wrapper is traced through its unguarded caller, not the guarded one', async () => {

@@ -22,7 +22,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Config, ConfigGuard, Finding, Policy } from '../model.js';
-import { baselineKeys } from '../baseline/index.js';
+import { baselineEntry, identifyFindings } from '../baseline/index.js';
 
 const FIXABLE_EXT = new Set(['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.mts', '.cts']);
 
@@ -228,15 +228,13 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
-    const keysAfter = new Set([...baselineKeys(remaining, () => true).values()].map((k) => `${k.ruleId}\0${k.file}\0${k.scope}\0${k.callee}`));
-    const keysBefore = baselineKeys(options.findings, () => true);
-    const stillThere = (f: Finding) => {
-      const k = keysBefore.get(f)!;
-      return keysAfter.has(`${k.ruleId}\0${k.file}\0${k.scope}\0${k.callee}`);
-    };
+    // Findings are the same finding when their stable identity (rule, file, declaration path, callee, ordinal) agrees.
+    const key = (f: Finding) => JSON.stringify(baselineEntry(f));
+    const keysAfter = new Set(identifyFindings(remaining).map(key));
+    const stillThere = (f: Finding) => keysAfter.has(key(f));
     const failed = fixes.flatMap((fx) => fx.findings).filter(stillThere);
     // A fix must not introduce findings either (e.g. a new one in the fixed file).
-    const introduced = remaining.filter((f) => fixes.some((fx) => fx.file === f.file) && !f.suppressed && !options.findings.some((o) => o.ruleId === f.ruleId && o.file === f.file && o.callee === f.callee));
+    const introduced = remaining.filter((f) => fixes.some((fx) => fx.file === f.file) && !f.suppressed && !options.findings.some((o) => o.ruleId === f.ruleId && o.file === f.file && o.identity?.callee === f.identity?.callee));
     if (!failed.length && !introduced.length) {
       skipped.push(...roundSkips);
       return { fixes, skipped };

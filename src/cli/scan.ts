@@ -27,7 +27,7 @@ import type { SarifFix } from '../report/types.js';
 import { builtinPolicyIds, checkRuleIds, configOrigin, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
-import { applySuppressions, directiveRules } from '../suppress/index.js';
+import { directiveRules } from '../suppress/index.js';
 import { sdkEscapesRule } from '../sinks/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
@@ -202,10 +202,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   }
 
   const rules = [...result.rules, ...directiveRules.filter((d) => !result.rules.some((r) => r.id === d.id))];
-  let doc: ResultDocument = applySuppressions(result.document, result.sources, {
-    rules: result.rules,
-    ...(target.config?.rules ? { ruleSettings: target.config.rules } : {}),
-  }).document;
+  // Suppression directives and finding identities are applied by the library (scan()).
+  let doc: ResultDocument = result.document;
 
   // Reporting scope: PATHs, then --changed/--staged (a finding is in scope when
   // its file changed or when its verdict depends on a changed file).
@@ -240,7 +238,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     if (applied.matched) io.stderr(`consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(flags.baseline, io.cwd)})\n`);
     if (applied.stale.length) {
       if (flags.pruneBaseline) {
-        writeFileSync(file, serializeBaseline(pruneBaseline(baseline, applied.stale)));
+        writeFileSync(file, serializeBaseline(pruneBaseline(applied.upgraded, applied.stale))); // version 1 entries rewritten as version 2
         io.stderr(`consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(flags.baseline, io.cwd)}\n`);
       } else {
         io.stderr(

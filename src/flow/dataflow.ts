@@ -26,7 +26,7 @@ export interface Grants {
 export type States = (number | undefined)[];
 
 export function mustGranted(g: Pick<FlowGraph, 'nodes' | 'entry'>, grants: Grants, entryState = 0): States {
-  const states: States = new Array(g.nodes.length);
+  const states: States = new Array<number | undefined>(g.nodes.length);
   const nodeGen = new Array<number | undefined>(g.nodes.length);
   states[g.entry] = entryState;
   const work: number[] = [g.entry];

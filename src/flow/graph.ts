@@ -59,6 +59,120 @@ export interface FlowGraph {
   unsupported: Unsupported[];
 }
 
+/** Expressions whose evaluation the graph does not record: literals, meta properties, JSX text and closers. */
+const NOT_EVALUATED = new Set([
+  'StringLiteral',
+  'NumericLiteral',
+  'BooleanLiteral',
+  'NullLiteral',
+  'BigIntLiteral',
+  'RegExpLiteral',
+  'DecimalLiteral',
+  'MetaProperty',
+  'TemplateElement',
+  'PrivateName',
+  'JSXText',
+  'JSXEmptyExpression',
+  'JSXClosingElement',
+  'JSXClosingFragment',
+  'JSXOpeningFragment',
+]);
+
+/**
+ * Expressions that are one point and nothing else: references, and functions,
+ * whose body is its own graph (here the function is only created).
+ */
+const READ_POINTS = new Set([
+  'Identifier',
+  'ThisExpression',
+  'Super',
+  'JSXIdentifier',
+  'JSXMemberExpression',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+]);
+
+type Transparent =
+  | t.TSAsExpression
+  | t.TSSatisfiesExpression
+  | t.TSNonNullExpression
+  | t.TSTypeAssertion
+  | t.TypeCastExpression
+  | t.ParenthesizedExpression
+  | t.TSInstantiationExpression;
+const TRANSPARENT = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TypeCastExpression', 'ParenthesizedExpression', 'TSInstantiationExpression']);
+/** Type assertions and parentheses: evaluating them is evaluating their operand. */
+const isTransparent = (e: t.Node): e is Transparent => TRANSPARENT.has(e.type);
+
+type ChainElement = t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+const CHAIN_ELEMENTS = new Set(['MemberExpression', 'OptionalMemberExpression', 'CallExpression', 'OptionalCallExpression', 'NewExpression']);
+const isChainElement = (e: t.Node): e is ChainElement => CHAIN_ELEMENTS.has(e.type);
+
+type JsxContainer = t.JSXElement | t.JSXExpressionContainer | t.JSXSpreadChild | t.JSXAttribute | t.JSXSpreadAttribute | t.JSXNamespacedName;
+const JSX_CONTAINERS = new Set(['JSXElement', 'JSXExpressionContainer', 'JSXSpreadChild', 'JSXAttribute', 'JSXSpreadAttribute', 'JSXNamespacedName']);
+const isJsxContainer = (e: t.Node): e is JsxContainer => JSX_CONTAINERS.has(e.type);
+
+/** The truthiness of a literal condition (`true`, `0`, `''`, `null`, `undefined`), else undefined. */
+function constantTruthiness(e: t.Node): boolean | undefined {
+  switch (e.type) {
+    case 'BooleanLiteral':
+    case 'NumericLiteral':
+    case 'StringLiteral':
+      return Boolean(e.value);
+    case 'NullLiteral':
+      return false;
+    case 'Identifier':
+      return e.name === 'undefined' ? false : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Statements unreachable code skips without even a node: hoisted functions and types. */
+const HOISTED_OR_TYPE_ONLY = new Set(['FunctionDeclaration', 'TSInterfaceDeclaration', 'TSTypeAliasDeclaration']);
+
+/** Statements that evaluate nothing where they stand (types, ambient declarations, imports, hoisted functions). */
+const NO_RUNTIME_EFFECT = new Set([
+  'StaticBlock',
+  'EmptyStatement',
+  'DebuggerStatement',
+  'FunctionDeclaration',
+  'TSInterfaceDeclaration',
+  'TSTypeAliasDeclaration',
+  'TSDeclareFunction',
+  'DeclareVariable',
+  'DeclareFunction',
+  'DeclareClass',
+  'DeclareModule',
+  'DeclareTypeAlias',
+  'DeclareOpaqueType',
+  'DeclareInterface',
+  'DeclareModuleExports',
+  'DeclareExportDeclaration',
+  'DeclareExportAllDeclaration',
+  'InterfaceDeclaration',
+  'TypeAlias',
+  'OpaqueType',
+  'ImportDeclaration',
+  'ExportAllDeclaration',
+  'TSImportEqualsDeclaration',
+  'TSNamespaceExportDeclaration',
+]);
+
+const LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement']);
+const isLoop = (s: t.Statement): s is t.Loop => LOOPS.has(s.type);
+
+type EvaluatedDeclaration =
+  | t.VariableDeclaration
+  | t.TSExportAssignment
+  | t.TSEnumDeclaration
+  | t.TSModuleDeclaration
+  | t.ClassDeclaration
+  | t.ExportNamedDeclaration
+  | t.ExportDefaultDeclaration;
+const EVALUATED_DECLARATIONS = new Set(['VariableDeclaration', 'TSExportAssignment', 'TSEnumDeclaration', 'TSModuleDeclaration', 'ClassDeclaration', 'ExportNamedDeclaration', 'ExportDefaultDeclaration']);
+const isDeclaration = (s: t.Statement): s is EvaluatedDeclaration => EVALUATED_DECLARATIONS.has(s.type);
+
 interface JumpTarget {
   kind: 'loop' | 'switch' | 'label' | 'finally';
   labels: string[];
@@ -108,7 +222,7 @@ class Builder {
     this.exit = this.node('exit');
     this.throwExit = this.node('throw');
     this.cur = this.entry;
-    const o = this.owner as t.Node;
+    const o = this.owner;
     if (o.type === 'Program') {
       this.statements(o.body);
     } else if (o.type === 'StaticBlock') {
@@ -181,29 +295,15 @@ class Builder {
   /** Evaluate `e` as a condition: continue at `t` when truthy, at `f` when falsy. */
   private cond(e: t.Node, tr: number, fa: number): void {
     if (this.cur === null) return;
+    if (isTransparent(e) && e.type !== 'TSInstantiationExpression') return this.cond(e.expression, tr, fa);
+    const known = constantTruthiness(e);
+    if (known !== undefined) return this.goto(known ? tr : fa);
     switch (e.type) {
-      case 'ParenthesizedExpression':
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TypeCastExpression':
-        return this.cond(e.expression, tr, fa);
       case 'UnaryExpression':
         if (e.operator === '!') return this.cond(e.argument, fa, tr);
         break;
-      case 'LogicalExpression': {
-        const mid = this.join();
-        if (e.operator === '&&') this.cond(e.left, mid, fa);
-        else if (e.operator === '||') this.cond(e.left, tr, mid);
-        else {
-          // `a ?? b`: when `a` is not nullish its own truthiness decides; when nullish, `b` decides.
-          // Testing `a` with both outcomes also able to reach `b` over-approximates the paths, which is sound.
-          this.leaf(e.left, tr, fa, mid);
-        }
-        this.enter(mid);
-        return this.cond(e.right, tr, fa);
-      }
+      case 'LogicalExpression':
+        return this.logicalCond(e, tr, fa);
       case 'ConditionalExpression': {
         const yes = this.join();
         const no = this.join();
@@ -217,19 +317,22 @@ class Builder {
         for (let i = 0; i < e.expressions.length - 1; i++) this.expr(e.expressions[i]);
         return this.cond(e.expressions[e.expressions.length - 1], tr, fa);
       }
-      case 'BooleanLiteral':
-        return this.goto(e.value ? tr : fa);
-      case 'NumericLiteral':
-        return this.goto(e.value ? tr : fa);
-      case 'StringLiteral':
-        return this.goto(e.value ? tr : fa);
-      case 'NullLiteral':
-        return this.goto(fa);
-      case 'Identifier':
-        if (e.name === 'undefined') return this.goto(fa);
-        break;
     }
     this.leaf(e, tr, fa);
+  }
+
+  /** `a && b`, `a || b`, `a ?? b` as conditions: chains of tests. */
+  private logicalCond(e: t.LogicalExpression, tr: number, fa: number): void {
+    const mid = this.join();
+    if (e.operator === '&&') this.cond(e.left, mid, fa);
+    else if (e.operator === '||') this.cond(e.left, tr, mid);
+    else {
+      // `a ?? b`: when `a` is not nullish its own truthiness decides; when nullish, `b` decides.
+      // Testing `a` with both outcomes also able to reach `b` over-approximates the paths, which is sound.
+      this.leaf(e.left, tr, fa, mid);
+    }
+    this.enter(mid);
+    this.cond(e.right, tr, fa);
   }
 
   /** An atomic test: evaluate `e`, then branch on its truthiness. */
@@ -270,42 +373,19 @@ class Builder {
 
   expr(e: t.Node | null | undefined): void {
     if (!e || this.cur === null) return;
+    if (NOT_EVALUATED.has(e.type)) return;
+    if (isTransparent(e)) return this.expr(e.expression);
+    if (READ_POINTS.has(e.type)) return this.point(e);
+    if (isChainElement(e)) return this.chainElement(e);
+    if (isJsxContainer(e)) return this.jsx(e);
+    this.compound(e);
+  }
+
+  /** Expressions with operands: each evaluates its operands, then (when it may throw) itself. */
+  private compound(e: t.Node): void {
     switch (e.type) {
-      case 'Identifier':
-      case 'ThisExpression':
-      case 'Super':
-        return this.point(e);
-      case 'JSXIdentifier':
-      case 'JSXMemberExpression':
-        return this.point(e);
-      case 'StringLiteral':
-      case 'NumericLiteral':
-      case 'BooleanLiteral':
-      case 'NullLiteral':
-      case 'BigIntLiteral':
-      case 'RegExpLiteral':
-      case 'DecimalLiteral':
-      case 'MetaProperty':
-      case 'TemplateElement':
-      case 'PrivateName':
-      case 'JSXText':
-      case 'JSXEmptyExpression':
-      case 'JSXClosingElement':
-      case 'JSXClosingFragment':
-      case 'JSXOpeningFragment':
-        return;
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression':
-        // The body is its own graph; here the function is only created.
-        return this.point(e);
       case 'ClassExpression':
         return this.classDefinition(e);
-      case 'MemberExpression':
-      case 'OptionalMemberExpression':
-      case 'CallExpression':
-      case 'OptionalCallExpression':
-      case 'NewExpression':
-        return this.chainElement(e);
       case 'ImportExpression':
         this.expr(e.source);
         return this.point(e);
@@ -317,20 +397,57 @@ class Builder {
           () => this.expr(e.consequent),
           () => this.expr(e.alternate),
         );
-      case 'AssignmentExpression': {
-        if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
-          return this.shortCircuit(e, e.operator.slice(0, 2) as '&&' | '||' | '??', e.left, e.right);
-        }
-        this.lhs(e.left);
-        this.expr(e.right);
-        return this.point(e);
-      }
+      case 'AssignmentExpression':
+        return this.assignment(e);
       case 'ObjectMethod':
         if (e.computed) this.expr(e.key);
         return this.point(e);
       case 'ObjectProperty':
         if (e.computed) this.expr(e.key);
         return this.expr(e.value);
+      case 'TaggedTemplateExpression':
+        this.expr(e.tag);
+        this.expr(e.quasi);
+        return this.point(e);
+      case 'DoExpression':
+        return this.statements(e.body.body);
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        // A rejected promise / generator.throw() raises here.
+        this.expr(e.argument);
+        return this.point(e);
+      case 'BinaryExpression':
+        return this.binary(e);
+      case 'SpreadElement':
+        this.expr(e.argument);
+        return this.point(e); // iterates
+      case 'SequenceExpression':
+        for (const x of e.expressions) this.expr(x);
+        return;
+      default:
+        // Any other expression evaluates its children in source order.
+        return this.children(e);
+    }
+  }
+
+  private assignment(e: t.AssignmentExpression): void {
+    if (e.operator === '&&=' || e.operator === '||=' || e.operator === '??=') {
+      return this.shortCircuit(e, e.operator.slice(0, 2) as '&&' | '||' | '??', e.left, e.right);
+    }
+    this.lhs(e.left);
+    this.expr(e.right);
+    this.point(e);
+  }
+
+  private binary(e: t.BinaryExpression): void {
+    this.expr(e.left);
+    this.expr(e.right);
+    // `in`, `instanceof` and operators that convert objects (valueOf) may throw; strict equality cannot.
+    if (e.operator !== '===' && e.operator !== '!==') this.point(e);
+  }
+
+  private jsx(e: JsxContainer): void {
+    switch (e.type) {
       case 'JSXElement':
         this.expr(e.openingElement.name);
         for (const a of e.openingElement.attributes) this.expr(a.type === 'JSXAttribute' ? a.value : a.argument);
@@ -345,40 +462,6 @@ class Builder {
         return this.expr(e.argument);
       case 'JSXNamespacedName':
         return;
-      case 'TaggedTemplateExpression':
-        this.expr(e.tag);
-        this.expr(e.quasi);
-        return this.point(e);
-      case 'DoExpression':
-        return this.statements(e.body.body);
-      case 'AwaitExpression':
-      case 'YieldExpression':
-        // A rejected promise / generator.throw() raises here.
-        this.expr(e.argument);
-        return this.point(e);
-      case 'BinaryExpression':
-        this.expr(e.left);
-        this.expr(e.right);
-        // `in`, `instanceof` and operators that convert objects (valueOf) may throw; strict equality cannot.
-        if (e.operator !== '===' && e.operator !== '!==') this.point(e);
-        return;
-      case 'SpreadElement':
-        this.expr(e.argument);
-        return this.point(e); // iterates
-      case 'SequenceExpression':
-        for (const x of e.expressions) this.expr(x);
-        return;
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TypeCastExpression':
-      case 'ParenthesizedExpression':
-      case 'TSInstantiationExpression':
-        return this.expr(e.expression);
-      default:
-        // Any other expression evaluates its children in source order.
-        return this.children(e);
     }
   }
 
@@ -440,7 +523,7 @@ class Builder {
     if (top) this.chainSkip = this.join();
     const end = this.chainSkip;
     const isCall = e.type !== 'MemberExpression' && e.type !== 'OptionalMemberExpression';
-    this.expr(isCall ? (e.callee as t.Node) : e.object);
+    this.expr(isCall ? (e.callee) : e.object);
     if (this.cur !== null && inChain && e.optional) {
       const go = this.join();
       this.fork(e, go, end!);
@@ -517,10 +600,12 @@ class Builder {
   private classDefinition(c: t.ClassExpression | t.ClassDeclaration): void {
     this.expr(c.superClass);
     for (const m of c.body.body) {
-      if ('computed' in m && m.computed && 'key' in m) this.expr(m.key as t.Node);
+      if ('computed' in m && m.computed && 'key' in m) this.expr(m.key);
     }
-    // Static field initialisers and static blocks run now, once; their code is
-    // graphed as separate units that inherit this point (see proof/units).
+    // Static blocks run now, once: each is a unit of its own, referenced from
+    // this point (Proof.outgoing in proof/index.ts). Static field initialisers
+    // are not graphed: a sink in one cannot be placed and is reported as
+    // unguarded, with an analysis error.
     this.point(c);
   }
 
@@ -536,12 +621,51 @@ class Builder {
     if (this.cur === null) {
       // Unreachable code still gets nodes (so its points exist), but no predecessor:
       // the proof treats unreachable points as vacuously guarded and reports nothing.
-      if (s.type === 'FunctionDeclaration' || s.type === 'TSInterfaceDeclaration' || s.type === 'TSTypeAliasDeclaration') return;
+      if (HOISTED_OR_TYPE_ONLY.has(s.type)) return;
       this.cur = this.join();
     }
+    if (NO_RUNTIME_EFFECT.has(s.type)) return;
+    if (isLoop(s)) return this.loop(s, labels);
+    if (isDeclaration(s)) return this.declaration(s);
     switch (s.type) {
       case 'ExpressionStatement':
         return this.expr(s.expression);
+      case 'BlockStatement':
+        if (labels.length) return this.labelled(labels, () => this.statements(s.body));
+        return this.statements(s.body);
+      case 'IfStatement':
+        return this.ifStatement(s, labels);
+      case 'ReturnStatement':
+        if (s.argument) this.returnValue(s.argument, s);
+        else this.returnKnown(s, 'falsy');
+        return this.jumpOut(() => false, this.exit);
+      case 'ThrowStatement':
+        this.expr(s.argument);
+        return this.throwNow();
+      case 'BreakStatement':
+        return this.breakStatement(s);
+      case 'ContinueStatement':
+        return this.continueStatement(s);
+      case 'LabeledStatement':
+        this.pendingLabels = [...labels, s.label.name];
+        return this.statement(s.body);
+      case 'SwitchStatement':
+        return this.switchStatement(s, labels);
+      case 'TryStatement':
+        return this.tryStatement(s);
+      case 'WithStatement':
+        this.bad(s, '`with` makes name resolution dynamic; code inside it is not analysed');
+        this.expr(s.object);
+        return this.statement(s.body);
+      default:
+        this.bad(s, `unsupported statement ${s.type}`);
+        return this.children(s);
+    }
+  }
+
+  /** Declarations that evaluate something when reached (initialisers, class heritage, enum members). */
+  private declaration(s: EvaluatedDeclaration): void {
+    switch (s.type) {
       case 'VariableDeclaration':
         for (const d of s.declarations) {
           this.expr(d.init);
@@ -549,37 +673,8 @@ class Builder {
           if (d.init) this.point(d);
         }
         return;
-      case 'BlockStatement':
-        if (labels.length) return this.labelled(labels, () => this.statements(s.body));
-        return this.statements(s.body);
-      case 'StaticBlock' as string:
-        return;
-      case 'EmptyStatement':
-      case 'DebuggerStatement':
-      case 'FunctionDeclaration':
-      case 'TSInterfaceDeclaration':
-      case 'TSTypeAliasDeclaration':
-      case 'TSDeclareFunction':
-      case 'DeclareVariable':
-      case 'DeclareFunction':
-      case 'DeclareClass':
-      case 'DeclareModule':
-      case 'DeclareTypeAlias':
-      case 'DeclareOpaqueType':
-      case 'DeclareInterface':
-      case 'DeclareModuleExports':
-      case 'DeclareExportDeclaration':
-      case 'DeclareExportAllDeclaration':
-      case 'InterfaceDeclaration':
-      case 'TypeAlias':
-      case 'OpaqueType':
-      case 'ImportDeclaration':
-      case 'ExportAllDeclaration':
-      case 'TSImportEqualsDeclaration':
       case 'TSExportAssignment':
-      case 'TSNamespaceExportDeclaration':
-        if (s.type === 'TSExportAssignment') this.expr(s.expression);
-        return;
+        return this.expr(s.expression);
       case 'TSEnumDeclaration':
         for (const m of s.members) this.expr(m.initializer);
         return;
@@ -595,117 +690,120 @@ class Builder {
         if (s.declaration) this.statement(s.declaration);
         return;
       case 'ExportDefaultDeclaration':
-        if (s.declaration.type === 'FunctionDeclaration') return;
-        if (s.declaration.type === 'ClassDeclaration') return this.classDefinition(s.declaration);
-        if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction') return;
-        this.expr(s.declaration);
-        return this.point(s);
-      case 'IfStatement': {
-        const end = this.join();
-        return this.branch(
-          s.test,
-          () => (labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent)),
-          () => s.alternate && this.statement(s.alternate),
-          end,
-        );
-      }
-      case 'ReturnStatement':
-        if (s.argument) this.returnValue(s.argument, s);
-        else this.returnKnown(s, 'falsy');
-        return this.jumpOut(() => false, this.exit);
-      case 'ThrowStatement':
-        this.expr(s.argument);
-        return this.throwNow();
-      case 'BreakStatement': {
-        const label = s.label?.name;
-        const target = this.stack.slice().reverse().find((j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined);
-        if (!target) return this.bad(s, 'break without a target');
-        return this.jumpOut((j) => j === target, target.breakTo!);
-      }
-      case 'ContinueStatement': {
-        const label = s.label?.name;
-        const target = this.stack.slice().reverse().find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
-        if (!target) return this.bad(s, 'continue without a loop');
-        return this.jumpOut((j) => j === target, target.continueTo!);
-      }
-      case 'LabeledStatement':
-        this.pendingLabels = [...labels, s.label.name];
-        return this.statement(s.body);
-      case 'WhileStatement': {
-        const head = this.join();
-        const body = this.join();
-        const end = this.join();
-        this.goto(head);
-        this.enter(head);
-        this.cond(s.test, body, end);
-        this.enter(body);
-        this.loopBody(labels, s.body, end, head);
-        this.goto(head);
-        return this.enter(end);
-      }
-      case 'DoWhileStatement': {
-        const body = this.join();
-        const test = this.join();
-        const end = this.join();
-        this.goto(body);
-        this.enter(body);
-        this.loopBody(labels, s.body, end, test);
-        this.goto(test);
-        this.enter(test);
-        this.cond(s.test, body, end);
-        return this.enter(end);
-      }
-      case 'ForStatement': {
-        if (s.init) {
-          if (s.init.type === 'VariableDeclaration') this.statement(s.init);
-          else this.expr(s.init);
-        }
-        const head = this.join();
-        const body = this.join();
-        const update = this.join();
-        const end = this.join();
-        this.goto(head);
-        this.enter(head);
-        if (s.test) this.cond(s.test, body, end);
-        else this.goto(body);
-        this.enter(body);
-        this.loopBody(labels, s.body, end, update);
-        this.goto(update);
-        this.enter(update);
-        this.expr(s.update);
-        this.goto(head);
-        return this.enter(end);
-      }
-      case 'ForInStatement':
-      case 'ForOfStatement': {
-        this.expr(s.right);
-        const head = this.join();
-        const body = this.join();
-        const end = this.join();
-        this.goto(head);
-        this.enter(head);
-        // Each step of for-of runs the iterator protocol, which may throw.
-        if (s.type === 'ForOfStatement') this.point(s);
-        this.fork(s, body, end);
-        this.enter(body);
-        if (s.left.type === 'VariableDeclaration') this.pattern(s.left.declarations[0].id);
-        else this.lhs(s.left);
-        this.loopBody(labels, s.body, end, head);
-        this.goto(head);
-        return this.enter(end);
-      }
-      case 'SwitchStatement':
-        return this.switchStatement(s, labels);
-      case 'TryStatement':
-        return this.tryStatement(s);
-      case 'WithStatement':
-        this.bad(s, '`with` makes name resolution dynamic; code inside it is not analysed');
-        this.expr(s.object);
-        return this.statement(s.body);
-      default:
-        this.bad(s, `unsupported statement ${s.type}`);
-        return this.children(s);
+        return this.exportDefault(s);
     }
+  }
+
+  private exportDefault(s: t.ExportDefaultDeclaration): void {
+    if (s.declaration.type === 'FunctionDeclaration') return;
+    if (s.declaration.type === 'ClassDeclaration') return this.classDefinition(s.declaration);
+    if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction') return;
+    this.expr(s.declaration);
+    this.point(s);
+  }
+
+  private ifStatement(s: t.IfStatement, labels: string[]): void {
+    const end = this.join();
+    this.branch(
+      s.test,
+      () => (labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent)),
+      () => s.alternate && this.statement(s.alternate),
+      end,
+    );
+  }
+
+  private breakStatement(s: t.BreakStatement): void {
+    const label = s.label?.name;
+    const target = this.stack.slice().reverse().find((j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined);
+    if (!target) return this.bad(s, 'break without a target');
+    this.jumpOut((j) => j === target, target.breakTo!);
+  }
+
+  private continueStatement(s: t.ContinueStatement): void {
+    const label = s.label?.name;
+    const target = this.stack.slice().reverse().find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
+    if (!target) return this.bad(s, 'continue without a loop');
+    this.jumpOut((j) => j === target, target.continueTo!);
+  }
+
+  private loop(s: t.Loop, labels: string[]): void {
+    switch (s.type) {
+      case 'WhileStatement':
+        return this.whileLoop(s, labels);
+      case 'DoWhileStatement':
+        return this.doWhileLoop(s, labels);
+      case 'ForStatement':
+        return this.forLoop(s, labels);
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        return this.forInOfLoop(s, labels);
+    }
+  }
+
+  private whileLoop(s: t.WhileStatement, labels: string[]): void {
+    const head = this.join();
+    const body = this.join();
+    const end = this.join();
+    this.goto(head);
+    this.enter(head);
+    this.cond(s.test, body, end);
+    this.enter(body);
+    this.loopBody(labels, s.body, end, head);
+    this.goto(head);
+    this.enter(end);
+  }
+
+  private doWhileLoop(s: t.DoWhileStatement, labels: string[]): void {
+    const body = this.join();
+    const test = this.join();
+    const end = this.join();
+    this.goto(body);
+    this.enter(body);
+    this.loopBody(labels, s.body, end, test);
+    this.goto(test);
+    this.enter(test);
+    this.cond(s.test, body, end);
+    this.enter(end);
+  }
+
+  private forLoop(s: t.ForStatement, labels: string[]): void {
+    if (s.init) {
+      if (s.init.type === 'VariableDeclaration') this.statement(s.init);
+      else this.expr(s.init);
+    }
+    const head = this.join();
+    const body = this.join();
+    const update = this.join();
+    const end = this.join();
+    this.goto(head);
+    this.enter(head);
+    if (s.test) this.cond(s.test, body, end);
+    else this.goto(body);
+    this.enter(body);
+    this.loopBody(labels, s.body, end, update);
+    this.goto(update);
+    this.enter(update);
+    this.expr(s.update);
+    this.goto(head);
+    this.enter(end);
+  }
+
+  private forInOfLoop(s: t.ForInStatement | t.ForOfStatement, labels: string[]): void {
+    this.expr(s.right);
+    const head = this.join();
+    const body = this.join();
+    const end = this.join();
+    this.goto(head);
+    this.enter(head);
+    // Each step of for-of runs the iterator protocol, which may throw.
+    if (s.type === 'ForOfStatement') this.point(s);
+    this.fork(s, body, end);
+    this.enter(body);
+    if (s.left.type === 'VariableDeclaration') this.pattern(s.left.declarations[0].id);
+    else this.lhs(s.left);
+    this.loopBody(labels, s.body, end, head);
+    this.goto(head);
+    this.enter(end);
   }
 
   private bad(node: t.Node, message: string): void {

@@ -677,8 +677,7 @@ export function makeFinding(rule: RuleSpec, file: string, fact: CallFact, requir
     missing,
     trace: fact.trace,
     suppressed: false,
-    scope: fact.scope,
-    callee: fact.path,
+    identity: { path: fact.scope ? fact.scope.split('/') : [], callee: fact.path, ordinal: 0 },
     dependsOn: [file],
   };
 }

@@ -173,7 +173,7 @@ function decideStarts(specs: NativeStartSpec[], starts: { spec: NativeStartSpec;
 // ------------------------------------------------------------ declarations
 
 function finding(rule: RuleSpec, at: Located, message: string, trace: TraceStep[], scope: string, callee: string, dependsOn: string[], requires: string[] = rule.requires, missing: string[] = []): Finding {
-  return { ruleId: rule.id, severity: rule.severity, file: at.file, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, message, requires, missing, trace, suppressed: false, scope, callee, dependsOn };
+  return { ruleId: rule.id, severity: rule.severity, file: at.file, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, message, requires, missing, trace, suppressed: false, identity: { path: scope ? scope.split('/') : [], callee, ordinal: 0 }, dependsOn };
 }
 
 function callAt(c: CallFact): Located {

@@ -55,7 +55,7 @@ function pluginsFor(language: ScriptLanguage, jsx: boolean): ParserPlugin[] {
   }
 }
 
-type Attempt = { ast: ParseResult<File>; error?: undefined } | { ast?: undefined; error: BabelError };
+type Attempt = { ast: ParseResult; error?: undefined } | { ast?: undefined; error: BabelError };
 
 interface BabelError {
   message: string;
@@ -78,7 +78,7 @@ function attempt(input: ScriptInput, language: ScriptLanguage, sourceType: Sourc
     plugins: pluginsFor(language, input.jsx ?? true),
   };
   try {
-    return { ast: parse(input.code, options) as ParseResult<File> };
+    return { ast: parse(input.code, options) };
   } catch (err) {
     return { error: toBabelError(err) };
   }

@@ -61,7 +61,7 @@ export function parseAttributeValue(
     } else {
       // References (`&quot;`) or CR LF: decoded offsets map back to raw ones.
       const map = mine.map;
-      input.remap = (index: number) => ctx.lines.pos(range.start + map[Math.min(from + index, map.length - 1)]!);
+      input.remap = (index: number) => ctx.lines.pos(range.start + map[Math.min(from + index, map.length - 1)]);
     }
   } else {
     // Either a reference this module does not know (parse5 decoded it

@@ -1,22 +1,12 @@
 /**
  * Decoding an HTML attribute value while remembering where each decoded
  * character came from, so code in `onclick="… &quot;x&quot; …"` keeps exact
- * file positions. Covers numeric references and the named ones that occur in
- * code; the caller checks the result against parse5's own decoding and falls
- * back to approximate positions if they differ (an exotic entity).
+ * file positions. Character references are decoded by the `entities` package
+ * in attribute mode, the decoder parse5 itself uses, so the text agrees with
+ * parse5's; the caller still checks that and falls back to approximate
+ * positions if they ever differ.
  */
-
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
-  Tab: '\t', NewLine: '\n', excl: '!', num: '#', dollar: '$', percnt: '%',
-  lpar: '(', rpar: ')', ast: '*', midast: '*', plus: '+', comma: ',', period: '.',
-  sol: '/', colon: ':', semi: ';', equals: '=', quest: '?', commat: '@',
-  lsqb: '[', lbrack: '[', bsol: '\\', rsqb: ']', rbrack: ']', Hat: '^', lowbar: '_',
-  grave: '`', lcub: '{', lbrace: '{', verbar: '|', vert: '|', rcub: '}', rbrace: '}',
-  hyphen: '\u2010', dash: '\u2010', ndash: '\u2013', mdash: '\u2014', hellip: '\u2026',
-  lsquo: '\u2018', rsquo: '\u2019', ldquo: '\u201c', rdquo: '\u201d', laquo: '\u00ab', raquo: '\u00bb',
-  copy: '\u00a9', reg: '\u00ae', trade: '\u2122', euro: '\u20ac', middot: '\u00b7',
-};
+import { DecodingMode, HtmlEntityDecoder } from 'entities/decode';
 
 export interface Decoded {
   text: string;
@@ -31,8 +21,12 @@ export function decodeAttributeWithMap(raw: string): Decoded {
     text += s;
     for (let k = 0; k < s.length; k++) map.push(at);
   };
+  let reference = '';
+  const decoder = new HtmlEntityDecoder((cp) => {
+    reference += String.fromCodePoint(cp);
+  });
   for (let i = 0; i < raw.length; ) {
-    const c = raw[i]!;
+    const c = raw[i];
     if (c === '\r') {
       // parse5 normalises CR LF and lone CR to LF
       push('\n', i);
@@ -40,21 +34,15 @@ export function decodeAttributeWithMap(raw: string): Decoded {
       continue;
     }
     if (c === '&') {
-      const m = /^&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*);)/.exec(raw.slice(i, i + 40));
-      if (m) {
-        let decoded: string | undefined;
-        if (m[1] !== undefined || m[2] !== undefined) {
-          const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2]!, 10);
-          decoded =
-            cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\ufffd' : String.fromCodePoint(cp);
-        } else {
-          decoded = NAMED[m[3]!];
-        }
-        if (decoded !== undefined) {
-          push(decoded, i);
-          i += m[0].length;
-          continue;
-        }
+      reference = '';
+      decoder.startEntity(DecodingMode.Attribute);
+      let consumed = decoder.write(raw, i + 1);
+      if (consumed < 0) consumed = decoder.end();
+      // `consumed` counts the `&`; 0 means this `&` starts no reference.
+      if (consumed > 0) {
+        push(reference, i);
+        i += consumed;
+        continue;
       }
     }
     push(c, i);

@@ -95,7 +95,7 @@ function svelteHandlers(ctx: EmbedContext, fragment: Node): void {
   const text = ctx.text;
   const re = /\son(?::[\w|]+|[a-z]+)\s*=\s*(["']?)\{/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (skip.some(([a, b]) => m!.index >= a && m!.index < b)) continue;
+    if (skip.some(([a, b]) => m.index >= a && m.index < b)) continue;
     const start = m.index + m[0].length;
     let depth = 1;
     let i = start;
@@ -121,7 +121,7 @@ function walk(root: Node, visit: (el: Element) => void): void {
     const children: Node[] = [];
     if ('childNodes' in node) children.push(...node.childNodes);
     if ('content' in node && node.content) children.push(node.content); // <template> contents
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
 

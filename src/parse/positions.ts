@@ -25,9 +25,9 @@ export class LineIndex {
     let hi = s.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
+      if (s[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - s[lo]! };
+    return { line: lo + 1, column: offset - s[lo] };
   }
 }

@@ -67,7 +67,7 @@ function validator(kind: SchemaKind): ValidateFunction {
   if (!v) {
     const { Ajv } = require('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: true, strict: false });
-    const schema = JSON.parse(readFileSync(join(schemasDir, `${kind}.schema.json`), 'utf8'));
+    const schema = JSON.parse(readFileSync(join(schemasDir, `${kind}.schema.json`), 'utf8')) as object;
     v = ajv.compile(schema);
     validators.set(kind, v);
   }

@@ -36,6 +36,17 @@ interface Scope {
 
 const NOT_CODE_KEYS = new Set(['returnType', 'typeParameters', 'superTypeParameters', 'typeArguments', 'predicate', 'implements']);
 
+/** Ambient declarations describe globals and bind nothing; their bodies hold no code. */
+const AMBIENT_DECLARATIONS = new Set(['TSDeclareFunction', 'DeclareVariable', 'DeclareFunction', 'DeclareClass', 'DeclareModule']);
+
+type BindingDeclaration = t.VariableDeclaration | t.FunctionDeclaration | t.ClassDeclaration | t.TSImportEqualsDeclaration | t.TSEnumDeclaration | t.ImportDeclaration;
+const BINDING_DECLARATIONS = new Set(['VariableDeclaration', 'FunctionDeclaration', 'ClassDeclaration', 'TSImportEqualsDeclaration', 'TSEnumDeclaration', 'ImportDeclaration']);
+const isBindingDeclaration = (n: t.Node): n is BindingDeclaration => BINDING_DECLARATIONS.has(n.type);
+
+type ScopeBlock = t.ClassExpression | t.StaticBlock | t.ForInStatement | t.ForOfStatement | t.BlockStatement | t.TSModuleBlock | t.SwitchStatement | t.ForStatement | t.CatchClause;
+const SCOPE_BLOCKS = new Set(['ClassExpression', 'StaticBlock', 'ForInStatement', 'ForOfStatement', 'BlockStatement', 'TSModuleBlock', 'SwitchStatement', 'ForStatement', 'CatchClause']);
+const isScopeBlock = (n: t.Node): n is ScopeBlock => SCOPE_BLOCKS.has(n.type);
+
 export class ScopeIndex {
   readonly parent = new Map<t.Node, t.Node>();
   /** Function-like units in source order: Program first, then functions and static blocks. */
@@ -132,34 +143,38 @@ export class ScopeIndex {
 
   private walk(n: t.Node, parent: t.Node, scope: Scope): void {
     this.parent.set(n, parent);
+    if (AMBIENT_DECLARATIONS.has(n.type)) return;
+    if (isBindingDeclaration(n)) return this.declaration(n, scope);
+    if (isScopeBlock(n)) return this.scopeBlock(n, scope);
     switch (n.type) {
-      case 'VariableDeclaration': {
-        if (n.declare) return this.children(n, scope);
-        const target = n.kind === 'var' ? this.functionScope(scope) : scope;
-        const kind: BindingKind = n.kind === 'var' ? 'var' : n.kind === 'const' ? 'const' : 'let';
-        for (const d of n.declarations) {
-          for (const id of this.patternIds(d.id)) this.declare(target, { kind, identifier: id, declaration: d, scopeBlock: target.block, violations: [] });
-        }
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ObjectMethod':
+      case 'ClassMethod':
+      case 'ClassPrivateMethod':
+        return this.fn(n, scope);
+      case 'AssignmentExpression':
+        this.violation(n.left, n, scope);
         return this.children(n, scope);
-      }
+      case 'UpdateExpression':
+        this.violation(n.argument, n, scope);
+        return this.children(n, scope);
+      default:
+        return this.children(n, scope);
+    }
+  }
+
+  /** Statements that declare names in the current (or, for `var` and imports, the function) scope. */
+  private declaration(n: BindingDeclaration, scope: Scope): void {
+    switch (n.type) {
+      case 'VariableDeclaration':
+        return this.variableDeclaration(n, scope);
       case 'FunctionDeclaration':
         if (n.id && !n.declare) this.declare(scope, { kind: 'hoisted', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
         return this.fn(n, scope);
-      case 'TSDeclareFunction':
-      case 'DeclareVariable':
-      case 'DeclareFunction':
-      case 'DeclareClass':
-      case 'DeclareModule':
-        return;
       case 'ClassDeclaration':
         if (n.id && !n.declare) this.declare(scope, { kind: 'let', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
         return this.children(n, scope);
-      case 'ClassExpression': {
-        if (!n.id) return this.children(n, scope);
-        const inner = this.newScope(n, scope, false);
-        inner.bindings.set(n.id.name, { kind: 'local', identifier: n.id, declaration: n, scopeBlock: n, violations: [] });
-        return this.children(n, inner);
-      }
       case 'TSImportEqualsDeclaration':
         if (n.importKind !== 'type') this.declare(scope, { kind: 'const', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
         return;
@@ -167,18 +182,38 @@ export class ScopeIndex {
         if (!n.declare) this.declare(scope, { kind: 'let', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
         return this.children(n, scope);
       case 'ImportDeclaration':
-        if (n.importKind === 'type' || n.importKind === 'typeof') return this.children(n, scope);
-        for (const spec of n.specifiers) {
-          if (spec.type === 'ImportSpecifier' && (spec.importKind === 'type' || spec.importKind === 'typeof')) continue;
-          this.declare(this.functionScope(scope), { kind: 'module', identifier: spec.local, declaration: spec, importDeclaration: n, scopeBlock: scope.block, violations: [] });
-        }
-        return this.children(n, scope);
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression':
-      case 'ObjectMethod':
-      case 'ClassMethod':
-      case 'ClassPrivateMethod':
-        return this.fn(n, scope);
+        return this.importDeclaration(n, scope);
+    }
+  }
+
+  private variableDeclaration(n: t.VariableDeclaration, scope: Scope): void {
+    if (n.declare) return this.children(n, scope);
+    const target = n.kind === 'var' ? this.functionScope(scope) : scope;
+    const kind: BindingKind = n.kind === 'var' ? 'var' : n.kind === 'const' ? 'const' : 'let';
+    for (const d of n.declarations) {
+      for (const id of this.patternIds(d.id)) this.declare(target, { kind, identifier: id, declaration: d, scopeBlock: target.block, violations: [] });
+    }
+    this.children(n, scope);
+  }
+
+  private importDeclaration(n: t.ImportDeclaration, scope: Scope): void {
+    if (n.importKind === 'type' || n.importKind === 'typeof') return this.children(n, scope);
+    for (const spec of n.specifiers) {
+      if (spec.type === 'ImportSpecifier' && (spec.importKind === 'type' || spec.importKind === 'typeof')) continue;
+      this.declare(this.functionScope(scope), { kind: 'module', identifier: spec.local, declaration: spec, importDeclaration: n, scopeBlock: scope.block, violations: [] });
+    }
+    this.children(n, scope);
+  }
+
+  /** Nodes that open a scope of their own (besides functions). */
+  private scopeBlock(n: ScopeBlock, scope: Scope): void {
+    switch (n.type) {
+      case 'ClassExpression': {
+        if (!n.id) return this.children(n, scope);
+        const inner = this.newScope(n, scope, false);
+        inner.bindings.set(n.id.name, { kind: 'local', identifier: n.id, declaration: n, scopeBlock: n, violations: [] });
+        return this.children(n, inner);
+      }
       case 'StaticBlock': {
         this.functions.push(n);
         const inner = this.newScope(n, scope, true);
@@ -201,14 +236,6 @@ export class ScopeIndex {
         for (const id of this.patternIds(n.param)) inner.bindings.set(id.name, { kind: 'let', identifier: id, declaration: n, scopeBlock: n, violations: [] });
         return this.children(n, inner);
       }
-      case 'AssignmentExpression':
-        this.violation(n.left, n, scope);
-        return this.children(n, scope);
-      case 'UpdateExpression':
-        this.violation(n.argument, n, scope);
-        return this.children(n, scope);
-      default:
-        return this.children(n, scope);
     }
   }
 

@@ -12,7 +12,8 @@
  * themselves, with an unguarded entry.
  */
 import type * as t from '@babel/types';
-import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
+import { declarationPath } from './identity.js';
+import { entryLabel, errorAt, hop, refLabel } from './labels.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, ScriptBlocking, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
@@ -643,8 +644,7 @@ export class Proof implements SummaryProvider {
       missing,
       trace,
       suppressed: false,
-      scope: scopePath(sink.node, index),
-      callee: sink.callee,
+      identity: { path: declarationPath(sink.node, index), callee: sink.callee, ordinal: 0 },
       dependsOn: [...dependsOn].sort(),
     };
   }

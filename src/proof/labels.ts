@@ -1,6 +1,6 @@
 /**
- * How findings and traces name things: functions, references, entries,
- * enclosing scopes (baseline keys). Pure functions of the AST.
+ * How messages and traces name things (functions, references, entries): display
+ * text only, free to reword; finding identity is identity.ts. Pure functions of the AST.
  */
 import type * as t from '@babel/types';
 import type { AnalysisError, TraceStep } from '../model.js';
@@ -67,14 +67,4 @@ export function entryLabel(node: t.Node, index: ScriptIndex, root: boolean, refC
   if (!refCount) return `${name} (entry: not referenced in the scanned project)`;
   if (root) return `${name} (entry: only referenced from a cycle)`;
   return name;
-}
-
-/** Enclosing scopes of a node, outermost first, e.g. `App/useEffect callback` (for baseline keys). */
-export function scopePath(node: t.Node, index: ScriptIndex): string {
-  const names: string[] = [];
-  for (let p = index.parent.get(node); p; p = index.parent.get(p)) {
-    if (isFunctionLike(p) || p.type === 'StaticBlock') names.push(unitName(p, index));
-    if (p.type === 'ClassDeclaration' || p.type === 'ClassExpression') names.push(p.id?.name ?? 'class');
-  }
-  return names.reverse().join('/') || '(top level)';
 }

@@ -1,28 +1,9 @@
-/** Minimal ANSI styling; every function is the identity when colours are off. */
-export interface Paint {
-  red(s: string): string;
-  yellow(s: string): string;
-  green(s: string): string;
-  cyan(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
-  underline(s: string): string;
-}
+/** ANSI styling (picocolors); every function is the identity when colours are off. */
+import picocolors from 'picocolors';
 
-const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+export type Paint = Pick<ReturnType<typeof picocolors.createColors>, 'red' | 'yellow' | 'green' | 'cyan' | 'dim' | 'bold' | 'underline'>;
 
+/** Colours on or off as decided by the caller (--color, FORCE_COLOR, NO_COLOR, TTY), never by picocolors' own detection. */
 export function paint(enabled: boolean): Paint {
-  if (!enabled) {
-    const id = (s: string) => s;
-    return { red: id, yellow: id, green: id, cyan: id, dim: id, bold: id, underline: id };
-  }
-  return {
-    red: wrap(31, 39),
-    yellow: wrap(33, 39),
-    green: wrap(32, 39),
-    cyan: wrap(36, 39),
-    dim: wrap(2, 22),
-    bold: wrap(1, 22),
-    underline: wrap(4, 24),
-  };
+  return picocolors.createColors(enabled);
 }

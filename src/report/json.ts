@@ -1,13 +1,13 @@
 /**
  * `--format json`: exactly the document of the interface contract
- * (schemas/result.schema.json). Internal finding fields (`scope`, `callee`,
- * `dependsOn`, `suppressionReason`) are not part of it.
+ * (schemas/result.schema.json). The internal finding field `dependsOn` and the
+ * error `kind` are not part of it.
  */
 import type { AnalysisError, Finding, ResultDocument } from '../model.js';
 import type { ReportContext } from './types.js';
 
 /** A finding as published: the model's fields minus the internal ones. */
-export type JsonFinding = Omit<Finding, 'suppressionReason' | 'scope' | 'callee' | 'dependsOn'>;
+export type JsonFinding = Omit<Finding, 'dependsOn'>;
 
 export interface JsonReport {
   version: 1;
@@ -33,6 +33,9 @@ export function toJsonReport(doc: ResultDocument): JsonReport {
       missing: [...f.missing],
       trace: f.trace.map((t) => ({ file: t.file, line: t.line, column: t.column, label: t.label })),
       suppressed: f.suppressed,
+      ...(f.suppressionReason !== undefined ? { suppressionReason: f.suppressionReason } : {}),
+      ...(f.identity ? { identity: { path: [...f.identity.path], callee: f.identity.callee, ordinal: f.identity.ordinal } } : {}),
+      ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
     })),
     errors: doc.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
     stats: { filesScanned: doc.stats.filesScanned, filesParsed: doc.stats.filesParsed, durationMs: doc.stats.durationMs },

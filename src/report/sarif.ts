@@ -9,7 +9,7 @@
  * - full regions and repository-relative `artifactLocation.uri` with
  *   `uriBaseId: "%SRCROOT%"`;
  * - the unguarded path as `codeFlows[].threadFlows[].locations`;
- * - our stable key in `partialFingerprints["consentLint/v1"]` (GitHub computes
+ * - the finding's `fingerprint` in `partialFingerprints["consentLint/v2"]` (GitHub computes
  *   its own `primaryLocationLineHash` on upload);
  * - suppressed findings are kept, with `suppressions: [{ kind: "inSource",
  *   justification }]` (then every result carries `suppressions`, as SARIF
@@ -20,13 +20,13 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Location, Log, ReportingDescriptor, Result, Run, ThreadFlowLocation } from 'sarif';
-import { baselineKeys, fingerprint } from '../baseline/index.js';
 import type { Finding, ResultDocument, RuleSpec } from '../model.js';
 import type { ReportContext } from './types.js';
 import { ruleTable } from './util.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const FINGERPRINT_KEY = 'consentLint/v1';
+/** v2: the result schema's `fingerprint` (structural identity); v1 hashed display scopes. */
+export const FINGERPRINT_KEY = 'consentLint/v2';
 
 const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 const level = (severity: 'error' | 'warn') => (severity === 'error' ? 'error' : 'warning');
@@ -112,7 +112,7 @@ function codeFlow(f: Finding, ctx: ReportContext): Result['codeFlows'] {
   }));
   const last = f.trace[f.trace.length - 1]!;
   if (!(last.file === f.file && last.line === f.line && last.column === f.column)) {
-    steps.push({ location: { ...location(f.file, ctx, f, { line: f.endLine, column: f.endColumn }), message: { text: f.callee ? `${f.callee}()` : f.message } } });
+    steps.push({ location: { ...location(f.file, ctx, f, { line: f.endLine, column: f.endColumn }), message: { text: f.identity?.callee ? `${f.identity.callee}()` : f.message } } });
   }
   return [{ message: { text: `Path that reaches the call without ${f.missing.length ? f.missing.join(', ') : 'consent'} consent` }, threadFlows: [{ locations: steps }] }];
 }
@@ -120,18 +120,16 @@ function codeFlow(f: Finding, ctx: ReportContext): Result['codeFlows'] {
 export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
   const rules = ruleTable(ctx.rules, doc.findings);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const keys = baselineKeys(doc.findings, () => true);
   const anySuppressed = doc.findings.some((f) => f.suppressed);
 
   const results: Result[] = doc.findings.map((f) => {
-    const key = keys.get(f)!;
     const result: Result = {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId)!,
       level: level(f.severity),
       message: { text: message(f) },
       locations: [location(f.file, ctx, f, { line: f.endLine, column: f.endColumn })],
-      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(key) },
+      ...(f.fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint } } : {}),
       properties: { requires: f.requires, missing: f.missing, suppressed: f.suppressed },
     };
     const flows = codeFlow(f, ctx);

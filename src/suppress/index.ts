@@ -18,7 +18,7 @@ import type { Finding, ResultDocument, RuleSetting, RuleSpec } from '../model.js
 import { extractComments } from './comments.js';
 import { directiveRules, INVALID_DIRECTIVE, UNUSED_DIRECTIVE } from './rules.js';
 
-export { directiveRules, INVALID_DIRECTIVE, UNUSED_DIRECTIVE } from './rules.js';
+export { directiveRules } from './rules.js';
 export { extractComments } from './comments.js';
 
 export const DIRECTIVE = 'consent-lint-disable-next-line';
@@ -47,8 +47,8 @@ export function parseDirectives(file: string, text: string): Directive[] {
     const m = ANY_DIRECTIVE.exec(c.text);
     if (!m) continue;
     const base = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn, targetLine: c.endLine + 1 };
-    const keyword = m[1]!;
-    const rest = m[2]!;
+    const keyword = m[1];
+    const rest = m[2];
     if (keyword !== DIRECTIVE) {
       directives.push({ ...base, rules: [], reason: '', problem: `"${keyword}" is not a consent-lint directive; only "${DIRECTIVE} RULE -- reason" is supported` });
       continue;

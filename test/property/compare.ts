@@ -53,23 +53,23 @@ export function compare(program: Program, oracleOptions: OracleOptions = {}, con
       continue;
     }
     if (byId.has(id)) problems.push(`two findings on line ${f.line}`);
-    if (f.ruleId !== sinkRule[program.sinkKinds[id]!]) problems.push(`finding on line ${f.line} has rule ${f.ruleId}`);
+    if (f.ruleId !== sinkRule[program.sinkKinds[id]]) problems.push(`finding on line ${f.line} has rule ${f.ruleId}`);
     if (f.suppressed) problems.push(`finding on line ${f.line} is suppressed`);
     if (f.missing.length === 0) problems.push(`finding on line ${f.line} with empty \`missing\``);
-    const requires = maskToPurposes(sinkRequires[program.sinkKinds[id]!]);
-    if ([...f.requires].sort().join() !== requires.join()) problems.push(`finding on line ${f.line} requires [${f.requires}]`);
-    if (f.missing.some((m) => !requires.includes(m))) problems.push(`finding on line ${f.line} misses [${f.missing}]`);
+    const requires = maskToPurposes(sinkRequires[program.sinkKinds[id]]);
+    if ([...f.requires].sort().join() !== requires.join()) problems.push(`finding on line ${f.line} requires [${f.requires.join(',')}]`);
+    if (f.missing.some((m) => !requires.includes(m))) problems.push(`finding on line ${f.line} misses [${f.missing.join(',')}]`);
     const last = f.trace[f.trace.length - 1];
     if (!last || last.line !== f.line) problems.push(`finding on line ${f.line}: trace does not end at the sink`);
     byId.set(id, f);
   }
 
   const sinks: SinkComparison[] = program.sinkKinds.map((kind, id) => {
-    const v = oracle.verdicts[id]!;
+    const v = oracle.verdicts[id];
     const f = byId.get(id);
     const c: SinkComparison = {
       id,
-      line: lineOfSink[id]!,
+      line: lineOfSink[id],
       rule: sinkRule[kind],
       oracle: v.reached ? maskToPurposes(v.missing) : 'dead',
       engine: f ? [...f.missing].sort() : [],

@@ -65,7 +65,7 @@ function loopTest(e: t.Expression): boolean {
 function label(l: t.Identifier | null | undefined): Label | undefined {
   if (!l) return undefined;
   if (l.name !== 'outer' && l.name !== 'inner') fail(l, `label ${l.name} (use outer/inner)`);
-  return l.name as Label;
+  return l.name;
 }
 
 function body(s: t.Statement): Stmt[] {
@@ -114,7 +114,7 @@ function stmtOf(s: t.Statement): Stmt {
     case 'SwitchStatement': {
       const cases: SwitchCase[] = s.cases.map((c) => {
         if (c.test && c.test.type !== 'NumericLiteral') fail(c, 'case test');
-        return { test: c.test ? (c.test as t.NumericLiteral).value : null, body: c.consequent.map(stmtOf) };
+        return { test: c.test ? (c.test).value : null, body: c.consequent.map(stmtOf) };
       });
       return { k: 'switch', cases };
     }
@@ -152,7 +152,7 @@ export function programFromSource(code: string): Program {
   source = code;
   const ast = parse(code, { sourceType: 'module', allowReturnOutsideFunction: false });
   const stmts = ast.program.body;
-  const only = stmts.length === 1 ? stmts[0]! : undefined;
+  const only = stmts.length === 1 ? stmts[0] : undefined;
   if (only && only.type === 'FunctionDeclaration' && only.id?.name === 'main') {
     return legalize(only.body.body.map(stmtOf), false, { maxStatements: Infinity, maxDepth: Infinity });
   }

@@ -268,7 +268,7 @@ function legalizeStmt(s: Stmt, ctx: LCtx, st: LState): Stmt | undefined {
       return { k: 'block', body: legalizeList(s.body, inner(ctx, {}), st) };
     case 'if': {
       // The early-exit shape `if (C) return;` is a leaf: allowed at any depth.
-      const earlyExit = !s.else && s.then.length === 1 && (s.then[0]!.k === 'return' || s.then[0]!.k === 'throw');
+      const earlyExit = !s.else && s.then.length === 1 && (s.then[0].k === 'return' || s.then[0].k === 'throw');
       if (!compound() && !earlyExit) return WORK;
       const c = inner(ctx, {});
       const then = legalizeList(s.then, c, st);

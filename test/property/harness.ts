@@ -23,7 +23,8 @@ import { type Mask, type Program, purposeBit, sinkRequires, type GuardPurpose } 
 import { TooManyPaths, type SinkVerdict } from './oracle.js';
 import { printProgram } from './print.js';
 
-const ABORT = Symbol('abort');
+/** Thrown to cut a run short (never caught by the generated program, which has no try over it). */
+const ABORT = new Error('abort');
 
 export interface HarnessOptions {
   callsThrow?: boolean;
@@ -63,7 +64,7 @@ export function runHarness(program: Program, options: HarnessOptions = {}): { ve
   const choose = (arity: number): number => {
     if (pos < prefix.length) {
       if (arities[pos] !== arity) throw new Error('harness: nondeterministic replay');
-      return prefix[pos++]!;
+      return prefix[pos++];
     }
     prefix.push(0);
     arities.push(arity);
@@ -100,9 +101,9 @@ export function runHarness(program: Program, options: HarnessOptions = {}): { ve
     },
     __s(sink: number, site: number): void {
       visit(site);
-      const v = verdicts[sink]!;
+      const v = verdicts[sink];
       v.reached = true;
-      v.missing |= sinkRequires[program.sinkKinds[sink]!] & ~granted;
+      v.missing |= sinkRequires[program.sinkKinds[sink]] & ~granted;
       if (callsThrow && choose(2) === 1) throw new Error('sink threw');
     },
     __t(site: number): boolean {
@@ -131,9 +132,13 @@ export function runHarness(program: Program, options: HarnessOptions = {}): { ve
   };
 
   const names = Object.keys(rt) as (keyof typeof rt)[];
+  // Running the generated program is the point of the harness (it is our own generated code).
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function(...names, `'use strict';\n${code}\n${program.topLevel ? '' : 'main();'}`) as (
     ...args: unknown[]
   ) => void;
+  // The runtime's methods use no `this`; they become the program's free functions.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const args = names.map((n) => rt[n]);
 
   let runs = 0;
@@ -151,12 +156,12 @@ export function runHarness(program: Program, options: HarnessOptions = {}): { ve
     prefix = prefix.slice(0, pos);
     arities = arities.slice(0, pos);
     // backtrack to the next choice sequence
-    while (prefix.length > 0 && prefix[prefix.length - 1]! + 1 >= arities[arities.length - 1]!) {
+    while (prefix.length > 0 && prefix[prefix.length - 1] + 1 >= arities[arities.length - 1]) {
       prefix.pop();
       arities.pop();
     }
     if (prefix.length === 0) break;
-    prefix[prefix.length - 1] = prefix[prefix.length - 1]! + 1;
+    prefix[prefix.length - 1] = prefix[prefix.length - 1] + 1;
   }
   return { verdicts, runs };
 }

@@ -180,7 +180,7 @@ describe('printer', () => {
         expect(sinkAtLine.size).toBe(p.sinks);
         const lines = code.split('\n');
         for (const [id, line] of lineOfSink.entries()) {
-          const text = lines[line - 1]!;
+          const text = lines[line - 1];
           expect(text.split('Leanplum').length - 1).toBe(1);
           expect(text).toMatch(p.sinkKinds[id] === 'push' ? /registerForWebPush/ : /\bstart\b/);
         }

@@ -268,9 +268,9 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
   }
 
   function sink(id: number, g: Mask): Outcome[] {
-    const v = verdicts[id]!;
+    const v = verdicts[id];
     v.reached = true;
-    v.missing |= sinkRequires[program.sinkKinds[id]!] & ~g;
+    v.missing |= sinkRequires[program.sinkKinds[id]] & ~g;
     return call(g); // the sink itself may throw after it ran
   }
 

@@ -147,8 +147,8 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
       return;
     case 'if': {
       // Early exit `if (!G) return;` stays on one line, as people write it.
-      if (!s.else && s.then.length === 1 && (s.then[0]!.k === 'return' || s.then[0]!.k === 'throw')) {
-        emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) ${s.then[0]!.k === 'return' ? 'return;' : 'throw new Error();'}`);
+      if (!s.else && s.then.length === 1 && (s.then[0].k === 'return' || s.then[0].k === 'throw')) {
+        emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) ${s.then[0].k === 'return' ? 'return;' : 'throw new Error();'}`);
         return;
       }
       emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) {`);
