@@ -4,12 +4,12 @@
  *   discover -> parse -> sinks -> flow -> guards/proof -> report
  */
 import { posix, relative, resolve } from 'node:path';
-import { discover } from './discover/index.js';
+import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
-import { resolvePolicies } from './policy/index.js';
+import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
 
 export * from './model.js';
@@ -45,8 +45,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = resolve(options.root);
   const config = options.config;
-  const policies = options.policies ?? resolvePolicies(config?.policies, config?.dir ?? root);
-  const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+  const policies = options.policies ?? (config ? configPolicies({ ...config, dir: config.dir ?? root }) : resolvePolicies(undefined));
+  let discovery;
+  try {
+    discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+  } catch (e) {
+    // A glob that matches nothing is a config error: name the file and the JSON pointer (exit 2).
+    if (e instanceof NoMatchingFilesError && config?.source) {
+      throw new ConfigError(config.source, [{ pointer: `/${e.key}${e.index !== undefined ? `/${e.index}` : ''}`, expected: e.message }]);
+    }
+    throw e;
+  }
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   const project = new Project(root, files, parseFile);

@@ -22,7 +22,7 @@ import {
 } from '../baseline/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
 import type { Policy, ResultDocument } from '../model.js';
-import { resolvePolicies } from '../policy/index.js';
+import { configPolicies, resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
 import { countFindings, plural } from '../report/util.js';
 import { applySuppressions, directiveRules } from '../suppress/index.js';
@@ -93,7 +93,7 @@ export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pic
 function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
   if (flags.policy?.length) return resolvePolicies(flags.policy, cwd);
   const fromConfig = target.config?.policies;
-  if (fromConfig?.length) return resolvePolicies(fromConfig, target.config?.dir ?? target.root);
+  if (fromConfig?.length && target.config) return configPolicies(target.config);
   return resolvePolicies(undefined);
 }
 

@@ -2,8 +2,10 @@
  * Policies and configuration: JSON only (never JS: scanning must not execute
  * the repository's code), validated against the JSON Schemas in `schemas/`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { GuardedReadError, gitSync, guardedReadText, isInsideDir } from '../discover/index.js';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -80,18 +82,43 @@ function describe(errors: ErrorObject[]): SchemaProblem[] {
     .map(([pointer, texts]) => ({ pointer, expected: texts.join('; ') }));
 }
 
-function readJson(file: string): unknown {
+/**
+ * A JSON document from a file, read through the guarded reader (regular file,
+ * at most 1 MiB, not through a symlink leaving `root` when given). Errors name
+ * the file and say where the syntax broke, never quoting the file's bytes (a
+ * policy path can point at a file that is not ours to print).
+ */
+function readJson(file: string, root?: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = guardedReadText(file, root !== undefined ? { root } : {});
   } catch (e) {
-    throw new ConfigError(file, [{ pointer: '', expected: `a readable JSON file (${(e as Error).message})` }]);
+    const why = e instanceof GuardedReadError ? e.reason : (e as Error).message;
+    throw new ConfigError(file, [{ pointer: '', expected: `a readable JSON file (${why})` }]);
   }
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new ConfigError(file, [{ pointer: '', expected: `valid JSON (${(e as Error).message})` }]);
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(file, [{ pointer: '', expected: `valid JSON (${jsonSyntaxError(text)})` }]);
   }
+}
+
+/** Where and what the JSON syntax error is, without quoting the text. */
+function jsonSyntaxError(text: string): string {
+  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const errors: import('jsonc-parser').ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const e = errors[0];
+  if (!e) return 'not JSON';
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < e.offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return `${printParseErrorCode(e.error)} at line ${line}, column ${col}`;
 }
 
 export function validateDocument(kind: SchemaKind, file: string, data: unknown): SchemaProblem[] {
@@ -100,9 +127,17 @@ export function validateDocument(kind: SchemaKind, file: string, data: unknown):
   return describe(v.errors ?? []);
 }
 
-/** What JSON Schema cannot say: rule ids must be `<policy id>/<category>`, ids unique. */
+/**
+ * What JSON Schema cannot say: rule ids must be `<policy id>/<category>`, ids
+ * unique; a policy with rules needs tokens (files are parsed only when they
+ * mention a token: with none, no file would ever be analysed and every scan
+ * would pass).
+ */
 function checkPolicySemantics(p: Policy): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
+  if ((p.rules ?? []).length > 0 && (p.tokens ?? []).length === 0) {
+    problems.push({ pointer: '/tokens', expected: 'at least one token when the policy has rules (with no tokens no file is ever analysed, so every scan would pass)' });
+  }
   const seen = new Set<string>();
   (p.rules ?? []).forEach((r, i) => {
     if (!r.id.startsWith(`${p.id}/`)) problems.push({ pointer: `/rules/${i}/id`, expected: `a rule id of the form "${p.id}/<category>"` });
@@ -121,16 +156,24 @@ export function builtinPolicyIds(): string[] {
 
 const policyCache = new Map<string, Policy>();
 
-/** Load a policy by built-in id or by path (relative to `baseDir`). */
-export function loadPolicy(idOrFile: string, baseDir: string = process.cwd()): Policy {
+/**
+ * Load a policy by built-in id or by path (relative to `baseDir`). With
+ * `root`, a path must stay inside it (also through symlinks): the config of a
+ * scanned repository cannot make us read files outside that repository.
+ */
+export function loadPolicy(idOrFile: string, baseDir: string = process.cwd(), root?: string): Policy {
   const builtin = join(policiesDir, `${idOrFile}.json`);
-  const file = /^[a-z0-9][a-z0-9-]*$/.test(idOrFile) && existsSync(builtin) ? builtin : isAbsolute(idOrFile) ? idOrFile : resolve(baseDir, idOrFile);
+  const isBuiltin = /^[a-z0-9][a-z0-9-]*$/.test(idOrFile) && existsSync(builtin);
+  const file = isBuiltin ? builtin : isAbsolute(idOrFile) ? idOrFile : resolve(baseDir, idOrFile);
+  if (!isBuiltin && root !== undefined && !isInsideDir(realpathOr(root), realpathOr(dirname(file)))) {
+    throw new ConfigError(idOrFile, [{ pointer: '', expected: `a policy file inside the repository ${root} (refused: ${file} is outside it and was not read)` }]);
+  }
   const cached = policyCache.get(file);
   if (cached) return cached;
   if (!existsSync(file)) {
     throw new ConfigError(idOrFile, [{ pointer: '', expected: `a built-in policy id (${builtinPolicyIds().join(', ')}) or a path to a policy JSON file` }]);
   }
-  const data = readJson(file);
+  const data = readJson(file, isBuiltin ? undefined : root);
   const problems = validateDocument('policy', file, data);
   if (problems.length) throw new ConfigError(file, problems);
   const policy = { ...(data as Policy), source: file };
@@ -147,9 +190,56 @@ export function resolvePolicies(ids: string[] | undefined, baseDir: string = pro
   return (ids && ids.length ? ids : builtinPolicyIds()).map((id) => loadPolicy(id, baseDir));
 }
 
-export function loadConfigFile(file: string): Config {
+/**
+ * The policies a config names (`policies`), each confined to the config's
+ * repository. An error names the config file and the JSON pointer of the
+ * entry (`/policies/1`), and what is wrong with the policy file it points to.
+ */
+export function configPolicies(config: Config): Policy[] {
+  const ids = config.policies;
+  if (!ids?.length) return resolvePolicies(undefined);
+  const baseDir = config.dir ?? process.cwd();
+  const root = repositoryRoot(baseDir);
+  return ids.map((id, i) => {
+    try {
+      return loadPolicy(id, baseDir, root);
+    } catch (e) {
+      if (!(e instanceof ConfigError) || !config.source) throw e;
+      const inner = e.problems.map((p) => (e.file === id ? p.expected : `${e.file}: ${p.pointer || '/'}: ${p.expected}`)).join('; ');
+      throw new ConfigError(config.source, [{ pointer: `/policies/${i}`, expected: `${JSON.stringify(id)}: ${inner}` }]);
+    }
+  });
+}
+
+/** The git top level holding `dir`, else `dir` itself: the boundary of what a repository's config may name. */
+export function repositoryRoot(dir: string): string {
+  const r = gitSync(['rev-parse', '--show-toplevel'], dir);
+  return r.ok && r.stdout.trim() ? resolve(r.stdout.trim()) : resolve(dir);
+}
+
+function worldWritable(dir: string): boolean {
+  try {
+    return (statSync(dir).mode & 0o002) !== 0;
+  } catch {
+    return true;
+  }
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/**
+ * Load and validate a config file. `root`, for a config found by searching
+ * (not named on the command line), confines the read to the repository.
+ */
+export function loadConfigFile(file: string, root?: string): Config {
   const abs = resolve(file);
-  const data = readJson(abs);
+  const data = readJson(abs, root);
   const problems = validateDocument('config', abs, data);
   if (problems.length) throw new ConfigError(abs, problems);
   const config = { ...(data as Config), dir: dirname(abs), source: abs };
@@ -160,26 +250,42 @@ export function loadConfigFile(file: string): Config {
 /**
  * The nearest `consent-lint.config.json`, searching upward from `startDir`
  * and stopping at the repository root (the first directory holding `.git`).
+ * Outside a repository the search stops before `$HOME`, the filesystem root
+ * and any world-writable directory (`/tmp`): a config there must not turn
+ * that directory into the scan root.
  */
-export function findConfigFile(startDir: string): string | undefined {
+export function findConfigFile(startDir: string, home: string = homedir()): string | undefined {
   let dir = resolve(startDir);
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
   } catch {
     dir = dirname(dir);
   }
+  const candidates: string[] = [];
   for (;;) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-    if (existsSync(join(dir, '.git'))) return undefined;
+    candidates.push(join(dir, CONFIG_FILE_NAME));
+    if (existsSync(join(dir, '.git'))) break; // the repository root: the search ends here
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) {
+      // No repository: the start directory, then its ancestors up to (not
+      // including) $HOME, the filesystem root, or a world-writable directory
+      // such as /tmp (anyone could plant a config there).
+      const h = home ? resolve(home) : undefined;
+      for (let i = 0; i < candidates.length; i++) {
+        const d = dirname(candidates[i]!);
+        if (i > 0 && (d === h || dirname(d) === d || worldWritable(d))) return undefined;
+        if (existsSync(candidates[i]!)) return candidates[i];
+      }
+      return undefined;
+    }
     dir = parent;
   }
+  return candidates.find((c) => existsSync(c));
 }
 
 /** `consent-lint validate FILE`: which schema applies, and what is wrong. */
 export function validateFile(file: string): { kind: SchemaKind; problems: SchemaProblem[] } {
+  // `validate` is given its files on the command line: no root confinement, but the same guarded read.
   const abs = resolve(file);
   const data = readJson(abs);
   const looksLikePolicy = typeof data === 'object' && data !== null && 'id' in data && ('rules' in data || 'guards' in data || 'description' in data);

@@ -5,12 +5,12 @@
  * tsconfig `paths`/`baseUrl`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
 import { isFunctionLike } from '../ast.js';
 import { ScopeIndex, type Binding } from './scope.js';
-import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
+import { readTsconfigPaths, type PathAliases, type TsconfigProblem } from './tsconfig.js';
 
 
 /** A parsed script with what resolution needs: parent links and scopes. */
@@ -72,6 +72,8 @@ export type Parser = (file: DiscoveredFile) => ParsedFile;
 export class Project {
   private readonly modules = new Map<string, ModuleInfo | null>();
   private aliases: PathAliases | undefined | null = null;
+  /** tsconfig/jsconfig files that could not be read (guarded reader). */
+  private readonly configProblems: TsconfigProblem[] = [];
   private readonly specifierCache = new Map<string, string[]>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];
@@ -178,7 +180,7 @@ export class Project {
       for (const name of ['tsconfig.json', 'jsconfig.json']) {
         const p = join(this.root, name);
         if (existsSync(p)) {
-          this.aliases = readTsconfigPaths(p, this.root);
+          this.aliases = readTsconfigPaths(p, this.root, this.configProblems);
           break;
         }
       }
@@ -287,7 +289,8 @@ export class Project {
   }
 
   errors(): AnalysisError[] {
-    return this.parsed.flatMap((m) => m.errors);
+    const config = this.configProblems.map((p): AnalysisError => ({ file: relative(this.root, p.file).split('\\').join('/'), line: 1, column: 1, kind: 'config', message: p.message }));
+    return [...config, ...this.parsed.flatMap((m) => m.errors)];
   }
 }
 

@@ -3,9 +3,10 @@
  * commas) with jsonc-parser, VS Code's reader. (TypeScript's own reader, via
  * ts-morph, costs ~300 ms just to load: more than a whole scan of a small app.)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { GuardedReadError, guardedReadText } from '../discover/index.js';
 
 const require = createRequire(import.meta.url);
 const parseJsonc: typeof import('jsonc-parser').parse = (...args) => (require('jsonc-parser') as typeof import('jsonc-parser')).parse(...args);
@@ -20,11 +21,25 @@ interface RawOptions {
   paths?: Record<string, string[]>;
 }
 
-function readConfig(file: string, depth = 0): { options: RawOptions; dir: string; baseDir?: string } | undefined {
+/** A tsconfig/jsconfig (or one it extends) that could not be read: reported, not silently ignored. */
+export interface TsconfigProblem {
+  file: string;
+  message: string;
+}
+
+/**
+ * Read through the guarded reader: a regular file of at most 1 MiB whose real
+ * path is inside `root` (an `extends` cannot reach outside the repository, nor
+ * a FIFO or `/dev/zero` make the scan hang or grow).
+ */
+function readConfig(file: string, root: string, problems: TsconfigProblem[], depth = 0): { options: RawOptions; dir: string; baseDir?: string } | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+    text = guardedReadText(file, { root });
+  } catch (e) {
+    if (!(e instanceof GuardedReadError) || e.problem !== 'missing') {
+      problems.push({ file, message: `${e instanceof GuardedReadError ? e.reason : (e as Error).message}; its paths/baseUrl were not used` });
+    }
     return undefined;
   }
   if (!/"(paths|baseUrl|extends)"/.test(text)) return { options: {}, dir: dirname(file) };
@@ -34,7 +49,7 @@ function readConfig(file: string, depth = 0): { options: RawOptions; dir: string
   const ext = Array.isArray(json.extends) ? json.extends[0] : json.extends;
   if (ext && depth < 5 && (ext.startsWith('.') || ext.startsWith('/'))) {
     const target = resolve(dirname(file), ext.endsWith('.json') ? ext : `${ext}.json`);
-    const base = existsSync(target) ? readConfig(target, depth + 1) : undefined;
+    const base = existsSync(target) ? readConfig(target, root, problems, depth + 1) : undefined;
     if (base) {
       inherited = base.options;
       inheritedDir = base.baseDir ?? base.dir;
@@ -50,8 +65,8 @@ function readConfig(file: string, depth = 0): { options: RawOptions; dir: string
   };
 }
 
-export function readTsconfigPaths(configFile: string, root: string): PathAliases | undefined {
-  const cfg = readConfig(configFile);
+export function readTsconfigPaths(configFile: string, root: string, problems: TsconfigProblem[] = []): PathAliases | undefined {
+  const cfg = readConfig(configFile, root, problems);
   if (!cfg || (!cfg.options.paths && !cfg.options.baseUrl)) return undefined;
   const declDir = cfg.baseDir ?? cfg.dir;
   const baseAbs = resolve(declDir, cfg.options.baseUrl ?? '.');
