@@ -13,13 +13,13 @@
  */
 import type * as t from '@babel/types';
 import { forEachChild } from '../ast.js';
+import { ALL, computeEntries, knownMissing } from './entries.js';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
 import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
 import { dottedName, findSinks, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
 
-const ALL = 0x3fffffff;
 
 interface Unit {
   node: t.Node;
@@ -303,47 +303,12 @@ export class Proof implements SummaryProvider {
   }
 
   private computeEntries(units: Unit[]): void {
-    const roots = new Set<Unit>();
-    for (const u of units) {
-      if (u.node.type === 'Program' || !(this.refs.get(u)?.length)) roots.add(u);
-    }
-    // Units no root reaches through references (cycles with no outside caller) are roots too.
-    const reached = new Set<Unit>(roots);
-    const callees = new Map<Unit, Unit[]>();
-    for (const [target, list] of this.refs) for (const r of list) callees.set(r.from, [...(callees.get(r.from) ?? []), target]);
-    const queue = [...roots];
-    while (queue.length) {
-      const u = queue.pop()!;
-      for (const v of callees.get(u) ?? []) {
-        if (!reached.has(v)) {
-          reached.add(v);
-          queue.push(v);
-        }
-      }
-    }
-    for (const u of units) if (!reached.has(u)) roots.add(u);
-    const entries = new Map<Unit, number>();
-    for (const u of units) entries.set(u, roots.has(u) ? 0 : ALL);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const u of units) {
-        if (roots.has(u)) continue;
-        let e = ALL;
-        for (const r of this.refs.get(u) ?? []) {
-          const s = this.states(r.from);
-          const fromEntry = entries.get(r.from) ?? 0;
-          for (const id of r.nodeIds) {
-            if (s[id] === undefined) continue;
-            e &= fromEntry | s[id]! | r.extra;
-          }
-        }
-        if (e !== entries.get(u)) {
-          entries.set(u, e);
-          changed = true;
-        }
-      }
-    }
+    const { entries, roots } = computeEntries<Unit>({
+      units,
+      isProgram: (u) => u.node.type === 'Program',
+      refs: (u) => this.refs.get(u),
+      states: (u) => this.states(u),
+    });
     this.entries = entries;
     this.roots = roots;
   }
@@ -410,8 +375,6 @@ export class Proof implements SummaryProvider {
       return any ? m : ALL;
     };
     // Purposes known missing at each entry, whatever else is found later (references only ever add paths).
-    const known = new Map<Unit, number>();
-    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : known.get(u) ?? 0);
     const need = new Map<Unit, number>();
     const queue: Unit[] = [];
     const addNeed = (u: Unit, m: number) => {
@@ -433,19 +396,9 @@ export class Proof implements SummaryProvider {
       const u = queue.pop()!;
       for (const r of this.refs.get(u) ?? []) addNeed(r.from, (need.get(u) ?? 0) & ~(local(r.from, r.nodeIds) | r.extra));
     }
-    // Known-missing purposes along the needed chains (least fixpoint).
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const u of need.keys()) {
-        let k = knownOf(u);
-        for (const r of this.refs.get(u) ?? []) k |= knownOf(r.from) & ~(local(r.from, r.nodeIds) | r.extra);
-        if (k !== knownOf(u)) {
-          known.set(u, k);
-          changed = true;
-        }
-      }
-    }
+    // Known-missing purposes along the needed chains (least fixpoint, worklist: ./entries.ts).
+    const known = knownMissing<Unit>({ units: need.keys(), isProgram: (u) => u.node.type === 'Program', refs: (u) => this.refs.get(u), local });
+    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : known.get(u) ?? 0);
     const out = new Map<ModuleInfo, Set<string> | 'all'>();
     for (const [u, m] of need) {
       if (!(m & ~knownOf(u))) continue;
