@@ -27,6 +27,10 @@ export interface ScanOptions {
   cacheFile?: string;
   /** Called with a short description of each step (progress display). */
   onProgress?: (step: string) => void;
+  /** Per-file analysis time budget in ms (`--timeout`): a file over it is reported and its sinks become findings. */
+  fileTimeoutMs?: number;
+  /** Whole-run analysis time budget in ms (`--total-timeout`). */
+  runTimeoutMs?: number;
 }
 
 export interface ScanResult {
@@ -72,8 +76,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     timing(`cache ${cached ? 'hit' : 'miss'}`, started);
   }
   if (!result) {
-    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress);
-    cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
+    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, { fileMs: options.fileTimeoutMs, runMs: options.runTimeoutMs });
+    // A run cut short by a time budget is not a result to reuse.
+    if (!fresh.errors.some((e) => e.kind === 'timeout')) cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }
   let findings = [...result.findings];

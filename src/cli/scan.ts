@@ -57,6 +57,10 @@ export interface ScanFlags {
   cache?: boolean;
   /** Where the cache lives (default: `.consent-lint-cache/analysis.json` under the scan root). */
   cacheLocation?: string;
+  /** Per-file analysis time budget, seconds (0: none; default 30). */
+  timeout?: number | string;
+  /** Whole-run analysis time budget, seconds (0: none, the default). */
+  totalTimeout?: number | string;
 }
 
 export interface ScanDeps {
@@ -71,7 +75,17 @@ export async function runScan(flags: ScanFlags, io: CliIO, deps: ScanDeps = {}):
   }
 }
 
+/** A time budget flag in seconds (fractions allowed); 0 means none. */
+function seconds(value: number | string | undefined, fallback: number, flag: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds >= 0 (0: no limit)`);
+  return n;
+}
+
 function checkFlags(flags: ScanFlags): void {
+  seconds(flags.timeout, 30, '--timeout');
+  seconds(flags.totalTimeout, 0, '--total-timeout');
   if (flags.format && !FORMATS.includes(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (flags.maxWarnings !== undefined && (!Number.isInteger(flags.maxWarnings) || flags.maxWarnings < -1)) {
     throw new UsageError('--max-warnings must be an integer >= 0 (or -1 for no limit)');
@@ -139,6 +153,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       ...(target.config ? { config: target.config } : {}),
       policies,
       onProgress: (step) => progress.update(step),
+      fileTimeoutMs: seconds(flags.timeout, 30, '--timeout') * 1000,
+      runTimeoutMs: seconds(flags.totalTimeout, 0, '--total-timeout') * 1000,
       ...(flags.cache || flags.cacheLocation
         ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : resolve(target.root, '.consent-lint-cache', 'analysis.json') }
         : {}),
@@ -230,6 +246,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     return EXIT_USAGE;
   }
   if (counts.errors > 0) return EXIT_FINDINGS;
+  // Files that could not be read or were not analysed in time may hold anything: never "no problems".
+  if (doc.errors.some((e) => e.kind === 'timeout' || e.kind === 'unreadable')) return EXIT_FINDINGS;
   const max = flags.maxWarnings ?? -1;
   if (max >= 0 && counts.warnings > max) {
     io.stderr(`consent-lint: too many warnings (${counts.warnings}, --max-warnings ${max})\n`);

@@ -6,7 +6,7 @@ export default class Scan extends Command {
 
 Scan root: the directory of the config file (--config, or the nearest consent-lint.config.json upward from the first PATH to the repository root); else the first PATH when it is a directory; else the git top level of the files. Report paths are relative to it.
 
-Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings; 2 usage, config or policy error (or analysis errors with --fail-on-analysis-errors).`;
+Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings, or files that could not be read or analysed in time; 2 usage, config or policy error, an include glob matching no file (or analysis errors with --fail-on-analysis-errors); 3 the report could not be written to stdout (closed pipe).`;
   static override usage = ['[PATH...] [FLAGS]'];
   static override examples = [
     '<%= config.bin %>',
@@ -35,6 +35,8 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
     'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),
     'json-output': Flags.string({ description: 'also write a JSON report to FILE', helpValue: 'FILE' }),
     cache: Flags.boolean({ description: 'reuse the previous analysis when none of the inputs it read changed (sound across files)' }),
+    timeout: Flags.string({ description: 'per-file analysis time budget in seconds (default 30; 0: none); a file over it is reported as not analysed and its SDK calls become findings', helpValue: 'SECONDS' }),
+    'total-timeout': Flags.string({ description: 'whole-run analysis time budget in seconds (default 0: none); what is not analysed in time is reported, never passed', helpValue: 'SECONDS' }),
     'cache-location': Flags.string({ description: 'cache file or directory (default: .consent-lint-cache/ under the scan root; implies --cache)', helpValue: 'PATH' }),
   };
 
@@ -62,6 +64,8 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
         ...(flags['sarif-output'] ? { sarifOutput: flags['sarif-output'] } : {}),
         ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
         cache: flags.cache,
+        ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+        ...(flags['total-timeout'] !== undefined ? { totalTimeout: flags['total-timeout'] } : {}),
         ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
       },
       processIO(),

@@ -13,6 +13,7 @@
  */
 import type * as t from '@babel/types';
 import { forEachChild } from '../ast.js';
+import { Budget } from './budget.js';
 import { ALL, computeEntries, knownMissing } from './entries.js';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
 import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
@@ -69,6 +70,8 @@ export class Proof implements SummaryProvider {
     private readonly resolver: Resolver,
     policies: Policy[],
     config: Config | undefined,
+    /** Time budgets (--timeout, --total-timeout): files cut short are reported, their sinks become findings. */
+    readonly budget: Budget = new Budget(),
   ) {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.dispatchers = policies.flatMap((p) => p.dispatchers ?? []);
@@ -89,7 +92,7 @@ export class Proof implements SummaryProvider {
   graph(u: Unit): FlowGraph {
     if (!u.graph) {
       try {
-        u.graph = buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) });
+        u.graph = this.budget.charge(u.index.script.file, () => buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) }));
       } catch (e) {
         // No graph: an empty one marked unsupported, so its sinks are reported, not trusted.
         u.graph = { owner: u.node, nodes: [{ id: 0, kind: 'entry', succ: [] }, { id: 1, kind: 'exit', succ: [] }, { id: 2, kind: 'throw', succ: [] }], entry: 0, exit: 1, throwExit: 2, pointsOf: new Map(), unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }] };
@@ -129,7 +132,12 @@ export class Proof implements SummaryProvider {
   }
 
   states(u: Unit): States {
-    u.states ??= mustGranted(this.graph(u), this.grants(u));
+    if (!u.states) {
+      const file = u.index.script.file;
+      const g = this.graph(u);
+      // Over budget: every node reachable, nothing granted (proves nothing; the file's sinks are findings).
+      u.states = this.budget.exhausted(file) ? new Array<number | undefined>(g.nodes.length).fill(0) : this.budget.charge(file, () => mustGranted(g, this.grants(u)));
+    }
     return u.states;
   }
 
@@ -216,6 +224,10 @@ export class Proof implements SummaryProvider {
    */
   private outgoing(from: Unit): Outgoing {
     if (from.outgoing?.complete) return from.outgoing;
+    return this.budget.charge(from.index.script.file, () => this.findOutgoing(from));
+  }
+
+  private findOutgoing(from: Unit): Outgoing {
     const out: Outgoing = { refs: [], byName: [], complete: true };
     const g = this.graph(from);
     const index = from.index;
@@ -317,21 +329,32 @@ export class Proof implements SummaryProvider {
 
   prove(modules: ModuleInfo[], rules: RuleSpec[]): ProofResult {
     const errors: AnalysisError[] = [];
+    // The run's budget ran out before the proof (while following references): nothing is proven.
+    if (this.budget.runOver) for (const m of modules) this.budget.cutFile(m.file);
     const units = this.allUnits(modules);
     this.computeReferences(units);
     this.computeEntries(units);
     for (const u of units) {
       for (const bad of this.graph(u).unsupported) errors.push(errorAt(u.index, bad.node, bad.message, 'unsupported'));
     }
-    const findings: Finding[] = [];
+    const byModule = new Map<ModuleInfo, Finding[]>();
     for (const m of modules) {
       const found = this.sinks(m, rules);
       errors.push(...found.errors);
+      const list: Finding[] = [];
       for (const sink of found.sinks) {
         const f = this.check(sink, errors);
-        if (f) findings.push(f);
+        if (f) list.push(f);
       }
+      byModule.set(m, list);
     }
+    // A file cut short while its sinks were being checked: all of them are findings, not just the later ones.
+    for (const m of modules) {
+      if (!this.budget.isCut(m.file)) continue;
+      byModule.set(m, this.sinks(m, rules).sinks.map((sink) => this.check(sink, [])).filter((f): f is Finding => f !== undefined));
+    }
+    const findings = [...byModule.values()].flat();
+    errors.push(...this.budget.errors());
     return { findings, errors };
   }
 
@@ -343,7 +366,7 @@ export class Proof implements SummaryProvider {
       const errors: AnalysisError[] = [];
       let sinks: Sink[] = [];
       try {
-        sinks = findSinks(m, rules, this.resolver, errors, this.dispatchers);
+        sinks = this.budget.charge(m.file, () => findSinks(m, rules, this.resolver, errors, this.dispatchers));
       } catch (e) {
         errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
       }
@@ -425,7 +448,7 @@ export class Proof implements SummaryProvider {
       state &= entry | s[id]!;
       placed = true;
     }
-    if (!ids.length || g.unsupported.length) {
+    if (!ids.length || g.unsupported.length || this.budget.isCut(index.script.file)) {
       // Never "compliant because we gave up": report with every purpose missing.
       if (!ids.length) errors.push(errorAt(index, sink.node, `could not place ${sink.callee} in a flow graph; reported as unguarded`, 'unsupported'));
       state = 0;
