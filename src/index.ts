@@ -8,7 +8,7 @@ import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
+import { analyse, analyseAsync, configureProject, rulesInForce, seedFiles, timing } from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { Project } from './sinks/index.js';
 
@@ -72,6 +72,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (cache) {
     configureProject(project, policies, config);
     result = cache.lookup(key, project, seedsNow);
+    // Rules follow from the policies and config (part of the key): never taken from the cache file.
+    if (result) result = { ...result, rules: rulesInForce(policies, config) };
     cached = result !== undefined;
     timing(`cache ${cached ? 'hit' : 'miss'}`, started);
   }

@@ -20,6 +20,7 @@ import {
   writeBaseline,
   type Baseline,
 } from '../baseline/index.js';
+import { defaultCacheFile } from '../cache/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
 import type { Policy, ResultDocument } from '../model.js';
 import { configPolicies, resolvePolicies } from '../policy/index.js';
@@ -55,7 +56,7 @@ export interface ScanFlags {
   jsonOutput?: string;
   /** `--cache`: reuse the last analysis when none of its inputs changed. */
   cache?: boolean;
-  /** Where the cache lives (default: `.consent-lint-cache/analysis.json` under the scan root). */
+  /** Where the cache lives (default: the OS cache folder, see `defaultCacheFile`; never inside the repository). */
   cacheLocation?: string;
   /** Per-file analysis time budget, seconds (0: none; default 30). */
   timeout?: number | string;
@@ -156,7 +157,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       fileTimeoutMs: seconds(flags.timeout, 30, '--timeout') * 1000,
       runTimeoutMs: seconds(flags.totalTimeout, 0, '--total-timeout') * 1000,
       ...(flags.cache || flags.cacheLocation
-        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : resolve(target.root, '.consent-lint-cache', 'analysis.json') }
+        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : defaultCacheFile(target.root, io.env) }
         : {}),
     });
   } finally {

@@ -37,7 +37,7 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
     cache: Flags.boolean({ description: 'reuse the previous analysis when none of the inputs it read changed (sound across files)' }),
     timeout: Flags.string({ description: 'per-file analysis time budget in seconds (default 30; 0: none); a file over it is reported as not analysed and its SDK calls become findings', helpValue: 'SECONDS' }),
     'total-timeout': Flags.string({ description: 'whole-run analysis time budget in seconds (default 0: none); what is not analysed in time is reported, never passed', helpValue: 'SECONDS' }),
-    'cache-location': Flags.string({ description: 'cache file or directory (default: .consent-lint-cache/ under the scan root; implies --cache)', helpValue: 'PATH' }),
+    'cache-location': Flags.string({ description: 'cache file or directory (default: $XDG_CACHE_HOME or ~/.cache /consent-lint/<root>-<hash>/, outside the repository; implies --cache)', helpValue: 'PATH' }),
   };
 
   public async run(): Promise<number> {

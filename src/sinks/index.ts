@@ -160,9 +160,17 @@ function bindingNames(p: t.Node): string[] {
  */
 export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
   const origins: Origin[] = rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.argumentRequirements ?? []).flatMap((a) => a.sources)]);
-  const sdkish = (v: Value | undefined): boolean => {
+  const sdkish = (value: Value | undefined): boolean => {
+    // A loop, not recursion: a chain of functions returning functions (or a cycle
+    // of them, across a 1,000-module import cycle) must not exhaust the stack.
+    let v = value;
+    const seen = new Set<t.Node>();
+    while (v && v.kind === 'function') {
+      if (seen.has(v.node)) return false;
+      seen.add(v.node);
+      v = resolver.returned(v.node, v.index);
+    }
     if (!v) return false;
-    if (v.kind === 'function') return sdkish(resolver.returned(v.node, v.index));
     if (v.kind !== 'path') return false;
     return origins.some((o) => {
       const k = originPrefix(v, o);
