@@ -9,8 +9,8 @@
  * 1 findings; 2 usage/config/policy error, or analysis errors with
  * --fail-on-analysis-errors.
  */
-import { appendFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import {
   applyBaseline,
   createBaseline,
@@ -30,6 +30,7 @@ import { applySuppressions, directiveRules } from '../suppress/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
 import type { CliIO } from './io.js';
+import { EXIT_OUTPUT, OutputError, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
 import { resolveTarget, type ScanTarget } from './target.js';
 import { toolVersion } from './version.js';
@@ -72,6 +73,10 @@ export async function runScan(flags: ScanFlags, io: CliIO, deps: ScanDeps = {}):
   try {
     return await scanCommand(flags, io, deps);
   } catch (error) {
+    if (error instanceof OutputError) {
+      io.stderr(`consent-lint: ${error.message}\n`);
+      return EXIT_OUTPUT;
+    }
     return reportError(error, io);
   }
 }
@@ -112,10 +117,9 @@ function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[
   return resolvePolicies(undefined);
 }
 
+/** Reports go through a temp file and a rename (never a truncated file); a failure names the file (exit 3). */
 function writeFile(file: string, text: string, cwd: string): void {
-  const abs = resolve(cwd, file);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, text);
+  writeReportFile(resolve(cwd, file), text);
 }
 
 function realCwd(cwd: string): string {
