@@ -15,6 +15,8 @@
  *   -c diff.external=             plus --no-ext-diff --no-textconv on `git diff`
  *   -c filter.<name>.clean= ...   every filter driver the repository configures is emptied
  *                                 (git runs clean filters when diffing the work tree)
+ *   -c core.excludesFile=/dev/null  (and core.attributesFile) when the configured file is
+ *                                 not a regular file: git would block forever on a FIFO
  *   -c core.untrackedCache=false  -c core.splitIndex=false: read-only, no index rewrites
  *   GIT_CONFIG_NOSYSTEM=1, GIT_OPTIONAL_LOCKS=0, GIT_EXTERNAL_DIFF removed
  *
@@ -22,6 +24,9 @@
  * excludes file) cannot hang the scan.
  */
 import { execFile, execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /** Flags put before every git subcommand. */
 export const GIT_SAFETY_ARGS: readonly string[] = [
@@ -87,21 +92,39 @@ export function gitArgs(args: readonly string[], filterOverrides: readonly strin
 }
 
 const FILTER_KEY = /^filter\.(.+)\.(clean|smudge|process|required)$/i;
+const FILE_KEY = /^core\.(excludesfile|attributesfile)$/i;
 
 /**
- * `-c` flags that empty every filter driver configured for `cwd`'s repository.
- * Reading config runs nothing (`git config` never starts a filter or hook).
+ * `-c` flags that empty every filter driver configured for `cwd`'s repository,
+ * and replace an excludes/attributes file that is not a regular file (a FIFO
+ * would block git forever) by /dev/null. Reading config runs nothing.
  */
-function filterOverrides(cwd: string, options: GitOptions): string[] {
-  const r = runSync(['config', '-z', '--get-regexp', '^filter\\.'], cwd, options, []);
+function configOverrides(cwd: string, options: GitOptions): string[] {
+  const r = runSync(['config', '-z', '--get-regexp', '^(filter\\..*|core\\.(excludesfile|attributesfile))$'], cwd, options, []);
   if (!r.ok) return [];
   const names = new Set<string>();
+  const files = new Map<string, string>();
   for (const entry of r.stdout.split('\0')) {
-    const key = entry.split('\n', 1)[0] ?? '';
+    const nl = entry.indexOf('\n');
+    const key = nl === -1 ? entry : entry.slice(0, nl);
+    const value = nl === -1 ? '' : entry.slice(nl + 1);
     const m = FILTER_KEY.exec(key);
     if (m) names.add(m[1]!);
+    else if (FILE_KEY.test(key)) files.set(key.toLowerCase() === 'core.excludesfile' ? 'core.excludesFile' : 'core.attributesFile', value); // last one wins, as in git
   }
-  return [...names].flatMap((n) => ['-c', `filter.${n}.clean=`, '-c', `filter.${n}.smudge=`, '-c', `filter.${n}.process=`, '-c', `filter.${n}.required=false`]);
+  const out = [...names].flatMap((n) => ['-c', `filter.${n}.clean=`, '-c', `filter.${n}.smudge=`, '-c', `filter.${n}.process=`, '-c', `filter.${n}.required=false`]);
+  for (const [key, value] of files) {
+    if (!value) continue;
+    const path = value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(cwd, value);
+    let regular = true;
+    try {
+      regular = statSync(path).isFile();
+    } catch {
+      regular = true; // missing: git skips it
+    }
+    if (!regular) out.push('-c', `${key}=/dev/null`);
+  }
+  return out;
 }
 
 function runSync(args: readonly string[], cwd: string, options: GitOptions, overrides: readonly string[]): GitResult {
@@ -133,13 +156,13 @@ function describeFailure(err: NodeJS.ErrnoException & { status?: number | null; 
 
 /** Run git synchronously with every repository-controlled command disabled. */
 export function gitSync(args: readonly string[], cwd: string, options: GitOptions = {}): GitResult {
-  const overrides = args[0] === 'config' ? [] : filterOverrides(cwd, options);
+  const overrides = args[0] === 'config' ? [] : configOverrides(cwd, options);
   return runSync(args, cwd, options, overrides);
 }
 
 /** The same, asynchronously (the listing of a large repository). */
 export function gitAsync(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<GitResult> {
-  const overrides = args[0] === 'config' ? [] : filterOverrides(cwd, options);
+  const overrides = args[0] === 'config' ? [] : configOverrides(cwd, options);
   return new Promise((resolve) => {
     execFile(
       'git',
