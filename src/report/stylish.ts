@@ -91,6 +91,9 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
     const mark = n.errors ? c.red('✖') : c.yellow('⚠');
     const line = `${mark} ${plural(problems, 'problem')} (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`;
     out.push(c.bold(line));
+  } else if (doc.errors.some((e) => e.kind === 'timeout' || e.kind === 'unreadable')) {
+    // Unreadable files/directories, analyses cut short by a time budget: never "no problems".
+    out.push(c.bold(`${c.red('✖')} not everything could be analysed (see above)`));
   } else {
     out.push(`${c.green('✔')} no consent problems found`);
   }
