@@ -73,6 +73,18 @@ describe('special files among the sources', () => {
   });
 });
 
+describe('special files among the repository files', () => {
+  it('a FIFO .gitignore (glob mode) is listed as not honoured, never blocks', () => {
+    const root = project({ 'sub/other.ts': 'export {};\n' });
+    execFileSync('mkfifo', [join(root, 'sub/.gitignore')]);
+    const r = cli([root, '--format', 'json'], { timeoutMs: 30_000 });
+    expect(r.signal).toBeNull();
+    const report = json(r);
+    expect(report.errors.find((e) => e.file === 'sub/.gitignore')?.message).toMatch(/\.gitignore not honoured: a FIFO/);
+    expect(findingFiles(report)).toEqual(['neighbour.ts:2']);
+  });
+});
+
 describe('deep nesting', () => {
   it('a 2,000-branch else-if chain is reported as too deeply nested (not as a module/script error)', () => {
     let text = "import Leanplum from 'leanplum-sdk';\nexport function f(x) {\n  if (x === 0) {}\n";
@@ -123,6 +135,21 @@ describe('huge call graphs (limit: a minute)', () => {
     expect(report.errors.find((e) => e.file === 'big.ts')?.message).toMatch(/not analysed: .*per-file time budget of 0\.001 s/);
     // Even the guarded call is reported: nothing in a file cut short counts as proven.
     expect(findingFiles(report)).toEqual(['big.ts:2', 'big.ts:3', 'neighbour.ts:2']);
+  });
+});
+
+describe('the run budget', () => {
+  it('--total-timeout: when the run is out of time nothing counts as proven, and it says so', () => {
+    const guarded = "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n";
+    const root = project({ 'big.ts': shape('chain-caller-first', 3000), 'guarded.ts': guarded });
+    const r = cli([root, '--format', 'json', '--total-timeout', '0.001']);
+    expect(r.code).toBe(1);
+    const report = json(r);
+    expect(report.errors.find((e) => e.file === '')?.message).toMatch(/the run exceeded its time budget of 0\.001 s/);
+    expect(report.errors.find((e) => e.file === 'guarded.ts')?.message).toMatch(/not analysed: the run's time budget/);
+    expect(findingFiles(report)).toEqual(['big.ts:3002', 'guarded.ts:2', 'neighbour.ts:2']);
+    // Without a budget the guarded call is proven.
+    expect(findingFiles(json(cli([root, '--format', 'json'])))).toEqual(['big.ts:3002', 'neighbour.ts:2']);
   });
 });
 
