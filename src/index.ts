@@ -7,12 +7,12 @@
  *   discover -> parse -> program -> sinks -> flow -> guards -> proof -> report
  */
 import { posix, relative, resolve } from 'node:path';
-import { discover } from './discover/index.js';
+import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
-import { resolvePolicies } from './policy/index.js';
+import { analyse, analyseAsync, configureProject, rulesInForce, seedFiles, timing } from './pipeline.js';
+import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
 import { Project, sdkModulesOf, withModuleAliasTokens } from './program/index.js';
 import { applyBaseline, identifyFindings, type Baseline, type BaselineResult } from './baseline/index.js';
@@ -40,6 +40,10 @@ export interface ScanOptions {
    * nor stale. Default: `onlyFiles` when given, else every file.
    */
   baselineScope?: (relPath: string) => boolean;
+  /** Per-file analysis time budget in ms (`--timeout`): a file over it is reported and its sinks become findings. */
+  fileTimeoutMs?: number;
+  /** Whole-run analysis time budget in ms (`--total-timeout`). */
+  runTimeoutMs?: number;
 }
 
 export interface ScanResult {
@@ -94,8 +98,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = resolve(options.root);
   const config = options.config;
-  const policies = withModuleAliasTokens(options.policies ?? resolvePolicies(config?.policies, config?.dir ?? root), config?.moduleAliases);
-  const discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+  const policies = withModuleAliasTokens(options.policies ?? (config ? configPolicies({ ...config, dir: config.dir ?? root }) : resolvePolicies(undefined)), config?.moduleAliases);
+  let discovery;
+  try {
+    discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+  } catch (e) {
+    // A glob that matches nothing is a config error: name the file and the JSON pointer (exit 2).
+    if (e instanceof NoMatchingFilesError && config?.source) {
+      throw new ConfigError(config.source, [{ pointer: `/${e.key}${e.index !== undefined ? `/${e.index}` : ''}`, expected: e.message }]);
+    }
+    throw e;
+  }
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   // Native sources and declarations go to the native stage, the rest to the JavaScript project.
@@ -117,12 +130,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (cache) {
     configureProject(project, policies, config);
     result = cache.lookup(key, project, seedsNow);
+    // Rules follow from the policies and config (part of the key): never taken from the cache file.
+    if (result) result = { ...result, rules: rulesInForce(policies, config) };
     cached = result !== undefined;
     timing(`cache ${cached ? 'hit' : 'miss'}`, started);
   }
   if (!result) {
-    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress);
-    cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
+    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, { fileMs: options.fileTimeoutMs, runMs: options.runTimeoutMs });
+    // A run cut short by a time budget is not a result to reuse.
+    if (!fresh.errors.some((e) => e.kind === 'timeout')) cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
     result = fresh;
   }
   const native = await nativeRun;

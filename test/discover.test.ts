@@ -91,10 +91,13 @@ describe('discover: the fixture apps', () => {
     [{ include: ['**/src/*.ts'] }, ['broken/src/broken.ts', 'broken/src/good.ts', 'vue-app/src/consent.ts', 'vue-app/src/main.ts']],
     [{ include: ['*-app/**/*.{vue,svelte}'], exclude: ['**/components/**'] }, ['svelte-app/src/App.svelte', 'vue-app/src/App.vue']],
     [{ exclude: ['**/*.{ts,js,mjs,vue,svelte,json}'] }, ['web-cdn/index.html']],
-    [{ include: ['nothing/**'] }, []],
   ])('include/exclude %j', async (opts, expected) => {
     const d = await discover(FIXTURES, opts);
     expect(d.files.map((f) => f.relPath)).toEqual(expected);
+  });
+
+  it('an include glob matching no file is an error, not "0 files scanned"', async () => {
+    await expect(discover(FIXTURES, { include: ['nothing/**'] })).rejects.toThrow(/include glob "nothing\/\*\*" matches no source file/);
   });
 });
 

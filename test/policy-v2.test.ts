@@ -16,6 +16,7 @@ import { wildcardMatch } from '../src/sinks/forms.js';
 
 const rule = (sink: object, extra: object = {}) => ({
   id: 'x',
+  tokens: ['xx'],
   description: 'd',
   rules: [{ id: 'x/init', description: 'd', severity: 'error', requires: ['analytics'], message: 'm', legalBasis: 'l', docs: 'd', sinks: [sink], ...extra }],
 });

@@ -15,13 +15,50 @@
  *
  * Validation costs a text scan, which the scan pays anyway; anything that
  * differs sends the run down the ordinary full path, whose result is stored.
+ *
+ * The cache is not trusted as-is: a pull request could commit an entry whose
+ * key matches and whose findings are empty. So
+ *  - it lives outside the repository by default (`defaultCacheFile`: the OS
+ *    cache folder, one entry per scan root);
+ *  - a cache file tracked by git is never read (nor one that is not a regular
+ *    file, is over 64 MiB, or is a symlink leaving its folder: guarded reader);
+ *  - its structure is validated before use: anything malformed means a cold
+ *    run, never a crash.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gitSync, guardedReadText } from '../discover/index.js';
 import type { AnalysisError, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
+
+/** Cache entries larger than this are not read. */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Where `--cache` keeps its entry for a scan root when no `--cache-location`
+ * is given: `$XDG_CACHE_HOME/consent-lint/<hash of the root>/analysis.json`,
+ * else `~/Library/Caches/consent-lint/…` (macOS), `%LOCALAPPDATA%\consent-lint\…`
+ * (Windows), `~/.cache/consent-lint/…`. Never inside the repository, where a
+ * pull request could plant one.
+ */
+export function defaultCacheFile(root: string, env: NodeJS.ProcessEnv = process.env, home: string = homedir(), platform: NodeJS.Platform = process.platform): string {
+  let base: string;
+  if (env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/')) base = env.XDG_CACHE_HOME;
+  else if (platform === 'darwin') base = join(home, 'Library', 'Caches');
+  else if (platform === 'win32' && env.LOCALAPPDATA) base = env.LOCALAPPDATA;
+  else base = join(home, '.cache');
+  const id = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16);
+  return join(base, 'consent-lint', `${basename(resolve(root)).replace(/[^\w.-]/g, '_').slice(0, 40) || 'root'}-${id}`, 'analysis.json');
+}
+
+/** Whether git tracks `file` (committed or staged in the repository holding it). */
+export function trackedByGit(file: string): boolean {
+  const r = gitSync(['ls-files', '--error-unmatch', '--', basename(file)], dirname(file), { ownRepository: true });
+  return r.ok;
+}
 
 /** What an analysis read beyond the file list: recorded for validation. */
 export interface AnalysisInputs {
@@ -84,6 +121,9 @@ function toolBuild(): string {
 }
 
 export class AnalysisCache {
+  /** Why the stored entry was not used (for messages and tests), when it was not. */
+  rejected: string | undefined;
+
   constructor(private readonly file: string) {}
 
   /** Everything the result depends on that is not a file of the project. */
@@ -92,11 +132,29 @@ export class AnalysisCache {
   }
 
   private load(): Entry | undefined {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(this.file, 'utf8')) as Entry;
+      text = guardedReadText(this.file, { maxBytes: MAX_CACHE_BYTES, root: dirname(this.file) });
     } catch {
-      return undefined; // missing or corrupt: a cold run
+      return undefined; // missing, special, oversized, or a link out of its folder: a cold run
     }
+    if (trackedByGit(this.file)) {
+      this.rejected = `${this.file} is tracked by git (a committed cache is never trusted)`;
+      return undefined;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      this.rejected = `${this.file} is not valid JSON`;
+      return undefined;
+    }
+    const problem = entryProblem(data);
+    if (problem) {
+      this.rejected = `${this.file} is malformed (${problem})`;
+      return undefined;
+    }
+    return data as Entry;
   }
 
   /** The stored result, if every input it read is unchanged. */
@@ -130,8 +188,11 @@ export class AnalysisCache {
       result,
     };
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(this.file, JSON.stringify(entry));
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      // Temp file and rename: a concurrent reader never sees half an entry.
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
+      renameSync(tmp, this.file);
     } catch {
       // A read-only location only costs the next run its speed.
     }
@@ -148,4 +209,56 @@ function contentsHash(project: Project): string {
 function fileListHash(project: Project): string {
   const names = [...project.files.keys()].sort();
   return hash(JSON.stringify([names, project.resolutionFingerprint()]));
+}
+
+// ------------------------------------------------------------ structure validation
+
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every(isString);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPosInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+function findingProblem(f: unknown): string | undefined {
+  if (!isObject(f)) return 'not an object';
+  for (const k of ['ruleId', 'file', 'message'] as const) if (!isString(f[k])) return `${k} is not a string`;
+  if (f.severity !== 'error' && f.severity !== 'warn') return 'bad severity';
+  for (const k of ['line', 'column', 'endLine', 'endColumn'] as const) if (!isPosInt(f[k])) return `${k} is not a position`;
+  if (!isStrings(f.requires) || !isStrings(f.missing)) return 'requires/missing are not string lists';
+  if (!Array.isArray(f.trace) || !f.trace.every((t) => isObject(t) && isString(t.file) && isString(t.label) && isPosInt(t.line) && isPosInt(t.column))) return 'bad trace';
+  if (typeof f.suppressed !== 'boolean') return 'suppressed is not a boolean';
+  if (f.scope !== undefined && !isString(f.scope)) return 'bad scope';
+  if (f.callee !== undefined && !isString(f.callee)) return 'bad callee';
+  if (f.dependsOn !== undefined && !isStrings(f.dependsOn)) return 'bad dependsOn';
+  return undefined;
+}
+
+function errorProblem(e: unknown): string | undefined {
+  if (!isObject(e)) return 'not an object';
+  if (!isString(e.file) || !isString(e.message) || !isString(e.kind)) return 'file/message/kind are not strings';
+  if (!isPosInt(e.line) || !isPosInt(e.column)) return 'bad position';
+  return undefined;
+}
+
+/** What is wrong with a parsed cache entry, or undefined when it has the expected shape. */
+export function entryProblem(data: unknown): string | undefined {
+  if (!isObject(data)) return 'not an object';
+  for (const k of ['key', 'fileList', 'contents'] as const) if (!isString(data[k])) return `${k} is not a string`;
+  if (!isStrings(data.seeds)) return 'seeds is not a string list';
+  if (!isStrings(data.declined)) return 'declined is not a string list';
+  if (!isObject(data.parsed) || !Object.values(data.parsed).every(isString)) return 'parsed is not a map of hashes';
+  if (!isObject(data.importers) || !Object.values(data.importers).every(isStrings)) return 'importers is not a map of string lists';
+  const r = data.result;
+  if (!isObject(r)) return 'result is not an object';
+  if (!Array.isArray(r.findings)) return 'result.findings is not a list';
+  for (let i = 0; i < r.findings.length; i++) {
+    const p = findingProblem(r.findings[i]);
+    if (p) return `result.findings[${i}]: ${p}`;
+  }
+  if (!Array.isArray(r.errors)) return 'result.errors is not a list';
+  for (let i = 0; i < r.errors.length; i++) {
+    const p = errorProblem(r.errors[i]);
+    if (p) return `result.errors[${i}]: ${p}`;
+  }
+  if (!isPosInt(r.filesParsed)) return 'result.filesParsed is not a count';
+  return undefined;
 }

@@ -2,26 +2,20 @@
  * The few git queries the CLI needs (scan root, --changed, --staged). Read-only,
  * local: never fetches.
  */
-import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { gitSync } from '../discover/git.js';
 import { UsageError } from './errors.js';
 
+/** Every call goes through the discover stage's safe git runner (no fsmonitor, hooks, pager, filters, helpers). */
 function git(args: string[], cwd: string): string {
-  return execFileSync('git', ['-c', 'core.quotepath=off', ...args], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-  });
+  const r = gitSync(args, cwd);
+  if (!r.ok) throw new Error(`git ${args[0]} failed (${r.error}): ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 function tryGit(args: string[], cwd: string): string | undefined {
-  try {
-    return git(args, cwd);
-  } catch {
-    return undefined;
-  }
+  const r = gitSync(args, cwd);
+  return r.ok ? r.stdout : undefined;
 }
 
 /** The repository's top-level directory, or undefined outside a work tree (or without git). */

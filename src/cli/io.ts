@@ -1,3 +1,5 @@
+import { guardStdout } from './output.js';
+
 /**
  * What a command needs from the process, passed in so that commands are plain
  * functions returning an exit code (testable in-process; no `process.exit`).
@@ -14,6 +16,8 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // A closed stdout (`| head`) ends the run with exit 3 and one line, not a stack trace.
+  guardStdout();
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),

@@ -20,11 +20,12 @@ import {
   writeBaseline,
   type Baseline,
 } from '../baseline/index.js';
+import { defaultCacheFile } from '../cache/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
 import type { Finding, Policy, ResultDocument, RuleSpec } from '../model.js';
 import { planFixes, replacements, unifiedDiff, type FixPlan } from './fix.js';
 import type { SarifFix } from '../report/types.js';
-import { builtinPolicyIds, checkRuleIds, configOrigin, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
+import { builtinPolicyIds, checkRuleIds, configOrigin, configPolicies, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
 import { directiveRules } from '../suppress/index.js';
@@ -32,6 +33,7 @@ import { sdkEscapesRule } from '../sinks/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
 import type { CliIO } from './io.js';
+import { EXIT_OUTPUT, OutputError, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
 import { resolveTarget, type ScanTarget } from './target.js';
 import { toolVersion } from './version.js';
@@ -59,7 +61,7 @@ export interface ScanFlags {
   jsonOutput?: string;
   /** `--cache`: reuse the last analysis when none of its inputs changed. */
   cache?: boolean;
-  /** Where the cache lives (default: `.consent-lint-cache/analysis.json` under the scan root). */
+  /** Where the cache lives (default: the OS cache folder, see `defaultCacheFile`; never inside the repository). */
   cacheLocation?: string;
   /** Print the effective configuration (after extends, presets, --policy) as JSON and exit. */
   printConfig?: boolean;
@@ -67,6 +69,10 @@ export interface ScanFlags {
   fix?: boolean;
   /** Print the fixes as a unified diff; change nothing. */
   fixDryRun?: boolean;
+  /** Per-file analysis time budget, seconds (0: none; default 30). */
+  timeout?: number | string;
+  /** Whole-run analysis time budget, seconds (0: none, the default). */
+  totalTimeout?: number | string;
 }
 
 export interface ScanDeps {
@@ -77,11 +83,25 @@ export async function runScan(flags: ScanFlags, io: CliIO, deps: ScanDeps = {}):
   try {
     return await scanCommand(flags, io, deps);
   } catch (error) {
+    if (error instanceof OutputError) {
+      io.stderr(`consent-lint: ${error.message}\n`);
+      return EXIT_OUTPUT;
+    }
     return reportError(error, io);
   }
 }
 
+/** A time budget flag in seconds (fractions allowed); 0 means none. */
+function seconds(value: number | string | undefined, fallback: number, flag: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds >= 0 (0: no limit)`);
+  return n;
+}
+
 function checkFlags(flags: ScanFlags): void {
+  seconds(flags.timeout, 30, '--timeout');
+  seconds(flags.totalTimeout, 0, '--total-timeout');
   if (flags.format && !FORMATS.includes(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (flags.maxWarnings !== undefined && (!Number.isInteger(flags.maxWarnings) || flags.maxWarnings < -1)) {
     throw new UsageError('--max-warnings must be an integer >= 0 (or -1 for no limit)');
@@ -104,7 +124,9 @@ export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pic
 
 /** Policies in force (`--policy` keeps the CMP guard packs), after checking the config's rule ids against them. */
 function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
-  const policies = policiesInForce(target.config, flags.policy, cwd, resolvePolicies);
+  // The config's own policy entries are confined to its repository and named by pointer in errors.
+  const config = target.config;
+  const policies = policiesInForce(config, flags.policy, cwd, (ids, baseDir) => (config && ids && ids === config.policies ? configPolicies(config) : resolvePolicies(ids, baseDir)));
   if (target.config) checkRuleIds(target.config, knownRules(policies));
   return policies;
 }
@@ -147,10 +169,9 @@ export function knownRules(policies: Policy[]): RuleSpec[] {
   return [...policies, ...resolvePolicies(builtinPolicyIds())].flatMap((p) => p.rules).concat(directiveRules, sdkEscapesRule());
 }
 
+/** Reports go through a temp file and a rename (never a truncated file); a failure names the file (exit 3). */
 function writeFile(file: string, text: string, cwd: string): void {
-  const abs = resolve(cwd, file);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, text);
+  writeReportFile(resolve(cwd, file), text);
 }
 
 function realCwd(cwd: string): string {
@@ -193,8 +214,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       ...(target.config ? { config: target.config } : {}),
       policies,
       onProgress: (step) => progress.update(step),
+      fileTimeoutMs: seconds(flags.timeout, 30, '--timeout') * 1000,
+      runTimeoutMs: seconds(flags.totalTimeout, 0, '--total-timeout') * 1000,
       ...(flags.cache || flags.cacheLocation
-        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : resolve(target.root, '.consent-lint-cache', 'analysis.json') }
+        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : defaultCacheFile(target.root, io.env) }
         : {}),
     });
   } finally {

@@ -20,7 +20,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../model.js';
-import { findConfigFile, loadConfigFile } from '../policy/index.js';
+import { findConfigFile, loadConfigFile, repositoryRoot } from '../policy/index.js';
 import { UsageError } from './errors.js';
 import { gitTopLevel } from './git.js';
 
@@ -63,7 +63,8 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
 
   const configFile = configFlag ? resolve(cwd, configFlag) : findConfigFile(first);
   if (configFlag && !existsSync(configFile!)) throw new UsageError(`--config: no such file: ${configFlag}`);
-  const config = configFile ? loadConfigFile(configFile) : undefined;
+  // A config found by searching is the repository's: read it confined to the repository.
+  const config = configFile ? loadConfigFile(configFile, configFlag ? undefined : repositoryRoot(dirname(configFile))) : undefined;
 
   let root: string;
   if (configFile) root = realpathSync(dirname(configFile));

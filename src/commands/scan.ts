@@ -6,8 +6,7 @@ export default class Scan extends Command {
 
 Scan root: the directory of the config file (--config, or the nearest consent-lint.config.json upward from the first PATH to the repository root); else the first PATH when it is a directory; else the git top level of the files. Report paths are relative to it.
 
-Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings; 2 usage, config or policy error (or analysis errors with --fail-on-analysis-errors).
-
+Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings, or files that could not be read or analysed in time; 2 usage, config or policy error, an include glob matching no file (or analysis errors with --fail-on-analysis-errors); 3 the report could not be written to stdout (closed pipe).
 Other commands:
   consent-lint init [DIR]          write a starter consent-lint.config.json
   consent-lint policies            list policies, rules and CMP guard packs
@@ -52,7 +51,9 @@ Other commands:
     fix: Flags.boolean({ description: 'wrap each fixable SDK call in the guard function your config declares (and import it); a fix is applied only when the re-run analysis no longer reports the finding' }),
     'fix-dry-run': Flags.boolean({ description: 'print the fixes --fix would make as a unified diff; change nothing' }),
     'print-config': Flags.boolean({ description: 'print the effective configuration (extends, presets, policies, guard packs, guards, rule severities) as JSON and exit' }),
-    'cache-location': Flags.string({ description: 'cache file or directory (default: .consent-lint-cache/ under the scan root; implies --cache)', helpValue: 'PATH' }),
+    timeout: Flags.string({ description: 'per-file analysis time budget in seconds (default 30; 0: none); a file over it is reported as not analysed and its SDK calls become findings', helpValue: 'SECONDS' }),
+    'total-timeout': Flags.string({ description: 'whole-run analysis time budget in seconds (default 0: none); what is not analysed in time is reported, never passed', helpValue: 'SECONDS' }),
+    'cache-location': Flags.string({ description: 'cache file or directory (default: $XDG_CACHE_HOME or ~/.cache /consent-lint/<root>-<hash>/, outside the repository; implies --cache)', helpValue: 'PATH' }),
   };
 
   public async run(): Promise<number> {
@@ -79,6 +80,8 @@ Other commands:
         ...(flags['sarif-output'] ? { sarifOutput: flags['sarif-output'] } : {}),
         ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
         cache: flags.cache,
+        ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+        ...(flags['total-timeout'] !== undefined ? { totalTimeout: flags['total-timeout'] } : {}),
         ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
         printConfig: flags['print-config'],
         fix: flags.fix,

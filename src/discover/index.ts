@@ -9,8 +9,16 @@
  * `node_modules`, dot-directories, dotfiles and `.d.ts` files are never
  * candidates; symlinked directories are not followed.
  *
- * Reading: binary, non-UTF-8, over 1 MiB and minified files are skipped, each
- * with a visible `AnalysisError` of kind `skipped`.
+ * Reading: binary, non-UTF-8 (UTF-16 is named as such), over 1 MiB and
+ * minified files are skipped, each with a visible `AnalysisError` of kind
+ * `skipped`; so are FIFOs, devices and symlinks whose target leaves the scan
+ * root (never read, never printed). Every file the repository controls is
+ * read through `guardedReadText`/`guardedReadBytes` (./guarded-read.ts), and
+ * every git call goes through `gitSync`/`gitAsync` (./git.ts).
+ *
+ * Nothing is skipped silently: unreadable directories (glob mode) and git's
+ * warnings become `unreadable` errors; an `include` glob that matches no file,
+ * or include/exclude leaving nothing to scan, is a `NoMatchingFilesError`.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +29,22 @@ import { readSourceFile } from './read.js';
 import { buildOutputDir } from './ignored.js';
 
 export { SOURCE_EXTENSIONS } from './list.js';
+export { GuardedReadError, guardedReadBytes, guardedReadText, checkInsideRoot, isInsideDir, utf16Label, MAX_CONFIG_BYTES, type GuardedReadOptions, type GuardedReadProblem } from './guarded-read.js';
+export { gitSync, gitAsync, gitEnv, gitArgs, GIT_SAFETY_ARGS, GIT_DIFF_SAFETY_ARGS, type GitResult, type GitOptions } from './git.js';
+
+/** An `include` glob matching no file, or include/exclude leaving no file to scan (exit 2, as ESLint). */
+export class NoMatchingFilesError extends Error {
+  constructor(
+    /** `include` or `exclude`. */
+    readonly key: 'include' | 'exclude',
+    /** Index of the glob in that list, when one glob is to blame. */
+    readonly index: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NoMatchingFilesError';
+  }
+}
 
 export interface DiscoverOptions {
   /** Globs relative to the root (`src/**`); default: everything. */
@@ -39,9 +63,18 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
   if (!isDir) throw new Error(`consent-lint: the scan root ${absRoot} is not a directory`);
 
-  const { files: listed } = await listFiles(absRoot);
+  const { files: listed, problems } = await listFiles(absRoot);
   const include = createMatcher(opts.include);
   const exclude = createMatcher(opts.exclude);
+  if (include) {
+    // Each include glob must match something (a typo such as `scr/**` must not pass as "0 problems").
+    const globs = opts.include ?? [];
+    globs.forEach((g, i) => {
+      if (g.trim() === '') return;
+      const m = createMatcher([g])!;
+      if (!listed.some((p) => m(p))) throw new NoMatchingFilesError('include', i, `include glob "${g}" matches no source file under ${absRoot}`);
+    });
+  }
 
   const files: DiscoveredFile[] = [];
   const skipped: AnalysisError[] = [];
@@ -56,7 +89,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       continue;
     }
     const absPath = path.join(absRoot, relPath);
-    const outcome = readSourceFile(absPath, relPath);
+    const outcome = readSourceFile(absPath, relPath, absRoot);
     if (outcome === undefined) continue; // vanished, or a directory: not a file to scan
     filesScanned++;
     if (outcome.ok) {
@@ -66,5 +99,11 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     }
   }
   const ignoredByDefault = buildOutput.size ? { dirs: [...buildOutput.keys()].sort(), files: [...buildOutput.values()].reduce((a, b) => a + b, 0) } : undefined;
+  if (listed.length > 0 && (include || exclude) && !listed.some((p) => (!include || include(p)) && !(exclude && exclude(p)))) {
+    throw new NoMatchingFilesError(exclude ? 'exclude' : 'include', undefined, `include/exclude leave no source file to scan under ${absRoot} (${listed.length} listed)`);
+  }
+  for (const p of problems) {
+    skipped.push({ file: p.path, line: 1, column: 1, kind: 'unreadable', message: p.message });
+  }
   return { root: absRoot, files, skipped, filesScanned, ...(ignoredByDefault && { ignoredByDefault }) };
 }

@@ -4,12 +4,13 @@
  * Both return root-relative `/`-separated paths already filtered by
  * `isCandidate`, sorted.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
 import { NEVER_SCANNED_DIRS } from './ignored.js';
+import { gitAsync } from './git.js';
+import { GuardedReadError, guardedReadText } from './guarded-read.js';
 
 // fast-glob and ignore are needed only outside git work trees: loaded then.
 const require = createRequire(import.meta.url);
@@ -51,14 +52,23 @@ export function isCandidate(relPath: string): boolean {
 export interface Listing {
   files: string[];
   via: 'git' | 'glob';
+  /** What could not be listed or read (unreadable directories, .gitignore files, git's warnings): never dropped. */
+  problems: ListingProblem[];
+}
+
+export interface ListingProblem {
+  /** Root-relative path of the directory or file concerned ('' for the root / git itself). */
+  path: string;
+  message: string;
 }
 
 export async function listFiles(root: string): Promise<Listing> {
-  const viaGit = await listWithGit(root);
+  const viaGit = await listWithGitDetailed(root);
   // An empty answer from git usually means the root itself is git-ignored
   // (e.g. a generated tree): walk it as a plain directory instead.
-  if (viaGit !== undefined && viaGit.length > 0) return { files: viaGit, via: 'git' };
-  return { files: await listWithGlob(root), via: 'glob' };
+  if (viaGit !== undefined && viaGit.files.length > 0) return { files: viaGit.files, via: 'git', problems: viaGit.problems };
+  const problems: ListingProblem[] = [];
+  return { files: await listWithGlob(root, problems), via: 'glob', problems };
 }
 
 /**
@@ -66,35 +76,56 @@ export async function listFiles(root: string): Promise<Listing> {
  * `undefined` when `root` is not inside a git work tree (or git is missing).
  * Tracked files deleted from disk are still listed; the reader drops them.
  */
-export function listWithGit(root: string): Promise<string[] | undefined> {
-  const env = { ...process.env };
-  // Inside git hooks these point at the hook's repository; let git find the
-  // repository from `root` instead.
-  delete env.GIT_DIR;
-  delete env.GIT_WORK_TREE;
-  delete env.GIT_INDEX_FILE;
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-      { cwd: root, env, maxBuffer: 1 << 30, encoding: 'utf8', windowsHide: true },
-      (err, stdout) => {
-        if (err) {
-          resolve(undefined);
-          return;
-        }
-        const out = new Set<string>();
-        for (const p of stdout.split('\0')) if (p !== '' && isCandidate(p)) out.add(p);
-        resolve([...out].sort(compare));
-      },
-    );
-  });
+export async function listWithGit(root: string): Promise<string[] | undefined> {
+  return (await listWithGitDetailed(root))?.files;
+}
+
+/** `git ls-files`, run through the safe git runner (no fsmonitor, hooks, filters), with git's warnings kept. */
+export async function listWithGitDetailed(root: string): Promise<{ files: string[]; problems: ListingProblem[] } | undefined> {
+  // Inside git hooks GIT_DIR etc. point at the hook's repository; let git find
+  // the repository from `root` instead.
+  const r = await gitAsync(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root, { ownRepository: true });
+  if (!r.ok) return undefined;
+  const out = new Set<string>();
+  for (const p of r.stdout.split('\0')) if (p !== '' && isCandidate(p)) out.add(p);
+  return { files: [...out].sort(compare), problems: gitWarnings(r.stderr) };
+}
+
+/** git's `warning: could not open directory 'x/': Permission denied` lines, as problems. */
+function gitWarnings(stderr: string): ListingProblem[] {
+  const out: ListingProblem[] = [];
+  for (const line of stderr.split('\n')) {
+    const text = line.trim();
+    if (!text) continue;
+    const m = /^(?:warning|error|fatal): could not open directory '([^']*)': (.*)$/.exec(text);
+    if (m) out.push({ path: m[1]!.replace(/\/$/, ''), message: `unreadable directory (${m[2]}): files in it were not analysed` });
+    else out.push({ path: '', message: `git: ${text}` });
+  }
+  return out;
 }
 
 const GLOB_PATTERNS = [`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json}', '**/res/values*/*.xml', '**/.gitignore'];
 
-/** fast-glob walk that honours every `.gitignore` below `root` (not the ones above it). */
-export async function listWithGlob(root: string): Promise<string[]> {
+/**
+ * fast-glob walk that honours every `.gitignore` below `root` (not the ones
+ * above it). Unreadable directories do not abort the walk and are not
+ * suppressed either: each is recorded in `problems`.
+ */
+export async function listWithGlob(root: string, problems: ListingProblem[] = []): Promise<string[]> {
+  const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+  // fast-glob either aborts on the first unreadable directory or drops every
+  // error (`suppressErrors`); reading directories through this adapter records
+  // each failure and lets the walk go on.
+  const readdir = ((dir: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
+    fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
+      if (err && err.code !== 'ENOENT' && err.code !== 'ENOTDIR') {
+        problems.push({ path: rel(dir), message: `unreadable directory (${err.code ?? err.message}): files in it were not analysed` });
+        callback(null, []);
+        return;
+      }
+      callback(err, entries as fs.Dirent[]);
+    });
+  }) as unknown as typeof fs.readdir;
   const entries = await fg(GLOB_PATTERNS, {
     cwd: root,
     dot: true, // to see nested .gitignore files and code in dot-folders (.storybook)
@@ -102,7 +133,7 @@ export async function listWithGlob(root: string): Promise<string[]> {
     followSymbolicLinks: false, // symlinked directories are not walked: no loops
     onlyFiles: false, // keep symlinks to files (git lists them too); directories are dropped when read
     unique: true,
-    suppressErrors: true, // unreadable directories must not abort the scan
+    fs: { readdir },
   });
   const gitignores = new Map<string, Ignore>();
   const candidates: string[] = [];
@@ -110,9 +141,11 @@ export async function listWithGlob(root: string): Promise<string[]> {
     if (e === '.gitignore' || e.endsWith('/.gitignore')) {
       const dir = e === '.gitignore' ? '' : e.slice(0, -'/.gitignore'.length);
       try {
-        gitignores.set(dir, ignore().add(readFileSync(path.join(root, e), 'utf8')));
-      } catch {
-        // unreadable .gitignore: nothing to honour
+        // The guarded reader: a .gitignore that is a FIFO, a device or a link out of the root is not read.
+        gitignores.set(dir, ignore().add(guardedReadText(path.join(root, e), { root })));
+      } catch (err) {
+        if (err instanceof GuardedReadError && err.problem === 'missing') continue;
+        problems.push({ path: e, message: `.gitignore not honoured: ${err instanceof GuardedReadError ? err.reason : (err as Error).message}` });
       }
     } else if (isCandidate(e)) {
       candidates.push(e);

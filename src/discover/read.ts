@@ -3,7 +3,7 @@
  * Sync reads into one reusable buffer: for thousands of small, cached files
  * this beats the thread pool and allocates nothing but the strings.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { GuardedReadError, guardedReadBytes, utf16Label } from './guarded-read.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** A line longer than this in a script file marks it as minified / generated. */
@@ -23,38 +23,37 @@ export type ReadOutcome =
   /** Listed but gone (deleted-but-tracked, a directory, a dangling link): not a candidate. */
   | undefined;
 
-// O_NONBLOCK: a FIFO that happens to be named `x.js` must not block the scan.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 let scratch: Buffer | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // ignoreBOM:false strips a leading BOM
 
-export function readSourceFile(absPath: string, relPath: string): ReadOutcome {
-  let fd: number;
+/**
+ * Read one listed file through the guarded reader: regular files only (a FIFO
+ * or device named `x.js` is skipped, never blocks), at most 1 MiB, and never
+ * a symlink whose target leaves `root` (skipped and listed, never read).
+ */
+export function readSourceFile(absPath: string, relPath: string, root?: string): ReadOutcome {
+  scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+  let bytes: Buffer;
   try {
-    fd = openSync(absPath, OPEN_FLAGS);
+    bytes = guardedReadBytes(absPath, { maxBytes: MAX_FILE_BYTES, scratch, trustAncestors: true, ...(root !== undefined ? { root } : {}) });
   } catch (err) {
-    return gone(err) ? undefined : { ok: false, reason: `unreadable: ${errMessage(err)}` };
-  }
-  let length = 0;
-  try {
-    scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
-    // Read at most one byte past the limit: enough to know it is too large.
-    for (;;) {
-      const n = readSync(fd, scratch, length, scratch.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length === scratch.length) break;
+    if (!(err instanceof GuardedReadError)) return { ok: false, reason: `unreadable: ${(err as Error).message}` };
+    switch (err.problem) {
+      case 'missing':
+        return undefined;
+      case 'not-regular':
+        return /directory/.test(err.reason) ? undefined : { ok: false, reason: err.reason };
+      case 'too-large':
+        return { ok: false, reason: `larger than 1 MiB (${((err.size ?? 0) / 1024 / 1024).toFixed(1)} MiB)` };
+      case 'outside-root':
+      case 'symlink-loop':
+        return { ok: false, reason: err.reason };
+      default:
+        return { ok: false, reason: `unreadable: ${err.reason}` };
     }
-    if (length > MAX_FILE_BYTES) {
-      const size = fstatSync(fd).size;
-      return { ok: false, reason: `larger than 1 MiB (${(size / 1024 / 1024).toFixed(1)} MiB)` };
-    }
-  } catch (err) {
-    return gone(err) ? undefined : { ok: false, reason: `unreadable: ${errMessage(err)}` };
-  } finally {
-    closeSync(fd);
   }
-  const bytes = scratch.subarray(0, length);
+  const utf16 = utf16Label(bytes);
+  if (utf16) return { ok: false, reason: `${utf16} text (re-encode the file as UTF-8 to analyse it)` };
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { ok: false, reason: `binary file (NUL byte at offset ${nul})` };
   let text: string;
@@ -108,14 +107,4 @@ function lineNumber(text: string, offset: number, nl: string): number {
   let line = 1;
   for (let p = text.indexOf(nl); p !== -1 && p < offset; p = text.indexOf(nl, p + 1)) line++;
   return line;
-}
-
-function gone(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EAGAIN';
-}
-
-function errMessage(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e?.code ?? (e instanceof Error ? e.message : String(err));
 }

@@ -60,6 +60,8 @@ type Attempt = { ast: ParseResult; error?: undefined } | { ast?: undefined; erro
 interface BabelError {
   message: string;
   loc?: { line: number; column: number; index?: number };
+  /** The parser ran out of stack (absurd nesting), not a syntax error. */
+  stackExhausted?: boolean;
 }
 
 function attempt(input: ScriptInput, language: ScriptLanguage, sourceType: SourceType): Attempt {
@@ -88,10 +90,15 @@ function toBabelError(err: unknown): BabelError {
   if (err instanceof Error) {
     const loc = (err as { loc?: BabelError['loc'] }).loc;
     // RangeError (stack overflow on absurdly nested code) has no loc
-    const message = err instanceof RangeError ? `too deeply nested to analyse (${err.message})` : err.message;
-    return { message, loc: loc && typeof loc.line === 'number' ? loc : undefined };
+    const stack = isStackExhaustion(err);
+    const message = stack ? `too deeply nested to analyse: the parser ran out of stack (${err.message})` : err.message;
+    return { message, loc: loc && typeof loc.line === 'number' ? loc : undefined, ...(stack ? { stackExhausted: true } : {}) };
   }
   return { message: String(err) };
+}
+
+export function isStackExhaustion(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message);
 }
 
 function errorCount(a: Attempt): number {
@@ -101,6 +108,8 @@ function errorCount(a: Attempt): number {
 /** Parse with Babel; a sloppy-mode script that `unambiguous` parsed as strict gets a second, script-mode try. */
 function attemptBest(input: ScriptInput, language: ScriptLanguage): Attempt {
   let result = attempt(input, language, input.sourceType);
+  // Stack exhaustion is not a syntax error: a script-mode retry would only report a misleading one.
+  if (result.error?.stackExhausted) return result;
   if (input.sourceType === 'unambiguous' && errorCount(result) > 0 && result.ast?.program.sourceType !== 'module') {
     const asScript = attempt(input, language, 'script');
     if (errorCount(asScript) < errorCount(result)) result = asScript;

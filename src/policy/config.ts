@@ -128,12 +128,12 @@ interface Layer {
   doc: JsonDocument;
 }
 
-function readLayers(file: string, stack: string[], out: Layer[]): void {
+function readLayers(file: string, stack: string[], out: Layer[], root?: string): void {
   if (stack.includes(file)) {
     throw new ConfigError(stack[stack.length - 1]!, [{ pointer: '/extends', expected: `no cycle (${[...stack, file].join(' -> ')})` }]);
   }
   if (stack.length > 20) throw new ConfigError(file, [{ pointer: '/extends', expected: 'at most 20 levels of extends' }]);
-  const doc = readJsonDocument(file);
+  const doc = readJsonDocument(file, root);
   const problems = validateDocument('config', file, doc.value).map((p) => ({ ...p, ...doc.position(p.pointer) }));
   if (problems.length) throw new ConfigError(file, problems);
   const data = doc.value as Layer['data'];
@@ -162,10 +162,10 @@ function guardEntry(g: ConfigGuard, dir: string, rootDir: string): ConfigGuard {
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Load a config file and everything it extends, merged into one effective config. */
-export function loadConfigChain(file: string): LoadedConfig {
+export function loadConfigChain(file: string, root?: string): LoadedConfig {
   const abs = resolve(file);
   const layers: Layer[] = [];
-  readLayers(abs, [], layers);
+  readLayers(abs, [], layers, root); // what it extends (presets, packages) is found by resolution, not by the repository
   const rootDir = dirname(abs);
   const config: Config = {};
   const ruleOrigins = new Map<string, RuleOrigin>();

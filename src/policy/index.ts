@@ -2,8 +2,10 @@
  * Policies and configuration: JSON only (never JS: scanning must not execute
  * the repository's code), validated against the JSON Schemas in `schemas/`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { GuardedReadError, gitSync, guardedReadText, isInsideDir } from '../discover/index.js';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -111,13 +113,19 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - start + 1 };
 }
 
-/** JSON with comments and trailing commas (config files); syntax errors as `file:line:column`. */
-export function readJsonDocument(file: string): JsonDocument {
+/**
+ * JSON with comments and trailing commas (config and policy files), read
+ * through the guarded reader (regular file, at most 1 MiB, not through a
+ * symlink leaving `root` when given); syntax errors as `file:line:column`,
+ * never quoting the file's bytes.
+ */
+export function readJsonDocument(file: string, root?: string): JsonDocument {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    text = guardedReadText(file, root !== undefined ? { root } : {}).replace(/^\uFEFF/, '');
   } catch (e) {
-    throw new ConfigError(file, [{ pointer: '', expected: `a readable JSON file (${(e as Error).message})` }]);
+    const why = e instanceof GuardedReadError ? e.reason : (e as Error).message;
+    throw new ConfigError(file, [{ pointer: '', expected: `a readable JSON file (${why})` }]);
   }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
@@ -147,15 +155,41 @@ export function readJsonDocument(file: string): JsonDocument {
   };
 }
 
+/** Where and what the JSON syntax error is, without quoting the text. */
+function jsonSyntaxError(text: string): string {
+  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const errors: import('jsonc-parser').ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const e = errors[0];
+  if (!e) return 'not JSON';
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < e.offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return `${printParseErrorCode(e.error)} at line ${line}, column ${col}`;
+}
+
 export function validateDocument(kind: SchemaKind, file: string, data: unknown): SchemaProblem[] {
   const v = validator(kind);
   if (v(data)) return kind === 'policy' ? checkPolicySemantics(data as Policy) : [];
   return describe(v.errors ?? []);
 }
 
-/** What JSON Schema cannot say: rule ids must be `<policy id>/<category>`, ids unique. */
+/**
+ * What JSON Schema cannot say: rule ids must be `<policy id>/<category>`, ids
+ * unique; a policy with rules needs tokens (files are parsed only when they
+ * mention a token: with none, no file would ever be analysed and every scan
+ * would pass).
+ */
 function checkPolicySemantics(p: Policy): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
+  if ((p.rules ?? []).length > 0 && (p.tokens ?? []).length === 0) {
+    problems.push({ pointer: '/tokens', expected: 'at least one token when the policy has rules (with no tokens no file is ever analysed, so every scan would pass)' });
+  }
   const seen = new Set<string>();
   (p.rules ?? []).forEach((r, i) => {
     if (!r.id.startsWith(`${p.id}/`)) problems.push({ pointer: `/rules/${i}/id`, expected: `a rule id of the form "${p.id}/<category>"` });
@@ -174,10 +208,15 @@ export function builtinPolicyIds(): string[] {
 
 const policyCache = new Map<string, Policy>();
 
-/** Load a policy by built-in id or by path (relative to `baseDir`). */
-export function loadPolicy(idOrFile: string, baseDir: string = process.cwd()): Policy {
+/**
+ * Load a policy by built-in id or by path (relative to `baseDir`). With
+ * `root`, a path must stay inside it (also through symlinks): the config of a
+ * scanned repository cannot make us read files outside that repository.
+ */
+export function loadPolicy(idOrFile: string, baseDir: string = process.cwd(), root?: string): Policy {
   const builtin = join(policiesDir, `${idOrFile}.json`);
-  let file = /^[a-z0-9][a-z0-9-]*$/.test(idOrFile) && existsSync(builtin) ? builtin : isAbsolute(idOrFile) ? idOrFile : resolve(baseDir, idOrFile);
+  const isBuiltin = /^[a-z0-9][a-z0-9-]*$/.test(idOrFile) && existsSync(builtin);
+  let file = isBuiltin ? builtin : isAbsolute(idOrFile) ? idOrFile : resolve(baseDir, idOrFile);
   let tried: string[] = [];
   if (!existsSync(file) && !/^\.\.?[\\/]/.test(idOrFile) && !isAbsolute(idOrFile)) {
     // A policy shipped in a package: `@acme/consent-policies` (package.json `main`
@@ -185,6 +224,9 @@ export function loadPolicy(idOrFile: string, baseDir: string = process.cwd()): P
     const found = resolvePackageJsonFile(idOrFile, baseDir, 'consent-lint-policy.json');
     tried = found.tried;
     if (found.file) file = found.file;
+  }
+  if (!isBuiltin && root !== undefined && !isInsideDir(realpathOr(root), realpathOr(dirname(file)))) {
+    throw new ConfigError(idOrFile, [{ pointer: '', expected: `a policy file inside the repository ${root} (refused: ${file} is outside it and was not read)` }]);
   }
   const cached = policyCache.get(file);
   if (cached) return cached;
@@ -196,7 +238,7 @@ export function loadPolicy(idOrFile: string, baseDir: string = process.cwd()): P
       },
     ]);
   }
-  const doc = readJsonDocument(file);
+  const doc = readJsonDocument(file, isBuiltin ? undefined : root);
   const data = doc.value;
   const problems = validateDocument('policy', file, data).map((p) => ({ ...p, ...doc.position(p.pointer) }));
   if (problems.length) throw new ConfigError(file, problems);
@@ -214,36 +256,98 @@ export function resolvePolicies(ids: string[] | undefined, baseDir: string = pro
   return (ids && ids.length ? ids : builtinPolicyIds()).map((id) => loadPolicy(id, baseDir));
 }
 
-/** The effective config of a file: JSONC, validated, with everything it `extends` merged in (see ./config.ts). */
-export function loadConfigFile(file: string): Config {
-  return loadConfigChain(file).config;
+/**
+ * The policies a config names (`policies`), each confined to the config's
+ * repository. An error names the config file and the JSON pointer of the
+ * entry (`/policies/1`), and what is wrong with the policy file it points to.
+ */
+export function configPolicies(config: Config): Policy[] {
+  const ids = config.policies;
+  if (!ids?.length) return resolvePolicies(undefined);
+  const baseDir = config.dir ?? process.cwd();
+  const root = repositoryRoot(baseDir);
+  return ids.map((id, i) => {
+    try {
+      return loadPolicy(id, baseDir, root);
+    } catch (e) {
+      if (!(e instanceof ConfigError) || !config.source) throw e;
+      const inner = e.problems.map((p) => (e.file === id && !p.pointer ? p.expected : `${e.file}: ${p.pointer || '/'}: ${p.expected}`)).join('; ');
+      throw new ConfigError(config.source, [{ pointer: `/policies/${i}`, expected: `${JSON.stringify(id)}: ${inner}` }]);
+    }
+  });
+}
+
+/** The git top level holding `dir`, else `dir` itself: the boundary of what a repository's config may name. */
+export function repositoryRoot(dir: string): string {
+  const r = gitSync(['rev-parse', '--show-toplevel'], dir);
+  return r.ok && r.stdout.trim() ? resolve(r.stdout.trim()) : resolve(dir);
+}
+
+function worldWritable(dir: string): boolean {
+  try {
+    return (statSync(dir).mode & 0o002) !== 0;
+  } catch {
+    return true;
+  }
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/**
+ * The effective config of a file: JSONC, validated, with everything it
+ * `extends` merged in (see ./config.ts). `root`, for a config found by
+ * searching (not named on the command line), confines the read to the repository.
+ */
+export function loadConfigFile(file: string, root?: string): Config {
+  return loadConfigChain(file, root).config;
 }
 
 /**
  * The nearest `consent-lint.config.json`, searching upward from `startDir`
  * and stopping at the repository root (the first directory holding `.git`).
+ * Outside a repository the search stops before `$HOME`, the filesystem root
+ * and any world-writable directory (`/tmp`): a config there must not turn
+ * that directory into the scan root.
  */
-export function findConfigFile(startDir: string): string | undefined {
+export function findConfigFile(startDir: string, home: string = homedir()): string | undefined {
   let dir = resolve(startDir);
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
   } catch {
     dir = dirname(dir);
   }
+  const candidates: string[] = [];
   for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    if (existsSync(join(dir, '.git'))) return undefined;
+    for (const name of CONFIG_FILE_NAMES) candidates.push(join(dir, name));
+    if (existsSync(join(dir, '.git'))) break; // the repository root: the search ends here
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) {
+      // No repository: the start directory, then its ancestors up to (not
+      // including) $HOME, the filesystem root, or a world-writable directory
+      // such as /tmp (anyone could plant a config there).
+      const h = home ? resolve(home) : undefined;
+      const start = dirname(candidates[0]!);
+      for (let i = 0; i < candidates.length; i++) {
+        const d = dirname(candidates[i]!);
+        if (d !== start && (d === h || dirname(d) === d || worldWritable(d))) return undefined;
+        if (existsSync(candidates[i]!)) return candidates[i];
+      }
+      return undefined;
+    }
     dir = parent;
   }
+  return candidates.find((c) => existsSync(c));
 }
 
 /** `consent-lint validate FILE`: which schema applies, and what is wrong. */
 export function validateFile(file: string): { kind: SchemaKind; problems: SchemaProblem[] } {
+  // `validate` is given its files on the command line: no root confinement, but the same guarded read.
   const abs = resolve(file);
   const doc = readJsonDocument(abs);
   const data = doc.value;

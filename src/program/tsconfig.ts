@@ -10,8 +10,10 @@
  * A config that cannot be read (an `extends` that does not resolve, an
  * unreadable file) is an error of the analysis, never a silent "no aliases".
  */
+import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -104,6 +106,9 @@ export class TsconfigIndex {
     if (l) return l;
     const configFile = relative(this.root, abs).split('\\').join('/');
     try {
+      // The repository controls these files: each in the chain of `extends` must be a regular file
+      // of bounded size, never a FIFO or device, never outside the scan root (get-tsconfig reads them then).
+      checkExtendsChain(abs, this.root);
       const { parseTsconfig, createPathsMatcher } = getTsconfig();
       const config = parseTsconfig(abs, this.cache as Map<string, string>);
       const matcher = createPathsMatcher({ config, path: abs });
@@ -136,4 +141,31 @@ export function bestPattern(patterns: string[], specifier: string): string | und
     }
   }
   return best;
+}
+
+/**
+ * Read a tsconfig and every file it `extends` by path through the guarded
+ * reader. The config found above the scan root (a scan of `apps/web/src`) is
+ * allowed there, and so is what it extends from the same folder up; a chain
+ * that leads outside is refused before get-tsconfig opens anything.
+ */
+function checkExtendsChain(abs: string, root: string, depth = 0): void {
+  if (depth > 20) throw new Error('more than 20 levels of `extends`');
+  // Inside the scan root: also never through a symlink that leaves it.
+  const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
+  const data = parseJsonc(text) as { extends?: unknown } | undefined;
+  const list = Array.isArray(data?.extends) ? data.extends : data?.extends !== undefined ? [data.extends] : [];
+  for (const spec of list) {
+    if (typeof spec !== 'string' || !/^(\.{1,2}\/|\/)/.test(spec)) continue; // packages resolve in node_modules
+    const next = resolvePath(dirname(abs), spec);
+    const file = existsSync(next) || next.endsWith('.json') ? next : `${next}.json`;
+    if (!isInsideDir(root, file) && !isInsideOrAbove(file, root)) throw new Error(`\`extends\` ${spec} leads outside the scan root (not read)`);
+    checkExtendsChain(file, root, depth + 1);
+  }
+}
+
+/** A file in the scan root or in one of the folders above it (the project a scanned subfolder belongs to). */
+function isInsideOrAbove(file: string, root: string): boolean {
+  const dir = dirname(resolvePath(file));
+  return isInsideDir(dir, root) || isInsideDir(root, file);
 }

@@ -12,6 +12,8 @@
  * themselves, with an unguarded entry.
  */
 import type * as t from '@babel/types';
+import { Budget } from './budget.js';
+import { ALL, computeEntries, knownMissing } from './entries.js';
 import { declarationPath } from './identity.js';
 import { entryLabel, errorAt, hop, refLabel } from './labels.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
@@ -20,7 +22,6 @@ import { GuardClassifier, Purposes, ScriptBlocking, type FunctionSummary, type S
 import { alternatives, classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
 import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
 
-const ALL = 0x3fffffff;
 
 interface Unit {
   node: t.Node;
@@ -70,6 +71,8 @@ export class Proof implements SummaryProvider {
     private readonly resolver: Resolver,
     policies: Policy[],
     config: Config | undefined,
+    /** Time budgets (--timeout, --total-timeout): files cut short are reported, their sinks become findings. */
+    readonly budget: Budget = new Budget(),
   ) {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.sinkOptions = { dispatchers: policies.flatMap((p) => p.dispatchers ?? []), valueUses: valueUseMatcher(policies) };
@@ -99,7 +102,7 @@ export class Proof implements SummaryProvider {
   graph(u: Unit): FlowGraph {
     if (!u.graph) {
       try {
-        u.graph = buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) });
+        u.graph = this.budget.charge(u.index.script.file, () => buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) }));
       } catch (e) {
         // No graph: an empty one marked unsupported, so its sinks are reported, not trusted.
         u.graph = { owner: u.node, nodes: [{ id: 0, kind: 'entry', succ: [] }, { id: 1, kind: 'exit', succ: [] }, { id: 2, kind: 'throw', succ: [] }], entry: 0, exit: 1, throwExit: 2, pointsOf: new Map(), unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }] };
@@ -142,7 +145,10 @@ export class Proof implements SummaryProvider {
     if (!u.states) {
       this.inProgress.add(u);
       try {
-        u.states = mustGranted(this.graph(u), this.grants(u));
+        const file = u.index.script.file;
+        const g = this.graph(u);
+        // Over budget: every node reachable, nothing granted (proves nothing; the file's sinks are findings).
+        u.states = this.budget.exhausted(file) ? new Array<number | undefined>(g.nodes.length).fill(0) : this.budget.charge(file, () => mustGranted(g, this.grants(u)));
       } finally {
         this.inProgress.delete(u);
       }
@@ -253,6 +259,10 @@ export class Proof implements SummaryProvider {
    */
   private outgoing(from: Unit): Outgoing {
     if (from.outgoing?.complete) return from.outgoing;
+    return this.budget.charge(from.index.script.file, () => this.findOutgoing(from));
+  }
+
+  private findOutgoing(from: Unit): Outgoing {
     const out: Outgoing = { refs: [], byName: [], complete: true };
     const g = this.graph(from);
     const index = from.index;
@@ -424,47 +434,14 @@ export class Proof implements SummaryProvider {
   }
 
   private computeEntries(units: Unit[]): void {
-    const roots = new Set<Unit>();
-    for (const u of units) {
-      if (u.node.type === 'Program' || !(this.refs.get(u)?.length) || u.index.module.frameworkEntries.has(u.node)) roots.add(u);
-    }
-    // Units no root reaches through references (cycles with no outside caller) are roots too.
-    const reached = new Set<Unit>(roots);
-    const callees = new Map<Unit, Unit[]>();
-    for (const [target, list] of this.refs) for (const r of list) callees.set(r.from, [...(callees.get(r.from) ?? []), target]);
-    const queue = [...roots];
-    while (queue.length) {
-      const u = queue.pop()!;
-      for (const v of callees.get(u) ?? []) {
-        if (!reached.has(v)) {
-          reached.add(v);
-          queue.push(v);
-        }
-      }
-    }
-    for (const u of units) if (!reached.has(u)) roots.add(u);
-    const entries = new Map<Unit, number>();
-    for (const u of units) entries.set(u, roots.has(u) ? this.rootEntry(u) : ALL);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const u of units) {
-        if (roots.has(u)) continue;
-        let e = ALL;
-        for (const r of this.refs.get(u) ?? []) {
-          const s = this.states(r.from);
-          const fromEntry = entries.get(r.from) ?? 0;
-          for (const id of r.nodeIds) {
-            if (s[id] === undefined) continue;
-            e &= fromEntry | s[id]! | r.extra;
-          }
-        }
-        if (e !== entries.get(u)) {
-          entries.set(u, e);
-          changed = true;
-        }
-      }
-    }
+    const { entries, roots } = computeEntries<Unit>({
+      units,
+      isProgram: (u) => u.node.type === 'Program',
+      isRoot: (u) => u.index.module.frameworkEntries.has(u.node),
+      rootEntry: (u) => this.rootEntry(u),
+      refs: (u) => this.refs.get(u),
+      states: (u) => this.states(u),
+    });
     this.entries = entries;
     this.roots = roots;
   }
@@ -473,21 +450,32 @@ export class Proof implements SummaryProvider {
 
   prove(modules: ModuleInfo[], rules: RuleSpec[]): ProofResult {
     const errors: AnalysisError[] = [];
+    // The run's budget ran out before the proof (while following references): nothing is proven.
+    if (this.budget.runOver) for (const m of modules) this.budget.cutFile(m.file);
     const units = this.allUnits(modules);
     this.computeReferences(units);
     this.computeEntries(units);
     for (const u of units) {
       for (const bad of this.graph(u).unsupported) errors.push(errorAt(u.index, bad.node, bad.message, 'unsupported'));
     }
-    const findings: Finding[] = [];
+    const byModule = new Map<ModuleInfo, Finding[]>();
     for (const m of modules) {
       const found = this.sinks(m, rules);
       errors.push(...found.errors);
+      const list: Finding[] = [];
       for (const sink of found.sinks) {
         const f = this.check(sink, errors);
-        if (f) findings.push(f);
+        if (f) list.push(f);
       }
+      byModule.set(m, list);
     }
+    // A file cut short while its sinks were being checked: all of them are findings, not just the later ones.
+    for (const m of modules) {
+      if (!this.budget.isCut(m.file)) continue;
+      byModule.set(m, this.sinks(m, rules).sinks.map((sink) => this.check(sink, [])).filter((f): f is Finding => f !== undefined));
+    }
+    const findings = [...byModule.values()].flat();
+    errors.push(...this.budget.errors());
     return { findings, errors };
   }
 
@@ -499,7 +487,7 @@ export class Proof implements SummaryProvider {
       const errors: AnalysisError[] = [];
       let sinks: Sink[] = [];
       try {
-        sinks = findSinks(m, rules, this.resolver, errors, this.sinkOptions);
+        sinks = this.budget.charge(m.file, () => findSinks(m, rules, this.resolver, errors, this.sinkOptions));
       } catch (e) {
         errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
       }
@@ -531,8 +519,6 @@ export class Proof implements SummaryProvider {
       return any ? m : ALL;
     };
     // Purposes known missing at each entry, whatever else is found later (references only ever add paths).
-    const known = new Map<Unit, number>();
-    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : known.get(u) ?? 0);
     const need = new Map<Unit, number>();
     const queue: Unit[] = [];
     const addNeed = (u: Unit, m: number) => {
@@ -554,19 +540,9 @@ export class Proof implements SummaryProvider {
       const u = queue.pop()!;
       for (const r of this.refs.get(u) ?? []) addNeed(r.from, (need.get(u) ?? 0) & ~(local(r.from, r.nodeIds) | r.extra));
     }
-    // Known-missing purposes along the needed chains (least fixpoint).
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const u of need.keys()) {
-        let k = knownOf(u);
-        for (const r of this.refs.get(u) ?? []) k |= knownOf(r.from) & ~(local(r.from, r.nodeIds) | r.extra);
-        if (k !== knownOf(u)) {
-          known.set(u, k);
-          changed = true;
-        }
-      }
-    }
+    // Known-missing purposes along the needed chains (least fixpoint, worklist: ./entries.ts).
+    const known = knownMissing<Unit>({ units: need.keys(), isProgram: (u) => u.node.type === 'Program', refs: (u) => this.refs.get(u), local });
+    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : known.get(u) ?? 0);
     const out = new Map<ModuleInfo, Set<string> | 'all'>();
     for (const [u, m] of need) {
       if (!(m & ~knownOf(u))) continue;
@@ -614,7 +590,7 @@ export class Proof implements SummaryProvider {
       state &= entry | s[id]!;
       placed = true;
     }
-    if (!ids.length || g.unsupported.length) {
+    if (!ids.length || g.unsupported.length || this.budget.isCut(index.script.file)) {
       // Never "compliant because we gave up": report with every purpose missing.
       if (!ids.length) errors.push(errorAt(index, sink.node, `could not place ${sink.callee} in a flow graph; reported as unguarded`, 'unsupported'));
       state = 0;

@@ -142,11 +142,19 @@ export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
   const receivers: Receiver[] = rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
   const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
   const sdkRules = rules.filter((r) => r.sinks.length);
-  const sdkish = (v: Value | undefined): boolean => {
+  const sdkish = (value: Value | undefined, seen = new Set<t.Node>()): boolean => {
+    // A loop, not recursion: a chain of functions returning functions (or a cycle
+    // of them, across a 1,000-module import cycle) must not exhaust the stack.
+    let v = value;
+    while (v && v.kind === 'function') {
+      if (carried(v, sdkRules, resolver)) return true;
+      if (seen.has(v.node)) return false;
+      seen.add(v.node);
+      v = resolver.returned(v.node, v.index);
+    }
     if (!v) return false;
-    if (v.kind === 'union') return v.values.some(sdkish);
+    if (v.kind === 'union') return v.values.some((a) => sdkish(a, seen));
     if (carried(v, sdkRules, resolver)) return true;
-    if (v.kind === 'function') return sdkish(resolver.returned(v.node, v.index));
     if (v.kind !== 'path') return false;
     const fromReceiver = receivers.some((r) => {
       const m = receiverPrefix(v, r, true);

@@ -15,7 +15,8 @@
  * file with a finding or an analysis error).
  */
 import type { Finding, ResultDocument, RuleSetting, RuleSpec } from '../model.js';
-import { extractComments } from './comments.js';
+import { parseFile } from '../parse/index.js';
+import { extractComments, type SourceComment } from './comments.js';
 import { directiveRules, INVALID_DIRECTIVE, UNUSED_DIRECTIVE } from './rules.js';
 
 export { directiveRules } from './rules.js';
@@ -40,10 +41,47 @@ export interface Directive {
 
 const ANY_DIRECTIVE = /^\s*\*?\s*(consent-lint-(?:disable|enable)[\w-]*)(.*)$/s;
 
+/**
+ * The comments of a file, from Babel's own `comments` with the parser's
+ * positions: the same line numbering as findings (Babel counts U+2028/U+2029
+ * as line breaks, a second lexer did not, which shifted suppressions), for
+ * every script of the file (HTML/Vue/Svelte blocks and handlers too). A
+ * script Babel gave up on falls back to the small lexer.
+ */
+export function fileComments(file: string, text: string): SourceComment[] {
+  let parsed;
+  try {
+    parsed = parseFile({ absPath: file, relPath: file, text });
+  } catch {
+    return extractComments(text);
+  }
+  if (!parsed.scripts.length) return extractComments(text);
+  const out: SourceComment[] = [];
+  const seen = new Set<string>();
+  for (const script of parsed.scripts) {
+    for (const c of script.ast.comments ?? []) {
+      if (!c.loc) continue;
+      const key = `${c.loc.start.line}:${c.loc.start.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        text: c.value,
+        block: c.type === 'CommentBlock',
+        line: c.loc.start.line,
+        column: c.loc.start.column + 1,
+        endLine: c.loc.end.line,
+        endColumn: c.loc.end.column + 1,
+      });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 /** Every `consent-lint-*` directive in a file, valid or not. */
 export function parseDirectives(file: string, text: string): Directive[] {
   const directives: Directive[] = [];
-  for (const c of extractComments(text)) {
+  if (!text.includes('consent-lint-')) return directives;
+  for (const c of fileComments(file, text)) {
     const m = ANY_DIRECTIVE.exec(c.text);
     if (!m) continue;
     const base = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn, targetLine: c.endLine + 1 };
