@@ -41,30 +41,9 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
   public async run(): Promise<number> {
     const { normalizeScanArgv } = await import('../cli/argv.js');
     const { flags, argv } = await this.parse(Scan, normalizeScanArgv(this.argv, process.cwd()));
+    const { scanFlagsFrom } = await import('../cli/scan-flags.js');
     const { runScan } = await import('../cli/scan.js');
     const { processIO } = await import('../cli/io.js');
-    return runScan(
-      {
-        paths: argv as string[],
-        ...(flags.config ? { config: flags.config } : {}),
-        ...(flags.format ? { format: flags.format as 'stylish' } : {}),
-        ...(flags.output ? { output: flags.output } : {}),
-        ...(flags.policy ? { policy: flags.policy } : {}),
-        maxWarnings: flags['max-warnings'],
-        ...(flags.baseline ? { baseline: flags.baseline } : {}),
-        ...(flags['write-baseline'] ? { writeBaseline: flags['write-baseline'] } : {}),
-        pruneBaseline: flags['prune-baseline'],
-        ...(flags.color !== undefined ? { color: flags.color } : {}),
-        quiet: flags.quiet,
-        failOnAnalysisErrors: flags['fail-on-analysis-errors'],
-        ...(flags.changed !== undefined ? { changed: flags.changed } : {}),
-        staged: flags.staged,
-        ...(flags['sarif-output'] ? { sarifOutput: flags['sarif-output'] } : {}),
-        ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
-        cache: flags.cache,
-        ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
-      },
-      processIO(),
-    );
+    return runScan(scanFlagsFrom(flags, argv), processIO());
   }
 }
