@@ -616,7 +616,10 @@ function ratioTable(results) {
       const cpu = r.tools[a]?.medianCpu && r.tools[b]?.medianCpu ? r.tools[a].medianCpu / r.tools[b].medianCpu : null;
       r.ratios[name] = { pairwise: p, ofMedians: r.tools[a]?.median && r.tools[b]?.median ? r.tools[a].median / r.tools[b].median : null, cpu };
     }
-    rows.push([r.id, ...used.map(([, , name]) => fmtPairs(r.ratios[name].pairwise))]);
+    rows.push([r.id, ...used.map(([, , name]) => {
+      const x = r.ratios[name];
+      return x.pairwise ? `${fmtPairs(x.pairwise)}; CPU ${fmtX(x.cpu)}` : 'n/a';
+    })]);
   }
   return mdTable(rows);
 }
@@ -624,12 +627,14 @@ function ratioTable(results) {
 function startupTable(s) {
   if (!s) return '(start-up not measured)';
   s.ratios = {};
-  const rows = [['command', 'runs', 'median s (min–max)', 'peak RSS MiB', '/ node -e 0 (pairwise median, min–max)', 'notes']];
+  const rows = [['command', 'runs', 'median s (min–max)', 'CPU s', 'peak RSS MiB', '/ node -e 0: pairwise wall (min–max)', 'CPU', 'notes']];
+  const base = s.tools['node -e 0'];
   for (const [name, e] of Object.entries(s.tools)) {
     const p = name === 'node -e 0' ? null : pairs(s, name, 'node -e 0');
-    if (p) s.ratios[`${name} / node -e 0`] = p;
+    const cpu = p && e.medianCpu && base?.medianCpu ? e.medianCpu / base.medianCpu : null;
+    if (p) s.ratios[`${name} / node -e 0`] = { ...p, cpu };
     rows.push([name, String(e.runs.length), e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
-      e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '', p ? fmtPairs(p) : '', notes(name, e)]);
+      e.medianCpu != null ? fmtS(e.medianCpu) : '', e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '', p ? fmtPairs(p) : '', cpu ? fmtX(cpu) : '', notes(name, e)]);
   }
   return mdTable(rows);
 }
@@ -639,26 +644,28 @@ function targets(results, startup) {
   const verdict = (ok) => (ok == null ? 'n/a' : ok ? 'PASS' : 'FAIL');
   const add = (target, value, ok) => out.push({ target, value, verdict: verdict(ok) });
   const pw = (r, a, b) => pairs(r, a, b)?.median ?? null;
+  const cpuOf = (r, a, b) => (r.tools[a]?.medianCpu && r.tools[b]?.medianCpu ? r.tools[a].medianCpu / r.tools[b].medianCpu : null);
+  const both = (r, a, b) => `${fmtX(pw(r, a, b))} (CPU ${fmtX(cpuOf(r, a, b))})`;
   for (const r of results) {
     const cl = r.tools['consent-lint'];
     const x = pw(r, 'consent-lint', 'floor');
     const rss = cl?.peakRssMiB ?? null;
-    if (r.shape === 'default') add(`${r.id}: consent-lint ≤ 1.3× floor`, fmtX(x), x == null ? null : x <= 1.3);
+    if (r.shape === 'default') add(`${r.id}: consent-lint ≤ 1.3× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 1.3);
     if (r.shape === 'default' && r.n === 10000) {
       const e = pw(r, 'eslint', 'consent-lint');
-      add(`${r.id}: consent-lint ≥ 20× faster than ESLint`, fmtX(e), e == null ? null : e >= 20);
+      add(`${r.id}: consent-lint ≥ 20× faster than ESLint`, both(r, 'eslint', 'consent-lint'), e == null ? null : e >= 20);
       add(`${r.id}: consent-lint peak RSS < 300 MiB`, rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`, rss == null ? null : rss < 300);
       const c = pw(r, 'cache', 'floor-list');
-      add(`${r.id}: warm --cache ≤ 1.2× list+read floor`, fmtX(c), c == null ? null : c <= 1.2);
+      add(`${r.id}: warm --cache ≤ 1.2× list+read floor`, both(r, 'cache', 'floor-list'), c == null ? null : c <= 1.2);
     }
     if (r.shape === 'dense') {
-      add(`${r.id}: consent-lint ≤ 2× floor`, fmtX(x), x == null ? null : x <= 2);
+      add(`${r.id}: consent-lint ≤ 2× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 2);
       add(`${r.id}: consent-lint peak RSS ≤ 300 MiB`, rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`, rss == null ? null : rss <= 300);
     }
     if (r.shape === 'inject') {
       const g = pw(r, 'consent-lint', 'ast-grep');
-      add(`${r.id}: consent-lint faster than ast-grep`, fmtX(g), g == null ? null : g < 1);
-      add(`${r.id}: consent-lint ≤ 2× floor`, fmtX(x), x == null ? null : x <= 2);
+      add(`${r.id}: consent-lint faster than ast-grep`, both(r, 'consent-lint', 'ast-grep'), g == null ? null : g < 1);
+      add(`${r.id}: consent-lint ≤ 2× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 2);
     }
     if (cl?.summary?.findingKeys) add(`${r.id}: consent-lint's verdicts match the manifest`, cl.summary.accurate ? 'exact' : 'differ', cl.summary.accurate);
     const np = r.tools['no-prune'];
@@ -668,8 +675,8 @@ function targets(results, startup) {
     }
   }
   if (startup) {
-    const one = startup.ratios?.['1-file scan / node -e 0']?.median ?? null;
-    add('1-file scan ≤ 2.5× node -e 0', fmtX(one), one == null ? null : one <= 2.5);
+    const one = startup.ratios?.['1-file scan / node -e 0'];
+    add('1-file scan ≤ 2.5× node -e 0', `${fmtX(one?.median)} (CPU ${fmtX(one?.cpu)})`, one == null ? null : one.median <= 2.5);
   }
   return out;
 }
@@ -703,7 +710,7 @@ const text = [
   '',
   mainTable(results),
   '',
-  'Ratios: median of the pairwise ratios run i / run i (runs of the same round), (min–max)',
+  'Ratios: median of the pairwise wall-time ratios run i / run i (runs of the same round), (min–max); CPU = ratio of the median CPU seconds',
   '',
   ratioText,
   '',
@@ -711,7 +718,7 @@ const text = [
   '',
   startupText,
   '',
-  'Targets (issue 16; pairwise medians)',
+  'Targets (issue 16; verdicts on the pairwise wall-time medians; CPU ratios beside them)',
   '',
   mdTable([['target', 'measured', ''], ...tg.map((x) => [x.target, x.value, x.verdict])]),
   '',

@@ -4,11 +4,11 @@
  * the Scan command's flags; everything else is declined (oclif runs). And the
  * real binary gives the same output either way.
  */
-import { Parser } from '@oclif/core';
+import { Config, Parser } from '@oclif/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Scan from '../src/commands/scan.js';
-import { FAST_SCAN_FLAGS, OCLIF_ONLY_SCAN_FLAGS, fastParseScan, scanFlagsFrom } from '../src/cli/scan-flags.js';
-import { ensureBuilt, runCli } from './cli-helpers.js';
+import { FAST_SCAN_FLAGS, OCLIF_ONLY_SCAN_FLAGS, fastParseScan, scanFlagsFrom, versionLine } from '../src/cli/scan-flags.js';
+import { ensureBuilt, repoRoot, runCli } from './cli-helpers.js';
 
 async function oclifParse(argv: string[]) {
   try {
@@ -129,5 +129,12 @@ describe('scan fast path: the binary', () => {
     const viaOclif = runCli(['fixtures/cli/ungated', '--no-color', '-fstylish']);
     expect(fast.code).toBe(viaOclif.code);
     expect(normalise(fast.stdout)).toBe(normalise(viaOclif.stdout));
+  });
+
+  it('prints --version (and -v) as oclif does', async () => {
+    const config = await Config.load({ root: repoRoot });
+    expect(versionLine()).toBe(config.userAgent);
+    expect(runCli(['--version'])).toEqual({ code: 0, stdout: `${config.userAgent}\n`, stderr: '' });
+    expect(runCli(['-v']).stdout).toBe(`${config.userAgent}\n`);
   });
 });

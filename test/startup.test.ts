@@ -96,7 +96,7 @@ describe('start-up', () => {
     expect(run.dist.has('commands/scan.js')).toBe(false);
   });
 
-  it('loads parse5 for HTML, the config validator for a config file, and oclif for help', () => {
+  it('loads parse5 for HTML, the config validator for a config file, oclif for help, and no package for --version', () => {
     const dir = project('html', {
       'index.html': '<script>Leanplum.start()</script>\n',
       'consent-lint.config.json': '{"guards":[{"function":"hasConsent","purposeArgument":0}]}\n',
@@ -107,6 +107,9 @@ describe('start-up', () => {
     expect(run.dist.has('policy/validators.cjs')).toBe(true);
     expect(run.packages.has('@oclif/core')).toBe(false);
     expect(loaded(['--help'], dir).packages.has('@oclif/core')).toBe(true);
+    const version = loaded(['--version'], dir);
+    expect(version.code).toBe(0);
+    expect(version.packages.size).toBe(0);
   });
 
   it('a warm --cache hit does not load the parser', () => {

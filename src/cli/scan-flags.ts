@@ -6,7 +6,7 @@
  * path both use it, so they cannot drift apart.
  *
  * The fast path (`fastScan`, called by bin/run.js before anything else) runs
- * the default command without loading @oclif/core (~125 ms of a 1-file scan):
+ * the default command (and `--version`) without loading @oclif/core (~125 ms of a 1-file scan):
  * `fastParseScan` accepts only command lines whose meaning is plain (known
  * flags in their usual spellings, valid values, each flag once, no `--`,
  * no `--help`/`--version`, no repeatable `--policy`, whose values oclif
@@ -19,6 +19,7 @@
  * manifest lists a different set of scan flags.
  */
 import { readFileSync } from 'node:fs';
+import { arch, release } from 'node:os';
 import { dispatchArgv, normalizeScanArgv } from './argv.js';
 import type { ScanFlags } from './scan.js';
 import type { Format } from '../report/index.js';
@@ -160,11 +161,41 @@ function manifestAgrees(): boolean {
 }
 
 /**
- * Run `consent-lint [scan] ...` without oclif when the command line is plain:
+ * oclif's `--version` line (`config.userAgent`: `consent-lint/0.1.0 linux-x64 node-v20.20.2`), or
+ * undefined where oclif would say `wsl` for the platform (Linux under WSL: oclif prints it then).
+ */
+export function versionLine(): string | undefined {
+  if (process.platform === 'linux') {
+    let probe = release();
+    try {
+      probe += readFileSync('/proc/version', 'utf8');
+    } catch {
+      // no /proc: not WSL
+    }
+    if (/microsoft/i.test(probe)) return undefined;
+  }
+  try {
+    const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version?: string };
+    const cpu = arch() === 'ia32' ? 'x86' : arch();
+    return `${pjson.name}/${pjson.version || '0.0.0'} ${process.platform}-${cpu} node-${process.version}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Run `consent-lint [scan] ...` (and `--version`) without oclif when the command line is plain:
  * resolves to the exit code, or to undefined when oclif must handle it.
  */
 export async function fastScan(args: string[]): Promise<number | undefined> {
   const dispatched = dispatchArgv(args);
+  if (dispatched[0] === '--version') {
+    // oclif prints the version whenever the first argument is --version, whatever follows.
+    const line = versionLine();
+    if (line === undefined) return undefined;
+    process.stdout.write(`${line}\n`);
+    return 0;
+  }
   if (dispatched[0] !== 'scan') return undefined;
   const parsed = fastParseScan(normalizeScanArgv(dispatched.slice(1), process.cwd()));
   if (!parsed || !manifestAgrees()) return undefined;
