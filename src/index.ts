@@ -10,7 +10,7 @@ import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
 import { analyse, analyseAsync, configureProject, seedFiles, timing } from './pipeline.js';
 import { resolvePolicies } from './policy/index.js';
-import { Project } from './sinks/index.js';
+import { Project } from './program/index.js';
 
 export * from './model.js';
 

@@ -151,10 +151,19 @@ export interface DispatcherSpec {
   nameProperty: string;
 }
 
+/** How functions outside the analysed code treat an SDK value passed to them (dotted callee names; `x.*` any member). */
+export interface ValueUses {
+  /** Look at the value, never call it (logging, serialisation, assertions). */
+  inspect?: string[];
+  /** Certainly call it (forwarders). */
+  call?: string[];
+}
+
 export interface Policy {
   id: string;
   description: string;
   dispatchers?: DispatcherSpec[];
+  valueUses?: ValueUses;
   /** Text tokens whose presence makes a file worth parsing (module names, globals). */
   tokens: string[];
   rules: RuleSpec[];

@@ -7,7 +7,8 @@
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Proof } from './proof/index.js';
-import { exportsSdkValue, Resolver, type ModuleInfo, type Project } from './sinks/index.js';
+import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
+import { exportsSdkValue, sdkEscapesRule } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -22,23 +23,15 @@ export interface Analysis {
 export function rulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
   const settings = config?.rules ?? {};
   const out: RuleSpec[] = [];
-  for (const p of policies) {
-    for (const r of p.rules) {
-      const s = settings[r.id];
-      if (s === 'off') continue;
-      out.push(s ? { ...r, severity: s } : r);
-    }
+  const all = policies.flatMap((p) => p.rules);
+  // Where an SDK value leaves the analysis: a built-in rule whenever some SDK has rules.
+  if (all.some((r) => r.sinks.length)) all.push(sdkEscapesRule());
+  for (const r of all) {
+    const s = settings[r.id];
+    if (s === 'off') continue;
+    out.push(s ? { ...r, severity: s } : r);
   }
   return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function tokenRegExp(tokens: Iterable<string>): RegExp | undefined {
-  const list = [...new Set(tokens)].filter((t) => t.length > 1);
-  return list.length ? new RegExp(list.map(escapeRegExp).join('|')) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { scan } from '../src/index.js';
 import { loadConfigFile } from '../src/policy/index.js';
 import { collectExpectations, compare } from './support/expectations.js';
 
-const groups = ['engine', 'resolution'];
+const groups = ['engine', 'resolution', 'soundness'];
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const apps: [string, string[]][] = [...groups.map((g): [string, string[]] => [g, existsSync(join(fixtures, g)) ? readdirSync(join(fixtures, g)) : []]), ['.', ['demo-app']]];

@@ -21,7 +21,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnalysisError, Finding, RuleSpec } from '../model.js';
-import type { Project } from '../sinks/index.js';
+import type { Project } from '../program/index.js';
 
 /** What an analysis read beyond the file list: recorded for validation. */
 export interface AnalysisInputs {

@@ -24,7 +24,7 @@ import type { ScanOptions, ScanResult } from '../index.js';
 import type { Policy, ResultDocument } from '../model.js';
 import { resolvePolicies } from '../policy/index.js';
 import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
-import { countFindings, plural } from '../report/util.js';
+import { countFindings, incompleteAnalysis, plural } from '../report/util.js';
 import { applySuppressions, directiveRules } from '../suppress/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
@@ -225,9 +225,11 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     }
   }
 
-  if (flags.failOnAnalysisErrors && doc.errors.length) {
-    io.stderr(`consent-lint: ${plural(doc.errors.length, 'file')} could not be analysed (--fail-on-analysis-errors)\n`);
-    return EXIT_USAGE;
+  // A green run must mean every SDK call was checked: what could not be analysed fails it.
+  const unanalysed = incompleteAnalysis(doc);
+  if (flags.failOnAnalysisErrors !== false && unanalysed.length) {
+    io.stderr(`consent-lint: the analysis is incomplete: ${plural(unanalysed.length, 'place')} could not be analysed (exit 1; --no-fail-on-analysis-errors reports them without failing)\n`);
+    return EXIT_FINDINGS;
   }
   if (counts.errors > 0) return EXIT_FINDINGS;
   const max = flags.maxWarnings ?? -1;

@@ -6,7 +6,7 @@ export default class Scan extends Command {
 
 Scan root: the directory of the config file (--config, or the nearest consent-lint.config.json upward from the first PATH to the repository root); else the first PATH when it is a directory; else the git top level of the files. Report paths are relative to it.
 
-Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings; 2 usage, config or policy error (or analysis errors with --fail-on-analysis-errors).`;
+Exit codes: 0 no error-level findings (and warnings within --max-warnings) and nothing left unanalysed; 1 findings, or something that matters could not be analysed (a parse error, an unresolved SDK use; skipped generated files do not count); 2 usage, config or policy error.`;
   static override usage = ['[PATH...] [FLAGS]'];
   static override examples = [
     '<%= config.bin %>',
@@ -29,7 +29,7 @@ Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 fi
     'prune-baseline': Flags.boolean({ description: 'with --baseline: remove entries that match no finding any more' }),
     color: Flags.boolean({ description: 'colours (default: when stdout is a terminal)', allowNo: true }),
     quiet: Flags.boolean({ char: 'q', description: 'report errors only (warnings still count for --max-warnings)' }),
-    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 2 when a file could not be analysed' }),
+    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 1 when something that matters could not be analysed (parse errors, unresolved SDK uses); on by default, --no-fail-on-analysis-errors reports them without failing', allowNo: true, default: true }),
     changed: Flags.string({ description: 'report findings in files changed since merge-base(REF, HEAD) (default HEAD: uncommitted changes), or depending on them; `--changed[=REF]`', helpValue: 'REF' }),
     staged: Flags.boolean({ description: 'report findings in staged files, or depending on them (pre-commit)' }),
     'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),

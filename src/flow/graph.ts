@@ -17,7 +17,7 @@
  * exception, each return/break/continue), so no infeasible path is invented.
  */
 import type * as t from '@babel/types';
-import { forEachChild, isFunctionLike } from '../ast.js';
+import { forEachChild, isFunctionLike } from '../program/ast.js';
 
 /** `exception`: the node threw before completing (so nothing it would grant holds). */
 export type EdgeLabel = 'normal' | 'true' | 'false' | 'exception';

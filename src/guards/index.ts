@@ -8,7 +8,8 @@
  */
 import type * as t from '@babel/types';
 import type { Config, ConfigGuard, GuardSpec, PathStep, Policy, Purpose } from '../model.js';
-import { dottedName, originPrefix, patternSteps, propertyName, unwrap, type Resolver, type ScriptIndex, type Step, type Value } from '../sinks/index.js';
+import { constInit, dottedName, patternSteps, propertyName, unwrap, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
+import { originPrefix } from '../sinks/index.js';
 
 /** Purpose names <-> bits. `param:N` pseudo-purposes stand for "the purpose named by parameter N". */
 export class Purposes {
@@ -458,15 +459,6 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
     default:
       return undefined;
   }
-}
-
-/** The initialiser of a never-reassigned local, for value flow. */
-export function constInit(id: t.Identifier, index: ScriptIndex): t.Node | undefined {
-  const b = index.binding(id);
-  if (!b || !['const', 'let', 'var'].includes(b.kind) || b.declaration.type !== 'VariableDeclarator') return undefined;
-  if (b.violations.length) return undefined;
-  const d = b.declaration;
-  return d.id === b.identifier ? (d.init ?? undefined) : undefined;
 }
 
 /** If `e` is a parameter of its enclosing function, its position. */

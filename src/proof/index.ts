@@ -12,12 +12,12 @@
  * themselves, with an unguarded entry.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from '../ast.js';
 import { entryLabel, errorAt, hop, refLabel, scopePath } from './labels.js';
-import type { AnalysisError, Config, DispatcherSpec, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
+import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
 import { GuardClassifier, Purposes, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
-import { dottedName, findSinks, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Sink } from '../sinks/index.js';
+import { alternatives, classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
 
 const ALL = 0x3fffffff;
 
@@ -62,7 +62,7 @@ export class Proof implements SummaryProvider {
   private entries = new Map<Unit, number>();
   private roots = new Set<Unit>();
   private current: Unit | undefined;
-  private readonly dispatchers: DispatcherSpec[];
+  private readonly sinkOptions: SinkOptions;
 
   constructor(
     private readonly project: Project,
@@ -71,7 +71,7 @@ export class Proof implements SummaryProvider {
     config: Config | undefined,
   ) {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
-    this.dispatchers = policies.flatMap((p) => p.dispatchers ?? []);
+    this.sinkOptions = { dispatchers: policies.flatMap((p) => p.dispatchers ?? []), valueUses: valueUseMatcher(policies) };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
   }
 
@@ -204,7 +204,7 @@ export class Proof implements SummaryProvider {
       for (const index of m.scripts) {
         for (const fn of index.functions) out.push(this.unit(fn, index));
         // Instance field initialisers of each class: one unit per class body.
-        for (const cls of classBodies(index)) out.push(this.unit(cls, index));
+        for (const cls of classBodiesWithFields(index)) out.push(this.unit(cls, index));
       }
     }
     return out;
@@ -238,19 +238,46 @@ export class Proof implements SummaryProvider {
             this.project.parseOnDemand = true;
           }
           const ref: Ref = { from, ast, nodeIds: ids, extra: 0 };
-          if (v && v.kind === 'function') out.refs.push([this.unit(v.node, v.index), ref]);
-          else if (v && v.kind === 'class') {
-            for (const target of this.classUnits(v.node, v.index)) out.refs.push([target, ref]);
-          } else if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
+          // A function reached through a parameter is referenced where it was passed (with what the
+          // callee proves for its callback parameters): the call inside the callee adds nothing.
+          const viaParameter = rootBinding(ast, index)?.kind === 'param';
+          for (const a of viaParameter ? [] : alternatives(v)) {
+            if (a.kind === 'function') {
+              out.refs.push([this.unit(a.node, a.index), ref]);
+              // `this.mayPrompt()` may run any override in a subclass.
+              for (const o of this.overrides(a.node, a.index)) out.refs.push([o, ref]);
+            } else if (a.kind === 'class') {
+              for (const target of this.classUnits(a.node, a.index)) out.refs.push([target, ref]);
+            }
+          }
+          if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
             // A method called on a receiver we cannot resolve may be any method of that name.
             const name = propertyName(ast);
             if (name) out.byName.push([name, ref]);
+            // `commands[e.data.command]()`: any function the object (or namespace) holds.
+            else for (const target of this.functionsHeld(this.resolver.value(ast.object, index))) out.refs.push([target, ref]);
+          }
+          // An object or namespace handed where the analysis cannot follow (spread, a library,
+          // `Object.values`): whatever receives it may call every function it holds, here.
+          if (alternatives(v).some((a) => a.kind === 'object' || a.kind === 'namespace') && leaves(useOf(ast, index, this.sinkOptions.valueUses!), index, this.resolver)) {
+            for (const target of this.functionsHeld(v)) out.refs.push([target, ref]);
+          }
+          break;
+        }
+        case 'ObjectMethod': {
+          // A method of an object literal created where it leaves the analysis is called from there.
+          const holder = index.parent.get(ast);
+          if (holder && holder.type === 'ObjectExpression' && leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver)) {
+            out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra: 0 }]);
           }
           break;
         }
         case 'FunctionExpression':
         case 'ArrowFunctionExpression': {
-          if (!escapes(ast, index)) break;
+          const prop = index.parent.get(ast);
+          const holder = prop?.type === 'ObjectProperty' && prop.value === ast ? index.parent.get(prop) : undefined;
+          const leavesInObject = holder?.type === 'ObjectExpression' && leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver);
+          if (!escapes(ast, index) && !leavesInObject) break;
           const parent = index.parent.get(ast);
           let extra = 0;
           if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
@@ -293,6 +320,63 @@ export class Proof implements SummaryProvider {
       for (const [name, ref] of out.byName) for (const target of methodsByName.get(name) ?? []) add(target, ref);
     }
     this.refs = refs;
+  }
+
+  /** Functions an object literal or module namespace holds (nested objects too, to a small depth). */
+  private functionsHeld(v: Value | undefined, depth = 0): Unit[] {
+    const out: Unit[] = [];
+    if (depth > 3) return out;
+    for (const a of alternatives(v)) {
+      if (a.kind === 'object') {
+        for (const p of a.node.properties) {
+          if (p.type === 'ObjectMethod') out.push(this.unit(p, a.index));
+          else if (p.type === 'ObjectProperty') out.push(...this.functionsHeld(this.resolver.value(p.value, a.index), depth + 1));
+        }
+      } else if (a.kind === 'function') out.push(this.unit(a.node, a.index));
+      else if (a.kind === 'namespace') {
+        for (const name of exportNames(a.module, this.resolver)) out.push(...this.functionsHeld(this.resolver.exportValue(a.module, name, 0), depth + 1));
+      }
+    }
+    return out;
+  }
+
+  private subclassIndex: { parsed: number; byClass: Map<t.Node, { node: t.Class; index: ScriptIndex }[]> } | undefined;
+
+  /** Methods overriding `fn` (a class method) in the subclasses known so far, transitively. */
+  private overrides(fn: t.Node, index: ScriptIndex): Unit[] {
+    const name = methodName(fn);
+    const cls = name ? index.parent.get(index.parent.get(fn) ?? fn) : undefined;
+    if (!name || !cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression') || (fn as t.ClassMethod).static) return [];
+    if (!this.subclassIndex || this.subclassIndex.parsed !== this.project.parsed.length) {
+      const byClass = new Map<t.Node, { node: t.Class; index: ScriptIndex }[]>();
+      for (const m of this.project.parsed) {
+        for (const s of m.scripts) {
+          for (const [node] of s.parent) {
+            if ((node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || !node.superClass) continue;
+            for (const sup of alternatives(this.resolver.value(node.superClass, s))) {
+              if (sup.kind !== 'class') continue;
+              const list = byClass.get(sup.node) ?? [];
+              list.push({ node, index: s });
+              byClass.set(sup.node, list);
+            }
+          }
+        }
+      }
+      this.subclassIndex = { parsed: this.project.parsed.length, byClass };
+    }
+    const out: Unit[] = [];
+    const seen = new Set<t.Node>();
+    const queue = [cls];
+    while (queue.length) {
+      const c = queue.pop()!;
+      for (const sub of this.subclassIndex.byClass.get(c) ?? []) {
+        if (seen.has(sub.node)) continue;
+        seen.add(sub.node);
+        queue.push(sub.node);
+        for (const m of sub.node.body.body) if (m.type === 'ClassMethod' && !m.static && methodName(m) === name) out.push(this.unit(m, sub.index));
+      }
+    }
+    return out;
   }
 
   /** Units that run when a class is constructed: its constructor and field initialisers. */
@@ -378,7 +462,7 @@ export class Proof implements SummaryProvider {
       const errors: AnalysisError[] = [];
       let sinks: Sink[] = [];
       try {
-        sinks = findSinks(m, rules, this.resolver, errors, this.dispatchers);
+        sinks = findSinks(m, rules, this.resolver, errors, this.sinkOptions);
       } catch (e) {
         errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
       }
@@ -495,7 +579,9 @@ export class Proof implements SummaryProvider {
       column: loc.start.column + 1,
       endLine: loc.end.line,
       endColumn: loc.end.column + 1,
-      message: `${sink.rule.message}: \`${sink.callee}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
+      message: sink.escape
+        ? `${sink.rule.message}: \`${sink.callee}\` ${sink.escape}, where consent-lint cannot follow it, without ${missing.map((p) => `'${p}'`).join(' and ')} consent; whatever receives it may call the SDK`
+        : `${sink.rule.message}: \`${sink.callee}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
       requires: [...sink.requires],
       missing,
       trace,
@@ -604,20 +690,6 @@ function readCannotThrow(id: t.Identifier, index: ScriptIndex): boolean {
   return (b.declaration.end ?? Infinity) <= (id.start ?? 0);
 }
 
-const classBodiesOf = new WeakMap<ScriptIndex, t.ClassBody[]>();
-
-/** Class bodies with instance field initialisers (found once per script: every expansion round asks). */
-function classBodies(index: ScriptIndex): t.ClassBody[] {
-  const known = classBodiesOf.get(index);
-  if (known) return known;
-  const out: t.ClassBody[] = [];
-  classBodiesOf.set(index, out);
-  for (const [node] of index.parent) {
-    if (node.type === 'ClassBody' && node.body.some((m) => (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value)) out.push(node);
-  }
-  return out;
-}
-
 function methodName(n: t.Node): string | undefined {
   if ((n.type === 'ClassMethod' || n.type === 'ObjectMethod') && !n.computed && n.kind !== 'constructor') {
     return n.key.type === 'Identifier' ? n.key.name : n.key.type === 'StringLiteral' ? n.key.value : undefined;
@@ -629,7 +701,7 @@ function methodName(n: t.Node): string | undefined {
 function escapes(fn: t.Node, index: ScriptIndex): boolean {
   let p = index.parent.get(fn);
   let child: t.Node = fn;
-  while (p && (p.type === 'ParenthesizedExpression' || p.type === 'TSAsExpression' || p.type === 'TSSatisfiesExpression' || p.type === 'TypeCastExpression')) {
+  while (p && isWrapper(p)) {
     child = p;
     p = index.parent.get(p);
   }
@@ -642,3 +714,9 @@ function escapes(fn: t.Node, index: ScriptIndex): boolean {
   return true;
 }
 
+/** The binding of the identifier a member chain starts from (`cb` in `cb.call`), if any. */
+function rootBinding(n: t.Node, index: ScriptIndex) {
+  let root = n;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root)) root = isWrapper(root) ? root.expression : root.object;
+  return root.type === 'Identifier' ? index.binding(root) : undefined;
+}

@@ -4,7 +4,7 @@
  */
 import type * as t from '@babel/types';
 import type { AnalysisError, TraceStep } from '../model.js';
-import { dottedName, isFunctionLike, unwrap, type ScriptIndex } from '../sinks/index.js';
+import { dottedName, isFunctionLike, unwrap, type ScriptIndex } from '../program/index.js';
 
 export function errorAt(index: ScriptIndex, node: t.Node, message: string, kind: string): AnalysisError {
   const loc = node.loc?.start;

@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AnalysisError, Finding, ResultDocument } from '../model.js';
 import { paint } from './colors.js';
 import type { ReportContext } from './types.js';
-import { countFindings, groupBy, plural } from './util.js';
+import { countFindings, groupBy, incompleteAnalysis, plural } from './util.js';
 
 /** Longest source line shown in a code frame (minified code is not worth framing). */
 const MAX_FRAME_LINE = 400;
@@ -91,6 +91,9 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
     const mark = n.errors ? c.red('✖') : c.yellow('⚠');
     const line = `${mark} ${plural(problems, 'problem')} (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`;
     out.push(c.bold(line));
+  } else if (incompleteAnalysis(doc).length) {
+    // Never a green check over code that was not analysed.
+    out.push(c.bold(`${c.red('✖')} analysis incomplete: ${plural(incompleteAnalysis(doc).length, 'place')} could not be analysed`));
   } else {
     out.push(`${c.green('✔')} no consent problems found`);
   }

@@ -30,6 +30,14 @@ export function countFindings(doc: ResultDocument): Counts {
   return counts;
 }
 
+/**
+ * What could not be analysed and matters: everything but skipped generated
+ * files (minified or vendored bundles), which are listed and do not fail.
+ */
+export function incompleteAnalysis(doc: ResultDocument): ResultDocument['errors'] {
+  return doc.errors.filter((e) => e.kind !== 'skipped');
+}
+
 /** Rules by id; findings of a rule missing from `rules` get a minimal description. */
 export function ruleTable(rules: RuleSpec[], findings: Finding[]): RuleSpec[] {
   const byId = new Map<string, RuleSpec>();

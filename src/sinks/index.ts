@@ -2,14 +2,11 @@
  * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from '../ast.js';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, RuleSpec } from '../model.js';
-import type { ModuleInfo, ScriptIndex } from './project.js';
-import { dottedName, propertyName, unwrap, type Resolver, type Root, type Value } from './resolve.js';
+import { alternatives, constInit, union, dottedName, forEachChild, propertyName, unwrap, type ModuleInfo, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import { carried, leaves, originPrefix, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 
-export { isFunctionLike } from '../ast.js';
-export { Project, ScriptIndex, type ModuleInfo, type Parser } from './project.js';
-export { Resolver, dottedName, propertyName, unwrap, patternSteps, type Value, type Root, type Step } from './resolve.js';
+export { carried, leaves, originPrefix, SDK_ESCAPES, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -20,18 +17,8 @@ export interface Sink {
   callee: string;
   /** Purposes required at this call: the rule's, plus argument-sensitive extras. */
   requires: Purpose[];
-}
-
-/** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
-export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin): number {
-  const r: Root = v.root;
-  if ('global' in origin) return 'global' in r && r.global === origin.global ? 0 : -1;
-  if (!('module' in r) || r.module !== origin.module) return -1;
-  if (r.export === origin.export) return 0;
-  // `import * as ns` / `require()` then `ns.default` / `ns.named`.
-  const first = v.steps[0];
-  if (r.export === '*' && first && 'prop' in first && first.prop === origin.export) return 1;
-  return -1;
+  /** Set when an SDK value leaves the analysis here: how (`passed to \`register\``). */
+  escape?: string;
 }
 
 /**
@@ -40,6 +27,15 @@ export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin
  * unknown member, or undefined.
  */
 export function matchMethod(v: Value | undefined, receivers: Origin[], methods: string[]): string | null | undefined {
+  if (v && v.kind === 'union') {
+    let out: string | null | undefined;
+    for (const a of v.values) {
+      const m = matchMethod(a, receivers, methods);
+      if (m) return m;
+      if (m === null) out = null;
+    }
+    return out;
+  }
   if (!v || v.kind !== 'path') return undefined;
   for (const origin of receivers) {
     const k = originPrefix(v, origin);
@@ -68,8 +64,7 @@ export function matchMethod(v: Value | undefined, receivers: Origin[], methods: 
 
 /** Does the value flow from one of `sources` (any member, call or await of it)? */
 export function flowsFrom(v: Value | undefined, sources: Origin[]): boolean {
-  if (!v || v.kind !== 'path') return false;
-  return sources.some((o) => originPrefix(v, o) >= 0);
+  return alternatives(v).some((a) => a.kind === 'path' && sources.some((o) => originPrefix(a, o) >= 0));
 }
 
 /** Does an argument expression carry a value from `sources`, also through strings built from it? */
@@ -96,10 +91,8 @@ function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolve
       return false;
     }
     case 'Identifier': {
-      const b = index.binding(u);
-      const d = b?.declaration;
-      if (!b || b.violations.length || !d || d.type !== 'VariableDeclarator' || d.id !== b.identifier || !d.init) return false;
-      return again(d.init);
+      const init = constInit(u, index);
+      return init ? again(init) : false;
     }
     default:
       return false;
@@ -159,60 +152,22 @@ function bindingNames(p: t.Node): string[] {
  * reach the SDK without ever naming it.
  */
 export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
+  const sdkRules = rules.filter((r) => r.sinks.length);
   const origins: Origin[] = rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.argumentRequirements ?? []).flatMap((a) => a.sources)]);
-  const sdkish = (v: Value | undefined): boolean => {
-    if (!v) return false;
-    if (v.kind === 'function') return sdkish(resolver.returned(v.node, v.index));
-    if (v.kind !== 'path') return false;
-    return origins.some((o) => {
-      const k = originPrefix(v, o);
-      return k >= 0 && v.steps.slice(k).every((step) => 'prop' in step);
-    });
-  };
+  const sources: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
   for (const name of exportNames(mod, resolver)) {
     // `export * from 'pkg'`: hands out the SDK only if the package is one.
     if (name.startsWith('*')) {
       if (origins.some((o) => 'module' in o && o.module === name.slice(1))) return true;
       continue;
     }
-    if (sdkish(resolver.exportValue(mod, name, 0))) return true;
+    const v = resolver.exportValue(mod, name, 0);
+    if (carried(v, sdkRules, resolver)) return true;
+    // An advertising-ID source handed out (or a function returning one).
+    const returned = alternatives(v).flatMap((a) => (a.kind === 'function' ? alternatives(resolver.returned(a.node, a.index)) : [a]));
+    if (sources.length && flowsFrom(union(returned), sources)) return true;
   }
   return false;
-}
-
-/**
- * Where a function value escapes, if `n` sits in a position that passes it on
- * (an argument, an element, a property value, a return value, a JSX attribute,
- * a store into an object, a `.bind()`); undefined for calls and for aliases
- * (`const s = Leanplum.start`), whose calls are found by resolution.
- */
-function escapePoint(n: t.Node, index: ScriptIndex): t.Node | undefined {
-  const p = index.parent.get(n);
-  if (!p) return undefined;
-  switch (p.type) {
-    case 'CallExpression':
-    case 'OptionalCallExpression':
-    case 'NewExpression':
-      return p.callee !== n && p.arguments.includes(n as t.Expression) ? n : undefined;
-    case 'ArrayExpression':
-    case 'JSXExpressionContainer':
-    case 'ReturnStatement':
-      return n;
-    case 'ArrowFunctionExpression':
-      return p.body === n ? n : undefined;
-    case 'ObjectProperty':
-      return p.value === n && index.parent.get(p)?.type === 'ObjectExpression' ? n : undefined;
-    case 'AssignmentExpression':
-      return p.right === n && p.left.type !== 'Identifier' && p.left.type !== 'ObjectPattern' && p.left.type !== 'ArrayPattern' ? n : undefined;
-    case 'MemberExpression':
-    case 'OptionalMemberExpression': {
-      const gp = index.parent.get(p);
-      const bound = p.object === n && propertyName(p) === 'bind' && gp && (gp.type === 'CallExpression' || gp.type === 'OptionalCallExpression') && gp.callee === p;
-      return bound ? gp : undefined;
-    }
-    default:
-      return undefined;
-  }
 }
 
 const CODE_FROM_STRINGS: Record<string, number> = { eval: 0, Function: -1, setTimeout: 0, setInterval: 0 };
@@ -247,9 +202,8 @@ function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: Dispat
   let arg: t.Node | undefined = call.arguments[d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
-    const b = index.binding(arg);
-    const decl = b?.declaration;
-    if (b && !b.violations.length && decl?.type === 'VariableDeclarator' && decl.id === b.identifier && decl.init) arg = unwrap(decl.init);
+    const init = constInit(arg, index);
+    if (init) arg = unwrap(init);
   }
   const callee = calleeText(unwrap(call.callee as t.Node));
   if (!arg || arg.type !== 'ArrayExpression') {
@@ -274,60 +228,88 @@ function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: Dispat
   return out;
 }
 
-/** Every sink in a module; SDK calls that cannot be resolved statically go to `errors`. */
-export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], dispatchers: DispatcherSpec[] = []): Sink[] {
+export interface SinkOptions {
+  dispatchers?: DispatcherSpec[];
+  valueUses?: ValueUseMatcher;
+}
+
+/** Every sink in a module: SDK calls, SDK values that leave the analysis, and what cannot be resolved. */
+export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], options: SinkOptions = {}): Sink[] {
+  const dispatchers = options.dispatchers ?? [];
+  const escapeRule = rules.find((r) => r.id === SDK_ESCAPES);
+  const sdkRules = rules.filter((r) => r.sinks.length);
   const sinks: Sink[] = [];
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
-      let target: t.Node | undefined;
-      let report: t.Node = n;
-      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
-        target = unwrap(n.callee as t.Node);
-        // `Leanplum.start.call(Leanplum)`, `.apply(…)`
-        if ((target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && ['call', 'apply'].includes(propertyName(target) ?? '')) {
-          const inner = resolver.value(target.object, index);
-          if (rules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
-        }
-      } else if (n.type === 'NewExpression') {
+      if (n.type === 'NewExpression') {
         const v = resolver.value(n.callee as t.Node, index);
         if (v && v.kind === 'path') dynamicCode(n, v, index, errors);
-        return;
-      } else if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier') {
-        // An SDK method used as a value (`setTimeout(Leanplum.start)`, `onClick={start}`,
-        // `[Leanplum.start]`, `Leanplum.start.bind(Leanplum)`) runs wherever it escapes to.
-        const at = escapePoint(n, index);
-        if (!at) return;
-        target = n;
-        report = at;
-      } else return;
-      const v = resolver.value(target, index);
-      if (!v || v.kind !== 'path') return;
-      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
-        dynamicCode(n, v, index, errors);
-        for (const d of dispatchers) {
-          if (matchMethod(v, d.receivers, [d.method]) === d.method) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
-        }
       }
-      for (const rule of rules) {
-        for (const spec of rule.sinks) {
-          const m = matchMethod(v, spec.receivers, spec.methods);
-          if (m === undefined) continue;
-          if (m === null) {
-            errors.push(unresolved(index, n, `${calleeText(target)}: a computed SDK member cannot be resolved statically; it may be ${rule.id} (${spec.methods.join(', ')}). Use a literal method name.`));
-            return;
-          }
-          const requires = [...rule.requires];
-          if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
-            for (const req of rule.argumentRequirements ?? []) {
-              const arg = n.arguments[req.argument];
-              if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) if (!requires.includes(p)) requires.push(p);
-            }
-          }
-          sinks.push({ rule, node: report, index, callee: calleeText(target), requires });
-          return;
-        }
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+        sinks.push(...callSinks(n, index));
+        return;
+      }
+      if (options.valueUses && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression')) {
+        sinks.push(...escapeSinks(n, index, options.valueUses));
       }
     });
   }
   return sinks;
+
+  function callSinks(n: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): Sink[] {
+    let target = unwrap(n.callee as t.Node);
+    // `Leanplum.start.call(Leanplum)`, `.apply(…)`
+    if ((target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && ['call', 'apply'].includes(propertyName(target) ?? '')) {
+      const inner = resolver.value(target.object, index);
+      if (sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
+    }
+    const v = resolver.value(target, index);
+    const out: Sink[] = [];
+    for (const a of alternatives(v)) {
+      if (a.kind !== 'path') continue;
+      dynamicCode(n, a, index, errors);
+      for (const d of dispatchers) {
+        if (matchMethod(a, d.receivers, [d.method]) === d.method) out.push(...dispatched(n, d, rules, index, resolver, errors));
+      }
+    }
+    for (const rule of sdkRules) {
+      const requires = new Set<Purpose>();
+      let unknownMember = false;
+      for (const spec of rule.sinks) {
+        const m = matchMethod(v, spec.receivers, spec.methods);
+        if (m === null) unknownMember = true;
+        if (!m) continue;
+        for (const p of rule.requires) requires.add(p);
+        for (const req of rule.argumentRequirements ?? []) {
+          const arg = n.arguments[req.argument];
+          if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) requires.add(p);
+        }
+      }
+      if (requires.size) out.push({ rule, node: n, index, callee: calleeText(target), requires: [...requires] });
+      else if (unknownMember) {
+        // `sdk[name]()` with a name no finite set of strings bounds: it may be this rule's method.
+        out.push({ rule, node: n, index, callee: calleeText(target), requires: [...rule.requires], escape: `calls an SDK member whose name cannot be bounded statically (it may be ${rule.sinks.flatMap((s) => s.methods).join(', ')})` });
+      }
+    }
+    return out;
+  }
+
+  function isSdkPath(v: Value | undefined): boolean {
+    return alternatives(v).some((a) => a.kind === 'path' && sdkRules.some((r) => r.sinks.some((s) => s.receivers.some((o) => originPrefix(a, o) >= 0))));
+  }
+
+  function escapeSinks(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Sink[] {
+    const use = useOf(n, index, uses);
+    if (use.kind === 'kept') return [];
+    // Passed to the SDK itself (`Leanplum.start.call(Leanplum)`): it already has it.
+    if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee as t.Node, index))) return [];
+    const how = leaves(use, index, resolver);
+    if (!how) return [];
+    const what = carried(resolver.value(n, index), sdkRules, resolver);
+    if (!what) return [];
+    const at = n;
+    const out: Sink[] = what.methods.map((rule) => ({ rule, node: at, index, callee: calleeText(n), requires: [...rule.requires], escape: how }));
+    if (!what.methods.length && escapeRule && what.purposes.length) out.push({ rule: escapeRule, node: at, index, callee: calleeText(n), requires: what.purposes, escape: how });
+    return out;
+  }
 }

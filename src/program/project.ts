@@ -4,11 +4,12 @@
  * links per script, and module resolution (relative paths, index files,
  * tsconfig `paths`/`baseUrl`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
-import { isFunctionLike } from '../ast.js';
+import { isFunctionLike } from './ast.js';
+import { isInstanceField } from './classes.js';
 import { ScopeIndex, type Binding } from './scope.js';
 import { readTsconfigPaths, type PathAliases } from './tsconfig.js';
 
@@ -45,7 +46,7 @@ export class ScriptIndex {
     for (let p = this.parent.get(n); p; p = this.parent.get(p)) {
       if (p.type === 'Program' || p.type === 'StaticBlock' || isFunctionLike(p)) return p;
       // Instance field initialisers run with the constructor: their own unit is the class body.
-      if ((p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'ClassAccessorProperty') && !(p as t.ClassProperty).static) {
+      if (isInstanceField(p)) {
         const body = this.parent.get(p);
         if (body) return body;
       }
@@ -295,8 +296,4 @@ export class Project {
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
-
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
 }

@@ -8,7 +8,7 @@
  * nothing: they describe globals, which is what the names then resolve to.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from '../ast.js';
+import { forEachChild } from './ast.js';
 
 export type BindingKind = 'module' | 'hoisted' | 'param' | 'const' | 'let' | 'var' | 'local';
 

@@ -9,8 +9,12 @@
  */
 import type { Binding } from './scope.js';
 import type * as t from '@babel/types';
-import { forEachChild, isFunctionLike } from '../ast.js';
+import { forEachChild, isFunctionLike } from './ast.js';
+import { dottedName, keyName, propertyName } from './names.js';
+import { isWrapper, unwrap } from './unwrap.js';
+import { isInstanceField } from './classes.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
+import { CallSites, type CallLike } from './callers.js';
 
 export type Root = { module: string; export: string } | { global: string };
 
@@ -26,71 +30,114 @@ export type Value =
   | { kind: 'instance'; node: t.Class; index: ScriptIndex }
   | { kind: 'object'; node: t.ObjectExpression; index: ScriptIndex }
   | { kind: 'namespace'; module: ModuleInfo }
-  | { kind: 'literal'; value: string | number | boolean };
+  | { kind: 'array'; node: t.ArrayExpression; index: ScriptIndex }
+  | { kind: 'literal'; value: string | number | boolean }
+  /** May be any of these (a value chosen at run time: `a || b`, `c ? x : y`, several assignments, returns or callers). */
+  | { kind: 'union'; values: Value[] };
+
+/** The alternatives a value may be: a union's members, or the value alone. */
+export function alternatives(v: Value | undefined): Value[] {
+  if (!v) return [];
+  return v.kind === 'union' ? v.values : [v];
+}
+
+function valueKey(v: Value): unknown {
+  switch (v.kind) {
+    case 'path':
+      return undefined; // paths carry call nodes: compared by identity below
+    case 'literal':
+      return `literal:${typeof v.value}:${String(v.value)}`;
+    case 'namespace':
+      return v.module;
+    case 'union':
+      return v;
+    default:
+      return v.node;
+  }
+}
+
+/** One value that may be any of `values` (unknown members dropped: they are not the SDK, or its escape was reported). */
+export function union(values: (Value | undefined)[]): Value | undefined {
+  const out: Value[] = [];
+  const seen = new Map<string, Set<unknown>>();
+  for (const v of values) {
+    for (const a of alternatives(v)) {
+      const key = valueKey(a) ?? a;
+      let ofKind = seen.get(a.kind);
+      if (!ofKind) seen.set(a.kind, (ofKind = new Set()));
+      if (ofKind.has(key)) continue;
+      ofKind.add(key);
+      out.push(a);
+    }
+  }
+  if (out.length <= 1) return out[0];
+  return { kind: 'union', values: out };
+}
 
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+/** Array methods whose callback receives each element first. */
+const ARRAY_CALLBACKS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
 const MAX_DEPTH = 40;
 
-/** The property name of a member expression, when it is static. */
-export function propertyName(m: t.MemberExpression | t.OptionalMemberExpression): string | null {
-  const p = m.property;
-  if (!m.computed && p.type === 'Identifier') return p.name;
-  if (p.type === 'StringLiteral') return p.value;
-  if (p.type === 'NumericLiteral') return String(p.value);
-  if (p.type === 'TemplateLiteral' && p.expressions.length === 0) return p.quasis[0].value.cooked ?? null;
-  if (p.type === 'PrivateName') return `#${p.id.name}`;
-  return null;
+export interface ResolverOptions {
+  /**
+   * Follow values into parameters through every known call (default true).
+   * The call-site index resolves callees with a resolver that does not.
+   */
+  followCallers?: boolean;
 }
 
-export function unwrap(e: t.Node): t.Node {
-  while (
-    e.type === 'ParenthesizedExpression' ||
-    e.type === 'TSAsExpression' ||
-    e.type === 'TSSatisfiesExpression' ||
-    e.type === 'TSNonNullExpression' ||
-    e.type === 'TSTypeAssertion' ||
-    e.type === 'TypeCastExpression' ||
-    e.type === 'TSInstantiationExpression'
-  ) {
-    e = (e as { expression: t.Node }).expression;
-  }
-  return e;
-}
-
-/** Dotted text of a callee/member chain (`consent.has`, `window.Leanplum.start`), or undefined. */
-export function dottedName(e: t.Node): string | undefined {
-  e = unwrap(e);
-  if (e.type === 'Identifier') return e.name;
-  if (e.type === 'ThisExpression') return 'this';
-  if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
-    const obj = dottedName(e.object);
-    const p = propertyName(e);
-    return obj !== undefined && p !== null ? `${obj}.${p}` : undefined;
-  }
-  return undefined;
+interface Memo {
+  value: Value | undefined;
+  /** Set when the answer read the call-site index: valid only while no module was added. */
+  parsed?: number;
 }
 
 export class Resolver {
-  private readonly memo = new Map<t.Node, Value | undefined>();
+  private readonly memo = new Map<t.Node, Memo>();
   private readonly active = new Set<t.Node>();
+  private readonly callSites: CallSites | undefined;
+  private cycleHits = 0;
+  private readonly passedMemo = new Map<t.Node, ({ value: Value | undefined; parsed: number } | 'active' | undefined)[]>();
+  /** Counts reads of facts that grow as modules are parsed (call sites): answers that read them are re-checked. */
+  private openReads = 0;
 
-  constructor(readonly project: Project) {}
+  constructor(
+    readonly project: Project,
+    options: ResolverOptions = {},
+  ) {
+    if (options.followCallers !== false) this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
+  }
+
+  /**
+   * The project functions a call runs, as the call-site index sees it: a value
+   * passed to one of them reaches its parameter. Undefined when some callee is
+   * not a project function (or this resolver does not follow parameters).
+   */
+  callTargets(call: CallLike, index: ScriptIndex): t.Node[] | undefined {
+    if (!this.callSites) return undefined;
+    const callees = alternatives(this.callSites.calleeValue(call, index));
+    const targets = this.callSites.targets(call, index);
+    return callees.length && targets.length === callees.length ? targets : undefined;
+  }
 
   /** What `e` (an expression in `index`'s script) evaluates to, when known. */
   value(e: t.Node, index: ScriptIndex, depth = 0): Value | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    if (this.memo.has(e)) return this.memo.get(e);
+    const known = this.memo.get(e);
+    if (known && (known.parsed === undefined || known.parsed === this.project.parsed.length)) return known.value;
     if (this.active.has(e)) return undefined; // a cycle: nothing definite
     this.active.add(e);
     let v: Value | undefined;
     const cutoffs = this.project.cutoffs;
+    const reads = this.openReads;
     try {
       v = this.compute(e, index, depth + 1);
     } finally {
       this.active.delete(e);
     }
     // An answer that stopped at an unparsed module is partial: not remembered.
-    if (this.project.cutoffs === cutoffs) this.memo.set(e, v);
+    if (this.project.cutoffs === cutoffs) this.memo.set(e, this.openReads === reads ? { value: v } : { value: v, parsed: this.project.parsed.length });
     return v;
   }
 
@@ -98,16 +145,9 @@ export class Resolver {
     const e = unwrap(e0);
     if (e !== e0) return this.value(e, index, depth);
     switch (e.type) {
-      case 'AwaitExpression': {
+      case 'AwaitExpression':
         // Awaiting a call to an async project function yields what it returns.
-        const arg = unwrap(e.argument);
-        if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
-          const f = this.value(arg.callee as t.Node, index, depth);
-          if (f && f.kind === 'function' && f.node.async) return this.returned(f.node, f.index, depth);
-        }
-        const v = this.value(e.argument, index, depth);
-        return v ? awaited(v) : undefined;
-      }
+        return this.settled(e.argument, index, depth);
       case 'Identifier':
         return this.identifier(e, index, depth);
       case 'ThisExpression':
@@ -133,7 +173,15 @@ export class Resolver {
           return name === null ? undefined : { kind: 'path', root: { global: name }, steps: [] };
         }
         const base = this.value(e.object, index, depth);
-        return base ? this.member(base, name, depth) : undefined;
+        if (!base) return undefined;
+        if (name === null && e.computed) {
+          // `sdk[m]` where `m` is one of finitely many strings: each of those members.
+          const keys = alternatives(this.value(e.property, index, depth));
+          if (keys.length && keys.every((k) => k.kind === 'literal' && typeof k.value !== 'boolean')) {
+            return union(keys.map((k) => this.member(base, String((k as { value: string | number }).value), depth)));
+          }
+        }
+        return this.member(base, name, depth);
       }
       case 'CallExpression':
       case 'OptionalCallExpression':
@@ -142,9 +190,11 @@ export class Resolver {
       case 'ImportExpression':
         return this.importValue(index, e.source, '*');
       case 'ConditionalExpression':
-        return this.value(e.consequent, index, depth) ?? this.value(e.alternate, index, depth);
+        return union([this.value(e.consequent, index, depth), this.value(e.alternate, index, depth)]);
       case 'LogicalExpression':
-        return this.value(e.left, index, depth) ?? this.value(e.right, index, depth);
+        return union([this.value(e.left, index, depth), this.value(e.right, index, depth)]);
+      case 'ArrayExpression':
+        return { kind: 'array', node: e, index };
       case 'AssignmentExpression':
         return e.operator === '=' ? this.value(e.right, index, depth) : undefined;
       case 'SequenceExpression':
@@ -168,6 +218,13 @@ export class Resolver {
 
   member(base: Value, name: string | null, depth: number): Value | undefined {
     switch (base.kind) {
+      case 'union':
+        return union(base.values.map((v) => this.member(v, name, depth)));
+      case 'array': {
+        if (name !== null && !/^\d+$/.test(name)) return undefined;
+        const elements = name === null ? base.node.elements : [base.node.elements[Number(name)]];
+        return union(elements.map((el) => (el && el.type !== 'SpreadElement' ? this.value(el, base.index, depth) : undefined)));
+      }
       case 'path':
         // `const w = window; w.Leanplum`, `const { Leanplum } = window`: a global.
         if ('global' in base.root && GLOBAL_OBJECTS.has(base.root.global) && !base.steps.length && name !== null) return { kind: 'path', root: { global: name }, steps: [] };
@@ -180,7 +237,7 @@ export class Resolver {
         for (const p of base.node.properties) {
           if (p.type === 'SpreadElement') continue;
           if (p.computed || keyName(p.key) !== name) continue;
-          if (p.type === 'ObjectMethod') return { kind: 'function', node: p, index: base.index };
+          if (p.type === 'ObjectMethod') return p.kind === 'get' ? this.returned(p, base.index, depth) : { kind: 'function', node: p, index: base.index };
           return this.value(p.value, base.index, depth);
         }
         return undefined;
@@ -209,22 +266,19 @@ export class Resolver {
       }
     }
     if (!isStatic) {
-      // `constructor(private lp: typeof Leanplum)` and `this.lp = Leanplum` in the constructor.
+      // `constructor(private lp: typeof Leanplum)`: a parameter property, typed or passed in.
       const ctor = cls.body.body.find((m): m is t.ClassMethod => m.type === 'ClassMethod' && m.kind === 'constructor');
-      if (ctor) {
-        for (const p of ctor.params) {
-          if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === name) {
-            return this.fromType(p.parameter.typeAnnotation, index, depth);
-          }
-        }
-        for (const s of ctor.body.body) {
-          if (s.type !== 'ExpressionStatement' || s.expression.type !== 'AssignmentExpression' || s.expression.operator !== '=') continue;
-          const l = s.expression.left;
-          if (l.type === 'MemberExpression' && l.object.type === 'ThisExpression' && propertyName(l) === name) {
-            return this.value(s.expression.right, index, depth);
-          }
-        }
-      }
+      const values: (Value | undefined)[] = [];
+      ctor?.params.forEach((p, i) => {
+        if (p.type !== 'TSParameterProperty') return;
+        const id = p.parameter.type === 'AssignmentPattern' ? p.parameter.left : p.parameter;
+        if (id.type !== 'Identifier' || id.name !== name) return;
+        values.push(this.fromType(id.typeAnnotation, index, depth) ?? this.passedIn(ctor, i, index, depth));
+      });
+      // `this.lp = Leanplum` in any method: the field may hold each value stored.
+      for (const right of thisStores(cls, name)) values.push(this.value(right, index, depth));
+      const stored = union(values);
+      if (stored) return stored;
     }
     const sup = cls.superClass ? this.value(cls.superClass, index, depth) : undefined;
     if (sup && sup.kind === 'class') return this.classMember(sup.node, sup.index, name, isStatic, depth);
@@ -302,30 +356,32 @@ export class Resolver {
       return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
     }
     // `promise.then(x => ...)` is handled at the parameter; `.then()` itself is the promise.
-    const f = this.value(callee, index, depth);
-    if (!f) return undefined;
+    return union(alternatives(this.value(callee, index, depth)).map((f) => this.callOf(f, e, depth)));
+  }
+
+  private callOf(f: Value, e: t.CallExpression | t.OptionalCallExpression | t.NewExpression, depth: number): Value | undefined {
     if (f.kind === 'path') return { kind: 'path', root: f.root, steps: [...f.steps, { call: e, awaited: false }] };
     if (e.type === 'NewExpression' && f.kind === 'class') return { kind: 'instance', node: f.node, index: f.index };
-    // An async function's call is a promise (always truthy): its value only exists awaited.
+    // An async function's call is a promise (always truthy): its value exists only awaited (see `settled`).
     if (f.kind === 'function') return f.node.async || f.node.generator ? undefined : this.returned(f.node, f.index, depth);
     return undefined;
+  }
+
+  /** What a promise-valued expression settles to: `await e`, `e.then(x => …)`'s `x`. */
+  settled(e: t.Node, index: ScriptIndex, depth: number): Value | undefined {
+    const u = unwrap(e);
+    if (u.type === 'CallExpression' || u.type === 'OptionalCallExpression') {
+      const viaAsync = alternatives(this.value(u.callee as t.Node, index, depth)).filter((f): f is Extract<Value, { kind: 'function' }> => f.kind === 'function' && Boolean(f.node.async));
+      if (viaAsync.length) return union(viaAsync.map((f) => this.returned(f.node, f.index, depth)));
+    }
+    const v = this.value(u, index, depth);
+    return v ? awaited(v) : undefined;
   }
 
   /** The value a function returns, when all its returns agree on one resolvable value. */
   returned(fn: t.Function, index: ScriptIndex, depth = 0): Value | undefined {
     if (fn.body.type !== 'BlockStatement') return this.value(fn.body, index, depth);
-    const returns: t.Node[] = [];
-    const visit = (n: t.Node): void => {
-      if (n.type === 'ReturnStatement') {
-        if (n.argument) returns.push(n.argument);
-        return;
-      }
-      if (isFunctionLike(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
-      forEachChild(n, visit);
-    };
-    for (const s of fn.body.body) visit(s);
-    if (returns.length !== 1) return undefined;
-    return this.value(returns[0], index, depth);
+    return union(returnedExpressions(fn).map((r) => this.value(r, index, depth)));
   }
 
   private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
@@ -399,21 +455,30 @@ export class Resolver {
         if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
         if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
         if (node.type !== 'VariableDeclarator') return undefined;
-        const violations = b.violations.filter((v) => v !== node);
-        let init: t.Node | null | undefined = node.init;
-        if (violations.length) {
-          // A single-assignment local: `let lp; lp = Leanplum;` Any other reassignment: unknown.
-          const only = violations[0];
-          if (init || violations.length !== 1 || only.type !== 'AssignmentExpression' || only.operator !== '=' || only.left.type !== 'Identifier') return undefined;
-          init = only.right;
+        // The local may hold what its declaration and every later `=` put in it
+        // (compound assignments and updates only make numbers and strings).
+        const sources: [t.Node, t.Node, 'init' | 'element'][] = [];
+        const declaration = index.parent.get(node);
+        const loop = declaration && index.parent.get(declaration);
+        if (node.init) sources.push([node.id, node.init, 'init']);
+        // `for (const x of list)`: each element of the list.
+        else if (loop && loop.type === 'ForOfStatement' && loop.left === declaration) sources.push([node.id, loop.right, 'element']);
+        for (const w of b.violations) {
+          if (w === node || w.type !== 'AssignmentExpression' || w.operator !== '=') continue;
+          sources.push([w.left, w.right, 'init']);
         }
-        if (!init) return undefined;
-        // for (const x of ...) declarations have no init: handled above (undefined).
-        const steps = patternSteps(node.id, b.identifier);
-        if (!steps) return undefined;
-        let v = this.value(init, index, depth);
-        for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
-        return v;
+        return union(
+          sources.map(([pattern, source, how]) => {
+            // In a declaration the binding identifier itself; in an assignment the name written in the pattern.
+            const target = pattern === node.id ? b.identifier : findBindingIdentifier(pattern, b.identifier.name);
+            const steps = target && patternSteps(pattern, target);
+            if (!steps) return undefined;
+            let v = this.value(source, index, depth);
+            if (how === 'element') v = v ? this.member(v, null, depth) : undefined;
+            for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
+            return v;
+          }),
+        );
       }
       default:
         return undefined;
@@ -431,21 +496,75 @@ export class Resolver {
     const annotated = param.type === 'TSParameterProperty' ? param.parameter : param;
     const typed = this.fromType((annotated as { typeAnnotation?: t.Node | null }).typeAnnotation, index, depth);
     if (typed) return typed;
-    const call = index.parent.get(fn);
+    const passed = this.passedIn(fn, paramIndex, index, depth);
+    const fromCallback = this.callbackParam(fn, paramIndex, index, depth);
+    const v = union([passed, fromCallback]);
+    return union(steps.length ? alternatives(v).map((x) => steps.reduce<Value | undefined>((acc, s) => (acc ? this.member(acc, s, depth) : undefined), x)) : [v]);
+  }
+
+  /**
+   * What the calls of `fn` pass as parameter `paramIndex` (its default value
+   * included): every call the call-site index knows, IIFEs among them.
+   */
+  private passedIn(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
+    if (!this.callSites) return undefined;
+    this.openReads++;
+    const param = fn.params[paramIndex];
+    if (param.type === 'RestElement') return undefined; // a rest array: its elements are reported where passed
+    // One answer per parameter (every reference to it asks), valid while no module is added.
+    let memo = this.passedMemo.get(fn);
+    if (!memo) this.passedMemo.set(fn, (memo = []));
+    const known = memo[paramIndex];
+    if (known === 'active') {
+      this.cycleHits++; // recursion: the outer evaluation collects every call; inner answers are partial
+      return undefined;
+    }
+    if (known && known.parsed === this.project.parsed.length) return known.value;
+    memo[paramIndex] = 'active';
+    const cutoffs = this.project.cutoffs;
+    const hits = this.cycleHits;
+    const values: (Value | undefined)[] = [];
+    try {
+      if (param.type === 'AssignmentPattern') values.push(this.value(param.right, index, depth));
+      for (const site of this.callSites.of(fn)) {
+        const arg = site.call.arguments[paramIndex];
+        if (!arg || site.call.arguments.slice(0, paramIndex + 1).some((a) => a.type === 'SpreadElement')) continue;
+        values.push(this.value(arg, site.index, depth));
+      }
+    } finally {
+      memo[paramIndex] = undefined;
+    }
+    const v = union(values);
+    // Only an answer that met no other parameter still being evaluated is complete.
+    if (this.project.cutoffs === cutoffs && this.cycleHits === hits) memo[paramIndex] = { value: v, parsed: this.project.parsed.length };
+    return v;
+  }
+
+  /** A callback's parameter whose value the callee defines: `p.then(m => …)`, an SDK's `onReady(sdk => …)`. */
+  private callbackParam(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
+    let call: t.Node | undefined = index.parent.get(fn);
+    let child: t.Node = fn;
+    while (call && isWrapper(call)) {
+      child = call;
+      call = index.parent.get(call);
+    }
     if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
-    const argument = call.arguments.indexOf(fn as t.Expression);
+    const argument = call.arguments.indexOf(child as t.Expression);
     if (argument < 0) return undefined;
     const callee = unwrap(call.callee as t.Node);
     let v: Value | undefined;
     // `p.then(m => …)`: `m` is what the promise resolves to.
     if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && propertyName(callee) === 'then' && argument === 0 && paramIndex === 0) {
-      const p = this.value(callee.object, index, depth);
-      v = p ? awaited(p) : undefined;
+      v = this.settled(callee.object, index, depth);
     } else {
+      // `[Leanplum, Braze].forEach(sdk => …)`: each element.
+      if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && argument === 0 && paramIndex === 0 && ARRAY_CALLBACKS.has(propertyName(callee) ?? '')) {
+        const list = union(alternatives(this.value(callee.object, index, depth)).filter((x) => x.kind === 'array'));
+        if (list) return this.member(list, null, depth);
+      }
       const f = this.value(callee, index, depth);
       if (f && f.kind === 'path') v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
     }
-    for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
     return v;
   }
 
@@ -457,7 +576,8 @@ export class Resolver {
     if ('package' in target) return { kind: 'path', root: { module: target.package, export: name }, steps: [] };
     const mod = this.project.moduleOnDemand(target.file);
     if (!mod) return undefined;
-    if (name === '*') return { kind: 'namespace', module: mod };
+    // `require('./lp')` of a module that sets `module.exports = X` is X itself.
+    if (name === '*') return this.exportValue(mod, '*', depth) ?? { kind: 'namespace', module: mod };
     return this.exportValue(mod, name, depth);
   }
 
@@ -521,7 +641,7 @@ export class Resolver {
           if (spec.type === 'ExportSpecifier' && spec.local.type === 'Identifier') return this.value(spec.local, index, depth);
         }
       }
-      if (s.type === 'ExportAllDeclaration' && name !== 'default') stars.push(s);
+      if (s.type === 'ExportAllDeclaration' && name !== 'default' && name !== '*') stars.push(s);
       // CommonJS: module.exports = X / module.exports.name = X / exports.name = X
       if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression' && s.expression.operator === '=') {
         const target = dottedName(s.expression.left);
@@ -542,18 +662,11 @@ export class Resolver {
 }
 
 function awaited(v: Value): Value {
+  if (v.kind === 'union') return union(v.values.map(awaited))!;
   if (v.kind !== 'path' || v.steps.length === 0) return v;
   const last = v.steps[v.steps.length - 1];
   if ('call' in last) return { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] };
   return v;
-}
-
-function keyName(k: t.Node): string | undefined {
-  if (k.type === 'Identifier') return k.name;
-  if (k.type === 'StringLiteral') return k.value;
-  if (k.type === 'NumericLiteral') return String(k.value);
-  if (k.type === 'PrivateName') return `#${k.id.name}`;
-  return undefined;
 }
 
 /** Property steps from the root of a destructuring pattern to `target`, or undefined if absent. */
@@ -612,4 +725,40 @@ function findBindingIdentifier(p: t.Node, name: string): t.Identifier | undefine
     default:
       return undefined;
   }
+}
+
+/** Right-hand sides of `this.<name> = …` in the instance methods of a class (arrows keep `this`; other functions do not). */
+function thisStores(cls: t.Class, name: string): t.Node[] {
+  const out: t.Node[] = [];
+  const visit = (n: t.Node): void => {
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && n.left.object.type === 'ThisExpression' && propertyName(n.left) === name) out.push(n.right);
+    if (n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ObjectMethod' || n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return;
+    forEachChild(n, visit);
+  };
+  for (const m of cls.body.body) {
+    if ((m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && !m.static) visit(m.body);
+    else if (isInstanceField(m) && m.value) visit(m.value);
+  }
+  return out;
+}
+
+const returnsOf = new WeakMap<t.Function, t.Node[]>();
+
+/** The expressions a function body returns (nested functions and classes excluded), found once. */
+function returnedExpressions(fn: t.Function): t.Node[] {
+  let out = returnsOf.get(fn);
+  if (out) return out;
+  out = [];
+  const found = out;
+  const visit = (n: t.Node): void => {
+    if (n.type === 'ReturnStatement') {
+      if (n.argument) found.push(n.argument);
+      return;
+    }
+    if (isFunctionLike(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return;
+    forEachChild(n, visit);
+  };
+  visit(fn.body);
+  returnsOf.set(fn, out);
+  return out;
 }

@@ -1,0 +1,77 @@
+/**
+ * Call sites of project functions, for values that flow into parameters
+ * (`startEngagement(Leanplum)` makes `sdk` in `startEngagement(sdk)` the SDK).
+ *
+ * Built from every call in the parsed modules whose callee resolves, without
+ * following values into parameters (a second Resolver that does not ask this
+ * index: no cycle). A call whose callee cannot be resolved passes its
+ * arguments where the analysis cannot follow them: the sinks stage reports an
+ * SDK value there as an escape, so a parameter only ever receives the SDK
+ * through a call listed here.
+ */
+import type * as t from '@babel/types';
+import { forEachChild } from './ast.js';
+import type { Project, ScriptIndex } from './project.js';
+import { alternatives, type Resolver, type Value } from './resolve.js';
+
+export type CallLike = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+
+export interface CallSite {
+  call: CallLike;
+  index: ScriptIndex;
+}
+
+export class CallSites {
+  private indexed = 0;
+  private readonly byFunction = new Map<t.Node, CallSite[]>();
+
+  /** `calleeResolver` must not itself follow values into parameters. */
+  constructor(
+    private readonly project: Project,
+    private readonly calleeResolver: Resolver,
+  ) {}
+
+  /** Every known call of `fn` (for a class constructor: every `new` of the class). */
+  of(fn: t.Node): CallSite[] {
+    this.update();
+    return this.byFunction.get(fn) ?? [];
+  }
+
+  /** The callee's value, as the index resolves it. */
+  calleeValue(call: CallLike, index: ScriptIndex): Value | undefined {
+    return this.calleeResolver.value(call.callee as t.Node, index);
+  }
+
+  /** The project functions a call may run (what `of` indexes it under). */
+  targets(call: CallLike, index: ScriptIndex): t.Node[] {
+    const out: t.Node[] = [];
+    for (const f of alternatives(this.calleeValue(call, index))) {
+      if (f.kind === 'function') out.push(f.node);
+      else if (f.kind === 'class' && call.type === 'NewExpression') {
+        const ctor = f.node.body.body.find((m) => m.type === 'ClassMethod' && m.kind === 'constructor');
+        if (ctor) out.push(ctor);
+      }
+    }
+    return out;
+  }
+
+  /** Index the modules parsed since the last look (parsing never stops while the analysis grows). */
+  private update(): void {
+    while (this.indexed < this.project.parsed.length) {
+      const mod = this.project.parsed[this.indexed++];
+      for (const index of mod.scripts) {
+        const visit = (n: t.Node): void => {
+          if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') && n.arguments.length) {
+            for (const target of this.targets(n, index)) {
+              const list = this.byFunction.get(target);
+              if (list) list.push({ call: n, index });
+              else this.byFunction.set(target, [{ call: n, index }]);
+            }
+          }
+          forEachChild(n, visit);
+        };
+        visit(index.script.ast.program);
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The program model every later stage reads: the project (files parsed on
+ * demand, module resolution, tsconfig), scopes, the Resolver (what a value
+ * *is*), and the one copy of each AST helper.
+ */
+export { forEachChild, isFunctionLike } from './ast.js';
+export { classBodiesWithFields, isInstanceField } from './classes.js';
+export { constInit } from './locals.js';
+export { dottedName, keyName, propertyName } from './names.js';
+export { packageName, Project, ScriptIndex, type ImportTarget, type ModuleInfo, type Parser } from './project.js';
+export { alternatives, patternSteps, Resolver, union, type Root, type Step, type Value } from './resolve.js';
+export type { CallLike } from './callers.js';
+export type { Binding } from './scope.js';
+export { escapeRegExp, tokenRegExp } from './text.js';
+export { isWrapper, unwrap } from './unwrap.js';

@@ -1,0 +1,312 @@
+/**
+ * Where an SDK value leaves the analysis.
+ *
+ * The Resolver follows an SDK value (the SDK object, one of its methods, or a
+ * function, object or array that hands one out) through locals, destructuring,
+ * parameters of project functions, returns, fields, object and array literals,
+ * and module exports. Every other use either cannot call it (a test, a
+ * comparison, `typeof`, logging: `valueUses.inspect` in the policies) or takes
+ * it where the analysis cannot follow: that point is an escape, reported as if
+ * every rule of that SDK ran there. Nothing an SDK value can reach is silent.
+ */
+import type * as t from '@babel/types';
+import { alternatives, dottedName, forEachChild, isFunctionLike, isWrapper, propertyName, type CallLike, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
+
+export const SDK_ESCAPES = 'consent-lint/sdk-escapes';
+
+/** The built-in rule for escapes; each finding requires the purposes of the SDK's rules. */
+export function sdkEscapesRule(): RuleSpec {
+  return {
+    id: SDK_ESCAPES,
+    description:
+      'An SDK value (the SDK object, one of its methods, or something that hands it out) goes where consent-lint cannot follow it: into a library call, a store it does not track, a spread. Whatever receives it may call the SDK, so that point needs every purpose of the SDK\'s rules.',
+    severity: 'error',
+    requires: [],
+    message: 'The SDK leaves the analysis here',
+    legalBasis: 'ePrivacy Directive Art. 5(3); GDPR Art. 6(1)(a): the SDK calls this value leads to need consent like any other.',
+    docs: 'Call the SDK directly where consent is checked, or pass it only to your own functions (consent-lint follows parameters, returns, fields, object and array literals and module exports). A library that only inspects values can be listed in a policy\'s `valueUses.inspect`.',
+    sinks: [],
+  };
+}
+
+/** Callee patterns compiled from every policy's `valueUses`. */
+export interface ValueUseMatcher {
+  inspect(callee: string): boolean;
+  calls(callee: string): boolean;
+}
+
+export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
+  const compile = (list: string[]) => {
+    const exact = new Set(list.filter((p) => !p.endsWith('.*')));
+    const prefixes = list.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
+    return (name: string) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
+  };
+  return {
+    inspect: compile(policies.flatMap((p) => p.valueUses?.inspect ?? [])),
+    calls: compile(policies.flatMap((p) => p.valueUses?.call ?? [])),
+  };
+}
+
+/** Where a use of a value goes: followed or harmless (`kept`), passed to a call (decided by its callee), or out. */
+export type Use = { kind: 'kept' } | { kind: 'argument'; call: CallLike; argument: number } | { kind: 'escapes'; how: string; certain?: boolean };
+
+const KEPT: Use = { kind: 'kept' };
+const escapes = (how: string, certain = false): Use => ({ kind: 'escapes', how, certain });
+
+/** The root name of a callee, when it is a free global (so `console.log` is the real one). */
+function freeCallee(callee: t.Node, index: ScriptIndex): string | undefined {
+  const name = dottedName(callee);
+  if (!name) return undefined;
+  let root: t.Node = callee;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root)) root = isWrapper(root) ? root.expression : root.object;
+  return root.type === 'Identifier' && !index.binding(root) ? name : undefined;
+}
+
+/**
+ * How the value of expression `n` is used, climbing through what passes a
+ * value on unchanged (wrappers, `await`, `&&`/`||`/`??`, `?:` branches, the
+ * last of a sequence, object and array literals).
+ */
+export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use {
+  let child = n;
+  for (let p = index.parent.get(child); p; child = p, p = index.parent.get(p)) {
+    switch (p.type) {
+      case 'ParenthesizedExpression':
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+      case 'TypeCastExpression':
+      case 'TSInstantiationExpression':
+      case 'AwaitExpression':
+      case 'LogicalExpression':
+      case 'ArrayExpression':
+        continue;
+      case 'ConditionalExpression':
+        if (p.test === child) return KEPT;
+        continue;
+      case 'SequenceExpression':
+        if (p.expressions[p.expressions.length - 1] !== child) return KEPT;
+        continue;
+      case 'ObjectProperty': {
+        const holder = index.parent.get(p);
+        if (!holder || holder.type !== 'ObjectExpression') return KEPT; // a pattern: a binding target
+        if (p.key === child) return KEPT; // a key: a name, or converted to a string
+        child = p;
+        p = holder;
+        continue;
+      }
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        if (p.object !== child) return KEPT; // a property name or computed key
+        // `Leanplum.start.bind(Leanplum)`: the bound function is the method, used where the call result goes.
+        const call = index.parent.get(p);
+        if (propertyName(p) === 'bind' && call && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') && call.callee === p) return escapes('bound with `.bind()`');
+        return KEPT;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression': {
+        if (p.callee === child) return KEPT;
+        const argument = p.arguments.indexOf(child as t.Expression);
+        if (argument < 0) return KEPT;
+        const name = freeCallee(p.callee as t.Node, index);
+        if (name && uses.inspect(name)) return KEPT;
+        if (name && uses.calls(name)) return escapes(`passed to \`${name}\`, which calls it`, true);
+        return { kind: 'argument', call: p, argument };
+      }
+      case 'VariableDeclarator':
+        if (p.init !== child) return KEPT;
+        return p.id.type === 'Identifier' || !hasRest(p.id) ? KEPT : escapes('collected by a rest element');
+      case 'AssignmentExpression': {
+        if (p.right !== child) return KEPT;
+        if (p.operator !== '=') return KEPT; // `+=` and friends make numbers and strings
+        return assignedTo(p.left, index);
+      }
+      case 'AssignmentPattern':
+        // A parameter default is what calls that omit the argument pass.
+        return p.right === child && isFunctionLike(index.parent.get(p) ?? p) ? KEPT : p.right === child ? escapes('a destructuring default') : KEPT;
+      case 'ReturnStatement':
+      case 'ExportDefaultDeclaration':
+      case 'ClassProperty':
+      case 'ClassPrivateProperty':
+      case 'ClassAccessorProperty':
+        return KEPT; // followed through the function's calls, the module's importers, the field's reads
+      case 'ArrowFunctionExpression':
+        return KEPT; // an expression body is the return value; params are bindings
+      case 'SpreadElement':
+        return escapes('spread');
+      case 'JSXExpressionContainer':
+      case 'JSXSpreadAttribute':
+        return escapes('passed to a JSX element');
+      case 'ThrowStatement':
+        return escapes('thrown');
+      case 'YieldExpression':
+        return escapes('yielded');
+      case 'TaggedTemplateExpression':
+        return p.tag === child ? KEPT : escapes('passed to a template tag');
+      case 'ForOfStatement':
+      case 'ForInStatement':
+        return KEPT; // `for…of` elements are followed into the loop variable; `for…in` gives keys
+      default:
+        // Tests, comparisons, `typeof`, `!`, string templates, statements: the value is not passed on.
+        return KEPT;
+    }
+  }
+  return KEPT;
+}
+
+/** Does `fn` take argument `i` into a parameter the Resolver follows (not a rest element, not `arguments`)? */
+function takesArgument(fn: t.Node, i: number): boolean {
+  if (!isFunctionLike(fn)) return false;
+  const param = fn.params[i];
+  if (param) return param.type !== 'RestElement';
+  let readsArguments = false;
+  const visit = (n: t.Node): void => {
+    if (readsArguments) return;
+    if (n.type === 'Identifier' && n.name === 'arguments') readsArguments = true;
+    else if (n === fn || !isFunctionLike(n) || n.type === 'ArrowFunctionExpression') forEachChild(n, visit);
+  };
+  visit(fn);
+  return !readsArguments;
+}
+
+/**
+ * How a use takes a value out of the analysis, or undefined when it does not:
+ * an argument is followed when every function the call may run is a project
+ * function that takes it into a parameter.
+ */
+export function leaves(use: Use, index: ScriptIndex, resolver: Resolver): string | undefined {
+  if (use.kind === 'kept') return undefined;
+  if (use.kind === 'escapes') return use.how;
+  const targets = resolver.callTargets(use.call, index);
+  if (targets && targets.every((fn) => takesArgument(fn, use.argument))) return undefined;
+  return `passed to \`${dottedName(use.call.callee as t.Node) ?? 'a computed callee'}\``;
+}
+
+function hasRest(pattern: t.Node): boolean {
+  switch (pattern.type) {
+    case 'RestElement':
+      return true;
+    case 'ObjectPattern':
+      return pattern.properties.some((p) => p.type === 'RestElement' || hasRest(p.value));
+    case 'ArrayPattern':
+      return pattern.elements.some((e) => e !== null && hasRest(e));
+    case 'AssignmentPattern':
+      return hasRest(pattern.left);
+    default:
+      return false;
+  }
+}
+
+/** A store `left = value`: followed into locals, `this` fields and module exports; anything else escapes. */
+function assignedTo(left: t.Node, index: ScriptIndex): Use {
+  if (left.type === 'Identifier') {
+    const b = index.binding(left);
+    if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) return KEPT;
+    return escapes(b ? `stored in the parameter \`${left.name}\`` : `stored in the global \`${left.name}\``);
+  }
+  if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') return hasRest(left) ? escapes('collected by a rest element') : KEPT;
+  const target = dottedName(left);
+  if (target && /^(?:module\.exports|exports)(?:\.[^.]+)?$|^module\.exports\.[^.]+$/.test(target)) return KEPT;
+  if ((left.type === 'MemberExpression' || left.type === 'OptionalMemberExpression') && left.object.type === 'ThisExpression' && propertyName(left) !== null && inClassMember(left, index)) return KEPT;
+  return escapes(target ? `stored in \`${target}\`` : 'stored in a computed property');
+}
+
+/** Is `n` inside an instance method or field of a class, where `this` is the instance (arrows keep it)? */
+function inClassMember(n: t.Node, index: ScriptIndex): boolean {
+  for (let p = index.parent.get(n); p; p = index.parent.get(p)) {
+    if (p.type === 'ClassMethod' || p.type === 'ClassPrivateMethod') return !p.static;
+    if (p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'ClassAccessorProperty') return !p.static;
+    if (p.type === 'FunctionExpression' || p.type === 'FunctionDeclaration' || p.type === 'ObjectMethod') return false;
+  }
+  return false;
+}
+
+/** The SDK rules a value carries, if it is (or hands out) an SDK object or method. */
+export interface Carried {
+  /** Rules whose sink method this value is (a method used as a value). */
+  methods: RuleSpec[];
+  /** Every purpose of the rules of the SDK objects it is or hands out. */
+  purposes: Purpose[];
+  /** How to name it in a message. */
+  what: string;
+}
+
+/** Does `steps` (property names after the origin) lead towards one of `methods` (dotted) without reaching it? */
+function towardsMethod(steps: string[], methods: string[], origin: Origin): boolean {
+  // A receiver whose methods are all nested (`NativeModules` with `Leanplum.start`) is a host object, not the SDK itself.
+  if (!steps.length && methods.every((m) => m.includes('.'))) return false;
+  return methods.some((m) => {
+    const parts = m.split('.');
+    return parts.length > steps.length && steps.every((s, i) => parts[i] === s);
+  }) && Boolean(origin);
+}
+
+/**
+ * What SDK a value is or hands out: a path to an SDK object or method, a
+ * function returning one, an object or array literal holding one (to a small
+ * depth), any member of a union.
+ */
+export function carried(v: Value | undefined, rules: RuleSpec[], resolver: Resolver, depth = 0, seen = new Set<unknown>()): Carried | undefined {
+  if (!v || depth > 6) return undefined;
+  const methods = new Set<RuleSpec>();
+  const purposes = new Set<Purpose>();
+  let what = '';
+  for (const a of alternatives(v)) {
+    if (a.kind === 'path') {
+      for (const rule of rules) {
+        for (const spec of rule.sinks) {
+          for (const origin of spec.receivers) {
+            const k = originPrefix(a, origin);
+            if (k < 0) continue;
+            const rest = a.steps.slice(k);
+            if (!rest.every((s) => 'prop' in s && s.prop !== null)) continue;
+            const names = rest.map((s) => (s as { prop: string }).prop);
+            if (spec.methods.includes(names.join('.'))) methods.add(rule);
+            else if (towardsMethod(names, spec.methods, origin)) {
+              for (const p of rule.requires) purposes.add(p);
+              what ||= 'global' in origin ? origin.global : origin.module;
+            }
+          }
+        }
+      }
+      continue;
+    }
+    const key = 'node' in a ? a.node : a;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let inner: Value | undefined;
+    if (a.kind === 'function') inner = a.node.async || a.node.generator ? undefined : resolver.returned(a.node, a.index);
+    else if (a.kind === 'object') {
+      const values = a.node.properties.map((p) => (p.type === 'ObjectProperty' ? resolver.value(p.value, a.index) : p.type === 'ObjectMethod' ? { kind: 'function' as const, node: p, index: a.index } : undefined));
+      for (const x of values) {
+        const c = carried(x, rules, resolver, depth + 1, seen);
+        if (c) merge(c);
+      }
+      continue;
+    } else if (a.kind === 'array') inner = resolver.member(a, null, 0);
+    const c = carried(inner, rules, resolver, depth + 1, seen);
+    if (c) merge(c);
+  }
+  function merge(c: Carried): void {
+    for (const r of c.methods) for (const p of r.requires) purposes.add(p);
+    for (const p of c.purposes) purposes.add(p);
+    what ||= c.what;
+  }
+  if (!methods.size && !purposes.size) return undefined;
+  return { methods: [...methods], purposes: [...purposes], what };
+}
+
+/** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
+export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin): number {
+  const r = v.root;
+  if ('global' in origin) return 'global' in r && r.global === origin.global ? 0 : -1;
+  if (!('module' in r) || r.module !== origin.module) return -1;
+  if (r.export === origin.export) return 0;
+  // `import * as ns` / `require()` then `ns.default` / `ns.named`.
+  const first = v.steps[0];
+  if (r.export === '*' && first && 'prop' in first && first.prop === origin.export) return 1;
+  return -1;
+}
