@@ -34,6 +34,7 @@ const ACCEPTED: string[][] = [
   ['--baseline', 'b.json', '--prune-baseline'],
   ['--write-baseline', 'b.json'],
   ['--fail-on-analysis-errors', '--staged'],
+  ['--no-fail-on-analysis-errors', 'src'],
   ['--changed=HEAD'],
   ['--changed=origin/main', 'src'],
   ['--sarif-output', 'a.sarif', '--json-output', 'a.json', '--format', 'stylish'],
@@ -81,6 +82,7 @@ describe('scan fast path: flag parsing', () => {
       if (spec.kind === 'boolean' || spec.kind === 'negatable') {
         expect(f.type, name).toBe('boolean');
         expect(Boolean(f.allowNo), name).toBe(spec.kind === 'negatable');
+        expect(f.default, name).toEqual(spec.default);
       } else {
         expect(f.type, name).toBe('option');
         expect(f.options, name).toEqual(spec.options);
@@ -104,9 +106,9 @@ describe('scan fast path: flag parsing', () => {
   });
 
   it('maps parsed flags to runScan options', () => {
-    expect(scanFlagsFrom({ format: 'json', 'max-warnings': -1, color: false, changed: 'HEAD', policy: ['a'] }, ['src'])).toEqual({
+    expect(scanFlagsFrom({ format: 'json', 'max-warnings': -1, color: false, changed: 'HEAD', policy: ['a'], 'fail-on-analysis-errors': true }, ['src'])).toEqual({
       paths: ['src'], format: 'json', maxWarnings: -1, color: false, changed: 'HEAD', policy: ['a'],
-      pruneBaseline: undefined, quiet: undefined, failOnAnalysisErrors: undefined, staged: undefined, cache: undefined,
+      pruneBaseline: undefined, quiet: undefined, failOnAnalysisErrors: true, staged: undefined, cache: undefined,
     });
   });
 });

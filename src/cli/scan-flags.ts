@@ -30,7 +30,7 @@ interface FlagSpec {
   char?: string;
   options?: readonly string[];
   min?: number;
-  default?: number;
+  default?: number | boolean;
 }
 
 /** Every flag of `consent-lint scan` (src/commands/scan.ts), by long name. */
@@ -44,7 +44,7 @@ export const FAST_SCAN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'prune-baseline': { kind: 'boolean' },
   color: { kind: 'negatable' },
   quiet: { kind: 'boolean', char: 'q' },
-  'fail-on-analysis-errors': { kind: 'boolean' },
+  'fail-on-analysis-errors': { kind: 'negatable', default: true },
   changed: { kind: 'string' },
   staged: { kind: 'boolean' },
   'sarif-output': { kind: 'string' },
