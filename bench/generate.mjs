@@ -2,7 +2,7 @@
 // Deterministic generator of realistic React / React-Native app trees for the
 // consent-lint benchmark.
 //
-//   node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--no-git] [--no-node-modules]
+//   node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]
 //
 // fileCount accepts 1000, 1k, 10k, 50k. The same arguments always give the same
 // tree, byte for byte (seeded PRNG, no Math.random, no clock in the content).
@@ -22,10 +22,11 @@
 //   * .bench-manifest.json: what was generated, including every SDK call site
 //     with its expected verdict (finding / compliant / policy-dependent / not a sink).
 //   * by default the tree is made a git repository with one commit, like a checkout.
-import { mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join, posix, dirname, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inject, recordInjection } from './inject.mjs';
 
 export const GENERATOR_VERSION = 4;
 
@@ -45,7 +46,7 @@ function hashString(s) {
   };
 }
 
-function makeRng(seed) {
+export function makeRng(seed) {
   const seedFn = hashString(String(seed));
   // sfc32
   let a = seedFn(), b = seedFn(), c = seedFn(), d = seedFn();
@@ -1175,6 +1176,7 @@ export function generate(outDir, fileCount, opts = {}) {
   for (const d of [...dirs].sort()) mkdirSync(d, { recursive: true });
 
   const texts = new Map();
+  const allTexts = new Map(); // path -> text, for --inject
   const commitFiles = []; // [path, Buffer] for the git commit
   let bytes = 0;
   let lines = 0;
@@ -1195,6 +1197,7 @@ export function generate(outDir, fileCount, opts = {}) {
       default: throw new Error(f.role);
     }
     if (f.sdk.some((x) => x.kind === 'host')) texts.set(f, text);
+    if (opts.inject) allTexts.set(f.path, text);
     const buf = Buffer.from(text);
     writeFileSync(join(outDir, f.path), buf);
     if (git) commitFiles.push([f.path, buf]);
@@ -1268,6 +1271,13 @@ export function generate(outDir, fileCount, opts = {}) {
     sinks,
   };
   root('.bench-manifest.json', JSON.stringify(manifest, null, 2) + '\n', false);
+  if (opts.inject) {
+    // SDK call sites, wrappers and gates injected into the finished tree, as into any checkout (bench/inject.mjs).
+    const injected = inject(outDir, { sites: opts.inject, seed, files: allTexts });
+    Object.assign(manifest, recordInjection(outDir, injected, { seed, sites: opts.inject }));
+    const at = new Map(commitFiles.map(([p], i) => [p, i]));
+    for (const [p, text] of injected.changed) commitFiles[at.get(p)] = [p, Buffer.from(text)];
+  }
   const genMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
   let gitMs = 0;
@@ -1304,15 +1314,20 @@ function main(argv) {
     const a = argv[i];
     if (a === '--seed') opts.seed = argv[++i];
     else if (a === '--sdk-every') opts.sdkEvery = Number(argv[++i]);
+    else if (a === '--inject') opts.inject = Number(argv[++i]);
     else if (a === '--no-git') opts.git = false;
     else if (a === '--no-node-modules') opts.nodeModules = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/generate.mjs <outDir> <fileCount: 1000|1k|10k|50k> [--seed S] [--sdk-every N] [--no-git] [--no-node-modules]');
+      console.log('usage: node bench/generate.mjs <outDir> <fileCount: 1000|1k|10k|50k> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]');
       return 0;
     } else pos.push(a);
   }
   if (pos.length !== 2) {
-    console.error('usage: node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--no-git] [--no-node-modules]');
+    console.error('usage: node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]');
+    return 2;
+  }
+  if (opts.inject !== undefined && !(opts.inject >= 1)) {
+    console.error('--inject needs a number of sites >= 1');
     return 2;
   }
   if (opts.sdkEvery !== undefined && !(opts.sdkEvery >= 1)) {
@@ -1321,7 +1336,8 @@ function main(argv) {
   }
   const outDir = resolve(pos[0]);
   const n = parseSize(pos[1]);
-  const { manifest: m, genMs, gitMs } = generate(outDir, n, opts);
+  const { genMs, gitMs } = generate(outDir, n, opts);
+  const m = JSON.parse(readFileSync(join(outDir, '.bench-manifest.json'), 'utf8'));
   console.log(
     `generated ${m.sourceFiles} source files (${m.byExt.ts} .ts, ${m.byExt.tsx} .tsx, ${m.byExt.js} .js; ` +
     `${(m.bytes / 1048576).toFixed(1)} MiB, ${m.lines} lines, ${m.imports} imports, ${m.aliasImports} via @/) in ${outDir}\n` +

@@ -4,14 +4,16 @@
 // `--version` run their own command. Commands *return* an exit code (no
 // process.exit in library code); every unexpected error, including flag parse
 // errors, exits 2 (oclif's default would be 1, which means "findings").
-import { flush, run, settings } from '@oclif/core';
+//
+// Start-up: a plain scan command line (known flags, valid values: see
+// src/cli/scan-flags.ts) runs without loading @oclif/core, whose loading and
+// config discovery cost more than a small scan itself; everything else (help,
+// --version, other commands, unusual or invalid flags) goes through oclif.
 
-// Always run the compiled dist/ (never transpile on the fly, whatever NODE_ENV says).
-settings.enableAutoTranspile = false;
-
+let fastScan;
 let dispatchArgv;
 try {
-  ({ dispatchArgv } = await import('../dist/cli/argv.js'));
+  ({ fastScan } = await import('../dist/cli/scan-flags.js'));
 } catch (error) {
   process.stderr.write(`consent-lint: cannot load the compiled CLI (${error?.message ?? error}); run \`npm run build\` first\n`);
   process.exit(2);
@@ -19,8 +21,15 @@ try {
 
 let code = 2;
 try {
-  const result = await run(dispatchArgv(process.argv.slice(2)), import.meta.url);
-  await flush();
+  let result = await fastScan(process.argv.slice(2));
+  if (result === undefined) {
+    const { flush, run, settings } = await import('@oclif/core');
+    // Always run the compiled dist/ (never transpile on the fly, whatever NODE_ENV says).
+    settings.enableAutoTranspile = false;
+    ({ dispatchArgv } = await import('../dist/cli/argv.js'));
+    result = await run(dispatchArgv(process.argv.slice(2)), import.meta.url);
+    await flush();
+  }
   code = typeof result === 'number' ? result : 0;
 } catch (error) {
   if (error && error.code === 'EEXIT' && typeof error.oclif?.exit === 'number') {

@@ -333,18 +333,14 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     }
   }
 
-  if (flags.failOnAnalysisErrors && doc.errors.length) {
-    io.stderr(`consent-lint: ${plural(doc.errors.length, 'file')} could not be analysed (--fail-on-analysis-errors)\n`);
-    return EXIT_USAGE;
-  }
   if (counts.errors > 0) return EXIT_FINDINGS;
   // A file that mentions an SDK (or that the analysis needed) and could not be
   // analysed leaves calls unchecked: never a clean exit. Skipped generated files do not count.
   const broken = unanalysed(doc);
   // stylish and github reports already end with this verdict on stdout.
   const summarised = (format === 'stylish' || format === 'github') && !flags.output;
-  if (broken.length) {
-    if (!summarised) io.stderr(`consent-lint: ${plural(broken.length, 'place')} could not be analysed; SDK calls there are unchecked\n`);
+  if (broken.length && flags.failOnAnalysisErrors !== false) {
+    if (!summarised) io.stderr(`consent-lint: ${plural(broken.length, 'place')} could not be analysed; SDK calls there are unchecked (--no-fail-on-analysis-errors reports them without failing)\n`);
     return EXIT_FINDINGS;
   }
   const max = flags.maxWarnings ?? -1;

@@ -6,7 +6,7 @@ export default class Scan extends Command {
 
 Scan root: the directory of the config file (--config, or the nearest consent-lint.config.json upward from the first PATH to the repository root); else the first PATH when it is a directory; else the git top level of the files. Report paths are relative to it.
 
-Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings, or files that could not be read or analysed in time; 2 usage, config or policy error, an include glob matching no file (or analysis errors with --fail-on-analysis-errors); 3 the report could not be written to stdout (closed pipe).
+Exit codes: 0 no error-level findings (and warnings within --max-warnings); 1 findings, or files that could not be read or analysed in time; 2 usage, config or policy error, an include glob matching no file; 3 the report could not be written to stdout (closed pipe).
 Other commands:
   consent-lint init [DIR]          write a starter consent-lint.config.json
   consent-lint policies            list policies, rules and CMP guard packs
@@ -42,7 +42,7 @@ Other commands:
     'prune-baseline': Flags.boolean({ description: 'with --baseline: remove entries that match no finding any more' }),
     color: Flags.boolean({ description: 'colours (default: when stdout is a terminal)', allowNo: true }),
     quiet: Flags.boolean({ char: 'q', description: 'report errors only (warnings still count for --max-warnings)' }),
-    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 2 when a file could not be analysed' }),
+    'fail-on-analysis-errors': Flags.boolean({ description: 'exit 1 when something that matters could not be analysed (a parse error, an unresolved SDK use, a file over its time budget); on by default: --no-fail-on-analysis-errors reports them without failing', allowNo: true, default: true }),
     changed: Flags.string({ description: 'report findings in files changed since merge-base(REF, HEAD) (default HEAD: uncommitted changes), or depending on them; `--changed[=REF]`', helpValue: 'REF' }),
     staged: Flags.boolean({ description: 'report findings in staged files, or depending on them (pre-commit)' }),
     'sarif-output': Flags.string({ description: 'also write a SARIF report to FILE', helpValue: 'FILE' }),
@@ -59,35 +59,9 @@ Other commands:
   public async run(): Promise<number> {
     const { normalizeScanArgv } = await import('../cli/argv.js');
     const { flags, argv } = await this.parse(Scan, normalizeScanArgv(this.argv, process.cwd()));
+    const { scanFlagsFrom } = await import('../cli/scan-flags.js');
     const { runScan } = await import('../cli/scan.js');
     const { processIO } = await import('../cli/io.js');
-    return runScan(
-      {
-        paths: argv as string[],
-        ...(flags.config ? { config: flags.config } : {}),
-        ...(flags.format ? { format: flags.format as 'stylish' } : {}),
-        ...(flags.output ? { output: flags.output } : {}),
-        ...(flags.policy ? { policy: flags.policy } : {}),
-        maxWarnings: flags['max-warnings'],
-        ...(flags.baseline ? { baseline: flags.baseline } : {}),
-        ...(flags['write-baseline'] ? { writeBaseline: flags['write-baseline'] } : {}),
-        pruneBaseline: flags['prune-baseline'],
-        ...(flags.color !== undefined ? { color: flags.color } : {}),
-        quiet: flags.quiet,
-        failOnAnalysisErrors: flags['fail-on-analysis-errors'],
-        ...(flags.changed !== undefined ? { changed: flags.changed } : {}),
-        staged: flags.staged,
-        ...(flags['sarif-output'] ? { sarifOutput: flags['sarif-output'] } : {}),
-        ...(flags['json-output'] ? { jsonOutput: flags['json-output'] } : {}),
-        cache: flags.cache,
-        ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
-        ...(flags['total-timeout'] !== undefined ? { totalTimeout: flags['total-timeout'] } : {}),
-        ...(flags['cache-location'] ? { cacheLocation: flags['cache-location'] } : {}),
-        printConfig: flags['print-config'],
-        fix: flags.fix,
-        fixDryRun: flags['fix-dry-run'],
-      },
-      processIO(),
-    );
+    return runScan(scanFlagsFrom(flags, argv), processIO());
   }
 }

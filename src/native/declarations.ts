@@ -12,7 +12,7 @@
  * them, and says that their settings were not read.
  */
 import { createRequire } from 'node:module';
-import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { Node as JsonNode } from 'jsonc-parser';
 import type { AnalysisError, DiscoveredFile } from '../model.js';
 
 export interface Located {
@@ -197,6 +197,8 @@ function jsonValue(n: JsonNode | undefined): unknown {
 
 function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | undefined {
   const problems: { error: number; offset: number; length: number }[] = [];
+  // Loaded only when an Expo config is read (a plain scan never pays for it).
+  const { findNodeAtLocation, parseTree } = require('jsonc-parser') as typeof import('jsonc-parser');
   const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
   const starts = lineStarts(f.text);
   if (!tree || problems.length) {

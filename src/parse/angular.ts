@@ -8,7 +8,11 @@
  * template itself declares (`let item of items`, `#box`, `@for (x of …)`),
  * so the program model can tell which component members the template uses.
  */
-import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
+import { createRequire } from 'node:module';
+import type { DefaultTreeAdapterTypes } from 'parse5';
+
+// parse5 costs ~40 ms to load: only when an Angular template is read.
+const loadParse5 = (): typeof import('parse5') => createRequire(import.meta.url)('parse5') as typeof import('parse5');
 import type { ParsedScript } from '../model.js';
 import { parseAttributeValue, type EmbedContext } from './embedded.js';
 
@@ -34,7 +38,7 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
 export function parseAngularTemplate(ctx: EmbedContext, start: number, end: number): TemplateUses {
   const source = ctx.text.slice(start, end);
   const uses: TemplateUses = { handlers: [], expressions: [], locals: new Set(), failed: 0 };
-  const fragment = parseFragment(source, { sourceCodeLocationInfo: true });
+  const fragment = loadParse5().parseFragment(source, { sourceCodeLocationInfo: true });
   const stack: Node[] = [fragment];
   while (stack.length) {
     const node = stack.pop()!;

@@ -4,10 +4,18 @@
  * parse5 gives the exact source offsets of each block and attribute; the
  * code is then parsed by Babel at its real file position.
  */
-import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
+import { createRequire } from 'node:module';
+import type { DefaultTreeAdapterTypes } from 'parse5';
 import type { EmbedContext } from './embedded.js';
 import { parseAttributeValue, parseSlice, type EmbeddedOptions } from './embedded.js';
 import { parseScript } from './babel.js';
+
+// parse5 costs ~40 ms to load: loaded on the first HTML or Svelte file only, synchronously
+// (require of its ES module build, which Node >= 20.19 supports).
+let parse5: typeof import('parse5') | undefined;
+function loadParse5(): typeof import('parse5') {
+  return (parse5 ??= createRequire(import.meta.url)('parse5') as typeof import('parse5'));
+}
 
 type Element = DefaultTreeAdapterTypes.Element;
 type Node = DefaultTreeAdapterTypes.Node;
@@ -46,7 +54,7 @@ export function classifyScript(el: Element): EmbeddedOptions | undefined {
 }
 
 export function parseHtml(ctx: EmbedContext, opts: { bundledScripts?: boolean } = {}): void {
-  const doc = parse(ctx.text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
+  const doc = loadParse5().parse(ctx.text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
   walk(doc, (el) => {
     // Astro bundles a `<script>` without attributes (or only `lang`) as a TypeScript module.
     if (el.tagName === 'script' && opts.bundledScripts && el.attrs.every((a) => a.name === 'lang')) extractContent(ctx, el, { kind: 'module', sourceType: 'module', language: 'ts', jsx: false });
@@ -62,7 +70,7 @@ export function parseHtml(ctx: EmbedContext, opts: { bundledScripts?: boolean } 
  * markup (`on:click={…}`, Svelte 5 `onclick={…}`) are handler scripts.
  */
 export function parseSvelte(ctx: EmbedContext): void {
-  const fragment = parseFragment(ctx.text, { sourceCodeLocationInfo: true });
+  const fragment = loadParse5().parseFragment(ctx.text, { sourceCodeLocationInfo: true });
   const topLevel = new Set<Node>(fragment.childNodes);
   walk(fragment, (el) => {
     if (el.tagName !== 'script') return;
@@ -249,7 +257,7 @@ export interface PageLoad {
  */
 export function pageLoads(text: string): PageLoad[] {
   const out: PageLoad[] = [];
-  const doc = parse(text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
+  const doc = loadParse5().parse(text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
   walk(doc, (el) => {
     if (el.tagName !== 'script' && el.tagName !== 'iframe') return;
     const attributes: Record<string, string> = {};

@@ -11,7 +11,6 @@
  * unreadable file) is an error of the analysis, never a silent "no aliases".
  */
 import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
-import { parse as parseJsonc } from 'jsonc-parser';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
@@ -153,7 +152,7 @@ function checkExtendsChain(abs: string, root: string, depth = 0): void {
   if (depth > 20) throw new Error('more than 20 levels of `extends`');
   // Inside the scan root: also never through a symlink that leaves it.
   const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
-  const data = parseJsonc(text) as { extends?: unknown } | undefined;
+  const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as { extends?: unknown } | undefined;
   const list = Array.isArray(data?.extends) ? data.extends : data?.extends !== undefined ? [data.extends] : [];
   for (const spec of list) {
     if (typeof spec !== 'string' || !/^(\.{1,2}\/|\/)/.test(spec)) continue; // packages resolve in node_modules
