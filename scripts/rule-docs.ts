@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinPolicyIds, resolvePolicies } from '../src/policy/index.js';
-import { ruleDocPages } from '../src/report/rule-docs.js';
+import { ruleDocPages } from '../src/policy/rule-docs.js';
 import { directiveRules } from '../src/suppress/index.js';
 import { sdkEscapesRule } from '../src/sinks/index.js';
 

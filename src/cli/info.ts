@@ -12,7 +12,7 @@ import { builtinPolicyIds, checkRuleIds, ConfigError, findConfigFile, loadConfig
 import { readBaseline } from '../baseline/index.js';
 import { policyRules } from '../policy/index.js';
 import { paint } from '../report/colors.js';
-import { ruleDocFile, ruleDocUrl } from '../report/links.js';
+import { ruleDocFile, ruleDocUrl } from '../policy/links.js';
 import { directiveRules, DIRECTIVE } from '../suppress/index.js';
 import { sdkEscapesRule } from '../sinks/index.js';
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';

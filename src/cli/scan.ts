@@ -37,7 +37,7 @@ import { EXIT_OUTPUT, OutputError, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
 import { resolveTarget, type ScanTarget } from './target.js';
 import { toolVersion } from './version.js';
-import { homepageUrl, ruleDocUrl } from '../report/links.js';
+import { homepageUrl, ruleDocUrl } from '../policy/links.js';
 
 export interface ScanFlags {
   paths: string[];

@@ -5,7 +5,7 @@ import type { DiscoveredFile } from '../model.js';
 import { parseFile } from '../parse/index.js';
 import { findConfigFile, loadConfigFile, resolvePolicies } from '../policy/index.js';
 import { Project } from '../program/index.js';
-import { formatWhy, why } from '../guards/why.js';
+import { formatWhy, why } from './why-paths.js';
 import { EXIT_OK, reportError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 

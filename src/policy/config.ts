@@ -19,7 +19,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config, ConfigGuard, Policy, RuleSetting, RuleSpec } from '../model.js';
-import { ConfigError, packageRoot, readJsonDocument, type JsonDocument, validateDocument } from './index.js';
+import { ConfigError, packageRoot, readJsonDocument, type JsonDocument, validateDocument } from './document.js';
 
 export const PRESETS = ['recommended', 'strict'] as const;
 const PRESET_PREFIX = 'consent-lint:';

@@ -12,7 +12,8 @@
 import type * as t from '@babel/types';
 import { forEachChild } from './ast.js';
 import type { Project, ScriptIndex } from './project.js';
-import { alternatives, type Resolver, type Value } from './resolve.js';
+import type { Resolver } from './resolve.js';
+import { alternatives, type Value } from './values.js';
 
 export type CallLike = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
 

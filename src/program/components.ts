@@ -25,7 +25,7 @@ import { vueTemplateUses } from '../parse/vue.js';
 import { forEachChild, isFunctionLike } from './ast.js';
 import { keyName } from './names.js';
 import { unwrap } from './unwrap.js';
-import { ScriptIndex, type ModuleInfo } from './project.js';
+import { ScriptIndex, type ModuleInfo } from './script.js';
 
 export interface Component {
   kind: 'vue' | 'angular';

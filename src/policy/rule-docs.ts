@@ -6,7 +6,7 @@
  */
 import type { Policy, RuleSpec } from '../model.js';
 import { ruleDocRelativePath } from './links.js';
-import { policyRules } from '../policy/index.js';
+import { policyRules } from './index.js';
 
 /** `Calls: start, startFromCache on default export of leanplum-sdk; global Leanplum.` */
 export function describeCalls(rule: RuleSpec): { methods: string[]; receivers: string[] } {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../policy/index.js';
+import { packageRoot } from './document.js';
 
 interface PackageJson {
   homepage?: string;

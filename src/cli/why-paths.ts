@@ -9,7 +9,7 @@ import type { Config, Finding, Policy } from '../model.js';
 import type { FlowGraph, Grants, States } from '../flow/index.js';
 import { analyse, seedFiles } from '../pipeline.js';
 import type { Project } from '../program/index.js';
-import { sourceText } from './index.js';
+import { sourceText } from '../guards/index.js';
 
 export interface WhyStep {
   line: number;

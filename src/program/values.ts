@@ -1,0 +1,61 @@
+/** What the Resolver says an expression is: an access path from an origin, a project function, class, object, … or a union of those. */
+import type * as t from '@babel/types';
+import type { ModuleInfo, ScriptIndex } from './project.js';
+
+export type Root = { module: string; export: string; specifier?: string } | { global: string };
+
+export type Step =
+  | { prop: string | null }
+  | { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; awaited: boolean }
+  | { param: { argument: number; parameter: number; call: t.CallExpression | t.OptionalCallExpression | t.NewExpression } };
+
+export type Value =
+  | { kind: 'path'; root: Root; steps: Step[] }
+  | { kind: 'function'; node: t.Function; index: ScriptIndex }
+  | { kind: 'class'; node: t.Class; index: ScriptIndex }
+  | { kind: 'instance'; node: t.Class; index: ScriptIndex }
+  | { kind: 'object'; node: t.ObjectExpression; index: ScriptIndex }
+  | { kind: 'namespace'; module: ModuleInfo }
+  | { kind: 'array'; node: t.ArrayExpression; index: ScriptIndex }
+  | { kind: 'literal'; value: string | number | boolean }
+  /** May be any of these (a value chosen at run time: `a || b`, `c ? x : y`, several assignments, returns or callers). */
+  | { kind: 'union'; values: Value[] };
+
+/** The alternatives a value may be: a union's members, or the value alone. */
+export function alternatives(v: Value | undefined): Value[] {
+  if (!v) return [];
+  return v.kind === 'union' ? v.values : [v];
+}
+
+function valueKey(v: Value): unknown {
+  switch (v.kind) {
+    case 'path':
+      return undefined; // paths carry call nodes: compared by identity below
+    case 'literal':
+      return `literal:${typeof v.value}:${String(v.value)}`;
+    case 'namespace':
+      return v.module;
+    case 'union':
+      return v;
+    default:
+      return v.node;
+  }
+}
+
+/** One value that may be any of `values` (unknown members dropped: they are not the SDK, or its escape was reported). */
+export function union(values: (Value | undefined)[]): Value | undefined {
+  const out: Value[] = [];
+  const seen = new Map<string, Set<unknown>>();
+  for (const v of values) {
+    for (const a of alternatives(v)) {
+      const key = valueKey(a) ?? a;
+      let ofKind = seen.get(a.kind);
+      if (!ofKind) seen.set(a.kind, (ofKind = new Set()));
+      if (ofKind.has(key)) continue;
+      ofKind.add(key);
+      out.push(a);
+    }
+  }
+  if (out.length <= 1) return out[0];
+  return { kind: 'union', values: out };
+}
