@@ -29,7 +29,9 @@ let lister;
 if (existsSync(join(root, '.git'))) {
   lister = 'git';
   const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: root, encoding: 'utf8', maxBuffer: 256 << 20,
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
   });
   files = out.split('\0').filter((p) => p && SOURCE.test(p) && !p.includes('node_modules/'));
 } else {
@@ -73,7 +75,16 @@ for (const i of noParse ? [] : hits) {
 }
 const T4 = process.hrtime.bigint();
 
-process.stdout.write(JSON.stringify({
-  root, lister, files: files.length, bytes, matched: hits.length, parsed: hits.length, parseErrors, topLevelStatements: nodes,
-  ms: { list: ms(T0, T1), read: ms(T1, T2), prefilter: ms(T2, T3), parse: ms(T3, T4), total: ms(T0, T4) },
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    root,
+    lister,
+    files: files.length,
+    bytes,
+    matched: hits.length,
+    parsed: hits.length,
+    parseErrors,
+    topLevelStatements: nodes,
+    ms: { list: ms(T0, T1), read: ms(T1, T2), prefilter: ms(T2, T3), parse: ms(T3, T4), total: ms(T0, T4) },
+  }) + '\n',
+);

@@ -49,9 +49,15 @@ function hashString(s) {
 export function makeRng(seed) {
   const seedFn = hashString(String(seed));
   // sfc32
-  let a = seedFn(), b = seedFn(), c = seedFn(), d = seedFn();
+  let a = seedFn(),
+    b = seedFn(),
+    c = seedFn(),
+    d = seedFn();
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -91,31 +97,166 @@ export function makeRng(seed) {
 // ------------------------------------------------------------------ words
 
 const NOUNS = [
-  'user', 'profile', 'cart', 'order', 'product', 'payment', 'invoice', 'message', 'thread', 'channel',
-  'notification', 'setting', 'account', 'session', 'search', 'feed', 'post', 'comment', 'review', 'wishlist',
-  'address', 'shipment', 'coupon', 'subscription', 'plan', 'team', 'member', 'invite', 'report', 'dashboard',
-  'calendar', 'event', 'ticket', 'media', 'photo', 'video', 'playlist', 'location', 'device', 'theme',
-  'language', 'onboarding', 'reward', 'wallet', 'transfer', 'contact', 'chat', 'story', 'badge', 'category',
-  'store', 'booking', 'trip', 'receipt', 'budget', 'goal', 'task', 'project', 'note', 'file',
+  'user',
+  'profile',
+  'cart',
+  'order',
+  'product',
+  'payment',
+  'invoice',
+  'message',
+  'thread',
+  'channel',
+  'notification',
+  'setting',
+  'account',
+  'session',
+  'search',
+  'feed',
+  'post',
+  'comment',
+  'review',
+  'wishlist',
+  'address',
+  'shipment',
+  'coupon',
+  'subscription',
+  'plan',
+  'team',
+  'member',
+  'invite',
+  'report',
+  'dashboard',
+  'calendar',
+  'event',
+  'ticket',
+  'media',
+  'photo',
+  'video',
+  'playlist',
+  'location',
+  'device',
+  'theme',
+  'language',
+  'onboarding',
+  'reward',
+  'wallet',
+  'transfer',
+  'contact',
+  'chat',
+  'story',
+  'badge',
+  'category',
+  'store',
+  'booking',
+  'trip',
+  'receipt',
+  'budget',
+  'goal',
+  'task',
+  'project',
+  'note',
+  'file',
 ];
 const PARTS = [
-  'list', 'item', 'card', 'row', 'header', 'footer', 'modal', 'sheet', 'form', 'field', 'button', 'avatar',
-  'banner', 'panel', 'summary', 'detail', 'preview', 'picker', 'toggle', 'chip', 'tab', 'section', 'empty',
-  'loader', 'skeleton', 'grid', 'carousel', 'menu', 'toolbar', 'filter', 'badge', 'tile', 'stepper', 'dialog',
+  'list',
+  'item',
+  'card',
+  'row',
+  'header',
+  'footer',
+  'modal',
+  'sheet',
+  'form',
+  'field',
+  'button',
+  'avatar',
+  'banner',
+  'panel',
+  'summary',
+  'detail',
+  'preview',
+  'picker',
+  'toggle',
+  'chip',
+  'tab',
+  'section',
+  'empty',
+  'loader',
+  'skeleton',
+  'grid',
+  'carousel',
+  'menu',
+  'toolbar',
+  'filter',
+  'badge',
+  'tile',
+  'stepper',
+  'dialog',
 ];
-const VERBS = ['format', 'parse', 'normalize', 'compute', 'validate', 'group', 'sort', 'merge', 'build', 'map', 'filter', 'serialize'];
-const TOPICS = ['total', 'label', 'date', 'range', 'payload', 'query', 'entries', 'price', 'status', 'title', 'key', 'summary'];
-const FIELDS = ['id', 'name', 'title', 'createdAt', 'updatedAt', 'status', 'amount', 'ownerId', 'tags', 'count', 'url', 'description'];
+const VERBS = [
+  'format',
+  'parse',
+  'normalize',
+  'compute',
+  'validate',
+  'group',
+  'sort',
+  'merge',
+  'build',
+  'map',
+  'filter',
+  'serialize',
+];
+const TOPICS = [
+  'total',
+  'label',
+  'date',
+  'range',
+  'payload',
+  'query',
+  'entries',
+  'price',
+  'status',
+  'title',
+  'key',
+  'summary',
+];
+const FIELDS = [
+  'id',
+  'name',
+  'title',
+  'createdAt',
+  'updatedAt',
+  'status',
+  'amount',
+  'ownerId',
+  'tags',
+  'count',
+  'url',
+  'description',
+];
 const COLORS = ["'#1f2937'", "'#f9fafb'", "'#2563eb'", "'#dc2626'", "'#16a34a'", "'#6b7280'", "'#e5e7eb'", "'#111827'"];
 const EVENTS = ['screen_view', 'item_open', 'search_submit', 'cart_update', 'share_tap', 'filter_change'];
 
 const pascal = (s) => s.replace(/(^|[-_ ])(\w)/g, (_, __, c) => c.toUpperCase());
-const camel = (s) => { const p = pascal(s); return p[0].toLowerCase() + p.slice(1); };
+const camel = (s) => {
+  const p = pascal(s);
+  return p[0].toLowerCase() + p.slice(1);
+};
 
 // ------------------------------------------------------------------ plan
 
 const LAYER = { types: 0, util: 1, service: 2, store: 3, hook: 4, component: 5, screen: 6 };
-const ROLE_DIR = { types: 'types', util: 'utils', service: 'services', store: 'store', hook: 'hooks', component: 'components', screen: 'screens' };
+const ROLE_DIR = {
+  types: 'types',
+  util: 'utils',
+  service: 'services',
+  store: 'store',
+  hook: 'hooks',
+  component: 'components',
+  screen: 'screens',
+};
 
 function parseSize(s) {
   const m = /^(\d+(?:\.\d+)?)([kK])?$/.exec(String(s));
@@ -139,11 +280,23 @@ function plan(fileCount, rng) {
     { path: 'src/privacy/consent.ts', ext: 'ts', role: 'consent', layer: 1, special: true },
     { path: 'src/types/globals.d.ts', ext: 'ts', role: 'globals', layer: 0, special: true },
     { path: 'src/App.tsx', ext: 'tsx', role: 'app', layer: 7, special: true },
-    { path: 'src/common/api/httpClient.ts', ext: 'ts', role: 'http', layer: 1, special: true, exportName: 'httpClient' },
+    {
+      path: 'src/common/api/httpClient.ts',
+      ext: 'ts',
+      role: 'http',
+      layer: 1,
+      special: true,
+      exportName: 'httpClient',
+    },
   ];
   const n = Math.max(0, fileCount - specials.length);
   const exts = [];
-  for (const [ext, c] of exactCounts(n, [['ts', 0.45], ['tsx', 0.4], ['js', 0.15]])) for (let i = 0; i < c; i++) exts.push(ext);
+  for (const [ext, c] of exactCounts(n, [
+    ['ts', 0.45],
+    ['tsx', 0.4],
+    ['js', 0.15],
+  ]))
+    for (let i = 0; i < c; i++) exts.push(ext);
   rng.shuffle(exts);
 
   const files = [];
@@ -167,7 +320,17 @@ function plan(fileCount, rng) {
   }
   const shared = { name: null, platform: 'web', files: [] };
 
-  const usedNames = new Set(['React', 'View', 'Text', 'Pressable', 'StyleSheet', 'Leanplum', 'httpClient', 'hasConsent', 'canMarket']);
+  const usedNames = new Set([
+    'React',
+    'View',
+    'Text',
+    'Pressable',
+    'StyleSheet',
+    'Leanplum',
+    'httpClient',
+    'hasConsent',
+    'canMarket',
+  ]);
   const uniqueName = (base) => {
     let name = base;
     for (let k = 2; usedNames.has(name); k++) name = `${base}${k}`;
@@ -179,27 +342,63 @@ function plan(fileCount, rng) {
     const ext = exts[i];
     let role;
     if (ext === 'tsx') role = rng.chance(0.82) ? 'component' : 'screen';
-    else if (ext === 'ts') role = rng.weighted([['hook', 25], ['service', 24], ['util', 24], ['store', 12], ['types', 15]]);
-    else role = rng.weighted([['component', 45], ['util', 35], ['service', 20]]);
+    else if (ext === 'ts')
+      role = rng.weighted([
+        ['hook', 25],
+        ['service', 24],
+        ['util', 24],
+        ['store', 12],
+        ['types', 15],
+      ]);
+    else
+      role = rng.weighted([
+        ['component', 45],
+        ['util', 35],
+        ['service', 20],
+      ]);
     const isShared = rng.chance(sharedShare) && role !== 'screen';
     const feat = isShared ? shared : features[Math.min(featureCount - 1, Math.floor((i / n) * featureCount))];
     const noun = feat.name ? (rng.chance(0.6) ? feat.name.split('-')[0] : rng.pick(NOUNS)) : rng.pick(NOUNS);
     let exportName;
     switch (role) {
-      case 'component': exportName = uniqueName(pascal(`${noun}-${rng.pick(PARTS)}`)); break;
-      case 'screen': exportName = uniqueName(pascal(`${noun}-${rng.pick(['screen', 'page', 'view'])}`)); break;
-      case 'hook': exportName = uniqueName(`use${pascal(`${noun}-${rng.pick(['items', 'state', 'query', 'details', 'actions', 'filters', 'sync'])}`)}`); break;
-      case 'service': exportName = uniqueName(camel(`${noun}-${rng.pick(['service', 'api', 'client', 'repository'])}`)); break;
-      case 'util': exportName = uniqueName(camel(`${rng.pick(VERBS)}-${noun}-${rng.pick(TOPICS)}`)); break;
-      case 'store': exportName = uniqueName(camel(`${noun}-${rng.pick(['store', 'slice', 'cache'])}`)); break;
-      case 'types': exportName = uniqueName(pascal(`${noun}-${rng.pick(['model', 'dto', 'record', 'entity'])}`)); break;
+      case 'component':
+        exportName = uniqueName(pascal(`${noun}-${rng.pick(PARTS)}`));
+        break;
+      case 'screen':
+        exportName = uniqueName(pascal(`${noun}-${rng.pick(['screen', 'page', 'view'])}`));
+        break;
+      case 'hook':
+        exportName = uniqueName(
+          `use${pascal(`${noun}-${rng.pick(['items', 'state', 'query', 'details', 'actions', 'filters', 'sync'])}`)}`,
+        );
+        break;
+      case 'service':
+        exportName = uniqueName(camel(`${noun}-${rng.pick(['service', 'api', 'client', 'repository'])}`));
+        break;
+      case 'util':
+        exportName = uniqueName(camel(`${rng.pick(VERBS)}-${noun}-${rng.pick(TOPICS)}`));
+        break;
+      case 'store':
+        exportName = uniqueName(camel(`${noun}-${rng.pick(['store', 'slice', 'cache'])}`));
+        break;
+      case 'types':
+        exportName = uniqueName(pascal(`${noun}-${rng.pick(['model', 'dto', 'record', 'entity'])}`));
+        break;
     }
     const dir = feat.name ? `src/features/${feat.name}/${ROLE_DIR[role]}` : `src/common/${ROLE_DIR[role]}`;
     const base = role === 'types' ? `${camel(exportName)}Types` : exportName;
     const file = {
-      idx: files.length, path: `${dir}/${base}.${ext}`, ext, role, layer: LAYER[role], feature: feat,
-      exportName, platform: feat.name ? feat.platform : (rng.chance(0.5) ? 'web' : 'rn'),
-      imports: [], sdk: [], consentUse: false,
+      idx: files.length,
+      path: `${dir}/${base}.${ext}`,
+      ext,
+      role,
+      layer: LAYER[role],
+      feature: feat,
+      exportName,
+      platform: feat.name ? feat.platform : rng.chance(0.5) ? 'web' : 'rn',
+      imports: [],
+      sdk: [],
+      consentUse: false,
     };
     files.push(file);
     feat.files.push(file);
@@ -232,14 +431,26 @@ function specifier(from, to, rng, preferAlias) {
 
 function chooseImports(P, rng) {
   const { files, features, shared } = P;
-  const want = { component: [2, 6], screen: [3, 8], hook: [1, 3], service: [1, 3], util: [0, 2], store: [1, 3], types: [0, 1] };
+  const want = {
+    component: [2, 6],
+    screen: [3, 8],
+    hook: [1, 3],
+    service: [1, 3],
+    util: [0, 2],
+    store: [1, 3],
+    types: [0, 1],
+  };
   for (const f of files) {
     if (f.special) continue;
     const [lo, hi] = want[f.role];
     const k = rng.int(lo, hi);
     const chosen = new Set();
     for (let attempt = 0; chosen.size < k && attempt < k * 6; attempt++) {
-      const src = rng.weighted([['same', 65], ['shared', 20], ['other', 15]]);
+      const src = rng.weighted([
+        ['same', 65],
+        ['shared', 20],
+        ['other', 15],
+      ]);
       let pool;
       if (src === 'same' && f.feature.name) pool = f.feature.files;
       else if (src === 'shared' || !f.feature.name) pool = shared.files;
@@ -286,7 +497,9 @@ function assignScenarios(P, rng, sdkEvery) {
     const key = `${roles.join(',')}|${platform}`;
     let pool = pools.get(key);
     if (!pool) {
-      pool = files.filter((f) => !f.special && roles.includes(f.role) && (platform === 'any' || f.platform === platform));
+      pool = files.filter(
+        (f) => !f.special && roles.includes(f.role) && (platform === 'any' || f.platform === platform),
+      );
       pools.set(key, pool);
     }
     if (!pool.length) return null;
@@ -314,15 +527,27 @@ function assignScenarios(P, rng, sdkEvery) {
     if (!host) continue;
     const site = { scenario: sc.id, host, callers: [] };
     if (sc.host === 'wrapper') {
-      site.wrapperName = rng.pick(['initLeanplum', 'startEngagement', 'bootstrapMessaging', 'setupCrmTracking', 'startLeanplumSession']);
+      site.wrapperName = rng.pick([
+        'initLeanplum',
+        'startEngagement',
+        'bootstrapMessaging',
+        'setupCrmTracking',
+        'startLeanplumSession',
+      ]);
       const nCallers = sc.id === 'wrapper-mixed' ? 2 : 1;
       for (let c = 0; c < nCallers; c++) {
         const sameFeature = host.feature.name && rng.chance(0.5);
-        const caller = (sameFeature && pickHost(['component', 'screen'], 'any', (f) => f.feature !== host.feature)) ||
+        const caller =
+          (sameFeature && pickHost(['component', 'screen'], 'any', (f) => f.feature !== host.feature)) ||
           pickHost(['component', 'screen'], 'any');
         if (!caller) break;
         const preferAlias = caller.feature !== host.feature || rng.chance(0.3);
-        caller.sdk.push({ kind: 'caller', site, guarded: sc.id === 'wrapper-canmarket' || (sc.id === 'wrapper-mixed' && c === 0), spec: specifier(caller, host, rng, preferAlias) });
+        caller.sdk.push({
+          kind: 'caller',
+          site,
+          guarded: sc.id === 'wrapper-canmarket' || (sc.id === 'wrapper-mixed' && c === 0),
+          spec: specifier(caller, host, rng, preferAlias),
+        });
         site.callers.push(caller);
       }
     }
@@ -351,11 +576,23 @@ function assignScenarios(P, rng, sdkEvery) {
 // ------------------------------------------------------------------ code emitters
 
 class Out {
-  constructor() { this.lines = []; }
-  push(...ls) { for (const l of ls) this.lines.push(l); return this; }
-  block(text) { for (const l of text.split('\n')) this.lines.push(l); return this; }
-  get length() { return this.lines.length; }
-  toString() { return this.lines.join('\n') + '\n'; }
+  constructor() {
+    this.lines = [];
+  }
+  push(...ls) {
+    for (const l of ls) this.lines.push(l);
+    return this;
+  }
+  block(text) {
+    for (const l of text.split('\n')) this.lines.push(l);
+    return this;
+  }
+  get length() {
+    return this.lines.length;
+  }
+  toString() {
+    return this.lines.join('\n') + '\n';
+  }
 }
 
 const TS = (f) => f.ext !== 'js';
@@ -412,7 +649,9 @@ function helperBlock(f, rng, k) {
         `    return null;`,
         `  }`,
         `  return {`,
-        ...fields.map((fl) => `    ${fl}: raw.${fl} ?? ${fl === 'tags' ? '[]' : fl === 'count' || fl === 'amount' ? '0' : "''"},`),
+        ...fields.map(
+          (fl) => `    ${fl}: raw.${fl} ?? ${fl === 'tags' ? '[]' : fl === 'count' || fl === 'amount' ? '0' : "''"},`,
+        ),
         `  };`,
         `}`,
       ];
@@ -475,20 +714,18 @@ function componentSdk(f, rng) {
           `    if (canMarket()) {`,
           `      ${s.site.wrapperName}();`,
           `    }`,
-          `  }, []);`, ``,
+          `  }, []);`,
+          ``,
         );
       } else if (s.site.callers.indexOf(f) === 1) {
         body.push(
           `  const handleRetryEngagement = useCallback(() => {`,
           `    ${s.site.wrapperName}();`,
-          `  }, []);`, ``,
+          `  }, []);`,
+          ``,
         );
       } else {
-        body.push(
-          `  useEffect(() => {`,
-          `    ${s.site.wrapperName}();`,
-          `  }, []);`, ``,
-        );
+        body.push(`  useEffect(() => {`, `    ${s.site.wrapperName}();`, `  }, []);`, ``);
       }
       continue;
     }
@@ -501,7 +738,8 @@ function componentSdk(f, rng) {
           `      Leanplum.setAppIdForProductionMode(LEANPLUM_APP_ID, LEANPLUM_PROD_KEY);`,
           `      Leanplum.start();`,
           `    }`,
-          `  }, []);`, ``,
+          `  }, []);`,
+          ``,
         );
         break;
       case 'onetrust-deviceid':
@@ -511,7 +749,8 @@ function componentSdk(f, rng) {
           `    if (window.OnetrustActiveGroups.includes(',C0002,') && window.OnetrustActiveGroups.includes(',C0004,')) {`,
           `      Leanplum.setDeviceId(itemId);`,
           `    }`,
-          `  }, [itemId]);`, ``,
+          `  }, [itemId]);`,
+          ``,
         );
         break;
       case 'onetrust-c0004-push':
@@ -520,7 +759,8 @@ function componentSdk(f, rng) {
           `    if (window.OnetrustActiveGroups.includes(',C0004,')) {`,
           `      await Leanplum.registerForWebPush('/sw.min.js');`,
           `    }`,
-          `  }, []);`, ``,
+          `  }, []);`,
+          ``,
         );
         break;
       case 'rn-hasconsent':
@@ -531,7 +771,8 @@ function componentSdk(f, rng) {
           `      Leanplum.setAppIdForProductionMode(LEANPLUM_APP_ID, LEANPLUM_PROD_KEY);`,
           `      Leanplum.start();`,
           `    }`,
-          `  }, []);`, ``,
+          `  }, []);`,
+          ``,
         );
         break;
       case 'ungated-deviceid-rn':
@@ -540,7 +781,8 @@ function componentSdk(f, rng) {
           `    if (itemId) {`,
           `      Leanplum.setDeviceId(itemId);`,
           `    }`,
-          `  }, [itemId]);`, ``,
+          `  }, [itemId]);`,
+          ``,
         );
         break;
       default:
@@ -548,7 +790,13 @@ function componentSdk(f, rng) {
     }
   }
   const needsKeys = f.sdk.some((s) => s.kind === 'host' && /cookiebot|rn-hasconsent/.test(s.site.scenario));
-  const top = needsKeys ? [`const LEANPLUM_APP_ID = 'app_${f.idx.toString(36)}';`, `const LEANPLUM_PROD_KEY = 'prod_${(f.idx * 7919).toString(36)}';`, ``] : [];
+  const top = needsKeys
+    ? [
+        `const LEANPLUM_APP_ID = 'app_${f.idx.toString(36)}';`,
+        `const LEANPLUM_PROD_KEY = 'prod_${(f.idx * 7919).toString(36)}';`,
+        ``,
+      ]
+    : [];
   return { imports: [...imports], body, top };
 }
 
@@ -567,7 +815,10 @@ function genComponent(f, rng) {
   const reactImports = ['useCallback', 'useEffect', 'useMemo', 'useState'];
   out.push(`import React, { ${reactImports.join(', ')} } from 'react';`);
   if (rn) out.push(`import { FlatList, Pressable, StyleSheet, Text, View } from 'react-native';`);
-  const consentImport = f.consentUse && !sdk.imports.some((l) => /\bhasConsent\b/.test(l)) ? [`import { hasConsent } from '${privacySpec(f, rng)}';`] : [];
+  const consentImport =
+    f.consentUse && !sdk.imports.some((l) => /\bhasConsent\b/.test(l))
+      ? [`import { hasConsent } from '${privacySpec(f, rng)}';`]
+      : [];
   importLines(f, out, [...sdk.imports, ...consentImport]);
   out.push('');
   out.push(...sdk.top);
@@ -581,19 +832,39 @@ function genComponent(f, rng) {
       `  onSelect?: (id: string) => void;`,
       `}`,
       ``,
-      `type SortKey = ${rng.shuffle(['name', 'date', 'price', 'status', 'rank']).slice(0, 3).map((s) => `'${s}'`).join(' | ')};`,
+      `type SortKey = ${rng
+        .shuffle(['name', 'date', 'price', 'status', 'rank'])
+        .slice(0, 3)
+        .map((s) => `'${s}'`)
+        .join(' | ')};`,
       ``,
     );
   }
   // Module-level helpers, added until the file reaches its target length.
-  const bodyEst = 27 + hooks.length * 2 + stores.length + utils.length * 2 + comps.length + services.length * 13 +
-    (f.consentUse ? 6 : 0) + sdk.body.length + (rn ? 27 : 0) + types.length * 4;
+  const bodyEst =
+    27 +
+    hooks.length * 2 +
+    stores.length +
+    utils.length * 2 +
+    comps.length +
+    services.length * 13 +
+    (f.consentUse ? 6 : 0) +
+    sdk.body.length +
+    (rn ? 27 : 0) +
+    types.length * 4;
   let k = 0;
   while (out.length + bodyEst + 5 <= target && k < 20) out.push(...helperBlock(f, rng, k++), '');
   for (const t of types) {
-    out.push(`function pick${t.to.exportName}(list: ${t.to.exportName}[]): ${t.to.exportName} | undefined {`, `  return list.find((entry) => entry.id !== undefined);`, `}`, ``);
+    out.push(
+      `function pick${t.to.exportName}(list: ${t.to.exportName}[]): ${t.to.exportName} | undefined {`,
+      `  return list.find((entry) => entry.id !== undefined);`,
+      `}`,
+      ``,
+    );
   }
-  const propsSig = TS(f) ? `{ title, itemId, compact = false, onSelect }: ${P}` : `{ title, itemId, compact = false, onSelect }`;
+  const propsSig = TS(f)
+    ? `{ title, itemId, compact = false, onSelect }: ${P}`
+    : `{ title, itemId, compact = false, onSelect }`;
   out.push(`export function ${f.exportName}(${propsSig}) {`);
   out.push(`  const [expanded, setExpanded] = useState(false);`);
   out.push(`  const [query, setQuery] = useState('');`);
@@ -651,7 +922,10 @@ function genComponent(f, rng) {
     out.push(`      <Pressable onPress={handlePress} accessibilityRole="button">`);
     out.push(`        <Text style={styles.title}>{title}</Text>`);
     out.push(`      </Pressable>`);
-    for (const h of hooks) out.push(`      {${camel(h.to.exportName.slice(3))}State.loading ? <Text style={styles.muted}>Loading…</Text> : null}`);
+    for (const h of hooks)
+      out.push(
+        `      {${camel(h.to.exportName.slice(3))}State.loading ? <Text style={styles.muted}>Loading…</Text> : null}`,
+      );
     for (const u of utils) out.push(`      <Text style={styles.muted}>{String(${u.to.exportName}Value)}</Text>`);
     for (const c of comps) out.push(`      <${c.to.exportName} title="${c.to.exportName}" itemId={itemId} />`);
     out.push(
@@ -670,7 +944,8 @@ function genComponent(f, rng) {
     out.push(`        <h2 onClick={handlePress}>{title}</h2>`);
     out.push(`        <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search" />`);
     out.push(`      </header>`);
-    for (const h of hooks) out.push(`      {${camel(h.to.exportName.slice(3))}State.loading && <span className="spinner" />}`);
+    for (const h of hooks)
+      out.push(`      {${camel(h.to.exportName.slice(3))}State.loading && <span className="spinner" />}`);
     for (const u of utils) out.push(`      <p className="muted">{String(${u.to.exportName}Value)}</p>`);
     for (const c of comps) out.push(`      <${c.to.exportName} title="${c.to.exportName}" itemId={itemId} />`);
     out.push(
@@ -690,7 +965,16 @@ function genComponent(f, rng) {
     const entries = ['container', 'compact', 'title', 'muted', 'row'];
     for (const e of entries) {
       out.push(`  ${e}: {`);
-      const props = rng.shuffle(['padding: 12', 'marginBottom: 8', `color: ${rng.pick(COLORS)}`, 'fontSize: 14', 'borderRadius: 6', `backgroundColor: ${rng.pick(COLORS)}`]).slice(0, rng.int(1, 3));
+      const props = rng
+        .shuffle([
+          'padding: 12',
+          'marginBottom: 8',
+          `color: ${rng.pick(COLORS)}`,
+          'fontSize: 14',
+          'borderRadius: 6',
+          `backgroundColor: ${rng.pick(COLORS)}`,
+        ])
+        .slice(0, rng.int(1, 3));
       for (const p of props) out.push(`    ${p},`);
       out.push(`  },`);
     }
@@ -722,7 +1006,8 @@ function genHook(f, rng) {
     ``,
   );
   let k = 0;
-  while (out.length + 33 + services.length * 2 + stores.length + utils.length + 5 <= target && k < 20) out.push(...helperBlock(f, rng, k++), '');
+  while (out.length + 33 + services.length * 2 + stores.length + utils.length + 5 <= target && k < 20)
+    out.push(...helperBlock(f, rng, k++), '');
   out.push(
     `export function ${f.exportName}(id?: string): ${S} {`,
     `  const [data, setData] = useState<${T}[]>([]);`,
@@ -735,7 +1020,12 @@ function genHook(f, rng) {
     `    try {`,
   );
   if (services.length) {
-    services.forEach((s, i) => out.push(`      const rows${i} = await ${s.to.exportName}.fetchAll();`, `      if (mounted.current) setData(rows${i} as ${T}[]);`));
+    services.forEach((s, i) =>
+      out.push(
+        `      const rows${i} = await ${s.to.exportName}.fetchAll();`,
+        `      if (mounted.current) setData(rows${i} as ${T}[]);`,
+      ),
+    );
   } else {
     out.push(`      const rows: ${T}[] = [];`, `      if (mounted.current) setData(rows);`);
   }
@@ -841,11 +1131,25 @@ function genService(f, rng) {
   const types = f.imports.filter((i) => i.to.role === 'types');
   const T = types.length ? types[0].to.exportName : 'Record<string, unknown>';
   const resource = f.exportName.replace(/(Service|Api|Client|Repository)\d*$/, '').toLowerCase();
-  out.push(`const BASE_PATH = '/api/v${rng.int(1, 3)}/${resource}s';`, `const CACHE_TTL_MS = ${rng.pick([5000, 15000, 30000, 60000])};`, ``);
-  if (TS(f)) out.push(`interface CacheEntry<T> {`, `  value: T;`, `  expires: number;`, `}`, ``, `const cache = new Map<string, CacheEntry<unknown>>();`, ``);
+  out.push(
+    `const BASE_PATH = '/api/v${rng.int(1, 3)}/${resource}s';`,
+    `const CACHE_TTL_MS = ${rng.pick([5000, 15000, 30000, 60000])};`,
+    ``,
+  );
+  if (TS(f))
+    out.push(
+      `interface CacheEntry<T> {`,
+      `  value: T;`,
+      `  expires: number;`,
+      `}`,
+      ``,
+      `const cache = new Map<string, CacheEntry<unknown>>();`,
+      ``,
+    );
   else out.push(`const cache = new Map();`, ``);
   let k = 0;
-  while (out.length + 36 + utils.length + services.length + (usesHttp ? 0 : 7) + 5 <= target && k < 20) out.push(...helperBlock(f, rng, k++), '');
+  while (out.length + 36 + utils.length + services.length + (usesHttp ? 0 : 7) + 5 <= target && k < 20)
+    out.push(...helperBlock(f, rng, k++), '');
   out.push(
     `async function request${ann(f, '<R>')}(path${ann(f, ': string')}, init${ann(f, '?: RequestInit')})${ann(f, ': Promise<R>')} {`,
   );
@@ -935,7 +1239,8 @@ function genUtil(f, rng) {
     `    return fallback;`,
     `  }`,
   );
-  for (const u of utils) out.push(`  if (typeof input === 'object') return ${u.to.exportName}(JSON.stringify(input), fallback);`);
+  for (const u of utils)
+    out.push(`  if (typeof input === 'object') return ${u.to.exportName}(JSON.stringify(input), fallback);`);
   out.push(
     `  if (typeof input === 'number') {`,
     `    return input.toLocaleString('en-US', { maximumFractionDigits: 2 });`,
@@ -994,7 +1299,12 @@ function genStore(f, rng) {
     `  async hydrate(): Promise<void> {`,
     `    this.setState({ status: 'loading' });`,
   );
-  services.forEach((s, i) => out.push(`    const rows${i} = await ${s.to.exportName}.fetchAll();`, `    this.setState({ entities: Object.fromEntries(rows${i}.map((r: any) => [String(r.id), r])) });`));
+  services.forEach((s, i) =>
+    out.push(
+      `    const rows${i} = await ${s.to.exportName}.fetchAll();`,
+      `    this.setState({ entities: Object.fromEntries(rows${i}.map((r: any) => [String(r.id), r])) });`,
+    ),
+  );
   out.push(
     `    this.setState({ status: 'idle', lastSync: Date.now() });`,
     `  },`,
@@ -1012,14 +1322,19 @@ function genTypes(f, rng) {
   if (out.length) out.push('');
   const fields = rng.shuffle(FIELDS.slice());
   out.push(`export interface ${f.exportName} {`, `  id: string;`);
-  for (const fl of fields.slice(0, rng.int(4, 9))) if (fl !== 'id') out.push(`  ${fl}${rng.chance(0.3) ? '?' : ''}: ${fl === 'tags' ? 'string[]' : fl === 'count' || fl === 'amount' ? 'number' : 'string'};`);
+  for (const fl of fields.slice(0, rng.int(4, 9)))
+    if (fl !== 'id')
+      out.push(
+        `  ${fl}${rng.chance(0.3) ? '?' : ''}: ${fl === 'tags' ? 'string[]' : fl === 'count' || fl === 'amount' ? 'number' : 'string'};`,
+      );
   for (const t of f.imports) out.push(`  related?: ${t.to.exportName}[];`);
   out.push(`}`, ``);
   let n = 0;
   while (out.length < target - 4) {
     const name = `${f.exportName}${pascal(rng.pick(['patch', 'filter', 'page', 'event', 'error', 'summary', 'input', 'sort']))}${n++}`;
     out.push(`export type ${name} = {`);
-    for (const fl of rng.shuffle(FIELDS.slice()).slice(0, rng.int(2, 6))) out.push(`  ${fl}?: ${fl === 'count' ? 'number' : 'string'};`);
+    for (const fl of rng.shuffle(FIELDS.slice()).slice(0, rng.int(2, 6)))
+      out.push(`  ${fl}?: ${fl === 'count' ? 'number' : 'string'};`);
     out.push(`};`, ``);
   }
   out.push(`export const ${camel(f.exportName)}Defaults: Partial<${f.exportName}> = {};`);
@@ -1134,7 +1449,8 @@ export const httpClient = {
 function genApp(P) {
   const screens = P.files.filter((f) => f.role === 'screen').slice(0, 6);
   const lines = [`import React from 'react';`];
-  for (const s of screens) lines.push(`import { ${s.exportName} } from '@/${s.path.slice(4).replace(/\.(tsx?|js)$/, '')}';`);
+  for (const s of screens)
+    lines.push(`import { ${s.exportName} } from '@/${s.path.slice(4).replace(/\.(tsx?|js)$/, '')}';`);
   lines.push(``, `export default function App() {`, `  return (`, `    <>`);
   for (const s of screens) lines.push(`      <${s.exportName} title="${s.exportName}" />`);
   lines.push(`    </>`, `  );`, `}`);
@@ -1143,14 +1459,22 @@ function genApp(P) {
 
 function fakeNodeModules() {
   return {
-    'node_modules/leanplum-sdk/package.json': JSON.stringify({ name: 'leanplum-sdk', version: '1.9.0', main: 'dist/leanplum.js', types: 'dist/leanplum.d.ts' }, null, 2) + '\n',
+    'node_modules/leanplum-sdk/package.json':
+      JSON.stringify(
+        { name: 'leanplum-sdk', version: '1.9.0', main: 'dist/leanplum.js', types: 'dist/leanplum.d.ts' },
+        null,
+        2,
+      ) + '\n',
     'node_modules/leanplum-sdk/dist/leanplum.d.ts': `export default class Leanplum {\n  static setAppIdForProductionMode(appId: string, accessKey: string): void;\n  static start(userId?: string, callback?: (success: boolean) => void): void;\n  static setDeviceId(deviceId: string): void;\n  static registerForWebPush(serviceWorkerUrl?: string): Promise<boolean>;\n  static isWebPushSupported(): boolean;\n}\n`,
     'node_modules/leanplum-sdk/dist/leanplum.js': `// stub of the bundle: a scanner must not analyse node_modules\nclass Leanplum {\n  static start() { Leanplum._started = true; }\n  static setDeviceId(id) { Leanplum._id = id; }\n}\nfunction selfTest() {\n  Leanplum.start();\n  Leanplum.setDeviceId('x');\n}\nmodule.exports = Leanplum;\nmodule.exports.selfTest = selfTest;\n`,
-    'node_modules/@leanplum/react-native-sdk/package.json': JSON.stringify({ name: '@leanplum/react-native-sdk', version: '2.4.0', main: 'lib/index.js' }, null, 2) + '\n',
+    'node_modules/@leanplum/react-native-sdk/package.json':
+      JSON.stringify({ name: '@leanplum/react-native-sdk', version: '2.4.0', main: 'lib/index.js' }, null, 2) + '\n',
     'node_modules/@leanplum/react-native-sdk/lib/index.js': `const Leanplum = { start() {}, setDeviceId() {}, registerForRemoteNotifications() {} };\nfunction example() {\n  Leanplum.start();\n}\nexports.Leanplum = Leanplum;\nexports.example = example;\n`,
-    'node_modules/react/package.json': JSON.stringify({ name: 'react', version: '18.3.1', main: 'index.js' }, null, 2) + '\n',
+    'node_modules/react/package.json':
+      JSON.stringify({ name: 'react', version: '18.3.1', main: 'index.js' }, null, 2) + '\n',
     'node_modules/react/index.js': `module.exports = { useState() {}, useEffect() {}, useMemo() {}, useCallback() {}, useRef() {} };\n`,
-    'node_modules/react-native/package.json': JSON.stringify({ name: 'react-native', version: '0.74.0', main: 'index.js' }, null, 2) + '\n',
+    'node_modules/react-native/package.json':
+      JSON.stringify({ name: 'react-native', version: '0.74.0', main: 'index.js' }, null, 2) + '\n',
     'node_modules/react-native/index.js': `module.exports = { View: 'View', Text: 'Text', Pressable: 'Pressable', FlatList: 'FlatList', StyleSheet: { create: (s) => s } };\n`,
   };
 }
@@ -1184,17 +1508,39 @@ export function generate(outDir, fileCount, opts = {}) {
   for (const f of P.files) {
     let text;
     switch (f.role) {
-      case 'component': case 'screen': text = genComponent(f, rng); break;
-      case 'hook': text = genHook(f, rng); break;
-      case 'service': text = genService(f, rng); break;
-      case 'util': text = genUtil(f, rng); break;
-      case 'store': text = genStore(f, rng); break;
-      case 'types': text = genTypes(f, rng); break;
-      case 'consent': text = genConsentModule(); break;
-      case 'globals': text = genGlobals(); break;
-      case 'http': text = genHttpClient(); break;
-      case 'app': text = genApp(P); break;
-      default: throw new Error(f.role);
+      case 'component':
+      case 'screen':
+        text = genComponent(f, rng);
+        break;
+      case 'hook':
+        text = genHook(f, rng);
+        break;
+      case 'service':
+        text = genService(f, rng);
+        break;
+      case 'util':
+        text = genUtil(f, rng);
+        break;
+      case 'store':
+        text = genStore(f, rng);
+        break;
+      case 'types':
+        text = genTypes(f, rng);
+        break;
+      case 'consent':
+        text = genConsentModule();
+        break;
+      case 'globals':
+        text = genGlobals();
+        break;
+      case 'http':
+        text = genHttpClient();
+        break;
+      case 'app':
+        text = genApp(P);
+        break;
+      default:
+        throw new Error(f.role);
     }
     if (f.sdk.some((x) => x.kind === 'host')) texts.set(f, text);
     if (opts.inject) allTexts.set(f.path, text);
@@ -1208,12 +1554,25 @@ export function generate(outDir, fileCount, opts = {}) {
 
   // Expected verdicts, with line/column of every SDK call (and the decoy's calls).
   const expectFor = {
-    'cookiebot-effect': 'compliant', 'wrapper-ungated': 'finding', 'early-return-push': 'compliant',
-    'wrapper-canmarket': 'compliant', 'ungated-deviceid-rn': 'finding', 'onetrust-deviceid': 'compliant',
-    'rn-hasconsent': 'compliant', 'wrapper-mixed': 'finding', 'ungated-toplevel': 'finding',
-    'onetrust-c0004-push': 'policy', 'rn-push-early-return': 'compliant', 'decoy-local-leanplum': 'not-a-sink',
+    'cookiebot-effect': 'compliant',
+    'wrapper-ungated': 'finding',
+    'early-return-push': 'compliant',
+    'wrapper-canmarket': 'compliant',
+    'ungated-deviceid-rn': 'finding',
+    'onetrust-deviceid': 'compliant',
+    'rn-hasconsent': 'compliant',
+    'wrapper-mixed': 'finding',
+    'ungated-toplevel': 'finding',
+    'onetrust-c0004-push': 'policy',
+    'rn-push-early-return': 'compliant',
+    'decoy-local-leanplum': 'not-a-sink',
   };
-  const RULE = { start: 'leanplum/init', registerForWebPush: 'leanplum/push', registerForRemoteNotifications: 'leanplum/push', setDeviceId: 'leanplum/device-id' };
+  const RULE = {
+    start: 'leanplum/init',
+    registerForWebPush: 'leanplum/push',
+    registerForRemoteNotifications: 'leanplum/push',
+    setDeviceId: 'leanplum/device-id',
+  };
   const sinks = [];
   for (const site of sites) {
     const text = texts.get(site.host);
@@ -1222,8 +1581,13 @@ export function generate(outDir, fileCount, opts = {}) {
       const m = /Leanplum\.(start|registerForWebPush|registerForRemoteNotifications|setDeviceId)\(/.exec(l);
       if (!m) return;
       sinks.push({
-        file: site.host.path, line: i + 1, column: m.index + 1, call: `Leanplum.${m[1]}`, rule: RULE[m[1]],
-        scenario: site.scenario, expect: expectFor[site.scenario],
+        file: site.host.path,
+        line: i + 1,
+        column: m.index + 1,
+        call: `Leanplum.${m[1]}`,
+        rule: RULE[m[1]],
+        scenario: site.scenario,
+        expect: expectFor[site.scenario],
         callers: site.callers.map((c) => c.path),
       });
     });
@@ -1234,18 +1598,46 @@ export function generate(outDir, fileCount, opts = {}) {
     writeFileSync(join(outDir, p), text);
     if (git && commit && !p.startsWith('node_modules/')) commitFiles.push([p, Buffer.from(text)]);
   };
-  root('package.json', JSON.stringify({
-    name: `bench-app-${fileCount}`, private: true, version: '1.0.0',
-    dependencies: { react: '^18.3.1', 'react-native': '^0.74.0', 'leanplum-sdk': '^1.9.0', '@leanplum/react-native-sdk': '^2.4.0' },
-  }, null, 2) + '\n');
-  root('tsconfig.json', JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', jsx: 'react-jsx', strict: true,
-      allowJs: true, noEmit: true, skipLibCheck: true, lib: ['ES2022', 'DOM'],
-      paths: { '@/*': ['./src/*'] },
-    },
-    include: ['src'],
-  }, null, 2) + '\n');
+  root(
+    'package.json',
+    JSON.stringify(
+      {
+        name: `bench-app-${fileCount}`,
+        private: true,
+        version: '1.0.0',
+        dependencies: {
+          react: '^18.3.1',
+          'react-native': '^0.74.0',
+          'leanplum-sdk': '^1.9.0',
+          '@leanplum/react-native-sdk': '^2.4.0',
+        },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  root(
+    'tsconfig.json',
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'bundler',
+          jsx: 'react-jsx',
+          strict: true,
+          allowJs: true,
+          noEmit: true,
+          skipLibCheck: true,
+          lib: ['ES2022', 'DOM'],
+          paths: { '@/*': ['./src/*'] },
+        },
+        include: ['src'],
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   root('consent-lint.config.json', JSON.stringify({ guards: [{ function: 'hasConsent', purposeArgument: 0 }] }) + '\n');
   root('.gitignore', 'node_modules/\ndist/\n');
   let nmFiles = 0;
@@ -1258,14 +1650,24 @@ export function generate(outDir, fileCount, opts = {}) {
   }
 
   const manifest = {
-    generatorVersion: GENERATOR_VERSION, seed, fileCount, sdkEvery,
-    sourceFiles: P.files.length, byExt, bytes, lines, features: P.features.length,
+    generatorVersion: GENERATOR_VERSION,
+    seed,
+    fileCount,
+    sdkEvery,
+    sourceFiles: P.files.length,
+    byExt,
+    bytes,
+    lines,
+    features: P.features.length,
     imports: P.files.reduce((a, f) => a + f.imports.length, 0),
     aliasImports: P.files.reduce((a, f) => a + f.imports.filter((i) => i.spec.startsWith('@/')).length, 0),
     nodeModulesFiles: nmFiles,
     expected: {
       sinkCalls: sinks.filter((s) => s.expect !== 'not-a-sink').length,
-      findings: count('finding'), compliant: count('compliant'), policyDependent: count('policy'), decoyCalls: count('not-a-sink'),
+      findings: count('finding'),
+      compliant: count('compliant'),
+      policyDependent: count('policy'),
+      decoyCalls: count('not-a-sink'),
       note: "'policy' = verdict depends on the CMP pack's purpose mapping (OneTrust C0004 -> advertising does not grant leanplum/push's marketing under the spec's example mapping, so most likely a finding).",
     },
     sinks,
@@ -1318,12 +1720,16 @@ function main(argv) {
     else if (a === '--no-git') opts.git = false;
     else if (a === '--no-node-modules') opts.nodeModules = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/generate.mjs <outDir> <fileCount: 1000|1k|10k|50k> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]');
+      console.log(
+        'usage: node bench/generate.mjs <outDir> <fileCount: 1000|1k|10k|50k> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]',
+      );
       return 0;
     } else pos.push(a);
   }
   if (pos.length !== 2) {
-    console.error('usage: node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]');
+    console.error(
+      'usage: node bench/generate.mjs <outDir> <fileCount> [--seed S] [--sdk-every N] [--inject SITES] [--no-git] [--no-node-modules]',
+    );
     return 2;
   }
   if (opts.inject !== undefined && !(opts.inject >= 1)) {
@@ -1340,9 +1746,10 @@ function main(argv) {
   const m = JSON.parse(readFileSync(join(outDir, '.bench-manifest.json'), 'utf8'));
   console.log(
     `generated ${m.sourceFiles} source files (${m.byExt.ts} .ts, ${m.byExt.tsx} .tsx, ${m.byExt.js} .js; ` +
-    `${(m.bytes / 1048576).toFixed(1)} MiB, ${m.lines} lines, ${m.imports} imports, ${m.aliasImports} via @/) in ${outDir}\n` +
-    `  SDK calls: ${m.expected.sinkCalls} (expected findings ${m.expected.findings}, compliant ${m.expected.compliant}, policy-dependent ${m.expected.policyDependent}), decoy calls ${m.expected.decoyCalls}\n` +
-    `  ${(genMs / 1000).toFixed(2)} s to write` + (gitMs ? `, ${(gitMs / 1000).toFixed(2)} s for git init/add/commit` : ''),
+      `${(m.bytes / 1048576).toFixed(1)} MiB, ${m.lines} lines, ${m.imports} imports, ${m.aliasImports} via @/) in ${outDir}\n` +
+      `  SDK calls: ${m.expected.sinkCalls} (expected findings ${m.expected.findings}, compliant ${m.expected.compliant}, policy-dependent ${m.expected.policyDependent}), decoy calls ${m.expected.decoyCalls}\n` +
+      `  ${(genMs / 1000).toFixed(2)} s to write` +
+      (gitMs ? `, ${(gitMs / 1000).toFixed(2)} s for git init/add/commit` : ''),
   );
   return 0;
 }

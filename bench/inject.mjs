@@ -57,7 +57,8 @@ function listSources(root) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && SOURCE.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name)) out.push(relative(root, p).split('\\').join('/'));
+      else if (e.isFile() && SOURCE.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name))
+        out.push(relative(root, p).split('\\').join('/'));
     }
   };
   walk(root);
@@ -91,7 +92,8 @@ export function inject(root, { sites = 50, seed = 'consent-lint-inject', files, 
     if (!e) edits.set(p, (e = { imports: [], code: [] }));
     return e;
   };
-  const importName = (into, name, from) => edit(into).imports.push(`import { ${name} } from '${specifier(into, from)}';`);
+  const importName = (into, name, from) =>
+    edit(into).imports.push(`import { ${name} } from '${specifier(into, from)}';`);
   const sinkSites = []; // { file, marker, call, scenario, expect, callers }
 
   for (let n = 1; n <= sites; n++) {
@@ -102,8 +104,20 @@ export function inject(root, { sites = 50, seed = 'consent-lint-inject', files, 
     h.imports.push(`import Leanplum from 'leanplum-sdk';`);
     const marker = `/* consent-lint-bench site ${n} */`;
     if (sc.id === 'guarded-push') {
-      h.code.push(`export async function enablePush_${n}() {`, `  if (!Cookiebot.consent.marketing) return;`, `  await Leanplum.registerForWebPush(); ${marker}`, `}`);
-      sinkSites.push({ file: host, marker, call: 'registerForWebPush', scenario: sc.id, expect: sc.expect, callers: [] });
+      h.code.push(
+        `export async function enablePush_${n}() {`,
+        `  if (!Cookiebot.consent.marketing) return;`,
+        `  await Leanplum.registerForWebPush(); ${marker}`,
+        `}`,
+      );
+      sinkSites.push({
+        file: host,
+        marker,
+        call: 'registerForWebPush',
+        scenario: sc.id,
+        expect: sc.expect,
+        callers: [],
+      });
       continue;
     }
     if (sc.id === 'ungated-deviceid') {
@@ -112,16 +126,29 @@ export function inject(root, { sites = 50, seed = 'consent-lint-inject', files, 
       continue;
     }
     const wrapper = `startMessaging_${n}`;
-    h.code.push(`export function ${wrapper}() {`, `  Leanplum.setAppIdForProductionMode('app_${n}', 'prod_${n}');`, `  Leanplum.start(); ${marker}`, `}`);
+    h.code.push(
+      `export function ${wrapper}() {`,
+      `  Leanplum.setAppIdForProductionMode('app_${n}', 'prod_${n}');`,
+      `  Leanplum.start(); ${marker}`,
+      `}`,
+    );
     const callers = [];
     const gateFile = sc.id === 'wrapper-ungated' ? null : take();
     if (sc.id !== 'wrapper-ungated' && !gateFile) break;
     const gate = sc.id === 'callback-gate' ? `whenMarketingAllowed_${n}` : `marketingAllowed_${n}`;
     if (gateFile) {
       if (sc.id === 'callback-gate') {
-        edit(gateFile).code.push(`export function ${gate}(run) {`, `  if (Cookiebot.consent.marketing && Cookiebot.consent.statistics) run();`, `}`);
+        edit(gateFile).code.push(
+          `export function ${gate}(run) {`,
+          `  if (Cookiebot.consent.marketing && Cookiebot.consent.statistics) run();`,
+          `}`,
+        );
       } else {
-        edit(gateFile).code.push(`export function ${gate}() {`, `  return Cookiebot.consent.marketing && Cookiebot.consent.statistics;`, `}`);
+        edit(gateFile).code.push(
+          `export function ${gate}() {`,
+          `  return Cookiebot.consent.marketing && Cookiebot.consent.statistics;`,
+          `}`,
+        );
       }
     }
     const caller = (guarded, target, targetFile) => {
@@ -129,7 +156,11 @@ export function inject(root, { sites = 50, seed = 'consent-lint-inject', files, 
       if (!c) return null;
       importName(c, target, targetFile);
       if (guarded) importName(c, gate, gateFile);
-      const body = !guarded ? `  ${target}();` : sc.id === 'callback-gate' ? `  ${gate}(() => ${target}());` : `  if (${gate}()) ${target}();`;
+      const body = !guarded
+        ? `  ${target}();`
+        : sc.id === 'callback-gate'
+          ? `  ${gate}(() => ${target}());`
+          : `  if (${gate}()) ${target}();`;
       edit(c).code.push(`export function bootEngagement_${n}_${callers.length + 1}() {`, body, `}`);
       callers.push(c);
       return c;
@@ -169,8 +200,15 @@ export function inject(root, { sites = 50, seed = 'consent-lint-inject', files, 
     const i = ls.findIndex((l) => l.includes(s.marker));
     const column = ls[i].indexOf(`Leanplum.${s.call}(`) + 1;
     return {
-      file: s.file, line: i + 1, column, call: `Leanplum.${s.call}`, rule: RULE[s.call], scenario: s.scenario, expect: s.expect,
-      callers: s.callers, injected: true,
+      file: s.file,
+      line: i + 1,
+      column,
+      call: `Leanplum.${s.call}`,
+      rule: RULE[s.call],
+      scenario: s.scenario,
+      expect: s.expect,
+      callers: s.callers,
+      injected: true,
     };
   });
   return { sinks, changed, sites: sinkSites.length };
@@ -185,10 +223,20 @@ export function recordInjection(root, result, { seed, sites }) {
   m.expected = {
     ...m.expected,
     sinkCalls: m.sinks.filter((s) => s.expect !== 'not-a-sink').length,
-    findings: count('finding'), compliant: count('compliant'), policyDependent: count('policy'), decoyCalls: count('not-a-sink'),
+    findings: count('finding'),
+    compliant: count('compliant'),
+    policyDependent: count('policy'),
+    decoyCalls: count('not-a-sink'),
   };
   m.sourceFiles ??= listSources(root).length;
-  m.injected = { version: INJECT_VERSION, seed, sitesRequested: sites, sites: result.sites, sinks: result.sinks.length, filesChanged: result.changed.size };
+  m.injected = {
+    version: INJECT_VERSION,
+    seed,
+    sitesRequested: sites,
+    sites: result.sites,
+    sinks: result.sinks.length,
+    filesChanged: result.changed.size,
+  };
   writeFileSync(mf, JSON.stringify(m, null, 2) + '\n');
   return m;
 }
@@ -218,10 +266,21 @@ function main(argv) {
   if (commit && existsSync(join(root, '.git'))) {
     const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
     git(['add', '--', ...result.changed.keys()]);
-    git(['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', 'commit', '-q', '-m', `inject ${result.sites} SDK sites`]);
+    git([
+      '-c',
+      'user.name=bench',
+      '-c',
+      'user.email=bench@example.invalid',
+      'commit',
+      '-q',
+      '-m',
+      `inject ${result.sites} SDK sites`,
+    ]);
   }
-  console.log(`injected ${result.sites} sites (${result.sinks.length} SDK calls) into ${result.changed.size} files of ${root}; ` +
-    `manifest: expected findings ${m.expected.findings}, compliant ${m.expected.compliant}`);
+  console.log(
+    `injected ${result.sites} sites (${result.sinks.length} SDK calls) into ${result.changed.size} files of ${root}; ` +
+      `manifest: expected findings ${m.expected.findings}, compliant ${m.expected.compliant}`,
+  );
   return 0;
 }
 

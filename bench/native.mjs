@@ -51,8 +51,14 @@ const copy = (from, to) => {
   mkdirSync(dirname(join(nativeTree, to)), { recursive: true });
   cpSync(join(fx, from), join(nativeTree, to));
 };
-copy('rn-leanplum-gated/android/app/src/main/java/com/example/lpapp/MainApplication.kt', 'android/app/src/main/java/com/example/app/MainApplication.kt');
-copy('rn-clevertap-ungated/android/app/src/main/java/com/example/ctapp/MainApplication.java', 'android/app/src/main/java/com/example/app/CleverTapSetup.java');
+copy(
+  'rn-leanplum-gated/android/app/src/main/java/com/example/lpapp/MainApplication.kt',
+  'android/app/src/main/java/com/example/app/MainApplication.kt',
+);
+copy(
+  'rn-clevertap-ungated/android/app/src/main/java/com/example/ctapp/MainApplication.java',
+  'android/app/src/main/java/com/example/app/CleverTapSetup.java',
+);
 copy('rn-braze-gated/android/app/src/main/res/values/braze.xml', 'android/app/src/main/res/values/braze.xml');
 copy('rn-leanplum-gated/android/app/src/main/AndroidManifest.xml', 'android/app/src/main/AndroidManifest.xml');
 copy('rn-leanplum-gated/ios/LpApp/AppDelegate.swift', 'ios/App/AppDelegate.swift');
@@ -64,19 +70,24 @@ const write = (rel, text) => {
   mkdirSync(dirname(join(nativeTree, rel)), { recursive: true });
   writeFileSync(join(nativeTree, rel), text);
 };
-write('android/app/src/main/java/com/example/app/MainActivity.kt', `package com.example.app
+write(
+  'android/app/src/main/java/com/example/app/MainActivity.kt',
+  `package com.example.app
 
 import com.facebook.react.ReactActivity
 
 class MainActivity : ReactActivity() {
     override fun getMainComponentName(): String = "App"
 }
-`);
+`,
+);
 for (let i = 0; i < nativeFiles; i++) {
   const sdk = i % 2 === 0;
   switch (i % 4) {
     case 0:
-      write(`android/app/src/main/java/com/example/app/modules/Module${i}.kt`, `package com.example.app.modules
+      write(
+        `android/app/src/main/java/com/example/app/modules/Module${i}.kt`,
+        `package com.example.app.modules
 
 import com.facebook.react.bridge.ReactApplicationContext
 import com.facebook.react.bridge.ReactContextBaseJavaModule
@@ -91,20 +102,27 @@ class Module${i}(private val context: ReactApplicationContext) : ReactContextBas
         for (n in 0 until count) {
             if (n % 2 == 0) values.add(event + n) else values.add(event.uppercase())
         }
-${sdk ? `        val ot = OTPublishersHeadlessSDK(context)
+${
+  sdk
+    ? `        val ot = OTPublishersHeadlessSDK(context)
         if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {
             Leanplum.track(event)
         }
-` : ''}        when (values.size) {
+`
+    : ''
+}        when (values.size) {
             0 -> return
             else -> println(values.joinToString())
         }
     }
 }
-`);
+`,
+      );
       break;
     case 1:
-      write(`android/app/src/main/java/com/example/app/modules/Helper${i}.java`, `package com.example.app.modules;
+      write(
+        `android/app/src/main/java/com/example/app/modules/Helper${i}.java`,
+        `package com.example.app.modules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -120,10 +138,13 @@ public final class Helper${i} {
 ${sdk ? '    CleverTapAPI.getDefaultInstance(null);\n' : ''}    return items.size();
   }
 }
-`);
+`,
+      );
       break;
     case 2:
-      write(`ios/App/Modules/Module${i}.swift`, `import Foundation
+      write(
+        `ios/App/Modules/Module${i}.swift`,
+        `import Foundation
 ${sdk ? 'import Leanplum\nimport OTPublishersHeadlessSDK\n' : ''}
 @objc(Module${i})
 class Module${i}: NSObject {
@@ -132,15 +153,22 @@ class Module${i}: NSObject {
     for n in 0..<count {
       if n % 2 == 0 { values.append(event + String(n)) } else { values.append(event.uppercased()) }
     }
-${sdk ? `    guard OTPublishersHeadlessSDK.shared.getConsentStatus(forCategory: "C0002") == 1 else { return }
+${
+  sdk
+    ? `    guard OTPublishersHeadlessSDK.shared.getConsentStatus(forCategory: "C0002") == 1 else { return }
     Leanplum.track(event)
-` : ''}    print(values.joined(separator: ","))
+`
+    : ''
+}    print(values.joined(separator: ","))
   }
 }
-`);
+`,
+      );
       break;
     default:
-      write(`ios/App/Modules/Helper${i}.m`, `#import <Foundation/Foundation.h>
+      write(
+        `ios/App/Modules/Helper${i}.m`,
+        `#import <Foundation/Foundation.h>
 ${sdk ? '#import <CleverTapSDK/CleverTap.h>\n' : ''}
 @interface Helper${i} : NSObject
 @end
@@ -154,7 +182,8 @@ ${sdk ? '#import <CleverTapSDK/CleverTap.h>\n' : ''}
 ${sdk ? '  [[CleverTap sharedInstance] recordEvent:item];\n' : ''}  return 1;
 }
 @end
-`);
+`,
+      );
   }
 }
 
@@ -167,12 +196,20 @@ const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f',
 function run(tree) {
   const argv = [process.execPath, join(root, 'bin', 'run.js'), tree, '--format', 'json', '--output', out];
   const t0 = process.hrtime.bigint();
-  const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', ...argv], { encoding: 'utf8' }) : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  const r = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', ...argv], { encoding: 'utf8' })
+    : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) throw new Error(`consent-lint exited ${r.status}: ${r.stderr.slice(0, 500)}`);
   const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
   const doc = JSON.parse(readFileSync(out, 'utf8'));
-  return { ms, cpu: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, findings: doc.findings.length, errors: doc.errors.length, parsed: doc.stats.filesParsed };
+  return {
+    ms,
+    cpu: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN,
+    findings: doc.findings.length,
+    errors: doc.errors.length,
+    parsed: doc.stats.filesParsed,
+  };
 }
 run(jsTree);
 run(nativeTree);
@@ -189,11 +226,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const show = (label, runs) => {
   const wall = median(runs.map((r) => r.ms));
   const cpu = median(runs.map((r) => r.cpu));
-  console.log(`${label} wall median ${wall.toFixed(0)} ms (${runs.map((r) => r.ms.toFixed(0)).join(', ')})${gnuTime ? `; CPU median ${cpu.toFixed(0)} ms` : ''}`);
+  console.log(
+    `${label} wall median ${wall.toFixed(0)} ms (${runs.map((r) => r.ms.toFixed(0)).join(', ')})${gnuTime ? `; CPU median ${cpu.toFixed(0)} ms` : ''}`,
+  );
   return { wall, cpu };
 };
-console.log(`React Native app, ${size} JS files; native: ${nativeFiles + 9} files (${nativeFiles / 2 + 6} mention an SDK)`);
+console.log(
+  `React Native app, ${size} JS files; native: ${nativeFiles + 9} files (${nativeFiles / 2 + 6} mention an SDK)`,
+);
 const a = show('JS only:    ', js);
 const b = show('with native:', nat);
 console.log(`with native: ${last.findings} findings, ${last.errors} errors, ${last.parsed} files parsed`);
-console.log(`ratio: wall ${(b.wall / a.wall).toFixed(2)}${gnuTime ? `, CPU ${(b.cpu / a.cpu).toFixed(2)}` : ''} (budget 1.5)`);
+console.log(
+  `ratio: wall ${(b.wall / a.wall).toFixed(2)}${gnuTime ? `, CPU ${(b.cpu / a.cpu).toFixed(2)}` : ''} (budget 1.5)`,
+);

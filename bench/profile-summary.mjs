@@ -24,7 +24,8 @@ export function summarize(file, top = 20) {
     if (u.includes('/node_modules/')) return u.replace(/^.*\/node_modules\//, 'node_modules/');
     return u.replace(/^.*\/(dist|src|bench)\//, '$1/');
   };
-  const fnKey = (n) => `${n.callFrame.functionName || '(anonymous)'}  ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const fnKey = (n) =>
+    `${n.callFrame.functionName || '(anonymous)'}  ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const pkgKey = (n) => {
     const u = shortUrl(n.callFrame.url);
     if (!u) return n.callFrame.functionName || '(native)';
@@ -50,8 +51,12 @@ export function summarize(file, top = 20) {
     }
   }
   const fmt = (m, n, filter = () => true) =>
-    [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, n)
-      .map(([k, t]) => `${(t / 1000).toFixed(0).padStart(8)} ms ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+    [...m]
+      .filter(([k]) => filter(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, t]) => `${(t / 1000).toFixed(0).padStart(8)} ms ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
   return [
     `profile ${file}: ${(total / 1000).toFixed(0)} ms sampled`,
     '-- self time by package / file',
@@ -71,6 +76,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const ti = process.argv.indexOf('--top');
   const top = ti > 0 ? Number(process.argv[ti + 1]) : 20;
-  const files = statSync(arg).isDirectory() ? readdirSync(arg).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(arg, f)) : [arg];
+  const files = statSync(arg).isDirectory()
+    ? readdirSync(arg)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(arg, f))
+    : [arg];
   for (const f of files) console.log(summarize(f, top));
 }

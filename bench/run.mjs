@@ -54,10 +54,25 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
 
 function parseArgs(argv) {
   const o = {
-    sizes: ['1k', '10k'], dense: ['10k'], inject: ['3k'], injectSites: 50, large: false,
-    shapes: ['default', 'dense', 'inject', 'startup'], reps: 3, eslintReps: null, warmup: 1, startupReps: 10,
-    tools: [...ALL_TOOLS], eslintMax: 10000, eslintAll: false, regen: false,
-    trees: join(HERE, 'trees'), out: null, timeout: 900, seed: 'consent-lint-bench', profile: false,
+    sizes: ['1k', '10k'],
+    dense: ['10k'],
+    inject: ['3k'],
+    injectSites: 50,
+    large: false,
+    shapes: ['default', 'dense', 'inject', 'startup'],
+    reps: 3,
+    eslintReps: null,
+    warmup: 1,
+    startupReps: 10,
+    tools: [...ALL_TOOLS],
+    eslintMax: 10000,
+    eslintAll: false,
+    regen: false,
+    trees: join(HERE, 'trees'),
+    out: null,
+    timeout: 900,
+    seed: 'consent-lint-bench',
+    profile: false,
   };
   const need = (i) => {
     if (i >= argv.length) throw new Error(`${argv[i - 1]} needs a value`);
@@ -67,27 +82,70 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
-      case '--sizes': o.sizes = list(need(++i)); break;
-      case '--dense': o.dense = list(need(++i)); break;
-      case '--inject': o.inject = list(need(++i)); break;
-      case '--inject-sites': o.injectSites = Number(need(++i)); break;
-      case '--large': o.large = true; break;
-      case '--shapes': o.shapes = list(need(++i)); break;
-      case '--reps': o.reps = Number(need(++i)); break;
-      case '--eslint-reps': o.eslintReps = Number(need(++i)); break;
-      case '--warmup': o.warmup = Number(need(++i)); break;
-      case '--startup-reps': o.startupReps = Number(need(++i)); break;
-      case '--tools': o.tools = list(need(++i)); break;
-      case '--eslint-max': o.eslintMax = parseSize(need(++i)); break;
-      case '--eslint-all': o.eslintMax = Infinity; o.eslintAll = true; break;
-      case '--regen': o.regen = true; break;
-      case '--trees': o.trees = resolve(need(++i)); break;
-      case '--out': o.out = resolve(need(++i)); break;
-      case '--timeout': o.timeout = Number(need(++i)); break;
-      case '--seed': o.seed = need(++i); break;
-      case '--profile': o.profile = true; break;
-      case '-h': case '--help': console.log(USAGE); process.exit(0);
-      default: throw new Error(`unknown argument ${a}`);
+      case '--sizes':
+        o.sizes = list(need(++i));
+        break;
+      case '--dense':
+        o.dense = list(need(++i));
+        break;
+      case '--inject':
+        o.inject = list(need(++i));
+        break;
+      case '--inject-sites':
+        o.injectSites = Number(need(++i));
+        break;
+      case '--large':
+        o.large = true;
+        break;
+      case '--shapes':
+        o.shapes = list(need(++i));
+        break;
+      case '--reps':
+        o.reps = Number(need(++i));
+        break;
+      case '--eslint-reps':
+        o.eslintReps = Number(need(++i));
+        break;
+      case '--warmup':
+        o.warmup = Number(need(++i));
+        break;
+      case '--startup-reps':
+        o.startupReps = Number(need(++i));
+        break;
+      case '--tools':
+        o.tools = list(need(++i));
+        break;
+      case '--eslint-max':
+        o.eslintMax = parseSize(need(++i));
+        break;
+      case '--eslint-all':
+        o.eslintMax = Infinity;
+        o.eslintAll = true;
+        break;
+      case '--regen':
+        o.regen = true;
+        break;
+      case '--trees':
+        o.trees = resolve(need(++i));
+        break;
+      case '--out':
+        o.out = resolve(need(++i));
+        break;
+      case '--timeout':
+        o.timeout = Number(need(++i));
+        break;
+      case '--seed':
+        o.seed = need(++i);
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+      default:
+        throw new Error(`unknown argument ${a}`);
     }
   }
   const sizes = (xs) => [...new Set(xs.map(parseSize))].sort((a, b) => a - b);
@@ -95,7 +153,8 @@ function parseArgs(argv) {
   o.dense = sizes(o.dense);
   o.inject = sizes(o.large ? [...o.inject, '7k'] : o.inject);
   for (const t of o.tools) if (!ALL_TOOLS.includes(t)) throw new Error(`unknown tool ${t}`);
-  for (const s of o.shapes) if (!['default', 'dense', 'inject', 'startup'].includes(s)) throw new Error(`unknown shape ${s}`);
+  for (const s of o.shapes)
+    if (!['default', 'dense', 'inject', 'startup'].includes(s)) throw new Error(`unknown shape ${s}`);
   if (!(o.reps >= 1) || !(o.warmup >= 0) || !(o.timeout > 0) || !(o.startupReps >= 1) || !(o.injectSites >= 1)) {
     throw new Error('bad --reps/--warmup/--timeout/--startup-reps/--inject-sites');
   }
@@ -146,8 +205,12 @@ function measure(cmd, { cwd }) {
   const [exe, ...args] = TIME ? [TIME, '-f', '%M %U %S', '-o', rssFile, ...inner] : inner;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(exe, args, {
-    cwd, env, encoding: 'utf8', maxBuffer: 256 << 20,
-    timeout: (opts.timeout + 30) * 1000, killSignal: 'SIGKILL',
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    timeout: (opts.timeout + 30) * 1000,
+    killSignal: 'SIGKILL',
   });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssKiB = null;
@@ -163,20 +226,36 @@ function measure(cmd, { cwd }) {
   let status = r.status;
   if (r.error) status = null;
   if (status === 124 && TIMEOUT_BIN) status = 'timeout';
-  return { wall, status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? ''), rssKiB, cpu };
+  return {
+    wall,
+    status,
+    signal: r.signal,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? String(r.error ?? ''),
+    rssKiB,
+    cpu,
+  };
 }
 
-const head = (s, n = 12) => s.split('\n').filter((l) => l.trim()).slice(0, n).join('\n');
+const head = (s, n = 12) =>
+  s
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, n)
+    .join('\n');
 
 // ------------------------------------------------------------------ trees
 
 /** The trees to measure: default shape (sizes), dense (--sdk-every 10), injected. */
 function cases() {
   const out = [];
-  if (opts.shapes.includes('default')) for (const n of opts.sizes) out.push({ shape: 'default', n, sdkEvery: 200, inject: 0, id: label(n) });
-  if (opts.shapes.includes('dense')) for (const n of opts.dense) out.push({ shape: 'dense', n, sdkEvery: 10, inject: 0, id: `${label(n)}-sdk10` });
+  if (opts.shapes.includes('default'))
+    for (const n of opts.sizes) out.push({ shape: 'default', n, sdkEvery: 200, inject: 0, id: label(n) });
+  if (opts.shapes.includes('dense'))
+    for (const n of opts.dense) out.push({ shape: 'dense', n, sdkEvery: 10, inject: 0, id: `${label(n)}-sdk10` });
   if (opts.shapes.includes('inject')) {
-    for (const n of opts.inject) out.push({ shape: 'inject', n, sdkEvery: 200, inject: opts.injectSites, id: `${label(n)}+${opts.injectSites}` });
+    for (const n of opts.inject)
+      out.push({ shape: 'inject', n, sdkEvery: 200, inject: opts.injectSites, id: `${label(n)}+${opts.injectSites}` });
   }
   return out;
 }
@@ -189,15 +268,25 @@ function ensureTree(c) {
   if (!opts.regen && existsSync(mf)) {
     try {
       const m = JSON.parse(readFileSync(mf, 'utf8'));
-      ok = m.generatorVersion === GENERATOR_VERSION && m.fileCount === c.n && m.seed === opts.seed && m.sdkEvery === c.sdkEvery &&
+      ok =
+        m.generatorVersion === GENERATOR_VERSION &&
+        m.fileCount === c.n &&
+        m.seed === opts.seed &&
+        m.sdkEvery === c.sdkEvery &&
         (c.inject ? m.injected?.version === INJECT_VERSION && m.injected.sitesRequested === c.inject : !m.injected);
     } catch {
       ok = false;
     }
   }
   if (!ok) {
-    log(`generating ${dir} (${c.n} files${c.sdkEvery !== 200 ? `, --sdk-every ${c.sdkEvery}` : ''}${c.inject ? `, --inject ${c.inject}` : ''})...`);
-    const { genMs, gitMs } = generate(dir, c.n, { seed: opts.seed, sdkEvery: c.sdkEvery, ...(c.inject ? { inject: c.inject } : {}) });
+    log(
+      `generating ${dir} (${c.n} files${c.sdkEvery !== 200 ? `, --sdk-every ${c.sdkEvery}` : ''}${c.inject ? `, --inject ${c.inject}` : ''})...`,
+    );
+    const { genMs, gitMs } = generate(dir, c.n, {
+      seed: opts.seed,
+      sdkEvery: c.sdkEvery,
+      ...(c.inject ? { inject: c.inject } : {}),
+    });
     log(`  ${(genMs / 1000).toFixed(2)} s to write, ${(gitMs / 1000).toFixed(2)} s for git`);
   }
   return { dir, manifest: JSON.parse(readFileSync(mf, 'utf8')) };
@@ -209,14 +298,17 @@ function oneFileTree() {
   if (!existsSync(join(dir, '.git'))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'src', 'app.ts'), `import Leanplum from 'leanplum-sdk';
+    writeFileSync(
+      join(dir, 'src', 'app.ts'),
+      `import Leanplum from 'leanplum-sdk';
 
 export function startEngagement(): void {
   if (Cookiebot.consent.marketing && Cookiebot.consent.statistics) {
     Leanplum.start();
   }
 }
-`);
+`,
+    );
     const git = (args) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
     git(['init', '-q', '-b', 'main']);
     git(['add', '-A']);
@@ -232,7 +324,9 @@ function eslintConfig() {
   mkdirSync(cfgDir, { recursive: true });
   const parserUrl = pathToFileURL(require.resolve('@typescript-eslint/parser')).href;
   const cfg = join(cfgDir, 'eslint.config.mjs');
-  writeFileSync(cfg, `// generated by bench/run.mjs: the ESLint baseline (one syntactic rule)
+  writeFileSync(
+    cfg,
+    `// generated by bench/run.mjs: the ESLint baseline (one syntactic rule)
 import parser from ${JSON.stringify(parserUrl)};
 
 export default [
@@ -247,7 +341,8 @@ export default [
     },
   },
 ];
-`);
+`,
+  );
   return cfg;
 }
 
@@ -256,7 +351,9 @@ function astGrepBinary() {
   try {
     const cliDir = dirname(require.resolve('@ast-grep/cli/package.json'));
     const exe = process.platform === 'win32' ? 'ast-grep.exe' : 'ast-grep';
-    const platformPkgs = readdirSync(dirname(cliDir)).filter((d) => d.startsWith('cli-')).map((d) => join(dirname(cliDir), d, exe));
+    const platformPkgs = readdirSync(dirname(cliDir))
+      .filter((d) => d.startsWith('cli-'))
+      .map((d) => join(dirname(cliDir), d, exe));
     for (const p of [...platformPkgs, join(cliDir, exe)]) {
       if (existsSync(p) && spawnSync(p, ['--version'], { encoding: 'utf8' }).status === 0) return p;
     }
@@ -270,7 +367,9 @@ let noPruneSupport;
 /** Whether this build's scan command has `--no-prune` (the exhaustive mode), from its help text. */
 function supportsNoPrune() {
   if (noPruneSupport === undefined) {
-    const help = ['--help', 'scan --help'].map((a) => spawnSync(NODE, [CLI, ...a.split(' ')], { cwd: REPO, encoding: 'utf8' }).stdout ?? '').join('\n');
+    const help = ['--help', 'scan --help']
+      .map((a) => spawnSync(NODE, [CLI, ...a.split(' ')], { cwd: REPO, encoding: 'utf8' }).stdout ?? '')
+      .join('\n');
     noPruneSupport = /--(?:\[no-\])?no-prune\b|--\[no-\]prune\b/.test(help);
   }
   return noPruneSupport;
@@ -296,7 +395,8 @@ function clReportCheck(outFile) {
 function clTool(name, extra, note) {
   let outFile = null;
   return {
-    name, note,
+    name,
+    note,
     available: () => (existsSync(CLI) ? null : 'bin/run.js missing'),
     command(tree) {
       outFile = join(TMP, `${name}-${runCounter + 1}.json`);
@@ -309,14 +409,16 @@ function clTool(name, extra, note) {
 
 const TOOLS = {
   floor: {
-    name: 'floor', note: 'list + read + prefilter + parse matching files',
+    name: 'floor',
+    note: 'list + read + prefilter + parse matching files',
     available: () => (existsSync(join(HERE, 'floor.mjs')) ? null : 'bench/floor.mjs missing'),
     command: (tree) => [NODE, join(HERE, 'floor.mjs'), tree],
     cwd: () => REPO,
     check: floorCheck,
   },
   'floor-list': {
-    name: 'floor-list', note: 'list + read + prefilter (no parse): the warm --cache yardstick',
+    name: 'floor-list',
+    note: 'list + read + prefilter (no parse): the warm --cache yardstick',
     available: () => (existsSync(join(HERE, 'floor.mjs')) ? null : 'bench/floor.mjs missing'),
     command: (tree) => [NODE, join(HERE, 'floor.mjs'), tree, '--no-parse'],
     cwd: () => REPO,
@@ -325,14 +427,24 @@ const TOOLS = {
   'consent-lint': clTool('consent-lint', () => []),
   'no-prune': {
     ...clTool('no-prune', () => ['--no-prune'], 'consent-lint --no-prune (exhaustive: parses every file)'),
-    available: () => (!existsSync(CLI) ? 'bin/run.js missing' : supportsNoPrune() ? null : 'this build has no --no-prune flag (`scan --help`): leg skipped'),
+    available: () =>
+      !existsSync(CLI)
+        ? 'bin/run.js missing'
+        : supportsNoPrune()
+          ? null
+          : 'this build has no --no-prune flag (`scan --help`): leg skipped',
   },
   cache: {
-    ...clTool('cache', (tree) => ['--cache-location', join(TMP, `cache-${tree.replace(/[^A-Za-z0-9]+/g, '_')}.json`)], 'consent-lint --cache, warm (the warm-up run fills it)'),
+    ...clTool(
+      'cache',
+      (tree) => ['--cache-location', join(TMP, `cache-${tree.replace(/[^A-Za-z0-9]+/g, '_')}.json`)],
+      'consent-lint --cache, warm (the warm-up run fills it)',
+    ),
     minWarmup: 1,
   },
   'ast-grep': {
-    name: 'ast-grep', note: `ast-grep run -p '${AST_GREP_PATTERN}' (native, parses every file, all cores)`,
+    name: 'ast-grep',
+    note: `ast-grep run -p '${AST_GREP_PATTERN}' (native, parses every file, all cores)`,
     available: () => (AST_GREP ? null : '@ast-grep/cli is not installed (npm install)'),
     command: () => [AST_GREP, 'run', '--pattern', AST_GREP_PATTERN, '--json=stream', '.'],
     cwd: (tree) => tree,
@@ -343,15 +455,28 @@ const TOOLS = {
     },
   },
   eslint: {
-    name: 'eslint', note: 'ESLint + @typescript-eslint/parser, 1 rule',
+    name: 'eslint',
+    note: 'ESLint + @typescript-eslint/parser, 1 rule',
     cfg: null,
     outFile: null,
-    available: () => (existsSync(join(REPO, 'node_modules/eslint/bin/eslint.js')) ? null : 'node_modules/eslint missing'),
+    available: () =>
+      existsSync(join(REPO, 'node_modules/eslint/bin/eslint.js')) ? null : 'node_modules/eslint missing',
     command(tree) {
       this.cfg ??= eslintConfig();
       this.outFile = join(TMP, `eslint-${runCounter + 1}.json`);
-      return [NODE, join(REPO, 'node_modules/eslint/bin/eslint.js'), '--config', this.cfg, '--no-config-lookup', '--no-warn-ignored',
-        '--format', 'json', '--output-file', this.outFile, tree];
+      return [
+        NODE,
+        join(REPO, 'node_modules/eslint/bin/eslint.js'),
+        '--config',
+        this.cfg,
+        '--no-config-lookup',
+        '--no-warn-ignored',
+        '--format',
+        'json',
+        '--output-file',
+        this.outFile,
+        tree,
+      ];
     },
     cwd: (tree) => tree,
     check(r) {
@@ -364,7 +489,10 @@ const TOOLS = {
           messages += f.messages.length;
           fatal += f.messages.filter((m) => m.fatal).length;
         }
-        return { ok: true, summary: { filesLinted: res.length, leanplumCalls: messages - fatal, fatalParseErrors: fatal } };
+        return {
+          ok: true,
+          summary: { filesLinted: res.length, leanplumCalls: messages - fatal, fatalParseErrors: fatal },
+        };
       } catch (e) {
         return { ok: false, why: `no readable JSON at --output-file (${e.message})` };
       }
@@ -376,7 +504,17 @@ function floorCheck(r) {
   if (r.status !== 0) return { ok: false };
   try {
     const s = JSON.parse(r.stdout.trim().split('\n').pop());
-    return { ok: true, summary: { files: s.files, matched: s.matched, parsed: s.parsed, parseErrors: s.parseErrors, lister: s.lister, inProcessMs: s.ms } };
+    return {
+      ok: true,
+      summary: {
+        files: s.files,
+        matched: s.matched,
+        parsed: s.parsed,
+        parseErrors: s.parseErrors,
+        lister: s.lister,
+        inProcessMs: s.ms,
+      },
+    };
   } catch {
     return { ok: false };
   }
@@ -417,7 +555,10 @@ function compareWithManifest(report, manifest) {
 
 function gitInfo() {
   const g = (args) => spawnSync('git', args, { cwd: REPO, encoding: 'utf8' }).stdout?.trim() ?? '';
-  return { commit: g(['rev-parse', '--short', 'HEAD']), dirtyFiles: g(['status', '--porcelain']).split('\n').filter(Boolean).length };
+  return {
+    commit: g(['rev-parse', '--short', 'HEAD']),
+    dirtyFiles: g(['status', '--porcelain']).split('\n').filter(Boolean).length,
+  };
 }
 
 function summariseRuns(entry) {
@@ -426,7 +567,9 @@ function summariseRuns(entry) {
   const rss = entry.runs.map((r) => r.rssKiB).filter((x) => x != null);
   const cpu = entry.runs.map((r) => r.cpu).filter((x) => x != null);
   Object.assign(entry, {
-    median: median(walls), min: Math.min(...walls), max: Math.max(...walls),
+    median: median(walls),
+    min: Math.min(...walls),
+    max: Math.max(...walls),
     peakRssMiB: rss.length ? Math.max(...rss) / 1024 : null,
     medianRssMiB: rss.length ? median(rss) / 1024 : null,
     medianCpu: cpu.length ? median(cpu) : null,
@@ -443,15 +586,23 @@ function runPlan(plan, ctx) {
       p.entry.ok = false;
       p.entry.error = `exit ${r.status ?? 'none'}${r.signal ? ` (${r.signal})` : ''}${c.why ? `: ${c.why}` : ''}`;
       p.entry.stderrHead = head(r.stderr) || head(r.stdout);
-      log(`  ${p.tool.name}: n/a (${p.entry.error})${p.entry.stderrHead ? `\n    ${p.entry.stderrHead.replace(/\n/g, '\n    ')}` : ''}`);
+      log(
+        `  ${p.tool.name}: n/a (${p.entry.error})${p.entry.stderrHead ? `\n    ${p.entry.stderrHead.replace(/\n/g, '\n    ')}` : ''}`,
+      );
       return false;
     }
     p.entry.ok = true;
     p.entry.summary = c.summary;
-    p.entry.command ??= cmd.map((x) => (x === NODE ? 'node' : x.startsWith(REPO) ? x.slice(REPO.length + 1) : x.startsWith(TMP) ? '<tmp>' : x)).join(' ');
+    p.entry.command ??= cmd
+      .map((x) =>
+        x === NODE ? 'node' : x.startsWith(REPO) ? x.slice(REPO.length + 1) : x.startsWith(TMP) ? '<tmp>' : x,
+      )
+      .join(' ');
     if (counted) {
       p.entry.runs.push({ wall: r.wall, rssKiB: r.rssKiB, cpu: r.cpu, status: r.status });
-      log(`  ${p.tool.name} run ${p.entry.runs.length}/${p.reps}: ${r.wall.toFixed(3)} s, ${r.rssKiB ? (r.rssKiB / 1024).toFixed(0) : '?'} MiB`);
+      log(
+        `  ${p.tool.name} run ${p.entry.runs.length}/${p.reps}: ${r.wall.toFixed(3)} s, ${r.rssKiB ? (r.rssKiB / 1024).toFixed(0) : '?'} MiB`,
+      );
     } else {
       p.entry.warmupRuns++;
       log(`  ${p.tool.name} warm-up: ${r.wall.toFixed(3)} s`);
@@ -478,10 +629,22 @@ function runCase(c) {
   const plan = [];
   for (const name of opts.tools) {
     const tool = TOOLS[name];
-    const entry = { tool: name, note: tool.note ?? null, runs: [], warmupRuns: 0, ok: null, error: null, summary: null };
-    const eslintHere = opts.eslintAll || opts.large ? c.n <= opts.eslintMax : c.shape === 'default' && c.n <= opts.eslintMax;
+    const entry = {
+      tool: name,
+      note: tool.note ?? null,
+      runs: [],
+      warmupRuns: 0,
+      ok: null,
+      error: null,
+      summary: null,
+    };
+    const eslintHere =
+      opts.eslintAll || opts.large ? c.n <= opts.eslintMax : c.shape === 'default' && c.n <= opts.eslintMax;
     if (name === 'eslint' && !eslintHere) {
-      entry.skipped = c.n > opts.eslintMax ? `skipped above ${label(opts.eslintMax)} files (--eslint-all to run)` : 'default-shape trees only (--eslint-all or --large to run)';
+      entry.skipped =
+        c.n > opts.eslintMax
+          ? `skipped above ${label(opts.eslintMax)} files (--eslint-all to run)`
+          : 'default-shape trees only (--eslint-all or --large to run)';
     } else {
       const unavailable = tool.available();
       if (unavailable) entry.skipped = unavailable;
@@ -499,18 +662,28 @@ function runCase(c) {
     const cmd = clPlan.tool.command(tree);
     const r = measure([cmd[0], '--cpu-prof', '--cpu-prof-dir', dir, ...cmd.slice(1)], { cwd: tree });
     try {
-      const f = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).map((x) => join(dir, x))[0];
+      const f = readdirSync(dir)
+        .filter((x) => x.endsWith('.cpuprofile'))
+        .map((x) => join(dir, x))[0];
       clPlan.entry.profile = { file: f, wall: r.wall, summary: summarize(f, 15) };
-      log(`  consent-lint under --cpu-prof: ${r.wall.toFixed(2)} s\n${clPlan.entry.profile.summary.replace(/^/gm, '    ')}`);
+      log(
+        `  consent-lint under --cpu-prof: ${r.wall.toFixed(2)} s\n${clPlan.entry.profile.summary.replace(/^/gm, '    ')}`,
+      );
     } catch (e) {
       log(`  profile: no .cpuprofile written (${e.message})`);
     }
   }
   const by = Object.fromEntries(plan.map((p) => [p.tool.name, p.entry]));
   return {
-    ...c, tree, files: manifest.sourceFiles, bytes: manifest.bytes, lines: manifest.lines,
-    sdkFiles: new Set(manifest.sinks.map((s) => s.file)).size, injectedFiles: manifest.injected?.filesChanged ?? 0,
-    expected: manifest.expected, tools: by,
+    ...c,
+    tree,
+    files: manifest.sourceFiles,
+    bytes: manifest.bytes,
+    lines: manifest.lines,
+    sdkFiles: new Set(manifest.sinks.map((s) => s.file)).size,
+    injectedFiles: manifest.injected?.filesChanged ?? 0,
+    expected: manifest.expected,
+    tools: by,
   };
 }
 
@@ -519,25 +692,54 @@ function runStartup() {
   const tree = oneFileTree();
   const out = join(TMP, 'one-file.json');
   const mk = (name, note, command, check = (r) => ({ ok: r.status === 0 || r.status === 1 })) => ({
-    name, note, available: () => null, command, cwd: () => tree, check,
+    name,
+    note,
+    available: () => null,
+    command,
+    cwd: () => tree,
+    check,
   });
   const tools = [
     mk('node -e 0', 'Node start-up alone', () => [NODE, '-e', '0']),
-    mk('--version', 'consent-lint --version (oclif)', () => [NODE, CLI, '--version'], (r) => ({ ok: r.status === 0, summary: { stdout: r.stdout.trim() } })),
-    mk('1-file scan', 'consent-lint <one-file tree> --format json --output <tmp>', () => [NODE, CLI, tree, '--format', 'json', '--output', out],
+    mk(
+      '--version',
+      'consent-lint --version (oclif)',
+      () => [NODE, CLI, '--version'],
+      (r) => ({ ok: r.status === 0, summary: { stdout: r.stdout.trim() } }),
+    ),
+    mk(
+      '1-file scan',
+      'consent-lint <one-file tree> --format json --output <tmp>',
+      () => [NODE, CLI, tree, '--format', 'json', '--output', out],
       (r) => {
         try {
           const rep = JSON.parse(readFileSync(out, 'utf8'));
-          return { ok: r.status === 0 || r.status === 1, summary: { findings: rep.findings.length, filesScanned: rep.stats?.filesScanned } };
+          return {
+            ok: r.status === 0 || r.status === 1,
+            summary: { findings: rep.findings.length, filesScanned: rep.stats?.filesScanned },
+          };
         } catch {
           return { ok: false, why: 'no report' };
         }
-      }),
+      },
+    ),
   ];
-  const plan = tools.map((tool) => ({ tool, entry: { tool: tool.name, note: tool.note, runs: [], warmupRuns: 0, ok: null, error: null, summary: null }, reps: opts.startupReps, warmup: Math.max(1, opts.warmup) }));
+  const plan = tools.map((tool) => ({
+    tool,
+    entry: { tool: tool.name, note: tool.note, runs: [], warmupRuns: 0, ok: null, error: null, summary: null },
+    reps: opts.startupReps,
+    warmup: Math.max(1, opts.warmup),
+  }));
   log(`\n== start-up: ${tree}`);
   runPlan(plan, { tree, manifest: null });
-  return { shape: 'startup', id: 'start-up', n: 1, tree, files: 1, tools: Object.fromEntries(plan.map((p) => [p.tool.name, p.entry])) };
+  return {
+    shape: 'startup',
+    id: 'start-up',
+    n: 1,
+    tree,
+    files: 1,
+    tools: Object.fromEntries(plan.map((p) => [p.tool.name, p.entry])),
+  };
 }
 
 // ------------------------------------------------------------------ report
@@ -570,9 +772,11 @@ function notes(name, e) {
   if (!s) return '';
   if (name === 'consent-lint' || name === 'no-prune' || name === 'cache') {
     if (s.expectedFindings == null) return `findings ${s.findings}, errors ${s.errors ?? '?'}`;
-    return `findings ${s.findings} (expected ${s.expectedFindings} + ${s.expectedPolicyDependent} policy-dep.; ` +
+    return (
+      `findings ${s.findings} (expected ${s.expectedFindings} + ${s.expectedPolicyDependent} policy-dep.; ` +
       `wrong: at compliant sites ${s.reportedAt.compliant}, decoys ${s.reportedAt['not-a-sink']}, elsewhere ${s.reportedAt.unknown}, missed ${s.missedExpectedFindings}), ` +
-      `errors ${s.errors ?? '?'}, parsed ${name === 'cache' ? (s.stats?.filesParsed === 0 ? '0 (cache hit)' : `${s.stats?.filesParsed} (cache MISS)`) : s.stats?.filesParsed ?? '?'}`;
+      `errors ${s.errors ?? '?'}, parsed ${name === 'cache' ? (s.stats?.filesParsed === 0 ? '0 (cache hit)' : `${s.stats?.filesParsed} (cache MISS)`) : (s.stats?.filesParsed ?? '?')}`
+    );
   }
   if (name === 'eslint') return `${s.leanplumCalls} Leanplum.* calls, ${s.fatalParseErrors} parse errors`;
   if (name === 'ast-grep') return `${s.matches} matches`;
@@ -584,12 +788,24 @@ function notes(name, e) {
 }
 
 function mainTable(results) {
-  const rows = [['tree', 'shape', 'files', 'SDK files', 'tool', 'runs', 'median s (min–max)', 'CPU s', 'peak RSS MiB', 'notes']];
+  const rows = [
+    ['tree', 'shape', 'files', 'SDK files', 'tool', 'runs', 'median s (min–max)', 'CPU s', 'peak RSS MiB', 'notes'],
+  ];
   for (const r of results) {
     for (const [name, e] of Object.entries(r.tools)) {
       const time = e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a';
-      rows.push([r.id, r.shape, String(r.files), r.sdkFiles == null ? '' : String(r.sdkFiles), name, String(e.runs?.length ?? 0), time,
-        e.medianCpu != null ? fmtS(e.medianCpu) : '', e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '', notes(name, e)]);
+      rows.push([
+        r.id,
+        r.shape,
+        String(r.files),
+        r.sdkFiles == null ? '' : String(r.sdkFiles),
+        name,
+        String(e.runs?.length ?? 0),
+        time,
+        e.medianCpu != null ? fmtS(e.medianCpu) : '',
+        e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '',
+        notes(name, e),
+      ]);
     }
   }
   return mdTable(rows);
@@ -614,12 +830,19 @@ function ratioTable(results) {
     for (const [a, b, name] of used) {
       const p = pairs(r, a, b);
       const cpu = r.tools[a]?.medianCpu && r.tools[b]?.medianCpu ? r.tools[a].medianCpu / r.tools[b].medianCpu : null;
-      r.ratios[name] = { pairwise: p, ofMedians: r.tools[a]?.median && r.tools[b]?.median ? r.tools[a].median / r.tools[b].median : null, cpu };
+      r.ratios[name] = {
+        pairwise: p,
+        ofMedians: r.tools[a]?.median && r.tools[b]?.median ? r.tools[a].median / r.tools[b].median : null,
+        cpu,
+      };
     }
-    rows.push([r.id, ...used.map(([, , name]) => {
-      const x = r.ratios[name];
-      return x.pairwise ? `${fmtPairs(x.pairwise)}; CPU ${fmtX(x.cpu)}` : 'n/a';
-    })]);
+    rows.push([
+      r.id,
+      ...used.map(([, , name]) => {
+        const x = r.ratios[name];
+        return x.pairwise ? `${fmtPairs(x.pairwise)}; CPU ${fmtX(x.cpu)}` : 'n/a';
+      }),
+    ]);
   }
   return mdTable(rows);
 }
@@ -627,14 +850,33 @@ function ratioTable(results) {
 function startupTable(s) {
   if (!s) return '(start-up not measured)';
   s.ratios = {};
-  const rows = [['command', 'runs', 'median s (min–max)', 'CPU s', 'peak RSS MiB', '/ node -e 0: pairwise wall (min–max)', 'CPU', 'notes']];
+  const rows = [
+    [
+      'command',
+      'runs',
+      'median s (min–max)',
+      'CPU s',
+      'peak RSS MiB',
+      '/ node -e 0: pairwise wall (min–max)',
+      'CPU',
+      'notes',
+    ],
+  ];
   const base = s.tools['node -e 0'];
   for (const [name, e] of Object.entries(s.tools)) {
     const p = name === 'node -e 0' ? null : pairs(s, name, 'node -e 0');
     const cpu = p && e.medianCpu && base?.medianCpu ? e.medianCpu / base.medianCpu : null;
     if (p) s.ratios[`${name} / node -e 0`] = { ...p, cpu };
-    rows.push([name, String(e.runs.length), e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
-      e.medianCpu != null ? fmtS(e.medianCpu) : '', e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '', p ? fmtPairs(p) : '', cpu ? fmtX(cpu) : '', notes(name, e)]);
+    rows.push([
+      name,
+      String(e.runs.length),
+      e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
+      e.medianCpu != null ? fmtS(e.medianCpu) : '',
+      e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '',
+      p ? fmtPairs(p) : '',
+      cpu ? fmtX(cpu) : '',
+      notes(name, e),
+    ]);
   }
   return mdTable(rows);
 }
@@ -644,30 +886,49 @@ function targets(results, startup) {
   const verdict = (ok) => (ok == null ? 'n/a' : ok ? 'PASS' : 'FAIL');
   const add = (target, value, ok) => out.push({ target, value, verdict: verdict(ok) });
   const pw = (r, a, b) => pairs(r, a, b)?.median ?? null;
-  const cpuOf = (r, a, b) => (r.tools[a]?.medianCpu && r.tools[b]?.medianCpu ? r.tools[a].medianCpu / r.tools[b].medianCpu : null);
+  const cpuOf = (r, a, b) =>
+    r.tools[a]?.medianCpu && r.tools[b]?.medianCpu ? r.tools[a].medianCpu / r.tools[b].medianCpu : null;
   const both = (r, a, b) => `${fmtX(pw(r, a, b))} (CPU ${fmtX(cpuOf(r, a, b))})`;
   for (const r of results) {
     const cl = r.tools['consent-lint'];
     const x = pw(r, 'consent-lint', 'floor');
     const rss = cl?.peakRssMiB ?? null;
-    if (r.shape === 'default') add(`${r.id}: consent-lint ≤ 1.3× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 1.3);
+    if (r.shape === 'default')
+      add(`${r.id}: consent-lint ≤ 1.3× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 1.3);
     if (r.shape === 'default' && r.n === 10000) {
       const e = pw(r, 'eslint', 'consent-lint');
-      add(`${r.id}: consent-lint ≥ 20× faster than ESLint`, both(r, 'eslint', 'consent-lint'), e == null ? null : e >= 20);
-      add(`${r.id}: consent-lint peak RSS < 300 MiB`, rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`, rss == null ? null : rss < 300);
+      add(
+        `${r.id}: consent-lint ≥ 20× faster than ESLint`,
+        both(r, 'eslint', 'consent-lint'),
+        e == null ? null : e >= 20,
+      );
+      add(
+        `${r.id}: consent-lint peak RSS < 300 MiB`,
+        rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`,
+        rss == null ? null : rss < 300,
+      );
       const c = pw(r, 'cache', 'floor-list');
       add(`${r.id}: warm --cache ≤ 1.2× list+read floor`, both(r, 'cache', 'floor-list'), c == null ? null : c <= 1.2);
     }
     if (r.shape === 'dense') {
       add(`${r.id}: consent-lint ≤ 2× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 2);
-      add(`${r.id}: consent-lint peak RSS ≤ 300 MiB`, rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`, rss == null ? null : rss <= 300);
+      add(
+        `${r.id}: consent-lint peak RSS ≤ 300 MiB`,
+        rss == null ? 'n/a' : `${rss.toFixed(0)} MiB`,
+        rss == null ? null : rss <= 300,
+      );
     }
     if (r.shape === 'inject') {
       const g = pw(r, 'consent-lint', 'ast-grep');
       add(`${r.id}: consent-lint faster than ast-grep`, both(r, 'consent-lint', 'ast-grep'), g == null ? null : g < 1);
       add(`${r.id}: consent-lint ≤ 2× floor`, both(r, 'consent-lint', 'floor'), x == null ? null : x <= 2);
     }
-    if (cl?.summary?.findingKeys) add(`${r.id}: consent-lint's verdicts match the manifest`, cl.summary.accurate ? 'exact' : 'differ', cl.summary.accurate);
+    if (cl?.summary?.findingKeys)
+      add(
+        `${r.id}: consent-lint's verdicts match the manifest`,
+        cl.summary.accurate ? 'exact' : 'differ',
+        cl.summary.accurate,
+      );
     const np = r.tools['no-prune'];
     if (np?.summary?.findingKeys && cl?.summary?.findingKeys) {
       const same = JSON.stringify(np.summary.findingKeys) === JSON.stringify(cl.summary.findingKeys);
@@ -676,7 +937,11 @@ function targets(results, startup) {
   }
   if (startup) {
     const one = startup.ratios?.['1-file scan / node -e 0'];
-    add('1-file scan ≤ 2.5× node -e 0', `${fmtX(one?.median)} (CPU ${fmtX(one?.cpu)})`, one == null ? null : one.median <= 2.5);
+    add(
+      '1-file scan ≤ 2.5× node -e 0',
+      `${fmtX(one?.median)} (CPU ${fmtX(one?.cpu)})`,
+      one == null ? null : one.median <= 2.5,
+    );
   }
   return out;
 }
@@ -691,9 +956,15 @@ const startup = opts.shapes.includes('startup') ? runStartup() : null;
 
 const cmdline = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
 const env = {
-  node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, cpus: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}`,
-  memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), rssSource: TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (preload; none for ast-grep)',
-  repo: gitInfo(), startedAt, command: cmdline, astGrep: AST_GREP ? spawnSync(AST_GREP, ['--version'], { encoding: 'utf8' }).stdout.trim() : null,
+  node: process.version,
+  platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  cpus: `${os.cpus().length}× ${os.cpus()[0]?.model ?? '?'}`,
+  memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  rssSource: TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (preload; none for ast-grep)',
+  repo: gitInfo(),
+  startedAt,
+  command: cmdline,
+  astGrep: AST_GREP ? spawnSync(AST_GREP, ['--version'], { encoding: 'utf8' }).stdout.trim() : null,
   noPrune: supportsNoPrune(),
   loadavg: { before: loadBefore.map((x) => +x.toFixed(2)), after: os.loadavg().map((x) => +x.toFixed(2)) },
 };
@@ -726,8 +997,20 @@ const text = [
 console.log(text);
 
 mkdirSync(dirname(opts.out), { recursive: true });
-writeFileSync(opts.out, JSON.stringify({
-  env, options: { ...opts, eslintMax: Number.isFinite(opts.eslintMax) ? opts.eslintMax : null }, results, startup, targets: tg, table: text,
-}, null, 2) + '\n');
+writeFileSync(
+  opts.out,
+  JSON.stringify(
+    {
+      env,
+      options: { ...opts, eslintMax: Number.isFinite(opts.eslintMax) ? opts.eslintMax : null },
+      results,
+      startup,
+      targets: tg,
+      table: text,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 log(`results written to ${opts.out}`);
 process.exitCode = 0;

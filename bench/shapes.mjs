@@ -29,5 +29,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const t0 = performance.now();
   const doc = checkSource(code, { file: 'app.ts' });
   const ms = Math.round(performance.now() - t0);
-  process.stdout.write(`${kind} n=${n}: total ${ms} ms, findings ${doc.findings.length}, errors ${doc.errors.length}, maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+  process.stdout.write(
+    `${kind} n=${n}: total ${ms} ms, findings ${doc.findings.length}, errors ${doc.errors.length}, maxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
+  );
 }

@@ -15,7 +15,9 @@ let dispatchArgv;
 try {
   ({ fastScan } = await import('../dist/cli/scan-flags.js'));
 } catch (error) {
-  process.stderr.write(`consent-lint: cannot load the compiled CLI (${error?.message ?? error}); run \`npm run build\` first\n`);
+  process.stderr.write(
+    `consent-lint: cannot load the compiled CLI (${error?.message ?? error}); run \`npm run build\` first\n`,
+  );
   process.exit(2);
 }
 

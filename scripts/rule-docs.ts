@@ -18,7 +18,11 @@ function listMarkdown(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? listMarkdown(p) : name.endsWith('.md') ? [relative(root, p).split('\\').join('/')] : [];
+    return statSync(p).isDirectory()
+      ? listMarkdown(p)
+      : name.endsWith('.md')
+        ? [relative(root, p).split('\\').join('/')]
+        : [];
   });
 }
 

@@ -74,11 +74,22 @@ interface Finishing {
  * whole result, so ordinals do not depend on the reporting scope), the
  * reporting restriction, then the baseline.
  */
-function finish(doc: ResultDocument, how: Finishing): { document: ResultDocument; baseline?: Omit<BaselineResult, 'document'> } {
-  const suppressed = applySuppressions(doc, how.sources, { rules: how.rules, ...(how.config?.rules ? { ruleSettings: how.config.rules } : {}) }).document;
+function finish(
+  doc: ResultDocument,
+  how: Finishing,
+): { document: ResultDocument; baseline?: Omit<BaselineResult, 'document'> } {
+  const suppressed = applySuppressions(doc, how.sources, {
+    rules: how.rules,
+    ...(how.config?.rules ? { ruleSettings: how.config.rules } : {}),
+  }).document;
   let document: ResultDocument = { ...suppressed, findings: identifyFindings(suppressed.findings) };
   const only = how.only;
-  if (only) document = { ...document, findings: document.findings.filter((f) => only(f.file)), errors: document.errors.filter((e) => only(e.file)) };
+  if (only)
+    document = {
+      ...document,
+      findings: document.findings.filter((f) => only(f.file)),
+      errors: document.errors.filter((e) => only(e.file)),
+    };
   if (!how.baseline) return { document };
   const { document: kept, ...baseline } = applyBaseline(document, how.baseline, how.baselineScope ?? only);
   return { document: kept, baseline };
@@ -91,21 +102,32 @@ function withDirectiveRules(rules: RuleSpec[]): RuleSpec[] {
 
 function byPosition<T extends { file: string; line: number; column: number; ruleId?: string }>(a: T, b: T): number {
   // Rule id last: several findings at one position come in one order on every run.
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || ((a.ruleId ?? '') < (b.ruleId ?? '') ? -1 : (a.ruleId ?? '') > (b.ruleId ?? '') ? 1 : 0);
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line ||
+        a.column - b.column ||
+        ((a.ruleId ?? '') < (b.ruleId ?? '') ? -1 : (a.ruleId ?? '') > (b.ruleId ?? '') ? 1 : 0);
 }
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = resolve(options.root);
   const config = options.config;
-  const policies = withModuleAliasTokens(options.policies ?? (config ? configPolicies({ ...config, dir: config.dir ?? root }) : resolvePolicies(undefined)), config?.moduleAliases);
+  const policies = withModuleAliasTokens(
+    options.policies ?? (config ? configPolicies({ ...config, dir: config.dir ?? root }) : resolvePolicies(undefined)),
+    config?.moduleAliases,
+  );
   let discovery;
   try {
     discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
   } catch (e) {
     // A glob that matches nothing is a config error: name the file and the JSON pointer (exit 2).
     if (e instanceof NoMatchingFilesError && config?.source) {
-      throw new ConfigError(config.source, [{ pointer: `/${e.key}${e.index !== undefined ? `/${e.index}` : ''}`, expected: e.message }]);
+      throw new ConfigError(config.source, [
+        { pointer: `/${e.key}${e.index !== undefined ? `/${e.index}` : ''}`, expected: e.message },
+      ]);
     }
     throw e;
   }
@@ -113,7 +135,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   // Native sources and declarations go to the native stage, the rest to the JavaScript project.
   const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
-  const project = new Project(root, jsFiles, parseFile, { moduleAliases: config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
+  const project = new Project(root, jsFiles, parseFile, {
+    moduleAliases: config?.moduleAliases,
+    sdkModules: sdkModulesOf(policies),
+  });
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
   const tn = performance.now();
   const nativeRun = analyseNative(nativeInputs(discovery.files, policies).files, policies, config).then((r) => {
@@ -136,9 +161,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     timing(`cache ${cached ? 'hit' : 'miss'}`, started);
   }
   if (!result) {
-    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, { fileMs: options.fileTimeoutMs, runMs: options.runTimeoutMs });
+    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, {
+      fileMs: options.fileTimeoutMs,
+      runMs: options.runTimeoutMs,
+    });
     // A run cut short by a time budget is not a result to reuse.
-    if (!fresh.errors.some((e) => e.kind === 'timeout')) cache?.store(key, project, fresh.inputs, { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed });
+    if (!fresh.errors.some((e) => e.kind === 'timeout'))
+      cache?.store(key, project, fresh.inputs, {
+        findings: fresh.findings,
+        errors: fresh.errors,
+        rules: fresh.rules,
+        filesParsed: fresh.filesParsed,
+      });
     result = fresh;
   }
   const native = await nativeRun;
@@ -161,7 +195,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       version: 1,
       findings,
       errors,
-      stats: { filesScanned: discovery.filesScanned, filesParsed: (cached ? 0 : result.filesParsed) + native.filesParsed, durationMs: 0, ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }) },
+      stats: {
+        filesScanned: discovery.filesScanned,
+        filesParsed: (cached ? 0 : result.filesParsed) + native.filesParsed,
+        durationMs: 0,
+        ...(discovery.ignoredByDefault && { ignoredByDefault: discovery.ignoredByDefault }),
+      },
     },
     {
       rules,
@@ -209,9 +248,17 @@ export function checkSource(code: string, options: CheckSourceOptions = {}): Res
   const name = options.file ?? 'app.ts';
   const root = '/virtual';
   const all: Record<string, string> = { ...(options.files ?? {}), [name]: code };
-  const files = new Map<string, DiscoveredFile>(Object.entries(all).map(([rel, text]) => [rel, { absPath: `${root}/${rel}`, relPath: rel, text }]));
-  const policies = withModuleAliasTokens(options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root), options.config?.moduleAliases);
-  const project = new Project(root, files, parseFile, { moduleAliases: options.config?.moduleAliases, sdkModules: sdkModulesOf(policies) });
+  const files = new Map<string, DiscoveredFile>(
+    Object.entries(all).map(([rel, text]) => [rel, { absPath: `${root}/${rel}`, relPath: rel, text }]),
+  );
+  const policies = withModuleAliasTokens(
+    options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root),
+    options.config?.moduleAliases,
+  );
+  const project = new Project(root, files, parseFile, {
+    moduleAliases: options.config?.moduleAliases,
+    sdkModules: sdkModulesOf(policies),
+  });
   const result = analyse(project, [...files.keys()], policies, options.config);
   const { document } = finish(
     {

@@ -83,9 +83,7 @@ export interface ParsedFile {
 // ---------------------------------------------------------------- policy
 
 /** Where a value comes from: an export of a module, or a global name. */
-export type Origin =
-  | { module: string; export: string }
-  | { global: string };
+export type Origin = { module: string; export: string } | { global: string };
 
 /**
  * A step from an origin to an SDK object (policy v2): a property, the result
@@ -93,10 +91,7 @@ export type Origin =
  * `amplitude.getInstance()`), or the parameter of a callback passed to it
  * (`OneSignalDeferred.push(async (OneSignal) => …)`, `batchSDK((api) => …)`).
  */
-export type ReceiverStep =
-  | string
-  | { call: true }
-  | { callbackParameter: { argument: number; parameter: number } };
+export type ReceiverStep = string | { call: true } | { callbackParameter: { argument: number; parameter: number } };
 
 /**
  * The SDK object whose members are sinks: an origin, then `path` steps. A
@@ -166,14 +161,13 @@ export type PathStep =
   | string // a property name
   | { anyProperty: true } // `{key}`: any property; its name is the key
   | { call: true; keyArgument?: number; argumentEquals?: Record<string, (string | number)[]> }
-  | { callbackParameter: { argument: number; parameter: number; property?: string }; argumentEquals?: Record<string, (string | number)[]> }
+  | {
+      callbackParameter: { argument: number; parameter: number; property?: string };
+      argumentEquals?: Record<string, (string | number)[]>;
+    }
   | { find: { property: string } }; // `.find(el => el.<property> === key)`: the element whose property is the key
 
-export type GuardTest =
-  | { truthy: true }
-  | { equals: (string | number | boolean)[] }
-  | { includes: true } // `.includes(key)` / `.indexOf(key) >= 0`; key is the argument
-  ;
+export type GuardTest = { truthy: true } | { equals: (string | number | boolean)[] } | { includes: true }; // `.includes(key)` / `.indexOf(key) >= 0`; key is the argument
 
 export interface GuardSpec {
   id: string;
@@ -371,7 +365,6 @@ export interface ResultDocument {
  * their origin.
  */
 
-
 export type Platform = 'android' | 'ios';
 
 /** Where a class lives: its JVM qualified name (Kotlin/Java imports), Swift module, Objective-C header/framework. */
@@ -443,7 +436,12 @@ export interface DeclarationSpec {
   /** The plist key or the Android permission name. */
   name: string;
   /** Native calls that need the declaration (with `arguments` as for sinks). */
-  triggers?: { calls: string[]; platform: Platform; arguments?: Record<string, (string | number | boolean)[]>; mentions?: string[] }[];
+  triggers?: {
+    calls: string[];
+    platform: Platform;
+    arguments?: Record<string, (string | number | boolean)[]>;
+    mentions?: string[];
+  }[];
   /** JavaScript calls that need it: `functions` (as written, e.g. `requestTrackingPermissionsAsync`, `PermissionsAndroid.request`) called in a file importing `module`; with `mentions`, only calls whose line mentions that text. */
   jsTriggers?: { module: string; functions: string[]; mentions?: string }[];
   /** Expo settings that provide it: a plugin (unless `option` equals `disabledBy`), `expo.ios.infoPlist.<name>`, `expo.android.permissions`. */

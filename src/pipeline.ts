@@ -51,7 +51,14 @@ export function rulesInForce(policies: Policy[], config: Config | undefined): Ru
  */
 export function analysisTokens(policies: Policy[], config: Config | undefined): string[] {
   const out: string[] = [];
-  const origin = (o: object) => out.push('global' in o ? String((o as { global: string }).global) : 'module' in o ? String((o as { module: string }).module) : '');
+  const origin = (o: object) =>
+    out.push(
+      'global' in o
+        ? String((o as { global: string }).global)
+        : 'module' in o
+          ? String((o as { module: string }).module)
+          : '',
+    );
   for (const p of policies) {
     out.push(...p.tokens);
     for (const r of p.rules) {
@@ -81,7 +88,10 @@ export function seedFiles(project: Project, policies: Policy[]): string[] {
 }
 
 /** `CONSENT_LINT_TIMING=1`: phase times on stderr (as ESLint's TIMING). */
-export const timing = process.env.CONSENT_LINT_TIMING ? (label: string, since: number) => process.stderr.write(`[timing] ${label}: ${Math.round(performance.now() - since)} ms\n`) : () => {};
+export const timing = process.env.CONSENT_LINT_TIMING
+  ? (label: string, since: number) =>
+      process.stderr.write(`[timing] ${label}: ${Math.round(performance.now() - since)} ms\n`)
+  : () => {};
 
 /** Resolution parses a file on demand only if it can lead to an SDK or a guard. */
 export function configureProject(project: Project, policies: Policy[], config: Config | undefined): void {
@@ -90,7 +100,13 @@ export function configureProject(project: Project, policies: Policy[], config: C
 }
 
 /** Run the analysis to completion, synchronously. */
-export function analyse(project: Project, seeds: string[], policies: Policy[], config: Config | undefined, budget?: BudgetOptions): Analysis {
+export function analyse(
+  project: Project,
+  seeds: string[],
+  policies: Policy[],
+  config: Config | undefined,
+  budget?: BudgetOptions,
+): Analysis {
   const steps = analysisSteps(project, seeds, policies, config, budget);
   for (;;) {
     const r = steps.next();
@@ -99,7 +115,14 @@ export function analyse(project: Project, seeds: string[], policies: Policy[], c
 }
 
 /** The same, yielding to the event loop between steps (a progress spinner keeps turning) and reporting each step. */
-export async function analyseAsync(project: Project, seeds: string[], policies: Policy[], config: Config | undefined, onProgress?: (step: string) => void, budget?: BudgetOptions): Promise<Analysis> {
+export async function analyseAsync(
+  project: Project,
+  seeds: string[],
+  policies: Policy[],
+  config: Config | undefined,
+  onProgress?: (step: string) => void,
+  budget?: BudgetOptions,
+): Promise<Analysis> {
   const steps = analysisSteps(project, seeds, policies, config, budget);
   for (;;) {
     const r = steps.next();
@@ -110,7 +133,13 @@ export async function analyseAsync(project: Project, seeds: string[], policies: 
 }
 
 /** The analysis as steps; each `yield` says what comes next. */
-function* analysisSteps(project: Project, seeds: string[], policies: Policy[], config: Config | undefined, budgetOptions: BudgetOptions = {}): Generator<string, Analysis> {
+function* analysisSteps(
+  project: Project,
+  seeds: string[],
+  policies: Policy[],
+  config: Config | undefined,
+  budgetOptions: BudgetOptions = {},
+): Generator<string, Analysis> {
   let t0 = performance.now();
   const budget = new Budget(budgetOptions);
   const rules = rulesInForce(policies, config);
@@ -199,6 +228,11 @@ function* analysisSteps(project: Project, seeds: string[], policies: Policy[], c
     // Everything parsed counts, also helpers first needed by the proof itself.
     filesParsed: project.parsed.length,
     proof,
-    inputs: { seeds, parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])], expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(), declined: [...project.declined].sort() },
+    inputs: {
+      seeds,
+      parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])],
+      expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(),
+      declined: [...project.declined].sort(),
+    },
   };
 }

@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, createBaseline, pruneBaseline, readBaseline, serializeBaseline, writeBaseline } from '../src/baseline/index.js';
+import {
+  applyBaseline,
+  createBaseline,
+  pruneBaseline,
+  readBaseline,
+  serializeBaseline,
+  writeBaseline,
+} from '../src/baseline/index.js';
 import { ConfigError } from '../src/policy/index.js';
 import { doc, finding } from './cli-helpers.js';
 
@@ -23,7 +30,13 @@ describe('baseline', () => {
   it('keys on rule + file + declaration path + callee + ordinal, sorted and deterministic', () => {
     const b = createBaseline(two());
     expect(b.entries).toEqual([
-      { ruleId: 'leanplum/push', file: 'src/b.ts', path: ['App', 'useEffect()[0]'], callee: 'Leanplum.registerForWebPush', ordinal: 0 },
+      {
+        ruleId: 'leanplum/push',
+        file: 'src/b.ts',
+        path: ['App', 'useEffect()[0]'],
+        callee: 'Leanplum.registerForWebPush',
+        ordinal: 0,
+      },
       { ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 },
       { ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 1 },
     ]);
@@ -37,7 +50,13 @@ describe('baseline', () => {
     expect(a.identity).toEqual({ path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 });
     expect(b.identity!.ordinal).toBe(1);
     expect(c.fingerprint).toMatch(/^[0-9a-f]{32}$/);
-    const relabelled = doc(two(7).findings.map((f) => ({ ...f, trace: f.trace.map((h) => ({ ...h, label: `renamed ${h.label}` })), message: 'reworded' })));
+    const relabelled = doc(
+      two(7).findings.map((f) => ({
+        ...f,
+        trace: f.trace.map((h) => ({ ...h, label: `renamed ${h.label}` })),
+        message: 'reworded',
+      })),
+    );
     expect(relabelled.findings.map((f) => f.fingerprint)).toEqual(two().findings.map((f) => f.fingerprint));
     const moved = doc([finding({ identity: { path: ['otherFunction'], callee: 'Leanplum.start', ordinal: 0 } })]);
     expect(moved.findings[0].fingerprint).not.toBe(a.fingerprint);
@@ -46,7 +65,12 @@ describe('baseline', () => {
   it('reads version 1 baselines: names must agree, label segments match any name; pruning writes version 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-baseline-v1-'));
     const file = join(dir, 'baseline.json');
-    const v1 = (scope: string, file = 'src/b.ts', callee = 'Leanplum.registerForWebPush', ruleId = 'leanplum/push') => ({ ruleId, file, scope, callee, ordinal: 0 });
+    const v1 = (
+      scope: string,
+      file = 'src/b.ts',
+      callee = 'Leanplum.registerForWebPush',
+      ruleId = 'leanplum/push',
+    ) => ({ ruleId, file, scope, callee, ordinal: 0 });
     writeFileSync(
       file,
       JSON.stringify({
@@ -64,19 +88,31 @@ describe('baseline', () => {
     const r = applyBaseline(two(), old);
     expect(r.matched).toBe(2);
     expect(r.document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/lp.ts:14']);
-    expect(r.stale.map((e) => ('scope' in e ? e.scope : e.path.join('/')))).toEqual(['Other/useEffect callback', 'Gone']);
+    expect(r.stale.map((e) => ('scope' in e ? e.scope : e.path.join('/')))).toEqual([
+      'Other/useEffect callback',
+      'Gone',
+    ]);
     const pruned = JSON.parse(serializeBaseline(pruneBaseline(r.upgraded, r.stale)));
     expect(pruned).toEqual({
       version: 2,
       tool: 'consent-lint',
       entries: [
-        { ruleId: 'leanplum/push', file: 'src/b.ts', path: ['App', 'useEffect()[0]'], callee: 'Leanplum.registerForWebPush', ordinal: 0 },
+        {
+          ruleId: 'leanplum/push',
+          file: 'src/b.ts',
+          path: ['App', 'useEffect()[0]'],
+          callee: 'Leanplum.registerForWebPush',
+          ordinal: 0,
+        },
         { ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 },
       ],
     });
     // Out of scope, an unmatched version 1 entry is kept as it was (it may match a later full run).
     const partial = applyBaseline(doc([]), old, (f) => f === 'src/lp.ts');
-    expect(pruneBaseline(partial.upgraded, partial.stale).entries).toEqual([v1('App/useEffect callback'), v1('Other/useEffect callback', 'src/c.ts')]);
+    expect(pruneBaseline(partial.upgraded, partial.stale).entries).toEqual([
+      v1('App/useEffect callback'),
+      v1('Other/useEffect callback', 'src/c.ts'),
+    ]);
   });
 
   it('still matches after lines above shift; a new call is new', () => {
@@ -100,7 +136,9 @@ describe('baseline', () => {
   });
 
   it('never baselines suppressed or directive findings', () => {
-    const b = createBaseline(doc([finding({ suppressed: true }), finding({ ruleId: 'consent-lint/unused-directive', severity: 'warn' })]));
+    const b = createBaseline(
+      doc([finding({ suppressed: true }), finding({ ruleId: 'consent-lint/unused-directive', severity: 'warn' })]),
+    );
     expect(b.entries).toEqual([]);
   });
 
@@ -109,7 +147,14 @@ describe('baseline', () => {
     const file = join(dir, 'nested/baseline.json');
     writeBaseline(file, createBaseline(two()));
     expect(readBaseline(file).entries).toHaveLength(3);
-    writeFileSync(file, JSON.stringify({ version: 2, tool: 'consent-lint', entries: [{ ruleId: 'x', file: 'a', path: [], callee: '', ordinal: -1 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 2,
+        tool: 'consent-lint',
+        entries: [{ ruleId: 'x', file: 'a', path: [], callee: '', ordinal: -1 }],
+      }),
+    );
     try {
       readBaseline(file);
       expect.unreachable();

@@ -42,7 +42,15 @@ interface Manifest {
   sourceFiles: number;
   byExt: Record<string, number>;
   expected: { sinkCalls: number; findings: number; compliant: number };
-  sinks: { file: string; line: number; column: number; call: string; expect: string; scenario: string; injected?: boolean }[];
+  sinks: {
+    file: string;
+    line: number;
+    column: number;
+    call: string;
+    expect: string;
+    scenario: string;
+    injected?: boolean;
+  }[];
   injected?: { sites: number; sinks: number; filesChanged: number };
 }
 
@@ -52,7 +60,9 @@ async function checkVerdicts(dir: string, manifest: Manifest): Promise<void> {
   expect(document.errors).toEqual([]);
   const reported = new Set(document.findings.map((f) => `${f.file}:${f.line}`));
   const expected = new Set(manifest.sinks.filter((s) => s.expect === 'finding').map((s) => `${s.file}:${s.line}`));
-  const policyDependent = new Set(manifest.sinks.filter((s) => s.expect === 'policy').map((s) => `${s.file}:${s.line}`));
+  const policyDependent = new Set(
+    manifest.sinks.filter((s) => s.expect === 'policy').map((s) => `${s.file}:${s.line}`),
+  );
   for (const k of expected) expect(reported.has(k), `expected a finding at ${k}`).toBe(true);
   for (const k of reported) expect(expected.has(k) || policyDependent.has(k), `unexpected finding at ${k}`).toBe(true);
 }
@@ -70,7 +80,8 @@ describe('bench/generate.mjs', () => {
   it('writes the requested number of source files in the promised mix', () => {
     expect(sources.length).toBe(600);
     expect(manifest.sourceFiles).toBe(600);
-    const share = (ext: string) => sources.filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).length / sources.length;
+    const share = (ext: string) =>
+      sources.filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).length / sources.length;
     expect(share('.ts')).toBeGreaterThan(0.4);
     expect(share('.tsx')).toBeGreaterThan(0.35);
     expect(share('.js')).toBeGreaterThan(0.12);
@@ -81,7 +92,11 @@ describe('bench/generate.mjs', () => {
 
   it('writes code that parses', () => {
     for (const f of sources) {
-      const plugins: ('typescript' | 'jsx')[] = f.endsWith('.tsx') ? ['typescript', 'jsx'] : f.endsWith('.ts') ? ['typescript'] : ['jsx'];
+      const plugins: ('typescript' | 'jsx')[] = f.endsWith('.tsx')
+        ? ['typescript', 'jsx']
+        : f.endsWith('.ts')
+          ? ['typescript']
+          : ['jsx'];
       expect(() => parse(readFileSync(f, 'utf8'), { sourceType: 'module', plugins }), f).not.toThrow();
     }
   });
@@ -121,11 +136,15 @@ describe('bench/generate.mjs --inject (bench/inject.mjs)', () => {
 
   it('writes code that parses, and records where every injected call is', () => {
     for (const f of walk(join(a, 'src')).filter((p) => /\.(tsx?|js)$/.test(p))) {
-      const plugins: ('typescript' | 'jsx')[] = f.endsWith('.tsx') ? ['typescript', 'jsx'] : f.endsWith('.ts') ? ['typescript'] : ['jsx'];
+      const plugins: ('typescript' | 'jsx')[] = f.endsWith('.tsx')
+        ? ['typescript', 'jsx']
+        : f.endsWith('.ts')
+          ? ['typescript']
+          : ['jsx'];
       expect(() => parse(readFileSync(f, 'utf8'), { sourceType: 'module', plugins }), f).not.toThrow();
     }
     for (const s of manifest.sinks) {
-      const line = readFileSync(join(a, s.file), 'utf8').split('\n')[s.line - 1]!;
+      const line = readFileSync(join(a, s.file), 'utf8').split('\n')[s.line - 1];
       expect(line.slice(s.column - 1)).toMatch(new RegExp(`^${s.call.replace('.', '\\.')}\\(`));
     }
   });

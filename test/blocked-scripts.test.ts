@@ -21,17 +21,21 @@ describe('scripts a consent manager blocks', () => {
       ['script', 'b();', 'text/plain'],
       ['script', 'c();', 'text/plain'],
     ]);
-    expect(f.scripts[0]!.attributes!['data-cookieconsent']).toBe('statistics, marketing');
+    expect(f.scripts[0].attributes!['data-cookieconsent']).toBe('statistics, marketing');
   });
 
   it('leaves other text/plain blocks (templates, data) alone', () => {
-    const f = html('<script type="text/plain" data-template="row"><tr>{{x}}</tr></script>\n<script type="text/plain">not js at all</script>\n<script type="text/plain" data-name="x">{{y}}</script>');
+    const f = html(
+      '<script type="text/plain" data-template="row"><tr>{{x}}</tr></script>\n<script type="text/plain">not js at all</script>\n<script type="text/plain" data-name="x">{{y}}</script>',
+    );
     expect(f.scripts).toEqual([]);
     expect(f.errors).toEqual([]);
   });
 
   it('lists external scripts and iframes with their attributes', () => {
-    const loads = pageLoads('<script type="text/plain" data-cookieconsent="marketing" src="js/t.js"></script><iframe data-cookieblock-src="embed.html" data-cookieconsent="marketing"></iframe><iframe src="https://youtube.com/x"></iframe>');
+    const loads = pageLoads(
+      '<script type="text/plain" data-cookieconsent="marketing" src="js/t.js"></script><iframe data-cookieblock-src="embed.html" data-cookieconsent="marketing"></iframe><iframe src="https://youtube.com/x"></iframe>',
+    );
     expect(loads.map((l) => [l.tag, l.src])).toEqual([
       ['script', 'js/t.js'],
       ['iframe', 'embed.html'],

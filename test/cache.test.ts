@@ -59,26 +59,37 @@ describe('--cache', () => {
     const cacheFile = join(root, 'analysis.json');
     expect((await scan({ root, cacheFile })).document.findings.map((f) => f.line)).toEqual([6]);
     // ready.ts mentioned no consent or SDK name, so it was never parsed; now it guards.
-    writeFileSync(join(root, 'src/ready.ts'), 'import { canMarket } from "./privacy";\nexport const isReady = () => canMarket();\n');
+    writeFileSync(
+      join(root, 'src/ready.ts'),
+      'import { canMarket } from "./privacy";\nexport const isReady = () => canMarket();\n',
+    );
     expect((await scan({ root, cacheFile })).document.findings.map((f) => f.line)).toEqual([]);
     // A new file calling the SDK.
     writeFileSync(join(root, 'src/boot.ts'), "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n");
-    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/boot.ts:2']);
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual([
+      'src/boot.ts:2',
+    ]);
   });
 
   it('notices an importer it skipped (it named nothing needed) starting to call the wrapper', async () => {
     const root = project({
-      'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport function initLp() { Leanplum.start(); }\nexport const version = 1;\n",
+      'src/lp.ts':
+        "import Leanplum from 'leanplum-sdk';\nexport function initLp() { Leanplum.start(); }\nexport const version = 1;\n",
       'src/screen.ts': "import { version } from './lp';\nexport const v = version;\n",
     });
     const cacheFile = join(root, 'analysis.json');
-    expect((await scan({ root, cacheFile })).document.findings.map((f) => f.trace[0].label)).toEqual(['initLp (entry: not referenced in the scanned project)']);
-    writeFileSync(join(root, 'src/screen.ts'), "import { initLp } from './lp';\nif (Cookiebot.consent.statistics && Cookiebot.consent.marketing) initLp();\n");
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => f.trace[0].label)).toEqual([
+      'initLp (entry: not referenced in the scanned project)',
+    ]);
+    writeFileSync(
+      join(root, 'src/screen.ts'),
+      "import { initLp } from './lp';\nif (Cookiebot.consent.statistics && Cookiebot.consent.marketing) initLp();\n",
+    );
     expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
   });
 
   it('a corrupt cache file is a cold run, not an error', async () => {
-    const root = project({ 'src/app.ts': "Leanplum.start();\n" });
+    const root = project({ 'src/app.ts': 'Leanplum.start();\n' });
     const cacheFile = join(root, 'analysis.json');
     writeFileSync(cacheFile, '{not json');
     expect((await scan({ root, cacheFile })).document.findings).toHaveLength(1);
@@ -95,7 +106,9 @@ describe('--cache and SDK values handed out by app modules', () => {
     const cacheFile = join(root, 'analysis.json');
     expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
     writeFileSync(join(root, 'src/later.ts'), "import { engagement } from './sdk';\nengagement.start();\n");
-    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/later.ts:2']);
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line}`)).toEqual([
+      'src/later.ts:2',
+    ]);
   });
 
   it('an Angular templateUrl file is an input: changing only the template changes the finding', async () => {
@@ -127,7 +140,8 @@ export class PushComponent {
     const root = project({
       'apps/web/tsconfig.json': '{ "extends": "./base.json" }',
       'apps/web/base.json': '{ "compilerOptions": { "paths": { "@lp": ["./src/fake.ts"] } } }',
-      'apps/web/src/main.ts': "import lp from '@lp';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'apps/web/src/main.ts':
+        "import lp from '@lp';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
       'apps/web/src/fake.ts': 'export default { start() {} };\n',
       'apps/web/src/real.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
     });

@@ -16,7 +16,15 @@ describe('consent-lint binary', () => {
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(resultValidator()(json)).toBe(true);
-    expect(json.findings[0]).toMatchObject({ ruleId: 'leanplum/init', file: 'src/lp.ts', line: 5, column: 3, endLine: 5, endColumn: 19, missing: ['analytics', 'marketing'] });
+    expect(json.findings[0]).toMatchObject({
+      ruleId: 'leanplum/init',
+      file: 'src/lp.ts',
+      line: 5,
+      column: 3,
+      endLine: 5,
+      endColumn: 19,
+      missing: ['analytics', 'marketing'],
+    });
   });
 
   it('exits 0 on a compliant app', () => {
@@ -28,10 +36,12 @@ describe('consent-lint binary', () => {
   it('exits 2 on a bad config with file, pointer and expectation', () => {
     const r = runCli(['fixtures/cli/bad-config']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of "error", "warn", "off"');
+    expect(r.stderr).toContain(
+      'consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of "error", "warn", "off"',
+    );
   });
 
-  it('flag parse errors exit 2, not oclif\'s 1', () => {
+  it("flag parse errors exit 2, not oclif's 1", () => {
     const r = runCli(['fixtures/cli/guarded', '--no-such-flag']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Nonexistent flag: --no-such-flag');
@@ -48,12 +58,18 @@ describe('consent-lint binary', () => {
 
   it('writes valid SARIF and GitHub annotations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-e2e-'));
-    const r = runCli(['fixtures/cli/suppressed', '--format', 'github', '--sarif-output', join(dir, 'out.sarif')], { env: { GITHUB_ACTIONS: 'true' } });
+    const r = runCli(['fixtures/cli/suppressed', '--format', 'github', '--sarif-output', join(dir, 'out.sarif')], {
+      env: { GITHUB_ACTIONS: 'true' },
+    });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=fixtures\/cli\/suppressed\/src\/native\.ts,line=11,col=3,endLine=11,endColumn=\d+,title=consent-lint\/invalid-directive::/m);
+    expect(r.stdout).toMatch(
+      /^::error file=fixtures\/cli\/suppressed\/src\/native\.ts,line=11,col=3,endLine=11,endColumn=\d+,title=consent-lint\/invalid-directive::/m,
+    );
     expect(r.stdout).toMatch(/^::warning file=fixtures\/cli\/suppressed\/src\/Push\.tsx,line=11,/m);
     const validate = sarifValidator();
-    expect(validate(JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'))), JSON.stringify(validate.errors)).toBe(
+      true,
+    );
   });
 
   it('subcommands: --help, --version, help CMD, validate, policies, explain', () => {

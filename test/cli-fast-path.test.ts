@@ -7,7 +7,13 @@
 import { Config, Parser } from '@oclif/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Scan from '../src/commands/scan.js';
-import { FAST_SCAN_FLAGS, OCLIF_ONLY_SCAN_FLAGS, fastParseScan, scanFlagsFrom, versionLine } from '../src/cli/scan-flags.js';
+import {
+  FAST_SCAN_FLAGS,
+  OCLIF_ONLY_SCAN_FLAGS,
+  fastParseScan,
+  scanFlagsFrom,
+  versionLine,
+} from '../src/cli/scan-flags.js';
 import { ensureBuilt, repoRoot, runCli } from './cli-helpers.js';
 
 async function oclifParse(argv: string[]) {
@@ -73,11 +79,19 @@ const DECLINED: string[][] = [
 ];
 
 describe('scan fast path: flag parsing', () => {
-  it('knows every flag of the Scan command, with oclif\'s kind and short name', () => {
-    const names = Object.keys(Scan.flags).filter((n) => !OCLIF_ONLY_SCAN_FLAGS.includes(n)).sort();
+  it("knows every flag of the Scan command, with oclif's kind and short name", () => {
+    const names = Object.keys(Scan.flags)
+      .filter((n) => !OCLIF_ONLY_SCAN_FLAGS.includes(n))
+      .sort();
     expect(Object.keys(FAST_SCAN_FLAGS).sort()).toEqual(names);
     for (const [name, spec] of Object.entries(FAST_SCAN_FLAGS)) {
-      const f = Scan.flags[name as keyof typeof Scan.flags] as { type: string; char?: string; allowNo?: boolean; options?: string[]; default?: unknown };
+      const f = Scan.flags[name as keyof typeof Scan.flags] as {
+        type: string;
+        char?: string;
+        allowNo?: boolean;
+        options?: string[];
+        default?: unknown;
+      };
       expect(f.char, name).toBe(spec.char);
       if (spec.kind === 'boolean' || spec.kind === 'negatable') {
         expect(f.type, name).toBe('boolean');
@@ -106,10 +120,33 @@ describe('scan fast path: flag parsing', () => {
   });
 
   it('maps parsed flags to runScan options', () => {
-    expect(scanFlagsFrom({ format: 'json', 'max-warnings': -1, color: false, changed: 'HEAD', policy: ['a'], 'fail-on-analysis-errors': true }, ['src'])).toEqual({
-      paths: ['src'], format: 'json', maxWarnings: -1, color: false, changed: 'HEAD', policy: ['a'],
-      pruneBaseline: undefined, quiet: undefined, failOnAnalysisErrors: true, staged: undefined, cache: undefined,
-      printConfig: undefined, fix: undefined, fixDryRun: undefined,
+    expect(
+      scanFlagsFrom(
+        {
+          format: 'json',
+          'max-warnings': -1,
+          color: false,
+          changed: 'HEAD',
+          policy: ['a'],
+          'fail-on-analysis-errors': true,
+        },
+        ['src'],
+      ),
+    ).toEqual({
+      paths: ['src'],
+      format: 'json',
+      maxWarnings: -1,
+      color: false,
+      changed: 'HEAD',
+      policy: ['a'],
+      pruneBaseline: undefined,
+      quiet: undefined,
+      failOnAnalysisErrors: true,
+      staged: undefined,
+      cache: undefined,
+      printConfig: undefined,
+      fix: undefined,
+      fixDryRun: undefined,
     });
   });
 });

@@ -3,7 +3,17 @@
  * hand-built result documents, schema validators, and a built CLI to spawn.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { rmSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  rmSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
@@ -40,7 +50,13 @@ export function finding(over: Partial<Finding> = {}): Finding {
 
 /** A result document as the library returns it: identities numbered, fingerprints set. */
 export function doc(findings: Finding[], over: Partial<ResultDocument> = {}): ResultDocument {
-  return { version: 1, findings: identifyFindings(findings), errors: [], stats: { filesScanned: 3, filesParsed: 2, durationMs: 42 }, ...over };
+  return {
+    version: 1,
+    findings: identifyFindings(findings),
+    errors: [],
+    stats: { filesScanned: 3, filesParsed: 2, durationMs: 42 },
+    ...over,
+  };
 }
 
 export const LP_SOURCE = [
@@ -90,17 +106,28 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 
 export function resultValidator(): Validate {
   const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
-  const ajv = new (Ajv as unknown as new (o: object) => { compile(s: unknown): Validate })({ allErrors: true, strict: false });
+  const ajv = new (Ajv as unknown as new (o: object) => { compile(s: unknown): Validate })({
+    allErrors: true,
+    strict: false,
+  });
   return ajv.compile(JSON.parse(readFileSync(join(repoRoot, 'schemas/result.schema.json'), 'utf8')));
 }
 
 /** The official SARIF 2.1.0 schema is draft-04: validate with ajv's draft-04 class. */
 export function sarifValidator(): Validate {
-  const schema = JSON.parse(readFileSync(join(repoRoot, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  if (schema.$schema !== 'http://json-schema.org/draft-04/schema#') throw new Error(`unexpected SARIF schema dialect ${schema.$schema}`);
+  const schema = JSON.parse(
+    readFileSync(join(repoRoot, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+  );
+  if (schema.$schema !== 'http://json-schema.org/draft-04/schema#')
+    throw new Error(`unexpected SARIF schema dialect ${schema.$schema}`);
   const Ajv04 = (AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module;
   // The schema's `language` pattern is not valid with the `u` flag; formats (uri, date-time) are not checked.
-  const ajv = new (Ajv04 as new (o: object) => { compile(s: unknown): Validate })({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
+  const ajv = new (Ajv04 as new (o: object) => { compile(s: unknown): Validate })({
+    allErrors: true,
+    strict: false,
+    unicodeRegExp: false,
+    validateFormats: false,
+  });
   return ajv.compile(schema);
 }
 
@@ -127,7 +154,9 @@ export function ensureBuilt(): void {
   const stamp = join(repoRoot, 'node_modules/.cache/consent-lint-build.stamp');
   const built = () => Math.max(statSync(marker).mtimeMs, existsSync(stamp) ? statSync(stamp).mtimeMs : 0);
   // The build also compiles schemas/ into validators and writes the oclif manifest.
-  const fresh = () => existsSync(marker) && built() >= Math.max(newestMtime(join(repoRoot, 'src')), newestMtime(join(repoRoot, 'schemas'), '.json'));
+  const fresh = () =>
+    existsSync(marker) &&
+    built() >= Math.max(newestMtime(join(repoRoot, 'src')), newestMtime(join(repoRoot, 'schemas'), '.json'));
   if (fresh()) return;
   const lock = join(repoRoot, 'node_modules/.cache/consent-lint-build.lock');
   mkdirSync(join(repoRoot, 'node_modules/.cache'), { recursive: true });
@@ -148,10 +177,21 @@ export function ensureBuilt(): void {
     const startedBuild = Date.now();
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
     // Type errors elsewhere in the tree must not stop emitting dist/ for the CLI tests.
-    spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/consent-lint-build.tsbuildinfo'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    });
+    spawnSync(
+      process.execPath,
+      [
+        tsc,
+        '-p',
+        'tsconfig.build.json',
+        '--incremental',
+        '--tsBuildInfoFile',
+        'node_modules/.cache/consent-lint-build.tsbuildinfo',
+      ],
+      {
+        cwd: repoRoot,
+        stdio: 'ignore',
+      },
+    );
     if (!existsSync(marker)) throw new Error('npm run build did not produce dist/commands/scan.js');
     // The rest of `npm run build`: precompiled schema validators and a fresh oclif manifest.
     spawnSync(process.execPath, [join(repoRoot, 'scripts/compile-schemas.mjs')], { cwd: repoRoot, stdio: 'ignore' });
@@ -170,8 +210,20 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliRun {
-  const merged: Record<string, string | undefined> = { ...process.env, NODE_ENV: 'production', FORCE_COLOR: undefined, NO_COLOR: '1', GITHUB_ACTIONS: undefined, GITHUB_STEP_SUMMARY: undefined, CI: '1', ...options.env };
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): CliRun {
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'production',
+    FORCE_COLOR: undefined,
+    NO_COLOR: '1',
+    GITHUB_ACTIONS: undefined,
+    GITHUB_STEP_SUMMARY: undefined,
+    CI: '1',
+    ...options.env,
+  };
   const env = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd: options.cwd ?? repoRoot,

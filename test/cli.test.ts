@@ -16,7 +16,11 @@ import { repoRoot, resultValidator, sarifValidator } from './cli-helpers.js';
 
 const fixture = (name: string) => join('fixtures/cli', name);
 
-async function scanCli(flags: Partial<ScanFlags> & { paths: string[] }, env: Record<string, string> = {}, cwd = repoRoot) {
+async function scanCli(
+  flags: Partial<ScanFlags> & { paths: string[] },
+  env: Record<string, string> = {},
+  cwd = repoRoot,
+) {
   const io = memoryIO({ cwd, env });
   const code = await runScan(flags, io);
   return { code, out: io.out, err: io.err };
@@ -27,12 +31,27 @@ function tempCopy(name: string): string {
   cpSync(join(repoRoot, 'fixtures/cli', name), dir, { recursive: true });
   // The fixtures' $schema points into this checkout; keep it valid from the temp dir.
   const cfg = join(dir, 'consent-lint.config.json');
-  if (existsSync(cfg)) writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('../../../schemas/', `${repoRoot}/schemas/`));
+  if (existsSync(cfg))
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('../../../schemas/', `${repoRoot}/schemas/`));
   return dir;
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 describe('argv', () => {
@@ -82,13 +101,17 @@ describe('scan: exit codes', () => {
   it('2 for a bad config, printing file, JSON pointer and what was expected', async () => {
     const r = await scanCli({ paths: [fixture('bad-config')] });
     expect(r.code).toBe(2);
-    expect(r.err).toContain('fixtures/cli/bad-config/consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of "error", "warn", "off"');
+    expect(r.err).toContain(
+      'fixtures/cli/bad-config/consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of "error", "warn", "off"',
+    );
     expect(r.err).toMatch(/consent-lint\.config\.json:4:14: \/guards\/0: missing required property/);
     expect(r.out).toBe('');
   });
 
   it('2 for usage errors: missing path, missing --config, unknown policy, bad flag combinations', async () => {
-    expect((await scanCli({ paths: ['fixtures/cli/nope'] })).err).toContain('no such file or directory: fixtures/cli/nope');
+    expect((await scanCli({ paths: ['fixtures/cli/nope'] })).err).toContain(
+      'no such file or directory: fixtures/cli/nope',
+    );
     expect((await scanCli({ paths: [fixture('ungated')], config: 'nope.json' })).code).toBe(2);
     const p = await scanCli({ paths: [fixture('ungated')], policy: ['no-such-policy'] });
     expect(p.code).toBe(2);
@@ -113,7 +136,9 @@ describe('scan: formats and scope', () => {
     const r = await scanCli({ paths: [fixture('ungated')], format: 'json' });
     const json = JSON.parse(r.out);
     expect(resultValidator()(json)).toBe(true);
-    expect(json.findings.map((f: { file: string; ruleId: string }) => `${f.ruleId} ${f.file}`)).toEqual(['leanplum/init src/lp.ts']);
+    expect(json.findings.map((f: { file: string; ruleId: string }) => `${f.ruleId} ${f.file}`)).toEqual([
+      'leanplum/init src/lp.ts',
+    ]);
     expect(json.findings[0].trace[0].file).toBe('src/App.tsx');
   });
 
@@ -123,7 +148,10 @@ describe('scan: formats and scope', () => {
     const validate = sarifValidator();
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     // Repository-relative URIs: the scan root is fixtures/cli/suppressed inside this checkout.
-    const uris = log.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    const uris = log.runs[0].results.map(
+      (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        x.locations[0].physicalLocation.artifactLocation.uri,
+    );
     expect(uris.every((u: string) => u.startsWith('fixtures/cli/suppressed/src/'))).toBe(true);
     expect(log.runs[0].results.filter((x: { suppressions?: unknown[] }) => x.suppressions?.length)).toHaveLength(2);
   });
@@ -134,7 +162,9 @@ describe('scan: formats and scope', () => {
     writeFileSync(summary, '# earlier step\n');
     const r = await scanCli({ paths: [fixture('ungated')] }, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^::error file=fixtures\/cli\/ungated\/src\/lp\.ts,line=5,col=3,endLine=5,endColumn=19,title=leanplum\/init::Leanplum is started without consent/m);
+    expect(r.out).toMatch(
+      /^::error file=fixtures\/cli\/ungated\/src\/lp\.ts,line=5,col=3,endLine=5,endColumn=19,title=leanplum\/init::Leanplum is started without consent/m,
+    );
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## consent-lint')).toBe(true);
     expect(md).toContain('`leanplum/init`');
@@ -142,7 +172,12 @@ describe('scan: formats and scope', () => {
 
   it('--output, --sarif-output and --json-output write files; stdout stays empty', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-out-'));
-    const r = await scanCli({ paths: [fixture('ungated')], output: join(dir, 'report.txt'), sarifOutput: join(dir, 'x/r.sarif'), jsonOutput: join(dir, 'r.json') });
+    const r = await scanCli({
+      paths: [fixture('ungated')],
+      output: join(dir, 'report.txt'),
+      sarifOutput: join(dir, 'x/r.sarif'),
+      jsonOutput: join(dir, 'r.json'),
+    });
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toContain('leanplum/init');
@@ -176,7 +211,12 @@ describe('scan: suppressions', () => {
   it('a directive with a reason suppresses; without one it is reported and the finding stays', async () => {
     const r = await scanCli({ paths: [fixture('suppressed')], format: 'json' });
     expect(r.code).toBe(1);
-    const findings = JSON.parse(r.out).findings as { ruleId: string; file: string; line: number; suppressed: boolean }[];
+    const findings = JSON.parse(r.out).findings as {
+      ruleId: string;
+      file: string;
+      line: number;
+      suppressed: boolean;
+    }[];
     const summary = findings.map((f) => `${f.file}:${f.line} ${f.ruleId}${f.suppressed ? ' suppressed' : ''}`);
     expect(summary).toEqual([
       'src/Push.tsx:8 leanplum/push suppressed',
@@ -195,7 +235,9 @@ describe('scan: baselines', () => {
     const w = await scanCli({ paths: [dir], writeBaseline: baseline });
     expect(w.code).toBe(0);
     expect(w.err).toContain('wrote 1 baseline entry');
-    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries).toEqual([{ ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 }]);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries).toEqual([
+      { ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 },
+    ]);
 
     const lp = join(dir, 'src/lp.ts');
     const original = readFileSync(lp, 'utf8');
@@ -210,7 +252,7 @@ describe('scan: baselines', () => {
     expect(added.code).toBe(1);
     expect(JSON.parse(added.out).findings.map((f: { line: number }) => f.line)).toEqual([9]);
 
-    writeFileSync(lp, "export function initLeanplum(): void {}\n");
+    writeFileSync(lp, 'export function initLeanplum(): void {}\n');
     const fixed = await scanCli({ paths: [dir], baseline });
     expect(fixed.code).toBe(0);
     expect(fixed.err).toContain('1 baseline entry matches no finding any more');
@@ -222,7 +264,13 @@ describe('scan: baselines', () => {
   it('a version 1 baseline (display scopes) still matches, and --prune-baseline rewrites it as version 2', async () => {
     const dir = tempCopy('ungated');
     const baseline = join(dir, 'old.json');
-    const v1 = { ruleId: 'leanplum/init', file: 'src/lp.ts', scope: 'initLeanplum', callee: 'Leanplum.start', ordinal: 0 };
+    const v1 = {
+      ruleId: 'leanplum/init',
+      file: 'src/lp.ts',
+      scope: 'initLeanplum',
+      callee: 'Leanplum.start',
+      ordinal: 0,
+    };
     const gone = { ...v1, file: 'src/removed.ts' };
     writeFileSync(baseline, JSON.stringify({ version: 1, tool: 'consent-lint', entries: [v1, gone] }));
     const r = await scanCli({ paths: [dir], baseline, format: 'json' });
@@ -235,7 +283,9 @@ describe('scan: baselines', () => {
     expect(JSON.parse(readFileSync(baseline, 'utf8'))).toEqual({
       version: 2,
       tool: 'consent-lint',
-      entries: [{ ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 }],
+      entries: [
+        { ruleId: 'leanplum/init', file: 'src/lp.ts', path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 },
+      ],
     });
     const again = await scanCli({ paths: [dir], baseline, format: 'json' });
     expect(again.code).toBe(0);
@@ -248,11 +298,16 @@ describe('scan: baselines', () => {
     writeFileSync(join(dir, 'other/start.ts'), "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n");
     const baseline = join(dir, 'baseline.json');
     await scanCli({ paths: [dir], writeBaseline: baseline });
-    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries.map((e: { file: string }) => e.file)).toEqual(['other/start.ts', 'src/lp.ts']);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries.map((e: { file: string }) => e.file)).toEqual([
+      'other/start.ts',
+      'src/lp.ts',
+    ]);
     writeFileSync(join(dir, 'other/start.ts'), 'export {};\n');
     const r = await scanCli({ paths: [join(dir, 'other')], writeBaseline: baseline });
     expect(r.err).toContain('wrote 1 baseline entry');
-    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries.map((e: { file: string }) => e.file)).toEqual(['src/lp.ts']);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).entries.map((e: { file: string }) => e.file)).toEqual([
+      'src/lp.ts',
+    ]);
   });
 
   it('a broken baseline file is a usage error with a pointer', async () => {
@@ -291,14 +346,25 @@ describe('scan: --changed and --staged', () => {
   it('--changed REF compares with merge-base(REF, HEAD); --staged looks at the index; untracked files count', async () => {
     const dir = repo();
     git(dir, 'checkout', '-q', '-b', 'feature');
-    writeFileSync(join(dir, 'src/new.ts'), "import Leanplum from 'leanplum-sdk';\nexport const go = () => Leanplum.start();\n");
+    writeFileSync(
+      join(dir, 'src/new.ts'),
+      "import Leanplum from 'leanplum-sdk';\nexport const go = () => Leanplum.start();\n",
+    );
     const untracked = await scanCli({ paths: [dir], changed: 'main', format: 'json' });
     expect(JSON.parse(untracked.out).findings.map((f: { file: string }) => f.file)).toEqual(['src/new.ts']);
     expect(JSON.parse((await scanCli({ paths: [dir], staged: true, format: 'json' })).out).findings).toEqual([]);
     git(dir, 'add', 'src/new.ts');
-    expect(JSON.parse((await scanCli({ paths: [dir], staged: true, format: 'json' })).out).findings.map((f: { file: string }) => f.file)).toEqual(['src/new.ts']);
+    expect(
+      JSON.parse((await scanCli({ paths: [dir], staged: true, format: 'json' })).out).findings.map(
+        (f: { file: string }) => f.file,
+      ),
+    ).toEqual(['src/new.ts']);
     git(dir, 'commit', '-q', '-m', 'new');
-    expect(JSON.parse((await scanCli({ paths: [dir], changed: 'main', format: 'json' })).out).findings.map((f: { file: string }) => f.file)).toEqual(['src/new.ts']);
+    expect(
+      JSON.parse((await scanCli({ paths: [dir], changed: 'main', format: 'json' })).out).findings.map(
+        (f: { file: string }) => f.file,
+      ),
+    ).toEqual(['src/new.ts']);
   });
 
   it('works through a symlinked path (git reports real paths)', async () => {
@@ -324,10 +390,14 @@ describe('validate, policies, explain', () => {
   it('validate: 0 and "valid" for good files, 2 with pointer for bad ones', () => {
     const io = memoryIO({ cwd: repoRoot });
     expect(runValidate(['policies/leanplum.json', 'fixtures/cli/warn-only/consent-lint.config.json'], io)).toBe(0);
-    expect(io.out).toBe('policies/leanplum.json: valid (policy)\nfixtures/cli/warn-only/consent-lint.config.json: valid (config)\n');
+    expect(io.out).toBe(
+      'policies/leanplum.json: valid (policy)\nfixtures/cli/warn-only/consent-lint.config.json: valid (config)\n',
+    );
     const bad = memoryIO({ cwd: repoRoot });
     expect(runValidate(['fixtures/cli/bad-config/consent-lint.config.json', 'policies/leanplum.json'], bad)).toBe(2);
-    expect(bad.err).toContain('fixtures/cli/bad-config/consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of');
+    expect(bad.err).toContain(
+      'fixtures/cli/bad-config/consent-lint.config.json:3:31: /rules/leanplum~1init: must be one of',
+    );
     expect(bad.out).toContain('policies/leanplum.json: valid');
     const missing = memoryIO({ cwd: repoRoot });
     expect(runValidate(['nope.json'], missing)).toBe(2);
@@ -343,13 +413,16 @@ describe('validate, policies, explain', () => {
     const json = memoryIO({ cwd: repoRoot });
     runPolicies({ format: 'json' }, json);
     const data = JSON.parse(json.out);
-    expect(data.policies.find((p: { id: string }) => p.id === 'leanplum').rules.map((r: { id: string }) => r.id)).toEqual(['leanplum/init', 'leanplum/push', 'leanplum/device-id', 'leanplum/identity']);
+    expect(
+      data.policies.find((p: { id: string }) => p.id === 'leanplum').rules.map((r: { id: string }) => r.id),
+    ).toEqual(['leanplum/init', 'leanplum/push', 'leanplum/device-id', 'leanplum/identity']);
   });
 
   it('explain: what, legal basis, examples, how to fix; unknown rule exits 2', () => {
     const io = memoryIO({ cwd: repoRoot });
     expect(runExplain('leanplum/init', {}, io)).toBe(0);
-    for (const heading of ['What it checks', 'Why (legal basis)', 'Non-compliant', 'Compliant', 'How to fix']) expect(io.out).toContain(heading);
+    for (const heading of ['What it checks', 'Why (legal basis)', 'Non-compliant', 'Compliant', 'How to fix'])
+      expect(io.out).toContain(heading);
     expect(io.out).toContain('ePrivacy Directive Art. 5(3)');
     expect(io.out).toContain('Cookiebot.consent.statistics && Cookiebot.consent.marketing');
     const bad = memoryIO({ cwd: repoRoot });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinPolicyIds, loadConfigChain, loadConfigFile, resolvePolicies } from '../src/policy/index.js';
-import { directiveRules } from '../src/suppress/index.js';
+
 import { rulesInForce } from '../src/pipeline.js';
 import { sdkEscapesRule } from '../src/sinks/index.js';
 import { ensureBuilt, repoRoot, runCli } from './cli-helpers.js';
@@ -48,12 +48,23 @@ describe('extends', () => {
   it('a package from node_modules (JSON only): its guards make a helper-guarded call compliant', () => {
     const dir = project({
       'src/lp.ts': GUARDED_BY_HELPER,
-      'src/privacy.ts': "export function hasConsent(p: string): boolean { return (window as any).consent?.[p] === true; }\n",
+      'src/privacy.ts':
+        'export function hasConsent(p: string): boolean { return (window as any).consent?.[p] === true; }\n',
       // A package whose JavaScript must never run: if it were executed, the scan would crash.
-      'node_modules/@acme/consent-config/package.json': JSON.stringify({ name: '@acme/consent-config', version: '1.0.0', main: 'index.js' }),
+      'node_modules/@acme/consent-config/package.json': JSON.stringify({
+        name: '@acme/consent-config',
+        version: '1.0.0',
+        main: 'index.js',
+      }),
       'node_modules/@acme/consent-config/index.js': "throw new Error('executed!');\n",
-      'node_modules/@acme/consent-config/consent-lint.config.json': JSON.stringify({ guards: [{ function: 'hasConsent', purposeArgument: 0 }], rules: { 'leanplum/device-id': 'warn' } }),
-      'consent-lint.config.json': JSON.stringify({ extends: '@acme/consent-config', rules: { 'leanplum/push': 'warn' } }),
+      'node_modules/@acme/consent-config/consent-lint.config.json': JSON.stringify({
+        guards: [{ function: 'hasConsent', purposeArgument: 0 }],
+        rules: { 'leanplum/device-id': 'warn' },
+      }),
+      'consent-lint.config.json': JSON.stringify({
+        extends: '@acme/consent-config',
+        rules: { 'leanplum/push': 'warn' },
+      }),
     });
     const r = runCli(['.'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -72,14 +83,26 @@ describe('extends', () => {
 
   it('files (relative to the config that names them), in order, later wins; guard modules stay relative to their file', () => {
     const dir = project({
-      'shared/base.jsonc': '// base\n{ "exclude": ["**/*.test.ts"], "guards": [{ "function": "hasConsent", "module": "../src/privacy", "purposeArgument": 0 }], "rules": { "leanplum/init": "warn" }, }',
-      'shared/team.json': JSON.stringify({ extends: './base.jsonc', exclude: ['vendor/**'], rules: { 'leanplum/init': 'off', 'leanplum/push': 'warn' } }),
-      'consent-lint.config.json': JSON.stringify({ extends: ['./shared/team.json'], rules: { 'leanplum/init': 'error' } }),
+      'shared/base.jsonc':
+        '// base\n{ "exclude": ["**/*.test.ts"], "guards": [{ "function": "hasConsent", "module": "../src/privacy", "purposeArgument": 0 }], "rules": { "leanplum/init": "warn" }, }',
+      'shared/team.json': JSON.stringify({
+        extends: './base.jsonc',
+        exclude: ['vendor/**'],
+        rules: { 'leanplum/init': 'off', 'leanplum/push': 'warn' },
+      }),
+      'consent-lint.config.json': JSON.stringify({
+        extends: ['./shared/team.json'],
+        rules: { 'leanplum/init': 'error' },
+      }),
       'src/lp.ts': GUARDED_BY_HELPER,
       'src/privacy.ts': 'export const hasConsent = (p: string) => localStorage.getItem(p) === "yes";\n',
     });
     const { config, files } = loadConfigChain(join(dir, 'consent-lint.config.json'));
-    expect(files).toEqual([join(dir, 'shared/base.jsonc'), join(dir, 'shared/team.json'), join(dir, 'consent-lint.config.json')]);
+    expect(files).toEqual([
+      join(dir, 'shared/base.jsonc'),
+      join(dir, 'shared/team.json'),
+      join(dir, 'consent-lint.config.json'),
+    ]);
     expect(config.exclude).toEqual(['**/*.test.ts', 'vendor/**']);
     expect(config.rules).toEqual({ 'leanplum/init': 'error', 'leanplum/push': 'warn' });
     expect(config.guards).toEqual([{ function: 'hasConsent', module: './src/privacy', purposeArgument: 0 }]);
@@ -90,12 +113,20 @@ describe('extends', () => {
   it('presets: recommended lists every built-in rule at its default severity; strict makes every rule an error', () => {
     const policies = resolvePolicies(builtinPolicyIds());
     const all = policies.flatMap((p) => p.rules);
-    const dir = project({ 'a/consent-lint.config.json': '{ "extends": "consent-lint:recommended" }', 'b/consent-lint.config.json': '{ "extends": "consent-lint:strict" }' });
+    const dir = project({
+      'a/consent-lint.config.json': '{ "extends": "consent-lint:recommended" }',
+      'b/consent-lint.config.json': '{ "extends": "consent-lint:strict" }',
+    });
     const recommended = loadConfigFile(join(dir, 'a/consent-lint.config.json'));
     expect(recommended.preset).toBe('recommended');
     // Recommended: every rule not marked strict, at its default severity.
-    const inForce = (c: typeof recommended) => Object.fromEntries(rulesInForce(policies, c).map((r) => [r.id, r.severity]));
-    expect(inForce(recommended)).toEqual(Object.fromEntries([...all.filter((r) => r.preset !== 'strict'), sdkEscapesRule()].map((r) => [r.id, r.severity])));
+    const inForce = (c: typeof recommended) =>
+      Object.fromEntries(rulesInForce(policies, c).map((r) => [r.id, r.severity]));
+    expect(inForce(recommended)).toEqual(
+      Object.fromEntries(
+        [...all.filter((r) => r.preset !== 'strict'), sdkEscapesRule()].map((r) => [r.id, r.severity]),
+      ),
+    );
     const strict = loadConfigFile(join(dir, 'b/consent-lint.config.json'));
     expect(strict.preset).toBe('strict');
     expect(strict.rules).toEqual({ 'consent-lint/unused-directive': 'error' });
@@ -103,7 +134,9 @@ describe('extends', () => {
     const bad = project({ 'consent-lint.config.json': '{ "extends": "consent-lint:lenient" }' });
     const r = runCli(['.'], { cwd: bad });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/consent-lint\.config\.json:1:14: \/extends: a preset \(consent-lint:recommended, consent-lint:strict\)/);
+    expect(r.stderr).toMatch(
+      /consent-lint\.config\.json:1:14: \/extends: a preset \(consent-lint:recommended, consent-lint:strict\)/,
+    );
   });
 
   it('errors: a missing package or file, and cycles, name the config and the entry', () => {
@@ -111,7 +144,11 @@ describe('extends', () => {
     const r = runCli(['.'], { cwd: missing });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/consent-lint\.config\.json:2:15: \/extends\/0: .*"@acme\/nope" was not found/);
-    const cycle = project({ 'a.json': '{ "extends": "./b.json" }', 'b.json': '{ "extends": "./a.json" }', 'consent-lint.config.json': '{ "extends": "./a.json" }' });
+    const cycle = project({
+      'a.json': '{ "extends": "./b.json" }',
+      'b.json': '{ "extends": "./a.json" }',
+      'consent-lint.config.json': '{ "extends": "./a.json" }',
+    });
     expect(() => loadConfigFile(join(cycle, 'consent-lint.config.json'))).toThrow(/no cycle/);
   });
 
@@ -129,23 +166,36 @@ describe('extends', () => {
     const r = runCli(['.', '--format', 'json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['acme/init']);
-    writeFileSync(join(dir, 'consent-lint.config.json'), JSON.stringify({ policies: ['@acme/policies/other/leanplum-copy.json'] }));
-    expect(printConfig(dir).policies.map((p: { source: string }) => p.source)).toEqual([join(dir, 'node_modules/@acme/policies/other/leanplum-copy.json')]);
+    writeFileSync(
+      join(dir, 'consent-lint.config.json'),
+      JSON.stringify({ policies: ['@acme/policies/other/leanplum-copy.json'] }),
+    );
+    expect(printConfig(dir).policies.map((p: { source: string }) => p.source)).toEqual([
+      join(dir, 'node_modules/@acme/policies/other/leanplum-copy.json'),
+    ]);
   });
 });
 
 describe('JSONC and positions', () => {
   it('comments and trailing commas are fine in consent-lint.config.json and consent-lint.config.jsonc', () => {
-    const a = project({ 'consent-lint.config.json': '{\n  // team defaults\n  "rules": { "leanplum/init": "warn", },\n}\n', 'src/lp.ts': UNGATED });
+    const a = project({
+      'consent-lint.config.json': '{\n  // team defaults\n  "rules": { "leanplum/init": "warn", },\n}\n',
+      'src/lp.ts': UNGATED,
+    });
     expect(runCli(['.'], { cwd: a }).code).toBe(0);
-    const b = project({ 'consent-lint.config.jsonc': '/* jsonc */ { "rules": { "leanplum/init": "off" } }', 'src/lp.ts': UNGATED });
+    const b = project({
+      'consent-lint.config.jsonc': '/* jsonc */ { "rules": { "leanplum/init": "off" } }',
+      'src/lp.ts': UNGATED,
+    });
     const r = runCli(['.'], { cwd: b });
     expect(r.code).toBe(0);
     expect(printConfig(b).configFile).toBe(join(b, 'consent-lint.config.jsonc'));
   });
 
   it('syntax errors at file:line:column', () => {
-    const dir = project({ 'consent-lint.config.json': '{\n  "rules": {\n    "leanplum/init": "warn"\n    "leanplum/push": "off"\n  }\n}\n' });
+    const dir = project({
+      'consent-lint.config.json': '{\n  "rules": {\n    "leanplum/init": "warn"\n    "leanplum/push": "off"\n  }\n}\n',
+    });
     const r = runCli(['.'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('consent-lint.config.json:4:5: /: valid JSON (CommaExpected)');
@@ -155,14 +205,22 @@ describe('JSONC and positions', () => {
     const dir = project({ 'consent-lint.config.json': '{\n  "rules": {\n    "leanplum/init": "loud"\n  }\n}\n' });
     const r = runCli(['.'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('consent-lint.config.json:3:22: /rules/leanplum~1init: must be one of "error", "warn", "off"');
+    expect(r.stderr).toContain(
+      'consent-lint.config.json:3:22: /rules/leanplum~1init: must be one of "error", "warn", "off"',
+    );
   });
 
   it('unknown rule ids are rejected with the list of known ones, at their position (also in an extended file)', () => {
-    const dir = project({ 'base.json': '{\n  "rules": { "leanplum/int": "off" }\n}\n', 'consent-lint.config.json': '{ "extends": "./base.json" }', 'src/lp.ts': UNGATED });
+    const dir = project({
+      'base.json': '{\n  "rules": { "leanplum/int": "off" }\n}\n',
+      'consent-lint.config.json': '{ "extends": "./base.json" }',
+      'src/lp.ts': UNGATED,
+    });
     const r = runCli(['.'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/base\.json:2:14: \/rules\/leanplum~1int: a known rule id \("leanplum\/int" is not one\)\. Known rules: .*leanplum\/init/);
+    expect(r.stderr).toMatch(
+      /base\.json:2:14: \/rules\/leanplum~1int: a known rule id \("leanplum\/int" is not one\)\. Known rules: .*leanplum\/init/,
+    );
     expect(r.stderr).toContain('consent-lint/unused-directive');
     expect(runCli(['policies'], { cwd: dir }).code).toBe(2);
     // Checked against the policies in force (a config may configure rules of a policy it loads), not at load.
@@ -180,7 +238,9 @@ describe('--policy and --print-config', () => {
     const cfg = printConfig(cwd, '--policy', 'leanplum', 'ungated');
     expect(cfg.root).toBe(join(cwd, 'ungated'));
     expect(cfg.policies.map((p: { id: string }) => p.id)).toEqual(['leanplum']);
-    expect(cfg.guardPacks.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['cookiebot', 'onetrust', 'tcf']));
+    expect(cfg.guardPacks.map((p: { id: string }) => p.id)).toEqual(
+      expect.arrayContaining(['cookiebot', 'onetrust', 'tcf']),
+    );
     expect(cfg.rules['clevertap/init']).toBeUndefined();
     const ungated = runCli(['--policy', 'leanplum', 'ungated', '--format', 'json'], { cwd });
     expect(ungated.code).toBe(1);
@@ -189,7 +249,13 @@ describe('--policy and --print-config', () => {
 
   it('--print-config shows the effective config: extends chain, include/exclude, policies, packs, guards, aliases, every rule severity', () => {
     const dir = project({
-      'consent-lint.config.json': JSON.stringify({ extends: 'consent-lint:strict', include: ['src/**'], exclude: ['**/*.spec.ts'], purposeAliases: { stats: 'analytics' }, guards: [{ property: 'consentState.marketingAllowed', purposes: ['marketing'] }] }),
+      'consent-lint.config.json': JSON.stringify({
+        extends: 'consent-lint:strict',
+        include: ['src/**'],
+        exclude: ['**/*.spec.ts'],
+        purposeAliases: { stats: 'analytics' },
+        guards: [{ property: 'consentState.marketingAllowed', purposes: ['marketing'] }],
+      }),
     });
     const cfg = printConfig(dir);
     expect(cfg.configFile).toBe(join(dir, 'consent-lint.config.json'));
@@ -199,7 +265,12 @@ describe('--policy and --print-config', () => {
     expect(cfg.purposeAliases).toEqual({ stats: 'analytics' });
     expect(cfg.guards).toHaveLength(1);
     expect(cfg.rules['consent-lint/unused-directive']).toBe('error');
-    expect(cfg.policies.map((p: { id: string }) => p.id).sort()).toEqual(resolvePolicies(builtinPolicyIds()).filter((p) => p.rules.length).map((p) => p.id).sort());
+    expect(cfg.policies.map((p: { id: string }) => p.id).sort()).toEqual(
+      resolvePolicies(builtinPolicyIds())
+        .filter((p) => p.rules.length)
+        .map((p) => p.id)
+        .sort(),
+    );
   });
 });
 
@@ -225,7 +296,9 @@ describe('output agrees with the exit code', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-summary-'));
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = runCli(['fixtures/cli/warn-only', '--format', 'github', '--max-warnings', '0'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = runCli(['fixtures/cli/warn-only', '--format', 'github', '--max-warnings', '0'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.code).toBe(1);
     expect(readFileSync(summary, 'utf8')).toContain('❌ too many warnings (1, --max-warnings 0)');
   });
@@ -236,7 +309,16 @@ describe('help', () => {
     for (const args of [['--help'], ['-h'], ['help']]) {
       const r = runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
-      for (const flag of ['--format', '--max-warnings', '--baseline', '--changed', '--staged', '--print-config', '--policy']) expect(r.stdout, flag).toContain(flag);
+      for (const flag of [
+        '--format',
+        '--max-warnings',
+        '--baseline',
+        '--changed',
+        '--staged',
+        '--print-config',
+        '--policy',
+      ])
+        expect(r.stdout, flag).toContain(flag);
       for (const cmd of ['init', 'policies', 'validate', 'explain']) expect(r.stdout).toContain(`consent-lint ${cmd}`);
     }
     expect(runCli(['help', 'explain']).stdout).toContain('RULEID');

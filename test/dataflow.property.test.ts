@@ -31,13 +31,25 @@ const graphArb = fc.integer({ min: 2, max: 12 }).chain((n) =>
 );
 
 function toFlowGraph(r: RandomGraph): { g: FlowGraph; grants: Grants } {
-  const nodes: FlowNode[] = Array.from({ length: r.n }, (_, id) => ({ id, kind: id === 0 ? 'entry' : 'point', succ: [] }));
+  const nodes: FlowNode[] = Array.from({ length: r.n }, (_, id) => ({
+    id,
+    kind: id === 0 ? 'entry' : 'point',
+    succ: [],
+  }));
   const edgeGen = new Map<string, number>();
   r.edges.forEach((e, i) => {
     nodes[e.from].succ.push({ to: e.to, label: e.label });
     edgeGen.set(`${e.from}:${nodes[e.from].succ.length - 1}`, i);
   });
-  const g: FlowGraph = { owner: { type: 'Program' } as never, nodes, entry: 0, exit: 1, throwExit: 1, pointsOf: new Map(), unsupported: [] };
+  const g: FlowGraph = {
+    owner: { type: 'Program' } as never,
+    nodes,
+    entry: 0,
+    exit: 1,
+    throwExit: 1,
+    pointsOf: new Map(),
+    unsupported: [],
+  };
   const grants: Grants = {
     node: (n) => r.nodeGen[n.id],
     edge: (n, e) => {

@@ -37,7 +37,11 @@ function write(root: string, rel: string, content: string | Buffer): void {
 }
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined } });
+  execFileSync('git', args, {
+    cwd,
+    stdio: 'ignore',
+    env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined },
+  });
 }
 
 describe('discover: the fixture apps', () => {
@@ -88,8 +92,14 @@ describe('discover: the fixture apps', () => {
     [{ include: ['web-cdn/*.js'] }, ['web-cdn/app.js']],
     [{ include: ['**/*.vue'] }, ['vue-app/src/App.vue', 'vue-app/src/components/ConsentBanner.vue']],
     [{ include: ['rn-flow/**'], exclude: ['**/src'] }, ['rn-flow/App.js', 'rn-flow/app.json', 'rn-flow/index.js']],
-    [{ include: ['**/src/*.ts'] }, ['broken/src/broken.ts', 'broken/src/good.ts', 'vue-app/src/consent.ts', 'vue-app/src/main.ts']],
-    [{ include: ['*-app/**/*.{vue,svelte}'], exclude: ['**/components/**'] }, ['svelte-app/src/App.svelte', 'vue-app/src/App.vue']],
+    [
+      { include: ['**/src/*.ts'] },
+      ['broken/src/broken.ts', 'broken/src/good.ts', 'vue-app/src/consent.ts', 'vue-app/src/main.ts'],
+    ],
+    [
+      { include: ['*-app/**/*.{vue,svelte}'], exclude: ['**/components/**'] },
+      ['svelte-app/src/App.svelte', 'vue-app/src/App.vue'],
+    ],
     [{ exclude: ['**/*.{ts,js,mjs,vue,svelte,json}'] }, ['web-cdn/index.html']],
   ])('include/exclude %j', async (opts, expected) => {
     const d = await discover(FIXTURES, opts);
@@ -97,7 +107,9 @@ describe('discover: the fixture apps', () => {
   });
 
   it('an include glob matching no file is an error, not "0 files scanned"', async () => {
-    await expect(discover(FIXTURES, { include: ['nothing/**'] })).rejects.toThrow(/include glob "nothing\/\*\*" matches no source file/);
+    await expect(discover(FIXTURES, { include: ['nothing/**'] })).rejects.toThrow(
+      /include glob "nothing\/\*\*" matches no source file/,
+    );
   });
 });
 
@@ -107,12 +119,20 @@ describe('discover: files that are not read', () => {
     root = tempDir();
     write(root, 'ok.ts', 'export const ok = 1;\n');
     write(root, 'binary.js', Buffer.from([0x63, 0x6f, 0x6e, 0x73, 0x74, 0x00, 0x01, 0x02]));
-    write(root, 'latin1.js', Buffer.concat([Buffer.from("const caf = 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]));
+    write(
+      root,
+      'latin1.js',
+      Buffer.concat([Buffer.from("const caf = 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]),
+    );
     write(root, 'huge.ts', '// padding\n'.repeat(100_000)); // 1.05 MiB of short lines
     write(root, 'long-line.js', `const x = "${'a'.repeat(2500)}";\n`);
     write(root, 'vendor.min.js', 'var a=1;\n');
     write(root, 'dense.js', `${'var abcdefgh = 1; '.repeat(100)}\n`.repeat(50)); // 1,900-char lines
-    write(root, 'page.html', `<!doctype html>\n<img src="data:image/png;base64,${'A'.repeat(5000)}">\n<script>go()</script>\n`);
+    write(
+      root,
+      'page.html',
+      `<!doctype html>\n<img src="data:image/png;base64,${'A'.repeat(5000)}">\n<script>go()</script>\n`,
+    );
     write(root, 'built.html', `${'<div class="c">x</div>'.repeat(400)}\n`.repeat(3));
     write(root, 'empty.js', '');
   });
@@ -199,7 +219,11 @@ describe('discover: listing', () => {
   it('compiles globs to anchored expressions', () => {
     const re = globToRegExp('src/**/*.ts');
     expect(['src/a.ts', 'src/x/y/a.ts', 'src/a.tsx', 'lib/src/a.ts', 'src/a.ts/b'].map((p) => re.test(p))).toEqual([
-      true, true, false, false, false,
+      true,
+      true,
+      false,
+      false,
+      false,
     ]);
     expect(createMatcher([])).toBeUndefined();
     expect(createMatcher(undefined)).toBeUndefined();
@@ -251,11 +275,23 @@ describe('discover: listing', () => {
     write(repo, '.gitignore', 'dist/\n*.generated.ts\nbuild/\n');
     write(repo, 'src/.gitignore', '!keep.generated.ts\nlocal-*.js\n');
     for (const f of [
-      'src/app.ts', 'src/App.vue', 'src/lib/util.js', 'src/types.d.ts', 'src/api.generated.ts',
-      'src/keep.generated.ts', 'src/local-dev.js', 'dist/bundle.js', 'build/out.js',
-      'node_modules/leanplum-sdk/index.js', '.cache/cached.js', 'packages/web/index.html',
-      'packages/web/.next/server.js', 'root.mjs', 'tracked.js',
-    ]) write(repo, f, 'x');
+      'src/app.ts',
+      'src/App.vue',
+      'src/lib/util.js',
+      'src/types.d.ts',
+      'src/api.generated.ts',
+      'src/keep.generated.ts',
+      'src/local-dev.js',
+      'dist/bundle.js',
+      'build/out.js',
+      'node_modules/leanplum-sdk/index.js',
+      '.cache/cached.js',
+      'packages/web/index.html',
+      'packages/web/.next/server.js',
+      'root.mjs',
+      'tracked.js',
+    ])
+      write(repo, f, 'x');
     write(repo, 'build/.gitignore', '!out.js\n');
     git(repo, 'init', '-q');
     git(repo, 'add', 'src/app.ts', 'root.mjs', 'tracked.js', '.gitignore');
@@ -265,7 +301,12 @@ describe('discover: listing', () => {
     const viaGit = await listWithGit(repo);
     expect(viaGit).toEqual([...viaGlob, 'tracked.js'].sort());
     expect(viaGlob).toEqual([
-      'packages/web/index.html', 'root.mjs', 'src/App.vue', 'src/app.ts', 'src/keep.generated.ts', 'src/lib/util.js',
+      'packages/web/index.html',
+      'root.mjs',
+      'src/App.vue',
+      'src/app.ts',
+      'src/keep.generated.ts',
+      'src/lib/util.js',
     ]);
     expect((await listFiles(repo)).via).toBe('git');
 
@@ -284,20 +325,23 @@ describe('discover: listing', () => {
     expect((await discover(path.join(repo, 'dist'))).files.map((f) => f.relPath)).toEqual(['bundle.js']);
   });
 
-  it.skipIf(process.platform === 'win32')('does not follow symlinked directories (no loop, no duplicates)', async () => {
-    const root = tempDir();
-    write(root, 'src/app.ts', 'export {}\n');
-    symlinkSync('..', path.join(root, 'src', 'loop'), 'dir');
-    symlinkSync(path.join(root, 'src'), path.join(root, 'alias'), 'dir');
-    symlinkSync('app.ts', path.join(root, 'src', 'linked.ts'), 'file');
-    symlinkSync('missing.ts', path.join(root, 'src', 'dangling.ts'), 'file');
-    const started = performance.now();
-    const d = await discover(root);
-    expect(performance.now() - started).toBeLessThan(2000);
-    // a symlink to a file is read like git would list it; a dangling one vanishes
-    expect(d.files.map((f) => f.relPath)).toEqual(['src/app.ts', 'src/linked.ts']);
-    expect(d.skipped).toEqual([]);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'does not follow symlinked directories (no loop, no duplicates)',
+    async () => {
+      const root = tempDir();
+      write(root, 'src/app.ts', 'export {}\n');
+      symlinkSync('..', path.join(root, 'src', 'loop'), 'dir');
+      symlinkSync(path.join(root, 'src'), path.join(root, 'alias'), 'dir');
+      symlinkSync('app.ts', path.join(root, 'src', 'linked.ts'), 'file');
+      symlinkSync('missing.ts', path.join(root, 'src', 'dangling.ts'), 'file');
+      const started = performance.now();
+      const d = await discover(root);
+      expect(performance.now() - started).toBeLessThan(2000);
+      // a symlink to a file is read like git would list it; a dangling one vanishes
+      expect(d.files.map((f) => f.relPath)).toEqual(['src/app.ts', 'src/linked.ts']);
+      expect(d.skipped).toEqual([]);
+    },
+  );
 
   it('rejects a missing root with a clear error', async () => {
     await expect(discover(path.join(tmpdir(), 'consent-lint-no-such-dir-4711'))).rejects.toThrow(

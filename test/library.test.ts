@@ -44,7 +44,12 @@ describe('checkSource()', () => {
     const baseline = createBaseline(before);
     expect(baseline.entries).toHaveLength(2); // not the suppressed one, nor directive findings
     const after = checkSource(`${SUPPRESSED}Leanplum.start();\n`, { baseline });
-    expect(summary(after.findings)).toEqual(['3 leanplum/init suppressed', '4 consent-lint/unused-directive', '6 consent-lint/invalid-directive', '8 leanplum/init']);
+    expect(summary(after.findings)).toEqual([
+      '3 leanplum/init suppressed',
+      '4 consent-lint/unused-directive',
+      '6 consent-lint/invalid-directive',
+      '8 leanplum/init',
+    ]);
   });
 });
 
@@ -61,16 +66,25 @@ describe('scan()', () => {
       '11 consent-lint/invalid-directive',
       '12 leanplum/init',
     ]);
-    expect(first.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['consent-lint/unused-directive', 'consent-lint/invalid-directive']));
+    expect(first.rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['consent-lint/unused-directive', 'consent-lint/invalid-directive']),
+    );
     expect(first.baseline).toBeUndefined();
 
     const baseline = createBaseline(first.document);
     const stale = { ruleId: 'leanplum/init', file: 'src/gone.ts', path: [], callee: 'Leanplum.start', ordinal: 0 };
     const second = await scan({ root, config, baseline: { ...baseline, entries: [...baseline.entries, stale] } });
-    expect(summary(second.document.findings)).toEqual(summary(first.document.findings).filter((s) => s !== '12 leanplum/init'));
+    expect(summary(second.document.findings)).toEqual(
+      summary(first.document.findings).filter((s) => s !== '12 leanplum/init'),
+    );
     expect(second.baseline?.matched).toBe(1);
     expect(second.baseline?.stale).toEqual([stale]);
-    const scoped = await scan({ root, config, baseline: { ...baseline, entries: [...baseline.entries, stale] }, baselineScope: (f) => f !== 'src/gone.ts' });
+    const scoped = await scan({
+      root,
+      config,
+      baseline: { ...baseline, entries: [...baseline.entries, stale] },
+      baselineScope: (f) => f !== 'src/gone.ts',
+    });
     expect(scoped.baseline?.stale).toEqual([]);
   });
 });

@@ -21,7 +21,8 @@ describe('native stage in the built CLI', () => {
       const w = JSON.parse(cli.stdout);
       expect(w.errors).toEqual([]);
       const { document } = await scan({ root });
-      const key = (f: { file: string; line: number; column: number; ruleId: string }) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`;
+      const key = (f: { file: string; line: number; column: number; ruleId: string }) =>
+        `${f.file}:${f.line}:${f.column} ${f.ruleId}`;
       expect(w.findings.map(key).sort()).toEqual(document.findings.map(key).sort());
     }, 120_000);
   }

@@ -35,11 +35,13 @@ describe('fixtures/native', () => {
     const files = new Set<string>();
     for (const app of readdirSync(fixtures).filter((a) => !a.endsWith('-gated'))) {
       const { document } = await scan({ root: join(fixtures, app) });
-      for (const f of document.findings) files.add(f.file.replace(/^.*\./, '.').replace(/^.*\/Info\.plist$/, 'Info.plist'));
+      for (const f of document.findings)
+        files.add(f.file.replace(/^.*\./, '.').replace(/^.*\/Info\.plist$/, 'Info.plist'));
       for (const f of document.findings) if (f.file.endsWith('Info.plist')) files.add('Info.plist');
       for (const f of document.findings) if (f.file.endsWith('AndroidManifest.xml')) files.add('AndroidManifest.xml');
     }
-    for (const ext of ['.kt', '.java', '.swift', '.m', '.mm', 'Info.plist', 'AndroidManifest.xml', '.tsx']) expect(files).toContain(ext);
+    for (const ext of ['.kt', '.java', '.swift', '.m', '.mm', 'Info.plist', 'AndroidManifest.xml', '.tsx'])
+      expect(files).toContain(ext);
   });
 });
 
@@ -116,16 +118,52 @@ ${body}
 describe('consent dominance in Kotlin', () => {
   const cases: [string, string, string[]][] = [
     ['unguarded', '        Leanplum.start(this)', ['analytics,marketing']],
-    ['if block', '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n            Leanplum.start(this)\n        }', []],
-    ['early return on !=', '        if (ot.getConsentStatusForGroupId("C0002") != 1) return\n        if (ot.getConsentStatusForGroupId("C0004") != 1) return\n        Leanplum.start(this)', []],
-    ['|| does not guard', '        if (debug || ot.getConsentStatusForGroupId("C0004") == 1) {\n            Leanplum.start(this)\n        }', ['analytics,marketing']],
-    ['one of two purposes', '        if (ot.getConsentStatusForGroupId("C0004") == 1) Leanplum.start(this)', ['analytics']],
-    ['else branch is not granted', '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n        } else {\n            Leanplum.start(this)\n        }', ['analytics,marketing']],
-    ['value stored in a val', '        val ok = ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1\n        if (!ok) return\n        Leanplum.start(this)', []],
-    ['lambda inherits its creation point', '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n            handler.post { Leanplum.start(this) }\n        }', []],
+    [
+      'if block',
+      '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n            Leanplum.start(this)\n        }',
+      [],
+    ],
+    [
+      'early return on !=',
+      '        if (ot.getConsentStatusForGroupId("C0002") != 1) return\n        if (ot.getConsentStatusForGroupId("C0004") != 1) return\n        Leanplum.start(this)',
+      [],
+    ],
+    [
+      '|| does not guard',
+      '        if (debug || ot.getConsentStatusForGroupId("C0004") == 1) {\n            Leanplum.start(this)\n        }',
+      ['analytics,marketing'],
+    ],
+    [
+      'one of two purposes',
+      '        if (ot.getConsentStatusForGroupId("C0004") == 1) Leanplum.start(this)',
+      ['analytics'],
+    ],
+    [
+      'else branch is not granted',
+      '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n        } else {\n            Leanplum.start(this)\n        }',
+      ['analytics,marketing'],
+    ],
+    [
+      'value stored in a val',
+      '        val ok = ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1\n        if (!ok) return\n        Leanplum.start(this)',
+      [],
+    ],
+    [
+      'lambda inherits its creation point',
+      '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n            handler.post { Leanplum.start(this) }\n        }',
+      [],
+    ],
     ['lambda created unguarded', '        handler.post { Leanplum.start(this) }', ['analytics,marketing']],
-    ['when with subject', '        when (ot.getConsentStatusForGroupId("C0004")) {\n            1 -> if (ot.getConsentStatusForGroupId("C0002") == 1) Leanplum.start(this)\n            else -> {}\n        }', []],
-    ['throw in the denied branch', '        if (ot.getConsentStatusForGroupId("C0002") != 1 || ot.getConsentStatusForGroupId("C0004") != 1) throw IllegalStateException("no consent")\n        Leanplum.start(this)', []],
+    [
+      'when with subject',
+      '        when (ot.getConsentStatusForGroupId("C0004")) {\n            1 -> if (ot.getConsentStatusForGroupId("C0002") == 1) Leanplum.start(this)\n            else -> {}\n        }',
+      [],
+    ],
+    [
+      'throw in the denied branch',
+      '        if (ot.getConsentStatusForGroupId("C0002") != 1 || ot.getConsentStatusForGroupId("C0004") != 1) throw IllegalStateException("no consent")\n        Leanplum.start(this)',
+      [],
+    ],
   ];
   it.each(cases)('%s', async (_name, body, missing) => {
     const text = kotlin(body);
@@ -149,8 +187,14 @@ describe('consent dominance in Kotlin', () => {
     expect((await scanApp({ [KT]: kotlin('        if (canTrack()) startSdks()', extra) })).findings).toEqual([]);
     const doc = await scanApp({ [KT]: kotlin('        if (canTrack()) startSdks()\n        startSdks()', extra) });
     const text = kotlin('        if (canTrack()) startSdks()\n        startSdks()', extra);
-    expect(brief(doc.findings)).toEqual([`${KT}:${at(text, 'Leanplum.start(this)').line}:9 leanplum/init analytics,marketing`]);
-    expect(doc.findings[0].trace.map((t) => t.label)).toEqual(['MainApplication.onCreate (entry: called by the platform)', 'startSdks()', 'Leanplum.start()']);
+    expect(brief(doc.findings)).toEqual([
+      `${KT}:${at(text, 'Leanplum.start(this)').line}:9 leanplum/init analytics,marketing`,
+    ]);
+    expect(doc.findings[0].trace.map((t) => t.label)).toEqual([
+      'MainApplication.onCreate (entry: called by the platform)',
+      'startSdks()',
+      'Leanplum.start()',
+    ]);
   });
 
   it('overrides, React Native methods and helpers other files may call are entries, whatever this file does', async () => {
@@ -159,22 +203,33 @@ describe('consent dominance in Kotlin', () => {
         Leanplum.start(this)
     }
 `;
-    const guarded = '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) startSdks()';
-    const other = { 'android/app/src/main/java/com/example/app/Other.kt': 'package com.example.app\n\nfun later(app: MainApplication) = app.startSdks()\n' };
+    const guarded =
+      '        if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) startSdks()';
+    const other = {
+      'android/app/src/main/java/com/example/app/Other.kt':
+        'package com.example.app\n\nfun later(app: MainApplication) = app.startSdks()\n',
+    };
     // a public helper named in another file: that file may call it without consent
     const pub = await scanApp({ [KT]: kotlin(guarded, helper('')), ...other });
-    expect(pub.findings.map((f) => f.trace[0].label)).toEqual(['MainApplication.startSdks (entry: may be called from another file)']);
+    expect(pub.findings.map((f) => f.trace[0].label)).toEqual([
+      'MainApplication.startSdks (entry: may be called from another file)',
+    ]);
     // private: every caller is in this file
     expect((await scanApp({ [KT]: kotlin(guarded, helper('private ')), ...other })).findings).toEqual([]);
     // the platform calls overrides and React Native exposes @ReactMethod, even if this file also calls them under consent
     for (const mod of ['override ', '@ReactMethod ']) {
       const doc = await scanApp({ [KT]: kotlin(guarded, helper(mod)) });
-      expect(doc.findings.map((f) => f.trace[0].label)).toEqual(['MainApplication.startSdks (entry: called by the platform)']);
+      expect(doc.findings.map((f) => f.trace[0].label)).toEqual([
+        'MainApplication.startSdks (entry: called by the platform)',
+      ]);
     }
   });
 
   it('a local that shares the SDK name is not the SDK; a class that is not imported is reported, not assumed', async () => {
-    const fake = kotlin('        val Leanplum = FakeLeanplum()\n        Leanplum.start(this)').replace('import com.leanplum.Leanplum\n', '');
+    const fake = kotlin('        val Leanplum = FakeLeanplum()\n        Leanplum.start(this)').replace(
+      'import com.leanplum.Leanplum\n',
+      '',
+    );
     expect(await scanApp({ [KT]: fake })).toMatchObject({ findings: [], errors: [] });
     const unimported = kotlin('        Leanplum.start(this)').replace('import com.leanplum.Leanplum\n', '');
     const doc = await scanApp({ [KT]: unimported });
@@ -183,23 +238,43 @@ describe('consent dominance in Kotlin', () => {
     // a fully qualified call needs no import; a wildcard import resolves too
     const fq = kotlin('        com.leanplum.Leanplum.start(this)').replace('import com.leanplum.Leanplum\n', '');
     expect(brief((await scanApp({ [KT]: fq })).findings)).toHaveLength(1);
-    const star = kotlin('        Leanplum.start(this)').replace('import com.leanplum.Leanplum\n', 'import com.leanplum.*\n');
+    const star = kotlin('        Leanplum.start(this)').replace(
+      'import com.leanplum.Leanplum\n',
+      'import com.leanplum.*\n',
+    );
     expect(brief((await scanApp({ [KT]: star })).findings)).toHaveLength(1);
   });
 
   it('device-ID mode: only ADVERTISING_ID is a sink (also via static import and a val); an unreadable argument is reported', async () => {
-    const manifest = { 'android/app/src/main/AndroidManifest.xml': '<manifest xmlns:android="http://schemas.android.com/apk/res/android"/>' };
-    const adv = await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)'), ...manifest });
+    const manifest = {
+      'android/app/src/main/AndroidManifest.xml':
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android"/>',
+    };
+    const adv = await scanApp({
+      [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)'),
+      ...manifest,
+    });
     expect(adv.findings.map((f) => [f.ruleId, f.missing.join(',')])).toEqual([
       ['app-declarations/ad-id-permission', ''],
       ['leanplum/device-id', 'analytics,advertising'],
     ]);
     // without the app's manifest in the scan, declarations are not checked (a library, or src/ alone)
-    expect((await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)') })).findings.map((f) => f.ruleId)).toEqual(['leanplum/device-id']);
-    expect((await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ANDROID_ID)') })).findings).toEqual([]);
-    const viaVal = await scanApp({ [KT]: kotlin('        val mode = LeanplumDeviceIdMode.ADVERTISING_ID\n        Leanplum.setDeviceIdMode(mode)') });
+    expect(
+      (
+        await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)') })
+      ).findings.map((f) => f.ruleId),
+    ).toEqual(['leanplum/device-id']);
+    expect(
+      (await scanApp({ [KT]: kotlin('        Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ANDROID_ID)') })).findings,
+    ).toEqual([]);
+    const viaVal = await scanApp({
+      [KT]: kotlin('        val mode = LeanplumDeviceIdMode.ADVERTISING_ID\n        Leanplum.setDeviceIdMode(mode)'),
+    });
     expect(viaVal.findings.map((f) => f.ruleId)).toContain('leanplum/device-id');
-    const staticImport = kotlin('        Leanplum.setDeviceIdMode(ADVERTISING_ID)').replace('import com.leanplum.LeanplumDeviceIdMode\n', 'import com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID\n');
+    const staticImport = kotlin('        Leanplum.setDeviceIdMode(ADVERTISING_ID)').replace(
+      'import com.leanplum.LeanplumDeviceIdMode\n',
+      'import com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID\n',
+    );
     expect((await scanApp({ [KT]: staticImport })).findings.map((f) => f.ruleId)).toContain('leanplum/device-id');
     const unknown = kotlin('        Leanplum.setDeviceIdMode(modeFromConfig())');
     const doc = await scanApp({ [KT]: unknown });
@@ -211,15 +286,29 @@ describe('consent dominance in Kotlin', () => {
     const text = kotlin(`        val info = UserMessagingPlatform.getConsentInformation(this)
         if (info.canRequestAds()) {
             Leanplum.setDeviceIdMode(LeanplumDeviceIdMode.ADVERTISING_ID)
-        }`).replace('import android.app.Application\n', 'import android.app.Application\nimport com.google.android.ump.UserMessagingPlatform\n');
-    const doc = await scanApp({ [KT]: text, 'android/app/src/main/AndroidManifest.xml': '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><uses-permission android:name="com.google.android.gms.permission.AD_ID"/></manifest>' });
-    expect(brief(doc.findings)).toEqual([`${KT}:${at(text, 'Leanplum.setDeviceIdMode').line}:13 leanplum/device-id analytics`]);
+        }`).replace(
+      'import android.app.Application\n',
+      'import android.app.Application\nimport com.google.android.ump.UserMessagingPlatform\n',
+    );
+    const doc = await scanApp({
+      [KT]: text,
+      'android/app/src/main/AndroidManifest.xml':
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><uses-permission android:name="com.google.android.gms.permission.AD_ID"/></manifest>',
+    });
+    expect(brief(doc.findings)).toEqual([
+      `${KT}:${at(text, 'Leanplum.setDeviceIdMode').line}:13 leanplum/device-id analytics`,
+    ]);
   });
 
   it('config guards name native helpers too', async () => {
-    const text = kotlin('        if (!ConsentStore.hasConsent("analytics") || !ConsentStore.hasConsent("marketing")) return\n        Leanplum.start(this)');
+    const text = kotlin(
+      '        if (!ConsentStore.hasConsent("analytics") || !ConsentStore.hasConsent("marketing")) return\n        Leanplum.start(this)',
+    );
     expect((await scanApp({ [KT]: text })).findings).toHaveLength(1);
-    expect((await scanApp({ [KT]: text }, { guards: [{ function: 'ConsentStore.hasConsent', purposeArgument: 0 }] })).findings).toEqual([]);
+    expect(
+      (await scanApp({ [KT]: text }, { guards: [{ function: 'ConsentStore.hasConsent', purposeArgument: 0 }] }))
+        .findings,
+    ).toEqual([]);
   });
 
   it('a syntax error is reported at its position, never silently passed', async () => {
@@ -248,13 +337,33 @@ ${body}
 `;
   it.each([
     ['unguarded', '    ActivityLifecycleCallback.register(this);', 1],
-    ['&& in the condition', '    if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) ActivityLifecycleCallback.register(this);', 0],
-    ['ternary', '    boolean ok = ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1;\n    Runnable r = ok ? () -> ActivityLifecycleCallback.register(this) : null;', 0],
-    ['switch with break', '    switch (ot.getConsentStatusForGroupId("C0004")) {\n      case 1:\n        if (ot.getConsentStatusForGroupId("C0002") == 1) ActivityLifecycleCallback.register(this);\n        break;\n      default:\n        break;\n    }', 0],
-    ['catch block keeps only what held at try', '    try {\n      if (ot.getConsentStatusForGroupId("C0002") != 1 || ot.getConsentStatusForGroupId("C0004") != 1) return;\n      doWork();\n    } catch (Exception e) {\n      ActivityLifecycleCallback.register(this);\n    }', 1],
-    ['anonymous class method created under consent', '    if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n      handler.post(new Runnable() {\n        @Override public void run() { ActivityLifecycleCallback.register(MainApplication.this); }\n      });\n    }', 0],
+    [
+      '&& in the condition',
+      '    if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) ActivityLifecycleCallback.register(this);',
+      0,
+    ],
+    [
+      'ternary',
+      '    boolean ok = ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1;\n    Runnable r = ok ? () -> ActivityLifecycleCallback.register(this) : null;',
+      0,
+    ],
+    [
+      'switch with break',
+      '    switch (ot.getConsentStatusForGroupId("C0004")) {\n      case 1:\n        if (ot.getConsentStatusForGroupId("C0002") == 1) ActivityLifecycleCallback.register(this);\n        break;\n      default:\n        break;\n    }',
+      0,
+    ],
+    [
+      'catch block keeps only what held at try',
+      '    try {\n      if (ot.getConsentStatusForGroupId("C0002") != 1 || ot.getConsentStatusForGroupId("C0004") != 1) return;\n      doWork();\n    } catch (Exception e) {\n      ActivityLifecycleCallback.register(this);\n    }',
+      1,
+    ],
+    [
+      'anonymous class method created under consent',
+      '    if (ot.getConsentStatusForGroupId("C0002") == 1 && ot.getConsentStatusForGroupId("C0004") == 1) {\n      handler.post(new Runnable() {\n        @Override public void run() { ActivityLifecycleCallback.register(MainApplication.this); }\n      });\n    }',
+      0,
+    ],
   ])('%s', async (_name, body, count) => {
-    const doc = await scanApp({ [JAVA]: java(body as string) });
+    const doc = await scanApp({ [JAVA]: java(body) });
     expect(doc.errors).toEqual([]);
     expect(doc.findings.map((f) => f.ruleId)).toEqual(new Array(count).fill('clevertap/native-start'));
   });
@@ -263,20 +372,37 @@ ${body}
 describe('consent dominance in Swift', () => {
   it.each([
     ['unguarded', '    Leanplum.start()', ['analytics,marketing']],
-    ['guard with comma conditions', '    let ot = OTPublishersHeadlessSDK.shared\n    guard ot.getConsentStatus(forCategory: "C0002") == 1, ot.getConsentStatus(forCategory: "C0004") == 1 else { return false }\n    Leanplum.start()', []],
-    ['guard let does not grant', '    guard let ot = OTPublishersHeadlessSDK.shared as OTPublishersHeadlessSDK? else { return false }\n    Leanplum.start()', ['analytics,marketing']],
-    ['if with !', '    if !(OTPublishersHeadlessSDK.shared.getConsentStatus(forCategory: "C0002") == 1) { return false }\n    if OTPublishersHeadlessSDK.shared.getConsentStatus(forCategory: "C0004") == 1 { Leanplum.start() }', []],
-    ['Didomi purpose status', '    if Didomi.shared.getUserConsentStatusForPurpose(purposeId: "analytics") && Didomi.shared.getUserConsentStatusForPurpose(purposeId: "marketing") {\n      Leanplum.start()\n    }', []],
+    [
+      'guard with comma conditions',
+      '    let ot = OTPublishersHeadlessSDK.shared\n    guard ot.getConsentStatus(forCategory: "C0002") == 1, ot.getConsentStatus(forCategory: "C0004") == 1 else { return false }\n    Leanplum.start()',
+      [],
+    ],
+    [
+      'guard let does not grant',
+      '    guard let ot = OTPublishersHeadlessSDK.shared as OTPublishersHeadlessSDK? else { return false }\n    Leanplum.start()',
+      ['analytics,marketing'],
+    ],
+    [
+      'if with !',
+      '    if !(OTPublishersHeadlessSDK.shared.getConsentStatus(forCategory: "C0002") == 1) { return false }\n    if OTPublishersHeadlessSDK.shared.getConsentStatus(forCategory: "C0004") == 1 { Leanplum.start() }',
+      [],
+    ],
+    [
+      'Didomi purpose status',
+      '    if Didomi.shared.getUserConsentStatusForPurpose(purposeId: "analytics") && Didomi.shared.getUserConsentStatusForPurpose(purposeId: "marketing") {\n      Leanplum.start()\n    }',
+      [],
+    ],
   ])('%s', async (_name, body, missing) => {
-    const text = swift(body as string);
+    const text = swift(body);
     const doc = await scanApp({ [SWIFT]: text });
     expect(doc.errors).toEqual([]);
     expect(doc.findings.map((f) => f.missing.join(','))).toEqual(missing);
-    if ((missing as string[]).length) expect(doc.findings[0]).toMatchObject(at(text, 'Leanplum.start()'));
+    if (missing.length) expect(doc.findings[0]).toMatchObject(at(text, 'Leanplum.start()'));
   });
 
   it('ATT: the completion status and a switch on trackingAuthorizationStatus are guards; the IDFA adds advertising and tracking-authorization', async () => {
-    const plist = '<?xml version="1.0"?><plist version="1.0"><dict><key>NSUserTrackingUsageDescription</key><string>Ads</string></dict></plist>';
+    const plist =
+      '<?xml version="1.0"?><plist version="1.0"><dict><key>NSUserTrackingUsageDescription</key><string>Ads</string></dict></plist>';
     const body = `    let ot = OTPublishersHeadlessSDK.shared
     guard ot.getConsentStatus(forCategory: "C0002") == 1, ot.getConsentStatus(forCategory: "C0004") == 1 else { return false }
     ATTrackingManager.requestTrackingAuthorization { status in
@@ -294,12 +420,14 @@ describe('consent dominance in Swift', () => {
     const text = swift(body);
     const doc = await scanApp({ [SWIFT]: text, 'ios/App/Info.plist': plist });
     expect(doc.errors).toEqual([]);
-    const line = text.split('\n').findIndex((l) => l.includes('advertisingIdentifier') && l.startsWith('      Leanplum')) + 1;
+    const line =
+      text.split('\n').findIndex((l) => l.includes('advertisingIdentifier') && l.startsWith('      Leanplum')) + 1;
     expect(brief(doc.findings)).toEqual([`${SWIFT}:${line}:7 leanplum/device-id tracking-authorization`]);
   });
 
   it('a type declared in the file shadows the SDK name', async () => {
-    const text = swift('    Leanplum.start()').replace('import Leanplum\n', '') + '\nclass Leanplum { static func start() {} }\n';
+    const text =
+      swift('    Leanplum.start()').replace('import Leanplum\n', '') + '\nclass Leanplum { static func start() {} }\n';
     expect(await scanApp({ [SWIFT]: text })).toMatchObject({ findings: [], errors: [] });
   });
 });
@@ -320,13 +448,33 @@ ${body}
 `;
   it.each([
     ['unguarded', '  [CleverTap autoIntegrate];', 1],
-    ['early return', '  if ([OTPublishersHeadlessSDK.shared getConsentStatusForCategory:@"C0002"] != 1 || [OTPublishersHeadlessSDK.shared getConsentStatusForCategory:@"C0004"] != 1) {\n    return NO;\n  }\n  [CleverTap autoIntegrate];', 0],
-    ['block created under consent', '  if ([[Didomi shared] getUserConsentStatusForPurpose:@"analytics"] && [[Didomi shared] getUserConsentStatusForPurpose:@"marketing"]) {\n    dispatch_async(dispatch_get_main_queue(), ^{ [CleverTap autoIntegrate]; });\n  }', 0],
-    ['@throw without consent', '  if ([OTPublishersHeadlessSDK.shared getConsentStatusForCategory:@"C0004"] != 1) @throw [NSException exceptionWithName:@"consent" reason:nil userInfo:nil];\n  [CleverTap autoIntegrate];', 1],
+    [
+      'early return',
+      '  if ([OTPublishersHeadlessSDK.shared getConsentStatusForCategory:@"C0002"] != 1 || [OTPublishersHeadlessSDK.shared getConsentStatusForCategory:@"C0004"] != 1) {\n    return NO;\n  }\n  [CleverTap autoIntegrate];',
+      0,
+    ],
+    [
+      'block created under consent',
+      '  if ([[Didomi shared] getUserConsentStatusForPurpose:@"analytics"] && [[Didomi shared] getUserConsentStatusForPurpose:@"marketing"]) {\n    dispatch_async(dispatch_get_main_queue(), ^{ [CleverTap autoIntegrate]; });\n  }',
+      0,
+    ],
+    [
+      '@throw without consent',
+      '  if ([OTPublishersHeadlessSDK.shared getConsentStatusForCategory:@"C0004"] != 1) @throw [NSException exceptionWithName:@"consent" reason:nil userInfo:nil];\n  [CleverTap autoIntegrate];',
+      1,
+    ],
   ])('%s', async (_name, body, count) => {
-    const doc = await scanApp({ [M]: objc(body as string) });
+    const doc = await scanApp({ [M]: objc(body) });
     expect(doc.errors).toEqual([]);
-    expect(doc.findings.map((f) => `${f.ruleId} ${f.missing.join(',')}`)).toEqual(count ? [count === 1 && (body as string).includes('@throw') ? 'clevertap/native-start analytics' : 'clevertap/native-start analytics,marketing'] : []);
+    expect(doc.findings.map((f) => `${f.ruleId} ${f.missing.join(',')}`)).toEqual(
+      count
+        ? [
+            count === 1 && body.includes('@throw')
+              ? 'clevertap/native-start analytics'
+              : 'clevertap/native-start analytics,marketing',
+          ]
+        : [],
+    );
   });
 
   it('a method of self is a guard wrapper; a sink in a helper method is guarded by its only caller', async () => {
@@ -340,9 +488,13 @@ ${body}
   [CleverTap autoIntegrate];
 }
 `;
-    expect((await scanApp({ [M]: objc('  if ([self hasConsent]) [self startTracking];', extra) })).findings).toEqual([]);
+    expect((await scanApp({ [M]: objc('  if ([self hasConsent]) [self startTracking];', extra) })).findings).toEqual(
+      [],
+    );
     const doc = await scanApp({ [M]: objc('  [self startTracking];', extra) });
-    expect(doc.findings.map((f) => f.trace.map((t) => t.label))).toEqual([['AppDelegate.application (entry: called by the platform)', 'startTracking()', 'CleverTap.autoIntegrate()']]);
+    expect(doc.findings.map((f) => f.trace.map((t) => t.label))).toEqual([
+      ['AppDelegate.application (entry: called by the platform)', 'startTracking()', 'CleverTap.autoIntegrate()'],
+    ]);
   });
 });
 
@@ -372,7 +524,11 @@ ${extra}</dict>
     const on = await scanApp({ 'ios/App/AppDelegate.m': batchM, 'ios/App/Info.plist': plist('') });
     expect(brief(on.findings)).toEqual(['ios/App/AppDelegate.m:7:3 batch/native-start analytics,marketing']);
     const js = "import { Batch } from '@batch.com/react-native-plugin';\nexport function go() {\n  Batch.optIn();\n}\n";
-    const off = await scanApp({ 'ios/App/AppDelegate.m': batchM, 'ios/App/Info.plist': plist('  <key>BATCH_OPTED_OUT_BY_DEFAULT</key>\n  <true/>\n'), 'src/consent.ts': js });
+    const off = await scanApp({
+      'ios/App/AppDelegate.m': batchM,
+      'ios/App/Info.plist': plist('  <key>BATCH_OPTED_OUT_BY_DEFAULT</key>\n  <true/>\n'),
+      'src/consent.ts': js,
+    });
     expect(brief(off.findings)).toEqual(['src/consent.ts:3:3 batch/init analytics,marketing']);
   });
 
@@ -400,19 +556,26 @@ describe('declarations', () => {
   }
 }
 `;
-    const js = "import { getAdvertisingId } from 'expo-tracking-transparency';\nexport const id = getAdvertisingId();\n";
+    const js =
+      "import { getAdvertisingId } from 'expo-tracking-transparency';\nexport const id = getAdvertisingId();\n";
     const doc = await scanApp({ 'app.json': appJson, 'App.tsx': js });
-    expect(brief(doc.findings)).toEqual([`app.json:${at(appJson, '"com.google').line}:${at(appJson, '"com.google').column} app-declarations/ad-id-permission `]);
+    expect(brief(doc.findings)).toEqual([
+      `app.json:${at(appJson, '"com.google').line}:${at(appJson, '"com.google').column} app-declarations/ad-id-permission `,
+    ]);
     const withCode = await scanApp({ 'app.config.js': 'module.exports = { expo: { plugins: [] } };\n', 'App.tsx': js });
     expect(withCode.errors).toMatchObject([{ file: 'app.config.js', kind: 'unsupported' }]);
   });
 
   it('Expo plugins and permissions provide declarations', async () => {
-    const js = "import { requestTrackingPermissionsAsync } from 'expo-tracking-transparency';\nexport const ask = () => requestTrackingPermissionsAsync();\n";
-    const plugin = '{ "expo": { "plugins": [["expo-tracking-transparency", { "userTrackingPermission": "We measure ads." }]] } }';
+    const js =
+      "import { requestTrackingPermissionsAsync } from 'expo-tracking-transparency';\nexport const ask = () => requestTrackingPermissionsAsync();\n";
+    const plugin =
+      '{ "expo": { "plugins": [["expo-tracking-transparency", { "userTrackingPermission": "We measure ads." }]] } }';
     expect((await scanApp({ 'app.json': plugin, 'App.tsx': js })).findings).toEqual([]);
     const disabled = '{ "expo": { "plugins": [["expo-tracking-transparency", { "userTrackingPermission": false }]] } }';
-    expect(brief((await scanApp({ 'app.json': disabled, 'App.tsx': js })).findings)).toEqual(['App.tsx:2:26 app-declarations/att-usage-description ']);
+    expect(brief((await scanApp({ 'app.json': disabled, 'App.tsx': js })).findings)).toEqual([
+      'App.tsx:2:26 app-declarations/att-usage-description ',
+    ]);
   });
 
   it('POST_NOTIFICATIONS: requested natively without the permission, at the call', async () => {
@@ -427,16 +590,30 @@ class PushActivity : Activity() {
     }
 }
 `;
-    const manifest = (perm: string) => `<manifest xmlns:android="http://schemas.android.com/apk/res/android">${perm}</manifest>`;
+    const manifest = (perm: string) =>
+      `<manifest xmlns:android="http://schemas.android.com/apk/res/android">${perm}</manifest>`;
     const doc = await scanApp({ [KT]: kt, 'android/app/src/main/AndroidManifest.xml': manifest('') });
     expect(brief(doc.findings)).toEqual([`${KT}:8:9 app-declarations/post-notifications-permission `]);
-    expect((await scanApp({ [KT]: kt, 'android/app/src/main/AndroidManifest.xml': manifest('<uses-permission android:name="android.permission.POST_NOTIFICATIONS"/>') })).findings).toEqual([]);
+    expect(
+      (
+        await scanApp({
+          [KT]: kt,
+          'android/app/src/main/AndroidManifest.xml': manifest(
+            '<uses-permission android:name="android.permission.POST_NOTIFICATIONS"/>',
+          ),
+        })
+      ).findings,
+    ).toEqual([]);
     const camera = kt.replace('POST_NOTIFICATIONS', 'CAMERA');
-    expect((await scanApp({ [KT]: camera, 'android/app/src/main/AndroidManifest.xml': manifest('') })).findings).toEqual([]);
+    expect(
+      (await scanApp({ [KT]: camera, 'android/app/src/main/AndroidManifest.xml': manifest('') })).findings,
+    ).toEqual([]);
   });
 
   it('a malformed manifest is a parse error with its position', async () => {
-    const doc = await scanApp({ 'android/app/src/main/AndroidManifest.xml': '<manifest>\n  <application>\n</manifest>\n' });
+    const doc = await scanApp({
+      'android/app/src/main/AndroidManifest.xml': '<manifest>\n  <application>\n</manifest>\n',
+    });
     // xmldom points at the element left open
     expect(doc.errors).toMatchObject([{ file: 'android/app/src/main/AndroidManifest.xml', kind: 'parse', line: 2 }]);
   });
@@ -444,9 +621,25 @@ class PushActivity : Activity() {
 
 describe('policy schema: native sections', () => {
   it('accepts the built-in forms and rejects unknown or malformed native entries', () => {
-    const ok = { id: 'x', description: 'd', native: { tokens: ['Foo'], classes: { Foo: { jvm: 'com.foo.Foo' } }, sinks: [{ rule: 'x/init', calls: ['Foo.start'] }] } };
+    const ok = {
+      id: 'x',
+      description: 'd',
+      native: {
+        tokens: ['Foo'],
+        classes: { Foo: { jvm: 'com.foo.Foo' } },
+        sinks: [{ rule: 'x/init', calls: ['Foo.start'] }],
+      },
+    };
     expect(validateDocument('policy', 'x.json', ok)).toEqual([]);
-    const bad = { id: 'x', description: 'd', native: { tokens: ['Foo'], sinks: [{ rule: 'x/init', calls: ['Foo start'] }], starts: [{ rule: 'x/init', platform: 'web' }] } };
+    const bad = {
+      id: 'x',
+      description: 'd',
+      native: {
+        tokens: ['Foo'],
+        sinks: [{ rule: 'x/init', calls: ['Foo start'] }],
+        starts: [{ rule: 'x/init', platform: 'web' }],
+      },
+    };
     const problems = validateDocument('policy', 'x.json', bad).map((p) => p.pointer);
     expect(problems).toContain('/native/sinks/0/calls/0');
     expect(problems).toContain('/native/starts/0/platform');
@@ -463,8 +656,8 @@ describe('native findings in reports', () => {
     const log = JSON.parse(formatSarif(result.document, ctx)) as Log;
     const validate = sarifValidator();
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-    const locations = log.runs[0]!.results!.map((r) => {
-      const loc = r.locations![0]!.physicalLocation!;
+    const locations = log.runs[0].results!.map((r) => {
+      const loc = r.locations![0].physicalLocation!;
       return `${loc.artifactLocation!.uri}:${loc.region!.startLine}:${loc.region!.startColumn} ${r.ruleId}`;
     });
     expect(locations).toEqual(result.document.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`));
@@ -473,20 +666,32 @@ describe('native findings in reports', () => {
     expect(locations).toContain('ios/LpApp/Info.plist:9:2 app-declarations/att-usage-description');
     expect(locations).toContain('android/app/src/main/AndroidManifest.xml:5:5 app-declarations/ad-id-permission');
     // every native rule has SARIF metadata
-    const ruleIds = log.runs[0]!.tool.driver.rules!.map((r) => r.id);
-    for (const r of log.runs[0]!.results!) expect(ruleIds).toContain(r.ruleId);
+    const ruleIds = log.runs[0].tool.driver.rules!.map((r) => r.id);
+    for (const r of log.runs[0].results!) expect(ruleIds).toContain(r.ruleId);
     // the trace of a closure hop becomes a code flow
-    const flow = log.runs[0]!.results!.find((r) => r.ruleId === 'leanplum/device-id' && r.locations![0]!.physicalLocation!.artifactLocation!.uri!.endsWith('.swift'))!.codeFlows![0]!.threadFlows[0]!.locations!;
-    expect(flow.map((l) => l.location!.message!.text)).toEqual(['AppDelegate.application (entry: called by the platform)', 'closure', 'Leanplum.setDeviceId()']);
+    const flow = log.runs[0].results!.find(
+      (r) =>
+        r.ruleId === 'leanplum/device-id' &&
+        r.locations![0].physicalLocation!.artifactLocation!.uri!.endsWith('.swift'),
+    )!.codeFlows![0].threadFlows[0].locations;
+    expect(flow.map((l) => l.location!.message!.text)).toEqual([
+      'AppDelegate.application (entry: called by the platform)',
+      'closure',
+      'Leanplum.setDeviceId()',
+    ]);
 
     const gh = formatGithub(result.document, ctx);
-    expect(gh).toContain('::error file=android/app/src/main/java/com/example/lpapp/MainApplication.kt,line=19,col=9,endLine=19,endColumn=29,title=leanplum/init::');
+    expect(gh).toContain(
+      '::error file=android/app/src/main/java/com/example/lpapp/MainApplication.kt,line=19,col=9,endLine=19,endColumn=29,title=leanplum/init::',
+    );
     expect(gh).toContain('::warning file=android/app/src/main/AndroidManifest.xml,line=5,col=5,');
     expect(gh).toContain('::error file=ios/LpApp/Info.plist,line=9,col=2,');
   });
 
   it('suppression directives work in native comments', async () => {
-    const text = kotlin('        // consent-lint-disable-next-line leanplum/init -- consent is collected by the launcher activity before this process starts\n        Leanplum.start(this)');
+    const text = kotlin(
+      '        // consent-lint-disable-next-line leanplum/init -- consent is collected by the launcher activity before this process starts\n        Leanplum.start(this)',
+    );
     const root = mkdtempSync(join(tmpdir(), 'cl-native-'));
     dirs.push(root);
     mkdirSync(dirname(join(root, KT)), { recursive: true });

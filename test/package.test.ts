@@ -14,8 +14,16 @@ import { ensureBuilt, repoRoot } from './cli-helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const npmEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k.startsWith('npm_package_') || k === 'npm_lifecycle_event' || k === 'npm_lifecycle_script') delete env[k];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    NO_COLOR: '1',
+  };
+  for (const k of Object.keys(env))
+    if (k.startsWith('npm_package_') || k === 'npm_lifecycle_event' || k === 'npm_lifecycle_script') delete env[k];
   delete env.GITHUB_ACTIONS;
   delete env.CI;
   return env;
@@ -29,14 +37,20 @@ beforeAll(() => {
   const dest = mkdtempSync(join(tmpdir(), 'cl-pack-'));
   // --ignore-scripts: pack the dist/ the tests just built (prepare would rebuild the
   // working tree under the other test files; test/precommit.test.ts covers prepare).
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], { cwd: repoRoot, env: npmEnv(), encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], {
+    cwd: repoRoot,
+    env: npmEnv(),
+    encoding: 'utf8',
+  });
   const info = JSON.parse(out)[0] as { filename: string; files: { path: string }[] };
   tarball = join(dest, info.filename);
   files = info.files.map((f) => f.path).sort();
 }, 300_000);
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)).map((f) => `${name}/${f}`) : [name]));
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)).map((f) => `${name}/${f}`) : [name],
+  );
 }
 
 describe('package metadata and contents', () => {
@@ -50,12 +64,29 @@ describe('package metadata and contents', () => {
   });
 
   it('ships the CLI, policies, schemas, presets, rule docs and integration manifests; no sources, tests or source maps', () => {
-    for (const f of ['bin/run.js', 'dist/index.js', 'dist/index.d.ts', 'dist/commands/scan.js', 'dist/policy/validators.cjs', 'oclif.manifest.json', 'policies/leanplum.json', 'schemas/config.schema.json', 'presets/strict.json', 'docs/rules/leanplum/init.md', 'action.yml', '.pre-commit-hooks.yaml']) {
+    for (const f of [
+      'bin/run.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/commands/scan.js',
+      'dist/policy/validators.cjs',
+      'oclif.manifest.json',
+      'policies/leanplum.json',
+      'schemas/config.schema.json',
+      'presets/strict.json',
+      'docs/rules/leanplum/init.md',
+      'action.yml',
+      '.pre-commit-hooks.yaml',
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|fixtures|bench)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(files.filter((f) => f.endsWith('.js')).filter((f) => /sourceMappingURL/.test(readFileSync(join(repoRoot, f), 'utf8')))).toEqual([]);
+    expect(
+      files
+        .filter((f) => f.endsWith('.js'))
+        .filter((f) => /sourceMappingURL/.test(readFileSync(join(repoRoot, f), 'utf8'))),
+    ).toEqual([]);
   });
 
   it('has an exports map covering the API, package.json, schemas and policies', () => {
@@ -66,11 +97,17 @@ describe('package metadata and contents', () => {
   });
 
   it('every runtime dependency is imported by the shipped code (or named by the shipped type declarations)', () => {
-    const shipped = files.filter((f) => /\.(c?js|d\.ts)$/.test(f)).map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\n');
+    const shipped = files
+      .filter((f) => /\.(c?js|d\.ts)$/.test(f))
+      .map((f) => readFileSync(join(repoRoot, f), 'utf8'))
+      .join('\n');
     for (const dep of Object.keys(pkg.dependencies)) {
       const escaped = dep.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
       // Imported, or (wasm grammars) loaded as a package file by the native stage.
-      expect(new RegExp(`(from |import\\(|require\\(|packageFile\\()['"]${escaped}(/[^'"]*)?['"]`).test(shipped), `${dep} is a dependency but nothing imports it`).toBe(true);
+      expect(
+        new RegExp(`(from |import\\(|require\\(|packageFile\\()['"]${escaped}(/[^'"]*)?['"]`).test(shipped),
+        `${dep} is a dependency but nothing imports it`,
+      ).toBe(true);
     }
   });
 });
@@ -78,14 +115,29 @@ describe('package metadata and contents', () => {
 describe('installed from the tarball into a fresh project', () => {
   it('`npx consent-lint` works with zero config: finds the ungated call, passes once it is guarded; the API and schemas resolve', () => {
     const app = mkdtempSync(join(tmpdir(), 'cl-consumer-'));
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'shop', version: '1.0.0', private: true, type: 'module' }, null, 2));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'shop', version: '1.0.0', private: true, type: 'module' }, null, 2),
+    );
     mkdirSync(join(app, 'src'));
-    writeFileSync(join(app, 'src/lp.js'), "import Leanplum from 'leanplum-sdk';\n\nexport function boot() {\n  Leanplum.start();\n}\nboot();\n");
-    const install = spawnSync('npm', ['install', '--no-save', '--no-package-lock', tarball], { cwd: app, env: npmEnv(), encoding: 'utf8', timeout: 600_000 });
+    writeFileSync(
+      join(app, 'src/lp.js'),
+      "import Leanplum from 'leanplum-sdk';\n\nexport function boot() {\n  Leanplum.start();\n}\nboot();\n",
+    );
+    const install = spawnSync('npm', ['install', '--no-save', '--no-package-lock', tarball], {
+      cwd: app,
+      env: npmEnv(),
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     expect(install.status, install.stdout + install.stderr).toBe(0);
     expect(walk(join(app, 'node_modules/consent-lint')).filter((f) => f.startsWith('src/'))).toEqual([]);
 
-    const version = spawnSync('npx', ['--no-install', 'consent-lint', '--version'], { cwd: app, env: npmEnv(), encoding: 'utf8' });
+    const version = spawnSync('npx', ['--no-install', 'consent-lint', '--version'], {
+      cwd: app,
+      env: npmEnv(),
+      encoding: 'utf8',
+    });
     expect(version.status, version.stderr).toBe(0);
     expect(version.stdout).toContain(`consent-lint/${pkg.version}`);
 
@@ -112,7 +164,12 @@ describe('installed from the tarball into a fresh project', () => {
     ].join('\n');
     const api = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: app, encoding: 'utf8' });
     expect(api.status, api.stderr).toBe(0);
-    expect(JSON.parse(api.stdout)).toEqual({ scan: 'function', pkg: 'consent-lint', schema: true, internal: 'blocked' });
+    expect(JSON.parse(api.stdout)).toEqual({
+      scan: 'function',
+      pkg: 'consent-lint',
+      schema: true,
+      internal: 'blocked',
+    });
     expect(existsSync(join(app, 'node_modules/consent-lint/schemas/config.schema.json'))).toBe(true); // README's "$schema" path
   }, 600_000);
 });

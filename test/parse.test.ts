@@ -101,7 +101,9 @@ describe('parse: the fixture apps, exact positions', () => {
     expect(calls({ ...parsed, scripts: [handler] })).toEqual(['hasConsent@24:36', 'Leanplum.start@24:71']);
     const arg = nodes(handler).find((n) => n.type === 'StringLiteral')!;
     // `"marketing"` is written `&quot;marketing&quot;`: columns 47 to 68 of the file
-    expect([arg.loc!.start.line, arg.loc!.start.column + 1, arg.loc!.end.line, arg.loc!.end.column + 1]).toEqual([24, 47, 24, 68]);
+    expect([arg.loc!.start.line, arg.loc!.start.column + 1, arg.loc!.end.line, arg.loc!.end.column + 1]).toEqual([
+      24, 47, 24, 68,
+    ]);
     expect(handler.code.slice(arg.start!, arg.end!)).toBe('"marketing"');
   });
 
@@ -163,7 +165,7 @@ describe('parse: HTML', () => {
     ],
     [
       'single-quoted, unquoted and spaced attributes',
-      "<body onload='Leanplum.start()'>\n<div onclick=go()></div>\n<i onmouseover = \"a()\" ONCLICK=\"b()\"></i>",
+      '<body onload=\'Leanplum.start()\'>\n<div onclick=go()></div>\n<i onmouseover = "a()" ONCLICK="b()"></i>',
       ['Leanplum.start@1:15', 'go@2:14', 'a@3:19', 'b@3:33'],
     ],
     [
@@ -181,11 +183,7 @@ describe('parse: HTML', () => {
       '<template id="t"><script>tpl()</script></template>\n<svg><script>svg()</script></svg>',
       ['tpl@1:26', 'svg@2:14'],
     ],
-    [
-      'unclosed script at end of file',
-      '<html><body>\n<script>\n  Leanplum.start()\n',
-      ['Leanplum.start@3:3'],
-    ],
+    ['unclosed script at end of file', '<html><body>\n<script>\n  Leanplum.start()\n', ['Leanplum.start@3:3']],
   ])('%s', (_name, html, expected) => {
     const parsed = parseFile(inline('page.html', html));
     expect(parsed.errors).toEqual([]);
@@ -235,7 +233,9 @@ describe('parse: HTML', () => {
   });
 
   it('a recovered error keeps the script and reports the position', () => {
-    const parsed = parseFile(inline('p.html', '<p>\n<script>\n  let a = 1; let a = 2;\n  Leanplum.start();\n</script>'));
+    const parsed = parseFile(
+      inline('p.html', '<p>\n<script>\n  let a = 1; let a = 2;\n  Leanplum.start();\n</script>'),
+    );
     expect(calls(parsed)).toEqual(['Leanplum.start@4:3']);
     expect(parsed.errors).toEqual([
       { file: 'p.html', line: 3, column: 18, kind: 'parse', message: "Identifier 'a' has already been declared." },
@@ -252,7 +252,8 @@ describe('parse: HTML', () => {
   });
 
   it('keeps comments (suppression directives) at file positions', () => {
-    const html = '<html>\n<script>\n  // consent-lint-disable-next-line leanplum/init -- native layer asks\n  Leanplum.start();\n</script>';
+    const html =
+      '<html>\n<script>\n  // consent-lint-disable-next-line leanplum/init -- native layer asks\n  Leanplum.start();\n</script>';
     const s = parseFile(inline('p.html', html)).scripts[0];
     const c = s.ast.comments![0];
     expect(c.value).toBe(' consent-lint-disable-next-line leanplum/init -- native layer asks');
@@ -297,7 +298,9 @@ describe('parse: JavaScript and TypeScript files', () => {
   it('plain JS keeps its meaning: f<T>(x) is two comparisons without a pragma, a call with one', () => {
     const plain = parseFile(inline('a.js', 'f<T>(x);'));
     expect(shape(plain)).toEqual(['module:js']);
-    expect(plain.scripts[0].ast.program.body[0]).toMatchObject({ expression: { type: 'BinaryExpression', operator: '>' } });
+    expect(plain.scripts[0].ast.program.body[0]).toMatchObject({
+      expression: { type: 'BinaryExpression', operator: '>' },
+    });
     const flow = parseFile(inline('a.js', '// @flow\nf<T>(x);'));
     expect(flow.scripts[0].ast.program.body[0]).toMatchObject({ expression: { type: 'CallExpression' } });
   });
@@ -329,7 +332,9 @@ describe('parse: JavaScript and TypeScript files', () => {
     expect(parseFile(inline('a.coffee', 'go()'))).toEqual({
       file: 'a.coffee',
       scripts: [],
-      errors: [{ file: 'a.coffee', line: 1, column: 1, kind: 'unsupported', message: 'Unsupported file type: .coffee' }],
+      errors: [
+        { file: 'a.coffee', line: 1, column: 1, kind: 'unsupported', message: 'Unsupported file type: .coffee' },
+      ],
     });
   });
 
@@ -368,7 +373,14 @@ describe('parse: Vue and Svelte', () => {
     [
       'a second <script> is not analysed: reported',
       '<script>\nexport default {}\n</script>\n<script>\nLeanplum.start()\n</script>',
-      [{ line: 4, column: 1, kind: 'parse', message: 'Vue SFC: Single file component can contain only one <script> element' }],
+      [
+        {
+          line: 4,
+          column: 1,
+          kind: 'parse',
+          message: 'Vue SFC: Single file component can contain only one <script> element',
+        },
+      ],
       ['module:js'],
     ],
     [

@@ -21,9 +21,14 @@ async function findingsOf(code: string, ruleId: string): Promise<string[]> {
   const root = mkdtempSync(join(tmpdir(), 'cl-example-'));
   dirs.push(root);
   writeFileSync(join(root, 'example.tsx'), `${code}\n`);
-  const { document } = await scan({ root, config: { rules: { [ruleId]: 'error' }, guards: [{ function: 'hasConsent', purposeArgument: 0 }] } });
+  const { document } = await scan({
+    root,
+    config: { rules: { [ruleId]: 'error' }, guards: [{ function: 'hasConsent', purposeArgument: 0 }] },
+  });
   expect(document.errors.filter((e) => e.kind !== 'skipped')).toEqual([]);
-  return document.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.line}:${f.column} ${f.missing.join(',')}`);
+  return document.findings
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => `${f.line}:${f.column} ${f.missing.join(',')}`);
 }
 
 const rules = builtinPolicyIds().flatMap((id) => loadPolicy(id).rules.map((r) => ({ policy: id, rule: r })));

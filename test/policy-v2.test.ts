@@ -18,7 +18,19 @@ const rule = (sink: object, extra: object = {}) => ({
   id: 'x',
   tokens: ['xx'],
   description: 'd',
-  rules: [{ id: 'x/init', description: 'd', severity: 'error', requires: ['analytics'], message: 'm', legalBasis: 'l', docs: 'd', sinks: [sink], ...extra }],
+  rules: [
+    {
+      id: 'x/init',
+      description: 'd',
+      severity: 'error',
+      requires: ['analytics'],
+      message: 'm',
+      legalBasis: 'l',
+      docs: 'd',
+      sinks: [sink],
+      ...extra,
+    },
+  ],
 });
 
 describe('policy schema v2', () => {
@@ -27,12 +39,42 @@ describe('policy schema v2', () => {
   });
 
   it.each([
-    ['a path step', rule({ receivers: [{ global: 'X', path: [{ call: 'yes' }] }], methods: ['init'] }), '/rules/0/sinks/0/receivers/0/path/0/call', 'must be true'],
-    ['a callback parameter', rule({ receivers: [{ global: 'X', path: [{ callbackParameter: { argument: 0 } }] }], methods: ['init'] }), '/rules/0/sinks/0/receivers/0/path/0/callbackParameter', 'missing required property "parameter"'],
-    ['a condition without a test', rule({ receivers: [{ global: 'X' }], methods: ['init'], when: [{ argument: 0 }] }), '/rules/0/sinks/0/when/0', 'missing required property "equals"'],
-    ['a condition value', rule({ receivers: [{ global: 'X' }], methods: ['init'], unless: [{ argument: 0, equals: [{}] }] }), '/rules/0/sinks/0/unless/0/equals/0', 'must be string,number,boolean,null'],
-    ['a preset', rule({ receivers: [{ global: 'X' }], methods: ['init'] }, { preset: 'loose' }), '/rules/0/preset', 'must be one of "recommended", "strict"'],
-    ['a dispatcher argument', { id: 'x', description: 'd', dispatchers: [{ receivers: [{ global: 'AF' }], argument: ['0'] }] }, '/dispatchers/0/argument/0', 'must be integer'],
+    [
+      'a path step',
+      rule({ receivers: [{ global: 'X', path: [{ call: 'yes' }] }], methods: ['init'] }),
+      '/rules/0/sinks/0/receivers/0/path/0/call',
+      'must be true',
+    ],
+    [
+      'a callback parameter',
+      rule({ receivers: [{ global: 'X', path: [{ callbackParameter: { argument: 0 } }] }], methods: ['init'] }),
+      '/rules/0/sinks/0/receivers/0/path/0/callbackParameter',
+      'missing required property "parameter"',
+    ],
+    [
+      'a condition without a test',
+      rule({ receivers: [{ global: 'X' }], methods: ['init'], when: [{ argument: 0 }] }),
+      '/rules/0/sinks/0/when/0',
+      'missing required property "equals"',
+    ],
+    [
+      'a condition value',
+      rule({ receivers: [{ global: 'X' }], methods: ['init'], unless: [{ argument: 0, equals: [{}] }] }),
+      '/rules/0/sinks/0/unless/0/equals/0',
+      'must be string,number,boolean,null',
+    ],
+    [
+      'a preset',
+      rule({ receivers: [{ global: 'X' }], methods: ['init'] }, { preset: 'loose' }),
+      '/rules/0/preset',
+      'must be one of "recommended", "strict"',
+    ],
+    [
+      'a dispatcher argument',
+      { id: 'x', description: 'd', dispatchers: [{ receivers: [{ global: 'AF' }], argument: ['0'] }] },
+      '/dispatchers/0/argument/0',
+      'must be integer',
+    ],
   ])('reports %s at its JSON pointer', (_name, doc, pointer, expected) => {
     const problems = validateDocument('policy', 'p.json', doc);
     expect(problems[0]).toEqual({ pointer, expected: expect.stringContaining(expected) });
@@ -41,14 +83,29 @@ describe('policy schema v2', () => {
   it('accepts every v2 form', () => {
     const doc = rule(
       {
-        receivers: [{ module: 'm', export: 'M', path: [{ call: true }, 'x', { callbackParameter: { argument: 0, parameter: 0 } }] }],
+        receivers: [
+          {
+            module: 'm',
+            export: 'M',
+            path: [{ call: true }, 'x', { callbackParameter: { argument: 0, parameter: 0 } }],
+          },
+        ],
         methods: ['init'],
         when: [{ argument: 0, path: ['a'], equals: [true, null] }],
         unless: [{ argument: 1, length: 0 }],
       },
       { preset: 'strict', scripts: ['https://cdn.example/*'] },
     );
-    expect(validateDocument('policy', 'p.json', { ...doc, name: 'X', dispatchers: [{ receivers: [{ global: 'X' }], argument: [0, 1] }, { receivers: [{ global: 'X' }], method: 'push', argument: 0, nameElement: 0 }] })).toEqual([]);
+    expect(
+      validateDocument('policy', 'p.json', {
+        ...doc,
+        name: 'X',
+        dispatchers: [
+          { receivers: [{ global: 'X' }], argument: [0, 1] },
+          { receivers: [{ global: 'X' }], method: 'push', argument: 0, nameElement: 0 },
+        ],
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -58,7 +115,8 @@ describe('presets', () => {
   const policies = [{ id: 'x', rules: [plain, strict], guards: [], tokens: [] } as unknown as Policy];
   const ids = (config?: Config) => rulesInForce(policies, config).map((r) => `${r.id}:${r.severity}`);
   it('no preset is recommended: strict rules are off', () => expect(ids(undefined)).toEqual(['x/init:error']));
-  it('the strict preset turns them on', () => expect(ids({ preset: 'strict' })).toEqual(['x/init:error', 'x/identity:error']));
+  it('the strict preset turns them on', () =>
+    expect(ids({ preset: 'strict' })).toEqual(['x/init:error', 'x/identity:error']));
   it('a rule setting turns one on or off in any preset', () => {
     expect(ids({ rules: { 'x/identity': 'warn' } })).toEqual(['x/init:error', 'x/identity:warn']);
     expect(ids({ preset: 'strict', rules: { 'x/identity': 'off' } })).toEqual(['x/init:error']);
@@ -67,8 +125,18 @@ describe('presets', () => {
 
 describe('wildcards', () => {
   it('match module names and URLs', () => {
-    expect(wildcardMatch('https://www.gstatic.com/firebasejs/*/firebase-analytics.js', 'https://www.gstatic.com/firebasejs/10.7.1/firebase-analytics.js')).toBe(true);
-    expect(wildcardMatch('https://www.gstatic.com/firebasejs/*/firebase-analytics.js', 'https://www.gstatic.com/firebasejs/10.7.1/firebase-app.js')).toBe(false);
+    expect(
+      wildcardMatch(
+        'https://www.gstatic.com/firebasejs/*/firebase-analytics.js',
+        'https://www.gstatic.com/firebasejs/10.7.1/firebase-analytics.js',
+      ),
+    ).toBe(true);
+    expect(
+      wildcardMatch(
+        'https://www.gstatic.com/firebasejs/*/firebase-analytics.js',
+        'https://www.gstatic.com/firebasejs/10.7.1/firebase-app.js',
+      ),
+    ).toBe(false);
     expect(wildcardMatch('a.b', 'aXb')).toBe(false);
   });
 });
@@ -91,9 +159,20 @@ const policy: Policy = {
       docs: 'd',
       scripts: ['https://cdn.acme.test/*/sdk.js'],
       sinks: [
-        { receivers: [{ module: 'acme-sdk', export: '*' }], methods: ['start'], unless: [{ argument: 0, path: ['disabled'], equals: [true] }] },
-        { receivers: [{ module: 'acme-sdk', export: 'Client', path: [{ call: true }] }], methods: ['enable'], when: [{ argument: 0, equals: [true] }] },
-        { receivers: [{ global: 'acmeQueue', path: ['push', { callbackParameter: { argument: 0, parameter: 0 } }] }], methods: ['start'] },
+        {
+          receivers: [{ module: 'acme-sdk', export: '*' }],
+          methods: ['start'],
+          unless: [{ argument: 0, path: ['disabled'], equals: [true] }],
+        },
+        {
+          receivers: [{ module: 'acme-sdk', export: 'Client', path: [{ call: true }] }],
+          methods: ['enable'],
+          when: [{ argument: 0, equals: [true] }],
+        },
+        {
+          receivers: [{ global: 'acmeQueue', path: ['push', { callbackParameter: { argument: 0, parameter: 0 } }] }],
+          methods: ['start'],
+        },
         { receivers: [{ global: 'acme' }], methods: ['setup'] },
       ],
     },
@@ -131,7 +210,7 @@ describe('v2 sink forms', () => {
         'c.enable(true);', // 10
         'c.enable(false);',
         'export function f(on: boolean) { c.enable(on); }', // 12: unknown value: a sink
-        "acmeQueue.push((sdk) => sdk.start());", // 13: callback parameter
+        'acmeQueue.push((sdk) => sdk.start());', // 13: callback parameter
         "acme('setup', {});", // 14: command string
         "acme('teardown');",
         'export function g(cmd: string) { acme(cmd); }', // 16: computed command: may be setup
@@ -169,7 +248,7 @@ describe('SDK code kept in strings', () => {
         '  return <script dangerouslySetInnerHTML={{ __html: startSnippet }} />;',
         '}',
         "const s = document.createElement('script');",
-        "s.text = 'brweb.identify({ registered: \"a@example.com\" })';",
+        's.text = \'brweb.identify({ registered: "a@example.com" })\';',
         "s.text = 'console.log(1)';",
       ].join('\n'),
     );

@@ -33,45 +33,72 @@ function project(files: Record<string, string>): string {
 async function run(files: Record<string, string>, config?: Config) {
   const root = project(files);
   const { document } = await scan({ root, config: config && { ...config, dir: root } });
-  return { findings: document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`), errors: document.errors.filter((e) => e.kind !== 'skipped') };
+  return {
+    findings: document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`),
+    errors: document.errors.filter((e) => e.kind !== 'skipped'),
+  };
 }
 
 describe('module resolution reports what it cannot follow', () => {
   it('a tsconfig whose `extends` does not resolve is an error, naming the config', async () => {
     const { errors } = await run({
-      'tsconfig.json': '{ "extends": "@acme/not-installed/tsconfig.json", "compilerOptions": { "paths": { "@lp": ["src/lp.ts"] } } }',
+      'tsconfig.json':
+        '{ "extends": "@acme/not-installed/tsconfig.json", "compilerOptions": { "paths": { "@lp": ["src/lp.ts"] } } }',
       'src/main.ts': "import lp from '@lp';\nlp.start();\n",
       'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
     });
-    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', kind: 'unresolved', message: expect.stringContaining('@acme/not-installed') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: 'tsconfig.json',
+        kind: 'unresolved',
+        message: expect.stringContaining('@acme/not-installed'),
+      }),
+    ]);
   });
 
   it('a `paths` alias whose targets do not exist is an error at the import', async () => {
     const { errors } = await run({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "@sdk": ["./src/sdk/index.ts"], "@/*": ["./src/*"] } } }',
-      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport lp from '@sdk';\nimport { x } from '@/present';\nimport logo from '@/logo.svg';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+      'src/main.ts':
+        "import Leanplum from 'leanplum-sdk';\nimport lp from '@sdk';\nimport { x } from '@/present';\nimport logo from '@/logo.svg';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
       'src/present.ts': 'export const x = 1;\n',
       'src/logo.svg': '<svg/>',
     });
-    expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 2, column: 16, kind: 'unresolved', message: expect.stringContaining('"@sdk"') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: 'src/main.ts',
+        line: 2,
+        column: 16,
+        kind: 'unresolved',
+        message: expect.stringContaining('"@sdk"'),
+      }),
+    ]);
   });
 
   it('a catch-all `*` alias that falls back to packages is not an error', async () => {
     const { errors } = await run({
       'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "*": ["types/*"] } } }',
-      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport React from 'react';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+      'src/main.ts':
+        "import Leanplum from 'leanplum-sdk';\nimport React from 'react';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
     });
     expect(errors).toEqual([]);
   });
 
   it('an unknown module whose name carries an SDK token is reported with a `moduleAliases` hint', async () => {
     const files = {
-      'src/main.ts': "import Leanplum from 'leanplum-javascript-sdk';\n\nexport function go() {\n  Leanplum.start();\n}\n",
+      'src/main.ts':
+        "import Leanplum from 'leanplum-javascript-sdk';\n\nexport function go() {\n  Leanplum.start();\n}\n",
     };
     const unmapped = await run(files);
     expect(unmapped.findings).toEqual([]);
     expect(unmapped.errors).toEqual([
-      expect.objectContaining({ file: 'src/main.ts', line: 1, column: 22, kind: 'unresolved', message: expect.stringContaining('"moduleAliases": { "leanplum-javascript-sdk": "leanplum-sdk" }') }),
+      expect.objectContaining({
+        file: 'src/main.ts',
+        line: 1,
+        column: 22,
+        kind: 'unresolved',
+        message: expect.stringContaining('"moduleAliases": { "leanplum-javascript-sdk": "leanplum-sdk" }'),
+      }),
     ]);
     // Mapped: the call is a sink, and nothing is left to report.
     const mapped = await run(files, { moduleAliases: { 'leanplum-javascript-sdk': 'leanplum-sdk' } });
@@ -91,15 +118,27 @@ describe('module resolution reports what it cannot follow', () => {
 
   it('a bundler app alias (`@/x`) that no tsconfig declares is reported once per project; declared, it is followed', async () => {
     const files = {
-      'src/main.js': "import lp from '@/sdk/lp';\nimport { x } from '@/util';\n\nexport function go() {\n  lp.start();\n}\n",
+      'src/main.js':
+        "import lp from '@/sdk/lp';\nimport { x } from '@/util';\n\nexport function go() {\n  lp.start();\n}\n",
       'src/other.js': "import lp from '@/sdk/lp';\n\nexport function stop() {\n  lp.stop();\n}\n",
       'src/sdk/lp.js': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
       'src/util.js': 'export const x = 1;\n',
     };
     const bare = await run(files);
     expect(bare.findings).toEqual([]);
-    expect(bare.errors).toEqual([expect.objectContaining({ file: 'src/main.js', line: 1, message: expect.stringContaining("'@/sdk/lp' is an app alias of the bundler that no tsconfig/jsconfig `paths` declares (2 analysed files import through '@/…')") })]);
-    const declared = await run({ ...files, 'jsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' });
+    expect(bare.errors).toEqual([
+      expect.objectContaining({
+        file: 'src/main.js',
+        line: 1,
+        message: expect.stringContaining(
+          "'@/sdk/lp' is an app alias of the bundler that no tsconfig/jsconfig `paths` declares (2 analysed files import through '@/…')",
+        ),
+      }),
+    ]);
+    const declared = await run({
+      ...files,
+      'jsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }',
+    });
     expect(declared.findings).toEqual(['src/main.js:5 leanplum/init']);
     expect(declared.errors).toEqual([]);
   });
@@ -109,19 +148,23 @@ describe('module resolution reports what it cannot follow', () => {
       'tsconfig.json': '{ "extends": "./.nuxt/tsconfig.json" }',
       'app.ts': "import Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
     });
-    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', message: expect.stringContaining('nuxi prepare') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ file: 'tsconfig.json', message: expect.stringContaining('nuxi prepare') }),
+    ]);
   });
 
   it('only real imports count: prose and comments naming an SDK are not imports', async () => {
     const { errors } = await run({
-      'index.html': '<p>Data from "Leanplum dashboard"</p>\n<script>\n  // events from \'leanplum\'\n  window.Leanplum.setAppIdForProductionMode("a", "b");\n</script>\n',
+      'index.html':
+        '<p>Data from "Leanplum dashboard"</p>\n<script>\n  // events from \'leanplum\'\n  window.Leanplum.setAppIdForProductionMode("a", "b");\n</script>\n',
     });
     expect(errors).toEqual([]);
   });
 
   it('known SDK modules and their subpaths are not reported', async () => {
     const { errors } = await run({
-      'src/main.ts': "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
+      'src/main.ts':
+        "import Leanplum from 'leanplum-sdk';\nimport RN from '@leanplum/react-native-sdk';\nimport 'leanplum-sdk/dist/leanplum.min.js';\nLeanplum.setAppIdForProductionMode('a', 'b');\n",
     });
     expect(errors).toEqual([]);
   });
@@ -133,7 +176,9 @@ describe('discovery defaults', () => {
     expect(document.stats.ignoredByDefault).toEqual({ dirs: ['dist', 'packages/web/build'], files: 2 });
     expect(document.findings.map((f) => f.file)).not.toContain('dist/bundle.js');
     const out = formatStylish(document, { rules, sources, color: false, root: DOT_FOLDERS });
-    expect(out).toContain('2 files of build output not scanned (dist/, packages/web/build/): name the folder in the config\'s "include" to scan it');
+    expect(out).toContain(
+      '2 files of build output not scanned (dist/, packages/web/build/): name the folder in the config\'s "include" to scan it',
+    );
   });
 
   it('scans build output the config includes by name', async () => {
@@ -144,21 +189,30 @@ describe('discovery defaults', () => {
 
   it('reports an import that leads into skipped build output', async () => {
     const { errors } = await run({
-      'src/main.ts': "import { lp } from './vendor/leanplum';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'src/main.ts':
+        "import { lp } from './vendor/leanplum';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
       'src/vendor/leanplum.ts': "import Leanplum from 'leanplum-sdk';\nexport const lp = Leanplum;\n",
     });
-    expect(errors).toEqual([expect.objectContaining({ file: 'src/main.ts', line: 1, kind: 'unresolved', message: expect.stringContaining('"src/vendor/**"') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: 'src/main.ts',
+        line: 1,
+        kind: 'unresolved',
+        message: expect.stringContaining('"src/vendor/**"'),
+      }),
+    ]);
   });
 });
 
 describe('component templates: exact positions', () => {
   it('an Astro file: frontmatter and bundled <script> as TS modules, is:inline as a page script, at their file positions', () => {
-    const text = "---\nconst n: number = 1;\n---\n<p>{n}</p>\n<script>\n  const m: string = 'x';\n</script>\n<script is:inline>\n  var k = 2;\n</script>\n<b onclick=\"go()\">x</b>\n";
+    const text =
+      '---\nconst n: number = 1;\n---\n<p>{n}</p>\n<script>\n  const m: string = \'x\';\n</script>\n<script is:inline>\n  var k = 2;\n</script>\n<b onclick="go()">x</b>\n';
     const parsed = parseFile({ absPath: '/x/a.astro', relPath: 'a.astro', text });
     expect(parsed.errors).toEqual([]);
     const at = (i: number) => {
-      const first = parsed.scripts[i]!.ast.program.body[0]!.loc!.start;
-      return [parsed.scripts[i]!.kind, parsed.scripts[i]!.language, first.line, first.column];
+      const first = parsed.scripts[i].ast.program.body[0].loc!.start;
+      return [parsed.scripts[i].kind, parsed.scripts[i].language, first.line, first.column];
     };
     expect(parsed.scripts.map((_, i) => at(i))).toEqual([
       ['module', 'ts', 2, 0],

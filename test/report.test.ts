@@ -13,8 +13,20 @@ describe('json reporter', () => {
     expect(validate(out), JSON.stringify(validate.errors)).toBe(true);
     expect(Object.keys(out)).toEqual(['version', 'findings', 'errors', 'stats']);
     expect(Object.keys(out.findings[0])).toEqual([
-      'ruleId', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'requires', 'missing', 'trace', 'suppressed',
-      'identity', 'fingerprint',
+      'ruleId',
+      'severity',
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'message',
+      'requires',
+      'missing',
+      'trace',
+      'suppressed',
+      'identity',
+      'fingerprint',
     ]);
     expect(out.findings[0].identity).toEqual({ path: ['initLeanplum'], callee: 'Leanplum.start', ordinal: 0 });
     expect(out.findings[1].suppressed).toBe(true);
@@ -25,7 +37,10 @@ describe('json reporter', () => {
   });
 
   it('the schema rejects internal fields and bad positions (the test can fail)', () => {
-    const leaky = { ...toJsonReport(doc([finding()])), findings: [{ ...toJsonReport(doc([finding()])).findings[0], scope: 'x' }] };
+    const leaky = {
+      ...toJsonReport(doc([finding()])),
+      findings: [{ ...toJsonReport(doc([finding()])).findings[0], scope: 'x' }],
+    };
     expect(validate(leaky)).toBe(false);
     const bad = toJsonReport(doc([finding({ line: 0 })]));
     expect(validate(bad)).toBe(false);
@@ -38,11 +53,26 @@ describe('json reporter', () => {
 
 describe('stylish reporter', () => {
   it('groups by file with position, severity, message, rule, missing purposes, code frame and trace', () => {
-    const out = formatStylish(doc([finding(), finding({ file: 'src/other.ts', severity: 'warn', ruleId: 'leanplum/push', missing: ['marketing'], requires: ['marketing'], trace: [] })]), ctx());
+    const out = formatStylish(
+      doc([
+        finding(),
+        finding({
+          file: 'src/other.ts',
+          severity: 'warn',
+          ruleId: 'leanplum/push',
+          missing: ['marketing'],
+          requires: ['marketing'],
+          trace: [],
+        }),
+      ]),
+      ctx(),
+    );
     expect(out).toContain('src/lp.ts\n  9:3  error    Leanplum is started without consent  leanplum/init');
     expect(out).toContain('missing consent: marketing (requires analytics, marketing)');
-    expect(out).toMatch(/> {1,2}9 \|   Leanplum\.start\(\);\n\s+\| {3}\^{16}\n/);
-    expect(out).toContain('via src/App.tsx:12 useEffect callback -> src/lp.ts:7 initLeanplum() -> src/lp.ts:9 Leanplum.start()');
+    expect(out).toMatch(/> {1,2}9 \| {3}Leanplum\.start\(\);\n\s+\| {3}\^{16}\n/);
+    expect(out).toContain(
+      'via src/App.tsx:12 useEffect callback -> src/lp.ts:7 initLeanplum() -> src/lp.ts:9 Leanplum.start()',
+    );
     expect(out).toContain('src/other.ts\n  9:3  warning  ');
     expect(out).toContain('✖ 2 problems (1 error, 1 warning)');
     expect(out).not.toMatch(/\u001b\[/);
@@ -60,7 +90,10 @@ describe('stylish reporter', () => {
   });
 
   it('lists what could not be analysed', () => {
-    const out = formatStylish(doc([], { errors: [{ file: 'src/broken.ts', line: 3, column: 1, message: 'Unexpected token', kind: 'parse' }] }), ctx());
+    const out = formatStylish(
+      doc([], { errors: [{ file: 'src/broken.ts', line: 3, column: 1, message: 'Unexpected token', kind: 'parse' }] }),
+      ctx(),
+    );
     expect(out).toContain('Could not analyse');
     expect(out).toContain('src/broken.ts:3:1  Unexpected token');
     expect(out).toContain('1 analysis error');

@@ -32,7 +32,11 @@ describe('docs/rules', () => {
   });
 
   it('`npm run docs -- --check` agrees (and the generator is what the script runs)', () => {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/rule-docs.ts', '--check'], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/rule-docs.ts', '--check'],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
   });
 
@@ -40,7 +44,8 @@ describe('docs/rules', () => {
     for (const rule of allRules) {
       const page = readFileSync(join(repoRoot, `docs/rules/${rule.id}.md`), 'utf8');
       expect(page).toContain(`# ${rule.id}\n`);
-      for (const heading of ['## What it checks', '## Why (legal basis)', '## How to fix']) expect(page, `${rule.id}: ${heading}`).toContain(heading);
+      for (const heading of ['## What it checks', '## Why (legal basis)', '## How to fix'])
+        expect(page, `${rule.id}: ${heading}`).toContain(heading);
       expect(page).toContain(rule.legalBasis);
       expect(page).toContain(rule.description);
       expect(page).toContain(rule.docs);
@@ -57,7 +62,7 @@ describe('docs/rules', () => {
     for (const file of files) {
       const text = readFileSync(join(repoRoot, file), 'utf8');
       for (const m of text.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(#[^)]*)?\)/g)) {
-        expect(existsSync(join(repoRoot, file, '..', m[1]!)), `${file}: ${m[1]}`).toBe(true);
+        expect(existsSync(join(repoRoot, file, '..', m[1])), `${file}: ${m[1]}`).toBe(true);
       }
     }
   });
@@ -67,7 +72,8 @@ describe('docs/rules', () => {
     expect(readme).toContain('(docs/rules/README.md)');
     // The README links the index; the index links every rule's page.
     const index = readFileSync(join(repoRoot, 'docs/rules/README.md'), 'utf8');
-    for (const rule of allRules) expect(index, rule.id).toMatch(new RegExp(`\\]\\((?:\\./)?${rule.id.replace('/', '\\/')}\\.md\\)`));
+    for (const rule of allRules)
+      expect(index, rule.id).toMatch(new RegExp(`\\]\\((?:\\./)?${rule.id.replace('/', '\\/')}\\.md\\)`));
   });
 
   it('web addresses come from package.json `repository`, one per built-in rule, none for unknown rules', () => {

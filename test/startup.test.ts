@@ -52,18 +52,28 @@ let traces = 0;
 function loaded(args: string[], cwd: string): { packages: Set<string>; dist: Set<string>; code: number | null } {
   const trace = join(work, `trace-${++traces}.txt`);
   writeFileSync(trace, '');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(work, 'preload.mjs')).href, join(repoRoot, 'bin/run.js'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, TRACE_FILE: trace, NO_COLOR: '1' }, timeout: 60_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', pathToFileURL(join(work, 'preload.mjs')).href, join(repoRoot, 'bin/run.js'), ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, TRACE_FILE: trace, NO_COLOR: '1' },
+      timeout: 60_000,
+    },
+  );
   expect(r.stderr).toBe('');
-  const files = readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((f) => f.replace(/^file:\/\//, ''));
+  const files = readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^file:\/\//, ''));
   const packages = new Set<string>();
   const dist = new Set<string>();
   for (const f of files) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
-    if (m) packages.add(m[1]!);
+    if (m) packages.add(m[1]);
     const d = /\/dist\/(.+)$/.exec(f);
-    if (d && !m) dist.add(d[1]!);
+    if (d && !m) dist.add(d[1]);
   }
   return { packages, dist, code: r.status };
 }
@@ -79,17 +89,29 @@ describe('start-up', () => {
     const dir = join(repoRoot, 'policies');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(validateDocument('policy', f, JSON.parse(readFileSync(join(dir, f), 'utf8'))), f).toEqual([]);
+    for (const f of files)
+      expect(validateDocument('policy', f, JSON.parse(readFileSync(join(dir, f), 'utf8'))), f).toEqual([]);
   });
 
   it('a scan of a small project loads neither oclif nor parsers, validators or formatters it does not need', () => {
     const dir = project('small', {
-      'src/app.ts': "import Leanplum from 'leanplum-sdk';\nexport function go(): void {\n  if (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n}\n",
+      'src/app.ts':
+        "import Leanplum from 'leanplum-sdk';\nexport function go(): void {\n  if (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n}\n",
     });
     const run = loaded([dir, '--format', 'json'], dir);
     expect(run.code).toBe(0);
     expect(run.packages.has('@babel/parser')).toBe(true);
-    for (const pkg of ['@oclif/core', 'parse5', '@vue/compiler-sfc', 'ajv', 'jsonc-parser', '@babel/code-frame', 'fast-glob', 'ts-morph', 'typescript']) {
+    for (const pkg of [
+      '@oclif/core',
+      'parse5',
+      '@vue/compiler-sfc',
+      'ajv',
+      'jsonc-parser',
+      '@babel/code-frame',
+      'fast-glob',
+      'ts-morph',
+      'typescript',
+    ]) {
       expect(run.packages.has(pkg), pkg).toBe(false);
     }
     expect(run.dist.has('policy/validators.cjs')).toBe(false);

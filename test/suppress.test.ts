@@ -25,7 +25,13 @@ describe('comment scanner', () => {
   });
 
   it('an apostrophe in markup does not swallow the rest of an HTML file', () => {
-    const text = src('<p>Don\'t track me</p>', '<script>', '  // consent-lint-disable-next-line leanplum/init -- native consent', '  Leanplum.start();', '</script>');
+    const text = src(
+      "<p>Don't track me</p>",
+      '<script>',
+      '  // consent-lint-disable-next-line leanplum/init -- native consent',
+      '  Leanplum.start();',
+      '</script>',
+    );
     expect(extractComments(text).map((c) => c.line)).toEqual([3]);
   });
 });
@@ -43,17 +49,30 @@ describe('directives', () => {
       ),
     );
     expect(d.map((x) => ({ rules: x.rules, reason: x.reason, target: x.targetLine, problem: x.problem }))).toEqual([
-      { rules: ['leanplum/init', 'leanplum/push'], reason: 'consent collected by the native layer', target: 2, problem: undefined },
+      {
+        rules: ['leanplum/init', 'leanplum/push'],
+        reason: 'consent collected by the native layer',
+        target: 2,
+        problem: undefined,
+      },
       { rules: ['leanplum/init'], reason: 'CMP in the shell app', target: 5, problem: undefined },
     ]);
   });
 
   it('a directive without a reason, without rules, or of an unknown form is invalid', () => {
-    const d = parseDirectives('a.ts', src('// consent-lint-disable-next-line leanplum/init', '// consent-lint-disable-next-line leanplum/init --   ', '// consent-lint-disable-next-line -- reason', '/* consent-lint-disable leanplum/init -- whole file */'));
+    const d = parseDirectives(
+      'a.ts',
+      src(
+        '// consent-lint-disable-next-line leanplum/init',
+        '// consent-lint-disable-next-line leanplum/init --   ',
+        '// consent-lint-disable-next-line -- reason',
+        '/* consent-lint-disable leanplum/init -- whole file */',
+      ),
+    );
     expect(d).toHaveLength(4);
     expect(d.every((x) => x.problem)).toBe(true);
-    expect(d[0]!.problem).toContain('reason is required');
-    expect(d[3]!.problem).toContain('not a consent-lint directive');
+    expect(d[0].problem).toContain('reason is required');
+    expect(d[3].problem).toContain('not a consent-lint directive');
   });
 });
 
@@ -73,7 +92,8 @@ describe('applySuppressions', () => {
 
   it('suppresses with a reason, not without; reports invalid and unused directives', () => {
     const { document } = applySuppressions(doc([at(3), at(5), at(9)]), new Map([['a.ts', text]]), { rules });
-    const byLine = (l: number, rule = 'leanplum/init') => document.findings.find((f) => f.line === l && f.ruleId === rule);
+    const byLine = (l: number, rule = 'leanplum/init') =>
+      document.findings.find((f) => f.line === l && f.ruleId === rule);
     expect(byLine(3)).toMatchObject({ suppressed: true, suppressionReason: 'consent collected by the native layer' });
     expect(byLine(5)!.suppressed).toBe(false);
     expect(byLine(4, 'consent-lint/invalid-directive')).toMatchObject({ severity: 'error', suppressed: false });
@@ -81,12 +101,21 @@ describe('applySuppressions', () => {
     expect(byLine(6, 'consent-lint/unused-directive')).toMatchObject({ severity: 'warn' });
     expect(byLine(8, 'consent-lint/invalid-directive')!.message).toContain('unknown rule "leanplum/int"');
     expect(byLine(9)!.suppressed).toBe(false);
-    expect(document.findings.map((f) => f.line)).toEqual([...document.findings.map((f) => f.line)].sort((a, b) => a - b));
+    expect(document.findings.map((f) => f.line)).toEqual(
+      [...document.findings.map((f) => f.line)].sort((a, b) => a - b),
+    );
   });
 
   it('only suppresses the named rule on the next line', () => {
-    const t = src('// consent-lint-disable-next-line leanplum/push -- opt-in screen', 'Leanplum.start(); Leanplum.registerForWebPush();');
-    const { document } = applySuppressions(doc([at(2), finding({ file: 'a.ts', line: 2, endLine: 2, column: 19, ruleId: 'leanplum/push' })]), new Map([['a.ts', t]]), { rules });
+    const t = src(
+      '// consent-lint-disable-next-line leanplum/push -- opt-in screen',
+      'Leanplum.start(); Leanplum.registerForWebPush();',
+    );
+    const { document } = applySuppressions(
+      doc([at(2), finding({ file: 'a.ts', line: 2, endLine: 2, column: 19, ruleId: 'leanplum/push' })]),
+      new Map([['a.ts', t]]),
+      { rules },
+    );
     expect(document.findings.filter((f) => f.suppressed).map((f) => f.ruleId)).toEqual(['leanplum/push']);
   });
 
@@ -96,13 +125,17 @@ describe('applySuppressions', () => {
       ruleSettings: { 'consent-lint/unused-directive': 'off', 'consent-lint/invalid-directive': 'warn' },
     });
     expect(document.findings.some((f) => f.ruleId === 'consent-lint/unused-directive')).toBe(false);
-    expect(document.findings.filter((f) => f.ruleId === 'consent-lint/invalid-directive').every((f) => f.severity === 'warn')).toBe(true);
+    expect(
+      document.findings
+        .filter((f) => f.ruleId === 'consent-lint/invalid-directive')
+        .every((f) => f.severity === 'warn'),
+    ).toBe(true);
   });
 
   it('is pure: the input document is unchanged', () => {
     const input = doc([at(3)]);
     applySuppressions(input, new Map([['a.ts', text]]), { rules });
-    expect(input.findings[0]!.suppressed).toBe(false);
+    expect(input.findings[0].suppressed).toBe(false);
     expect(input.findings).toHaveLength(1);
   });
 });

@@ -17,21 +17,29 @@ describe('consent-lint why FILE:LINE', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('FINDING: reachable without marketing');
     expect(r.out).toContain('proves analytics');
-    expect(r.out).toMatch(/not counted: `\(window as any\)\.Cookiebot\?\.consent\?\.marketing \?\? true`: when .* is null or undefined \(the CMP is absent or not loaded yet\) the value is true, which proves nothing/);
+    expect(r.out).toMatch(
+      /not counted: `\(window as any\)\.Cookiebot\?\.consent\?\.marketing \?\? true`: when .* is null or undefined \(the CMP is absent or not loaded yet\) the value is true, which proves nothing/,
+    );
   });
 
   it('says why `||` and a ternary with `true` prove nothing', async () => {
-    expect((await why('values', 'src/operators.ts:41')).out).toContain('is truthy when either side is: it proves only what both sides prove');
-    expect((await why('values', 'src/operators.ts:46')).out).toContain('branch proves nothing that Cookiebot.consent.marketing proves');
+    expect((await why('values', 'src/operators.ts:41')).out).toContain(
+      'is truthy when either side is: it proves only what both sides prove',
+    );
+    expect((await why('values', 'src/operators.ts:46')).out).toContain(
+      'branch proves nothing that Cookiebot.consent.marketing proves',
+    );
   });
 
   it('says an unawaited async guard is a promise, and a caught assertion grants nothing', async () => {
     const r = await why('async', 'src/async.ts:7');
     expect(r.out).toContain("`hasConsentAsync('marketing')` returns a promise, which is always truthy");
     const caught = await why('async', 'src/async.ts:34');
-    expect(caught.out).toContain("`requireConsent('marketing')` is a promise whose rejection is handled by `.catch(…)`");
+    expect(caught.out).toContain(
+      "`requireConsent('marketing')` is a promise whose rejection is handled by `.catch(…)`",
+    );
     const swallowed = await why('async', 'src/async.ts:44');
-    expect(swallowed.out).toContain('`await requireConsent(\'marketing\')` exception -> proves nothing');
+    expect(swallowed.out).toContain("`await requireConsent('marketing')` exception -> proves nothing");
     expect(swallowed.out).toContain('an exception skipped the rest of the try block');
   });
 

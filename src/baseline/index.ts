@@ -60,9 +60,11 @@ function isBaselinable(f: Finding): boolean {
 }
 
 const isLegacy = (e: AnyBaselineEntry): e is LegacyBaselineEntry => 'scope' in e;
-const groupKey = (ruleId: string, file: string, path: string[], callee: string) => JSON.stringify([ruleId, file, path, callee]);
+const groupKey = (ruleId: string, file: string, path: string[], callee: string) =>
+  JSON.stringify([ruleId, file, path, callee]);
 const entryId = (e: BaselineEntry) => JSON.stringify([e.ruleId, e.file, e.path, e.callee, e.ordinal]);
-const anyEntryId = (e: AnyBaselineEntry) => (isLegacy(e) ? JSON.stringify(['v1', e.ruleId, e.file, e.scope, e.callee, e.ordinal]) : entryId(e));
+const anyEntryId = (e: AnyBaselineEntry) =>
+  isLegacy(e) ? JSON.stringify(['v1', e.ruleId, e.file, e.scope, e.callee, e.ordinal]) : entryId(e);
 const byPosition = (a: Finding, b: Finding) => a.line - b.line || a.column - b.column;
 
 /** A stable hash of a finding's key (its `fingerprint`). */
@@ -107,12 +109,22 @@ export function identifyFindings(findings: Finding[]): Finding[] {
 function compareEntries(a: AnyBaselineEntry, b: AnyBaselineEntry): number {
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const where = (e: AnyBaselineEntry) => (isLegacy(e) ? e.scope : e.path.join('\u0000'));
-  return cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(where(a), where(b)) || cmp(a.callee, b.callee) || a.ordinal - b.ordinal;
+  return (
+    cmp(a.file, b.file) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(where(a), where(b)) ||
+    cmp(a.callee, b.callee) ||
+    a.ordinal - b.ordinal
+  );
 }
 
 /** A baseline of every baselinable finding of `doc` (whose findings carry their identity). */
 export function createBaseline(doc: ResultDocument): Baseline {
-  return { version: BASELINE_VERSION, tool: 'consent-lint', entries: doc.findings.filter(isBaselinable).map(baselineEntry).sort(compareEntries) };
+  return {
+    version: BASELINE_VERSION,
+    tool: 'consent-lint',
+    entries: doc.findings.filter(isBaselinable).map(baselineEntry).sort(compareEntries),
+  };
 }
 
 /** Sorted, deterministic JSON (one entry per line for readable diffs). */
@@ -147,14 +159,18 @@ function entryProblems(e: unknown, i: number): Problem[] {
   if (!legacy && !(Array.isArray(entry.path) && entry.path.every((s) => typeof s === 'string'))) {
     problems.push({ pointer: `/entries/${i}/path`, expected: 'an array of strings (or "scope" in a version 1 entry)' });
   }
-  if (!Number.isInteger(entry.ordinal) || (entry.ordinal as number) < 0) problems.push({ pointer: `/entries/${i}/ordinal`, expected: 'an integer >= 0' });
+  if (!Number.isInteger(entry.ordinal) || (entry.ordinal as number) < 0)
+    problems.push({ pointer: `/entries/${i}/ordinal`, expected: 'an integer >= 0' });
   return problems;
 }
 
 /** Read and check a baseline file (version 2, or version 1 to migrate); a bad file is a ConfigError (exit 2) with a JSON pointer. */
 export function readBaseline(file: string): Baseline {
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new ConfigError(abs, [{ pointer: '', expected: 'an existing baseline file (create one with --write-baseline FILE)' }]);
+  if (!existsSync(abs))
+    throw new ConfigError(abs, [
+      { pointer: '', expected: 'an existing baseline file (create one with --write-baseline FILE)' },
+    ]);
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''));
@@ -162,16 +178,24 @@ export function readBaseline(file: string): Baseline {
     throw new ConfigError(abs, [{ pointer: '', expected: `valid JSON (${(e as Error).message})` }]);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError(abs, [{ pointer: '', expected: 'an object { "version": 2, "tool": "consent-lint", "entries": [...] }' }]);
+    throw new ConfigError(abs, [
+      { pointer: '', expected: 'an object { "version": 2, "tool": "consent-lint", "entries": [...] }' },
+    ]);
   }
   const obj = data as { version?: unknown; entries?: unknown };
   const problems: Problem[] = [];
-  if (obj.version !== 1 && obj.version !== 2) problems.push({ pointer: '/version', expected: 'must be 2 (or 1, read and migrated)' });
+  if (obj.version !== 1 && obj.version !== 2)
+    problems.push({ pointer: '/version', expected: 'must be 2 (or 1, read and migrated)' });
   if (!Array.isArray(obj.entries)) problems.push({ pointer: '/entries', expected: 'an array of baseline entries' });
   else {
     const entries: unknown[] = obj.entries;
     entries.forEach((e, i) => problems.push(...entryProblems(e, i)));
-    if (obj.version === 1) entries.forEach((e, i) => 'path' in (e as object) && problems.push({ pointer: `/entries/${i}`, expected: 'a version 1 entry (with "scope")' }));
+    if (obj.version === 1)
+      entries.forEach(
+        (e, i) =>
+          'path' in (e as object) &&
+          problems.push({ pointer: `/entries/${i}`, expected: 'a version 1 entry (with "scope")' }),
+      );
   }
   if (problems.length) throw new ConfigError(abs, problems);
   return { version: BASELINE_VERSION, tool: 'consent-lint', entries: obj.entries as AnyBaselineEntry[] };
@@ -202,7 +226,11 @@ function legacyMatches(e: LegacyBaselineEntry, key: BaselineEntry): boolean {
  * this run reported on (all by default): entries of other files are neither
  * matched nor stale. Findings must carry their identity (identifyFindings).
  */
-export function applyBaseline(doc: ResultDocument, baseline: Baseline, inScope: (file: string) => boolean = () => true): BaselineResult {
+export function applyBaseline(
+  doc: ResultDocument,
+  baseline: Baseline,
+  inScope: (file: string) => boolean = () => true,
+): BaselineResult {
   const recorded = new Set(baseline.entries.filter((e) => !isLegacy(e)).map(anyEntryId));
   const legacy = baseline.entries.filter(isLegacy).sort(compareEntries);
   const used = new Set<string>();

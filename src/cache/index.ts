@@ -44,14 +44,28 @@ export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
  * (Windows), `~/.cache/consent-lint/…`. Never inside the repository, where a
  * pull request could plant one.
  */
-export function defaultCacheFile(root: string, env: NodeJS.ProcessEnv = process.env, home: string = homedir(), platform: NodeJS.Platform = process.platform): string {
+export function defaultCacheFile(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+  platform: NodeJS.Platform = process.platform,
+): string {
   let base: string;
   if (env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/')) base = env.XDG_CACHE_HOME;
   else if (platform === 'darwin') base = join(home, 'Library', 'Caches');
   else if (platform === 'win32' && env.LOCALAPPDATA) base = env.LOCALAPPDATA;
   else base = join(home, '.cache');
   const id = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16);
-  return join(base, 'consent-lint', `${basename(resolve(root)).replace(/[^\w.-]/g, '_').slice(0, 40) || 'root'}-${id}`, 'analysis.json');
+  return join(
+    base,
+    'consent-lint',
+    `${
+      basename(resolve(root))
+        .replace(/[^\w.-]/g, '_')
+        .slice(0, 40) || 'root'
+    }-${id}`,
+    'analysis.json',
+  );
 }
 
 /** Whether git tracks `file` (committed or staged in the repository holding it). */
@@ -182,7 +196,9 @@ export class AnalysisCache {
       fileList: fileListHash(project),
       contents: contentsHash(project),
       seeds: inputs.seeds,
-      parsed: Object.fromEntries([...inputs.parsed, ...project.templatesRead].map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')])),
+      parsed: Object.fromEntries(
+        [...inputs.parsed, ...project.templatesRead].map((rel) => [rel, hash(project.files.get(rel)?.text ?? '')]),
+      ),
       importers: Object.fromEntries(inputs.expanded.map((rel) => [rel, project.importersOf(rel).sort()])),
       declined: inputs.declined,
       result,
@@ -201,7 +217,8 @@ export class AnalysisCache {
 
 function contentsHash(project: Project): string {
   const h = createHash('sha1');
-  for (const rel of [...project.files.keys()].sort()) h.update(rel).update('\0').update(project.files.get(rel)!.text).update('\0');
+  for (const rel of [...project.files.keys()].sort())
+    h.update(rel).update('\0').update(project.files.get(rel)!.text).update('\0');
   return h.digest('hex');
 }
 
@@ -222,9 +239,16 @@ function findingProblem(f: unknown): string | undefined {
   if (!isObject(f)) return 'not an object';
   for (const k of ['ruleId', 'file', 'message'] as const) if (!isString(f[k])) return `${k} is not a string`;
   if (f.severity !== 'error' && f.severity !== 'warn') return 'bad severity';
-  for (const k of ['line', 'column', 'endLine', 'endColumn'] as const) if (!isPosInt(f[k])) return `${k} is not a position`;
+  for (const k of ['line', 'column', 'endLine', 'endColumn'] as const)
+    if (!isPosInt(f[k])) return `${k} is not a position`;
   if (!isStrings(f.requires) || !isStrings(f.missing)) return 'requires/missing are not string lists';
-  if (!Array.isArray(f.trace) || !f.trace.every((t) => isObject(t) && isString(t.file) && isString(t.label) && isPosInt(t.line) && isPosInt(t.column))) return 'bad trace';
+  if (
+    !Array.isArray(f.trace) ||
+    !f.trace.every(
+      (t) => isObject(t) && isString(t.file) && isString(t.label) && isPosInt(t.line) && isPosInt(t.column),
+    )
+  )
+    return 'bad trace';
   if (typeof f.suppressed !== 'boolean') return 'suppressed is not a boolean';
   if (f.scope !== undefined && !isString(f.scope)) return 'bad scope';
   if (f.callee !== undefined && !isString(f.callee)) return 'bad callee';
@@ -246,7 +270,8 @@ export function entryProblem(data: unknown): string | undefined {
   if (!isStrings(data.seeds)) return 'seeds is not a string list';
   if (!isStrings(data.declined)) return 'declined is not a string list';
   if (!isObject(data.parsed) || !Object.values(data.parsed).every(isString)) return 'parsed is not a map of hashes';
-  if (!isObject(data.importers) || !Object.values(data.importers).every(isStrings)) return 'importers is not a map of string lists';
+  if (!isObject(data.importers) || !Object.values(data.importers).every(isStrings))
+    return 'importers is not a map of string lists';
   const r = data.result;
   if (!isObject(r)) return 'result is not an object';
   if (!Array.isArray(r.findings)) return 'result.findings is not a list';

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 export function normalizeScanArgv(argv: string[], cwd: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--') {
       out.push(...argv.slice(i));
       break;
@@ -29,7 +29,18 @@ export function normalizeScanArgv(argv: string[], cwd: string): string[] {
 }
 
 /** Subcommands of `consent-lint`; any other first argument means `scan`. */
-export const SUBCOMMANDS = ['scan', 'init', 'policies', 'validate', 'explain', 'help', '--help', '-h', '--version', '-v'];
+export const SUBCOMMANDS = [
+  'scan',
+  'init',
+  'policies',
+  'validate',
+  'explain',
+  'help',
+  '--help',
+  '-h',
+  '--version',
+  '-v',
+];
 
 /**
  * `consent-lint src --format json` -> `scan src --format json`; `help X` -> `X --help`.

@@ -18,7 +18,16 @@
  * .tsx/.mjs/.cjs/.mts/.cts file, whose call is a whole expression statement
  * (`Leanplum.start();`, `await Leanplum.start();`). Others are left alone.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Config, ConfigGuard, Finding, Policy } from '../model.js';
@@ -42,7 +51,10 @@ export interface FixPlan {
 }
 
 /** The guard calls that together cover `missing`, or undefined when the config's guards cannot. */
-export function guardCalls(missing: string[], guards: ConfigGuard[]): { calls: string[]; used: ConfigGuard[] } | undefined {
+export function guardCalls(
+  missing: string[],
+  guards: ConfigGuard[],
+): { calls: string[]; used: ConfigGuard[] } | undefined {
   const fns = guards.filter((g) => g.function && !g.assert && g.callbackArgument === undefined);
   const calls: string[] = [];
   const used: ConfigGuard[] = [];
@@ -50,7 +62,10 @@ export function guardCalls(missing: string[], guards: ConfigGuard[]): { calls: s
   // A guard naming the purpose in its argument says exactly what is checked: prefer it.
   const byArgument = fns.find((g) => g.purposeArgument === 0);
   if (byArgument) {
-    return { calls: missing.map((p) => `${byArgument.function}('${p.replace(/[\\']/g, '\\$&')}')`), used: [byArgument] };
+    return {
+      calls: missing.map((p) => `${byArgument.function}('${p.replace(/[\\']/g, '\\$&')}')`),
+      used: [byArgument],
+    };
   }
   // Otherwise guards with fixed purposes (one call may cover several).
   for (const g of fns.filter((g) => g.purposes?.length && g.purposeArgument === undefined)) {
@@ -83,11 +98,16 @@ function fixFile(
   config: Config,
   skip: (f: Finding, reason: string) => void,
 ): { after: string; fixed: Finding[] } | undefined {
-  const project = new tm.Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, jsx: tm.ts.JsxEmit.Preserve } });
+  const project = new tm.Project({
+    useInMemoryFileSystem: true,
+    compilerOptions: { allowJs: true, jsx: tm.ts.JsxEmit.Preserve },
+  });
   // Follow the file's quote style for the import we may add.
   const firstImport = /^\s*import[^'"]*(['"])/m.exec(text);
   project.manipulationSettings.set({ quoteKind: firstImport?.[1] === '"' ? tm.QuoteKind.Double : tm.QuoteKind.Single });
-  const sf = project.createSourceFile(absFile.replace(/\.(c|m)?js$/, '.$1js').replace(/\\/g, '/'), text, { overwrite: true });
+  const sf = project.createSourceFile(absFile.replace(/\.(c|m)?js$/, '.$1js').replace(/\\/g, '/'), text, {
+    overwrite: true,
+  });
   const lineStarts = sf.compilerNode.getLineStarts();
   const fixed: Finding[] = [];
   const imports = new Map<string, Set<string>>();
@@ -101,7 +121,7 @@ function fixFile(
       continue;
     }
     const pos = (lineStarts[f.line - 1] ?? -1) + f.column - 1;
-    let node = sf.getDescendantAtPos(pos);
+    const node = sf.getDescendantAtPos(pos);
     let call: import('ts-morph').Node | undefined;
     for (let n = node; n; n = n.getParent()) {
       if (tm.Node.isCallExpression(n) && n.getStart() === pos) {
@@ -114,7 +134,11 @@ function fixFile(
       continue;
     }
     let expr: import('ts-morph').Node = call;
-    while (expr.getParent() && (tm.Node.isAwaitExpression(expr.getParent()!) || tm.Node.isParenthesizedExpression(expr.getParent()!))) expr = expr.getParent()!;
+    while (
+      expr.getParent() &&
+      (tm.Node.isAwaitExpression(expr.getParent()) || tm.Node.isParenthesizedExpression(expr.getParent()))
+    )
+      expr = expr.getParent()!;
     const stmt = expr.getParent();
     if (!stmt || !tm.Node.isExpressionStatement(stmt) || stmt.getExpression() !== expr) {
       skip(f, 'the call is not a statement of its own');
@@ -127,9 +151,16 @@ function fixFile(
     // Names the guard calls need: imported from `module`, or already in scope.
     let missingName: string | undefined;
     for (const g of plan.used) {
-      const root = g.function!.split('.')[0]!;
+      const root = g.function!.split('.')[0];
       const inScope =
-        sf.getImportDeclarations().some((d) => d.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === root) || d.getDefaultImport()?.getText() === root || d.getNamespaceImport()?.getText() === root) ||
+        sf
+          .getImportDeclarations()
+          .some(
+            (d) =>
+              d.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === root) ||
+              d.getDefaultImport()?.getText() === root ||
+              d.getNamespaceImport()?.getText() === root,
+          ) ||
         !!sf.getFunction(root) ||
         !!sf.getVariableDeclaration(root);
       if (inScope) continue;
@@ -155,14 +186,24 @@ function fixFile(
     const unit = indent.includes('\t') ? '\t' : '  ';
     const body = full.slice(start, end);
     wrapped.add(start);
-    sf.replaceText([start, end], `if (${plan.calls.join(' && ')}) {\n${indent}${unit}${body.split('\n').join(`\n${unit}`)}\n${indent}}`);
+    sf.replaceText(
+      [start, end],
+      `if (${plan.calls.join(' && ')}) {\n${indent}${unit}${body.split('\n').join(`\n${unit}`)}\n${indent}}`,
+    );
     fixed.push(f);
   }
   if (!fixed.length) return undefined;
   for (const [spec, names] of imports) {
-    const existing = sf.getImportDeclaration((d) => d.getModuleSpecifierValue() === spec && !d.isTypeOnly() && !d.getNamespaceImport());
-    if (existing) existing.addNamedImports([...names].filter((n) => !existing.getNamedImports().some((i) => i.getName() === n)));
-    else sf.insertImportDeclaration(sf.getImportDeclarations().length, { namedImports: [...names], moduleSpecifier: spec });
+    const existing = sf.getImportDeclaration(
+      (d) => d.getModuleSpecifierValue() === spec && !d.isTypeOnly() && !d.getNamespaceImport(),
+    );
+    if (existing)
+      existing.addNamedImports([...names].filter((n) => !existing.getNamedImports().some((i) => i.getName() === n)));
+    else
+      sf.insertImportDeclaration(sf.getImportDeclarations().length, {
+        namedImports: [...names],
+        moduleSpecifier: spec,
+      });
   }
   return { after: sf.getFullText(), fixed };
 }
@@ -191,10 +232,13 @@ export interface PlanOptions {
 export async function planFixes(options: PlanOptions): Promise<FixPlan> {
   const { root, config } = options;
   const skipped: FixPlan['skipped'] = [];
-  const candidates = options.findings.filter((f) => !f.suppressed && f.missing.length && !f.ruleId.startsWith('consent-lint/'));
+  const candidates = options.findings.filter(
+    (f) => !f.suppressed && f.missing.length && !f.ruleId.startsWith('consent-lint/'),
+  );
   if (!candidates.length) return { fixes: [], skipped };
   if (!config?.guards?.some((g) => g.function)) {
-    for (const f of candidates) skipped.push({ finding: f, reason: 'the config declares no guard function (consent-lint.config.json "guards")' });
+    for (const f of candidates)
+      skipped.push({ finding: f, reason: 'the config declares no guard function (consent-lint.config.json "guards")' });
     return { fixes: [], skipped };
   }
   const tm = (await import('ts-morph')) as TsMorph;
@@ -212,7 +256,9 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
     for (const [file, findings] of byFile) {
       const abs = join(root, file);
       const before = readFileSync(abs, 'utf8');
-      const result = fixFile(tm, abs, before, findings, { ...config, dir: config.dir ?? root }, (finding, reason) => roundSkips.push({ finding, reason }));
+      const result = fixFile(tm, abs, before, findings, { ...config, dir: config.dir ?? root }, (finding, reason) =>
+        roundSkips.push({ finding, reason }),
+      );
       if (result && result.after !== before) fixes.push({ file, before, after: result.after, findings: result.fixed });
     }
     if (!fixes.length) {
@@ -223,7 +269,13 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
     let remaining: Finding[];
     try {
       for (const fix of fixes) writeFileSync(join(copy, fix.file), fix.after);
-      const configCopy = config.source ? { ...config, dir: join(copy, relative(root, config.dir ?? root)), source: join(copy, relative(root, config.source)) } : config;
+      const configCopy = config.source
+        ? {
+            ...config,
+            dir: join(copy, relative(root, config.dir ?? root)),
+            source: join(copy, relative(root, config.source)),
+          }
+        : config;
       remaining = await options.scan(copy, configCopy);
     } finally {
       rmSync(copy, { recursive: true, force: true });
@@ -234,15 +286,30 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
     const stillThere = (f: Finding) => keysAfter.has(key(f));
     const failed = fixes.flatMap((fx) => fx.findings).filter(stillThere);
     // A fix must not introduce findings either (e.g. a new one in the fixed file).
-    const introduced = remaining.filter((f) => fixes.some((fx) => fx.file === f.file) && !f.suppressed && !options.findings.some((o) => o.ruleId === f.ruleId && o.file === f.file && o.identity?.callee === f.identity?.callee));
+    const introduced = remaining.filter(
+      (f) =>
+        fixes.some((fx) => fx.file === f.file) &&
+        !f.suppressed &&
+        !options.findings.some(
+          (o) => o.ruleId === f.ruleId && o.file === f.file && o.identity?.callee === f.identity?.callee,
+        ),
+    );
     if (!failed.length && !introduced.length) {
       skipped.push(...roundSkips);
       return { fixes, skipped };
     }
-    for (const f of failed) skipped.push({ finding: f, reason: 'the finding remained after the fix (the guard is not recognised on every path)' });
+    for (const f of failed)
+      skipped.push({
+        finding: f,
+        reason: 'the finding remained after the fix (the guard is not recognised on every path)',
+      });
     const badFiles = new Set(introduced.map((f) => f.file));
-    for (const fx of fixes) if (badFiles.has(fx.file)) for (const f of fx.findings) skipped.push({ finding: f, reason: 'the fix introduced another finding' });
-    active = active.filter((f) => !failed.includes(f) && !badFiles.has(f.file) && !roundSkips.some((s) => s.finding === f));
+    for (const fx of fixes)
+      if (badFiles.has(fx.file))
+        for (const f of fx.findings) skipped.push({ finding: f, reason: 'the fix introduced another finding' });
+    active = active.filter(
+      (f) => !failed.includes(f) && !badFiles.has(f.file) && !roundSkips.some((s) => s.finding === f),
+    );
     if (round === 2) skipped.push(...roundSkips);
   }
   return { fixes: [], skipped };
@@ -251,14 +318,19 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
 // ------------------------------------------------------------------ diff
 
 /** Line hunks between two texts (LCS; fine for source files). */
-export function lineHunks(a: string, b: string): { aStart: number; aLines: string[]; bStart: number; bLines: string[] }[] {
+export function lineHunks(
+  a: string,
+  b: string,
+): { aStart: number; aLines: string[]; bStart: number; bLines: string[] }[] {
   const x = a.split('\n');
   const y = b.split('\n');
   const n = x.length;
   const m = y.length;
   if (n * m > 25_000_000) return [{ aStart: 0, aLines: x, bStart: 0, bLines: y }];
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const hunks: { aStart: number; aLines: string[]; bStart: number; bLines: string[] }[] = [];
   let i = 0;
   let j = 0;
@@ -273,8 +345,8 @@ export function lineHunks(a: string, b: string): { aStart: number; aLines: strin
         cur = { aStart: i, aLines: [], bStart: j, bLines: [] };
         hunks.push(cur);
       }
-      if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) cur.bLines.push(y[j++]!);
-      else cur.aLines.push(x[i++]!);
+      if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) cur.bLines.push(y[j++]);
+      else cur.aLines.push(x[i++]);
     }
   }
   return hunks;
@@ -289,9 +361,13 @@ export function unifiedDiff(file: string, a: string, b: string, context = 3): st
   while (k < hunks.length) {
     // Merge hunks whose contexts overlap.
     let end = k;
-    while (end + 1 < hunks.length && hunks[end + 1]!.aStart - (hunks[end]!.aStart + hunks[end]!.aLines.length) <= 2 * context) end++;
-    const first = hunks[k]!;
-    const last = hunks[end]!;
+    while (
+      end + 1 < hunks.length &&
+      hunks[end + 1].aStart - (hunks[end].aStart + hunks[end].aLines.length) <= 2 * context
+    )
+      end++;
+    const first = hunks[k];
+    const last = hunks[end];
     const aFrom = Math.max(0, first.aStart - context);
     const aTo = Math.min(x.length, last.aStart + last.aLines.length + context);
     const lines: string[] = [];
@@ -299,7 +375,7 @@ export function unifiedDiff(file: string, a: string, b: string, context = 3): st
     let bCount = 0;
     let pos = aFrom;
     for (let h = k; h <= end; h++) {
-      const hk = hunks[h]!;
+      const hk = hunks[h];
       for (; pos < hk.aStart; pos++, aCount++, bCount++) lines.push(` ${x[pos]}`);
       for (const l of hk.aLines) (lines.push(`-${l}`), aCount++);
       for (const l of hk.bLines) (lines.push(`+${l}`), bCount++);
@@ -314,7 +390,10 @@ export function unifiedDiff(file: string, a: string, b: string, context = 3): st
 }
 
 /** SARIF replacements (character offsets) turning `a` into `b`. */
-export function replacements(a: string, b: string): { deletedRegion: { charOffset: number; charLength: number }; insertedContent: { text: string } }[] {
+export function replacements(
+  a: string,
+  b: string,
+): { deletedRegion: { charOffset: number; charLength: number }; insertedContent: { text: string } }[] {
   const x = a.split('\n');
   const offsets: number[] = [];
   let off = 0;
@@ -324,8 +403,8 @@ export function replacements(a: string, b: string): { deletedRegion: { charOffse
   }
   offsets.push(a.length + 1);
   return lineHunks(a, b).map((h) => {
-    const start = Math.min(offsets[h.aStart]!, a.length);
-    const end = Math.min(offsets[h.aStart + h.aLines.length]!, a.length);
+    const start = Math.min(offsets[h.aStart], a.length);
+    const end = Math.min(offsets[h.aStart + h.aLines.length], a.length);
     const text = h.bLines.length ? `${h.bLines.join('\n')}${h.aStart + h.aLines.length < x.length ? '\n' : ''}` : '';
     return { deletedRegion: { charOffset: start, charLength: end - start }, insertedContent: { text } };
   });

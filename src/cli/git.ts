@@ -47,7 +47,10 @@ export interface ChangedFiles {
 /** Files changed according to git (`git diff --name-only`), as absolute paths. */
 export function changedFiles(options: ChangedFilesOptions): ChangedFiles {
   const top = gitTopLevel(options.cwd);
-  if (!top) throw new UsageError(`--${options.staged ? 'staged' : 'changed'} needs a git work tree (${options.cwd} is not inside one)`);
+  if (!top)
+    throw new UsageError(
+      `--${options.staged ? 'staged' : 'changed'} needs a git work tree (${options.cwd} is not inside one)`,
+    );
   const abs = (names: string[]) => [...new Set(names)].map((n) => join(top, n)).sort();
   if (options.staged) {
     const out = git(['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=d'], top);
@@ -55,7 +58,9 @@ export function changedFiles(options: ChangedFilesOptions): ChangedFiles {
   }
   const ref = options.ref || 'HEAD';
   if (tryGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], top) === undefined) {
-    throw new UsageError(`--changed: "${ref}" is not a commit in this repository (fetch it first, e.g. git fetch origin ${ref} --depth=50)`);
+    throw new UsageError(
+      `--changed: "${ref}" is not a commit in this repository (fetch it first, e.g. git fetch origin ${ref} --depth=50)`,
+    );
   }
   let base = tryGit(['merge-base', ref, 'HEAD'], top)?.trim();
   let note: string | undefined;

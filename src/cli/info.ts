@@ -6,9 +6,19 @@ import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const highlight: typeof import('@babel/code-frame').highlight = (...args) => (require('@babel/code-frame') as typeof import('@babel/code-frame')).highlight(...args);
+const highlight: typeof import('@babel/code-frame').highlight = (...args) =>
+  (require('@babel/code-frame') as typeof import('@babel/code-frame')).highlight(...args);
 import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.js';
-import { builtinPolicyIds, checkRuleIds, ConfigError, findConfigFile, loadConfigFile, policiesInForce, resolvePolicies, validateFile } from '../policy/index.js';
+import {
+  builtinPolicyIds,
+  checkRuleIds,
+  ConfigError,
+  findConfigFile,
+  loadConfigFile,
+  policiesInForce,
+  resolvePolicies,
+  validateFile,
+} from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';
 import { policyRules } from '../policy/index.js';
 import { paint } from '../report/colors.js';
@@ -76,7 +86,8 @@ function load(configFlag: string | undefined, io: CliIO): Loaded {
 }
 
 /** A rule's setting: the config's, else off for `strict`-preset rules outside the strict preset, else its severity. */
-const effective = (rule: RuleSpec, config?: Config): RuleSetting => config?.rules?.[rule.id] ?? (rule.preset === 'strict' && config?.preset !== 'strict' ? 'off' : rule.severity);
+const effective = (rule: RuleSpec, config?: Config): RuleSetting =>
+  config?.rules?.[rule.id] ?? (rule.preset === 'strict' && config?.preset !== 'strict' ? 'off' : rule.severity);
 
 function guardPurposes(g: GuardSpec): string[] {
   const set = new Set<string>(g.purposes ?? []);
@@ -123,7 +134,12 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
           builtin: builtinSources.has(p.source),
           inForce: forced.has(p.source),
           kind: policyRules(p).length ? (p.guards.length ? 'sdk+guards' : 'sdk') : 'guard-pack',
-          rules: policyRules(p).map((r) => ({ id: r.id, severity: effective(r, config), requires: r.requires, message: r.message })),
+          rules: policyRules(p).map((r) => ({
+            id: r.id,
+            severity: effective(r, config),
+            requires: r.requires,
+            message: r.message,
+          })),
           guards: p.guards.map((g) => ({ id: g.id, description: g.description, purposes: guardPurposes(g) })),
         })),
         configGuards: config?.guards ?? [],
@@ -134,12 +150,22 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
     }
     const c = paint(resolveColor({ ...(flags.color !== undefined ? { color: flags.color } : {}) }, io));
     const out: string[] = [];
-    out.push(configFile ? `Configuration: ${configFile}` : 'Configuration: none (zero config: every built-in policy and guard pack applies)');
+    out.push(
+      configFile
+        ? `Configuration: ${configFile}`
+        : 'Configuration: none (zero config: every built-in policy and guard pack applies)',
+    );
     for (const p of all) {
       const rules = policyRules(p);
-      const tags = [builtinSources.has(p.source) ? 'built-in' : p.source ?? 'file', rules.length ? 'SDK policy' : 'guard pack'];
+      const tags = [
+        builtinSources.has(p.source) ? 'built-in' : (p.source ?? 'file'),
+        rules.length ? 'SDK policy' : 'guard pack',
+      ];
       if (rules.length && p.guards.length) tags[1] = 'SDK policy + guards';
-      out.push('', `${c.bold(p.id)}  ${c.dim(`(${tags.join(', ')})`)}${forced.has(p.source) ? '' : c.yellow('  not in force (config "policies")')}`);
+      out.push(
+        '',
+        `${c.bold(p.id)}  ${c.dim(`(${tags.join(', ')})`)}${forced.has(p.source) ? '' : c.yellow('  not in force (config "policies")')}`,
+      );
       out.push(wrap(p.description, '  '));
       if (rules.length) {
         out.push('  rules:');
@@ -147,12 +173,17 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
         for (const r of rules) {
           const sev = effective(r, config);
           const sevText = sev === 'error' ? c.red('error') : sev === 'warn' ? c.yellow('warn ') : c.dim('off  ');
-          out.push(`    ${r.id.padEnd(w)}  ${sevText}  requires ${r.requires.join(', ')}${r.argumentRequirements?.length ? ` (+ ${[...new Set(r.argumentRequirements.flatMap((a) => a.requires))].join(', ')} when ${r.argumentRequirements.map((a) => a.description).join('; ')})` : ''}`);
+          out.push(
+            `    ${r.id.padEnd(w)}  ${sevText}  requires ${r.requires.join(', ')}${r.argumentRequirements?.length ? ` (+ ${[...new Set(r.argumentRequirements.flatMap((a) => a.requires))].join(', ')} when ${r.argumentRequirements.map((a) => a.description).join('; ')})` : ''}`,
+          );
         }
       }
       if (p.guards.length) {
         out.push('  guards:');
-        for (const g of p.guards) out.push(`    ${g.id}  ${c.dim(g.description)}${guardPurposes(g).length ? `  -> ${guardPurposes(g).join(', ')}` : ''}`);
+        for (const g of p.guards)
+          out.push(
+            `    ${g.id}  ${c.dim(g.description)}${guardPurposes(g).length ? `  -> ${guardPurposes(g).join(', ')}` : ''}`,
+          );
       }
     }
     if (config?.guards?.length) {
@@ -160,7 +191,9 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
       for (const g of config.guards) {
         const what = g.function ? `${g.function}()` : g.property!;
         const purposes = g.purposes?.join(', ') ?? `argument ${g.purposeArgument} names the purpose`;
-        out.push(`    ${what}${g.module ? ` from ${g.module}` : ''}  -> ${purposes}${g.assert ? ' (assertion)' : ''}${g.callbackArgument !== undefined ? ` (callback argument ${g.callbackArgument})` : ''}`);
+        out.push(
+          `    ${what}${g.module ? ` from ${g.module}` : ''}  -> ${purposes}${g.assert ? ' (assertion)' : ''}${g.callbackArgument !== undefined ? ` (callback argument ${g.callbackArgument})` : ''}`,
+        );
       }
     }
     out.push('', c.bold('consent-lint'));
@@ -182,7 +215,9 @@ export interface ExplainFlags {
 export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): number {
   try {
     const { config, builtin, inForce } = load(flags.config, io);
-    const rules = [...inForce, ...builtin].flatMap((p) => policyRules(p).map((r) => ({ rule: r, policy: p }))).concat([...directiveRules, sdkEscapesRule()].map((r) => ({ rule: r, policy: undefined as unknown as Policy })));
+    const rules = [...inForce, ...builtin]
+      .flatMap((p) => policyRules(p).map((r) => ({ rule: r, policy: p })))
+      .concat([...directiveRules, sdkEscapesRule()].map((r) => ({ rule: r, policy: undefined as unknown as Policy })));
     const hit = rules.find((r) => r.rule.id === ruleId);
     if (!hit) {
       const known = [...new Set(rules.map((r) => r.rule.id))].sort();
@@ -191,16 +226,22 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
     const { rule } = hit;
     const color = resolveColor({ ...(flags.color !== undefined ? { color: flags.color } : {}) }, io);
     const c = paint(color);
-    const code = (s: string) => (color ? highlight(s) : s).split('\n').map((l) => `    ${l}`).join('\n');
+    const code = (s: string) =>
+      (color ? highlight(s) : s)
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
     const sev = effective(rule, config);
     const out: string[] = [];
     out.push(`${c.bold(rule.id)}  ${c.dim(`(${sev}${hit.policy ? `; policy ${hit.policy.id}` : ''})`)}`, '');
     out.push(c.bold('What it checks'), wrap(rule.description, '  '));
     if (rule.requires.length) out.push('', `  Requires consent for: ${rule.requires.join(', ')}`);
-    for (const a of rule.argumentRequirements ?? []) out.push(wrap(`Also requires ${a.requires.join(', ')} when ${a.description} (argument ${a.argument}).`, '  '));
+    for (const a of rule.argumentRequirements ?? [])
+      out.push(wrap(`Also requires ${a.requires.join(', ')} when ${a.description} (argument ${a.argument}).`, '  '));
     for (const s of rule.sinks) out.push(wrap(`Calls: ${describeSink(s)}.`, '  '));
     if (rule.scripts?.length) out.push(wrap(`Script loads: ${rule.scripts.join(', ')}.`, '  '));
-    if (rule.preset === 'strict') out.push(wrap('Preset: strict (off in the default recommended preset unless the config turns it on).', '  '));
+    if (rule.preset === 'strict')
+      out.push(wrap('Preset: strict (off in the default recommended preset unless the config turns it on).', '  '));
     out.push('', c.bold('Why (legal basis)'), wrap(rule.legalBasis, '  '));
     if (rule.examples) {
       out.push('', c.bold(c.red('Non-compliant')), code(rule.examples.nonCompliant));

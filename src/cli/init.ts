@@ -76,10 +76,21 @@ function origins(p: Policy): Origin[] {
   return list.filter((o) => !('global' in o && PLATFORM_GLOBALS.has(o.global)));
 }
 
-const PLATFORM_GLOBALS = new Set(['addEventListener', 'window', 'document', 'localStorage', 'sessionStorage', 'globalThis', 'self']);
+const PLATFORM_GLOBALS = new Set([
+  'addEventListener',
+  'window',
+  'document',
+  'localStorage',
+  'sessionStorage',
+  'globalThis',
+  'self',
+]);
 
 function scriptHosts(p: Policy): string[] {
-  return p.rules.flatMap((r) => r.scripts ?? []).map((u) => /^(?:https?:)?\/\/([^/*?]+)/.exec(u)?.[1]).filter((h): h is string => !!h);
+  return p.rules
+    .flatMap((r) => r.scripts ?? [])
+    .map((u) => /^(?:https?:)?\/\/([^/*?]+)/.exec(u)?.[1])
+    .filter((h): h is string => !!h);
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -88,7 +99,18 @@ function listSources(dir: string): string[] {
   return fg
     .sync(['**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,vue,html,htm,svelte}'], {
       cwd: dir,
-      ignore: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/vendor/**', '**/*.min.js', '**/*.d.ts', '**/.next/**', '**/ios/Pods/**'],
+      ignore: [
+        '**/node_modules/**',
+        '**/.git/**',
+        '**/dist/**',
+        '**/build/**',
+        '**/coverage/**',
+        '**/vendor/**',
+        '**/*.min.js',
+        '**/*.d.ts',
+        '**/.next/**',
+        '**/ios/Pods/**',
+      ],
       dot: false,
       followSymbolicLinks: false,
       suppressErrors: true,
@@ -103,7 +125,8 @@ function readDeps(dir: string): Set<string> {
   if (!existsSync(file)) return deps;
   try {
     const pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
-    for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) for (const name of Object.keys(pkg[key] ?? {})) deps.add(name);
+    for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'])
+      for (const name of Object.keys(pkg[key] ?? {})) deps.add(name);
   } catch {
     /* a broken package.json only means fewer suggestions */
   }
@@ -111,8 +134,10 @@ function readDeps(dir: string): Set<string> {
 }
 
 const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"]([^'"\n]+)['"]/g;
-const CONSENT_CALL_RE = /(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)?[A-Za-z_$][\w$]*(?:[Cc]onsent|CONSENT)[\w$]*|[\w$]*[Cc]onsent[\w$]*\.[A-Za-z_$][\w$]*)\s*\(\s*['"]([\w-]+)['"]/g;
-const CONSENT_DEF_RE = /\bexport\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)|\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/g;
+const CONSENT_CALL_RE =
+  /(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)?[A-Za-z_$][\w$]*(?:[Cc]onsent|CONSENT)[\w$]*|[\w$]*[Cc]onsent[\w$]*\.[A-Za-z_$][\w$]*)\s*\(\s*['"]([\w-]+)['"]/g;
+const CONSENT_DEF_RE =
+  /\bexport\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)|\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/g;
 
 export function detect(dir: string, policies: Policy[]): Detection {
   const deps = readDeps(dir);
@@ -128,17 +153,21 @@ export function detect(dir: string, policies: Policy[]): Detection {
     }
     if (text.length > MAX_BYTES) continue;
     texts.push({ file: rel, text });
-    for (const m of text.matchAll(IMPORT_RE)) imports.add(m[1]!);
+    for (const m of text.matchAll(IMPORT_RE)) imports.add(m[1]);
   }
   // A policy module may be a subpath (`firebase/analytics`) or a URL pattern with `*`.
   const pattern = (m: string) => new RegExp(`^${m.split('*').map(escapeRe).join('.*')}(?:/.*)?$`);
-  const hasModule = (m: string) => deps.has(m) || (!m.includes('*') && deps.has(packageName(m))) || [...imports].some((i) => pattern(m).test(i));
+  const hasModule = (m: string) =>
+    deps.has(m) || (!m.includes('*') && deps.has(packageName(m))) || [...imports].some((i) => pattern(m).test(i));
   const globalSeen = new Map<string, boolean>();
   const hasGlobal = (g: string) => {
     if (!globalSeen.has(g)) {
       // Used as a global: a member access or call, not a word inside a module path or string.
       const re = new RegExp(`(?:^|[^\\w$.'"/@-]|\\b(?:window|globalThis|self)\\.)${escapeRe(g)}\\s*[?.([]`, 'm');
-      globalSeen.set(g, texts.some((t) => re.test(t.text)));
+      globalSeen.set(
+        g,
+        texts.some((t) => re.test(t.text)),
+      );
     }
     return globalSeen.get(g)!;
   };
@@ -157,11 +186,11 @@ export function detect(dir: string, policies: Policy[]): Detection {
   const calls = new Map<string, Set<string>>();
   for (const { text } of texts) {
     for (const m of text.matchAll(CONSENT_CALL_RE)) {
-      const literal = m[2]!;
+      const literal = m[2];
       if (!PURPOSE_NAMES[literal.toLowerCase()] && !/^C000\d$/.test(literal)) continue;
-      const set = calls.get(m[1]!) ?? new Set<string>();
+      const set = calls.get(m[1]) ?? new Set<string>();
       set.add(literal);
-      calls.set(m[1]!, set);
+      calls.set(m[1], set);
     }
   }
   const guards: ConfigGuard[] = [];
@@ -171,7 +200,7 @@ export function detect(dir: string, policies: Policy[]): Detection {
     const definers = texts.filter((t) => [...t.text.matchAll(CONSENT_DEF_RE)].some((m) => (m[1] ?? m[2]) === bare));
     const guard: ConfigGuard = { function: fn, purposeArgument: 0 };
     if (!fn.includes('.') && definers.length === 1) {
-      const mod = `./${definers[0]!.file.replace(/\.(?:[cm]?[jt]sx?)$/, '')}`.split(sep).join('/');
+      const mod = `./${definers[0].file.replace(/\.(?:[cm]?[jt]sx?)$/, '')}`.split(sep).join('/');
       guard.module = mod;
     }
     guards.push(guard);
@@ -223,7 +252,9 @@ export function runInit(flags: InitFlags, io: CliIO): number {
 
     const out: string[] = [`Wrote ${relative(io.cwd, file) || file}`];
     out.push(`  searched ${found.filesSearched} source files and package.json (text only; nothing was executed)`);
-    out.push(`  SDK policies detected: ${found.sdkPolicies.join(', ') || 'none (is the SDK loaded from a CDN under another name?)'}`);
+    out.push(
+      `  SDK policies detected: ${found.sdkPolicies.join(', ') || 'none (is the SDK loaded from a CDN under another name?)'}`,
+    );
     out.push(`  CMP guard packs detected: ${found.guardPacks.join(', ') || 'none'}`);
     if (found.cmps.length) out.push(`  consent platforms seen: ${found.cmps.join(', ')}`);
     out.push('  every built-in policy and guard pack applies (no "policies" list: add one only to narrow the check)');
@@ -231,7 +262,9 @@ export function runInit(flags: InitFlags, io: CliIO): number {
       out.push('  app guards suggested (REVIEW these: consent-lint trusts a guard to be true only with consent):');
       for (const g of found.guards) out.push(`    ${g.function}(purpose)${g.module ? ` from ${g.module}` : ''}`);
     } else if (!found.guardPacks.length) {
-      out.push('  no consent checks found: describe your helper under "guards", e.g. { "function": "hasConsent", "purposeArgument": 0 }');
+      out.push(
+        '  no consent checks found: describe your helper under "guards", e.g. { "function": "hasConsent", "purposeArgument": 0 }',
+      );
     }
     out.push('Next: npx consent-lint   (or: npx consent-lint explain leanplum/init)');
     io.stdout(`${out.join('\n')}\n`);

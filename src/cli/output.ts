@@ -37,7 +37,14 @@ export interface OutputFs {
   rmSync: typeof rmSync;
 }
 
-const realFs: OutputFs = { openSync, writeSync: (fd, text) => writeSync(fd, text), fsyncSync, closeSync, renameSync, rmSync };
+const realFs: OutputFs = {
+  openSync,
+  writeSync: (fd, text) => writeSync(fd, text),
+  fsyncSync,
+  closeSync,
+  renameSync,
+  rmSync,
+};
 
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -121,7 +128,11 @@ let guarded = false;
  * Make a closed stdout (EPIPE, a destroyed stream) end the process with
  * EXIT_OUTPUT and one line on stderr. Installed once, by `processIO`.
  */
-export function guardStdout(stream: NodeJS.WriteStream = process.stdout, errStream: NodeJS.WriteStream = process.stderr, exit: (code: number) => void = (c) => process.exit(c)): void {
+export function guardStdout(
+  stream: NodeJS.WriteStream = process.stdout,
+  errStream: NodeJS.WriteStream = process.stderr,
+  exit: (code: number) => void = (c) => process.exit(c),
+): void {
   if (guarded) return;
   guarded = true;
   errStream.on('error', () => {

@@ -72,7 +72,7 @@ export function fastParseScan(argv: readonly string[]): ParsedScanArgs | undefin
   const charToName = new Map<string, string>();
   for (const [name, spec] of Object.entries(FAST_SCAN_FLAGS)) if (spec.char) charToName.set(spec.char, name);
   for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
+    const token = argv[i];
     if (!token.startsWith('-')) {
       positional.push(token);
       continue;
@@ -89,7 +89,7 @@ export function fastParseScan(argv: readonly string[]): ParsedScanArgs | undefin
         negated = true;
       }
     } else if (token.length === 2) {
-      name = charToName.get(token[1]!);
+      name = charToName.get(token[1]);
     }
     const spec = name === undefined ? undefined : FAST_SCAN_FLAGS[name];
     if (!spec || name === undefined || Object.hasOwn(flags, name)) return undefined;
@@ -113,7 +113,8 @@ export function fastParseScan(argv: readonly string[]): ParsedScanArgs | undefin
       flags[name] = n;
     } else flags[name] = value;
   }
-  for (const [name, spec] of Object.entries(FAST_SCAN_FLAGS)) if (spec.default !== undefined && !Object.hasOwn(flags, name)) flags[name] = spec.default;
+  for (const [name, spec] of Object.entries(FAST_SCAN_FLAGS))
+    if (spec.default !== undefined && !Object.hasOwn(flags, name)) flags[name] = spec.default;
   return { flags, argv: positional };
 }
 
@@ -160,7 +161,7 @@ function manifestAgrees(): boolean {
     if (names.length !== Object.keys(FAST_SCAN_FLAGS).length) return false;
     return names.every((n) => {
       const spec = FAST_SCAN_FLAGS[n];
-      const f = flags[n]!;
+      const f = flags[n];
       if (!spec || f.char !== spec.char) return false;
       const boolean = spec.kind === 'boolean' || spec.kind === 'negatable';
       return boolean ? f.type === 'boolean' && Boolean(f.allowNo) === (spec.kind === 'negatable') : f.type === 'option';
@@ -185,7 +186,10 @@ export function versionLine(): string | undefined {
     if (/microsoft/i.test(probe)) return undefined;
   }
   try {
-    const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version?: string };
+    const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version?: string;
+    };
     const cpu = arch() === 'ia32' ? 'x86' : arch();
     return `${pjson.name}/${pjson.version || '0.0.0'} ${process.platform}-${cpu} node-${process.version}`;
   } catch {

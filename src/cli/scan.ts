@@ -9,8 +9,8 @@
  * 1 findings; 2 usage/config/policy error, or analysis errors with
  * --fail-on-analysis-errors.
  */
-import { appendFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   applyBaseline,
   createBaseline,
@@ -25,12 +25,28 @@ import type { ScanOptions, ScanResult } from '../index.js';
 import type { Finding, Policy, ResultDocument, RuleSpec } from '../model.js';
 import { planFixes, replacements, unifiedDiff, type FixPlan } from './fix.js';
 import type { SarifFix } from '../report/types.js';
-import { builtinPolicyIds, checkRuleIds, configOrigin, configPolicies, effectiveRules, policiesInForce, resolvePolicies } from '../policy/index.js';
-import { FORMATS, formatJson, formatSarif, formatStepSummary, render, type Format, type ReportContext } from '../report/index.js';
+import {
+  builtinPolicyIds,
+  checkRuleIds,
+  configOrigin,
+  configPolicies,
+  effectiveRules,
+  policiesInForce,
+  resolvePolicies,
+} from '../policy/index.js';
+import {
+  FORMATS,
+  formatJson,
+  formatSarif,
+  formatStepSummary,
+  render,
+  type Format,
+  type ReportContext,
+} from '../report/index.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
 import { directiveRules } from '../suppress/index.js';
 import { sdkEscapesRule } from '../sinks/index.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, reportError, UsageError } from './errors.js';
+import { EXIT_FINDINGS, EXIT_OK, reportError, UsageError } from './errors.js';
 import { changedFiles } from './git.js';
 import type { CliIO } from './io.js';
 import { EXIT_OUTPUT, OutputError, writeReportFile } from './output.js';
@@ -102,7 +118,8 @@ function seconds(value: number | string | undefined, fallback: number, flag: str
 function checkFlags(flags: ScanFlags): void {
   seconds(flags.timeout, 30, '--timeout');
   seconds(flags.totalTimeout, 0, '--total-timeout');
-  if (flags.format && !FORMATS.includes(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (flags.format && !FORMATS.includes(flags.format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (flags.maxWarnings !== undefined && (!Number.isInteger(flags.maxWarnings) || flags.maxWarnings < -1)) {
     throw new UsageError('--max-warnings must be an integer >= 0 (or -1 for no limit)');
   }
@@ -110,10 +127,14 @@ function checkFlags(flags: ScanFlags): void {
   if (flags.baseline && flags.writeBaseline) throw new UsageError('--baseline and --write-baseline cannot be combined');
   if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline FILE');
   if (flags.fix && flags.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
-  if ((flags.fix || flags.fixDryRun) && flags.writeBaseline) throw new UsageError('--fix cannot be combined with --write-baseline');
+  if ((flags.fix || flags.fixDryRun) && flags.writeBaseline)
+    throw new UsageError('--fix cannot be combined with --write-baseline');
 }
 
-export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pick<CliIO, 'env' | 'stdoutIsTTY'>): boolean {
+export function resolveColor(
+  flags: Pick<ScanFlags, 'color' | 'output'>,
+  io: Pick<CliIO, 'env' | 'stdoutIsTTY'>,
+): boolean {
   if (flags.color !== undefined) return flags.color;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
@@ -126,7 +147,9 @@ export function resolveColor(flags: Pick<ScanFlags, 'color' | 'output'>, io: Pic
 function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
   // The config's own policy entries are confined to its repository and named by pointer in errors.
   const config = target.config;
-  const policies = policiesInForce(config, flags.policy, cwd, (ids, baseDir) => (config && ids && ids === config.policies ? configPolicies(config) : resolvePolicies(ids, baseDir)));
+  const policies = policiesInForce(config, flags.policy, cwd, (ids, baseDir) =>
+    config && ids && ids === config.policies ? configPolicies(config) : resolvePolicies(ids, baseDir),
+  );
   if (target.config) checkRuleIds(target.config, knownRules(policies));
   return policies;
 }
@@ -156,8 +179,12 @@ export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<
     root: target.root,
     include: config?.include ?? null,
     exclude: config?.exclude ?? [],
-    policies: policies.filter((p) => p.rules.length).map((p) => ({ id: p.id, source: p.source, rules: p.rules.map((r) => r.id) })),
-    guardPacks: policies.filter((p) => !p.rules.length).map((p) => ({ id: p.id, source: p.source, guards: p.guards.map((g) => g.id) })),
+    policies: policies
+      .filter((p) => p.rules.length)
+      .map((p) => ({ id: p.id, source: p.source, rules: p.rules.map((r) => r.id) })),
+    guardPacks: policies
+      .filter((p) => !p.rules.length)
+      .map((p) => ({ id: p.id, source: p.source, guards: p.guards.map((g) => g.id) })),
     guards: config?.guards ?? [],
     purposeAliases: config?.purposeAliases ?? {},
     rules: effectiveRules(rules, config),
@@ -166,7 +193,9 @@ export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<
 
 /** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own. */
 export function knownRules(policies: Policy[]): RuleSpec[] {
-  return [...policies, ...resolvePolicies(builtinPolicyIds())].flatMap((p) => p.rules).concat(directiveRules, sdkEscapesRule());
+  return [...policies, ...resolvePolicies(builtinPolicyIds())]
+    .flatMap((p) => p.rules)
+    .concat(directiveRules, sdkEscapesRule());
 }
 
 /** Reports go through a temp file and a rename (never a truncated file); a failure names the file (exit 3). */
@@ -199,7 +228,11 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   // Changed files first: a bad ref should fail before a long analysis.
   let changed: Set<string> | undefined;
   if (flags.changed !== undefined || flags.staged) {
-    const result = changedFiles({ cwd: target.root, ref: flags.changed || 'HEAD', ...(flags.staged ? { staged: true } : {}) });
+    const result = changedFiles({
+      cwd: target.root,
+      ref: flags.changed || 'HEAD',
+      ...(flags.staged ? { staged: true } : {}),
+    });
     if (result.note) io.stderr(`consent-lint: ${result.note}\n`);
     changed = new Set(result.files.map((f) => relative(target.root, f).split('\\').join('/')));
   }
@@ -217,7 +250,11 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       fileTimeoutMs: seconds(flags.timeout, 30, '--timeout') * 1000,
       runTimeoutMs: seconds(flags.totalTimeout, 0, '--total-timeout') * 1000,
       ...(flags.cache || flags.cacheLocation
-        ? { cacheFile: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json') : defaultCacheFile(target.root, io.env) }
+        ? {
+            cacheFile: flags.cacheLocation
+              ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json')
+              : defaultCacheFile(target.root, io.env),
+          }
         : {}),
     });
   } finally {
@@ -236,7 +273,12 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   doc = {
     ...doc,
     findings: doc.findings.filter(
-      (f) => target.inScope(f.file) && (isChanged(f.file) || (f.dependsOn ?? []).some((d) => isChanged(isAbsolute(d) ? relative(target.root, d).split('\\').join('/') : d))),
+      (f) =>
+        target.inScope(f.file) &&
+        (isChanged(f.file) ||
+          (f.dependsOn ?? []).some((d) =>
+            isChanged(isAbsolute(d) ? relative(target.root, d).split('\\').join('/') : d),
+          )),
     ),
     errors: doc.errors.filter((e) => !e.file || inScope(e.file)),
   };
@@ -249,7 +291,9 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       baseline = { ...baseline, entries: [...previous.entries.filter((e) => !inScope(e.file)), ...baseline.entries] };
     }
     writeBaseline(resolve(io.cwd, flags.writeBaseline), baseline);
-    io.stderr(`consent-lint: wrote ${baseline.entries.length} baseline ${baseline.entries.length === 1 ? 'entry' : 'entries'} to ${displayFile(flags.writeBaseline, io.cwd)}\n`);
+    io.stderr(
+      `consent-lint: wrote ${baseline.entries.length} baseline ${baseline.entries.length === 1 ? 'entry' : 'entries'} to ${displayFile(flags.writeBaseline, io.cwd)}\n`,
+    );
     return EXIT_OK;
   }
 
@@ -258,15 +302,23 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     const baseline: Baseline = readBaseline(file);
     const applied = applyBaseline(doc, baseline, inScope);
     doc = applied.document;
-    if (applied.matched) io.stderr(`consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(flags.baseline, io.cwd)})\n`);
+    if (applied.matched)
+      io.stderr(
+        `consent-lint: ${plural(applied.matched, 'baselined finding')} ignored (${displayFile(flags.baseline, io.cwd)})\n`,
+      );
     if (applied.stale.length) {
       if (flags.pruneBaseline) {
         writeFileSync(file, serializeBaseline(pruneBaseline(applied.upgraded, applied.stale))); // version 1 entries rewritten as version 2
-        io.stderr(`consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(flags.baseline, io.cwd)}\n`);
+        io.stderr(
+          `consent-lint: pruned ${applied.stale.length} stale baseline ${applied.stale.length === 1 ? 'entry' : 'entries'} from ${displayFile(flags.baseline, io.cwd)}\n`,
+        );
       } else {
         io.stderr(
           `consent-lint: note: ${applied.stale.length} baseline ${applied.stale.length === 1 ? 'entry matches' : 'entries match'} no finding any more (fixed?): ` +
-            `${applied.stale.slice(0, 5).map((e) => `${e.file} ${e.ruleId}${e.callee ? ` ${e.callee}` : ''}`).join('; ')}${applied.stale.length > 5 ? '; …' : ''}. ` +
+            `${applied.stale
+              .slice(0, 5)
+              .map((e) => `${e.file} ${e.ruleId}${e.callee ? ` ${e.callee}` : ''}`)
+              .join('; ')}${applied.stale.length > 5 ? '; …' : ''}. ` +
             'Run with --prune-baseline to remove them.\n',
         );
       }
@@ -277,7 +329,13 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const wantsSarif = format === 'sarif' || !!flags.sarifOutput;
   let plan: FixPlan | undefined;
-  if (flags.fix || flags.fixDryRun || (wantsSarif && target.config?.guards?.some((g) => g.function) && doc.findings.some((f) => !f.suppressed && f.missing.length))) {
+  if (
+    flags.fix ||
+    flags.fixDryRun ||
+    (wantsSarif &&
+      target.config?.guards?.some((g) => g.function) &&
+      doc.findings.some((f) => !f.suppressed && f.missing.length))
+  ) {
     plan = await planFixes({
       root: target.root,
       config: target.config,
@@ -294,7 +352,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     }
     const verb = flags.fix ? 'fixed' : 'can fix';
     io.stderr(`consent-lint: ${verb} ${plural(fixed.size, 'finding')} in ${plural(plan.fixes.length, 'file')}\n`);
-    for (const s of plan.skipped) io.stderr(`consent-lint: not fixed: ${s.finding.file}:${s.finding.line}:${s.finding.column} ${s.finding.ruleId}: ${s.reason}\n`);
+    for (const s of plan.skipped)
+      io.stderr(
+        `consent-lint: not fixed: ${s.finding.file}:${s.finding.line}:${s.finding.column} ${s.finding.ruleId}: ${s.reason}\n`,
+      );
     doc = { ...doc, findings: doc.findings.filter((f) => !fixed.has(f)) };
     if (flags.fixDryRun) {
       const left = countFindings(doc);
@@ -303,7 +364,9 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   }
 
   const counts = countFindings(doc);
-  const shown: ResultDocument = flags.quiet ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') } : doc;
+  const shown: ResultDocument = flags.quiet
+    ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') }
+    : doc;
 
   const ctx: ReportContext = {
     rules,
@@ -340,7 +403,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   // stylish and github reports already end with this verdict on stdout.
   const summarised = (format === 'stylish' || format === 'github') && !flags.output;
   if (broken.length && flags.failOnAnalysisErrors !== false) {
-    if (!summarised) io.stderr(`consent-lint: ${plural(broken.length, 'place')} could not be analysed; SDK calls there are unchecked (--no-fail-on-analysis-errors reports them without failing)\n`);
+    if (!summarised)
+      io.stderr(
+        `consent-lint: ${plural(broken.length, 'place')} could not be analysed; SDK calls there are unchecked (--no-fail-on-analysis-errors reports them without failing)\n`,
+      );
     return EXIT_FINDINGS;
   }
   const max = flags.maxWarnings ?? -1;

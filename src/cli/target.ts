@@ -46,7 +46,7 @@ const isInside = (parent: string, child: string) => {
 };
 
 function commonAncestor(dirs: string[]): string {
-  let common = dirs[0]!;
+  let common = dirs[0];
   for (const d of dirs.slice(1)) while (!isInside(common, d)) common = dirname(common);
   return common;
 }
@@ -59,12 +59,14 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
     return realpathSync(abs);
   });
   const kinds = paths.map((p) => (statSync(p).isDirectory() ? 'dir' : 'file'));
-  const first = paths[0]!;
+  const first = paths[0];
 
   const configFile = configFlag ? resolve(cwd, configFlag) : findConfigFile(first);
   if (configFlag && !existsSync(configFile!)) throw new UsageError(`--config: no such file: ${configFlag}`);
   // A config found by searching is the repository's: read it confined to the repository.
-  const config = configFile ? loadConfigFile(configFile, configFlag ? undefined : repositoryRoot(dirname(configFile))) : undefined;
+  const config = configFile
+    ? loadConfigFile(configFile, configFlag ? undefined : repositoryRoot(dirname(configFile)))
+    : undefined;
 
   let root: string;
   if (configFile) root = realpathSync(dirname(configFile));
@@ -77,7 +79,9 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
 
   for (const p of paths) {
     if (!isInside(root, p)) {
-      throw new UsageError(`${relative(cwd, p) || p} is outside the scan root ${root}${configFile ? ` (the directory of ${configFile})` : ''}`);
+      throw new UsageError(
+        `${relative(cwd, p) || p} is outside the scan root ${root}${configFile ? ` (the directory of ${configFile})` : ''}`,
+      );
     }
   }
 

@@ -48,7 +48,13 @@ export interface WhySink {
 
 const MAX_PATHS = 16;
 
-export function why(project: Project, policies: Policy[], config: Config | undefined, file: string, line: number): { sinks: WhySink[]; findings: Finding[] } {
+export function why(
+  project: Project,
+  policies: Policy[],
+  config: Config | undefined,
+  file: string,
+  line: number,
+): { sinks: WhySink[]; findings: Finding[] } {
   const analysis = analyse(project, [...new Set([file, ...seedFiles(project, policies)])], policies, config);
   const proof = analysis.proof!;
   const m = project.module(file);
@@ -58,10 +64,21 @@ export function why(project: Project, policies: Policy[], config: Config | undef
   for (const ctx of proof.sinkContexts(m, analysis.rules)) {
     const loc = ctx.sink.node.loc!;
     if (loc.start.line !== line) continue;
-    const finding = analysis.findings.find((f) => f.file === file && f.line === line && f.column === loc.start.column + 1 && f.ruleId === ctx.sink.rule.id);
+    const finding = analysis.findings.find(
+      (f) => f.file === file && f.line === line && f.column === loc.start.column + 1 && f.ruleId === ctx.sink.rule.id,
+    );
     const required = P.mask(ctx.sink.requires);
     const blocking = ctx.unit.type === 'Program' ? proof.blocking.matches(ctx.sink.index.script) : [];
-    const entryLabel = ctx.unit.type === 'Program' ? (blocking.length ? 'a script the CMP blocks until consent' : ctx.entry ? 'a file loaded only by CMP-blocked tags (<script type="text/plain" src>, <iframe data-cookieblock-src>)' : 'module top level (always unguarded)') : ctx.root ? 'a function nothing in the project references (entered unguarded)' : 'every reference to the enclosing function';
+    const entryLabel =
+      ctx.unit.type === 'Program'
+        ? blocking.length
+          ? 'a script the CMP blocks until consent'
+          : ctx.entry
+            ? 'a file loaded only by CMP-blocked tags (<script type="text/plain" src>, <iframe data-cookieblock-src>)'
+            : 'module top level (always unguarded)'
+        : ctx.root
+          ? 'a function nothing in the project references (entered unguarded)'
+          : 'every reference to the enclosing function';
     const note = (ast: t.Node) => proof.classifier.assertionNote(ast, ctx.sink.index);
     const { paths, truncated } = enumerate(ctx.graph, ctx.grants, ctx.states, ctx.ids, note);
     out.push({
@@ -72,8 +89,22 @@ export function why(project: Project, policies: Policy[], config: Config | undef
       rule: ctx.sink.rule.id,
       requires: [...ctx.sink.requires],
       missing: finding ? finding.missing : [],
-      entry: { label: entryLabel, proves: P.list(ctx.entry), ...(blocking.length ? { blocking: blocking.map((b) => `${b.spec.attribute}="${b.categories.join(',')}" (${b.spec.id})`).join('; ') } : {}) },
-      references: ctx.references.map((r) => ({ at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`, proves: P.list(r.granted), missing: ctx.sink.requires.filter((p) => !(r.granted & P.bit(p))) })),
+      entry: {
+        label: entryLabel,
+        proves: P.list(ctx.entry),
+        ...(blocking.length
+          ? {
+              blocking: blocking
+                .map((b) => `${b.spec.attribute}="${b.categories.join(',')}" (${b.spec.id})`)
+                .join('; '),
+            }
+          : {}),
+      },
+      references: ctx.references.map((r) => ({
+        at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`,
+        proves: P.list(r.granted),
+        missing: ctx.sink.requires.filter((p) => !(r.granted & P.bit(p))),
+      })),
       trace: finding ? finding.trace.map((h) => `${h.file}:${h.line} ${h.label}`) : [],
       paths: paths.map((p) => {
         let granted = ctx.entry;
@@ -81,16 +112,33 @@ export function why(project: Project, policies: Policy[], config: Config | undef
         for (const s of p) {
           granted |= s.mask;
           const ast = s.ast;
-          const refused = s.outcome === 'false' && ast.type !== 'SwitchCase' && proof.classifier.test(ast, ctx.sink.index).whenTrue & required;
-          const reasons = s.note ? [s.note] : s.mask & required ? [] : s.outcome === 'exception' ? ['an exception skipped the rest of the try block'] : refused ? ['this is the side where consent was NOT given'] : proof.classifier.explain(ast, ctx.sink.index);
-          steps.push({ line: ast.loc?.start.line ?? 0, code: sourceText(ast.type === 'SwitchCase' ? ((ast as t.SwitchCase).test ?? ast) : ast, ctx.sink.index), outcome: s.outcome, proves: P.list(s.mask), reasons });
+          const refused =
+            s.outcome === 'false' &&
+            ast.type !== 'SwitchCase' &&
+            proof.classifier.test(ast, ctx.sink.index).whenTrue & required;
+          const reasons = s.note
+            ? [s.note]
+            : s.mask & required
+              ? []
+              : s.outcome === 'exception'
+                ? ['an exception skipped the rest of the try block']
+                : refused
+                  ? ['this is the side where consent was NOT given']
+                  : proof.classifier.explain(ast, ctx.sink.index);
+          steps.push({
+            line: ast.loc?.start.line ?? 0,
+            code: sourceText(ast.type === 'SwitchCase' ? (ast.test ?? ast) : ast, ctx.sink.index),
+            outcome: s.outcome,
+            proves: P.list(s.mask),
+            reasons,
+          });
         }
         return { steps, missing: ctx.sink.requires.filter((r) => !(granted & P.bit(r))) };
       }),
       truncated,
     });
     // Paths that differ only in code that decides nothing read the same: show each once.
-    const last = out[out.length - 1]!;
+    const last = out[out.length - 1];
     const seen = new Set<string>();
     last.paths = last.paths.filter((p) => {
       const key = p.steps.map((st) => `${st.line}:${st.code}:${st.outcome}`).join('|');
@@ -110,7 +158,13 @@ interface RawStep {
 }
 
 /** Acyclic paths from the entry to any of `targets`, with the tests and assertions on them. */
-function enumerate(g: FlowGraph, grants: Grants, states: States, targets: number[], note: (ast: t.Node) => string | undefined): { paths: RawStep[][]; truncated: boolean } {
+function enumerate(
+  g: FlowGraph,
+  grants: Grants,
+  states: States,
+  targets: number[],
+  note: (ast: t.Node) => string | undefined,
+): { paths: RawStep[][]; truncated: boolean } {
   const want = new Set(targets.filter((id) => states[id] !== undefined));
   const paths: RawStep[][] = [];
   let truncated = false;
@@ -121,7 +175,8 @@ function enumerate(g: FlowGraph, grants: Grants, states: States, targets: number
   for (const n of g.nodes) for (const e of n.succ) preds.set(e.to, [...(preds.get(e.to) ?? []), n.id]);
   const stack = [...want];
   for (const id of stack) reaches[id] = 1;
-  while (stack.length) for (const p of preds.get(stack.pop()!) ?? []) if (!reaches[p]) (reaches[p] = 1), stack.push(p);
+  while (stack.length)
+    for (const p of preds.get(stack.pop()!) ?? []) if (!reaches[p]) ((reaches[p] = 1), stack.push(p));
   const steps: RawStep[] = [];
   const visit = (id: number): void => {
     if (paths.length >= MAX_PATHS) {
@@ -165,15 +220,26 @@ export function formatWhy(sinks: WhySink[]): string {
   const out: string[] = [];
   for (const s of sinks) {
     out.push(`${s.file}:${s.line}:${s.column} ${s.callee}() (${s.rule}) requires ${s.requires.join(', ')}`);
-    out.push(s.missing.length ? `  FINDING: reachable without ${s.missing.join(', ')}` : '  compliant: every path is guarded for every purpose it requires');
-    out.push(`  entry: ${s.entry.label}${s.entry.blocking ? ` [${s.entry.blocking}]` : ''}; granted at entry: ${s.entry.proves.length ? s.entry.proves.join(', ') : 'nothing'}`);
-    for (const r of s.references) out.push(`  entered from ${r.at}: ${r.missing.length ? `missing ${r.missing.join(', ')}` : 'guarded'}${r.proves.length ? ` (granted there: ${r.proves.join(', ')})` : ''}`);
+    out.push(
+      s.missing.length
+        ? `  FINDING: reachable without ${s.missing.join(', ')}`
+        : '  compliant: every path is guarded for every purpose it requires',
+    );
+    out.push(
+      `  entry: ${s.entry.label}${s.entry.blocking ? ` [${s.entry.blocking}]` : ''}; granted at entry: ${s.entry.proves.length ? s.entry.proves.join(', ') : 'nothing'}`,
+    );
+    for (const r of s.references)
+      out.push(
+        `  entered from ${r.at}: ${r.missing.length ? `missing ${r.missing.join(', ')}` : 'guarded'}${r.proves.length ? ` (granted there: ${r.proves.join(', ')})` : ''}`,
+      );
     if (s.trace.length) out.push(`  unguarded route: ${s.trace.join(' -> ')}`);
     s.paths.forEach((p, i) => {
       out.push(`  path ${i + 1}${p.missing.length ? ` (missing ${p.missing.join(', ')})` : ' (guarded)'}:`);
       if (!p.steps.length) out.push('    (no test or assertion on the way)');
       for (const st of p.steps) {
-        out.push(`    line ${st.line}: \`${st.code}\` ${st.outcome} -> ${st.proves.length ? `proves ${st.proves.join(', ')}` : 'proves nothing'}`);
+        out.push(
+          `    line ${st.line}: \`${st.code}\` ${st.outcome} -> ${st.proves.length ? `proves ${st.proves.join(', ')}` : 'proves nothing'}`,
+        );
         for (const r of st.reasons) out.push(`      not counted: ${r}`);
       }
     });

@@ -20,7 +20,7 @@ export async function runWhy(location: string, flags: WhyFlags, io: CliIO): Prom
     const m = /^(.*):(\d+)$/.exec(location);
     if (!m) throw new UsageError(`why: expected FILE:LINE, got "${location}"`);
     const root = io.cwd;
-    const abs = isAbsolute(m[1]!) ? m[1]! : resolve(root, m[1]!);
+    const abs = isAbsolute(m[1]) ? m[1] : resolve(root, m[1]);
     const rel = relative(root, abs).split('\\').join(posix.sep);
     const line = Number(m[2]);
     const cfgFile = flags.config ? resolve(root, flags.config) : findConfigFile(root);

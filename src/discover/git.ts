@@ -31,19 +31,31 @@ import { join, resolve } from 'node:path';
 /** Flags put before every git subcommand. */
 export const GIT_SAFETY_ARGS: readonly string[] = [
   '--no-pager',
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'core.pager=cat',
-  '-c', 'credential.helper=',
-  '-c', 'core.askPass=',
-  '-c', 'core.sshCommand=',
-  '-c', 'core.gitProxy=',
-  '-c', 'protocol.allow=never',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.pager=cat',
+  '-c',
+  'credential.helper=',
+  '-c',
+  'core.askPass=',
+  '-c',
+  'core.sshCommand=',
+  '-c',
+  'core.gitProxy=',
+  '-c',
+  'protocol.allow=never',
   ...['file', 'git', 'ssh', 'http', 'https', 'ext'].flatMap((p) => ['-c', `protocol.${p}.allow=never`]),
-  '-c', 'diff.external=',
-  '-c', 'core.untrackedCache=false',
-  '-c', 'core.splitIndex=false',
-  '-c', 'core.quotepath=off',
+  '-c',
+  'diff.external=',
+  '-c',
+  'core.untrackedCache=false',
+  '-c',
+  'core.splitIndex=false',
+  '-c',
+  'core.quotepath=off',
 ];
 
 /** Extra flags for `git diff` (after the subcommand name). */
@@ -66,7 +78,18 @@ export interface GitResult {
   error?: string;
 }
 
-const UNSAFE_ENV = ['GIT_PAGER', 'PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_ASKPASS', 'SSH_ASKPASS', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_PROXY_COMMAND', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR'];
+const UNSAFE_ENV = [
+  'GIT_PAGER',
+  'PAGER',
+  'GIT_EXTERNAL_DIFF',
+  'GIT_ASKPASS',
+  'SSH_ASKPASS',
+  'GIT_SSH',
+  'GIT_SSH_COMMAND',
+  'GIT_PROXY_COMMAND',
+  'GIT_EDITOR',
+  'GIT_SEQUENCE_EDITOR',
+];
 
 export function gitEnv(options: GitOptions = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
@@ -87,7 +110,7 @@ export function gitEnv(options: GitOptions = {}, base: NodeJS.ProcessEnv = proce
 /** The full argument list for one git call: safety flags, filter overrides, then `args` (diff flags inserted). */
 export function gitArgs(args: readonly string[], filterOverrides: readonly string[] = []): string[] {
   const [cmd, ...rest] = args;
-  const sub = cmd === 'diff' ? [cmd!, ...GIT_DIFF_SAFETY_ARGS, ...rest] : [...args];
+  const sub = cmd === 'diff' ? [cmd, ...GIT_DIFF_SAFETY_ARGS, ...rest] : [...args];
   return [...GIT_SAFETY_ARGS, ...filterOverrides, ...sub];
 }
 
@@ -100,7 +123,12 @@ const FILE_KEY = /^core\.(excludesfile|attributesfile)$/i;
  * would block git forever) by /dev/null. Reading config runs nothing.
  */
 function configOverrides(cwd: string, options: GitOptions): string[] {
-  const r = runSync(['config', '-z', '--get-regexp', '^(filter\\..*|core\\.(excludesfile|attributesfile))$'], cwd, options, []);
+  const r = runSync(
+    ['config', '-z', '--get-regexp', '^(filter\\..*|core\\.(excludesfile|attributesfile))$'],
+    cwd,
+    options,
+    [],
+  );
   if (!r.ok) return [];
   const names = new Set<string>();
   const files = new Map<string, string>();
@@ -109,10 +137,20 @@ function configOverrides(cwd: string, options: GitOptions): string[] {
     const key = nl === -1 ? entry : entry.slice(0, nl);
     const value = nl === -1 ? '' : entry.slice(nl + 1);
     const m = FILTER_KEY.exec(key);
-    if (m) names.add(m[1]!);
-    else if (FILE_KEY.test(key)) files.set(key.toLowerCase() === 'core.excludesfile' ? 'core.excludesFile' : 'core.attributesFile', value); // last one wins, as in git
+    if (m) names.add(m[1]);
+    else if (FILE_KEY.test(key))
+      files.set(key.toLowerCase() === 'core.excludesfile' ? 'core.excludesFile' : 'core.attributesFile', value); // last one wins, as in git
   }
-  const out = [...names].flatMap((n) => ['-c', `filter.${n}.clean=`, '-c', `filter.${n}.smudge=`, '-c', `filter.${n}.process=`, '-c', `filter.${n}.required=false`]);
+  const out = [...names].flatMap((n) => [
+    '-c',
+    `filter.${n}.clean=`,
+    '-c',
+    `filter.${n}.smudge=`,
+    '-c',
+    `filter.${n}.process=`,
+    '-c',
+    `filter.${n}.required=false`,
+  ]);
   for (const [key, value] of files) {
     if (!value) continue;
     const path = value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(cwd, value);
@@ -142,12 +180,24 @@ function runSync(args: readonly string[], cwd: string, options: GitOptions, over
     const stdout = execFileSync('git', gitArgs(args, overrides), opts) as unknown as string;
     return { ok: true, stdout, stderr: '' };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string; status?: number | null; signal?: string | null };
-    return { ok: false, stdout: String(err.stdout ?? ''), stderr: String(err.stderr ?? ''), error: describeFailure(err) };
+    const err = e as NodeJS.ErrnoException & {
+      stdout?: string;
+      stderr?: string;
+      status?: number | null;
+      signal?: string | null;
+    };
+    return {
+      ok: false,
+      stdout: String(err.stdout ?? ''),
+      stderr: String(err.stderr ?? ''),
+      error: describeFailure(err),
+    };
   }
 }
 
-function describeFailure(err: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; killed?: boolean }): string {
+function describeFailure(
+  err: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; killed?: boolean },
+): string {
   if (err.code === 'ENOENT') return 'git is not installed';
   if (err.code === 'ETIMEDOUT' || err.killed || err.signal === 'SIGKILL') return 'git timed out';
   if (err.signal) return `git was killed by ${err.signal}`;
@@ -167,9 +217,23 @@ export function gitAsync(args: readonly string[], cwd: string, options: GitOptio
     execFile(
       'git',
       gitArgs(args, overrides),
-      { cwd, env: gitEnv(options), maxBuffer: 1 << 30, encoding: 'utf8', windowsHide: true, timeout: options.timeoutMs ?? GIT_TIMEOUT_MS, killSignal: 'SIGKILL' },
+      {
+        cwd,
+        env: gitEnv(options),
+        maxBuffer: 1 << 30,
+        encoding: 'utf8',
+        windowsHide: true,
+        timeout: options.timeoutMs ?? GIT_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+      },
       (err, stdout, stderr) => {
-        if (err) resolve({ ok: false, stdout: String(stdout ?? ''), stderr: String(stderr ?? ''), error: describeFailure(err as NodeJS.ErrnoException) });
+        if (err)
+          resolve({
+            ok: false,
+            stdout: String(stdout ?? ''),
+            stderr: String(stderr ?? ''),
+            error: describeFailure(err as NodeJS.ErrnoException),
+          });
         else resolve({ ok: true, stdout, stderr });
       },
     );

@@ -23,7 +23,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 /** Default cap for configuration-like files (config, policy, tsconfig, .gitignore, cache entries). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-export type GuardedReadProblem = 'missing' | 'outside-root' | 'symlink-loop' | 'not-regular' | 'too-large' | 'unreadable';
+export type GuardedReadProblem =
+  'missing' | 'outside-root' | 'symlink-loop' | 'not-regular' | 'too-large' | 'unreadable';
 
 export class GuardedReadError extends Error {
   constructor(
@@ -133,14 +134,24 @@ export function guardedReadBytes(file: string, options: GuardedReadOptions = {})
     if (c === 'ENOENT' || c === 'ENOTDIR') throw new GuardedReadError(file, 'missing', 'no such file');
     if (c === 'ELOOP') throw new GuardedReadError(file, 'symlink-loop', 'a symbolic link loop (not read)');
     if (c === 'EISDIR') throw new GuardedReadError(file, 'not-regular', 'a directory, not a file');
-    if (c === 'ENXIO') throw new GuardedReadError(file, 'not-regular', 'a socket or device, not a regular file (not read)');
+    if (c === 'ENXIO')
+      throw new GuardedReadError(file, 'not-regular', 'a socket or device, not a regular file (not read)');
     throw new GuardedReadError(file, 'unreadable', `cannot open (${c ?? (err as Error).message})`);
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new GuardedReadError(file, 'not-regular', `${kindOf(st)}, not a regular file (not read)`);
-    if (st.size > max) throw new GuardedReadError(file, 'too-large', `larger than ${formatBytes(max)} (${formatBytes(st.size)})`, st.size);
-    const buf = options.scratch && options.scratch.length > max ? options.scratch : Buffer.allocUnsafe(Math.min(max + 1, Math.max(st.size + 1, 64)));
+    if (st.size > max)
+      throw new GuardedReadError(
+        file,
+        'too-large',
+        `larger than ${formatBytes(max)} (${formatBytes(st.size)})`,
+        st.size,
+      );
+    const buf =
+      options.scratch && options.scratch.length > max
+        ? options.scratch
+        : Buffer.allocUnsafe(Math.min(max + 1, Math.max(st.size + 1, 64)));
     let length = 0;
     // Read at most one byte past the limit: enough to know it grew too large.
     for (;;) {
@@ -182,7 +193,11 @@ export function guardedReadText(file: string, options: GuardedReadOptions = {}):
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new GuardedReadError(file, 'unreadable', `not valid UTF-8${utf16Label(bytes) ? ` (${utf16Label(bytes)}: re-encode it as UTF-8)` : ''}`);
+    throw new GuardedReadError(
+      file,
+      'unreadable',
+      `not valid UTF-8${utf16Label(bytes) ? ` (${utf16Label(bytes)}: re-encode it as UTF-8)` : ''}`,
+    );
   }
 }
 
@@ -198,8 +213,8 @@ export function utf16Label(bytes: Uint8Array): string | undefined {
   let le = true;
   let be = true;
   for (let i = 0; i < n; i += 2) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1]!;
+    const a = bytes[i];
+    const b = bytes[i + 1];
     if (!(b === 0 && a !== 0)) le = false;
     if (!(a === 0 && b !== 0)) be = false;
     if (!le && !be) return undefined;

@@ -9,9 +9,26 @@
  * `out/`, `vendor/` at any depth, unless a config `include` names the folder.
  */
 export const NEVER_SCANNED_DIRS: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn', 'node_modules',
-  '.next', '.nuxt', '.output', '.svelte-kit', '.angular', '.expo', '.docusaurus', '.vercel', '.netlify',
-  '.cache', '.parcel-cache', '.turbo', '.nx', '.yarn', '.pnpm-store', '.consent-lint-cache',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.angular',
+  '.expo',
+  '.docusaurus',
+  '.vercel',
+  '.netlify',
+  '.cache',
+  '.parcel-cache',
+  '.turbo',
+  '.nx',
+  '.yarn',
+  '.pnpm-store',
+  '.consent-lint-cache',
 ]);
 
 export const BUILD_OUTPUT_DIRS: readonly string[] = ['dist', 'build', 'out', 'vendor'];
@@ -24,8 +41,8 @@ export const BUILD_OUTPUT_DIRS: readonly string[] = ['dist', 'build', 'out', 've
 export function buildOutputDir(relPath: string, include: readonly string[] | undefined): string | undefined {
   const segs = relPath.split('/');
   for (let i = 0; i < segs.length - 1; i++) {
-    if (!BUILD_OUTPUT_DIRS.includes(segs[i]!)) continue;
-    if (include?.some((g) => g.split('/').includes(segs[i]!))) continue;
+    if (!BUILD_OUTPUT_DIRS.includes(segs[i])) continue;
+    if (include?.some((g) => g.split('/').includes(segs[i]))) continue;
     return segs.slice(0, i + 1).join('/');
   }
   return undefined;

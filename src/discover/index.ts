@@ -29,8 +29,16 @@ import { readSourceFile } from './read.js';
 import { buildOutputDir } from './ignored.js';
 
 export { SOURCE_EXTENSIONS } from './list.js';
-export { GuardedReadError, guardedReadBytes, guardedReadText, checkInsideRoot, isInsideDir, utf16Label, MAX_CONFIG_BYTES, type GuardedReadOptions, type GuardedReadProblem } from './guarded-read.js';
-export { gitSync, gitAsync, gitEnv, gitArgs, GIT_SAFETY_ARGS, GIT_DIFF_SAFETY_ARGS, type GitResult, type GitOptions } from './git.js';
+export {
+  GuardedReadError,
+  guardedReadBytes,
+  guardedReadText,
+  checkInsideRoot,
+  isInsideDir,
+  utf16Label,
+  MAX_CONFIG_BYTES,
+} from './guarded-read.js';
+export { gitSync, gitAsync, gitEnv, gitArgs, GIT_SAFETY_ARGS, GIT_DIFF_SAFETY_ARGS } from './git.js';
 
 /** An `include` glob matching no file, or include/exclude leaving no file to scan (exit 2, as ESLint). */
 export class NoMatchingFilesError extends Error {
@@ -72,7 +80,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     globs.forEach((g, i) => {
       if (g.trim() === '') return;
       const m = createMatcher([g])!;
-      if (!listed.some((p) => m(p))) throw new NoMatchingFilesError('include', i, `include glob "${g}" matches no source file under ${absRoot}`);
+      if (!listed.some((p) => m(p)))
+        throw new NoMatchingFilesError('include', i, `include glob "${g}" matches no source file under ${absRoot}`);
     });
   }
 
@@ -98,9 +107,19 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
     }
   }
-  const ignoredByDefault = buildOutput.size ? { dirs: [...buildOutput.keys()].sort(), files: [...buildOutput.values()].reduce((a, b) => a + b, 0) } : undefined;
-  if (listed.length > 0 && (include || exclude) && !listed.some((p) => (!include || include(p)) && !(exclude && exclude(p)))) {
-    throw new NoMatchingFilesError(exclude ? 'exclude' : 'include', undefined, `include/exclude leave no source file to scan under ${absRoot} (${listed.length} listed)`);
+  const ignoredByDefault = buildOutput.size
+    ? { dirs: [...buildOutput.keys()].sort(), files: [...buildOutput.values()].reduce((a, b) => a + b, 0) }
+    : undefined;
+  if (
+    listed.length > 0 &&
+    (include || exclude) &&
+    !listed.some((p) => (!include || include(p)) && !(exclude && exclude(p)))
+  ) {
+    throw new NoMatchingFilesError(
+      exclude ? 'exclude' : 'include',
+      undefined,
+      `include/exclude leave no source file to scan under ${absRoot} (${listed.length} listed)`,
+    );
   }
   for (const p of problems) {
     skipped.push({ file: p.path, line: 1, column: 1, kind: 'unreadable', message: p.message });

@@ -19,15 +19,30 @@ const fg: typeof import('fast-glob') = ((patterns: string | string[], options?: 
 const ignore = (): Ignore => (require('ignore') as () => Ignore)();
 
 export const SOURCE_EXTENSIONS = [
-  'ts', 'tsx', 'mts', 'cts',
-  'js', 'jsx', 'mjs', 'cjs',
-  'html', 'htm', 'vue', 'svelte', 'astro',
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'html',
+  'htm',
+  'vue',
+  'svelte',
+  'astro',
   // native layer (src/native): Kotlin, Java, Swift, Objective-C(++)
-  'kt', 'java', 'swift', 'm', 'mm',
+  'kt',
+  'java',
+  'swift',
+  'm',
+  'mm',
 ] as const;
 
 /** Native declaration files read as data by src/native (never executed). */
-const NATIVE_DECLARATION_RE = /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|res\/values[^/]*\/[^/]+\.xml)$/;
+const NATIVE_DECLARATION_RE =
+  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|res\/values[^/]*\/[^/]+\.xml)$/;
 const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$|${NATIVE_DECLARATION_RE.source}`);
 const DECLARATION_RE = /\.d\.[cm]?ts$/;
 
@@ -66,7 +81,8 @@ export async function listFiles(root: string): Promise<Listing> {
   const viaGit = await listWithGitDetailed(root);
   // An empty answer from git usually means the root itself is git-ignored
   // (e.g. a generated tree): walk it as a plain directory instead.
-  if (viaGit !== undefined && viaGit.files.length > 0) return { files: viaGit.files, via: 'git', problems: viaGit.problems };
+  if (viaGit !== undefined && viaGit.files.length > 0)
+    return { files: viaGit.files, via: 'git', problems: viaGit.problems };
   const problems: ListingProblem[] = [];
   return { files: await listWithGlob(root, problems), via: 'glob', problems };
 }
@@ -81,10 +97,14 @@ export async function listWithGit(root: string): Promise<string[] | undefined> {
 }
 
 /** `git ls-files`, run through the safe git runner (no fsmonitor, hooks, filters), with git's warnings kept. */
-export async function listWithGitDetailed(root: string): Promise<{ files: string[]; problems: ListingProblem[] } | undefined> {
+export async function listWithGitDetailed(
+  root: string,
+): Promise<{ files: string[]; problems: ListingProblem[] } | undefined> {
   // Inside git hooks GIT_DIR etc. point at the hook's repository; let git find
   // the repository from `root` instead.
-  const r = await gitAsync(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root, { ownRepository: true });
+  const r = await gitAsync(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root, {
+    ownRepository: true,
+  });
   if (!r.ok) return undefined;
   const out = new Set<string>();
   for (const p of r.stdout.split('\0')) if (p !== '' && isCandidate(p)) out.add(p);
@@ -98,13 +118,22 @@ function gitWarnings(stderr: string): ListingProblem[] {
     const text = line.trim();
     if (!text) continue;
     const m = /^(?:warning|error|fatal): could not open directory '([^']*)': (.*)$/.exec(text);
-    if (m) out.push({ path: m[1]!.replace(/\/$/, ''), message: `unreadable directory (${m[2]}): files in it were not analysed` });
+    if (m)
+      out.push({
+        path: m[1].replace(/\/$/, ''),
+        message: `unreadable directory (${m[2]}): files in it were not analysed`,
+      });
     else out.push({ path: '', message: `git: ${text}` });
   }
   return out;
 }
 
-const GLOB_PATTERNS = [`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json}', '**/res/values*/*.xml', '**/.gitignore'];
+const GLOB_PATTERNS = [
+  `**/*.{${SOURCE_EXTENSIONS.join(',')}}`,
+  '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json}',
+  '**/res/values*/*.xml',
+  '**/.gitignore',
+];
 
 /**
  * fast-glob walk that honours every `.gitignore` below `root` (not the ones
@@ -116,14 +145,21 @@ export async function listWithGlob(root: string, problems: ListingProblem[] = []
   // fast-glob either aborts on the first unreadable directory or drops every
   // error (`suppressErrors`); reading directories through this adapter records
   // each failure and lets the walk go on.
-  const readdir = ((dir: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
+  const readdir = ((
+    dir: string,
+    options: unknown,
+    callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void,
+  ) => {
     fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
       if (err && err.code !== 'ENOENT' && err.code !== 'ENOTDIR') {
-        problems.push({ path: rel(dir), message: `unreadable directory (${err.code ?? err.message}): files in it were not analysed` });
+        problems.push({
+          path: rel(dir),
+          message: `unreadable directory (${err.code ?? err.message}): files in it were not analysed`,
+        });
         callback(null, []);
         return;
       }
-      callback(err, entries as fs.Dirent[]);
+      callback(err, entries);
     });
   }) as unknown as typeof fs.readdir;
   const entries = await fg(GLOB_PATTERNS, {
@@ -145,7 +181,10 @@ export async function listWithGlob(root: string, problems: ListingProblem[] = []
         gitignores.set(dir, ignore().add(guardedReadText(path.join(root, e), { root })));
       } catch (err) {
         if (err instanceof GuardedReadError && err.problem === 'missing') continue;
-        problems.push({ path: e, message: `.gitignore not honoured: ${err instanceof GuardedReadError ? err.reason : (err as Error).message}` });
+        problems.push({
+          path: e,
+          message: `.gitignore not honoured: ${err instanceof GuardedReadError ? err.reason : (err as Error).message}`,
+        });
       }
     } else if (isCandidate(e)) {
       candidates.push(e);

@@ -22,9 +22,9 @@ export function globToRegExp(glob: string): RegExp {
   let re = '';
   let braceDepth = 0;
   for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
+    const c = g[i];
     if (c === '\\' && i + 1 < g.length) {
-      re += escapeRe(g[++i]!);
+      re += escapeRe(g[++i]);
     } else if (c === '*') {
       if (g[i + 1] === '*') {
         const atSegStart = i === 0 || g[i - 1] === '/';

@@ -35,7 +35,12 @@ export function readSourceFile(absPath: string, relPath: string, root?: string):
   scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
   let bytes: Buffer;
   try {
-    bytes = guardedReadBytes(absPath, { maxBytes: MAX_FILE_BYTES, scratch, trustAncestors: true, ...(root !== undefined ? { root } : {}) });
+    bytes = guardedReadBytes(absPath, {
+      maxBytes: MAX_FILE_BYTES,
+      scratch,
+      trustAncestors: true,
+      ...(root !== undefined ? { root } : {}),
+    });
   } catch (err) {
     if (!(err instanceof GuardedReadError)) return { ok: false, reason: `unreadable: ${(err as Error).message}` };
     switch (err.problem) {
@@ -82,7 +87,7 @@ export function minifiedReason(text: string, relPath: string): string | undefine
   if (!markup) {
     // Hop from line break to line break at most MAX_LINE_LENGTH apart: one
     // (short, backwards) search per 2,000 characters instead of one per line.
-    for (let p = 0; p + MAX_LINE_LENGTH < text.length; ) {
+    for (let p = 0; p + MAX_LINE_LENGTH < text.length;) {
       const k = text.lastIndexOf(nl, p + MAX_LINE_LENGTH);
       if (k < p) {
         const end = text.indexOf(nl, p);
@@ -98,7 +103,8 @@ export function minifiedReason(text: string, relPath: string): string | undefine
   // Average line length > MAX_AVERAGE_LINE means fewer lines than this; stop counting once reached.
   const enough = Math.ceil(length / MAX_AVERAGE_LINE);
   let lines = 1;
-  for (let p = text.indexOf(nl); p !== -1 && p + 1 < text.length && lines < enough; p = text.indexOf(nl, p + 1)) lines++;
+  for (let p = text.indexOf(nl); p !== -1 && p + 1 < text.length && lines < enough; p = text.indexOf(nl, p + 1))
+    lines++;
   if (lines >= enough) return undefined;
   return `average line length ${Math.round(length / lines)} characters`;
 }

@@ -100,16 +100,44 @@ type Transparent =
   | t.TypeCastExpression
   | t.ParenthesizedExpression
   | t.TSInstantiationExpression;
-const TRANSPARENT = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TypeCastExpression', 'ParenthesizedExpression', 'TSInstantiationExpression']);
+const TRANSPARENT = new Set([
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TypeCastExpression',
+  'ParenthesizedExpression',
+  'TSInstantiationExpression',
+]);
 /** Type assertions and parentheses: evaluating them is evaluating their operand. */
 const isTransparent = (e: t.Node): e is Transparent => TRANSPARENT.has(e.type);
 
-type ChainElement = t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression;
-const CHAIN_ELEMENTS = new Set(['MemberExpression', 'OptionalMemberExpression', 'CallExpression', 'OptionalCallExpression', 'NewExpression']);
+type ChainElement =
+  t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+const CHAIN_ELEMENTS = new Set([
+  'MemberExpression',
+  'OptionalMemberExpression',
+  'CallExpression',
+  'OptionalCallExpression',
+  'NewExpression',
+]);
 const isChainElement = (e: t.Node): e is ChainElement => CHAIN_ELEMENTS.has(e.type);
 
-type JsxContainer = t.JSXElement | t.JSXExpressionContainer | t.JSXSpreadChild | t.JSXAttribute | t.JSXSpreadAttribute | t.JSXNamespacedName;
-const JSX_CONTAINERS = new Set(['JSXElement', 'JSXExpressionContainer', 'JSXSpreadChild', 'JSXAttribute', 'JSXSpreadAttribute', 'JSXNamespacedName']);
+type JsxContainer =
+  | t.JSXElement
+  | t.JSXExpressionContainer
+  | t.JSXSpreadChild
+  | t.JSXAttribute
+  | t.JSXSpreadAttribute
+  | t.JSXNamespacedName;
+const JSX_CONTAINERS = new Set([
+  'JSXElement',
+  'JSXExpressionContainer',
+  'JSXSpreadChild',
+  'JSXAttribute',
+  'JSXSpreadAttribute',
+  'JSXNamespacedName',
+]);
 const isJsxContainer = (e: t.Node): e is JsxContainer => JSX_CONTAINERS.has(e.type);
 
 /** The truthiness of a literal condition (`true`, `0`, `''`, `null`, `undefined`), else undefined. */
@@ -170,7 +198,15 @@ type EvaluatedDeclaration =
   | t.ClassDeclaration
   | t.ExportNamedDeclaration
   | t.ExportDefaultDeclaration;
-const EVALUATED_DECLARATIONS = new Set(['VariableDeclaration', 'TSExportAssignment', 'TSEnumDeclaration', 'TSModuleDeclaration', 'ClassDeclaration', 'ExportNamedDeclaration', 'ExportDefaultDeclaration']);
+const EVALUATED_DECLARATIONS = new Set([
+  'VariableDeclaration',
+  'TSExportAssignment',
+  'TSEnumDeclaration',
+  'TSModuleDeclaration',
+  'ClassDeclaration',
+  'ExportNamedDeclaration',
+  'ExportDefaultDeclaration',
+]);
 const isDeclaration = (s: t.Statement): s is EvaluatedDeclaration => EVALUATED_DECLARATIONS.has(s.type);
 
 interface JumpTarget {
@@ -183,8 +219,6 @@ interface JumpTarget {
   /** For `try` with a handler: where exceptions go. */
   handler?: number;
 }
-
-
 
 export interface FlowGraphOptions {
   /**
@@ -230,7 +264,12 @@ class Builder {
     } else if (o.type === 'ClassBody') {
       // Instance field initialisers: run on construction, in order.
       for (const m of o.body) {
-        if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static && m.value) this.expr(m.value);
+        if (
+          (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') &&
+          !m.static &&
+          m.value
+        )
+          this.expr(m.value);
       }
     } else if (isFunctionLike(o)) {
       for (const p of o.params) this.pattern(p);
@@ -516,14 +555,16 @@ class Builder {
    */
   private chainSkip: number | undefined;
 
-  private chainElement(e: t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression): void {
+  private chainElement(
+    e: t.MemberExpression | t.OptionalMemberExpression | t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  ): void {
     const inChain = e.type === 'OptionalMemberExpression' || e.type === 'OptionalCallExpression';
     const top = inChain && this.chainSkip === undefined;
     if (!inChain) this.chainSkip = undefined;
     if (top) this.chainSkip = this.join();
     const end = this.chainSkip;
     const isCall = e.type !== 'MemberExpression' && e.type !== 'OptionalMemberExpression';
-    this.expr(isCall ? (e.callee) : e.object);
+    this.expr(isCall ? e.callee : e.object);
     if (this.cur !== null && inChain && e.optional) {
       const go = this.join();
       this.fork(e, go, end!);
@@ -697,7 +738,8 @@ class Builder {
   private exportDefault(s: t.ExportDefaultDeclaration): void {
     if (s.declaration.type === 'FunctionDeclaration') return;
     if (s.declaration.type === 'ClassDeclaration') return this.classDefinition(s.declaration);
-    if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction') return;
+    if ((s.declaration.type as string) === 'TSInterfaceDeclaration' || s.declaration.type === 'TSDeclareFunction')
+      return;
     this.expr(s.declaration);
     this.point(s);
   }
@@ -706,7 +748,8 @@ class Builder {
     const end = this.join();
     this.branch(
       s.test,
-      () => (labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent)),
+      () =>
+        labels.length ? this.labelled(labels, () => this.statement(s.consequent), end) : this.statement(s.consequent),
       () => s.alternate && this.statement(s.alternate),
       end,
     );
@@ -714,14 +757,22 @@ class Builder {
 
   private breakStatement(s: t.BreakStatement): void {
     const label = s.label?.name;
-    const target = this.stack.slice().reverse().find((j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined);
+    const target = this.stack
+      .slice()
+      .reverse()
+      .find(
+        (j) => (label ? j.labels.includes(label) : j.kind === 'loop' || j.kind === 'switch') && j.breakTo !== undefined,
+      );
     if (!target) return this.bad(s, 'break without a target');
     this.jumpOut((j) => j === target, target.breakTo!);
   }
 
   private continueStatement(s: t.ContinueStatement): void {
     const label = s.label?.name;
-    const target = this.stack.slice().reverse().find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
+    const target = this.stack
+      .slice()
+      .reverse()
+      .find((j) => j.kind === 'loop' && (!label || j.labels.includes(label)));
     if (!target) return this.bad(s, 'continue without a loop');
     this.jumpOut((j) => j === target, target.continueTo!);
   }
@@ -964,5 +1015,4 @@ class Builder {
     this.cur = anyNormal ? normal : null;
     if (finalizer && this.cur !== null) this.statements(finalizer.body);
   }
-
 }

@@ -34,12 +34,21 @@ export const FALSY: Outcome = Object.freeze({ whenTrue: ALL, whenFalse: 0 });
 
 export const swap = (o: Outcome): Outcome => ({ whenTrue: o.whenFalse, whenFalse: o.whenTrue });
 
-export const and = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue | b.whenTrue, whenFalse: a.whenFalse & (a.whenTrue | b.whenFalse) });
+export const and = (a: Outcome, b: Outcome): Outcome => ({
+  whenTrue: a.whenTrue | b.whenTrue,
+  whenFalse: a.whenFalse & (a.whenTrue | b.whenFalse),
+});
 
-export const or = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue & (a.whenFalse | b.whenTrue), whenFalse: a.whenFalse | b.whenFalse });
+export const or = (a: Outcome, b: Outcome): Outcome => ({
+  whenTrue: a.whenTrue & (a.whenFalse | b.whenTrue),
+  whenFalse: a.whenFalse | b.whenFalse,
+});
 
 /** `a ?? b`: a non-nullish `a` decides by its own truthiness; a nullish one (falsy) hands over to `b`. */
-export const nullish = (a: Outcome, b: Outcome): Outcome => ({ whenTrue: a.whenTrue & (a.whenFalse | b.whenTrue), whenFalse: a.whenFalse });
+export const nullish = (a: Outcome, b: Outcome): Outcome => ({
+  whenTrue: a.whenTrue & (a.whenFalse | b.whenTrue),
+  whenFalse: a.whenFalse,
+});
 
 export const conditional = (c: Outcome, x: Outcome, y: Outcome): Outcome => ({
   whenTrue: (c.whenTrue | x.whenTrue) & (c.whenFalse | y.whenTrue),
@@ -52,7 +61,10 @@ export const conditional = (c: Outcome, x: Outcome, y: Outcome): Outcome => ({
  * values at all, the value cannot exist: everything.
  */
 export const either = (list: Outcome[]): Outcome =>
-  list.reduce((a, b) => ({ whenTrue: a.whenTrue & b.whenTrue, whenFalse: a.whenFalse & b.whenFalse }), { whenTrue: ALL, whenFalse: ALL });
+  list.reduce((a, b) => ({ whenTrue: a.whenTrue & b.whenTrue, whenFalse: a.whenFalse & b.whenFalse }), {
+    whenTrue: ALL,
+    whenFalse: ALL,
+  });
 
 /** Outcome of a constant by its truthiness. */
 export const constant = (value: unknown): Outcome => (value ? TRUTHY : FALSY);

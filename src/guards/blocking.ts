@@ -60,7 +60,9 @@ export class ScriptBlocking {
           if (!target) continue;
           const blocked = load.tag === 'iframe' ? !load.attributes.src : true;
           const attrs = load.tag === 'iframe' ? { ...load.attributes, type: 'text/plain' } : load.attributes;
-          const mask = blocked ? this.matches({ attributes: attrs } as ParsedScript).reduce((m, x) => m | x.mask, 0) : 0;
+          const mask = blocked
+            ? this.matches({ attributes: attrs } as ParsedScript).reduce((m, x) => m | x.mask, 0)
+            : 0;
           const list = this.loads.get(target) ?? [];
           list.push({ mask, from: rel });
           this.loads.set(target, list);

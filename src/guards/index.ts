@@ -8,14 +8,40 @@
  */
 import type * as t from '@babel/types';
 import type { Config, ConfigGuard, GuardSpec, PathStep, Policy } from '../model.js';
-import { constInit, dottedName, forEachChild, isWrapper, patternSteps, propertyName, unwrap, type Binding, type Resolver, type ScriptIndex, type Step, type Value } from '../program/index.js';
+import {
+  constInit,
+  dottedName,
+  forEachChild,
+  isWrapper,
+  patternSteps,
+  propertyName,
+  unwrap,
+  type Binding,
+  type Resolver,
+  type ScriptIndex,
+  type Step,
+  type Value,
+} from '../program/index.js';
 import { originPrefix } from '../sinks/index.js';
-import { ALL, and, conditional, constant, either, FALSY, NONE, nullish, or, swap, TRUTHY, type Outcome } from './algebra.js';
+import {
+  ALL,
+  and,
+  conditional,
+  constant,
+  either,
+  FALSY,
+  NONE,
+  nullish,
+  or,
+  swap,
+  TRUTHY,
+  type Outcome,
+} from './algebra.js';
 import { Writes } from './writes.js';
 
 export { Purposes } from './purposes.js';
 import { Purposes } from './purposes.js';
-export { ScriptBlocking, type BlockingMatch } from './blocking.js';
+export { ScriptBlocking } from './blocking.js';
 
 export interface FunctionSummary {
   /** Purposes granted whenever the function returns a truthy value. */
@@ -68,7 +94,11 @@ export class GuardClassifier {
     this.configGuards = config?.guards ?? [];
     this.writes = new Writes(
       resolver,
-      this.specs.map((g) => ('global' in g.from ? g.from.global : 'function' in g.from && !g.from.module ? g.from.function : '')).filter(Boolean),
+      this.specs
+        .map((g) =>
+          'global' in g.from ? g.from.global : 'function' in g.from && !g.from.module ? g.from.function : '',
+        )
+        .filter(Boolean),
     );
   }
 
@@ -133,7 +163,11 @@ export class GuardClassifier {
         return e.operator === '&&' ? and(a, b) : e.operator === '||' ? or(a, b) : nullish(a, b);
       }
       case 'ConditionalExpression':
-        return conditional(this.outcome(e.test, index, depth), this.outcome(e.consequent, index, depth), this.outcome(e.alternate, index, depth));
+        return conditional(
+          this.outcome(e.test, index, depth),
+          this.outcome(e.consequent, index, depth),
+          this.outcome(e.alternate, index, depth),
+        );
       case 'SequenceExpression':
         return this.outcome(e.expressions[e.expressions.length - 1], index, depth);
       case 'AssignmentExpression':
@@ -146,9 +180,15 @@ export class GuardClassifier {
         return this.identifier(e, index, depth);
       case 'CallExpression':
       case 'OptionalCallExpression': {
-        const callee = unwrap(e.callee as t.Node);
+        const callee = unwrap(e.callee);
         // Boolean(x) is x.
-        if (callee.type === 'Identifier' && callee.name === 'Boolean' && !index.binding(callee) && e.arguments.length === 1) return this.outcome(e.arguments[0], index, depth);
+        if (
+          callee.type === 'Identifier' &&
+          callee.name === 'Boolean' &&
+          !index.binding(callee) &&
+          e.arguments.length === 1
+        )
+          return this.outcome(e.arguments[0], index, depth);
         if (isMemberCall(e, 'every') || isMemberCall(e, 'some')) {
           const q = this.quantifier(e as t.CallExpression, index, depth);
           if (q) return q;
@@ -177,17 +217,18 @@ export class GuardClassifier {
     let e = unwrap(e0);
     if (e.type === 'AwaitExpression') e = unwrap(e.argument);
     if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
-    const f = this.resolver.value(e.callee as t.Node, index);
+    const f = this.resolver.value(e.callee, index);
     return Boolean(f && f.kind === 'function');
   }
 
   /** Is this call's value certainly a promise: an `"async": true` config predicate, or an `async` project function? */
   private returnsPromise(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): boolean {
     for (const g of this.configGuards) {
-      if (g.async && g.function && !g.assert && g.callbackArgument === undefined && this.configCallee(g, call, index)) return true;
+      if (g.async && g.function && !g.assert && g.callbackArgument === undefined && this.configCallee(g, call, index))
+        return true;
     }
     if (call.type === 'OptionalCallExpression') return false; // may be undefined
-    const f = this.resolver.value(call.callee as t.Node, index);
+    const f = this.resolver.value(call.callee, index);
     return Boolean(f && f.kind === 'function' && f.node.async && !f.node.generator);
   }
 
@@ -209,34 +250,65 @@ export class GuardClassifier {
       case 'LogicalExpression': {
         const l = o(e.left);
         const r = o(e.right);
-        if (e.operator === '??' && l.whenTrue & ~r.whenTrue & ~l.whenFalse) out.push(`\`${text(e)}\`: when ${text(e.left)} is null or undefined (the CMP is absent or not loaded yet) the value is ${text(e.right)}, which proves nothing`);
-        if (e.operator === '||' && (l.whenTrue | r.whenTrue) & ~(l.whenTrue & (l.whenFalse | r.whenTrue))) out.push(`\`${text(e)}\` is truthy when either side is: it proves only what both sides prove`);
+        if (e.operator === '??' && l.whenTrue & ~r.whenTrue & ~l.whenFalse)
+          out.push(
+            `\`${text(e)}\`: when ${text(e.left)} is null or undefined (the CMP is absent or not loaded yet) the value is ${text(e.right)}, which proves nothing`,
+          );
+        if (e.operator === '||' && (l.whenTrue | r.whenTrue) & ~(l.whenTrue & (l.whenFalse | r.whenTrue)))
+          out.push(`\`${text(e)}\` is truthy when either side is: it proves only what both sides prove`);
         return [...out, ...this.explain(e.left, index, depth + 1), ...this.explain(e.right, index, depth + 1)];
       }
       case 'ConditionalExpression': {
         const y = o(e.consequent);
         const n = o(e.alternate);
-        if (y.whenTrue & ~n.whenTrue) out.push(`\`${text(e)}\`: the ${text(e.alternate)} branch proves nothing that ${text(e.consequent)} proves`);
-        else if (n.whenTrue & ~y.whenTrue) out.push(`\`${text(e)}\`: the ${text(e.consequent)} branch proves nothing that ${text(e.alternate)} proves`);
-        return [...out, ...this.explain(e.consequent, index, depth + 1), ...this.explain(e.alternate, index, depth + 1)];
+        if (y.whenTrue & ~n.whenTrue)
+          out.push(`\`${text(e)}\`: the ${text(e.alternate)} branch proves nothing that ${text(e.consequent)} proves`);
+        else if (n.whenTrue & ~y.whenTrue)
+          out.push(`\`${text(e)}\`: the ${text(e.consequent)} branch proves nothing that ${text(e.alternate)} proves`);
+        return [
+          ...out,
+          ...this.explain(e.consequent, index, depth + 1),
+          ...this.explain(e.alternate, index, depth + 1),
+        ];
       }
       case 'Identifier': {
         const b = index.binding(e);
-        if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
-          if (index.script.kind === 'script' && b.scopeBlock.type === 'Program' && this.writes.writtenElsewhere(e.name, index)) return [`\`${e.name}\` is a global of a classic script that another script writes: it proves nothing`];
+        if (
+          b &&
+          (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') &&
+          b.declaration.type === 'VariableDeclarator' &&
+          b.declaration.id === b.identifier
+        ) {
+          if (
+            index.script.kind === 'script' &&
+            b.scopeBlock.type === 'Program' &&
+            this.writes.writtenElsewhere(e.name, index)
+          )
+            return [`\`${e.name}\` is a global of a classic script that another script writes: it proves nothing`];
           if (b.violations.length && !o(e).whenTrue) {
-            const w = b.violations.find((v) => v.type !== 'AssignmentExpression' || v.operator !== '=' || !this.outcome(v.right, index, 0).whenTrue);
-            return [`\`${e.name}\` is reassigned${w?.loc ? ` (line ${w.loc.start.line})` : ''} with a value that proves nothing, or was not falsy at first`];
+            const w = b.violations.find(
+              (v) =>
+                v.type !== 'AssignmentExpression' || v.operator !== '=' || !this.outcome(v.right, index, 0).whenTrue,
+            );
+            return [
+              `\`${e.name}\` is reassigned${w?.loc ? ` (line ${w.loc.start.line})` : ''} with a value that proves nothing, or was not falsy at first`,
+            ];
           }
           if (b.declaration.init) return this.explain(b.declaration.init, index, depth + 1);
           return out;
         }
-        if (b && b.kind === 'param' && !o(e).whenTrue) return [`\`${e.name}\` is a parameter: it proves consent only when every call (all of them visible, none passing it on) passes a value that does`];
+        if (b && b.kind === 'param' && !o(e).whenTrue)
+          return [
+            `\`${e.name}\` is a parameter: it proves consent only when every call (all of them visible, none passing it on) passes a value that does`,
+          ];
         break;
       }
       case 'CallExpression':
       case 'OptionalCallExpression':
-        if (this.returnsPromise(e, index)) return [`\`${text(e)}\` returns a promise, which is always truthy: only \`await ${text(e)}\` (or \`.then(ok => …)\`) is a guard`];
+        if (this.returnsPromise(e, index))
+          return [
+            `\`${text(e)}\` returns a promise, which is always truthy: only \`await ${text(e)}\` (or \`.then(ok => …)\`) is a guard`,
+          ];
         break;
       case 'AwaitExpression':
         if (!o(e).whenTrue) return [`\`${text(e)}\`: the awaited value is not known to prove consent`];
@@ -245,22 +317,35 @@ export class GuardClassifier {
     const v = e.type === 'BinaryExpression' ? undefined : this.pathOf(e, index);
     if (v) {
       const w = this.writes.killer(v);
-      if (w) return [`\`${text(e)}\` is written by the app (${w.file}:${w.line}): its value may be the app's own, not the CMP's`];
+      if (w)
+        return [
+          `\`${text(e)}\` is written by the app (${w.file}:${w.line}): its value may be the app's own, not the CMP's`,
+        ];
       for (const spec of this.specs) {
         const key = this.matchPath(v, spec, index);
-        if (key !== undefined && this.written(spec, key)) return [`\`${text(e)}\` (${spec.id}) is written by the app under another name of the same CMP: it proves nothing`];
+        if (key !== undefined && this.written(spec, key))
+          return [
+            `\`${text(e)}\` (${spec.id}) is written by the app under another name of the same CMP: it proves nothing`,
+          ];
         if (key !== undefined && spec.async) return [`\`${text(e)}\` (${spec.id}) is asynchronous: await it`];
-        if (key !== undefined && 'equals' in spec.test && !('truthy' in spec.test)) return [`\`${text(e)}\` (${spec.id}) is granted only when it equals ${spec.test.equals.map((x) => JSON.stringify(x)).join(' or ')}`];
+        if (key !== undefined && 'equals' in spec.test && !('truthy' in spec.test))
+          return [
+            `\`${text(e)}\` (${spec.id}) is granted only when it equals ${spec.test.equals.map((x) => JSON.stringify(x)).join(' or ')}`,
+          ];
       }
     }
-    if (e.type === 'BinaryExpression' && ['!==', '!='].includes(e.operator)) return [`\`${text(e)}\`: a value different from the refused one may still be undefined or any other status: compare with the granted value`];
-    if (!o(e).whenTrue && !o(e).whenFalse && e.type !== 'BinaryExpression') return [`\`${text(e)}\` is not a consent check known to any policy or to the config`];
+    if (e.type === 'BinaryExpression' && ['!==', '!='].includes(e.operator))
+      return [
+        `\`${text(e)}\`: a value different from the refused one may still be undefined or any other status: compare with the granted value`,
+      ];
+    if (!o(e).whenTrue && !o(e).whenFalse && e.type !== 'BinaryExpression')
+      return [`\`${text(e)}\` is not a consent check known to any policy or to the config`];
     return out;
   }
 
   private binary(e: t.BinaryExpression, index: ScriptIndex, depth: number): Outcome {
     if (['===', '==', '!==', '!='].includes(e.operator)) {
-      const o = this.comparison(e.left as t.Node, e.right, index, depth, e.operator.length === 3);
+      const o = this.comparison(e.left, e.right, index, depth, e.operator.length === 3);
       return e.operator.startsWith('!') ? swap(o) : o;
     }
     if (['>', '>=', '<', '<='].includes(e.operator)) return this.indexOfComparison(e, index);
@@ -282,8 +367,19 @@ export class GuardClassifier {
     if (obj.type === 'Identifier' && !onlyRead(obj, index)) return undefined;
     const f = this.functionOf(fnArg, index);
     // `purposes.every(hasConsent)`: the config predicate itself, its first argument the purpose.
-    const name = f ? undefined : dottedName(unwrap(fnArg) as t.Node);
-    const direct = name ? this.configGuards.filter((g) => g.function && stripGlobal(g.function) === stripGlobal(name) && g.purposeArgument === 0 && !g.assert && !g.async && g.callbackArgument === undefined && !g.module) : [];
+    const name = f ? undefined : dottedName(unwrap(fnArg));
+    const direct = name
+      ? this.configGuards.filter(
+          (g) =>
+            g.function &&
+            stripGlobal(g.function) === stripGlobal(name) &&
+            g.purposeArgument === 0 &&
+            !g.assert &&
+            !g.async &&
+            g.callbackArgument === undefined &&
+            !g.module,
+        )
+      : [];
     if (!f && !direct.length) return undefined;
     const every = propertyName(callee) === 'every';
     const per: Outcome[] = [];
@@ -292,14 +388,24 @@ export class GuardClassifier {
       const lit = this.literal(el, index);
       if (typeof lit !== 'string') return undefined;
       if (!f) {
-        per.push({ whenTrue: direct.reduce((m, g) => m | this.purposes.bit(lit) | this.purposes.mask(g.purposes ?? []), 0), whenFalse: 0 });
+        per.push({
+          whenTrue: direct.reduce((m, g) => m | this.purposes.bit(lit) | this.purposes.mask(g.purposes ?? []), 0),
+          whenFalse: 0,
+        });
         continue;
       }
       const r = this.returnOutcome(f.node, f.index, depth);
-      per.push({ whenTrue: this.instantiateWith(r.whenTrue, [lit]), whenFalse: this.instantiateWith(r.whenFalse, [lit]) });
+      per.push({
+        whenTrue: this.instantiateWith(r.whenTrue, [lit]),
+        whenFalse: this.instantiateWith(r.whenFalse, [lit]),
+      });
     }
     // every: all true => each element's truthy outcome; some: one true => one of them.
-    if (every) return { whenTrue: per.reduce((m, o) => m | o.whenTrue, 0), whenFalse: per.reduce((m, o) => m & o.whenFalse, ALL) };
+    if (every)
+      return {
+        whenTrue: per.reduce((m, o) => m | o.whenTrue, 0),
+        whenFalse: per.reduce((m, o) => m & o.whenFalse, ALL),
+      };
     return { whenTrue: per.reduce((m, o) => m & o.whenTrue, ALL), whenFalse: per.reduce((m, o) => m | o.whenFalse, 0) };
   }
 
@@ -334,7 +440,8 @@ export class GuardClassifier {
 
   private literal(e: t.Node, index: ScriptIndex): Literal | undefined {
     const u = unwrap(e);
-    if (u.type === 'UnaryExpression' && u.operator === '-' && u.argument.type === 'NumericLiteral') return -u.argument.value;
+    if (u.type === 'UnaryExpression' && u.operator === '-' && u.argument.type === 'NumericLiteral')
+      return -u.argument.value;
     const f = this.followConst(u, index);
     if (f.type === 'StringLiteral' || f.type === 'NumericLiteral' || f.type === 'BooleanLiteral') return f.value;
     if (f.type === 'TemplateLiteral' && !f.expressions.length) return f.quasis[0].value.cooked ?? '';
@@ -359,12 +466,13 @@ export class GuardClassifier {
     // `x === false`: x is falsy. `x !== false` says nothing (x may be undefined). `x == false` holds for '0' too.
     if (lit === false) return strict ? { whenTrue: this.outcome(x, index, depth).whenFalse, whenFalse: 0 } : NONE;
     const ux = unwrap(x);
-    if (lit === -1 && isMemberCall(ux, 'indexOf')) return swap({ whenTrue: this.includes(ux as t.CallExpression, index), whenFalse: 0 });
+    if (lit === -1 && isMemberCall(ux, 'indexOf'))
+      return swap({ whenTrue: this.includes(ux as t.CallExpression, index), whenFalse: 0 });
     return { whenTrue: this.equals(x, lit, index, depth), whenFalse: 0 };
   }
 
   private indexOfComparison(e: t.BinaryExpression, index: ScriptIndex): Outcome {
-    const l = unwrap(e.left as t.Node);
+    const l = unwrap(e.left);
     const r = this.literal(e.right, index);
     if (!isMemberCall(l, 'indexOf') || typeof r !== 'number') return NONE;
     const found = this.includes(l as t.CallExpression, index);
@@ -391,10 +499,20 @@ export class GuardClassifier {
     if (isMemberCall(e, 'includes') || isMemberCall(e, 'has')) mask |= this.includes(e as t.CallExpression, index);
     // A call of the app's own function is a wrapper: what it returns is judged by its summary
     // (the same algebra), never by the Resolver's guess at one returned value.
-    if ((e.type !== 'Identifier' || !index.binding(e) || index.binding(e)!.declaration.type !== 'VariableDeclarator' || (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) && !this.callsProjectFunction(e, index)) {
+    if (
+      (e.type !== 'Identifier' ||
+        !index.binding(e) ||
+        index.binding(e)!.declaration.type !== 'VariableDeclarator' ||
+        (index.binding(e)!.declaration as t.VariableDeclarator).id !== index.binding(e)!.identifier) &&
+      !this.callsProjectFunction(e, index)
+    ) {
       const v = this.pathOf(e, index);
       if (v) {
-        mask |= this.policyValue(v, index, (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)));
+        mask |= this.policyValue(
+          v,
+          index,
+          (test) => 'truthy' in test || (strictTrue && 'equals' in test && test.equals.includes(true)),
+        );
       }
     }
     mask |= this.wrapper(e, index);
@@ -412,10 +530,10 @@ export class GuardClassifier {
       const b = index.binding(u);
       if (b && b.kind === 'param' && !b.violations.length) {
         const fn = b.scopeBlock as t.Function;
-        const i = fn.params.indexOf(b.identifier as t.Identifier);
+        const i = fn.params.indexOf(b.identifier);
         const site = i >= 0 ? objectCallbackSite(fn, index) : undefined;
         if (site) {
-          const callee = this.resolver.value(site.call.callee as t.Node, index);
+          const callee = this.resolver.value(site.call.callee, index);
           if (callee && callee.kind === 'path') {
             const step: Step = { param: { argument: site.argument, parameter: i, call: site.call } };
             this.stepProperty.set(step, site.property);
@@ -434,10 +552,20 @@ export class GuardClassifier {
     if (id.name === 'undefined' && !index.binding(id)) return FALSY;
     const b = index.binding(id);
     if (b && b.kind === 'param') return this.parameter(id, b, index, depth);
-    if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
+    if (
+      b &&
+      (b.kind === 'const' || b.kind === 'let' || b.kind === 'var') &&
+      b.declaration.type === 'VariableDeclarator' &&
+      b.declaration.id === b.identifier
+    ) {
       const d = b.declaration;
       // A classic script's top-level variable is a global any other script may write.
-      if (index.script.kind === 'script' && b.scopeBlock.type === 'Program' && this.writes.writtenElsewhere(id.name, index)) return NONE;
+      if (
+        index.script.kind === 'script' &&
+        b.scopeBlock.type === 'Program' &&
+        this.writes.writtenElsewhere(id.name, index)
+      )
+        return NONE;
       if (!b.violations.length) return d.init ? this.outcome(d.init, index, depth) : FALSY;
       return this.flag(b, index, depth);
     }
@@ -455,7 +583,12 @@ export class GuardClassifier {
     if (d.init && this.outcome(d.init, index, depth).whenTrue !== ALL) return NONE; // not initially falsy
     let mask = ALL;
     for (const w of b.violations) {
-      if (w.type !== 'AssignmentExpression' || w.operator !== '=' || unwrap(w.left) !== b.identifier && !(w.left.type === 'Identifier' && index.binding(w.left) === b)) return NONE;
+      if (
+        w.type !== 'AssignmentExpression' ||
+        w.operator !== '=' ||
+        (unwrap(w.left) !== b.identifier && !(w.left.type === 'Identifier' && index.binding(w.left) === b))
+      )
+        return NONE;
       mask &= this.outcome(w.right, index, depth).whenTrue | this.summaries.stateAt(w, index);
       if (!mask) return NONE;
     }
@@ -470,13 +603,19 @@ export class GuardClassifier {
   private parameter(id: t.Identifier, b: Binding, index: ScriptIndex, depth: number): Outcome {
     if (b.violations.length) return NONE;
     const fn = b.scopeBlock as t.Function;
-    const i = fn.params.indexOf(b.identifier as t.Identifier);
+    const i = fn.params.indexOf(b.identifier);
     if (i < 0) return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
     const fromPath = this.leaf(id, index, depth, false);
     const parent = index.parent.get(fn);
     // `p.then(ok => …)`: ok is p's value.
-    if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.arguments[0] === fn && i === 0 && isMemberCall(parent, 'then')) {
-      const recv = (unwrap(parent.callee as t.Node) as t.MemberExpression).object;
+    if (
+      parent &&
+      (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') &&
+      parent.arguments[0] === fn &&
+      i === 0 &&
+      isMemberCall(parent, 'then')
+    ) {
+      const recv = (unwrap(parent.callee) as t.MemberExpression).object;
       const o = this.awaited(recv, index, depth);
       return { whenTrue: o.whenTrue | fromPath, whenFalse: o.whenFalse };
     }
@@ -484,7 +623,8 @@ export class GuardClassifier {
     if (!calls) return { whenTrue: fromPath, whenFalse: 0 };
     const per: Outcome[] = [];
     for (const c of calls) {
-      if (c.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return { whenTrue: fromPath, whenFalse: 0 };
+      if (c.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement'))
+        return { whenTrue: fromPath, whenFalse: 0 };
       const a = c.arguments[i];
       const o = a ? this.outcome(a, index, depth) : FALSY;
       const here = this.summaries.stateAt(c, index);
@@ -509,21 +649,29 @@ export class GuardClassifier {
     let id: t.Identifier | undefined;
     const parent = index.parent.get(fn);
     if (fn.type === 'FunctionDeclaration' && fn.id) {
-      if (parent && (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration')) return undefined;
+      if (parent && (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration'))
+        return undefined;
       id = fn.id;
-    } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') id = parent.id;
+    } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier')
+      id = parent.id;
     if (!id) return undefined;
     // A classic script's top-level function is a global other scripts may call.
-    if (index.script.kind === 'script' && index.parent.get(fn.type === 'FunctionDeclaration' ? fn : index.parent.get(index.parent.get(fn)!)!)?.type === 'Program') return undefined;
+    if (
+      index.script.kind === 'script' &&
+      index.parent.get(fn.type === 'FunctionDeclaration' ? fn : index.parent.get(index.parent.get(fn)!)!)?.type ===
+        'Program'
+    )
+      return undefined;
     let b: Binding | undefined;
     const calls: Call[] = [];
     let ok = true;
     const visit = (n: t.Node): void => {
       if (!ok) return;
-      if (n.type === 'Identifier' && n !== id && n.name === id!.name && index.binding(n)?.identifier === id) {
+      if (n.type === 'Identifier' && n !== id && n.name === id.name && index.binding(n)?.identifier === id) {
         b = index.binding(n);
         const p = index.parent.get(n);
-        if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee as t.Node) === n) calls.push(p);
+        if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee) === n)
+          calls.push(p);
         else ok = false;
         return;
       }
@@ -541,22 +689,36 @@ export class GuardClassifier {
    */
   private awaited(x0: t.Node, index: ScriptIndex, depth: number): Outcome {
     const x = this.followConst(x0, index);
-    if (x.type === 'NewExpression' && x.callee.type === 'Identifier' && x.callee.name === 'Promise' && !index.binding(x.callee)) return this.executor(x, index, depth);
-    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && isMemberCall(x, 'catch') && x.arguments.length === 1) {
+    if (
+      x.type === 'NewExpression' &&
+      x.callee.type === 'Identifier' &&
+      x.callee.name === 'Promise' &&
+      !index.binding(x.callee)
+    )
+      return this.executor(x, index, depth);
+    if (
+      (x.type === 'CallExpression' || x.type === 'OptionalCallExpression') &&
+      isMemberCall(x, 'catch') &&
+      x.arguments.length === 1
+    ) {
       // `p.catch(h)`: either p's value or h's return value.
-      const p = (unwrap(x.callee as t.Node) as t.MemberExpression).object;
+      const p = (unwrap(x.callee) as t.MemberExpression).object;
       const h = this.functionOf(x.arguments[0], index);
       if (!h) return NONE;
       return or(this.awaited(p, index, depth), this.returnOutcome(h.node, h.index, depth));
     }
-    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && isMemberCall(x, 'then') && x.arguments.length === 1) {
+    if (
+      (x.type === 'CallExpression' || x.type === 'OptionalCallExpression') &&
+      isMemberCall(x, 'then') &&
+      x.arguments.length === 1
+    ) {
       const f = this.functionOf(x.arguments[0], index);
       return f ? this.returnOutcome(f.node, f.index, depth) : NONE;
     }
     if (x.type === 'CallExpression' || x.type === 'OptionalCallExpression') {
       // An async predicate's value: config guards and async wrappers, awaited.
       let mask = this.configValue(x, index, true);
-      const f = this.resolver.value(x.callee as t.Node, index);
+      const f = this.resolver.value(x.callee, index);
       if (f && f.kind === 'function') {
         const s = this.summaries.summary(f.node, f.index);
         mask |= this.instantiate(s.truthy, x, index);
@@ -564,8 +726,9 @@ export class GuardClassifier {
       const v = f && f.kind === 'function' ? undefined : this.resolver.value(x, index);
       if (v && v.kind === 'path') {
         const last = v.steps[v.steps.length - 1];
-        const av: Value = last && 'call' in last ? { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] } : v;
-        mask |= this.policyValue(av as Extract<Value, { kind: 'path' }>, index, (test) => 'truthy' in test);
+        const av: Value =
+          last && 'call' in last ? { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] } : v;
+        mask |= this.policyValue(av, index, (test) => 'truthy' in test);
       }
       return { whenTrue: mask, whenFalse: 0 };
     }
@@ -591,17 +754,18 @@ export class GuardClassifier {
     );
   }
 
-
   /** `x === lit` */
   private equals(x0: t.Node, lit: Literal, index: ScriptIndex, depth: number): number {
     const x = unwrap(x0);
     if (depth > MAX_DEPTH) return 0;
     // `(a ?? 'granted') === 'granted'`: the value is one of the operands; each must prove it.
     // (`a && b` is `a` when `a` is falsy: that can equal a falsy literal.)
-    const either = x.type === 'LogicalExpression' && x.operator === '&&' && !lit ? [x.left, x.right] : this.eitherOperands(x);
+    const either =
+      x.type === 'LogicalExpression' && x.operator === '&&' && !lit ? [x.left, x.right] : this.eitherOperands(x);
     if (either) return either.reduce((m, o) => m & this.equals(o, lit, index, depth + 1), ALL);
     const own = this.literal(x, index);
-    if (own !== undefined && x.type !== 'MemberExpression' && x.type !== 'OptionalMemberExpression') return own === lit ? 0 : ALL;
+    if (own !== undefined && x.type !== 'MemberExpression' && x.type !== 'OptionalMemberExpression')
+      return own === lit ? 0 : ALL;
     if (this.callsProjectFunction(x, index)) return this.configEquals(x, lit, index);
     let mask = this.configEquals(x, lit, index);
     // A stored comparison operand: `const s = await getStatus(); if (s === 'granted')`.
@@ -609,7 +773,8 @@ export class GuardClassifier {
     if (f !== x && depth < MAX_DEPTH) return mask | this.equals(f, lit, index, depth + 1);
     if (f.type === 'AwaitExpression') {
       const v = this.resolver.value(f, index);
-      if (v && v.kind === 'path') mask |= this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
+      if (v && v.kind === 'path')
+        mask |= this.policyValue(v, index, (test) => 'equals' in test && test.equals.includes(lit));
       return mask;
     }
     const v = this.pathOf(x, index);
@@ -622,9 +787,17 @@ export class GuardClassifier {
     const callee = unwrap(call.callee) as t.MemberExpression;
     let recv = this.followConst(callee.object, index);
     // `OnetrustActiveGroups.split(',').includes('C0004')`: an element of the list.
-    if (isMemberCall(recv, 'split')) recv = this.followConst((unwrap((recv as t.CallExpression).callee as t.Node) as t.MemberExpression).object, index);
+    if (isMemberCall(recv, 'split'))
+      recv = this.followConst((unwrap((recv as t.CallExpression).callee) as t.MemberExpression).object, index);
     // `decodeURIComponent(document.cookie)`: the same text, decoded.
-    if (recv.type === 'CallExpression' && recv.callee.type === 'Identifier' && ['decodeURIComponent', 'decodeURI', 'unescape'].includes(recv.callee.name) && !index.binding(recv.callee) && recv.arguments[0]) recv = this.followConst(recv.arguments[0], index);
+    if (
+      recv.type === 'CallExpression' &&
+      recv.callee.type === 'Identifier' &&
+      ['decodeURIComponent', 'decodeURI', 'unescape'].includes(recv.callee.name) &&
+      !index.binding(recv.callee) &&
+      recv.arguments[0]
+    )
+      recv = this.followConst(recv.arguments[0], index);
     const arg = call.arguments[0];
     const lit = arg ? this.literal(arg, index) : undefined;
     if (typeof lit !== 'string' && typeof lit !== 'number') return 0;
@@ -640,7 +813,10 @@ export class GuardClassifier {
     if (either) return either.reduce((m, o) => m & this.membership(o, key, index, depth + 1), ALL);
     // A constant list or text: it contains the key or it never does.
     if (recv.type === 'StringLiteral') return recv.value.includes(key) ? 0 : ALL;
-    if (recv.type === 'ArrayExpression' && recv.elements.every((el) => el && (el.type === 'StringLiteral' || el.type === 'NumericLiteral'))) {
+    if (
+      recv.type === 'ArrayExpression' &&
+      recv.elements.every((el) => el && (el.type === 'StringLiteral' || el.type === 'NumericLiteral'))
+    ) {
       return recv.elements.some((el) => String((el as t.StringLiteral | t.NumericLiteral).value) === key) ? 0 : ALL;
     }
     if (this.callsProjectFunction(recv, index)) return 0;
@@ -655,7 +831,11 @@ export class GuardClassifier {
     return mask;
   }
 
-  private policyValue(v: Extract<Value, { kind: 'path' }>, index: ScriptIndex, testOk: (t: GuardSpec['test']) => boolean): number {
+  private policyValue(
+    v: Extract<Value, { kind: 'path' }>,
+    index: ScriptIndex,
+    testOk: (t: GuardSpec['test']) => boolean,
+  ): number {
     let mask = 0;
     // A CMP value the app itself writes (directly, through an alias, or by
     // redeclaring the global in a classic script) proves nothing.
@@ -690,10 +870,18 @@ export class GuardClassifier {
       };
       for (const s of this.specs) {
         const from = s.from;
-        const rootName = 'global' in from ? from.global : 'function' in from && !from.module ? from.function : undefined;
+        const rootName =
+          'global' in from ? from.global : 'function' in from && !from.module ? from.function : undefined;
         if (rootName !== undefined && globals.has(rootName)) kill(s, null);
         for (const w of paths) {
-          const k = 'function' in from ? (from.module ? originPrefix(w.path!, { module: from.module, export: from.function }) : 'global' in w.path!.root && w.path!.root.global === from.function ? 0 : -1) : originPrefix(w.path!, from);
+          const k =
+            'function' in from
+              ? from.module
+                ? originPrefix(w.path!, { module: from.module, export: from.function })
+                : 'global' in w.path!.root && w.path!.root.global === from.function
+                  ? 0
+                  : -1
+              : originPrefix(w.path!, from);
           if (k < 0) continue;
           const r = writtenKey(w.path!.steps.slice(k), s.path);
           if (r !== undefined) kill(s, r);
@@ -718,7 +906,11 @@ export class GuardClassifier {
    * Match a value's access path against a guard spec. Returns the captured key
    * (null when the spec captures none), or undefined when it does not match.
    */
-  private matchPath(v: Extract<Value, { kind: 'path' }>, spec: GuardSpec, index: ScriptIndex): string | null | undefined {
+  private matchPath(
+    v: Extract<Value, { kind: 'path' }>,
+    spec: GuardSpec,
+    index: ScriptIndex,
+  ): string | null | undefined {
     const from = spec.from;
     let k: number;
     if ('function' in from) {
@@ -756,7 +948,11 @@ export class GuardClassifier {
         lastCall = got;
       } else if ('callbackParameter' in want) {
         if (!('param' in got)) return undefined;
-        if (got.param.argument !== want.callbackParameter.argument || got.param.parameter !== want.callbackParameter.parameter) return undefined;
+        if (
+          got.param.argument !== want.callbackParameter.argument ||
+          got.param.parameter !== want.callbackParameter.parameter
+        )
+          return undefined;
         if (this.stepProperty.get(got) !== want.callbackParameter.property) return undefined;
         if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
       }
@@ -766,7 +962,11 @@ export class GuardClassifier {
     return key;
   }
 
-  private argumentsMatch(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, want: Record<string, (string | number)[]> | undefined, index: ScriptIndex): boolean {
+  private argumentsMatch(
+    call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+    want: Record<string, (string | number)[]> | undefined,
+    index: ScriptIndex,
+  ): boolean {
     if (!want) return true;
     for (const [i, values] of Object.entries(want)) {
       const a = call.arguments[Number(i)];
@@ -810,7 +1010,8 @@ export class GuardClassifier {
       for (const g of this.configGuards) {
         if (!g.function || !g.equals || g.assert || g.callbackArgument !== undefined) continue;
         if (g.async && call.type !== 'AwaitExpression') continue;
-        if (g.equals.includes(lit as string) && this.configCallee(g, inner, index)) mask |= this.configPurposes(g, inner, index);
+        if (g.equals.includes(lit as string) && this.configCallee(g, inner, index))
+          mask |= this.configPurposes(g, inner, index);
       }
     }
     if (!isMemberCall(call, 'getItem')) return mask;
@@ -833,17 +1034,22 @@ export class GuardClassifier {
       if (!g.cookie) continue;
       const values = g.equals ?? [];
       // The whole `name=value` pair must be tested: `includes('granted')` could match any cookie.
-      if (values.some((v) => key === `${g.cookie}=${v}` || key === `${g.cookie}=${v};`)) mask |= this.purposes.mask(g.purposes ?? []);
+      if (values.some((v) => key === `${g.cookie}=${v}` || key === `${g.cookie}=${v};`))
+        mask |= this.purposes.mask(g.purposes ?? []);
     }
     return mask;
   }
 
-  private configCallee(g: ConfigGuard, call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, index: ScriptIndex): boolean {
-    const name = dottedName(call.callee as t.Node);
+  private configCallee(
+    g: ConfigGuard,
+    call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+    index: ScriptIndex,
+  ): boolean {
+    const name = dottedName(call.callee);
     if (!name || stripGlobal(name) !== stripGlobal(g.function!)) return false;
     if (!g.module) return true;
     // Restricted to the binding imported from `module`.
-    let root: t.Node = unwrap(call.callee as t.Node);
+    let root: t.Node = unwrap(call.callee);
     while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrap(root.object);
     if (root.type !== 'Identifier') return false;
     const b = index.binding(root);
@@ -855,10 +1061,16 @@ export class GuardClassifier {
     const wantSpec = g.module.startsWith('.') && cfgDir ? relativeTo(project.root, cfgDir, g.module) : g.module;
     const want = project.resolveImport('', wantSpec);
     if (!got || !want) return false;
-    return 'file' in got && 'file' in want ? got.file === want.file : 'package' in got && 'package' in want && got.specifier === want.specifier;
+    return 'file' in got && 'file' in want
+      ? got.file === want.file
+      : 'package' in got && 'package' in want && got.specifier === want.specifier;
   }
 
-  private configPurposes(g: ConfigGuard, call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, index: ScriptIndex): number {
+  private configPurposes(
+    g: ConfigGuard,
+    call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+    index: ScriptIndex,
+  ): number {
     let mask = this.purposes.mask(g.purposes ?? []);
     if (g.purposeArgument !== undefined) {
       const a = call.arguments[g.purposeArgument];
@@ -879,9 +1091,9 @@ export class GuardClassifier {
   /** A call to a project function whose summary proves purposes when it returns truthy. */
   private wrapper(e: t.Node, index: ScriptIndex): number {
     const awaited = e.type === 'AwaitExpression';
-    const call = unwrap(awaited ? (e as t.AwaitExpression).argument : e);
+    const call = unwrap(awaited ? e.argument : e);
     if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
-    const f = this.resolver.value(call.callee as t.Node, index);
+    const f = this.resolver.value(call.callee, index);
     if (!f || f.kind !== 'function') return 0;
     const s = this.summaries.summary(f.node, f.index);
     if (s.async && !awaited) return 0;
@@ -908,7 +1120,8 @@ export class GuardClassifier {
   private instantiateWith(mask: number, args: string[]): number {
     if (mask === ALL) return ALL;
     let out = mask & ~Purposes.PARAM_MASK;
-    for (let i = 0; i < Purposes.PARAMS; i++) if (mask & (1 << i) && args[i] !== undefined) out |= this.purposes.bit(args[i]);
+    for (let i = 0; i < Purposes.PARAMS; i++)
+      if (mask & (1 << i) && args[i] !== undefined) out |= this.purposes.bit(args[i]);
     return out;
   }
 
@@ -937,8 +1150,18 @@ export class GuardClassifier {
       child = parent;
       parent = index.parent.get(parent);
     }
-    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) return 0;
-    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node) return 0;
+    if (
+      parent &&
+      (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') &&
+      parent.object === child
+    )
+      return 0;
+    if (
+      parent &&
+      (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') &&
+      parent.object === node
+    )
+      return 0;
     if (parent && parent.type === 'AwaitExpression') return 0; // granted at the await
     return a.mask;
   }
@@ -968,7 +1191,13 @@ export class GuardClassifier {
       if (!ok) return;
       if (n.type === 'Identifier' && n !== r && n.name === r.name && index.binding(n) === b) {
         const p = index.parent.get(n);
-        if (!p || (p.type !== 'CallExpression' && p.type !== 'OptionalCallExpression') || unwrap(p.callee as t.Node) !== n || p.arguments.some((a) => a.type === 'SpreadElement')) ok = false;
+        if (
+          !p ||
+          (p.type !== 'CallExpression' && p.type !== 'OptionalCallExpression') ||
+          unwrap(p.callee) !== n ||
+          p.arguments.some((a) => a.type === 'SpreadElement')
+        )
+          ok = false;
         else calls.push(p);
         return;
       }
@@ -991,7 +1220,11 @@ export class GuardClassifier {
     }
     const text = sourceText(node, index);
     if (parent && parent.type === 'AwaitExpression') return undefined; // granted at the await
-    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === child) {
+    if (
+      parent &&
+      (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') &&
+      parent.object === child
+    ) {
       const name = propertyName(parent);
       return `\`${text}\` is a promise whose ${name === 'catch' ? 'rejection is handled by `.catch(…)`' : `result goes to \`.${name}(…)\``}: code after it runs whether or not consent was given`;
     }
@@ -999,7 +1232,10 @@ export class GuardClassifier {
   }
 
   /** What an assertion call proves, and whether it is asynchronous. */
-  private assertionOf(call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): { mask: number; async: boolean } {
+  private assertionOf(
+    call: t.CallExpression | t.OptionalCallExpression,
+    index: ScriptIndex,
+  ): { mask: number; async: boolean } {
     let mask = 0;
     let async = false;
     const awaitedNow = index.parent.get(call)?.type === 'AwaitExpression';
@@ -1009,7 +1245,7 @@ export class GuardClassifier {
         if (g.async) async = true;
       }
     }
-    const callee = this.resolver.value(call.callee as t.Node, index);
+    const callee = this.resolver.value(call.callee, index);
     if (callee && callee.kind === 'path') {
       const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited: awaitedNow }] };
       for (const spec of this.specs) {
@@ -1043,9 +1279,10 @@ export class GuardClassifier {
       out.set(i, (out.get(i) ?? 0) | m);
     };
     for (const g of this.configGuards) {
-      if (g.callbackArgument !== undefined && g.function && this.configCallee(g, call, index)) add(g.callbackArgument, this.configPurposes(g, call, index));
+      if (g.callbackArgument !== undefined && g.function && this.configCallee(g, call, index))
+        add(g.callbackArgument, this.configPurposes(g, call, index));
     }
-    const callee = this.resolver.value(call.callee as t.Node, index);
+    const callee = this.resolver.value(call.callee, index);
     if (callee && callee.kind === 'path') {
       const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited: false }] };
       for (const spec of this.specs) {
@@ -1056,14 +1293,16 @@ export class GuardClassifier {
     }
     // `requireConsent('m').then(ok, fail)`: ok runs only once the assertion resolved; fail never is guarded.
     if (isMemberCall(call, 'then')) {
-      const recv = unwrap((unwrap(call.callee as t.Node) as t.MemberExpression).object);
-      if (recv.type === 'CallExpression' || recv.type === 'OptionalCallExpression') add(0, this.assertionOf(recv, index).mask);
+      const recv = unwrap((unwrap(call.callee) as t.MemberExpression).object);
+      if (recv.type === 'CallExpression' || recv.type === 'OptionalCallExpression')
+        add(0, this.assertionOf(recv, index).mask);
     }
     // The app's own gate: `function whenAllowed(run) { if (!hasConsent('m')) return; run(); }`.
     if (callee && callee.kind === 'function') {
       call.arguments.forEach((a, i) => {
         const arg = unwrap(a);
-        if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') add(i, this.instantiate(this.summaries.callbackParameter(callee.node, callee.index, i), call, index));
+        if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression')
+          add(i, this.instantiate(this.summaries.callbackParameter(callee.node, callee.index, i), call, index));
       });
     }
     return out;
@@ -1072,7 +1311,7 @@ export class GuardClassifier {
 
 function isMemberCall(e: t.Node, name: string): boolean {
   if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
-  const c = unwrap(e.callee as t.Node);
+  const c = unwrap(e.callee);
   return (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && propertyName(c) === name;
 }
 
@@ -1119,7 +1358,7 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
     }
     case 'CallExpression':
     case 'OptionalCallExpression': {
-      const base = chainText(e.callee as t.Node, index, depth + 1);
+      const base = chainText(e.callee, index, depth + 1);
       return base !== undefined ? `${base}()` : undefined;
     }
     case 'AwaitExpression':
@@ -1135,7 +1374,9 @@ function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
   const b = index.binding(e);
   if (!b || b.kind !== 'param') return undefined;
   const fn = b.scopeBlock as t.Function;
-  const i = fn.params.findIndex((p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier));
+  const i = fn.params.findIndex(
+    (p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier),
+  );
   return i >= 0 ? i : undefined;
 }
 
@@ -1170,13 +1411,26 @@ function writtenKey(steps: Step[], path0: PathStep[]): string | null | undefined
 }
 
 /** A function passed as a property (or method) of an object literal that is a call's argument. */
-function objectCallbackSite(fn: t.Function, index: ScriptIndex): { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; argument: number; property: string } | undefined {
-  let prop: t.Node | undefined = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
-  if (!prop || (prop.type !== 'ObjectMethod' && !(prop.type === 'ObjectProperty' && prop.value === fn))) return undefined;
-  const name = keyOf(prop as t.ObjectMethod | t.ObjectProperty);
+function objectCallbackSite(
+  fn: t.Function,
+  index: ScriptIndex,
+):
+  | { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; argument: number; property: string }
+  | undefined {
+  const prop: t.Node | undefined = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
+  if (!prop || (prop.type !== 'ObjectMethod' && !(prop.type === 'ObjectProperty' && prop.value === fn)))
+    return undefined;
+  const name = keyOf(prop);
   const obj = index.parent.get(prop);
   const call = obj ? index.parent.get(obj) : undefined;
-  if (!name || !obj || obj.type !== 'ObjectExpression' || !call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
+  if (
+    !name ||
+    !obj ||
+    obj.type !== 'ObjectExpression' ||
+    !call ||
+    (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')
+  )
+    return undefined;
   const argument = call.arguments.indexOf(obj);
   return argument >= 0 ? { call, argument, property: name } : undefined;
 }
@@ -1189,12 +1443,28 @@ function keyOf(p: t.ObjectMethod | t.ObjectProperty): string | undefined {
 /** The source text of a node (one line, shortened), for explanations. */
 export function sourceText(n: t.Node, index: ScriptIndex): string {
   const code = index.script.code;
-  let s = n.start !== undefined && n.start !== null && n.end !== undefined && n.end !== null && n.end <= code.length ? code.slice(n.start, n.end) : n.type;
+  let s =
+    n.start !== undefined && n.start !== null && n.end !== undefined && n.end !== null && n.end <= code.length
+      ? code.slice(n.start, n.end)
+      : n.type;
   s = s.replace(/\s+/g, ' ').trim();
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-const READ_ONLY_METHODS = new Set(['every', 'some', 'includes', 'indexOf', 'forEach', 'map', 'filter', 'find', 'join', 'slice', 'concat', 'at']);
+const READ_ONLY_METHODS = new Set([
+  'every',
+  'some',
+  'includes',
+  'indexOf',
+  'forEach',
+  'map',
+  'filter',
+  'find',
+  'join',
+  'slice',
+  'concat',
+  'at',
+]);
 
 /** Is every use of this local array a read (a call of a non-mutating method on it)? */
 function onlyRead(id: t.Identifier, index: ScriptIndex): boolean {
@@ -1206,8 +1476,18 @@ function onlyRead(id: t.Identifier, index: ScriptIndex): boolean {
     if (n.type === 'Identifier' && n !== b.identifier && n.name === id.name && index.binding(n) === b) {
       const p = index.parent.get(n);
       const call = p ? index.parent.get(p) : undefined;
-      const method = p && (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === n ? propertyName(p) : null;
-      if (!method || !READ_ONLY_METHODS.has(method) || !call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || call.callee !== p) ok = false;
+      const method =
+        p && (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === n
+          ? propertyName(p)
+          : null;
+      if (
+        !method ||
+        !READ_ONLY_METHODS.has(method) ||
+        !call ||
+        (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') ||
+        call.callee !== p
+      )
+        ok = false;
       return;
     }
     forEachChild(n, visit);
@@ -1229,7 +1509,10 @@ function expandPath(path: PathStep[]): Want[] {
 }
 
 /** `list.find((s) => s.name === 'Leanplum')`: the literal the element's property is compared with. */
-function findKey(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, property: string): string | undefined {
+function findKey(
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  property: string,
+): string | undefined {
   const fn = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   if (!fn || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression')) return undefined;
   const p = fn.params[0];
@@ -1245,8 +1528,15 @@ function findKey(call: t.CallExpression | t.OptionalCallExpression | t.NewExpres
   const side = (a: t.Node, b: t.Node): string | undefined => {
     const m = unwrap(a);
     const lit = unwrap(b);
-    if ((m.type === 'MemberExpression' || m.type === 'OptionalMemberExpression') && m.object.type === 'Identifier' && m.object.name === p.name && propertyName(m) === property && lit.type === 'StringLiteral') return lit.value;
+    if (
+      (m.type === 'MemberExpression' || m.type === 'OptionalMemberExpression') &&
+      m.object.type === 'Identifier' &&
+      m.object.name === p.name &&
+      propertyName(m) === property &&
+      lit.type === 'StringLiteral'
+    )
+      return lit.value;
     return undefined;
   };
-  return side(e.left as t.Node, e.right) ?? side(e.right, e.left as t.Node);
+  return side(e.left, e.right) ?? side(e.right, e.left);
 }

@@ -41,4 +41,3 @@ export class Purposes {
   /** Bits of `param:N` pseudo-purposes. */
   static readonly PARAM_MASK = (1 << Purposes.PARAMS) - 1;
 }
-

@@ -11,7 +11,17 @@
  *    in one `<script>` is the global another script reads).
  */
 import type * as t from '@babel/types';
-import { forEachChild, propertyName, unwrap, type Project, type Resolver, type Root, type ScriptIndex, type Step, type Value } from '../program/index.js';
+import {
+  forEachChild,
+  propertyName,
+  unwrap,
+  type Project,
+  type Resolver,
+  type Root,
+  type ScriptIndex,
+  type Step,
+  type Value,
+} from '../program/index.js';
 
 type PathValue = Extract<Value, { kind: 'path' }>;
 
@@ -47,7 +57,9 @@ export class Writes {
     const names = [...new Set(this.roots.filter((r) => /^[A-Za-z_$][\w$]*$/.test(r) && !UBIQUITOUS.has(r)))];
     if (!names.length) return;
     const alt = names.map((n) => n.replace(/\$/g, '\\$')).join('|');
-    const re = new RegExp(`\\b(?:${alt})\\b[\\w$.\\[\\]'"]*\\s*(?:[-+*/|&?]?=(?!=)|\\+\\+|--)|\\b(?:var|let|const|function|class)\\s+(?:${alt})\\b|=\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b|(?:assign|definePropert(?:y|ies)|set)\\(\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b`);
+    const re = new RegExp(
+      `\\b(?:${alt})\\b[\\w$.\\[\\]'"]*\\s*(?:[-+*/|&?]?=(?!=)|\\+\\+|--)|\\b(?:var|let|const|function|class)\\s+(?:${alt})\\b|=\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b|(?:assign|definePropert(?:y|ies)|set)\\(\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b`,
+    );
     for (const [rel, f] of this.project.files) {
       if (this.project.isParsed(rel) || !/\.(?:[cm]?[jt]sx?|html?|vue|svelte)$/i.test(rel)) continue;
       if (re.test(f.text)) this.project.module(rel);
@@ -109,11 +121,12 @@ export class Writes {
     this.project.parseOnDemand = false;
     try {
       const target = (p: t.Node, site: t.Node): void => {
-        const e: t.Node = unwrap(p) as t.Node;
+        const e: t.Node = unwrap(p);
         if (e.type === 'Identifier') {
           const b = index.binding(e);
           if (!b) this.global(e.name, { file, line: at(site), global: e.name }, index);
-          else if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') this.global(e.name, { file, line: at(site), global: e.name }, index);
+          else if (index.script.kind === 'script' && b.scopeBlock.type === 'Program')
+            this.global(e.name, { file, line: at(site), global: e.name }, index);
           return;
         }
         if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
@@ -121,11 +134,11 @@ export class Writes {
           if (v && v.kind === 'path') this.paths.push({ file, line: at(site), path: v });
           return;
         }
-        if (e.type === 'ObjectPattern') for (const prop of e.properties) target(prop.type === 'RestElement' ? prop.argument : (prop.value as t.Node), site);
+        if (e.type === 'ObjectPattern')
+          for (const prop of e.properties) target(prop.type === 'RestElement' ? prop.argument : prop.value, site);
         else if (e.type === 'ArrayPattern') {
           for (const el of e.elements) if (el) target(el, site);
-        }
-        else if (e.type === 'AssignmentPattern') target(e.left, site);
+        } else if (e.type === 'AssignmentPattern') target(e.left, site);
         else if (e.type === 'RestElement') target(e.argument, site);
       };
       const visit = (n: t.Node): void => {
@@ -134,7 +147,13 @@ export class Writes {
             // The CMP's command-queue snippet (`window.didomiOnReady = window.didomiOnReady || []`) only creates the queue.
             if (isQueueInit(n)) break;
             // Setting one's own cookie (`document.cookie = 'theme=dark'`) does not touch the CMP's cookie.
-            if (isCookieWrite(n.left) && !/Optanon|OptanonConsent|CookieConsent|euconsent/.test(index.script.code.slice(n.right.start ?? 0, n.right.end ?? 0))) break;
+            if (
+              isCookieWrite(n.left) &&
+              !/Optanon|OptanonConsent|CookieConsent|euconsent/.test(
+                index.script.code.slice(n.right.start ?? 0, n.right.end ?? 0),
+              )
+            )
+              break;
             target(n.left, n);
             break;
           case 'UpdateExpression':
@@ -149,11 +168,22 @@ export class Writes {
             break;
           case 'CallExpression': {
             // Object.assign(Cookiebot.consent, …), Object.defineProperty(window, 'Cookiebot', …)
-            const c = unwrap(n.callee as t.Node);
-            if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && c.object.type === 'Identifier' && (c.object.name === 'Object' || c.object.name === 'Reflect') && !index.binding(c.object)) {
+            const c = unwrap(n.callee);
+            if (
+              (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') &&
+              c.object.type === 'Identifier' &&
+              (c.object.name === 'Object' || c.object.name === 'Reflect') &&
+              !index.binding(c.object)
+            ) {
               const name = propertyName(c);
               const first = n.arguments[0];
-              if (first && name && ['assign', 'defineProperty', 'defineProperties', 'set', 'deleteProperty', 'setPrototypeOf'].includes(name)) {
+              if (
+                first &&
+                name &&
+                ['assign', 'defineProperty', 'defineProperties', 'set', 'deleteProperty', 'setPrototypeOf'].includes(
+                  name,
+                )
+              ) {
                 const v = this.resolver.value(first, index);
                 const key = n.arguments[1];
                 if (v && v.kind === 'path') {
@@ -163,7 +193,8 @@ export class Writes {
                     const m = this.resolver.member(v, key.value, 0);
                     if (m && m.kind === 'path') path = m;
                   }
-                  if ('global' in path.root && !path.steps.length) this.global(path.root.global, { file, line: at(n), global: path.root.global }, index);
+                  if ('global' in path.root && !path.steps.length)
+                    this.global(path.root.global, { file, line: at(n), global: path.root.global }, index);
                   else this.paths.push({ file, line: at(n), path });
                 }
               }
@@ -191,7 +222,8 @@ export class Writes {
 
 function collectIds(p: t.Node, out: string[]): void {
   if (p.type === 'Identifier') out.push(p.name);
-  else if (p.type === 'ObjectPattern') for (const prop of p.properties) collectIds(prop.type === 'RestElement' ? prop.argument : (prop.value as t.Node), out);
+  else if (p.type === 'ObjectPattern')
+    for (const prop of p.properties) collectIds(prop.type === 'RestElement' ? prop.argument : prop.value, out);
   else if (p.type === 'ArrayPattern') for (const el of p.elements) el && collectIds(el, out);
   else if (p.type === 'AssignmentPattern') collectIds(p.left, out);
   else if (p.type === 'RestElement') collectIds(p.argument, out);
@@ -226,12 +258,19 @@ function isPrefix(w: Step[], v: Step[]): boolean {
  */
 function isQueueInit(n: t.AssignmentExpression): boolean {
   const r = unwrap(n.right);
-  const empty = (x: t.Node) => (x.type === 'ArrayExpression' && !x.elements.length) || (x.type === 'ObjectExpression' && !x.properties.length);
+  const empty = (x: t.Node) =>
+    (x.type === 'ArrayExpression' && !x.elements.length) || (x.type === 'ObjectExpression' && !x.properties.length);
   if (n.operator === '||=' || n.operator === '??=' || n.operator === '=') {
     if (empty(r)) return true;
   }
   if (n.operator === '||=' || n.operator === '??=') return false;
-  if (n.operator !== '=' || r.type !== 'LogicalExpression' || (r.operator !== '||' && r.operator !== '??') || !empty(unwrap(r.right))) return false;
+  if (
+    n.operator !== '=' ||
+    r.type !== 'LogicalExpression' ||
+    (r.operator !== '||' && r.operator !== '??') ||
+    !empty(unwrap(r.right))
+  )
+    return false;
   return sameText(unwrap(n.left), unwrap(r.left));
 }
 
@@ -254,5 +293,12 @@ const UBIQUITOUS = new Set(['document', 'window', 'addEventListener', 'self', 'g
 
 function isCookieWrite(left: t.Node): boolean {
   const l = unwrap(left);
-  return l.type === 'MemberExpression' && !l.computed && l.property.type === 'Identifier' && l.property.name === 'cookie' && l.object.type === 'Identifier' && l.object.name === 'document';
+  return (
+    l.type === 'MemberExpression' &&
+    !l.computed &&
+    l.property.type === 'Identifier' &&
+    l.property.name === 'cookie' &&
+    l.object.type === 'Identifier' &&
+    l.object.name === 'document'
+  );
 }

@@ -83,7 +83,10 @@ type Call = Extract<Expr, { k: 'call' }>;
 
 const ALL = 0x7fffffff;
 
-const position = (n: { startPosition: { row: number; column: number } }) => ({ line: n.startPosition.row + 1, column: n.startPosition.column + 1 });
+const position = (n: { startPosition: { row: number; column: number } }) => ({
+  line: n.startPosition.row + 1,
+  column: n.startPosition.column + 1,
+});
 
 export class NativeFileAnalysis {
   private fns: FnInfo[] = [];
@@ -106,7 +109,13 @@ export class NativeFileAnalysis {
   run(): FileAnalysis {
     for (const fn of this.unit.functions) {
       const env = this.envOf(fn.body, new Map(fn.params.map((p) => [p.name, { type: p.type }])));
-      this.addFn({ name: fn.name, label: fn.className ? `${fn.className}.${fn.name}` : fn.name, fn, body: fn.body, env });
+      this.addFn({
+        name: fn.name,
+        label: fn.className ? `${fn.className}.${fn.name}` : fn.name,
+        fn,
+        body: fn.body,
+        env,
+      });
     }
     this.inferWrappers();
     for (const f of this.fns) f.s0 = this.analyseGraph(f);
@@ -119,16 +128,32 @@ export class NativeFileAnalysis {
   // ------------------------------------------------------------ functions
 
   private addFn(init: Pick<FnInfo, 'name' | 'label' | 'fn' | 'lambda' | 'body' | 'env' | 'parent'>): FnInfo {
-    const f: FnInfo = { ...init, id: this.fns.length, graph: buildNativeGraph(init.body), s0: [], callbackGrant: 0, callers: [], entry: 0 };
+    const f: FnInfo = {
+      ...init,
+      id: this.fns.length,
+      graph: buildNativeGraph(init.body),
+      s0: [],
+      callbackGrant: 0,
+      callers: [],
+      entry: 0,
+    };
     this.fns.push(f);
     // Closures created in this function: their own graphs, linked to the creation point.
     const enclosing = new Map<Expr, { call: Call; index: number }>();
-    for (const e of f.graph.points.values()) if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
+    for (const e of f.graph.points.values())
+      if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
     for (const [point, e] of f.graph.points) {
       if (e.k !== 'lambda') continue;
       const params = new Map<string, { type?: string; guard?: NativeGuardSpec }>(e.params.map((p) => [p, {}]));
       const env = this.envOf(e.body, params, f.env);
-      const child = this.addFn({ name: 'closure', label: `${f.label} closure`, lambda: e, body: e.body, env, parent: { fn: f, point } });
+      const child = this.addFn({
+        name: 'closure',
+        label: `${f.label} closure`,
+        lambda: e,
+        body: e.body,
+        env,
+        parent: { fn: f, point },
+      });
       const site = enclosing.get(e);
       if (site) this.bindCallback(child, site.call, site.index, f.env);
     }
@@ -149,7 +174,9 @@ export class NativeFileAnalysis {
           case 'assign':
             if (s.target.k === 'name') {
               // A local of this function or of an enclosing one (closures); fields are not tracked.
-              const l = locals.get(s.target.name) ?? (params.has(s.target.name) ? undefined : parent && this.lookup(s.target.name, parent)?.local);
+              const l =
+                locals.get(s.target.name) ??
+                (params.has(s.target.name) ? undefined : parent && this.lookup(s.target.name, parent)?.local);
               if (l) l.assigned = true;
             }
             break;
@@ -202,11 +229,13 @@ export class NativeFileAnalysis {
         if (name) child.env.params.set(name, { guard: g });
       }
       const gc = g.grantedCallback;
-      if (gc && path && gc.calls.includes(path) && (gc.argument === index || (gc.argument === -1 && last))) child.callbackGrant |= this.bits(g.purposes ?? []);
+      if (gc && path && gc.calls.includes(path) && (gc.argument === index || (gc.argument === -1 && last)))
+        child.callbackGrant |= this.bits(g.purposes ?? []);
     }
     for (const cg of this.configGuards()) {
       if (cg.callbackArgument === undefined) continue;
-      if (this.matchesConfigGuard(call, cg) && (cg.callbackArgument === index || (cg.callbackArgument === -1 && last))) child.callbackGrant |= this.configGuardBits(call, cg, env);
+      if (this.matchesConfigGuard(call, cg) && (cg.callbackArgument === index || (cg.callbackArgument === -1 && last)))
+        child.callbackGrant |= this.configGuardBits(call, cg, env);
     }
   }
 
@@ -233,7 +262,8 @@ export class NativeFileAnalysis {
       for (const [point, e] of f.graph.points) {
         if (e.k !== 'call' || !(e.recv === undefined || e.recv.k === 'this')) continue;
         if (e.recv && /^super\b/.test(e.recv.node.text)) continue; // `super.onCreate()`: the parent class's method
-        for (const callee of byName.get(e.name) ?? []) if (callee !== f || e.recv) callee.callers.push({ fn: f, point });
+        for (const callee of byName.get(e.name) ?? [])
+          if (callee !== f || e.recv) callee.callers.push({ fn: f, point });
         // A method passed by reference (`::startSdks`, `#selector(startSdks)`) escapes: it is an entry.
       }
     }
@@ -287,27 +317,39 @@ export class NativeFileAnalysis {
         if (!path) {
           const root = raw?.split('.')[0] ?? '';
           const local = !!this.lookup(root, f.env) || this.unit.fields.has(root);
-          if (raw && !local && this.k.sinkCalls.has(raw) && this.k.unresolvedRoot(raw, this.unit)) this.unresolved(e, raw);
+          if (raw && !local && this.k.sinkCalls.has(raw) && this.k.unresolvedRoot(raw, this.unit))
+            this.unresolved(e, raw);
           continue;
         }
         const fact = this.fact(f, point, e, path);
         this.out.calls.push(fact);
         for (const spec of this.k.sinksByCall.get(path) ?? []) this.sink(spec, fact);
-        for (const spec of this.k.startsByCall.get(path) ?? []) if (spec.platform === this.platform) this.out.starts.push({ spec, fact });
+        for (const spec of this.k.startsByCall.get(path) ?? [])
+          if (spec.platform === this.platform) this.out.starts.push({ spec, fact });
       }
     }
     for (const n of this.unit.unknown) {
       const text = n.text;
       if ([...this.k.sinkCalls].some((c) => text.includes(c.split('.').pop()!))) {
         const p = position(n);
-        this.out.errors.push({ file: this.file, ...p, kind: 'unsupported', message: `Native construct \`${n.type}\` is not modelled; SDK calls inside it are not proven` });
+        this.out.errors.push({
+          file: this.file,
+          ...p,
+          kind: 'unsupported',
+          message: `Native construct \`${n.type}\` is not modelled; SDK calls inside it are not proven`,
+        });
       }
     }
   }
 
   private unresolved(e: Call, raw: string): void {
     const p = position(e.node);
-    this.out.errors.push({ file: this.file, ...p, kind: 'unresolved', message: `\`${raw}\` looks like an SDK call, but \`${raw.split('.')[0]}\` is not imported from the SDK's package; not checked` });
+    this.out.errors.push({
+      file: this.file,
+      ...p,
+      kind: 'unresolved',
+      message: `\`${raw}\` looks like an SDK call, but \`${raw.split('.')[0]}\` is not imported from the SDK's package; not checked`,
+    });
   }
 
   private fact(f: FnInfo, point: number, e: Call, path: string): CallFact {
@@ -337,14 +379,20 @@ export class NativeFileAnalysis {
         const v = fact.argument(Number(i));
         if (!v.known) {
           const p = position(fact.expr.node);
-          this.out.errors.push({ file: this.file, ...p, kind: 'unresolved', message: `Argument ${Number(i) + 1} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked` });
+          this.out.errors.push({
+            file: this.file,
+            ...p,
+            kind: 'unresolved',
+            message: `Argument ${Number(i) + 1} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked`,
+          });
           return;
         }
         if (!v.values.some((x) => accepted.some((a) => String(a) === String(x)))) return;
       }
       extra = spec.requires ?? [];
     }
-    if (spec.advertisingIdArgument !== undefined && fact.fromAdvertisingId(spec.advertisingIdArgument)) extra = [...extra, ...(spec.advertisingRequires ?? [])];
+    if (spec.advertisingIdArgument !== undefined && fact.fromAdvertisingId(spec.advertisingIdArgument))
+      extra = [...extra, ...(spec.advertisingRequires ?? [])];
     const requires = [...new Set([...rule.requires, ...extra])];
     const missing = requires.filter((p) => !fact.granted!.includes(p));
     if (!missing.length) return;
@@ -366,9 +414,15 @@ export class NativeFileAnalysis {
         continue;
       }
       const outside = this.outsideCaller(cur);
-      const c: { fn: FnInfo; point: number } | undefined = outside ? undefined : cur.callers.find((x) => this.stateAt(x.fn, x.point) !== ALL) ?? cur.callers[0];
+      const c: { fn: FnInfo; point: number } | undefined = outside
+        ? undefined
+        : (cur.callers.find((x) => this.stateAt(x.fn, x.point) !== ALL) ?? cur.callers[0]);
       if (!c || seen.has(c.fn)) {
-        chain.unshift({ file: this.file, ...position(cur.fn!.nameNode), label: `${cur.label} (entry: ${outside ?? (cur.callers.length ? 'called only in a cycle' : 'called by the platform')})` });
+        chain.unshift({
+          file: this.file,
+          ...position(cur.fn!.nameNode),
+          label: `${cur.label} (entry: ${outside ?? (cur.callers.length ? 'called only in a cycle' : 'called by the platform')})`,
+        });
         break;
       }
       const callExpr = c.fn.graph.points.get(c.point)!;
@@ -381,7 +435,10 @@ export class NativeFileAnalysis {
 
   // ------------------------------------------------------------ values and paths
 
-  private lookup(name: string, env: Env): { local?: Local; param?: { type?: string; guard?: NativeGuardSpec } } | undefined {
+  private lookup(
+    name: string,
+    env: Env,
+  ): { local?: Local; param?: { type?: string; guard?: NativeGuardSpec } } | undefined {
     for (let e: Env | undefined = env; e; e = e.parent) {
       const p = e.params.get(name);
       if (p) return { param: p };
@@ -411,7 +468,12 @@ export class NativeFileAnalysis {
         return [e.name];
       }
       case 'member': {
-        if (e.obj.k === 'this') return this.path({ k: 'name', name: e.name, node: e.node }, { locals: new Map(), params: new Map() }, depth + 1);
+        if (e.obj.k === 'this')
+          return this.path(
+            { k: 'name', name: e.name, node: e.node },
+            { locals: new Map(), params: new Map() },
+            depth + 1,
+          );
         const base = this.path(e.obj, env, depth + 1);
         return base && [...base, e.name];
       }
@@ -477,7 +539,10 @@ export class NativeFileAnalysis {
     }
   }
 
-  private argumentValue(e: Expr | undefined, env: Env): { known: boolean; values: (string | number | boolean | null)[] } {
+  private argumentValue(
+    e: Expr | undefined,
+    env: Env,
+  ): { known: boolean; values: (string | number | boolean | null)[] } {
     if (!e) return { known: false, values: [] };
     const v = this.literal(e, env);
     return v ? { known: true, values: v } : { known: false, values: [] };
@@ -514,7 +579,10 @@ export class NativeFileAnalysis {
       case 'member':
         return this.flowsFromAdvertisingId(e.obj, env, depth + 1);
       case 'call':
-        return (!!e.recv && this.flowsFromAdvertisingId(e.recv, env, depth + 1)) || e.args.some((a) => this.flowsFromAdvertisingId(a, env, depth + 1));
+        return (
+          (!!e.recv && this.flowsFromAdvertisingId(e.recv, env, depth + 1)) ||
+          e.args.some((a) => this.flowsFromAdvertisingId(a, env, depth + 1))
+        );
       case 'seq':
         return e.items.some((a) => this.flowsFromAdvertisingId(a, env, depth + 1));
       case 'bin':
@@ -547,14 +615,23 @@ export class NativeFileAnalysis {
       case 'not':
         return this.testGrant(e.e, !outcome, env, depth + 1);
       case 'bin': {
-        if (e.op === '&&') return outcome ? this.testGrant(e.l, true, env, depth + 1) | this.testGrant(e.r, true, env, depth + 1) : this.testGrant(e.l, false, env, depth + 1) & this.testGrant(e.r, false, env, depth + 1);
-        if (e.op === '||') return outcome ? this.testGrant(e.l, true, env, depth + 1) & this.testGrant(e.r, true, env, depth + 1) : this.testGrant(e.l, false, env, depth + 1) | this.testGrant(e.r, false, env, depth + 1);
+        if (e.op === '&&')
+          return outcome
+            ? this.testGrant(e.l, true, env, depth + 1) | this.testGrant(e.r, true, env, depth + 1)
+            : this.testGrant(e.l, false, env, depth + 1) & this.testGrant(e.r, false, env, depth + 1);
+        if (e.op === '||')
+          return outcome
+            ? this.testGrant(e.l, true, env, depth + 1) & this.testGrant(e.r, true, env, depth + 1)
+            : this.testGrant(e.l, false, env, depth + 1) | this.testGrant(e.r, false, env, depth + 1);
         const eq = e.op === '==' || e.op === '===';
         const ne = e.op === '!=' || e.op === '!==';
         if (!eq && !ne) return 0;
         const equal = eq ? outcome : !outcome;
         let bits = 0;
-        for (const [v, other] of [[e.l, e.r], [e.r, e.l]] as const) {
+        for (const [v, other] of [
+          [e.l, e.r],
+          [e.r, e.l],
+        ] as const) {
           if (other.k === 'lit' && typeof other.value === 'boolean') {
             bits |= this.testGrant(v, equal ? other.value : !other.value, env, depth + 1);
             continue;
@@ -571,7 +648,8 @@ export class NativeFileAnalysis {
       }
       case 'name': {
         const found = this.lookup(e.name, env);
-        if (found?.param?.guard) return outcome && 'truthy' in found.param.guard.test ? this.bits(found.param.guard.purposes ?? []) : 0;
+        if (found?.param?.guard)
+          return outcome && 'truthy' in found.param.guard.test ? this.bits(found.param.guard.purposes ?? []) : 0;
         const l = found?.local;
         if (l?.init && l.count === 1 && !l.assigned) return this.testGrant(l.init, outcome, env, depth + 1);
         if (!found) {
@@ -593,10 +671,15 @@ export class NativeFileAnalysis {
     const gv = this.guardValue(e, env, depth + 1);
     if (gv && 'truthy' in gv.spec.test) bits |= gv.bits;
     if (e.k === 'call' && (!e.recv || e.recv.k === 'this')) bits |= this.wrappers.get(e.name) ?? 0;
-    if (e.k === 'call') for (const cg of this.configGuards()) if (!cg.assert && cg.callbackArgument === undefined && this.matchesConfigGuard(e, cg)) bits |= this.configGuardBits(e, cg, env);
+    if (e.k === 'call')
+      for (const cg of this.configGuards())
+        if (!cg.assert && cg.callbackArgument === undefined && this.matchesConfigGuard(e, cg))
+          bits |= this.configGuardBits(e, cg, env);
     if (e.k === 'member' || e.k === 'name') {
       const raw = this.rawPath(e);
-      for (const cg of this.configGuards()) if (cg.property && raw && (raw === cg.property || raw.endsWith(`.${cg.property}`))) bits |= this.bits(cg.purposes ?? []);
+      for (const cg of this.configGuards())
+        if (cg.property && raw && (raw === cg.property || raw.endsWith(`.${cg.property}`)))
+          bits |= this.bits(cg.purposes ?? []);
     }
     return bits;
   }
@@ -644,7 +727,9 @@ export class NativeFileAnalysis {
   private configGuardBits(e: Call, g: ConfigGuard, env: Env): number {
     let ps = g.purposes ?? [];
     if (g.purposeArgument !== undefined) {
-      const v = e.args[g.purposeArgument] ? this.literal(e.args[g.purposeArgument], env)?.find((x) => typeof x === 'string') : undefined;
+      const v = e.args[g.purposeArgument]
+        ? this.literal(e.args[g.purposeArgument], env)?.find((x) => typeof x === 'string')
+        : undefined;
       if (typeof v !== 'string') return 0;
       ps = [...ps, this.config?.purposeAliases?.[v] ?? v];
     }
@@ -662,7 +747,13 @@ export class NativeFileAnalysis {
   }
 }
 
-export function makeFinding(rule: RuleSpec, file: string, fact: CallFact, requires: Purpose[], missing: Purpose[]): Finding {
+export function makeFinding(
+  rule: RuleSpec,
+  file: string,
+  fact: CallFact,
+  requires: Purpose[],
+  missing: Purpose[],
+): Finding {
   const n = fact.expr.node;
   return {
     ruleId: rule.id,

@@ -214,7 +214,9 @@ class GraphBuilder {
         } else {
           // no catch: the exception propagates (after finally)
           this.cur = handler;
-          this.goto(s.finally ? fin : this.handlers.length ? this.handlers[this.handlers.length - 1] : this.g.throwExit);
+          this.goto(
+            s.finally ? fin : this.handlers.length ? this.handlers[this.handlers.length - 1] : this.g.throwExit,
+          );
         }
         if (s.finally) {
           this.edge(start, fin);

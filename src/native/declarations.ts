@@ -63,7 +63,13 @@ const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 export function isDeclarationFile(rel: string): boolean {
   const b = base(rel);
-  return b === 'Info.plist' || b === 'AndroidManifest.xml' || b === 'app.json' || b === 'app.config.json' || /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel);
+  return (
+    b === 'Info.plist' ||
+    b === 'AndroidManifest.xml' ||
+    b === 'app.json' ||
+    b === 'app.config.json' ||
+    /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel)
+  );
 }
 
 export function isExpoCodeConfig(rel: string): boolean {
@@ -96,7 +102,13 @@ function parseXml(f: DiscoveredFile, errors: AnalysisError[]): XmlNode | undefin
     return doc.documentElement ?? undefined;
   } catch (e) {
     const loc = (e as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
-    errors.push({ file: f.relPath, line: loc?.lineNumber ?? 1, column: loc?.columnNumber ?? 1, kind: 'parse', message: `Could not parse XML: ${(e as Error).message.split('\n')[0]}` });
+    errors.push({
+      file: f.relPath,
+      line: loc?.lineNumber ?? 1,
+      column: loc?.columnNumber ?? 1,
+      kind: 'parse',
+      message: `Could not parse XML: ${(e as Error).message.split('\n')[0]}`,
+    });
     return undefined;
   }
 }
@@ -115,17 +127,36 @@ function at(file: string, n: XmlNode): Located {
 function readPlist(f: DiscoveredFile, errors: AnalysisError[]): PlistFile | undefined {
   const root = parseXml(f, errors);
   if (!root) return undefined;
-  const dict = root.nodeName === 'plist' ? elements(root).find((e) => e.nodeName === 'dict') : root.nodeName === 'dict' ? root : undefined;
+  const dict =
+    root.nodeName === 'plist'
+      ? elements(root).find((e) => e.nodeName === 'dict')
+      : root.nodeName === 'dict'
+        ? root
+        : undefined;
   const keys = new Map<string, { value: string | boolean | undefined; at: Located }>();
   if (!dict) {
-    errors.push({ file: f.relPath, line: root.lineNumber ?? 1, column: root.columnNumber ?? 1, kind: 'parse', message: 'Not an XML property list with a top-level <dict>' });
+    errors.push({
+      file: f.relPath,
+      line: root.lineNumber ?? 1,
+      column: root.columnNumber ?? 1,
+      kind: 'parse',
+      message: 'Not an XML property list with a top-level <dict>',
+    });
     return { file: f.relPath, keys };
   }
   const kids = elements(dict);
   for (let i = 0; i < kids.length; i++) {
     if (kids[i].nodeName !== 'key') continue;
     const v = kids[i + 1];
-    const value = !v ? undefined : v.nodeName === 'string' ? v.textContent ?? '' : v.nodeName === 'true' ? true : v.nodeName === 'false' ? false : undefined;
+    const value = !v
+      ? undefined
+      : v.nodeName === 'string'
+        ? (v.textContent ?? '')
+        : v.nodeName === 'true'
+          ? true
+          : v.nodeName === 'false'
+            ? false
+            : undefined;
     keys.set((kids[i].textContent ?? '').trim(), { value, at: at(f.relPath, kids[i]) });
   }
   return { file: f.relPath, keys };
@@ -137,13 +168,22 @@ function readManifest(f: DiscoveredFile, errors: AnalysisError[]): ManifestFile 
   const m: ManifestFile = { file: f.relPath, permissions: [], metaData: [] };
   for (const e of elements(root)) {
     if (/^uses-permission(-sdk-\d+)?$/.test(e.nodeName)) {
-      m.permissions.push({ name: e.getAttribute?.('android:name') ?? '', removed: e.getAttribute?.('tools:node') === 'remove', at: at(f.relPath, e) });
+      m.permissions.push({
+        name: e.getAttribute?.('android:name') ?? '',
+        removed: e.getAttribute?.('tools:node') === 'remove',
+        at: at(f.relPath, e),
+      });
     }
     if (e.nodeName === 'application') {
       const name = e.getAttribute?.('android:name');
       if (name) m.applicationName = { value: name, at: at(f.relPath, e) };
       for (const c of elements(e)) {
-        if (c.nodeName === 'meta-data') m.metaData.push({ name: c.getAttribute?.('android:name') ?? '', value: c.getAttribute?.('android:value') ?? undefined, at: at(f.relPath, c) });
+        if (c.nodeName === 'meta-data')
+          m.metaData.push({
+            name: c.getAttribute?.('android:name') ?? '',
+            value: c.getAttribute?.('android:value') ?? undefined,
+            at: at(f.relPath, c),
+          });
       }
     }
   }
@@ -203,26 +243,48 @@ function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | unde
   const starts = lineStarts(f.text);
   if (!tree || problems.length) {
     const p = problems[0];
-    const loc = p ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode) : { line: 1, column: 1 };
-    errors.push({ file: f.relPath, line: loc.line, column: loc.column, kind: 'parse', message: 'Could not parse JSON' });
+    const loc = p
+      ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode)
+      : { line: 1, column: 1 };
+    errors.push({
+      file: f.relPath,
+      line: loc.line,
+      column: loc.column,
+      kind: 'parse',
+      message: 'Could not parse JSON',
+    });
     return undefined;
   }
   // app.json holds `{ "expo": { … } }`; app.config.json may hold the config itself.
   const expo = findNodeAtLocation(tree, ['expo']) ?? (base(f.relPath) === 'app.config.json' ? tree : undefined);
   if (!expo) return undefined; // a bare React Native app.json ({ name, displayName }) is no Expo config
-  const out: ExpoConfig = { file: f.relPath, plugins: [], infoPlist: new Map(), permissions: [], blockedPermissions: [] };
+  const out: ExpoConfig = {
+    file: f.relPath,
+    plugins: [],
+    infoPlist: new Map(),
+    permissions: [],
+    blockedPermissions: [],
+  };
   for (const p of findNodeAtLocation(expo, ['plugins'])?.children ?? []) {
     if (p.type === 'string') out.plugins.push({ name: p.value as string, at: jsonAt(f.relPath, starts, p) });
     else if (p.type === 'array' && p.children?.[0]?.type === 'string') {
-      out.plugins.push({ name: p.children[0].value as string, options: jsonValue(p.children[1]) as Record<string, unknown> | undefined, at: jsonAt(f.relPath, starts, p) });
+      out.plugins.push({
+        name: p.children[0].value as string,
+        options: jsonValue(p.children[1]) as Record<string, unknown> | undefined,
+        at: jsonAt(f.relPath, starts, p),
+      });
     }
   }
   for (const prop of findNodeAtLocation(expo, ['ios', 'infoPlist'])?.children ?? []) {
     const [k, v] = prop.children ?? [];
     if (k) out.infoPlist.set(k.value as string, { value: jsonValue(v), at: jsonAt(f.relPath, starts, k) });
   }
-  for (const [key, list] of [['permissions', out.permissions], ['blockedPermissions', out.blockedPermissions]] as const) {
-    for (const p of findNodeAtLocation(expo, ['android', key])?.children ?? []) if (p.type === 'string') list.push({ name: p.value as string, at: jsonAt(f.relPath, starts, p) });
+  for (const [key, list] of [
+    ['permissions', out.permissions],
+    ['blockedPermissions', out.blockedPermissions],
+  ] as const) {
+    for (const p of findNodeAtLocation(expo, ['android', key])?.children ?? [])
+      if (p.type === 'string') list.push({ name: p.value as string, at: jsonAt(f.relPath, starts, p) });
   }
   return out;
 }
@@ -233,7 +295,13 @@ export function readDeclarations(files: DiscoveredFile[]): Declarations {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {
       d.unreadableExpo.push(f.relPath);
-      d.errors.push({ file: f.relPath, line: 1, column: 1, kind: 'unsupported', message: `${b} is code and consent-lint never executes it: its Expo plugins, infoPlist and permissions were not read (declare them in app.json to have them checked)` });
+      d.errors.push({
+        file: f.relPath,
+        line: 1,
+        column: 1,
+        kind: 'unsupported',
+        message: `${b} is code and consent-lint never executes it: its Expo plugins, infoPlist and permissions were not read (declare them in app.json to have them checked)`,
+      });
       continue;
     }
     if (!isDeclarationFile(f.relPath)) continue;

@@ -19,15 +19,18 @@
  */
 import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { makeFinding, NativeFileAnalysis, type CallFact } from './analyse.js';
-import { isDeclarationFile, isExpoCodeConfig, readDeclarations, samePermission, type Declarations, type Located } from './declarations.js';
+import {
+  isDeclarationFile,
+  isExpoCodeConfig,
+  readDeclarations,
+  samePermission,
+  type Declarations,
+  type Located,
+} from './declarations.js';
 import { toUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
 import { firstSyntaxError, languageOf, parserFor, type NativeLanguage } from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
-
-export type { NativePolicy } from './types.js';
-export { isDeclarationFile, isExpoCodeConfig } from './declarations.js';
-export { languageOf } from './parsers.js';
 
 /** Files the native stage reads (and the JavaScript stage does not). */
 export function isNativeFile(relPath: string): boolean {
@@ -39,9 +42,14 @@ export function isNativeFile(relPath: string): boolean {
  * configs, and the JavaScript files that may hold a declaration trigger (they
  * name one of its functions). `native`: whether there is anything native at all.
  */
-export function nativeInputs(files: DiscoveredFile[], policies: Policy[]): { files: DiscoveredFile[]; native: boolean } {
+export function nativeInputs(
+  files: DiscoveredFile[],
+  policies: Policy[],
+): { files: DiscoveredFile[]; native: boolean } {
   const names = new Set<string>();
-  for (const p of policies) for (const d of p.native?.declarations ?? []) for (const t of d.jsTriggers ?? []) for (const f of t.functions) names.add(f.split('.').pop()!);
+  for (const p of policies)
+    for (const d of p.native?.declarations ?? [])
+      for (const t of d.jsTriggers ?? []) for (const f of t.functions) names.add(f.split('.').pop()!);
   const out: DiscoveredFile[] = [];
   let native = false;
   for (const f of files) {
@@ -80,7 +88,11 @@ function nativeRules(policies: Policy[], k: NativeKnowledge, config: Config | un
   return out;
 }
 
-export async function analyseNative(files: DiscoveredFile[], policies: Policy[], config: Config | undefined): Promise<NativeResult> {
+export async function analyseNative(
+  files: DiscoveredFile[],
+  policies: Policy[],
+  config: Config | undefined,
+): Promise<NativeResult> {
   const k = new NativeKnowledge(policies);
   const result: NativeResult = { findings: [], errors: [], rules: [], filesParsed: 0 };
   if (!k.tokens.length) return result;
@@ -106,14 +118,26 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
       const parser = await parserFor(lang);
       const tree = parser.parse(f.text);
       if (!tree) {
-        result.errors.push({ file: f.relPath, line: 1, column: 1, kind: 'parse', message: `Could not parse (${lang})` });
+        result.errors.push({
+          file: f.relPath,
+          line: 1,
+          column: 1,
+          kind: 'parse',
+          message: `Could not parse (${lang})`,
+        });
         continue;
       }
       result.filesParsed++;
       trees.push(tree);
       const bad = firstSyntaxError(tree.rootNode);
       if (bad) {
-        result.errors.push({ file: f.relPath, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1, kind: 'parse', message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete` });
+        result.errors.push({
+          file: f.relPath,
+          line: bad.startPosition.row + 1,
+          column: bad.startPosition.column + 1,
+          kind: 'parse',
+          message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete`,
+        });
       }
       const unit = toUnit(lang, tree.rootNode);
       const a = new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath)).run();
@@ -123,7 +147,9 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
       starts.push(...a.starts);
     }
 
-    const decl = readDeclarations(files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))));
+    const decl = readDeclarations(
+      files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
+    );
     result.errors.push(...decl.errors);
     decideStarts(k.starts, starts, calls, decl, rules, result);
     checkDeclarations(k.declarations, calls, decl, files, rules, result);
@@ -137,17 +163,37 @@ export async function analyseNative(files: DiscoveredFile[], policies: Policy[],
 
 function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations): boolean {
   if ('call' in d) return d.platform === platform && calls.some((c) => c.platform === platform && c.path === d.call);
-  if ('plist' in d) return decl.plists.some((p) => p.keys.get(d.plist.key)?.value === d.plist.equals || String(p.keys.get(d.plist.key)?.value) === String(d.plist.equals));
-  if ('manifestMetaData' in d) return decl.manifests.some((m) => m.metaData.some((x) => x.name === d.manifestMetaData.name && x.value === d.manifestMetaData.equals));
-  if ('androidResource' in d) return decl.resources.some((r) => r.values.some((x) => x.name === d.androidResource.name && x.value === d.androidResource.equals));
-  return decl.expo.some((e) => e.plugins.some((p) => p.name === d.expoPlugin.plugin && p.options?.[d.expoPlugin.option] === d.expoPlugin.equals));
+  if ('plist' in d)
+    return decl.plists.some(
+      (p) =>
+        p.keys.get(d.plist.key)?.value === d.plist.equals ||
+        String(p.keys.get(d.plist.key)?.value) === String(d.plist.equals),
+    );
+  if ('manifestMetaData' in d)
+    return decl.manifests.some((m) =>
+      m.metaData.some((x) => x.name === d.manifestMetaData.name && x.value === d.manifestMetaData.equals),
+    );
+  if ('androidResource' in d)
+    return decl.resources.some((r) =>
+      r.values.some((x) => x.name === d.androidResource.name && x.value === d.androidResource.equals),
+    );
+  return decl.expo.some((e) =>
+    e.plugins.some((p) => p.name === d.expoPlugin.plugin && p.options?.[d.expoPlugin.option] === d.expoPlugin.equals),
+  );
 }
 
 function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations): boolean {
   return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec.platform, calls, decl));
 }
 
-function decideStarts(specs: NativeStartSpec[], starts: { spec: NativeStartSpec; fact: CallFact }[], calls: CallFact[], decl: Declarations, rules: Map<string, RuleSpec>, out: NativeResult): void {
+function decideStarts(
+  specs: NativeStartSpec[],
+  starts: { spec: NativeStartSpec; fact: CallFact }[],
+  calls: CallFact[],
+  decl: Declarations,
+  rules: Map<string, RuleSpec>,
+  out: NativeResult,
+): void {
   for (const { spec, fact } of starts) {
     const rule = rules.get(spec.rule);
     if (!rule || !fact.granted || isDeferred(spec, calls, decl)) continue;
@@ -160,11 +206,26 @@ function decideStarts(specs: NativeStartSpec[], starts: { spec: NativeStartSpec;
     if (!rule || spec.platform !== 'android' || isDeferred(spec, calls, decl)) continue;
     for (const m of decl.manifests) {
       const hits: { at: Located; what: string }[] = [];
-      for (const md of m.metaData) if (spec.manifestMetaData?.includes(md.name)) hits.push({ at: md.at, what: `<meta-data android:name="${md.name}">` });
-      if (m.applicationName && spec.manifestApplication?.includes(m.applicationName.value)) hits.push({ at: m.applicationName.at, what: `<application android:name="${m.applicationName.value}">` });
+      for (const md of m.metaData)
+        if (spec.manifestMetaData?.includes(md.name))
+          hits.push({ at: md.at, what: `<meta-data android:name="${md.name}">` });
+      if (m.applicationName && spec.manifestApplication?.includes(m.applicationName.value))
+        hits.push({ at: m.applicationName.at, what: `<application android:name="${m.applicationName.value}">` });
       for (const h of hits) {
         const message = `${rule.message}: \`${h.what}\` starts the SDK when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
-        out.findings.push(finding(rule, h.at, message, [{ file: h.at.file, line: h.at.line, column: h.at.column, label: `${h.what} (entry: app launch)` }], 'manifest', h.what, [h.at.file], rule.requires, rule.requires));
+        out.findings.push(
+          finding(
+            rule,
+            h.at,
+            message,
+            [{ file: h.at.file, line: h.at.line, column: h.at.column, label: `${h.what} (entry: app launch)` }],
+            'manifest',
+            h.what,
+            [h.at.file],
+            rule.requires,
+            rule.requires,
+          ),
+        );
       }
     }
   }
@@ -172,13 +233,44 @@ function decideStarts(specs: NativeStartSpec[], starts: { spec: NativeStartSpec;
 
 // ------------------------------------------------------------ declarations
 
-function finding(rule: RuleSpec, at: Located, message: string, trace: TraceStep[], scope: string, callee: string, dependsOn: string[], requires: string[] = rule.requires, missing: string[] = []): Finding {
-  return { ruleId: rule.id, severity: rule.severity, file: at.file, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, message, requires, missing, trace, suppressed: false, identity: { path: scope ? scope.split('/') : [], callee, ordinal: 0 }, dependsOn };
+function finding(
+  rule: RuleSpec,
+  at: Located,
+  message: string,
+  trace: TraceStep[],
+  scope: string,
+  callee: string,
+  dependsOn: string[],
+  requires: string[] = rule.requires,
+  missing: string[] = [],
+): Finding {
+  return {
+    ruleId: rule.id,
+    severity: rule.severity,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    endLine: at.endLine,
+    endColumn: at.endColumn,
+    message,
+    requires,
+    missing,
+    trace,
+    suppressed: false,
+    identity: { path: scope ? scope.split('/') : [], callee, ordinal: 0 },
+    dependsOn,
+  };
 }
 
 function callAt(c: CallFact): Located {
   const n = c.expr.node;
-  return { file: c.file, line: n.startPosition.row + 1, column: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1 };
+  return {
+    file: c.file,
+    line: n.startPosition.row + 1,
+    column: n.startPosition.column + 1,
+    endLine: n.endPosition.row + 1,
+    endColumn: n.endPosition.column + 1,
+  };
 }
 
 interface Trigger {
@@ -193,18 +285,32 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
   for (const t of spec.triggers ?? []) {
     for (const c of calls) {
       if (c.platform !== t.platform || !t.calls.includes(c.path) || !c.granted) continue;
-      if (t.arguments && !Object.entries(t.arguments).every(([i, vs]) => c.argument(Number(i)).values.some((v) => vs.map(String).includes(String(v))))) continue;
+      if (
+        t.arguments &&
+        !Object.entries(t.arguments).every(([i, vs]) =>
+          c.argument(Number(i)).values.some((v) => vs.map(String).includes(String(v))),
+        )
+      )
+        continue;
       if (t.mentions && !c.mentions(t.mentions)) continue;
       out.push({ at: callAt(c), what: `\`${c.path}\``, trace: c.trace, scope: c.scope });
     }
   }
   for (const t of spec.jsTriggers ?? []) {
-    const importRe = new RegExp(`(?:from\\s*|require\\s*\\(\\s*|import\\s*\\(\\s*|import\\s+)['"]${escapeRegExp(t.module)}['"]`);
+    const importRe = new RegExp(
+      `(?:from\\s*|require\\s*\\(\\s*|import\\s*\\(\\s*|import\\s+)['"]${escapeRegExp(t.module)}['"]`,
+    );
     const callRe = new RegExp(`(?<![\\w.$])(${t.functions.map(escapeRegExp).join('|')})\\s*\\(`, 'g');
     const names = t.functions.map((f) => f.split('.').pop()!);
     for (const f of files) {
       // cheap text tests first: most files of a React Native app import 'react-native'
-      if (!JS_RE.test(f.relPath) || !names.some((n) => f.text.includes(n)) || !f.text.includes(t.module) || !importRe.test(f.text)) continue;
+      if (
+        !JS_RE.test(f.relPath) ||
+        !names.some((n) => f.text.includes(n)) ||
+        !f.text.includes(t.module) ||
+        !importRe.test(f.text)
+      )
+        continue;
       for (const m of f.text.matchAll(callRe)) {
         const index = m.index ?? 0;
         const lineStart = f.text.lastIndexOf('\n', index) + 1;
@@ -217,7 +323,12 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
         for (let i = f.text.indexOf('\n'); i !== -1 && i < index; i = f.text.indexOf('\n', i + 1)) line++;
         const column = index - lineStart + 1;
         const at = { file: f.relPath, line, column, endLine: line, endColumn: column + m[1].length };
-        out.push({ at, what: `\`${m[1]}\` (${t.module})`, trace: [{ file: f.relPath, line, column, label: `${m[1]}()` }], scope: m[1] });
+        out.push({
+          at,
+          what: `\`${m[1]}\` (${t.module})`,
+          trace: [{ file: f.relPath, line, column, label: `${m[1]}()` }],
+          scope: m[1],
+        });
       }
     }
   }
@@ -226,7 +337,13 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
 
 function expoProvides(spec: DeclarationSpec, decl: Declarations): boolean {
   return decl.expo.some((e) => {
-    const plugin = (spec.expoPlugins ?? []).some((p) => e.plugins.some((x) => x.name === p.plugin && !(p.option && x.options && p.disabledBy !== undefined && x.options[p.option] === p.disabledBy)));
+    const plugin = (spec.expoPlugins ?? []).some((p) =>
+      e.plugins.some(
+        (x) =>
+          x.name === p.plugin &&
+          !(p.option && x.options && p.disabledBy !== undefined && x.options[p.option] === p.disabledBy),
+      ),
+    );
     if (spec.kind === 'ios-plist-key') {
       const v = e.infoPlist.get(spec.name)?.value;
       return plugin || (typeof v === 'string' && v.trim() !== '');
@@ -236,7 +353,14 @@ function expoProvides(spec: DeclarationSpec, decl: Declarations): boolean {
   });
 }
 
-function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: Declarations, files: DiscoveredFile[], rules: Map<string, RuleSpec>, out: NativeResult): void {
+function checkDeclarations(
+  specs: DeclarationSpec[],
+  calls: CallFact[],
+  decl: Declarations,
+  files: DiscoveredFile[],
+  rules: Map<string, RuleSpec>,
+  out: NativeResult,
+): void {
   for (const spec of specs) {
     const rule = rules.get(spec.rule);
     if (!rule) continue;
@@ -262,34 +386,82 @@ function checkDeclarations(specs: DeclarationSpec[], calls: CallFact[], decl: De
       });
       if (empty.length) {
         for (const k of empty) {
-          const trace = [...first.trace, { file: k.at.file, line: k.at.line, column: k.at.column, label: `${spec.name} (empty)` }];
-          out.findings.push(finding(rule, k.at, `${rule.message}: \`${spec.name}\` is declared here without a text, but ${first.what} needs one`, trace, 'Info.plist', spec.name, [k.at.file, first.at.file]));
+          const trace = [
+            ...first.trace,
+            { file: k.at.file, line: k.at.line, column: k.at.column, label: `${spec.name} (empty)` },
+          ];
+          out.findings.push(
+            finding(
+              rule,
+              k.at,
+              `${rule.message}: \`${spec.name}\` is declared here without a text, but ${first.what} needs one`,
+              trace,
+              'Info.plist',
+              spec.name,
+              [k.at.file, first.at.file],
+            ),
+          );
         }
         continue;
       }
       const where = [...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)].join(', ');
       for (const t of triggers) {
-        out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)]));
+        out.findings.push(
+          finding(
+            rule,
+            t.at,
+            `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`,
+            t.trace,
+            t.scope,
+            spec.name,
+            [t.at.file, ...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)],
+          ),
+        );
       }
       continue;
     }
     // android-permission
-    const removed = decl.manifests.flatMap((m) => m.permissions.filter((p) => p.removed && samePermission(p.name, spec.name)));
+    const removed = decl.manifests.flatMap((m) =>
+      m.permissions.filter((p) => p.removed && samePermission(p.name, spec.name)),
+    );
     const blocked = decl.expo.flatMap((e) => e.blockedPermissions.filter((p) => samePermission(p.name, spec.name)));
     if (removed.length || blocked.length) {
       for (const r of [...removed, ...blocked]) {
-        const trace = [...first.trace, { file: r.at.file, line: r.at.line, column: r.at.column, label: `${spec.name} removed` }];
-        out.findings.push(finding(rule, r.at, `${rule.message}: \`${spec.name}\` is removed here (${removed.includes(r as never) ? 'tools:node="remove"' : 'expo.android.blockedPermissions'}), but ${first.what} needs it`, trace, 'manifest', spec.name, [r.at.file, first.at.file]));
+        const trace = [
+          ...first.trace,
+          { file: r.at.file, line: r.at.line, column: r.at.column, label: `${spec.name} removed` },
+        ];
+        out.findings.push(
+          finding(
+            rule,
+            r.at,
+            `${rule.message}: \`${spec.name}\` is removed here (${removed.includes(r as never) ? 'tools:node="remove"' : 'expo.android.blockedPermissions'}), but ${first.what} needs it`,
+            trace,
+            'manifest',
+            spec.name,
+            [r.at.file, first.at.file],
+          ),
+        );
       }
       continue;
     }
-    const declared = decl.manifests.some((m) => m.permissions.some((p) => !p.removed && samePermission(p.name, spec.name)));
+    const declared = decl.manifests.some((m) =>
+      m.permissions.some((p) => !p.removed && samePermission(p.name, spec.name)),
+    );
     if (declared || expoProvides(spec, decl)) continue;
     const where = [...decl.manifests.map((m) => m.file), ...decl.expo.map((e) => e.file)].join(', ');
     for (const t of triggers) {
-      out.findings.push(finding(rule, t.at, `${rule.message}: ${t.what} is called, but \`<uses-permission android:name="${spec.name}"/>\` is not declared (${where})`, t.trace, t.scope, spec.name, [t.at.file, ...decl.manifests.map((m) => m.file)]));
+      out.findings.push(
+        finding(
+          rule,
+          t.at,
+          `${rule.message}: ${t.what} is called, but \`<uses-permission android:name="${spec.name}"/>\` is not declared (${where})`,
+          t.trace,
+          t.scope,
+          spec.name,
+          [t.at.file, ...decl.manifests.map((m) => m.file)],
+        ),
+      );
     }
   }
 }
-
-export { policyRules } from '../policy/index.js';

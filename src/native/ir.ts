@@ -38,7 +38,13 @@ export type Stmt =
   | { k: 'break'; node: SyntaxNode }
   | { k: 'continue'; node: SyntaxNode }
   | { k: 'loop'; cond?: Expr; body: Stmt[]; init?: Stmt[]; update?: Expr[]; postTest?: boolean; node: SyntaxNode }
-  | { k: 'switch'; subject?: Expr; cases: { patterns: Expr[] | 'default'; body: Stmt[] }[]; fallthrough: boolean; node: SyntaxNode }
+  | {
+      k: 'switch';
+      subject?: Expr;
+      cases: { patterns: Expr[] | 'default'; body: Stmt[] }[];
+      fallthrough: boolean;
+      node: SyntaxNode;
+    }
   | { k: 'try'; body: Stmt[]; catches: Stmt[][]; finally?: Stmt[]; node: SyntaxNode }
   | { k: 'block'; body: Stmt[]; node: SyntaxNode };
 
@@ -106,10 +112,20 @@ abstract class Converter {
   protected seq(n: SyntaxNode): Expr {
     return { k: 'seq', items: named(n).map((c) => this.expr(c)), node: n };
   }
-  protected addFunction(name: string, nameNode: SyntaxNode, params: { name: string; type?: string }[], body: Stmt[], node: SyntaxNode, className?: string): void {
+  protected addFunction(
+    name: string,
+    nameNode: SyntaxNode,
+    params: { name: string; type?: string }[],
+    body: Stmt[],
+    node: SyntaxNode,
+    className?: string,
+  ): void {
     // Modifiers and annotations come before the name.
     const head = node.text.slice(0, Math.max(0, nameNode.startIndex - node.startIndex));
-    const external = /\boverride\b|@Override\b|@objc\b|@IBAction\b|@ReactMethod\b|RCT_EXPORT_METHOD|RCT_REMAP_METHOD/.test(head) || name === 'constructor' || name === 'init';
+    const external =
+      /\boverride\b|@Override\b|@objc\b|@IBAction\b|@ReactMethod\b|RCT_EXPORT_METHOD|RCT_REMAP_METHOD/.test(head) ||
+      name === 'constructor' ||
+      name === 'init';
     const isPrivate = /\b(?:private|fileprivate)\b/.test(head);
     this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate });
   }
@@ -126,7 +142,10 @@ class KotlinConverter extends Converter {
 
   file(root: SyntaxNode): NativeUnit {
     for (const c of named(root)) {
-      if (c.type === 'package_header') this.unit.packageName = named(c).find((x) => x.type === 'qualified_identifier' || x.type === 'identifier')?.text;
+      if (c.type === 'package_header')
+        this.unit.packageName = named(c).find(
+          (x) => x.type === 'qualified_identifier' || x.type === 'identifier',
+        )?.text;
       else if (c.type === 'import') {
         const q = named(c).find((x) => x.type === 'qualified_identifier' || x.type === 'identifier')?.text ?? '';
         const star = /\.\*\s*$/.test(c.text) ? '.*' : '';
@@ -142,15 +161,21 @@ class KotlinConverter extends Converter {
       case 'class_declaration':
       case 'object_declaration':
       case 'companion_object': {
-        const name = field(n, 'name')?.text ?? named(n).find((x) => x.type === 'identifier')?.text ?? className ?? 'companion';
+        const name =
+          field(n, 'name')?.text ?? named(n).find((x) => x.type === 'identifier')?.text ?? className ?? 'companion';
         this.unit.declaredTypes.add(name);
         for (const c of named(n)) {
-          if (c.type === 'class_body' || c.type === 'enum_class_body') for (const m of named(c)) this.declaration(m, name);
+          if (c.type === 'class_body' || c.type === 'enum_class_body')
+            for (const m of named(c)) this.declaration(m, name);
           if (c.type === 'primary_constructor' || c.type === 'class_parameters') {
             for (const p of c.descendantsOfType('class_parameter')) {
               if (!p) continue;
               const pn = named(p).find((x) => x.type === 'identifier');
-              if (pn) this.unit.fields.set(pn.text, { type: typeName(named(p).find((x) => /type/.test(x.type))), constant: /^\s*val\b/.test(p.text) });
+              if (pn)
+                this.unit.fields.set(pn.text, {
+                  type: typeName(named(p).find((x) => /type/.test(x.type))),
+                  constant: /^\s*val\b/.test(p.text),
+                });
             }
           }
         }
@@ -167,7 +192,14 @@ class KotlinConverter extends Converter {
       case 'anonymous_initializer': {
         const params = this.params(named(n).find((x) => x.type === 'function_value_parameters'));
         const block = named(n).find((x) => x.type === 'block');
-        this.addFunction(n.type === 'anonymous_initializer' ? 'init' : 'constructor', n, params, this.stmts(block), n, className);
+        this.addFunction(
+          n.type === 'anonymous_initializer' ? 'init' : 'constructor',
+          n,
+          params,
+          this.stmts(block),
+          n,
+          className,
+        );
         break;
       }
       case 'property_declaration': {
@@ -190,7 +222,10 @@ class KotlinConverter extends Converter {
     if (!n) return [];
     return named(n)
       .filter((p) => p.type === 'parameter')
-      .map((p) => ({ name: named(p).find((x) => x.type === 'identifier')?.text ?? '', type: typeName(named(p).find((x) => x.type !== 'identifier')) }));
+      .map((p) => ({
+        name: named(p).find((x) => x.type === 'identifier')?.text ?? '',
+        type: typeName(named(p).find((x) => x.type !== 'identifier')),
+      }));
   }
 
   private functionBody(body: SyntaxNode | undefined): Stmt[] {
@@ -207,7 +242,11 @@ class KotlinConverter extends Converter {
     if (!v) return { k: 'expr', e: this.seq(n), node: n };
     const name = named(v).find((x) => x.type === 'identifier')?.text ?? '';
     const type = typeName(named(v).find((x) => x.type !== 'identifier'));
-    const rest = named(n).filter((x) => x.id !== v.id && !['modifiers', 'getter', 'setter', 'property_delegate', 'type_constraints', 'type_parameters'].includes(x.type));
+    const rest = named(n).filter(
+      (x) =>
+        x.id !== v.id &&
+        !['modifiers', 'getter', 'setter', 'property_delegate', 'type_constraints', 'type_parameters'].includes(x.type),
+    );
     const init = rest.length ? this.expr(rest[rest.length - 1]) : undefined;
     return { k: 'decl', name, type, init, constant, node: n };
   }
@@ -231,15 +270,24 @@ class KotlinConverter extends Converter {
       }
       case 'if_expression': {
         const e = this.ifExpr(n);
-        return e.k === 'cond' ? { k: 'if', cond: [e.test], then: e.then, else: e.else, node: n } : { k: 'expr', e, node: n };
+        return e.k === 'cond'
+          ? { k: 'if', cond: [e.test], then: e.then, else: e.else, node: n }
+          : { k: 'expr', e, node: n };
       }
       case 'when_expression':
         return this.when(n);
       case 'for_statement': {
         const kids = named(n);
         const body = kids.find((x) => x.type === 'block') ?? kids[kids.length - 1];
-        const coll = kids.filter((x) => x.id !== body?.id && x.type !== 'variable_declaration' && x.type !== 'multi_variable_declaration');
-        return { k: 'loop', init: coll.map((c) => ({ k: 'expr', e: this.expr(c), node: c }) as Stmt), body: this.stmts(body), node: n };
+        const coll = kids.filter(
+          (x) => x.id !== body?.id && x.type !== 'variable_declaration' && x.type !== 'multi_variable_declaration',
+        );
+        return {
+          k: 'loop',
+          init: coll.map((c) => ({ k: 'expr', e: this.expr(c), node: c }) as Stmt),
+          body: this.stmts(body),
+          node: n,
+        };
       }
       case 'while_statement': {
         const cond = field(n, 'condition') ?? named(n)[0];
@@ -281,19 +329,33 @@ class KotlinConverter extends Converter {
   private tryStmt(n: SyntaxNode): Stmt {
     const kids = named(n);
     const body = this.stmts(kids.find((x) => x.type === 'block'));
-    const catches = kids.filter((x) => x.type === 'catch_block').map((c) => this.stmts(named(c).find((x) => x.type === 'block')));
+    const catches = kids
+      .filter((x) => x.type === 'catch_block')
+      .map((c) => this.stmts(named(c).find((x) => x.type === 'block')));
     const fin = kids.find((x) => x.type === 'finally_block');
-    return { k: 'try', body, catches, finally: fin ? this.stmts(named(fin).find((x) => x.type === 'block')) : undefined, node: n };
+    return {
+      k: 'try',
+      body,
+      catches,
+      finally: fin ? this.stmts(named(fin).find((x) => x.type === 'block')) : undefined,
+      node: n,
+    };
   }
 
   private when(n: SyntaxNode): Stmt {
     const subj = named(n).find((x) => x.type === 'when_subject');
-    const subjExpr = subj ? named(subj).filter((x) => x.type !== 'variable_declaration').pop() : undefined;
+    const subjExpr = subj
+      ? named(subj)
+          .filter((x) => x.type !== 'variable_declaration')
+          .pop()
+      : undefined;
     const cases: { patterns: Expr[] | 'default'; body: Stmt[] }[] = [];
     for (const e of named(n).filter((x) => x.type === 'when_entry')) {
       const conds = e.childrenForFieldName('condition').filter((c): c is SyntaxNode => !!c);
       const isElse = e.children.some((c) => c?.type === 'else');
-      const body = named(e).filter((x) => !conds.some((c) => c.id === x.id)).pop();
+      const body = named(e)
+        .filter((x) => !conds.some((c) => c.id === x.id))
+        .pop();
       cases.push({ patterns: isElse ? 'default' : conds.map((c) => this.expr(c)), body: body ? this.stmts(body) : [] });
     }
     return { k: 'switch', subject: subjExpr ? this.expr(subjExpr) : undefined, cases, fallthrough: false, node: n };
@@ -313,7 +375,13 @@ class KotlinConverter extends Converter {
         else thenN ??= c;
       }
     }
-    return { k: 'cond', test: this.expr(cond), then: thenN ? this.stmts(thenN) : [], else: elseN ? this.stmts(elseN) : [], node: n };
+    return {
+      k: 'cond',
+      test: this.expr(cond),
+      then: thenN ? this.stmts(thenN) : [],
+      else: elseN ? this.stmts(elseN) : [],
+      node: n,
+    };
   }
 
   expr(n: SyntaxNode): Expr {
@@ -330,7 +398,15 @@ class KotlinConverter extends Converter {
       case 'number_literal':
         return { k: 'lit', value: Number(n.text.replace(/[_lLfF]/g, '')), node: n };
       case 'string_literal':
-        return named(n).some((c) => c.type === 'interpolation') ? this.seq(n) : { k: 'lit', value: named(n).map((c) => c.text).join(''), node: n };
+        return named(n).some((c) => c.type === 'interpolation')
+          ? this.seq(n)
+          : {
+              k: 'lit',
+              value: named(n)
+                .map((c) => c.text)
+                .join(''),
+              node: n,
+            };
       case 'parenthesized_expression':
       case 'annotated_expression':
       case 'labeled_expression':
@@ -365,12 +441,22 @@ class KotlinConverter extends Converter {
         const lit = n.type === 'lambda_literal' ? n : named(n).find((x) => x.type === 'lambda_literal');
         if (!lit) return this.seq(n);
         const ps = named(lit).find((x) => x.type === 'lambda_parameters');
-        const params = ps ? ps.descendantsOfType('identifier').filter((x): x is SyntaxNode => !!x).map((x) => x.text) : ['it'];
+        const params = ps
+          ? ps
+              .descendantsOfType('identifier')
+              .filter((x): x is SyntaxNode => !!x)
+              .map((x) => x.text)
+          : ['it'];
         return { k: 'lambda', params, body: this.stmts(lit), node: lit };
       }
       case 'anonymous_function': {
         const body = named(n).find((x) => x.type === 'function_body');
-        return { k: 'lambda', params: this.params(named(n).find((x) => x.type === 'function_value_parameters')).map((p) => p.name), body: this.functionBody(body), node: n };
+        return {
+          k: 'lambda',
+          params: this.params(named(n).find((x) => x.type === 'function_value_parameters')).map((p) => p.name),
+          body: this.functionBody(body),
+          node: n,
+        };
       }
       case 'object_literal': {
         // `object : Callback { override fun onDone() { … } }`: its methods run later, created here.
@@ -379,7 +465,11 @@ class KotlinConverter extends Converter {
           for (const m of named(b).filter((x) => x.type === 'function_declaration')) {
             const body = named(m).find((x) => x.type === 'function_body');
             const params = this.params(named(m).find((x) => x.type === 'function_value_parameters'));
-            fns.push({ k: 'expr', e: { k: 'lambda', params: params.map((p) => p.name), body: this.functionBody(body), node: m }, node: m });
+            fns.push({
+              k: 'expr',
+              e: { k: 'lambda', params: params.map((p) => p.name), body: this.functionBody(body), node: m },
+              node: m,
+            });
           }
         }
         return { k: 'block', body: fns, node: n };
@@ -393,7 +483,8 @@ class KotlinConverter extends Converter {
       case 'throw_expression':
         return { k: 'jump', s: this.jump(n), node: n };
       default:
-        if (/^(break|continue)\b/.test(n.text) && n.childCount <= 2 && !named(n).length) return { k: 'jump', s: this.jump(n), node: n };
+        if (/^(break|continue)\b/.test(n.text) && n.childCount <= 2 && !named(n).length)
+          return { k: 'jump', s: this.jump(n), node: n };
         return this.seq(n);
     }
   }
@@ -429,7 +520,8 @@ class KotlinConverter extends Converter {
       if (kids.length >= 2 && last.type === 'identifier') {
         // The grammar binds `!` to the first operand (`!a.b()` as `(!a).b()`); postfix binds tighter.
         const recv = this.expr(kids[0]);
-        if (recv.k === 'not') return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, node: n }, node: n };
+        if (recv.k === 'not')
+          return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, node: n }, node: n };
         return { k: 'call', recv, name: last.text, args, node: n };
       }
     }
@@ -446,7 +538,8 @@ class JavaConverter extends Converter {
 
   file(root: SyntaxNode): NativeUnit {
     for (const c of named(root)) {
-      if (c.type === 'package_declaration') this.unit.packageName = named(c).find((x) => /identifier/.test(x.type))?.text;
+      if (c.type === 'package_declaration')
+        this.unit.packageName = named(c).find((x) => /identifier/.test(x.type))?.text;
       else if (c.type === 'import_declaration') {
         const q = named(c).find((x) => /identifier/.test(x.type))?.text ?? '';
         this.unit.imports.push(q + (c.children.some((x) => x?.type === 'asterisk') ? '.*' : ''));
@@ -470,7 +563,14 @@ class JavaConverter extends Converter {
         case 'constructor_declaration': {
           const nameNode = field(m, 'name') ?? m;
           const b = field(m, 'body');
-          this.addFunction(m.type === 'constructor_declaration' ? 'constructor' : nameNode.text, nameNode, this.params(field(m, 'parameters')), this.stmts(b), m, className);
+          this.addFunction(
+            m.type === 'constructor_declaration' ? 'constructor' : nameNode.text,
+            nameNode,
+            this.params(field(m, 'parameters')),
+            this.stmts(b),
+            m,
+            className,
+          );
           break;
         }
         case 'static_initializer':
@@ -502,7 +602,10 @@ class JavaConverter extends Converter {
 
   stmts(n: SyntaxNode | undefined): Stmt[] {
     if (!n) return [];
-    if (n.type === 'block' || n.type === 'constructor_body' || n.type === 'switch_block_statement_group') return named(n).filter((c) => c.type !== 'switch_label').flatMap((c) => this.stmt(c));
+    if (n.type === 'block' || n.type === 'constructor_body' || n.type === 'switch_block_statement_group')
+      return named(n)
+        .filter((c) => c.type !== 'switch_label')
+        .flatMap((c) => this.stmt(c));
     return this.stmt(n);
   }
 
@@ -514,7 +617,8 @@ class JavaConverter extends Converter {
         if (e.type === 'assignment_expression') {
           const l = field(e, 'left');
           const r = field(e, 'right');
-          if (l && r && field(e, 'operator')?.text === '=') return [{ k: 'assign', target: this.expr(l), value: this.expr(r), node: e }];
+          if (l && r && field(e, 'operator')?.text === '=')
+            return [{ k: 'assign', target: this.expr(l), value: this.expr(r), node: e }];
         }
         if (e.type === 'switch_expression') return [this.switchStmt(e)];
         return [{ k: 'expr', e: this.expr(e), node: n }];
@@ -522,15 +626,33 @@ class JavaConverter extends Converter {
       case 'local_variable_declaration': {
         const type = typeName(field(n, 'type'));
         const constant = /\bfinal\b/.test(named(n).find((x) => x.type === 'modifiers')?.text ?? '');
-        return n.childrenForFieldName('declarator').filter((d): d is SyntaxNode => !!d).map((d) => {
-          const v = field(d, 'value');
-          return { k: 'decl', name: field(d, 'name')?.text ?? '', type: type === 'var' ? undefined : type, init: v ? this.expr(v) : undefined, constant, node: d } as Stmt;
-        });
+        return n
+          .childrenForFieldName('declarator')
+          .filter((d): d is SyntaxNode => !!d)
+          .map((d) => {
+            const v = field(d, 'value');
+            return {
+              k: 'decl',
+              name: field(d, 'name')?.text ?? '',
+              type: type === 'var' ? undefined : type,
+              init: v ? this.expr(v) : undefined,
+              constant,
+              node: d,
+            } as Stmt;
+          });
       }
       case 'if_statement': {
         const c = field(n, 'condition');
         const alt = field(n, 'alternative');
-        return [{ k: 'if', cond: c ? [this.expr(c)] : [], then: this.stmts(field(n, 'consequence')), else: alt ? this.stmts(alt) : undefined, node: n }];
+        return [
+          {
+            k: 'if',
+            cond: c ? [this.expr(c)] : [],
+            then: this.stmts(field(n, 'consequence')),
+            else: alt ? this.stmts(alt) : undefined,
+            node: n,
+          },
+        ];
       }
       case 'return_statement': {
         const v = named(n)[0];
@@ -550,25 +672,63 @@ class JavaConverter extends Converter {
       }
       case 'do_statement': {
         const c = field(n, 'condition');
-        return [{ k: 'loop', cond: c ? this.expr(c) : undefined, body: this.stmts(field(n, 'body')), postTest: true, node: n }];
+        return [
+          {
+            k: 'loop',
+            cond: c ? this.expr(c) : undefined,
+            body: this.stmts(field(n, 'body')),
+            postTest: true,
+            node: n,
+          },
+        ];
       }
       case 'for_statement': {
-        const init = n.childrenForFieldName('init').filter((x): x is SyntaxNode => !!x).flatMap((x) => (x.type === 'local_variable_declaration' ? this.stmt(x) : [{ k: 'expr', e: this.expr(x), node: x } as Stmt]));
+        const init = n
+          .childrenForFieldName('init')
+          .filter((x): x is SyntaxNode => !!x)
+          .flatMap((x) =>
+            x.type === 'local_variable_declaration' ? this.stmt(x) : [{ k: 'expr', e: this.expr(x), node: x } as Stmt],
+          );
         const c = field(n, 'condition');
-        const update = n.childrenForFieldName('update').filter((x): x is SyntaxNode => !!x).map((x) => this.expr(x));
-        return [{ k: 'loop', init, cond: c ? this.expr(c) : undefined, update, body: this.stmts(field(n, 'body')), node: n }];
+        const update = n
+          .childrenForFieldName('update')
+          .filter((x): x is SyntaxNode => !!x)
+          .map((x) => this.expr(x));
+        return [
+          { k: 'loop', init, cond: c ? this.expr(c) : undefined, update, body: this.stmts(field(n, 'body')), node: n },
+        ];
       }
       case 'enhanced_for_statement': {
         const v = field(n, 'value');
-        return [{ k: 'loop', init: v ? [{ k: 'expr', e: this.expr(v), node: v }] : [], body: this.stmts(field(n, 'body')), node: n }];
+        return [
+          {
+            k: 'loop',
+            init: v ? [{ k: 'expr', e: this.expr(v), node: v }] : [],
+            body: this.stmts(field(n, 'body')),
+            node: n,
+          },
+        ];
       }
       case 'try_statement':
       case 'try_with_resources_statement': {
         const res = field(n, 'resources');
-        const body = [...(res ? [{ k: 'expr', e: this.seq(res), node: res } as Stmt] : []), ...this.stmts(field(n, 'body'))];
-        const catches = named(n).filter((x) => x.type === 'catch_clause').map((c) => this.stmts(field(c, 'body')));
+        const body = [
+          ...(res ? [{ k: 'expr', e: this.seq(res), node: res } as Stmt] : []),
+          ...this.stmts(field(n, 'body')),
+        ];
+        const catches = named(n)
+          .filter((x) => x.type === 'catch_clause')
+          .map((c) => this.stmts(field(c, 'body')));
         const fin = named(n).find((x) => x.type === 'finally_clause');
-        return [{ k: 'try', body, catches, finally: fin ? this.stmts(named(fin).find((x) => x.type === 'block')) : undefined, node: n }];
+        return [
+          {
+            k: 'try',
+            body,
+            catches,
+            finally: fin ? this.stmts(named(fin).find((x) => x.type === 'block')) : undefined,
+            node: n,
+          },
+        ];
       }
       case 'switch_expression':
       case 'switch_statement':
@@ -576,9 +736,14 @@ class JavaConverter extends Converter {
       case 'block':
         return [{ k: 'block', body: this.stmts(n), node: n }];
       case 'synchronized_statement':
-        return [{ k: 'expr', e: this.seq(named(n).find((x) => x.type === 'parenthesized_expression') ?? n), node: n }, { k: 'block', body: this.stmts(field(n, 'body')), node: n }];
+        return [
+          { k: 'expr', e: this.seq(named(n).find((x) => x.type === 'parenthesized_expression') ?? n), node: n },
+          { k: 'block', body: this.stmts(field(n, 'body')), node: n },
+        ];
       case 'labeled_statement':
-        return named(n).slice(1).flatMap((c) => this.stmt(c));
+        return named(n)
+          .slice(1)
+          .flatMap((c) => this.stmt(c));
       case 'local_class_declaration':
       case 'class_declaration':
         this.typeDecl(n);
@@ -608,7 +773,10 @@ class JavaConverter extends Converter {
       if (g.type === 'switch_rule') {
         rules = true;
         const b = named(g).filter((x) => x.type !== 'switch_label');
-        cases.push({ patterns: isDefault ? 'default' : patterns, body: b.flatMap((x) => (x.type === 'block' ? this.stmts(x) : this.stmt(x))) });
+        cases.push({
+          patterns: isDefault ? 'default' : patterns,
+          body: b.flatMap((x) => (x.type === 'block' ? this.stmts(x) : this.stmt(x))),
+        });
       } else cases.push({ patterns: isDefault ? 'default' : patterns, body: this.stmts(g) });
     }
     return { k: 'switch', subject: c ? this.expr(c) : undefined, cases, fallthrough: !rules, node: n };
@@ -631,7 +799,13 @@ class JavaConverter extends Converter {
       case 'decimal_floating_point_literal':
         return { k: 'lit', value: Number(n.text.replace(/[_lLfFdD]$/g, '')), node: n };
       case 'string_literal':
-        return { k: 'lit', value: named(n).map((c) => c.text).join(''), node: n };
+        return {
+          k: 'lit',
+          value: named(n)
+            .map((c) => c.text)
+            .join(''),
+          node: n,
+        };
       case 'parenthesized_expression':
         return named(n)[0] ? this.expr(named(n)[0]) : this.seq(n);
       case 'field_access': {
@@ -648,7 +822,13 @@ class JavaConverter extends Converter {
         const o = field(n, 'object');
         const name = field(n, 'name')?.text ?? '';
         const args = field(n, 'arguments');
-        return { k: 'call', recv: o ? this.expr(o) : undefined, name, args: args ? named(args).map((a) => this.expr(a)) : [], node: n };
+        return {
+          k: 'call',
+          recv: o ? this.expr(o) : undefined,
+          name,
+          args: args ? named(args).map((a) => this.expr(a)) : [],
+          node: n,
+        };
       }
       case 'object_creation_expression': {
         const type = typeName(field(n, 'type')) ?? '';
@@ -658,7 +838,12 @@ class JavaConverter extends Converter {
         const body = named(n).find((x) => x.type === 'class_body');
         if (body) {
           for (const m of named(body).filter((x) => x.type === 'method_declaration')) {
-            argList.push({ k: 'lambda', params: this.params(field(m, 'parameters')).map((p) => p.name), body: this.stmts(field(m, 'body')), node: m });
+            argList.push({
+              k: 'lambda',
+              params: this.params(field(m, 'parameters')).map((p) => p.name),
+              body: this.stmts(field(m, 'body')),
+              node: m,
+            });
           }
         }
         return { k: 'call', name: type, args: argList, node: n };
@@ -679,11 +864,24 @@ class JavaConverter extends Converter {
         const a = field(n, 'consequence');
         const b = field(n, 'alternative');
         if (!c || !a || !b) return this.seq(n);
-        return { k: 'cond', test: this.expr(c), then: [{ k: 'expr', e: this.expr(a), node: a }], else: [{ k: 'expr', e: this.expr(b), node: b }], node: n };
+        return {
+          k: 'cond',
+          test: this.expr(c),
+          then: [{ k: 'expr', e: this.expr(a), node: a }],
+          else: [{ k: 'expr', e: this.expr(b), node: b }],
+          node: n,
+        };
       }
       case 'lambda_expression': {
         const ps = field(n, 'parameters');
-        const params = ps ? (ps.type === 'identifier' ? [ps.text] : ps.descendantsOfType('identifier').filter((x): x is SyntaxNode => !!x).map((x) => x.text)) : [];
+        const params = ps
+          ? ps.type === 'identifier'
+            ? [ps.text]
+            : ps
+                .descendantsOfType('identifier')
+                .filter((x): x is SyntaxNode => !!x)
+                .map((x) => x.text)
+          : [];
         const b = field(n, 'body');
         const body = !b ? [] : b.type === 'block' ? this.stmts(b) : [{ k: 'expr', e: this.expr(b), node: b } as Stmt];
         return { k: 'lambda', params, body, node: n };
@@ -709,7 +907,12 @@ class SwiftConverter extends Converter {
 
   file(root: SyntaxNode): NativeUnit {
     for (const c of named(root)) {
-      if (c.type === 'import_declaration') this.unit.imports.push(named(c).map((x) => x.text).pop() ?? '');
+      if (c.type === 'import_declaration')
+        this.unit.imports.push(
+          named(c)
+            .map((x) => x.text)
+            .pop() ?? '',
+        );
       else this.declaration(c, undefined);
     }
     return this.unit;
@@ -720,7 +923,7 @@ class SwiftConverter extends Converter {
       case 'class_declaration':
       case 'protocol_declaration': {
         const nameNode = field(n, 'name');
-        const name = nameNode ? typeName(nameNode) ?? nameNode.text : className;
+        const name = nameNode ? (typeName(nameNode) ?? nameNode.text) : className;
         const isExtension = n.children.some((c) => c?.type === 'extension');
         if (name && !isExtension) this.unit.declaredTypes.add(name);
         const body = field(n, 'body') ?? named(n).find((x) => /class_body|protocol_body/.test(x.type));
@@ -734,19 +937,33 @@ class SwiftConverter extends Converter {
           .filter((p) => p.type === 'parameter')
           .map((p) => {
             const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
-            return { name: names.find((x) => x.type === 'simple_identifier')?.text ?? '', type: typeName(names.find((x) => x.type !== 'simple_identifier')) };
+            return {
+              name: names.find((x) => x.type === 'simple_identifier')?.text ?? '',
+              type: typeName(names.find((x) => x.type !== 'simple_identifier')),
+            };
           });
         const body = field(n, 'body') ?? named(n).find((x) => x.type === 'function_body');
         const stmts = body ? named(body).find((x) => x.type === 'statements') : undefined;
-        this.addFunction(n.type === 'init_declaration' ? 'init' : nameNode.text, nameNode, params, this.stmts(stmts), n, className);
+        this.addFunction(
+          n.type === 'init_declaration' ? 'init' : nameNode.text,
+          nameNode,
+          params,
+          this.stmts(stmts),
+          n,
+          className,
+        );
         break;
       }
       case 'property_declaration': {
-        for (const d of this.propertyDecls(n)) if (d.k === 'decl') this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+        for (const d of this.propertyDecls(n))
+          if (d.k === 'decl') this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
         const computed = named(n).find((x) => x.type === 'computed_property');
         if (computed) {
           const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
-          const st = named(computed).find((x) => x.type === 'statements') ?? computed.descendantsOfType('statements')[0] ?? undefined;
+          const st =
+            named(computed).find((x) => x.type === 'statements') ??
+            computed.descendantsOfType('statements')[0] ??
+            undefined;
           this.addFunction(name, n, [], this.stmts(st ?? undefined), n, className);
         }
         break;
@@ -796,7 +1013,12 @@ class SwiftConverter extends Converter {
   }
 
   /** The statement lists of `{ … }` blocks among the children, in order; `else if` yields its if_statement. */
-  private blocks(n: SyntaxNode): { then: SyntaxNode | undefined; thenSeen: boolean; elseNode: SyntaxNode | undefined; elseSeen: boolean } {
+  private blocks(n: SyntaxNode): {
+    then: SyntaxNode | undefined;
+    thenSeen: boolean;
+    elseNode: SyntaxNode | undefined;
+    elseSeen: boolean;
+  } {
     let thenSeen = false;
     let then: SyntaxNode | undefined;
     let elseSeen = false;
@@ -829,13 +1051,21 @@ class SwiftConverter extends Converter {
       case 'assignment': {
         const t = field(n, 'target');
         const r = field(n, 'result');
-        const target = t ? named(t)[0] ?? t : undefined;
+        const target = t ? (named(t)[0] ?? t) : undefined;
         if (!target || !r) return [{ k: 'expr', e: this.seq(n), node: n }];
         return [{ k: 'assign', target: this.expr(target), value: this.expr(r), node: n }];
       }
       case 'if_statement': {
         const b = this.blocks(n);
-        return [{ k: 'if', cond: this.conditions(n), then: this.stmts(b.then), else: b.elseSeen ? this.stmts(b.elseNode) : undefined, node: n }];
+        return [
+          {
+            k: 'if',
+            cond: this.conditions(n),
+            then: this.stmts(b.then),
+            else: b.elseSeen ? this.stmts(b.elseNode) : undefined,
+            node: n,
+          },
+        ];
       }
       case 'guard_statement': {
         const b = this.blocks(n);
@@ -851,28 +1081,56 @@ class SwiftConverter extends Converter {
             .map((p) => {
               const inner = named(p)[0];
               const leaf = inner && inner.type === 'pattern' && named(inner).length === 1 ? named(inner)[0] : inner;
-              if (leaf && leaf.type === 'simple_identifier' && /^\s*\./.test(inner!.text)) return { k: 'enumCase', name: leaf.text, node: leaf } as Expr;
+              if (leaf && leaf.type === 'simple_identifier' && /^\s*\./.test(inner!.text))
+                return { k: 'enumCase', name: leaf.text, node: leaf } as Expr;
               return leaf ? this.expr(leaf) : this.seq(p);
             });
-          cases.push({ patterns: isDefault ? 'default' : patterns, body: this.stmts(named(e).find((x) => x.type === 'statements')) });
+          cases.push({
+            patterns: isDefault ? 'default' : patterns,
+            body: this.stmts(named(e).find((x) => x.type === 'statements')),
+          });
         }
         return [{ k: 'switch', subject: subject ? this.expr(subject) : undefined, cases, fallthrough: false, node: n }];
       }
       case 'while_statement': {
         const c = this.conditions(n);
-        return [{ k: 'loop', cond: c.length ? c.reduce((a, b) => ({ k: 'bin', op: '&&', l: a, r: b, node: n })) : undefined, body: this.stmts(named(n).find((x) => x.type === 'statements')), node: n }];
+        return [
+          {
+            k: 'loop',
+            cond: c.length ? c.reduce((a, b) => ({ k: 'bin', op: '&&', l: a, r: b, node: n })) : undefined,
+            body: this.stmts(named(n).find((x) => x.type === 'statements')),
+            node: n,
+          },
+        ];
       }
       case 'repeat_while_statement': {
         const c = this.conditions(n);
-        return [{ k: 'loop', cond: c[0], body: this.stmts(named(n).find((x) => x.type === 'statements')), postTest: true, node: n }];
+        return [
+          {
+            k: 'loop',
+            cond: c[0],
+            body: this.stmts(named(n).find((x) => x.type === 'statements')),
+            postTest: true,
+            node: n,
+          },
+        ];
       }
       case 'for_statement': {
         const coll = field(n, 'collection');
-        return [{ k: 'loop', init: coll ? [{ k: 'expr', e: this.expr(coll), node: coll }] : [], body: this.stmts(named(n).find((x) => x.type === 'statements')), node: n }];
+        return [
+          {
+            k: 'loop',
+            init: coll ? [{ k: 'expr', e: this.expr(coll), node: coll }] : [],
+            body: this.stmts(named(n).find((x) => x.type === 'statements')),
+            node: n,
+          },
+        ];
       }
       case 'do_statement': {
         const body = this.stmts(named(n).find((x) => x.type === 'statements'));
-        const catches = named(n).filter((x) => x.type === 'catch_block').map((c) => this.stmts(named(c).find((x) => x.type === 'statements')));
+        const catches = named(n)
+          .filter((x) => x.type === 'catch_block')
+          .map((c) => this.stmts(named(c).find((x) => x.type === 'statements')));
         return [{ k: 'try', body, catches, node: n }];
       }
       case 'control_transfer_statement':
@@ -893,8 +1151,11 @@ class SwiftConverter extends Converter {
 
   private jump(n: SyntaxNode): Stmt {
     const word = n.children[0]?.text ?? '';
-    const value = named(n).filter((x) => x.type !== 'throw_keyword').pop();
-    if (word === 'throw' || n.children[0]?.type === 'throw_keyword') return { k: 'throw', e: value ? this.expr(value) : undefined, node: n };
+    const value = named(n)
+      .filter((x) => x.type !== 'throw_keyword')
+      .pop();
+    if (word === 'throw' || n.children[0]?.type === 'throw_keyword')
+      return { k: 'throw', e: value ? this.expr(value) : undefined, node: n };
     if (word === 'break') return { k: 'break', node: n };
     if (word === 'continue') return { k: 'continue', node: n };
     return { k: 'return', e: value ? this.expr(value) : undefined, node: n };
@@ -914,11 +1175,19 @@ class SwiftConverter extends Converter {
         return { k: 'lit', value: Number(n.text.replace(/_/g, '')), node: n };
       case 'line_string_literal':
       case 'multi_line_string_literal':
-        return named(n).some((c) => c.type === 'interpolated_expression') ? this.seq(n) : { k: 'lit', value: named(n).map((c) => c.text).join(''), node: n };
+        return named(n).some((c) => c.type === 'interpolated_expression')
+          ? this.seq(n)
+          : {
+              k: 'lit',
+              value: named(n)
+                .map((c) => c.text)
+                .join(''),
+              node: n,
+            };
       case 'navigation_expression': {
         const target = field(n, 'target');
         const suffix = field(n, 'suffix');
-        const name = suffix ? field(suffix, 'suffix')?.text ?? named(suffix)[0]?.text : undefined;
+        const name = suffix ? (field(suffix, 'suffix')?.text ?? named(suffix)[0]?.text) : undefined;
         if (!target && name) return { k: 'enumCase', name, node: n };
         if (target && name) return { k: 'member', obj: this.expr(target), name, node: n };
         return this.seq(n);
@@ -926,8 +1195,10 @@ class SwiftConverter extends Converter {
       case 'prefix_expression': {
         const op = field(n, 'operation');
         const target = field(n, 'target');
-        if (op?.type === 'bang' || op?.text === '!') return target ? { k: 'not', e: this.expr(target), node: n } : this.seq(n);
-        if ((!op || op.text === '.') && target && target.type === 'simple_identifier' && /^\s*\./.test(n.text)) return { k: 'enumCase', name: target.text, node: n };
+        if (op?.type === 'bang' || op?.text === '!')
+          return target ? { k: 'not', e: this.expr(target), node: n } : this.seq(n);
+        if ((!op || op.text === '.') && target && target.type === 'simple_identifier' && /^\s*\./.test(n.text))
+          return { k: 'enumCase', name: target.text, node: n };
         return this.seq(n);
       }
       case 'equality_expression':
@@ -938,14 +1209,21 @@ class SwiftConverter extends Converter {
       case 'infix_expression': {
         const l = field(n, 'lhs');
         const r = field(n, 'rhs');
-        const op = field(n, 'op')?.text ?? n.children.find((c) => c && !c.isNamed)?.text ?? (n.type === 'conjunction_expression' ? '&&' : n.type === 'disjunction_expression' ? '||' : '?');
+        const op =
+          field(n, 'op')?.text ??
+          n.children.find((c) => c && !c.isNamed)?.text ??
+          (n.type === 'conjunction_expression' ? '&&' : n.type === 'disjunction_expression' ? '||' : '?');
         return l && r ? { k: 'bin', op, l: this.expr(l), r: this.expr(r), node: n } : this.seq(n);
       }
       case 'tuple_expression':
         return named(n).length === 1 ? this.expr(named(n)[0]) : this.seq(n);
       case 'try_expression':
       case 'await_expression': {
-        const e = field(n, 'expr') ?? named(n).filter((x) => x.type !== 'try_operator').pop();
+        const e =
+          field(n, 'expr') ??
+          named(n)
+            .filter((x) => x.type !== 'try_operator')
+            .pop();
         return e ? this.expr(e) : this.seq(n);
       }
       case 'ternary_expression': {
@@ -953,14 +1231,24 @@ class SwiftConverter extends Converter {
         const a = field(n, 'if_true');
         const b = field(n, 'if_false');
         if (!c || !a || !b) return this.seq(n);
-        return { k: 'cond', test: this.expr(c), then: [{ k: 'expr', e: this.expr(a), node: a }], else: [{ k: 'expr', e: this.expr(b), node: b }], node: n };
+        return {
+          k: 'cond',
+          test: this.expr(c),
+          then: [{ k: 'expr', e: this.expr(a), node: a }],
+          else: [{ k: 'expr', e: this.expr(b), node: b }],
+          node: n,
+        };
       }
       case 'call_expression':
         return this.call(n);
       case 'lambda_literal': {
         const type = field(n, 'type');
         const plist = type ? named(type).find((x) => x.type === 'lambda_function_type_parameters') : undefined;
-        const params = plist ? named(plist).filter((p) => p.type === 'lambda_parameter').map((p) => field(p, 'name')?.text ?? p.text) : [];
+        const params = plist
+          ? named(plist)
+              .filter((p) => p.type === 'lambda_parameter')
+              .map((p) => field(p, 'name')?.text ?? p.text)
+          : [];
         return { k: 'lambda', params, body: this.stmts(named(n).find((x) => x.type === 'statements')), node: n };
       }
       default:
@@ -976,11 +1264,20 @@ class SwiftConverter extends Converter {
       for (const c of named(suffix)) {
         if (c.type === 'value_arguments') {
           for (const a of named(c).filter((x) => x.type === 'value_argument')) {
-            const v = field(a, 'value') ?? named(a).filter((x) => x.type !== 'value_argument_label').pop();
+            const v =
+              field(a, 'value') ??
+              named(a)
+                .filter((x) => x.type !== 'value_argument_label')
+                .pop();
             if (v) args.push(this.expr(v));
           }
         } else if (c.type === 'lambda_literal') args.push(this.expr(c));
-        else if (c.type === 'annotated_lambda') args.push(...named(c).filter((x) => x.type === 'lambda_literal').map((x) => this.expr(x)));
+        else if (c.type === 'annotated_lambda')
+          args.push(
+            ...named(c)
+              .filter((x) => x.type === 'lambda_literal')
+              .map((x) => this.expr(x)),
+          );
       }
     }
     if (!callee) return this.seq(n);
@@ -990,7 +1287,7 @@ class SwiftConverter extends Converter {
     if (callee.type === 'navigation_expression') {
       const target = field(callee, 'target');
       const s = field(callee, 'suffix');
-      const name = s ? field(s, 'suffix')?.text ?? named(s)[0]?.text : undefined;
+      const name = s ? (field(s, 'suffix')?.text ?? named(s)[0]?.text) : undefined;
       if (target && name) return { k: 'call', recv: this.expr(target), name, args, node: n };
       if (!target && name) return { k: 'call', recv: undefined, name, args, node: n };
     }
@@ -1021,7 +1318,8 @@ class ObjcConverter extends Converter {
       case 'class_implementation':
       case 'category_implementation': {
         const name = named(c).find((x) => x.type === 'identifier')?.text;
-        for (const d of named(c)) if (d.type === 'implementation_definition') for (const m of named(d)) this.top(m, name);
+        for (const d of named(c))
+          if (d.type === 'implementation_definition') for (const m of named(d)) this.top(m, name);
         break;
       }
       case 'class_interface':
@@ -1032,8 +1330,21 @@ class ObjcConverter extends Converter {
         const nameNode = ids[0] ?? c;
         const params = named(c)
           .filter((x) => x.type === 'method_parameter')
-          .map((p) => ({ name: named(p).filter((x) => x.type === 'identifier').pop()?.text ?? '', type: typeName(named(p).find((x) => x.type === 'method_type')) }));
-        this.addFunction(nameNode.text, nameNode, params, this.stmts(named(c).find((x) => x.type === 'compound_statement')), c, className);
+          .map((p) => ({
+            name:
+              named(p)
+                .filter((x) => x.type === 'identifier')
+                .pop()?.text ?? '',
+            type: typeName(named(p).find((x) => x.type === 'method_type')),
+          }));
+        this.addFunction(
+          nameNode.text,
+          nameNode,
+          params,
+          this.stmts(named(c).find((x) => x.type === 'compound_statement')),
+          c,
+          className,
+        );
         break;
       }
       case 'function_definition': {
@@ -1075,17 +1386,28 @@ class ObjcConverter extends Converter {
       case 'declaration': {
         const type = typeName(field(n, 'type'));
         const constant = /\bconst\b/.test(n.text.split('=')[0] ?? '');
-        return n.childrenForFieldName('declarator').filter((d): d is SyntaxNode => !!d).map((d) => {
-          const v = field(d, 'value');
-          const id = (d.type === 'identifier' ? d : d.descendantsOfType('identifier')[0]) ?? d;
-          return { k: 'decl', name: id.text, type, init: v ? this.expr(v) : undefined, constant, node: d } as Stmt;
-        });
+        return n
+          .childrenForFieldName('declarator')
+          .filter((d): d is SyntaxNode => !!d)
+          .map((d) => {
+            const v = field(d, 'value');
+            const id = (d.type === 'identifier' ? d : d.descendantsOfType('identifier')[0]) ?? d;
+            return { k: 'decl', name: id.text, type, init: v ? this.expr(v) : undefined, constant, node: d } as Stmt;
+          });
       }
       case 'if_statement': {
         const c = field(n, 'condition');
         const alt = field(n, 'alternative');
         const altBody = alt ? (alt.type === 'else_clause' ? named(alt)[0] : alt) : undefined;
-        return [{ k: 'if', cond: c ? [this.expr(c)] : [], then: this.stmts(field(n, 'consequence')), else: alt ? this.stmts(altBody) : undefined, node: n }];
+        return [
+          {
+            k: 'if',
+            cond: c ? [this.expr(c)] : [],
+            then: this.stmts(field(n, 'consequence')),
+            else: alt ? this.stmts(altBody) : undefined,
+            node: n,
+          },
+        ];
       }
       case 'return_statement': {
         const v = named(n)[0];
@@ -1105,12 +1427,26 @@ class ObjcConverter extends Converter {
       }
       case 'do_statement': {
         const c = field(n, 'condition');
-        return [{ k: 'loop', cond: c ? this.expr(c) : undefined, body: this.stmts(field(n, 'body')), postTest: true, node: n }];
+        return [
+          {
+            k: 'loop',
+            cond: c ? this.expr(c) : undefined,
+            body: this.stmts(field(n, 'body')),
+            postTest: true,
+            node: n,
+          },
+        ];
       }
       case 'for_statement':
       case 'for_in_statement': {
-        const body = field(n, 'body') ?? named(n).filter((x) => /statement/.test(x.type)).pop();
-        const init = named(n).filter((x) => x.id !== body?.id).map((x) => ({ k: 'expr', e: this.expr(x), node: x }) as Stmt);
+        const body =
+          field(n, 'body') ??
+          named(n)
+            .filter((x) => /statement/.test(x.type))
+            .pop();
+        const init = named(n)
+          .filter((x) => x.id !== body?.id)
+          .map((x) => ({ k: 'expr', e: this.expr(x), node: x }) as Stmt);
         return [{ k: 'loop', init, body: this.stmts(body), node: n }];
       }
       case 'switch_statement': {
@@ -1118,16 +1454,31 @@ class ObjcConverter extends Converter {
         const cases: { patterns: Expr[] | 'default'; body: Stmt[] }[] = [];
         for (const k of named(field(n, 'body') ?? n).filter((x) => x.type === 'case_statement')) {
           const v = field(k, 'value');
-          cases.push({ patterns: v ? [this.expr(v)] : 'default', body: named(k).filter((x) => x.id !== v?.id).flatMap((x) => this.stmt(x)) });
+          cases.push({
+            patterns: v ? [this.expr(v)] : 'default',
+            body: named(k)
+              .filter((x) => x.id !== v?.id)
+              .flatMap((x) => this.stmt(x)),
+          });
         }
         return [{ k: 'switch', subject: c ? this.expr(c) : undefined, cases, fallthrough: true, node: n }];
       }
       case 'try_statement': {
         const blocks = named(n);
         const body = this.stmts(blocks.find((x) => x.type === 'compound_statement'));
-        const catches = blocks.filter((x) => x.type === 'catch_clause').map((c) => this.stmts(named(c).find((x) => x.type === 'compound_statement')));
+        const catches = blocks
+          .filter((x) => x.type === 'catch_clause')
+          .map((c) => this.stmts(named(c).find((x) => x.type === 'compound_statement')));
         const fin = blocks.find((x) => x.type === 'finally_clause');
-        return [{ k: 'try', body, catches, finally: fin ? this.stmts(named(fin).find((x) => x.type === 'compound_statement')) : undefined, node: n }];
+        return [
+          {
+            k: 'try',
+            body,
+            catches,
+            finally: fin ? this.stmts(named(fin).find((x) => x.type === 'compound_statement')) : undefined,
+            node: n,
+          },
+        ];
       }
       case 'compound_statement':
         return [{ k: 'block', body: this.stmts(n), node: n }];
@@ -1135,7 +1486,9 @@ class ObjcConverter extends Converter {
       case 'autoreleasepool_statement':
       case 'attributed_statement':
       case 'labeled_statement':
-        return named(n).flatMap((c) => (/statement/.test(c.type) ? this.stmt(c) : [{ k: 'expr', e: this.expr(c), node: c } as Stmt]));
+        return named(n).flatMap((c) =>
+          /statement/.test(c.type) ? this.stmt(c) : [{ k: 'expr', e: this.expr(c), node: c } as Stmt],
+        );
       default:
         if (/statement/.test(n.type)) this.unit.unknown.push(n);
         return [{ k: 'expr', e: this.expr(n), node: n }];
@@ -1147,7 +1500,8 @@ class ObjcConverter extends Converter {
       case 'identifier': {
         const t = n.text;
         if (t === 'self' || t === 'super') return { k: 'this', node: n };
-        if (t === 'YES' || t === 'true' || t === 'NO' || t === 'false') return { k: 'lit', value: t === 'YES' || t === 'true', node: n };
+        if (t === 'YES' || t === 'true' || t === 'NO' || t === 'false')
+          return { k: 'lit', value: t === 'YES' || t === 'true', node: n };
         if (t === 'nil' || t === 'NULL') return { k: 'lit', value: null, node: n };
         return { k: 'name', name: t, node: n };
       }
@@ -1159,7 +1513,13 @@ class ObjcConverter extends Converter {
       case 'number_literal':
         return { k: 'lit', value: Number(n.text.replace(/[uUlLfF]+$/, '')), node: n };
       case 'string_literal':
-        return { k: 'lit', value: named(n).map((c) => c.text).join(''), node: n };
+        return {
+          k: 'lit',
+          value: named(n)
+            .map((c) => c.text)
+            .join(''),
+          node: n,
+        };
       case 'parenthesized_expression':
         return named(n)[0] ? this.expr(named(n)[0]) : this.seq(n);
       case 'field_expression': {
@@ -1170,7 +1530,9 @@ class ObjcConverter extends Converter {
       case 'message_expression': {
         const recv = field(n, 'receiver');
         const methods = n.childrenForFieldName('method').filter((x): x is SyntaxNode => !!x);
-        const args = named(n).filter((x) => x.id !== recv?.id && !methods.some((m) => m.id === x.id)).map((x) => this.expr(x));
+        const args = named(n)
+          .filter((x) => x.id !== recv?.id && !methods.some((m) => m.id === x.id))
+          .map((x) => this.expr(x));
         return { k: 'call', recv: recv ? this.expr(recv) : undefined, name: methods[0]?.text ?? '', args, node: n };
       }
       case 'call_expression': {
@@ -1201,13 +1563,28 @@ class ObjcConverter extends Converter {
         const a = field(n, 'consequence');
         const b = field(n, 'alternative');
         if (!c || !a || !b) return this.seq(n);
-        return { k: 'cond', test: this.expr(c), then: [{ k: 'expr', e: this.expr(a), node: a }], else: [{ k: 'expr', e: this.expr(b), node: b }], node: n };
+        return {
+          k: 'cond',
+          test: this.expr(c),
+          then: [{ k: 'expr', e: this.expr(a), node: a }],
+          else: [{ k: 'expr', e: this.expr(b), node: b }],
+          node: n,
+        };
       }
       case 'block_literal': {
-        const params = (named(n).find((x) => x.type === 'parameter_list')?.descendantsOfType('parameter_declaration') ?? [])
+        const params = (
+          named(n)
+            .find((x) => x.type === 'parameter_list')
+            ?.descendantsOfType('parameter_declaration') ?? []
+        )
           .filter((p): p is SyntaxNode => !!p)
           .map((p) => field(p, 'declarator')?.text ?? '');
-        return { k: 'lambda', params, body: this.stmts(named(n).find((x) => x.type === 'compound_statement')), node: n };
+        return {
+          k: 'lambda',
+          params,
+          body: this.stmts(named(n).find((x) => x.type === 'compound_statement')),
+          node: n,
+        };
       }
       case 'cast_expression': {
         const v = field(n, 'value');

@@ -15,11 +15,10 @@
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
-import type { Language as TsLanguage, Node as TsNode, Parser as TsParser, Tree } from 'web-tree-sitter';
+import type { Language as TsLanguage, Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 
 export type NativeLanguage = 'kotlin' | 'java' | 'swift' | 'objc';
 export type SyntaxNode = TsNode;
-export type SyntaxTree = Tree;
 
 const require = createRequire(import.meta.url);
 

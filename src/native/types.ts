@@ -14,4 +14,12 @@
  * declared types (`lateinit var ci: ConsentInformation`) continue the path of
  * their origin.
  */
-export type { Platform, NativeClass, NativeSinkSpec, Deferral, NativeStartSpec, NativeGuardTest, NativeGuardSpec, DeclarationSpec, NativePolicy } from '../model.js';
+export type {
+  Platform,
+  NativeClass,
+  NativeSinkSpec,
+  Deferral,
+  NativeStartSpec,
+  NativeGuardSpec,
+  DeclarationSpec,
+} from '../model.js';

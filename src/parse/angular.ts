@@ -45,18 +45,18 @@ export function parseAngularTemplate(ctx: EmbedContext, start: number, end: numb
     if ('tagName' in node) element(ctx, node, start, uses);
     const children: Node[] = 'childNodes' in node ? [...node.childNodes] : [];
     if ('content' in node && node.content) children.push(node.content);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   // Interpolations (in text and in attribute values) and control-flow block headers.
-  for (const m of source.matchAll(/\{\{([\s\S]*?)\}\}/g)) uses.expressions.push(m[1]!);
+  for (const m of source.matchAll(/\{\{([\s\S]*?)\}\}/g)) uses.expressions.push(m[1]);
   for (const m of source.matchAll(/@(?:if|else\s+if|for|switch|case|defer|let)\b([^{;\n]*(?:;[^{\n]*)?)/g)) {
-    uses.expressions.push(m[1]!);
-    const header = m[1]!;
+    uses.expressions.push(m[1]);
+    const header = m[1];
     const loop = /^\s*\(\s*([A-Za-z_$][\w$]*)\s+of\b/.exec(header);
-    if (loop) uses.locals.add(loop[1]!);
-    for (const l of header.matchAll(/\b(?:let|as)\s+([A-Za-z_$][\w$]*)/g)) uses.locals.add(l[1]!);
+    if (loop) uses.locals.add(loop[1]);
+    for (const l of header.matchAll(/\b(?:let|as)\s+([A-Za-z_$][\w$]*)/g)) uses.locals.add(l[1]);
     const letDecl = /^\s*([A-Za-z_$][\w$]*)\s*=/.exec(header);
-    if (m[0].startsWith('@let') && letDecl) uses.locals.add(letDecl[1]!);
+    if (m[0].startsWith('@let') && letDecl) uses.locals.add(letDecl[1]);
   }
   return uses;
 }
@@ -81,8 +81,16 @@ function element(ctx: EmbedContext, el: Element, base: number, uses: TemplateUse
       const start = base + loc.startOffset;
       const end = base + loc.endOffset;
       const renamed = renameReserved(ctx.text.slice(start, end));
-      const at = renamed === ctx.text.slice(start, end) ? ctx : { ...ctx, text: ctx.text.slice(0, start) + renamed + ctx.text.slice(end) };
-      parseAttributeValue(at, start, end, renameReserved(a.value), { kind: 'handler', sourceType: 'script', language: 'ts', jsx: false });
+      const at =
+        renamed === ctx.text.slice(start, end)
+          ? ctx
+          : { ...ctx, text: ctx.text.slice(0, start) + renamed + ctx.text.slice(end) };
+      parseAttributeValue(at, start, end, renameReserved(a.value), {
+        kind: 'handler',
+        sourceType: 'script',
+        language: 'ts',
+        jsx: false,
+      });
       if (ctx.errors.length > errors) uses.failed++;
       uses.handlers.push(...ctx.scripts.slice(before));
       continue;
@@ -91,15 +99,49 @@ function element(ctx: EmbedContext, el: Element, base: number, uses: TemplateUse
       uses.expressions.push(a.value);
       if (name.startsWith('*')) {
         // Microsyntax: `let item of items; index as i; trackBy: byId`.
-        for (const l of a.value.matchAll(/\b(?:let|as)\s+([A-Za-z_$][\w$]*)/g)) uses.locals.add(l[1]!);
+        for (const l of a.value.matchAll(/\b(?:let|as)\s+([A-Za-z_$][\w$]*)/g)) uses.locals.add(l[1]);
       }
     }
   }
 }
 
 /** Reserved words Angular reads as component members when they start a receiver chain (`delete.emit()`). */
-const RESERVED = ['delete', 'default', 'new', 'class', 'import', 'export', 'function', 'switch', 'case', 'do', 'if', 'else', 'for', 'while', 'return', 'continue', 'break', 'with', 'try', 'catch', 'finally', 'throw', 'var', 'const', 'enum', 'extends', 'super', 'debugger', 'in', 'instanceof'];
-const RESERVED_MEMBER = new RegExp(`(^|[^.\\w$\\s]|^\\s+|[^.\\w$]\\s+)(${RESERVED.join('|')})(?=\\s*(?:[.[(;)]|\\?\\.|=(?!=)|$))`, 'g');
+const RESERVED = [
+  'delete',
+  'default',
+  'new',
+  'class',
+  'import',
+  'export',
+  'function',
+  'switch',
+  'case',
+  'do',
+  'if',
+  'else',
+  'for',
+  'while',
+  'return',
+  'continue',
+  'break',
+  'with',
+  'try',
+  'catch',
+  'finally',
+  'throw',
+  'var',
+  'const',
+  'enum',
+  'extends',
+  'super',
+  'debugger',
+  'in',
+  'instanceof',
+];
+const RESERVED_MEMBER = new RegExp(
+  `(^|[^.\\w$\\s]|^\\s+|[^.\\w$]\\s+)(${RESERVED.join('|')})(?=\\s*(?:[.[(;)]|\\?\\.|=(?!=)|$))`,
+  'g',
+);
 
 /** The same-length stand-in for a reserved-word member name: `delete` -> `$elete`. */
 export function reservedAlias(name: string): string | undefined {

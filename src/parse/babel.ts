@@ -13,7 +13,8 @@ import type { ParseResult, ParserOptions, ParserPlugin } from '@babel/parser';
 // Loaded on first parse: a warm `--cache` run, which parses nothing, never pays for it.
 const require = createRequire(import.meta.url);
 let babelParse: typeof import('@babel/parser').parse | undefined;
-const parse: typeof import('@babel/parser').parse = (code, options) => (babelParse ??= (require('@babel/parser') as typeof import('@babel/parser')).parse)(code, options);
+const parse: typeof import('@babel/parser').parse = (code, options) =>
+  (babelParse ??= (require('@babel/parser') as typeof import('@babel/parser')).parse)(code, options);
 import type { File, Node } from '@babel/types';
 import type { AnalysisError, ParsedScript, ScriptLanguage } from '../model.js';
 import type { BabelPos } from './positions.js';
@@ -92,7 +93,11 @@ function toBabelError(err: unknown): BabelError {
     // RangeError (stack overflow on absurdly nested code) has no loc
     const stack = isStackExhaustion(err);
     const message = stack ? `too deeply nested to analyse: the parser ran out of stack (${err.message})` : err.message;
-    return { message, loc: loc && typeof loc.line === 'number' ? loc : undefined, ...(stack ? { stackExhausted: true } : {}) };
+    return {
+      message,
+      loc: loc && typeof loc.line === 'number' ? loc : undefined,
+      ...(stack ? { stackExhausted: true } : {}),
+    };
   }
   return { message: String(err) };
 }
@@ -173,7 +178,8 @@ function finish(
 function toAnalysisError(input: ScriptInput, e: BabelError): AnalysisError {
   let pos: BabelPos = input.remap ? input.remap(0) : (input.start ?? { line: 1, column: 0 });
   if (e.loc) {
-    pos = input.remap && e.loc.index !== undefined ? input.remap(e.loc.index) : { line: e.loc.line, column: e.loc.column };
+    pos =
+      input.remap && e.loc.index !== undefined ? input.remap(e.loc.index) : { line: e.loc.line, column: e.loc.column };
   }
   return {
     file: input.file,

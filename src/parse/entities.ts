@@ -25,7 +25,7 @@ export function decodeAttributeWithMap(raw: string): Decoded {
   const decoder = new HtmlEntityDecoder((cp) => {
     reference += String.fromCodePoint(cp);
   });
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const c = raw[i];
     if (c === '\r') {
       // parse5 normalises CR LF and lone CR to LF

@@ -22,10 +22,22 @@ type Node = DefaultTreeAdapterTypes.Node;
 
 // https://mimesniff.spec.whatwg.org/#javascript-mime-type
 const JS_MIME_TYPES = new Set([
-  'application/ecmascript', 'application/javascript', 'application/x-ecmascript', 'application/x-javascript',
-  'text/ecmascript', 'text/javascript', 'text/javascript1.0', 'text/javascript1.1', 'text/javascript1.2',
-  'text/javascript1.3', 'text/javascript1.4', 'text/javascript1.5', 'text/jscript', 'text/livescript',
-  'text/x-ecmascript', 'text/x-javascript',
+  'application/ecmascript',
+  'application/javascript',
+  'application/x-ecmascript',
+  'application/x-javascript',
+  'text/ecmascript',
+  'text/javascript',
+  'text/javascript1.0',
+  'text/javascript1.1',
+  'text/javascript1.2',
+  'text/javascript1.3',
+  'text/javascript1.4',
+  'text/javascript1.5',
+  'text/jscript',
+  'text/livescript',
+  'text/x-ecmascript',
+  'text/x-javascript',
 ]);
 /** In-browser Babel (`@babel/standalone`) runs these, JSX included. */
 const BABEL_TYPES = new Set(['text/babel', 'text/jsx']);
@@ -57,7 +69,8 @@ export function parseHtml(ctx: EmbedContext, opts: { bundledScripts?: boolean } 
   const doc = loadParse5().parse(ctx.text, { sourceCodeLocationInfo: true, scriptingEnabled: true });
   walk(doc, (el) => {
     // Astro bundles a `<script>` without attributes (or only `lang`) as a TypeScript module.
-    if (el.tagName === 'script' && opts.bundledScripts && el.attrs.every((a) => a.name === 'lang')) extractContent(ctx, el, { kind: 'module', sourceType: 'module', language: 'ts', jsx: false });
+    if (el.tagName === 'script' && opts.bundledScripts && el.attrs.every((a) => a.name === 'lang'))
+      extractContent(ctx, el, { kind: 'module', sourceType: 'module', language: 'ts', jsx: false });
     else if (el.tagName === 'script') extractScript(ctx, el);
     extractAttributes(ctx, el);
   });
@@ -98,7 +111,8 @@ function svelteHandlers(ctx: EmbedContext, fragment: Node): void {
   const skip: [number, number][] = [];
   for (const n of (fragment as { childNodes: Node[] }).childNodes) {
     const loc = (n as Element).sourceCodeLocation;
-    if ('tagName' in n && (n.tagName === 'script' || n.tagName === 'style') && loc) skip.push([loc.startOffset, loc.endOffset]);
+    if ('tagName' in n && (n.tagName === 'script' || n.tagName === 'style') && loc)
+      skip.push([loc.startOffset, loc.endOffset]);
   }
   const text = ctx.text;
   const re = /\son(?::[\w|]+|[a-z]+)\s*=\s*(["']?)\{/g;
@@ -117,7 +131,8 @@ function svelteHandlers(ctx: EmbedContext, fragment: Node): void {
       else if (c === '{') depth++;
       else if (c === '}') depth--;
     }
-    if (depth === 0 && i - 1 > start) parseSlice(ctx, start, i - 1, { kind: 'handler', sourceType: 'script', language: 'ts', jsx: false });
+    if (depth === 0 && i - 1 > start)
+      parseSlice(ctx, start, i - 1, { kind: 'handler', sourceType: 'script', language: 'ts', jsx: false });
   }
 }
 
@@ -141,10 +156,10 @@ function extractScript(ctx: EmbedContext, el: Element): void {
   // Keep the element's attributes: a CMP's blocking attributes say when it runs.
   const attributes: Record<string, string> = {};
   for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
-  if (ctx.scripts.length > before) ctx.scripts[ctx.scripts.length - 1]!.attributes = attributes;
+  if (ctx.scripts.length > before) ctx.scripts[ctx.scripts.length - 1].attributes = attributes;
   const loads = ctx.scripts.length;
   scriptElement(ctx, el);
-  if (ctx.scripts.length > loads) ctx.scripts[ctx.scripts.length - 1]!.attributes = attributes;
+  if (ctx.scripts.length > loads) ctx.scripts[ctx.scripts.length - 1].attributes = attributes;
 }
 
 /**
@@ -160,13 +175,22 @@ function scriptElement(ctx: EmbedContext, el: Element): void {
   if (!src || !tag || !/^\s*(?:https?:)?\/\//i.test(src.value)) return;
   const start = ctx.lines.pos(tag.startOffset);
   const raw = ctx.text.slice(tag.startOffset, tag.endOffset);
-  const input = { file: ctx.file, language: 'js' as const, kind: 'script' as const, sourceType: 'script' as const, jsx: true, start };
+  const input = {
+    file: ctx.file,
+    language: 'js' as const,
+    kind: 'script' as const,
+    sourceType: 'script' as const,
+    jsx: true,
+    start,
+  };
   const scratch: typeof ctx.errors = [];
   let script = parseScript({ ...input, code: raw.endsWith('/>') ? raw : `${raw}</script>` }, scratch);
   if (!script) {
     // Not JSX-shaped (`src=x.js`, `data-x=1`): the same element rebuilt with quoted
     // values; the tag name keeps its position, the attributes follow it.
-    const attrs = el.attrs.filter((a) => /^[A-Za-z_][\w.:-]*$/.test(a.name)).map((a) => `${a.name}=${JSON.stringify(a.value)}`);
+    const attrs = el.attrs
+      .filter((a) => /^[A-Za-z_][\w.:-]*$/.test(a.name))
+      .map((a) => `${a.name}=${JSON.stringify(a.value)}`);
     script = parseScript({ ...input, code: `<script ${attrs.join(' ')}></script>` }, []);
   }
   if (script) ctx.scripts.push(script);
@@ -181,7 +205,8 @@ function scriptElement(ctx: EmbedContext, el: Element): void {
  * packs' business (src/guards/blocking.ts).
  */
 /** Attributes by which consent managers mark the scripts they hold back (packs say what each value means). */
-const CMP_ATTRIBUTE = /^data-(?:cookieconsent|category|categories|usercentrics|cookieyes|consent[\w-]*|[\w-]*-consent|cookie-?category|cookiecategory|service)$/;
+const CMP_ATTRIBUTE =
+  /^data-(?:cookieconsent|category|categories|usercentrics|cookieyes|consent[\w-]*|[\w-]*-consent|cookie-?category|cookiecategory|service)$/;
 
 export function blockedScript(el: Element): EmbeddedOptions | undefined {
   const type = (attr(el, 'type') ?? '').trim().toLowerCase();
@@ -194,7 +219,9 @@ export function blockedScript(el: Element): EmbeddedOptions | undefined {
     (dataType !== '' && attr(el, 'data-name') !== undefined) ||
     /(^|\s)(optanon-category-|cmplz-)/.test(attr(el, 'class') ?? '');
   if (!cmp) return undefined;
-  return dataType === 'module' ? { kind: 'module', sourceType: 'module', language: 'js', jsx: false } : { kind: 'script', sourceType: 'script', language: 'js', jsx: false };
+  return dataType === 'module'
+    ? { kind: 'module', sourceType: 'module', language: 'js', jsx: false }
+    : { kind: 'script', sourceType: 'script', language: 'js', jsx: false };
 }
 
 function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): void {
@@ -208,7 +235,8 @@ function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): 
     // Unclosed at end of file: the element's own end offset is not reliable
     // there, its text is. (A self-closing SVG `<script/>` has no text.)
     for (const child of el.childNodes) {
-      if (child.nodeName === '#text' && child.sourceCodeLocation) end = Math.max(end, child.sourceCodeLocation.endOffset);
+      if (child.nodeName === '#text' && child.sourceCodeLocation)
+        end = Math.max(end, child.sourceCodeLocation.endOffset);
     }
   }
   if (end > start) parseSlice(ctx, start, end, opts);
@@ -223,11 +251,17 @@ function extractAttributes(ctx: EmbedContext, el: Element): void {
     if (EVENT_HANDLER.test(a.name)) {
       // A handler's body runs as a function body: `return false` is allowed.
       parseAttributeValue(ctx, loc.startOffset, loc.endOffset, a.value, {
-        kind: 'handler', sourceType: 'script', language: 'js', jsx: false,
+        kind: 'handler',
+        sourceType: 'script',
+        language: 'js',
+        jsx: false,
       });
     } else if (URL_ATTRIBUTES.has(a.name) && JAVASCRIPT_URL.test(a.value)) {
       parseAttributeValue(
-        ctx, loc.startOffset, loc.endOffset, a.value,
+        ctx,
+        loc.startOffset,
+        loc.endOffset,
+        a.value,
         { kind: 'handler', sourceType: 'script', language: 'js', jsx: false },
         JAVASCRIPT_URL,
       );
@@ -262,8 +296,12 @@ export function pageLoads(text: string): PageLoad[] {
     if (el.tagName !== 'script' && el.tagName !== 'iframe') return;
     const attributes: Record<string, string> = {};
     for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
-    const src = el.tagName === 'script' ? attributes.src : attributes['data-cookieblock-src'] ?? attributes['data-src'] ?? attributes.src;
-    if (src && src.trim()) out.push({ tag: el.tagName, src: src.trim(), attributes, line: el.sourceCodeLocation?.startLine ?? 0 });
+    const src =
+      el.tagName === 'script'
+        ? attributes.src
+        : (attributes['data-cookieblock-src'] ?? attributes['data-src'] ?? attributes.src);
+    if (src && src.trim())
+      out.push({ tag: el.tagName, src: src.trim(), attributes, line: el.sourceCodeLocation?.startLine ?? 0 });
   });
   return out;
 }

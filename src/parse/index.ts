@@ -78,40 +78,14 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
   } catch (err) {
     // A bug or a resource limit in a parser must not end the scan.
     errors.push({
-      file: name, line: 1, column: 1, kind: 'parse',
+      file: name,
+      line: 1,
+      column: 1,
+      kind: 'parse',
       message: `Could not parse: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
   return { file: name, scripts, errors };
-}
-
-const TS_EXTENSIONS = new Set(['ts', 'cts', 'mts', 'tsx']);
-const JS_EXTENSIONS = new Set(['js', 'jsx', 'mjs', 'cjs']);
-
-/** Parses `text` by its file extension into `scripts`, reporting into `errors`. */
-function parseByExtension(ext: string, name: string, text: string, scripts: ParsedScript[], errors: AnalysisError[]): void {
-  if (TS_EXTENSIONS.has(ext)) {
-    const language = ext === 'tsx' ? 'tsx' : 'ts';
-    const script = parseScript({ file: name, code: text, language, kind: 'module', sourceType: sourceTypeFor(ext) }, errors);
-    if (script) scripts.push(script);
-    return;
-  }
-  if (JS_EXTENSIONS.has(ext)) {
-    const script = parseJsFile({ file: name, code: text, language: 'js', kind: 'module', sourceType: sourceTypeFor(ext) }, errors);
-    if (script) scripts.push(script);
-    return;
-  }
-  switch (ext) {
-    case 'html':
-    case 'htm':
-      return parseHtml(context(name, text, scripts, errors));
-    case 'vue':
-      return parseVue(context(name, text, scripts, errors));
-    case 'svelte':
-      return parseSvelte(context(name, text, scripts, errors));
-    default:
-      errors.push({ file: name, line: 1, column: 1, kind: 'unsupported', message: `Unsupported file type: .${ext}` });
-  }
 }
 
 /** `.mjs`/`.mts` are ES modules; the others are decided by their content (import/export). */

@@ -50,7 +50,13 @@ export function parseVue(ctx: EmbedContext): void {
   for (const e of errors) {
     const offset = 'loc' in e && e.loc ? e.loc.start.offset : 0;
     const p = ctx.lines.pos(offset);
-    ctx.errors.push({ file: ctx.file, line: p.line, column: p.column + 1, message: `Vue SFC: ${e.message}`, kind: 'parse' });
+    ctx.errors.push({
+      file: ctx.file,
+      line: p.line,
+      column: p.column + 1,
+      message: `Vue SFC: ${e.message}`,
+      kind: 'parse',
+    });
   }
   const blocks = [descriptor.script, descriptor.scriptSetup].filter((b): b is NonNullable<typeof b> => !!b);
   blocks.sort((a, b) => a.loc.start.offset - b.loc.start.offset);
@@ -64,7 +70,12 @@ export function parseVue(ctx: EmbedContext): void {
 
 interface TemplateNode {
   type?: number;
-  props?: { type: number; name: string; value?: { content: string }; exp?: { content: string; loc: { start: { offset: number }; end: { offset: number } } } }[];
+  props?: {
+    type: number;
+    name: string;
+    value?: { content: string };
+    exp?: { content: string; loc: { start: { offset: number }; end: { offset: number } } };
+  }[];
   content?: { content?: string };
   children?: TemplateNode[];
 }
@@ -88,12 +99,17 @@ export function vueTemplateUses(text: string, file: string): VueTemplateUses | u
   const { descriptor } = loadCompiler()(text, { filename: file, sourceMap: false, ignoreEmpty: true });
   const template = descriptor.template as { ast?: TemplateNode; lang?: string; src?: string } | null;
   if (!template) return undefined;
-  const uses: VueTemplateUses = { analysed: Boolean(template.ast) && !template.lang && !template.src, expressions: [], locals: new Set() };
+  const uses: VueTemplateUses = {
+    analysed: Boolean(template.ast) && !template.lang && !template.src,
+    expressions: [],
+    locals: new Set(),
+  };
   const words = (s: string) => s.match(/[A-Za-z_$][\w$]*/g) ?? [];
   const visit = (node: TemplateNode): void => {
     if (node.type === INTERPOLATION && node.content?.content) uses.expressions.push(node.content.content);
     for (const p of node.props ?? []) {
-      if (p.type === ATTRIBUTE && p.name === 'slot-scope' && p.value) words(p.value.content).forEach((w) => uses.locals.add(w));
+      if (p.type === ATTRIBUTE && p.name === 'slot-scope' && p.value)
+        words(p.value.content).forEach((w) => uses.locals.add(w));
       if (p.type !== DIRECTIVE || p.name === 'on' || !p.exp) continue;
       const exp = p.exp.content;
       if (p.name === 'for') {
@@ -112,7 +128,12 @@ export function vueTemplateUses(text: string, file: string): VueTemplateUses | u
 function visitTemplate(ctx: EmbedContext, node: TemplateNode, language: ScriptLanguage): void {
   for (const p of node.props ?? []) {
     if (p.type !== DIRECTIVE || p.name !== 'on' || !p.exp || !p.exp.content.trim()) continue;
-    parseSlice(ctx, p.exp.loc.start.offset, p.exp.loc.end.offset, { kind: 'handler', sourceType: 'script', language, jsx: false });
+    parseSlice(ctx, p.exp.loc.start.offset, p.exp.loc.end.offset, {
+      kind: 'handler',
+      sourceType: 'script',
+      language,
+      jsx: false,
+    });
   }
   for (const c of node.children ?? []) if (typeof c === 'object' && c) visitTemplate(ctx, c, language);
 }
@@ -122,13 +143,19 @@ function parseBlock(ctx: EmbedContext, block: SFCBlock): void {
   if (!language) {
     const p = ctx.lines.pos(block.loc.start.offset);
     ctx.errors.push({
-      file: ctx.file, line: p.line, column: p.column + 1, kind: 'unsupported',
+      file: ctx.file,
+      line: p.line,
+      column: p.column + 1,
+      kind: 'unsupported',
       message: `Vue <script lang="${block.lang}"> is not analysed`,
     });
     return;
   }
   // `<script src="./x.ts">`: the external file is app source of its own.
   parseSlice(ctx, block.loc.start.offset, block.loc.end.offset, {
-    kind: 'module', sourceType: 'module', language, jsx: true,
+    kind: 'module',
+    sourceType: 'module',
+    language,
+    jsx: true,
   });
 }

@@ -45,7 +45,8 @@ export function configOrigin(config: Config): LoadedConfig | undefined {
   return loaded.get(config);
 }
 
-const isPathLike = (spec: string) => spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec) || spec === '.' || spec === '..';
+const isPathLike = (spec: string) =>
+  spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec) || spec === '.' || spec === '..';
 
 function isFile(p: string): boolean {
   try {
@@ -59,7 +60,7 @@ function isFile(p: string): boolean {
 export function splitPackageSpec(spec: string): { name: string; sub: string } | undefined {
   const m = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:\/(.+))?$/i.exec(spec);
   if (!m || m[2]?.split('/').includes('..')) return undefined;
-  return { name: m[1]!, sub: m[2] ?? '' };
+  return { name: m[1], sub: m[2] ?? '' };
 }
 
 /**
@@ -67,7 +68,11 @@ export function splitPackageSpec(spec: string): { name: string; sub: string } | 
  * `fromDir` as Node does, reading files only. `conventional` is the file used
  * when the spec names no file and package.json `main` is not a .json file.
  */
-export function resolvePackageJsonFile(spec: string, fromDir: string, conventional: string): { file?: string; tried: string[] } {
+export function resolvePackageJsonFile(
+  spec: string,
+  fromDir: string,
+  conventional: string,
+): { file?: string; tried: string[] } {
   const parts = splitPackageSpec(spec);
   const tried: string[] = [];
   if (!parts) return { tried };
@@ -102,7 +107,8 @@ function resolveExtends(spec: string, fromDir: string, declaredIn: string, point
   };
   if (spec.startsWith(PRESET_PREFIX)) {
     const name = spec.slice(PRESET_PREFIX.length);
-    if (!(PRESETS as readonly string[]).includes(name)) fail(`a preset (${PRESETS.map((p) => PRESET_PREFIX + p).join(', ')}), a config file or a package`);
+    if (!(PRESETS as readonly string[]).includes(name))
+      fail(`a preset (${PRESETS.map((p) => PRESET_PREFIX + p).join(', ')}), a config file or a package`);
     return join(packageRoot, 'presets', `${name}.json`);
   }
   if (isPathLike(spec)) {
@@ -130,9 +136,12 @@ interface Layer {
 
 function readLayers(file: string, stack: string[], out: Layer[], root?: string): void {
   if (stack.includes(file)) {
-    throw new ConfigError(stack[stack.length - 1]!, [{ pointer: '/extends', expected: `no cycle (${[...stack, file].join(' -> ')})` }]);
+    throw new ConfigError(stack[stack.length - 1], [
+      { pointer: '/extends', expected: `no cycle (${[...stack, file].join(' -> ')})` },
+    ]);
   }
-  if (stack.length > 20) throw new ConfigError(file, [{ pointer: '/extends', expected: 'at most 20 levels of extends' }]);
+  if (stack.length > 20)
+    throw new ConfigError(file, [{ pointer: '/extends', expected: 'at most 20 levels of extends' }]);
   const doc = readJsonDocument(file, root);
   const problems = validateDocument('config', file, doc.value).map((p) => ({ ...p, ...doc.position(p.pointer) }));
   if (problems.length) throw new ConfigError(file, problems);
@@ -148,7 +157,7 @@ function readLayers(file: string, stack: string[], out: Layer[], root?: string):
 
 /** A `policies` entry, made independent of the file that wrote it. */
 function policyEntry(spec: string, dir: string): string {
-  return isPathLike(spec) || /\.jsonc?$/.test(spec) && existsSync(resolve(dir, spec)) ? resolve(dir, spec) : spec;
+  return isPathLike(spec) || (/\.jsonc?$/.test(spec) && existsSync(resolve(dir, spec))) ? resolve(dir, spec) : spec;
 }
 
 /** A relative guard `module`, re-expressed relative to the effective config's directory. */
@@ -173,14 +182,19 @@ export function loadConfigChain(file: string, root?: string): LoadedConfig {
   for (const { file: f, dir, data, doc } of layers) {
     if (data.include) config.include = [...data.include];
     if (data.exclude) config.exclude = addUnique(config.exclude, data.exclude);
-    if (data.policies) config.policies = addUnique(config.policies, data.policies.map((p) => policyEntry(p, dir)));
+    if (data.policies)
+      config.policies = addUnique(
+        config.policies,
+        data.policies.map((p) => policyEntry(p, dir)),
+      );
     if (data.guards) config.guards = [...(config.guards ?? []), ...data.guards.map((g) => guardEntry(g, dir, rootDir))];
     if (data.purposeAliases) config.purposeAliases = { ...config.purposeAliases, ...data.purposeAliases };
     if (data.moduleAliases) config.moduleAliases = { ...config.moduleAliases, ...data.moduleAliases };
     if (data.preset) config.preset = data.preset;
     if (data.rules) {
       config.rules = { ...config.rules, ...data.rules };
-      for (const id of Object.keys(data.rules)) ruleOrigins.set(id, { file: f, ...doc.position(`/rules/${escapePointer(id)}`, true) });
+      for (const id of Object.keys(data.rules))
+        ruleOrigins.set(id, { file: f, ...doc.position(`/rules/${escapePointer(id)}`, true) });
     }
   }
   config.dir = rootDir;
@@ -212,7 +226,7 @@ export function checkRuleIds(config: Config, known: RuleSpec[]): void {
     });
     byFile.set(origin.file, problems);
   }
-  const [file, problems] = [...byFile.entries()][0]!;
+  const [file, problems] = [...byFile.entries()][0];
   throw new ConfigError(file, problems);
 }
 

@@ -77,12 +77,19 @@ function describe(errors: ErrorObject[]): SchemaProblem[] {
   const byPointer = new Map<string, string[]>();
   for (const e of errors) {
     // `oneOf`/`anyOf` summaries repeat what their branches said; keep them only when alone.
-    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== e.keyword)) continue;
+    if (
+      (e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
+      errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== e.keyword)
+    )
+      continue;
     let text = e.message ?? 'is invalid';
-    if (e.keyword === 'additionalProperties') text = `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}" (not allowed here)`;
-    if (e.keyword === 'enum') text = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
+    if (e.keyword === 'additionalProperties')
+      text = `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}" (not allowed here)`;
+    if (e.keyword === 'enum')
+      text = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
     if (e.keyword === 'const') text = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
-    if (e.keyword === 'required') text = `missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
+    if (e.keyword === 'required')
+      text = `missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
     const list = byPointer.get(e.instancePath) ?? [];
     if (!list.includes(text)) list.push(text);
     byPointer.set(e.instancePath, list);
@@ -125,14 +132,17 @@ export function readJsonDocument(file: string, root?: string): JsonDocument {
   }
   const errors: ParseError[] = [];
   // jsonc-parser is loaded only for the files that need it (configs, user policies), not for a plain scan.
-  const { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } =
+    require('jsonc-parser') as typeof import('jsonc-parser');
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   if (errors.length || !tree) {
-    const problems = (errors.length ? errors : [{ error: 4, offset: 0, length: 0 } as ParseError]).slice(0, 5).map((e) => ({
-      pointer: '',
-      expected: `valid JSON (${errors.length ? printParseErrorCode(e.error) : 'empty file'})`,
-      ...lineColumn(text, e.offset),
-    }));
+    const problems = (errors.length ? errors : [{ error: 4, offset: 0, length: 0 } as ParseError])
+      .slice(0, 5)
+      .map((e) => ({
+        pointer: '',
+        expected: `valid JSON (${errors.length ? printParseErrorCode(e.error) : 'empty file'})`,
+        ...lineColumn(text, e.offset),
+      }));
     throw new ConfigError(file, problems);
   }
   return {
@@ -147,28 +157,10 @@ export function readJsonDocument(file: string, root?: string): JsonDocument {
       // additionalProperties errors point at the object; still better than nothing.
       for (let p = path; !node && p.length; p = p.slice(0, -1)) node = findNodeAtLocation(tree, p.slice(0, -1));
       if (!node) return {};
-      const target = key && node.parent?.type === 'property' ? node.parent.children![0]! : node;
+      const target = key && node.parent?.type === 'property' ? node.parent.children![0] : node;
       return lineColumn(text, target.offset);
     },
   };
-}
-
-/** Where and what the JSON syntax error is, without quoting the text. */
-function jsonSyntaxError(text: string): string {
-  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
-  const errors: import('jsonc-parser').ParseError[] = [];
-  parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
-  const e = errors[0];
-  if (!e) return 'not JSON';
-  let line = 1;
-  let col = 1;
-  for (let i = 0; i < e.offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      col = 1;
-    } else col++;
-  }
-  return `${printParseErrorCode(e.error)} at line ${line}, column ${col}`;
 }
 
 export function validateDocument(kind: SchemaKind, file: string, data: unknown): SchemaProblem[] {
@@ -186,12 +178,18 @@ export function validateDocument(kind: SchemaKind, file: string, data: unknown):
 export function checkPolicySemantics(p: Policy): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   if ((p.rules ?? []).length > 0 && (p.tokens ?? []).length === 0) {
-    problems.push({ pointer: '/tokens', expected: 'at least one token when the policy has rules (with no tokens no file is ever analysed, so every scan would pass)' });
+    problems.push({
+      pointer: '/tokens',
+      expected:
+        'at least one token when the policy has rules (with no tokens no file is ever analysed, so every scan would pass)',
+    });
   }
   const seen = new Set<string>();
   (p.rules ?? []).forEach((r, i) => {
-    if (!r.id.startsWith(`${p.id}/`)) problems.push({ pointer: `/rules/${i}/id`, expected: `a rule id of the form "${p.id}/<category>"` });
-    if (seen.has(r.id)) problems.push({ pointer: `/rules/${i}/id`, expected: `a unique rule id ("${r.id}" is repeated)` });
+    if (!r.id.startsWith(`${p.id}/`))
+      problems.push({ pointer: `/rules/${i}/id`, expected: `a rule id of the form "${p.id}/<category>"` });
+    if (seen.has(r.id))
+      problems.push({ pointer: `/rules/${i}/id`, expected: `a unique rule id ("${r.id}" is repeated)` });
     seen.add(r.id);
   });
   return problems;

@@ -4,21 +4,34 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { GuardedReadError, gitSync, guardedReadText, isInsideDir } from '../discover/index.js';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { Node as JsonNode, ParseError } from 'jsonc-parser';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { gitSync, isInsideDir } from '../discover/index.js';
+
 import type { Config, Policy, RuleSpec } from '../model.js';
 import { loadConfigChain, resolvePackageJsonFile } from './config.js';
-import { checkPolicySemantics, CONFIG_FILE_NAMES, ConfigError, packageRoot, readJsonDocument, validateDocument, type JsonDocument, type SchemaKind, type SchemaProblem } from './document.js';
+import {
+  checkPolicySemantics,
+  CONFIG_FILE_NAMES,
+  ConfigError,
+  packageRoot,
+  readJsonDocument,
+  validateDocument,
+  type JsonDocument,
+  type SchemaKind,
+  type SchemaProblem,
+} from './document.js';
 
-export { CONFIG_FILE_NAME, CONFIG_FILE_NAMES, ConfigError, formatProblem, packageRoot, readJsonDocument, validateDocument, type JsonDocument, type SchemaProblem } from './document.js';
+export {
+  CONFIG_FILE_NAME,
+  ConfigError,
+  formatProblem,
+  packageRoot,
+  validateDocument,
+  type SchemaProblem,
+} from './document.js';
 const policiesDir = join(packageRoot, 'policies');
 
-export { checkRuleIds, configOrigin, effectiveRules, loadConfigChain, policiesInForce, PRESETS, type LoadedConfig } from './config.js';
-
+export { checkRuleIds, configOrigin, effectiveRules, loadConfigChain, policiesInForce } from './config.js';
 
 export function builtinPolicyIds(): string[] {
   return readdirSync(policiesDir)
@@ -47,7 +60,12 @@ export function loadPolicy(idOrFile: string, baseDir: string = process.cwd(), ro
     if (found.file) file = found.file;
   }
   if (!isBuiltin && root !== undefined && !isInsideDir(realpathOr(root), realpathOr(dirname(file)))) {
-    throw new ConfigError(idOrFile, [{ pointer: '', expected: `a policy file inside the repository ${root} (refused: ${file} is outside it and was not read)` }]);
+    throw new ConfigError(idOrFile, [
+      {
+        pointer: '',
+        expected: `a policy file inside the repository ${root} (refused: ${file} is outside it and was not read)`,
+      },
+    ]);
   }
   const cached = policyCache.get(file);
   if (cached) return cached;
@@ -60,11 +78,15 @@ export function loadPolicy(idOrFile: string, baseDir: string = process.cwd(), ro
     ]);
   }
   // A built-in policy ships with this build: plain JSON, no positions needed.
-  const doc: JsonDocument = isBuiltin ? { value: JSON.parse(readFileSync(file, 'utf8')) as unknown, position: () => ({}) } : readJsonDocument(file, root);
+  const doc: JsonDocument = isBuiltin
+    ? { value: JSON.parse(readFileSync(file, 'utf8')) as unknown, position: () => ({}) }
+    : readJsonDocument(file, root);
   const data = doc.value;
   // Built-in policies ship with this build and are validated by its tests (test/startup.test.ts);
   // validating them again on every run cost more than parsing a small project (~20 ms, cold JIT).
-  const problems = isBuiltin ? checkPolicySemantics(data as Policy) : validateDocument('policy', file, data).map((p) => ({ ...p, ...doc.position(p.pointer) }));
+  const problems = isBuiltin
+    ? checkPolicySemantics(data as Policy)
+    : validateDocument('policy', file, data).map((p) => ({ ...p, ...doc.position(p.pointer) }));
   if (problems.length) throw new ConfigError(file, problems);
   const policy = { ...(data as Policy), source: file };
   delete (policy as { $schema?: string }).$schema;
@@ -95,8 +117,12 @@ export function configPolicies(config: Config): Policy[] {
       return loadPolicy(id, baseDir, root);
     } catch (e) {
       if (!(e instanceof ConfigError) || !config.source) throw e;
-      const inner = e.problems.map((p) => (e.file === id && !p.pointer ? p.expected : `${e.file}: ${p.pointer || '/'}: ${p.expected}`)).join('; ');
-      throw new ConfigError(config.source, [{ pointer: `/policies/${i}`, expected: `${JSON.stringify(id)}: ${inner}` }]);
+      const inner = e.problems
+        .map((p) => (e.file === id && !p.pointer ? p.expected : `${e.file}: ${p.pointer || '/'}: ${p.expected}`))
+        .join('; ');
+      throw new ConfigError(config.source, [
+        { pointer: `/policies/${i}`, expected: `${JSON.stringify(id)}: ${inner}` },
+      ]);
     }
   });
 }
@@ -156,11 +182,11 @@ export function findConfigFile(startDir: string, home: string = homedir()): stri
       // including) $HOME, the filesystem root, or a world-writable directory
       // such as /tmp (anyone could plant a config there).
       const h = home ? resolve(home) : undefined;
-      const start = dirname(candidates[0]!);
+      const start = dirname(candidates[0]);
       for (let i = 0; i < candidates.length; i++) {
-        const d = dirname(candidates[i]!);
+        const d = dirname(candidates[i]);
         if (d !== start && (d === h || dirname(d) === d || worldWritable(d))) return undefined;
-        if (existsSync(candidates[i]!)) return candidates[i];
+        if (existsSync(candidates[i])) return candidates[i];
       }
       return undefined;
     }
@@ -175,7 +201,11 @@ export function validateFile(file: string): { kind: SchemaKind; problems: Schema
   const abs = resolve(file);
   const doc = readJsonDocument(abs);
   const data = doc.value;
-  const looksLikePolicy = typeof data === 'object' && data !== null && 'id' in data && ('rules' in data || 'guards' in data || 'description' in data);
+  const looksLikePolicy =
+    typeof data === 'object' &&
+    data !== null &&
+    'id' in data &&
+    ('rules' in data || 'guards' in data || 'description' in data);
   const kind: SchemaKind = CONFIG_FILE_NAMES.some((n) => abs.endsWith(n)) || !looksLikePolicy ? 'config' : 'policy';
   let problems = validateDocument(kind, abs, data).map((p) => ({ ...p, ...doc.position(p.pointer) }));
   // A config's `extends` chain must load too.

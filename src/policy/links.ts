@@ -31,7 +31,10 @@ export function repositoryUrl(): string | undefined {
   if (!url) return undefined;
   const short = /^(?:github:)?([\w.-]+\/[\w.-]+)$/.exec(url);
   if (short) return `https://github.com/${short[1]}`;
-  return url.replace(/^git\+/, '').replace(/\.git$/, '').replace(/^git:\/\//, 'https://');
+  return url
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .replace(/^git:\/\//, 'https://');
 }
 
 /** The tool's home page (SARIF `informationUri`). */

@@ -18,7 +18,8 @@ const NOT_CODE = new Set([
   'implements',
 ]);
 
-const isNode = (v: unknown): v is t.Node => typeof v === 'object' && v !== null && typeof (v as t.Node).type === 'string';
+const isNode = (v: unknown): v is t.Node =>
+  typeof v === 'object' && v !== null && typeof (v as t.Node).type === 'string';
 
 /** Calls `visit` on each child node of `n` holding code (types skipped unless `withTypes`), in key order. */
 export function forEachChild(n: t.Node, visit: (child: t.Node, key: string) => void, withTypes = false): void {
@@ -31,7 +32,14 @@ export function forEachChild(n: t.Node, visit: (child: t.Node, key: string) => v
   }
 }
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
+const FUNCTION_TYPES = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ObjectMethod',
+  'ClassMethod',
+  'ClassPrivateMethod',
+]);
 
 /** Functions of every syntax: declarations, expressions, arrows, object and class methods. */
 export function isFunctionLike(n: t.Node): n is t.Function {

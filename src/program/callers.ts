@@ -40,7 +40,7 @@ export class CallSites {
 
   /** The callee's value, as the index resolves it. */
   calleeValue(call: CallLike, index: ScriptIndex): Value | undefined {
-    return this.calleeResolver.value(call.callee as t.Node, index);
+    return this.calleeResolver.value(call.callee, index);
   }
 
   /** The project functions a call may run (what `of` indexes it under). */
@@ -62,7 +62,10 @@ export class CallSites {
       const mod = this.project.parsed[this.indexed++];
       for (const index of mod.scripts) {
         const visit = (n: t.Node): void => {
-          if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') && n.arguments.length) {
+          if (
+            (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') &&
+            n.arguments.length
+          ) {
             for (const target of this.targets(n, index)) {
               const list = this.byFunction.get(target);
               if (list) list.push({ call: n, index });

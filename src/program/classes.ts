@@ -4,7 +4,9 @@ import type { ScriptIndex } from './project.js';
 
 /** An instance field (`x = …`, `#x = …`, `accessor x = …`): initialised with the constructor. */
 export function isInstanceField(m: t.Node): m is t.ClassProperty | t.ClassPrivateProperty | t.ClassAccessorProperty {
-  return (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static;
+  return (
+    (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty' || m.type === 'ClassAccessorProperty') && !m.static
+  );
 }
 
 const classBodiesOf = new WeakMap<ScriptIndex, t.ClassBody[]>();

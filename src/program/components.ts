@@ -44,14 +44,45 @@ export interface Component {
 }
 
 /** The static name of an object/class member's key. */
-const memberKey = (p: { key: t.Node; computed?: boolean }): string | undefined => (p.computed && p.key.type === 'Identifier' ? undefined : keyName(p.key));
+const memberKey = (p: { key: t.Node; computed?: boolean }): string | undefined =>
+  p.computed && p.key.type === 'Identifier' ? undefined : keyName(p.key);
 
 /** Names every template may read that are no component member. */
 const TEMPLATE_GLOBALS = new Set([
-  'undefined', 'null', 'true', 'false', 'NaN', 'Infinity', 'this', 'arguments',
-  'Math', 'Date', 'JSON', 'Number', 'String', 'Boolean', 'Array', 'Object', 'RegExp', 'Map', 'Set', 'Intl', 'BigInt',
-  'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURI', 'encodeURIComponent', 'decodeURI', 'decodeURIComponent',
-  'console', 'window', 'document', 'alert', 'confirm',
+  'undefined',
+  'null',
+  'true',
+  'false',
+  'NaN',
+  'Infinity',
+  'this',
+  'arguments',
+  'Math',
+  'Date',
+  'JSON',
+  'Number',
+  'String',
+  'Boolean',
+  'Array',
+  'Object',
+  'RegExp',
+  'Map',
+  'Set',
+  'Intl',
+  'BigInt',
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'encodeURI',
+  'encodeURIComponent',
+  'decodeURI',
+  'decodeURIComponent',
+  'console',
+  'window',
+  'document',
+  'alert',
+  'confirm',
 ]);
 
 /**
@@ -60,7 +91,11 @@ const TEMPLATE_GLOBALS = new Set([
  * already in it. Sets `component` on each handler script and records
  * framework entries in `info.frameworkEntries`.
  */
-export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFile>, read: (relPath: string) => void = () => {}): void {
+export function bindComponents(
+  info: ModuleInfo,
+  files: Map<string, DiscoveredFile>,
+  read: (relPath: string) => void = () => {},
+): void {
   const text = files.get(info.file)?.text ?? '';
   if (info.file.endsWith('.vue')) {
     const comp = vueComponent(info);
@@ -100,7 +135,13 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
         judge(info, comp, [], undefined, 'its template (`templateUrl`/`template`) could not be found or read');
         continue;
       }
-      const ctx: EmbedContext = { file: template.file, text: template.text, lines: new LineIndex(template.text), scripts: [], errors: [] };
+      const ctx: EmbedContext = {
+        file: template.file,
+        text: template.text,
+        lines: new LineIndex(template.text),
+        scripts: [],
+        errors: [],
+      };
       let uses: TemplateUses | undefined;
       try {
         uses = parseAngularTemplate(ctx, template.start, template.end);
@@ -114,14 +155,26 @@ export function bindComponents(info: ModuleInfo, files: Map<string, DiscoveredFi
         info.scripts.push(h);
         handlers.push(h);
       }
-      judge(info, comp, handlers, uses && !uses.failed ? { analysed: true, expressions: uses.expressions, locals: uses.locals } : undefined, `its template${uses ? ' has an event binding that does not parse' : ' could not be parsed'}`);
+      judge(
+        info,
+        comp,
+        handlers,
+        uses && !uses.failed ? { analysed: true, expressions: uses.expressions, locals: uses.locals } : undefined,
+        `its template${uses ? ' has an event binding that does not parse' : ' could not be parsed'}`,
+      );
     }
   }
 }
 
 type Uses = { analysed: boolean; expressions: string[]; locals: Set<string> };
 
-function judge(info: ModuleInfo, comp: Component, handlers: ScriptIndex[], uses: Uses | undefined, unanalysed: string): void {
+function judge(
+  info: ModuleInfo,
+  comp: Component,
+  handlers: ScriptIndex[],
+  uses: Uses | undefined,
+  unanalysed: string,
+): void {
   for (const h of handlers) h.component = comp;
   const everyMember = (reason: string) => {
     for (const fn of comp.members.values()) if (!info.frameworkEntries.has(fn)) info.frameworkEntries.set(fn, reason);
@@ -132,7 +185,14 @@ function judge(info: ModuleInfo, comp: Component, handlers: ScriptIndex[], uses:
   }
   for (const h of handlers) {
     for (const name of freeNames(h)) {
-      if (comp.members.has(name) || comp.names.has(name) || uses.locals.has(name) || TEMPLATE_GLOBALS.has(name) || name.startsWith('$')) continue;
+      if (
+        comp.members.has(name) ||
+        comp.names.has(name) ||
+        uses.locals.has(name) ||
+        TEMPLATE_GLOBALS.has(name) ||
+        name.startsWith('$')
+      )
+        continue;
       if (info.scripts.some((o) => o.script.kind === 'module' && o.topLevel(name))) continue; // Vue <script setup> bindings
       everyMember(`component method; its template refers to '${name}', which is no member consent-lint can see`);
       return;
@@ -141,7 +201,8 @@ function judge(info: ModuleInfo, comp: Component, handlers: ScriptIndex[], uses:
   for (const text of uses.expressions) {
     for (const w of wordsOf(text)) {
       const fn = comp.members.get(w);
-      if (fn && !info.frameworkEntries.has(fn)) info.frameworkEntries.set(fn, 'used by its template outside an event handler, whenever it renders');
+      if (fn && !info.frameworkEntries.has(fn))
+        info.frameworkEntries.set(fn, 'used by its template outside an event handler, whenever it renders');
     }
   }
 }
@@ -151,7 +212,11 @@ function freeNames(index: ScriptIndex): Set<string> {
   const out = new Set<string>();
   const visit = (n: t.Node, parent: t.Node | undefined, key: string): void => {
     if (n.type === 'Identifier') {
-      const isProperty = parent && (((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && key === 'property') || ((parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod') && key === 'key')) && !(parent as { computed?: boolean }).computed;
+      const isProperty =
+        parent &&
+        (((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && key === 'property') ||
+          ((parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod') && key === 'key')) &&
+        !(parent as { computed?: boolean }).computed;
       if (!isProperty && !index.binding(n)) out.add(n.name);
       return;
     }
@@ -163,10 +228,33 @@ function freeNames(index: ScriptIndex): Set<string> {
 
 // ------------------------------------------------------------ what frameworks call besides templates
 
-const ANGULAR_HOOKS = new Set(['ngOnChanges', 'ngOnInit', 'ngDoCheck', 'ngAfterContentInit', 'ngAfterContentChecked', 'ngAfterViewInit', 'ngAfterViewChecked', 'ngOnDestroy']);
+const ANGULAR_HOOKS = new Set([
+  'ngOnChanges',
+  'ngOnInit',
+  'ngDoCheck',
+  'ngAfterContentInit',
+  'ngAfterContentChecked',
+  'ngAfterViewInit',
+  'ngAfterViewChecked',
+  'ngOnDestroy',
+]);
 const VUE_HOOKS = new Set([
-  'beforeCreate', 'created', 'beforeMount', 'mounted', 'beforeUpdate', 'updated', 'activated', 'deactivated',
-  'beforeUnmount', 'unmounted', 'beforeDestroy', 'destroyed', 'errorCaptured', 'renderTracked', 'renderTriggered', 'serverPrefetch',
+  'beforeCreate',
+  'created',
+  'beforeMount',
+  'mounted',
+  'beforeUpdate',
+  'updated',
+  'activated',
+  'deactivated',
+  'beforeUnmount',
+  'unmounted',
+  'beforeDestroy',
+  'destroyed',
+  'errorCaptured',
+  'renderTracked',
+  'renderTriggered',
+  'serverPrefetch',
 ]);
 
 /** Lifecycle hooks, `@HostListener` methods and `host: { '(event)': '…' }` handlers run when Angular decides. */
@@ -178,13 +266,18 @@ function angularFrameworkCalls(info: ModuleInfo, cls: t.Class, options: t.Object
     const listener = (m.decorators ?? []).some((d) => {
       const e = d.expression;
       const callee = e.type === 'CallExpression' ? e.callee : e;
-      return (callee.type === 'Identifier' && callee.name === 'HostListener') || (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && callee.property.name === 'HostListener');
+      return (
+        (callee.type === 'Identifier' && callee.name === 'HostListener') ||
+        (callee.type === 'MemberExpression' &&
+          callee.property.type === 'Identifier' &&
+          callee.property.name === 'HostListener')
+      );
     });
     if (listener) info.frameworkEntries.set(m, 'a @HostListener: Angular calls it on the event');
   }
   for (const p of options.properties) {
     if (p.type !== 'ObjectProperty' || memberKey(p) !== 'host') continue;
-    const host = unwrap(p.value as t.Node);
+    const host = unwrap(p.value);
     if (host.type !== 'ObjectExpression') continue;
     for (const h of host.properties) {
       if (h.type !== 'ObjectProperty' || h.value.type !== 'StringLiteral') continue;
@@ -209,17 +302,22 @@ function vueFrameworkCalls(info: ModuleInfo, comp: Component): void {
   for (const p of options.properties) {
     if (p.type === 'SpreadElement') continue;
     const key = memberKey(p);
-    const value = p.type === 'ObjectMethod' ? p : unwrap(p.value as t.Node);
+    const value = p.type === 'ObjectMethod' ? p : unwrap(p.value);
     if (key && VUE_HOOKS.has(key) && isFunctionLike(value)) info.frameworkEntries.set(value, 'Vue lifecycle hook');
     if (key !== 'watch' || value.type !== 'ObjectExpression') continue;
     for (const w of value.properties) {
       if (w.type === 'SpreadElement') continue;
-      const v = w.type === 'ObjectMethod' ? w : unwrap(w.value as t.Node);
-      const handlers = v.type === 'ArrayExpression' ? v.elements.filter((e): e is t.Expression => !!e && e.type !== 'SpreadElement') : [v];
+      const v = w.type === 'ObjectMethod' ? w : unwrap(w.value);
+      const handlers =
+        v.type === 'ArrayExpression'
+          ? v.elements.filter((e): e is t.Expression => !!e && e.type !== 'SpreadElement')
+          : [v];
       for (const h0 of handlers) {
         const h = unwrap(h0);
         if (h.type === 'ObjectExpression') {
-          for (const hp of h.properties) if (hp.type !== 'SpreadElement' && memberKey(hp) === 'handler') byName(hp.type === 'ObjectMethod' ? hp : unwrap(hp.value as t.Node), 'a Vue watcher');
+          for (const hp of h.properties)
+            if (hp.type !== 'SpreadElement' && memberKey(hp) === 'handler')
+              byName(hp.type === 'ObjectMethod' ? hp : unwrap(hp.value), 'a Vue watcher');
         } else byName(h, 'a Vue watcher');
       }
     }
@@ -245,8 +343,12 @@ function astroMarkup(info: ModuleInfo, text: string): void {
     if (s.type === 'ExportNamedDeclaration' && s.declaration) s = s.declaration;
     const fns: [string, t.Node][] = [];
     if (s.type === 'FunctionDeclaration' && s.id) fns.push([s.id.name, s]);
-    if (s.type === 'VariableDeclaration') for (const d of s.declarations) if (d.id.type === 'Identifier' && d.init && isFunctionLike(unwrap(d.init))) fns.push([d.id.name, unwrap(d.init)]);
-    for (const [name, fn] of fns) if (words.has(name)) info.frameworkEntries.set(fn, 'called from the component markup whenever it renders');
+    if (s.type === 'VariableDeclaration')
+      for (const d of s.declarations)
+        if (d.id.type === 'Identifier' && d.init && isFunctionLike(unwrap(d.init)))
+          fns.push([d.id.name, unwrap(d.init)]);
+    for (const [name, fn] of fns)
+      if (words.has(name)) info.frameworkEntries.set(fn, 'called from the component markup whenever it renders');
   }
 }
 
@@ -264,7 +366,14 @@ function vueStringTemplates(info: ModuleInfo): void {
     const visit = (n: t.Node): void => {
       if (n.type === 'ObjectExpression') {
         const keys = new Set(n.properties.map((p) => (p.type === 'SpreadElement' ? undefined : memberKey(p))));
-        if (keys.has('template') && keys.has('methods')) judge(info, optionsComponent(n, index), [], undefined, 'its `template` string is compiled at run time and not analysed');
+        if (keys.has('template') && keys.has('methods'))
+          judge(
+            info,
+            optionsComponent(n, index),
+            [],
+            undefined,
+            'its `template` string is compiled at run time and not analysed',
+          );
       }
       forEachChild(n, visit);
     };
@@ -278,11 +387,11 @@ function vueComponent(info: ModuleInfo): Component | undefined {
     if (index.script.kind !== 'module') continue;
     for (const s of index.script.ast.program.body) {
       if (s.type !== 'ExportDefaultDeclaration') continue;
-      let d = unwrap(s.declaration as t.Node);
+      let d = unwrap(s.declaration);
       if (d.type === 'ClassDeclaration' || d.type === 'ClassExpression') return classComponent(d, index, 'vue');
       if (d.type === 'CallExpression') {
         const last = d.arguments[d.arguments.length - 1];
-        d = last ? unwrap(last as t.Node) : d;
+        d = last ? unwrap(last) : d;
       }
       if (d.type === 'ObjectExpression') return optionsComponent(d, index);
     }
@@ -291,7 +400,15 @@ function vueComponent(info: ModuleInfo): Component | undefined {
 }
 
 function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Component {
-  const comp: Component = { kind: 'vue', index, node: obj, members: new Map(), names: new Set(), fields: new Map(), open: false };
+  const comp: Component = {
+    kind: 'vue',
+    index,
+    node: obj,
+    members: new Map(),
+    names: new Set(),
+    fields: new Map(),
+    open: false,
+  };
   for (const p of obj.properties) {
     if (p.type === 'SpreadElement') {
       comp.open = true;
@@ -299,7 +416,7 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
     }
     const key = memberKey(p);
     if (key === 'mixins' || key === 'extends') comp.open = true;
-    const value = p.type === 'ObjectProperty' ? unwrap(p.value as t.Node) : p;
+    const value = p.type === 'ObjectProperty' ? unwrap(p.value) : p;
     if (key === 'methods' || key === 'computed') {
       if (value.type !== 'ObjectExpression') {
         comp.open = true;
@@ -315,16 +432,19 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
         }
         const name = memberKey(m);
         if (!name) continue;
-        const fn = m.type === 'ObjectMethod' ? m : unwrap(m.value as t.Node);
+        const fn = m.type === 'ObjectMethod' ? m : unwrap(m.value);
         if (isFunctionLike(fn)) comp.members.set(name, fn);
         else if (fn.type === 'ObjectExpression') {
           // computed: { full: { get() {…}, set(v) {…} } }
-          for (const acc of fn.properties) if (acc.type === 'ObjectMethod' && memberKey(acc) === 'get') comp.members.set(name, acc);
+          for (const acc of fn.properties)
+            if (acc.type === 'ObjectMethod' && memberKey(acc) === 'get') comp.members.set(name, acc);
         } else comp.names.add(name);
       }
     } else if (key === 'props' || key === 'inject') {
-      if (value.type === 'ArrayExpression') for (const e of value.elements) if (e?.type === 'StringLiteral') comp.names.add(e.value);
-      if (value.type === 'ObjectExpression') for (const m of value.properties) if (m.type !== 'SpreadElement' && memberKey(m)) comp.names.add(memberKey(m)!);
+      if (value.type === 'ArrayExpression')
+        for (const e of value.elements) if (e?.type === 'StringLiteral') comp.names.add(e.value);
+      if (value.type === 'ObjectExpression')
+        for (const m of value.properties) if (m.type !== 'SpreadElement' && memberKey(m)) comp.names.add(memberKey(m)!);
     } else if (key === 'data' || key === 'setup') {
       // `data() { return { lp: Leanplum } }`, `setup() { …; return { go } }`: names, and the values the template sees.
       const objects = returnedObjects(value);
@@ -337,7 +457,7 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
             continue;
           }
           comp.names.add(name);
-          if (!comp.fields.has(name)) comp.fields.set(name, m.type === 'ObjectMethod' ? m : (m.value as t.Node));
+          if (!comp.fields.has(name)) comp.fields.set(name, m.type === 'ObjectMethod' ? m : m.value);
         }
       }
     }
@@ -348,9 +468,14 @@ function optionsComponent(obj: t.ObjectExpression, index: ScriptIndex): Componen
 /** The names a Vuex/Pinia map helper call defines (`mapState(['a'])`, `mapGetters('ns', { b: 'x' })`), or undefined. */
 function vuexNames(e: t.Node): string[] | undefined {
   const call = unwrap(e);
-  if (call.type !== 'CallExpression' || call.callee.type !== 'Identifier' || !/^map(State|Getters|Actions|Mutations|Stores|WritableState)$/.test(call.callee.name)) return undefined;
+  if (
+    call.type !== 'CallExpression' ||
+    call.callee.type !== 'Identifier' ||
+    !/^map(State|Getters|Actions|Mutations|Stores|WritableState)$/.test(call.callee.name)
+  )
+    return undefined;
   const last = call.arguments[call.arguments.length - 1];
-  const arg = last ? unwrap(last as t.Node) : undefined;
+  const arg = last ? unwrap(last) : undefined;
   if (arg?.type === 'ArrayExpression') {
     const out: string[] = [];
     for (const el of arg.elements) {
@@ -395,12 +520,21 @@ function objectKeys(o: t.ObjectExpression): string[] | undefined {
 // ------------------------------------------------------------ classes (Angular, Vue class components)
 
 function classComponent(cls: t.Class, index: ScriptIndex, kind: Component['kind']): Component {
-  const comp: Component = { kind, index, node: cls, members: new Map(), names: new Set(), fields: new Map(), open: Boolean(cls.superClass) };
+  const comp: Component = {
+    kind,
+    index,
+    node: cls,
+    members: new Map(),
+    names: new Set(),
+    fields: new Map(),
+    open: Boolean(cls.superClass),
+  };
   for (const m of cls.body.body) {
     if (m.type === 'ClassMethod') {
       const name = memberKey(m);
       if (m.kind === 'constructor') {
-        for (const p of m.params) if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier') comp.names.add(p.parameter.name);
+        for (const p of m.params)
+          if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier') comp.names.add(p.parameter.name);
       } else if (name && !m.static) comp.members.set(name, m);
     } else if (m.type === 'ClassProperty' && !m.static) {
       const name = memberKey(m);
@@ -409,7 +543,7 @@ function classComponent(cls: t.Class, index: ScriptIndex, kind: Component['kind'
       if (v && isFunctionLike(v)) comp.members.set(name, v);
       else comp.names.add(name);
     } else if (m.type === 'ClassAccessorProperty') {
-      const name = memberKey(m as unknown as { key: t.Node });
+      const name = memberKey(m);
       if (name) comp.names.add(name);
     }
   }
@@ -432,21 +566,35 @@ function componentOptions(cls: t.Class): t.ObjectExpression | undefined {
     const e = d.expression;
     if (e.type !== 'CallExpression') continue;
     const callee = e.callee;
-    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : undefined;
-    const arg = e.arguments[0] ? unwrap(e.arguments[0] as t.Node) : undefined;
+    const name =
+      callee.type === 'Identifier'
+        ? callee.name
+        : callee.type === 'MemberExpression' && callee.property.type === 'Identifier'
+          ? callee.property.name
+          : undefined;
+    const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
     if (name === 'Component' && arg?.type === 'ObjectExpression') return arg;
   }
   return undefined;
 }
 
 /** Where the template's text is: a slice of the component file, or a `templateUrl` file. */
-function templateSource(options: t.ObjectExpression, file: string, text: string, files: Map<string, DiscoveredFile>): { file: string; text: string; start: number; end: number } | undefined {
+function templateSource(
+  options: t.ObjectExpression,
+  file: string,
+  text: string,
+  files: Map<string, DiscoveredFile>,
+): { file: string; text: string; start: number; end: number } | undefined {
   for (const p of options.properties) {
     if (p.type !== 'ObjectProperty') continue;
     const key = memberKey(p);
-    const v = unwrap(p.value as t.Node);
+    const v = unwrap(p.value);
     if (key === 'template') {
-      if ((v.type === 'StringLiteral' || (v.type === 'TemplateLiteral' && v.expressions.length === 0)) && v.start != null && v.end != null) {
+      if (
+        (v.type === 'StringLiteral' || (v.type === 'TemplateLiteral' && v.expressions.length === 0)) &&
+        v.start != null &&
+        v.end != null
+      ) {
         return { file, text, start: v.start + 1, end: v.end - 1 };
       }
       return undefined; // built at run time: not analysed

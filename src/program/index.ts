@@ -4,11 +4,11 @@
  * *is*), and the one copy of each AST helper.
  */
 export { forEachChild, isFunctionLike } from './ast.js';
-export { classBodiesWithFields, isInstanceField } from './classes.js';
+export { classBodiesWithFields } from './classes.js';
 export { constInit } from './locals.js';
 export { dottedName, keyName, propertyName } from './names.js';
-export { packageName, Project, ScriptIndex, sdkModulesOf, withModuleAliasTokens, type ImportTarget, type ModuleInfo, type Parser, type ProjectOptions } from './project.js';
-export { alternatives, patternSteps, Resolver, union, type Root, type Step, type Value } from './resolve.js';
+export { packageName, Project, ScriptIndex, sdkModulesOf, withModuleAliasTokens, type ModuleInfo } from './project.js';
+export { alternatives, patternSteps, Resolver, type Root, type Step, type Value } from './resolve.js';
 export type { CallLike } from './callers.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';

@@ -7,23 +7,23 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
-import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript, Policy } from '../model.js';
-import { forEachChild, isFunctionLike } from './ast.js';
-import { isInstanceField } from './classes.js';
-import { ScopeIndex, type Binding } from './scope.js';
+import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
+import { forEachChild } from './ast.js';
 import { TsconfigIndex } from './tsconfig.js';
-import { bindComponents, type Component } from './components.js';
+import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
 
 export { ScriptIndex, type ModuleInfo } from './script.js';
 import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
 
-
 export type ImportTarget = { file: string } | { package: string; specifier: string };
 
 const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte', '.astro'];
 // React Native resolves `./lp` to `lp.ios.ts` / `lp.android.ts` / `lp.native.ts` too: any of them may be the one that runs.
-const EXTENSIONS = [...BASE_EXTENSIONS, ...['.ios', '.android', '.native', '.web'].flatMap((p) => ['.ts', '.tsx', '.js', '.jsx'].map((e) => p + e))];
+const EXTENSIONS = [
+  ...BASE_EXTENSIONS,
+  ...['.ios', '.android', '.native', '.web'].flatMap((p) => ['.ts', '.tsx', '.js', '.jsx'].map((e) => p + e)),
+];
 
 export type Parser = (file: DiscoveredFile) => ParsedFile;
 
@@ -113,13 +113,25 @@ export class Project {
         info.scripts.push(new ScriptIndex(s, info));
       } catch (e) {
         // Absurd nesting can exhaust the stack: the file is reported, the scan goes on.
-        info.errors.push({ file: s.file, line: 1, column: 1, kind: 'unsupported', message: `could not analyse: ${(e as Error).message}` });
+        info.errors.push({
+          file: s.file,
+          line: 1,
+          column: 1,
+          kind: 'unsupported',
+          message: `could not analyse: ${(e as Error).message}`,
+        });
       }
     }
     try {
       bindComponents(info, this.files, (rel) => this.templatesRead.add(rel));
     } catch (e) {
-      info.errors.push({ file: relPath, line: 1, column: 1, kind: 'unsupported', message: `could not analyse the component templates: ${(e as Error).message}` });
+      info.errors.push({
+        file: relPath,
+        line: 1,
+        column: 1,
+        kind: 'unsupported',
+        message: `could not analyse the component templates: ${(e as Error).message}`,
+      });
     }
     this.checkImports(info);
     this.parsed.push(info);
@@ -136,7 +148,13 @@ export class Project {
     const rel = info.file;
     const cfg = this.tsconfigs.forFile(rel);
     if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
-      this.resolutionErrors.set(cfg.problem.configFile, { file: cfg.problem.configFile, line: 1, column: 1, kind: 'unresolved', message: cfg.problem.message });
+      this.resolutionErrors.set(cfg.problem.configFile, {
+        file: cfg.problem.configFile,
+        line: 1,
+        column: 1,
+        kind: 'unresolved',
+        message: cfg.problem.message,
+      });
     }
     const seen = new Set<string>();
     const appAliases = new Set<string>();
@@ -146,7 +164,10 @@ export class Project {
         if (seen.has(specifier)) continue;
         seen.add(specifier);
         const at = { line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 };
-        const problem = specifier.startsWith('.') || specifier.startsWith('/') ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
+        const problem =
+          specifier.startsWith('.') || specifier.startsWith('/')
+            ? this.relativeImportProblem(rel, specifier)
+            : this.importProblem(rel, specifier);
         if (problem) {
           info.errors.push({ file: index.script.file, ...at, kind: 'unresolved', message: problem });
           continue;
@@ -156,7 +177,13 @@ export class Project {
         if (!APP_ALIAS.test(specifier)) continue;
         const target = this.resolveImport(rel, specifier);
         const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
-        if (!target || !('package' in target) || this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern || appAliases.has(prefix)) continue;
+        if (
+          !target ||
+          !('package' in target) ||
+          this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern ||
+          appAliases.has(prefix)
+        )
+          continue;
         appAliases.add(prefix);
         const files = (this.appAliasFiles.get(prefix) ?? 0) + 1;
         this.appAliasFiles.set(prefix, files);
@@ -165,7 +192,13 @@ export class Project {
         const key = `alias:${prefix}`;
         const known = this.resolutionErrors.get(key);
         if (known) known.message = message(/^'([^']*)'/.exec(known.message)![1]);
-        else this.resolutionErrors.set(key, { file: index.script.file, ...at, kind: 'unresolved', message: message(specifier) });
+        else
+          this.resolutionErrors.set(key, {
+            file: index.script.file,
+            ...at,
+            kind: 'unresolved',
+            message: message(specifier),
+          });
       }
     }
   }
@@ -173,7 +206,9 @@ export class Project {
   /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
   private relativeImportProblem(fromFile: string, specifier: string): string | undefined {
     if (this.resolveImport(fromFile, specifier)) return undefined;
-    const base = posix.normalize(specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier));
+    const base = posix.normalize(
+      specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier),
+    );
     const dir = base.split('/').find((seg) => BUILD_OUTPUT_DIRS.includes(seg));
     if (!dir || base.startsWith('../') || !existsWithSourceExtension(posix.join(this.root, base))) return undefined;
     return `'${specifier}' leads into ${dir}/, which is skipped by default as build output: the import is not followed; name the folder in the config's "include" (e.g. "${base.slice(0, base.indexOf(dir) + dir.length)}/**") to analyse it`;
@@ -188,7 +223,13 @@ export class Project {
       return `'${specifier}' matches the \`paths\` alias "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
     }
     const sdk = this.options.sdkModules;
-    if (!sdk || sdk.known.has(target.package) || this.options.moduleAliases?.[specifier] !== undefined || this.options.moduleAliases?.[target.package] !== undefined) return undefined;
+    if (
+      !sdk ||
+      sdk.known.has(target.package) ||
+      this.options.moduleAliases?.[specifier] !== undefined ||
+      this.options.moduleAliases?.[target.package] !== undefined
+    )
+      return undefined;
     const lower = target.package.toLowerCase();
     for (const [token, suggestion] of sdk.tokens) {
       if (!lower.includes(token)) continue;
@@ -319,7 +360,11 @@ export class Project {
 
   /** Last path segment of a specifier or file, without extension: the key of the importer index. */
   private static stem(path: string): string {
-    return path.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+    return path
+      .replace(/\/+$/, '')
+      .split('/')
+      .pop()!
+      .replace(/\.[^.]*$/, '');
   }
 
   private importIndex: Map<string, [string, string][]> | undefined;
@@ -366,7 +411,8 @@ export class Project {
   /** Does `file` re-export from `target` (`export … from`, `export *`)? Text scan. */
   reExports(file: string, target: string): boolean {
     const text = this.files.get(file)?.text ?? '';
-    const re = /\bexport\s+(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*['"]([^'"\n]+)['"]|module\.exports\s*=\s*require\(\s*['"]([^'"\n]+)['"]/g;
+    const re =
+      /\bexport\s+(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*['"]([^'"\n]+)['"]|module\.exports\s*=\s*require\(\s*['"]([^'"\n]+)['"]/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const r = this.resolveImport(file, m[1] ?? m[2]);
       if (r && 'file' in r && r.file === target) return true;
@@ -394,9 +440,17 @@ function existsWithSourceExtension(abs: string): boolean {
 function moduleSources(program: t.Program): t.StringLiteral[] {
   const out: t.StringLiteral[] = [];
   const visit = (n: t.Node): void => {
-    if ((n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration') && n.source) out.push(n.source);
+    if (
+      (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration') &&
+      n.source
+    )
+      out.push(n.source);
     else if (n.type === 'TSExternalModuleReference') out.push(n.expression);
-    else if ((n.type === 'CallExpression' && ((n.callee.type === 'Identifier' && n.callee.name === 'require') || n.callee.type === 'Import')) || n.type === 'ImportExpression') {
+    else if (
+      (n.type === 'CallExpression' &&
+        ((n.callee.type === 'Identifier' && n.callee.name === 'require') || n.callee.type === 'Import')) ||
+      n.type === 'ImportExpression'
+    ) {
       const arg = n.type === 'ImportExpression' ? n.source : n.arguments[0];
       if (arg?.type === 'StringLiteral') out.push(arg);
     }
@@ -419,7 +473,8 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
   for (const p of policies) {
     if (!p.rules.length) continue;
     const modules: string[] = [];
-    for (const r of p.rules) for (const s of r.sinks) for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
+    for (const r of p.rules)
+      for (const s of r.sinks) for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
     modules.forEach((m) => known.add(m));
     for (const token of p.tokens) {
       const lower = token.toLowerCase();
@@ -438,7 +493,11 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
 export function withModuleAliasTokens(policies: Policy[], aliases: Record<string, string> | undefined): Policy[] {
   if (!aliases || !Object.keys(aliases).length) return policies;
   return policies.map((p) => {
-    const modules = new Set(p.rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers.flatMap((o) => ('module' in o ? [packageName(o.module)] : [])))));
+    const modules = new Set(
+      p.rules.flatMap((r) =>
+        r.sinks.flatMap((s) => s.receivers.flatMap((o) => ('module' in o ? [packageName(o.module)] : []))),
+      ),
+    );
     const extra = Object.entries(aliases)
       .filter(([, to]) => modules.has(packageName(to)))
       .map(([from]) => from);

@@ -17,9 +17,9 @@ import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 import { CallSites, type CallLike } from './callers.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
-import { alternatives, union, type Step, type Value } from './values.js';
+import { alternatives, union, type Value } from './values.js';
 
-export { alternatives, union, type Root, type Step, type Value } from './values.js';
+export { alternatives, type Root, type Step, type Value } from './values.js';
 
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 /** Array methods whose callback receives each element first. */
@@ -45,7 +45,10 @@ export class Resolver {
   private readonly active = new Set<t.Node>();
   private readonly callSites: CallSites | undefined;
   private cycleHits = 0;
-  private readonly passedMemo = new Map<t.Node, ({ value: Value | undefined; parsed: number } | 'active' | undefined)[]>();
+  private readonly passedMemo = new Map<
+    t.Node,
+    ({ value: Value | undefined; parsed: number } | 'active' | undefined)[]
+  >();
   /** Counts reads of facts that grow as modules are parsed (call sites): answers that read them are re-checked. */
   private openReads = 0;
 
@@ -53,7 +56,8 @@ export class Resolver {
     readonly project: Project,
     options: ResolverOptions = {},
   ) {
-    if (options.followCallers !== false) this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
+    if (options.followCallers !== false)
+      this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
   }
 
   /**
@@ -84,7 +88,8 @@ export class Resolver {
       this.active.delete(e);
     }
     // An answer that stopped at an unparsed module is partial: not remembered.
-    if (this.project.cutoffs === cutoffs) this.memo.set(e, this.openReads === reads ? { value: v } : { value: v, parsed: this.project.parsed.length });
+    if (this.project.cutoffs === cutoffs)
+      this.memo.set(e, this.openReads === reads ? { value: v } : { value: v, parsed: this.project.parsed.length });
     return v;
   }
 
@@ -152,7 +157,7 @@ export class Resolver {
       case 'ClassMethod':
       case 'ClassPrivateMethod':
       case 'FunctionDeclaration':
-        return { kind: 'function', node: e as t.Function, index };
+        return { kind: 'function', node: e, index };
       case 'ClassExpression':
       case 'ClassDeclaration':
         return { kind: 'class', node: e, index };
@@ -170,11 +175,14 @@ export class Resolver {
       case 'array': {
         if (name !== null && !/^\d+$/.test(name)) return undefined;
         const elements = name === null ? base.node.elements : [base.node.elements[Number(name)]];
-        return union(elements.map((el) => (el && el.type !== 'SpreadElement' ? this.value(el, base.index, depth) : undefined)));
+        return union(
+          elements.map((el) => (el && el.type !== 'SpreadElement' ? this.value(el, base.index, depth) : undefined)),
+        );
       }
       case 'path':
         // `const w = window; w.Leanplum`, `const { Leanplum } = window`: a global.
-        if ('global' in base.root && GLOBAL_OBJECTS.has(base.root.global) && !base.steps.length && name !== null) return { kind: 'path', root: { global: name }, steps: [] };
+        if ('global' in base.root && GLOBAL_OBJECTS.has(base.root.global) && !base.steps.length && name !== null)
+          return { kind: 'path', root: { global: name }, steps: [] };
         return { kind: 'path', root: base.root, steps: [...base.steps, { prop: name }] };
       case 'namespace':
         if (name === null) return undefined;
@@ -184,7 +192,10 @@ export class Resolver {
         for (const p of base.node.properties) {
           if (p.type === 'SpreadElement') continue;
           if (p.computed || keyName(p.key) !== name) continue;
-          if (p.type === 'ObjectMethod') return p.kind === 'get' ? this.returned(p, base.index, depth) : { kind: 'function', node: p, index: base.index };
+          if (p.type === 'ObjectMethod')
+            return p.kind === 'get'
+              ? this.returned(p, base.index, depth)
+              : { kind: 'function', node: p, index: base.index };
           return this.value(p.value, base.index, depth);
         }
         return undefined;
@@ -197,10 +208,16 @@ export class Resolver {
     }
   }
 
-  private classMember(cls: t.Class, index: ScriptIndex, name: string, isStatic: boolean, depth: number): Value | undefined {
+  private classMember(
+    cls: t.Class,
+    index: ScriptIndex,
+    name: string,
+    isStatic: boolean,
+    depth: number,
+  ): Value | undefined {
     for (const m of cls.body.body) {
       if (!('key' in m) || ('computed' in m && m.computed)) continue;
-      if (keyName(m.key as t.Node) !== name) continue;
+      if (keyName(m.key) !== name) continue;
       if (Boolean((m as { static?: boolean }).static) !== isStatic) continue;
       if (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') {
         if (m.kind === 'get' && m.body.body.length) return this.returned(m, index, depth);
@@ -237,8 +254,9 @@ export class Resolver {
     let a = annotation;
     while (a && (a.type === 'TSTypeAnnotation' || a.type === 'TypeAnnotation')) a = a.typeAnnotation;
     if (!a) return undefined;
-    if (a.type === 'TSTypeQuery' && a.exprName.type !== 'TSImportType') return this.entityName(a.exprName, index, depth);
-    if (a.type === 'TypeofTypeAnnotation') return this.value(a.argument as unknown as t.Node, index, depth);
+    if (a.type === 'TSTypeQuery' && a.exprName.type !== 'TSImportType')
+      return this.entityName(a.exprName, index, depth);
+    if (a.type === 'TypeofTypeAnnotation') return this.value(a.argument, index, depth);
     if (a.type === 'TSTypeReference' && a.typeName.type === 'Identifier') {
       // `type LP = typeof Leanplum` then `lp: LP`
       const alias = this.typeAlias(a.typeName.name, index, depth);
@@ -248,7 +266,11 @@ export class Resolver {
   }
 
   /** A type alias by name: declared in this module, or imported (`import type { LP } from './types'`). */
-  private typeAlias(name: string, index: ScriptIndex, depth: number): { node: t.TSTypeAliasDeclaration; index: ScriptIndex } | undefined {
+  private typeAlias(
+    name: string,
+    index: ScriptIndex,
+    depth: number,
+  ): { node: t.TSTypeAliasDeclaration; index: ScriptIndex } | undefined {
     if (depth > MAX_DEPTH) return undefined;
     for (const s of index.script.ast.program.body) {
       const decl = s.type === 'ExportNamedDeclaration' ? s.declaration : s;
@@ -280,8 +302,15 @@ export class Resolver {
 
   private thisValue(e: t.Node, index: ScriptIndex): Value | undefined {
     for (let p = index.parent.get(e); p; p = index.parent.get(p)) {
-      if (p.type === 'FunctionDeclaration' || p.type === 'FunctionExpression' || p.type === 'ObjectMethod') return undefined;
-      if (p.type === 'ClassMethod' || p.type === 'ClassPrivateMethod' || p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'StaticBlock') {
+      if (p.type === 'FunctionDeclaration' || p.type === 'FunctionExpression' || p.type === 'ObjectMethod')
+        return undefined;
+      if (
+        p.type === 'ClassMethod' ||
+        p.type === 'ClassPrivateMethod' ||
+        p.type === 'ClassProperty' ||
+        p.type === 'ClassPrivateProperty' ||
+        p.type === 'StaticBlock'
+      ) {
         const body = index.parent.get(p);
         const cls = body && index.parent.get(body);
         if (!cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression')) return undefined;
@@ -292,9 +321,18 @@ export class Resolver {
     return undefined;
   }
 
-  private call(e: t.CallExpression | t.OptionalCallExpression | t.NewExpression, index: ScriptIndex, depth: number): Value | undefined {
-    const callee = unwrap(e.callee as t.Node);
-    if (e.type !== 'NewExpression' && callee.type === 'Identifier' && callee.name === 'require' && !index.binding(callee)) {
+  private call(
+    e: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+    index: ScriptIndex,
+    depth: number,
+  ): Value | undefined {
+    const callee = unwrap(e.callee);
+    if (
+      e.type !== 'NewExpression' &&
+      callee.type === 'Identifier' &&
+      callee.name === 'require' &&
+      !index.binding(callee)
+    ) {
       const arg = e.arguments[0];
       return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
     }
@@ -306,11 +344,16 @@ export class Resolver {
     return union(alternatives(this.value(callee, index, depth)).map((f) => this.callOf(f, e, depth)));
   }
 
-  private callOf(f: Value, e: t.CallExpression | t.OptionalCallExpression | t.NewExpression, depth: number): Value | undefined {
+  private callOf(
+    f: Value,
+    e: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+    depth: number,
+  ): Value | undefined {
     if (f.kind === 'path') return { kind: 'path', root: f.root, steps: [...f.steps, { call: e, awaited: false }] };
     if (e.type === 'NewExpression' && f.kind === 'class') return { kind: 'instance', node: f.node, index: f.index };
     // An async function's call is a promise (always truthy): its value exists only awaited (see `settled`).
-    if (f.kind === 'function') return f.node.async || f.node.generator ? undefined : this.returned(f.node, f.index, depth);
+    if (f.kind === 'function')
+      return f.node.async || f.node.generator ? undefined : this.returned(f.node, f.index, depth);
     return undefined;
   }
 
@@ -318,7 +361,9 @@ export class Resolver {
   settled(e: t.Node, index: ScriptIndex, depth: number): Value | undefined {
     const u = unwrap(e);
     if (u.type === 'CallExpression' || u.type === 'OptionalCallExpression') {
-      const viaAsync = alternatives(this.value(u.callee as t.Node, index, depth)).filter((f): f is Extract<Value, { kind: 'function' }> => f.kind === 'function' && Boolean(f.node.async));
+      const viaAsync = alternatives(this.value(u.callee as t.Node, index, depth)).filter(
+        (f): f is Extract<Value, { kind: 'function' }> => f.kind === 'function' && Boolean(f.node.async),
+      );
       if (viaAsync.length) return union(viaAsync.map((f) => this.returned(f.node, f.index, depth)));
     }
     const v = this.value(u, index, depth);
@@ -354,7 +399,8 @@ export class Resolver {
     }
     // A component template's handler sees the component's members: `x` is `this.x` (Angular class, Vue Options API methods).
     const comp = index.component;
-    const cls = comp && (comp.node.type === 'ClassDeclaration' || comp.node.type === 'ClassExpression') ? comp.node : undefined;
+    const cls =
+      comp && (comp.node.type === 'ClassDeclaration' || comp.node.type === 'ClassExpression') ? comp.node : undefined;
     const member = cls ? this.member({ kind: 'instance', node: cls, index: comp!.index }, name, depth) : undefined;
     if (member) return member;
     const fn = comp?.members.get(name);
@@ -366,7 +412,8 @@ export class Resolver {
       for (const s of other.script.ast.program.body) {
         if (s.type === 'FunctionDeclaration' && s.id?.name === name) return { kind: 'function', node: s, index: other };
         if (s.type === 'VariableDeclaration' && s.kind === 'var') {
-          for (const d of s.declarations) if (d.id.type === 'Identifier' && d.id.name === name && d.init) return this.value(d.init, other, depth);
+          for (const d of s.declarations)
+            if (d.id.type === 'Identifier' && d.id.name === name && d.init) return this.value(d.init, other, depth);
         }
       }
     }
@@ -418,7 +465,8 @@ export class Resolver {
         const loop = declaration && index.parent.get(declaration);
         if (node.init) sources.push([node.id, node.init, 'init']);
         // `for (const x of list)`: each element of the list.
-        else if (loop && loop.type === 'ForOfStatement' && loop.left === declaration) sources.push([node.id, loop.right, 'element']);
+        else if (loop && loop.type === 'ForOfStatement' && loop.left === declaration)
+          sources.push([node.id, loop.right, 'element']);
         for (const w of b.violations) {
           if (w === node || w.type !== 'AssignmentExpression' || w.operator !== '=') continue;
           sources.push([w.left, w.right, 'init']);
@@ -455,7 +503,13 @@ export class Resolver {
     const passed = this.passedIn(fn, paramIndex, index, depth);
     const fromCallback = this.callbackParam(fn, paramIndex, index, depth);
     const v = union([passed, fromCallback]);
-    return union(steps.length ? alternatives(v).map((x) => steps.reduce<Value | undefined>((acc, s) => (acc ? this.member(acc, s, depth) : undefined), x)) : [v]);
+    return union(
+      steps.length
+        ? alternatives(v).map((x) =>
+            steps.reduce<Value | undefined>((acc, s) => (acc ? this.member(acc, s, depth) : undefined), x),
+          )
+        : [v],
+    );
   }
 
   /**
@@ -492,7 +546,8 @@ export class Resolver {
     }
     const v = union(values);
     // Only an answer that met no other parameter still being evaluated is complete.
-    if (this.project.cutoffs === cutoffs && this.cycleHits === hits) memo[paramIndex] = { value: v, parsed: this.project.parsed.length };
+    if (this.project.cutoffs === cutoffs && this.cycleHits === hits)
+      memo[paramIndex] = { value: v, parsed: this.project.parsed.length };
     return v;
   }
 
@@ -504,22 +559,37 @@ export class Resolver {
       child = call;
       call = index.parent.get(call);
     }
-    if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')) return undefined;
+    if (
+      !call ||
+      (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')
+    )
+      return undefined;
     const argument = call.arguments.indexOf(child as t.Expression);
     if (argument < 0) return undefined;
-    const callee = unwrap(call.callee as t.Node);
+    const callee = unwrap(call.callee);
     let v: Value | undefined;
     // `p.then(m => …)`: `m` is what the promise resolves to.
-    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && propertyName(callee) === 'then' && argument === 0 && paramIndex === 0) {
+    if (
+      (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
+      propertyName(callee) === 'then' &&
+      argument === 0 &&
+      paramIndex === 0
+    ) {
       v = this.settled(callee.object, index, depth);
     } else {
       // `[Leanplum, Braze].forEach(sdk => …)`: each element.
-      if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && argument === 0 && paramIndex === 0 && ARRAY_CALLBACKS.has(propertyName(callee) ?? '')) {
+      if (
+        (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
+        argument === 0 &&
+        paramIndex === 0 &&
+        ARRAY_CALLBACKS.has(propertyName(callee) ?? '')
+      ) {
         const list = union(alternatives(this.value(callee.object, index, depth)).filter((x) => x.kind === 'array'));
         if (list) return this.member(list, null, depth);
       }
       const f = this.value(callee, index, depth);
-      if (f && f.kind === 'path') v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
+      if (f && f.kind === 'path')
+        v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
     }
     return v;
   }
@@ -529,7 +599,16 @@ export class Resolver {
     if (source.type !== 'StringLiteral') return undefined;
     const target = this.project.resolveImport(index.script.file, source.value);
     if (!target) return undefined;
-    if ('package' in target) return { kind: 'path', root: { module: target.package, export: name, ...(target.specifier !== target.package ? { specifier: target.specifier } : {}) }, steps: [] };
+    if ('package' in target)
+      return {
+        kind: 'path',
+        root: {
+          module: target.package,
+          export: name,
+          ...(target.specifier !== target.package ? { specifier: target.specifier } : {}),
+        },
+        steps: [],
+      };
     const mod = this.project.moduleOnDemand(target.file);
     if (!mod) return undefined;
     // `require('./lp')` of a module that sets `module.exports = X` is X itself.
@@ -573,7 +652,8 @@ export class Resolver {
         if (s.exportKind === 'type') continue;
         const d = s.declaration;
         if (d) {
-          if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) return this.value(d, index, depth);
+          if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name)
+            return this.value(d, index, depth);
           if (d.type === 'VariableDeclaration') {
             for (const decl of d.declarations) {
               const id = findBindingIdentifier(decl.id, name);
@@ -591,22 +671,30 @@ export class Resolver {
           if (s.source) {
             if (spec.type === 'ExportNamespaceSpecifier') return this.importValue(index, s.source, '*', depth);
             if (spec.type === 'ExportDefaultSpecifier') return this.importValue(index, s.source, 'default', depth);
-            const local = spec.local.type === 'Identifier' ? spec.local.name : (spec.local as unknown as t.StringLiteral).value;
+            const local =
+              spec.local.type === 'Identifier' ? spec.local.name : (spec.local as unknown as t.StringLiteral).value;
             return this.importValue(index, s.source, local, depth);
           }
-          if (spec.type === 'ExportSpecifier' && spec.local.type === 'Identifier') return this.value(spec.local, index, depth);
+          if (spec.type === 'ExportSpecifier' && spec.local.type === 'Identifier')
+            return this.value(spec.local, index, depth);
         }
       }
       if (s.type === 'ExportAllDeclaration' && name !== 'default' && name !== '*') stars.push(s);
       // CommonJS: module.exports = X / module.exports.name = X / exports.name = X
-      if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression' && s.expression.operator === '=') {
+      if (
+        s.type === 'ExpressionStatement' &&
+        s.expression.type === 'AssignmentExpression' &&
+        s.expression.operator === '='
+      ) {
         const target = dottedName(s.expression.left);
-        if (target === 'module.exports' && (name === 'default' || name === '*')) return this.value(s.expression.right, index, depth);
+        if (target === 'module.exports' && (name === 'default' || name === '*'))
+          return this.value(s.expression.right, index, depth);
         if (target === 'module.exports' && s.expression.right.type === 'ObjectExpression') {
           const v = this.member({ kind: 'object', node: s.expression.right, index }, name, depth);
           if (v) return v;
         }
-        if (target === `module.exports.${name}` || target === `exports.${name}`) return this.value(s.expression.right, index, depth);
+        if (target === `module.exports.${name}` || target === `exports.${name}`)
+          return this.value(s.expression.right, index, depth);
       }
     }
     for (const s of stars) {
@@ -687,8 +775,22 @@ function findBindingIdentifier(p: t.Node, name: string): t.Identifier | undefine
 function thisStores(cls: t.Class, name: string): t.Node[] {
   const out: t.Node[] = [];
   const visit = (n: t.Node): void => {
-    if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && n.left.object.type === 'ThisExpression' && propertyName(n.left) === name) out.push(n.right);
-    if (n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ObjectMethod' || n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return;
+    if (
+      n.type === 'AssignmentExpression' &&
+      n.operator === '=' &&
+      (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') &&
+      n.left.object.type === 'ThisExpression' &&
+      propertyName(n.left) === name
+    )
+      out.push(n.right);
+    if (
+      n.type === 'FunctionExpression' ||
+      n.type === 'FunctionDeclaration' ||
+      n.type === 'ObjectMethod' ||
+      n.type === 'ClassExpression' ||
+      n.type === 'ClassDeclaration'
+    )
+      return;
     forEachChild(n, visit);
   };
   for (const m of cls.body.body) {

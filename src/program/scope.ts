@@ -34,17 +34,62 @@ interface Scope {
   isFunction: boolean;
 }
 
-const NOT_CODE_KEYS = new Set(['returnType', 'typeParameters', 'superTypeParameters', 'typeArguments', 'predicate', 'implements']);
+const NOT_CODE_KEYS = new Set([
+  'returnType',
+  'typeParameters',
+  'superTypeParameters',
+  'typeArguments',
+  'predicate',
+  'implements',
+]);
 
 /** Ambient declarations describe globals and bind nothing; their bodies hold no code. */
-const AMBIENT_DECLARATIONS = new Set(['TSDeclareFunction', 'DeclareVariable', 'DeclareFunction', 'DeclareClass', 'DeclareModule']);
+const AMBIENT_DECLARATIONS = new Set([
+  'TSDeclareFunction',
+  'DeclareVariable',
+  'DeclareFunction',
+  'DeclareClass',
+  'DeclareModule',
+]);
 
-type BindingDeclaration = t.VariableDeclaration | t.FunctionDeclaration | t.ClassDeclaration | t.TSImportEqualsDeclaration | t.TSEnumDeclaration | t.ImportDeclaration;
-const BINDING_DECLARATIONS = new Set(['VariableDeclaration', 'FunctionDeclaration', 'ClassDeclaration', 'TSImportEqualsDeclaration', 'TSEnumDeclaration', 'ImportDeclaration']);
+type BindingDeclaration =
+  | t.VariableDeclaration
+  | t.FunctionDeclaration
+  | t.ClassDeclaration
+  | t.TSImportEqualsDeclaration
+  | t.TSEnumDeclaration
+  | t.ImportDeclaration;
+const BINDING_DECLARATIONS = new Set([
+  'VariableDeclaration',
+  'FunctionDeclaration',
+  'ClassDeclaration',
+  'TSImportEqualsDeclaration',
+  'TSEnumDeclaration',
+  'ImportDeclaration',
+]);
 const isBindingDeclaration = (n: t.Node): n is BindingDeclaration => BINDING_DECLARATIONS.has(n.type);
 
-type ScopeBlock = t.ClassExpression | t.StaticBlock | t.ForInStatement | t.ForOfStatement | t.BlockStatement | t.TSModuleBlock | t.SwitchStatement | t.ForStatement | t.CatchClause;
-const SCOPE_BLOCKS = new Set(['ClassExpression', 'StaticBlock', 'ForInStatement', 'ForOfStatement', 'BlockStatement', 'TSModuleBlock', 'SwitchStatement', 'ForStatement', 'CatchClause']);
+type ScopeBlock =
+  | t.ClassExpression
+  | t.StaticBlock
+  | t.ForInStatement
+  | t.ForOfStatement
+  | t.BlockStatement
+  | t.TSModuleBlock
+  | t.SwitchStatement
+  | t.ForStatement
+  | t.CatchClause;
+const SCOPE_BLOCKS = new Set([
+  'ClassExpression',
+  'StaticBlock',
+  'ForInStatement',
+  'ForOfStatement',
+  'BlockStatement',
+  'TSModuleBlock',
+  'SwitchStatement',
+  'ForStatement',
+  'CatchClause',
+]);
 const isScopeBlock = (n: t.Node): n is ScopeBlock => SCOPE_BLOCKS.has(n.type);
 
 export class ScopeIndex {
@@ -170,16 +215,44 @@ export class ScopeIndex {
       case 'VariableDeclaration':
         return this.variableDeclaration(n, scope);
       case 'FunctionDeclaration':
-        if (n.id && !n.declare) this.declare(scope, { kind: 'hoisted', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
+        if (n.id && !n.declare)
+          this.declare(scope, {
+            kind: 'hoisted',
+            identifier: n.id,
+            declaration: n,
+            scopeBlock: scope.block,
+            violations: [],
+          });
         return this.fn(n, scope);
       case 'ClassDeclaration':
-        if (n.id && !n.declare) this.declare(scope, { kind: 'let', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
+        if (n.id && !n.declare)
+          this.declare(scope, {
+            kind: 'let',
+            identifier: n.id,
+            declaration: n,
+            scopeBlock: scope.block,
+            violations: [],
+          });
         return this.children(n, scope);
       case 'TSImportEqualsDeclaration':
-        if (n.importKind !== 'type') this.declare(scope, { kind: 'const', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
+        if (n.importKind !== 'type')
+          this.declare(scope, {
+            kind: 'const',
+            identifier: n.id,
+            declaration: n,
+            scopeBlock: scope.block,
+            violations: [],
+          });
         return;
       case 'TSEnumDeclaration':
-        if (!n.declare) this.declare(scope, { kind: 'let', identifier: n.id, declaration: n, scopeBlock: scope.block, violations: [] });
+        if (!n.declare)
+          this.declare(scope, {
+            kind: 'let',
+            identifier: n.id,
+            declaration: n,
+            scopeBlock: scope.block,
+            violations: [],
+          });
         return this.children(n, scope);
       case 'ImportDeclaration':
         return this.importDeclaration(n, scope);
@@ -191,7 +264,8 @@ export class ScopeIndex {
     const target = n.kind === 'var' ? this.functionScope(scope) : scope;
     const kind: BindingKind = n.kind === 'var' ? 'var' : n.kind === 'const' ? 'const' : 'let';
     for (const d of n.declarations) {
-      for (const id of this.patternIds(d.id)) this.declare(target, { kind, identifier: id, declaration: d, scopeBlock: target.block, violations: [] });
+      for (const id of this.patternIds(d.id))
+        this.declare(target, { kind, identifier: id, declaration: d, scopeBlock: target.block, violations: [] });
     }
     this.children(n, scope);
   }
@@ -200,7 +274,14 @@ export class ScopeIndex {
     if (n.importKind === 'type' || n.importKind === 'typeof') return this.children(n, scope);
     for (const spec of n.specifiers) {
       if (spec.type === 'ImportSpecifier' && (spec.importKind === 'type' || spec.importKind === 'typeof')) continue;
-      this.declare(this.functionScope(scope), { kind: 'module', identifier: spec.local, declaration: spec, importDeclaration: n, scopeBlock: scope.block, violations: [] });
+      this.declare(this.functionScope(scope), {
+        kind: 'module',
+        identifier: spec.local,
+        declaration: spec,
+        importDeclaration: n,
+        scopeBlock: scope.block,
+        violations: [],
+      });
     }
     this.children(n, scope);
   }
@@ -211,7 +292,13 @@ export class ScopeIndex {
       case 'ClassExpression': {
         if (!n.id) return this.children(n, scope);
         const inner = this.newScope(n, scope, false);
-        inner.bindings.set(n.id.name, { kind: 'local', identifier: n.id, declaration: n, scopeBlock: n, violations: [] });
+        inner.bindings.set(n.id.name, {
+          kind: 'local',
+          identifier: n.id,
+          declaration: n,
+          scopeBlock: n,
+          violations: [],
+        });
         return this.children(n, inner);
       }
       case 'StaticBlock': {
@@ -233,7 +320,8 @@ export class ScopeIndex {
         return this.children(n, this.newScope(n, scope, false));
       case 'CatchClause': {
         const inner = this.newScope(n, scope, false);
-        for (const id of this.patternIds(n.param)) inner.bindings.set(id.name, { kind: 'let', identifier: id, declaration: n, scopeBlock: n, violations: [] });
+        for (const id of this.patternIds(n.param))
+          inner.bindings.set(id.name, { kind: 'let', identifier: id, declaration: n, scopeBlock: n, violations: [] });
         return this.children(n, inner);
       }
     }
@@ -242,14 +330,20 @@ export class ScopeIndex {
   private fn(n: t.Function, scope: Scope): void {
     this.functions.push(n);
     const inner = this.newScope(n, scope, true);
-    if ((n.type === 'FunctionExpression' || n.type === 'ClassMethod' || n.type === 'ObjectMethod') && 'id' in n && n.id && n.type === 'FunctionExpression') {
+    if (
+      (n.type === 'FunctionExpression' || n.type === 'ClassMethod' || n.type === 'ObjectMethod') &&
+      'id' in n &&
+      n.id &&
+      n.type === 'FunctionExpression'
+    ) {
       inner.bindings.set(n.id.name, { kind: 'local', identifier: n.id, declaration: n, scopeBlock: n, violations: [] });
     }
     for (const p of n.params) {
-      for (const id of this.patternIds(p)) inner.bindings.set(id.name, { kind: 'param', identifier: id, declaration: n, scopeBlock: n, violations: [] });
+      for (const id of this.patternIds(p))
+        inner.bindings.set(id.name, { kind: 'param', identifier: id, declaration: n, scopeBlock: n, violations: [] });
     }
     // Keys of methods are evaluated outside; params and body inside.
-    if ('key' in n && n.key) this.walk(n.key as t.Node, n, scope);
+    if ('key' in n && n.key) this.walk(n.key, n, scope);
     for (const p of n.params) this.walk(p, n, inner);
     const body = n.body;
     this.parent.set(body, n);

@@ -49,7 +49,6 @@ export class ScriptIndex {
   }
 }
 
-
 export interface ModuleInfo {
   file: string;
   scripts: ScriptIndex[];
@@ -61,4 +60,3 @@ export interface ModuleInfo {
    */
   frameworkEntries: Map<t.Node, string>;
 }
-

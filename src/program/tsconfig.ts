@@ -112,12 +112,29 @@ export class TsconfigIndex {
       const config = parseTsconfig(abs, this.cache as Map<string, string>);
       const matcher = createPathsMatcher({ config, path: abs });
       const patterns = Object.keys(config.compilerOptions?.paths ?? {});
-      l = { configFile, resolved: config, aliases: matcher ? { configFile, match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }) } : undefined };
+      l = {
+        configFile,
+        resolved: config,
+        aliases: matcher
+          ? {
+              configFile,
+              match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }),
+            }
+          : undefined,
+      };
     } catch (e) {
       const message = (e as Error).message;
       // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
-      const generated = /\.(nuxt|svelte-kit)\b/.test(message) ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)' : '';
-      l = { configFile, problem: { configFile, message: `${configFile} could not be read: ${message}${generated}; module aliases (\`paths\`, \`baseUrl\`) of the files it governs are not followed` } };
+      const generated = /\.(nuxt|svelte-kit)\b/.test(message)
+        ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)'
+        : '';
+      l = {
+        configFile,
+        problem: {
+          configFile,
+          message: `${configFile} could not be read: ${message}${generated}; module aliases (\`paths\`, \`baseUrl\`) of the files it governs are not followed`,
+        },
+      };
     }
     this.loaded.set(abs, l);
     return l;
@@ -134,7 +151,12 @@ export function bestPattern(patterns: string[], specifier: string): string | und
     if (star < 0) continue;
     const pre = p.slice(0, star);
     const post = p.slice(star + 1);
-    if (specifier.length >= pre.length + post.length && specifier.startsWith(pre) && specifier.endsWith(post) && pre.length > bestLen) {
+    if (
+      specifier.length >= pre.length + post.length &&
+      specifier.startsWith(pre) &&
+      specifier.endsWith(post) &&
+      pre.length > bestLen
+    ) {
       best = p;
       bestLen = pre.length;
     }
@@ -152,13 +174,15 @@ function checkExtendsChain(abs: string, root: string, depth = 0): void {
   if (depth > 20) throw new Error('more than 20 levels of `extends`');
   // Inside the scan root: also never through a symlink that leaves it.
   const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
-  const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as { extends?: unknown } | undefined;
+  const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
+    { extends?: unknown } | undefined;
   const list = Array.isArray(data?.extends) ? data.extends : data?.extends !== undefined ? [data.extends] : [];
   for (const spec of list) {
     if (typeof spec !== 'string' || !/^(\.{1,2}\/|\/)/.test(spec)) continue; // packages resolve in node_modules
     const next = resolvePath(dirname(abs), spec);
     const file = existsSync(next) || next.endsWith('.json') ? next : `${next}.json`;
-    if (!isInsideDir(root, file) && !isInsideOrAbove(file, root)) throw new Error(`\`extends\` ${spec} leads outside the scan root (not read)`);
+    if (!isInsideDir(root, file) && !isInsideOrAbove(file, root))
+      throw new Error(`\`extends\` ${spec} leads outside the scan root (not read)`);
     checkExtendsChain(file, root, depth + 1);
   }
 }

@@ -7,7 +7,13 @@ export type Root = { module: string; export: string; specifier?: string } | { gl
 export type Step =
   | { prop: string | null }
   | { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; awaited: boolean }
-  | { param: { argument: number; parameter: number; call: t.CallExpression | t.OptionalCallExpression | t.NewExpression } };
+  | {
+      param: {
+        argument: number;
+        parameter: number;
+        call: t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+      };
+    };
 
 export type Value =
   | { kind: 'path'; root: Root; steps: Step[] }

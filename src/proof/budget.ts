@@ -109,11 +109,26 @@ export class Budget {
     const fileS = this.options.fileMs ? `${this.options.fileMs / 1000} s` : '';
     const runS = this.options.runMs ? `${this.options.runMs / 1000} s` : '';
     if (this.runOverAt !== undefined) {
-      out.push({ file: '', line: 1, column: 1, kind: 'timeout', message: `not analysed completely: the run exceeded its time budget of ${runS} (--total-timeout); SDK calls in files not analysed are reported as unguarded` });
+      out.push({
+        file: '',
+        line: 1,
+        column: 1,
+        kind: 'timeout',
+        message: `not analysed completely: the run exceeded its time budget of ${runS} (--total-timeout); SDK calls in files not analysed are reported as unguarded`,
+      });
     }
     for (const file of [...this.cut].sort()) {
-      const why = this.runOverAt !== undefined && !(this.options.fileMs && (this.spent.get(file) ?? 0) > this.options.fileMs) ? `the run's time budget (${runS}) ran out` : `its analysis exceeded the per-file time budget of ${fileS} (--timeout)`;
-      out.push({ file, line: 1, column: 1, kind: 'timeout', message: `not analysed: ${why}; its SDK calls are reported as unguarded` });
+      const why =
+        this.runOverAt !== undefined && !(this.options.fileMs && (this.spent.get(file) ?? 0) > this.options.fileMs)
+          ? `the run's time budget (${runS}) ran out`
+          : `its analysis exceeded the per-file time budget of ${fileS} (--timeout)`;
+      out.push({
+        file,
+        line: 1,
+        column: 1,
+        kind: 'timeout',
+        message: `not analysed: ${why}; its SDK calls are reported as unguarded`,
+      });
     }
     return out;
   }

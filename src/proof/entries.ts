@@ -92,7 +92,6 @@ export function computeEntries<U>(graph: EntryGraph<U>): Entries<U> {
   const dependents = new Map<U, number[]>();
   for (const u of units) {
     if (roots.has(u)) continue;
-    const k = work.length;
     work.push(u);
     const froms: U[] = [];
     const masks: number[] = [];
@@ -110,7 +109,7 @@ export function computeEntries<U>(graph: EntryGraph<U>): Entries<U> {
   }
   for (let k = 0; k < work.length; k++) {
     const seen = new Set<U>();
-    for (const from of termFrom[k]!) {
+    for (const from of termFrom[k]) {
       if (seen.has(from)) continue;
       seen.add(from);
       const list = dependents.get(from);
@@ -131,15 +130,15 @@ export function computeEntries<U>(graph: EntryGraph<U>): Entries<U> {
   for (let k = 0; k < work.length; k++) push(k);
   let pending = work.length;
   while (pending > 0) {
-    const k = ring[head]!;
+    const k = ring[head];
     head = head === work.length ? 0 : head + 1;
     pending--;
     queued[k] = 0;
-    const froms = termFrom[k]!;
-    const masks = termMask[k]!;
+    const froms = termFrom[k];
+    const masks = termMask[k];
     let e = ALL;
-    for (let i = 0; i < froms.length; i++) e &= (entries.get(froms[i]!) ?? 0) | masks[i]!;
-    const u = work[k]!;
+    for (let i = 0; i < froms.length; i++) e &= (entries.get(froms[i]) ?? 0) | masks[i];
+    const u = work[k];
     if (e === entries.get(u)) continue;
     entries.set(u, e);
     for (const d of dependents.get(u) ?? []) {
@@ -169,7 +168,7 @@ export interface KnownGraph<U> {
  */
 export function knownMissing<U>(graph: KnownGraph<U>): Map<U, number> {
   const known = new Map<U, number>();
-  const knownOf = (u: U) => (graph.isProgram(u) ? ALL : known.get(u) ?? 0);
+  const knownOf = (u: U) => (graph.isProgram(u) ? ALL : (known.get(u) ?? 0));
   const list = [...graph.units];
   const inSet = new Set(list);
   const termFrom: U[][] = [];
@@ -178,7 +177,7 @@ export function knownMissing<U>(graph: KnownGraph<U>): Map<U, number> {
   for (let k = 0; k < list.length; k++) {
     const froms: U[] = [];
     const masks: number[] = [];
-    for (const r of graph.refs(list[k]!) ?? []) {
+    for (const r of graph.refs(list[k]) ?? []) {
       froms.push(r.from);
       masks.push(~(graph.local(r.from, r.nodeIds) | r.extra));
       if (inSet.has(r.from)) {
@@ -196,11 +195,11 @@ export function knownMissing<U>(graph: KnownGraph<U>): Map<U, number> {
   while (stack.length) {
     const k = stack.pop()!;
     queued[k] = 0;
-    const u = list[k]!;
+    const u = list[k];
     let m = knownOf(u);
-    const froms = termFrom[k]!;
-    const masks = termMask[k]!;
-    for (let i = 0; i < froms.length; i++) m |= knownOf(froms[i]!) & masks[i]!;
+    const froms = termFrom[k];
+    const masks = termMask[k];
+    for (let i = 0; i < froms.length; i++) m |= knownOf(froms[i]) & masks[i];
     if (m === knownOf(u)) continue;
     known.set(u, m);
     for (const d of dependents.get(u) ?? []) {

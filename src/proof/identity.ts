@@ -13,7 +13,8 @@ export function declarationPath(node: t.Node, index: ScriptIndex): string[] {
   for (let p = index.parent.get(node); p; p = index.parent.get(p)) {
     if (isFunctionLike(p)) names.push(functionName(p, index));
     else if (p.type === 'StaticBlock') names.push('static');
-    else if (p.type === 'ClassDeclaration' || p.type === 'ClassExpression') names.push(p.id?.name ?? holderName(p, index) ?? '(class)');
+    else if (p.type === 'ClassDeclaration' || p.type === 'ClassExpression')
+      names.push(p.id?.name ?? holderName(p, index) ?? '(class)');
   }
   return names.reverse();
 }
@@ -29,7 +30,10 @@ function functionName(n: t.Function, index: ScriptIndex): string {
 function holderName(n: t.Node, index: ScriptIndex): string | undefined {
   const p = index.parent.get(n);
   if (p?.type === 'VariableDeclarator' && p.id.type === 'Identifier') return p.id.name;
-  if ((p?.type === 'ObjectProperty' || p?.type === 'ClassProperty' || p?.type === 'ClassPrivateProperty') && p.value === n) {
+  if (
+    (p?.type === 'ObjectProperty' || p?.type === 'ClassProperty' || p?.type === 'ClassPrivateProperty') &&
+    p.value === n
+  ) {
     return keyName(p.key, p.type !== 'ClassPrivateProperty' && p.computed);
   }
   if (p?.type === 'AssignmentExpression' && p.right === n) return dottedName(p.left);
@@ -45,7 +49,8 @@ function positionName(n: t.Node, index: ScriptIndex): string {
   }
   if (p?.type === 'JSXExpressionContainer') {
     const attr = index.parent.get(p);
-    if (attr?.type === 'JSXAttribute') return `${attr.name.type === 'JSXIdentifier' ? attr.name.name : `${attr.name.namespace.name}:${attr.name.name.name}`}=`;
+    if (attr?.type === 'JSXAttribute')
+      return `${attr.name.type === 'JSXIdentifier' ? attr.name.name : `${attr.name.namespace.name}:${attr.name.name.name}`}=`;
   }
   if (p?.type === 'ExportDefaultDeclaration') return 'default';
   return '(anonymous)';

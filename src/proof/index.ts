@@ -18,10 +18,27 @@ import { declarationPath } from './identity.js';
 import { entryLabel, errorAt, hop, refLabel } from './labels.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States } from '../flow/index.js';
-import { GuardClassifier, Purposes, ScriptBlocking, type FunctionSummary, type SummaryProvider } from '../guards/index.js';
-import { alternatives, classBodiesWithFields, dottedName, forEachChild, isWrapper, propertyName, type ModuleInfo, type Project, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import {
+  GuardClassifier,
+  Purposes,
+  ScriptBlocking,
+  type FunctionSummary,
+  type SummaryProvider,
+} from '../guards/index.js';
+import {
+  alternatives,
+  classBodiesWithFields,
+  dottedName,
+  forEachChild,
+  isWrapper,
+  propertyName,
+  type ModuleInfo,
+  type Project,
+  type Resolver,
+  type ScriptIndex,
+  type Value,
+} from '../program/index.js';
 import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
-
 
 interface Unit {
   node: t.Node;
@@ -75,7 +92,10 @@ export class Proof implements SummaryProvider {
     readonly budget: Budget = new Budget(),
   ) {
     this.purposes = new Purposes(config?.purposeAliases ?? {});
-    this.sinkOptions = { dispatchers: policies.flatMap((p) => p.dispatchers ?? []), valueUses: valueUseMatcher(policies) };
+    this.sinkOptions = {
+      dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
+      valueUses: valueUseMatcher(policies),
+    };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
     this.blocking = new ScriptBlocking(policies, this.purposes, project);
   }
@@ -102,10 +122,24 @@ export class Proof implements SummaryProvider {
   graph(u: Unit): FlowGraph {
     if (!u.graph) {
       try {
-        u.graph = this.budget.charge(u.index.script.file, () => buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) }));
+        u.graph = this.budget.charge(u.index.script.file, () =>
+          buildFlowGraph(u.node, { isDeclared: (id) => readCannotThrow(id, u.index) }),
+        );
       } catch (e) {
         // No graph: an empty one marked unsupported, so its sinks are reported, not trusted.
-        u.graph = { owner: u.node, nodes: [{ id: 0, kind: 'entry', succ: [] }, { id: 1, kind: 'exit', succ: [] }, { id: 2, kind: 'throw', succ: [] }], entry: 0, exit: 1, throwExit: 2, pointsOf: new Map(), unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }] };
+        u.graph = {
+          owner: u.node,
+          nodes: [
+            { id: 0, kind: 'entry', succ: [] },
+            { id: 1, kind: 'exit', succ: [] },
+            { id: 2, kind: 'throw', succ: [] },
+          ],
+          entry: 0,
+          exit: 1,
+          throwExit: 2,
+          pointsOf: new Map(),
+          unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }],
+        };
       }
     }
     return u.graph;
@@ -116,7 +150,14 @@ export class Proof implements SummaryProvider {
       const testMemo = new Map<number, { whenTrue: number; whenFalse: number }>();
       const c = this.classifier;
       u.grants = {
-        node: (n) => (n.kind === 'point' && n.ast && (n.ast.type === 'CallExpression' || n.ast.type === 'OptionalCallExpression' || n.ast.type === 'AwaitExpression') ? this.within(u, () => c.assertion(n.ast!, u.index)) : 0),
+        node: (n) =>
+          n.kind === 'point' &&
+          n.ast &&
+          (n.ast.type === 'CallExpression' ||
+            n.ast.type === 'OptionalCallExpression' ||
+            n.ast.type === 'AwaitExpression')
+            ? this.within(u, () => c.assertion(n.ast!, u.index))
+            : 0,
         edge: (n, e) => {
           if (n.kind !== 'test' || !n.ast) return 0;
           let o = testMemo.get(n.id);
@@ -148,7 +189,9 @@ export class Proof implements SummaryProvider {
         const file = u.index.script.file;
         const g = this.graph(u);
         // Over budget: every node reachable, nothing granted (proves nothing; the file's sinks are findings).
-        u.states = this.budget.exhausted(file) ? new Array<number | undefined>(g.nodes.length).fill(0) : this.budget.charge(file, () => mustGranted(g, this.grants(u)));
+        u.states = this.budget.exhausted(file)
+          ? new Array<number | undefined>(g.nodes.length).fill(0)
+          : this.budget.charge(file, () => mustGranted(g, this.grants(u)));
       } finally {
         this.inProgress.delete(u);
       }
@@ -198,7 +241,7 @@ export class Proof implements SummaryProvider {
       let any = false;
       for (const id of g.pointsOf.get(node) ?? []) {
         if (g.nodes[id].kind !== 'point' || s[id] === undefined) continue;
-        m &= s[id]!;
+        m &= s[id];
         any = true;
       }
       return any && !g.unsupported.length ? m : 0;
@@ -225,15 +268,22 @@ export class Proof implements SummaryProvider {
     for (const [ast, ids] of g.pointsOf) {
       if (ast.type !== 'Identifier' || ast.name !== p.name || index.binding(ast)?.identifier !== p) continue;
       const parent = index.parent.get(ast);
-      if (!parent || (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression') || parent.callee !== ast) return 0;
+      if (
+        !parent ||
+        (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression') ||
+        parent.callee !== ast
+      )
+        return 0;
       for (const id of ids) {
         if (s[id] === undefined) continue;
-        mask &= s[id]!;
+        mask &= s[id];
         calls++;
       }
     }
     // Nested functions may call it too, where this graph cannot see: then nothing is proven.
-    const nestedUse = index.functions.some((f) => f !== fn && f !== u.node && isInside(f, fn, index) && mentions(f, p.name));
+    const nestedUse = index.functions.some(
+      (f) => f !== fn && f !== u.node && isInside(f, fn, index) && mentions(f, p.name),
+    );
     const result = calls && !nestedUse && !g.unsupported.length ? mask : 0;
     cached[param] = result;
     return result;
@@ -302,11 +352,16 @@ export class Proof implements SummaryProvider {
             const name = propertyName(ast);
             if (name) out.byName.push([name, ref]);
             // `commands[e.data.command]()`: any function the object (or namespace) holds.
-            else for (const target of this.functionsHeld(this.resolver.value(ast.object, index))) out.refs.push([target, ref]);
+            else
+              for (const target of this.functionsHeld(this.resolver.value(ast.object, index)))
+                out.refs.push([target, ref]);
           }
           // An object or namespace handed where the analysis cannot follow (spread, a library,
           // `Object.values`): whatever receives it may call every function it holds, here.
-          if (alternatives(v).some((a) => a.kind === 'object' || a.kind === 'namespace') && leaves(useOf(ast, index, this.sinkOptions.valueUses!), index, this.resolver)) {
+          if (
+            alternatives(v).some((a) => a.kind === 'object' || a.kind === 'namespace') &&
+            leaves(useOf(ast, index, this.sinkOptions.valueUses!), index, this.resolver)
+          ) {
             for (const target of this.functionsHeld(v)) out.refs.push([target, ref]);
           }
           break;
@@ -314,7 +369,11 @@ export class Proof implements SummaryProvider {
         case 'ObjectMethod': {
           // A method of an object literal created where it leaves the analysis is called from there.
           const holder = index.parent.get(ast);
-          if (holder && holder.type === 'ObjectExpression' && leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver)) {
+          if (
+            holder &&
+            holder.type === 'ObjectExpression' &&
+            leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver)
+          ) {
             out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra: 0 }]);
           }
           break;
@@ -323,12 +382,14 @@ export class Proof implements SummaryProvider {
         case 'ArrowFunctionExpression': {
           const prop = index.parent.get(ast);
           const holder = prop?.type === 'ObjectProperty' && prop.value === ast ? index.parent.get(prop) : undefined;
-          const leavesInObject = holder?.type === 'ObjectExpression' && leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver);
+          const leavesInObject =
+            holder?.type === 'ObjectExpression' &&
+            leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver);
           if (!escapes(ast, index) && !leavesInObject) break;
           const parent = index.parent.get(ast);
           let extra = 0;
           if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
-            const i = parent.arguments.indexOf(ast as t.Expression);
+            const i = parent.arguments.indexOf(ast);
             extra = this.within(from, () => this.classifier.callbackGrants(parent, index))?.get(i) ?? 0;
           }
           out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
@@ -336,7 +397,8 @@ export class Proof implements SummaryProvider {
         }
         case 'ClassDeclaration':
         case 'ClassExpression':
-          for (const m of ast.body.body) if (m.type === 'StaticBlock') out.refs.push([this.unit(m, index), { from, ast, nodeIds: ids, extra: 0 }]);
+          for (const m of ast.body.body)
+            if (m.type === 'StaticBlock') out.refs.push([this.unit(m, index), { from, ast, nodeIds: ids, extra: 0 }]);
           break;
       }
     }
@@ -377,11 +439,13 @@ export class Proof implements SummaryProvider {
       if (a.kind === 'object') {
         for (const p of a.node.properties) {
           if (p.type === 'ObjectMethod') out.push(this.unit(p, a.index));
-          else if (p.type === 'ObjectProperty') out.push(...this.functionsHeld(this.resolver.value(p.value, a.index), depth + 1));
+          else if (p.type === 'ObjectProperty')
+            out.push(...this.functionsHeld(this.resolver.value(p.value, a.index), depth + 1));
         }
       } else if (a.kind === 'function') out.push(this.unit(a.node, a.index));
       else if (a.kind === 'namespace') {
-        for (const name of exportNames(a.module, this.resolver)) out.push(...this.functionsHeld(this.resolver.exportValue(a.module, name, 0), depth + 1));
+        for (const name of exportNames(a.module, this.resolver))
+          out.push(...this.functionsHeld(this.resolver.exportValue(a.module, name, 0), depth + 1));
       }
     }
     return out;
@@ -393,7 +457,13 @@ export class Proof implements SummaryProvider {
   private overrides(fn: t.Node, index: ScriptIndex): Unit[] {
     const name = methodName(fn);
     const cls = name ? index.parent.get(index.parent.get(fn) ?? fn) : undefined;
-    if (!name || !cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression') || (fn as t.ClassMethod).static) return [];
+    if (
+      !name ||
+      !cls ||
+      (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression') ||
+      (fn as t.ClassMethod).static
+    )
+      return [];
     if (!this.subclassIndex || this.subclassIndex.parsed !== this.project.parsed.length) {
       const byClass = new Map<t.Node, { node: t.Class; index: ScriptIndex }[]>();
       for (const m of this.project.parsed) {
@@ -420,7 +490,8 @@ export class Proof implements SummaryProvider {
         if (seen.has(sub.node)) continue;
         seen.add(sub.node);
         queue.push(sub.node);
-        for (const m of sub.node.body.body) if (m.type === 'ClassMethod' && !m.static && methodName(m) === name) out.push(this.unit(m, sub.index));
+        for (const m of sub.node.body.body)
+          if (m.type === 'ClassMethod' && !m.static && methodName(m) === name) out.push(this.unit(m, sub.index));
       }
     }
     return out;
@@ -429,7 +500,8 @@ export class Proof implements SummaryProvider {
   /** Units that run when a class is constructed: its constructor and field initialisers. */
   private classUnits(cls: t.Class, index: ScriptIndex): Unit[] {
     const out: Unit[] = [this.unit(cls.body, index)];
-    for (const m of cls.body.body) if (m.type === 'ClassMethod' && m.kind === 'constructor') out.push(this.unit(m, index));
+    for (const m of cls.body.body)
+      if (m.type === 'ClassMethod' && m.kind === 'constructor') out.push(this.unit(m, index));
     return out;
   }
 
@@ -472,7 +544,12 @@ export class Proof implements SummaryProvider {
     // A file cut short while its sinks were being checked: all of them are findings, not just the later ones.
     for (const m of modules) {
       if (!this.budget.isCut(m.file)) continue;
-      byModule.set(m, this.sinks(m, rules).sinks.map((sink) => this.check(sink, [])).filter((f): f is Finding => f !== undefined));
+      byModule.set(
+        m,
+        this.sinks(m, rules)
+          .sinks.map((sink) => this.check(sink, []))
+          .filter((f): f is Finding => f !== undefined),
+      );
     }
     const findings = [...byModule.values()].flat();
     errors.push(...this.budget.errors());
@@ -489,7 +566,13 @@ export class Proof implements SummaryProvider {
       try {
         sinks = this.budget.charge(m.file, () => findSinks(m, rules, this.resolver, errors, this.sinkOptions));
       } catch (e) {
-        errors.push({ file: m.file, line: 1, column: 1, kind: 'unsupported', message: `could not search for SDK calls: ${(e as Error).message}` });
+        errors.push({
+          file: m.file,
+          line: 1,
+          column: 1,
+          kind: 'unsupported',
+          message: `could not search for SDK calls: ${(e as Error).message}`,
+        });
       }
       c = { sinks, errors };
       this.sinkCache.set(m, c);
@@ -513,7 +596,7 @@ export class Proof implements SummaryProvider {
       let any = false;
       for (const id of ids) {
         if (s[id] === undefined) continue;
-        m &= s[id]!;
+        m &= s[id];
         any = true;
       }
       return any ? m : ALL;
@@ -531,18 +614,26 @@ export class Proof implements SummaryProvider {
     for (const m of modules) {
       for (const sink of this.sinks(m, rules).sinks) {
         const u = this.unit(sink.index.unitOf(sink.node), sink.index);
-        const ids = (this.graph(u).pointsOf.get(sink.node) ?? []).filter((id) => this.graph(u).nodes[id].kind === 'point');
+        const ids = (this.graph(u).pointsOf.get(sink.node) ?? []).filter(
+          (id) => this.graph(u).nodes[id].kind === 'point',
+        );
         sinkUnits.push([u, this.purposes.mask(sink.requires) & ~local(u, ids)]);
       }
     }
     for (const [u, m] of sinkUnits) addNeed(u, m);
     while (queue.length) {
       const u = queue.pop()!;
-      for (const r of this.refs.get(u) ?? []) addNeed(r.from, (need.get(u) ?? 0) & ~(local(r.from, r.nodeIds) | r.extra));
+      for (const r of this.refs.get(u) ?? [])
+        addNeed(r.from, (need.get(u) ?? 0) & ~(local(r.from, r.nodeIds) | r.extra));
     }
     // Known-missing purposes along the needed chains (least fixpoint, worklist: ./entries.ts).
-    const known = knownMissing<Unit>({ units: need.keys(), isProgram: (u) => u.node.type === 'Program', refs: (u) => this.refs.get(u), local });
-    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : known.get(u) ?? 0);
+    const known = knownMissing<Unit>({
+      units: need.keys(),
+      isProgram: (u) => u.node.type === 'Program',
+      refs: (u) => this.refs.get(u),
+      local,
+    });
+    const knownOf = (u: Unit) => (u.node.type === 'Program' ? ALL : (known.get(u) ?? 0));
     const out = new Map<ModuleInfo, Set<string> | 'all'>();
     for (const [u, m] of need) {
       if (!(m & ~knownOf(u))) continue;
@@ -559,7 +650,20 @@ export class Proof implements SummaryProvider {
    * unit, the local must-states, the grants, and its entry state (call after
    * `prove`).
    */
-  sinkContexts(m: ModuleInfo, rules: RuleSpec[]): { sink: Sink; unit: t.Node; graph: FlowGraph; states: States; grants: Grants; entry: number; root: boolean; ids: number[]; references: { hop: TraceStep; granted: number }[] }[] {
+  sinkContexts(
+    m: ModuleInfo,
+    rules: RuleSpec[],
+  ): {
+    sink: Sink;
+    unit: t.Node;
+    graph: FlowGraph;
+    states: States;
+    grants: Grants;
+    entry: number;
+    root: boolean;
+    ids: number[];
+    references: { hop: TraceStep; granted: number }[];
+  }[] {
     return this.sinks(m, rules).sinks.map((sink) => {
       const u = this.unit(sink.index.unitOf(sink.node), sink.index);
       const graph = this.graph(u);
@@ -568,10 +672,21 @@ export class Proof implements SummaryProvider {
       const references = (this.refs.get(u) ?? []).map((r) => {
         const s = this.states(r.from);
         let granted = ALL;
-        for (const id of r.nodeIds) if (s[id] !== undefined) granted &= (this.entries.get(r.from) ?? 0) | s[id]! | r.extra;
+        for (const id of r.nodeIds)
+          if (s[id] !== undefined) granted &= (this.entries.get(r.from) ?? 0) | s[id] | r.extra;
         return { hop: hop(r.from.index, r.ast, refLabel(r.ast, r.from.index)), granted };
       });
-      return { sink, unit: u.node, graph, states: this.states(u), grants: this.grants(u), entry: this.entries.get(u) ?? 0, root: this.roots.has(u), ids, references };
+      return {
+        sink,
+        unit: u.node,
+        graph,
+        states: this.states(u),
+        grants: this.grants(u),
+        entry: this.entries.get(u) ?? 0,
+        root: this.roots.has(u),
+        ids,
+        references,
+      };
     });
   }
 
@@ -587,12 +702,20 @@ export class Proof implements SummaryProvider {
     const entry = this.entries.get(container) ?? 0;
     for (const id of ids) {
       if (s[id] === undefined) continue; // unreachable copy
-      state &= entry | s[id]!;
+      state &= entry | s[id];
       placed = true;
     }
     if (!ids.length || g.unsupported.length || this.budget.isCut(index.script.file)) {
       // Never "compliant because we gave up": report with every purpose missing.
-      if (!ids.length) errors.push(errorAt(index, sink.node, `could not place ${sink.callee} in a flow graph; reported as unguarded`, 'unsupported'));
+      if (!ids.length)
+        errors.push(
+          errorAt(
+            index,
+            sink.node,
+            `could not place ${sink.callee} in a flow graph; reported as unguarded`,
+            'unsupported',
+          ),
+        );
       state = 0;
       placed = true;
     }
@@ -636,7 +759,11 @@ export class Proof implements SummaryProvider {
       if (this.roots.has(u) || entry & bit) break;
       const s = (r: Ref) => this.states(r.from);
       const bad = (this.refs.get(u) ?? []).find(
-        (r) => !seen.has(r.from) && r.nodeIds.some((id) => s(r)[id] !== undefined && !(((this.entries.get(r.from) ?? 0) | s(r)[id]! | r.extra) & bit)),
+        (r) =>
+          !seen.has(r.from) &&
+          r.nodeIds.some(
+            (id) => s(r)[id] !== undefined && !(((this.entries.get(r.from) ?? 0) | s(r)[id]! | r.extra) & bit),
+          ),
       );
       if (!bad) break;
       hops.push(hop(bad.from.index, bad.ast, refLabel(bad.ast, bad.from.index)));
@@ -689,22 +816,33 @@ function exportedAs(unit: t.Node, index: ScriptIndex): Set<string> | 'all' {
   }
   if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) declared.add(decl.id.name);
   else if (decl.type === 'VariableDeclaration') {
-    for (const d of decl.declarations) if (d.id.type === 'Identifier') declared.add(d.id.name);
-    else return 'all';
+    for (const d of decl.declarations)
+      if (d.id.type === 'Identifier') declared.add(d.id.name);
+      else return 'all';
   } else return 'all';
   const names = new Set<string>();
   if (stmt.type === 'ExportNamedDeclaration') for (const n of declared) names.add(n);
   for (const s of index.script.ast.program.body) {
     if (s.type === 'ExportNamedDeclaration' && !s.source) {
       for (const spec of s.specifiers) {
-        if (spec.type !== 'ExportSpecifier' || spec.local.type !== 'Identifier' || !declared.has(spec.local.name)) continue;
+        if (spec.type !== 'ExportSpecifier' || spec.local.type !== 'Identifier' || !declared.has(spec.local.name))
+          continue;
         const exported = spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value;
         if (exported === 'default') return 'all';
         names.add(exported);
       }
     }
-    if (s.type === 'ExportDefaultDeclaration' && s.declaration.type === 'Identifier' && declared.has(s.declaration.name)) return 'all';
-    if (s.type === 'ExpressionStatement' && /\b(module\.)?exports\b/.test(dottedName((s.expression as t.AssignmentExpression).left ?? s.expression) ?? '')) return 'all';
+    if (
+      s.type === 'ExportDefaultDeclaration' &&
+      s.declaration.type === 'Identifier' &&
+      declared.has(s.declaration.name)
+    )
+      return 'all';
+    if (
+      s.type === 'ExpressionStatement' &&
+      /\b(module\.)?exports\b/.test(dottedName((s.expression as t.AssignmentExpression).left ?? s.expression) ?? '')
+    )
+      return 'all';
   }
   // Not exported: only its own module can refer to it, unless it also escapes into
   // an exported value, which resolution through that value finds.
@@ -743,13 +881,22 @@ function escapes(fn: t.Node, index: ScriptIndex): boolean {
   if (p.type === 'ObjectProperty' && p.value === child) return false;
   if ((p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty') && p.value === child) return false;
   if (p.type === 'ExportDefaultDeclaration') return false;
-  if (p.type === 'AssignmentExpression' && p.right === child && p.operator === '=' && (p.left.type === 'Identifier' || dottedName(p.left)?.startsWith('module.exports') || dottedName(p.left)?.startsWith('exports.'))) return false;
+  if (
+    p.type === 'AssignmentExpression' &&
+    p.right === child &&
+    p.operator === '=' &&
+    (p.left.type === 'Identifier' ||
+      dottedName(p.left)?.startsWith('module.exports') ||
+      dottedName(p.left)?.startsWith('exports.'))
+  )
+    return false;
   return true;
 }
 
 /** The binding of the identifier a member chain starts from (`cb` in `cb.call`), if any. */
 function rootBinding(n: t.Node, index: ScriptIndex) {
   let root = n;
-  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root)) root = isWrapper(root) ? root.expression : root.object;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root))
+    root = isWrapper(root) ? root.expression : root.object;
   return root.type === 'Identifier' ? index.binding(root) : undefined;
 }

@@ -24,7 +24,13 @@ export function unitName(n: t.Node, index: ScriptIndex): string {
   if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && n.id) return n.id.name;
   if (n.type === 'ClassMethod' || n.type === 'ObjectMethod' || n.type === 'ClassPrivateMethod') {
     const k = n.key;
-    return k.type === 'Identifier' ? k.name : k.type === 'StringLiteral' ? k.value : k.type === 'PrivateName' ? `#${k.id.name}` : 'method';
+    return k.type === 'Identifier'
+      ? k.name
+      : k.type === 'StringLiteral'
+        ? k.value
+        : k.type === 'PrivateName'
+          ? `#${k.id.name}`
+          : 'method';
   }
   const p = index.parent.get(n);
   if (p?.type === 'VariableDeclarator' && p.id.type === 'Identifier') return p.id.name;
@@ -43,7 +49,7 @@ export function unitName(n: t.Node, index: ScriptIndex): string {
 }
 
 function calleeLabel(call: t.CallExpression | t.OptionalCallExpression): string {
-  const c = unwrap(call.callee as t.Node);
+  const c = unwrap(call.callee);
   const d = dottedName(c);
   if (d) return d.split('.').slice(-2).join('.');
   return 'call';
@@ -52,16 +58,25 @@ function calleeLabel(call: t.CallExpression | t.OptionalCallExpression): string 
 export function refLabel(ast: t.Node, index: ScriptIndex): string {
   if (isFunctionLike(ast)) return unitName(ast, index);
   const p = index.parent.get(ast);
-  if (ast.type === 'JSXIdentifier' || ast.type === 'JSXMemberExpression') return `<${ast.type === 'JSXIdentifier' ? ast.name : 'component'}>`;
+  if (ast.type === 'JSXIdentifier' || ast.type === 'JSXMemberExpression')
+    return `<${ast.type === 'JSXIdentifier' ? ast.name : 'component'}>`;
   const name = dottedName(ast) ?? 'function';
-  if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression' || p.type === 'NewExpression') && p.callee === ast) return `${name}()`;
+  if (
+    p &&
+    (p.type === 'CallExpression' || p.type === 'OptionalCallExpression' || p.type === 'NewExpression') &&
+    p.callee === ast
+  )
+    return `${name}()`;
   if (ast.type === 'ClassDeclaration' || ast.type === 'ClassExpression') return `class ${ast.id?.name ?? ''}`.trim();
   return `reference to ${name}`;
 }
 
 export function entryLabel(node: t.Node, index: ScriptIndex, root: boolean, refCount: number): string {
   const name = unitName(node, index);
-  if (node.type === 'Program') return { handler: 'event handler attribute', script: 'inline <script>', module: 'module top level' }[index.script.kind];
+  if (node.type === 'Program')
+    return { handler: 'event handler attribute', script: 'inline <script>', module: 'module top level' }[
+      index.script.kind
+    ];
   const framework = index.module.frameworkEntries.get(node);
   if (framework) return `${name} (entry: ${framework})`;
   if (!refCount) return `${name} (entry: not referenced in the scanned project)`;

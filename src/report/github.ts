@@ -33,7 +33,11 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function workflowCommand(command: string, properties: [string, string | number | undefined][], message: string): string {
+export function workflowCommand(
+  command: string,
+  properties: [string, string | number | undefined][],
+  message: string,
+): string {
   const props = properties
     .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '')
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
@@ -95,7 +99,9 @@ export function formatGithub(doc: ResultDocument, ctx: ReportContext): string {
     );
   }
   const left =
-    Math.max(0, errors.length - ANNOTATIONS_PER_LEVEL) + Math.max(0, warnings.length - ANNOTATIONS_PER_LEVEL) + (doc.errors.length - analysisErrors.length);
+    Math.max(0, errors.length - ANNOTATIONS_PER_LEVEL) +
+    Math.max(0, warnings.length - ANNOTATIONS_PER_LEVEL) +
+    (doc.errors.length - analysisErrors.length);
   if (left > 0) {
     lines.push(
       workflowCommand(
@@ -118,16 +124,19 @@ export function formatStepSummary(doc: ResultDocument, ctx: ReportContext, budge
   const n = countFindings(doc);
   const head: string[] = ['## consent-lint', ''];
   const v = verdict(doc, ctx);
-  const status = `${v.level === 'ok' ? '✅' : v.level === 'error' ? '❌' : '⚠️'} **${v.text[0]!.toUpperCase()}${v.text.slice(1)}**${v.extra && v.extra !== v.text ? ` · ❌ ${v.extra}` : ''}`;
+  const status = `${v.level === 'ok' ? '✅' : v.level === 'error' ? '❌' : '⚠️'} **${v.text[0].toUpperCase()}${v.text.slice(1)}**${v.extra && v.extra !== v.text ? ` · ❌ ${v.extra}` : ''}`;
   const notes = [`${plural(doc.stats.filesScanned, 'file')} scanned`];
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
-  if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);
+  if (doc.errors.length) notes.push(plural(doc.errors.length, 'analysis error'));
   head.push(`${status} · ${notes.join(' · ')}`, '');
 
   const rows: string[] = [];
   const visible = doc.findings.filter((f) => !f.suppressed);
   if (visible.length) {
-    rows.push('| Severity | Rule | Location | Problem | Missing consent | Path |', '| --- | --- | --- | --- | --- | --- |');
+    rows.push(
+      '| Severity | Rule | Location | Problem | Missing consent | Path |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const f of [...visible].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))) {
       rows.push(
         `| ${f.severity === 'error' ? 'error' : 'warning'} | \`${f.ruleId}\` | \`${cell(repoPath(f.file, ctx))}:${f.line}:${f.column}\` | ${cell(f.message)} | ${cell(f.missing.join(', '))} | ${cell(formatTrace(f))} |`,
@@ -137,7 +146,8 @@ export function formatStepSummary(doc: ResultDocument, ctx: ReportContext, budge
   const errRows: string[] = [];
   if (doc.errors.length) {
     errRows.push('', '### Could not analyse', '', '| Location | Reason |', '| --- | --- |');
-    for (const e of doc.errors) errRows.push(`| \`${cell(repoPath(e.file, ctx))}${e.line ? `:${e.line}` : ''}\` | ${cell(e.message)} |`);
+    for (const e of doc.errors)
+      errRows.push(`| \`${cell(repoPath(e.file, ctx))}${e.line ? `:${e.line}` : ''}\` | ${cell(e.message)} |`);
   }
 
   const out: string[] = [...head];
@@ -145,12 +155,12 @@ export function formatStepSummary(doc: ResultDocument, ctx: ReportContext, budge
   const tail = (left: number) => `\n_…and ${left} more; see the workflow log for the full report._`;
   const all = [...rows, ...errRows];
   for (let i = 0; i < all.length; i++) {
-    const add = Buffer.byteLength(all[i]!) + 1;
+    const add = Buffer.byteLength(all[i]) + 1;
     if (size + add + 200 > budget) {
       out.push(tail(all.length - i));
       break;
     }
-    out.push(all[i]!);
+    out.push(all[i]);
     size += add;
   }
   return `${out.join('\n')}\n`;

@@ -34,11 +34,17 @@ export function toJsonReport(doc: ResultDocument): JsonReport {
       trace: f.trace.map((t) => ({ file: t.file, line: t.line, column: t.column, label: t.label })),
       suppressed: f.suppressed,
       ...(f.suppressionReason !== undefined ? { suppressionReason: f.suppressionReason } : {}),
-      ...(f.identity ? { identity: { path: [...f.identity.path], callee: f.identity.callee, ordinal: f.identity.ordinal } } : {}),
+      ...(f.identity
+        ? { identity: { path: [...f.identity.path], callee: f.identity.callee, ordinal: f.identity.ordinal } }
+        : {}),
       ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
     })),
     errors: doc.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
-    stats: { filesScanned: doc.stats.filesScanned, filesParsed: doc.stats.filesParsed, durationMs: doc.stats.durationMs },
+    stats: {
+      filesScanned: doc.stats.filesScanned,
+      filesParsed: doc.stats.filesParsed,
+      durationMs: doc.stats.durationMs,
+    },
   };
 }
 

@@ -45,7 +45,7 @@ function ruleName(id: string): string {
   return id
     .split(/[^a-zA-Z0-9]+/)
     .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 }
 
@@ -67,7 +67,11 @@ function helpMarkdown(r: RuleSpec, helpUri?: string): string {
     parts.push(`## Non-compliant\n\n\`\`\`js\n${r.examples.nonCompliant}\n\`\`\``);
     parts.push(`## Compliant\n\n\`\`\`js\n${r.examples.compliant}\n\`\`\``);
   }
-  parts.push('Suppress a reviewed exception with `// consent-lint-disable-next-line ' + r.id + ' -- reason` on the line above the call.');
+  parts.push(
+    'Suppress a reviewed exception with `// consent-lint-disable-next-line ' +
+      r.id +
+      ' -- reason` on the line above the call.',
+  );
   if (helpUri) parts.push(`[Rule documentation](${helpUri})`);
   return parts.join('\n\n');
 }
@@ -83,11 +87,21 @@ function descriptor(r: RuleSpec, ctx: ReportContext): ReportingDescriptor {
     ...(helpUri ? { helpUri } : {}),
     help: { text: helpText(r), markdown: helpMarkdown(r, helpUri) },
     defaultConfiguration: { level: level(r.severity) },
-    properties: { tags, precision: 'high', 'problem.severity': r.severity === 'error' ? 'error' : 'warning', requires: r.requires },
+    properties: {
+      tags,
+      precision: 'high',
+      'problem.severity': r.severity === 'error' ? 'error' : 'warning',
+      requires: r.requires,
+    },
   };
 }
 
-function location(file: string, ctx: ReportContext, start: { line: number; column: number }, end?: { line: number; column: number }): Location {
+function location(
+  file: string,
+  ctx: ReportContext,
+  start: { line: number; column: number },
+  end?: { line: number; column: number },
+): Location {
   return {
     physicalLocation: {
       artifactLocation: { uri: artifactUri(file, ctx), uriBaseId: '%SRCROOT%' },
@@ -110,11 +124,23 @@ function codeFlow(f: Finding, ctx: ReportContext): Result['codeFlows'] {
   const steps: ThreadFlowLocation[] = f.trace.map((t) => ({
     location: { ...location(t.file, ctx, t), message: { text: t.label || `${t.file}:${t.line}` } },
   }));
-  const last = f.trace[f.trace.length - 1]!;
+  const last = f.trace[f.trace.length - 1];
   if (!(last.file === f.file && last.line === f.line && last.column === f.column)) {
-    steps.push({ location: { ...location(f.file, ctx, f, { line: f.endLine, column: f.endColumn }), message: { text: f.identity?.callee ? `${f.identity.callee}()` : f.message } } });
+    steps.push({
+      location: {
+        ...location(f.file, ctx, f, { line: f.endLine, column: f.endColumn }),
+        message: { text: f.identity?.callee ? `${f.identity.callee}()` : f.message },
+      },
+    });
   }
-  return [{ message: { text: `Path that reaches the call without ${f.missing.length ? f.missing.join(', ') : 'consent'} consent` }, threadFlows: [{ locations: steps }] }];
+  return [
+    {
+      message: {
+        text: `Path that reaches the call without ${f.missing.length ? f.missing.join(', ') : 'consent'} consent`,
+      },
+      threadFlows: [{ locations: steps }],
+    },
+  ];
 }
 
 export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
@@ -139,13 +165,24 @@ export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
       result.fixes = [
         {
           description: { text: fix.description },
-          artifactChanges: [{ artifactLocation: { uri: artifactUri(fix.file, ctx), uriBaseId: '%SRCROOT%' }, replacements: fix.replacements }],
+          artifactChanges: [
+            {
+              artifactLocation: { uri: artifactUri(fix.file, ctx), uriBaseId: '%SRCROOT%' },
+              replacements: fix.replacements,
+            },
+          ],
         },
       ];
     }
     if (anySuppressed) {
       result.suppressions = f.suppressed
-        ? [{ kind: 'inSource', status: 'accepted', ...(f.suppressionReason ? { justification: f.suppressionReason } : {}) }]
+        ? [
+            {
+              kind: 'inSource',
+              status: 'accepted',
+              ...(f.suppressionReason ? { justification: f.suppressionReason } : {}),
+            },
+          ]
         : [];
     }
     return result;
@@ -161,7 +198,7 @@ export function toSarif(doc: ResultDocument, ctx: ReportContext): Log {
         rules: rules.map((r) => descriptor(r, ctx)),
       },
     },
-    originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileURL(srcRoot).href.replace(/\/?$/, '/')}` } },
+    originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(srcRoot).href.replace(/\/?$/, '/') } },
     invocations: [
       {
         executionSuccessful: true,

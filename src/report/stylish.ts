@@ -37,7 +37,10 @@ function codeFrame(f: Finding, ctx: ReportContext): string | undefined {
   try {
     return codeFrameColumns(
       source,
-      { start: { line: f.line, column: f.column }, ...(singleLine ? { end: { line: f.endLine, column: f.endColumn } } : {}) },
+      {
+        start: { line: f.line, column: f.column },
+        ...(singleLine ? { end: { line: f.endLine, column: f.endColumn } } : {}),
+      },
       { highlightCode: ctx.color, forceColor: ctx.color, linesAbove: 2, linesBelow: 1 },
     );
   } catch {
@@ -66,7 +69,9 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
       out.push(`  ${c.dim(pos)}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`);
       if (f.missing.length || f.requires.length) {
         const missing = f.missing.length ? f.missing : f.requires;
-        out.push(`${indent}${c.bold('missing consent:')} ${missing.join(', ')}${f.requires.length ? c.dim(` (requires ${f.requires.join(', ')})`) : ''}`);
+        out.push(
+          `${indent}${c.bold('missing consent:')} ${missing.join(', ')}${f.requires.length ? c.dim(` (requires ${f.requires.join(', ')})`) : ''}`,
+        );
       }
       const frame = codeFrame(f, ctx);
       if (frame) out.push(...frame.split('\n').map((l) => `${indent}${l}`));
@@ -78,8 +83,11 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
 
   if (doc.errors.length) {
     out.push('', c.bold(c.yellow('Could not analyse (SDK calls in these places are unchecked):')));
-    const errs: AnalysisError[] = [...doc.errors].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-    for (const e of errs) out.push(`  ${displayPath(e.file, ctx)}${e.line ? `:${e.line}:${e.column}` : ''}  ${e.message}`);
+    const errs: AnalysisError[] = [...doc.errors].sort((a, b) =>
+      a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line,
+    );
+    for (const e of errs)
+      out.push(`  ${displayPath(e.file, ctx)}${e.line ? `:${e.line}:${e.column}` : ''}  ${e.message}`);
   }
 
   const n = countFindings(doc);
@@ -92,12 +100,20 @@ export function formatStylish(doc: ResultDocument, ctx: ReportContext): string {
   if (v.extra && v.extra !== v.text) out.push(c.bold(`${c.red('✖')} ${v.extra}`));
   const notes = [scanned];
   if (n.suppressed) notes.push(`${n.suppressed} suppressed`);
-  if (doc.errors.length) notes.push(`${plural(doc.errors.length, 'analysis error')}`);
+  if (doc.errors.length) notes.push(plural(doc.errors.length, 'analysis error'));
   out.push(c.dim(`  ${notes.join(', ')}`));
   const ignored = doc.stats.ignoredByDefault;
   if (ignored) {
-    const dirs = ignored.dirs.slice(0, 3).map((d) => `${d}/`).join(', ') + (ignored.dirs.length > 3 ? `, …` : '');
-    out.push(c.dim(`  ${plural(ignored.files, 'file')} of build output not scanned (${dirs}): name the folder in the config's "include" to scan it`));
+    const dirs =
+      ignored.dirs
+        .slice(0, 3)
+        .map((d) => `${d}/`)
+        .join(', ') + (ignored.dirs.length > 3 ? `, …` : '');
+    out.push(
+      c.dim(
+        `  ${plural(ignored.files, 'file')} of build output not scanned (${dirs}): name the folder in the config's "include" to scan it`,
+      ),
+    );
   }
   // Where to read about each rule that fired (`consent-lint explain RULE` prints the same page).
   const fired = [...new Set(visible.map((f) => f.ruleId))].sort();

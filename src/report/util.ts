@@ -51,12 +51,19 @@ export function verdict(doc: ResultDocument, ctx: { hiddenWarnings?: number; max
   const tooMany = max >= 0 && warnings > max;
   const broken = unanalysed(doc).length;
   const problems = n.errors + n.warnings;
-  const extra = tooMany ? `too many warnings (${warnings}, --max-warnings ${max})${hidden ? `; ${plural(hidden, 'warning')} not shown (--quiet)` : ''}` : undefined;
+  const extra = tooMany
+    ? `too many warnings (${warnings}, --max-warnings ${max})${hidden ? `; ${plural(hidden, 'warning')} not shown (--quiet)` : ''}`
+    : undefined;
   if (problems) {
     const text = `${plural(problems, 'problem')} (${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')})`;
     return { level: n.errors || tooMany || broken ? 'error' : 'warn', text, ...(extra ? { extra } : {}) };
   }
-  if (broken) return { level: 'error', text: `no findings, but ${plural(broken, 'place')} could not be analysed: SDK calls there are unchecked`, ...(extra ? { extra } : {}) };
+  if (broken)
+    return {
+      level: 'error',
+      text: `no findings, but ${plural(broken, 'place')} could not be analysed: SDK calls there are unchecked`,
+      ...(extra ? { extra } : {}),
+    };
   if (tooMany) return { level: 'error', text: extra! };
   if (hidden) return { level: 'ok', text: `no consent errors (${plural(hidden, 'warning')} not shown: --quiet)` };
   return { level: 'ok', text: 'no consent problems found' };

@@ -10,7 +10,18 @@
  * every rule of that SDK ran there. Nothing an SDK value can reach is silent.
  */
 import type * as t from '@babel/types';
-import { alternatives, dottedName, forEachChild, isFunctionLike, isWrapper, propertyName, type CallLike, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import {
+  alternatives,
+  dottedName,
+  forEachChild,
+  isFunctionLike,
+  isWrapper,
+  propertyName,
+  type CallLike,
+  type Resolver,
+  type ScriptIndex,
+  type Value,
+} from '../program/index.js';
 import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
 import { receiverPrefix } from './forms.js';
 
@@ -21,12 +32,13 @@ export function sdkEscapesRule(): RuleSpec {
   return {
     id: SDK_ESCAPES,
     description:
-      'An SDK value (the SDK object, one of its methods, or something that hands it out) goes where consent-lint cannot follow it: into a library call, a store it does not track, a spread. Whatever receives it may call the SDK, so that point needs every purpose of the SDK\'s rules.',
+      "An SDK value (the SDK object, one of its methods, or something that hands it out) goes where consent-lint cannot follow it: into a library call, a store it does not track, a spread. Whatever receives it may call the SDK, so that point needs every purpose of the SDK's rules.",
     severity: 'error',
     requires: [],
     message: 'The SDK leaves the analysis here',
-    legalBasis: 'ePrivacy Directive Art. 5(3); GDPR Art. 6(1)(a): the SDK calls this value leads to need consent like any other.',
-    docs: 'Call the SDK directly where consent is checked, or pass it only to your own functions (consent-lint follows parameters, returns, fields, object and array literals and module exports). A library that only inspects values can be listed in a policy\'s `valueUses.inspect`.',
+    legalBasis:
+      'ePrivacy Directive Art. 5(3); GDPR Art. 6(1)(a): the SDK calls this value leads to need consent like any other.',
+    docs: "Call the SDK directly where consent is checked, or pass it only to your own functions (consent-lint follows parameters, returns, fields, object and array literals and module exports). A library that only inspects values can be listed in a policy's `valueUses.inspect`.",
     sinks: [],
   };
 }
@@ -50,7 +62,10 @@ export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
 }
 
 /** Where a use of a value goes: followed or harmless (`kept`), passed to a call (decided by its callee), or out. */
-export type Use = { kind: 'kept' } | { kind: 'argument'; call: CallLike; argument: number } | { kind: 'escapes'; how: string; certain?: boolean; store?: t.Node };
+export type Use =
+  | { kind: 'kept' }
+  | { kind: 'argument'; call: CallLike; argument: number }
+  | { kind: 'escapes'; how: string; certain?: boolean; store?: t.Node };
 
 const KEPT: Use = { kind: 'kept' };
 const escapes = (how: string, certain = false): Use => ({ kind: 'escapes', how, certain });
@@ -60,7 +75,8 @@ function freeCallee(callee: t.Node, index: ScriptIndex): string | undefined {
   const name = dottedName(callee);
   if (!name) return undefined;
   let root: t.Node = callee;
-  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root)) root = isWrapper(root) ? root.expression : root.object;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root))
+    root = isWrapper(root) ? root.expression : root.object;
   return root.type === 'Identifier' && !index.binding(root) ? name : undefined;
 }
 
@@ -94,8 +110,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         const holder = index.parent.get(p);
         if (!holder || holder.type !== 'ObjectExpression') return KEPT; // a pattern: a binding target
         if (p.key === child) return KEPT; // a key: a name, or converted to a string
-        child = p;
-        p = holder;
+        p = holder; // the loop's step makes the object literal the value whose use is judged next
         continue;
       }
       case 'MemberExpression':
@@ -103,7 +118,13 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         if (p.object !== child) return KEPT; // a property name or computed key
         // `Leanplum.start.bind(Leanplum)`: the bound function is the method, used where the call result goes.
         const call = index.parent.get(p);
-        if (propertyName(p) === 'bind' && call && (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') && call.callee === p) return escapes('bound with `.bind()`');
+        if (
+          propertyName(p) === 'bind' &&
+          call &&
+          (call.type === 'CallExpression' || call.type === 'OptionalCallExpression') &&
+          call.callee === p
+        )
+          return escapes('bound with `.bind()`');
         return KEPT;
       }
       case 'CallExpression':
@@ -112,7 +133,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         if (p.callee === child) return KEPT;
         const argument = p.arguments.indexOf(child as t.Expression);
         if (argument < 0) return KEPT;
-        const name = freeCallee(p.callee as t.Node, index);
+        const name = freeCallee(p.callee, index);
         if (name && uses.inspect(name)) return KEPT;
         if (name && uses.calls(name)) return escapes(`passed to \`${name}\`, which calls it`, true);
         return { kind: 'argument', call: p, argument };
@@ -127,7 +148,11 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
       }
       case 'AssignmentPattern':
         // A parameter default is what calls that omit the argument pass.
-        return p.right === child && isFunctionLike(index.parent.get(p) ?? p) ? KEPT : p.right === child ? escapes('a destructuring default') : KEPT;
+        return p.right === child && isFunctionLike(index.parent.get(p) ?? p)
+          ? KEPT
+          : p.right === child
+            ? escapes('a destructuring default')
+            : KEPT;
       case 'ReturnStatement':
       case 'ExportDefaultDeclaration':
       case 'ClassProperty':
@@ -183,7 +208,7 @@ export function leaves(use: Use, index: ScriptIndex, resolver: Resolver): string
   if (use.kind === 'escapes') return use.how;
   const targets = resolver.callTargets(use.call, index);
   if (targets && targets.every((fn) => takesArgument(fn, use.argument))) return undefined;
-  return `passed to \`${dottedName(use.call.callee as t.Node) ?? 'a computed callee'}\``;
+  return `passed to \`${dottedName(use.call.callee) ?? 'a computed callee'}\``;
 }
 
 function hasRest(pattern: t.Node): boolean {
@@ -206,12 +231,23 @@ function assignedTo(left: t.Node, index: ScriptIndex): Use {
   if (left.type === 'Identifier') {
     const b = index.binding(left);
     if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) return KEPT;
-    return { kind: 'escapes', how: b ? `stored in the parameter \`${left.name}\`` : `stored in the global \`${left.name}\``, store: b ? undefined : left };
+    return {
+      kind: 'escapes',
+      how: b ? `stored in the parameter \`${left.name}\`` : `stored in the global \`${left.name}\``,
+      store: b ? undefined : left,
+    };
   }
-  if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') return hasRest(left) ? escapes('collected by a rest element') : KEPT;
+  if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern')
+    return hasRest(left) ? escapes('collected by a rest element') : KEPT;
   const target = dottedName(left);
   if (target && /^(?:module\.exports|exports)(?:\.[^.]+)?$|^module\.exports\.[^.]+$/.test(target)) return KEPT;
-  if ((left.type === 'MemberExpression' || left.type === 'OptionalMemberExpression') && left.object.type === 'ThisExpression' && propertyName(left) !== null && inClassMember(left, index)) return KEPT;
+  if (
+    (left.type === 'MemberExpression' || left.type === 'OptionalMemberExpression') &&
+    left.object.type === 'ThisExpression' &&
+    propertyName(left) !== null &&
+    inClassMember(left, index)
+  )
+    return KEPT;
   return { kind: 'escapes', how: target ? `stored in \`${target}\`` : 'stored in a computed property', store: left };
 }
 
@@ -219,7 +255,8 @@ function assignedTo(left: t.Node, index: ScriptIndex): Use {
 function inClassMember(n: t.Node, index: ScriptIndex): boolean {
   for (let p = index.parent.get(n); p; p = index.parent.get(p)) {
     if (p.type === 'ClassMethod' || p.type === 'ClassPrivateMethod') return !p.static;
-    if (p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'ClassAccessorProperty') return !p.static;
+    if (p.type === 'ClassProperty' || p.type === 'ClassPrivateProperty' || p.type === 'ClassAccessorProperty')
+      return !p.static;
     if (p.type === 'FunctionExpression' || p.type === 'FunctionDeclaration' || p.type === 'ObjectMethod') return false;
   }
   return false;
@@ -239,10 +276,12 @@ export interface Carried {
 function towardsMethod(steps: string[], methods: string[], origin: Origin): boolean {
   // A receiver whose methods are all nested (`NativeModules` with `Leanplum.start`) is a host object, not the SDK itself.
   if (!steps.length && methods.every((m) => m.includes('.'))) return false;
-  return methods.some((m) => {
-    const parts = m.split('.');
-    return parts.length > steps.length && steps.every((s, i) => parts[i] === s);
-  }) && Boolean(origin);
+  return (
+    methods.some((m) => {
+      const parts = m.split('.');
+      return parts.length > steps.length && steps.every((s, i) => parts[i] === s);
+    }) && Boolean(origin)
+  );
 }
 
 /**
@@ -250,7 +289,13 @@ function towardsMethod(steps: string[], methods: string[], origin: Origin): bool
  * function returning one, an object or array literal holding one (to a small
  * depth), any member of a union.
  */
-export function carried(v: Value | undefined, rules: RuleSpec[], resolver: Resolver, depth = 0, seen = new Set<unknown>()): Carried | undefined {
+export function carried(
+  v: Value | undefined,
+  rules: RuleSpec[],
+  resolver: Resolver,
+  depth = 0,
+  seen = new Set<unknown>(),
+): Carried | undefined {
   if (!v || depth > 6) return undefined;
   const methods = new Set<RuleSpec>();
   const purposes = new Set<Purpose>();
@@ -280,9 +325,16 @@ export function carried(v: Value | undefined, rules: RuleSpec[], resolver: Resol
     if (seen.has(key)) continue;
     seen.add(key);
     let inner: Value | undefined;
-    if (a.kind === 'function') inner = a.node.async || a.node.generator ? undefined : resolver.returned(a.node, a.index);
+    if (a.kind === 'function')
+      inner = a.node.async || a.node.generator ? undefined : resolver.returned(a.node, a.index);
     else if (a.kind === 'object') {
-      const values = a.node.properties.map((p) => (p.type === 'ObjectProperty' ? resolver.value(p.value, a.index) : p.type === 'ObjectMethod' ? { kind: 'function' as const, node: p, index: a.index } : undefined));
+      const values = a.node.properties.map((p) =>
+        p.type === 'ObjectProperty'
+          ? resolver.value(p.value, a.index)
+          : p.type === 'ObjectMethod'
+            ? { kind: 'function' as const, node: p, index: a.index }
+            : undefined,
+      );
       for (const x of values) {
         const c = carried(x, rules, resolver, depth + 1, seen);
         if (c) merge(c);

@@ -16,7 +16,16 @@
  */
 import type * as t from '@babel/types';
 import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpec, SinkSpec } from '../model.js';
-import { constInit, dottedName, keyName, propertyName, unwrap, type Resolver, type ScriptIndex, type Value } from '../program/index.js';
+import {
+  constInit,
+  dottedName,
+  keyName,
+  propertyName,
+  unwrap,
+  type Resolver,
+  type ScriptIndex,
+  type Value,
+} from '../program/index.js';
 
 type PathValue = Extract<Value, { kind: 'path' }>;
 type Step = PathValue['steps'][number];
@@ -25,7 +34,12 @@ type Call = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
 /** `pattern` with `*` wildcards (module names, script URLs) against `text`. */
 export function wildcardMatch(pattern: string, text: string): boolean {
   if (!pattern.includes('*')) return pattern === text;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(text);
 }
 
@@ -46,7 +60,8 @@ function moduleMatches(pattern: string, root: { module: string; specifier?: stri
 
 function canonical(v: PathValue): { root: PathValue['root']; steps: Step[]; virtual: number } {
   const r = v.root;
-  if ('module' in r && r.export !== '*') return { root: { ...r, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
+  if ('module' in r && r.export !== '*')
+    return { root: { ...r, export: '*' }, steps: [{ prop: r.export }, ...v.steps], virtual: 1 };
   return { root: r, steps: v.steps, virtual: 0 };
 }
 
@@ -59,14 +74,22 @@ function canonicalReceiver(r: Receiver): { root: Receiver; path: ReceiverStep[] 
 function stepMatches(want: ReceiverStep, have: Step): boolean {
   if (typeof want === 'string') return 'prop' in have && have.prop === want;
   if ('call' in want) return 'call' in have;
-  return 'param' in have && have.param.argument === want.callbackParameter.argument && have.param.parameter === want.callbackParameter.parameter;
+  return (
+    'param' in have &&
+    have.param.argument === want.callbackParameter.argument &&
+    have.param.parameter === want.callbackParameter.parameter
+  );
 }
 
 /**
  * How many canonical steps of `v` the receiver consumes (undefined: not this
  * receiver). The steps returned are the canonical ones (named exports expanded).
  */
-export function receiverPrefix(v: Value | undefined, receiver: Receiver, partial = false): { k: number; steps: Step[] } | undefined {
+export function receiverPrefix(
+  v: Value | undefined,
+  receiver: Receiver,
+  partial = false,
+): { k: number; steps: Step[] } | undefined {
   if (!v || v.kind !== 'path') return undefined;
   const c = canonical(v);
   const rc = canonicalReceiver(receiver);
@@ -107,7 +130,11 @@ export function isReceiver(v: Value | undefined, receivers: Receiver[]): boolean
  * path (`notifications.push`). Returns the method, null for a computed,
  * unknown member that may be one, or undefined.
  */
-export function matchReceiverMethod(v: Value | undefined, receivers: Receiver[], methods: string[]): string | null | undefined {
+export function matchReceiverMethod(
+  v: Value | undefined,
+  receivers: Receiver[],
+  methods: string[],
+): string | null | undefined {
   for (const r of receivers) {
     const m = receiverPrefix(v, r);
     if (!m || m.k >= m.steps.length) continue;
@@ -124,7 +151,14 @@ export function matchReceiverMethod(v: Value | undefined, receivers: Receiver[],
     }
     if (!plain || !names.length) continue;
     if (unknown) {
-      if (methods.some((x) => x.split('.').length === names.length && x.split('.').every((part, i) => names[i] === '?' || names[i] === part))) return null;
+      if (
+        methods.some(
+          (x) =>
+            x.split('.').length === names.length &&
+            x.split('.').every((part, i) => names[i] === '?' || names[i] === part),
+        )
+      )
+        return null;
       continue;
     }
     const dotted = names.join('.');
@@ -188,8 +222,10 @@ function iifeArgument(id: t.Identifier, index: ScriptIndex): t.Node | undefined 
   const i = fn.params.findIndex((p) => p === b.identifier);
   if (i < 0) return undefined;
   let call: t.Node | undefined = index.parent.get(fn);
-  while (call && (call.type === 'ParenthesizedExpression' || call.type === 'TSAsExpression')) call = index.parent.get(call);
-  if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || unwrap(call.callee as t.Node) !== fn) return undefined;
+  while (call && (call.type === 'ParenthesizedExpression' || call.type === 'TSAsExpression'))
+    call = index.parent.get(call);
+  if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || unwrap(call.callee) !== fn)
+    return undefined;
   if (call.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return undefined;
   return call.arguments[i];
 }
@@ -259,7 +295,8 @@ function holds(k: Known, cond: ArgumentCondition): boolean | undefined {
  */
 export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex, resolver: Resolver): boolean {
   if (!spec.when?.length && !spec.unless?.length) return true;
-  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression') return true; // escaped reference: arguments unknown
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')
+    return true; // escaped reference: arguments unknown
   for (const c of spec.when ?? []) if (holds(conditionValue(call, c, index, resolver), c) === false) return false;
   for (const c of spec.unless ?? []) if (holds(conditionValue(call, c, index, resolver), c) === true) return false;
   return true;
@@ -272,12 +309,28 @@ export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex
  */
 export function jsxAsCall(el: t.JSXOpeningElement): t.CallExpression {
   const properties: (t.ObjectProperty | t.SpreadElement)[] = el.attributes.map((a) => {
-    if (a.type === 'JSXSpreadAttribute') return { type: 'SpreadElement', argument: a.argument } as t.SpreadElement;
+    if (a.type === 'JSXSpreadAttribute') return { type: 'SpreadElement', argument: a.argument };
     const name = a.name.type === 'JSXIdentifier' ? a.name.name : `${a.name.namespace.name}:${a.name.name.name}`;
-    const value = a.value === null || a.value === undefined ? ({ type: 'BooleanLiteral', value: true } as t.BooleanLiteral) : a.value.type === 'JSXExpressionContainer' ? a.value.expression : a.value;
-    return { type: 'ObjectProperty', key: { type: 'StringLiteral', value: name }, value, computed: false, shorthand: false } as t.ObjectProperty;
+    const value =
+      a.value === null || a.value === undefined
+        ? ({ type: 'BooleanLiteral', value: true } as t.BooleanLiteral)
+        : a.value.type === 'JSXExpressionContainer'
+          ? a.value.expression
+          : a.value;
+    return {
+      type: 'ObjectProperty',
+      key: { type: 'StringLiteral', value: name },
+      value,
+      computed: false,
+      shorthand: false,
+    } as t.ObjectProperty;
   });
-  return { ...el, type: 'CallExpression', callee: el.name, arguments: [{ type: 'ObjectExpression', properties } as t.ObjectExpression] } as unknown as t.CallExpression;
+  return {
+    ...el,
+    type: 'CallExpression',
+    callee: el.name,
+    arguments: [{ type: 'ObjectExpression', properties } as t.ObjectExpression],
+  } as unknown as t.CallExpression;
 }
 
 // ------------------------------------------------------------------ command dispatch
@@ -293,11 +346,20 @@ export interface Dispatch {
 
 /** A call-shaped view of a command's arguments, so argument conditions apply to dispatched commands too. */
 function commandArgs(call: Call, args: (t.Node | null)[]): t.CallExpression {
-  return { ...call, type: 'CallExpression', arguments: args.filter((a): a is t.Expression | t.SpreadElement => a !== null) } as t.CallExpression;
+  return {
+    ...call,
+    type: 'CallExpression',
+    arguments: args.filter((a): a is t.Expression | t.SpreadElement => a !== null),
+  } as t.CallExpression;
 }
 
 /** The command(s) a dispatcher call names; undefined when the call is not a dispatch (a callback, say). */
-export function readDispatch(call: Call, d: DispatcherSpec, index: ScriptIndex, resolver: Resolver): Dispatch | undefined {
+export function readDispatch(
+  call: Call,
+  d: DispatcherSpec,
+  index: ScriptIndex,
+  resolver: Resolver,
+): Dispatch | undefined {
   if (d.nameProperty) return undefined; // the object-queue form is read by sinks/index.ts
   const positions = Array.isArray(d.argument) ? d.argument : [d.argument];
   const args = call.arguments;
@@ -313,7 +375,9 @@ export function readDispatch(call: Call, d: DispatcherSpec, index: ScriptIndex, 
     const el = arr.elements[d.nameElement];
     if (!el || el.type === 'SpreadElement') return { command: null, prefix: [] };
     const k = literalOf(el, index, resolver);
-    return k.known && typeof k.value === 'string' ? { command: k.value, prefix: [k.value], args: commandArgs(call, arr.elements.slice(d.nameElement + 1)) } : { command: null, prefix: [] };
+    return k.known && typeof k.value === 'string'
+      ? { command: k.value, prefix: [k.value], args: commandArgs(call, arr.elements.slice(d.nameElement + 1)) }
+      : { command: null, prefix: [] };
   }
   const parts: string[] = [];
   for (const p of positions) {
@@ -336,13 +400,21 @@ export function dispatcherCalled(v: Value | undefined, d: DispatcherSpec): boole
 }
 
 /** Rules (with the matching sink spec) that a dispatched command reaches through the dispatcher's receivers. */
-export function dispatchTargets(d: DispatcherSpec, rules: RuleSpec[], command: string | null, prefix: string[]): { rule: RuleSpec; spec: SinkSpec; method: string }[] {
+export function dispatchTargets(
+  d: DispatcherSpec,
+  rules: RuleSpec[],
+  command: string | null,
+  prefix: string[],
+): { rule: RuleSpec; spec: SinkSpec; method: string }[] {
   const same = (a: Receiver, b: Receiver) => JSON.stringify(a) === JSON.stringify(b);
   const out: { rule: RuleSpec; spec: SinkSpec; method: string }[] = [];
   for (const rule of rules) {
     for (const spec of rule.sinks) {
       if (!spec.receivers.some((r) => d.receivers.some((x) => same(x, r)))) continue;
-      const method = command !== null ? spec.methods.find((m) => m === command) : spec.methods.find((m) => prefix.every((p, i) => m.split('.')[i] === p));
+      const method =
+        command !== null
+          ? spec.methods.find((m) => m === command)
+          : spec.methods.find((m) => prefix.every((p, i) => m.split('.')[i] === p));
       if (method) {
         out.push({ rule, spec, method });
         break;
@@ -369,10 +441,18 @@ function scriptUrlMatches(patterns: string[], url: { text: string; open: boolean
 }
 
 /** A string expression: its text, and whether more unknown text follows (`'https://host/?' + query`). */
-function stringValue(e: t.Node | null | undefined, index: ScriptIndex, resolver: Resolver, depth = 0): { text: string; open: boolean } | undefined {
+function stringValue(
+  e: t.Node | null | undefined,
+  index: ScriptIndex,
+  resolver: Resolver,
+  depth = 0,
+): { text: string; open: boolean } | undefined {
   if (!e || depth > 8) return undefined;
   const u = unwrap(e);
-  if (u.type === 'JSXExpressionContainer') return u.expression.type === 'JSXEmptyExpression' ? undefined : stringValue(u.expression, index, resolver, depth + 1);
+  if (u.type === 'JSXExpressionContainer')
+    return u.expression.type === 'JSXEmptyExpression'
+      ? undefined
+      : stringValue(u.expression, index, resolver, depth + 1);
   if (u.type === 'BinaryExpression' && u.operator === '+') {
     const left = stringValue(u.left, index, resolver, depth + 1);
     if (!left) return undefined;
@@ -395,19 +475,39 @@ function stringValue(e: t.Node | null | undefined, index: ScriptIndex, resolver:
  * `importScripts(url)`.
  * Returns the node to report (a flow point) and the URL.
  */
-export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): { node: t.Node; url: { text: string; open: boolean }; callee: string } | undefined {
+export function scriptLoad(
+  n: t.Node,
+  index: ScriptIndex,
+  resolver: Resolver,
+): { node: t.Node; url: { text: string; open: boolean }; callee: string } | undefined {
   if (n.type === 'JSXOpeningElement') {
-    const src = n.attributes.find((a): a is t.JSXAttribute => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'src');
+    const src = n.attributes.find(
+      (a): a is t.JSXAttribute => a.type === 'JSXAttribute' && a.name.type === 'JSXIdentifier' && a.name.name === 'src',
+    );
     if (!src) return undefined;
     const url = stringValue(src.value, index, resolver);
-    const name = n.name.type === 'JSXIdentifier' ? n.name.name : n.name.type === 'JSXMemberExpression' ? (dottedName(n.name as unknown as t.Node) ?? 'element') : 'element';
+    const name =
+      n.name.type === 'JSXIdentifier'
+        ? n.name.name
+        : n.name.type === 'JSXMemberExpression'
+          ? (dottedName(n.name) ?? 'element')
+          : 'element';
     return url !== undefined ? { node: n.name, url, callee: `<${name} src>` } : undefined;
   }
-  if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && propertyName(n.left) === 'src') {
+  if (
+    n.type === 'AssignmentExpression' &&
+    n.operator === '=' &&
+    (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') &&
+    propertyName(n.left) === 'src'
+  ) {
     const url = stringValue(n.right, index, resolver);
     return url !== undefined ? { node: n, url, callee: `${dottedName(n.left) ?? 'script.src'} =` } : undefined;
   }
-  if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && (n.callee.type === 'MemberExpression' || n.callee.type === 'OptionalMemberExpression') && propertyName(n.callee) === 'setAttribute') {
+  if (
+    (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') &&
+    (n.callee.type === 'MemberExpression' || n.callee.type === 'OptionalMemberExpression') &&
+    propertyName(n.callee) === 'setAttribute'
+  ) {
     const [name, value] = n.arguments;
     const attr = name && stringValue(name, index, resolver);
     if (!attr || attr.open || attr.text !== 'src') return undefined;
@@ -415,7 +515,12 @@ export function scriptLoad(n: t.Node, index: ScriptIndex, resolver: Resolver): {
     return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
   }
   // `importScripts(url)` in a service worker.
-  if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && n.callee.type === 'Identifier' && n.callee.name === 'importScripts' && !index.binding(n.callee)) {
+  if (
+    (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') &&
+    n.callee.type === 'Identifier' &&
+    n.callee.name === 'importScripts' &&
+    !index.binding(n.callee)
+  ) {
     const url = stringValue(n.arguments[0], index, resolver);
     return url !== undefined ? { node: n, url, callee: 'importScripts' } : undefined;
   }
@@ -445,12 +550,29 @@ export function globalsInText(rules: RuleSpec[], dispatchers: DispatcherSpec[]):
  * `dangerouslySetInnerHTML={{ __html: snippet }}`): the SDK call inside cannot be
  * analysed. Returns the string node and the SDK name it mentions.
  */
-export function codeInString(n: t.Node, index: ScriptIndex, resolver: Resolver, sdkText: RegExp): { node: t.Node; mention: string } | undefined {
+export function codeInString(
+  n: t.Node,
+  index: ScriptIndex,
+  resolver: Resolver,
+  sdkText: RegExp,
+): { node: t.Node; mention: string } | undefined {
   let value: t.Node | undefined;
-  if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')) value = n.right;
-  else if (n.type === 'JSXAttribute' && n.name.type === 'JSXIdentifier' && n.name.name === 'dangerouslySetInnerHTML' && n.value?.type === 'JSXExpressionContainer') {
+  if (
+    n.type === 'AssignmentExpression' &&
+    (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') &&
+    SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')
+  )
+    value = n.right;
+  else if (
+    n.type === 'JSXAttribute' &&
+    n.name.type === 'JSXIdentifier' &&
+    n.name.name === 'dangerouslySetInnerHTML' &&
+    n.value?.type === 'JSXExpressionContainer'
+  ) {
     const obj = n.value.expression.type === 'ObjectExpression' ? n.value.expression : undefined;
-    const html = obj?.properties.find((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === '__html');
+    const html = obj?.properties.find(
+      (p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === '__html',
+    );
     value = html?.value;
   }
   if (!value) return undefined;
@@ -465,12 +587,24 @@ function stringText(e: t.Node, index: ScriptIndex, depth = 0): string | undefine
   const u = unwrap(e);
   if (u.type === 'StringLiteral') return u.value;
   if (u.type === 'TemplateLiteral') return u.quasis.map((q) => q.value.cooked ?? q.value.raw).join(' ');
-  if (u.type === 'BinaryExpression' && u.operator === '+') return [stringText(u.left, index, depth + 1), stringText(u.right, index, depth + 1)].filter((x) => x !== undefined).join(' ') || undefined;
+  if (u.type === 'BinaryExpression' && u.operator === '+')
+    return (
+      [stringText(u.left, index, depth + 1), stringText(u.right, index, depth + 1)]
+        .filter((x) => x !== undefined)
+        .join(' ') || undefined
+    );
   if (u.type === 'Identifier') {
     const init = constInit(u, index);
     return init ? stringText(init, index, depth + 1) : undefined;
   }
-  if (u.type === 'CallExpression' && u.callee.type === 'Identifier' && u.callee.name === 'useMemo' && u.arguments[0] && (u.arguments[0].type === 'ArrowFunctionExpression') && u.arguments[0].body.type !== 'BlockStatement') {
+  if (
+    u.type === 'CallExpression' &&
+    u.callee.type === 'Identifier' &&
+    u.callee.name === 'useMemo' &&
+    u.arguments[0] &&
+    u.arguments[0].type === 'ArrowFunctionExpression' &&
+    u.arguments[0].body.type !== 'BlockStatement'
+  ) {
     return stringText(u.arguments[0].body, index, depth + 1);
   }
   return undefined;
@@ -480,8 +614,17 @@ function stringText(e: t.Node, index: ScriptIndex, depth = 0): string | undefine
 
 /** `default export of react-onesignal`, `global OneSignalDeferred .push(callback parameter 0)`. */
 export function describeReceiver(r: Receiver): string {
-  const base = 'global' in r ? `global ${r.global}` : `${r.export === 'default' ? 'default export' : r.export === '*' ? 'namespace' : r.export} of ${r.module}`;
-  const steps = (r.path ?? []).map((s) => (typeof s === 'string' ? `.${s}` : 'call' in s ? '()' : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument})`));
+  const base =
+    'global' in r
+      ? `global ${r.global}`
+      : `${r.export === 'default' ? 'default export' : r.export === '*' ? 'namespace' : r.export} of ${r.module}`;
+  const steps = (r.path ?? []).map((s) =>
+    typeof s === 'string'
+      ? `.${s}`
+      : 'call' in s
+        ? '()'
+        : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument})`,
+  );
   return steps.length ? `${base} ${steps.join('')}` : base;
 }
 
@@ -494,7 +637,8 @@ function describeCondition(c: ArgumentCondition): string {
 /** One line per sink spec: methods, receivers, argument conditions. */
 export function describeSink(s: SinkSpec): string {
   const parts = [`${s.methods.join(', ')} on ${[...new Set(s.receivers.map(describeReceiver))].join('; ')}`];
-  if (s.when?.length) parts.push(`only when ${s.when.map(describeCondition).join(' and ')} (or cannot be told statically)`);
+  if (s.when?.length)
+    parts.push(`only when ${s.when.map(describeCondition).join(' and ')} (or cannot be told statically)`);
   if (s.unless?.length) parts.push(`not when ${s.unless.map(describeCondition).join(' or ')}`);
   return parts.join(', ');
 }

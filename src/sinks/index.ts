@@ -3,11 +3,36 @@
  */
 import type * as t from '@babel/types';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
-import { alternatives, constInit, dottedName, forEachChild, propertyName, union, unwrap, type ModuleInfo, type Resolver, type Root, type ScriptIndex, type Value } from '../program/index.js';
+import {
+  alternatives,
+  constInit,
+  dottedName,
+  forEachChild,
+  propertyName,
+  unwrap,
+  type ModuleInfo,
+  type Resolver,
+  type Root,
+  type ScriptIndex,
+  type Value,
+} from '../program/index.js';
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
-import { codeInString, conditionsAllow, dispatcherCalled, dispatchTargets, fromReceivers, globalsInText, jsxAsCall, matchReceiverMethod, readDispatch, receiverPrefix, scriptLoad, scriptRules } from './forms.js';
+import {
+  codeInString,
+  conditionsAllow,
+  dispatcherCalled,
+  dispatchTargets,
+  fromReceivers,
+  globalsInText,
+  jsxAsCall,
+  matchReceiverMethod,
+  readDispatch,
+  receiverPrefix,
+  scriptLoad,
+  scriptRules,
+} from './forms.js';
 
-export { carried, leaves, SDK_ESCAPES, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
+export { leaves, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -72,7 +97,7 @@ function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolve
       return again(u.argument);
     case 'CallExpression': {
       // String(x), x.toString(), x.trim()...: still the identifier.
-      const c = unwrap(u.callee as t.Node);
+      const c = unwrap(u.callee);
       if (c.type === 'Identifier' && c.name === 'String') return u.arguments.some(again);
       if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') return again(c.object);
       return false;
@@ -87,7 +112,10 @@ function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolve
 }
 
 function calleeText(n: t.Node): string {
-  return dottedName(n) ?? (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' ? `${dottedName(n.object) ?? '…'}[…]` : '…');
+  return (
+    dottedName(n) ??
+    (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' ? `${dottedName(n.object) ?? '…'}[…]` : '…')
+  );
 }
 
 function walk(n: t.Node, visit: (n: t.Node) => void): void {
@@ -106,13 +134,17 @@ export function exportNames(mod: ModuleInfo, resolver: Resolver, seen = new Set<
       else if (s.type === 'ExportNamedDeclaration') {
         const d = s.declaration;
         if (d && (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) names.add(d.id.name);
-        if (d && d.type === 'VariableDeclaration') for (const decl of d.declarations) for (const id of bindingNames(decl.id)) names.add(id);
-        for (const spec of s.specifiers) names.add(spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value);
+        if (d && d.type === 'VariableDeclaration')
+          for (const decl of d.declarations) for (const id of bindingNames(decl.id)) names.add(id);
+        for (const spec of s.specifiers)
+          names.add(spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value);
       } else if (s.type === 'ExportAllDeclaration') {
         const target = resolver.project.resolveImport(index.script.file, s.source.value);
         const m = target && 'file' in target ? resolver.project.module(target.file) : undefined;
-        if (m) for (const n of exportNames(m, resolver, seen)) if (n !== 'default') names.add(n);
-        else if (target && 'package' in target) names.add(`*${target.package}`);
+        if (m)
+          for (const n of exportNames(m, resolver, seen))
+            if (n !== 'default') names.add(n);
+            else if (target && 'package' in target) names.add(`*${target.package}`);
       } else if (s.type === 'ExpressionStatement' && s.expression.type === 'AssignmentExpression') {
         const left = dottedName(s.expression.left) ?? '';
         if (left === 'module.exports') names.add('default');
@@ -126,7 +158,8 @@ export function exportNames(mod: ModuleInfo, resolver: Resolver, seen = new Set<
 
 function bindingNames(p: t.Node): string[] {
   if (p.type === 'Identifier') return [p.name];
-  if (p.type === 'ObjectPattern') return p.properties.flatMap((x) => bindingNames(x.type === 'RestElement' ? x.argument : x.value));
+  if (p.type === 'ObjectPattern')
+    return p.properties.flatMap((x) => bindingNames(x.type === 'RestElement' ? x.argument : x.value));
   if (p.type === 'ArrayPattern') return p.elements.flatMap((x) => (x ? bindingNames(x) : []));
   if (p.type === 'AssignmentPattern') return bindingNames(p.left);
   if (p.type === 'RestElement') return bindingNames(p.argument);
@@ -185,7 +218,12 @@ const CODE_FROM_STRINGS: Record<string, number> = { eval: 0, Function: -1, setTi
  * Code built from strings (`eval`, `Function`, `setTimeout("…")`) cannot be
  * analysed: say so where it could hide an SDK call, never assume it is safe.
  */
-function dynamicCode(call: t.CallExpression | t.OptionalCallExpression | t.NewExpression, v: Extract<Value, { kind: 'path' }>, index: ScriptIndex, errors: AnalysisError[]): void {
+function dynamicCode(
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  v: Extract<Value, { kind: 'path' }>,
+  index: ScriptIndex,
+  errors: AnalysisError[],
+): void {
   if (!('global' in v.root) || v.steps.length || !(v.root.global in CODE_FROM_STRINGS)) return;
   const at = CODE_FROM_STRINGS[v.root.global];
   const arg = at < 0 ? call.arguments[call.arguments.length - 1] : call.arguments[at];
@@ -193,7 +231,13 @@ function dynamicCode(call: t.CallExpression | t.OptionalCallExpression | t.NewEx
   const u = unwrap(arg);
   // setTimeout(fn) is ordinary; only a string (or something unknown) for eval/Function is code.
   if (v.root.global.startsWith('set') && u.type !== 'StringLiteral' && u.type !== 'TemplateLiteral') return;
-  errors.push(unresolved(index, call, `${v.root.global}(…) runs code built from a string, which consent-lint cannot analyse; an SDK call inside it would not be checked`));
+  errors.push(
+    unresolved(
+      index,
+      call,
+      `${v.root.global}(…) runs code built from a string, which consent-lint cannot analyse; an SDK call inside it would not be checked`,
+    ),
+  );
 }
 
 /** Something at `node` that could not be resolved statically (reported, never trusted). */
@@ -207,29 +251,59 @@ function unresolved(index: ScriptIndex, node: t.Node, message: string): Analysis
  * is a call of every method its queue names, at the dispatcher's call site.
  * A queue or name that cannot be read statically is reported, not trusted.
  */
-function dispatched(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver, errors: AnalysisError[]): Sink[] {
+function dispatched(
+  call: t.CallExpression | t.OptionalCallExpression,
+  d: DispatcherSpec,
+  rules: RuleSpec[],
+  index: ScriptIndex,
+  resolver: Resolver,
+  errors: AnalysisError[],
+): Sink[] {
   let arg: t.Node | undefined = call.arguments[Array.isArray(d.argument) ? d.argument[0] : d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
     const init = constInit(arg, index);
     if (init) arg = unwrap(init);
   }
-  const callee = calleeText(unwrap(call.callee as t.Node));
+  const callee = calleeText(unwrap(call.callee));
   if (!arg || arg.type !== 'ArrayExpression') {
-    errors.push(unresolved(index, call, `${callee}(…) calls SDK methods by name from a queue that cannot be read statically; list the calls literally`));
+    errors.push(
+      unresolved(
+        index,
+        call,
+        `${callee}(…) calls SDK methods by name from a queue that cannot be read statically; list the calls literally`,
+      ),
+    );
     return [];
   }
   const out: Sink[] = [];
   for (const el of arg.elements) {
-    const prop = el && el.type === 'ObjectExpression' ? el.properties.find((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === d.nameProperty) || (p.key.type === 'StringLiteral' && p.key.value === d.nameProperty))) : undefined;
+    const prop =
+      el && el.type === 'ObjectExpression'
+        ? el.properties.find(
+            (p): p is t.ObjectProperty =>
+              p.type === 'ObjectProperty' &&
+              !p.computed &&
+              ((p.key.type === 'Identifier' && p.key.name === d.nameProperty) ||
+                (p.key.type === 'StringLiteral' && p.key.value === d.nameProperty)),
+          )
+        : undefined;
     const name = prop ? resolver.value(prop.value, index) : undefined;
     if (!name || name.kind !== 'literal' || typeof name.value !== 'string') {
-      errors.push(unresolved(index, el ?? call, `${callee}(…) queues a call whose method name cannot be read statically`));
+      errors.push(
+        unresolved(index, el ?? call, `${callee}(…) queues a call whose method name cannot be read statically`),
+      );
       continue;
     }
     const method = name.value;
     for (const rule of rules) {
-      if (rule.sinks.some((s) => s.methods.includes(method) && s.receivers.some((r) => d.receivers.some((x) => JSON.stringify(x) === JSON.stringify(r))))) {
+      if (
+        rule.sinks.some(
+          (s) =>
+            s.methods.includes(method) &&
+            s.receivers.some((r) => d.receivers.some((x) => JSON.stringify(x) === JSON.stringify(r))),
+        )
+      ) {
         out.push({ rule, node: call, index, callee: `${callee}→${method}`, requires: [...rule.requires] });
       }
     }
@@ -243,7 +317,13 @@ export interface SinkOptions {
 }
 
 /** Every sink in a module: SDK calls and loads, SDK values that leave the analysis, and what cannot be resolved. */
-export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver, errors: AnalysisError[], options: SinkOptions = {}): Sink[] {
+export function findSinks(
+  mod: ModuleInfo,
+  rules: RuleSpec[],
+  resolver: Resolver,
+  errors: AnalysisError[],
+  options: SinkOptions = {},
+): Sink[] {
   const dispatchers = options.dispatchers ?? [];
   const escapeRule = rules.find((r) => r.id === SDK_ESCAPES);
   const sdkRules = rules.filter((r) => r.sinks.length);
@@ -255,27 +335,56 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
     walk(index.script.ast.program, (n) => {
       if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute')) {
         const hidden = codeInString(n, index, resolver, sdkText);
-        if (hidden) errors.push(unresolved(index, hidden.node, `script code kept in a string calls ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`));
+        if (hidden)
+          errors.push(
+            unresolved(
+              index,
+              hidden.node,
+              `script code kept in a string calls ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`,
+            ),
+          );
       }
-      if (scripted.length && (n.type === 'JSXOpeningElement' || n.type === 'AssignmentExpression' || n.type === 'CallExpression' || n.type === 'OptionalCallExpression')) {
+      if (
+        scripted.length &&
+        (n.type === 'JSXOpeningElement' ||
+          n.type === 'AssignmentExpression' ||
+          n.type === 'CallExpression' ||
+          n.type === 'OptionalCallExpression')
+      ) {
         const load = scriptLoad(n, index, resolver);
-        if (load) for (const rule of scriptRules(load.url, scripted)) sinks.push({ rule, node: load.node, index, callee: load.callee, requires: [...rule.requires] });
+        if (load)
+          for (const rule of scriptRules(load.url, scripted))
+            sinks.push({ rule, node: load.node, index, callee: load.callee, requires: [...rule.requires] });
       }
       let target: t.Node;
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
-        target = unwrap(n.callee as t.Node);
+        target = unwrap(n.callee);
         // `Leanplum.start.call(Leanplum)`, `.apply(…)`
-        if ((target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && ['call', 'apply'].includes(propertyName(target) ?? '')) {
+        if (
+          (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') &&
+          ['call', 'apply'].includes(propertyName(target) ?? '')
+        ) {
           const inner = resolver.value(target.object, index);
-          if (sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods)))) target = target.object;
+          if (sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods))))
+            target = target.object;
         }
-      } else if (n.type === 'AssignmentExpression' && n.operator === '=' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression')) {
+      } else if (
+        n.type === 'AssignmentExpression' &&
+        n.operator === '=' &&
+        (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression')
+      ) {
         // `sdk.dataCollectionEnabled = true` (Airship web): a property store as a call with the value as argument 0.
         const v = resolver.value(n.left, index);
-        const asCall = { ...n, type: 'CallExpression', callee: n.left, arguments: [n.right] } as unknown as t.CallExpression;
+        const asCall = {
+          ...n,
+          type: 'CallExpression',
+          callee: n.left,
+          arguments: [n.right],
+        } as unknown as t.CallExpression;
         for (const rule of sdkRules) {
           for (const spec of rule.sinks) {
-            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(asCall, spec, index, resolver)) continue;
+            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(asCall, spec, index, resolver))
+              continue;
             sinks.push({ rule, node: n, index, callee: `${calleeText(n.left)} =`, requires: [...rule.requires] });
             return;
           }
@@ -287,8 +396,12 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
         const v = resolver.value(n.name, index);
         for (const rule of sdkRules) {
           for (const spec of rule.sinks) {
-            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(jsxAsCall(n), spec, index, resolver)) continue;
-            const name = n.name.type === 'JSXIdentifier' ? n.name.name : `${n.name.object.type === 'JSXIdentifier' ? n.name.object.name : '…'}.${n.name.property.name}`;
+            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(jsxAsCall(n), spec, index, resolver))
+              continue;
+            const name =
+              n.name.type === 'JSXIdentifier'
+                ? n.name.name
+                : `${n.name.object.type === 'JSXIdentifier' ? n.name.object.name : '…'}.${n.name.property.name}`;
             sinks.push({ rule, node: n.name, index, callee: `<${name}>`, requires: [...rule.requires] });
             return;
           }
@@ -296,10 +409,17 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
         return;
       } else if (n.type === 'NewExpression') {
         // `new PostHog(key, options)`: a constructor may itself be the sink.
-        target = unwrap(n.callee as t.Node);
+        target = unwrap(n.callee);
       } else {
         // An SDK value (the SDK, one of its methods, something handing it out) used where the analysis cannot follow it.
-        if (options.valueUses && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'Identifier' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression')) {
+        if (
+          options.valueUses &&
+          (n.type === 'MemberExpression' ||
+            n.type === 'OptionalMemberExpression' ||
+            n.type === 'Identifier' ||
+            n.type === 'FunctionExpression' ||
+            n.type === 'ArrowFunctionExpression')
+        ) {
           sinks.push(...escapeSinks(n, index, options.valueUses));
         }
         return;
@@ -327,14 +447,22 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
           if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') {
             for (const req of rule.argumentRequirements ?? []) {
               const arg = n.arguments[req.argument];
-              if (arg && argumentFlows(arg, index, req.sources, resolver)) for (const p of req.requires) requires.add(p);
+              if (arg && argumentFlows(arg, index, req.sources, resolver))
+                for (const p of req.requires) requires.add(p);
             }
           }
         }
         if (requires.size) sinks.push({ rule, node: n, index, callee: calleeText(target), requires: [...requires] });
         else if (unbounded) {
           // `sdk[name]()` with a name no finite set of strings bounds: it may be this rule's method.
-          sinks.push({ rule, node: n, index, callee: calleeText(target), requires: [...rule.requires], escape: `calls an SDK member whose name cannot be bounded statically (it may be ${rule.sinks.flatMap((s) => s.methods).join(', ')})` });
+          sinks.push({
+            rule,
+            node: n,
+            index,
+            callee: calleeText(target),
+            requires: [...rule.requires],
+            escape: `calls an SDK member whose name cannot be bounded statically (it may be ${rule.sinks.flatMap((s) => s.methods).join(', ')})`,
+          });
         }
       }
     });
@@ -349,7 +477,7 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
     const use = useOf(n, index, uses);
     if (use.kind === 'kept') return [];
     // Passed to the SDK itself (`Leanplum.start.call(Leanplum)`): it already has it.
-    if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee as t.Node, index))) return [];
+    if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee, index))) return [];
     const how = leaves(use, index, resolver);
     if (!how) return [];
     const value = resolver.value(n, index);
@@ -358,11 +486,26 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
     // `window.OneSignalDeferred = window.OneSignalDeferred || []`: stored back where it came from.
     if (use.kind === 'escapes' && use.store) {
       const place = resolver.value(use.store, index);
-      const global = place?.kind === 'path' && 'global' in place.root && !place.steps.length ? place.root.global : undefined;
-      if (global && alternatives(value).every((a) => a.kind !== 'path' || ('global' in a.root && a.root.global === global && !a.steps.length))) return [];
+      const global =
+        place?.kind === 'path' && 'global' in place.root && !place.steps.length ? place.root.global : undefined;
+      if (
+        global &&
+        alternatives(value).every(
+          (a) => a.kind !== 'path' || ('global' in a.root && a.root.global === global && !a.steps.length),
+        )
+      )
+        return [];
     }
-    const out: Sink[] = what.methods.map((rule) => ({ rule, node: n, index, callee: calleeText(n), requires: [...rule.requires], escape: how }));
-    if (!what.methods.length && escapeRule && what.purposes.length) out.push({ rule: escapeRule, node: n, index, callee: calleeText(n), requires: what.purposes, escape: how });
+    const out: Sink[] = what.methods.map((rule) => ({
+      rule,
+      node: n,
+      index,
+      callee: calleeText(n),
+      requires: [...rule.requires],
+      escape: how,
+    }));
+    if (!what.methods.length && escapeRule && what.purposes.length)
+      out.push({ rule: escapeRule, node: n, index, callee: calleeText(n), requires: what.purposes, escape: how });
     return out;
   }
 }
@@ -373,15 +516,28 @@ export function findSinks(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver
  * cannot be read statically may be any of them: it is a sink of every rule
  * the dispatcher can reach (a finding unless guarded for all), never silence.
  */
-function commanded(call: t.CallExpression | t.OptionalCallExpression, d: DispatcherSpec, rules: RuleSpec[], index: ScriptIndex, resolver: Resolver): Sink[] {
+function commanded(
+  call: t.CallExpression | t.OptionalCallExpression,
+  d: DispatcherSpec,
+  rules: RuleSpec[],
+  index: ScriptIndex,
+  resolver: Resolver,
+): Sink[] {
   const cmd = readDispatch(call, d, index, resolver);
   if (!cmd) return [];
-  const callee = calleeText(unwrap(call.callee as t.Node));
+  const callee = calleeText(unwrap(call.callee));
   const out: Sink[] = [];
   for (const { rule, spec, method } of dispatchTargets(d, rules, cmd.command, cmd.prefix)) {
     // `OneSignal.push(['init', { requiresUserPrivacyConsent: true }])`: the command's own arguments decide.
     if (cmd.args && !conditionsAllow(cmd.args, spec, index, resolver)) continue;
-    out.push({ rule, node: call, index, callee: cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`, requires: [...rule.requires] });
+    out.push({
+      rule,
+      node: call,
+      index,
+      callee:
+        cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`,
+      requires: [...rule.requires],
+    });
   }
   return out;
 }

@@ -21,7 +21,20 @@ export interface SourceComment {
 }
 
 const REGEX_AFTER_KEYWORDS = new Set([
-  'return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await',
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
 ]);
 
 function lineStarts(src: string): number[] {
@@ -42,10 +55,10 @@ function position(starts: number[], offset: number): { line: number; column: num
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
+    if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 const isIdentChar = (c: string) => /[\w$\u00a0-\uffff]/.test(c);
@@ -70,7 +83,7 @@ export function extractComments(src: string): SourceComment[] {
   /** Scan a template literal body starting after the backtick; returns the index after it ends or after `${`. */
   const scanTemplate = (j: number): number => {
     while (j < n) {
-      const c = src[j]!;
+      const c = src[j];
       if (c === '\\') j += 2;
       else if (c === '`') return j + 1;
       else if (c === '$' && src[j + 1] === '{') {
@@ -82,7 +95,7 @@ export function extractComments(src: string): SourceComment[] {
   };
 
   while (i < n) {
-    const c = src[i]!;
+    const c = src[i];
     const next = src[i + 1];
     if (c === '/' && next === '/') {
       let j = i + 2;
@@ -111,7 +124,7 @@ export function extractComments(src: string): SourceComment[] {
       continue;
     }
     if (c === '{') {
-      if (templateStack.length) templateStack[templateStack.length - 1]!++;
+      if (templateStack.length) templateStack[templateStack.length - 1]++;
       regexAllowed = true;
       i++;
       continue;
@@ -124,7 +137,7 @@ export function extractComments(src: string): SourceComment[] {
           regexAllowed = templateStack.length > 0 && src[i - 1] === '{';
           continue;
         }
-        templateStack[templateStack.length - 1]!--;
+        templateStack[templateStack.length - 1]--;
       }
       regexAllowed = true;
       i++;
@@ -135,7 +148,7 @@ export function extractComments(src: string): SourceComment[] {
         let j = i + 1;
         let inClass = false;
         while (j < n && !isNewline(src[j])) {
-          const d = src[j]!;
+          const d = src[j];
           if (d === '\\') j += 2;
           else {
             if (d === '[') inClass = true;
@@ -145,7 +158,7 @@ export function extractComments(src: string): SourceComment[] {
           }
         }
         i = j + 1;
-        while (i < n && /[a-z]/i.test(src[i]!)) i++;
+        while (i < n && /[a-z]/i.test(src[i])) i++;
         regexAllowed = false;
       } else {
         i++;
@@ -155,7 +168,7 @@ export function extractComments(src: string): SourceComment[] {
     }
     if (isIdentChar(c)) {
       let j = i + 1;
-      while (j < n && isIdentChar(src[j]!)) j++;
+      while (j < n && isIdentChar(src[j])) j++;
       const word = src.slice(i, j);
       regexAllowed = REGEX_AFTER_KEYWORDS.has(word);
       i = j;

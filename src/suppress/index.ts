@@ -84,24 +84,49 @@ export function parseDirectives(file: string, text: string): Directive[] {
   for (const c of fileComments(file, text)) {
     const m = ANY_DIRECTIVE.exec(c.text);
     if (!m) continue;
-    const base = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn, targetLine: c.endLine + 1 };
+    const base = {
+      file,
+      line: c.line,
+      column: c.column,
+      endLine: c.endLine,
+      endColumn: c.endColumn,
+      targetLine: c.endLine + 1,
+    };
     const keyword = m[1];
     const rest = m[2];
     if (keyword !== DIRECTIVE) {
-      directives.push({ ...base, rules: [], reason: '', problem: `"${keyword}" is not a consent-lint directive; only "${DIRECTIVE} RULE -- reason" is supported` });
+      directives.push({
+        ...base,
+        rules: [],
+        reason: '',
+        problem: `"${keyword}" is not a consent-lint directive; only "${DIRECTIVE} RULE -- reason" is supported`,
+      });
       continue;
     }
     if (rest && !/^\s/.test(rest)) {
-      directives.push({ ...base, rules: [], reason: '', problem: `"${keyword}${rest.split(/\s/)[0]}" is not a consent-lint directive; write "${DIRECTIVE} RULE -- reason"` });
+      directives.push({
+        ...base,
+        rules: [],
+        reason: '',
+        problem: `"${keyword}${rest.split(/\s/)[0]}" is not a consent-lint directive; write "${DIRECTIVE} RULE -- reason"`,
+      });
       continue;
     }
     const sep = rest.search(/(^|\s)--(\s|$)/);
     const rulePart = sep < 0 ? rest : rest.slice(0, sep);
-    const reason = sep < 0 ? '' : rest.slice(sep).replace(/^\s*--/, '').replace(/\s+/g, ' ').trim();
+    const reason =
+      sep < 0
+        ? ''
+        : rest
+            .slice(sep)
+            .replace(/^\s*--/, '')
+            .replace(/\s+/g, ' ')
+            .trim();
     const rules = rulePart.split(/[\s,]+/).filter(Boolean);
     let problem: string | undefined;
     if (!rules.length) problem = `name the rule(s) to suppress: "${DIRECTIVE} RULE -- reason"`;
-    else if (!/[\p{L}\p{N}]/u.test(reason)) problem = 'a reason is required after "--" (why is this call compliant?); without one it suppresses nothing';
+    else if (!/[\p{L}\p{N}]/u.test(reason))
+      problem = 'a reason is required after "--" (why is this call compliant?); without one it suppresses nothing';
     directives.push({ ...base, rules, reason, ...(problem ? { problem } : {}) });
   }
   return directives;
@@ -124,7 +149,11 @@ export interface SuppressResult {
  * `suppressionReason`), and add findings for invalid and unused directives.
  * Pure: returns a new document.
  */
-export function applySuppressions(doc: ResultDocument, sources: Map<string, string>, options: SuppressOptions = {}): SuppressResult {
+export function applySuppressions(
+  doc: ResultDocument,
+  sources: Map<string, string>,
+  options: SuppressOptions = {},
+): SuppressResult {
   const known = new Set((options.rules ?? []).map((r) => r.id));
   const policyIds = new Set([...known].map((id) => id.split('/')[0]));
   const directives: Directive[] = [];
@@ -135,7 +164,11 @@ export function applySuppressions(doc: ResultDocument, sources: Map<string, stri
     for (const d of list) {
       if (!d.problem && known.size) {
         const typos = d.rules.filter((r) => !known.has(r) && policyIds.has(r.split('/')[0]));
-        if (typos.length) d.problem = `unknown rule ${typos.map((t) => `"${t}"`).join(', ')} (rules of this policy: ${[...known].filter((k) => typos.some((t) => k.startsWith(`${t.split('/')[0]}/`))).sort().join(', ')})`;
+        if (typos.length)
+          d.problem = `unknown rule ${typos.map((t) => `"${t}"`).join(', ')} (rules of this policy: ${[...known]
+            .filter((k) => typos.some((t) => k.startsWith(`${t.split('/')[0]}/`)))
+            .sort()
+            .join(', ')})`;
       }
     }
     directives.push(...list);
@@ -145,7 +178,9 @@ export function applySuppressions(doc: ResultDocument, sources: Map<string, stri
   const used = new Map<Directive, Set<string>>();
   const findings: Finding[] = doc.findings.map((f) => {
     if (f.suppressed || f.ruleId.startsWith('consent-lint/')) return f;
-    const d = (byFile.get(f.file) ?? []).find((x) => !x.problem && x.targetLine === f.line && x.rules.includes(f.ruleId));
+    const d = (byFile.get(f.file) ?? []).find(
+      (x) => !x.problem && x.targetLine === f.line && x.rules.includes(f.ruleId),
+    );
     if (!d) return f;
     const set = used.get(d) ?? new Set<string>();
     set.add(f.ruleId);
@@ -183,7 +218,11 @@ export function applySuppressions(doc: ResultDocument, sources: Map<string, stri
       if (unused.length) {
         const unknown = unused.filter((r) => known.size && !known.has(r));
         const why = unknown.length ? ` (${unknown.map((u) => `"${u}"`).join(', ')} is not a rule in force)` : '';
-        extra = directiveFinding(d, UNUSED_DIRECTIVE, `Unused suppression directive: no ${unused.join(', ')} finding on line ${d.targetLine}${why}`);
+        extra = directiveFinding(
+          d,
+          UNUSED_DIRECTIVE,
+          `Unused suppression directive: no ${unused.join(', ')} finding on line ${d.targetLine}${why}`,
+        );
       }
     }
     if (extra) findings.push(extra);

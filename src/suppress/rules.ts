@@ -19,12 +19,12 @@ export const directiveRules: RuleSpec[] = [
     message: 'Invalid suppression directive',
     legalBasis:
       'GDPR Art. 5(2) and Art. 7(1) (accountability: the controller must be able to demonstrate that consent precedes processing); a suppression is such a claim and needs its justification next to it.',
-    docs:
-      'Write the directive on the line before the call: `// consent-lint-disable-next-line leanplum/init -- consent collected by the native layer`. In JSX use `{/* consent-lint-disable-next-line leanplum/init -- reason */}`. Several rules are separated by commas. The reason after `--` is required.',
+    docs: 'Write the directive on the line before the call: `// consent-lint-disable-next-line leanplum/init -- consent collected by the native layer`. In JSX use `{/* consent-lint-disable-next-line leanplum/init -- reason */}`. Several rules are separated by commas. The reason after `--` is required.',
     sinks: [],
     examples: {
       nonCompliant: '// consent-lint-disable-next-line leanplum/init\nLeanplum.start();',
-      compliant: '// consent-lint-disable-next-line leanplum/init -- consent is collected by the native app before this web view loads\nLeanplum.start();',
+      compliant:
+        '// consent-lint-disable-next-line leanplum/init -- consent is collected by the native app before this web view loads\nLeanplum.start();',
     },
   },
   {
@@ -38,7 +38,8 @@ export const directiveRules: RuleSpec[] = [
     docs: 'Delete the directive, or move it to the line directly above the SDK call it justifies (a directive applies to the next line only).',
     sinks: [],
     examples: {
-      nonCompliant: '// consent-lint-disable-next-line leanplum/push -- opt-in screen\nif (hasConsent(\'marketing\')) Leanplum.registerForWebPush();',
+      nonCompliant:
+        "// consent-lint-disable-next-line leanplum/push -- opt-in screen\nif (hasConsent('marketing')) Leanplum.registerForWebPush();",
       compliant: "if (hasConsent('marketing')) Leanplum.registerForWebPush();",
     },
   },

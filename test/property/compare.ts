@@ -57,8 +57,10 @@ export function compare(program: Program, oracleOptions: OracleOptions = {}, con
     if (f.suppressed) problems.push(`finding on line ${f.line} is suppressed`);
     if (f.missing.length === 0) problems.push(`finding on line ${f.line} with empty \`missing\``);
     const requires = maskToPurposes(sinkRequires[program.sinkKinds[id]]);
-    if ([...f.requires].sort().join() !== requires.join()) problems.push(`finding on line ${f.line} requires [${f.requires.join(',')}]`);
-    if (f.missing.some((m) => !requires.includes(m))) problems.push(`finding on line ${f.line} misses [${f.missing.join(',')}]`);
+    if ([...f.requires].sort().join() !== requires.join())
+      problems.push(`finding on line ${f.line} requires [${f.requires.join(',')}]`);
+    if (f.missing.some((m) => !requires.includes(m)))
+      problems.push(`finding on line ${f.line} misses [${f.missing.join(',')}]`);
     const last = f.trace[f.trace.length - 1];
     if (!last || last.line !== f.line) problems.push(`finding on line ${f.line}: trace does not end at the sink`);
     byId.set(id, f);

@@ -87,7 +87,8 @@ const stats = { programs: 0, skipped: 0, sinks: 0, compliant: 0, findings: 0, de
 describe('consent dominance: engine == brute-force oracle', () => {
   afterAll(() => {
     console.log(`[dominance property] seed ${SEED}: ${JSON.stringify(stats)}`);
-    if (hits.size > 0) console.log(`[dominance property] excused by known issues: ${JSON.stringify(Object.fromEntries(hits))}`);
+    if (hits.size > 0)
+      console.log(`[dominance property] excused by known issues: ${JSON.stringify(Object.fromEntries(hits))}`);
   });
 
   it(`agrees on every sink of ${NUM_RUNS} random programs`, () => {
@@ -148,7 +149,11 @@ describe('consent dominance: engine == brute-force oracle', () => {
       `function main(x, xs) {\n  if (!${M}) {\n    try {\n      switch (x) {\n      }\n      return;\n    } catch (e) {\n    }\n  }\n  ${PUSH};\n}\n`,
       [],
     ],
-    ['the catch of an empty try is dead', `function main(x, xs) {\n  try {\n  } catch (e) {\n    ${PUSH};\n  }\n}\n`, 'dead'],
+    [
+      'the catch of an empty try is dead',
+      `function main(x, xs) {\n  try {\n  } catch (e) {\n    ${PUSH};\n  }\n}\n`,
+      'dead',
+    ],
     [
       'reading an undeclared global may throw into the catch',
       `function main(x, xs) {\n  if (!${M}) {\n    try {\n      if (ready) {\n      }\n      return;\n    } catch (e) {\n    }\n  }\n  ${PUSH};\n}\n`,

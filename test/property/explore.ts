@@ -25,7 +25,16 @@ if (mode === 'file') {
 } else {
   const count = Number(arg1 ?? (mode === 'hunt' ? 2000 : 5));
   const seed = Number(arg2 ?? 42);
-  const stats = { programs: 0, skipped: 0, statements: 0, reached: 0, compliant: 0, dead: 0, deadReported: 0, disagreeing: 0 };
+  const stats = {
+    programs: 0,
+    skipped: 0,
+    statements: 0,
+    reached: 0,
+    compliant: 0,
+    dead: 0,
+    deadReported: 0,
+    disagreeing: 0,
+  };
   const started = performance.now();
   for (const p of fc.sample(programArb, { numRuns: count, seed })) {
     let c;
@@ -52,7 +61,9 @@ if (mode === 'file') {
     const bad = c.disagreements.length > 0 || c.problems.length > 0;
     if (bad) stats.disagreeing++;
     if (mode === 'sample' || bad) {
-      console.log(`---${bad ? ' DISAGREEMENT' : ''}\n${annotate(c)}${c.problems.length ? `\nproblems: ${c.problems.join('; ')}` : ''}`);
+      console.log(
+        `---${bad ? ' DISAGREEMENT' : ''}\n${annotate(c)}${c.problems.length ? `\nproblems: ${c.problems.join('; ')}` : ''}`,
+      );
     }
   }
   console.log({ ...stats, ms: Math.round(performance.now() - started) });

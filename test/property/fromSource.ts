@@ -38,7 +38,9 @@ function fail(node: t.Node, what: string): never {
 }
 
 function isCallTo(e: t.Node, name: string): boolean {
-  return e.type === 'CallExpression' && e.arguments.length === 0 && e.callee.type === 'Identifier' && e.callee.name === name;
+  return (
+    e.type === 'CallExpression' && e.arguments.length === 0 && e.callee.type === 'Identifier' && e.callee.name === name
+  );
 }
 
 function sinkOf(e: t.Node): { kind: SinkKind; form: number } | undefined {
@@ -53,7 +55,8 @@ export function condOf(e: t.Expression): Cond {
   if (e.type === 'UnaryExpression' && e.operator === '!') return { k: 'not', c: condOf(e.argument) };
   if (e.type === 'LogicalExpression' && e.operator === '&&') return { k: 'and', a: condOf(e.left), b: condOf(e.right) };
   if (e.type === 'LogicalExpression' && e.operator === '||') return { k: 'or', a: condOf(e.left), b: condOf(e.right) };
-  if (e.type === 'ConditionalExpression') return { k: 'tern', c: condOf(e.test), a: condOf(e.consequent), b: condOf(e.alternate) };
+  if (e.type === 'ConditionalExpression')
+    return { k: 'tern', c: condOf(e.test), a: condOf(e.consequent), b: condOf(e.alternate) };
   return fail(e, 'condition');
 }
 
@@ -81,9 +84,13 @@ function stmtOf(s: t.Statement): Stmt {
         ? { k: 'if', c: condOf(s.test), then: body(s.consequent), else: body(s.alternate) }
         : { k: 'if', c: condOf(s.test), then: body(s.consequent) };
     case 'WhileStatement':
-      return loopTest(s.test) ? { k: 'while', c: condOf(s.test), body: body(s.body) } : { k: 'while', body: body(s.body) };
+      return loopTest(s.test)
+        ? { k: 'while', c: condOf(s.test), body: body(s.body) }
+        : { k: 'while', body: body(s.body) };
     case 'DoWhileStatement':
-      return loopTest(s.test) ? { k: 'doWhile', c: condOf(s.test), body: body(s.body) } : { k: 'doWhile', body: body(s.body) };
+      return loopTest(s.test)
+        ? { k: 'doWhile', c: condOf(s.test), body: body(s.body) }
+        : { k: 'doWhile', body: body(s.body) };
     case 'ForStatement':
       if (s.init || s.update) fail(s, 'for with init/update');
       return s.test ? { k: 'for', c: condOf(s.test), body: body(s.body) } : { k: 'for', body: body(s.body) };
@@ -92,7 +99,8 @@ function stmtOf(s: t.Statement): Stmt {
     case 'LabeledStatement': {
       const l = label(s.label)!;
       const inner = stmtOf(s.body);
-      if (inner.k === 'while' || inner.k === 'doWhile' || inner.k === 'for' || inner.k === 'forOf') return { ...inner, label: l };
+      if (inner.k === 'while' || inner.k === 'doWhile' || inner.k === 'for' || inner.k === 'forOf')
+        return { ...inner, label: l };
       if (inner.k === 'block') return { k: 'labelled', label: l, body: inner.body };
       return fail(s, 'labelled statement');
     }
@@ -114,7 +122,7 @@ function stmtOf(s: t.Statement): Stmt {
     case 'SwitchStatement': {
       const cases: SwitchCase[] = s.cases.map((c) => {
         if (c.test && c.test.type !== 'NumericLiteral') fail(c, 'case test');
-        return { test: c.test ? (c.test).value : null, body: c.consequent.map(stmtOf) };
+        return { test: c.test ? c.test.value : null, body: c.consequent.map(stmtOf) };
       });
       return { k: 'switch', cases };
     }
@@ -134,8 +142,10 @@ function stmtOf(s: t.Statement): Stmt {
       if (e.type === 'ConditionalExpression') {
         const a = sinkOf(e.consequent);
         const b = sinkOf(e.alternate);
-        if (a && isCallTo(e.alternate, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: a.kind, onTrue: true, form: a.form };
-        if (b && isCallTo(e.consequent, 'work')) return { k: 'ternSink', c: condOf(e.test), sink: b.kind, onTrue: false, form: b.form };
+        if (a && isCallTo(e.alternate, 'work'))
+          return { k: 'ternSink', c: condOf(e.test), sink: a.kind, onTrue: true, form: a.form };
+        if (b && isCallTo(e.consequent, 'work'))
+          return { k: 'ternSink', c: condOf(e.test), sink: b.kind, onTrue: false, form: b.form };
       }
       return fail(s, 'expression statement');
     }

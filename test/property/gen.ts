@@ -8,7 +8,17 @@
  * count and nesting depth are bounded, and sinks get ids in source order.
  */
 import fc from 'fast-check';
-import { type Cond, GUARD_FORMS, type GuardPurpose, type Label, type Program, SINK_FORMS, type SinkKind, type Stmt, type SwitchCase } from './model.js';
+import {
+  type Cond,
+  GUARD_FORMS,
+  type GuardPurpose,
+  type Label,
+  type Program,
+  SINK_FORMS,
+  type SinkKind,
+  type Stmt,
+  type SwitchCase,
+} from './model.js';
 import { printProgram } from './print.js';
 
 export const MAX_STATEMENTS = 12;
@@ -18,8 +28,12 @@ const label: fc.Arbitrary<Label> = fc.constantFrom<Label>('outer', 'inner');
 const optLabel = fc.option(label, { nil: undefined, freq: 2 });
 /** Spelling of a guard / sink: mostly the plain one (form 0), sometimes another (model.ts guardText / sinkText). */
 const formArb = (forms: number): fc.Arbitrary<number> =>
-  fc.oneof({ arbitrary: fc.constant(0), weight: forms }, { arbitrary: fc.integer({ min: 1, max: forms - 1 }), weight: forms - 1 });
-const guardOf = (p: GuardPurpose): fc.Arbitrary<Cond> => formArb(GUARD_FORMS).map((form): Cond => ({ k: 'guard', p, form }));
+  fc.oneof(
+    { arbitrary: fc.constant(0), weight: forms },
+    { arbitrary: fc.integer({ min: 1, max: forms - 1 }), weight: forms - 1 },
+  );
+const guardOf = (p: GuardPurpose): fc.Arbitrary<Cond> =>
+  formArb(GUARD_FORMS).map((form): Cond => ({ k: 'guard', p, form }));
 
 const sinkForm = formArb(SINK_FORMS);
 
@@ -52,7 +66,10 @@ const guardAtom: fc.Arbitrary<Cond> = fc.constantFrom<GuardPurpose>('marketing',
 
 /** Conjunctions of guards (sometimes with an opaque conjunct): the shapes that make sinks compliant. */
 const guardConj: fc.Arbitrary<Cond> = fc
-  .array(fc.oneof({ arbitrary: guardAtom, weight: 4 }, { arbitrary: condArb, weight: 1 }), { minLength: 1, maxLength: 3 })
+  .array(fc.oneof({ arbitrary: guardAtom, weight: 4 }, { arbitrary: condArb, weight: 1 }), {
+    minLength: 1,
+    maxLength: 3,
+  })
   .map((cs) => cs.reduce((a, b): Cond => ({ k: 'and', a, b })));
 
 /** Conditions for statements that carry a sink or guard a block: half of them guard conjunctions. */
@@ -79,11 +96,22 @@ const globalReadArb: fc.Arbitrary<Stmt> = fc.constantFrom<Stmt>(
 const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
   { arbitrary: fc.constant<Stmt>({ k: 'work' }), weight: 3 },
   { arbitrary: fc.tuple(sinkKind, sinkForm).map(([sink, form]): Stmt => ({ k: 'sink', sink, form })), weight: 6 },
-  { arbitrary: fc.tuple(testArb, sinkKind, sinkForm).map(([c, sink, form]): Stmt => ({ k: 'andSink', c, sink, form })), weight: 2 },
+  {
+    arbitrary: fc.tuple(testArb, sinkKind, sinkForm).map(([c, sink, form]): Stmt => ({ k: 'andSink', c, sink, form })),
+    weight: 2,
+  },
   {
     // !G || Leanplum.x();  (the sink runs when the left side is falsy)
     arbitrary: fc
-      .tuple(fc.oneof(negGuard, condArb, testArb.map((c): Cond => ({ k: 'not', c }))), sinkKind, sinkForm)
+      .tuple(
+        fc.oneof(
+          negGuard,
+          condArb,
+          testArb.map((c): Cond => ({ k: 'not', c })),
+        ),
+        sinkKind,
+        sinkForm,
+      )
       .map(([c, sink, form]): Stmt => ({ k: 'orSink', c, sink, form })),
     weight: 1,
   },
@@ -96,7 +124,10 @@ const leafArb: fc.Arbitrary<Stmt> = fc.oneof(
   {
     // if (!G) return;  /  if (!G) throw new Error();  /  if (C) return;
     arbitrary: fc
-      .tuple(fc.oneof({ arbitrary: negGuard, weight: 3 }, { arbitrary: condArb, weight: 1 }), fc.constantFrom<'return' | 'throw'>('return', 'throw'))
+      .tuple(
+        fc.oneof({ arbitrary: negGuard, weight: 3 }, { arbitrary: condArb, weight: 1 }),
+        fc.constantFrom<'return' | 'throw'>('return', 'throw'),
+      )
       .map(([c, how]): Stmt => ({ k: 'if', c, then: [{ k: how }] })),
     weight: 4,
   },
@@ -133,7 +164,10 @@ export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[]
   // A try block that cannot throw (`try { return; }`, `try {}`): its catch is dead code.
   const tryBlock = fc.oneof(
     { arbitrary: fc.array(tie('stmt'), { minLength: 1, maxLength: 3 }), weight: 6 },
-    { arbitrary: fc.tuple(jumpArb, fc.array(tie('stmt'), { maxLength: 1 })).map(([j, rest]) => [j, ...rest]), weight: 2 },
+    {
+      arbitrary: fc.tuple(jumpArb, fc.array(tie('stmt'), { maxLength: 1 })).map(([j, rest]) => [j, ...rest]),
+      weight: 2,
+    },
     {
       arbitrary: fc
         .tuple(fc.array(fc.oneof(quietArb, globalReadArb), { minLength: 1, maxLength: 2 }), jumpArb)
@@ -183,7 +217,9 @@ export const stmtArb: fc.Arbitrary<Stmt> = fc.letrec<{ stmt: Stmt; block: Stmt[]
           .tuple(
             fc.array(fc.tuple(block, fc.boolean()), { minLength: 1, maxLength: 3 }),
             // where `default:` is (usually last, as people write it), if anywhere
-            fc.option(fc.oneof({ arbitrary: fc.constant(-1), weight: 3 }, { arbitrary: fc.nat(2), weight: 1 }), { nil: undefined }),
+            fc.option(fc.oneof({ arbitrary: fc.constant(-1), weight: 3 }, { arbitrary: fc.nat(2), weight: 1 }), {
+              nil: undefined,
+            }),
           )
           .map(([cs, def]): Stmt => {
             const defaultAt = def === undefined ? -2 : def === -1 ? cs.length - 1 : def % cs.length;
@@ -382,8 +418,18 @@ export function countStatements(list: Stmt[]): number {
  */
 const valueAtom: fc.Arbitrary<Cond> = fc.oneof(
   { arbitrary: guardAtom, weight: 4 },
-  { arbitrary: fc.tuple(fc.constantFrom<GuardPurpose>('marketing', 'analytics'), fc.boolean()).map(([p, dflt]): Cond => ({ k: 'nullish', p, dflt })), weight: 2 },
-  { arbitrary: fc.tuple(fc.constantFrom<GuardPurpose>('marketing', 'analytics'), fc.boolean()).map(([p, awaited]): Cond => ({ k: 'async', p, awaited })), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom<GuardPurpose>('marketing', 'analytics'), fc.boolean())
+      .map(([p, dflt]): Cond => ({ k: 'nullish', p, dflt })),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom<GuardPurpose>('marketing', 'analytics'), fc.boolean())
+      .map(([p, awaited]): Cond => ({ k: 'async', p, awaited })),
+    weight: 2,
+  },
   { arbitrary: fc.constant<Cond>({ k: 'flag' }), weight: 1 },
 );
 
@@ -394,7 +440,10 @@ export const valueCondArb: fc.Arbitrary<Cond> = fc.letrec<{ cond: Cond }>((tie) 
     { arbitrary: tie('cond').map((c): Cond => ({ k: 'not', c })), weight: 2 },
     { arbitrary: fc.tuple(tie('cond'), tie('cond')).map(([a, b]): Cond => ({ k: 'and', a, b })), weight: 3 },
     { arbitrary: fc.tuple(tie('cond'), tie('cond')).map(([a, b]): Cond => ({ k: 'or', a, b })), weight: 2 },
-    { arbitrary: fc.tuple(tie('cond'), tie('cond'), tie('cond')).map(([c, a, b]): Cond => ({ k: 'tern', c, a, b })), weight: 1 },
+    {
+      arbitrary: fc.tuple(tie('cond'), tie('cond'), tie('cond')).map(([c, a, b]): Cond => ({ k: 'tern', c, a, b })),
+      weight: 1,
+    },
   ),
 })).cond;
 
@@ -426,7 +475,10 @@ export const guardValueProgramArb: fc.Arbitrary<Program> = fc
     base: programArb,
     stores: fc.array(valueCondArb, { minLength: 1, maxLength: 3 }),
     choices: fc.array(fc.nat(9), { minLength: 16, maxLength: 16 }),
-    mutated: fc.oneof({ arbitrary: fc.constant<GuardPurpose[]>([]), weight: 4 }, { arbitrary: fc.subarray<GuardPurpose>(['marketing', 'analytics'], { minLength: 1 }), weight: 1 }),
+    mutated: fc.oneof(
+      { arbitrary: fc.constant<GuardPurpose[]>([]), weight: 4 },
+      { arbitrary: fc.subarray<GuardPurpose>(['marketing', 'analytics'], { minLength: 1 }), weight: 1 },
+    ),
   })
   .map(({ base, stores, choices, mutated }) => {
     let k = 0;
@@ -435,7 +487,9 @@ export const guardValueProgramArb: fc.Arbitrary<Program> = fc
     const atoms = (c: Cond, pick: number): Cond => {
       switch (c.k) {
         case 'guard':
-          return pick % 2 ? { k: 'nullish', p: c.p, dflt: pick % 4 === 1 } : fix({ k: 'async', p: c.p, awaited: pick % 4 === 0 });
+          return pick % 2
+            ? { k: 'nullish', p: c.p, dflt: pick % 4 === 1 }
+            : fix({ k: 'async', p: c.p, awaited: pick % 4 === 0 });
         case 'not':
           return { k: 'not', c: atoms(c.c, pick) };
         case 'and':
@@ -448,7 +502,7 @@ export const guardValueProgramArb: fc.Arbitrary<Program> = fc
       }
     };
     const rewrite = (c: Cond): Cond => {
-      const pick = choices[k++ % choices.length]!;
+      const pick = choices[k++ % choices.length];
       const read: Cond = { k: 'stored', i: pick % stores.length };
       if (pick <= 2) return read;
       if (pick === 3) return { k: 'and', a: read, b: c };

@@ -60,13 +60,15 @@ describe('guard values: engine == brute-force oracle', () => {
           else stats.findings++;
           if (s.oracle !== 'dead') stats.sinks++;
         }
-        if (c.problems.length > 0 || c.disagreements.length > 0) throw new Error(`engine and oracle disagree:\n${c.problems.join('\n')}\n${annotate(c)}`);
+        if (c.problems.length > 0 || c.disagreements.length > 0)
+          throw new Error(`engine and oracle disagree:\n${c.problems.join('\n')}\n${annotate(c)}`);
         // Soundness against real JavaScript: nothing the real oracle finds missing may be accepted.
         c.sinks.forEach((s, i) => {
-          const v = real[i]!;
+          const v = real[i];
           if (!v.reached) return;
           const missing = maskToPurposes(v.missing);
-          if (!missing.every((m) => s.engine.includes(m))) throw new Error(`engine misses [${missing}] at line ${s.line} (engine [${s.engine}]):\n${c.code}`);
+          if (!missing.every((m) => s.engine.includes(m)))
+            throw new Error(`engine misses [${missing}] at line ${s.line} (engine [${s.engine}]):\n${c.code}`);
         });
       }),
       { numRuns: NUM_RUNS, seed: SEED, ...(PATH ? { path: PATH } : {}), maxSkipsPerRun: 1 },
@@ -80,18 +82,99 @@ describe('guard values: engine == brute-force oracle', () => {
   // Fixed programs for each form: the oracle's verdict, the engine's, and the printed source.
   const M = { k: 'guard', p: 'marketing' } as const;
   const cases: [string, Program, string[]][] = [
-    ['stored conjunction', { topLevel: false, stores: [{ k: 'and', a: M, b: { k: 'flag' } }], body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, []],
-    ['stored disjunction', { topLevel: false, stores: [{ k: 'or', a: M, b: { k: 'flag' } }], body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, ['marketing']],
-    ['?? true', { topLevel: false, stores: [{ k: 'nullish', p: 'marketing', dflt: true }], body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, ['marketing']],
-    ['?? false', { topLevel: false, stores: [{ k: 'nullish', p: 'marketing', dflt: false }], body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, []],
-    ['awaited', { topLevel: false, body: [{ k: 'andSink', c: { k: 'async', p: 'marketing', awaited: true }, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, []],
-    ['not awaited', { topLevel: false, body: [{ k: 'andSink', c: { k: 'async', p: 'marketing', awaited: false }, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, ['marketing']],
-    ['overwritten', { topLevel: false, mutated: ['marketing'], body: [{ k: 'andSink', c: M, sink: 'push', id: 0 }], sinks: 1, sinkKinds: ['push'] }, ['marketing']],
+    [
+      'stored conjunction',
+      {
+        topLevel: false,
+        stores: [{ k: 'and', a: M, b: { k: 'flag' } }],
+        body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      [],
+    ],
+    [
+      'stored disjunction',
+      {
+        topLevel: false,
+        stores: [{ k: 'or', a: M, b: { k: 'flag' } }],
+        body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      ['marketing'],
+    ],
+    [
+      '?? true',
+      {
+        topLevel: false,
+        stores: [{ k: 'nullish', p: 'marketing', dflt: true }],
+        body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      ['marketing'],
+    ],
+    [
+      '?? false',
+      {
+        topLevel: false,
+        stores: [{ k: 'nullish', p: 'marketing', dflt: false }],
+        body: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      [],
+    ],
+    [
+      'awaited',
+      {
+        topLevel: false,
+        body: [{ k: 'andSink', c: { k: 'async', p: 'marketing', awaited: true }, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      [],
+    ],
+    [
+      'not awaited',
+      {
+        topLevel: false,
+        body: [{ k: 'andSink', c: { k: 'async', p: 'marketing', awaited: false }, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      ['marketing'],
+    ],
+    [
+      'overwritten',
+      {
+        topLevel: false,
+        mutated: ['marketing'],
+        body: [{ k: 'andSink', c: M, sink: 'push', id: 0 }],
+        sinks: 1,
+        sinkKinds: ['push'],
+      },
+      ['marketing'],
+    ],
   ];
   // Correlation: the second read of s0 is dead in JavaScript; the engine, path-insensitive, reports it (sound).
   it('two reads of one stored value: the real oracle is stricter only on correlated paths', () => {
-    const p: Program = { topLevel: false, stores: [M], body: [{ k: 'if', c: { k: 'stored', i: 0 }, then: [], else: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }] }], sinks: 1, sinkKinds: ['push'] };
-    expect(runOracle(p, REAL_JS).verdicts[0]!.reached).toBe(false);
+    const p: Program = {
+      topLevel: false,
+      stores: [M],
+      body: [
+        {
+          k: 'if',
+          c: { k: 'stored', i: 0 },
+          then: [],
+          else: [{ k: 'andSink', c: { k: 'stored', i: 0 }, sink: 'push', id: 0 }],
+        },
+      ],
+      sinks: 1,
+      sinkKinds: ['push'],
+    };
+    expect(runOracle(p, REAL_JS).verdicts[0].reached).toBe(false);
     const c = compare(p, { ...REAL_JS, correlatedStores: false }, GUARD_VALUE_CONFIG);
     expect(c.sinks.map((s) => s.oracle)).toEqual([[]]);
     expect(c.disagreements).toEqual([]);

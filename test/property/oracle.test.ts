@@ -34,9 +34,21 @@ const fn = (body: string) => `function main(x, xs) {\n${body}\n}`;
 const table: [string, string, Expected[], Expected[]?][] = [
   ['unguarded sinks', fn(`${PUSH};\n${START};`), [['marketing'], ['analytics', 'marketing']]],
   ['if (G) { sink }', fn(`if (${M}) { ${PUSH}; ${START}; }`), [[], ['analytics']]],
-  ['early return: code after `if (!G) return;` is guarded', fn(`if (!${M}) return;\n${PUSH};\n${START};`), [[], ['analytics']]],
-  ['disjunction does not guard, conjunction does', fn(`if (flag() || ${M}) { ${PUSH}; }\nif (ready && ${M}) { ${PUSH}; }`), [['marketing'], []]],
-  ['`A || G`: G taken true is a path; A true skips G', fn(`(${M} || flag()) && ${PUSH};\n(flag() || ${M}) && ${PUSH};`), [['marketing'], ['marketing']]],
+  [
+    'early return: code after `if (!G) return;` is guarded',
+    fn(`if (!${M}) return;\n${PUSH};\n${START};`),
+    [[], ['analytics']],
+  ],
+  [
+    'disjunction does not guard, conjunction does',
+    fn(`if (flag() || ${M}) { ${PUSH}; }\nif (ready && ${M}) { ${PUSH}; }`),
+    [['marketing'], []],
+  ],
+  [
+    '`A || G`: G taken true is a path; A true skips G',
+    fn(`(${M} || flag()) && ${PUSH};\n(flag() || ${M}) && ${PUSH};`),
+    [['marketing'], ['marketing']],
+  ],
   ['short-circuit conjunction of guards', fn(`${M} && ${A} && ${START};\n!!${M} && ${PUSH};`), [[], []]],
   [
     'ternary statements: the sink arm decides',
@@ -97,7 +109,11 @@ const table: [string, string, Expected[], Expected[]?][] = [
     [['marketing']],
     [[]],
   ],
-  ['try/catch: `throw` before the guard', fn(`try { if (flag()) throw new Error(); if (!${M}) return; ${PUSH}; } catch (e) { ${PUSH}; }`), [[], ['marketing']]],
+  [
+    'try/catch: `throw` before the guard',
+    fn(`try { if (flag()) throw new Error(); if (!${M}) return; ${PUSH}; } catch (e) { ${PUSH}; }`),
+    [[], ['marketing']],
+  ],
   [
     'a sink may throw (after running) into catch',
     fn(`try { ${PUSH}; } catch (e) { ${PUSH}; }\nif (!${M}) return;\ntry { ${PUSH}; } catch (e) { ${START}; }`),
@@ -139,18 +155,40 @@ const table: [string, string, Expected[], Expected[]?][] = [
     fn(`if (!${A}) return;\nswitch (x) {\ncase 1: if (!${M}) return;\ndefault: ${START}; break;\ncase 2: return;\n}`),
     [['marketing']],
   ],
-  ['switch: single case, no default', fn(`switch (x) {\ncase 1: if (!${M}) return; ${PUSH};\n}\n${PUSH};`), [[], ['marketing']]],
+  [
+    'switch: single case, no default',
+    fn(`switch (x) {\ncase 1: if (!${M}) return; ${PUSH};\n}\n${PUSH};`),
+    [[], ['marketing']],
+  ],
   ['labelled block: break label', fn(`outer: { if (!${M}) break outer; ${PUSH}; }\n${PUSH};`), [[], ['marketing']]],
   ['infinite loops: left only by break / return (1)', fn(`for (;;) { if (!${M}) return; break; }\n${PUSH};`), [[]]],
-  ['infinite loops: left only by break / return (2)', fn(`while (true) { if (${A}) break; }\n${START};`), [['marketing']]],
-  ['infinite loops: left only by break / return (3)', fn(`do { if (flag()) break; } while (true);\n${START};`), [['analytics', 'marketing']]],
-  ['infinite loop without break: code after it is dead', fn(`while (true) {\n${PUSH};\n}\n${PUSH};`), [['marketing'], 'dead']],
-  ['`!G || sink()` runs the sink only when G is truthy', fn(`!${M} || ${PUSH};\n${M} || ${PUSH};\n!(${M} && ${A}) || ${START};`), [[], ['marketing'], []]],
+  [
+    'infinite loops: left only by break / return (2)',
+    fn(`while (true) { if (${A}) break; }\n${START};`),
+    [['marketing']],
+  ],
+  [
+    'infinite loops: left only by break / return (3)',
+    fn(`do { if (flag()) break; } while (true);\n${START};`),
+    [['analytics', 'marketing']],
+  ],
+  [
+    'infinite loop without break: code after it is dead',
+    fn(`while (true) {\n${PUSH};\n}\n${PUSH};`),
+    [['marketing'], 'dead'],
+  ],
+  [
+    '`!G || sink()` runs the sink only when G is truthy',
+    fn(`!${M} || ${PUSH};\n${M} || ${PUSH};\n!(${M} && ${A}) || ${START};`),
+    [[], ['marketing'], []],
+  ],
   ['dead code after return / throw', fn(`return;\n${PUSH};`), ['dead']],
   ['module top level: early throw guards', `if (!${M}) throw new Error();\n${START};`, [['analytics']]],
   [
     'nested loops with labelled continue',
-    fn(`outer: while (flag()) { inner: for (const item of xs) { if (!${A}) continue outer; ${START}; } if (!${M}) return; }`),
+    fn(
+      `outer: while (flag()) { inner: for (const item of xs) { if (!${A}) continue outer; ${START}; } if (!${M}) return; }`,
+    ),
     [['marketing']],
   ],
 ];

@@ -43,15 +43,7 @@
  *  MAX_ITER+1 is simply cut (its earlier sink hits are already recorded);
  *  cutting only removes paths, and by the argument above removes no verdict.
  */
-import {
-  type Cond,
-  type Label,
-  type Mask,
-  type Program,
-  type Stmt,
-  purposeBit,
-  sinkRequires,
-} from './model.js';
+import { type Cond, type Label, type Mask, type Program, type Stmt, purposeBit, sinkRequires } from './model.js';
 
 export interface OracleOptions {
   /** Calls (`work()`, `flag()`, the sinks) may throw after they ran. Default true. */
@@ -450,7 +442,10 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
     }
     starts = merge ? dedupe(next, (x) => `${x.values.join()}:${x.g}`) : next;
   }
-  if (!correlated) storeOutcomes = (program.stores ?? []).map((c) => dedupe(cond(c, 0), condKey).filter((o): o is { v: boolean; g: Mask } => o.v !== 'throw'));
+  if (!correlated)
+    storeOutcomes = (program.stores ?? []).map((c) =>
+      dedupe(cond(c, 0), condKey).filter((o): o is { v: boolean; g: Mask } => o.v !== 'throw'),
+    );
   let paths = 0;
   for (const st of starts) {
     stored = st.values;

@@ -148,7 +148,11 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
     case 'if': {
       // Early exit `if (!G) return;` stays on one line, as people write it.
       if (!s.else && s.then.length === 1 && (s.then[0].k === 'return' || s.then[0].k === 'throw')) {
-        emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) ${s.then[0].k === 'return' ? 'return;' : 'throw new Error();'}`);
+        emit(
+          ctx,
+          indent,
+          `if (${bare(printCond(s.c, ctx))}) ${s.then[0].k === 'return' ? 'return;' : 'throw new Error();'}`,
+        );
         return;
       }
       emit(ctx, indent, `if (${bare(printCond(s.c, ctx))}) {`);
@@ -247,7 +251,8 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
 
 export function printProgram(p: Program, options: { harness?: boolean } = {}): Printed {
   const ctx: Ctx = { lines: [], sinkAtLine: new Map(), lineOfSink: [], harness: options.harness ?? false, site: 0 };
-  const stores = (indent: number) => (p.stores ?? []).forEach((c, i) => emit(ctx, indent, `const s${i} = ${bare(printCond(c, ctx))};`));
+  const stores = (indent: number) =>
+    (p.stores ?? []).forEach((c, i) => emit(ctx, indent, `const s${i} = ${bare(printCond(c, ctx))};`));
   if (p.topLevel) {
     stores(0);
     printBlockBody(p.body, ctx, 0);
@@ -257,6 +262,7 @@ export function printProgram(p: Program, options: { harness?: boolean } = {}): P
     printBlockBody(p.body, ctx, 1);
     emit(ctx, 0, '}');
   }
-  for (const m of p.mutated ?? []) emit(ctx, 0, `function qa_${m}() { Cookiebot.consent.${cookiebotKeyOf(m)} = true; }`);
+  for (const m of p.mutated ?? [])
+    emit(ctx, 0, `function qa_${m}() { Cookiebot.consent.${cookiebotKeyOf(m)} = true; }`);
   return { code: ctx.lines.join('\n') + '\n', sinkAtLine: ctx.sinkAtLine, lineOfSink: ctx.lineOfSink };
 }

@@ -50,7 +50,9 @@ describe('config files', () => {
     const r = cli([root, '--config', join(root, CONFIG)], { timeoutMs: 30_000 });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/consent-lint\.config\.json: \/: a readable JSON file \(a character device, not a regular file/);
+    expect(r.stderr).toMatch(
+      /consent-lint\.config\.json: \/: a readable JSON file \(a character device, not a regular file/,
+    );
   });
 
   it('a FIFO: exit 2 naming the file, never blocks', () => {
@@ -68,7 +70,9 @@ describe('config files', () => {
     symlinkSync(join(outside, 'secret.json'), join(root, CONFIG));
     const r = cli(['.'], { cwd: root });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/consent-lint\.config\.json: \/: a readable JSON file \(a symbolic link leading outside the scan root/);
+    expect(r.stderr).toMatch(
+      /consent-lint\.config\.json: \/: a readable JSON file \(a symbolic link leading outside the scan root/,
+    );
     expect(r.stderr).not.toContain('SECRET-PATH');
   });
 
@@ -76,7 +80,9 @@ describe('config files', () => {
     const root = project({ [CONFIG]: JSON.stringify({ include: ['src/**', 'scr/**'] }) });
     const r = cli([root]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/consent-lint\.config\.json: \/include\/1: include glob "scr\/\*\*" matches no source file/);
+    expect(r.stderr).toMatch(
+      /consent-lint\.config\.json: \/include\/1: include glob "scr\/\*\*" matches no source file/,
+    );
   });
 
   it('include/exclude leaving nothing to scan: exit 2, the file and /exclude', () => {
@@ -88,13 +94,19 @@ describe('config files', () => {
 });
 
 describe('policy files named by the config', () => {
-  const policy = (over: object) => JSON.stringify({ id: 'acme', description: 'Acme SDK', tokens: ['AcmeSdk'], rules: [], guards: [], ...over });
+  const policy = (over: object) =>
+    JSON.stringify({ id: 'acme', description: 'Acme SDK', tokens: ['AcmeSdk'], rules: [], guards: [], ...over });
 
   it('an invalid policy: exit 2, the config file and /policies/N, and the policy file and its pointer', () => {
-    const root = project({ [CONFIG]: JSON.stringify({ policies: ['leanplum', './policies/acme.json'] }), 'policies/acme.json': policy({ tokens: 'AcmeSdk' }) });
+    const root = project({
+      [CONFIG]: JSON.stringify({ policies: ['leanplum', './policies/acme.json'] }),
+      'policies/acme.json': policy({ tokens: 'AcmeSdk' }),
+    });
     const r = cli([root]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/consent-lint\.config\.json: \/policies\/1: ".*policies\/acme\.json": .*acme\.json: \/tokens: must be array/);
+    expect(r.stderr).toMatch(
+      /consent-lint\.config\.json: \/policies\/1: ".*policies\/acme\.json": .*acme\.json: \/tokens: must be array/,
+    );
   });
 
   it('a missing policy: the config file and /policies/0', () => {
@@ -105,8 +117,13 @@ describe('policy files named by the config', () => {
   });
 
   it('`tokens: []` with rules is a validation error (it would turn all analysis off)', () => {
-    const leanplum = JSON.parse(execFileSync('cat', [join(__dirname, '../../policies/leanplum.json')], { encoding: 'utf8' }));
-    const root = project({ [CONFIG]: JSON.stringify({ policies: ['./p.json'] }), 'p.json': JSON.stringify({ ...leanplum, tokens: [] }) });
+    const leanplum = JSON.parse(
+      execFileSync('cat', [join(__dirname, '../../policies/leanplum.json')], { encoding: 'utf8' }),
+    );
+    const root = project({
+      [CONFIG]: JSON.stringify({ policies: ['./p.json'] }),
+      'p.json': JSON.stringify({ ...leanplum, tokens: [] }),
+    });
     const r = cli([root]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\/policies\/0: .*p\.json: \/tokens: at least one token when the policy has rules/);
@@ -120,7 +137,9 @@ describe('policy files named by the config', () => {
     const root = gitRepo(project({ [CONFIG]: JSON.stringify({ policies: [join(outside, 'x.json')] }) }));
     const r = cli(['.'], { cwd: root });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\/policies\/0: .*a policy file inside the repository .* \(refused: .* is outside it and was not read\)/);
+    expect(r.stderr).toMatch(
+      /\/policies\/0: .*a policy file inside the repository .* \(refused: .* is outside it and was not read\)/,
+    );
     expect(r.stderr + r.stdout).not.toContain('TOP-SECRET');
   });
 
@@ -130,7 +149,9 @@ describe('policy files named by the config', () => {
     symlinkSync(join(outside, 'x.json'), join(root, 'p.json'));
     const r = cli(['.'], { cwd: root });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\/policies\/0: .*p\.json"?: a readable JSON file \(a symbolic link leading outside the scan root/);
+    expect(r.stderr).toMatch(
+      /\/policies\/0: .*p\.json"?: a readable JSON file \(a symbolic link leading outside the scan root/,
+    );
     expect(r.stderr + r.stdout).not.toContain('TOP-SECRET');
   });
 });
@@ -142,7 +163,10 @@ describe('tsconfig.json', () => {
     if (kind === 'fifo') execFileSync('mkfifo', [join(root, 'tsconfig.json')]);
     if (kind === 'extends-out') {
       const outside = writeTree(tempDir(), { 'base.json': '{"compilerOptions": {"baseUrl": "."}}' });
-      writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ extends: join(outside, 'base.json'), compilerOptions: {} }));
+      writeFileSync(
+        join(root, 'tsconfig.json'),
+        JSON.stringify({ extends: join(outside, 'base.json'), compilerOptions: {} }),
+      );
     }
     // An import resolution makes the project read tsconfig paths.
     writeTree(root, { 'src/a.ts': "import { b } from 'lib/b';\nb();\n" });
@@ -151,7 +175,9 @@ describe('tsconfig.json', () => {
     expect(r.code).toBe(1);
     const report = json(r);
     const err = report.errors.find((e) => e.file === 'tsconfig.json' || e.file.endsWith('base.json'));
-    expect(err?.message, JSON.stringify(report.errors)).toMatch(kind === 'zero' ? /outside the scan root|character device/ : kind === 'fifo' ? /FIFO/ : /outside the scan root/);
+    expect(err?.message, JSON.stringify(report.errors)).toMatch(
+      kind === 'zero' ? /outside the scan root|character device/ : kind === 'fifo' ? /FIFO/ : /outside the scan root/,
+    );
     expect(findingFiles(report)).toEqual(['src/neighbour.ts:2']);
   });
 });

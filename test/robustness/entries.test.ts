@@ -19,7 +19,8 @@ function roundRobinEntries(units: U[], refs: Map<U, EntryRef<U>[]>): { entries: 
   for (const u of units) if (u.program || !refs.get(u)?.length) roots.add(u);
   const reached = new Set<U>(roots);
   const callees = new Map<U, U[]>();
-  for (const [target, list] of refs) for (const r of list) callees.set(r.from, [...(callees.get(r.from) ?? []), target]);
+  for (const [target, list] of refs)
+    for (const r of list) callees.set(r.from, [...(callees.get(r.from) ?? []), target]);
   const queue = [...roots];
   while (queue.length) {
     const u = queue.pop()!;
@@ -37,7 +38,7 @@ function roundRobinEntries(units: U[], refs: Map<U, EntryRef<U>[]>): { entries: 
       for (const r of refs.get(u) ?? []) {
         const s = r.from.states;
         const fromEntry = entries.get(r.from) ?? 0;
-        for (const id of r.nodeIds) if (s[id] !== undefined) e &= fromEntry | s[id]! | r.extra;
+        for (const id of r.nodeIds) if (s[id] !== undefined) e &= fromEntry | s[id] | r.extra;
       }
       if (e !== entries.get(u)) (entries.set(u, e), (changed = true));
     }
@@ -45,9 +46,13 @@ function roundRobinEntries(units: U[], refs: Map<U, EntryRef<U>[]>): { entries: 
   return { entries, roots };
 }
 
-function roundRobinKnown(need: U[], refs: Map<U, EntryRef<U>[]>, local: (from: U, ids: number[]) => number): Map<U, number> {
+function roundRobinKnown(
+  need: U[],
+  refs: Map<U, EntryRef<U>[]>,
+  local: (from: U, ids: number[]) => number,
+): Map<U, number> {
   const known = new Map<U, number>();
-  const knownOf = (u: U) => (u.program ? ALL : known.get(u) ?? 0);
+  const knownOf = (u: U) => (u.program ? ALL : (known.get(u) ?? 0));
   let changed = true;
   while (changed) {
     changed = false;
@@ -62,7 +67,7 @@ function roundRobinKnown(need: U[], refs: Map<U, EntryRef<U>[]>, local: (from: U
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function randomGraph(seed: number) {
@@ -76,8 +81,8 @@ function randomGraph(seed: number) {
   const refs = new Map<U, EntryRef<U>[]>();
   const m = Math.floor(r() * n * 2.5);
   for (let i = 0; i < m; i++) {
-    const from = units[Math.floor(r() * n)]!;
-    const to = units[Math.floor(r() * n)]!;
+    const from = units[Math.floor(r() * n)];
+    const to = units[Math.floor(r() * n)];
     const ids = Array.from({ length: 1 + Math.floor(r() * 2) }, () => Math.floor(r() * 4));
     const list = refs.get(to) ?? [];
     list.push({ from, nodeIds: ids, extra: r() < 0.2 ? 1 << Math.floor(r() * 4) : 0 });
@@ -91,8 +96,16 @@ describe('worklist fixpoints equal the round-robin ones', () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const { units, refs } = randomGraph(seed);
       const want = roundRobinEntries(units, refs);
-      const got = computeEntries<U>({ units, isProgram: (u) => u.program, refs: (u) => refs.get(u), states: (u) => u.states });
-      expect([...got.entries].map(([u, e]) => [u.id, e]), `seed ${seed}`).toEqual([...want.entries].map(([u, e]) => [u.id, e]));
+      const got = computeEntries<U>({
+        units,
+        isProgram: (u) => u.program,
+        refs: (u) => refs.get(u),
+        states: (u) => u.states,
+      });
+      expect(
+        [...got.entries].map(([u, e]) => [u.id, e]),
+        `seed ${seed}`,
+      ).toEqual([...want.entries].map(([u, e]) => [u.id, e]));
       expect([...got.roots].map((u) => u.id).sort(), `seed ${seed}`).toEqual([...want.roots].map((u) => u.id).sort());
     }
   });
@@ -103,13 +116,13 @@ describe('worklist fixpoints equal the round-robin ones', () => {
       const local = (from: U, ids: number[]) => {
         let m = ALL;
         let any = false;
-        for (const id of ids) if (from.states[id] !== undefined) (m &= from.states[id]!, (any = true));
+        for (const id of ids) if (from.states[id] !== undefined) ((m &= from.states[id]), (any = true));
         return any ? m : ALL;
       };
       const need = units.filter((u, i) => !u.program && i % 3 !== 1);
       const want = roundRobinKnown(need, refs, local);
       const got = knownMissing<U>({ units: need, isProgram: (u) => u.program, refs: (u) => refs.get(u), local });
-      const norm = (m: Map<U, number>) => [...m].map(([u, k]) => [u.id, k]).sort((a, b) => a[0]! - b[0]!);
+      const norm = (m: Map<U, number>) => [...m].map(([u, k]) => [u.id, k]).sort((a, b) => a[0] - b[0]);
       expect(norm(got), `seed ${seed}`).toEqual(norm(want));
     }
   });
@@ -119,12 +132,17 @@ describe('worklist fixpoints equal the round-robin ones', () => {
     const units: U[] = Array.from({ length: n }, (_, id) => ({ id, program: id === n - 1, states: [0] }));
     const refs = new Map<U, EntryRef<U>[]>();
     // unit i is referenced by unit i+1; the program (last) references the one before it
-    for (let i = 0; i < n - 1; i++) refs.set(units[i]!, [{ from: units[i + 1]!, nodeIds: [0], extra: 0 }]);
+    for (let i = 0; i < n - 1; i++) refs.set(units[i], [{ from: units[i + 1], nodeIds: [0], extra: 0 }]);
     let statesAsked = 0;
     const t0 = performance.now();
-    const got = computeEntries<U>({ units, isProgram: (u) => u.program, refs: (u) => refs.get(u), states: (u) => (statesAsked++, u.states) });
+    const got = computeEntries<U>({
+      units,
+      isProgram: (u) => u.program,
+      refs: (u) => refs.get(u),
+      states: (u) => (statesAsked++, u.states),
+    });
     expect(performance.now() - t0).toBeLessThan(60_000);
     expect(statesAsked).toBe(n - 1);
-    expect(got.entries.get(units[0]!)).toBe(0);
+    expect(got.entries.get(units[0])).toBe(0);
   });
 });

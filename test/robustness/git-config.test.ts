@@ -10,7 +10,18 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, cli, ensureBuilt, findingFiles, git, gitRepo, json, LP_UNGUARDED, tempDir, writeTree } from './helpers.js';
+import {
+  cleanup,
+  cli,
+  ensureBuilt,
+  findingFiles,
+  git,
+  gitRepo,
+  json,
+  LP_UNGUARDED,
+  tempDir,
+  writeTree,
+} from './helpers.js';
 
 let repo: string;
 let markers: string;
@@ -43,7 +54,15 @@ function plant(repoDir: string, markerDir: string): void {
   // Hooks in both places: hooksPath and .git/hooks.
   for (const dir of [join(repoDir, 'evil-hooks'), join(repoDir, '.git', 'hooks')]) {
     mkdirSync(dir, { recursive: true });
-    for (const hook of ['post-index-change', 'pre-commit', 'post-checkout', 'reference-transaction', 'fsmonitor-watchman', 'pre-auto-gc', 'post-rewrite']) {
+    for (const hook of [
+      'post-index-change',
+      'pre-commit',
+      'post-checkout',
+      'reference-transaction',
+      'fsmonitor-watchman',
+      'pre-auto-gc',
+      'post-rewrite',
+    ]) {
       writeFileSync(join(dir, hook), `#!/bin/sh\ntouch "${markerDir}/hook-${hook}"\n`);
       chmodSync(join(dir, hook), 0o755);
     }
@@ -61,13 +80,18 @@ beforeAll(() => {
   writeTree(repo, {
     '.gitattributes': '*.ts diff=evil filter=evil\n*.js diff=evil filter=evil\n',
     'src/app.ts': LP_UNGUARDED,
-    'src/guarded.ts': "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n",
+    'src/guarded.ts':
+      "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n",
     'src/util.ts': 'export const x = 1;\n',
   });
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'init');
   // Work-tree and staged changes, made before the filters exist (git add would run them).
-  writeTree(repo, { 'src/util.ts': 'export const x = 2;\n', 'src/staged.ts': "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n", 'src/untracked.ts': 'export const y = 1;\n' });
+  writeTree(repo, {
+    'src/util.ts': 'export const x = 2;\n',
+    'src/staged.ts': "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n",
+    'src/untracked.ts': 'export const y = 1;\n',
+  });
   git(repo, 'add', 'src/staged.ts');
   writeTree(repo, { 'src/util.ts': 'export const x = 3;\n' });
   plant(repo, markers);

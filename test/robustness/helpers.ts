@@ -44,7 +44,21 @@ export function writeTree(root: string, files: Record<string, string>): string {
 }
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      '-c',
+      'commit.gpgsign=false',
+      '-c',
+      'core.hooksPath=/dev/null',
+      ...args,
+    ],
+    { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 export function gitRepo(root: string): string {
@@ -84,7 +98,7 @@ export function cli(args: string[], options: RunOptions = {}): Run {
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: env as NodeJS.ProcessEnv,
+    env: env,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
     killSignal: 'SIGKILL',
@@ -105,7 +119,9 @@ export function json(run: Run): JsonReport {
   try {
     return JSON.parse(run.stdout) as JsonReport;
   } catch {
-    throw new Error(`not a JSON report (exit ${run.code}, signal ${run.signal}):\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 2000)}`);
+    throw new Error(
+      `not a JSON report (exit ${run.code}, signal ${run.signal}):\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 2000)}`,
+    );
   }
 }
 

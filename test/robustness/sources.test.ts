@@ -24,8 +24,12 @@ describe('syntax errors, per source kind', () => {
   it.each([
     ['broken.ts', "import Leanplum from 'leanplum-sdk';\nexport function f( {\n  Leanplum.start();\n", 3],
     ['broken.js', "import Leanplum from 'leanplum-sdk';\nconst = ;\nLeanplum.start();\n", 2],
-    ['broken.vue', "<template><div/></template>\n<script>\nimport Leanplum from 'leanplum-sdk';\nexport default {{ }\n</script>\n", 4],
-    ['broken.html', "<html><body>\n<script>\nLeanplum.start(;\n</script>\n</body></html>\n", 3],
+    [
+      'broken.vue',
+      "<template><div/></template>\n<script>\nimport Leanplum from 'leanplum-sdk';\nexport default {{ }\n</script>\n",
+      4,
+    ],
+    ['broken.html', '<html><body>\n<script>\nLeanplum.start(;\n</script>\n</body></html>\n', 3],
     ['broken.svelte', "<script>\nimport Leanplum from 'leanplum-sdk';\nlet x = ;\n</script>\n<div/>\n", 3],
   ])('%s: reported at its position; the neighbour is still checked', (file, text, line) => {
     const root = project({ [file]: text });
@@ -41,7 +45,10 @@ describe('syntax errors, per source kind', () => {
 
 describe('binary, non-UTF-8 and UTF-16 sources', () => {
   it('each is skipped with a reason naming it; UTF-16 is called UTF-16, not binary', () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n", 'utf16le')]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from("import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n", 'utf16le'),
+    ]);
     const utf16NoBom = Buffer.from("import Leanplum from 'leanplum-sdk';\n", 'utf16le');
     const root = project({});
     writeFileSync(join(root, 'wide.ts'), utf16);
@@ -118,7 +125,8 @@ describe('huge call graphs (limit: a minute)', () => {
       const n = (i + 1) % 1000;
       files[`cyc/m${i}.ts`] = `import { g${n} } from './m${n}';\nexport function g${i}() { return g${n}; }\n`;
     }
-    files['cyc/m0.ts'] += "import Leanplum from 'leanplum-sdk';\nexport function boot() { Leanplum.start(); }\nboot();\n";
+    files['cyc/m0.ts'] +=
+      "import Leanplum from 'leanplum-sdk';\nexport function boot() { Leanplum.start(); }\nboot();\n";
     const root = project(files);
     const r = cli([root, '--format', 'json'], { timeoutMs: 60_000 });
     expect(r.code).toBe(1);
@@ -128,11 +136,18 @@ describe('huge call graphs (limit: a minute)', () => {
   });
 
   it('--timeout: a file over its budget is reported as not analysed and its SDK calls are findings', () => {
-    const root = project({ 'big.ts': shape('chain-callee-first', 3000).replace("import Leanplum from 'leanplum-sdk';", "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();") });
+    const root = project({
+      'big.ts': shape('chain-callee-first', 3000).replace(
+        "import Leanplum from 'leanplum-sdk';",
+        "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();",
+      ),
+    });
     const r = cli([root, '--format', 'json', '--timeout', '0.001']);
     expect(r.code).toBe(1);
     const report = json(r);
-    expect(report.errors.find((e) => e.file === 'big.ts')?.message).toMatch(/not analysed: .*per-file time budget of 0\.001 s/);
+    expect(report.errors.find((e) => e.file === 'big.ts')?.message).toMatch(
+      /not analysed: .*per-file time budget of 0\.001 s/,
+    );
     // Even the guarded call is reported: nothing in a file cut short counts as proven.
     expect(findingFiles(report)).toEqual(['big.ts:2', 'big.ts:3', 'neighbour.ts:2']);
   });
@@ -140,7 +155,8 @@ describe('huge call graphs (limit: a minute)', () => {
 
 describe('the run budget', () => {
   it('--total-timeout: when the run is out of time nothing counts as proven, and it says so', () => {
-    const guarded = "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n";
+    const guarded =
+      "import Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n";
     const root = project({ 'big.ts': shape('chain-caller-first', 3000), 'guarded.ts': guarded });
     const r = cli([root, '--format', 'json', '--total-timeout', '0.001']);
     expect(r.code).toBe(1);
@@ -166,7 +182,9 @@ describe('suppression positions', () => {
     const r = cli([root, '--format', 'json']);
     expect(r.code).toBe(1);
     const report = json(r);
-    const active = report.findings.filter((f) => !(f as { suppressed?: boolean }).suppressed).map((f) => `${f.file}:${f.ruleId}`);
+    const active = report.findings
+      .filter((f) => !(f as { suppressed?: boolean }).suppressed)
+      .map((f) => `${f.file}:${f.ruleId}`);
     expect(active).toEqual(['neighbour.ts:leanplum/init']);
   });
 });

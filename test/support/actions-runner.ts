@@ -77,7 +77,7 @@ function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
-    const c = src[i]!;
+    const c = src[i];
     if (/\s/.test(c)) {
       i++;
     } else if (c === "'") {
@@ -120,8 +120,10 @@ export interface ExprContext {
   status: { failed: boolean };
 }
 
-const truthy = (v: Value | undefined): boolean => !(v === undefined || v === null || v === false || v === 0 || v === '' || Number.isNaN(v));
-const str = (v: Value | undefined): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const truthy = (v: Value | undefined): boolean =>
+  !(v === undefined || v === null || v === false || v === 0 || v === '' || Number.isNaN(v));
+const str = (v: Value | undefined): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 function looseEquals(a: Value | undefined, b: Value | undefined): boolean {
   // GitHub: strings compare case-insensitively; other mixed types are coerced to numbers.
@@ -129,7 +131,18 @@ function looseEquals(a: Value | undefined, b: Value | undefined): boolean {
   const x = a ?? null;
   const y = b ?? null;
   if (typeof x === typeof y && (x === null || typeof x !== 'object')) return x === y;
-  const num = (v: Value): number => (v === null ? 0 : typeof v === 'boolean' ? Number(v) : typeof v === 'number' ? v : typeof v === 'string' ? (v.trim() === '' ? 0 : Number(v)) : NaN);
+  const num = (v: Value): number =>
+    v === null
+      ? 0
+      : typeof v === 'boolean'
+        ? Number(v)
+        : typeof v === 'number'
+          ? v
+          : typeof v === 'string'
+            ? v.trim() === ''
+              ? 0
+              : Number(v)
+            : NaN;
   return num(x) === num(y);
 }
 
@@ -255,14 +268,14 @@ export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (!line) continue;
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
     if (heredoc) {
       const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i]!);
+      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i]);
       if (i >= lines.length) throw new Error(`unterminated heredoc ${heredoc[2]} for ${heredoc[1]}`);
-      out[heredoc[1]!] = value.join('\n');
+      out[heredoc[1]] = value.join('\n');
       continue;
     }
     const eq = line.indexOf('=');
@@ -292,8 +305,10 @@ export function runCompositeAction(action: ActionMetadata, options: RunOptions):
   const summaryFile = join(temp, 'step_summary');
   writeFileSync(summaryFile, '');
   const inputs: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs ?? {})) inputs[name] = options.inputs?.[name] ?? spec.default ?? '';
-  for (const name of Object.keys(options.inputs ?? {})) if (!(name in inputs)) throw new Error(`unexpected input ${name}`);
+  for (const [name, spec] of Object.entries(action.inputs ?? {}))
+    inputs[name] = options.inputs?.[name] ?? spec.default ?? '';
+  for (const name of Object.keys(options.inputs ?? {}))
+    if (!(name in inputs)) throw new Error(`unexpected input ${name}`);
   const stepsCtx: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
   const addedEnv: Record<string, string> = {};
   const status = { failed: false };
@@ -330,22 +345,31 @@ export function runCompositeAction(action: ActionMetadata, options: RunOptions):
       return;
     }
     if (step.uses) {
-      record.with = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, substitute(String(v), ctx())]));
+      record.with = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, substitute(String(v), ctx())]),
+      );
       record.outcome = 'success';
       if (step.id) stepsCtx[step.id] = { outputs: {}, outcome: 'success', conclusion: 'success' };
       return;
     }
     if (step.run === undefined) throw new Error(`step ${label} has neither run nor uses`);
-    if (step.shell !== 'bash') throw new Error(`step ${label}: composite run steps need shell: bash here (got ${step.shell})`);
+    if (step.shell !== 'bash')
+      throw new Error(`step ${label}: composite run steps need shell: bash here (got ${step.shell})`);
     const stepDir = join(temp, `step-${index}`);
     mkdirSync(stepDir);
-    const files = { GITHUB_OUTPUT: join(stepDir, 'output'), GITHUB_ENV: join(stepDir, 'env'), GITHUB_PATH: join(stepDir, 'path') };
+    const files = {
+      GITHUB_OUTPUT: join(stepDir, 'output'),
+      GITHUB_ENV: join(stepDir, 'env'),
+      GITHUB_PATH: join(stepDir, 'path'),
+    };
     for (const f of Object.values(files)) writeFileSync(f, '');
     const script = substitute(step.run, ctx());
     const scriptFile = join(stepDir, `${index}.sh`);
     writeFileSync(scriptFile, script);
     record.script = script;
-    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), ctx())]));
+    const stepEnv = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), ctx())]),
+    );
     const wd = step['working-directory'] !== undefined ? substitute(step['working-directory'], ctx()) : '.';
     const cwd = isAbsolute(wd) ? wd : resolve(options.workspace, wd);
     const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], {
@@ -365,6 +389,8 @@ export function runCompositeAction(action: ActionMetadata, options: RunOptions):
     if (step.id) stepsCtx[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.outcome };
   });
 
-  const outputs = Object.fromEntries(Object.entries(action.outputs ?? {}).map(([k, o]) => [k, substitute(o.value, ctx())]));
+  const outputs = Object.fromEntries(
+    Object.entries(action.outputs ?? {}).map(([k, o]) => [k, substitute(o.value, ctx())]),
+  );
   return { steps: records, failed: status.failed, outputs, summary: readFileSync(summaryFile, 'utf8'), log };
 }

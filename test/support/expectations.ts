@@ -18,7 +18,8 @@ export interface Expected {
   column?: number;
 }
 
-const EXPECT = /expect:\s*([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)(?:\s+missing=([\w,:-]+))?(?:\s+col=(\d+))?/;
+const EXPECT =
+  /expect:\s*([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)(?:\s+missing=([\w,:-]+))?(?:\s+col=(\d+))?/;
 
 /**
  * Native sources (`// expect: …` in Kotlin, Java, Swift, Objective-C) and
@@ -42,7 +43,13 @@ export function collectExpectations(root: string): Expected[] {
             const m = EXPECT.exec(text);
             if (!m) return;
             for (const ruleId of m[1].split(/\s*,\s*/)) {
-              out.push({ file: relative(root, p).split('\\').join('/'), line: i + 1, ruleId, missing: m[2]?.split(','), column: m[3] ? Number(m[3]) : undefined });
+              out.push({
+                file: relative(root, p).split('\\').join('/'),
+                line: i + 1,
+                ruleId,
+                missing: m[2]?.split(','),
+                column: m[3] ? Number(m[3]) : undefined,
+              });
             }
           });
       }
@@ -61,9 +68,13 @@ export function compare(expected: Expected[], findings: Finding[]): string[] {
   for (const e of expected) {
     const f = byKey.get(key(e));
     if (!f) problems.push(`missing finding ${key(e)}`);
-    else if (e.missing && e.missing.join(',') !== f.missing.join(',')) problems.push(`${key(e)}: missing=${f.missing.join(',')}, expected ${e.missing.join(',')}`);
-    else if (e.column !== undefined && e.column !== f.column) problems.push(`${key(e)}: column ${f.column}, expected ${e.column}`);
+    else if (e.missing && e.missing.join(',') !== f.missing.join(','))
+      problems.push(`${key(e)}: missing=${f.missing.join(',')}, expected ${e.missing.join(',')}`);
+    else if (e.column !== undefined && e.column !== f.column)
+      problems.push(`${key(e)}: column ${f.column}, expected ${e.column}`);
   }
-  for (const f of findings) if (!wanted.has(key(f))) problems.push(`unexpected finding ${key(f)} (missing ${f.missing.join(',')}): ${f.message}`);
+  for (const f of findings)
+    if (!wanted.has(key(f)))
+      problems.push(`unexpected finding ${key(f)} (missing ${f.missing.join(',')}): ${f.message}`);
   return problems;
 }
