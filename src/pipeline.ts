@@ -176,7 +176,9 @@ function* analysisSteps(
   // Which names of a module have had their importers parsed ('all': every importer).
   const expanded = new Map<string, Set<string> | 'all'>();
   const skipped = new Set<string>();
-  for (let round = 0; round < 1000; round++) {
+  const MAX_ROUNDS = 1000;
+  let cutShort = false;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     // Out of time: stop here; the proof then reports every sink (nothing is proven).
     if (budget.runOver) break;
     yield `following references (${project.parsed.length} files parsed)`;
@@ -214,6 +216,7 @@ function* analysisSteps(
     }
     timing(`round ${round}: +${added} files`, tr);
     if (!added) break;
+    if (round === MAX_ROUNDS - 1) cutShort = true;
   }
   timing(`expand to ${project.parsed.length} files`, t0);
   t0 = performance.now();
@@ -221,6 +224,15 @@ function* analysisSteps(
   const modules: ModuleInfo[] = [...project.parsed];
   const { findings, errors } = proof.prove(modules, rules);
   timing('prove', t0);
+  // Never a silent stop: importers still unread may call unguarded (the run then fails, as for any analysis error).
+  if (cutShort)
+    errors.push({
+      file: modules[0]?.file ?? '',
+      line: 1,
+      column: 1,
+      kind: 'unsupported',
+      message: `following references stopped after ${MAX_ROUNDS} rounds; importers not read yet may call SDK code without consent`,
+    });
   return {
     findings,
     errors: [...project.errors(), ...errors],
