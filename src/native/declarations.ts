@@ -13,6 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Node as JsonNode } from 'jsonc-parser';
+import { LineIndex } from '../parse/positions.js';
 import type { AnalysisError, DiscoveredFile } from '../model.js';
 
 export interface Located {
@@ -201,26 +202,10 @@ function readResources(f: DiscoveredFile, errors: AnalysisError[]): ResourceFile
   };
 }
 
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out.push(i + 1);
-  return out;
-}
-
-function jsonAt(file: string, starts: number[], n: JsonNode): Located {
-  const pos = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
-  };
-  const s = pos(n.offset);
-  const e = pos(n.offset + n.length);
-  return { file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+function jsonAt(file: string, lines: LineIndex, n: JsonNode): Located {
+  const s = lines.pos(n.offset);
+  const e = lines.pos(n.offset + n.length);
+  return { file, line: s.line, column: s.column + 1, endLine: e.line, endColumn: e.column + 1 };
 }
 
 function jsonValue(n: JsonNode | undefined): unknown {
@@ -240,7 +225,7 @@ function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | unde
   // Loaded only when an Expo config is read (a plain scan never pays for it).
   const { findNodeAtLocation, parseTree } = require('jsonc-parser') as typeof import('jsonc-parser');
   const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
-  const starts = lineStarts(f.text);
+  const starts = new LineIndex(f.text);
   if (!tree || problems.length) {
     const p = problems[0];
     const loc = p

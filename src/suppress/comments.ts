@@ -8,6 +8,7 @@
  * (JavaScript strings cannot span lines), so an apostrophe in markup text
  * ("don't") cannot swallow the rest of the file.
  */
+import { LineIndex } from '../parse/positions.js';
 
 export interface SourceComment {
   /** Comment body without the `//` / `/*` `*\/` delimiters. */
@@ -37,35 +38,12 @@ const REGEX_AFTER_KEYWORDS = new Set([
   'await',
 ]);
 
-function lineStarts(src: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (src.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-function position(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
-}
-
 const isIdentChar = (c: string) => /[\w$\u00a0-\uffff]/.test(c);
 const isNewline = (c: string | undefined) => c === '\n' || c === '\r';
 
 export function extractComments(src: string): SourceComment[] {
-  const starts = lineStarts(src);
+  // One position model: lines counted as the parser counts them (also U+2028/U+2029).
+  const lines = new LineIndex(src);
   const comments: SourceComment[] = [];
   /** Brace depth of each open `${` (innermost last). */
   const templateStack: number[] = [];
@@ -75,9 +53,9 @@ export function extractComments(src: string): SourceComment[] {
   const n = src.length;
 
   const push = (from: number, to: number, text: string, block: boolean) => {
-    const s = position(starts, from);
-    const e = position(starts, to);
-    comments.push({ text, block, line: s.line, column: s.column, endLine: e.line, endColumn: e.column });
+    const s = lines.pos(from);
+    const e = lines.pos(to);
+    comments.push({ text, block, line: s.line, column: s.column + 1, endLine: e.line, endColumn: e.column + 1 });
   };
 
   /** Scan a template literal body starting after the backtick; returns the index after it ends or after `${`. */
