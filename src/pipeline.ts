@@ -9,7 +9,7 @@ import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.j
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof } from './proof/index.js';
 import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
-import { exportsSdkValue, sdkEscapesRule } from './sinks/index.js';
+import { exportsSdkValue, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -155,12 +155,25 @@ function* analysisSteps(
   const handedOut = [...seeds];
   const checked = new Set<string>();
   const sdkExporters = new Set<string>();
+  const storedGlobals = new Set<string>();
   while (handedOut.length) {
     const file = handedOut.pop()!;
     if (checked.has(file)) continue;
     checked.add(file);
     const mod = project.module(file);
-    if (!mod || !exportsSdkValue(mod, rules, resolver)) continue;
+    if (!mod) continue;
+    // `window.lp = Leanplum`: every file naming that global may read the SDK back.
+    for (const name of sdkGlobalStores(mod, rules, resolver)) {
+      if (storedGlobals.has(name)) continue;
+      storedGlobals.add(name);
+      const mentions = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+      for (const [rel, f] of project.files) {
+        if (project.isParsed(rel) || !mentions.test(f.text)) continue;
+        project.module(rel);
+        handedOut.push(rel);
+      }
+    }
+    if (!exportsSdkValue(mod, rules, resolver)) continue;
     sdkExporters.add(file); // its importer list is an input of the result
     for (const importer of project.importersOf(file)) {
       project.module(importer);

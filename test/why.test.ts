@@ -72,3 +72,14 @@ describe('consent-lint why FILE:LINE', () => {
     expect(r.err).toContain('no SDK call');
   });
 });
+
+describe('why through the binary', () => {
+  it('`consent-lint why FILE:LINE` is the why command, not a scan of a path named "why"', async () => {
+    const { ensureBuilt, repoRoot, runCli } = await import('./cli-helpers.js');
+    ensureBuilt();
+    const r = runCli(['why', 'src/didomi.js:10'], { cwd: join(repoRoot, 'fixtures/guards/cmp-web') });
+    expect(r.stderr).not.toContain('no such file or directory: why');
+    expect(r.stdout).toContain('Leanplum.start() (leanplum/init)');
+    expect(r.code).toBe(1); // a sink on that line is reported
+  });
+});

@@ -35,6 +35,7 @@ export const SUBCOMMANDS = [
   'policies',
   'validate',
   'explain',
+  'why',
   'help',
   '--help',
   '-h',

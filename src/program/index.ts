@@ -12,4 +12,5 @@ export { alternatives, patternSteps, Resolver, type Root, type Step, type Value 
 export type { CallLike } from './callers.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';
+export { storedGlobal } from './globals.js';
 export { isWrapper, unwrap } from './unwrap.js';

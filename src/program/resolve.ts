@@ -15,13 +15,13 @@ import { isWrapper, unwrap } from './unwrap.js';
 import { isInstanceField } from './classes.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 import { CallSites, type CallLike } from './callers.js';
+import { GLOBAL_OBJECTS, GlobalStores } from './globals.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
 import { alternatives, union, type Value } from './values.js';
 
 export { alternatives, type Root, type Step, type Value } from './values.js';
 
-const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 /** Array methods whose callback receives each element first. */
 const ARRAY_CALLBACKS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
 const MAX_DEPTH = 40;
@@ -44,6 +44,7 @@ export class Resolver {
   private readonly memo = new Map<t.Node, Memo>();
   private readonly active = new Set<t.Node>();
   private readonly callSites: CallSites | undefined;
+  private readonly globalStores: GlobalStores | undefined;
   private cycleHits = 0;
   private readonly passedMemo = new Map<
     t.Node,
@@ -56,8 +57,10 @@ export class Resolver {
     readonly project: Project,
     options: ResolverOptions = {},
   ) {
-    if (options.followCallers !== false)
+    if (options.followCallers !== false) {
       this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
+      this.globalStores = new GlobalStores(project);
+    }
   }
 
   /**
@@ -122,7 +125,7 @@ export class Resolver {
         const name = propertyName(e);
         const obj = unwrap(e.object);
         if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj)) {
-          return name === null ? undefined : { kind: 'path', root: { global: name }, steps: [] };
+          return name === null ? undefined : this.globalValue(name, depth);
         }
         const base = this.value(e.object, index, depth);
         if (!base) return undefined;
@@ -376,10 +379,24 @@ export class Resolver {
     return union(returnedExpressions(fn).map((r) => this.value(r, index, depth)));
   }
 
+  /** A global: itself (a script-tag SDK such as `Leanplum`), or any value the program stored into it. */
+  private globalValue(name: string, depth: number): Value | undefined {
+    const self: Value = { kind: 'path', root: { global: name }, steps: [] };
+    if (!this.globalStores) return self;
+    this.openReads++;
+    const stores = this.globalStores.of(name);
+    if (!stores.length) return self;
+    // Strings, numbers and booleans stored there are never the SDK (and guard values judge their own writes).
+    const stored = stores
+      .flatMap((s) => alternatives(this.value(s.value, s.index, depth)))
+      .filter((v) => v.kind !== 'literal');
+    return union([self, ...stored]);
+  }
+
   private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
     if (id.name === 'undefined') return undefined;
     const b = index.binding(id);
-    if (!b) return this.pageGlobal(id.name, index, depth) ?? { kind: 'path', root: { global: id.name }, steps: [] };
+    if (!b) return this.pageGlobal(id.name, index, depth) ?? this.globalValue(id.name, depth);
     return this.bindingValue(b, id, index, depth);
   }
 
@@ -587,9 +604,14 @@ export class Resolver {
         const list = union(alternatives(this.value(callee.object, index, depth)).filter((x) => x.kind === 'array'));
         if (list) return this.member(list, null, depth);
       }
-      const f = this.value(callee, index, depth);
-      if (f && f.kind === 'path')
-        v = { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] };
+      // An SDK's callback (`OneSignalDeferred.push(async (OneSignal) => …)`): the parameter the SDK passes.
+      v = union(
+        alternatives(this.value(callee, index, depth)).map((f): Value | undefined =>
+          f.kind === 'path'
+            ? { kind: 'path', root: f.root, steps: [...f.steps, { param: { argument, parameter: paramIndex, call } }] }
+            : undefined,
+        ),
+      );
     }
     return v;
   }

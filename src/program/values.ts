@@ -33,10 +33,34 @@ export function alternatives(v: Value | undefined): Value[] {
   return v.kind === 'union' ? v.values : [v];
 }
 
+const nodeIds = new WeakMap<t.Node, number>();
+let nextNodeId = 0;
+const nodeId = (n: t.Node): number => {
+  let id = nodeIds.get(n);
+  if (id === undefined) {
+    id = ++nextNodeId;
+    nodeIds.set(n, id);
+  }
+  return id;
+};
+
+/** Two paths are the same value when they name the same origin and the same steps (calls by their node). */
+function pathKey(v: Extract<Value, { kind: 'path' }>): string {
+  const root = 'global' in v.root ? `g:${v.root.global}` : `m:${v.root.module}:${v.root.export}`;
+  const steps = v.steps.map((s) =>
+    'prop' in s
+      ? `.${s.prop ?? '?'}`
+      : 'call' in s
+        ? `()${nodeId(s.call)}${s.awaited ? 'a' : ''}`
+        : `(${s.param.argument},${s.param.parameter})${nodeId(s.param.call)}`,
+  );
+  return root + steps.join('');
+}
+
 function valueKey(v: Value): unknown {
   switch (v.kind) {
     case 'path':
-      return undefined; // paths carry call nodes: compared by identity below
+      return pathKey(v);
     case 'literal':
       return `literal:${typeof v.value}:${String(v.value)}`;
     case 'namespace':

@@ -21,6 +21,7 @@ import {
   type Resolver,
   type ScriptIndex,
   type Value,
+  storedGlobal,
 } from '../program/index.js';
 import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
 import { receiverPrefix } from './forms.js';
@@ -228,6 +229,8 @@ function hasRest(pattern: t.Node): boolean {
 
 /** A store `left = value`: followed into locals, `this` fields and module exports; anything else escapes. */
 function assignedTo(left: t.Node, index: ScriptIndex): Use {
+  // A global (`window.lp = Leanplum`): its readers are followed (the pipeline parses every file naming it).
+  if (storedGlobal(left, index)) return KEPT;
   if (left.type === 'Identifier') {
     const b = index.binding(left);
     if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) return KEPT;

@@ -15,6 +15,7 @@ import {
   type Root,
   type ScriptIndex,
   type Value,
+  storedGlobal,
 } from '../program/index.js';
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 import {
@@ -540,4 +541,21 @@ function commanded(
     });
   }
   return out;
+}
+
+/**
+ * Globals a module stores an SDK value into (`window.lp = Leanplum`): files
+ * that name them may read it back, so the pipeline parses them.
+ */
+export function sdkGlobalStores(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): string[] {
+  const sdkRules = rules.filter((r) => r.sinks.length);
+  const out = new Set<string>();
+  for (const index of mod.scripts) {
+    walk(index.script.ast.program, (n) => {
+      if (n.type !== 'AssignmentExpression' || n.operator !== '=') return;
+      const name = storedGlobal(n.left, index);
+      if (name && !out.has(name) && carried(resolver.value(n.right, index), sdkRules, resolver)) out.add(name);
+    });
+  }
+  return [...out];
 }

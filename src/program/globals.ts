@@ -1,0 +1,59 @@
+/**
+ * Values the program stores into globals (`window.lp = Leanplum`,
+ * `globalThis.sdk = …`, an assignment to an undeclared name): a later read of
+ * that global, in any file, may be one of them. Indexed over the parsed
+ * modules as they grow; the pipeline parses every file naming a global that
+ * receives an SDK value, so its readers are seen.
+ */
+import type * as t from '@babel/types';
+import { forEachChild } from './ast.js';
+import { propertyName } from './names.js';
+import type { Project } from './project.js';
+import type { ScriptIndex } from './script.js';
+import { unwrap } from './unwrap.js';
+
+/** Names through which a script reaches the global object. */
+export const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+
+export interface GlobalStore {
+  value: t.Node;
+  index: ScriptIndex;
+}
+
+/** The global an assignment target names (`window.lp`, an undeclared `lp`), if any. */
+export function storedGlobal(left: t.Node, index: ScriptIndex): string | undefined {
+  const l = unwrap(left);
+  if (l.type === 'Identifier') return index.binding(l) ? undefined : l.name;
+  if (l.type !== 'MemberExpression' && l.type !== 'OptionalMemberExpression') return undefined;
+  const obj = unwrap(l.object);
+  if (obj.type !== 'Identifier' || !GLOBAL_OBJECTS.has(obj.name) || index.binding(obj)) return undefined;
+  return propertyName(l) ?? undefined;
+}
+
+export class GlobalStores {
+  private indexed = 0;
+  private readonly byName = new Map<string, GlobalStore[]>();
+
+  constructor(private readonly project: Project) {}
+
+  /** Every value stored into global `name` in the modules parsed so far. */
+  of(name: string): GlobalStore[] {
+    while (this.indexed < this.project.parsed.length) {
+      for (const index of this.project.parsed[this.indexed++]!.scripts) {
+        const visit = (n: t.Node): void => {
+          if (n.type === 'AssignmentExpression' && n.operator === '=') {
+            const g = storedGlobal(n.left, index);
+            if (g) {
+              const list = this.byName.get(g);
+              if (list) list.push({ value: n.right, index });
+              else this.byName.set(g, [{ value: n.right, index }]);
+            }
+          }
+          forEachChild(n, visit);
+        };
+        visit(index.script.ast.program);
+      }
+    }
+    return this.byName.get(name) ?? [];
+  }
+}
