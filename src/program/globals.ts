@@ -39,7 +39,7 @@ export class GlobalStores {
   /** Every value stored into global `name` in the modules parsed so far. */
   of(name: string): GlobalStore[] {
     while (this.indexed < this.project.parsed.length) {
-      for (const index of this.project.parsed[this.indexed++]!.scripts) {
+      for (const index of this.project.parsed[this.indexed++].scripts) {
         const visit = (n: t.Node): void => {
           if (n.type === 'AssignmentExpression' && n.operator === '=') {
             const g = storedGlobal(n.left, index);
