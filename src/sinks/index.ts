@@ -332,6 +332,39 @@ export function findSinks(
   const sinks: Sink[] = [];
   const scripted = rules.filter((r) => r.scripts?.length);
   const sdkText = globalsInText(rules, dispatchers);
+  // Components are capitalised (`<PostHogProvider>`); lower-case names are DOM elements.
+  const componentNames = new Set(
+    sdkRules
+      .flatMap((r) => r.sinks.flatMap((s) => s.methods.map((m) => m.split('.').pop()!)))
+      .filter((m) => /^[A-Z]/.test(m)),
+  );
+  const jsxComponentCandidate = (name: t.JSXIdentifier | t.JSXMemberExpression, index: ScriptIndex): boolean => {
+    let root: t.JSXIdentifier | t.JSXMemberExpression = name;
+    while (root.type === 'JSXMemberExpression') root = root.object;
+    const last = name.type === 'JSXIdentifier' ? name.name : name.property.name;
+    if (componentNames.has(last)) return true;
+    const b = index.binding(root);
+    const source = b?.kind === 'module' ? b.importDeclaration?.source.value : undefined;
+    if (source === undefined) return false;
+    // An app module handing the component on under another name names it in its text (a barrel, a wrapper).
+    const target = resolver.project.resolveImport(index.script.file, source);
+    return !target || 'package' in target || mentionsComponent(target.file, 0);
+  };
+  const mentionsComponent = (file: string, depth: number): boolean => {
+    const text = resolver.project.files.get(file)?.text ?? '';
+    if ([...componentNames].some((c) => text.includes(c))) return true;
+    if (depth > 3) return false;
+    // `export … from './x'`: the name may be one more module away.
+    return resolver.project.specifiers(file).some((spec) => {
+      const next = resolver.project.resolveImport(file, spec);
+      return (
+        next !== undefined &&
+        'file' in next &&
+        /\bexport\b[^;]*\bfrom\b/.test(text) &&
+        mentionsComponent(next.file, depth + 1)
+      );
+    });
+  };
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
       if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute')) {
@@ -394,6 +427,9 @@ export function findSinks(
       } else if (n.type === 'JSXOpeningElement') {
         // `<PostHogProvider apiKey="…">`: a component that is an SDK entry point.
         if (n.name.type === 'JSXNamespacedName') return;
+        // Resolving every element would parse every component's module: only a name an SDK rule
+        // names, or one imported from a package (an alias of the SDK's component), can be one.
+        if (!jsxComponentCandidate(n.name, index)) return;
         const v = resolver.value(n.name, index);
         for (const rule of sdkRules) {
           for (const spec of rule.sinks) {
