@@ -343,9 +343,11 @@ export function findSinks(
     while (root.type === 'JSXMemberExpression') root = root.object;
     const last = name.type === 'JSXIdentifier' ? name.name : name.property.name;
     if (componentNames.has(last)) return true;
+    if (!componentNames.size) return false;
     const b = index.binding(root);
     const source = b?.kind === 'module' ? b.importDeclaration?.source.value : undefined;
-    if (source === undefined) return false;
+    // A local (`const P = PostHogProvider`) or a global resolves without parsing other modules.
+    if (source === undefined) return true;
     // An app module handing the component on under another name names it in its text (a barrel, a wrapper).
     const target = resolver.project.resolveImport(index.script.file, source);
     return !target || 'package' in target || mentionsComponent(target.file, 0);
