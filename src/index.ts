@@ -11,7 +11,7 @@ import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { analyse, analyseAsync, configureProject, rulesInForce, seedFiles, timing } from './pipeline.js';
+import { analyse, analyseAsync, demandFilter, rulesInForce, seedFiles, timing } from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
 import { Project, sdkModulesOf, withModuleAliasTokens } from './program/index.js';
@@ -153,8 +153,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cache = options.cacheFile ? new AnalysisCache(options.cacheFile) : undefined;
   const key = cache ? AnalysisCache.key([policies, { ...config, dir: undefined, source: undefined }]) : '';
   if (cache) {
-    configureProject(project, policies, config);
-    result = cache.lookup(key, project, seedsNow);
+    result = cache.lookup(key, project, seedsNow, demandFilter(project, policies, config));
     // Rules follow from the policies and config (part of the key): never taken from the cache file.
     if (result) result = { ...result, rules: rulesInForce(policies, config) };
     cached = result !== undefined;

@@ -7,7 +7,7 @@
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
-import { Proof } from './proof/index.js';
+import { Proof, type ProofResult } from './proof/index.js';
 import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
 import { exportsSdkValue, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
 
@@ -93,10 +93,18 @@ export const timing = process.env.CONSENT_LINT_TIMING
       process.stderr.write(`[timing] ${label}: ${Math.round(performance.now() - since)} ms\n`)
   : () => {};
 
-/** Resolution parses a file on demand only if it can lead to an SDK or a guard. */
-export function configureProject(project: Project, policies: Policy[], config: Config | undefined): void {
+/**
+ * Which files the analysis may have parsed when it asks for them: those that
+ * can lead to an SDK or a consent check (they mention a token, or import
+ * a file that does). The rest is declined; the cache re-checks that decision.
+ */
+export function demandFilter(
+  project: Project,
+  policies: Policy[],
+  config: Config | undefined,
+): (relPath: string) => boolean {
   const tokens = tokenRegExp(analysisTokens(policies, config));
-  if (tokens) project.worthParsing = project.tokenClosure(tokens);
+  return tokens ? project.tokenClosure(tokens) : () => true;
 }
 
 /** Run the analysis to completion, synchronously. */
@@ -144,58 +152,97 @@ function* analysisSteps(
   const budget = new Budget(budgetOptions);
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
-  configureProject(project, policies, config);
+  const worth = demandFilter(project, policies, config);
+  // The proof reads the snapshot of what is parsed; what it misses it asks for
+  // (Project.want), and only this loop turns those asks into parsing.
   const proof = new Proof(project, resolver, policies, config, budget);
+  const declined = new Set<string>();
+  const parseWanted = (): number => {
+    let added = 0;
+    for (const rel of project.takeWanted()) {
+      if (!worth(rel)) {
+        declined.add(rel);
+        project.decline(rel);
+      } else if (project.load(rel)) added++;
+    }
+    return added;
+  };
   for (let i = 0; i < seeds.length; i++) {
     if (i % 25 === 0) yield `parsing files that mention an SDK (${i}/${seeds.length})`;
-    project.module(seeds[i]);
-  }
-  // A module handing out the SDK (`export const engagement = Leanplum`, barrels
-  // re-exporting it) leads to importers that call it without naming it.
-  const handedOut = [...seeds];
-  const checked = new Set<string>();
-  const sdkExporters = new Set<string>();
-  const storedGlobals = new Set<string>();
-  while (handedOut.length) {
-    const file = handedOut.pop()!;
-    if (checked.has(file)) continue;
-    checked.add(file);
-    const mod = project.module(file);
-    if (!mod) continue;
-    // `window.lp = Leanplum`: every file naming that global may read the SDK back.
-    for (const name of sdkGlobalStores(mod, rules, resolver)) {
-      if (storedGlobals.has(name)) continue;
-      storedGlobals.add(name);
-      const mentions = new RegExp(`\\b${escapeRegExp(name)}\\b`);
-      for (const [rel, f] of project.files) {
-        if (project.isParsed(rel) || !mentions.test(f.text)) continue;
-        project.module(rel);
-        handedOut.push(rel);
-      }
-    }
-    if (!exportsSdkValue(mod, rules, resolver)) continue;
-    sdkExporters.add(file); // its importer list is an input of the result
-    for (const importer of project.importersOf(file)) {
-      project.module(importer);
-      handedOut.push(importer);
-    }
+    project.load(seeds[i]);
   }
   timing(`parse ${seeds.length} seed files`, t0);
   t0 = performance.now();
 
+  // A module handing out the SDK (`export const engagement = Leanplum`, barrels
+  // re-exporting it) leads to importers that call it without naming it.
+  let handedOut = [...seeds];
+  const checked = new Set<string>();
+  const sdkExporters = new Set<string>();
+  const storedGlobals = new Set<string>();
+  const followHandedOut = (): number => {
+    let added = 0;
+    // Answers that met a module not parsed yet are asked again once the snapshot grew.
+    const partial: string[] = [];
+    while (handedOut.length) {
+      const file = handedOut.pop()!;
+      if (checked.has(file)) continue;
+      const mod = project.module(file);
+      if (!mod) continue;
+      const misses = project.misses;
+      checked.add(file);
+      // `window.lp = Leanplum`: every file naming that global may read the SDK back.
+      for (const name of sdkGlobalStores(mod, rules, resolver)) {
+        if (storedGlobals.has(name)) continue;
+        storedGlobals.add(name);
+        const mentions = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+        for (const [rel, f] of project.files) {
+          if (project.isParsed(rel) || !mentions.test(f.text)) continue;
+          if (project.load(rel)) added++;
+          handedOut.push(rel);
+        }
+      }
+      const exports = exportsSdkValue(mod, rules, resolver);
+      if (project.misses !== misses) {
+        checked.delete(file);
+        partial.push(file);
+      }
+      if (!exports) continue;
+      sdkExporters.add(file); // its importer list is an input of the result
+      for (const importer of project.importersOf(file)) {
+        if (!project.isParsed(importer) && project.load(importer)) added++;
+        handedOut.push(importer);
+      }
+    }
+    handedOut = partial;
+    return added;
+  };
+
   // Follow unguarded reference chains outward: parse the importers of every
   // module whose functions' callers are still needed (and of the barrels
-  // re-exporting them), until no new file is needed.
+  // re-exporting them), and whatever the analysis asked for, until a round
+  // adds no file; then prove, and go on if the proof still asked for files.
   // Which names of a module have had their importers parsed ('all': every importer).
   const expanded = new Map<string, Set<string> | 'all'>();
   const skipped = new Set<string>();
   const MAX_ROUNDS = 1000;
   let cutShort = false;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  let result: ProofResult | undefined;
+  for (let round = 0; ; round++) {
+    if (round === MAX_ROUNDS) {
+      cutShort = true;
+      break;
+    }
     // Out of time: stop here; the proof then reports every sink (nothing is proven).
     if (budget.runOver) break;
     yield `following references (${project.parsed.length} files parsed)`;
     const tr = performance.now();
+    let added = followHandedOut();
+    // Settle what the sinks stage asks for before references and guards are sought.
+    for (let more = 1; more; added += more) {
+      proof.searchSinks(project.parsed, rules);
+      more = parseWanted() + followHandedOut();
+    }
     const queue: { file: string; names: Set<string> | 'all' }[] = [];
     for (const { module, names } of proof.expansionFrontier(project.parsed, rules)) {
       const done = expanded.get(module.file);
@@ -204,8 +251,6 @@ function* analysisSteps(
       if (fresh !== 'all' && !fresh.size) continue;
       queue.push({ file: module.file, names: fresh });
     }
-    if (!queue.length) break;
-    let added = 0;
     while (queue.length) {
       const { file, names } = queue.pop()!;
       const done = expanded.get(file);
@@ -219,24 +264,23 @@ function* analysisSteps(
           skipped.add(importer); // its text decided this: an input of the result
           continue;
         }
-        if (!project.isParsed(importer)) {
-          project.module(importer);
-          added++;
-        }
+        if (!project.isParsed(importer) && project.load(importer)) added++;
         // A barrel passes the module on: its own importers may hold the references.
         if (reexports) queue.push({ file: importer, names: 'all' });
       }
     }
+    added += parseWanted();
     timing(`round ${round}: +${added} files`, tr);
-    if (!added) break;
-    if (round === MAX_ROUNDS - 1) cutShort = true;
+    if (added) continue;
+    const tp = performance.now();
+    yield `proving (${project.parsed.length} files)`;
+    result = proof.prove([...project.parsed], rules);
+    timing('prove', tp);
+    if (!parseWanted() || budget.runOver) break;
   }
   timing(`expand to ${project.parsed.length} files`, t0);
-  t0 = performance.now();
-  yield `proving (${project.parsed.length} files)`;
   const modules: ModuleInfo[] = [...project.parsed];
-  const { findings, errors } = proof.prove(modules, rules);
-  timing('prove', t0);
+  const { findings, errors } = result ?? proof.prove(modules, rules);
   // Never a silent stop: importers still unread may call unguarded (the run then fails, as for any analysis error).
   if (cutShort)
     errors.push({
@@ -257,7 +301,7 @@ function* analysisSteps(
       seeds,
       parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])],
       expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(),
-      declined: [...project.declined].sort(),
+      declined: [...declined].sort(),
     },
   };
 }

@@ -172,7 +172,12 @@ export class AnalysisCache {
   }
 
   /** The stored result, if every input it read is unchanged. */
-  lookup(key: string, project: Project, seeds: () => string[]): CachedAnalysis | undefined {
+  lookup(
+    key: string,
+    project: Project,
+    seeds: () => string[],
+    worth: (relPath: string) => boolean,
+  ): CachedAnalysis | undefined {
     const e = this.load();
     if (!e || e.key !== key) return undefined;
     if (e.fileList !== fileListHash(project)) return undefined;
@@ -186,7 +191,7 @@ export class AnalysisCache {
     for (const [rel, importers] of Object.entries(e.importers)) {
       if (project.importersOf(rel).sort().join('\n') !== importers.join('\n')) return undefined;
     }
-    for (const rel of e.declined) if (project.worthParsing(rel)) return undefined;
+    for (const rel of e.declined) if (worth(rel)) return undefined;
     return e.result;
   }
 

@@ -15,6 +15,7 @@ import {
   isWrapper,
   patternSteps,
   propertyName,
+  SnapshotMemo,
   unwrap,
   type Binding,
   type Resolver,
@@ -79,7 +80,7 @@ export class GuardClassifier {
   private readonly packOf = new Map<GuardSpec, string>();
   /** Callback-parameter steps of object-literal callbacks: the property holding the callback. */
   private readonly stepProperty = new WeakMap<Step, string>();
-  private readonly memo = new Map<t.Node, Outcome>();
+  private readonly memo: SnapshotMemo<t.Node, Outcome>;
   private readonly active = new Set<t.Node>();
 
   constructor(
@@ -89,6 +90,7 @@ export class GuardClassifier {
     readonly purposes: Purposes,
     private readonly summaries: SummaryProvider,
   ) {
+    this.memo = new SnapshotMemo(resolver.project);
     this.specs = policies.flatMap((p) => p.guards ?? []);
     for (const p of policies) for (const g of p.guards ?? []) this.packOf.set(g, p.id);
     this.configGuards = config?.guards ?? [];
@@ -120,17 +122,20 @@ export class GuardClassifier {
     if (depth > MAX_DEPTH) return NONE;
     const e = unwrap(e0);
     const hit = this.memo.get(e);
-    if (hit) return hit;
+    if (hit) return hit.value;
     if (this.active.has(e)) return NONE; // a cycle proves nothing
     this.active.add(e);
     let o: Outcome;
-    const cutoffs = this.resolver.project.cutoffs;
+    const frame = this.resolver.project.beginFrame();
     try {
       o = this.compute(e, index, depth + 1);
+    } catch (err) {
+      this.resolver.project.endFrame(frame);
+      throw err;
     } finally {
       this.active.delete(e);
     }
-    if (this.resolver.project.cutoffs === cutoffs) this.memo.set(e, o);
+    this.memo.set(e, o, frame);
     return o;
   }
 

@@ -49,10 +49,16 @@ export class Writes {
   ) {}
 
   private searched = false;
+  /** Files that may write a CMP global, not in the snapshot yet: while any is missing, answers are partial. */
+  private missingWriters: string[] = [];
 
-  /** Parse the files that may write a CMP global (text prefilter, once). */
-  private parseWriters(): void {
-    if (this.searched) return;
+  /** Ask for the files that may write a CMP global (text prefilter, once). */
+  private wantWriters(): void {
+    if (this.searched) {
+      this.missingWriters = this.missingWriters.filter((rel) => !this.project.isParsed(rel));
+      for (const rel of this.missingWriters) this.project.want(rel);
+      return;
+    }
     this.searched = true;
     const names = [...new Set(this.roots.filter((r) => /^[A-Za-z_$][\w$]*$/.test(r) && !UBIQUITOUS.has(r)))];
     if (!names.length) return;
@@ -62,8 +68,9 @@ export class Writes {
     );
     for (const [rel, f] of this.project.files) {
       if (this.project.isParsed(rel) || !/\.(?:[cm]?[jt]sx?|html?|vue|svelte)$/i.test(rel)) continue;
-      if (re.test(f.text)) this.project.module(rel);
+      if (re.test(f.text)) this.missingWriters.push(rel);
     }
+    for (const rel of this.missingWriters) this.project.want(rel);
   }
 
   private get project(): Project {
@@ -71,7 +78,7 @@ export class Writes {
   }
 
   private refresh(): void {
-    this.parseWriters();
+    this.wantWriters();
     for (const m of this.project.parsed) for (const index of m.scripts) if (!this.done.has(index)) this.collect(index);
   }
 
@@ -117,9 +124,7 @@ export class Writes {
     this.done.add(index);
     const file = index.script.file;
     const at = (n: t.Node) => n.loc?.start.line ?? 0;
-    const saved = this.project.parseOnDemand;
-    this.project.parseOnDemand = false;
-    try {
+    {
       const target = (p: t.Node, site: t.Node): void => {
         const e: t.Node = unwrap(p);
         if (e.type === 'Identifier') {
@@ -214,8 +219,6 @@ export class Writes {
           for (const name of names) this.global(name, { file, line: at(s), global: name }, index);
         }
       }
-    } finally {
-      this.project.parseOnDemand = saved;
     }
   }
 }

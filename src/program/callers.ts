@@ -56,8 +56,17 @@ export class CallSites {
     return out;
   }
 
-  /** Index the modules parsed since the last look (parsing never stops while the analysis grows). */
+  /** Calls whose callee resolution missed a module: indexed again once the snapshot grows. */
+  private pending: CallSite[] = [];
+  private pendingAt = 0;
+
+  /** Index the modules parsed since the last look (the snapshot grows while the analysis runs). */
   private update(): void {
+    if (this.pending.length && this.pendingAt !== this.project.generation) {
+      const again = this.pending;
+      this.pending = [];
+      for (const site of again) this.add(site, true);
+    }
     while (this.indexed < this.project.parsed.length) {
       const mod = this.project.parsed[this.indexed++];
       for (const index of mod.scripts) {
@@ -65,17 +74,23 @@ export class CallSites {
           if (
             (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') &&
             n.arguments.length
-          ) {
-            for (const target of this.targets(n, index)) {
-              const list = this.byFunction.get(target);
-              if (list) list.push({ call: n, index });
-              else this.byFunction.set(target, [{ call: n, index }]);
-            }
-          }
+          )
+            this.add({ call: n, index });
           forEachChild(n, visit);
         };
         visit(index.script.ast.program);
       }
     }
+    this.pendingAt = this.project.generation;
+  }
+
+  private add(site: CallSite, again = false): void {
+    const misses = this.project.misses;
+    for (const target of this.targets(site.call, site.index)) {
+      const list = this.byFunction.get(target);
+      if (!list) this.byFunction.set(target, [site]);
+      else if (!again || !list.some((s) => s.call === site.call)) list.push(site);
+    }
+    if (this.project.misses !== misses) this.pending.push(site);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The program model every later stage reads: the project (files parsed on
- * demand, module resolution, tsconfig), scopes, the Resolver (what a value
- * *is*), and the one copy of each AST helper.
+ * The program model every later stage reads: the project (a snapshot of the
+ * files parsed so far, which the pipeline grows; module resolution, tsconfig),
+ * scopes, the Resolver (what a value *is*), and the one copy of each AST helper.
  */
 export { forEachChild, isFunctionLike } from './ast.js';
 export { classBodiesWithFields } from './classes.js';
@@ -13,4 +13,5 @@ export type { CallLike } from './callers.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';
 export { storedGlobal } from './globals.js';
+export { SnapshotMemo } from './snapshot.js';
 export { isWrapper, unwrap } from './unwrap.js';

@@ -64,39 +64,112 @@ export class Project {
   }
 
   /**
-   * When set, `module()` returns only already-parsed modules and counts each
-   * refusal in `cutoffs` (so resolution knows its answer was partial).
+   * Lookups of a file not parsed yet, counted: an answer computed while this
+   * grew may be partial (it stopped at a module the snapshot lacks), and is
+   * valid only for this snapshot (see `./snapshot.ts`).
    */
-  parseOnDemand = true;
-  cutoffs = 0;
-  /**
-   * Which files resolution may parse on demand (seeds and importers are
-   * always parsed). Default: all. The pipeline narrows it to files that can
-   * lead to an SDK or a consent check (see `tokenClosure`).
-   */
-  worthParsing: (relPath: string) => boolean = () => true;
-  /** Files resolution wanted but `worthParsing` declined (inputs of the result, for the cache). */
-  readonly declined = new Set<string>();
+  misses = 0;
+  /** Files the analysis asked for and the snapshot lacks: what the pipeline may parse next. */
+  private readonly wanted = new Set<string>();
 
-  /** The module for a file, parsed on first use. */
+  /**
+   * The parsed module for a file. Nothing is parsed here: a file the snapshot
+   * lacks is recorded as wanted (for the pipeline to decide on) and counted
+   * as a miss.
+   */
   module(relPath: string): ModuleInfo | undefined {
     const cached = this.modules.get(relPath);
     if (cached !== undefined) return cached ?? undefined;
-    if (!this.parseOnDemand && this.files.has(relPath)) {
-      this.cutoffs++;
-      return undefined;
-    }
-    return this.parse(relPath);
+    if (!this.files.has(relPath) || this.declined.has(relPath)) return undefined;
+    this.want(relPath);
+    return undefined;
   }
 
-  /** Resolution's way in: parses only files worth it (the answer is then partial, and counted). */
-  moduleOnDemand(relPath: string): ModuleInfo | undefined {
-    if (!this.modules.has(relPath) && this.files.has(relPath) && !this.worthParsing(relPath)) {
-      this.declined.add(relPath);
-      this.cutoffs++;
-      return undefined;
+  /** Files the pipeline decided not to parse when asked: a lookup of one is final, not a miss. */
+  private readonly declined = new Set<string>();
+
+  /** The pipeline's answer to an ask it will not parse (the file cannot lead to an SDK or a guard). */
+  decline(relPath: string): void {
+    this.declined.add(relPath);
+  }
+
+  /** Ask for a file the analysis needs (it counts as a miss until parsed). */
+  want(relPath: string): void {
+    if (this.declined.has(relPath) || this.modules.has(relPath)) return;
+    this.misses++;
+    this.wanted.add(relPath);
+    const top = this.frames.length - 1;
+    if (top >= 0) (this.frames[top] ??= new Set()).add(relPath);
+  }
+
+  /** The files missed by each computation in progress, innermost last (see `./snapshot.ts`). */
+  private readonly frames: (Set<string> | undefined)[] = [];
+
+  /** Start recording what a computation misses; returns the mark `endFrame` takes. */
+  beginFrame(): number {
+    this.frames.push(undefined);
+    return this.frames.length - 1;
+  }
+
+  /** Stop recording: the files missed since `beginFrame` (also counted as missed by the enclosing computation). */
+  endFrame(mark: number): Set<string> | undefined {
+    let missed: Set<string> | undefined;
+    while (this.frames.length > mark) {
+      const f = this.frames.pop();
+      if (f) for (const rel of f) (missed ??= new Set()).add(rel);
     }
-    return this.module(relPath);
+    const top = this.frames.length - 1;
+    if (missed && top >= 0) {
+      const parent = (this.frames[top] ??= new Set());
+      for (const rel of missed) parent.add(rel);
+    }
+    return missed;
+  }
+
+  /** Reusing an answer that missed these files misses them again (they are asked for anew). */
+  replay(missed: Set<string>): void {
+    for (const rel of missed) this.want(rel);
+  }
+
+  /** A mark in the list of asks, for `forgetAsksSince`. */
+  asksMark(): number {
+    return this.wanted.size;
+  }
+
+  /**
+   * Drop the asks made since `mark` (they still count as misses, and answers
+   * remembered meanwhile ask again when reused). For lookups whose misses are
+   * not reasons to parse, such as references sought among the parsed units.
+   */
+  forgetAsksSince(mark: number): void {
+    if (this.wanted.size <= mark) return;
+    const keep = [...this.wanted].slice(0, mark);
+    this.wanted.clear();
+    for (const rel of keep) this.wanted.add(rel);
+  }
+
+  /** The files asked for since the last call, not parsed yet; the list starts afresh. */
+  takeWanted(): string[] {
+    const out = [...this.wanted].filter((rel) => !this.modules.has(rel));
+    this.wanted.clear();
+    return out;
+  }
+
+  /** The snapshot's size: answers that depend on what is parsed are valid for one generation. */
+  get generation(): number {
+    return this.parsed.length;
+  }
+
+  /**
+   * Parse a file into the snapshot (idempotent). Only the pipeline calls
+   * this: the analysis asks through `module()`/`want()`, and the pipeline
+   * decides what is worth parsing.
+   */
+  load(relPath: string): ModuleInfo | undefined {
+    const cached = this.modules.get(relPath);
+    if (cached !== undefined) return cached ?? undefined;
+    this.declined.delete(relPath); // an importer the expansion needs after all
+    return this.parse(relPath);
   }
 
   private parse(relPath: string): ModuleInfo | undefined {

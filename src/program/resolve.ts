@@ -19,6 +19,7 @@ import { GLOBAL_OBJECTS, GlobalStores } from './globals.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
 import { alternatives, union, type Value } from './values.js';
+import { SnapshotMemo } from './snapshot.js';
 
 export { alternatives, type Root, type Step, type Value } from './values.js';
 
@@ -34,14 +35,8 @@ export interface ResolverOptions {
   followCallers?: boolean;
 }
 
-interface Memo {
-  value: Value | undefined;
-  /** Set when the answer read the call-site index: valid only while no module was added. */
-  parsed?: number;
-}
-
 export class Resolver {
-  private readonly memo = new Map<t.Node, Memo>();
+  private readonly memo: SnapshotMemo<t.Node, Value | undefined>;
   private readonly active = new Set<t.Node>();
   private readonly callSites: CallSites | undefined;
   private readonly globalStores: GlobalStores | undefined;
@@ -57,6 +52,8 @@ export class Resolver {
     readonly project: Project,
     options: ResolverOptions = {},
   ) {
+    this.memo = new SnapshotMemo(project);
+    this.exportMemo = new SnapshotMemo(project);
     if (options.followCallers !== false) {
       this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
       this.globalStores = new GlobalStores(project);
@@ -79,21 +76,22 @@ export class Resolver {
   value(e: t.Node, index: ScriptIndex, depth = 0): Value | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const known = this.memo.get(e);
-    if (known && (known.parsed === undefined || known.parsed === this.project.parsed.length)) return known.value;
+    if (known) return known.value;
     if (this.active.has(e)) return undefined; // a cycle: nothing definite
     this.active.add(e);
     let v: Value | undefined;
-    const cutoffs = this.project.cutoffs;
+    const frame = this.project.beginFrame();
     const reads = this.openReads;
     try {
       v = this.compute(e, index, depth + 1);
+    } catch (err) {
+      this.project.endFrame(frame);
+      throw err;
     } finally {
       this.active.delete(e);
     }
-    // An answer that stopped at an unparsed module is partial: not remembered.
-    if (this.project.cutoffs === cutoffs)
-      this.memo.set(e, this.openReads === reads ? { value: v } : { value: v, parsed: this.project.parsed.length });
-    return v;
+    // An answer that read the call-site index holds while no module is added.
+    return this.memo.set(e, v, frame, this.openReads !== reads);
   }
 
   private compute(e0: t.Node, index: ScriptIndex, depth: number): Value | undefined {
@@ -283,7 +281,7 @@ export class Resolver {
           if (spec.type !== 'ImportSpecifier' || spec.local.name !== name) continue;
           const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
           const target = this.project.resolveImport(index.script.file, s.source.value);
-          const mod = target && 'file' in target ? this.project.moduleOnDemand(target.file) : undefined;
+          const mod = target && 'file' in target ? this.project.module(target.file) : undefined;
           for (const other of mod?.scripts ?? []) {
             const found = this.typeAlias(imported, other, depth + 1);
             if (found) return found;
@@ -548,7 +546,7 @@ export class Resolver {
     }
     if (known && known.parsed === this.project.parsed.length) return known.value;
     memo[paramIndex] = 'active';
-    const cutoffs = this.project.cutoffs;
+    const misses = this.project.misses;
     const hits = this.cycleHits;
     const values: (Value | undefined)[] = [];
     try {
@@ -563,7 +561,7 @@ export class Resolver {
     }
     const v = union(values);
     // Only an answer that met no other parameter still being evaluated is complete.
-    if (this.project.cutoffs === cutoffs && this.cycleHits === hits)
+    if (this.project.misses === misses && this.cycleHits === hits)
       memo[paramIndex] = { value: v, parsed: this.project.parsed.length };
     return v;
   }
@@ -631,34 +629,37 @@ export class Resolver {
         },
         steps: [],
       };
-    const mod = this.project.moduleOnDemand(target.file);
+    const mod = this.project.module(target.file);
     if (!mod) return undefined;
     // `require('./lp')` of a module that sets `module.exports = X` is X itself.
     if (name === '*') return this.exportValue(mod, '*', depth) ?? { kind: 'namespace', module: mod };
     return this.exportValue(mod, name, depth);
   }
 
-  private readonly exportMemo = new Map<string, Value | undefined>();
+  private readonly exportMemo: SnapshotMemo<string, Value | undefined>;
   private readonly exportActive = new Set<string>();
 
   /** What a module exports under `name`: ESM exports, re-exports, `export *`, CommonJS. */
   exportValue(mod: ModuleInfo, name: string, depth: number): Value | undefined {
     const key = `${mod.file}\0${name}`;
-    if (this.exportMemo.has(key)) return this.exportMemo.get(key);
+    const known = this.exportMemo.get(key);
+    if (known) return known.value;
     if (this.exportActive.has(key) || depth > MAX_DEPTH) return undefined;
     this.exportActive.add(key);
     let v: Value | undefined;
-    const cutoffs = this.project.cutoffs;
+    const frame = this.project.beginFrame();
     try {
       for (const index of mod.scripts) {
         v = this.findExport(index, name, depth + 1);
         if (v) break;
       }
+    } catch (err) {
+      this.project.endFrame(frame);
+      throw err;
     } finally {
       this.exportActive.delete(key);
     }
-    if (this.project.cutoffs === cutoffs) this.exportMemo.set(key, v);
-    return v;
+    return this.exportMemo.set(key, v, frame);
   }
 
   private findExport(index: ScriptIndex, name: string, depth: number): Value | undefined {

@@ -35,6 +35,7 @@ import {
   type ModuleInfo,
   type Project,
   type Resolver,
+  SnapshotMemo,
   type ScriptIndex,
   type Value,
 } from '../program/index.js';
@@ -49,6 +50,8 @@ interface Unit {
   /** Files of guard wrappers this unit's tests relied on. */
   consulted: Set<string>;
   outgoing?: Outgoing;
+  /** Set when `states` met a module the snapshot lacked: they hold for this generation only. */
+  partial?: { generation: number; missed: Set<string> };
 }
 
 /** References made by one unit: to resolved targets, and by method name (unresolved receivers). */
@@ -74,7 +77,8 @@ export interface ProofResult {
 
 export class Proof implements SummaryProvider {
   private readonly units = new Map<t.Node, Unit>();
-  private readonly summaries = new Map<t.Node, FunctionSummary | null>();
+  private readonly summaries: SnapshotMemo<t.Node, FunctionSummary>;
+  private readonly summarizing = new Set<t.Node>();
   readonly purposes: Purposes;
   readonly classifier: GuardClassifier;
   private refs = new Map<Unit, Ref[]>();
@@ -91,6 +95,8 @@ export class Proof implements SummaryProvider {
     /** Time budgets (--timeout, --total-timeout): files cut short are reported, their sinks become findings. */
     readonly budget: Budget = new Budget(),
   ) {
+    this.sinkCache = new SnapshotMemo(project);
+    this.summaries = new SnapshotMemo(project);
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.sinkOptions = {
       dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
@@ -183,7 +189,13 @@ export class Proof implements SummaryProvider {
   }
 
   states(u: Unit): States {
+    // States that met a module missing from the snapshot hold for that snapshot only.
+    if (u.states && u.partial) {
+      if (u.partial.generation === this.project.generation) this.project.replay(u.partial.missed);
+      else u.states = u.grants = u.partial = undefined;
+    }
     if (!u.states) {
+      const frame = this.project.beginFrame();
       this.inProgress.add(u);
       try {
         const file = u.index.script.file;
@@ -194,6 +206,8 @@ export class Proof implements SummaryProvider {
           : this.budget.charge(file, () => mustGranted(g, this.grants(u)));
       } finally {
         this.inProgress.delete(u);
+        const missed = this.project.endFrame(frame);
+        if (missed) u.partial = { generation: this.project.generation, missed };
       }
     }
     return u.states;
@@ -202,11 +216,23 @@ export class Proof implements SummaryProvider {
   /** SummaryProvider: what a project function proves when it returns truthy / completes. */
   summary(fn: t.Function, index: ScriptIndex): FunctionSummary {
     const cached = this.summaries.get(fn);
-    if (cached) return cached;
+    if (cached) return cached.value;
     const none: FunctionSummary = { truthy: 0, normal: 0, async: Boolean(fn.async) };
-    if (cached === null) return none; // in progress: recursion proves nothing
+    if (this.summarizing.has(fn)) return none; // in progress: recursion proves nothing
     this.current?.consulted.add(index.script.file);
-    this.summaries.set(fn, null);
+    this.summarizing.add(fn);
+    const frame = this.project.beginFrame();
+    try {
+      return this.summaries.set(fn, this.summarize(fn, index), frame);
+    } catch (err) {
+      this.project.endFrame(frame);
+      throw err;
+    } finally {
+      this.summarizing.delete(fn);
+    }
+  }
+
+  private summarize(fn: t.Function, index: ScriptIndex): FunctionSummary {
     const u = this.unit(fn, index);
     const g = this.graph(u);
     const s = this.states(u);
@@ -219,13 +245,11 @@ export class Proof implements SummaryProvider {
       }
     }
     const exit = s[g.exit];
-    const result: FunctionSummary = {
+    return {
       truthy: any && !g.unsupported.length ? truthy : 0,
       normal: exit !== undefined && !g.unsupported.length ? exit : 0,
       async: Boolean(fn.async) || Boolean(fn.generator),
     };
-    this.summaries.set(fn, result);
-    return result;
   }
 
   private readonly inProgress = new Set<Unit>();
@@ -261,7 +285,10 @@ export class Proof implements SummaryProvider {
     if (!p || p.type !== 'Identifier') return 0;
     const u = this.unit(fn, index);
     const g = this.graph(u);
+    const misses = this.project.misses;
     const s = this.states(u);
+    // States partial for this snapshot: not remembered (asking again replays the miss).
+    if (this.project.misses !== misses) cached[param] = undefined;
     // Every use of the parameter must be a direct call; any other use may let it escape.
     let mask = ALL;
     let calls = 0;
@@ -285,7 +312,7 @@ export class Proof implements SummaryProvider {
       (f) => f !== fn && f !== u.node && isInside(f, fn, index) && mentions(f, p.name),
     );
     const result = calls && !nestedUse && !g.unsupported.length ? mask : 0;
-    cached[param] = result;
+    if (this.project.misses === misses) cached[param] = result;
     return result;
   }
 
@@ -316,7 +343,11 @@ export class Proof implements SummaryProvider {
     const out: Outgoing = { refs: [], byName: [], complete: true };
     const g = this.graph(from);
     const index = from.index;
-    const cutoffs = this.project.cutoffs;
+    const misses = this.project.misses;
+    // References are sought among parsed units: a file not parsed holds no unit on a chain yet,
+    // and the expansion brings in the files whose references matter (importers), so these
+    // lookups ask for nothing.
+    const mark = this.project.asksMark();
     for (const [ast, nodeIds] of g.pointsOf) {
       const ids = nodeIds.filter((id) => g.nodes[id].kind === 'point');
       if (!ids.length) continue;
@@ -326,14 +357,7 @@ export class Proof implements SummaryProvider {
         case 'MemberExpression':
         case 'OptionalMemberExpression':
         case 'JSXMemberExpression': {
-          // Only what is parsed counts here; resolving must not pull in new files.
-          this.project.parseOnDemand = false;
-          let v;
-          try {
-            v = this.resolver.value(ast, index);
-          } finally {
-            this.project.parseOnDemand = true;
-          }
+          const v = this.resolver.value(ast, index);
           const ref: Ref = { from, ast, nodeIds: ids, extra: 0 };
           // A function reached through a parameter is referenced where it was passed (with what the
           // callee proves for its callback parameters): the call inside the callee adds nothing.
@@ -402,7 +426,8 @@ export class Proof implements SummaryProvider {
           break;
       }
     }
-    out.complete = this.project.cutoffs === cutoffs;
+    this.project.forgetAsksSince(mark);
+    out.complete = this.project.misses === misses;
     from.outgoing = out;
     return out;
   }
@@ -556,11 +581,10 @@ export class Proof implements SummaryProvider {
     return { findings, errors };
   }
 
-  private readonly sinkCache = new Map<ModuleInfo, { sinks: Sink[]; errors: AnalysisError[] }>();
+  private readonly sinkCache: SnapshotMemo<ModuleInfo, { sinks: Sink[]; errors: AnalysisError[] }>;
 
   private sinks(m: ModuleInfo, rules: RuleSpec[]): { sinks: Sink[]; errors: AnalysisError[] } {
-    let c = this.sinkCache.get(m);
-    if (!c) {
+    return this.sinkCache.compute(m, () => {
       const errors: AnalysisError[] = [];
       let sinks: Sink[] = [];
       try {
@@ -574,10 +598,17 @@ export class Proof implements SummaryProvider {
           message: `could not search for SDK calls: ${(e as Error).message}`,
         });
       }
-      c = { sinks, errors };
-      this.sinkCache.set(m, c);
-    }
-    return c;
+      return { sinks, errors };
+    });
+  }
+
+  /**
+   * Search `modules` for sinks (remembered per snapshot). The sinks stage asks
+   * for most of the files the analysis misses: the pipeline settles it first,
+   * so the rest of the proof runs on a snapshot that asks for little more.
+   */
+  searchSinks(modules: ModuleInfo[], rules: RuleSpec[]): void {
+    for (const m of modules) this.sinks(m, rules);
   }
 
   /**
