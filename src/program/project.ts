@@ -51,7 +51,7 @@ export class Project {
   /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
   private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
-  /** Files read for another module's sake (Angular `templateUrl`): inputs of the result, like parsed files. */
+  /** Files read for another module's sake (Angular `templateUrl`, a typed receiver's imports): inputs of the result, like parsed files. */
   readonly templatesRead = new Set<string>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];

@@ -393,6 +393,8 @@ class SdkTypes {
         }
       }
     }
+    // What the answer read: inputs of the result for the cache, like parsed files.
+    for (const f of seen) this.project.templatesRead.add(f);
     const out = sdk ? [...seen] : null;
     this.closures.set(file, out);
     return out;
