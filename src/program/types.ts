@@ -149,6 +149,21 @@ export function aliasedType(decl: t.Node, name: string): t.Node | undefined {
 export function typeMember(type: t.Node, name: string): t.Node | undefined {
   let n = type;
   while (n.type === 'TSTypeAnnotation' || n.type === 'TypeAnnotation') n = n.typeAnnotation;
+  // Flow's `$ReadOnly<{ … }>`, `$Exact<{ … }>`: the same members.
+  if (
+    n.type === 'GenericTypeAnnotation' &&
+    n.id.type === 'Identifier' &&
+    (n.id.name === '$ReadOnly' || n.id.name === '$Exact') &&
+    n.typeParameters?.params.length === 1
+  )
+    return typeMember(n.typeParameters.params[0], name);
+  // `A & { lp: … }`: a member of any part.
+  if (n.type === 'TSIntersectionType' || n.type === 'IntersectionTypeAnnotation') {
+    for (const part of n.types) {
+      const m = typeMember(part, name);
+      if (m) return m;
+    }
+  }
   if (n.type === 'TSTypeLiteral') {
     for (const m of n.members)
       if (m.type === 'TSPropertySignature' && !m.computed && keyName(m.key) === name)
