@@ -149,14 +149,8 @@ export function aliasedType(decl: t.Node, name: string): t.Node | undefined {
 export function typeMember(type: t.Node, name: string): t.Node | undefined {
   let n = type;
   while (n.type === 'TSTypeAnnotation' || n.type === 'TypeAnnotation') n = n.typeAnnotation;
-  // Flow's `$ReadOnly<{ … }>`, `$Exact<{ … }>`: the same members.
-  if (
-    n.type === 'GenericTypeAnnotation' &&
-    n.id.type === 'Identifier' &&
-    (n.id.name === '$ReadOnly' || n.id.name === '$Exact') &&
-    n.typeParameters?.params.length === 1
-  )
-    return typeMember(n.typeParameters.params[0], name);
+  const inner = flowObjectWrapper(n);
+  if (inner) return typeMember(inner, name);
   // `A & { lp: … }`: a member of any part.
   if (n.type === 'TSIntersectionType' || n.type === 'IntersectionTypeAnnotation') {
     for (const part of n.types) {
@@ -172,6 +166,13 @@ export function typeMember(type: t.Node, name: string): t.Node | undefined {
     for (const p of n.properties) if (p.type === 'ObjectTypeProperty' && keyName(p.key) === name) return p.value;
   }
   return undefined;
+}
+
+/** Flow's `$ReadOnly<{ … }>`, `$Exact<{ … }>`: the object type, whose members they keep. */
+function flowObjectWrapper(n: t.Node): t.Node | undefined {
+  if (n.type !== 'GenericTypeAnnotation' || n.id.type !== 'Identifier') return undefined;
+  if (n.id.name !== '$ReadOnly' && n.id.name !== '$Exact') return undefined;
+  return n.typeParameters?.params.length === 1 ? n.typeParameters.params[0] : undefined;
 }
 
 /** Flow's `import typeof LP from 'sdk'` (or `import { typeof X as LP }`): where the value whose type `name` is comes from. */
