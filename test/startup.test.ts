@@ -118,6 +118,16 @@ describe('start-up', () => {
     expect(run.dist.has('commands/scan.js')).toBe(false);
   });
 
+  it('loads ts-morph only for a receiver that only its type names as the SDK', () => {
+    const dir = project('typed', {
+      'src/deps.ts': "import Leanplum from 'leanplum-sdk';\nexport interface Deps {\n  lp: typeof Leanplum;\n}\n",
+      'src/app.ts': "import type { Deps } from './deps';\nexport function run(d: Deps): void {\n  d.lp.start();\n}\n",
+    });
+    const run = loaded([dir, '--format', 'json'], dir);
+    expect(run.code).toBe(1);
+    expect(run.packages.has('ts-morph')).toBe(true);
+  });
+
   it('loads parse5 for HTML, the config validator for a config file, oclif for help, and no package for --version', () => {
     const dir = project('html', {
       'index.html': '<script>Leanplum.start()</script>\n',

@@ -39,6 +39,8 @@ export interface SdkModules {
   known: Set<string>;
   /** Lower-case name tokens (`leanplum`, `clevertap`) -> the known module to suggest. */
   tokens: Map<string, string>;
+  /** Every segment of every sink method name (`start`, `notifications`, `push`): members worth a type query. */
+  methods: Set<string>;
 }
 
 export class Project {
@@ -49,7 +51,7 @@ export class Project {
   /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
   private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
-  /** Files read for another module's sake (Angular `templateUrl`): inputs of the result, like parsed files. */
+  /** Files read for another module's sake (Angular `templateUrl`, a typed receiver's imports): inputs of the result, like parsed files. */
   readonly templatesRead = new Set<string>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];
@@ -543,11 +545,15 @@ export function packageName(specifier: string): string {
 export function sdkModulesOf(policies: Policy[]): SdkModules {
   const known = new Set<string>();
   const tokens = new Map<string, string>();
+  const methods = new Set<string>();
   for (const p of policies) {
     if (!p.rules.length) continue;
     const modules: string[] = [];
     for (const r of p.rules)
-      for (const s of r.sinks) for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
+      for (const s of r.sinks) {
+        for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
+        for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
+      }
     modules.forEach((m) => known.add(m));
     for (const token of p.tokens) {
       const lower = token.toLowerCase();
@@ -555,7 +561,7 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
       tokens.set(lower, modules.find((m) => m.toLowerCase().includes(lower)) ?? modules[0] ?? lower);
     }
   }
-  return { known, tokens };
+  return { known, tokens, methods };
 }
 
 /**

@@ -16,6 +16,16 @@ import { isInstanceField } from './classes.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 import { CallSites, type CallLike } from './callers.js';
 import { GLOBAL_OBJECTS, GlobalStores } from './globals.js';
+import {
+  aliasedType,
+  cannotBeSdk,
+  fieldType,
+  opaqueType,
+  typedMember,
+  typeMember,
+  typeofImport,
+  typeReferenceName,
+} from './types.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
 import { alternatives, union, type Value } from './values.js';
@@ -126,7 +136,7 @@ export class Resolver {
           return name === null ? undefined : this.globalValue(name, depth);
         }
         const base = this.value(e.object, index, depth);
-        if (!base) return undefined;
+        if (!base) return this.typed(e, name, index, depth);
         if (name === null && e.computed) {
           // `sdk[m]` where `m` is one of finitely many strings: each of those members.
           const keys = alternatives(this.value(e.property, index, depth));
@@ -250,6 +260,55 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * A receiver only its declared type says is the SDK: a member of an object
+   * type (`d.lp` with `d: { lp: typeof Leanplum }`, TS or Flow, through
+   * aliases), read syntactically; else TypeScript's checker (types.ts).
+   */
+  private typed(
+    e: t.MemberExpression | t.OptionalMemberExpression,
+    name: string | null,
+    index: ScriptIndex,
+    depth: number,
+  ): Value | undefined {
+    const declared = this.declaredType(e.object, index, depth);
+    const base = declared && this.fromType(declared.type, declared.index, depth);
+    if (base) return this.member(base, name, depth);
+    if (declared && cannotBeSdk(declared.type, declared.index, this.project)) return undefined;
+    const found = typedMember(this.project, e, name, index);
+    if (!found) return undefined;
+    return 'member' in found ? found.member : this.member(found.receiver, name, depth);
+  }
+
+  /** The type an expression is declared with: a typed parameter or variable, or a member of its object type. */
+  private declaredType(e: t.Node, index: ScriptIndex, depth: number): { type: t.Node; index: ScriptIndex } | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const u = unwrap(e);
+    let declared: { type: t.Node | null | undefined; index: ScriptIndex } | undefined;
+    if (u.type === 'Identifier') {
+      const b = index.binding(u);
+      if (b && b.kind !== 'module')
+        declared = { type: (b.identifier as { typeAnnotation?: t.Node | null }).typeAnnotation, index };
+    } else if (u.type === 'MemberExpression' || u.type === 'OptionalMemberExpression') {
+      const name = propertyName(u);
+      const self = unwrap(u.object).type === 'ThisExpression' ? this.thisValue(u.object, index) : undefined;
+      const outer = name === null ? undefined : self ? undefined : this.declaredType(u.object, index, depth + 1);
+      if (self && name !== null && (self.kind === 'instance' || self.kind === 'class'))
+        declared = { type: fieldType(self.node, name), index: self.index };
+      // A member of a type from a package that is no SDK is no SDK either (`this.route.params`).
+      else if (outer && opaqueType(outer.type, outer.index, this.project)) declared = outer;
+      else if (outer) declared = { type: typeMember(outer.type, name!), index: outer.index };
+    }
+    // Through aliases (`type Deps = { … }`) to the type itself.
+    for (let i = 0; declared?.type && i < 8; i++) {
+      const ref = typeReferenceName(declared.type);
+      const alias = ref === undefined ? undefined : this.typeAlias(ref, declared.index, depth + 1);
+      if (!alias) break;
+      declared = alias;
+    }
+    return declared?.type ? { type: declared.type, index: declared.index } : undefined;
+  }
+
   /** A receiver typed as the SDK: `lp: typeof Leanplum`. */
   private fromType(annotation: t.Node | null | undefined, index: ScriptIndex, depth: number): Value | undefined {
     let a = annotation;
@@ -257,25 +316,30 @@ export class Resolver {
     if (!a) return undefined;
     if (a.type === 'TSTypeQuery' && a.exprName.type !== 'TSImportType')
       return this.entityName(a.exprName, index, depth);
-    if (a.type === 'TypeofTypeAnnotation') return this.value(a.argument, index, depth);
-    if (a.type === 'TSTypeReference' && a.typeName.type === 'Identifier') {
+    if (a.type === 'TypeofTypeAnnotation')
+      // Flow's `typeof Leanplum.x`: the argument is a type reference naming the value.
+      return a.argument.type === 'GenericTypeAnnotation'
+        ? this.flowEntity(a.argument.id, index, depth)
+        : this.value(a.argument, index, depth);
+    const ref = typeReferenceName(a);
+    if (ref !== undefined) {
+      // Flow's `import typeof LP from 'leanplum-sdk'`: the type of that import's value.
+      const imported = typeofImport(index, ref);
+      if (imported) return this.importValue(index, imported.source, imported.name, depth);
       // `type LP = typeof Leanplum` then `lp: LP`
-      const alias = this.typeAlias(a.typeName.name, index, depth);
-      if (alias) return this.fromType(alias.node.typeAnnotation, alias.index, depth + 1);
+      const alias = this.typeAlias(ref, index, depth);
+      if (alias) return this.fromType(alias.type, alias.index, depth + 1);
     }
     return undefined;
   }
 
-  /** A type alias by name: declared in this module, or imported (`import type { LP } from './types'`). */
-  private typeAlias(
-    name: string,
-    index: ScriptIndex,
-    depth: number,
-  ): { node: t.TSTypeAliasDeclaration; index: ScriptIndex } | undefined {
+  /** A type alias by name (TS, Flow `type`/`opaque type`/`interface`): declared in this module, or imported (`import type { LP } from './types'`). */
+  private typeAlias(name: string, index: ScriptIndex, depth: number): { type: t.Node; index: ScriptIndex } | undefined {
     if (depth > MAX_DEPTH) return undefined;
     for (const s of index.script.ast.program.body) {
       const decl = s.type === 'ExportNamedDeclaration' ? s.declaration : s;
-      if (decl && decl.type === 'TSTypeAliasDeclaration' && decl.id.name === name) return { node: decl, index };
+      const type = decl ? aliasedType(decl, name) : undefined;
+      if (type) return { type, index };
       if (s.type === 'ImportDeclaration') {
         for (const spec of s.specifiers) {
           if (spec.type !== 'ImportSpecifier' || spec.local.name !== name) continue;
@@ -290,6 +354,16 @@ export class Resolver {
       }
     }
     return undefined;
+  }
+
+  private flowEntity(
+    n: t.Identifier | t.QualifiedTypeIdentifier,
+    index: ScriptIndex,
+    depth: number,
+  ): Value | undefined {
+    if (n.type === 'Identifier') return this.value(n, index, depth);
+    const base = this.flowEntity(n.qualification, index, depth);
+    return base ? this.member(base, n.id.name, depth) : undefined;
   }
 
   private entityName(n: t.TSEntityName, index: ScriptIndex, depth: number): Value | undefined {

@@ -210,7 +210,79 @@ export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
     }
     if (sdkish(resolver.exportValue(mod, name, 0))) return true;
   }
+  return exportsSdkType(mod, resolver, (v) => sdkish(v));
+}
+
+/** Declarations whose types an importer can use without naming the SDK. */
+const TYPE_CARRIERS = new Set([
+  'TSInterfaceDeclaration',
+  'TSTypeAliasDeclaration',
+  'TSDeclareFunction',
+  'ClassDeclaration',
+  'TypeAlias',
+  'OpaqueType',
+  'InterfaceDeclaration',
+]);
+
+/**
+ * Does a module export a type that carries the SDK (`interface Deps { lp: typeof
+ * Leanplum }`, `declare function getSdk(): typeof Leanplum`, Flow `export type LP
+ * = typeof Leanplum`), itself or through a type imported from such a module? An
+ * importer may reach the SDK through that type alone (`d.lp.start()`, see
+ * program/types.ts).
+ */
+function exportsSdkType(
+  mod: ModuleInfo,
+  resolver: Resolver,
+  sdkish: (v: Value | undefined) => boolean,
+  seen = new Set<string>(),
+): boolean {
+  if (seen.has(mod.file)) return false;
+  seen.add(mod.file);
+  const project = resolver.project;
+  for (const index of mod.scripts) {
+    for (const s of index.script.ast.program.body) {
+      const d = s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration' ? s.declaration : null;
+      if (!d || !TYPE_CARRIERS.has(d.type)) continue;
+      let found = false;
+      walkTypes(d, (n) => {
+        if (found) return;
+        const query = n.type === 'TSTypeQuery' || n.type === 'TypeofTypeAnnotation';
+        const name =
+          n.type === 'TSTypeQuery'
+            ? n.exprName
+            : n.type === 'TypeofTypeAnnotation'
+              ? (typeName(n.argument) ?? n.argument)
+              : typeName(n);
+        let root: t.Node | undefined = name ?? undefined;
+        while (root && (root.type === 'TSQualifiedName' || root.type === 'QualifiedTypeIdentifier'))
+          root = root.type === 'TSQualifiedName' ? root.left : root.qualification;
+        if (!root || root.type !== 'Identifier') return;
+        if (query && sdkish(resolver.value(root, index))) found = true;
+        // A type imported from another app module (`Deps` in `interface Services { deps: Deps }`).
+        const b = index.binding(root);
+        const source = b?.kind === 'module' ? b.importDeclaration?.source.value : undefined;
+        const target = source === undefined ? undefined : project.resolveImport(index.script.file, source);
+        if (!found && target && 'file' in target && project.worthParsing(target.file)) {
+          const other = project.module(target.file);
+          if (other && exportsSdkType(other, resolver, sdkish, seen)) found = true;
+        }
+      });
+      if (found) return true;
+    }
+  }
   return false;
+}
+
+function walkTypes(n: t.Node, visit: (n: t.Node) => void): void {
+  visit(n);
+  forEachChild(n, (c) => walkTypes(c, visit), true);
+}
+
+function typeName(n: t.Node): t.Node | undefined {
+  if (n.type === 'TSTypeReference') return n.typeName;
+  if (n.type === 'GenericTypeAnnotation') return n.id;
+  return undefined;
 }
 
 const CODE_FROM_STRINGS: Record<string, number> = { eval: 0, Function: -1, setTimeout: 0, setInterval: 0 };
