@@ -11,10 +11,10 @@ import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
-import { analyse, analyseAsync, demandFilter, rulesInForce, seedFiles, timing } from './pipeline.js';
+import { analyse, analyseAsync, projectOptions, rulesInForce, seedFiles, timing } from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
-import { Project, sdkModulesOf, withModuleAliasTokens } from './program/index.js';
+import { Project, withModuleAliasTokens } from './program/index.js';
 import { applyBaseline, identifyFindings, type Baseline, type BaselineResult } from './baseline/index.js';
 import { applySuppressions, directiveRules } from './suppress/index.js';
 
@@ -135,10 +135,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   // Native sources and declarations go to the native stage, the rest to the JavaScript project.
   const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
-  const project = new Project(root, jsFiles, parseFile, {
-    moduleAliases: config?.moduleAliases,
-    sdkModules: sdkModulesOf(policies),
-  });
+  const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
   const tn = performance.now();
   const nativeRun = analyseNative(nativeInputs(discovery.files, policies).files, policies, config).then((r) => {
@@ -153,7 +150,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cache = options.cacheFile ? new AnalysisCache(options.cacheFile) : undefined;
   const key = cache ? AnalysisCache.key([policies, { ...config, dir: undefined, source: undefined }]) : '';
   if (cache) {
-    result = cache.lookup(key, project, seedsNow, demandFilter(project, policies, config));
+    result = cache.lookup(key, project, seedsNow);
     // Rules follow from the policies and config (part of the key): never taken from the cache file.
     if (result) result = { ...result, rules: rulesInForce(policies, config) };
     cached = result !== undefined;
@@ -254,10 +251,7 @@ export function checkSource(code: string, options: CheckSourceOptions = {}): Res
     options.policies ?? resolvePolicies(options.config?.policies, options.config?.dir ?? root),
     options.config?.moduleAliases,
   );
-  const project = new Project(root, files, parseFile, {
-    moduleAliases: options.config?.moduleAliases,
-    sdkModules: sdkModulesOf(policies),
-  });
+  const project = new Project(root, files, parseFile, projectOptions(policies, options.config));
   const result = analyse(project, [...files.keys()], policies, options.config);
   const { document } = finish(
     {

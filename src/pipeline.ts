@@ -8,7 +8,15 @@ import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof, type ProofResult } from './proof/index.js';
-import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
+import {
+  escapeRegExp,
+  Resolver,
+  sdkModulesOf,
+  tokenRegExp,
+  type ModuleInfo,
+  type Project,
+  type ProjectOptions,
+} from './program/index.js';
 import { exportsSdkValue, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
 
 export interface Analysis {
@@ -94,17 +102,18 @@ export const timing = process.env.CONSENT_LINT_TIMING
   : () => {};
 
 /**
- * Which files the analysis may have parsed when it asks for them: those that
- * can lead to an SDK or a consent check (they mention a token, or import
- * a file that does). The rest is declined; the cache re-checks that decision.
+ * The project's options for a run: module aliases, the SDK modules the
+ * policies know, and the tokens that make a file relevant. The pipeline parses
+ * a file the analysis asks for only when it is relevant (it mentions a token
+ * or imports a file that does); the rest is declined, and the cache re-checks
+ * that decision.
  */
-export function demandFilter(
-  project: Project,
-  policies: Policy[],
-  config: Config | undefined,
-): (relPath: string) => boolean {
-  const tokens = tokenRegExp(analysisTokens(policies, config));
-  return tokens ? project.tokenClosure(tokens) : () => true;
+export function projectOptions(policies: Policy[], config: Config | undefined): ProjectOptions {
+  return {
+    moduleAliases: config?.moduleAliases,
+    sdkModules: sdkModulesOf(policies),
+    relevantTokens: tokenRegExp(analysisTokens(policies, config)),
+  };
 }
 
 /** Run the analysis to completion, synchronously. */
@@ -152,7 +161,6 @@ function* analysisSteps(
   const budget = new Budget(budgetOptions);
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
-  const worth = demandFilter(project, policies, config);
   // The proof reads the snapshot of what is parsed; what it misses it asks for
   // (Project.want), and only this loop turns those asks into parsing.
   const proof = new Proof(project, resolver, policies, config, budget);
@@ -160,7 +168,7 @@ function* analysisSteps(
   const parseWanted = (): number => {
     let added = 0;
     for (const rel of project.takeWanted()) {
-      if (!worth(rel)) {
+      if (!project.relevant(rel)) {
         declined.add(rel);
         project.decline(rel);
       } else if (project.load(rel)) added++;

@@ -172,12 +172,7 @@ export class AnalysisCache {
   }
 
   /** The stored result, if every input it read is unchanged. */
-  lookup(
-    key: string,
-    project: Project,
-    seeds: () => string[],
-    worth: (relPath: string) => boolean,
-  ): CachedAnalysis | undefined {
+  lookup(key: string, project: Project, seeds: () => string[]): CachedAnalysis | undefined {
     const e = this.load();
     if (!e || e.key !== key) return undefined;
     if (e.fileList !== fileListHash(project)) return undefined;
@@ -191,7 +186,7 @@ export class AnalysisCache {
     for (const [rel, importers] of Object.entries(e.importers)) {
       if (project.importersOf(rel).sort().join('\n') !== importers.join('\n')) return undefined;
     }
-    for (const rel of e.declined) if (worth(rel)) return undefined;
+    for (const rel of e.declined) if (project.relevant(rel)) return undefined;
     return e.result;
   }
 

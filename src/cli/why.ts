@@ -4,7 +4,8 @@ import { discover } from '../discover/index.js';
 import type { DiscoveredFile } from '../model.js';
 import { parseFile } from '../parse/index.js';
 import { findConfigFile, loadConfigFile, resolvePolicies } from '../policy/index.js';
-import { Project, sdkModulesOf } from '../program/index.js';
+import { Project } from '../program/index.js';
+import { projectOptions } from '../pipeline.js';
 import { formatWhy, why } from './why-paths.js';
 import { EXIT_OK, reportError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -30,7 +31,7 @@ export async function runWhy(location: string, flags: WhyFlags, io: CliIO): Prom
     const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
     if (!files.has(rel)) throw new UsageError(`why: ${rel} is not a scanned source file under ${root}`);
     // The SDK modules and sink names, as a scan has them (typed receivers need them).
-    const project = new Project(root, files, parseFile, { sdkModules: sdkModulesOf(policies) });
+    const project = new Project(root, files, parseFile, projectOptions(policies, config));
     const { sinks } = why(project, policies, config, rel, line);
     if (!sinks.length) throw new UsageError(`why: no SDK call that a policy names on ${rel}:${line}`);
     io.stdout(flags.json ? `${JSON.stringify(sinks, null, 2)}\n` : formatWhy(sinks));

@@ -7,7 +7,15 @@ export { forEachChild, isFunctionLike } from './ast.js';
 export { classBodiesWithFields } from './classes.js';
 export { constInit } from './locals.js';
 export { dottedName, keyName, propertyName } from './names.js';
-export { packageName, Project, ScriptIndex, sdkModulesOf, withModuleAliasTokens, type ModuleInfo } from './project.js';
+export {
+  packageName,
+  Project,
+  ScriptIndex,
+  sdkModulesOf,
+  withModuleAliasTokens,
+  type ModuleInfo,
+  type ProjectOptions,
+} from './project.js';
 export { alternatives, patternSteps, Resolver, type Root, type Step, type Value } from './resolve.js';
 export type { CallLike } from './callers.js';
 export type { Binding } from './scope.js';

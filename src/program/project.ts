@@ -32,6 +32,12 @@ export interface ProjectOptions {
   moduleAliases?: Record<string, string>;
   /** The SDK modules the policies know, and the tokens of their names: an unknown module carrying a token is reported. */
   sdkModules?: SdkModules;
+  /**
+   * Names through which a value can become an SDK or a consent check: a file
+   * is relevant when it mentions one or imports (transitively) a file that
+   * does (`relevant`). None: every file is.
+   */
+  relevantTokens?: RegExp;
 }
 
 export interface SdkModules {
@@ -399,7 +405,7 @@ export class Project {
    * a file that does: the only files through which a value can lead to an SDK
    * or a consent check.
    */
-  tokenClosure(re: RegExp): (relPath: string) => boolean {
+  private tokenClosure(re: RegExp): (relPath: string) => boolean {
     const memo = new Map<string, boolean>();
     return (start: string): boolean => {
       const known = memo.get(start);
@@ -431,6 +437,16 @@ export class Project {
       for (const rel of seen) memo.set(rel, false);
       return false;
     };
+  }
+
+  private relevance: ((relPath: string) => boolean) | undefined;
+
+  /** Can a value in this file lead to an SDK or a consent check (see `relevantTokens`)? A text-level fact. */
+  relevant(relPath: string): boolean {
+    const tokens = this.options.relevantTokens;
+    if (!tokens) return true;
+    this.relevance ??= this.tokenClosure(tokens);
+    return this.relevance(relPath);
   }
 
   /** Last path segment of a specifier or file, without extension: the key of the importer index. */

@@ -403,7 +403,7 @@ class SdkTypes {
         if (!r) continue;
         if ('package' in r) {
           if (sdks.has(r.package)) sdk = true;
-        } else if (!seen.has(r.file) && TS_FILE.test(r.file) && this.project.worthParsing(r.file)) {
+        } else if (!seen.has(r.file) && TS_FILE.test(r.file) && this.project.relevant(r.file)) {
           seen.add(r.file);
           queue.push(r.file);
         }

@@ -263,7 +263,7 @@ function exportsSdkType(
         const b = index.binding(root);
         const source = b?.kind === 'module' ? b.importDeclaration?.source.value : undefined;
         const target = source === undefined ? undefined : project.resolveImport(index.script.file, source);
-        if (!found && target && 'file' in target && project.worthParsing(target.file)) {
+        if (!found && target && 'file' in target) {
           const other = project.module(target.file);
           if (other && exportsSdkType(other, resolver, sdkish, seen)) found = true;
         }
