@@ -1,8 +1,10 @@
 /**
- * The pipeline, demand-driven: only files that mention an SDK are parsed at
- * first; the importers of a module are parsed only while a chain of
- * references from a sink leads into it, so cost grows with the code around
- * SDK calls, not with the size of the repository.
+ * The pipeline, demand-driven, and the only place that parses: files that
+ * mention an SDK first; then each stage of the analysis, run over the
+ * snapshot of what is parsed, returns what it needs (files its answers
+ * missed, importers of functions whose callers decide a sink), and the
+ * relevant needs are parsed, until nothing new is needed. Cost grows with the
+ * code around SDK calls, not with the size of the repository.
  */
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
@@ -165,9 +167,10 @@ function* analysisSteps(
   // (Project.want), and only this loop turns those asks into parsing.
   const proof = new Proof(project, resolver, policies, config, budget);
   const declined = new Set<string>();
-  const parseWanted = (): number => {
+  // Parse what was asked for, if relevant; the rest is declined for good.
+  const parseNeeds = (needs: string[]): number => {
     let added = 0;
-    for (const rel of project.takeWanted()) {
+    for (const rel of needs) {
       if (!project.relevant(rel)) {
         declined.add(rel);
         project.decline(rel);
@@ -245,14 +248,15 @@ function* analysisSteps(
     if (budget.runOver) break;
     yield `following references (${project.parsed.length} files parsed)`;
     const tr = performance.now();
-    let added = followHandedOut();
+    let added = followHandedOut() + parseNeeds(project.takeWanted());
     // Settle what the sinks stage asks for before references and guards are sought.
     for (let more = 1; more; added += more) {
-      proof.searchSinks(project.parsed, rules);
-      more = parseWanted() + followHandedOut();
+      more = parseNeeds(proof.searchSinks(project.parsed, rules));
+      more += followHandedOut() + parseNeeds(project.takeWanted());
     }
     const queue: { file: string; names: Set<string> | 'all' }[] = [];
-    for (const { module, names } of proof.expansionFrontier(project.parsed, rules)) {
+    const { frontier, needs } = proof.expansionFrontier(project.parsed, rules);
+    for (const { module, names } of frontier) {
       const done = expanded.get(module.file);
       if (done === 'all') continue;
       const fresh = names === 'all' ? 'all' : new Set([...names].filter((n) => !done?.has(n)));
@@ -277,14 +281,14 @@ function* analysisSteps(
         if (reexports) queue.push({ file: importer, names: 'all' });
       }
     }
-    added += parseWanted();
+    added += parseNeeds(needs);
     timing(`round ${round}: +${added} files`, tr);
     if (added) continue;
     const tp = performance.now();
     yield `proving (${project.parsed.length} files)`;
     result = proof.prove([...project.parsed], rules);
     timing('prove', tp);
-    if (!parseWanted() || budget.runOver) break;
+    if (!parseNeeds(result.needs) || budget.runOver) break;
   }
   timing(`expand to ${project.parsed.length} files`, t0);
   const modules: ModuleInfo[] = [...project.parsed];

@@ -73,6 +73,8 @@ interface Ref {
 export interface ProofResult {
   findings: Finding[];
   errors: AnalysisError[];
+  /** Files the proof asked for that the snapshot lacks: with them parsed, it may decide more. */
+  needs: string[];
 }
 
 export class Proof implements SummaryProvider {
@@ -578,7 +580,7 @@ export class Proof implements SummaryProvider {
     }
     const findings = [...byModule.values()].flat();
     errors.push(...this.budget.errors());
-    return { findings, errors };
+    return { findings, errors, needs: this.project.takeWanted() };
   }
 
   private readonly sinkCache: SnapshotMemo<ModuleInfo, { sinks: Sink[]; errors: AnalysisError[] }>;
@@ -607,8 +609,9 @@ export class Proof implements SummaryProvider {
    * for most of the files the analysis misses: the pipeline settles it first,
    * so the rest of the proof runs on a snapshot that asks for little more.
    */
-  searchSinks(modules: ModuleInfo[], rules: RuleSpec[]): void {
+  searchSinks(modules: ModuleInfo[], rules: RuleSpec[]): string[] {
     for (const m of modules) this.sinks(m, rules);
+    return this.project.takeWanted();
   }
 
   /**
@@ -618,7 +621,10 @@ export class Proof implements SummaryProvider {
    * locally, or where it is known unguarded (reached from a module top level),
    * so cost follows the unguarded chains, not the import graph.
    */
-  expansionFrontier(modules: ModuleInfo[], rules: RuleSpec[]): { module: ModuleInfo; names: Set<string> | 'all' }[] {
+  expansionFrontier(
+    modules: ModuleInfo[],
+    rules: RuleSpec[],
+  ): { frontier: { module: ModuleInfo; names: Set<string> | 'all' }[]; needs: string[] } {
     const units = this.allUnits(modules);
     this.computeReferences(units);
     const local = (u: Unit, ids: number[]): number => {
@@ -673,7 +679,7 @@ export class Proof implements SummaryProvider {
       if (prev === 'all' || names === 'all') out.set(u.index.module, 'all');
       else out.set(u.index.module, new Set([...(prev ?? []), ...names]));
     }
-    return [...out].map(([module, names]) => ({ module, names }));
+    return { frontier: [...out].map(([module, names]) => ({ module, names })), needs: this.project.takeWanted() };
   }
 
   /**
