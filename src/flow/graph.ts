@@ -279,9 +279,12 @@ class Builder {
       this.unsupported.push({ node: o, message: `cannot build a flow graph for ${o.type}` });
     }
     this.goto(this.exit);
+    // Exact-size arrays: an array grown by `push` keeps room for 16 more elements,
+    // which was most of a graph's memory (graphs live as long as the proof).
+    for (const n of this.nodes) if (n.succ.length) n.succ = n.succ.slice();
     return {
       owner: this.owner,
-      nodes: this.nodes,
+      nodes: this.nodes.slice(),
       entry: this.entry,
       exit: this.exit,
       throwExit: this.throwExit,

@@ -6,6 +6,8 @@
  *   - `node.loc.start.column` is Babel's 0-based column in the file (consumers add 1);
  *   - `node.start` / `node.end` / `loc.*.index` are offsets into `ParsedScript.code`,
  *     so `code.slice(node.start, node.end)` is the node's source text.
+ * Each AST is compacted after parsing (./compact.ts): `loc` is computed from
+ * the offsets when read, and arrays are exact-size.
  */
 import { createRequire } from 'node:module';
 import type { ParseResult, ParserOptions, ParserPlugin } from '@babel/parser';
@@ -15,8 +17,8 @@ const require = createRequire(import.meta.url);
 let babelParse: typeof import('@babel/parser').parse | undefined;
 const parse: typeof import('@babel/parser').parse = (code, options) =>
   (babelParse ??= (require('@babel/parser') as typeof import('@babel/parser')).parse)(code, options);
-import type { File, Node } from '@babel/types';
 import type { AnalysisError, ParsedScript, ScriptLanguage } from '../model.js';
+import { compactAst, scriptPositions } from './compact.js';
 import type { BabelPos } from './positions.js';
 
 export type SourceType = 'module' | 'script' | 'unambiguous';
@@ -72,7 +74,8 @@ function attempt(input: ScriptInput, language: ScriptLanguage, sourceType: Sourc
     sourceFilename: input.file,
     errorRecovery: true,
     allowReturnOutsideFunction: true,
-    attachComment: true, // suppression directives live in comments
+    // Suppression directives are read from `ast.comments`; no stage reads comments attached to nodes.
+    attachComment: false,
     tokens: false,
     startLine: start.line,
     startColumn: start.column,
@@ -171,7 +174,8 @@ function finish(
   }
   const ast = result.ast;
   for (const e of ast.errors ?? []) errors.push(toAnalysisError(input, toBabelError(e)));
-  if (input.remap) remapLocations(ast, input.remap);
+  const first = input.remap ? { line: 1, column: 0 } : (input.start ?? { line: 1, column: 0 });
+  compactAst(ast, scriptPositions(input.code, input.file, first, input.remap));
   return { file: input.file, ast, language, kind: input.kind, code: input.code };
 }
 
@@ -189,44 +193,4 @@ function toAnalysisError(input: ScriptInput, e: BabelError): AnalysisError {
     message: e.message.replace(/\s\(\d+:\d+\)$/, ''),
     kind: 'parse',
   };
-}
-
-interface MutablePos {
-  line: number;
-  column: number;
-  index: number;
-}
-
-/** Rewrite every node's and comment's loc line/column from its code index. */
-function remapLocations(ast: File, remap: (index: number) => BabelPos): void {
-  const seen = new Set<object>();
-  const fix = (p: MutablePos | undefined) => {
-    if (!p || seen.has(p)) return; // Position objects are shared between nodes
-    seen.add(p);
-    const q = remap(p.index);
-    p.line = q.line;
-    p.column = q.column;
-  };
-  const stack: unknown[] = [ast];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
-    seen.add(v);
-    if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
-      continue;
-    }
-    const node = v as Node & Record<string, unknown>;
-    if (typeof node.type !== 'string') continue;
-    const loc = node.loc as { start?: MutablePos; end?: MutablePos } | null | undefined;
-    if (loc) {
-      fix(loc.start);
-      fix(loc.end);
-    }
-    for (const key in node) {
-      if (key === 'loc' || key === 'extra' || key === 'errors') continue;
-      const child = node[key];
-      if (child !== null && typeof child === 'object') stack.push(child);
-    }
-  }
 }

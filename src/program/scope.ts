@@ -9,6 +9,7 @@
  */
 import type * as t from '@babel/types';
 import { forEachChild } from './ast.js';
+import { ParentLinks } from './parents.js';
 
 export type BindingKind = 'module' | 'hoisted' | 'param' | 'const' | 'let' | 'var' | 'local';
 
@@ -93,7 +94,7 @@ const SCOPE_BLOCKS = new Set([
 const isScopeBlock = (n: t.Node): n is ScopeBlock => SCOPE_BLOCKS.has(n.type);
 
 export class ScopeIndex {
-  readonly parent = new Map<t.Node, t.Node>();
+  readonly parent = new ParentLinks();
   /** Function-like units in source order: Program first, then functions and static blocks. */
   readonly functions: t.Node[] = [];
   private readonly scopes = new Map<t.Node, Scope>();

@@ -3,12 +3,13 @@ import type * as t from '@babel/types';
 import type { AnalysisError, ParsedScript } from '../model.js';
 import { isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
+import type { ParentLinks } from './parents.js';
 import type { Component } from './components.js';
 import { ScopeIndex, type Binding } from './scope.js';
 
 /** A parsed script with what resolution needs: parent links and scopes. */
 export class ScriptIndex {
-  readonly parent: Map<t.Node, t.Node>;
+  readonly parent: ParentLinks;
   /** Function-like units: functions, the Program, static blocks. */
   readonly functions: t.Node[];
   private readonly scopes: ScopeIndex;
@@ -22,6 +23,7 @@ export class ScriptIndex {
     this.scopes = new ScopeIndex(script.ast.program);
     this.parent = this.scopes.parent;
     this.parent.set(script.ast.program, script.ast);
+    this.parent.trim();
     this.functions = this.scopes.functions;
   }
 
