@@ -200,7 +200,7 @@ function* analysisSteps(
       if (checked.has(file)) continue;
       const mod = project.module(file);
       if (!mod) continue;
-      const misses = project.misses;
+      const frame = project.frames.begin();
       checked.add(file);
       // `window.lp = Leanplum`: every file naming that global may read the SDK back.
       for (const name of sdkGlobalStores(mod, rules, resolver)) {
@@ -214,7 +214,7 @@ function* analysisSteps(
         }
       }
       const exports = exportsSdkValue(mod, rules, resolver);
-      if (project.misses !== misses) {
+      if (project.frames.end(frame)) {
         checked.delete(file);
         partial.push(file);
       }

@@ -126,11 +126,11 @@ export class GuardClassifier {
     if (this.active.has(e)) return NONE; // a cycle proves nothing
     this.active.add(e);
     let o: Outcome;
-    const frame = this.resolver.project.beginFrame();
+    const frame = this.resolver.project.frames.begin();
     try {
       o = this.compute(e, index, depth + 1);
     } catch (err) {
-      this.resolver.project.endFrame(frame);
+      this.resolver.project.frames.end(frame);
       throw err;
     } finally {
       this.active.delete(e);

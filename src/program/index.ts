@@ -21,5 +21,5 @@ export type { CallLike } from './callers.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';
 export { storedGlobal } from './globals.js';
-export { SnapshotMemo } from './snapshot.js';
+export { SnapshotMemo, stillHolds, type Dependence } from './snapshot.js';
 export { isWrapper, unwrap } from './unwrap.js';

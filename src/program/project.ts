@@ -12,6 +12,7 @@ import { forEachChild } from './ast.js';
 import { TsconfigIndex } from './tsconfig.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
+import { Frames } from './snapshot.js';
 
 export { ScriptIndex, type ModuleInfo } from './script.js';
 import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
@@ -106,33 +107,11 @@ export class Project {
     if (this.declined.has(relPath) || this.modules.has(relPath)) return;
     this.misses++;
     this.wanted.add(relPath);
-    const top = this.frames.length - 1;
-    if (top >= 0) (this.frames[top] ??= new Set()).add(relPath);
+    this.frames.miss(relPath);
   }
 
-  /** The files missed by each computation in progress, innermost last (see `./snapshot.ts`). */
-  private readonly frames: (Set<string> | undefined)[] = [];
-
-  /** Start recording what a computation misses; returns the mark `endFrame` takes. */
-  beginFrame(): number {
-    this.frames.push(undefined);
-    return this.frames.length - 1;
-  }
-
-  /** Stop recording: the files missed since `beginFrame` (also counted as missed by the enclosing computation). */
-  endFrame(mark: number): Set<string> | undefined {
-    let missed: Set<string> | undefined;
-    while (this.frames.length > mark) {
-      const f = this.frames.pop();
-      if (f) for (const rel of f) (missed ??= new Set()).add(rel);
-    }
-    const top = this.frames.length - 1;
-    if (missed && top >= 0) {
-      const parent = (this.frames[top] ??= new Set());
-      for (const rel of missed) parent.add(rel);
-    }
-    return missed;
-  }
+  /** What each computation in progress missed (see `./snapshot.ts`). */
+  readonly frames = new Frames();
 
   /** Reusing an answer that missed these files misses them again (they are asked for anew). */
   replay(missed: Set<string>): void {

@@ -55,8 +55,6 @@ export class Resolver {
     t.Node,
     ({ value: Value | undefined; parsed: number } | 'active' | undefined)[]
   >();
-  /** Counts reads of facts that grow as modules are parsed (call sites): answers that read them are re-checked. */
-  private openReads = 0;
 
   constructor(
     readonly project: Project,
@@ -90,18 +88,17 @@ export class Resolver {
     if (this.active.has(e)) return undefined; // a cycle: nothing definite
     this.active.add(e);
     let v: Value | undefined;
-    const frame = this.project.beginFrame();
-    const reads = this.openReads;
+    const frame = this.project.frames.begin();
     try {
       v = this.compute(e, index, depth + 1);
     } catch (err) {
-      this.project.endFrame(frame);
+      this.project.frames.end(frame);
       throw err;
     } finally {
       this.active.delete(e);
     }
-    // An answer that read the call-site index holds while no module is added.
-    return this.memo.set(e, v, frame, this.openReads !== reads);
+    // An answer that read the call-site index holds while no module is added (snapshot.ts).
+    return this.memo.set(e, v, frame);
   }
 
   private compute(e0: t.Node, index: ScriptIndex, depth: number): Value | undefined {
@@ -455,7 +452,7 @@ export class Resolver {
   private globalValue(name: string, depth: number): Value | undefined {
     const self: Value = { kind: 'path', root: { global: name }, steps: [] };
     if (!this.globalStores) return self;
-    this.openReads++;
+    this.project.frames.readGrowing();
     const stores = this.globalStores.of(name);
     if (!stores.length) return self;
     // Strings, numbers and booleans stored there are never the SDK (and guard values judge their own writes).
@@ -607,7 +604,7 @@ export class Resolver {
    */
   private passedIn(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
     if (!this.callSites) return undefined;
-    this.openReads++;
+    this.project.frames.readGrowing();
     const param = fn.params[paramIndex];
     if (param.type === 'RestElement') return undefined; // a rest array: its elements are reported where passed
     // One answer per parameter (every reference to it asks), valid while no module is added.
@@ -721,14 +718,14 @@ export class Resolver {
     if (this.exportActive.has(key) || depth > MAX_DEPTH) return undefined;
     this.exportActive.add(key);
     let v: Value | undefined;
-    const frame = this.project.beginFrame();
+    const frame = this.project.frames.begin();
     try {
       for (const index of mod.scripts) {
         v = this.findExport(index, name, depth + 1);
         if (v) break;
       }
     } catch (err) {
-      this.project.endFrame(frame);
+      this.project.frames.end(frame);
       throw err;
     } finally {
       this.exportActive.delete(key);

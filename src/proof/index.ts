@@ -36,6 +36,8 @@ import {
   type Project,
   type Resolver,
   SnapshotMemo,
+  stillHolds,
+  type Dependence,
   type ScriptIndex,
   type Value,
 } from '../program/index.js';
@@ -51,15 +53,15 @@ interface Unit {
   consulted: Set<string>;
   outgoing?: Outgoing;
   /** Set when `states` met a module the snapshot lacked: they hold for this generation only. */
-  partial?: { generation: number; missed: Set<string> };
+  partial?: Dependence & { generation: number };
 }
 
 /** References made by one unit: to resolved targets, and by method name (unresolved receivers). */
 interface Outgoing {
   refs: [Unit, Ref][];
   byName: [string, Ref][];
-  /** False when resolution stopped at an unparsed module: recompute once more is parsed. */
-  complete: boolean;
+  /** What the search depended on (a module not parsed yet, call sites): found again when that changed. */
+  partial?: Dependence & { generation: number };
 }
 
 interface Ref {
@@ -192,12 +194,10 @@ export class Proof implements SummaryProvider {
 
   states(u: Unit): States {
     // States that met a module missing from the snapshot hold for that snapshot only.
-    if (u.states && u.partial) {
-      if (u.partial.generation === this.project.generation) this.project.replay(u.partial.missed);
-      else u.states = u.grants = u.partial = undefined;
-    }
+    if (u.states && u.partial && !stillHolds(this.project, u.partial, u.partial.generation))
+      u.states = u.grants = u.partial = undefined;
     if (!u.states) {
-      const frame = this.project.beginFrame();
+      const frame = this.project.frames.begin();
       this.inProgress.add(u);
       try {
         const file = u.index.script.file;
@@ -208,8 +208,8 @@ export class Proof implements SummaryProvider {
           : this.budget.charge(file, () => mustGranted(g, this.grants(u)));
       } finally {
         this.inProgress.delete(u);
-        const missed = this.project.endFrame(frame);
-        if (missed) u.partial = { generation: this.project.generation, missed };
+        const d = this.project.frames.end(frame);
+        if (d) u.partial = { ...d, generation: this.project.generation };
       }
     }
     return u.states;
@@ -223,11 +223,11 @@ export class Proof implements SummaryProvider {
     if (this.summarizing.has(fn)) return none; // in progress: recursion proves nothing
     this.current?.consulted.add(index.script.file);
     this.summarizing.add(fn);
-    const frame = this.project.beginFrame();
+    const frame = this.project.frames.begin();
     try {
       return this.summaries.set(fn, this.summarize(fn, index), frame);
     } catch (err) {
-      this.project.endFrame(frame);
+      this.project.frames.end(frame);
       throw err;
     } finally {
       this.summarizing.delete(fn);
@@ -287,10 +287,11 @@ export class Proof implements SummaryProvider {
     if (!p || p.type !== 'Identifier') return 0;
     const u = this.unit(fn, index);
     const g = this.graph(u);
-    const misses = this.project.misses;
+    const frame = this.project.frames.begin();
     const s = this.states(u);
-    // States partial for this snapshot: not remembered (asking again replays the miss).
-    if (this.project.misses !== misses) cached[param] = undefined;
+    // States that may change with the snapshot: not remembered (asking again replays what they depend on).
+    const partial = this.project.frames.end(frame) !== undefined;
+    if (partial) cached[param] = undefined;
     // Every use of the parameter must be a direct call; any other use may let it escape.
     let mask = ALL;
     let calls = 0;
@@ -314,7 +315,7 @@ export class Proof implements SummaryProvider {
       (f) => f !== fn && f !== u.node && isInside(f, fn, index) && mentions(f, p.name),
     );
     const result = calls && !nestedUse && !g.unsupported.length ? mask : 0;
-    if (this.project.misses === misses) cached[param] = result;
+    if (!partial) cached[param] = result;
     return result;
   }
 
@@ -337,15 +338,17 @@ export class Proof implements SummaryProvider {
    * stopped at a module not parsed yet (then found again next time).
    */
   private outgoing(from: Unit): Outgoing {
-    if (from.outgoing?.complete) return from.outgoing;
+    const known = from.outgoing;
+    if (known && (!known.partial || stillHolds(this.project, known.partial, known.partial.generation, false)))
+      return known;
     return this.budget.charge(from.index.script.file, () => this.findOutgoing(from));
   }
 
   private findOutgoing(from: Unit): Outgoing {
-    const out: Outgoing = { refs: [], byName: [], complete: true };
+    const out: Outgoing = { refs: [], byName: [] };
     const g = this.graph(from);
     const index = from.index;
-    const misses = this.project.misses;
+    const frame = this.project.frames.begin();
     // References are sought among parsed units: a file not parsed holds no unit on a chain yet,
     // and the expansion brings in the files whose references matter (importers), so these
     // lookups ask for nothing.
@@ -429,7 +432,8 @@ export class Proof implements SummaryProvider {
       }
     }
     this.project.forgetAsksSince(mark);
-    out.complete = this.project.misses === misses;
+    const d = this.project.frames.end(frame);
+    if (d) out.partial = { ...d, generation: this.project.generation };
     from.outgoing = out;
     return out;
   }
