@@ -8,8 +8,15 @@ import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof } from './proof/index.js';
-import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
-import { exportsSdkValue, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
+import {
+  escapeRegExp,
+  importerListsReadIn,
+  Resolver,
+  tokenRegExp,
+  type ModuleInfo,
+  type Project,
+} from './program/index.js';
+import { exportsSdkValue, sdkChannelModules, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -173,6 +180,8 @@ function* analysisSteps(
         handedOut.push(rel);
       }
     }
+    // `<LpContext.Provider value={Leanplum}>`: the context's module hands the SDK to its readers.
+    handedOut.push(...sdkChannelModules(mod, rules, resolver));
     if (!exportsSdkValue(mod, rules, resolver)) continue;
     sdkExporters.add(file); // its importer list is an input of the result
     for (const importer of project.importersOf(file)) {
@@ -256,7 +265,8 @@ function* analysisSteps(
     inputs: {
       seeds,
       parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])],
-      expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(),
+      // Modules whose importers decided that a helper, context or token is followed are inputs too.
+      expanded: [...new Set([...expanded.keys(), ...sdkExporters, ...importerListsReadIn(project)])].sort(),
       declined: [...project.declined].sort(),
     },
   };

@@ -10,6 +10,8 @@ export { dottedName, keyName, propertyName } from './names.js';
 export { packageName, Project, ScriptIndex, sdkModulesOf, withModuleAliasTokens, type ModuleInfo } from './project.js';
 export { alternatives, patternSteps, Resolver, type Root, type Step, type Value } from './resolve.js';
 export type { CallLike } from './callers.js';
+export { invocationArguments } from './callbacks.js';
+export { importerListsReadIn } from './references.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';
 export { storedGlobal } from './globals.js';
