@@ -287,11 +287,9 @@ export class Resolver {
         if (p.type !== 'TSParameterProperty') return;
         const id = p.parameter.type === 'AssignmentPattern' ? p.parameter.left : p.parameter;
         if (id.type !== 'Identifier' || id.name !== name) return;
-        values.push(
-          this.channels?.injected(p, index, depth) ??
-            this.fromType(id.typeAnnotation, index, depth) ??
-            this.passedIn(ctor, i, index, depth),
-        );
+        // `@Inject(TOKEN) private lp`: what the token holds, besides what an explicit `new` passes.
+        values.push(this.channels?.injected(p, index, depth));
+        values.push(this.fromType(id.typeAnnotation, index, depth) ?? this.passedIn(ctor, i, index, depth));
       });
       // `this.lp = Leanplum` in any method: the field may hold each value stored.
       for (const right of thisStores(cls, name)) values.push(this.value(right, index, depth));
@@ -573,10 +571,6 @@ export class Resolver {
     if (paramIndex < 0) return undefined;
     const param = fn.params[paramIndex];
     const steps = patternSteps(param, b.identifier)!;
-    // `@Inject(TOKEN) lp`, `<C.Consumer>{(lp) => …}`: what the token or context holds.
-    const provided = this.channels?.param(fn, paramIndex, index, depth);
-    if (provided)
-      return steps.reduce<Value | undefined>((acc, s) => (acc ? this.member(acc, s, depth) : undefined), provided);
     const annotated = param.type === 'TSParameterProperty' ? param.parameter : param;
     const typed = this.fromType((annotated as { typeAnnotation?: t.Node | null }).typeAnnotation, index, depth);
     if (typed) return typed;
@@ -585,7 +579,9 @@ export class Resolver {
     // `run(Leanplum, (lp) => …)` where `run` calls its parameter with the SDK.
     this.openReads++;
     const fromHelpers = this.helperCallbacks?.passed(fn, paramIndex, index, (arg, at) => this.value(arg, at, depth));
-    const v = union([passed, fromCallback, fromHelpers]);
+    // `@Inject(TOKEN) lp`, `<C.Consumer>{(lp) => …}`: what the token or context holds.
+    const provided = this.channels?.param(fn, paramIndex, index, depth);
+    const v = union([passed, fromCallback, fromHelpers, provided]);
     return union(
       steps.length
         ? alternatives(v).map((x) =>
