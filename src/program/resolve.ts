@@ -158,7 +158,11 @@ export class Resolver {
         // `<App />` refers to the binding `App`; lower-case names are DOM elements.
         return /^[A-Z]/.test(e.name) ? this.identifier(e as unknown as t.Identifier, index, depth) : undefined;
       case 'JSXMemberExpression': {
-        const base = this.value(e.object, index, depth);
+        // `<ctx.Lp.Consumer>`: the root of a member name is a binding whatever its case.
+        const base =
+          e.object.type === 'JSXIdentifier'
+            ? this.identifier(e.object as unknown as t.Identifier, index, depth)
+            : this.value(e.object, index, depth);
         return base ? this.member(base, e.property.name, depth) : undefined;
       }
       case 'StringLiteral':
