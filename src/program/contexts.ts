@@ -72,6 +72,8 @@ const READS = new Set(['react:useContext', 'react:use', 'angular:inject']);
 export class Channels {
   private readonly scriptOf = new WeakMap<t.Node, ScriptIndex>();
   private readonly active = new Set<t.Node>();
+  /** Per channel, what its references give and whether they close it: valid while no module is added. */
+  private readonly seen = new Map<t.Node, { parsed: number; given: Given[]; closed?: boolean }>();
 
   constructor(
     private readonly project: Project,
@@ -168,8 +170,24 @@ export class Channels {
 
   /** Is every reference to the channel one of the forms that give or read it (so nothing given leaves)? */
   closed(c: Channel): boolean {
+    const known = this.known(c);
+    if (known.closed !== undefined) return known.closed;
+    const cutoffs = this.project.cutoffs;
     const refs = referencesOf(this.project, c.node, c.index);
-    return refs !== undefined && refs.every((r) => this.role(c.family, r.node, r.index).kind !== 'other');
+    const closed = refs !== undefined && refs.every((r) => this.role(c.family, r.node, r.index).kind !== 'other');
+    // A role judged while resolution could not parse a module may be wrong: not remembered.
+    if (this.project.cutoffs === cutoffs) known.closed = closed;
+    return closed;
+  }
+
+  /** The channel's facts for the modules parsed so far (found again once a module is added). */
+  private known(c: Channel): { parsed: number; given: Given[]; closed?: boolean } {
+    let k = this.seen.get(c.node);
+    if (!k || k.parsed !== this.project.parsed.length) {
+      k = { parsed: this.project.parsed.length, given: this.findGiven(c) };
+      this.seen.set(c.node, k);
+    }
+    return k;
   }
 
   /**
@@ -241,6 +259,11 @@ export class Channels {
 
   /** The default and the providers, among the references the parsed modules hold. */
   private given(c: Channel): Given[] {
+    this.resolver.noteOpenRead(); // providers are found among the modules parsed so far
+    return this.known(c).given;
+  }
+
+  private findGiven(c: Channel): Given[] {
     const out: Given[] = [];
     const args = c.node.arguments;
     if (c.family === 'react' && args[0] && args[0].type !== 'SpreadElement')
@@ -253,7 +276,6 @@ export class Channels {
       if (factory)
         out.push({ expr: factory.type === 'ObjectMethod' ? factory : factory.value, index: c.index, how: 'factory' });
     }
-    this.resolver.noteOpenRead(); // providers are found among the modules parsed so far
     const refs = visibleReferences(this.project, c.node, c.index);
     for (const r of refs) {
       const role = this.role(c.family, r.node, r.index);
