@@ -12,6 +12,7 @@ import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof, type ProofResult } from './proof/index.js';
 import {
   escapeRegExp,
+  importerListsReadIn,
   Resolver,
   sdkModulesOf,
   tokenRegExp,
@@ -19,7 +20,7 @@ import {
   type Project,
   type ProjectOptions,
 } from './program/index.js';
-import { exportsSdkValue, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
+import { exportsSdkValue, sdkChannelModules, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -213,11 +214,13 @@ function* analysisSteps(
           handedOut.push(rel);
         }
       }
-      const exports = exportsSdkValue(mod, rules, resolver);
-      if (project.frames.end(frame)) {
-        checked.delete(file);
-        partial.push(file);
+      // `<LpContext.Provider value={Leanplum}>`: the context's module hands the SDK to its readers.
+      for (const m of sdkChannelModules(mod, rules, resolver)) {
+        if (!project.isParsed(m) && project.load(m)) added++;
+        handedOut.push(m);
       }
+      const exports = exportsSdkValue(mod, rules, resolver);
+      if (project.frames.end(frame)) partial.push(file);
       if (!exports) continue;
       sdkExporters.add(file); // its importer list is an input of the result
       for (const importer of project.importersOf(file)) {
@@ -225,6 +228,8 @@ function* analysisSteps(
         handedOut.push(importer);
       }
     }
+    // Checked again on the next call (not in this one: two partial modules would hand each other on forever).
+    for (const file of partial) checked.delete(file);
     handedOut = partial;
     return added;
   };
@@ -312,7 +317,8 @@ function* analysisSteps(
     inputs: {
       seeds,
       parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])],
-      expanded: [...new Set([...expanded.keys(), ...sdkExporters])].sort(),
+      // Modules whose importers decided that a helper, context or token is followed are inputs too.
+      expanded: [...new Set([...expanded.keys(), ...sdkExporters, ...importerListsReadIn(project)])].sort(),
       declined: [...declined].sort(),
     },
   };

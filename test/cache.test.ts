@@ -111,6 +111,24 @@ describe('--cache and SDK values handed out by app modules', () => {
     ]);
   });
 
+  it('notices a new importer handing a followed React context to a library: the Provider value escapes again', async () => {
+    const root = project({
+      'src/ctx.ts': "import { createContext } from 'react';\nexport const LpContext = createContext(null);\n",
+      'src/app.tsx':
+        "import Leanplum from 'leanplum-sdk';\nimport { LpContext } from './ctx';\nexport const App = () => <LpContext.Provider value={Leanplum}><i /></LpContext.Provider>;\n",
+      'src/later.ts': 'export const nothing = 1;\n',
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await scan({ root, cacheFile })).document.findings).toEqual([]);
+    writeFileSync(
+      join(root, 'src/later.ts'),
+      "import { LpContext } from './ctx';\nimport { inspect } from 'devtools';\ninspect(LpContext);\n",
+    );
+    expect((await scan({ root, cacheFile })).document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual([
+      'src/app.tsx:3 consent-lint/sdk-escapes',
+    ]);
+  });
+
   it('an Angular templateUrl file is an input: changing only the template changes the finding', async () => {
     const root = project({
       'src/app/push.component.ts': `import { Component } from '@angular/core';

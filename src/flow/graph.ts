@@ -642,8 +642,13 @@ class Builder {
   }
 
   private classDefinition(c: t.ClassExpression | t.ClassDeclaration): void {
+    // Decorator expressions run when the class is defined (`@NgModule({ providers: [...] })`).
+    for (const d of c.decorators ?? []) this.expr(d.expression);
     this.expr(c.superClass);
     for (const m of c.body.body) {
+      for (const d of ('decorators' in m && m.decorators) || []) this.expr(d.expression);
+      if ('params' in m)
+        for (const p of m.params) for (const d of ('decorators' in p && p.decorators) || []) this.expr(d.expression);
       if ('computed' in m && m.computed && 'key' in m) this.expr(m.key);
     }
     // Static blocks run now, once: each is a unit of its own, referenced from

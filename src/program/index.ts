@@ -18,6 +18,8 @@ export {
 } from './project.js';
 export { alternatives, patternSteps, Resolver, type Root, type Step, type Value } from './resolve.js';
 export type { CallLike } from './callers.js';
+export { invocationArguments } from './callbacks.js';
+export { importerListsReadIn } from './references.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';
 export { storedGlobal } from './globals.js';

@@ -26,6 +26,8 @@ import {
   typeofImport,
   typeReferenceName,
 } from './types.js';
+import { Channels } from './contexts.js';
+import { HelperCallbacks } from './callbacks.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
 import { alternatives, union, type Value } from './values.js';
@@ -50,6 +52,10 @@ export class Resolver {
   private readonly active = new Set<t.Node>();
   private readonly callSites: CallSites | undefined;
   private readonly globalStores: GlobalStores | undefined;
+  /** React contexts and Angular injection tokens (`contexts.ts`). */
+  private readonly channels: Channels | undefined;
+  /** Callbacks called through the app's helpers (`callbacks.ts`). */
+  private readonly helperCallbacks: HelperCallbacks | undefined;
   private cycleHits = 0;
   private readonly passedMemo = new Map<
     t.Node,
@@ -65,7 +71,48 @@ export class Resolver {
     if (options.followCallers !== false) {
       this.callSites = new CallSites(project, new Resolver(project, { followCallers: false }));
       this.globalStores = new GlobalStores(project);
+      this.channels = new Channels(project, this);
+      this.helperCallbacks = new HelperCallbacks(project, this.callSites);
     }
+  }
+
+  /** An answer being computed read facts that grow as modules are parsed (for helpers outside this class). */
+  noteOpenRead(): void {
+    this.project.frames.readGrowing();
+  }
+
+  /**
+   * A call through a parameter (`f(x)`, `f.call(t, x)`, `setTimeout(f, ms, x)`)
+   * whose every possible callee is a function the analysis sees, and where the
+   * arguments those functions receive start (`callbacks.ts`).
+   */
+  invocationTargets(call: CallLike, index: ScriptIndex): { targets: t.Function[]; offset: number } | undefined {
+    if (!this.helperCallbacks) return undefined;
+    this.project.frames.readGrowing();
+    return this.helperCallbacks.targets(call, index);
+  }
+
+  /**
+   * Does `site` give a value to a React context or Angular token whose every
+   * reference the analysis sees (`contexts.ts`)? The value is then followed to
+   * its readers, not an escape.
+   */
+  givesToClosedChannel(site: t.Node, index: ScriptIndex): boolean {
+    if (!this.channels) return false;
+    this.project.frames.readGrowing();
+    return this.channels.closedChannelAt(site, index) !== undefined;
+  }
+
+  /** The files declaring the React contexts or Angular tokens `site` gives a value to. */
+  channelFilesAt(site: t.Node, index: ScriptIndex): string[] {
+    return (this.channels?.channelsAt(site, index) ?? []).map((c) => c.index.module.file);
+  }
+
+  /** What the React contexts or Angular tokens a value may be hold (undefined when it is none). */
+  channelContents(v: Value | undefined): Value | undefined {
+    if (!this.channels) return undefined;
+    this.project.frames.readGrowing();
+    return union(this.channels.channelsOf(v).map((c) => this.channels!.held(c, 0)));
   }
 
   /**
@@ -116,7 +163,11 @@ export class Resolver {
         // `<App />` refers to the binding `App`; lower-case names are DOM elements.
         return /^[A-Z]/.test(e.name) ? this.identifier(e as unknown as t.Identifier, index, depth) : undefined;
       case 'JSXMemberExpression': {
-        const base = this.value(e.object, index, depth);
+        // `<ctx.Lp.Consumer>`: the root of a member name is a binding whatever its case.
+        const base =
+          e.object.type === 'JSXIdentifier'
+            ? this.identifier(e.object as unknown as t.Identifier, index, depth)
+            : this.value(e.object, index, depth);
         return base ? this.member(base, e.property.name, depth) : undefined;
       }
       case 'StringLiteral':
@@ -245,12 +296,19 @@ export class Resolver {
         if (p.type !== 'TSParameterProperty') return;
         const id = p.parameter.type === 'AssignmentPattern' ? p.parameter.left : p.parameter;
         if (id.type !== 'Identifier' || id.name !== name) return;
+        // `@Inject(TOKEN) private lp`: what the token holds, besides what an explicit `new` passes.
+        values.push(this.channels?.injected(p, index, depth));
         values.push(this.fromType(id.typeAnnotation, index, depth) ?? this.passedIn(ctor, i, index, depth));
       });
       // `this.lp = Leanplum` in any method: the field may hold each value stored.
       for (const right of thisStores(cls, name)) values.push(this.value(right, index, depth));
       const stored = union(values);
       if (stored) return stored;
+    }
+    // `this.context` of a class component with `static contextType = C`.
+    if (!isStatic && name === 'context') {
+      const held = this.channels?.contextType(cls, index, depth);
+      if (held) return held;
     }
     const sup = cls.superClass ? this.value(cls.superClass, index, depth) : undefined;
     if (sup && sup.kind === 'class') return this.classMember(sup.node, sup.index, name, isStatic, depth);
@@ -412,6 +470,9 @@ export class Resolver {
       const arg = e.arguments[0];
       return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
     }
+    // `useContext(C)`, `inject(T)`: what the context or token holds.
+    const read = this.channels?.read(e, index, depth);
+    if (read) return read.value;
     // `promise.then(x => ...)` is handled at the parameter; `.then()` itself is the promise.
     return union(alternatives(this.value(callee, index, depth)).map((f) => this.callOf(f, e, depth)));
   }
@@ -588,7 +649,12 @@ export class Resolver {
     if (typed) return typed;
     const passed = this.passedIn(fn, paramIndex, index, depth);
     const fromCallback = this.callbackParam(fn, paramIndex, index, depth);
-    const v = union([passed, fromCallback]);
+    // `run(Leanplum, (lp) => …)` where `run` calls its parameter with the SDK.
+    this.project.frames.readGrowing();
+    const fromHelpers = this.helperCallbacks?.passed(fn, paramIndex, index, (arg, at) => this.value(arg, at, depth));
+    // `@Inject(TOKEN) lp`, `<C.Consumer>{(lp) => …}`: what the token or context holds.
+    const provided = this.channels?.param(fn, paramIndex, index, depth);
+    const v = union([passed, fromCallback, fromHelpers, provided]);
     return union(
       steps.length
         ? alternatives(v).map((x) =>

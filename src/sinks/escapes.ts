@@ -16,6 +16,7 @@ import {
   forEachChild,
   isFunctionLike,
   isWrapper,
+  keyName,
   propertyName,
   type CallLike,
   type Resolver,
@@ -62,11 +63,19 @@ export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
   };
 }
 
-/** Where a use of a value goes: followed or harmless (`kept`), passed to a call (decided by its callee), or out. */
+/**
+ * Where a use of a value goes: followed or harmless (`kept`), passed to a call
+ * (decided by its callee), given to a React context or Angular token at `site`
+ * (followed when the Resolver sees all its readers, else `otherwise`), or out.
+ */
 export type Use =
   | { kind: 'kept' }
   | { kind: 'argument'; call: CallLike; argument: number }
+  | { kind: 'handoff'; site: t.Node; otherwise: Use }
   | { kind: 'escapes'; how: string; certain?: boolean; store?: t.Node };
+
+/** Provider keys that give a value to an Angular token (`factory`: the token's own default). */
+const PROVIDER_KEYS = new Set(['useValue', 'useFactory', 'factory']);
 
 const KEPT: Use = { kind: 'kept' };
 const escapes = (how: string, certain = false): Use => ({ kind: 'escapes', how, certain });
@@ -111,6 +120,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         const holder = index.parent.get(p);
         if (!holder || holder.type !== 'ObjectExpression') return KEPT; // a pattern: a binding target
         if (p.key === child) return KEPT; // a key: a name, or converted to a string
+        if (isProviderProperty(p)) return { kind: 'handoff', site: p, otherwise: useOf(holder, index, uses) };
         p = holder; // the loop's step makes the object literal the value whose use is judged next
         continue;
       }
@@ -165,6 +175,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
       case 'SpreadElement':
         return escapes('spread');
       case 'JSXExpressionContainer':
+        return jsxUse(p, index);
       case 'JSXSpreadAttribute':
         return escapes('passed to a JSX element');
       case 'ThrowStatement':
@@ -182,6 +193,20 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
     }
   }
   return KEPT;
+}
+
+/** `{ provide: TOKEN, useValue: Leanplum }`, `new InjectionToken('lp', { factory: () => Leanplum })`: gives a token a value. */
+function isProviderProperty(p: t.ObjectProperty): boolean {
+  return !p.computed && PROVIDER_KEYS.has(keyName(p.key) ?? '');
+}
+
+/** A JSX attribute's value leaves, unless it is a Provider's `value` (`<C.Provider value={…}>`, React 19 `<C value>`). */
+function jsxUse(container: t.JSXExpressionContainer, index: ScriptIndex): Use {
+  const attribute = index.parent.get(container);
+  const out = escapes('passed to a JSX element');
+  if (attribute?.type === 'JSXAttribute' && attribute.name.type === 'JSXIdentifier' && attribute.name.name === 'value')
+    return { kind: 'handoff', site: attribute, otherwise: out };
+  return out;
 }
 
 /** Does `fn` take argument `i` into a parameter the Resolver follows (not a rest element, not `arguments`)? */
@@ -207,8 +232,20 @@ function takesArgument(fn: t.Node, i: number): boolean {
 export function leaves(use: Use, index: ScriptIndex, resolver: Resolver): string | undefined {
   if (use.kind === 'kept') return undefined;
   if (use.kind === 'escapes') return use.how;
+  if (use.kind === 'handoff')
+    return resolver.givesToClosedChannel(use.site, index) ? undefined : leaves(use.otherwise, index, resolver);
   const targets = resolver.callTargets(use.call, index);
   if (targets && targets.every((fn) => takesArgument(fn, use.argument))) return undefined;
+  // `createContext(Leanplum)`: the context's readers are followed.
+  if (use.argument === 0 && resolver.givesToClosedChannel(use.call, index)) return undefined;
+  // `f(x)` with `f` a parameter every caller fills with a function the analysis sees.
+  const via = resolver.invocationTargets(use.call, index);
+  if (
+    via?.targets.length &&
+    use.argument >= via.offset &&
+    via.targets.every((fn) => takesArgument(fn, use.argument - via.offset))
+  )
+    return undefined;
   return `passed to \`${dottedName(use.call.callee) ?? 'a computed callee'}\``;
 }
 
@@ -333,7 +370,10 @@ export function carried(
     else if (a.kind === 'object') {
       const values = a.node.properties.map((p) =>
         p.type === 'ObjectProperty'
-          ? resolver.value(p.value, a.index)
+          ? // A provider's `useValue` for a token whose readers are all followed: Angular's DI takes it there.
+            isProviderProperty(p) && resolver.givesToClosedChannel(p, a.index)
+            ? undefined
+            : resolver.value(p.value, a.index)
           : p.type === 'ObjectMethod'
             ? { kind: 'function' as const, node: p, index: a.index }
             : undefined,

@@ -8,6 +8,8 @@ import {
   constInit,
   dottedName,
   forEachChild,
+  invocationArguments,
+  keyName,
   propertyName,
   unwrap,
   type ModuleInfo,
@@ -121,6 +123,8 @@ function calleeText(n: t.Node): string {
 
 function walk(n: t.Node, visit: (n: t.Node) => void): void {
   visit(n);
+  // Decorator expressions run too (`@NgModule({ providers: [...] })`): their arguments are code.
+  for (const d of (n as { decorators?: t.Decorator[] | null }).decorators ?? []) walk(d, visit);
   forEachChild(n, (c) => walk(c, visit));
 }
 
@@ -182,6 +186,10 @@ export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
     let v = value;
     while (v && v.kind === 'function') {
       if (carried(v, sdkRules, resolver)) return true;
+      // `export function withLp(f) { f(Leanplum) }`: its callers' callbacks receive the SDK.
+      const fn = v;
+      if (invocationArguments(fn.node, fn.index).some((a) => carried(resolver.value(a, fn.index), sdkRules, resolver)))
+        return true;
       if (seen.has(v.node)) return false;
       seen.add(v.node);
       v = resolver.returned(v.node, v.index);
@@ -189,6 +197,8 @@ export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
     if (!v) return false;
     if (v.kind === 'union') return v.values.some((a) => sdkish(a, seen));
     if (carried(v, sdkRules, resolver)) return true;
+    // A React context or Angular token holding the SDK: its readers get it without naming it.
+    if (carried(resolver.channelContents(v), sdkRules, resolver)) return true;
     if (v.kind !== 'path') return false;
     const fromReceiver = receivers.some((r) => {
       const m = receiverPrefix(v, r, true);
@@ -668,4 +678,79 @@ export function sdkGlobalStores(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
     });
   }
   return [...out];
+}
+
+/** Keys of an Angular provider object that give the token a value. */
+const PROVIDED = new Set(['useValue', 'useFactory']);
+
+/**
+ * Modules declaring a React context or Angular token this module gives an SDK
+ * value to (`<LpContext.Provider value={Leanplum}>`, `{ provide: LP, useValue:
+ * Leanplum }`). They hand the SDK out to every reader, so the pipeline treats
+ * them as SDK exporters, even when their own text never names the SDK (then
+ * resolution would not parse them: each is parsed here, with the modules it
+ * re-exports from).
+ */
+export function sdkChannelModules(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): string[] {
+  const sdkRules = rules.filter((r) => r.sinks.length);
+  const out = new Set<string>();
+  for (const index of mod.scripts) {
+    walk(index.script.ast.program, (n) => {
+      let given: t.Node | undefined;
+      if (n.type === 'JSXAttribute' && n.name.type === 'JSXIdentifier' && n.name.name === 'value')
+        given = n.value?.type === 'JSXExpressionContainer' ? n.value.expression : undefined;
+      else if (n.type === 'ObjectProperty' && !n.computed && PROVIDED.has(keyName(n.key) ?? '')) given = n.value;
+      if (!given || given.type === 'JSXEmptyExpression') return;
+      if (!carried(resolver.value(given, index), sdkRules, resolver)) return;
+      for (const f of channelFiles(n, index, resolver)) out.add(f);
+    });
+  }
+  return [...out];
+}
+
+/** The files declaring the channels `site` gives to, parsing the import that names it (and its re-exports) if needed. */
+function channelFiles(site: t.Node, index: ScriptIndex, resolver: Resolver): string[] {
+  const project = resolver.project;
+  let files = resolver.channelFilesAt(site, index);
+  let frontier = importsNaming(site, index, resolver);
+  for (let hop = 0; !files.length && frontier.length && hop < 4; hop++) {
+    const next: string[] = [];
+    for (const f of frontier) {
+      if (project.isParsed(f)) continue;
+      const m = project.module(f);
+      // A barrel passes the name on: the module it re-exports from may be the next one needed.
+      for (const s of m?.scripts.flatMap((x) => x.script.ast.program.body) ?? []) {
+        if ((s.type === 'ExportNamedDeclaration' || s.type === 'ExportAllDeclaration') && s.source) {
+          const r = project.resolveImport(f, s.source.value);
+          if (r && 'file' in r) next.push(r.file);
+        }
+      }
+    }
+    files = resolver.channelFilesAt(site, index);
+    frontier = next;
+  }
+  return files;
+}
+
+/** The project file whose import binds the name a provider site uses (`LpContext` in `<LpContext.Provider>`, `provide: LP`). */
+function importsNaming(site: t.Node, index: ScriptIndex, resolver: Resolver): string[] {
+  let name: t.Node | undefined;
+  if (site.type === 'JSXAttribute') {
+    const element = index.parent.get(site);
+    name = element?.type === 'JSXOpeningElement' ? element.name : undefined;
+    while (name?.type === 'JSXMemberExpression') name = name.object;
+  } else {
+    const holder = index.parent.get(site);
+    const provide =
+      holder?.type === 'ObjectExpression'
+        ? holder.properties.find((p) => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === 'provide')
+        : undefined;
+    name = provide?.type === 'ObjectProperty' ? unwrap(provide.value) : undefined;
+    while (name?.type === 'MemberExpression') name = name.object;
+  }
+  if (name?.type !== 'Identifier' && name?.type !== 'JSXIdentifier') return [];
+  const b = index.binding(name);
+  const source = b?.kind === 'module' ? b.importDeclaration?.source.value : undefined;
+  const r = source === undefined ? undefined : resolver.project.resolveImport(index.script.file, source);
+  return r && 'file' in r ? [r.file] : [];
 }

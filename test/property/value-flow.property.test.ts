@@ -4,8 +4,8 @@
  *
  * Each program hands `Leanplum` through a random chain of the forms the
  * Resolver follows (aliases, parameters and returns, IIFEs, object and array
- * literals, getters, `this` fields, `for…of`, array callbacks, reassigned
- * locals, destructuring, ternaries), then either calls a method of what came
+ * literals, getters, `this` fields, `for…of`, array callbacks, callbacks called
+ * by the program's own helpers, reassigned locals, destructuring, ternaries), then either calls a method of what came
  * out (`v.start()`, also through a bounded computed key) or hands it to an
  * unknown library function. The oracle runs the program as real JavaScript in
  * a fresh VM context with a recording SDK and a library that calls what it is
@@ -58,6 +58,29 @@ const STEPS: Record<string, Step> = {
   ternary: (a, b) => [`const ${b} = Math.random() < 2 ? ${a} : null;`],
   logical: (a, b) => [`const ${b} = null || ${a};`],
   defaultParameter: (a, b, n) => [`function dflt${n}(x = ${a}) { return x; }`, `const ${b} = dflt${n}();`],
+  // Callbacks through the program's own helpers: the callback's parameter receives what the helper passes.
+  helperCallback: (a, b, n) => [
+    `function run${n}(x, f) { f(x); }`,
+    `let ${b};`,
+    `run${n}(${a}, (e) => { ${b} = e; });`,
+  ],
+  helperDotCall: (a, b, n) => [
+    `function via${n}(f, x) { f.call(null, x); }`,
+    `let ${b};`,
+    `via${n}(function (e) { ${b} = e; }, ${a});`,
+  ],
+  helperForwarded: (a, b, n) => [
+    `function inner${n}(x, f) { f(x); }`,
+    `function fwd${n}(x, cb) { inner${n}(x, cb); }`,
+    `let ${b};`,
+    `fwd${n}(${a}, (e) => { ${b} = e; });`,
+  ],
+  namedCallback: (a, b, n) => [
+    `let ${b};`,
+    `function take${n}(e) { ${b} = e; }`,
+    `function each${n}(x, f) { f(x); }`,
+    `each${n}(${a}, take${n});`,
+  ],
 };
 
 type Ending = 'call' | 'computed' | 'library';

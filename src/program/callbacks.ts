@@ -1,0 +1,251 @@
+/**
+ * Callbacks through the app's own helpers: `function run(x, f) { f(x) }` then
+ * `run(Leanplum, (lp) => lp.start())`. A parameter that is called (`f(x)`,
+ * `f.call(t, x)`, `setTimeout(f, ms, x)`) runs every function passed for it,
+ * whose parameters receive the arguments.
+ *
+ * Two directions, kept consistent by construction: `targets` (is `f(x)` a
+ * call of known functions, so the SDK in `x` is followed, not an escape?)
+ * holds only when every reference to the helper is a direct call the
+ * call-site index lists and each passes, for `f`, a function written there
+ * (inline, declared in that script, or a parameter forwarded from another such
+ * helper); `passed` (what does the callback's parameter receive?) walks from
+ * each place a function is passed to the same calls.
+ */
+import type * as t from '@babel/types';
+import { isFunctionLike } from './ast.js';
+import type { CallLike, CallSites } from './callers.js';
+import type { Project, ScriptIndex } from './project.js';
+import { bindingReferences, declarationBinding, outerParent, referencesOf } from './references.js';
+import type { Binding } from './scope.js';
+import { unwrap } from './unwrap.js';
+import { alternatives, union, type Value } from './values.js';
+
+/** Deferral APIs that call their first argument with the arguments after the delay. */
+const DEFERRALS = new Set(['setTimeout', 'setInterval']);
+const MAX_HOPS = 4;
+
+export interface Invocation {
+  call: CallLike;
+  /** Where the arguments the callee receives start (1 after `.call(thisArg, …)`, 2 in `setTimeout(f, ms, …)`). */
+  offset: number;
+}
+
+/** How a reference to a function invokes it, if it does: `f(…)`, `f?.(…)`, `f.call(t, …)`, `setTimeout(f, ms, …)`. */
+export function invocationAt(ref: t.Node, index: ScriptIndex): Invocation | undefined {
+  const { parent, child } = outerParent(ref, index);
+  if (!parent) return undefined;
+  if ((parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === child)
+    return { call: parent, offset: 0 };
+  const dotCall = dotCallOf(parent, child, index);
+  if (dotCall) return { call: dotCall, offset: 1 };
+  if ((parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.arguments[0] === child) {
+    const callee = unwrap(parent.callee);
+    if (callee.type === 'Identifier' && DEFERRALS.has(callee.name) && !index.binding(callee))
+      return { call: parent, offset: 2 };
+  }
+  return undefined;
+}
+
+/** `f.call(thisArg, …)`: the call, when `parent` is `f.call` (with `child`, `f`, its object) in callee position. */
+function dotCallOf(parent: t.Node, child: t.Node, index: ScriptIndex): CallLike | undefined {
+  if (
+    (parent.type !== 'MemberExpression' && parent.type !== 'OptionalMemberExpression') ||
+    parent.object !== child ||
+    parent.computed ||
+    parent.property.type !== 'Identifier' ||
+    parent.property.name !== 'call'
+  )
+    return undefined;
+  const { parent: call, child: callee } = outerParent(parent, index);
+  return (call?.type === 'CallExpression' || call?.type === 'OptionalCallExpression') && call.callee === callee
+    ? call
+    : undefined;
+}
+
+/** The binding of a plain parameter (an identifier, no default, never reassigned) and its position. */
+function plainParam(b: Binding | undefined): { fn: t.Function; position: number } | undefined {
+  if (!b || b.kind !== 'param' || b.violations.length || !isFunctionLike(b.scopeBlock)) return undefined;
+  const fn = b.scopeBlock;
+  const position = fn.params.indexOf(b.identifier);
+  return position >= 0 ? { fn, position } : undefined;
+}
+
+/** A function value and the script it is written in. */
+interface Fn {
+  node: t.Function;
+  index: ScriptIndex;
+}
+
+export class HelperCallbacks {
+  constructor(
+    private readonly project: Project,
+    private readonly callSites: CallSites,
+  ) {}
+
+  /**
+   * The functions a call through a parameter runs (see the module comment),
+   * or undefined when some may be a function the analysis does not see.
+   */
+  targets(call: CallLike, index: ScriptIndex): { targets: t.Function[]; offset: number } | undefined {
+    const callee = unwrap(call.callee);
+    let f: t.Node | undefined;
+    let offset = 0;
+    if (callee.type === 'Identifier' && !DEFERRALS.has(callee.name)) f = callee;
+    else if (
+      (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
+      !callee.computed &&
+      callee.property.type === 'Identifier' &&
+      callee.property.name === 'call'
+    ) {
+      f = unwrap(callee.object);
+      offset = 1;
+    } else if (callee.type === 'Identifier' && !index.binding(callee) && call.arguments[0]) {
+      f = unwrap(call.arguments[0]);
+      offset = 2;
+    }
+    if (f?.type !== 'Identifier') return undefined;
+    const out = this.paramTargets(index.binding(f), index, 0, new Set());
+    return out ? { targets: out.map((x) => x.node), offset } : undefined;
+  }
+
+  /** Every function a plain parameter may hold, when all of them are known. */
+  private paramTargets(b: Binding | undefined, index: ScriptIndex, hops: number, seen: Set<t.Node>): Fn[] | undefined {
+    const param = plainParam(b);
+    if (!param || hops > MAX_HOPS) return undefined;
+    if (seen.has(param.fn)) return []; // forwarded around a cycle: its sites are collected by the outer walk
+    seen.add(param.fn);
+    // Every reference to the helper is a direct call, and the call-site index lists each.
+    const refs = referencesOf(this.project, param.fn, index);
+    if (!refs) return undefined;
+    const sites = this.callSites.of(param.fn);
+    const listed = new Set(sites.map((s) => s.call));
+    for (const r of refs) {
+      const { parent, child } = outerParent(r.node, r.index);
+      if (
+        !parent ||
+        (parent.type !== 'CallExpression' && parent.type !== 'OptionalCallExpression') ||
+        parent.callee !== child ||
+        !listed.has(parent)
+      )
+        return undefined;
+    }
+    const out: Fn[] = [];
+    for (const site of sites) {
+      const args = site.call.arguments;
+      if (args.slice(0, param.position + 1).some((a) => a.type === 'SpreadElement')) return undefined;
+      const arg = args[param.position];
+      if (!arg) continue; // nothing passed: calling it throws, it runs no function
+      const a = unwrap(arg);
+      if (a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression') {
+        out.push({ node: a, index: site.index });
+        continue;
+      }
+      if (a.type !== 'Identifier') return undefined;
+      const ab = site.index.binding(a);
+      const declared = ab && declaredFunction(ab);
+      if (declared) {
+        out.push({ node: declared, index: site.index });
+        continue;
+      }
+      // `function outer(x, cb) { run(x, cb) }`: whatever outer's callers pass.
+      const forwarded = this.paramTargets(ab, site.index, hops + 1, seen);
+      if (!forwarded) return undefined;
+      out.push(...forwarded);
+    }
+    return out;
+  }
+
+  /** What the helpers a function is passed to give its parameter `i` when they call it. */
+  passed(
+    fn: t.Function,
+    i: number,
+    index: ScriptIndex,
+    valueOf: (e: t.Node, index: ScriptIndex) => Value | undefined,
+  ): Value | undefined {
+    const values: (Value | undefined)[] = [];
+    const seen = new Set<t.Node>();
+    const visitPassed = (call: CallLike, argument: number, at: ScriptIndex, hops: number): void => {
+      if (hops > MAX_HOPS) return;
+      for (const g of alternatives(this.callSites.calleeValue(call, at))) {
+        if (g.kind !== 'function' || seen.has(g.node)) continue;
+        seen.add(g.node);
+        const p = g.node.params[argument];
+        if (!p || p.type !== 'Identifier') continue;
+        const b = g.index.binding(p);
+        if (!b || b.identifier !== p) continue;
+        for (const ref of bindingReferences(g.index, b)) {
+          const inv = invocationAt(ref, g.index);
+          if (inv) {
+            const arg = inv.call.arguments[inv.offset + i];
+            if (arg && arg.type !== 'SpreadElement') values.push(valueOf(arg, g.index));
+            continue;
+          }
+          const onward = argumentOf(ref, g.index);
+          if (onward) visitPassed(onward.call, onward.argument, g.index, hops + 1);
+        }
+      }
+    };
+    for (const place of placesPassed(fn, index)) visitPassed(place.call, place.argument, place.index, 0);
+    return union(values);
+  }
+}
+
+/** A function declared into a binding: `function cb() {}`, `const cb = () => …` (never reassigned). */
+function declaredFunction(b: Binding): t.Function | undefined {
+  if (b.violations.length) return undefined;
+  if (b.kind === 'hoisted' && isFunctionLike(b.declaration)) return b.declaration;
+  if (b.kind === 'const' && b.declaration.type === 'VariableDeclarator' && b.declaration.id === b.identifier) {
+    const init = b.declaration.init && unwrap(b.declaration.init);
+    if (init && (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression')) return init;
+  }
+  return undefined;
+}
+
+/** The call a node is an argument of (through wrappers), and its position. */
+function argumentOf(n: t.Node, index: ScriptIndex): { call: CallLike; argument: number } | undefined {
+  const { parent, child } = outerParent(n, index);
+  if (
+    parent?.type !== 'CallExpression' &&
+    parent?.type !== 'OptionalCallExpression' &&
+    parent?.type !== 'NewExpression'
+  )
+    return undefined;
+  const argument = parent.arguments.indexOf(child as t.Expression);
+  return argument >= 0 ? { call: parent, argument } : undefined;
+}
+
+/** Where a function is passed as an argument: written inline there, or named in its own script. */
+function placesPassed(fn: t.Function, index: ScriptIndex): { call: CallLike; argument: number; index: ScriptIndex }[] {
+  const out: { call: CallLike; argument: number; index: ScriptIndex }[] = [];
+  const inline = argumentOf(fn, index);
+  if (inline) out.push({ ...inline, index });
+  let b: Binding | undefined;
+  if (fn.type === 'FunctionDeclaration') b = declarationBinding(fn, index);
+  else {
+    const { parent, child } = outerParent(fn, index);
+    if (parent?.type === 'VariableDeclarator' && parent.init === child && parent.id.type === 'Identifier')
+      b = index.binding(parent.id);
+  }
+  if (b && declaredFunction(b) === fn)
+    for (const ref of bindingReferences(index, b)) {
+      const at = argumentOf(ref, index);
+      if (at) out.push({ ...at, index });
+    }
+  return out;
+}
+
+/** The arguments a function passes when it calls one of its plain parameters (`f(x)`: `x`). */
+export function invocationArguments(fn: t.Function, index: ScriptIndex): t.Node[] {
+  const out: t.Node[] = [];
+  for (const p of fn.params) {
+    if (p.type !== 'Identifier') continue;
+    const b = index.binding(p);
+    if (!b || b.identifier !== p) continue;
+    for (const ref of bindingReferences(index, b)) {
+      const inv = invocationAt(ref, index);
+      if (inv) out.push(...inv.call.arguments.slice(inv.offset));
+    }
+  }
+  return out;
+}
