@@ -105,7 +105,7 @@ export function analyse(
   seeds: string[],
   policies: Policy[],
   config: Config | undefined,
-  budget?: BudgetOptions,
+  budget?: AnalysisOptions,
 ): Analysis {
   const steps = analysisSteps(project, seeds, policies, config, budget);
   for (;;) {
@@ -121,7 +121,7 @@ export async function analyseAsync(
   policies: Policy[],
   config: Config | undefined,
   onProgress?: (step: string) => void,
-  budget?: BudgetOptions,
+  budget?: AnalysisOptions,
 ): Promise<Analysis> {
   const steps = analysisSteps(project, seeds, policies, config, budget);
   for (;;) {
@@ -132,19 +132,26 @@ export async function analyseAsync(
   }
 }
 
+/** Time budgets, and `exhaustive` (`--no-prune`): every file is a seed and on-demand parsing is never narrowed. */
+export type AnalysisOptions = BudgetOptions & { exhaustive?: boolean };
+
 /** The analysis as steps; each `yield` says what comes next. */
 function* analysisSteps(
   project: Project,
   seeds: string[],
   policies: Policy[],
   config: Config | undefined,
-  budgetOptions: BudgetOptions = {},
+  budgetOptions: AnalysisOptions = {},
 ): Generator<string, Analysis> {
   let t0 = performance.now();
   const budget = new Budget(budgetOptions);
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
-  configureProject(project, policies, config);
+  // Exhaustive: everything is parsed up front, so nothing is ever cut off or declined (the check of the pruning).
+  if (budgetOptions.exhaustive) {
+    seeds = [...project.files.keys()];
+    project.worthParsing = () => true;
+  } else configureProject(project, policies, config);
   const proof = new Proof(project, resolver, policies, config, budget);
   for (let i = 0; i < seeds.length; i++) {
     if (i % 25 === 0) yield `parsing files that mention an SDK (${i}/${seeds.length})`;
