@@ -9,7 +9,7 @@ import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.j
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof } from './proof/index.js';
 import { escapeRegExp, Resolver, tokenRegExp, type ModuleInfo, type Project } from './program/index.js';
-import { exportsSdkValue, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
+import { exportsSdkValue, sdkArgumentCallees, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -180,6 +180,17 @@ function* analysisSteps(
         handedOut.push(rel);
       }
     }
+    // `run(Leanplum)`: the function may live in a module that names no SDK; parse what resolving it needs.
+    const handedIn = sdkArgumentCallees(mod, rules, resolver);
+    const narrow = project.worthParsing;
+    const before = project.parsed.length;
+    project.worthParsing = () => true;
+    try {
+      for (const { callee, index } of handedIn) resolver.value(callee, index);
+    } finally {
+      project.worthParsing = narrow;
+    }
+    for (const m of project.parsed.slice(before)) handedOut.push(m.file);
     if (!exportsSdkValue(mod, rules, resolver)) continue;
     sdkExporters.add(file); // its importer list is an input of the result
     for (const importer of project.importersOf(file)) {
@@ -218,11 +229,17 @@ function* analysisSteps(
       const done = expanded.get(file);
       if (done === 'all') continue;
       expanded.set(file, names === 'all' ? 'all' : new Set([...(done ?? []), ...names]));
-      // An importer that never mentions a needed name cannot refer to it.
+      // An importer that never mentions a needed name cannot refer to it, unless it holds the whole
+      // module (`import * as m`, `require`, `import()`), whose exports a computed key or `Object.values` reaches.
       const mentions = names === 'all' ? undefined : new RegExp(`\\b(?:${[...names].map(escapeRegExp).join('|')})\\b`);
       for (const importer of project.importersOf(file)) {
         const reexports = project.reExports(importer, file);
-        if (!reexports && mentions && !mentions.test(project.files.get(importer)?.text ?? '')) {
+        if (
+          !reexports &&
+          mentions &&
+          !mentions.test(project.files.get(importer)?.text ?? '') &&
+          !project.importsWhole(importer, file)
+        ) {
           skipped.add(importer); // its text decided this: an input of the result
           continue;
         }

@@ -25,6 +25,9 @@ export interface CallSite {
 export class CallSites {
   private indexed = 0;
   private readonly byFunction = new Map<t.Node, CallSite[]>();
+  /** Calls whose callee stopped at a module not parsed then: looked at again once more modules are parsed. */
+  private pending: CallSite[] = [];
+  private pendingAt = 0;
 
   /** `calleeResolver` must not itself follow values into parameters. */
   constructor(
@@ -56,8 +59,18 @@ export class CallSites {
     return out;
   }
 
-  /** Index the modules parsed since the last look (parsing never stops while the analysis grows). */
+  /**
+   * Index the modules parsed since the last look (parsing never stops while the analysis grows),
+   * and the calls whose callee lives in a module parsed since (`run(Leanplum)` indexed before
+   * the module of `run` was parsed must still make `run`'s parameter the SDK).
+   */
   private update(): void {
+    if (this.pending.length && this.pendingAt !== this.project.parsed.length) {
+      this.pendingAt = this.project.parsed.length;
+      const retry = this.pending;
+      this.pending = [];
+      for (const site of retry) this.add(site.call, site.index);
+    }
     while (this.indexed < this.project.parsed.length) {
       const mod = this.project.parsed[this.indexed++];
       for (const index of mod.scripts) {
@@ -65,17 +78,22 @@ export class CallSites {
           if (
             (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') &&
             n.arguments.length
-          ) {
-            for (const target of this.targets(n, index)) {
-              const list = this.byFunction.get(target);
-              if (list) list.push({ call: n, index });
-              else this.byFunction.set(target, [{ call: n, index }]);
-            }
-          }
+          )
+            this.add(n, index);
           forEachChild(n, visit);
         };
         visit(index.script.ast.program);
       }
     }
+  }
+
+  private add(call: CallLike, index: ScriptIndex): void {
+    const cutoffs = this.project.cutoffs;
+    for (const target of this.targets(call, index)) {
+      const list = this.byFunction.get(target);
+      if (!list) this.byFunction.set(target, [{ call, index }]);
+      else if (!list.some((c) => c.call === call)) list.push({ call, index });
+    }
+    if (this.project.cutoffs !== cutoffs) this.pending.push({ call, index });
   }
 }
