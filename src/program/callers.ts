@@ -25,9 +25,9 @@ export interface CallSite {
 export class CallSites {
   private indexed = 0;
   private readonly byFunction = new Map<t.Node, CallSite[]>();
-  /** Calls whose callee stopped at a module not parsed then: looked at again once more modules are parsed. */
-  private pending: CallSite[] = [];
-  private pendingAt = 0;
+  /** Calls whose callee stopped at a module not parsed then, by that module: looked at again once it is parsed. */
+  private readonly pending = new Map<string, CallSite[]>();
+  private retried = 0;
 
   /** `calleeResolver` must not itself follow values into parameters. */
   constructor(
@@ -61,15 +61,16 @@ export class CallSites {
 
   /**
    * Index the modules parsed since the last look (parsing never stops while the analysis grows),
-   * and the calls whose callee lives in a module parsed since (`run(Leanplum)` indexed before
-   * the module of `run` was parsed must still make `run`'s parameter the SDK).
+   * and again the calls whose callee lives in a module refused then and parsed since
+   * (`run(Leanplum)` indexed before the module of `run` was parsed must still make `run`'s
+   * parameter the SDK).
    */
   private update(): void {
-    if (this.pending.length && this.pendingAt !== this.project.parsed.length) {
-      this.pendingAt = this.project.parsed.length;
-      const retry = this.pending;
-      this.pending = [];
-      for (const site of retry) this.add(site.call, site.index);
+    while (this.retried < this.project.refusedThenParsed.length) {
+      const file = this.project.refusedThenParsed[this.retried++];
+      const retry = this.pending.get(file) ?? [];
+      this.pending.delete(file);
+      for (const site of retry) this.add(site.call, site.index, true);
     }
     while (this.indexed < this.project.parsed.length) {
       const mod = this.project.parsed[this.indexed++];
@@ -87,13 +88,26 @@ export class CallSites {
     }
   }
 
-  private add(call: CallLike, index: ScriptIndex): void {
-    const cutoffs = this.project.cutoffs;
-    for (const target of this.targets(call, index)) {
+  /** Index one call under the functions it may run (`again`: it may be listed under some already). */
+  private add(call: CallLike, index: ScriptIndex, again = false): void {
+    const refused = new Set<string>();
+    const outer = this.project.onRefuse;
+    this.project.onRefuse = (file) => refused.add(file);
+    let targets;
+    try {
+      targets = this.targets(call, index);
+    } finally {
+      this.project.onRefuse = outer;
+    }
+    for (const target of targets) {
       const list = this.byFunction.get(target);
       if (!list) this.byFunction.set(target, [{ call, index }]);
-      else if (!list.some((c) => c.call === call)) list.push({ call, index });
+      else if (!again || !list.some((c) => c.call === call)) list.push({ call, index });
     }
-    if (this.project.cutoffs !== cutoffs) this.pending.push({ call, index });
+    for (const file of refused) {
+      const list = this.pending.get(file);
+      if (list) list.push({ call, index });
+      else this.pending.set(file, [{ call, index }]);
+    }
   }
 }

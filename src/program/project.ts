@@ -77,6 +77,12 @@ export class Project {
   worthParsing: (relPath: string) => boolean = () => true;
   /** Files resolution wanted but `worthParsing` declined (inputs of the result, for the cache). */
   readonly declined = new Set<string>();
+  /** Files refused so far (declined, or asked for while `parseOnDemand` was off). */
+  private readonly refused = new Set<string>();
+  /** Refused files parsed later, in order: an answer cut off at one of them may now be complete. */
+  readonly refusedThenParsed: string[] = [];
+  /** Called with each file refused (a cut-off answer), while set. */
+  onRefuse: ((relPath: string) => void) | undefined;
 
   /** The module for a file, parsed on first use. */
   module(relPath: string): ModuleInfo | undefined {
@@ -84,6 +90,8 @@ export class Project {
     if (cached !== undefined) return cached ?? undefined;
     if (!this.parseOnDemand && this.files.has(relPath)) {
       this.cutoffs++;
+      this.refused.add(relPath);
+      this.onRefuse?.(relPath);
       return undefined;
     }
     return this.parse(relPath);
@@ -93,6 +101,8 @@ export class Project {
   moduleOnDemand(relPath: string): ModuleInfo | undefined {
     if (!this.modules.has(relPath) && this.files.has(relPath) && !this.worthParsing(relPath)) {
       this.declined.add(relPath);
+      this.refused.add(relPath);
+      this.onRefuse?.(relPath);
       this.cutoffs++;
       return undefined;
     }
@@ -105,6 +115,7 @@ export class Project {
       this.modules.set(relPath, null);
       return undefined;
     }
+    if (this.refused.has(relPath)) this.refusedThenParsed.push(relPath);
     const parsed = this.parser(file);
     const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors], frameworkEntries: new Map() };
     this.modules.set(relPath, info);
