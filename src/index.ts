@@ -44,6 +44,11 @@ export interface ScanOptions {
   fileTimeoutMs?: number;
   /** Whole-run analysis time budget in ms (`--total-timeout`). */
   runTimeoutMs?: number;
+  /**
+   * `--no-prune`: parse every source file up front and never narrow on-demand
+   * parsing (slower; the same findings as the default, which the tests check).
+   */
+  exhaustive?: boolean;
 }
 
 export interface ScanResult {
@@ -148,7 +153,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let result: CachedAnalysis | undefined;
   let cached = false;
   const cache = options.cacheFile ? new AnalysisCache(options.cacheFile) : undefined;
-  const key = cache ? AnalysisCache.key([policies, { ...config, dir: undefined, source: undefined }]) : '';
+  // The mode is part of the key: a default result never answers a --no-prune run, nor the reverse.
+  const key = cache
+    ? AnalysisCache.key([
+        policies,
+        { ...config, dir: undefined, source: undefined },
+        options.exhaustive ? 'no-prune' : 'default',
+      ])
+    : '';
   if (cache) {
     result = cache.lookup(key, project, seedsNow);
     // Rules follow from the policies and config (part of the key): never taken from the cache file.
@@ -160,6 +172,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, {
       fileMs: options.fileTimeoutMs,
       runMs: options.runTimeoutMs,
+      ...(options.exhaustive ? { exhaustive: true } : {}),
     });
     // A run cut short by a time budget is not a result to reuse.
     if (!fresh.errors.some((e) => e.kind === 'timeout'))

@@ -20,7 +20,13 @@ import {
   type Project,
   type ProjectOptions,
 } from './program/index.js';
-import { exportsSdkValue, sdkChannelModules, sdkEscapesRule, sdkGlobalStores } from './sinks/index.js';
+import {
+  exportsSdkValue,
+  sdkArgumentCallees,
+  sdkChannelModules,
+  sdkEscapesRule,
+  sdkGlobalStores,
+} from './sinks/index.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -125,7 +131,7 @@ export function analyse(
   seeds: string[],
   policies: Policy[],
   config: Config | undefined,
-  budget?: BudgetOptions,
+  budget?: AnalysisOptions,
 ): Analysis {
   const steps = analysisSteps(project, seeds, policies, config, budget);
   for (;;) {
@@ -141,7 +147,7 @@ export async function analyseAsync(
   policies: Policy[],
   config: Config | undefined,
   onProgress?: (step: string) => void,
-  budget?: BudgetOptions,
+  budget?: AnalysisOptions,
 ): Promise<Analysis> {
   const steps = analysisSteps(project, seeds, policies, config, budget);
   for (;;) {
@@ -152,18 +158,23 @@ export async function analyseAsync(
   }
 }
 
+/** Time budgets, and `exhaustive` (`--no-prune`): every file is a seed, so nothing is ever missing or declined. */
+export type AnalysisOptions = BudgetOptions & { exhaustive?: boolean };
+
 /** The analysis as steps; each `yield` says what comes next. */
 function* analysisSteps(
   project: Project,
   seeds: string[],
   policies: Policy[],
   config: Config | undefined,
-  budgetOptions: BudgetOptions = {},
+  budgetOptions: AnalysisOptions = {},
 ): Generator<string, Analysis> {
   let t0 = performance.now();
   const budget = new Budget(budgetOptions);
   const rules = rulesInForce(policies, config);
   const resolver = new Resolver(project);
+  // Exhaustive: everything is parsed up front (the check of the pruning).
+  if (budgetOptions.exhaustive) seeds = [...project.files.keys()];
   // The proof reads the snapshot of what is parsed; what it misses it asks for
   // (Project.want), and only this loop turns those asks into parsing.
   const proof = new Proof(project, resolver, policies, config, budget);
@@ -172,7 +183,7 @@ function* analysisSteps(
   const parseNeeds = (needs: string[]): number => {
     let added = 0;
     for (const rel of needs) {
-      if (!project.relevant(rel)) {
+      if (!budgetOptions.exhaustive && !project.relevant(rel)) {
         declined.add(rel);
         project.decline(rel);
       } else if (project.load(rel)) added++;
@@ -214,8 +225,17 @@ function* analysisSteps(
           handedOut.push(rel);
         }
       }
-      // `<LpContext.Provider value={Leanplum}>`: the context's module hands the SDK to its readers.
-      for (const m of sdkChannelModules(mod, rules, resolver)) {
+      // Modules the SDK is handed to are parsed whatever their text names: the context or token a
+      // Provider gives it to (`<LpContext.Provider value={Leanplum}>`: it hands the SDK to its readers),
+      // and the function a call passes it to (`run(Leanplum)`: followed into `run`, not an escape).
+      const forced = project.frames.begin();
+      const channels = sdkChannelModules(mod, rules, resolver);
+      for (const { callee, index } of sdkArgumentCallees(mod, rules, resolver)) resolver.value(callee, index);
+      for (const rel of project.frames.end(forced)?.missed ?? []) {
+        if (project.load(rel)) added++;
+        handedOut.push(rel);
+      }
+      for (const m of channels) {
         if (!project.isParsed(m) && project.load(m)) added++;
         handedOut.push(m);
       }
@@ -273,11 +293,17 @@ function* analysisSteps(
       const done = expanded.get(file);
       if (done === 'all') continue;
       expanded.set(file, names === 'all' ? 'all' : new Set([...(done ?? []), ...names]));
-      // An importer that never mentions a needed name cannot refer to it.
       const mentions = names === 'all' ? undefined : new RegExp(`\\b(?:${[...names].map(escapeRegExp).join('|')})\\b`);
       for (const importer of project.importersOf(file)) {
         const reexports = project.reExports(importer, file);
-        if (!reexports && mentions && !mentions.test(project.files.get(importer)?.text ?? '')) {
+        // An importer that never mentions a needed name cannot refer to it, unless it holds the whole
+        // module (`import * as m`, `require`, `import()`), whose exports a computed key or `Object.values` reaches.
+        if (
+          !reexports &&
+          mentions &&
+          !mentions.test(project.files.get(importer)?.text ?? '') &&
+          !project.importsWhole(importer, file)
+        ) {
           skipped.add(importer); // its text decided this: an input of the result
           continue;
         }

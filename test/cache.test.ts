@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scan } from '../src/index.js';
+import { comparable } from './support/exhaustive.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +49,26 @@ describe('--cache', () => {
     const changed = await lines();
     expect(changed.stats.filesParsed).toBeGreaterThan(0);
     expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/app.ts:5']);
+  });
+
+  it('keeps --no-prune and the default apart: neither answers the other', async () => {
+    const root = project({
+      'src/app.ts': app,
+      'src/privacy.ts': 'export function canMarket() { return Cookiebot.consent.marketing; }\n',
+      'src/ready.ts': 'export const isReady = () => window.appReady === true;\n',
+      'src/unrelated.ts': 'export const answer = 42;\n',
+    });
+    const cacheFile = join(root, 'analysis.json');
+    const run = async (exhaustive: boolean) => (await scan({ root, cacheFile, exhaustive })).document;
+
+    const pruned = await run(false);
+    expect(pruned.stats.filesParsed).toBeLessThan(4);
+    expect((await run(false)).stats.filesParsed).toBe(0); // a hit
+    const exhaustive = await run(true);
+    expect(exhaustive.stats.filesParsed).toBe(4); // not answered by the default's entry
+    expect(comparable(exhaustive)).toEqual(comparable(pruned));
+    expect((await run(true)).stats.filesParsed).toBe(0); // its own entry is a hit
+    expect((await run(false)).stats.filesParsed).toBe(pruned.stats.filesParsed); // and does not answer the default
   });
 
   it('notices a file it declined to parse becoming relevant, and new SDK files', async () => {

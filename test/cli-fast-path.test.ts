@@ -7,6 +7,7 @@
 import { Config, Parser } from '@oclif/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Scan from '../src/commands/scan.js';
+import type { ResultDocument } from '../src/index.js';
 import {
   FAST_SCAN_FLAGS,
   OCLIF_ONLY_SCAN_FLAGS,
@@ -47,6 +48,8 @@ const ACCEPTED: string[][] = [
   ['--cache'],
   ['--cache-location', '.cache/x.json', '.'],
   ['--cache', '--format', 'json', '--output', '/tmp/x.json', '/abs/path'],
+  ['--no-prune', 'src'],
+  ['--prune', '--format', 'json'],
 ];
 
 const DECLINED: string[][] = [
@@ -69,6 +72,8 @@ const DECLINED: string[][] = [
   ['--max-warnings=1.5'],
   ['--quiet=true'],
   ['--color', '--no-color'],
+  ['--prune', '--no-prune'],
+  ['--no-prune=true'],
   ['--format', 'json', '--format', 'sarif'],
   ['--no-quiet'],
   ['--no-such-flag'],
@@ -148,6 +153,9 @@ describe('scan fast path: flag parsing', () => {
       fix: undefined,
       fixDryRun: undefined,
     });
+    // --no-prune (oclif: `prune` false) is the exhaustive mode; --prune, the default, adds nothing.
+    expect(scanFlagsFrom({ prune: false }, [])).toMatchObject({ exhaustive: true });
+    expect(scanFlagsFrom({ prune: true }, [])).not.toHaveProperty('exhaustive');
   });
 });
 
@@ -169,6 +177,17 @@ describe('scan fast path: the binary', () => {
     const viaOclif = runCli(['fixtures/cli/ungated', '--no-color', '-fstylish']);
     expect(fast.code).toBe(viaOclif.code);
     expect(normalise(fast.stdout)).toBe(normalise(viaOclif.stdout));
+    // --no-prune both ways: the exhaustive mode's report (every file parsed), whichever parser read the flag.
+    const exhaustive = runCli(['fixtures/resolution/web-ts', '--no-prune', '-f', 'json']);
+    const exhaustiveViaOclif = runCli(['fixtures/resolution/web-ts', '--no-prune', '-fjson']);
+    expect(exhaustive.code).toBe(exhaustiveViaOclif.code);
+    expect(normalise(exhaustive.stdout)).toBe(normalise(exhaustiveViaOclif.stdout));
+    const pruned = JSON.parse(runCli(['fixtures/resolution/web-ts', '-f', 'json']).stdout) as ResultDocument;
+    const all = JSON.parse(exhaustive.stdout) as ResultDocument;
+    expect(all.stats.filesParsed).toBeGreaterThan(pruned.stats.filesParsed);
+    expect(all.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.missing])).toEqual(
+      pruned.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.missing]),
+    );
   });
 
   it('prints --version (and -v) as oclif does', async () => {

@@ -1,20 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../src/index.js';
 import { loadConfigFile } from '../src/policy/index.js';
 import { collectExpectations, compare } from './support/expectations.js';
+import { FIXTURE_APPS, FIXTURES } from './support/fixture-apps.js';
 
-const groups = ['engine', 'resolution', 'soundness', 'sdks', 'guards'];
-
-const fixtures = join(__dirname, '..', 'fixtures');
-const apps: [string, string[]][] = [
-  ...groups.map((g): [string, string[]] => [g, existsSync(join(fixtures, g)) ? readdirSync(join(fixtures, g)) : []]),
-  ['.', ['demo-app']],
-];
-
-for (const [group, names] of apps) {
-  const base = join(fixtures, group);
+for (const [group, names] of FIXTURE_APPS) {
+  const base = join(FIXTURES, group);
   describe(`fixtures/${group}`, () => {
     for (const app of names) {
       it(`${app}: findings match the inline expectations`, async () => {

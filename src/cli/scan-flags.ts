@@ -56,6 +56,7 @@ export const FAST_SCAN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'print-config': { kind: 'boolean' },
   fix: { kind: 'boolean' },
   'fix-dry-run': { kind: 'boolean' },
+  prune: { kind: 'negatable', default: true },
 };
 /** Flags the fast path never parses (oclif does): `--policy` takes every following value. */
 export const OCLIF_ONLY_SCAN_FLAGS = ['policy'];
@@ -146,6 +147,7 @@ export function scanFlagsFrom(flags: ParsedScanArgs['flags'], argv: unknown[]): 
     printConfig: bool('print-config'),
     fix: bool('fix'),
     fixDryRun: bool('fix-dry-run'),
+    ...(bool('prune') === false ? { exhaustive: true } : {}),
   };
 }
 

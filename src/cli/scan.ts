@@ -89,6 +89,8 @@ export interface ScanFlags {
   timeout?: number | string;
   /** Whole-run analysis time budget, seconds (0: none, the default). */
   totalTimeout?: number | string;
+  /** `--no-prune`: parse every source file (exhaustive mode; the same findings, slower). */
+  exhaustive?: boolean;
 }
 
 export interface ScanDeps {
@@ -249,6 +251,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       onProgress: (step) => progress.update(step),
       fileTimeoutMs: seconds(flags.timeout, 30, '--timeout') * 1000,
       runTimeoutMs: seconds(flags.totalTimeout, 0, '--total-timeout') * 1000,
+      ...(flags.exhaustive ? { exhaustive: true } : {}),
       ...(flags.cache || flags.cacheLocation
         ? {
             cacheFile: flags.cacheLocation
@@ -341,7 +344,15 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       config: target.config,
       policies,
       findings: doc.findings,
-      scan: async (root, config) => (await scan({ root, ...(config ? { config } : {}), policies })).document.findings,
+      scan: async (root, config) =>
+        (
+          await scan({
+            root,
+            ...(config ? { config } : {}),
+            policies,
+            ...(flags.exhaustive ? { exhaustive: true } : {}),
+          })
+        ).document.findings,
     });
   }
   if (plan && (flags.fix || flags.fixDryRun)) {

@@ -24,6 +24,7 @@ Other commands:
     '<%= config.bin %> --baseline .consent-lint-baseline.json',
     '<%= config.bin %> --print-config',
     '<%= config.bin %> --fix-dry-run',
+    '<%= config.bin %> --no-prune',
   ];
   static override strict = false;
   static override flags = {
@@ -94,6 +95,12 @@ Other commands:
       description:
         'whole-run analysis time budget in seconds (default 0: none); what is not analysed in time is reported, never passed',
       helpValue: 'SECONDS',
+    }),
+    prune: Flags.boolean({
+      description:
+        'parse only the files that can lead to an SDK call or a consent check (the default); --no-prune parses every source file up front (exhaustive mode: slower, the same findings; a check of the pruning)',
+      allowNo: true,
+      default: true,
     }),
     'cache-location': Flags.string({
       description:

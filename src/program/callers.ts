@@ -85,12 +85,13 @@ export class CallSites {
   }
 
   private add(site: CallSite, again = false): void {
-    const misses = this.project.misses;
+    const frame = this.project.frames.begin();
     for (const target of this.targets(site.call, site.index)) {
       const list = this.byFunction.get(target);
       if (!list) this.byFunction.set(target, [site]);
       else if (!again || !list.some((s) => s.call === site.call)) list.push(site);
     }
-    if (this.project.misses !== misses) this.pending.push(site);
+    // A callee that met a module not parsed (or declined) may resolve once it is parsed.
+    if (this.project.frames.end(frame)?.missed) this.pending.push(site);
   }
 }

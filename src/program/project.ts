@@ -89,8 +89,7 @@ export class Project {
   module(relPath: string): ModuleInfo | undefined {
     const cached = this.modules.get(relPath);
     if (cached !== undefined) return cached ?? undefined;
-    if (!this.files.has(relPath) || this.declined.has(relPath)) return undefined;
-    this.want(relPath);
+    if (this.files.has(relPath)) this.want(relPath);
     return undefined;
   }
 
@@ -104,7 +103,9 @@ export class Project {
 
   /** Ask for a file the analysis needs (it counts as a miss until parsed). */
   want(relPath: string): void {
-    if (this.declined.has(relPath) || this.modules.has(relPath)) return;
+    if (this.modules.has(relPath)) return;
+    // A declined file is not asked for again, but an answer that met it holds only until it is parsed after all.
+    if (this.declined.has(relPath)) return this.frames.miss(relPath);
     this.misses++;
     this.wanted.add(relPath);
     this.frames.miss(relPath);
@@ -450,8 +451,12 @@ export class Project {
       for (const rel of this.files.keys()) {
         for (const spec of this.specifiers(rel)) {
           const keys = [Project.stem(spec)];
-          // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`): index the target's name too.
-          if (!spec.startsWith('.') && !spec.startsWith('/') && this.tsconfigs.forFile(rel)?.aliases) {
+          // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
+          // directory written as `.` or `..` (its `index` file): index the target's name too.
+          if (
+            /(?:^|\/)\.\.?\/*$/.test(spec) ||
+            (!spec.startsWith('.') && !spec.startsWith('/') && this.tsconfigs.forFile(rel)?.aliases)
+          ) {
             const r = this.resolveImport(rel, spec);
             if (r && 'file' in r) keys.push(Project.stem(r.file));
           }
@@ -483,6 +488,22 @@ export class Project {
     const text = this.files.get(file)?.text ?? '';
     const re =
       /\bexport\s+(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*['"]([^'"\n]+)['"]|module\.exports\s*=\s*require\(\s*['"]([^'"\n]+)['"]/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const r = this.resolveImport(file, m[1] ?? m[2]);
+      if (r && 'file' in r && r.file === target) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Does `file` hold the whole module `target` as one value (`import * as m`, `require('./x')`,
+   * `import('./x')`, `import m = require('./x')`), through which any export can be reached
+   * without being named? Text scan.
+   */
+  importsWhole(file: string, target: string): boolean {
+    const text = this.files.get(file)?.text ?? '';
+    const re =
+      /\bimport\s+(?:[\w$]+\s*,\s*)?\*\s*as\s+[\w$]+\s*from\s*['"]([^'"\n]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"\n]+)['"]/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const r = this.resolveImport(file, m[1] ?? m[2]);
       if (r && 'file' in r && r.file === target) return true;

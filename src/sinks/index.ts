@@ -754,3 +754,38 @@ function importsNaming(site: t.Node, index: ScriptIndex, resolver: Resolver): st
   const r = source === undefined ? undefined : resolver.project.resolveImport(index.script.file, source);
   return r && 'file' in r ? [r.file] : [];
 }
+
+/**
+ * Calls of a module that hand an SDK value (or something holding one) to a
+ * function as an argument (`run(Leanplum)`), as their callees: the function
+ * they run may live in a module that names no SDK, which the pipeline then
+ * parses, so the value is followed into it rather than reported as escaping.
+ */
+export function sdkArgumentCallees(
+  mod: ModuleInfo,
+  rules: RuleSpec[],
+  resolver: Resolver,
+): { callee: t.Node; index: ScriptIndex }[] {
+  const sdkRules = rules.filter((r) => r.sinks.length);
+  const out: { callee: t.Node; index: ScriptIndex }[] = [];
+  for (const index of mod.scripts) {
+    walk(index.script.ast.program, (n) => {
+      if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') return;
+      if (n.callee.type === 'Super' || n.callee.type === 'V8IntrinsicIdentifier') return;
+      const callee = n.callee;
+      if (
+        n.arguments.some(
+          (a) =>
+            a.type !== 'StringLiteral' &&
+            a.type !== 'NumericLiteral' &&
+            a.type !== 'BooleanLiteral' &&
+            a.type !== 'NullLiteral' &&
+            a.type !== 'TemplateLiteral' &&
+            carried(resolver.value(a.type === 'SpreadElement' ? a.argument : a, index), sdkRules, resolver),
+        )
+      )
+        out.push({ callee, index });
+    });
+  }
+  return out;
+}
