@@ -11,19 +11,9 @@
  */
 import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import {
-  applyBaseline,
-  createBaseline,
-  pruneBaseline,
-  readBaseline,
-  serializeBaseline,
-  writeBaseline,
-  type Baseline,
-} from '../baseline/index.js';
-import { defaultCacheFile } from '../cache/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
 import type { Finding, Policy, ResultDocument, RuleSpec } from '../model.js';
-import { planFixes, replacements, unifiedDiff, type FixPlan } from './fix.js';
+import type { FixPlan } from './fix.js';
 import type { SarifFix } from '../report/types.js';
 import {
   builtinPolicyIds,
@@ -34,20 +24,13 @@ import {
   policiesInForce,
   resolvePolicies,
 } from '../policy/index.js';
-import {
-  FORMATS,
-  formatJson,
-  formatSarif,
-  formatStepSummary,
-  render,
-  type Format,
-  type ReportContext,
-} from '../report/index.js';
+import { FORMATS, type Format, type ReportContext } from '../report/types.js';
+import { loadReporter } from '../report/load.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
 import { directiveRules } from '../suppress/index.js';
 import { sdkEscapesRule } from '../sinks/index.js';
 import { EXIT_FINDINGS, EXIT_OK, reportError, UsageError } from './errors.js';
-import { changedFiles } from './git.js';
+import { changedFiles, gitTopLevel } from './git.js';
 import type { CliIO } from './io.js';
 import { EXIT_OUTPUT, OutputError, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
@@ -155,7 +138,10 @@ function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[
 }
 
 /** SARIF `fixes` of each fixable finding: the verified edit of its file. */
-function sarifFixes(plan: FixPlan): Map<Finding, SarifFix> {
+function sarifFixes(
+  plan: FixPlan,
+  replacements: (before: string, after: string) => SarifFix['replacements'],
+): Map<Finding, SarifFix> {
   const out = new Map<Finding, SarifFix>();
   for (const fx of plan.fixes) {
     const fix: SarifFix = {
@@ -253,7 +239,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
         ? {
             cacheFile: flags.cacheLocation
               ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json')
-              : defaultCacheFile(target.root, io.env),
+              : (await import('../cache/index.js')).defaultCacheFile(target.root, io.env),
           }
         : {}),
     });
@@ -283,7 +269,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     errors: doc.errors.filter((e) => !e.file || inScope(e.file)),
   };
 
-  if (flags.writeBaseline) {
+  // Loaded only when a baseline flag is given.
+  const baselines = flags.writeBaseline || flags.baseline ? await import('../baseline/index.js') : undefined;
+  if (flags.writeBaseline && baselines) {
+    const { createBaseline, readBaseline, writeBaseline } = baselines;
     let baseline = createBaseline(doc);
     if (partial && existsSync(resolve(io.cwd, flags.writeBaseline))) {
       // Keep what the previous baseline says about files outside this run's scope.
@@ -297,9 +286,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     return EXIT_OK;
   }
 
-  if (flags.baseline) {
+  if (flags.baseline && baselines) {
+    const { applyBaseline, pruneBaseline, readBaseline, serializeBaseline } = baselines;
     const file = resolve(io.cwd, flags.baseline);
-    const baseline: Baseline = readBaseline(file);
+    const baseline = readBaseline(file);
     const applied = applyBaseline(doc, baseline, inScope);
     doc = applied.document;
     if (applied.matched)
@@ -329,6 +319,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const wantsSarif = format === 'sarif' || !!flags.sarifOutput;
   let plan: FixPlan | undefined;
+  // Loaded only when fixes are asked for (--fix, --fix-dry-run, SARIF with a configured guard).
+  let fixes: typeof import('./fix.js') | undefined;
   if (
     flags.fix ||
     flags.fixDryRun ||
@@ -336,7 +328,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       target.config?.guards?.some((g) => g.function) &&
       doc.findings.some((f) => !f.suppressed && f.missing.length))
   ) {
-    plan = await planFixes({
+    fixes = await import('./fix.js');
+    plan = await fixes.planFixes({
       root: target.root,
       config: target.config,
       policies,
@@ -348,7 +341,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     const fixed = new Set(plan.fixes.flatMap((f) => f.findings));
     for (const fx of plan.fixes) {
       if (flags.fix) writeFileSync(join(target.root, fx.file), fx.after);
-      else io.stdout(unifiedDiff(fx.file, fx.before, fx.after));
+      else io.stdout(fixes!.unifiedDiff(fx.file, fx.before, fx.after));
     }
     const verb = flags.fix ? 'fixed' : 'can fix';
     io.stderr(`consent-lint: ${verb} ${plural(fixed.size, 'finding')} in ${plural(plan.fixes.length, 'file')}\n`);
@@ -364,6 +357,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   }
 
   const counts = countFindings(doc);
+  const repoRoot =
+    format === 'sarif' || format === 'github' || flags.sarifOutput ? gitTopLevel(target.root) : undefined;
   const shown: ResultDocument = flags.quiet
     ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') }
     : doc;
@@ -373,24 +368,25 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     sources: result.sources,
     color: format === 'stylish' && resolveColor(flags, io),
     root: target.root,
-    ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
+    // The repository root matters only to SARIF and GitHub paths: git is asked only for them.
+    ...(repoRoot ? { repoRoot } : {}),
     cwd: realCwd(io.cwd),
     toolVersion: toolVersion(),
     ...(homepageUrl() ? { informationUri: homepageUrl()! } : {}),
     ruleDocUrl,
     hiddenWarnings: counts.warnings - countFindings(shown).warnings,
     maxWarnings: flags.maxWarnings ?? -1,
-    ...(plan && !flags.fix ? { fixes: sarifFixes(plan) } : {}),
+    ...(plan && !flags.fix && fixes ? { fixes: sarifFixes(plan, fixes.replacements) } : {}),
   };
-  const report = render(format, shown, ctx);
+  const report = (await loadReporter(format))(shown, ctx);
   if (flags.output) writeFile(flags.output, report, io.cwd);
   else io.stdout(report);
-  if (flags.sarifOutput) writeFile(flags.sarifOutput, formatSarif(shown, ctx), io.cwd);
-  if (flags.jsonOutput) writeFile(flags.jsonOutput, formatJson(shown), io.cwd);
+  if (flags.sarifOutput) writeFile(flags.sarifOutput, (await loadReporter('sarif'))(shown, ctx), io.cwd);
+  if (flags.jsonOutput) writeFile(flags.jsonOutput, (await loadReporter('json'))(shown, ctx), io.cwd);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
     try {
-      appendFileSync(summaryFile, formatStepSummary(shown, ctx));
+      appendFileSync(summaryFile, (await import('../report/github.js')).formatStepSummary(shown, ctx));
     } catch (e) {
       io.stderr(`consent-lint: could not write the job summary: ${(e as Error).message}\n`);
     }

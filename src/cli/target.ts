@@ -26,8 +26,6 @@ import { gitTopLevel } from './git.js';
 
 export interface ScanTarget {
   root: string;
-  /** Git top level containing the root (SARIF/annotation paths), if any. */
-  repoRoot?: string;
   configFile?: string;
   config?: Config;
   /** Absolute PATHs as given. */
@@ -97,7 +95,6 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
 
   return {
     root,
-    repoRoot: gitTopLevel(root),
     ...(configFile ? { configFile } : {}),
     ...(config ? { config } : {}),
     paths,

@@ -204,15 +204,22 @@ function describeFailure(
   return `git exited with status ${err.status ?? err.code ?? '?'}`;
 }
 
+/**
+ * Subcommands that read neither the work tree nor the index (`git config`; `git rev-parse`
+ * resolves the repository and names only), so no filter driver, excludes or attributes
+ * file can come into play: they need no per-repository overrides (one git call fewer).
+ */
+const NEEDS_NO_OVERRIDES = new Set(['config', 'rev-parse']);
+
 /** Run git synchronously with every repository-controlled command disabled. */
 export function gitSync(args: readonly string[], cwd: string, options: GitOptions = {}): GitResult {
-  const overrides = args[0] === 'config' ? [] : configOverrides(cwd, options);
+  const overrides = NEEDS_NO_OVERRIDES.has(args[0]) ? [] : configOverrides(cwd, options);
   return runSync(args, cwd, options, overrides);
 }
 
 /** The same, asynchronously (the listing of a large repository). */
 export function gitAsync(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<GitResult> {
-  const overrides = args[0] === 'config' ? [] : configOverrides(cwd, options);
+  const overrides = NEEDS_NO_OVERRIDES.has(args[0]) ? [] : configOverrides(cwd, options);
   return new Promise((resolve) => {
     execFile(
       'git',
