@@ -27,8 +27,8 @@ import {
 import { FORMATS, type Format, type ReportContext } from '../report/types.js';
 import { loadReporter } from '../report/load.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
-import { directiveRules } from '../suppress/index.js';
-import { sdkEscapesRule } from '../sinks/index.js';
+import { directiveRules } from '../suppress/rules.js';
+import { prefetchListing } from '../discover/index.js';
 import { EXIT_FINDINGS, EXIT_OK, reportError, UsageError } from './errors.js';
 import { changedFiles, gitTopLevel } from './git.js';
 import type { CliIO } from './io.js';
@@ -127,13 +127,14 @@ export function resolveColor(
 }
 
 /** Policies in force (`--policy` keeps the CMP guard packs), after checking the config's rule ids against them. */
-function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
+async function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Promise<Policy[]> {
   // The config's own policy entries are confined to its repository and named by pointer in errors.
   const config = target.config;
   const policies = policiesInForce(config, flags.policy, cwd, (ids, baseDir) =>
     config && ids && ids === config.policies ? configPolicies(config) : resolvePolicies(ids, baseDir),
   );
-  if (target.config) checkRuleIds(target.config, knownRules(policies));
+  if (target.config)
+    checkRuleIds(target.config, knownRules(policies, (await import('../sinks/index.js')).sdkEscapesRule()));
   return policies;
 }
 
@@ -177,11 +178,11 @@ export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<
   };
 }
 
-/** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own. */
-export function knownRules(policies: Policy[]): RuleSpec[] {
+/** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own (`sdkEscapesRule()` of src/sinks). */
+export function knownRules(policies: Policy[], sdkEscapesRule: RuleSpec): RuleSpec[] {
   return [...policies, ...resolvePolicies(builtinPolicyIds())]
     .flatMap((p) => p.rules)
-    .concat(directiveRules, sdkEscapesRule());
+    .concat(directiveRules, sdkEscapesRule);
 }
 
 /** Reports go through a temp file and a rename (never a truncated file); a failure names the file (exit 3). */
@@ -205,7 +206,9 @@ const displayFile = (file: string, cwd: string) => {
 async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise<number> {
   checkFlags(flags);
   const target = resolveTarget(flags.paths, flags.config, io.cwd);
-  const policies = policiesFor(flags, target, io.cwd);
+  // The listing's git calls run while the analysis modules load (the default scan only).
+  if (!deps.scan && !flags.printConfig) prefetchListing(resolve(target.root));
+  const policies = await policiesFor(flags, target, io.cwd);
   if (flags.printConfig) {
     io.stdout(`${JSON.stringify(effectiveConfig(target, policies), null, 2)}\n`);
     return EXIT_OK;

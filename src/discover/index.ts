@@ -28,7 +28,7 @@ import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
 import { buildOutputDir } from './ignored.js';
 
-export { SOURCE_EXTENSIONS } from './list.js';
+export { SOURCE_EXTENSIONS, prefetchListing } from './list.js';
 export {
   GuardedReadError,
   guardedReadBytes,

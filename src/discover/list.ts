@@ -77,7 +77,26 @@ export interface ListingProblem {
   message: string;
 }
 
+const prefetched = new Map<string, Promise<Listing>>();
+
+/**
+ * Start listing `root` (an absolute directory) now: the next `listFiles(root)` takes this
+ * listing. The CLI calls it before it loads the analysis, so git runs meanwhile.
+ */
+export function prefetchListing(root: string): void {
+  if (!prefetched.has(root)) {
+    const listing = listFiles(root);
+    listing.catch(() => {}); // handed to (and awaited by) the next listFiles(root)
+    prefetched.set(root, listing);
+  }
+}
+
 export async function listFiles(root: string): Promise<Listing> {
+  const early = prefetched.get(root);
+  if (early) {
+    prefetched.delete(root);
+    return early;
+  }
   const viaGit = await listWithGitDetailed(root);
   // An empty answer from git usually means the root itself is git-ignored
   // (e.g. a generated tree): walk it as a plain directory instead.

@@ -29,13 +29,16 @@ export function nativeInputs(
   for (const p of policies)
     for (const d of p.native?.declarations ?? [])
       for (const t of d.jsTriggers ?? []) for (const f of t.functions) set.add(f.split('.').pop()!);
-  const names = [...set];
+  // One search per file for any of the names (a text search per name costs more on large trees).
+  const names = set.size
+    ? new RegExp([...set].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+    : undefined;
   const out: DiscoveredFile[] = [];
   let native = false;
   for (const f of files) {
     const own = languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
     native ||= own;
-    if (own || (names.length && JS_RE.test(f.relPath) && names.some((n) => f.text.includes(n)))) out.push(f);
+    if (own || (names && JS_RE.test(f.relPath) && names.test(f.text))) out.push(f);
   }
   return { files: out, native };
 }

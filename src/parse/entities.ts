@@ -9,10 +9,10 @@
 import { createRequire } from 'node:module';
 
 type EntitiesDecode = typeof import('entities/decode');
+const require = createRequire(import.meta.url);
 let entities: EntitiesDecode | undefined;
 /** Loaded on the first attribute with a character reference (an ES module, required synchronously: Node >= 20.19). */
-const decodeModule = (): EntitiesDecode =>
-  (entities ??= createRequire(import.meta.url)('entities/decode') as EntitiesDecode);
+const decodeModule = (): EntitiesDecode => (entities ??= require('entities/decode') as EntitiesDecode);
 
 export interface Decoded {
   text: string;
