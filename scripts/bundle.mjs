@@ -37,13 +37,14 @@ await build({
 });
 
 // The code cache: V8 keeps what it compiled while running, so run the scans a user
-// runs most (a small app, JSON and stylish reports) before taking it.
+// runs most (a small app; JSON and stylish reports; a --cache miss, then a hit) before taking it.
 const loaded = loadBundle({ useCache: false });
 const work = mkdtempSync(join(tmpdir(), 'consent-lint-bundle-'));
 const sample = join(root, 'fixtures', 'demo-app');
 try {
-  for (const format of ['json', 'stylish']) {
-    await loaded.exports.fastScan([sample, '--format', format, '--output', join(work, `report.${format}`)]);
+  for (const format of ['json', 'json', 'stylish']) {
+    const out = ['--format', format, '--output', join(work, `report.${format}`)];
+    await loaded.exports.fastScan([sample, ...out, '--cache-location', join(work, 'cache.json')]);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

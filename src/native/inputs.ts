@@ -20,11 +20,17 @@ export function isNativeFile(relPath: string): boolean {
  * What the native stage reads: native sources, declaration files, Expo code
  * configs, and the JavaScript files that may hold a declaration trigger (they
  * name one of its functions). `native`: whether there is anything native at all.
+ * Without a native file there is nothing to analyse: declarations are checked only
+ * against declaration files the scan holds, and native starts live in native code,
+ * so the JavaScript files are not searched then (no file: the result is the rules).
  */
 export function nativeInputs(
   files: DiscoveredFile[],
   policies: Policy[],
 ): { files: DiscoveredFile[]; native: boolean } {
+  const own = (f: DiscoveredFile) =>
+    languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
+  if (!files.some(own)) return { files: [], native: false };
   const set = new Set<string>();
   for (const p of policies)
     for (const d of p.native?.declarations ?? [])
@@ -33,14 +39,8 @@ export function nativeInputs(
   const names = set.size
     ? new RegExp([...set].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
     : undefined;
-  const out: DiscoveredFile[] = [];
-  let native = false;
-  for (const f of files) {
-    const own = languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
-    native ||= own;
-    if (own || (names && JS_RE.test(f.relPath) && names.test(f.text))) out.push(f);
-  }
-  return { files: out, native };
+  const out = files.filter((f) => own(f) || (names && JS_RE.test(f.relPath) && names.test(f.text)));
+  return { files: out, native: true };
 }
 
 /** Rules in force: JS rules (native sinks may name them) and native-only rules, with config severities. */
