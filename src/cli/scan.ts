@@ -205,9 +205,10 @@ const displayFile = (file: string, cwd: string) => {
 
 async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise<number> {
   checkFlags(flags);
-  const target = resolveTarget(flags.paths, flags.config, io.cwd);
-  // The listing's git calls run while the analysis modules load (the default scan only).
-  if (!deps.scan && !flags.printConfig) prefetchListing(resolve(target.root));
+  // The listing's git calls run while the config and the analysis modules load (the default scan only).
+  const target = resolveTarget(flags.paths, flags.config, io.cwd, (root) => {
+    if (!deps.scan && !flags.printConfig) prefetchListing(resolve(root));
+  });
   const policies = await policiesFor(flags, target, io.cwd);
   if (flags.printConfig) {
     io.stdout(`${JSON.stringify(effectiveConfig(target, policies), null, 2)}\n`);
