@@ -33,8 +33,6 @@ import { firstSyntaxError, languageOf, parserFor, type NativeLanguage } from './
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
 
-export { isNativeFile, nativeInputs, nativeRulesInForce } from './inputs.js';
-
 export interface NativeResult {
   findings: Finding[];
   errors: AnalysisError[];
