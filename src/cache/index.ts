@@ -26,11 +26,11 @@
  *    run, never a crash.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gitSync, guardedReadText } from '../discover/index.js';
+import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
 import type { AnalysisError, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
 
@@ -68,21 +68,9 @@ export function defaultCacheFile(
   );
 }
 
-/**
- * Whether `dir` or a directory above it holds a `.git` entry. Without one git finds no
- * work tree for `dir` (GIT_DIR and GIT_WORK_TREE are dropped for the query below), so
- * nothing there can be tracked: the usual case of the cache folder, with no git call.
- */
-function underGitWorkTree(dir: string): boolean {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return true;
-    if (dirname(d) === d) return false;
-  }
-}
-
 /** Whether git tracks `file` (committed or staged in the repository holding it). */
 export function trackedByGit(file: string): boolean {
-  if (!underGitWorkTree(dirname(file))) return false;
+  if (!mayBeInGitWorkTree(dirname(file))) return false; // the usual cache folder: no git call
   const r = gitSync(['ls-files', '--error-unmatch', '--', basename(file)], dirname(file), { ownRepository: true });
   return r.ok;
 }

@@ -24,9 +24,9 @@
  * excludes file) cannot hang the scan.
  */
 import { execFile, execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Flags put before every git subcommand. */
 export const GIT_SAFETY_ARGS: readonly string[] = [
@@ -217,6 +217,18 @@ function describeFailure(
  * file can come into play: they need no per-repository overrides (one git call fewer).
  */
 const NEEDS_NO_OVERRIDES = new Set(['config', 'rev-parse']);
+
+/**
+ * Whether `dir` or a folder above it holds a `.git` entry (a directory, or a file naming
+ * one). With GIT_DIR and GIT_WORK_TREE dropped (`ownRepository`), git finds a work tree
+ * only that way: without one, a git call about `dir` can only fail, so it is not made.
+ */
+export function mayBeInGitWorkTree(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
 
 /** Run git synchronously with every repository-controlled command disabled. */
 export function gitSync(args: readonly string[], cwd: string, options: GitOptions = {}): GitResult {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
 import { NEVER_SCANNED_DIRS } from './ignored.js';
-import { gitAsync } from './git.js';
+import { gitAsync, mayBeInGitWorkTree } from './git.js';
 import { GuardedReadError, guardedReadText } from './guarded-read.js';
 
 // fast-glob and ignore are needed only outside git work trees: loaded then.
@@ -120,7 +120,8 @@ export async function listWithGitDetailed(
   root: string,
 ): Promise<{ files: string[]; problems: ListingProblem[] } | undefined> {
   // Inside git hooks GIT_DIR etc. point at the hook's repository; let git find
-  // the repository from `root` instead.
+  // the repository from `root` instead (so with no .git above `root`, git is not asked).
+  if (!mayBeInGitWorkTree(root)) return undefined;
   const r = await gitAsync(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root, {
     ownRepository: true,
   });
