@@ -9,11 +9,14 @@
 // src/cli/scan-flags.ts) runs without loading @oclif/core, whose loading and
 // config discovery cost more than a small scan itself; everything else (help,
 // --version, other commands, unusual or invalid flags) goes through oclif.
+// The fast path runs from dist/bundle/ (built by `npm run build`, see bin/fast-path.js) when present.
 
 let fastScan;
 let dispatchArgv;
 try {
-  ({ fastScan } = await import('../dist/cli/scan-flags.js'));
+  // The fast path bundled, with V8's code cache (bin/fast-path.js), else as compiled.
+  ({ fastScan } =
+    (await import('./fast-path.js')).loadBundle()?.exports ?? (await import('../dist/cli/scan-flags.js')));
 } catch (error) {
   process.stderr.write(
     `consent-lint: cannot load the compiled CLI (${error?.message ?? error}); run \`npm run build\` first\n`,

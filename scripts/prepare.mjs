@@ -13,9 +13,12 @@ const newest = (dir) =>
     (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
     0,
   );
-const outputs = ['dist/commands/scan.js', 'dist/policy/validators.cjs', 'oclif.manifest.json'].map((f) =>
-  join(root, f),
-);
+const outputs = [
+  'dist/commands/scan.js',
+  'dist/policy/validators.cjs',
+  'oclif.manifest.json',
+  'dist/bundle/cli.cjs',
+].map((f) => join(root, f));
 const inputs = Math.max(
   newest(join(root, 'src')),
   newest(join(root, 'schemas')),

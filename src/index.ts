@@ -10,10 +10,10 @@ import { posix, relative, resolve } from 'node:path';
 import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
-import { AnalysisCache, type CachedAnalysis } from './cache/index.js';
+import type { CachedAnalysis } from './cache/index.js';
 import { analyse, analyseAsync, projectOptions, rulesInForce, seedFiles, timing } from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
-import { analyseNative, isNativeFile, nativeInputs } from './native/index.js';
+import { isNativeFile, nativeInputs, nativeRulesInForce } from './native/inputs.js';
 import { Project, withModuleAliasTokens } from './program/index.js';
 import { applyBaseline, identifyFindings, type Baseline, type BaselineResult } from './baseline/index.js';
 import { applySuppressions, directiveRules } from './suppress/index.js';
@@ -142,8 +142,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
   const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
+  // Its modules load only when there is a file for it (a JavaScript-only scan needs just its rules).
   const tn = performance.now();
-  const nativeRun = analyseNative(nativeInputs(discovery.files, policies).files, policies, config).then((r) => {
+  const nativeFiles = nativeInputs(discovery.files, policies).files;
+  const nativeRun = (
+    nativeFiles.length
+      ? import('./native/index.js').then((m) => m.analyseNative(nativeFiles, policies, config))
+      : Promise.resolve({ findings: [], errors: [], rules: nativeRulesInForce(policies, config), filesParsed: 0 })
+  ).then((r) => {
     timing(`native: ${r.filesParsed} files`, tn);
     return r;
   });
@@ -152,10 +158,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const seedsNow = () => (seeds ??= seedFiles(project, policies));
   let result: CachedAnalysis | undefined;
   let cached = false;
-  const cache = options.cacheFile ? new AnalysisCache(options.cacheFile) : undefined;
+  // Loaded only for --cache.
+  const cacheModule = options.cacheFile ? await import('./cache/index.js') : undefined;
+  const cache = cacheModule ? new cacheModule.AnalysisCache(options.cacheFile!) : undefined;
   // The mode is part of the key: a default result never answers a --no-prune run, nor the reverse.
-  const key = cache
-    ? AnalysisCache.key([
+  const key = cacheModule
+    ? cacheModule.AnalysisCache.key([
         policies,
         { ...config, dir: undefined, source: undefined },
         options.exhaustive ? 'no-prune' : 'default',
@@ -188,14 +196,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const findings = [...result.findings, ...native.findings].sort(byPosition);
   const errors = [...discovery.skipped, ...result.errors, ...native.errors].sort(byPosition);
   const rules = [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))];
-  // Files with suppression directives, so unused ones can be reported.
+  // Files with suppression directives, so unused ones can be reported (one text search per file per run).
+  const withDirectives: string[] = [];
+  for (const [rel, f] of files) if (f.text.includes('consent-lint-disable')) withDirectives.push(rel);
   const withText = (list: { file: string }[]) => {
     const map = new Map<string, string>();
     for (const x of list) {
       const text = files.get(x.file)?.text;
       if (text !== undefined) map.set(x.file, text);
     }
-    for (const [rel, f] of files) if (!map.has(rel) && f.text.includes('consent-lint-disable')) map.set(rel, f.text);
+    for (const rel of withDirectives) if (!map.has(rel)) map.set(rel, files.get(rel)!.text);
     return map;
   };
   const only = onlyFilter(root, options.onlyFiles);

@@ -197,6 +197,8 @@ export function ensureBuilt(): void {
     spawnSync(process.execPath, [join(repoRoot, 'scripts/compile-schemas.mjs')], { cwd: repoRoot, stdio: 'ignore' });
     rmSync(join(repoRoot, 'oclif.manifest.json'), { force: true });
     spawnSync(process.execPath, [join(repoRoot, 'scripts/oclif-manifest.mjs')], { cwd: repoRoot, stdio: 'ignore' });
+    // bin/run.js runs the bundled fast path when present: never a stale one.
+    spawnSync(process.execPath, [join(repoRoot, 'scripts/bundle.mjs')], { cwd: repoRoot, stdio: 'ignore' });
     writeFileSync(stamp, '');
     utimesSync(stamp, new Date(startedBuild), new Date(startedBuild));
   } finally {

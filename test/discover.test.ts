@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../src/discover/index.js';
-import { isCandidate, listFiles, listWithGit, listWithGlob } from '../src/discover/list.js';
+import { isCandidate, listFiles, listWithGit, listWithGlob, prefetchListing } from '../src/discover/list.js';
 import { createMatcher, globToRegExp } from '../src/discover/match.js';
 import { minifiedReason } from '../src/discover/read.js';
 
@@ -309,6 +309,10 @@ describe('discover: listing', () => {
       'src/lib/util.js',
     ]);
     expect((await listFiles(repo)).via).toBe('git');
+
+    // a listing started early (the CLI, while it loads) is the next listing of that root, once
+    prefetchListing(repo);
+    expect(await listFiles(repo)).toEqual(await listFiles(repo));
 
     // the deleted file is listed by git but neither crashes nor appears
     const d = await discover(repo);

@@ -111,6 +111,8 @@ describe('start-up', () => {
       'fast-glob',
       'ts-morph',
       'typescript',
+      'entities',
+      'web-tree-sitter',
     ]) {
       expect(run.packages.has(pkg), pkg).toBe(false);
     }
@@ -137,6 +139,9 @@ describe('start-up', () => {
     expect(run.code).toBe(1);
     expect(run.packages.has('parse5')).toBe(true);
     expect(run.dist.has('policy/validators.cjs')).toBe(true);
+    // Only the config's validator: the policy schema's (ten times the code) is not needed.
+    expect(run.dist.has('policy/validators-config.cjs')).toBe(true);
+    expect(run.dist.has('policy/validators-policy.cjs')).toBe(false);
     expect(run.packages.has('@oclif/core')).toBe(false);
     expect(loaded(['--help'], dir).packages.has('@oclif/core')).toBe(true);
     const version = loaded(['--version'], dir);

@@ -30,7 +30,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gitSync, guardedReadText } from '../discover/index.js';
+import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
 import type { AnalysisError, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
 
@@ -70,6 +70,7 @@ export function defaultCacheFile(
 
 /** Whether git tracks `file` (committed or staged in the repository holding it). */
 export function trackedByGit(file: string): boolean {
+  if (!mayBeInGitWorkTree(dirname(file))) return false; // the usual cache folder: no git call
   const r = gitSync(['ls-files', '--error-unmatch', '--', basename(file)], dirname(file), { ownRepository: true });
   return r.ok;
 }

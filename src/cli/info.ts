@@ -81,7 +81,7 @@ function load(configFlag: string | undefined, io: CliIO): Loaded {
   const config = configFile ? loadConfigFile(configFile) : undefined;
   const builtin = resolvePolicies(builtinPolicyIds());
   const inForce = policiesInForce(config, undefined, io.cwd, resolvePolicies);
-  if (config) checkRuleIds(config, knownRules(inForce));
+  if (config) checkRuleIds(config, knownRules(inForce, sdkEscapesRule()));
   return { ...(config ? { config } : {}), ...(configFile ? { configFile } : {}), builtin, inForce };
 }
 

@@ -11,19 +11,9 @@
  */
 import { appendFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import {
-  applyBaseline,
-  createBaseline,
-  pruneBaseline,
-  readBaseline,
-  serializeBaseline,
-  writeBaseline,
-  type Baseline,
-} from '../baseline/index.js';
-import { defaultCacheFile } from '../cache/index.js';
 import type { ScanOptions, ScanResult } from '../index.js';
 import type { Finding, Policy, ResultDocument, RuleSpec } from '../model.js';
-import { planFixes, replacements, unifiedDiff, type FixPlan } from './fix.js';
+import type { FixPlan } from './fix.js';
 import type { SarifFix } from '../report/types.js';
 import {
   builtinPolicyIds,
@@ -34,20 +24,13 @@ import {
   policiesInForce,
   resolvePolicies,
 } from '../policy/index.js';
-import {
-  FORMATS,
-  formatJson,
-  formatSarif,
-  formatStepSummary,
-  render,
-  type Format,
-  type ReportContext,
-} from '../report/index.js';
+import { FORMATS, type Format, type ReportContext } from '../report/types.js';
+import { loadReporter } from '../report/load.js';
 import { countFindings, plural, unanalysed } from '../report/util.js';
-import { directiveRules } from '../suppress/index.js';
-import { sdkEscapesRule } from '../sinks/index.js';
+import { directiveRules } from '../suppress/rules.js';
+import { prefetchListing } from '../discover/index.js';
 import { EXIT_FINDINGS, EXIT_OK, reportError, UsageError } from './errors.js';
-import { changedFiles } from './git.js';
+import { changedFiles, gitTopLevel } from './git.js';
 import type { CliIO } from './io.js';
 import { EXIT_OUTPUT, OutputError, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
@@ -146,18 +129,22 @@ export function resolveColor(
 }
 
 /** Policies in force (`--policy` keeps the CMP guard packs), after checking the config's rule ids against them. */
-function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Policy[] {
+async function policiesFor(flags: ScanFlags, target: ScanTarget, cwd: string): Promise<Policy[]> {
   // The config's own policy entries are confined to its repository and named by pointer in errors.
   const config = target.config;
   const policies = policiesInForce(config, flags.policy, cwd, (ids, baseDir) =>
     config && ids && ids === config.policies ? configPolicies(config) : resolvePolicies(ids, baseDir),
   );
-  if (target.config) checkRuleIds(target.config, knownRules(policies));
+  if (target.config)
+    checkRuleIds(target.config, knownRules(policies, (await import('../sinks/index.js')).sdkEscapesRule()));
   return policies;
 }
 
 /** SARIF `fixes` of each fixable finding: the verified edit of its file. */
-function sarifFixes(plan: FixPlan): Map<Finding, SarifFix> {
+function sarifFixes(
+  plan: FixPlan,
+  replacements: (before: string, after: string) => SarifFix['replacements'],
+): Map<Finding, SarifFix> {
   const out = new Map<Finding, SarifFix>();
   for (const fx of plan.fixes) {
     const fix: SarifFix = {
@@ -193,11 +180,11 @@ export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<
   };
 }
 
-/** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own. */
-export function knownRules(policies: Policy[]): RuleSpec[] {
+/** Rules a config may name: those of the policies in force, of every built-in policy, and consent-lint's own (`sdkEscapesRule()` of src/sinks). */
+export function knownRules(policies: Policy[], sdkEscapesRule: RuleSpec): RuleSpec[] {
   return [...policies, ...resolvePolicies(builtinPolicyIds())]
     .flatMap((p) => p.rules)
-    .concat(directiveRules, sdkEscapesRule());
+    .concat(directiveRules, sdkEscapesRule);
 }
 
 /** Reports go through a temp file and a rename (never a truncated file); a failure names the file (exit 3). */
@@ -220,8 +207,11 @@ const displayFile = (file: string, cwd: string) => {
 
 async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise<number> {
   checkFlags(flags);
-  const target = resolveTarget(flags.paths, flags.config, io.cwd);
-  const policies = policiesFor(flags, target, io.cwd);
+  // The listing's git calls run while the config and the analysis modules load (the default scan only).
+  const target = resolveTarget(flags.paths, flags.config, io.cwd, (root) => {
+    if (!deps.scan && !flags.printConfig) prefetchListing(resolve(root));
+  });
+  const policies = await policiesFor(flags, target, io.cwd);
   if (flags.printConfig) {
     io.stdout(`${JSON.stringify(effectiveConfig(target, policies), null, 2)}\n`);
     return EXIT_OK;
@@ -256,7 +246,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
         ? {
             cacheFile: flags.cacheLocation
               ? resolve(io.cwd, flags.cacheLocation, flags.cacheLocation.endsWith('.json') ? '' : 'analysis.json')
-              : defaultCacheFile(target.root, io.env),
+              : (await import('../cache/index.js')).defaultCacheFile(target.root, io.env),
           }
         : {}),
     });
@@ -286,7 +276,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     errors: doc.errors.filter((e) => !e.file || inScope(e.file)),
   };
 
-  if (flags.writeBaseline) {
+  // Loaded only when a baseline flag is given.
+  const baselines = flags.writeBaseline || flags.baseline ? await import('../baseline/index.js') : undefined;
+  if (flags.writeBaseline && baselines) {
+    const { createBaseline, readBaseline, writeBaseline } = baselines;
     let baseline = createBaseline(doc);
     if (partial && existsSync(resolve(io.cwd, flags.writeBaseline))) {
       // Keep what the previous baseline says about files outside this run's scope.
@@ -300,9 +293,10 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     return EXIT_OK;
   }
 
-  if (flags.baseline) {
+  if (flags.baseline && baselines) {
+    const { applyBaseline, pruneBaseline, readBaseline, serializeBaseline } = baselines;
     const file = resolve(io.cwd, flags.baseline);
-    const baseline: Baseline = readBaseline(file);
+    const baseline = readBaseline(file);
     const applied = applyBaseline(doc, baseline, inScope);
     doc = applied.document;
     if (applied.matched)
@@ -332,6 +326,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   const format: Format = flags.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish');
   const wantsSarif = format === 'sarif' || !!flags.sarifOutput;
   let plan: FixPlan | undefined;
+  // Loaded only when fixes are asked for (--fix, --fix-dry-run, SARIF with a configured guard).
+  let fixes: typeof import('./fix.js') | undefined;
   if (
     flags.fix ||
     flags.fixDryRun ||
@@ -339,7 +335,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
       target.config?.guards?.some((g) => g.function) &&
       doc.findings.some((f) => !f.suppressed && f.missing.length))
   ) {
-    plan = await planFixes({
+    fixes = await import('./fix.js');
+    plan = await fixes.planFixes({
       root: target.root,
       config: target.config,
       policies,
@@ -359,7 +356,7 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     const fixed = new Set(plan.fixes.flatMap((f) => f.findings));
     for (const fx of plan.fixes) {
       if (flags.fix) writeFileSync(join(target.root, fx.file), fx.after);
-      else io.stdout(unifiedDiff(fx.file, fx.before, fx.after));
+      else io.stdout(fixes!.unifiedDiff(fx.file, fx.before, fx.after));
     }
     const verb = flags.fix ? 'fixed' : 'can fix';
     io.stderr(`consent-lint: ${verb} ${plural(fixed.size, 'finding')} in ${plural(plan.fixes.length, 'file')}\n`);
@@ -375,6 +372,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   }
 
   const counts = countFindings(doc);
+  const repoRoot =
+    format === 'sarif' || format === 'github' || flags.sarifOutput ? gitTopLevel(target.root) : undefined;
   const shown: ResultDocument = flags.quiet
     ? { ...doc, findings: doc.findings.filter((f) => f.severity === 'error') }
     : doc;
@@ -384,24 +383,25 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
     sources: result.sources,
     color: format === 'stylish' && resolveColor(flags, io),
     root: target.root,
-    ...(target.repoRoot ? { repoRoot: target.repoRoot } : {}),
+    // The repository root matters only to SARIF and GitHub paths: git is asked only for them.
+    ...(repoRoot ? { repoRoot } : {}),
     cwd: realCwd(io.cwd),
     toolVersion: toolVersion(),
     ...(homepageUrl() ? { informationUri: homepageUrl()! } : {}),
     ruleDocUrl,
     hiddenWarnings: counts.warnings - countFindings(shown).warnings,
     maxWarnings: flags.maxWarnings ?? -1,
-    ...(plan && !flags.fix ? { fixes: sarifFixes(plan) } : {}),
+    ...(plan && !flags.fix && fixes ? { fixes: sarifFixes(plan, fixes.replacements) } : {}),
   };
-  const report = render(format, shown, ctx);
+  const report = (await loadReporter(format))(shown, ctx);
   if (flags.output) writeFile(flags.output, report, io.cwd);
   else io.stdout(report);
-  if (flags.sarifOutput) writeFile(flags.sarifOutput, formatSarif(shown, ctx), io.cwd);
-  if (flags.jsonOutput) writeFile(flags.jsonOutput, formatJson(shown), io.cwd);
+  if (flags.sarifOutput) writeFile(flags.sarifOutput, (await loadReporter('sarif'))(shown, ctx), io.cwd);
+  if (flags.jsonOutput) writeFile(flags.jsonOutput, (await loadReporter('json'))(shown, ctx), io.cwd);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
     try {
-      appendFileSync(summaryFile, formatStepSummary(shown, ctx));
+      appendFileSync(summaryFile, (await import('../report/github.js')).formatStepSummary(shown, ctx));
     } catch (e) {
       io.stderr(`consent-lint: could not write the job summary: ${(e as Error).message}\n`);
     }

@@ -26,8 +26,6 @@ import { gitTopLevel } from './git.js';
 
 export interface ScanTarget {
   root: string;
-  /** Git top level containing the root (SARIF/annotation paths), if any. */
-  repoRoot?: string;
   configFile?: string;
   config?: Config;
   /** Absolute PATHs as given. */
@@ -51,7 +49,16 @@ function commonAncestor(dirs: string[]): string {
   return common;
 }
 
-export function resolveTarget(pathArgs: string[], configFlag: string | undefined, cwd: string): ScanTarget {
+/**
+ * `onRoot` is called with the scan root as soon as it is known, before the config
+ * is read (the CLI starts listing the files then: git runs while the config loads).
+ */
+export function resolveTarget(
+  pathArgs: string[],
+  configFlag: string | undefined,
+  cwd: string,
+  onRoot?: (root: string) => void,
+): ScanTarget {
   // Real paths: git reports real paths, and /tmp or /var may be symlinks (macOS).
   const paths = (pathArgs.length ? pathArgs : ['.']).map((p) => {
     const abs = resolve(cwd, p);
@@ -63,10 +70,6 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
 
   const configFile = configFlag ? resolve(cwd, configFlag) : findConfigFile(first);
   if (configFlag && !existsSync(configFile!)) throw new UsageError(`--config: no such file: ${configFlag}`);
-  // A config found by searching is the repository's: read it confined to the repository.
-  const config = configFile
-    ? loadConfigFile(configFile, configFlag ? undefined : repositoryRoot(dirname(configFile)))
-    : undefined;
 
   let root: string;
   if (configFile) root = realpathSync(dirname(configFile));
@@ -76,6 +79,12 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
     const realCwd = realpathSync(cwd);
     root = top ?? (paths.every((p) => isInside(realCwd, p)) ? realCwd : commonAncestor(paths.map((p) => dirname(p))));
   }
+  onRoot?.(root);
+
+  // A config found by searching is the repository's: read it confined to the repository.
+  const config = configFile
+    ? loadConfigFile(configFile, configFlag ? undefined : repositoryRoot(dirname(configFile)))
+    : undefined;
 
   for (const p of paths) {
     if (!isInside(root, p)) {
@@ -97,7 +106,6 @@ export function resolveTarget(pathArgs: string[], configFlag: string | undefined
 
   return {
     root,
-    repoRoot: gitTopLevel(root),
     ...(configFile ? { configFile } : {}),
     ...(config ? { config } : {}),
     paths,

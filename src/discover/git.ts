@@ -24,9 +24,9 @@
  * excludes file) cannot hang the scan.
  */
 import { execFile, execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Flags put before every git subcommand. */
 export const GIT_SAFETY_ARGS: readonly string[] = [
@@ -117,22 +117,29 @@ export function gitArgs(args: readonly string[], filterOverrides: readonly strin
 const FILTER_KEY = /^filter\.(.+)\.(clean|smudge|process|required)$/i;
 const FILE_KEY = /^core\.(excludesfile|attributesfile)$/i;
 
+const CONFIG_QUERY = ['config', '-z', '--get-regexp', '^(filter\\..*|core\\.(excludesfile|attributesfile))$'];
+
 /**
  * `-c` flags that empty every filter driver configured for `cwd`'s repository,
  * and replace an excludes/attributes file that is not a regular file (a FIFO
  * would block git forever) by /dev/null. Reading config runs nothing.
  */
 function configOverrides(cwd: string, options: GitOptions): string[] {
-  const r = runSync(
-    ['config', '-z', '--get-regexp', '^(filter\\..*|core\\.(excludesfile|attributesfile))$'],
-    cwd,
-    options,
-    [],
-  );
-  if (!r.ok) return [];
+  const r = runSync(CONFIG_QUERY, cwd, options, []);
+  return r.ok ? overridesFrom(r.stdout, cwd) : [];
+}
+
+/** The same, without blocking: the listing's git calls run while the CLI loads the analysis. */
+async function configOverridesAsync(cwd: string, options: GitOptions): Promise<string[]> {
+  const r = await runAsync(CONFIG_QUERY, cwd, options, []);
+  return r.ok ? overridesFrom(r.stdout, cwd) : [];
+}
+
+/** `-c` overrides from `git config -z --get-regexp` output. */
+function overridesFrom(stdout: string, cwd: string): string[] {
   const names = new Set<string>();
   const files = new Map<string, string>();
-  for (const entry of r.stdout.split('\0')) {
+  for (const entry of stdout.split('\0')) {
     const nl = entry.indexOf('\n');
     const key = nl === -1 ? entry : entry.slice(0, nl);
     const value = nl === -1 ? '' : entry.slice(nl + 1);
@@ -204,15 +211,43 @@ function describeFailure(
   return `git exited with status ${err.status ?? err.code ?? '?'}`;
 }
 
+/**
+ * Subcommands that read neither the work tree nor the index (`git config`; `git rev-parse`
+ * resolves the repository and names only), so no filter driver, excludes or attributes
+ * file can come into play: they need no per-repository overrides (one git call fewer).
+ */
+const NEEDS_NO_OVERRIDES = new Set(['config', 'rev-parse']);
+
+/**
+ * Whether `dir` or a folder above it holds a `.git` entry (a directory, or a file naming
+ * one). With GIT_DIR and GIT_WORK_TREE dropped (`ownRepository`), git finds a work tree
+ * only that way: without one, a git call about `dir` can only fail, so it is not made.
+ */
+export function mayBeInGitWorkTree(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
 /** Run git synchronously with every repository-controlled command disabled. */
 export function gitSync(args: readonly string[], cwd: string, options: GitOptions = {}): GitResult {
-  const overrides = args[0] === 'config' ? [] : configOverrides(cwd, options);
+  const overrides = NEEDS_NO_OVERRIDES.has(args[0]) ? [] : configOverrides(cwd, options);
   return runSync(args, cwd, options, overrides);
 }
 
 /** The same, asynchronously (the listing of a large repository). */
-export function gitAsync(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<GitResult> {
-  const overrides = args[0] === 'config' ? [] : configOverrides(cwd, options);
+export async function gitAsync(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<GitResult> {
+  const overrides = NEEDS_NO_OVERRIDES.has(args[0]) ? [] : await configOverridesAsync(cwd, options);
+  return runAsync(args, cwd, options, overrides);
+}
+
+function runAsync(
+  args: readonly string[],
+  cwd: string,
+  options: GitOptions,
+  overrides: readonly string[],
+): Promise<GitResult> {
   return new Promise((resolve) => {
     execFile(
       'git',

@@ -38,7 +38,11 @@ export const BUILD_OUTPUT_DIRS: readonly string[] = ['dist', 'build', 'out', 've
  * segment, e.g. `packages/web/dist`), unless `include` names that folder
  * name as a path segment (`dist/**`, `packages/*\/build/**`).
  */
+/** A directory segment named like a build-output folder somewhere in a path (the common case: none). */
+const BUILD_OUTPUT_SEGMENT = new RegExp(`(?:^|/)(?:${BUILD_OUTPUT_DIRS.join('|')})/`);
+
 export function buildOutputDir(relPath: string, include: readonly string[] | undefined): string | undefined {
+  if (!BUILD_OUTPUT_SEGMENT.test(relPath)) return undefined;
   const segs = relPath.split('/');
   for (let i = 0; i < segs.length - 1; i++) {
     if (!BUILD_OUTPUT_DIRS.includes(segs[i])) continue;

@@ -28,7 +28,7 @@ import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
 import { buildOutputDir } from './ignored.js';
 
-export { SOURCE_EXTENSIONS } from './list.js';
+export { SOURCE_EXTENSIONS, prefetchListing } from './list.js';
 export {
   GuardedReadError,
   guardedReadBytes,
@@ -38,7 +38,15 @@ export {
   utf16Label,
   MAX_CONFIG_BYTES,
 } from './guarded-read.js';
-export { gitSync, gitAsync, gitEnv, gitArgs, GIT_SAFETY_ARGS, GIT_DIFF_SAFETY_ARGS } from './git.js';
+export {
+  gitSync,
+  gitAsync,
+  gitEnv,
+  gitArgs,
+  mayBeInGitWorkTree,
+  GIT_SAFETY_ARGS,
+  GIT_DIFF_SAFETY_ARGS,
+} from './git.js';
 
 /** An `include` glob matching no file, or include/exclude leaving no file to scan (exit 2, as ESLint). */
 export class NoMatchingFilesError extends Error {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
 import { NEVER_SCANNED_DIRS } from './ignored.js';
-import { gitAsync } from './git.js';
+import { gitAsync, mayBeInGitWorkTree } from './git.js';
 import { GuardedReadError, guardedReadText } from './guarded-read.js';
 
 // fast-glob and ignore are needed only outside git work trees: loaded then.
@@ -77,7 +77,26 @@ export interface ListingProblem {
   message: string;
 }
 
+const prefetched = new Map<string, Promise<Listing>>();
+
+/**
+ * Start listing `root` (an absolute directory) now: the next `listFiles(root)` takes this
+ * listing. The CLI calls it before it loads the analysis, so git runs meanwhile.
+ */
+export function prefetchListing(root: string): void {
+  if (!prefetched.has(root)) {
+    const listing = listFiles(root);
+    listing.catch(() => {}); // handed to (and awaited by) the next listFiles(root)
+    prefetched.set(root, listing);
+  }
+}
+
 export async function listFiles(root: string): Promise<Listing> {
+  const early = prefetched.get(root);
+  if (early) {
+    prefetched.delete(root);
+    return early;
+  }
   const viaGit = await listWithGitDetailed(root);
   // An empty answer from git usually means the root itself is git-ignored
   // (e.g. a generated tree): walk it as a plain directory instead.
@@ -101,7 +120,8 @@ export async function listWithGitDetailed(
   root: string,
 ): Promise<{ files: string[]; problems: ListingProblem[] } | undefined> {
   // Inside git hooks GIT_DIR etc. point at the hook's repository; let git find
-  // the repository from `root` instead.
+  // the repository from `root` instead (so with no .git above `root`, git is not asked).
+  if (!mayBeInGitWorkTree(root)) return undefined;
   const r = await gitAsync(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root, {
     ownRepository: true,
   });

@@ -31,34 +31,7 @@ import { toUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
 import { firstSyntaxError, languageOf, parserFor, type NativeLanguage } from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
-
-/** Files the native stage reads (and the JavaScript stage does not). */
-export function isNativeFile(relPath: string): boolean {
-  return languageOf(relPath) !== undefined || isDeclarationFile(relPath);
-}
-
-/**
- * What the native stage reads: native sources, declaration files, Expo code
- * configs, and the JavaScript files that may hold a declaration trigger (they
- * name one of its functions). `native`: whether there is anything native at all.
- */
-export function nativeInputs(
-  files: DiscoveredFile[],
-  policies: Policy[],
-): { files: DiscoveredFile[]; native: boolean } {
-  const names = new Set<string>();
-  for (const p of policies)
-    for (const d of p.native?.declarations ?? [])
-      for (const t of d.jsTriggers ?? []) for (const f of t.functions) names.add(f.split('.').pop()!);
-  const out: DiscoveredFile[] = [];
-  let native = false;
-  for (const f of files) {
-    const own = languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
-    native ||= own;
-    if (own || (JS_RE.test(f.relPath) && [...names].some((n) => f.text.includes(n)))) out.push(f);
-  }
-  return { files: out, native };
-}
+import { JS_RE, nativeRules } from './inputs.js';
 
 export interface NativeResult {
   findings: Finding[];
@@ -68,24 +41,11 @@ export interface NativeResult {
   filesParsed: number;
 }
 
-const JS_RE = /\.(?:[cm]?[jt]sx?)$/;
 /** Third-party and generated native code: CocoaPods, Carthage, Gradle/Xcode build output. */
 const VENDORED = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Rules in force: JS rules (native sinks may name them) and native-only rules, with config severities. */
-function nativeRules(policies: Policy[], k: NativeKnowledge, config: Config | undefined): Map<string, RuleSpec> {
-  const settings = config?.rules ?? {};
-  const out = new Map<string, RuleSpec>();
-  for (const r of [...policies.flatMap((p) => p.rules), ...k.rules]) {
-    const s = settings[r.id];
-    if (s === 'off') continue;
-    out.set(r.id, s ? { ...r, severity: s } : r);
-  }
-  return out;
 }
 
 export async function analyseNative(

@@ -6,7 +6,13 @@
  * parse5's; the caller still checks that and falls back to approximate
  * positions if they ever differ.
  */
-import { DecodingMode, HtmlEntityDecoder } from 'entities/decode';
+import { createRequire } from 'node:module';
+
+type EntitiesDecode = typeof import('entities/decode');
+const require = createRequire(import.meta.url);
+let entities: EntitiesDecode | undefined;
+/** Loaded on the first attribute with a character reference (an ES module, required synchronously: Node >= 20.19). */
+const decodeModule = (): EntitiesDecode => (entities ??= require('entities/decode') as EntitiesDecode);
 
 export interface Decoded {
   text: string;
@@ -22,9 +28,7 @@ export function decodeAttributeWithMap(raw: string): Decoded {
     for (let k = 0; k < s.length; k++) map.push(at);
   };
   let reference = '';
-  const decoder = new HtmlEntityDecoder((cp) => {
-    reference += String.fromCodePoint(cp);
-  });
+  let decoder: InstanceType<EntitiesDecode['HtmlEntityDecoder']> | undefined;
   for (let i = 0; i < raw.length;) {
     const c = raw[i];
     if (c === '\r') {
@@ -35,6 +39,10 @@ export function decodeAttributeWithMap(raw: string): Decoded {
     }
     if (c === '&') {
       reference = '';
+      const { DecodingMode, HtmlEntityDecoder } = decodeModule();
+      decoder ??= new HtmlEntityDecoder((cp) => {
+        reference += String.fromCodePoint(cp);
+      });
       decoder.startEntity(DecodingMode.Attribute);
       let consumed = decoder.write(raw, i + 1);
       if (consumed < 0) consumed = decoder.end();

@@ -56,7 +56,8 @@ function validator(kind: SchemaKind): ValidateFunction {
   if (!v) {
     // Precompiled at build time (scripts/compile-schemas.mjs); compiled here when running from src/.
     try {
-      v = (require('./validators.cjs') as Record<SchemaKind, ValidateFunction>)[kind];
+      // By a path that means dist/policy/ from dist/policy/ and from dist/bundle/ (scripts/bundle.mjs) alike.
+      v = (require('../policy/validators.cjs') as Record<SchemaKind, ValidateFunction>)[kind];
     } catch {
       v = undefined;
     }

@@ -1,0 +1,64 @@
+/**
+ * The light half of the native stage: which discovered files it reads, and the
+ * rules it puts in force. A JavaScript-only scan needs only this; the analysis
+ * itself (./index.ts: tree-sitter, the native IR, flow graphs, declarations)
+ * is loaded when there is a file for it.
+ */
+import type { Config, DiscoveredFile, Policy, RuleSpec } from '../model.js';
+import { isDeclarationFile, isExpoCodeConfig } from './declarations.js';
+import { NativeKnowledge } from './knowledge.js';
+import { languageOf } from './parsers.js';
+
+export const JS_RE = /\.(?:[cm]?[jt]sx?)$/;
+
+/** Files the native stage reads (and the JavaScript stage does not). */
+export function isNativeFile(relPath: string): boolean {
+  return languageOf(relPath) !== undefined || isDeclarationFile(relPath);
+}
+
+/**
+ * What the native stage reads: native sources, declaration files, Expo code
+ * configs, and the JavaScript files that may hold a declaration trigger (they
+ * name one of its functions). `native`: whether there is anything native at all.
+ * Without a native file there is nothing to analyse: declarations are checked only
+ * against declaration files the scan holds, and native starts live in native code,
+ * so the JavaScript files are not searched then (no file: the result is the rules).
+ */
+export function nativeInputs(
+  files: DiscoveredFile[],
+  policies: Policy[],
+): { files: DiscoveredFile[]; native: boolean } {
+  const own = (f: DiscoveredFile) =>
+    languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
+  if (!files.some(own)) return { files: [], native: false };
+  const set = new Set<string>();
+  for (const p of policies)
+    for (const d of p.native?.declarations ?? [])
+      for (const t of d.jsTriggers ?? []) for (const f of t.functions) set.add(f.split('.').pop()!);
+  // One search per file for any of the names (a text search per name costs more on large trees).
+  const names = set.size
+    ? new RegExp([...set].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+    : undefined;
+  const out = files.filter((f) => own(f) || (names && JS_RE.test(f.relPath) && names.test(f.text)));
+  return { files: out, native: true };
+}
+
+/** Rules in force: JS rules (native sinks may name them) and native-only rules, with config severities. */
+export function nativeRules(policies: Policy[], k: NativeKnowledge, config: Config | undefined): Map<string, RuleSpec> {
+  const settings = config?.rules ?? {};
+  const out = new Map<string, RuleSpec>();
+  for (const r of [...policies.flatMap((p) => p.rules), ...k.rules]) {
+    const s = settings[r.id];
+    if (s === 'off') continue;
+    out.set(r.id, s ? { ...r, severity: s } : r);
+  }
+  return out;
+}
+
+/** The native-only rules in force, with their config severities: what `analyseNative` reports with no files. */
+export function nativeRulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
+  const k = new NativeKnowledge(policies);
+  if (!k.tokens.length) return [];
+  const rules = nativeRules(policies, k, config);
+  return k.rules.filter((r) => rules.has(r.id)).map((r) => rules.get(r.id)!);
+}
