@@ -44,6 +44,8 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --eslint-max N      skip ESLint on trees larger than N files (default 10000); ESLint runs on
                       default-shape trees only unless --eslint-all or --large
   --eslint-all        run ESLint on every tree
+  --no-prune-max N    run the exhaustive --no-prune leg only on trees of at most N files (default 3000),
+                      once (it checks the pruning; on 10k files it takes minutes)
   --regen             regenerate the trees even if present and up to date
   --trees DIR         where the trees live (default bench/trees)
   --out FILE          results JSON (default bench/trees/results.json)
@@ -66,6 +68,8 @@ function parseArgs(argv) {
     startupReps: 10,
     tools: [...ALL_TOOLS],
     eslintMax: 10000,
+    // --no-prune parses and analyses every file: a check of the pruning, minutes on 10k trees.
+    noPruneMax: 3000,
     eslintAll: false,
     regen: false,
     trees: join(HERE, 'trees'),
@@ -117,6 +121,9 @@ function parseArgs(argv) {
         break;
       case '--eslint-max':
         o.eslintMax = parseSize(need(++i));
+        break;
+      case '--no-prune-max':
+        o.noPruneMax = parseSize(need(++i));
         break;
       case '--eslint-all':
         o.eslintMax = Infinity;
@@ -645,12 +652,15 @@ function runCase(c) {
         c.n > opts.eslintMax
           ? `skipped above ${label(opts.eslintMax)} files (--eslint-all to run)`
           : 'default-shape trees only (--eslint-all or --large to run)';
+    } else if (name === 'no-prune' && c.n > opts.noPruneMax) {
+      entry.skipped = `skipped above ${label(opts.noPruneMax)} files (--no-prune-max to run)`;
     } else {
       const unavailable = tool.available();
       if (unavailable) entry.skipped = unavailable;
     }
-    const reps = name === 'eslint' ? (opts.eslintReps ?? (c.n >= 10000 ? 1 : opts.reps)) : opts.reps;
-    const warmup = name === 'eslint' ? 0 : Math.max(opts.warmup, tool.minWarmup ?? 0);
+    const once = name === 'no-prune' || (name === 'eslint' && c.n >= 10000);
+    const reps = name === 'eslint' ? (opts.eslintReps ?? (once ? 1 : opts.reps)) : once ? 1 : opts.reps;
+    const warmup = name === 'eslint' || name === 'no-prune' ? 0 : Math.max(opts.warmup, tool.minWarmup ?? 0);
     plan.push({ tool, entry, reps, warmup });
   }
   log(`\n== ${c.id} (${c.shape}): ${tree}`);

@@ -1,21 +1,26 @@
 /** Small helpers over Babel ASTs shared by the stages (no stage owns the AST shape). */
 import type * as t from '@babel/types';
 
-/** Keys that hold no evaluated code: positions, comments, and type annotations. */
-const NOT_CODE = new Set([
-  'loc',
-  'extra',
-  'leadingComments',
-  'trailingComments',
-  'innerComments',
+/** Keys that hold type annotations only, never evaluated code. */
+export const TYPE_KEYS: ReadonlySet<string> = new Set([
   'typeAnnotation',
   'returnType',
   'typeParameters',
   'superTypeParameters',
   'typeArguments',
   'predicate',
-  'decorators',
   'implements',
+]);
+
+/** Keys that hold no evaluated code: positions, comments, type annotations (and decorators, walked apart). */
+const NOT_CODE = new Set([
+  'loc',
+  'extra',
+  'leadingComments',
+  'trailingComments',
+  'innerComments',
+  'decorators',
+  ...TYPE_KEYS,
 ]);
 
 const isNode = (v: unknown): v is t.Node =>

@@ -7,7 +7,7 @@
  * undefined, and callers keep reporting the value's escape.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from './ast.js';
+import { forEachChild, TYPE_KEYS } from './ast.js';
 import type { Project, ScriptIndex } from './project.js';
 import type { Binding } from './scope.js';
 import { isWrapper } from './unwrap.js';
@@ -19,15 +19,6 @@ export interface Reference {
 }
 
 const MAX_REEXPORTS = 4;
-const TYPE_KEYS = new Set([
-  'typeAnnotation',
-  'returnType',
-  'typeParameters',
-  'superTypeParameters',
-  'typeArguments',
-  'predicate',
-  'implements',
-]);
 const KEYED = new Set([
   'ObjectProperty',
   'ObjectMethod',

@@ -8,7 +8,7 @@
  * nothing: they describe globals, which is what the names then resolve to.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from './ast.js';
+import { forEachChild, TYPE_KEYS } from './ast.js';
 import { ParentLinks } from './parents.js';
 
 export type BindingKind = 'module' | 'hoisted' | 'param' | 'const' | 'let' | 'var' | 'local';
@@ -34,15 +34,6 @@ interface Scope {
   /** Function or Program: where `var` and hoisted functions go. */
   isFunction: boolean;
 }
-
-const NOT_CODE_KEYS = new Set([
-  'returnType',
-  'typeParameters',
-  'superTypeParameters',
-  'typeArguments',
-  'predicate',
-  'implements',
-]);
 
 /** Ambient declarations describe globals and bind nothing; their bodies hold no code. */
 const AMBIENT_DECLARATIONS = new Set([
@@ -365,7 +356,7 @@ export class ScopeIndex {
       (child, key) => {
         // Types bind nothing, but parent links let `typeof X` in them resolve.
         if (key === 'typeAnnotation') this.typeWalk(child, n);
-        else if (!NOT_CODE_KEYS.has(key)) this.walk(child, n, scope);
+        else if (!TYPE_KEYS.has(key)) this.walk(child, n, scope);
       },
       true,
     );
