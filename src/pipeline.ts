@@ -15,7 +15,9 @@ import {
   importerListsReadIn,
   Resolver,
   sdkModulesOf,
+  stillHolds,
   tokenRegExp,
+  type Dependence,
   type ModuleInfo,
   type Project,
   type ProjectOptions,
@@ -199,14 +201,21 @@ function* analysisSteps(
 
   // A module handing out the SDK (`export const engagement = Leanplum`, barrels
   // re-exporting it) leads to importers that call it without naming it.
-  let handedOut = [...seeds];
+  const handedOut = [...seeds];
   const checked = new Set<string>();
   const sdkExporters = new Set<string>();
   const storedGlobals = new Set<string>();
+  // Modules whose check depended on the snapshot: checked again once what it missed is parsed, or
+  // in a new round (epoch) when it read facts that grow with the snapshot.
+  const partial = new Map<string, { dependence: Dependence; epoch: number }>();
   const followHandedOut = (): number => {
     let added = 0;
-    // Answers that met a module not parsed yet are asked again once the snapshot grew.
-    const partial: string[] = [];
+    for (const [file, p] of partial) {
+      if (stillHolds(project, p.dependence, p.epoch, false)) continue;
+      partial.delete(file);
+      checked.delete(file);
+      handedOut.push(file);
+    }
     while (handedOut.length) {
       const file = handedOut.pop()!;
       if (checked.has(file)) continue;
@@ -228,19 +237,24 @@ function* analysisSteps(
       // Modules the SDK is handed to are parsed whatever their text names: the context or token a
       // Provider gives it to (`<LpContext.Provider value={Leanplum}>`: it hands the SDK to its readers),
       // and the function a call passes it to (`run(Leanplum)`: followed into `run`, not an escape).
-      const forced = project.frames.begin();
       const channels = sdkChannelModules(mod, rules, resolver);
-      for (const { callee, index } of sdkArgumentCallees(mod, rules, resolver)) resolver.value(callee, index);
-      for (const rel of project.frames.end(forced)?.missed ?? []) {
+      const forced = new Set(channels.needs);
+      for (const { callee, index } of sdkArgumentCallees(mod, rules, resolver)) {
+        const f = project.frames.begin();
+        resolver.value(callee, index);
+        for (const rel of project.frames.end(f)?.missed ?? []) forced.add(rel);
+      }
+      for (const rel of forced) {
         if (project.load(rel)) added++;
         handedOut.push(rel);
       }
-      for (const m of channels) {
+      for (const m of channels.modules) {
         if (!project.isParsed(m) && project.load(m)) added++;
         handedOut.push(m);
       }
       const exports = exportsSdkValue(mod, rules, resolver);
-      if (project.frames.end(frame)) partial.push(file);
+      const dependence = project.frames.end(frame);
+      if (dependence) partial.set(file, { dependence, epoch: project.epoch });
       if (!exports) continue;
       sdkExporters.add(file); // its importer list is an input of the result
       for (const importer of project.importersOf(file)) {
@@ -248,9 +262,6 @@ function* analysisSteps(
         handedOut.push(importer);
       }
     }
-    // Checked again on the next call (not in this one: two partial modules would hand each other on forever).
-    for (const file of partial) checked.delete(file);
-    handedOut = partial;
     return added;
   };
 
@@ -273,6 +284,7 @@ function* analysisSteps(
     if (budget.runOver) break;
     yield `following references (${project.parsed.length} files parsed)`;
     const tr = performance.now();
+    project.nextEpoch(); // facts that grow with the snapshot are read afresh in each round
     let added = followHandedOut() + parseNeeds(project.takeWanted());
     // Settle what the sinks stage asks for before references and guards are sought.
     for (let more = 1; more; added += more) {
@@ -317,6 +329,7 @@ function* analysisSteps(
     if (added) continue;
     const tp = performance.now();
     yield `proving (${project.parsed.length} files)`;
+    project.nextEpoch();
     result = proof.prove([...project.parsed], rules);
     timing('prove', tp);
     if (!parseNeeds(result.needs) || budget.runOver) break;

@@ -143,7 +143,22 @@ export class Project {
     return out;
   }
 
-  /** The snapshot's size: answers that depend on what is parsed are valid for one generation. */
+  /**
+   * The pipeline's round: answers that read facts growing with the snapshot
+   * (call sites, global stores, providers) hold for one epoch (`snapshot.ts`).
+   */
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  private epochs = 0;
+
+  /** A new round: only the pipeline calls this. */
+  nextEpoch(): void {
+    this.epochs++;
+  }
+
+  /** The snapshot's size: per-module indexes (call sites, providers) grow with it. */
   get generation(): number {
     return this.parsed.length;
   }

@@ -5,8 +5,8 @@
  * happened is partial: it holds until one of the files it missed is parsed,
  * and reusing it misses them again (they are asked for anew, so an ask is
  * never lost to a remembered answer). An answer that read facts growing with
- * the snapshot (every call of a function, every store into a global) holds for
- * this snapshot only. Every cache of facts that depend on what is parsed is a
+ * the snapshot (every call of a function, every store into a global, every
+ * provider of a context) holds for the pipeline's current round (epoch) only. Every cache of facts that depend on what is parsed is a
  * `SnapshotMemo`; `Frames` records, per computation in progress, what it
  * missed and whether it read growing facts.
  */
@@ -15,7 +15,7 @@
 export interface Dependence {
   /** Files it missed: the answer holds until one of them is parsed. */
   missed?: Set<string>;
-  /** It read facts that grow with the snapshot: it holds for this generation only. */
+  /** It read facts that grow with the snapshot (call sites, stores, providers): it holds for this epoch only. */
   growing?: boolean;
 }
 
@@ -66,7 +66,8 @@ export class Frames {
 
 /** What a memo needs of the project. */
 export interface SnapshotClock {
-  readonly generation: number;
+  /** The pipeline starts a new epoch at each round: answers that read growing facts are found again then. */
+  readonly epoch: number;
   readonly frames: Frames;
   isParsed(relPath: string): boolean;
   /** Miss these files again (they are asked for anew). */
@@ -75,17 +76,17 @@ export interface SnapshotClock {
 
 interface Entry<V> extends Dependence {
   value: V;
-  /** When it was computed (set when it depends on something). */
-  generation?: number;
+  /** The epoch it was computed in (set when it depends on something). */
+  epoch?: number;
 }
 
 /**
- * Does an answer with this dependence, computed at `generation`, still hold?
+ * Does an answer with this dependence, computed in `epoch`, still hold?
  * Reusing it replays the dependence (unless `replay` is false: the caller
  * asks for nothing, as reference search does).
  */
-export function stillHolds(clock: SnapshotClock, d: Dependence, generation: number, replay = true): boolean {
-  if (d.growing && generation !== clock.generation) return false;
+export function stillHolds(clock: SnapshotClock, d: Dependence, epoch: number, replay = true): boolean {
+  if (d.growing && epoch !== clock.epoch) return false;
   if (d.missed) {
     for (const rel of d.missed) if (clock.isParsed(rel)) return false;
     if (replay) clock.replay(d.missed);
@@ -97,14 +98,23 @@ export function stillHolds(clock: SnapshotClock, d: Dependence, generation: numb
 export class SnapshotMemo<K, V> {
   private readonly map = new Map<K, Entry<V>>();
 
-  constructor(private readonly clock: SnapshotClock) {}
+  /**
+   * `readsGrowing: false`: answers are invalidated by missed files only, not by a new epoch. For
+   * the proof's per-module and per-unit results (sinks, flow states, summaries): the resolver's
+   * answers under them follow growing facts, but re-searching every module in every round costs
+   * more than the whole analysis did.
+   */
+  constructor(
+    private readonly clock: SnapshotClock,
+    private readonly readsGrowing = true,
+  ) {}
 
   /** The remembered answer, if it still holds for this snapshot. */
   get(key: K): { value: V } | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
-    if (e.generation === undefined) return e;
-    if (stillHolds(this.clock, e, e.generation)) return e;
+    if (e.epoch === undefined) return e;
+    if (stillHolds(this.clock, e, e.epoch)) return e;
     this.map.delete(key);
     return undefined;
   }
@@ -114,8 +124,9 @@ export class SnapshotMemo<K, V> {
    * (this ends the frame).
    */
   set(key: K, value: V, frame: number): V {
-    const d = this.clock.frames.end(frame);
-    this.map.set(key, d ? { value, ...d, generation: this.clock.generation } : { value });
+    let d = this.clock.frames.end(frame);
+    if (d && !this.readsGrowing) d = d.missed ? { missed: d.missed } : undefined;
+    this.map.set(key, d ? { value, ...d, epoch: this.clock.epoch } : { value });
     return value;
   }
 

@@ -52,8 +52,8 @@ interface Unit {
   /** Files of guard wrappers this unit's tests relied on. */
   consulted: Set<string>;
   outgoing?: Outgoing;
-  /** Set when `states` met a module the snapshot lacked: they hold for this generation only. */
-  partial?: Dependence & { generation: number };
+  /** Set when `states` depended on the snapshot (snapshot.ts). */
+  partial?: Dependence & { epoch: number };
 }
 
 /** References made by one unit: to resolved targets, and by method name (unresolved receivers). */
@@ -61,7 +61,7 @@ interface Outgoing {
   refs: [Unit, Ref][];
   byName: [string, Ref][];
   /** What the search depended on (a module not parsed yet, call sites): found again when that changed. */
-  partial?: Dependence & { generation: number };
+  partial?: Dependence & { epoch: number };
 }
 
 interface Ref {
@@ -99,8 +99,8 @@ export class Proof implements SummaryProvider {
     /** Time budgets (--timeout, --total-timeout): files cut short are reported, their sinks become findings. */
     readonly budget: Budget = new Budget(),
   ) {
-    this.sinkCache = new SnapshotMemo(project);
-    this.summaries = new SnapshotMemo(project);
+    this.sinkCache = new SnapshotMemo(project, false);
+    this.summaries = new SnapshotMemo(project, false);
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.sinkOptions = {
       dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
@@ -194,7 +194,7 @@ export class Proof implements SummaryProvider {
 
   states(u: Unit): States {
     // States that met a module missing from the snapshot hold for that snapshot only.
-    if (u.states && u.partial && !stillHolds(this.project, u.partial, u.partial.generation))
+    if (u.states && u.partial && !stillHolds(this.project, u.partial, u.partial.epoch))
       u.states = u.grants = u.partial = undefined;
     if (!u.states) {
       const frame = this.project.frames.begin();
@@ -209,7 +209,7 @@ export class Proof implements SummaryProvider {
       } finally {
         this.inProgress.delete(u);
         const d = this.project.frames.end(frame);
-        if (d) u.partial = { ...d, generation: this.project.generation };
+        if (d?.missed) u.partial = { missed: d.missed, epoch: this.project.epoch };
       }
     }
     return u.states;
@@ -339,8 +339,7 @@ export class Proof implements SummaryProvider {
    */
   private outgoing(from: Unit): Outgoing {
     const known = from.outgoing;
-    if (known && (!known.partial || stillHolds(this.project, known.partial, known.partial.generation, false)))
-      return known;
+    if (known && (!known.partial || stillHolds(this.project, known.partial, known.partial.epoch, false))) return known;
     return this.budget.charge(from.index.script.file, () => this.findOutgoing(from));
   }
 
@@ -433,7 +432,7 @@ export class Proof implements SummaryProvider {
     }
     this.project.forgetAsksSince(mark);
     const d = this.project.frames.end(frame);
-    if (d) out.partial = { ...d, generation: this.project.generation };
+    if (d?.missed) out.partial = { missed: d.missed, epoch: this.project.epoch };
     from.outgoing = out;
     return out;
   }

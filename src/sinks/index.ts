@@ -687,13 +687,19 @@ const PROVIDED = new Set(['useValue', 'useFactory']);
  * Modules declaring a React context or Angular token this module gives an SDK
  * value to (`<LpContext.Provider value={Leanplum}>`, `{ provide: LP, useValue:
  * Leanplum }`). They hand the SDK out to every reader, so the pipeline treats
- * them as SDK exporters, even when their own text never names the SDK (then
- * resolution would not parse them: each is parsed here, with the modules it
- * re-exports from).
+ * them as SDK exporters, even when their own text never names the SDK (the
+ * relevance filter would decline them): `needs` lists the modules to parse
+ * whatever their text, to find the channel (the import naming it, then the
+ * modules it re-exports from, one hop per call).
  */
-export function sdkChannelModules(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): string[] {
+export function sdkChannelModules(
+  mod: ModuleInfo,
+  rules: RuleSpec[],
+  resolver: Resolver,
+): { modules: string[]; needs: string[] } {
   const sdkRules = rules.filter((r) => r.sinks.length);
   const out = new Set<string>();
+  const needs = new Set<string>();
   for (const index of mod.scripts) {
     walk(index.script.ast.program, (n) => {
       let given: t.Node | undefined;
@@ -702,14 +708,14 @@ export function sdkChannelModules(mod: ModuleInfo, rules: RuleSpec[], resolver: 
       else if (n.type === 'ObjectProperty' && !n.computed && PROVIDED.has(keyName(n.key) ?? '')) given = n.value;
       if (!given || given.type === 'JSXEmptyExpression') return;
       if (!carried(resolver.value(given, index), sdkRules, resolver)) return;
-      for (const f of channelFiles(n, index, resolver)) out.add(f);
+      for (const f of channelFiles(n, index, resolver, needs)) out.add(f);
     });
   }
-  return [...out];
+  return { modules: [...out], needs: [...needs] };
 }
 
-/** The files declaring the channels `site` gives to, parsing the import that names it (and its re-exports) if needed. */
-function channelFiles(site: t.Node, index: ScriptIndex, resolver: Resolver): string[] {
+/** The files declaring the channels `site` gives to; the import that names it (then its re-exports) joins `needs` while not parsed. */
+function channelFiles(site: t.Node, index: ScriptIndex, resolver: Resolver, needs: Set<string>): string[] {
   const project = resolver.project;
   let files = resolver.channelFilesAt(site, index);
   let frontier = importsNaming(site, index, resolver);
@@ -718,6 +724,7 @@ function channelFiles(site: t.Node, index: ScriptIndex, resolver: Resolver): str
     for (const f of frontier) {
       if (project.isParsed(f)) continue;
       const m = project.module(f);
+      if (!m) needs.add(f);
       // A barrel passes the name on: the module it re-exports from may be the next one needed.
       for (const s of m?.scripts.flatMap((x) => x.script.ast.program.body) ?? []) {
         if ((s.type === 'ExportNamedDeclaration' || s.type === 'ExportAllDeclaration') && s.source) {
