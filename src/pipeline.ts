@@ -180,15 +180,12 @@ function* analysisSteps(
   // The proof reads the snapshot of what is parsed; what it misses it asks for
   // (Project.want), and only this loop turns those asks into parsing.
   const proof = new Proof(project, resolver, policies, config, budget);
-  const declined = new Set<string>();
   // Parse what was asked for, if relevant; the rest is declined for good.
   const parseNeeds = (needs: string[]): number => {
     let added = 0;
     for (const rel of needs) {
-      if (!budgetOptions.exhaustive && !project.relevant(rel)) {
-        declined.add(rel);
-        project.decline(rel);
-      } else if (project.load(rel)) added++;
+      if (!budgetOptions.exhaustive && !project.relevant(rel)) project.decline(rel);
+      else if (project.load(rel)) added++;
     }
     return added;
   };
@@ -358,7 +355,7 @@ function* analysisSteps(
       parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])],
       // Modules whose importers decided that a helper, context or token is followed are inputs too.
       expanded: [...new Set([...expanded.keys(), ...sdkExporters, ...importerListsReadIn(project)])].sort(),
-      declined: [...declined].sort(),
+      declined: project.declinedFiles(),
     },
   };
 }

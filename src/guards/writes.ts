@@ -14,7 +14,9 @@ import type * as t from '@babel/types';
 import {
   forEachChild,
   propertyName,
+  stillHolds,
   unwrap,
+  type Dependence,
   type Project,
   type Resolver,
   type Root,
@@ -77,9 +79,27 @@ export class Writes {
     return this.resolver.project;
   }
 
+  /** What scripts collected while a module was missing could not resolve: they are collected again once it is parsed. */
+  private partial: Dependence[] = [];
+
   private refresh(): void {
     this.wantWriters();
-    for (const m of this.project.parsed) for (const index of m.scripts) if (!this.done.has(index)) this.collect(index);
+    // A write target that stopped at a missing module may be a CMP value once it is parsed: collect all again.
+    if (this.partial.some((d) => !stillHolds(this.project, d, this.project.epoch, false))) {
+      this.done.clear();
+      this.paths.length = 0;
+      this.globals.clear();
+      this.byName.clear();
+      this.partial = [];
+    }
+    for (const m of this.project.parsed)
+      for (const index of m.scripts) {
+        if (this.done.has(index)) continue;
+        const frame = this.project.frames.begin();
+        this.collect(index);
+        const missed = this.project.frames.end(frame)?.missed;
+        if (missed) this.partial.push({ missed });
+      }
   }
 
   /** Every write of a path, and every global name written or redeclared. */

@@ -101,6 +101,11 @@ export class Project {
     this.declined.add(relPath);
   }
 
+  /** Files declined and never parsed after all: inputs of the result, for the cache. */
+  declinedFiles(): string[] {
+    return [...this.declined].sort();
+  }
+
   /** Ask for a file the analysis needs (it counts as a miss until parsed). */
   want(relPath: string): void {
     if (this.modules.has(relPath)) return;
