@@ -203,12 +203,12 @@ function* analysisSteps(
   const sdkExporters = new Set<string>();
   const storedGlobals = new Set<string>();
   // Modules whose check depended on the snapshot: checked again once what it missed is parsed, or
-  // in a new round (epoch) when it read facts that grow with the snapshot.
-  const partial = new Map<string, { dependence: Dependence; epoch: number }>();
+  // once a growing fact it read (calls of a function, stores into a global) has grown.
+  const partial = new Map<string, Dependence>();
   const followHandedOut = (): number => {
     let added = 0;
     for (const [file, p] of partial) {
-      if (stillHolds(project, p.dependence, p.epoch, false)) continue;
+      if (stillHolds(project, p, false)) continue;
       partial.delete(file);
       checked.delete(file);
       handedOut.push(file);
@@ -251,7 +251,7 @@ function* analysisSteps(
       }
       const exports = exportsSdkValue(mod, rules, resolver);
       const dependence = project.frames.end(frame);
-      if (dependence) partial.set(file, { dependence, epoch: project.epoch });
+      if (dependence) partial.set(file, dependence);
       if (!exports) continue;
       sdkExporters.add(file); // its importer list is an input of the result
       for (const importer of project.importersOf(file)) {

@@ -12,7 +12,6 @@
  */
 import type * as t from '@babel/types';
 import {
-  forEachChild,
   propertyName,
   stillHolds,
   unwrap,
@@ -37,6 +36,10 @@ export interface Write {
 export class Writes {
   private readonly done = new Set<ScriptIndex>();
   private readonly paths: Write[] = [];
+  /** The same writes by root, in order: a guard's every read asks for its root's writes. */
+  private readonly pathsByRoot = new Map<string, Write[]>();
+  /** Modules of the snapshot collected so far (it only grows; all are collected again after a partial one). */
+  private collected = 0;
   private readonly globals = new Map<string, Write>();
 
   /**
@@ -85,15 +88,18 @@ export class Writes {
   private refresh(): void {
     this.wantWriters();
     // A write target that stopped at a missing module may be a CMP value once it is parsed: collect all again.
-    if (this.partial.some((d) => !stillHolds(this.project, d, this.project.epoch, false))) {
+    if (this.partial.some((d) => !stillHolds(this.project, d, false))) {
       this.done.clear();
       this.paths.length = 0;
+      this.pathsByRoot.clear();
+      this.collected = 0;
       this.globals.clear();
       this.byName.clear();
       this.partial = [];
     }
-    for (const m of this.project.parsed)
-      for (const index of m.scripts) {
+    const parsed = this.project.parsed;
+    while (this.collected < parsed.length)
+      for (const index of parsed[this.collected++].scripts) {
         if (this.done.has(index)) continue;
         const frame = this.project.frames.begin();
         this.collect(index);
@@ -116,7 +122,7 @@ export class Writes {
       const w = this.globals.get(g);
       if (w) return w;
     }
-    return this.paths.find((w) => sameRoot(w.path!.root, v.root) && isPrefix(w.path!.steps, v.steps));
+    return this.pathsByRoot.get(rootKey(v.root))?.find((w) => isPrefix(w.path!.steps, v.steps));
   }
 
   /** Is the global `name` written or redeclared by a script other than `index`? */
@@ -131,6 +137,14 @@ export class Writes {
 
   private writers(name: string): ScriptIndex[] {
     return this.byName.get(name) ?? [];
+  }
+
+  private addPath(w: Write): void {
+    this.paths.push(w);
+    const key = rootKey(w.path!.root);
+    const list = this.pathsByRoot.get(key);
+    if (list) list.push(w);
+    else this.pathsByRoot.set(key, [w]);
   }
 
   private global(name: string, w: Write, index: ScriptIndex): void {
@@ -156,7 +170,7 @@ export class Writes {
         }
         if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
           const v = this.resolver.value(e, index);
-          if (v && v.kind === 'path') this.paths.push({ file, line: at(site), path: v });
+          if (v && v.kind === 'path') this.addPath({ file, line: at(site), path: v });
           return;
         }
         if (e.type === 'ObjectPattern')
@@ -220,16 +234,15 @@ export class Writes {
                   }
                   if ('global' in path.root && !path.steps.length)
                     this.global(path.root.global, { file, line: at(n), global: path.root.global }, index);
-                  else this.paths.push({ file, line: at(n), path });
+                  else this.addPath({ file, line: at(n), path });
                 }
               }
             }
             break;
           }
         }
-        forEachChild(n, visit);
       };
-      visit(index.script.ast.program);
+      for (const n of index.nodes) visit(n);
       // A classic script's top-level declarations are globals every other script sees.
       if (index.script.kind === 'script') {
         for (const s of index.script.ast.program.body) {
@@ -252,9 +265,9 @@ function collectIds(p: t.Node, out: string[]): void {
   else if (p.type === 'RestElement') collectIds(p.argument, out);
 }
 
-function sameRoot(a: Root, b: Root): boolean {
-  if ('global' in a) return 'global' in b && a.global === b.global;
-  return 'module' in b && a.module === b.module && a.export === b.export;
+/** Two roots are the same exactly when their keys are. */
+function rootKey(r: Root): string {
+  return 'global' in r ? `g:${r.global}` : `m:${r.module}\0${r.export}`;
 }
 
 /** Is `w` (a written path) a prefix of, or equal to, `v` (a read path)? Unknown property names match anything. */

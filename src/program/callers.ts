@@ -10,9 +10,9 @@
  * through a call listed here.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from './ast.js';
 import type { Project, ScriptIndex } from './project.js';
 import type { Resolver } from './resolve.js';
+import type { GrowingFact } from './snapshot.js';
 import { alternatives, type Value } from './values.js';
 
 export type CallLike = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
@@ -31,6 +31,26 @@ export class CallSites {
     private readonly project: Project,
     private readonly calleeResolver: Resolver,
   ) {}
+
+  /** How many times a function's call list grew: an answer that read it holds while this stays. */
+  private readonly versions = new Map<t.Node, number>();
+  private readonly facts = new Map<t.Node, GrowingFact>();
+
+  /** The calls of `fn` as a growing fact (its version moves when a call of it is indexed). */
+  fact(fn: t.Node): GrowingFact {
+    let f = this.facts.get(fn);
+    if (!f)
+      this.facts.set(
+        fn,
+        (f = {
+          version: () => {
+            this.update();
+            return this.versions.get(fn) ?? 0;
+          },
+        }),
+      );
+    return f;
+  }
 
   /** Every known call of `fn` (for a class constructor: every `new` of the class). */
   of(fn: t.Node): CallSite[] {
@@ -70,15 +90,13 @@ export class CallSites {
     while (this.indexed < this.project.parsed.length) {
       const mod = this.project.parsed[this.indexed++];
       for (const index of mod.scripts) {
-        const visit = (n: t.Node): void => {
+        for (const n of index.nodes) {
           if (
             (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') &&
             n.arguments.length
           )
             this.add({ call: n, index });
-          forEachChild(n, visit);
-        };
-        visit(index.script.ast.program);
+        }
       }
     }
     this.pendingAt = this.project.generation;
@@ -90,6 +108,8 @@ export class CallSites {
       const list = this.byFunction.get(target);
       if (!list) this.byFunction.set(target, [site]);
       else if (!again || !list.some((s) => s.call === site.call)) list.push(site);
+      else continue;
+      this.versions.set(target, (this.versions.get(target) ?? 0) + 1);
     }
     // A callee that met a module not parsed (or declined) may resolve once it is parsed.
     if (this.project.frames.end(frame)?.missed) this.pending.push(site);

@@ -6,10 +6,10 @@
  * receives an SDK value, so its readers are seen.
  */
 import type * as t from '@babel/types';
-import { forEachChild } from './ast.js';
 import { propertyName } from './names.js';
 import type { Project } from './project.js';
 import type { ScriptIndex } from './script.js';
+import type { GrowingFact } from './snapshot.js';
 import { unwrap } from './unwrap.js';
 
 /** Names through which a script reaches the global object. */
@@ -36,11 +36,20 @@ export class GlobalStores {
 
   constructor(private readonly project: Project) {}
 
+  private readonly facts = new Map<string, GrowingFact>();
+
+  /** The stores into global `name` as a growing fact (its version is how many are known). */
+  fact(name: string): GrowingFact {
+    let f = this.facts.get(name);
+    if (!f) this.facts.set(name, (f = { version: () => this.of(name).length }));
+    return f;
+  }
+
   /** Every value stored into global `name` in the modules parsed so far. */
   of(name: string): GlobalStore[] {
     while (this.indexed < this.project.parsed.length) {
       for (const index of this.project.parsed[this.indexed++].scripts) {
-        const visit = (n: t.Node): void => {
+        for (const n of index.nodesOfType('AssignmentExpression')) {
           if (n.type === 'AssignmentExpression' && n.operator === '=') {
             const g = storedGlobal(n.left, index);
             if (g) {
@@ -49,9 +58,7 @@ export class GlobalStores {
               else this.byName.set(g, [{ value: n.right, index }]);
             }
           }
-          forEachChild(n, visit);
-        };
-        visit(index.script.ast.program);
+        }
       }
     }
     return this.byName.get(name) ?? [];

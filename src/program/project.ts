@@ -12,7 +12,7 @@ import { forEachChild } from './ast.js';
 import { TsconfigIndex } from './tsconfig.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
-import { Frames } from './snapshot.js';
+import { Frames, type GrowingFact } from './snapshot.js';
 
 export { ScriptIndex, type ModuleInfo } from './script.js';
 import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
@@ -149,14 +149,16 @@ export class Project {
   }
 
   /**
-   * The pipeline's round: answers that read facts growing with the snapshot
-   * (call sites, global stores, providers) hold for one epoch (`snapshot.ts`).
+   * The pipeline's round. Growing facts without a finer version of their own
+   * (the providers of contexts, the helpers calling their callbacks) are read
+   * as this one fact: an answer that read them holds for one round.
    */
   get epoch(): number {
     return this.epochs;
   }
 
   private epochs = 0;
+  readonly roundFact: GrowingFact = { version: () => this.epochs };
 
   /** A new round: only the pipeline calls this. */
   nextEpoch(): void {

@@ -31,7 +31,7 @@ import { HelperCallbacks } from './callbacks.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
 import { alternatives, union, type Value } from './values.js';
-import { SnapshotMemo } from './snapshot.js';
+import { SnapshotMemo, stillHolds, type Dependence } from './snapshot.js';
 
 export { alternatives, type Root, type Step, type Value } from './values.js';
 
@@ -59,7 +59,7 @@ export class Resolver {
   private cycleHits = 0;
   private readonly passedMemo = new Map<
     t.Node,
-    ({ value: Value | undefined; parsed: number } | 'active' | undefined)[]
+    ({ value: Value | undefined; dependence: Dependence } | 'active' | undefined)[]
   >();
 
   constructor(
@@ -78,7 +78,7 @@ export class Resolver {
 
   /** An answer being computed read facts that grow as modules are parsed (for helpers outside this class). */
   noteOpenRead(): void {
-    this.project.frames.readGrowing();
+    this.project.frames.read(this.project.roundFact);
   }
 
   /**
@@ -88,7 +88,7 @@ export class Resolver {
    */
   invocationTargets(call: CallLike, index: ScriptIndex): { targets: t.Function[]; offset: number } | undefined {
     if (!this.helperCallbacks) return undefined;
-    this.project.frames.readGrowing();
+    this.project.frames.read(this.project.roundFact);
     return this.helperCallbacks.targets(call, index);
   }
 
@@ -99,7 +99,7 @@ export class Resolver {
    */
   givesToClosedChannel(site: t.Node, index: ScriptIndex): boolean {
     if (!this.channels) return false;
-    this.project.frames.readGrowing();
+    this.project.frames.read(this.project.roundFact);
     return this.channels.closedChannelAt(site, index) !== undefined;
   }
 
@@ -111,7 +111,7 @@ export class Resolver {
   /** What the React contexts or Angular tokens a value may be hold (undefined when it is none). */
   channelContents(v: Value | undefined): Value | undefined {
     if (!this.channels) return undefined;
-    this.project.frames.readGrowing();
+    this.project.frames.read(this.project.roundFact);
     return union(this.channels.channelsOf(v).map((c) => this.channels!.held(c, 0)));
   }
 
@@ -513,7 +513,7 @@ export class Resolver {
   private globalValue(name: string, depth: number): Value | undefined {
     const self: Value = { kind: 'path', root: { global: name }, steps: [] };
     if (!this.globalStores) return self;
-    this.project.frames.readGrowing();
+    this.project.frames.read(this.globalStores.fact(name));
     const stores = this.globalStores.of(name);
     if (!stores.length) return self;
     // Strings, numbers and booleans stored there are never the SDK (and guard values judge their own writes).
@@ -649,8 +649,8 @@ export class Resolver {
     if (typed) return typed;
     const passed = this.passedIn(fn, paramIndex, index, depth);
     const fromCallback = this.callbackParam(fn, paramIndex, index, depth);
-    // `run(Leanplum, (lp) => …)` where `run` calls its parameter with the SDK.
-    this.project.frames.readGrowing();
+    // `run(Leanplum, (lp) => …)` where `run` calls its parameter with the SDK (the places `fn` is passed
+    // are in its own script, the helpers' calls of it in theirs: nothing here grows with the snapshot).
     const fromHelpers = this.helperCallbacks?.passed(fn, paramIndex, index, (arg, at) => this.value(arg, at, depth));
     // `@Inject(TOKEN) lp`, `<C.Consumer>{(lp) => …}`: what the token or context holds.
     const provided = this.channels?.param(fn, paramIndex, index, depth);
@@ -670,23 +670,26 @@ export class Resolver {
    */
   private passedIn(fn: t.Function, paramIndex: number, index: ScriptIndex, depth: number): Value | undefined {
     if (!this.callSites) return undefined;
-    this.project.frames.readGrowing();
     const param = fn.params[paramIndex];
     if (param.type === 'RestElement') return undefined; // a rest array: its elements are reported where passed
-    // One answer per parameter (every reference to it asks), valid while no module is added.
+    // One answer per parameter (every reference to it asks), for as long as what it read holds.
     let memo = this.passedMemo.get(fn);
     if (!memo) this.passedMemo.set(fn, (memo = []));
     const known = memo[paramIndex];
     if (known === 'active') {
       this.cycleHits++; // recursion: the outer evaluation collects every call; inner answers are partial
+      // A partial answer holds for this round only (the next finds the outer one complete).
+      this.project.frames.read(this.project.roundFact);
       return undefined;
     }
-    if (known && known.parsed === this.project.parsed.length) return known.value;
+    if (known && stillHolds(this.project, known.dependence)) return known.value;
     memo[paramIndex] = 'active';
-    const misses = this.project.misses;
     const hits = this.cycleHits;
     const values: (Value | undefined)[] = [];
+    const frame = this.project.frames.begin();
+    let dependence: Dependence | undefined;
     try {
+      this.project.frames.read(this.callSites.fact(fn));
       if (param.type === 'AssignmentPattern') values.push(this.value(param.right, index, depth));
       for (const site of this.callSites.of(fn)) {
         const arg = site.call.arguments[paramIndex];
@@ -695,11 +698,11 @@ export class Resolver {
       }
     } finally {
       memo[paramIndex] = undefined;
+      dependence = this.project.frames.end(frame);
     }
     const v = union(values);
     // Only an answer that met no other parameter still being evaluated is complete.
-    if (this.project.misses === misses && this.cycleHits === hits)
-      memo[paramIndex] = { value: v, parsed: this.project.parsed.length };
+    if (this.cycleHits === hits) memo[paramIndex] = { value: v, dependence: dependence ?? {} };
     return v;
   }
 

@@ -1,11 +1,13 @@
 /** One parsed script of a module, with what resolution needs: parent links, scopes, its function-like units. */
 import type * as t from '@babel/types';
 import type { AnalysisError, ParsedScript } from '../model.js';
-import { isFunctionLike } from './ast.js';
+import { forEachChild, isFunctionLike } from './ast.js';
 import { isInstanceField } from './classes.js';
 import type { ParentLinks } from './parents.js';
 import type { Component } from './components.js';
 import { ScopeIndex, type Binding } from './scope.js';
+
+const NONE: readonly t.Node[] = [];
 
 /** A parsed script with what resolution needs: parent links and scopes. */
 export class ScriptIndex {
@@ -25,6 +27,44 @@ export class ScriptIndex {
     this.parent.set(script.ast.program, script.ast);
     this.parent.trim();
     this.functions = this.scopes.functions;
+  }
+
+  private codeNodes: t.Node[] | undefined;
+  private byType: Map<string, t.Node[]> | undefined;
+
+  /**
+   * Every node holding code, in pre-order (a node, its decorators, then its
+   * children; type annotations left out). Computed once: the stages that look
+   * at every call or assignment of a script iterate this instead of walking
+   * the tree again each.
+   */
+  get nodes(): readonly t.Node[] {
+    if (!this.codeNodes) {
+      const out: t.Node[] = [];
+      const collect = (n: t.Node): void => {
+        out.push(n);
+        // Decorator expressions run too (`@NgModule({ providers: [...] })`): their arguments are code.
+        const decorators = (n as { decorators?: t.Decorator[] | null }).decorators;
+        if (decorators) for (const d of decorators) collect(d);
+        forEachChild(n, collect);
+      };
+      collect(this.script.ast.program);
+      this.codeNodes = out;
+    }
+    return this.codeNodes;
+  }
+
+  /** The code nodes of one type, in pre-order. */
+  nodesOfType(type: t.Node['type']): readonly t.Node[] {
+    if (!this.byType) {
+      this.byType = new Map();
+      for (const n of this.nodes) {
+        const list = this.byType.get(n.type);
+        if (list) list.push(n);
+        else this.byType.set(n.type, [n]);
+      }
+    }
+    return this.byType.get(type) ?? NONE;
   }
 
   /** The binding an identifier refers to, or undefined for a free (global) name. */

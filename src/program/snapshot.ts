@@ -4,41 +4,65 @@
  * pipeline decides what to parse next. An answer computed while a miss
  * happened is partial: it holds until one of the files it missed is parsed,
  * and reusing it misses them again (they are asked for anew, so an ask is
- * never lost to a remembered answer). An answer that read facts growing with
- * the snapshot (every call of a function, every store into a global, every
- * provider of a context) holds for the pipeline's current round (epoch) only. Every cache of facts that depend on what is parsed is a
+ * never lost to a remembered answer). An answer that read a fact growing with
+ * the snapshot (the calls of a function, the stores into a global, the
+ * providers of contexts) holds while that fact stays as it was read (its
+ * version). Every cache of facts that depend on what is parsed is a
  * `SnapshotMemo`; `Frames` records, per computation in progress, what it
- * missed and whether it read growing facts.
+ * missed and which growing facts it read.
  */
+
+/**
+ * A fact that grows with the snapshot: the calls of one function, the stores
+ * into one global, the providers of the contexts. `version()` brings it up to
+ * date with what is parsed and says how it stands; an answer that read it
+ * holds while the version it read stays.
+ */
+export interface GrowingFact {
+  version(): number;
+}
 
 /** What one computation depended on beyond the files it read. */
 export interface Dependence {
   /** Files it missed: the answer holds until one of them is parsed. */
   missed?: Set<string>;
-  /** It read facts that grow with the snapshot (call sites, stores, providers): it holds for this epoch only. */
-  growing?: boolean;
+  /** Growing facts it read, with the version read: the answer holds while each stays at it. */
+  facts?: Map<GrowingFact, number>;
 }
 
-/** The computations in progress, innermost last: what each missed, and whether it read growing facts. */
+/** Record `fact` at `version` in `into` (the oldest version read wins: an answer is as old as its oldest read). */
+function noteFact(into: Map<GrowingFact, number>, fact: GrowingFact, version: number): void {
+  const had = into.get(fact);
+  if (had === undefined || version < had) into.set(fact, version);
+}
+
+/** The computations in progress, innermost last: what each missed, and the growing facts it read. */
 export class Frames {
   private readonly missed: (Set<string> | undefined)[] = [];
-  private readonly growing: boolean[] = [];
+  private readonly facts: (Map<GrowingFact, number> | undefined)[] = [];
 
   /** Start recording; returns the mark `end` takes. */
   begin(): number {
     this.missed.push(undefined);
-    this.growing.push(false);
+    this.facts.push(undefined);
     return this.missed.length - 1;
   }
 
   /** Stop recording: what the computation depended on (the enclosing one depends on it too). */
   end(mark: number): Dependence | undefined {
     let missed: Set<string> | undefined;
-    let growing = false;
+    let facts: Map<GrowingFact, number> | undefined;
     while (this.missed.length > mark) {
       const f = this.missed.pop();
-      if (f) for (const rel of f) (missed ??= new Set()).add(rel);
-      growing = this.growing.pop()! || growing;
+      if (f) {
+        if (!missed) missed = f;
+        else for (const rel of f) missed.add(rel);
+      }
+      const g = this.facts.pop();
+      if (g) {
+        if (!facts) facts = g;
+        else for (const [fact, v] of g) noteFact(facts, fact, v);
+      }
     }
     const top = this.missed.length - 1;
     if (top >= 0) {
@@ -46,9 +70,12 @@ export class Frames {
         const parent = (this.missed[top] ??= new Set());
         for (const rel of missed) parent.add(rel);
       }
-      if (growing) this.growing[top] = true;
+      if (facts) {
+        const parent = (this.facts[top] ??= new Map<GrowingFact, number>());
+        for (const [fact, v] of facts) noteFact(parent, fact, v);
+      }
     }
-    return missed || growing ? { missed, growing } : undefined;
+    return missed || facts ? { missed, facts } : undefined;
   }
 
   /** The computation in progress missed `relPath`. */
@@ -57,17 +84,16 @@ export class Frames {
     if (top >= 0) (this.missed[top] ??= new Set()).add(relPath);
   }
 
-  /** The computation in progress read facts that grow with the snapshot. */
-  readGrowing(): void {
-    const top = this.growing.length - 1;
-    if (top >= 0) this.growing[top] = true;
+  /** The computation in progress reads `fact` (brought up to date first); returns the version read. */
+  read(fact: GrowingFact, version = fact.version()): number {
+    const top = this.facts.length - 1;
+    if (top >= 0) noteFact((this.facts[top] ??= new Map<GrowingFact, number>()), fact, version);
+    return version;
   }
 }
 
 /** What a memo needs of the project. */
 export interface SnapshotClock {
-  /** The pipeline starts a new epoch at each round: answers that read growing facts are found again then. */
-  readonly epoch: number;
   readonly frames: Frames;
   isParsed(relPath: string): boolean;
   /** Miss these files again (they are asked for anew). */
@@ -76,22 +102,20 @@ export interface SnapshotClock {
 
 interface Entry<V> extends Dependence {
   value: V;
-  /** The epoch it was computed in (set when it depends on something). */
-  epoch?: number;
 }
 
 /**
- * Does an answer with this dependence, computed in `epoch`, still hold?
- * Reusing it replays the dependence (unless `replay` is false: the caller
- * asks for nothing, as reference search does).
+ * Does an answer with this dependence still hold? Reusing it replays the
+ * dependence (unless `replay` is false: the caller asks for nothing, as
+ * reference search does).
  */
-export function stillHolds(clock: SnapshotClock, d: Dependence, epoch: number, replay = true): boolean {
-  if (d.growing && epoch !== clock.epoch) return false;
+export function stillHolds(clock: SnapshotClock, d: Dependence, replay = true): boolean {
+  if (d.facts) for (const [fact, v] of d.facts) if (fact.version() !== v) return false;
   if (d.missed) {
     for (const rel of d.missed) if (clock.isParsed(rel)) return false;
     if (replay) clock.replay(d.missed);
   }
-  if (d.growing && replay) clock.frames.readGrowing();
+  if (d.facts && replay) for (const [fact, v] of d.facts) clock.frames.read(fact, v);
   return true;
 }
 
@@ -99,7 +123,7 @@ export class SnapshotMemo<K, V> {
   private readonly map = new Map<K, Entry<V>>();
 
   /**
-   * `readsGrowing: false`: answers are invalidated by missed files only, not by a new epoch. For
+   * `readsGrowing: false`: answers are invalidated by missed files only, not by growing facts. For
    * the proof's per-module and per-unit results (sinks, flow states, summaries): the resolver's
    * answers under them follow growing facts, but re-searching every module in every round costs
    * more than the whole analysis did.
@@ -113,8 +137,8 @@ export class SnapshotMemo<K, V> {
   get(key: K): { value: V } | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
-    if (e.epoch === undefined) return e;
-    if (stillHolds(this.clock, e, e.epoch)) return e;
+    if (!e.missed && !e.facts) return e;
+    if (stillHolds(this.clock, e)) return e;
     this.map.delete(key);
     return undefined;
   }
@@ -126,7 +150,7 @@ export class SnapshotMemo<K, V> {
   set(key: K, value: V, frame: number): V {
     let d = this.clock.frames.end(frame);
     if (d && !this.readsGrowing) d = d.missed ? { missed: d.missed } : undefined;
-    this.map.set(key, d ? { value, ...d, epoch: this.clock.epoch } : { value });
+    this.map.set(key, d ? { value, ...d } : { value });
     return value;
   }
 

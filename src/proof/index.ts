@@ -53,7 +53,7 @@ interface Unit {
   consulted: Set<string>;
   outgoing?: Outgoing;
   /** Set when `states` depended on the snapshot (snapshot.ts). */
-  partial?: Dependence & { epoch: number };
+  partial?: Dependence;
 }
 
 /** References made by one unit: to resolved targets, and by method name (unresolved receivers). */
@@ -61,7 +61,7 @@ interface Outgoing {
   refs: [Unit, Ref][];
   byName: [string, Ref][];
   /** What the search depended on (a module not parsed yet, call sites): found again when that changed. */
-  partial?: Dependence & { epoch: number };
+  partial?: Dependence;
 }
 
 interface Ref {
@@ -194,8 +194,7 @@ export class Proof implements SummaryProvider {
 
   states(u: Unit): States {
     // States that met a module missing from the snapshot hold for that snapshot only.
-    if (u.states && u.partial && !stillHolds(this.project, u.partial, u.partial.epoch))
-      u.states = u.grants = u.partial = undefined;
+    if (u.states && u.partial && !stillHolds(this.project, u.partial)) u.states = u.grants = u.partial = undefined;
     if (!u.states) {
       const frame = this.project.frames.begin();
       this.inProgress.add(u);
@@ -209,7 +208,7 @@ export class Proof implements SummaryProvider {
       } finally {
         this.inProgress.delete(u);
         const d = this.project.frames.end(frame);
-        if (d?.missed) u.partial = { missed: d.missed, epoch: this.project.epoch };
+        if (d?.missed) u.partial = { missed: d.missed };
       }
     }
     return u.states;
@@ -339,7 +338,7 @@ export class Proof implements SummaryProvider {
    */
   private outgoing(from: Unit): Outgoing {
     const known = from.outgoing;
-    if (known && (!known.partial || stillHolds(this.project, known.partial, known.partial.epoch, false))) return known;
+    if (known && (!known.partial || stillHolds(this.project, known.partial, false))) return known;
     return this.budget.charge(from.index.script.file, () => this.findOutgoing(from));
   }
 
@@ -432,7 +431,7 @@ export class Proof implements SummaryProvider {
     }
     this.project.forgetAsksSince(mark);
     const d = this.project.frames.end(frame);
-    if (d?.missed) out.partial = { missed: d.missed, epoch: this.project.epoch };
+    if (d?.missed) out.partial = { missed: d.missed };
     from.outgoing = out;
     return out;
   }

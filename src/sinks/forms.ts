@@ -34,14 +34,20 @@ type Call = t.CallExpression | t.OptionalCallExpression | t.NewExpression;
 /** `pattern` with `*` wildcards (module names, script URLs) against `text`. */
 export function wildcardMatch(pattern: string, text: string): boolean {
   if (!pattern.includes('*')) return pattern === text;
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
+  let re = WILDCARDS.get(pattern);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    WILDCARDS.set(pattern, re);
+  }
   return re.test(text);
 }
+// Compiled once per pattern: sinks are matched against every resolved value.
+const WILDCARDS = new Map<string, RegExp>();
 
 /**
  * A module value in canonical form: an export `{module, export: 'x'}` (also
@@ -91,17 +97,14 @@ export function receiverPrefix(
   partial = false,
 ): { k: number; steps: Step[] } | undefined {
   if (!v || v.kind !== 'path') return undefined;
+  // The root decides most values (allocation-free): only then are both put in canonical form.
+  if ('global' in receiver) {
+    if (!('global' in v.root) || v.root.global !== receiver.global) return undefined;
+  } else if (!('module' in v.root) || !moduleMatches(receiver.module, v.root)) return undefined;
+  // Both canonical: `import x from` is `ns.default`, so `ns.default.x` matches a default receiver.
   const c = canonical(v);
   const rc = canonicalReceiver(receiver);
-  let k: number;
-  if ('global' in rc.root) {
-    if (!('global' in c.root) || c.root.global !== rc.root.global) return undefined;
-    k = 0;
-  } else {
-    if (!('module' in c.root) || !moduleMatches(rc.root.module, c.root)) return undefined;
-    // Both canonical: `import x from` is `ns.default`, so `ns.default.x` matches a default receiver.
-    k = 0;
-  }
+  let k = 0;
   for (const want of rc.path) {
     const have = c.steps[k];
     // `partial`: a value on the way to the receiver (the `Mixpanel` class before `new`).

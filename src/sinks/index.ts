@@ -121,13 +121,6 @@ function calleeText(n: t.Node): string {
   );
 }
 
-function walk(n: t.Node, visit: (n: t.Node) => void): void {
-  visit(n);
-  // Decorator expressions run too (`@NgModule({ providers: [...] })`): their arguments are code.
-  for (const d of (n as { decorators?: t.Decorator[] | null }).decorators ?? []) walk(d, visit);
-  forEachChild(n, (c) => walk(c, visit));
-}
-
 /** Names a module exports (ESM, `export *` followed, CommonJS), from its statements. */
 export function exportNames(mod: ModuleInfo, resolver: Resolver, seen = new Set<ModuleInfo>()): Set<string> {
   const names = new Set<string>();
@@ -450,7 +443,7 @@ export function findSinks(
     });
   };
   for (const index of mod.scripts) {
-    walk(index.script.ast.program, (n) => {
+    index.nodes.forEach((n) => {
       if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute')) {
         const hidden = codeInString(n, index, resolver, sdkText);
         if (hidden)
@@ -671,7 +664,7 @@ export function sdkGlobalStores(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
   const sdkRules = rules.filter((r) => r.sinks.length);
   const out = new Set<string>();
   for (const index of mod.scripts) {
-    walk(index.script.ast.program, (n) => {
+    index.nodesOfType('AssignmentExpression').forEach((n) => {
       if (n.type !== 'AssignmentExpression' || n.operator !== '=') return;
       const name = storedGlobal(n.left, index);
       if (name && !out.has(name) && carried(resolver.value(n.right, index), sdkRules, resolver)) out.add(name);
@@ -701,7 +694,7 @@ export function sdkChannelModules(
   const out = new Set<string>();
   const needs = new Set<string>();
   for (const index of mod.scripts) {
-    walk(index.script.ast.program, (n) => {
+    index.nodes.forEach((n) => {
       let given: t.Node | undefined;
       if (n.type === 'JSXAttribute' && n.name.type === 'JSXIdentifier' && n.name.name === 'value')
         given = n.value?.type === 'JSXExpressionContainer' ? n.value.expression : undefined;
@@ -776,7 +769,7 @@ export function sdkArgumentCallees(
   const sdkRules = rules.filter((r) => r.sinks.length);
   const out: { callee: t.Node; index: ScriptIndex }[] = [];
   for (const index of mod.scripts) {
-    walk(index.script.ast.program, (n) => {
+    index.nodes.forEach((n) => {
       if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') return;
       if (n.callee.type === 'Super' || n.callee.type === 'V8IntrinsicIdentifier') return;
       const callee = n.callee;
