@@ -96,19 +96,6 @@ describe('SnapshotMemo', () => {
     calls.grow();
     expect(outer.compute('y', () => inner.compute('x', () => 10) + ++outerRuns)).toBe(12);
   });
-
-  it('ignores growing facts when told to (the proof’s per-module caches)', () => {
-    const c = clock();
-    const memo = new SnapshotMemo<string, number>(c, false);
-    const calls = fact();
-    let runs = 0;
-    memo.compute('k', () => {
-      c.frames.read(calls);
-      return ++runs;
-    });
-    calls.grow();
-    expect(memo.compute('k', () => ++runs)).toBe(1);
-  });
 });
 
 describe('Frames', () => {

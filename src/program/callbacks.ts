@@ -116,6 +116,7 @@ export class HelperCallbacks {
     if (seen.has(param.fn)) return []; // forwarded around a cycle: its sites are collected by the outer walk
     seen.add(param.fn);
     // Every reference to the helper is a direct call, and the call-site index lists each.
+    this.project.frames.read(this.callSites.fact(param.fn));
     const refs = referencesOf(this.project, param.fn, index);
     if (!refs) return undefined;
     const sites = this.callSites.of(param.fn);

@@ -171,7 +171,10 @@ function collect(
       else out.push({ node: n, index });
     }
   }
-  const complete = !exported.size || importedReferences(project, index.module.file, exported, out, 0);
+  if (!exported.size) return { refs: out, complete: true };
+  // References in other modules: among those parsed so far (the answer holds for this round).
+  project.frames.read(project.roundFact);
+  const complete = importedReferences(project, index.module.file, exported, out, 0);
   return { refs: out, complete };
 }
 

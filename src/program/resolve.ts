@@ -88,7 +88,6 @@ export class Resolver {
    */
   invocationTargets(call: CallLike, index: ScriptIndex): { targets: t.Function[]; offset: number } | undefined {
     if (!this.helperCallbacks) return undefined;
-    this.project.frames.read(this.project.roundFact);
     return this.helperCallbacks.targets(call, index);
   }
 
@@ -99,7 +98,6 @@ export class Resolver {
    */
   givesToClosedChannel(site: t.Node, index: ScriptIndex): boolean {
     if (!this.channels) return false;
-    this.project.frames.read(this.project.roundFact);
     return this.channels.closedChannelAt(site, index) !== undefined;
   }
 
@@ -111,7 +109,6 @@ export class Resolver {
   /** What the React contexts or Angular tokens a value may be hold (undefined when it is none). */
   channelContents(v: Value | undefined): Value | undefined {
     if (!this.channels) return undefined;
-    this.project.frames.read(this.project.roundFact);
     return union(this.channels.channelsOf(v).map((c) => this.channels!.held(c, 0)));
   }
 

@@ -122,16 +122,7 @@ export function stillHolds(clock: SnapshotClock, d: Dependence, replay = true): 
 export class SnapshotMemo<K, V> {
   private readonly map = new Map<K, Entry<V>>();
 
-  /**
-   * `readsGrowing: false`: answers are invalidated by missed files only, not by growing facts. For
-   * the proof's per-module and per-unit results (sinks, flow states, summaries): the resolver's
-   * answers under them follow growing facts, but re-searching every module in every round costs
-   * more than the whole analysis did.
-   */
-  constructor(
-    private readonly clock: SnapshotClock,
-    private readonly readsGrowing = true,
-  ) {}
+  constructor(private readonly clock: SnapshotClock) {}
 
   /** The remembered answer, if it still holds for this snapshot. */
   get(key: K): { value: V } | undefined {
@@ -148,8 +139,7 @@ export class SnapshotMemo<K, V> {
    * (this ends the frame).
    */
   set(key: K, value: V, frame: number): V {
-    let d = this.clock.frames.end(frame);
-    if (d && !this.readsGrowing) d = d.missed ? { missed: d.missed } : undefined;
+    const d = this.clock.frames.end(frame);
     this.map.set(key, d ? { value, ...d } : { value });
     return value;
   }

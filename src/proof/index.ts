@@ -99,8 +99,8 @@ export class Proof implements SummaryProvider {
     /** Time budgets (--timeout, --total-timeout): files cut short are reported, their sinks become findings. */
     readonly budget: Budget = new Budget(),
   ) {
-    this.sinkCache = new SnapshotMemo(project, false);
-    this.summaries = new SnapshotMemo(project, false);
+    this.sinkCache = new SnapshotMemo(project);
+    this.summaries = new SnapshotMemo(project);
     this.purposes = new Purposes(config?.purposeAliases ?? {});
     this.sinkOptions = {
       dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
