@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
-import { forEachChild } from './ast.js';
 import { TsconfigIndex } from './tsconfig.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
@@ -242,7 +241,7 @@ export class Project {
     const seen = new Set<string>();
     const appAliases = new Set<string>();
     for (const index of info.scripts) {
-      for (const source of moduleSources(index.script.ast.program)) {
+      for (const source of moduleSources(index)) {
         const specifier = source.value;
         if (seen.has(specifier)) continue;
         seen.add(specifier);
@@ -550,9 +549,9 @@ function existsWithSourceExtension(abs: string): boolean {
 }
 
 /** The module names a script imports: declarations, re-exports, `require('x')`, `import('x')`, `import x = require('x')`. */
-function moduleSources(program: t.Program): t.StringLiteral[] {
+function moduleSources(index: ScriptIndex): t.StringLiteral[] {
   const out: t.StringLiteral[] = [];
-  const visit = (n: t.Node): void => {
+  for (const n of index.nodes) {
     if (
       (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration') &&
       n.source
@@ -567,9 +566,7 @@ function moduleSources(program: t.Program): t.StringLiteral[] {
       const arg = n.type === 'ImportExpression' ? n.source : n.arguments[0];
       if (arg?.type === 'StringLiteral') out.push(arg);
     }
-    forEachChild(n, visit);
-  };
-  visit(program);
+  }
   return out;
 }
 

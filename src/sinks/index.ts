@@ -757,9 +757,10 @@ function importsNaming(site: t.Node, index: ScriptIndex, resolver: Resolver): st
 
 /**
  * Calls of a module that hand an SDK value (or something holding one) to a
- * function as an argument (`run(Leanplum)`), as their callees: the function
- * they run may live in a module that names no SDK, which the pipeline then
- * parses, so the value is followed into it rather than reported as escaping.
+ * function as an argument (`run(Leanplum)`), as their callees, when resolving
+ * the callee met a module not parsed: the function they run may live in a
+ * module that names no SDK, which the pipeline then parses, so the value is
+ * followed into it rather than reported as escaping.
  */
 export function sdkArgumentCallees(
   mod: ModuleInfo,
@@ -773,6 +774,11 @@ export function sdkArgumentCallees(
       if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') return;
       if (n.callee.type === 'Super' || n.callee.type === 'V8IntrinsicIdentifier') return;
       const callee = n.callee;
+      // Only a callee whose resolution met a module not parsed can lead the pipeline anywhere new:
+      // the arguments (the costly part) are looked at for those calls alone.
+      const frame = resolver.project.frames.begin();
+      resolver.value(callee, index);
+      if (!resolver.project.frames.end(frame)?.missed) return;
       if (
         n.arguments.some(
           (a) =>
