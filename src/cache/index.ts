@@ -16,6 +16,18 @@
  * Validation costs a text scan, which the scan pays anyway; anything that
  * differs sends the run down the ordinary full path, whose result is stored.
  *
+ * Before any of that, a hit that reads no file at all: the entry records, for
+ * every file discovery read, the fstat of the descriptor it was read through
+ * (size, mtime, ctime, inode, mode). When the listing is the same and one
+ * lstat per file finds all of them equal, no content can have changed
+ * (`stampsUnchanged`), as git's index proves a work tree clean. A write always
+ * sets ctime, which no program can set back (`touch -d` restores only mtime);
+ * a write in the same clock tick as the recorded stat is the one thing stats
+ * cannot see, so a file whose mtime or ctime is within `cacheTuning.racyMs` (3 s) of the
+ * recording is "racy" (git's word) and sends the run to the text path, which
+ * then records fresh stats. A symlink's lstat never equals the fstat of its
+ * target, so a linked file is always checked by text.
+ *
  * The cache is not trusted as-is: a pull request could commit an entry whose
  * key matches and whose findings are empty. So
  *  - it lives outside the repository by default (`defaultCacheFile`: the OS
@@ -26,13 +38,16 @@
  *    run, never a crash.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
-import type { AnalysisError, Finding, RuleSpec } from '../model.js';
+import type { Candidates, FileStamps } from '../discover/index.js';
+import { readSourceFile } from '../discover/read.js';
+import type { AnalysisError, DiscoveredFile, Discovery, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
+import { resolutionFingerprint } from '../program/project.js';
 
 /** Cache entries larger than this are not read. */
 export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -91,8 +106,25 @@ export interface CachedAnalysis {
   filesParsed: number;
 }
 
+/** What discovery found, recorded so that a hit proven by stats needs no read (see the module comment). */
+interface Stamped {
+  /** `FileStamps.at`: the clock before the first file was opened. */
+  at: number;
+  /** The candidates, in listing order, and the stat of each (all were opened). */
+  paths: string[];
+  stats: number[][];
+  /** Candidates read as text (the rest were skipped, or not files). */
+  files: string[];
+  /** `skipped` errors of discovery (decided by each file's bytes and stat). */
+  skipped: AnalysisError[];
+  filesScanned: number;
+  /** Files holding a suppression directive (their text is needed to apply it). */
+  directives: string[];
+}
+
 interface Entry {
   key: string;
+  stamped?: Stamped;
   fileList: string;
   /** Every file's path and text: when unchanged, nothing else needs checking. */
   contents: string;
@@ -103,7 +135,17 @@ interface Entry {
   result: CachedAnalysis;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
+
+/**
+ * A file changed less than `racyMs` before its stat was recorded may change again unseen
+ * (coarse or skewed clocks). Tests lower it to exercise the stats path on files they just wrote;
+ * `lastHit` says how the last hit was proven.
+ */
+export const cacheTuning: { racyMs: number; lastHit: 'stats' | 'contents' | undefined } = {
+  racyMs: 3000,
+  lastHit: undefined,
+};
 
 export function hash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
@@ -139,7 +181,13 @@ export class AnalysisCache {
   /** Why the stored entry was not used (for messages and tests), when it was not. */
   rejected: string | undefined;
 
-  constructor(private readonly file: string) {}
+  /** How the last hit was proven: `stats` (nothing read) or `contents` (for tests and timing). */
+  hitBy: 'stats' | 'contents' | undefined;
+  private entry: Entry | null | undefined;
+
+  constructor(private readonly file: string) {
+    cacheTuning.lastHit = undefined;
+  }
 
   /** Everything the result depends on that is not a file of the project. */
   static key(parts: unknown[]): string {
@@ -147,6 +195,11 @@ export class AnalysisCache {
   }
 
   private load(): Entry | undefined {
+    if (this.entry === undefined) this.entry = this.read() ?? null;
+    return this.entry ?? undefined;
+  }
+
+  private read(): Entry | undefined {
     let text: string;
     try {
       text = guardedReadText(this.file, { maxBytes: MAX_CACHE_BYTES, root: dirname(this.file) });
@@ -178,7 +231,10 @@ export class AnalysisCache {
     if (!e || e.key !== key) return undefined;
     if (e.fileList !== fileListHash(project)) return undefined;
     // Fast path: no file changed at all (hashing is cheaper than re-deriving the inputs).
-    if (e.contents === contentsHash(project)) return e.result;
+    if (e.contents === contentsHash(project)) {
+      this.hitBy = cacheTuning.lastHit = 'contents';
+      return e.result;
+    }
     if (e.seeds.join('\n') !== seeds().join('\n')) return undefined;
     for (const [rel, h] of Object.entries(e.parsed)) {
       const f = project.files.get(rel);
@@ -188,12 +244,66 @@ export class AnalysisCache {
       if (project.importersOf(rel).sort().join('\n') !== importers.join('\n')) return undefined;
     }
     for (const rel of e.declined) if (project.relevant(rel)) return undefined;
+    this.hitBy = cacheTuning.lastHit = 'contents';
     return e.result;
   }
 
-  store(key: string, project: Project, inputs: AnalysisInputs, result: CachedAnalysis): void {
+  /**
+   * The stored result and discovery, when one lstat per listed file proves that
+   * nothing discovery read has changed (the list, sizes, times, inodes) and the
+   * module-resolution configs are the same: no file is read. Texts are read on
+   * demand (code frames, suppression directives, native sources).
+   */
+  lookupByStats(
+    key: string,
+    candidates: Candidates,
+    /** Which files the JavaScript project holds (native ones go to the native stage). */
+    inProject: (rel: string) => boolean,
+  ): { result: CachedAnalysis; discovery: Discovery; directives: string[] } | undefined {
+    const e = this.load();
+    const s = e?.stamped;
+    if (!e || !s || e.key !== key || s.paths.length !== candidates.paths.length) return undefined;
+    const root = candidates.root;
+    for (let i = 0; i < s.paths.length; i++) {
+      const rel = candidates.paths[i];
+      if (rel !== s.paths[i]) return undefined;
+      let st;
+      try {
+        st = lstatSync(join(root, rel));
+      } catch {
+        return undefined;
+      }
+      if (!stampsUnchanged(s.stats[i], [st.size, st.mtimeMs, st.ctimeMs, st.ino, st.mode], s.at)) return undefined;
+    }
+    // The JavaScript project's files, as `fileListHash` saw them.
+    const jsNames = s.files.filter(inProject).sort();
+    if (e.fileList !== hash(JSON.stringify([jsNames, resolutionFingerprint(root, jsNames)]))) return undefined;
+    this.hitBy = cacheTuning.lastHit = 'stats';
+    const files = s.files.map((rel) => lazyFile(root, rel));
+    return {
+      result: e.result,
+      directives: s.directives,
+      discovery: {
+        root,
+        files,
+        skipped: [...s.skipped, ...candidates.problems],
+        filesScanned: s.filesScanned,
+        ...(candidates.ignoredByDefault && { ignoredByDefault: candidates.ignoredByDefault }),
+      },
+    };
+  }
+
+  /** After a hit proven by text: record fresh stats so that the next run needs no read. */
+  restamp(stamped: Stamped | undefined): void {
+    const e = this.load();
+    if (!e || !stamped) return;
+    this.write({ ...e, stamped });
+  }
+
+  store(key: string, project: Project, inputs: AnalysisInputs, result: CachedAnalysis, stamped?: Stamped): void {
     const entry: Entry = {
       key,
+      ...(stamped && { stamped }),
       fileList: fileListHash(project),
       contents: contentsHash(project),
       seeds: inputs.seeds,
@@ -204,6 +314,10 @@ export class AnalysisCache {
       declined: inputs.declined,
       result,
     };
+    this.write(entry);
+  }
+
+  private write(entry: Entry): void {
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       // Temp file and rename: a concurrent reader never sees half an entry.
@@ -214,6 +328,64 @@ export class AnalysisCache {
       // A read-only location only costs the next run its speed.
     }
   }
+}
+
+/**
+ * Whether a recorded stat `[size, mtimeMs, ctimeMs, ino, mode]` and a fresh
+ * lstat prove the file unchanged: all equal, and neither time within
+ * `cacheTuning.racyMs` (3 s) of `at` (or after it), when a later write could leave both as they were.
+ */
+export function stampsUnchanged(
+  recorded: number[] | undefined,
+  now: number[],
+  at: number,
+  racyMs = cacheTuning.racyMs,
+): boolean {
+  if (!recorded || recorded.length !== now.length) return false;
+  for (let i = 0; i < now.length; i++) if (recorded[i] !== now[i]) return false;
+  return recorded[1] < at - racyMs && recorded[2] < at - racyMs;
+}
+
+/** What `lookupByStats` needs recorded, from a discovery read with stamps; undefined when a file was never opened. */
+export function stampedDiscovery(
+  candidates: Candidates,
+  stamps: FileStamps,
+  discovery: Discovery,
+  directives: string[],
+): Stamped | undefined {
+  const stats: number[][] = [];
+  for (let i = 0; i < candidates.paths.length; i++) {
+    const st = stamps.stats[i];
+    if (!st) return undefined; // vanished, or refused before opening (a link leaving the root)
+    stats.push(st);
+  }
+  return {
+    at: stamps.at,
+    paths: candidates.paths,
+    stats,
+    files: discovery.files.map((f) => f.relPath),
+    skipped: discovery.skipped.filter((x) => x.kind === 'skipped'),
+    filesScanned: discovery.filesScanned,
+    directives,
+  };
+}
+
+/** A discovered file whose text is read when first asked for (stats proved it unchanged). */
+function lazyFile(root: string, relPath: string): DiscoveredFile {
+  const absPath = join(root, relPath);
+  let text: string | undefined;
+  return {
+    absPath,
+    relPath,
+    get text(): string {
+      if (text === undefined) {
+        const outcome = readSourceFile(absPath, relPath, root);
+        // Changed since the stats were taken: the stored result stands for the state that was proven.
+        text = outcome?.ok ? outcome.text : '';
+      }
+      return text;
+    },
+  };
 }
 
 function contentsHash(project: Project): string {
@@ -286,5 +458,29 @@ export function entryProblem(data: unknown): string | undefined {
     if (p) return `result.errors[${i}]: ${p}`;
   }
   if (!isPosInt(r.filesParsed)) return 'result.filesParsed is not a count';
+  if (data.stamped !== undefined) {
+    const p = stampedProblem(data.stamped);
+    if (p) return `stamped: ${p}`;
+  }
+  return undefined;
+}
+
+function stampedProblem(s: unknown): string | undefined {
+  if (!isObject(s)) return 'not an object';
+  if (typeof s.at !== 'number') return 'at is not a number';
+  if (!isStrings(s.paths) || !isStrings(s.files) || !isStrings(s.directives))
+    return 'paths/files/directives are not string lists';
+  if (
+    !Array.isArray(s.stats) ||
+    s.stats.length !== s.paths.length ||
+    !s.stats.every((x) => Array.isArray(x) && x.length === 5 && x.every((n) => typeof n === 'number'))
+  )
+    return 'bad stats';
+  if (!Array.isArray(s.skipped)) return 'skipped is not a list';
+  for (const e of s.skipped) {
+    const p = errorProblem(e);
+    if (p) return `skipped: ${p}`;
+  }
+  if (!isPosInt(s.filesScanned)) return 'filesScanned is not a count';
   return undefined;
 }
