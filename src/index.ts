@@ -155,7 +155,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let withDirectives: string[];
   // A warm cache first tries to prove, by one lstat per file, that nothing was changed: then nothing is read.
   const byStats = cache?.lookupByStats(key, candidates, (rel) => !isNativeFile(rel));
-  const stamps: FileStamps | undefined = cache && !byStats ? { at: 0, stats: [] } : undefined;
+  const stamps: FileStamps | undefined = cache && !byStats ? { at: 0, stats: new Float64Array(0) } : undefined;
   if (byStats) {
     discovery = byStats.discovery;
     withDirectives = byStats.directives;

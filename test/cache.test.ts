@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, renameSync, statSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheTuning, stampsUnchanged } from '../src/cache/index.js';
+import { cacheTuning, statsProveUnchanged } from '../src/cache/index.js';
+import { createHash } from 'node:crypto';
 import { scan } from '../src/index.js';
 import { comparable } from './support/exhaustive.js';
 
@@ -310,20 +311,27 @@ describe('--cache proven by file stats (nothing read)', () => {
   });
 });
 
-describe('stampsUnchanged', () => {
+describe('statsProveUnchanged', () => {
   const at = 1_000_000;
-  const old = [10, at - 10_000, at - 9_000, 42, 0o100644];
-  it('needs every field equal and both times outside the racy window', () => {
-    expect(stampsUnchanged(old, [...old], at, 3000)).toBe(true);
+  const old = [10, at - 10_000, at - 9_000, 42, 0o100644, 20, at - 20_000, at - 20_000, 43, 0o100644];
+  const recorded = (stats: number[]) => ({
+    at,
+    stats: createHash('sha1').update(new Float64Array(stats)).digest('hex'),
+  });
+  it('needs every number equal and every time outside the racy window', () => {
+    expect(statsProveUnchanged(recorded(old), new Float64Array(old), 3000)).toBe(true);
     for (let i = 0; i < old.length; i++) {
       const other = [...old];
       other[i] += 1;
-      expect(stampsUnchanged(old, other, at, 3000)).toBe(false);
+      expect(statsProveUnchanged(recorded(old), new Float64Array(other), 3000)).toBe(false);
     }
-    expect(stampsUnchanged(undefined, old, at, 3000)).toBe(false);
-    const racyMtime = [10, at - 1000, at - 9_000, 42, 0o100644];
-    const racyCtime = [10, at - 10_000, at, 42, 0o100644];
-    expect(stampsUnchanged(racyMtime, [...racyMtime], at, 3000)).toBe(false);
-    expect(stampsUnchanged(racyCtime, [...racyCtime], at, 3000)).toBe(false);
+    const racyMtime = [...old];
+    racyMtime[6] = at - 1000;
+    const racyCtime = [...old];
+    racyCtime[2] = at;
+    const never = [...old];
+    never[1] = NaN;
+    for (const stats of [racyMtime, racyCtime, never])
+      expect(statsProveUnchanged(recorded(stats), new Float64Array(stats), 3000)).toBe(false);
   });
 });

@@ -20,7 +20,7 @@
  * every file discovery read, the fstat of the descriptor it was read through
  * (size, mtime, ctime, inode, mode). When the listing is the same and one
  * lstat per file finds all of them equal, no content can have changed
- * (`stampsUnchanged`), as git's index proves a work tree clean. A write always
+ * (`statsProveUnchanged`), as git's index proves a work tree clean. A write always
  * sets ctime, which no program can set back (`touch -d` restores only mtime);
  * a write in the same clock tick as the recorded stat is the one thing stats
  * cannot see, so a file whose mtime or ctime is within `cacheTuning.racyMs` (3 s) of the
@@ -40,10 +40,10 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
-import type { Candidates, FileStamps } from '../discover/index.js';
+import { STAMP_FIELDS, type Candidates, type FileStamps } from '../discover/index.js';
 import { readSourceFile } from '../discover/read.js';
 import type { AnalysisError, DiscoveredFile, Discovery, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
@@ -110,11 +110,14 @@ export interface CachedAnalysis {
 interface Stamped {
   /** `FileStamps.at`: the clock before the first file was opened. */
   at: number;
-  /** The candidates, in listing order, and the stat of each (all were opened). */
-  paths: string[];
-  stats: number[][];
-  /** Candidates read as text (the rest were skipped, or not files). */
-  files: string[];
+  /** The newest mtime or ctime among the files (racy when not well before `at`). */
+  newest: number;
+  /** sha1 of the candidates' paths, in listing order. */
+  paths: string;
+  /** sha1 of `FileStamps.stats` (every candidate was opened). */
+  stats: string;
+  /** Indices of the candidates not read as text (skipped, or not files). */
+  notRead: number[];
   /** `skipped` errors of discovery (decided by each file's bytes and stat). */
   skipped: AnalysisError[];
   filesScanned: number;
@@ -262,30 +265,33 @@ export class AnalysisCache {
   ): { result: CachedAnalysis; discovery: Discovery; directives: string[] } | undefined {
     const e = this.load();
     const s = e?.stamped;
-    if (!e || !s || e.key !== key || s.paths.length !== candidates.paths.length) return undefined;
-    const root = candidates.root;
-    for (let i = 0; i < s.paths.length; i++) {
-      const rel = candidates.paths[i];
-      if (rel !== s.paths[i]) return undefined;
-      let st;
-      try {
-        st = lstatSync(join(root, rel));
-      } catch {
-        return undefined;
-      }
-      if (!stampsUnchanged(s.stats[i], [st.size, st.mtimeMs, st.ctimeMs, st.ino, st.mode], s.at)) return undefined;
+    if (!e || !s || e.key !== key || s.paths !== pathsHash(candidates.paths)) return undefined;
+    const { root, paths } = candidates;
+    const now = new Float64Array(STAMP_FIELDS * paths.length);
+    const prefix = root.endsWith(sep) ? root : root + sep;
+    for (let i = 0; i < paths.length; i++) {
+      const st = lstatSync(prefix + paths[i], { throwIfNoEntry: false });
+      if (!st) return undefined;
+      const k = STAMP_FIELDS * i;
+      now[k] = st.size;
+      now[k + 1] = st.mtimeMs;
+      now[k + 2] = st.ctimeMs;
+      now[k + 3] = st.ino;
+      now[k + 4] = st.mode;
     }
+    if (!statsProveUnchanged(s, now)) return undefined;
+    const notRead = new Set(s.notRead);
+    const read = paths.filter((_, i) => !notRead.has(i));
     // The JavaScript project's files, as `fileListHash` saw them.
-    const jsNames = s.files.filter(inProject).sort();
+    const jsNames = read.filter(inProject).sort();
     if (e.fileList !== hash(JSON.stringify([jsNames, resolutionFingerprint(root, jsNames)]))) return undefined;
     this.hitBy = cacheTuning.lastHit = 'stats';
-    const files = s.files.map((rel) => lazyFile(root, rel));
     return {
       result: e.result,
       directives: s.directives,
       discovery: {
         root,
-        files,
+        files: read.map((rel) => new LazyFile(root, rel)),
         skipped: [...s.skipped, ...candidates.problems],
         filesScanned: s.filesScanned,
         ...(candidates.ignoredByDefault && { ignoredByDefault: candidates.ignoredByDefault }),
@@ -296,7 +302,8 @@ export class AnalysisCache {
   /** After a hit proven by text: record fresh stats so that the next run needs no read. */
   restamp(stamped: Stamped | undefined): void {
     const e = this.load();
-    if (!e || !stamped) return;
+    // Stats that are racy now would not prove the next run either: no write for them.
+    if (!e || !stamped || stamped.newest >= stamped.at - cacheTuning.racyMs) return;
     this.write({ ...e, stamped });
   }
 
@@ -331,19 +338,27 @@ export class AnalysisCache {
 }
 
 /**
- * Whether a recorded stat `[size, mtimeMs, ctimeMs, ino, mode]` and a fresh
- * lstat prove the file unchanged: all equal, and neither time within
- * `cacheTuning.racyMs` (3 s) of `at` (or after it), when a later write could leave both as they were.
+ * Whether fresh lstats (`FileStamps.stats` layout) prove every file unchanged
+ * since `recorded`: the same numbers, and none of the times within
+ * `cacheTuning.racyMs` of the recording (or after it), when a later write
+ * could have left them all as they were.
  */
-export function stampsUnchanged(
-  recorded: number[] | undefined,
-  now: number[],
-  at: number,
+export function statsProveUnchanged(
+  recorded: { at: number; stats: string },
+  now: Float64Array,
   racyMs = cacheTuning.racyMs,
 ): boolean {
-  if (!recorded || recorded.length !== now.length) return false;
-  for (let i = 0; i < now.length; i++) if (recorded[i] !== now[i]) return false;
-  return recorded[1] < at - racyMs && recorded[2] < at - racyMs;
+  const limit = recorded.at - racyMs;
+  for (let k = 0; k < now.length; k += STAMP_FIELDS) if (!(now[k + 1] < limit && now[k + 2] < limit)) return false; // racy (or NaN)
+  return statsHash(now) === recorded.stats;
+}
+
+function statsHash(stats: Float64Array): string {
+  return createHash('sha1').update(stats).digest('hex');
+}
+
+function pathsHash(paths: string[]): string {
+  return hash(paths.join('\0'));
 }
 
 /** What `lookupByStats` needs recorded, from a discovery read with stamps; undefined when a file was never opened. */
@@ -353,17 +368,24 @@ export function stampedDiscovery(
   discovery: Discovery,
   directives: string[],
 ): Stamped | undefined {
-  const stats: number[][] = [];
-  for (let i = 0; i < candidates.paths.length; i++) {
-    const st = stamps.stats[i];
-    if (!st) return undefined; // vanished, or refused before opening (a link leaving the root)
-    stats.push(st);
+  let newest = -Infinity;
+  for (let k = 0; k < stamps.stats.length; k += STAMP_FIELDS) {
+    // Never opened: vanished, or refused before opening (a link leaving the root).
+    if (Number.isNaN(stamps.stats[k])) return undefined;
+    newest = Math.max(newest, stamps.stats[k + 1], stamps.stats[k + 2]);
+  }
+  const notRead: number[] = [];
+  // discovery.files is the candidates read as text, in their order.
+  for (let i = 0, j = 0; i < candidates.paths.length; i++) {
+    if (discovery.files[j]?.relPath === candidates.paths[i]) j++;
+    else notRead.push(i);
   }
   return {
     at: stamps.at,
-    paths: candidates.paths,
-    stats,
-    files: discovery.files.map((f) => f.relPath),
+    newest,
+    paths: pathsHash(candidates.paths),
+    stats: statsHash(stamps.stats),
+    notRead,
     skipped: discovery.skipped.filter((x) => x.kind === 'skipped'),
     filesScanned: discovery.filesScanned,
     directives,
@@ -371,21 +393,25 @@ export function stampedDiscovery(
 }
 
 /** A discovered file whose text is read when first asked for (stats proved it unchanged). */
-function lazyFile(root: string, relPath: string): DiscoveredFile {
-  const absPath = join(root, relPath);
-  let text: string | undefined;
-  return {
-    absPath,
-    relPath,
-    get text(): string {
-      if (text === undefined) {
-        const outcome = readSourceFile(absPath, relPath, root);
-        // Changed since the stats were taken: the stored result stands for the state that was proven.
-        text = outcome?.ok ? outcome.text : '';
-      }
-      return text;
-    },
-  };
+class LazyFile implements DiscoveredFile {
+  readonly absPath: string;
+  private cached: string | undefined;
+
+  constructor(
+    private readonly root: string,
+    readonly relPath: string,
+  ) {
+    this.absPath = join(root, relPath);
+  }
+
+  get text(): string {
+    if (this.cached === undefined) {
+      const outcome = readSourceFile(this.absPath, this.relPath, this.root);
+      // Changed since the stats were taken: the stored result stands for the state that was proven.
+      this.cached = outcome?.ok ? outcome.text : '';
+    }
+    return this.cached;
+  }
 }
 
 function contentsHash(project: Project): string {
@@ -467,15 +493,10 @@ export function entryProblem(data: unknown): string | undefined {
 
 function stampedProblem(s: unknown): string | undefined {
   if (!isObject(s)) return 'not an object';
-  if (typeof s.at !== 'number') return 'at is not a number';
-  if (!isStrings(s.paths) || !isStrings(s.files) || !isStrings(s.directives))
-    return 'paths/files/directives are not string lists';
-  if (
-    !Array.isArray(s.stats) ||
-    s.stats.length !== s.paths.length ||
-    !s.stats.every((x) => Array.isArray(x) && x.length === 5 && x.every((n) => typeof n === 'number'))
-  )
-    return 'bad stats';
+  if (typeof s.at !== 'number' || typeof s.newest !== 'number') return 'at/newest are not numbers';
+  if (!isString(s.paths) || !isString(s.stats)) return 'paths/stats are not strings';
+  if (!isStrings(s.directives)) return 'directives is not a string list';
+  if (!Array.isArray(s.notRead) || !s.notRead.every(isPosInt)) return 'notRead is not a list of indices';
   if (!Array.isArray(s.skipped)) return 'skipped is not a list';
   for (const e of s.skipped) {
     const p = errorProblem(e);

@@ -81,15 +81,18 @@ export interface Candidates {
 
 /**
  * What `--cache` needs to prove later, without reading, that every file read is
- * unchanged: `[size, mtimeMs, ctimeMs, ino, mode]` of each candidate by fstat of
- * the descriptor it was read through (undefined when it was never opened), and
- * the clock before any of them was.
+ * unchanged: `size, mtimeMs, ctimeMs, ino, mode` of each candidate (5 numbers
+ * per candidate, NaN when it was never opened) by fstat of the descriptor it
+ * was read through, and the clock before any of them was opened.
  */
 export interface FileStamps {
   /** `Date.now()` before the first file was opened. */
   at: number;
-  stats: (number[] | undefined)[];
+  stats: Float64Array;
 }
+
+/** The numbers of a stat that `FileStamps` records, in its order. */
+export const STAMP_FIELDS = 5;
 
 export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
   return readCandidates(await listCandidates(root, opts));
@@ -159,16 +162,25 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
   const files: DiscoveredFile[] = [];
   const skipped: AnalysisError[] = [];
   let filesScanned = 0;
-  if (stamps) stamps.at = Date.now();
+  let record: ((st: import('node:fs').Stats) => void) | undefined;
+  let at = 0;
+  if (stamps) {
+    const stats = (stamps.stats = new Float64Array(STAMP_FIELDS * c.paths.length).fill(NaN));
+    stamps.at = Date.now();
+    record = (st) => {
+      const k = STAMP_FIELDS * at;
+      stats[k] = st.size;
+      stats[k + 1] = st.mtimeMs;
+      stats[k + 2] = st.ctimeMs;
+      stats[k + 3] = st.ino;
+      stats[k + 4] = st.mode;
+    };
+  }
   for (let i = 0; i < c.paths.length; i++) {
     const relPath = c.paths[i];
     const absPath = path.join(c.root, relPath);
-    const outcome = readSourceFile(
-      absPath,
-      relPath,
-      c.root,
-      stamps && ((st) => (stamps.stats[i] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, st.mode])),
-    );
+    at = i;
+    const outcome = readSourceFile(absPath, relPath, c.root, record);
     if (outcome === undefined) continue; // vanished, or a directory: not a file to scan
     filesScanned++;
     if (outcome.ok) {
