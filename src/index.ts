@@ -169,8 +169,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
-  // Native sources and declarations go to the native stage, the rest to the JavaScript project.
-  const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
   // Its modules load only when there is a file for it (a JavaScript-only scan needs just its rules).
   const tn = performance.now();
@@ -186,6 +184,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
   const stamped = stamps && cacheModule!.stampedDiscovery(candidates, stamps, discovery, withDirectives);
   if (!byStats) {
+    // Native sources and declarations go to the native stage, the rest to the JavaScript project.
+    const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
     const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
     let seeds: string[] | undefined;
     const seedsNow = () => (seeds ??= seedFiles(project, policies));

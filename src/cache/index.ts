@@ -394,14 +394,15 @@ export function stampedDiscovery(
 
 /** A discovered file whose text is read when first asked for (stats proved it unchanged). */
 class LazyFile implements DiscoveredFile {
-  readonly absPath: string;
   private cached: string | undefined;
 
   constructor(
     private readonly root: string,
     readonly relPath: string,
-  ) {
-    this.absPath = join(root, relPath);
+  ) {}
+
+  get absPath(): string {
+    return join(this.root, this.relPath);
   }
 
   get text(): string {

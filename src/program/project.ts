@@ -621,7 +621,13 @@ export function resolutionFingerprint(root: string, relPaths: Iterable<string>):
 }
 
 function fingerprintOf(tsconfigs: TsconfigIndex, relPaths: Iterable<string>): string {
-  for (const rel of relPaths) tsconfigs.forFile(rel);
+  // Each folder once (listed paths are `/`-separated): thousands of files share a few hundred folders.
+  const dirs = new Set<string>();
+  for (const rel of relPaths) {
+    const slash = rel.lastIndexOf('/');
+    dirs.add(slash < 0 ? '' : rel.slice(0, slash));
+  }
+  for (const dir of dirs) tsconfigs.forDir(dir);
   return tsconfigs
     .configs()
     .map((c) => JSON.stringify([c.configFile, c.resolved ?? c.problem?.message]))
