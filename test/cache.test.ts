@@ -225,6 +225,29 @@ describe('--cache proven by file stats (nothing read)', () => {
     expect({ ...warm, stats: undefined }).toEqual({ ...cold, stats: undefined });
   });
 
+  it('a hit by stats keeps skipped files, suppression directives and code-frame sources', async () => {
+    const root = project({
+      ...files(),
+      'src/privacy.ts': noGuard,
+      'src/app.ts': app.replace(
+        '  if (canMarket()) Leanplum',
+        '  // consent-lint-disable-next-line leanplum/push -- gated by the server\n  if (canMarket()) Leanplum',
+      ),
+      'src/data.js': 'a\0b',
+      // Suppresses nothing: reported as unused, from a file with no other finding.
+      'src/unused.ts': '// consent-lint-disable-next-line leanplum/push -- not needed\nexport const x = 1;\n',
+    });
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    const cold = await scan({ root, cacheFile });
+    expect(cold.document.errors.map((e) => e.kind)).toEqual(['skipped']);
+    expect(cold.document.findings.some((f) => f.suppressed)).toBe(true);
+    expect(cold.document.findings.some((f) => f.file === 'src/unused.ts')).toBe(true);
+    const warm = await scan({ root, cacheFile });
+    expect(cacheTuning.lastHit).toBe('stats');
+    expect({ ...warm.document, stats: undefined }).toEqual({ ...cold.document, stats: undefined });
+    expect([...warm.sources]).toEqual([...cold.sources]);
+  });
+
   it('an edit keeping size and mtime is seen (ctime)', async () => {
     expect(noGuard.length).toBe(guard.length);
     const root = project(files());
