@@ -368,7 +368,7 @@ export function stampedDiscovery(
   discovery: Discovery,
   directives: string[],
 ): Stamped | undefined {
-  let newest = -Infinity;
+  let newest = 0; // a number in JSON even with no file
   for (let k = 0; k < stamps.stats.length; k += STAMP_FIELDS) {
     // Never opened: vanished, or refused before opening (a link leaving the root).
     if (Number.isNaN(stamps.stats[k])) return undefined;
