@@ -7,8 +7,9 @@
  *   discover -> parse -> program -> sinks -> flow -> guards -> proof -> report
  */
 import { posix, relative, resolve } from 'node:path';
-import { discover, NoMatchingFilesError } from './discover/index.js';
-import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
+import { listCandidates, NoMatchingFilesError, readCandidates } from './discover/index.js';
+import type { Candidates, FileStamps } from './discover/index.js';
+import type { Config, DiscoveredFile, Discovery, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import type { CachedAnalysis } from './cache/index.js';
 import { analyse, analyseAsync, projectOptions, rulesInForce, seedFiles, timing } from './pipeline.js';
@@ -124,9 +125,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     options.policies ?? (config ? configPolicies({ ...config, dir: config.dir ?? root }) : resolvePolicies(undefined)),
     config?.moduleAliases,
   );
-  let discovery;
+  // Loaded only for --cache.
+  const cacheModule = options.cacheFile ? await import('./cache/index.js') : undefined;
+  const cache = cacheModule ? new cacheModule.AnalysisCache(options.cacheFile!) : undefined;
+  // The mode is part of the key: a default result never answers a --no-prune run, nor the reverse.
+  const key = cacheModule
+    ? cacheModule.AnalysisCache.key([
+        policies,
+        { ...config, dir: undefined, source: undefined },
+        options.exhaustive ? 'no-prune' : 'default',
+      ])
+    : '';
+  let candidates: Candidates;
   try {
-    discovery = await discover(root, { include: config?.include, exclude: config?.exclude });
+    candidates = await listCandidates(root, { include: config?.include, exclude: config?.exclude });
   } catch (e) {
     // A glob that matches nothing is a config error: name the file and the JSON pointer (exit 2).
     if (e instanceof NoMatchingFilesError && config?.source) {
@@ -136,11 +148,27 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
     throw e;
   }
+  let result: CachedAnalysis | undefined;
+  let cached = false;
+  let discovery: Discovery;
+  // Files with suppression directives, so unused ones can be reported (one text search per file per run).
+  let withDirectives: string[];
+  // A warm cache first tries to prove, by one lstat per file, that nothing was changed: then nothing is read.
+  const byStats = cache?.lookupByStats(key, candidates, (rel) => !isNativeFile(rel));
+  const stamps: FileStamps | undefined = cache && !byStats ? { at: 0, stats: new Float64Array(0) } : undefined;
+  if (byStats) {
+    discovery = byStats.discovery;
+    withDirectives = byStats.directives;
+    // Rules follow from the policies and config (part of the key): never taken from the cache file.
+    result = { ...byStats.result, rules: rulesInForce(policies, config) };
+    cached = true;
+  } else {
+    discovery = readCandidates(candidates, stamps);
+    withDirectives = [];
+    for (const f of discovery.files) if (f.text.includes('consent-lint-disable')) withDirectives.push(f.relPath);
+  }
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
-  // Native sources and declarations go to the native stage, the rest to the JavaScript project.
-  const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
-  const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
   // Its modules load only when there is a file for it (a JavaScript-only scan needs just its rules).
   const tn = performance.now();
@@ -154,51 +182,46 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return r;
   });
   nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-  let seeds: string[] | undefined;
-  const seedsNow = () => (seeds ??= seedFiles(project, policies));
-  let result: CachedAnalysis | undefined;
-  let cached = false;
-  // Loaded only for --cache.
-  const cacheModule = options.cacheFile ? await import('./cache/index.js') : undefined;
-  const cache = cacheModule ? new cacheModule.AnalysisCache(options.cacheFile!) : undefined;
-  // The mode is part of the key: a default result never answers a --no-prune run, nor the reverse.
-  const key = cacheModule
-    ? cacheModule.AnalysisCache.key([
-        policies,
-        { ...config, dir: undefined, source: undefined },
-        options.exhaustive ? 'no-prune' : 'default',
-      ])
-    : '';
-  if (cache) {
-    result = cache.lookup(key, project, seedsNow);
-    // Rules follow from the policies and config (part of the key): never taken from the cache file.
-    if (result) result = { ...result, rules: rulesInForce(policies, config) };
-    cached = result !== undefined;
-    timing(`cache ${cached ? 'hit' : 'miss'}`, started);
-  }
-  if (!result) {
-    const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, {
-      fileMs: options.fileTimeoutMs,
-      runMs: options.runTimeoutMs,
-      ...(options.exhaustive ? { exhaustive: true } : {}),
-    });
-    // A run cut short by a time budget is not a result to reuse.
-    if (!fresh.errors.some((e) => e.kind === 'timeout'))
-      cache?.store(key, project, fresh.inputs, {
-        findings: fresh.findings,
-        errors: fresh.errors,
-        rules: fresh.rules,
-        filesParsed: fresh.filesParsed,
+  const stamped = stamps && cacheModule!.stampedDiscovery(candidates, stamps, discovery, withDirectives);
+  if (!byStats) {
+    // Native sources and declarations go to the native stage, the rest to the JavaScript project.
+    const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
+    const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
+    let seeds: string[] | undefined;
+    const seedsNow = () => (seeds ??= seedFiles(project, policies));
+    if (cache) {
+      result = cache.lookup(key, project, seedsNow);
+      if (result) {
+        result = { ...result, rules: rulesInForce(policies, config) };
+        // The stats did not prove it (a touched or racy file): record fresh ones for the next run.
+        cache.restamp(stamped);
+      }
+      cached = result !== undefined;
+    }
+    if (!result) {
+      const fresh = await analyseAsync(project, seedsNow(), policies, config, options.onProgress, {
+        fileMs: options.fileTimeoutMs,
+        runMs: options.runTimeoutMs,
+        ...(options.exhaustive ? { exhaustive: true } : {}),
       });
-    result = fresh;
+      // A run cut short by a time budget is not a result to reuse.
+      if (!fresh.errors.some((e) => e.kind === 'timeout'))
+        cache?.store(
+          key,
+          project,
+          fresh.inputs,
+          { findings: fresh.findings, errors: fresh.errors, rules: fresh.rules, filesParsed: fresh.filesParsed },
+          stamped,
+        );
+      result = fresh;
+    }
   }
+  if (cache) timing(`cache ${cached ? `hit (${cache.hitBy})` : 'miss'}`, started);
+  if (!result) throw new Error('unreachable: no analysis result');
   const native = await nativeRun;
   const findings = [...result.findings, ...native.findings].sort(byPosition);
   const errors = [...discovery.skipped, ...result.errors, ...native.errors].sort(byPosition);
   const rules = [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))];
-  // Files with suppression directives, so unused ones can be reported (one text search per file per run).
-  const withDirectives: string[] = [];
-  for (const [rel, f] of files) if (f.text.includes('consent-lint-disable')) withDirectives.push(rel);
   const withText = (list: { file: string }[]) => {
     const map = new Map<string, string>();
     for (const x of list) {

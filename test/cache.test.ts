@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, renameSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheTuning, statsProveUnchanged } from '../src/cache/index.js';
+import { createHash } from 'node:crypto';
 import { scan } from '../src/index.js';
 import { comparable } from './support/exhaustive.js';
 
@@ -190,5 +192,169 @@ export class PushComponent {
     const changed = (await scan({ root, cacheFile })).document;
     expect(changed.stats.filesParsed).toBeGreaterThan(0);
     expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['apps/web/src/main.ts:4']);
+  });
+});
+
+describe('--cache proven by file stats (nothing read)', () => {
+  // Files these tests write are seconds old at most: let the stats path trust them, as it would older files.
+  beforeEach(() => {
+    cacheTuning.racyMs = -60_000;
+  });
+  afterEach(() => {
+    cacheTuning.racyMs = 3000;
+  });
+
+  const guard = 'export function canMarket() { return Cookiebot.consent.marketing; }\n';
+  // Same length as `guard`, and no guard at all.
+  const noGuard = `export function canMarket() { return true;${' '.repeat(guard.length - 44)}}\n`;
+  const files = () => ({
+    'src/app.ts': app,
+    'src/privacy.ts': guard,
+    'src/ready.ts': 'export const isReady = () => Cookiebot.consent.marketing;\n',
+  });
+  const run = async (root: string, cacheFile: string) => (await scan({ root, cacheFile })).document;
+
+  it('a warm run is proven by stats, with the same document', async () => {
+    const root = project(files());
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    const cold = await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBeUndefined();
+    const warm = await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('stats');
+    expect(warm.stats.filesParsed).toBe(0);
+    expect({ ...warm, stats: undefined }).toEqual({ ...cold, stats: undefined });
+  });
+
+  it('a hit by stats keeps skipped files, suppression directives and code-frame sources', async () => {
+    const root = project({
+      ...files(),
+      'src/privacy.ts': noGuard,
+      'src/app.ts': app.replace(
+        '  if (canMarket()) Leanplum',
+        '  // consent-lint-disable-next-line leanplum/push -- gated by the server\n  if (canMarket()) Leanplum',
+      ),
+      'src/data.js': 'a\0b',
+      // Suppresses nothing: reported as unused, from a file with no other finding.
+      'src/unused.ts': '// consent-lint-disable-next-line leanplum/push -- not needed\nexport const x = 1;\n',
+    });
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    const cold = await scan({ root, cacheFile });
+    expect(cold.document.errors.map((e) => e.kind)).toEqual(['skipped']);
+    expect(cold.document.findings.some((f) => f.suppressed)).toBe(true);
+    expect(cold.document.findings.some((f) => f.file === 'src/unused.ts')).toBe(true);
+    const warm = await scan({ root, cacheFile });
+    expect(cacheTuning.lastHit).toBe('stats');
+    expect({ ...warm.document, stats: undefined }).toEqual({ ...cold.document, stats: undefined });
+    expect([...warm.sources]).toEqual([...cold.sources]);
+  });
+
+  it('an edit keeping size and mtime is seen (ctime)', async () => {
+    expect(noGuard.length).toBe(guard.length);
+    const root = project(files());
+    const file = join(root, 'src/privacy.ts');
+    // A whole second: set back exactly after the edit.
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    await run(root, cacheFile);
+    const before = statSync(file);
+    writeFileSync(file, noGuard);
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect([statSync(file).size, statSync(file).mtimeMs]).toEqual([before.size, before.mtimeMs]);
+    const changed = await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBeUndefined();
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/app.ts:5']);
+  });
+
+  it('two files of one size swapped by renames (same list, sizes and mtimes) are seen', async () => {
+    const root = project({ ...files(), 'src/other.ts': noGuard });
+    for (const f of ['src/privacy.ts', 'src/other.ts']) utimesSync(join(root, f), 1_700_000_000, 1_700_000_000);
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    expect((await run(root, cacheFile)).findings).toEqual([]);
+    renameSync(join(root, 'src/privacy.ts'), join(root, 'src/tmp.txt'));
+    renameSync(join(root, 'src/other.ts'), join(root, 'src/privacy.ts'));
+    renameSync(join(root, 'src/tmp.txt'), join(root, 'src/other.ts'));
+    const changed = await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBeUndefined();
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/app.ts:5']);
+  });
+
+  it('a renamed file is a different file list', async () => {
+    const root = project(files());
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    await run(root, cacheFile);
+    renameSync(join(root, 'src/ready.ts'), join(root, 'src/ready2.ts'));
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBeUndefined();
+  });
+
+  it('a tsconfig added in a folder that had none is seen', async () => {
+    const root = project({
+      'apps/web/src/main.ts':
+        "import lp from '@lp';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'apps/web/src/real.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    const cacheFile = join(root, 'analysis.json');
+    const cold = await run(root, cacheFile);
+    expect(cold.findings).toEqual([]);
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('stats');
+    writeFileSync(
+      join(root, 'apps/web/tsconfig.json'),
+      '{ "compilerOptions": { "paths": { "@lp": ["./src/real.ts"] } } }',
+    );
+    const changed = await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBeUndefined();
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['apps/web/src/main.ts:4']);
+  });
+
+  it('a symlinked source file is always checked by its text', async () => {
+    const root = project(files());
+    symlinkSync('privacy.ts', join(root, 'src/consent.ts'));
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    await run(root, cacheFile);
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('contents');
+  });
+
+  it('with the default window, files written just now are racy: checked by text, and a touch is re-recorded', async () => {
+    cacheTuning.racyMs = 3000;
+    const root = project(files());
+    const cacheFile = join(root, '.cache', 'analysis.json');
+    await run(root, cacheFile);
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('contents');
+    // Old enough now (the window is lowered): a touch changes the stats, the text proves the hit, fresh stats are kept.
+    cacheTuning.racyMs = -60_000;
+    const file = join(root, 'src/ready.ts');
+    utimesSync(file, new Date(), new Date(Date.now() - 10_000));
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('contents');
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('stats');
+  });
+});
+
+describe('statsProveUnchanged', () => {
+  const at = 1_000_000;
+  const old = [10, at - 10_000, at - 9_000, 42, 0o100644, 20, at - 20_000, at - 20_000, 43, 0o100644];
+  const recorded = (stats: number[]) => ({
+    at,
+    stats: createHash('sha1').update(new Float64Array(stats)).digest('hex'),
+  });
+  it('needs every number equal and every time outside the racy window', () => {
+    expect(statsProveUnchanged(recorded(old), new Float64Array(old), 3000)).toBe(true);
+    for (let i = 0; i < old.length; i++) {
+      const other = [...old];
+      other[i] += 1;
+      expect(statsProveUnchanged(recorded(old), new Float64Array(other), 3000)).toBe(false);
+    }
+    const racyMtime = [...old];
+    racyMtime[6] = at - 1000;
+    const racyCtime = [...old];
+    racyCtime[2] = at;
+    const never = [...old];
+    never[1] = NaN;
+    for (const stats of [racyMtime, racyCtime, never])
+      expect(statsProveUnchanged(recorded(stats), new Float64Array(stats), 3000)).toBe(false);
   });
 });

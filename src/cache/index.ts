@@ -16,6 +16,18 @@
  * Validation costs a text scan, which the scan pays anyway; anything that
  * differs sends the run down the ordinary full path, whose result is stored.
  *
+ * Before any of that, a hit that reads no file at all: the entry records, for
+ * every file discovery read, the fstat of the descriptor it was read through
+ * (size, mtime, ctime, inode, mode). When the listing is the same and one
+ * lstat per file finds all of them equal, no content can have changed
+ * (`statsProveUnchanged`), as git's index proves a work tree clean. A write always
+ * sets ctime, which no program can set back (`touch -d` restores only mtime);
+ * a write in the same clock tick as the recorded stat is the one thing stats
+ * cannot see, so a file whose mtime or ctime is within `cacheTuning.racyMs` (3 s) of the
+ * recording is "racy" (git's word) and sends the run to the text path, which
+ * then records fresh stats. A symlink's lstat never equals the fstat of its
+ * target, so a linked file is always checked by text.
+ *
  * The cache is not trusted as-is: a pull request could commit an entry whose
  * key matches and whose findings are empty. So
  *  - it lives outside the repository by default (`defaultCacheFile`: the OS
@@ -26,13 +38,16 @@
  *    run, never a crash.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
-import type { AnalysisError, Finding, RuleSpec } from '../model.js';
+import { STAMP_FIELDS, type Candidates, type FileStamps } from '../discover/index.js';
+import { readSourceFile } from '../discover/read.js';
+import type { AnalysisError, DiscoveredFile, Discovery, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
+import { resolutionFingerprint } from '../program/project.js';
 
 /** Cache entries larger than this are not read. */
 export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -91,8 +106,28 @@ export interface CachedAnalysis {
   filesParsed: number;
 }
 
+/** What discovery found, recorded so that a hit proven by stats needs no read (see the module comment). */
+interface Stamped {
+  /** `FileStamps.at`: the clock before the first file was opened. */
+  at: number;
+  /** The newest mtime or ctime among the files (racy when not well before `at`). */
+  newest: number;
+  /** sha1 of the candidates' paths, in listing order. */
+  paths: string;
+  /** sha1 of `FileStamps.stats` (every candidate was opened). */
+  stats: string;
+  /** Indices of the candidates not read as text (skipped, or not files). */
+  notRead: number[];
+  /** `skipped` errors of discovery (decided by each file's bytes and stat). */
+  skipped: AnalysisError[];
+  filesScanned: number;
+  /** Files holding a suppression directive (their text is needed to apply it). */
+  directives: string[];
+}
+
 interface Entry {
   key: string;
+  stamped?: Stamped;
   fileList: string;
   /** Every file's path and text: when unchanged, nothing else needs checking. */
   contents: string;
@@ -103,7 +138,17 @@ interface Entry {
   result: CachedAnalysis;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
+
+/**
+ * A file changed less than `racyMs` before its stat was recorded may change again unseen
+ * (coarse or skewed clocks). Tests lower it to exercise the stats path on files they just wrote;
+ * `lastHit` says how the last hit was proven.
+ */
+export const cacheTuning: { racyMs: number; lastHit: 'stats' | 'contents' | undefined } = {
+  racyMs: 3000,
+  lastHit: undefined,
+};
 
 export function hash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
@@ -139,7 +184,13 @@ export class AnalysisCache {
   /** Why the stored entry was not used (for messages and tests), when it was not. */
   rejected: string | undefined;
 
-  constructor(private readonly file: string) {}
+  /** How the last hit was proven: `stats` (nothing read) or `contents` (for tests and timing). */
+  hitBy: 'stats' | 'contents' | undefined;
+  private entry: Entry | null | undefined;
+
+  constructor(private readonly file: string) {
+    cacheTuning.lastHit = undefined;
+  }
 
   /** Everything the result depends on that is not a file of the project. */
   static key(parts: unknown[]): string {
@@ -147,6 +198,11 @@ export class AnalysisCache {
   }
 
   private load(): Entry | undefined {
+    if (this.entry === undefined) this.entry = this.read() ?? null;
+    return this.entry ?? undefined;
+  }
+
+  private read(): Entry | undefined {
     let text: string;
     try {
       text = guardedReadText(this.file, { maxBytes: MAX_CACHE_BYTES, root: dirname(this.file) });
@@ -178,7 +234,10 @@ export class AnalysisCache {
     if (!e || e.key !== key) return undefined;
     if (e.fileList !== fileListHash(project)) return undefined;
     // Fast path: no file changed at all (hashing is cheaper than re-deriving the inputs).
-    if (e.contents === contentsHash(project)) return e.result;
+    if (e.contents === contentsHash(project)) {
+      this.hitBy = cacheTuning.lastHit = 'contents';
+      return e.result;
+    }
     if (e.seeds.join('\n') !== seeds().join('\n')) return undefined;
     for (const [rel, h] of Object.entries(e.parsed)) {
       const f = project.files.get(rel);
@@ -188,12 +247,70 @@ export class AnalysisCache {
       if (project.importersOf(rel).sort().join('\n') !== importers.join('\n')) return undefined;
     }
     for (const rel of e.declined) if (project.relevant(rel)) return undefined;
+    this.hitBy = cacheTuning.lastHit = 'contents';
     return e.result;
   }
 
-  store(key: string, project: Project, inputs: AnalysisInputs, result: CachedAnalysis): void {
+  /**
+   * The stored result and discovery, when one lstat per listed file proves that
+   * nothing discovery read has changed (the list, sizes, times, inodes) and the
+   * module-resolution configs are the same: no file is read. Texts are read on
+   * demand (code frames, suppression directives, native sources).
+   */
+  lookupByStats(
+    key: string,
+    candidates: Candidates,
+    /** Which files the JavaScript project holds (native ones go to the native stage). */
+    inProject: (rel: string) => boolean,
+  ): { result: CachedAnalysis; discovery: Discovery; directives: string[] } | undefined {
+    const e = this.load();
+    const s = e?.stamped;
+    if (!e || !s || e.key !== key || s.paths !== pathsHash(candidates.paths)) return undefined;
+    const { root, paths } = candidates;
+    const now = new Float64Array(STAMP_FIELDS * paths.length);
+    const prefix = root.endsWith(sep) ? root : root + sep;
+    for (let i = 0; i < paths.length; i++) {
+      const st = lstatSync(prefix + paths[i], { throwIfNoEntry: false });
+      if (!st) return undefined;
+      const k = STAMP_FIELDS * i;
+      now[k] = st.size;
+      now[k + 1] = st.mtimeMs;
+      now[k + 2] = st.ctimeMs;
+      now[k + 3] = st.ino;
+      now[k + 4] = st.mode;
+    }
+    if (!statsProveUnchanged(s, now)) return undefined;
+    const notRead = new Set(s.notRead);
+    const read = paths.filter((_, i) => !notRead.has(i));
+    // The JavaScript project's files, as `fileListHash` saw them.
+    const jsNames = read.filter(inProject).sort();
+    if (e.fileList !== hash(JSON.stringify([jsNames, resolutionFingerprint(root, jsNames)]))) return undefined;
+    this.hitBy = cacheTuning.lastHit = 'stats';
+    return {
+      result: e.result,
+      directives: s.directives,
+      discovery: {
+        root,
+        files: read.map((rel) => new LazyFile(root, rel)),
+        skipped: [...s.skipped, ...candidates.problems],
+        filesScanned: s.filesScanned,
+        ...(candidates.ignoredByDefault && { ignoredByDefault: candidates.ignoredByDefault }),
+      },
+    };
+  }
+
+  /** After a hit proven by text: record fresh stats so that the next run needs no read. */
+  restamp(stamped: Stamped | undefined): void {
+    const e = this.load();
+    // Stats that are racy now would not prove the next run either: no write for them.
+    if (!e || !stamped || stamped.newest >= stamped.at - cacheTuning.racyMs) return;
+    this.write({ ...e, stamped });
+  }
+
+  store(key: string, project: Project, inputs: AnalysisInputs, result: CachedAnalysis, stamped?: Stamped): void {
     const entry: Entry = {
       key,
+      ...(stamped && { stamped }),
       fileList: fileListHash(project),
       contents: contentsHash(project),
       seeds: inputs.seeds,
@@ -204,6 +321,10 @@ export class AnalysisCache {
       declined: inputs.declined,
       result,
     };
+    this.write(entry);
+  }
+
+  private write(entry: Entry): void {
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       // Temp file and rename: a concurrent reader never sees half an entry.
@@ -213,6 +334,84 @@ export class AnalysisCache {
     } catch {
       // A read-only location only costs the next run its speed.
     }
+  }
+}
+
+/**
+ * Whether fresh lstats (`FileStamps.stats` layout) prove every file unchanged
+ * since `recorded`: the same numbers, and none of the times within
+ * `cacheTuning.racyMs` of the recording (or after it), when a later write
+ * could have left them all as they were.
+ */
+export function statsProveUnchanged(
+  recorded: { at: number; stats: string },
+  now: Float64Array,
+  racyMs = cacheTuning.racyMs,
+): boolean {
+  const limit = recorded.at - racyMs;
+  for (let k = 0; k < now.length; k += STAMP_FIELDS) if (!(now[k + 1] < limit && now[k + 2] < limit)) return false; // racy (or NaN)
+  return statsHash(now) === recorded.stats;
+}
+
+function statsHash(stats: Float64Array): string {
+  return createHash('sha1').update(stats).digest('hex');
+}
+
+function pathsHash(paths: string[]): string {
+  return hash(paths.join('\0'));
+}
+
+/** What `lookupByStats` needs recorded, from a discovery read with stamps; undefined when a file was never opened. */
+export function stampedDiscovery(
+  candidates: Candidates,
+  stamps: FileStamps,
+  discovery: Discovery,
+  directives: string[],
+): Stamped | undefined {
+  let newest = 0; // a number in JSON even with no file
+  for (let k = 0; k < stamps.stats.length; k += STAMP_FIELDS) {
+    // Never opened: vanished, or refused before opening (a link leaving the root).
+    if (Number.isNaN(stamps.stats[k])) return undefined;
+    newest = Math.max(newest, stamps.stats[k + 1], stamps.stats[k + 2]);
+  }
+  const notRead: number[] = [];
+  // discovery.files is the candidates read as text, in their order.
+  for (let i = 0, j = 0; i < candidates.paths.length; i++) {
+    if (discovery.files[j]?.relPath === candidates.paths[i]) j++;
+    else notRead.push(i);
+  }
+  return {
+    at: stamps.at,
+    newest,
+    paths: pathsHash(candidates.paths),
+    stats: statsHash(stamps.stats),
+    notRead,
+    skipped: discovery.skipped.filter((x) => x.kind === 'skipped'),
+    filesScanned: discovery.filesScanned,
+    directives,
+  };
+}
+
+/** A discovered file whose text is read when first asked for (stats proved it unchanged). */
+class LazyFile implements DiscoveredFile {
+  private cached: string | undefined;
+
+  constructor(
+    private readonly root: string,
+    readonly relPath: string,
+  ) {}
+
+  get absPath(): string {
+    return join(this.root, this.relPath);
+  }
+
+  get text(): string {
+    if (this.cached === undefined) {
+      const outcome = readSourceFile(this.absPath, this.relPath, this.root);
+      // Changed since the stats were taken: the stored result stands for the state that was proven.
+      this.cached = outcome?.ok ? outcome.text : '';
+    }
+    return this.cached;
   }
 }
 
@@ -286,5 +485,24 @@ export function entryProblem(data: unknown): string | undefined {
     if (p) return `result.errors[${i}]: ${p}`;
   }
   if (!isPosInt(r.filesParsed)) return 'result.filesParsed is not a count';
+  if (data.stamped !== undefined) {
+    const p = stampedProblem(data.stamped);
+    if (p) return `stamped: ${p}`;
+  }
+  return undefined;
+}
+
+function stampedProblem(s: unknown): string | undefined {
+  if (!isObject(s)) return 'not an object';
+  if (typeof s.at !== 'number' || typeof s.newest !== 'number') return 'at/newest are not numbers';
+  if (!isString(s.paths) || !isString(s.stats)) return 'paths/stats are not strings';
+  if (!isStrings(s.directives)) return 'directives is not a string list';
+  if (!Array.isArray(s.notRead) || !s.notRead.every(isPosInt)) return 'notRead is not a list of indices';
+  if (!Array.isArray(s.skipped)) return 'skipped is not a list';
+  for (const e of s.skipped) {
+    const p = errorProblem(e);
+    if (p) return `skipped: ${p}`;
+  }
+  if (!isPosInt(s.filesScanned)) return 'filesScanned is not a count';
   return undefined;
 }

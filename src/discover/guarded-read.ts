@@ -51,6 +51,8 @@ export interface GuardedReadOptions {
   trustAncestors?: boolean;
   /** A scratch buffer of at least maxBytes + 1 bytes to read into (hot path: source files). */
   scratch?: Buffer;
+  /** Called with the fstat of the opened file, before anything is read (`--cache` records it). */
+  onStat?: (st: import('node:fs').Stats) => void;
 }
 
 // O_NONBLOCK: opening a FIFO with no writer returns at once instead of blocking.
@@ -119,7 +121,7 @@ export function guardedReadBytes(file: string, options: GuardedReadOptions = {})
   // Anything unusual (a symlink, an error) takes the checked path below, which says why.
   let fd = options.root !== undefined && options.trustAncestors ? openNoFollow(file) : undefined;
   if (fd === undefined) fd = openChecked(file, options);
-  return readOpen(fd, file, max, options.scratch);
+  return readOpen(fd, file, max, options.scratch, options.onStat);
 }
 
 /** `open` of a path whose last component is not a symlink (O_NOFOLLOW), or undefined on any failure or platform without it. */
@@ -163,9 +165,16 @@ function openChecked(file: string, options: GuardedReadOptions): number {
 }
 
 /** Read an open regular file within `max` bytes, then close it. */
-function readOpen(fd: number, file: string, max: number, scratch: Buffer | undefined): Buffer {
+function readOpen(
+  fd: number,
+  file: string,
+  max: number,
+  scratch: Buffer | undefined,
+  onStat: ((st: import('node:fs').Stats) => void) | undefined,
+): Buffer {
   try {
     const st = fstatSync(fd);
+    onStat?.(st);
     if (!st.isFile()) throw new GuardedReadError(file, 'not-regular', `${kindOf(st)}, not a regular file (not read)`);
     if (st.size > max)
       throw new GuardedReadError(

@@ -69,7 +69,37 @@ export interface DiscoverOptions {
   exclude?: string[];
 }
 
+/** The listing step of `discover`: which files would be read (nothing is read yet). */
+export interface Candidates {
+  root: string;
+  /** Root-relative paths to read, in listing order (include/exclude and build output applied). */
+  paths: string[];
+  /** Listing problems (git warnings, unreadable directories): `unreadable` errors. */
+  problems: AnalysisError[];
+  ignoredByDefault?: Discovery['ignoredByDefault'];
+}
+
+/**
+ * What `--cache` needs to prove later, without reading, that every file read is
+ * unchanged: `size, mtimeMs, ctimeMs, ino, mode` of each candidate (5 numbers
+ * per candidate, NaN when it was never opened) by fstat of the descriptor it
+ * was read through, and the clock before any of them was opened.
+ */
+export interface FileStamps {
+  /** `Date.now()` before the first file was opened. */
+  at: number;
+  stats: Float64Array;
+}
+
+/** The numbers of a stat that `FileStamps` records, in its order. */
+export const STAMP_FIELDS = 5;
+
 export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
+  return readCandidates(await listCandidates(root, opts));
+}
+
+/** List the files `discover` would read, with its checks of `include`/`exclude`. */
+export async function listCandidates(root: string, opts: DiscoverOptions = {}): Promise<Candidates> {
   const absRoot = path.resolve(root);
   let isDir = false;
   try {
@@ -92,32 +122,6 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         throw new NoMatchingFilesError('include', i, `include glob "${g}" matches no source file under ${absRoot}`);
     });
   }
-
-  const files: DiscoveredFile[] = [];
-  const skipped: AnalysisError[] = [];
-  const buildOutput = new Map<string, number>();
-  let filesScanned = 0;
-  for (const relPath of listed) {
-    if (include && !include(relPath)) continue;
-    if (exclude && exclude(relPath)) continue;
-    const output = buildOutputDir(relPath, opts.include);
-    if (output !== undefined) {
-      buildOutput.set(output, (buildOutput.get(output) ?? 0) + 1);
-      continue;
-    }
-    const absPath = path.join(absRoot, relPath);
-    const outcome = readSourceFile(absPath, relPath, absRoot);
-    if (outcome === undefined) continue; // vanished, or a directory: not a file to scan
-    filesScanned++;
-    if (outcome.ok) {
-      files.push({ absPath, relPath, text: outcome.text });
-    } else {
-      skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
-    }
-  }
-  const ignoredByDefault = buildOutput.size
-    ? { dirs: [...buildOutput.keys()].sort(), files: [...buildOutput.values()].reduce((a, b) => a + b, 0) }
-    : undefined;
   if (
     listed.length > 0 &&
     (include || exclude) &&
@@ -129,8 +133,68 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       `include/exclude leave no source file to scan under ${absRoot} (${listed.length} listed)`,
     );
   }
-  for (const p of problems) {
-    skipped.push({ file: p.path, line: 1, column: 1, kind: 'unreadable', message: p.message });
+
+  const paths: string[] = [];
+  const buildOutput = new Map<string, number>();
+  for (const relPath of listed) {
+    if (include && !include(relPath)) continue;
+    if (exclude && exclude(relPath)) continue;
+    const output = buildOutputDir(relPath, opts.include);
+    if (output !== undefined) {
+      buildOutput.set(output, (buildOutput.get(output) ?? 0) + 1);
+      continue;
+    }
+    paths.push(relPath);
   }
-  return { root: absRoot, files, skipped, filesScanned, ...(ignoredByDefault && { ignoredByDefault }) };
+  const ignoredByDefault = buildOutput.size
+    ? { dirs: [...buildOutput.keys()].sort(), files: [...buildOutput.values()].reduce((a, b) => a + b, 0) }
+    : undefined;
+  return {
+    root: absRoot,
+    paths,
+    problems: problems.map((p) => ({ file: p.path, line: 1, column: 1, kind: 'unreadable', message: p.message })),
+    ...(ignoredByDefault && { ignoredByDefault }),
+  };
+}
+
+/** Read the listed candidates; with `stamps`, also record what `FileStamps` says. */
+export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
+  const files: DiscoveredFile[] = [];
+  const skipped: AnalysisError[] = [];
+  let filesScanned = 0;
+  let record: ((st: import('node:fs').Stats) => void) | undefined;
+  let at = 0;
+  if (stamps) {
+    const stats = (stamps.stats = new Float64Array(STAMP_FIELDS * c.paths.length).fill(NaN));
+    stamps.at = Date.now();
+    record = (st) => {
+      const k = STAMP_FIELDS * at;
+      stats[k] = st.size;
+      stats[k + 1] = st.mtimeMs;
+      stats[k + 2] = st.ctimeMs;
+      stats[k + 3] = st.ino;
+      stats[k + 4] = st.mode;
+    };
+  }
+  for (let i = 0; i < c.paths.length; i++) {
+    const relPath = c.paths[i];
+    const absPath = path.join(c.root, relPath);
+    at = i;
+    const outcome = readSourceFile(absPath, relPath, c.root, record);
+    if (outcome === undefined) continue; // vanished, or a directory: not a file to scan
+    filesScanned++;
+    if (outcome.ok) {
+      files.push({ absPath, relPath, text: outcome.text });
+    } else {
+      skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
+    }
+  }
+  skipped.push(...c.problems);
+  return {
+    root: c.root,
+    files,
+    skipped,
+    filesScanned,
+    ...(c.ignoredByDefault && { ignoredByDefault: c.ignoredByDefault }),
+  };
 }

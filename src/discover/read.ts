@@ -31,7 +31,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // ign
  * or device named `x.js` is skipped, never blocks), at most 1 MiB, and never
  * a symlink whose target leaves `root` (skipped and listed, never read).
  */
-export function readSourceFile(absPath: string, relPath: string, root?: string): ReadOutcome {
+export function readSourceFile(
+  absPath: string,
+  relPath: string,
+  root?: string,
+  onStat?: (st: import('node:fs').Stats) => void,
+): ReadOutcome {
   scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
   let bytes: Buffer;
   try {
@@ -40,6 +45,7 @@ export function readSourceFile(absPath: string, relPath: string, root?: string):
       scratch,
       trustAncestors: true,
       ...(root !== undefined ? { root } : {}),
+      ...(onStat ? { onStat } : {}),
     });
   } catch (err) {
     if (!(err instanceof GuardedReadError)) return { ok: false, reason: `unreadable: ${(err as Error).message}` };

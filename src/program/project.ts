@@ -368,12 +368,7 @@ export class Project {
    * reason it could not be read. The cache compares it.
    */
   resolutionFingerprint(): string {
-    for (const rel of this.files.keys()) this.tsconfigs.forFile(rel);
-    return this.tsconfigs
-      .configs()
-      .map((c) => JSON.stringify([c.configFile, c.resolved ?? c.problem?.message]))
-      .sort()
-      .join('\n');
+    return fingerprintOf(this.tsconfigs, this.files.keys());
   }
 
   private probe(base: string): string | undefined {
@@ -617,4 +612,24 @@ export function withModuleAliasTokens(policies: Policy[], aliases: Record<string
       .map(([from]) => from);
     return extra.length ? { ...p, tokens: [...p.tokens, ...extra] } : p;
   });
+}
+
+/** `Project.resolutionFingerprint` of a project holding `relPaths` under `root`, without their text (`--cache`). */
+export function resolutionFingerprint(root: string, relPaths: Iterable<string>): string {
+  return fingerprintOf(new TsconfigIndex(root), relPaths);
+}
+
+function fingerprintOf(tsconfigs: TsconfigIndex, relPaths: Iterable<string>): string {
+  // Each folder once (listed paths are `/`-separated): thousands of files share a few hundred folders.
+  const dirs = new Set<string>();
+  for (const rel of relPaths) {
+    const slash = rel.lastIndexOf('/');
+    dirs.add(slash < 0 ? '' : rel.slice(0, slash));
+  }
+  for (const dir of dirs) tsconfigs.forDir(dir);
+  return tsconfigs
+    .configs()
+    .map((c) => JSON.stringify([c.configFile, c.resolved ?? c.problem?.message]))
+    .sort()
+    .join('\n');
 }

@@ -12,7 +12,7 @@
  */
 import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -59,7 +59,13 @@ export class TsconfigIndex {
 
   /** The nearest config governing a root-relative file, loaded (undefined: none up to the scan root). */
   forFile(relPath: string): LoadedConfig | undefined {
-    const config = this.nearest(dirname(relPath) === '.' ? '' : dirname(relPath));
+    const dir = dirname(relPath);
+    return this.forDir(dir === '.' ? '' : dir);
+  }
+
+  /** The nearest config governing the files of a root-relative folder (`''`: the root), loaded. */
+  forDir(relDir: string): LoadedConfig | undefined {
+    const config = this.nearest(relDir);
     return config ? this.load(config) : undefined;
   }
 
@@ -72,8 +78,11 @@ export class TsconfigIndex {
     const known = this.nearestByDir.get(relDir);
     if (known !== undefined) return known ?? undefined;
     let found: string | undefined;
+    // One join per folder (the probes are the hot part of --cache's resolution fingerprint).
+    const dirAbs = join(this.root, relDir);
+    const prefix = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
     for (const name of CONFIG_NAMES) {
-      const abs = join(this.root, relDir, name);
+      const abs = prefix + name;
       if (configExists(abs)) {
         found = abs;
         break;
