@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generate, GENERATOR_VERSION, parseSize } from './generate.mjs';
 import { INJECT_VERSION } from './inject.mjs';
 import { summarize } from './profile-summary.mjs';
+import { shape as chainShape } from './shapes.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -35,7 +36,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --inject LIST       injected trees (50 SDK sites + wrappers + gates across ~100 files); default 3k; 'none'
   --inject-sites N    sites injected (default 50)
   --large             add 50k (default shape) and 7k (injected)
-  --shapes LIST       subset of default,dense,inject,startup (default all)
+  --shapes LIST       subset of default,dense,inject,startup,chains (default all)
   --reps N            counted runs per tool and tree (default 3; ESLint: 1 on trees of 10k+ files)
   --eslint-reps N     counted ESLint runs (overrides the above for ESLint)
   --warmup N          uncounted runs before the counted ones, except ESLint (default 1)
@@ -61,7 +62,7 @@ function parseArgs(argv) {
     inject: ['3k'],
     injectSites: 50,
     large: false,
-    shapes: ['default', 'dense', 'inject', 'startup'],
+    shapes: ['default', 'dense', 'inject', 'startup', 'chains'],
     reps: 3,
     eslintReps: null,
     warmup: 1,
@@ -161,7 +162,7 @@ function parseArgs(argv) {
   o.inject = sizes(o.large ? [...o.inject, '7k'] : o.inject);
   for (const t of o.tools) if (!ALL_TOOLS.includes(t)) throw new Error(`unknown tool ${t}`);
   for (const s of o.shapes)
-    if (!['default', 'dense', 'inject', 'startup'].includes(s)) throw new Error(`unknown shape ${s}`);
+    if (!['default', 'dense', 'inject', 'startup', 'chains'].includes(s)) throw new Error(`unknown shape ${s}`);
   if (!(o.reps >= 1) || !(o.warmup >= 0) || !(o.timeout > 0) || !(o.startupReps >= 1) || !(o.injectSites >= 1)) {
     throw new Error('bad --reps/--warmup/--timeout/--startup-reps/--inject-sites');
   }
@@ -752,6 +753,80 @@ function runStartup() {
   };
 }
 
+/** Functions in the chain shapes: the issue's "20k-function chain costs the same in either declaration order". */
+const CHAIN_N = 20000;
+
+/**
+ * The same 20k-function call chain written callee-first and caller-first, each
+ * one file of its own tree, scanned as a user would: interleaved runs, so the
+ * ratio of the two orders is of runs made at the same moment.
+ */
+function runChains() {
+  const trees = ['chain-callee-first', 'chain-caller-first'].map((kind) => {
+    const dir = join(opts.trees, `${kind}-${CHAIN_N}`);
+    if (!existsSync(join(dir, 'app.ts'))) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'app.ts'), chainShape(kind, CHAIN_N));
+    }
+    return { kind, dir };
+  });
+  const tools = trees.map(({ kind, dir }) => {
+    const out = join(TMP, `${kind}.json`);
+    return {
+      name: kind,
+      note: `consent-lint <one ${CHAIN_N}-function file> --format json --output <tmp>`,
+      available: () => null,
+      command: () => [NODE, CLI, dir, '--format', 'json', '--output', out],
+      cwd: () => dir,
+      check: (r) => {
+        try {
+          const rep = JSON.parse(readFileSync(out, 'utf8'));
+          // One unguarded chain: exactly one finding, at the end of it.
+          return { ok: r.status === 1 && rep.findings.length === 1, summary: { findings: rep.findings.length } };
+        } catch {
+          return { ok: false, why: 'no report' };
+        }
+      },
+    };
+  });
+  const plan = tools.map((tool) => ({
+    tool,
+    entry: { tool: tool.name, note: tool.note, runs: [], warmupRuns: 0, ok: null, error: null, summary: null },
+    reps: opts.reps,
+    warmup: opts.warmup,
+  }));
+  log(`\n== chains: ${trees.map((t) => t.dir).join(', ')}`);
+  runPlan(plan, { tree: trees[0].dir, manifest: null });
+  return {
+    shape: 'chains',
+    id: 'chains',
+    n: CHAIN_N,
+    tree: trees.map((t) => t.dir).join(', '),
+    files: 1,
+    tools: Object.fromEntries(plan.map((p) => [p.tool.name, p.entry])),
+  };
+}
+
+function chainsTable(s) {
+  if (!s) return '(chains not measured)';
+  const rows = [['order', 'runs', 'median s (min–max)', 'CPU s', 'peak RSS MiB', 'notes']];
+  for (const [name, e] of Object.entries(s.tools))
+    rows.push([
+      name,
+      String(e.runs.length),
+      e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
+      e.medianCpu != null ? fmtS(e.medianCpu) : '',
+      e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '',
+      notes(name, e),
+    ]);
+  const p = pairs(s, 'chain-caller-first', 'chain-callee-first');
+  const a = s.tools['chain-caller-first'];
+  const b = s.tools['chain-callee-first'];
+  const cpu = a?.medianCpu && b?.medianCpu ? a.medianCpu / b.medianCpu : null;
+  s.ratio = p ? { ...p, cpu } : null;
+  return `${mdTable(rows)}\n\ncaller-first / callee-first: ${p ? fmtPairs(p) : 'n/a'}${cpu ? `; CPU ${fmtX(cpu)}` : ''}`;
+}
+
 // ------------------------------------------------------------------ report
 
 const fmtS = (x) => (x == null ? 'n/a' : x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
@@ -891,7 +966,7 @@ function startupTable(s) {
   return mdTable(rows);
 }
 
-function targets(results, startup) {
+function targets(results, startup, chains) {
   const out = [];
   const verdict = (ok) => (ok == null ? 'n/a' : ok ? 'PASS' : 'FAIL');
   const add = (target, value, ok) => out.push({ target, value, verdict: verdict(ok) });
@@ -945,6 +1020,14 @@ function targets(results, startup) {
       add(`${r.id}: --no-prune gives the same findings`, same ? 'same' : 'differ', same);
     }
   }
+  if (chains) {
+    const x = chains.ratio?.median;
+    add(
+      `${CHAIN_N}-function chain: either declaration order costs the same (0.8–1.25×)`,
+      `${fmtX(x)} (CPU ${fmtX(chains.ratio?.cpu)})`,
+      x == null ? null : x >= 0.8 && x <= 1.25,
+    );
+  }
   if (startup) {
     const one = startup.ratios?.['1-file scan / node -e 0'];
     add(
@@ -963,6 +1046,7 @@ const loadBefore = os.loadavg();
 const results = [];
 for (const c of cases()) results.push(runCase(c));
 const startup = opts.shapes.includes('startup') ? runStartup() : null;
+const chains = opts.shapes.includes('chains') ? runChains() : null;
 
 const cmdline = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
 const env = {
@@ -980,7 +1064,8 @@ const env = {
 };
 const ratioText = ratioTable(results);
 const startupText = startupTable(startup);
-const tg = targets(results, startup);
+const chainsText = chainsTable(chains);
+const tg = targets(results, startup, chains);
 const text = [
   '',
   `consent-lint benchmark — ${startedAt}, node ${env.node}, ${env.cpus}, ${env.memGiB} GiB; repo ${env.repo.commit}${env.repo.dirtyFiles ? ` (+${env.repo.dirtyFiles} uncommitted)` : ''}; ${env.astGrep ?? 'no ast-grep'}`,
@@ -999,6 +1084,10 @@ const text = [
   '',
   startupText,
   '',
+  `Call chains (${CHAIN_N} functions in one file, each order its own tree; ${opts.reps} interleaved runs each)`,
+  '',
+  chainsText,
+  '',
   'Targets (issue 16; verdicts on the pairwise wall-time medians; CPU ratios beside them)',
   '',
   mdTable([['target', 'measured', ''], ...tg.map((x) => [x.target, x.value, x.verdict])]),
@@ -1015,6 +1104,7 @@ writeFileSync(
       options: { ...opts, eslintMax: Number.isFinite(opts.eslintMax) ? opts.eslintMax : null },
       results,
       startup,
+      chains,
       targets: tg,
       table: text,
     },
