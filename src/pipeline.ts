@@ -281,7 +281,7 @@ function* analysisSteps(
     if (budget.runOver) break;
     yield `following references (${project.parsed.length} files parsed)`;
     const tr = performance.now();
-    project.nextEpoch(); // facts that grow with the snapshot are read afresh in each round
+    project.nextEpoch(); // facts with no finer version (references into other modules) are read afresh in each round
     let added = followHandedOut() + parseNeeds(project.takeWanted());
     // Settle what the sinks stage asks for before references and guards are sought.
     for (let more = 1; more; added += more) {

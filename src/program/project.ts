@@ -149,13 +149,10 @@ export class Project {
 
   /**
    * The pipeline's round. Growing facts without a finer version of their own
-   * (the providers of contexts, the helpers calling their callbacks) are read
-   * as this one fact: an answer that read them holds for one round.
+   * (references in other modules, the providers of contexts, parameters met
+   * again inside their own evaluation) are read as this one fact: an answer
+   * that read them holds for one round.
    */
-  get epoch(): number {
-    return this.epochs;
-  }
-
   private epochs = 0;
   readonly roundFact: GrowingFact = { version: () => this.epochs };
 
