@@ -17,7 +17,7 @@ export function classBodiesWithFields(index: ScriptIndex): t.ClassBody[] {
   if (known) return known;
   const out: t.ClassBody[] = [];
   classBodiesOf.set(index, out);
-  for (const [node] of index.parent) {
+  for (const node of index.nodesOfType('ClassBody')) {
     if (node.type === 'ClassBody' && node.body.some((m) => isInstanceField(m) && m.value)) out.push(node);
   }
   return out;

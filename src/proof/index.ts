@@ -497,7 +497,7 @@ export class Proof implements SummaryProvider {
       const byClass = new Map<t.Node, { node: t.Class; index: ScriptIndex }[]>();
       for (const m of this.project.parsed) {
         for (const s of m.scripts) {
-          for (const [node] of s.parent) {
+          for (const node of [...s.nodesOfType('ClassDeclaration'), ...s.nodesOfType('ClassExpression')]) {
             if ((node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || !node.superClass) continue;
             for (const sup of alternatives(this.resolver.value(node.superClass, s))) {
               if (sup.kind !== 'class') continue;
