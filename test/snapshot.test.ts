@@ -7,15 +7,20 @@ import { Project } from '../src/program/project.js';
 import { Resolver, type Value } from '../src/program/resolve.js';
 import { Frames, SnapshotMemo, stillHolds, type GrowingFact } from '../src/program/snapshot.js';
 
-/** A clock over a set of parsed files, recording what reuse replays. */
+/** A clock over a set of parsed files, recording what reuse replays; its stamp moves as the snapshot grows. */
 function clock() {
   const parsed = new Set<string>();
   const replayed: string[] = [];
   const frames = new Frames();
-  return {
+  const c = {
     parsed,
     replayed,
     frames,
+    grown: 0,
+    /** As the project's: it moves with every file parsed and every fact grown (facts grow only then). */
+    get stamp() {
+      return parsed.size + c.grown;
+    },
     isParsed: (rel: string) => parsed.has(rel),
     replay(missed: Set<string>) {
       for (const rel of missed) {
@@ -24,15 +29,17 @@ function clock() {
       }
     },
   };
+  return c;
 }
 
-/** A growing fact whose version the test moves. */
-function fact(): GrowingFact & { grow(): void } {
+/** A growing fact whose version the test moves (moving the clock too, as parsing a module would). */
+function fact(c?: { grown: number }): GrowingFact & { grow(): void } {
   let v = 0;
   return {
     version: () => v,
     grow: () => {
       v++;
+      if (c) c.grown++;
     },
   };
 }
@@ -66,8 +73,8 @@ describe('SnapshotMemo', () => {
   it('drops an answer once a growing fact it read moves, and only that fact decides', () => {
     const c = clock();
     const memo = new SnapshotMemo<string, number>(c);
-    const calls = fact();
-    const other = fact();
+    const calls = fact(c);
+    const other = fact(c);
     let runs = 0;
     memo.compute('k', () => {
       c.frames.read(calls);
@@ -84,7 +91,7 @@ describe('SnapshotMemo', () => {
     const c = clock();
     const inner = new SnapshotMemo<string, number>(c);
     const outer = new SnapshotMemo<string, number>(c);
-    const calls = fact();
+    const calls = fact(c);
     inner.compute('x', () => {
       c.frames.read(calls);
       return 1;
@@ -108,7 +115,7 @@ describe('Frames', () => {
     f.read(calls);
     const d = f.end(mark)!;
     expect(d.facts?.get(calls)).toBe(0);
-    expect(stillHolds({ frames: f, isParsed: () => false, replay: () => {} }, d)).toBe(false);
+    expect(stillHolds({ stamp: 0, frames: f, isParsed: () => false, replay: () => {} }, d)).toBe(false);
   });
 
   it('passes what an inner computation read on to the enclosing one', () => {
@@ -182,5 +189,31 @@ describe('global stores over a growing snapshot', () => {
     expect(lp()).toMatchObject({ kind: 'path', root: { global: 'lp' } });
     project.load('b.js');
     expect(JSON.stringify(lp())).toContain('Leanplum');
+  });
+});
+
+describe('the clock’s stamp', () => {
+  it('skips re-checking a dependence while the stamp stays, and checks it again once it moves', () => {
+    const c = clock();
+    const memo = new SnapshotMemo<string, number>(c);
+    let versionReads = 0;
+    let v = 0;
+    const counted: GrowingFact = {
+      version: () => {
+        versionReads++;
+        return v;
+      },
+    };
+    let runs = 0;
+    memo.compute('k', () => {
+      c.frames.read(counted);
+      return ++runs;
+    });
+    const before = versionReads;
+    for (let i = 0; i < 5; i++) expect(memo.compute('k', () => ++runs)).toBe(1);
+    expect(versionReads).toBe(before); // nothing parsed since: no fact asked again
+    v++;
+    c.parsed.add('new.ts'); // the fact grew because a module was parsed: the stamp moved
+    expect(memo.compute('k', () => ++runs)).toBe(2);
   });
 });

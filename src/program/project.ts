@@ -154,11 +154,14 @@ export class Project {
    * that read them holds for one round.
    */
   private epochs = 0;
+  /** Moves with each module parsed and each round (`SnapshotClock`): remembered answers are re-checked only then. */
+  stamp = 0;
   readonly roundFact: GrowingFact = { version: () => this.epochs };
 
   /** A new round: only the pipeline calls this. */
   nextEpoch(): void {
     this.epochs++;
+    this.stamp++;
   }
 
   /** The snapshot's size: per-module indexes (call sites, providers) grow with it. */
@@ -214,6 +217,7 @@ export class Project {
     }
     this.checkImports(info);
     this.parsed.push(info);
+    this.stamp++;
     return info;
   }
 

@@ -94,6 +94,8 @@ export class Frames {
 
 /** What a memo needs of the project. */
 export interface SnapshotClock {
+  /** Moves whenever a module is parsed or a round begins: the only moments a dependence can stop holding. */
+  readonly stamp: number;
   readonly frames: Frames;
   isParsed(relPath: string): boolean;
   /** Miss these files again (they are asked for anew). */
@@ -102,6 +104,8 @@ export interface SnapshotClock {
 
 interface Entry<V> extends Dependence {
   value: V;
+  /** The clock's stamp when the dependence was last found to hold. */
+  held: number;
 }
 
 /**
@@ -109,13 +113,15 @@ interface Entry<V> extends Dependence {
  * dependence (unless `replay` is false: the caller asks for nothing, as
  * reference search does).
  */
-export function stillHolds(clock: SnapshotClock, d: Dependence, replay = true): boolean {
-  if (d.facts) for (const [fact, v] of d.facts) if (fact.version() !== v) return false;
-  if (d.missed) {
-    for (const rel of d.missed) if (clock.isParsed(rel)) return false;
-    if (replay) clock.replay(d.missed);
+export function stillHolds(clock: SnapshotClock, d: Dependence, replay = true, checked = false): boolean {
+  if (!checked) {
+    if (d.facts) for (const [fact, v] of d.facts) if (fact.version() !== v) return false;
+    if (d.missed) for (const rel of d.missed) if (clock.isParsed(rel)) return false;
   }
-  if (d.facts && replay) for (const [fact, v] of d.facts) clock.frames.read(fact, v);
+  if (replay) {
+    if (d.missed) clock.replay(d.missed);
+    if (d.facts) for (const [fact, v] of d.facts) clock.frames.read(fact, v);
+  }
   return true;
 }
 
@@ -129,7 +135,12 @@ export class SnapshotMemo<K, V> {
     const e = this.map.get(key);
     if (!e) return undefined;
     if (!e.missed && !e.facts) return e;
-    if (stillHolds(this.clock, e)) return e;
+    // Nothing parsed and no new round since it last held: it holds (only what it depends on is handed on).
+    const stamp = this.clock.stamp;
+    if (stillHolds(this.clock, e, true, e.held === stamp)) {
+      e.held = stamp;
+      return e;
+    }
     this.map.delete(key);
     return undefined;
   }
@@ -140,7 +151,7 @@ export class SnapshotMemo<K, V> {
    */
   set(key: K, value: V, frame: number): V {
     const d = this.clock.frames.end(frame);
-    this.map.set(key, d ? { value, ...d } : { value });
+    this.map.set(key, d ? { value, ...d, held: this.clock.stamp } : { value, held: this.clock.stamp });
     return value;
   }
 
