@@ -11,7 +11,15 @@ import { discover, NoMatchingFilesError } from './discover/index.js';
 import type { Config, DiscoveredFile, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import type { CachedAnalysis } from './cache/index.js';
-import { analyse, analyseAsync, projectOptions, rulesInForce, seedFiles, timing } from './pipeline.js';
+import {
+  analyse,
+  analyseAsync,
+  DIRECTIVE_LITERAL,
+  projectOptions,
+  rulesInForce,
+  seedFiles,
+  timing,
+} from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { isNativeFile, nativeInputs, nativeRulesInForce } from './native/inputs.js';
 import { Project, withModuleAliasTokens } from './program/index.js';
@@ -139,20 +147,27 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
   // Native sources and declarations go to the native stage, the rest to the JavaScript project.
-  const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
+  const jsFiles = new Map<string, DiscoveredFile>();
+  const nativeNamed: DiscoveredFile[] = [];
+  for (const f of discovery.files) {
+    if (isNativeFile(f.relPath)) nativeNamed.push(f);
+    else jsFiles.set(f.relPath, f);
+  }
   const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
   // The native stage starts now: its grammars compile off the main thread while JavaScript is analysed.
   // Its modules load only when there is a file for it (a JavaScript-only scan needs just its rules).
   const tn = performance.now();
   const nativeFiles = nativeInputs(discovery.files, policies).files;
-  const nativeRun = (
-    nativeFiles.length
-      ? import('./native/index.js').then((m) => m.analyseNative(nativeFiles, policies, config))
-      : Promise.resolve({ findings: [], errors: [], rules: nativeRulesInForce(policies, config), filesParsed: 0 })
-  ).then((r) => {
-    timing(`native: ${r.filesParsed} files`, tn);
-    return r;
-  });
+  // Timed when it settles, or at once with no file (a `.then` would run only at the next await, after the seeds).
+  const nativeRun = nativeFiles.length
+    ? import('./native/index.js')
+        .then((m) => m.analyseNative(nativeFiles, policies, config))
+        .then((r) => {
+          timing(`native: ${r.filesParsed} files`, tn);
+          return r;
+        })
+    : Promise.resolve({ findings: [], errors: [], rules: nativeRulesInForce(policies, config), filesParsed: 0 });
+  if (!nativeFiles.length) timing('native: 0 files', tn);
   nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
   let seeds: string[] | undefined;
   const seedsNow = () => (seeds ??= seedFiles(project, policies));
@@ -198,7 +213,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const rules = [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))];
   // Files with suppression directives, so unused ones can be reported (one text search per file per run).
   const withDirectives: string[] = [];
-  for (const [rel, f] of files) if (f.text.includes('consent-lint-disable')) withDirectives.push(rel);
+  // The JavaScript files through the project's shared prefilter pass, the few native ones directly; in file order.
+  const directiveFiles = new Set(project.filesMatching(new RegExp(DIRECTIVE_LITERAL), [DIRECTIVE_LITERAL]));
+  for (const f of nativeNamed) if (f.text.includes(DIRECTIVE_LITERAL)) directiveFiles.add(f.relPath);
+  if (directiveFiles.size) for (const rel of files.keys()) if (directiveFiles.has(rel)) withDirectives.push(rel);
   const withText = (list: { file: string }[]) => {
     const map = new Map<string, string>();
     for (const x of list) {

@@ -10,6 +10,7 @@ import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
 import { forEachChild } from './ast.js';
 import { TsconfigIndex } from './tsconfig.js';
+import { literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
 import { Frames } from './snapshot.js';
@@ -39,6 +40,12 @@ export interface ProjectOptions {
    * does (`relevant`). None: every file is.
    */
   relevantTokens?: RegExp;
+  /**
+   * The literals whole-project text searches look for (`filesMatching`): seed
+   * tokens, CMP globals a file may write, suppression directives. One pass over
+   * every file finds those that may contain any; each search then tests only those.
+   */
+  searchLiterals?: string[];
 }
 
 export interface SdkModules {
@@ -531,9 +538,43 @@ export class Project {
     return false;
   }
 
+  /** The files that may contain a search literal, in file order (computed once), and the literals (ASCII lower case). */
+  private census: { files: string[]; literals: Set<string> } | undefined;
+
+  /**
+   * The files whose text `re` matches, in file order. `literals`: strings of
+   * which every match of `re` contains at least one. When all of them are among
+   * the project's `searchLiterals`, only the files the shared prefilter pass
+   * kept are tested (a file with none of them cannot match); otherwise every file is.
+   */
+  filesMatching(re: RegExp, literals: Iterable<string>): string[] {
+    let pool: Iterable<string> = this.files.keys();
+    const wanted = [...literals].map(asciiLower);
+    const census = wanted.length && !wanted.includes('') ? this.searchCensus() : undefined;
+    if (census && wanted.every((l) => census.literals.has(l))) pool = census.files;
+    const out: string[] = [];
+    for (const rel of pool) if (re.test(this.files.get(rel)!.text)) out.push(rel);
+    return out;
+  }
+
+  private searchCensus(): { files: string[]; literals: Set<string> } | undefined {
+    if (this.census) return this.census;
+    const literals = this.options.searchLiterals ?? [];
+    const re = literalPrefilter(literals);
+    if (!re) return undefined;
+    const files: string[] = [];
+    for (const [rel, f] of this.files) if (re.test(f.text)) files.push(rel);
+    return (this.census = { files, literals: new Set(literals.map(asciiLower)) });
+  }
+
   errors(): AnalysisError[] {
     return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
+}
+
+/** Lower case of ASCII letters only, as `literalPrefilter` folds them. */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 /** `@/x`, `~/x`, `~~/x`, `#/x`: no npm package is named so; bundlers' app-root aliases. */

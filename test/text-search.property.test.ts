@@ -1,0 +1,114 @@
+/**
+ * The whole-project text searches' shared prefilter: a file the prefilter pass
+ * drops must be one no exact search could match. Checked against the plain
+ * searches they replace, on random texts built from the literals themselves
+ * (whole, cut, case-changed, glued to their neighbours).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DiscoveredFile } from '../src/model.js';
+import { parseFile } from '../src/parse/index.js';
+import { Project } from '../src/program/project.js';
+import { escapeRegExp, literalPrefilter } from '../src/program/text.js';
+import { seedFiles, projectOptions } from '../src/pipeline.js';
+import { resolvePolicies } from '../src/policy/index.js';
+
+const TOKENS = [
+  'leanplum',
+  'Leanplum',
+  'lean',
+  'AF(',
+  'UA.then',
+  'appsFlyer',
+  'AppsFlyerSdkObject',
+  '__tcfapi',
+  'a$b',
+  'x',
+  'consent-lint-disable',
+  'İx',
+  'ſt',
+  'K',
+];
+
+/** Texts made of pieces of the tokens (prefixes, suffixes, case flips) and filler. */
+const textArb = (tokens: string[]) =>
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...tokens),
+        fc.constantFrom(...tokens).chain((t) => fc.nat(t.length).map((k) => t.slice(0, k))),
+        fc.constantFrom(...tokens).chain((t) => fc.nat(t.length).map((k) => t.slice(k))),
+        fc.constantFrom(...tokens).map((t) => t.toUpperCase()),
+        fc.constantFrom(...tokens).map((t) => t.toLowerCase()),
+        fc.constantFrom(' ', '\n', '.', '(', '$', 'a', 'é', '\u0130', 'k', 'S'),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join(''));
+
+describe('literalPrefilter', () => {
+  it('matches every text that contains one of its literals', () => {
+    fc.assert(
+      fc.property(fc.subarray(TOKENS, { minLength: 1 }), fc.array(textArb(TOKENS), { maxLength: 6 }), (lits, texts) => {
+        const re = literalPrefilter(lits)!;
+        for (const text of texts) if (lits.some((l) => text.includes(l))) expect(re.test(text), text).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is undefined for no literal or an empty one', () => {
+    expect(literalPrefilter([])).toBeUndefined();
+    expect(literalPrefilter(['a', ''])).toBeUndefined();
+  });
+});
+
+function projectOf(texts: string[], searchLiterals: string[]): Project {
+  const files = new Map<string, DiscoveredFile>(
+    texts.map((text, i) => [`f${i}.ts`, { absPath: `/virtual/f${i}.ts`, relPath: `f${i}.ts`, text }]),
+  );
+  return new Project('/virtual', files, parseFile, { searchLiterals });
+}
+
+describe('Project.filesMatching', () => {
+  it('finds exactly the files a plain search over every file finds, in file order', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(TOKENS, { minLength: 1 }),
+        fc.subarray(TOKENS, { minLength: 1 }),
+        fc.array(textArb(TOKENS), { maxLength: 8 }),
+        fc.boolean(),
+        (registered, searched, texts, bounded) => {
+          const project = projectOf(texts, registered);
+          // An exact search whose every match contains one of `searched`; word-bounded or not.
+          const alt = searched.map(escapeRegExp).join('|');
+          const re = new RegExp(bounded ? `(?:^|\\W)(?:${alt})` : alt);
+          const plain = [...project.files.keys()].filter((rel) => re.test(project.files.get(rel)!.text));
+          expect(project.filesMatching(re, searched)).toEqual(plain);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the seed files of a plain token search with the built-in policies', () => {
+    const policies = resolvePolicies(undefined);
+    const tokens = policies.filter((p) => p.rules.length).flatMap((p) => p.tokens);
+    fc.assert(
+      fc.property(
+        fc.array(textArb([...tokens.slice(0, 40), 'Cookiebot', 'consent-lint-disable']), { maxLength: 8 }),
+        (texts) => {
+          const files = new Map<string, DiscoveredFile>(
+            texts.map((text, i) => [`f${i}.ts`, { absPath: `/virtual/f${i}.ts`, relPath: `f${i}.ts`, text }]),
+          );
+          const project = new Project('/virtual', files, parseFile, projectOptions(policies, undefined));
+          const re = new RegExp(tokens.map(escapeRegExp).join('|'));
+          expect(seedFiles(project, policies)).toEqual(
+            [...files.keys()].filter((rel) => re.test(files.get(rel)!.text)),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
