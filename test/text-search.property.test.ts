@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DiscoveredFile } from '../src/model.js';
 import { parseFile } from '../src/parse/index.js';
-import { Project } from '../src/program/project.js';
+import { importStem, Project } from '../src/program/project.js';
 import { escapeRegExp, literalPrefilter } from '../src/program/text.js';
 import { seedFiles, projectOptions } from '../src/pipeline.js';
 import { resolvePolicies } from '../src/policy/index.js';
@@ -109,6 +109,27 @@ describe('Project.filesMatching', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('importStem', () => {
+  const old = (path: string) =>
+    path
+      .replace(/\/+$/, '')
+      .split('/')
+      .pop()!
+      .replace(/\.[^.]*$/, '');
+  it('is the last path segment without its extension, as the regular expressions computed it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('/', '.', 'a', 'b', 'index', '..', '@', 'x.ts'), { maxLength: 10 }),
+        (parts) => {
+          const path = parts.join('');
+          expect(importStem(path)).toBe(old(path));
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 });

@@ -427,7 +427,7 @@ export class Project {
           return true;
         }
         for (const spec of this.specifiers(rel)) {
-          const r = this.resolveImport(rel, spec);
+          const r = this.resolveShared(rel, spec);
           if (!r) continue;
           if ('package' in r) {
             if (re.test(r.specifier)) {
@@ -456,16 +456,27 @@ export class Project {
     return this.relevance(relPath);
   }
 
-  /** Last path segment of a specifier or file, without extension: the key of the importer index. */
-  private static stem(path: string): string {
-    return path
-      .replace(/\/+$/, '')
-      .split('/')
-      .pop()!
-      .replace(/\.[^.]*$/, '');
+  private importIndex: Map<string, [string, string][]> | undefined;
+
+  /**
+   * `resolveImport`, remembered for the importer index and the relevance
+   * closure (which resolve every specifier of thousands of files): a relative
+   * specifier resolves alike from every file of a directory, a bare one from
+   * every file its tsconfig governs. Internal: callers get shared objects.
+   */
+  private resolveShared(fromFile: string, specifier: string): ImportTarget | undefined {
+    let scope: string;
+    if (specifier.startsWith('/')) scope = '/';
+    else if (specifier.startsWith('.')) scope = `d:${posix.dirname(fromFile)}`;
+    else scope = `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}`;
+    const key = `${scope}\0${specifier}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const r = this.resolveImport(fromFile, specifier);
+    this.resolved.set(key, r);
+    return r;
   }
 
-  private importIndex: Map<string, [string, string][]> | undefined;
+  private readonly resolved = new Map<string, ImportTarget | undefined>();
 
   /**
    * Files that import `target` (resolved), from a text scan of every file's
@@ -474,35 +485,40 @@ export class Project {
    */
   importersOf(target: string): string[] {
     if (!this.importIndex) {
-      this.importIndex = new Map();
+      const index = new Map<string, [string, string][]>();
+      const add = (key: string, entry: [string, string]) => {
+        const list = index.get(key);
+        if (list) list.push(entry);
+        else index.set(key, [entry]);
+      };
       for (const rel of this.files.keys()) {
+        let aliases: boolean | undefined; // the file's tsconfig has aliases (looked up once, when a bare specifier needs it)
         for (const spec of this.specifiers(rel)) {
-          const keys = [Project.stem(spec)];
+          const entry: [string, string] = [rel, spec];
+          const key = importStem(spec);
+          add(key, entry);
           // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
           // directory written as `.` or `..` (its `index` file): index the target's name too.
-          if (
-            /(?:^|\/)\.\.?\/*$/.test(spec) ||
-            (!spec.startsWith('.') && !spec.startsWith('/') && this.tsconfigs.forFile(rel)?.aliases)
-          ) {
-            const r = this.resolveImport(rel, spec);
-            if (r && 'file' in r) keys.push(Project.stem(r.file));
-          }
-          for (const key of new Set(keys)) {
-            const list = this.importIndex.get(key);
-            if (list) list.push([rel, spec]);
-            else this.importIndex.set(key, [[rel, spec]]);
+          const bare = !spec.startsWith('.') && !spec.startsWith('/');
+          if (DIRECTORY_SPECIFIER.test(spec) || (bare && (aliases ??= !!this.tsconfigs.forFile(rel)?.aliases))) {
+            const r = this.resolveShared(rel, spec);
+            if (r && 'file' in r) {
+              const other = importStem(r.file);
+              if (other !== key) add(other, entry);
+            }
           }
         }
       }
+      this.importIndex = index;
     }
-    const base = Project.stem(target).replace(/\.(ios|android|native|web)$/, '');
+    const base = importStem(target).replace(/\.(ios|android|native|web)$/, '');
     const candidates = [...(this.importIndex.get(base) ?? [])];
     // `./dir` imports `dir/index.ts`.
-    if (base === 'index') candidates.push(...(this.importIndex.get(Project.stem(posix.dirname(target))) ?? []));
+    if (base === 'index') candidates.push(...(this.importIndex.get(importStem(posix.dirname(target))) ?? []));
     const out = new Set<string>();
     for (const [rel, spec] of candidates) {
       if (rel === target || out.has(rel)) continue;
-      const r = this.resolveImport(rel, spec);
+      const r = this.resolveShared(rel, spec);
       if (r && 'file' in r && r.file === target) out.add(rel);
       // An undeclared bundler alias (`@/sdk/lp`) may well mean `target`: parsed, its import is reported (see checkImports).
       else if (r && 'package' in r && APP_ALIAS.test(spec)) out.add(rel);
@@ -570,6 +586,22 @@ export class Project {
   errors(): AnalysisError[] {
     return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
+}
+
+/** A specifier naming a directory by `.` or `..` (its `index` file). */
+const DIRECTORY_SPECIFIER = /(?:^|\/)\.\.?\/*$/;
+
+/**
+ * Last path segment of a specifier or file, without extension: the key of the
+ * importer index (as `path.replace(/\/+$/, '').split('/').pop().replace(/\.[^.]*$/, '')`,
+ * without the regular expressions and arrays, for every specifier of every file).
+ */
+export function importStem(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  const start = end === 0 ? 0 : path.lastIndexOf('/', end - 1) + 1;
+  const dot = path.lastIndexOf('.', end - 1);
+  return path.slice(start, dot >= start ? dot : end);
 }
 
 /** Lower case of ASCII letters only, as `literalPrefilter` folds them. */
