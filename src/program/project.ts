@@ -456,7 +456,14 @@ export class Project {
     return this.relevance(relPath);
   }
 
-  private importIndex: Map<string, [string, string][]> | undefined;
+  /**
+   * The importer index: every specifier of every file, as entry numbers (the
+   * file in `importFrom`, the specifier in `importSpec`: flat arrays rather than
+   * 35k small tuples) under the stem of what it names.
+   */
+  private importIndex: Map<string, number[]> | undefined;
+  private readonly importFrom: string[] = [];
+  private readonly importSpec: string[] = [];
 
   /**
    * `resolveImport`, remembered for the importer index and the relevance
@@ -484,39 +491,15 @@ export class Project {
    * candidates are resolved.
    */
   importersOf(target: string): string[] {
-    if (!this.importIndex) {
-      const index = new Map<string, [string, string][]>();
-      const add = (key: string, entry: [string, string]) => {
-        const list = index.get(key);
-        if (list) list.push(entry);
-        else index.set(key, [entry]);
-      };
-      for (const rel of this.files.keys()) {
-        let aliases: boolean | undefined; // the file's tsconfig has aliases (looked up once, when a bare specifier needs it)
-        for (const spec of this.specifiers(rel)) {
-          const entry: [string, string] = [rel, spec];
-          const key = importStem(spec);
-          add(key, entry);
-          // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
-          // directory written as `.` or `..` (its `index` file): index the target's name too.
-          const bare = !spec.startsWith('.') && !spec.startsWith('/');
-          if (DIRECTORY_SPECIFIER.test(spec) || (bare && (aliases ??= !!this.tsconfigs.forFile(rel)?.aliases))) {
-            const r = this.resolveShared(rel, spec);
-            if (r && 'file' in r) {
-              const other = importStem(r.file);
-              if (other !== key) add(other, entry);
-            }
-          }
-        }
-      }
-      this.importIndex = index;
-    }
+    const index = (this.importIndex ??= this.buildImportIndex());
     const base = importStem(target).replace(/\.(ios|android|native|web)$/, '');
-    const candidates = [...(this.importIndex.get(base) ?? [])];
+    const candidates = [...(index.get(base) ?? [])];
     // `./dir` imports `dir/index.ts`.
-    if (base === 'index') candidates.push(...(this.importIndex.get(importStem(posix.dirname(target))) ?? []));
+    if (base === 'index') candidates.push(...(index.get(importStem(posix.dirname(target))) ?? []));
     const out = new Set<string>();
-    for (const [rel, spec] of candidates) {
+    for (const entry of candidates) {
+      const rel = this.importFrom[entry];
+      const spec = this.importSpec[entry];
       if (rel === target || out.has(rel)) continue;
       const r = this.resolveShared(rel, spec);
       if (r && 'file' in r && r.file === target) out.add(rel);
@@ -524,6 +507,38 @@ export class Project {
       else if (r && 'package' in r && APP_ALIAS.test(spec)) out.add(rel);
     }
     return [...out];
+  }
+
+  private buildImportIndex(): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    const add = (key: string, entry: number) => {
+      const list = index.get(key);
+      if (list) list.push(entry);
+      else index.set(key, [entry]);
+    };
+    for (const rel of this.files.keys()) {
+      let aliases: boolean | undefined; // the file's tsconfig has aliases (looked up once, when a bare specifier needs it)
+      for (const spec of this.specifiers(rel)) {
+        const entry = this.importFrom.length;
+        this.importFrom.push(rel);
+        this.importSpec.push(spec);
+        const key = importStem(spec);
+        add(key, entry);
+        // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
+        // directory written as `.` or `..` (its `index` file): index the target's name too.
+        const bare = !spec.startsWith('.') && !spec.startsWith('/');
+        const last = spec.charCodeAt(spec.length - 1);
+        const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
+        if (directory || (bare && (aliases ??= !!this.tsconfigs.forFile(rel)?.aliases))) {
+          const r = this.resolveShared(rel, spec);
+          if (r && 'file' in r) {
+            const other = importStem(r.file);
+            if (other !== key) add(other, entry);
+          }
+        }
+      }
+    }
+    return index;
   }
 
   /** Does `file` re-export from `target` (`export … from`, `export *`)? Text scan. */
