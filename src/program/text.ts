@@ -31,7 +31,7 @@ export function literalPrefilter(literals: Iterable<string>): RegExp | undefined
     let n = root;
     for (const c of l) {
       let next = n.get(c);
-      if (!next) n.set(c, (next = new Map()));
+      if (!next) n.set(c, (next = new Map<string, Node>()));
       n = next;
     }
   }
