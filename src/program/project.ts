@@ -9,7 +9,7 @@ import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
 import { forEachChild } from './ast.js';
-import { TsconfigIndex } from './tsconfig.js';
+import { TsconfigIndex, type LoadedConfig } from './tsconfig.js';
 import { literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
@@ -471,19 +471,29 @@ export class Project {
    * specifier resolves alike from every file of a directory, a bare one from
    * every file its tsconfig governs. Internal: callers get shared objects.
    */
-  private resolveShared(fromFile: string, specifier: string): ImportTarget | undefined {
-    let scope: string;
-    if (specifier.startsWith('/')) scope = '/';
-    else if (specifier.startsWith('.')) scope = `d:${posix.dirname(fromFile)}`;
-    else scope = `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}`;
-    const key = `${scope}\0${specifier}`;
-    if (this.resolved.has(key)) return this.resolved.get(key);
-    const r = this.resolveImport(fromFile, specifier);
-    this.resolved.set(key, r);
+  private resolveShared(
+    fromFile: string,
+    specifier: string,
+    scope = this.resolutionScope(fromFile, specifier),
+  ): ImportTarget | undefined {
+    let r = scope.get(specifier);
+    if (r === undefined && !scope.has(specifier)) scope.set(specifier, (r = this.resolveImport(fromFile, specifier)));
     return r;
   }
 
-  private readonly resolved = new Map<string, ImportTarget | undefined>();
+  /** Remembered resolutions per scope (`/`, `d:<dir>`, `c:<tsconfig>`), each keyed by the specifier alone. */
+  private readonly resolved = new Map<string, Map<string, ImportTarget | undefined>>();
+
+  private resolutionScope(fromFile: string, specifier: string): Map<string, ImportTarget | undefined> {
+    const key = specifier.startsWith('/')
+      ? '/'
+      : specifier.startsWith('.')
+        ? `d:${posix.dirname(fromFile)}`
+        : `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}`;
+    let scope = this.resolved.get(key);
+    if (!scope) this.resolved.set(key, (scope = new Map()));
+    return scope;
+  }
 
   /**
    * Files that import `target` (resolved), from a text scan of every file's
@@ -517,7 +527,9 @@ export class Project {
       else index.set(key, [entry]);
     };
     for (const rel of this.files.keys()) {
-      let aliases: boolean | undefined; // the file's tsconfig has aliases (looked up once, when a bare specifier needs it)
+      // The file's tsconfig and its resolutions, looked up once, when a bare specifier needs them.
+      let config: LoadedConfig | null | undefined;
+      let bareScope: Map<string, ImportTarget | undefined> | undefined;
       for (const spec of this.specifiers(rel)) {
         const entry = this.importFrom.length;
         this.importFrom.push(rel);
@@ -529,8 +541,9 @@ export class Project {
         const bare = !spec.startsWith('.') && !spec.startsWith('/');
         const last = spec.charCodeAt(spec.length - 1);
         const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
-        if (directory || (bare && (aliases ??= !!this.tsconfigs.forFile(rel)?.aliases))) {
-          const r = this.resolveShared(rel, spec);
+        if (bare && config === undefined) config = this.tsconfigs.forFile(rel) ?? null;
+        if (directory || (bare && config?.aliases)) {
+          const r = this.resolveShared(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
           if (r && 'file' in r) {
             const other = importStem(r.file);
             if (other !== key) add(other, entry);
