@@ -491,7 +491,7 @@ export class Project {
         ? `d:${posix.dirname(fromFile)}`
         : `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}`;
     let scope = this.resolved.get(key);
-    if (!scope) this.resolved.set(key, (scope = new Map()));
+    if (!scope) this.resolved.set(key, (scope = new Map<string, ImportTarget | undefined>()));
     return scope;
   }
 
