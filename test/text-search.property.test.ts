@@ -12,6 +12,8 @@ import { importStem, Project } from '../src/program/project.js';
 import { escapeRegExp, literalPrefilter } from '../src/program/text.js';
 import { seedFiles, projectOptions } from '../src/pipeline.js';
 import { resolvePolicies } from '../src/policy/index.js';
+import { languageOf } from '../src/native/parsers.js';
+import { isDeclarationFile, isExpoCodeConfig } from '../src/native/declarations.js';
 
 const TOKENS = [
   'leanplum',
@@ -130,6 +132,60 @@ describe('importStem', () => {
         },
       ),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('per-file name tests without regular expressions', () => {
+  const pathArb = fc
+    .array(
+      fc.constantFrom(
+        '/',
+        '.',
+        'a',
+        'kt',
+        'kts',
+        'java',
+        'swift',
+        'm',
+        'mm',
+        'plist',
+        'xml',
+        'json',
+        'Info',
+        'res',
+        'values',
+        'app',
+        'config',
+        'js',
+      ),
+      { maxLength: 9 },
+    )
+    .map((p) => p.join(''));
+  it('languageOf, isDeclarationFile and isExpoCodeConfig decide as their regular expressions did', () => {
+    const lang: Record<string, string> = {
+      kt: 'kotlin',
+      kts: 'kotlin',
+      java: 'java',
+      swift: 'swift',
+      m: 'objc',
+      mm: 'objc',
+    };
+    const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
+    fc.assert(
+      fc.property(pathArb, (rel) => {
+        expect(languageOf(rel)).toBe(lang[/\.([^./]+)$/.exec(rel)?.[1] ?? '']);
+        const b = base(rel);
+        expect(isDeclarationFile(rel)).toBe(
+          b === 'Info.plist' ||
+            b === 'AndroidManifest.xml' ||
+            b === 'app.json' ||
+            b === 'app.config.json' ||
+            /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel),
+        );
+        expect(isExpoCodeConfig(rel)).toBe(/^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel));
+      }),
+      { numRuns: 20000 },
     );
   });
 });
