@@ -12,7 +12,15 @@ import type { Candidates, FileStamps } from './discover/index.js';
 import type { Config, DiscoveredFile, Discovery, Policy, ResultDocument, RuleSpec, ScriptLanguage } from './model.js';
 import { parseFile } from './parse/index.js';
 import type { CachedAnalysis } from './cache/index.js';
-import { analyse, analyseAsync, projectOptions, rulesInForce, seedFiles, timing } from './pipeline.js';
+import {
+  analyse,
+  analyseAsync,
+  DIRECTIVE_LITERAL,
+  projectOptions,
+  rulesInForce,
+  seedFiles,
+  timing,
+} from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
 import { isNativeFile, nativeInputs, nativeRulesInForce } from './native/inputs.js';
 import { Project, withModuleAliasTokens } from './program/index.js';
@@ -165,7 +173,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   } else {
     discovery = readCandidates(candidates, stamps);
     withDirectives = [];
-    for (const f of discovery.files) if (f.text.includes('consent-lint-disable')) withDirectives.push(f.relPath);
+    for (const f of discovery.files) if (f.text.includes(DIRECTIVE_LITERAL)) withDirectives.push(f.relPath);
   }
   timing(`discover ${discovery.files.length} files`, started);
   const files = new Map<string, DiscoveredFile>(discovery.files.map((f) => [f.relPath, f]));
@@ -173,14 +181,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Its modules load only when there is a file for it (a JavaScript-only scan needs just its rules).
   const tn = performance.now();
   const nativeFiles = nativeInputs(discovery.files, policies).files;
-  const nativeRun = (
-    nativeFiles.length
-      ? import('./native/index.js').then((m) => m.analyseNative(nativeFiles, policies, config))
-      : Promise.resolve({ findings: [], errors: [], rules: nativeRulesInForce(policies, config), filesParsed: 0 })
-  ).then((r) => {
-    timing(`native: ${r.filesParsed} files`, tn);
-    return r;
-  });
+  // Timed when it settles, or at once with no file (a `.then` would run only at the next await, after the seeds).
+  const nativeRun = nativeFiles.length
+    ? import('./native/index.js')
+        .then((m) => m.analyseNative(nativeFiles, policies, config))
+        .then((r) => {
+          timing(`native: ${r.filesParsed} files`, tn);
+          return r;
+        })
+    : Promise.resolve({ findings: [], errors: [], rules: nativeRulesInForce(policies, config), filesParsed: 0 });
+  if (!nativeFiles.length) timing('native: 0 files', tn);
   nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
   const stamped = stamps && cacheModule!.stampedDiscovery(candidates, stamps, discovery, withDirectives);
   if (!byStats) {

@@ -8,6 +8,7 @@
  */
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
+import { cmpGlobalRoots, writableNames } from './guards/writes.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof, type ProofResult } from './proof/index.js';
 import {
@@ -100,10 +101,19 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
 export function seedFiles(project: Project, policies: Policy[]): string[] {
   const tokens = policies.filter((p) => p.rules.length).flatMap((p) => p.tokens);
   if (!tokens.length) return [];
-  const re = new RegExp(tokens.map(escapeRegExp).join('|'));
-  const out: string[] = [];
-  for (const [rel, f] of project.files) if (re.test(f.text)) out.push(rel);
-  return out;
+  return project.filesMatching(new RegExp(tokens.map(escapeRegExp).join('|')), tokens);
+}
+
+/** `consent-lint-disable…` directives: the files holding one are searched for on every run. */
+export const DIRECTIVE_LITERAL = 'consent-lint-disable';
+
+/** What the run's whole-project text searches look for (`ProjectOptions.searchLiterals`). */
+function searchLiterals(policies: Policy[]): string[] {
+  return [
+    ...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens),
+    ...writableNames(cmpGlobalRoots(policies)),
+    DIRECTIVE_LITERAL,
+  ];
 }
 
 /** `CONSENT_LINT_TIMING=1`: phase times on stderr (as ESLint's TIMING). */
@@ -124,6 +134,7 @@ export function projectOptions(policies: Policy[], config: Config | undefined): 
     moduleAliases: config?.moduleAliases,
     sdkModules: sdkModulesOf(policies),
     relevantTokens: tokenRegExp(analysisTokens(policies, config)),
+    searchLiterals: searchLiterals(policies),
   };
 }
 

@@ -189,9 +189,13 @@ function readOpen(
     // Read at most one byte past the limit: enough to know it grew too large.
     for (;;) {
       if (length === buf.length) break;
-      const n = readSync(fd, buf, length, buf.length - length, null);
+      const want = buf.length - length;
+      const n = readSync(fd, buf, length, want, null);
       if (n === 0) break;
       length += n;
+      // A short read ending at the size fstat gave is the end of the file (as readFileSync takes it):
+      // no second read to see 0 bytes. A file that grew reads on, within the cap.
+      if (n < want && length === st.size) break;
     }
     if (length > max) throw new GuardedReadError(file, 'too-large', `larger than ${formatBytes(max)}`, length);
     if (length === buf.length && buf.length <= max) {

@@ -38,7 +38,7 @@ import {
   TRUTHY,
   type Outcome,
 } from './algebra.js';
-import { Writes } from './writes.js';
+import { cmpGlobalRoots, Writes } from './writes.js';
 
 export { Purposes } from './purposes.js';
 import { Purposes } from './purposes.js';
@@ -94,14 +94,7 @@ export class GuardClassifier {
     this.specs = policies.flatMap((p) => p.guards ?? []);
     for (const p of policies) for (const g of p.guards ?? []) this.packOf.set(g, p.id);
     this.configGuards = config?.guards ?? [];
-    this.writes = new Writes(
-      resolver,
-      this.specs
-        .map((g) =>
-          'global' in g.from ? g.from.global : 'function' in g.from && !g.from.module ? g.from.function : '',
-        )
-        .filter(Boolean),
-    );
+    this.writes = new Writes(resolver, cmpGlobalRoots(policies));
   }
 
   /** What the true/false outcome of a test node proves. */

@@ -11,6 +11,7 @@
  *    in one `<script>` is the global another script reads).
  */
 import type * as t from '@babel/types';
+import type { Policy } from '../model.js';
 import {
   propertyName,
   stillHolds,
@@ -65,15 +66,16 @@ export class Writes {
       return;
     }
     this.searched = true;
-    const names = [...new Set(this.roots.filter((r) => /^[A-Za-z_$][\w$]*$/.test(r) && !UBIQUITOUS.has(r)))];
+    const names = writableNames(this.roots);
     if (!names.length) return;
     const alt = names.map((n) => n.replace(/\$/g, '\\$')).join('|');
     const re = new RegExp(
       `\\b(?:${alt})\\b[\\w$.\\[\\]'"]*\\s*(?:[-+*/|&?]?=(?!=)|\\+\\+|--)|\\b(?:var|let|const|function|class)\\s+(?:${alt})\\b|=\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b|(?:assign|definePropert(?:y|ies)|set)\\(\\s*(?:window\\.|self\\.|globalThis\\.)?(?:${alt})\\b`,
     );
-    for (const [rel, f] of this.project.files) {
+    // Every match contains a name: the project tests only files its one shared prefilter pass kept.
+    for (const rel of this.project.filesMatching(re, names)) {
       if (this.project.isParsed(rel) || !/\.(?:[cm]?[jt]sx?|html?|vue|svelte)$/i.test(rel)) continue;
-      if (re.test(f.text)) this.missingWriters.push(rel);
+      this.missingWriters.push(rel);
     }
     for (const rel of this.missingWriters) this.project.want(rel);
   }
@@ -322,6 +324,19 @@ function sameText(a: t.Node, b: t.Node): boolean {
   const strip = (s: string | undefined) => s?.replace(/^(window|self|globalThis)\./, '');
   const x = strip(name(a));
   return x !== undefined && x === strip(name(b));
+}
+
+/** The CMP global roots (see `Writes`) whose writes are searched for: identifiers, not the ubiquitous ones. */
+export function writableNames(roots: string[]): string[] {
+  return [...new Set(roots.filter((r) => /^[A-Za-z_$][\w$]*$/.test(r) && !UBIQUITOUS.has(r)))];
+}
+
+/** The `roots` the guards give `Writes`: globals and module-less functions of the packs' guards. */
+export function cmpGlobalRoots(policies: Policy[]): string[] {
+  return policies
+    .flatMap((p) => p.guards ?? [])
+    .map((g) => ('global' in g.from ? g.from.global : 'function' in g.from && !g.from.module ? g.from.function : ''))
+    .filter(Boolean);
 }
 
 /** Globals every page has: never a reason to parse a file. */

@@ -63,6 +63,8 @@ export interface Declarations {
 const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 export function isDeclarationFile(rel: string): boolean {
+  // Called for every discovered file: most are not data files at all.
+  if (!rel.endsWith('.plist') && !rel.endsWith('.xml') && !rel.endsWith('.json')) return false;
   const b = base(rel);
   return (
     b === 'Info.plist' ||
@@ -74,7 +76,7 @@ export function isDeclarationFile(rel: string): boolean {
 }
 
 export function isExpoCodeConfig(rel: string): boolean {
-  return /^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel);
+  return rel.includes('app.config.') && /^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel);
 }
 
 interface XmlNode {

@@ -34,8 +34,10 @@ const GRAMMARS: Record<NativeLanguage, () => string> = {
 };
 
 export function languageOf(relPath: string): NativeLanguage | undefined {
-  const ext = /\.([^./]+)$/.exec(relPath)?.[1];
-  switch (ext) {
+  // Called for every discovered file: the extension without a regular expression (or its match array).
+  const dot = relPath.lastIndexOf('.');
+  if (dot === -1 || relPath.includes('/', dot)) return undefined;
+  switch (relPath.slice(dot + 1)) {
     case 'kt':
     case 'kts':
       return 'kotlin';

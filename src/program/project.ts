@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
-import { TsconfigIndex } from './tsconfig.js';
+import { TsconfigIndex, type LoadedConfig } from './tsconfig.js';
+import { literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
 import { Frames, type GrowingFact } from './snapshot.js';
@@ -38,6 +39,12 @@ export interface ProjectOptions {
    * does (`relevant`). None: every file is.
    */
   relevantTokens?: RegExp;
+  /**
+   * The literals whole-project text searches look for (`filesMatching`): seed
+   * tokens, CMP globals a file may write, suppression directives. One pass over
+   * every file finds those that may contain any; each search then tests only those.
+   */
+  searchLiterals?: string[];
 }
 
 export interface SdkModules {
@@ -417,7 +424,7 @@ export class Project {
           return true;
         }
         for (const spec of this.specifiers(rel)) {
-          const r = this.resolveImport(rel, spec);
+          const r = this.resolveShared(rel, spec);
           if (!r) continue;
           if ('package' in r) {
             if (re.test(r.specifier)) {
@@ -446,16 +453,44 @@ export class Project {
     return this.relevance(relPath);
   }
 
-  /** Last path segment of a specifier or file, without extension: the key of the importer index. */
-  private static stem(path: string): string {
-    return path
-      .replace(/\/+$/, '')
-      .split('/')
-      .pop()!
-      .replace(/\.[^.]*$/, '');
+  /**
+   * The importer index: every specifier of every file, as entry numbers (the
+   * file in `importFrom`, the specifier in `importSpec`: flat arrays rather than
+   * 35k small tuples) under the stem of what it names.
+   */
+  private importIndex: Map<string, number[]> | undefined;
+  private readonly importFrom: string[] = [];
+  private readonly importSpec: string[] = [];
+
+  /**
+   * `resolveImport`, remembered for the importer index and the relevance
+   * closure (which resolve every specifier of thousands of files): a relative
+   * specifier resolves alike from every file of a directory, a bare one from
+   * every file its tsconfig governs. Internal: callers get shared objects.
+   */
+  private resolveShared(
+    fromFile: string,
+    specifier: string,
+    scope = this.resolutionScope(fromFile, specifier),
+  ): ImportTarget | undefined {
+    let r = scope.get(specifier);
+    if (r === undefined && !scope.has(specifier)) scope.set(specifier, (r = this.resolveImport(fromFile, specifier)));
+    return r;
   }
 
-  private importIndex: Map<string, [string, string][]> | undefined;
+  /** Remembered resolutions per scope (`/`, `d:<dir>`, `c:<tsconfig>`), each keyed by the specifier alone. */
+  private readonly resolved = new Map<string, Map<string, ImportTarget | undefined>>();
+
+  private resolutionScope(fromFile: string, specifier: string): Map<string, ImportTarget | undefined> {
+    const key = specifier.startsWith('/')
+      ? '/'
+      : specifier.startsWith('.')
+        ? `d:${posix.dirname(fromFile)}`
+        : `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}`;
+    let scope = this.resolved.get(key);
+    if (!scope) this.resolved.set(key, (scope = new Map<string, ImportTarget | undefined>()));
+    return scope;
+  }
 
   /**
    * Files that import `target` (resolved), from a text scan of every file's
@@ -463,41 +498,57 @@ export class Project {
    * candidates are resolved.
    */
   importersOf(target: string): string[] {
-    if (!this.importIndex) {
-      this.importIndex = new Map();
-      for (const rel of this.files.keys()) {
-        for (const spec of this.specifiers(rel)) {
-          const keys = [Project.stem(spec)];
-          // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
-          // directory written as `.` or `..` (its `index` file): index the target's name too.
-          if (
-            /(?:^|\/)\.\.?\/*$/.test(spec) ||
-            (!spec.startsWith('.') && !spec.startsWith('/') && this.tsconfigs.forFile(rel)?.aliases)
-          ) {
-            const r = this.resolveImport(rel, spec);
-            if (r && 'file' in r) keys.push(Project.stem(r.file));
-          }
-          for (const key of new Set(keys)) {
-            const list = this.importIndex.get(key);
-            if (list) list.push([rel, spec]);
-            else this.importIndex.set(key, [[rel, spec]]);
-          }
-        }
-      }
-    }
-    const base = Project.stem(target).replace(/\.(ios|android|native|web)$/, '');
-    const candidates = [...(this.importIndex.get(base) ?? [])];
+    const index = (this.importIndex ??= this.buildImportIndex());
+    const base = importStem(target).replace(/\.(ios|android|native|web)$/, '');
+    const candidates = [...(index.get(base) ?? [])];
     // `./dir` imports `dir/index.ts`.
-    if (base === 'index') candidates.push(...(this.importIndex.get(Project.stem(posix.dirname(target))) ?? []));
+    if (base === 'index') candidates.push(...(index.get(importStem(posix.dirname(target))) ?? []));
     const out = new Set<string>();
-    for (const [rel, spec] of candidates) {
+    for (const entry of candidates) {
+      const rel = this.importFrom[entry];
+      const spec = this.importSpec[entry];
       if (rel === target || out.has(rel)) continue;
-      const r = this.resolveImport(rel, spec);
+      const r = this.resolveShared(rel, spec);
       if (r && 'file' in r && r.file === target) out.add(rel);
       // An undeclared bundler alias (`@/sdk/lp`) may well mean `target`: parsed, its import is reported (see checkImports).
       else if (r && 'package' in r && APP_ALIAS.test(spec)) out.add(rel);
     }
     return [...out];
+  }
+
+  private buildImportIndex(): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    const add = (key: string, entry: number) => {
+      const list = index.get(key);
+      if (list) list.push(entry);
+      else index.set(key, [entry]);
+    };
+    for (const rel of this.files.keys()) {
+      // The file's tsconfig and its resolutions, looked up once, when a bare specifier needs them.
+      let config: LoadedConfig | null | undefined;
+      let bareScope: Map<string, ImportTarget | undefined> | undefined;
+      for (const spec of this.specifiers(rel)) {
+        const entry = this.importFrom.length;
+        this.importFrom.push(rel);
+        this.importSpec.push(spec);
+        const key = importStem(spec);
+        add(key, entry);
+        // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
+        // directory written as `.` or `..` (its `index` file): index the target's name too.
+        const bare = !spec.startsWith('.') && !spec.startsWith('/');
+        const last = spec.charCodeAt(spec.length - 1);
+        const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
+        if (bare && config === undefined) config = this.tsconfigs.forFile(rel) ?? null;
+        if (directory || (bare && config?.aliases)) {
+          const r = this.resolveShared(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
+          if (r && 'file' in r) {
+            const other = importStem(r.file);
+            if (other !== key) add(other, entry);
+          }
+        }
+      }
+    }
+    return index;
   }
 
   /** Does `file` re-export from `target` (`export … from`, `export *`)? Text scan. */
@@ -528,9 +579,59 @@ export class Project {
     return false;
   }
 
+  /** The files that may contain a search literal, in file order (computed once), and the literals (ASCII lower case). */
+  private census: { files: string[]; literals: Set<string> } | undefined;
+
+  /**
+   * The files whose text `re` matches, in file order. `literals`: strings of
+   * which every match of `re` contains at least one. When all of them are among
+   * the project's `searchLiterals`, only the files the shared prefilter pass
+   * kept are tested (a file with none of them cannot match); otherwise every file is.
+   */
+  filesMatching(re: RegExp, literals: Iterable<string>): string[] {
+    let pool: Iterable<string> = this.files.keys();
+    const wanted = [...literals].map(asciiLower);
+    const census = wanted.length && !wanted.includes('') ? this.searchCensus() : undefined;
+    if (census && wanted.every((l) => census.literals.has(l))) pool = census.files;
+    const out: string[] = [];
+    for (const rel of pool) if (re.test(this.files.get(rel)!.text)) out.push(rel);
+    return out;
+  }
+
+  private searchCensus(): { files: string[]; literals: Set<string> } | undefined {
+    if (this.census) return this.census;
+    const literals = this.options.searchLiterals ?? [];
+    const re = literalPrefilter(literals);
+    if (!re) return undefined;
+    const files: string[] = [];
+    for (const [rel, f] of this.files) if (re.test(f.text)) files.push(rel);
+    return (this.census = { files, literals: new Set(literals.map(asciiLower)) });
+  }
+
   errors(): AnalysisError[] {
     return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
+}
+
+/** A specifier naming a directory by `.` or `..` (its `index` file). */
+const DIRECTORY_SPECIFIER = /(?:^|\/)\.\.?\/*$/;
+
+/**
+ * Last path segment of a specifier or file, without extension: the key of the
+ * importer index (as `path.replace(/\/+$/, '').split('/').pop().replace(/\.[^.]*$/, '')`,
+ * without the regular expressions and arrays, for every specifier of every file).
+ */
+export function importStem(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  const start = end === 0 ? 0 : path.lastIndexOf('/', end - 1) + 1;
+  const dot = path.lastIndexOf('.', end - 1);
+  return path.slice(start, dot >= start ? dot : end);
+}
+
+/** Lower case of ASCII letters only, as `literalPrefilter` folds them. */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 /** `@/x`, `~/x`, `~~/x`, `#/x`: no npm package is named so; bundlers' app-root aliases. */
