@@ -74,6 +74,18 @@ function valueKey(v: Value): unknown {
 
 /** One value that may be any of `values` (unknown members dropped: they are not the SDK, or its escape was reported). */
 export function union(values: (Value | undefined)[]): Value | undefined {
+  // Nothing or one plain value (most calls): itself, without computing keys.
+  let only: Value | undefined;
+  let several = false;
+  for (const v of values) {
+    if (!v) continue;
+    if (only || v.kind === 'union') {
+      several = true;
+      break;
+    }
+    only = v;
+  }
+  if (!several) return only;
   const out: Value[] = [];
   const seen = new Map<string, Set<unknown>>();
   for (const v of values) {

@@ -351,9 +351,10 @@ export class Proof implements SummaryProvider {
     // and the expansion brings in the files whose references matter (importers), so these
     // lookups ask for nothing.
     const mark = this.project.asksMark();
-    for (const [ast, nodeIds] of g.pointsOf) {
-      const ids = nodeIds.filter((id) => g.nodes[id].kind === 'point');
-      if (!ids.length) continue;
+    // forEach, not for-of: a Map's entries would each be allocated, for every point of every unit.
+    g.pointsOf.forEach((nodeIds, ast) => {
+      const ids = pointIds(nodeIds, g);
+      if (!ids) return;
       switch (ast.type) {
         case 'Identifier':
         case 'JSXIdentifier':
@@ -428,7 +429,7 @@ export class Proof implements SummaryProvider {
             if (m.type === 'StaticBlock') out.refs.push([this.unit(m, index), { from, ast, nodeIds: ids, extra: 0 }]);
           break;
       }
-    }
+    });
     this.project.forgetAsksSince(mark);
     const d = this.project.frames.end(frame);
     if (d?.missed) out.partial = { missed: d.missed };
@@ -938,4 +939,16 @@ function rootBinding(n: t.Node, index: ScriptIndex) {
   while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root))
     root = isWrapper(root) ? root.expression : root.object;
   return root.type === 'Identifier' ? index.binding(root) : undefined;
+}
+
+/** The ids among `nodeIds` that are points (undefined when none): most lists hold exactly one, kept as is. */
+function pointIds(nodeIds: number[], g: FlowGraph): number[] | undefined {
+  let all = true;
+  let any = false;
+  for (const id of nodeIds) {
+    if (g.nodes[id].kind === 'point') any = true;
+    else all = false;
+  }
+  if (all) return any ? nodeIds : undefined;
+  return any ? nodeIds.filter((id) => g.nodes[id].kind === 'point') : undefined;
 }

@@ -21,6 +21,7 @@ import {
   type CallLike,
   type Resolver,
   type ScriptIndex,
+  type Root,
   type Value,
   storedGlobal,
 } from '../program/index.js';
@@ -324,6 +325,52 @@ function towardsMethod(steps: string[], methods: string[], origin: Origin): bool
   );
 }
 
+interface RuleReceiver {
+  rule: RuleSpec;
+  spec: RuleSpec['sinks'][number];
+  origin: Origin;
+}
+
+/** Every (rule, sink, receiver) of a rule list, by receiver global; module receivers apart (their names may hold `*`). */
+type ReceiverIndex = { byGlobal: Map<string, RuleReceiver[]>; modules: RuleReceiver[] };
+const receiverIndex = new WeakMap<RuleSpec[], ReceiverIndex>();
+const NO_RECEIVERS: RuleReceiver[] = [];
+/** Callers filter their rule lists afresh (`rules.filter(…)`): an equal list reuses the index built for the first. */
+const byFirstRule = new Map<RuleSpec | undefined, { rules: RuleSpec[]; index: ReceiverIndex }[]>();
+
+function sameRules(rules: RuleSpec[]): ReceiverIndex | undefined {
+  const found = byFirstRule
+    .get(rules[0])
+    ?.find((k) => k.rules.length === rules.length && k.rules.every((r, i) => r === rules[i]));
+  if (found) receiverIndex.set(rules, found.index);
+  return found?.index;
+}
+
+/** The receivers a path from `root` may start at, in rule order: a global's own, or every module receiver. */
+function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
+  let index = receiverIndex.get(rules) ?? sameRules(rules);
+  if (!index) {
+    index = { byGlobal: new Map(), modules: [] };
+    for (const rule of rules)
+      for (const spec of rule.sinks)
+        for (const origin of spec.receivers) {
+          if (!('global' in origin)) index.modules.push({ rule, spec, origin });
+          else {
+            const list = index.byGlobal.get(origin.global);
+            if (list) list.push({ rule, spec, origin });
+            else index.byGlobal.set(origin.global, [{ rule, spec, origin }]);
+          }
+        }
+    receiverIndex.set(rules, index);
+    // Bounded: a long-lived process scanning again brings new rule objects (the old ones are let go).
+    if (byFirstRule.size > 64) byFirstRule.clear();
+    const known = byFirstRule.get(rules[0]) ?? [];
+    known.push({ rules, index });
+    byFirstRule.set(rules[0], known);
+  }
+  return 'global' in root ? (index.byGlobal.get(root.global) ?? NO_RECEIVERS) : index.modules;
+}
+
 /**
  * What SDK a value is or hands out: a path to an SDK object or method, a
  * function returning one, an object or array literal holding one (to a small
@@ -334,51 +381,48 @@ export function carried(
   rules: RuleSpec[],
   resolver: Resolver,
   depth = 0,
-  seen = new Set<unknown>(),
+  seen?: Set<unknown>,
 ): Carried | undefined {
   if (!v || depth > 6) return undefined;
-  const methods = new Set<RuleSpec>();
-  const purposes = new Set<Purpose>();
+  // Created on the first hit only: almost every value checked carries nothing.
+  let methods: Set<RuleSpec> | undefined;
+  let purposes: Set<Purpose> | undefined;
   let what = '';
   for (const a of alternatives(v)) {
     if (a.kind === 'path') {
-      for (const rule of rules) {
-        for (const spec of rule.sinks) {
-          for (const origin of spec.receivers) {
-            // Partial: on the way to the receiver (the class before `new`, the factory before its call).
-            const m = receiverPrefix(a, origin) ?? receiverPrefix(a, origin, true);
-            if (!m) continue;
-            const rest = m.steps.slice(m.k);
-            if (!rest.every((s) => 'prop' in s && s.prop !== null)) continue;
-            const names = rest.map((s) => (s as { prop: string }).prop);
-            if (spec.methods.includes(names.join('.'))) methods.add(rule);
-            else if (towardsMethod(names, spec.methods, origin)) {
-              for (const p of rule.requires) purposes.add(p);
-              what ||= 'global' in origin ? origin.global : origin.module;
-            }
-          }
+      for (const { rule, spec, origin } of receiversFor(rules, a.root)) {
+        // Partial: on the way to the receiver (the class before `new`, the factory before its call).
+        const m = receiverPrefix(a, origin) ?? receiverPrefix(a, origin, true);
+        if (!m) continue;
+        const rest = m.steps.slice(m.k);
+        if (!rest.every((s) => 'prop' in s && s.prop !== null)) continue;
+        const names = rest.map((s) => (s as { prop: string }).prop);
+        if (spec.methods.includes(names.join('.'))) (methods ??= new Set()).add(rule);
+        else if (towardsMethod(names, spec.methods, origin)) {
+          for (const p of rule.requires) (purposes ??= new Set()).add(p);
+          what ||= 'global' in origin ? origin.global : origin.module;
         }
       }
       continue;
     }
     const key = 'node' in a ? a.node : a;
+    seen ??= new Set();
     if (seen.has(key)) continue;
     seen.add(key);
     let inner: Value | undefined;
     if (a.kind === 'function')
       inner = a.node.async || a.node.generator ? undefined : resolver.returned(a.node, a.index);
     else if (a.kind === 'object') {
-      const values = a.node.properties.map((p) =>
-        p.type === 'ObjectProperty'
-          ? // A provider's `useValue` for a token whose readers are all followed: Angular's DI takes it there.
-            isProviderProperty(p) && resolver.givesToClosedChannel(p, a.index)
-            ? undefined
-            : resolver.value(p.value, a.index)
-          : p.type === 'ObjectMethod'
-            ? { kind: 'function' as const, node: p, index: a.index }
-            : undefined,
-      );
-      for (const x of values) {
+      for (const p of a.node.properties) {
+        const x: Value | undefined =
+          p.type === 'ObjectProperty'
+            ? // A provider's `useValue` for a token whose readers are all followed: Angular's DI takes it there.
+              isProviderProperty(p) && resolver.givesToClosedChannel(p, a.index)
+              ? undefined
+              : resolver.value(p.value, a.index)
+            : p.type === 'ObjectMethod'
+              ? { kind: 'function' as const, node: p, index: a.index }
+              : undefined;
         const c = carried(x, rules, resolver, depth + 1, seen);
         if (c) merge(c);
       }
@@ -388,10 +432,10 @@ export function carried(
     if (c) merge(c);
   }
   function merge(c: Carried): void {
-    for (const r of c.methods) for (const p of r.requires) purposes.add(p);
-    for (const p of c.purposes) purposes.add(p);
+    for (const r of c.methods) for (const p of r.requires) (purposes ??= new Set()).add(p);
+    for (const p of c.purposes) (purposes ??= new Set()).add(p);
     what ||= c.what;
   }
-  if (!methods.size && !purposes.size) return undefined;
-  return { methods: [...methods], purposes: [...purposes], what };
+  if (!methods?.size && !purposes?.size) return undefined;
+  return { methods: [...(methods ?? [])], purposes: [...(purposes ?? [])], what };
 }

@@ -392,6 +392,8 @@ export interface SinkOptions {
   valueUses?: ValueUseMatcher;
 }
 
+const NO_SINKS: readonly Sink[] = [];
+
 /** Every sink in a module: SDK calls and loads, SDK values that leave the analysis, and what cannot be resolved. */
 export function findSinks(
   mod: ModuleInfo,
@@ -534,7 +536,8 @@ export function findSinks(
             n.type === 'FunctionExpression' ||
             n.type === 'ArrowFunctionExpression')
         ) {
-          sinks.push(...escapeSinks(n, index, options.valueUses));
+          const escaped = escapeSinks(n, index, options.valueUses);
+          if (escaped.length) sinks.push(...escaped);
         }
         return;
       }
@@ -549,6 +552,8 @@ export function findSinks(
           else sinks.push(...commanded(n, d, rules, index, resolver));
         }
       }
+      // Most callees are no SDK member at all: the rules are matched only for one that starts at an SDK receiver.
+      if (!isSdkPath(v)) return;
       for (const rule of sdkRules) {
         const requires = new Set<Purpose>();
         let unbounded = false;
@@ -587,16 +592,16 @@ export function findSinks(
     return alternatives(v).some((a) => fromReceivers(a, receivers));
   }
 
-  function escapeSinks(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Sink[] {
+  function escapeSinks(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): readonly Sink[] {
     const use = useOf(n, index, uses);
-    if (use.kind === 'kept') return [];
+    if (use.kind === 'kept') return NO_SINKS;
     // Passed to the SDK itself (`Leanplum.start.call(Leanplum)`): it already has it.
-    if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee, index))) return [];
+    if (use.kind === 'argument' && isSdkPath(resolver.value(use.call.callee, index))) return NO_SINKS;
     const how = leaves(use, index, resolver);
-    if (!how) return [];
+    if (!how) return NO_SINKS;
     const value = resolver.value(n, index);
     const what = carried(value, sdkRules, resolver);
-    if (!what) return [];
+    if (!what) return NO_SINKS;
     // `window.OneSignalDeferred = window.OneSignalDeferred || []`: stored back where it came from.
     if (use.kind === 'escapes' && use.store) {
       const place = resolver.value(use.store, index);
@@ -608,7 +613,7 @@ export function findSinks(
           (a) => a.kind !== 'path' || ('global' in a.root && a.root.global === global && !a.steps.length),
         )
       )
-        return [];
+        return NO_SINKS;
     }
     const out: Sink[] = what.methods.map((rule) => ({
       rule,
