@@ -761,8 +761,20 @@ function importsNaming(site: t.Node, index: ScriptIndex, resolver: Resolver): st
 }
 
 /**
- * Calls of a module that hand an SDK value (or something holding one) to a
- * function as an argument (`run(Leanplum)`), as their callees, when resolving
+ * A function written inline as an argument whose code names an SDK or a
+ * consent check (`gate(canMarket, () => Leanplum.start())`): whether it runs
+ * with consent is decided by the function it is given to, which is then read.
+ */
+function relevantCallback(a: t.Node, index: ScriptIndex, resolver: Resolver): boolean {
+  if (a.type !== 'ArrowFunctionExpression' && a.type !== 'FunctionExpression') return false;
+  const tokens = resolver.project.options.relevantTokens;
+  return tokens !== undefined && tokens.test(index.script.code.slice(a.start ?? 0, a.end ?? 0));
+}
+
+/**
+ * Calls of a module that hand an SDK value (or something holding one, or a
+ * callback naming an SDK or a consent check) to a function as an argument
+ * (`run(Leanplum)`, `gate(check, () => Leanplum.start())`), as their callees, when resolving
  * the callee met a module not parsed: the function they run may live in a
  * module that names no SDK, which the pipeline then parses, so the value is
  * followed into it rather than reported as escaping.
@@ -792,7 +804,8 @@ export function sdkArgumentCallees(
             a.type !== 'BooleanLiteral' &&
             a.type !== 'NullLiteral' &&
             a.type !== 'TemplateLiteral' &&
-            carried(resolver.value(a.type === 'SpreadElement' ? a.argument : a, index), sdkRules, resolver),
+            (carried(resolver.value(a.type === 'SpreadElement' ? a.argument : a, index), sdkRules, resolver) ||
+              relevantCallback(a, index, resolver)),
         )
       )
         out.push({ callee, index });
