@@ -637,15 +637,7 @@ function runCase(c) {
   const plan = [];
   for (const name of opts.tools) {
     const tool = TOOLS[name];
-    const entry = {
-      tool: name,
-      note: tool.note ?? null,
-      runs: [],
-      warmupRuns: 0,
-      ok: null,
-      error: null,
-      summary: null,
-    };
+    const entry = emptyEntry(name, tool.note ?? null);
     const eslintHere =
       opts.eslintAll || opts.large ? c.n <= opts.eslintMax : c.shape === 'default' && c.n <= opts.eslintMax;
     if (name === 'eslint' && !eslintHere) {
@@ -698,6 +690,21 @@ function runCase(c) {
   };
 }
 
+/** A tool's record in the results, before any run. */
+function emptyEntry(tool, note) {
+  return { tool, note, runs: [], warmupRuns: 0, ok: null, error: null, summary: null };
+}
+
+/** A run plan of `tools` (interleaved by runPlan), each with an empty entry to fill. */
+function planOf(tools, reps, warmup) {
+  return tools.map((tool) => ({
+    tool,
+    entry: emptyEntry(tool.name, tool.note),
+    reps,
+    warmup,
+  }));
+}
+
 /** node -e 0, --version, a 1-file scan: interleaved, many short runs. */
 function runStartup() {
   const tree = oneFileTree();
@@ -735,12 +742,7 @@ function runStartup() {
       },
     ),
   ];
-  const plan = tools.map((tool) => ({
-    tool,
-    entry: { tool: tool.name, note: tool.note, runs: [], warmupRuns: 0, ok: null, error: null, summary: null },
-    reps: opts.startupReps,
-    warmup: Math.max(1, opts.warmup),
-  }));
+  const plan = planOf(tools, opts.startupReps, Math.max(1, opts.warmup));
   log(`\n== start-up: ${tree}`);
   runPlan(plan, { tree, manifest: null });
   return {
@@ -789,12 +791,7 @@ function runChains() {
       },
     };
   });
-  const plan = tools.map((tool) => ({
-    tool,
-    entry: { tool: tool.name, note: tool.note, runs: [], warmupRuns: 0, ok: null, error: null, summary: null },
-    reps: opts.reps,
-    warmup: opts.warmup,
-  }));
+  const plan = planOf(tools, opts.reps, opts.warmup);
   log(`\n== chains: ${trees.map((t) => t.dir).join(', ')}`);
   runPlan(plan, { tree: trees[0].dir, manifest: null });
   return {
@@ -807,18 +804,20 @@ function runChains() {
   };
 }
 
+/** A tool's runs, median wall time (min–max), CPU and peak RSS, as table cells. */
+function runCells(e) {
+  return [
+    String(e.runs.length),
+    e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
+    e.medianCpu != null ? fmtS(e.medianCpu) : '',
+    e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '',
+  ];
+}
+
 function chainsTable(s) {
   if (!s) return '(chains not measured)';
   const rows = [['order', 'runs', 'median s (min–max)', 'CPU s', 'peak RSS MiB', 'notes']];
-  for (const [name, e] of Object.entries(s.tools))
-    rows.push([
-      name,
-      String(e.runs.length),
-      e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
-      e.medianCpu != null ? fmtS(e.medianCpu) : '',
-      e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '',
-      notes(name, e),
-    ]);
+  for (const [name, e] of Object.entries(s.tools)) rows.push([name, ...runCells(e), notes(name, e)]);
   const p = pairs(s, 'chain-caller-first', 'chain-callee-first');
   const a = s.tools['chain-caller-first'];
   const b = s.tools['chain-callee-first'];
@@ -952,16 +951,7 @@ function startupTable(s) {
     const p = name === 'node -e 0' ? null : pairs(s, name, 'node -e 0');
     const cpu = p && e.medianCpu && base?.medianCpu ? e.medianCpu / base.medianCpu : null;
     if (p) s.ratios[`${name} / node -e 0`] = { ...p, cpu };
-    rows.push([
-      name,
-      String(e.runs.length),
-      e.median != null ? `${fmtS(e.median)} (${fmtS(e.min)}–${fmtS(e.max)})` : 'n/a',
-      e.medianCpu != null ? fmtS(e.medianCpu) : '',
-      e.peakRssMiB != null ? e.peakRssMiB.toFixed(0) : '',
-      p ? fmtPairs(p) : '',
-      cpu ? fmtX(cpu) : '',
-      notes(name, e),
-    ]);
+    rows.push([name, ...runCells(e), p ? fmtPairs(p) : '', cpu ? fmtX(cpu) : '', notes(name, e)]);
   }
   return mdTable(rows);
 }

@@ -43,7 +43,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
-import { STAMP_FIELDS, type Candidates, type FileStamps } from '../discover/index.js';
+import { STAMP_FIELDS, writeStamp, type Candidates, type FileStamps } from '../discover/index.js';
 import { readSourceFile } from '../discover/read.js';
 import type { AnalysisError, DiscoveredFile, Discovery, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
@@ -272,12 +272,7 @@ export class AnalysisCache {
     for (let i = 0; i < paths.length; i++) {
       const st = lstatSync(prefix + paths[i], { throwIfNoEntry: false });
       if (!st) return undefined;
-      const k = STAMP_FIELDS * i;
-      now[k] = st.size;
-      now[k + 1] = st.mtimeMs;
-      now[k + 2] = st.ctimeMs;
-      now[k + 3] = st.ino;
-      now[k + 4] = st.mode;
+      writeStamp(now, i, st);
     }
     if (!statsProveUnchanged(s, now)) return undefined;
     const notRead = new Set(s.notRead);

@@ -94,6 +94,20 @@ export interface FileStamps {
 /** The numbers of a stat that `FileStamps` records, in its order. */
 export const STAMP_FIELDS = 5;
 
+/** Write a file's stamp (size, mtime, ctime, inode, mode) as file number `i` of `into`: the one layout both sides use. */
+export function writeStamp(
+  into: Float64Array,
+  i: number,
+  st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; mode: number },
+): void {
+  const k = STAMP_FIELDS * i;
+  into[k] = st.size;
+  into[k + 1] = st.mtimeMs;
+  into[k + 2] = st.ctimeMs;
+  into[k + 3] = st.ino;
+  into[k + 4] = st.mode;
+}
+
 export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
   return readCandidates(await listCandidates(root, opts));
 }
@@ -167,14 +181,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
   if (stamps) {
     const stats = (stamps.stats = new Float64Array(STAMP_FIELDS * c.paths.length).fill(NaN));
     stamps.at = Date.now();
-    record = (st) => {
-      const k = STAMP_FIELDS * at;
-      stats[k] = st.size;
-      stats[k + 1] = st.mtimeMs;
-      stats[k + 2] = st.ctimeMs;
-      stats[k + 3] = st.ino;
-      stats[k + 4] = st.mode;
-    };
+    record = (st) => writeStamp(stats, at, st);
   }
   for (let i = 0; i < c.paths.length; i++) {
     const relPath = c.paths[i];
