@@ -1092,10 +1092,17 @@ export class GuardClassifier {
     const call = unwrap(awaited ? e.argument : e);
     if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return 0;
     const f = this.resolver.value(call.callee, index);
-    if (!f || f.kind !== 'function') return 0;
-    const s = this.summaries.summary(f.node, f.index);
-    if (s.async && !awaited) return 0;
-    return this.instantiate(s.truthy, call, index);
+    // One of several project functions (`check()` where callers pass different checks): what all of them prove.
+    const fns = f?.kind === 'union' ? f.values : f ? [f] : [];
+    if (!fns.length || fns.some((x) => x.kind !== 'function')) return 0;
+    let mask = ALL;
+    for (const x of fns) {
+      if (x.kind !== 'function') return 0;
+      const s = this.summaries.summary(x.node, x.index);
+      if (s.async && !awaited) return 0;
+      mask &= this.instantiate(s.truthy, call, index);
+    }
+    return mask;
   }
 
   /** Map `param:N` bits of a summary to the purposes the call's arguments name. */
