@@ -30,7 +30,7 @@ export class ScriptIndex {
   }
 
   private codeNodes: t.Node[] | undefined;
-  private byType: Map<string, t.Node[]> | undefined;
+  private byType: Map<string, readonly t.Node[]> | undefined;
 
   /**
    * Every node holding code, in pre-order (a node, its decorators, then its
@@ -54,17 +54,16 @@ export class ScriptIndex {
     return this.codeNodes;
   }
 
-  /** The code nodes of one type, in pre-order. */
+  /** The code nodes of one type, in pre-order (listed once per type asked for: only a few types are). */
   nodesOfType(type: t.Node['type']): readonly t.Node[] {
-    if (!this.byType) {
-      this.byType = new Map();
-      for (const n of this.nodes) {
-        const list = this.byType.get(n.type);
-        if (list) list.push(n);
-        else this.byType.set(n.type, [n]);
-      }
+    this.byType ??= new Map();
+    let list = this.byType.get(type);
+    if (!list) {
+      const found = this.nodes.filter((n) => n.type === type);
+      list = found.length ? found : NONE;
+      this.byType.set(type, list);
     }
-    return this.byType.get(type) ?? NONE;
+    return list;
   }
 
   /** The binding an identifier refers to, or undefined for a free (global) name. */
