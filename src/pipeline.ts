@@ -25,7 +25,7 @@ import {
 } from './program/index.js';
 import {
   exportsSdkValue,
-  sdkArgumentCallees,
+  sdkCalleeModules,
   sdkChannelModules,
   sdkEscapesRule,
   sdkGlobalStores,
@@ -191,12 +191,14 @@ function* analysisSteps(
   // The proof reads the snapshot of what is parsed; what it misses it asks for
   // (Project.want), and only this loop turns those asks into parsing.
   const proof = new Proof(project, resolver, policies, config, budget);
+  // Parse a file not parsed yet: 1 if it was, for the round's count of files added.
+  const loadNew = (rel: string): number => (!project.isParsed(rel) && project.load(rel) ? 1 : 0);
   // Parse what was asked for, if relevant; the rest is declined for good.
   const parseNeeds = (needs: string[]): number => {
     let added = 0;
     for (const rel of needs) {
       if (!budgetOptions.exhaustive && !project.relevant(rel)) project.decline(rel);
-      else if (project.load(rel)) added++;
+      else added += loadNew(rel);
     }
     return added;
   };
@@ -238,7 +240,7 @@ function* analysisSteps(
         const mentions = new RegExp(`\\b${escapeRegExp(name)}\\b`);
         for (const [rel, f] of project.files) {
           if (project.isParsed(rel) || !mentions.test(f.text)) continue;
-          if (project.load(rel)) added++;
+          added += loadNew(rel);
           handedOut.push(rel);
         }
       }
@@ -246,19 +248,9 @@ function* analysisSteps(
       // Provider gives it to (`<LpContext.Provider value={Leanplum}>`: it hands the SDK to its readers),
       // and the function a call passes it to (`run(Leanplum)`: followed into `run`, not an escape).
       const channels = sdkChannelModules(mod, rules, resolver);
-      const forced = new Set(channels.needs);
-      for (const { callee, index } of sdkArgumentCallees(mod, rules, resolver)) {
-        const f = project.frames.begin();
-        resolver.value(callee, index);
-        for (const rel of project.frames.end(f)?.missed ?? []) forced.add(rel);
-      }
-      for (const rel of forced) {
-        if (project.load(rel)) added++;
+      for (const rel of [...channels.needs, ...sdkCalleeModules(mod, rules, resolver), ...channels.modules]) {
+        added += loadNew(rel);
         handedOut.push(rel);
-      }
-      for (const m of channels.modules) {
-        if (!project.isParsed(m) && project.load(m)) added++;
-        handedOut.push(m);
       }
       const exports = exportsSdkValue(mod, rules, resolver);
       const dependence = project.frames.end(frame);
@@ -266,7 +258,7 @@ function* analysisSteps(
       if (!exports) continue;
       sdkExporters.add(file); // its importer list is an input of the result
       for (const importer of project.importersOf(file)) {
-        if (!project.isParsed(importer) && project.load(importer)) added++;
+        added += loadNew(importer);
         handedOut.push(importer);
       }
     }
@@ -327,7 +319,7 @@ function* analysisSteps(
           skipped.add(importer); // its text decided this: an input of the result
           continue;
         }
-        if (!project.isParsed(importer) && project.load(importer)) added++;
+        added += loadNew(importer);
         // A barrel passes the module on: its own importers may hold the references.
         if (reexports) queue.push({ file: importer, names: 'all' });
       }

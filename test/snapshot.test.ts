@@ -130,17 +130,22 @@ describe('Frames', () => {
   });
 });
 
+/** A project of in-memory files (nothing parsed until the test loads it), and a Resolver over it. */
+function inMemory(texts: Record<string, string>) {
+  const files = new Map(
+    Object.entries(texts).map(([rel, text]) => [rel, { absPath: `/virtual/${rel}`, relPath: rel, text }]),
+  );
+  const project = new Project('/virtual', files, parseFile);
+  return { project, resolver: new Resolver(project) };
+}
+
 describe('the Resolver over a growing snapshot', () => {
   /** A two-file project: `track(sdk)` in a.ts, its only call (with the SDK) in b.ts. */
   function twoFiles() {
-    const files = new Map(
-      Object.entries({
-        'a.ts': 'export function track(sdk) {\n  sdk.start();\n}\n',
-        'b.ts': "import { track } from './a';\ntrack(Leanplum);\n",
-      }).map(([rel, text]) => [rel, { absPath: `/virtual/${rel}`, relPath: rel, text }]),
-    );
-    const project = new Project('/virtual', files, parseFile);
-    return { project, resolver: new Resolver(project) };
+    return inMemory({
+      'a.ts': 'export function track(sdk) {\n  sdk.start();\n}\n',
+      'b.ts': "import { track } from './a';\ntrack(Leanplum);\n",
+    });
   }
 
   /** What `sdk` in `sdk.start()` is, as the resolver sees the snapshot now. */
@@ -172,14 +177,7 @@ describe('the Resolver over a growing snapshot', () => {
 
 describe('global stores over a growing snapshot', () => {
   it('finds a global again once a module storing the SDK into it is parsed', () => {
-    const files = new Map(
-      Object.entries({
-        'a.js': 'lp.start();\n',
-        'b.js': 'window.lp = Leanplum;\n',
-      }).map(([rel, text]) => [rel, { absPath: `/virtual/${rel}`, relPath: rel, text }]),
-    );
-    const project = new Project('/virtual', files, parseFile);
-    const resolver = new Resolver(project);
+    const { project, resolver } = inMemory({ 'a.js': 'lp.start();\n', 'b.js': 'window.lp = Leanplum;\n' });
     const lp = () => {
       const index = project.module('a.js')!.scripts[0];
       const stmt = index.script.ast.program.body[0] as unknown as { expression: { callee: { object: t.Node } } };

@@ -35,7 +35,6 @@ export interface Write {
 }
 
 export class Writes {
-  private readonly done = new Set<ScriptIndex>();
   private readonly paths: Write[] = [];
   /** The same writes by root, in order: a guard's every read asks for its root's writes. */
   private readonly pathsByRoot = new Map<string, Write[]>();
@@ -91,7 +90,6 @@ export class Writes {
     this.wantWriters();
     // A write target that stopped at a missing module may be a CMP value once it is parsed: collect all again.
     if (this.partial.some((d) => !stillHolds(this.project, d, false))) {
-      this.done.clear();
       this.paths.length = 0;
       this.pathsByRoot.clear();
       this.collected = 0;
@@ -102,7 +100,6 @@ export class Writes {
     const parsed = this.project.parsed;
     while (this.collected < parsed.length)
       for (const index of parsed[this.collected++].scripts) {
-        if (this.done.has(index)) continue;
         const frame = this.project.frames.begin();
         this.collect(index);
         const missed = this.project.frames.end(frame)?.missed;
@@ -157,102 +154,97 @@ export class Writes {
   }
 
   private collect(index: ScriptIndex): void {
-    this.done.add(index);
     const file = index.script.file;
     const at = (n: t.Node) => n.loc?.start.line ?? 0;
-    {
-      const target = (p: t.Node, site: t.Node): void => {
-        const e: t.Node = unwrap(p);
-        if (e.type === 'Identifier') {
-          const b = index.binding(e);
-          if (!b) this.global(e.name, { file, line: at(site), global: e.name }, index);
-          else if (index.script.kind === 'script' && b.scopeBlock.type === 'Program')
-            this.global(e.name, { file, line: at(site), global: e.name }, index);
-          return;
-        }
-        if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
-          const v = this.resolver.value(e, index);
-          if (v && v.kind === 'path') this.addPath({ file, line: at(site), path: v });
-          return;
-        }
-        if (e.type === 'ObjectPattern')
-          for (const prop of e.properties) target(prop.type === 'RestElement' ? prop.argument : prop.value, site);
-        else if (e.type === 'ArrayPattern') {
-          for (const el of e.elements) if (el) target(el, site);
-        } else if (e.type === 'AssignmentPattern') target(e.left, site);
-        else if (e.type === 'RestElement') target(e.argument, site);
-      };
-      const visit = (n: t.Node): void => {
-        switch (n.type) {
-          case 'AssignmentExpression':
-            // The CMP's command-queue snippet (`window.didomiOnReady = window.didomiOnReady || []`) only creates the queue.
-            if (isQueueInit(n)) break;
-            // Setting one's own cookie (`document.cookie = 'theme=dark'`) does not touch the CMP's cookie.
-            if (
-              isCookieWrite(n.left) &&
-              !/Optanon|OptanonConsent|CookieConsent|euconsent/.test(
-                index.script.code.slice(n.right.start ?? 0, n.right.end ?? 0),
-              )
+    const target = (p: t.Node, site: t.Node): void => {
+      const e: t.Node = unwrap(p);
+      if (e.type === 'Identifier') {
+        const b = index.binding(e);
+        if (!b) this.global(e.name, { file, line: at(site), global: e.name }, index);
+        else if (index.script.kind === 'script' && b.scopeBlock.type === 'Program')
+          this.global(e.name, { file, line: at(site), global: e.name }, index);
+        return;
+      }
+      if (e.type === 'MemberExpression' || e.type === 'OptionalMemberExpression') {
+        const v = this.resolver.value(e, index);
+        if (v && v.kind === 'path') this.addPath({ file, line: at(site), path: v });
+        return;
+      }
+      if (e.type === 'ObjectPattern')
+        for (const prop of e.properties) target(prop.type === 'RestElement' ? prop.argument : prop.value, site);
+      else if (e.type === 'ArrayPattern') {
+        for (const el of e.elements) if (el) target(el, site);
+      } else if (e.type === 'AssignmentPattern') target(e.left, site);
+      else if (e.type === 'RestElement') target(e.argument, site);
+    };
+    const visit = (n: t.Node): void => {
+      switch (n.type) {
+        case 'AssignmentExpression':
+          // The CMP's command-queue snippet (`window.didomiOnReady = window.didomiOnReady || []`) only creates the queue.
+          if (isQueueInit(n)) break;
+          // Setting one's own cookie (`document.cookie = 'theme=dark'`) does not touch the CMP's cookie.
+          if (
+            isCookieWrite(n.left) &&
+            !/Optanon|OptanonConsent|CookieConsent|euconsent/.test(
+              index.script.code.slice(n.right.start ?? 0, n.right.end ?? 0),
             )
-              break;
-            target(n.left, n);
+          )
             break;
-          case 'UpdateExpression':
-            target(n.argument, n);
-            break;
-          case 'UnaryExpression':
-            if (n.operator === 'delete') target(n.argument, n);
-            break;
-          case 'ForInStatement':
-          case 'ForOfStatement':
-            if (n.left.type !== 'VariableDeclaration') target(n.left, n);
-            break;
-          case 'CallExpression': {
-            // Object.assign(Cookiebot.consent, …), Object.defineProperty(window, 'Cookiebot', …)
-            const c = unwrap(n.callee);
+          target(n.left, n);
+          break;
+        case 'UpdateExpression':
+          target(n.argument, n);
+          break;
+        case 'UnaryExpression':
+          if (n.operator === 'delete') target(n.argument, n);
+          break;
+        case 'ForInStatement':
+        case 'ForOfStatement':
+          if (n.left.type !== 'VariableDeclaration') target(n.left, n);
+          break;
+        case 'CallExpression': {
+          // Object.assign(Cookiebot.consent, …), Object.defineProperty(window, 'Cookiebot', …)
+          const c = unwrap(n.callee);
+          if (
+            (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') &&
+            c.object.type === 'Identifier' &&
+            (c.object.name === 'Object' || c.object.name === 'Reflect') &&
+            !index.binding(c.object)
+          ) {
+            const name = propertyName(c);
+            const first = n.arguments[0];
             if (
-              (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') &&
-              c.object.type === 'Identifier' &&
-              (c.object.name === 'Object' || c.object.name === 'Reflect') &&
-              !index.binding(c.object)
+              first &&
+              name &&
+              ['assign', 'defineProperty', 'defineProperties', 'set', 'deleteProperty', 'setPrototypeOf'].includes(name)
             ) {
-              const name = propertyName(c);
-              const first = n.arguments[0];
-              if (
-                first &&
-                name &&
-                ['assign', 'defineProperty', 'defineProperties', 'set', 'deleteProperty', 'setPrototypeOf'].includes(
-                  name,
-                )
-              ) {
-                const v = this.resolver.value(first, index);
-                const key = n.arguments[1];
-                if (v && v.kind === 'path') {
-                  // `defineProperty(window, 'Cookiebot', …)` writes the global.
-                  let path: PathValue = v;
-                  if (name !== 'assign' && key && key.type === 'StringLiteral') {
-                    const m = this.resolver.member(v, key.value, 0);
-                    if (m && m.kind === 'path') path = m;
-                  }
-                  if ('global' in path.root && !path.steps.length)
-                    this.global(path.root.global, { file, line: at(n), global: path.root.global }, index);
-                  else this.addPath({ file, line: at(n), path });
+              const v = this.resolver.value(first, index);
+              const key = n.arguments[1];
+              if (v && v.kind === 'path') {
+                // `defineProperty(window, 'Cookiebot', …)` writes the global.
+                let path: PathValue = v;
+                if (name !== 'assign' && key && key.type === 'StringLiteral') {
+                  const m = this.resolver.member(v, key.value, 0);
+                  if (m && m.kind === 'path') path = m;
                 }
+                if ('global' in path.root && !path.steps.length)
+                  this.global(path.root.global, { file, line: at(n), global: path.root.global }, index);
+                else this.addPath({ file, line: at(n), path });
               }
             }
-            break;
           }
+          break;
         }
-      };
-      for (const n of index.nodes) visit(n);
-      // A classic script's top-level declarations are globals every other script sees.
-      if (index.script.kind === 'script') {
-        for (const s of index.script.ast.program.body) {
-          const names: string[] = [];
-          if (s.type === 'VariableDeclaration') for (const d of s.declarations) collectIds(d.id, names);
-          else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) names.push(s.id.name);
-          for (const name of names) this.global(name, { file, line: at(s), global: name }, index);
-        }
+      }
+    };
+    for (const n of index.nodes) visit(n);
+    // A classic script's top-level declarations are globals every other script sees.
+    if (index.script.kind === 'script') {
+      for (const s of index.script.ast.program.body) {
+        const names: string[] = [];
+        if (s.type === 'VariableDeclaration') for (const d of s.declarations) collectIds(d.id, names);
+        else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) names.push(s.id.name);
+        for (const name of names) this.global(name, { file, line: at(s), global: name }, index);
       }
     }
   }

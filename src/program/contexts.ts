@@ -172,11 +172,11 @@ export class Channels {
   closed(c: Channel): boolean {
     const known = this.known(c);
     if (known.closed !== undefined) return known.closed;
-    const misses = this.project.misses;
+    const frame = this.project.frames.begin();
     const refs = referencesOf(this.project, c.node, c.index);
     const closed = refs !== undefined && refs.every((r) => this.role(c.family, r.node, r.index).kind !== 'other');
     // A role judged while a module was missing may be wrong: not remembered.
-    if (this.project.misses === misses) known.closed = closed;
+    if (!this.project.frames.end(frame)?.missed) known.closed = closed;
     return closed;
   }
 

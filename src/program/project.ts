@@ -78,12 +78,6 @@ export class Project {
     this.tsconfigs = new TsconfigIndex(root);
   }
 
-  /**
-   * Lookups of a file not parsed yet, counted: an answer computed while this
-   * grew may be partial (it stopped at a module the snapshot lacks), and is
-   * valid only for this snapshot (see `./snapshot.ts`).
-   */
-  misses = 0;
   /** Files the analysis asked for and the snapshot lacks: what the pipeline may parse next. */
   private readonly wanted = new Set<string>();
 
@@ -117,7 +111,6 @@ export class Project {
     if (this.modules.has(relPath)) return;
     // A declined file is not asked for again, but an answer that met it holds only until it is parsed after all.
     if (this.declined.has(relPath)) return this.frames.miss(relPath);
-    this.misses++;
     this.wanted.add(relPath);
     this.frames.miss(relPath);
   }
@@ -161,14 +154,17 @@ export class Project {
    * that read them holds for one round.
    */
   private epochs = 0;
+  private stamps = 0;
   /** Moves with each module parsed and each round (`SnapshotClock`): remembered answers are re-checked only then. */
-  stamp = 0;
+  get stamp(): number {
+    return this.stamps;
+  }
   readonly roundFact: GrowingFact = { version: () => this.epochs };
 
   /** A new round: only the pipeline calls this. */
   nextEpoch(): void {
     this.epochs++;
-    this.stamp++;
+    this.stamps++;
   }
 
   /** The snapshot's size: per-module indexes (call sites, providers) grow with it. */
@@ -224,7 +220,7 @@ export class Project {
     }
     this.checkImports(info);
     this.parsed.push(info);
-    this.stamp++;
+    this.stamps++;
     return info;
   }
 
@@ -557,7 +553,7 @@ export class Project {
     const re =
       /\bexport\s+(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*['"]([^'"\n]+)['"]|module\.exports\s*=\s*require\(\s*['"]([^'"\n]+)['"]/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const r = this.resolveImport(file, m[1] ?? m[2]);
+      const r = this.resolveShared(file, m[1] ?? m[2]);
       if (r && 'file' in r && r.file === target) return true;
     }
     return false;
@@ -573,7 +569,7 @@ export class Project {
     const re =
       /\bimport\s+(?:[\w$]+\s*,\s*)?\*\s*as\s+[\w$]+\s*from\s*['"]([^'"\n]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"\n]+)['"]/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const r = this.resolveImport(file, m[1] ?? m[2]);
+      const r = this.resolveShared(file, m[1] ?? m[2]);
       if (r && 'file' in r && r.file === target) return true;
     }
     return false;

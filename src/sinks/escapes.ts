@@ -335,20 +335,10 @@ interface RuleReceiver {
 type ReceiverIndex = { byGlobal: Map<string, RuleReceiver[]>; modules: RuleReceiver[] };
 const receiverIndex = new WeakMap<RuleSpec[], ReceiverIndex>();
 const NO_RECEIVERS: RuleReceiver[] = [];
-/** Callers filter their rule lists afresh (`rules.filter(…)`): an equal list reuses the index built for the first. */
-const byFirstRule = new Map<RuleSpec | undefined, { rules: RuleSpec[]; index: ReceiverIndex }[]>();
-
-function sameRules(rules: RuleSpec[]): ReceiverIndex | undefined {
-  const found = byFirstRule
-    .get(rules[0])
-    ?.find((k) => k.rules.length === rules.length && k.rules.every((r, i) => r === rules[i]));
-  if (found) receiverIndex.set(rules, found.index);
-  return found?.index;
-}
 
 /** The receivers a path from `root` may start at, in rule order: a global's own, or every module receiver. */
 function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
-  let index = receiverIndex.get(rules) ?? sameRules(rules);
+  let index = receiverIndex.get(rules);
   if (!index) {
     index = { byGlobal: new Map(), modules: [] };
     for (const rule of rules)
@@ -362,11 +352,6 @@ function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
           }
         }
     receiverIndex.set(rules, index);
-    // Bounded: a long-lived process scanning again brings new rule objects (the old ones are let go).
-    if (byFirstRule.size > 64) byFirstRule.clear();
-    const known = byFirstRule.get(rules[0]) ?? [];
-    known.push({ rules, index });
-    byFirstRule.set(rules[0], known);
   }
   return 'global' in root ? (index.byGlobal.get(root.global) ?? NO_RECEIVERS) : index.modules;
 }

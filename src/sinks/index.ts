@@ -121,6 +121,15 @@ function calleeText(n: t.Node): string {
   );
 }
 
+const sdkRulesMemo = new WeakMap<RuleSpec[], RuleSpec[]>();
+
+/** The rules with SDK sinks, one array per rule list (the receiver index of `carried` is kept per array). */
+function sdkRulesOf(rules: RuleSpec[]): RuleSpec[] {
+  let out = sdkRulesMemo.get(rules);
+  if (!out) sdkRulesMemo.set(rules, (out = rules.filter((r) => r.sinks.length)));
+  return out;
+}
+
 /** Names a module exports (ESM, `export *` followed, CommonJS), from its statements. */
 export function exportNames(mod: ModuleInfo, resolver: Resolver, seen = new Set<ModuleInfo>()): Set<string> {
   const names = new Set<string>();
@@ -172,7 +181,7 @@ function bindingNames(p: t.Node): string[] {
 export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
   const receivers: Receiver[] = rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
   const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
-  const sdkRules = rules.filter((r) => r.sinks.length);
+  const sdkRules = sdkRulesOf(rules);
   const sdkish = (value: Value | undefined, seen = new Set<t.Node>()): boolean => {
     // A loop, not recursion: a chain of functions returning functions (or a cycle
     // of them, across a 1,000-module import cycle) must not exhaust the stack.
@@ -404,7 +413,7 @@ export function findSinks(
 ): Sink[] {
   const dispatchers = options.dispatchers ?? [];
   const escapeRule = rules.find((r) => r.id === SDK_ESCAPES);
-  const sdkRules = rules.filter((r) => r.sinks.length);
+  const sdkRules = sdkRulesOf(rules);
   const receivers = sdkRules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
   const sinks: Sink[] = [];
   const scripted = rules.filter((r) => r.scripts?.length);
@@ -666,7 +675,7 @@ function commanded(
  * that name them may read it back, so the pipeline parses them.
  */
 export function sdkGlobalStores(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): string[] {
-  const sdkRules = rules.filter((r) => r.sinks.length);
+  const sdkRules = sdkRulesOf(rules);
   const out = new Set<string>();
   for (const index of mod.scripts) {
     index.nodesOfType('AssignmentExpression').forEach((n) => {
@@ -695,7 +704,7 @@ export function sdkChannelModules(
   rules: RuleSpec[],
   resolver: Resolver,
 ): { modules: string[]; needs: string[] } {
-  const sdkRules = rules.filter((r) => r.sinks.length);
+  const sdkRules = sdkRulesOf(rules);
   const out = new Set<string>();
   const needs = new Set<string>();
   for (const index of mod.scripts) {
@@ -772,31 +781,27 @@ function relevantCallback(a: t.Node, index: ScriptIndex, resolver: Resolver): bo
 }
 
 /**
- * Calls of a module that hand an SDK value (or something holding one, or a
- * callback naming an SDK or a consent check) to a function as an argument
- * (`run(Leanplum)`, `gate(check, () => Leanplum.start())`), as their callees, when resolving
- * the callee met a module not parsed: the function they run may live in a
- * module that names no SDK, which the pipeline then parses, so the value is
- * followed into it rather than reported as escaping.
+ * The modules, not parsed yet, that resolving a callee met, for the calls of
+ * a module that hand a function an SDK value (or something holding one, or a
+ * callback naming an SDK or a consent check): `run(Leanplum)`, `gate(check, ()
+ * => Leanplum.start())`. The function they run may live in a module that names
+ * no SDK, which the pipeline then parses, so the value is followed into it
+ * rather than reported as escaping.
  */
-export function sdkArgumentCallees(
-  mod: ModuleInfo,
-  rules: RuleSpec[],
-  resolver: Resolver,
-): { callee: t.Node; index: ScriptIndex }[] {
-  const sdkRules = rules.filter((r) => r.sinks.length);
-  const out: { callee: t.Node; index: ScriptIndex }[] = [];
+export function sdkCalleeModules(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): Set<string> {
+  const sdkRules = sdkRulesOf(rules);
+  const out = new Set<string>();
   for (const index of mod.scripts) {
     index.nodes.forEach((n) => {
       if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') return;
       if (n.callee.type === 'Super' || n.callee.type === 'V8IntrinsicIdentifier') return;
-      const callee = n.callee;
       // Only a callee whose resolution met a module not parsed can lead the pipeline anywhere new:
       // the arguments (the costly part) are looked at for those calls alone.
       const frame = resolver.project.frames.begin();
-      resolver.value(callee, index);
-      if (!resolver.project.frames.end(frame)?.missed) return;
+      resolver.value(n.callee, index);
+      const missed = resolver.project.frames.end(frame)?.missed;
       if (
+        missed &&
         n.arguments.some(
           (a) =>
             a.type !== 'StringLiteral' &&
@@ -808,7 +813,7 @@ export function sdkArgumentCallees(
               relevantCallback(a, index, resolver)),
         )
       )
-        out.push({ callee, index });
+        for (const rel of missed) out.add(rel);
     });
   }
   return out;
