@@ -2,7 +2,9 @@
  * Start-up: a run loads only what it uses. The real binary runs under a
  * preload that records every module file Node compiles (CommonJS and ES
  * modules); the test asserts which packages were loaded, never how long
- * anything took.
+ * anything took. The packages compiled into the bundle (scripts/bundle.mjs)
+ * are never loaded from node_modules there, so what they load is asserted on
+ * dist/, with the preload hiding the bundle (bin/run.js then runs dist/).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,9 +26,19 @@ export async function load(url, context, next) {
 }
 `;
 const PRELOAD = `import { appendFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import { createRequire, register, syncBuiltinESMExports } from 'node:module';
 register('./hooks.mjs', import.meta.url);
-const Module = createRequire(import.meta.url)('node:module');
+const require = createRequire(import.meta.url);
+if (process.env.HIDE_BUNDLE) {
+  const fs = require('node:fs');
+  const read = fs.readFileSync;
+  fs.readFileSync = function (file, ...rest) {
+    if (String(file).endsWith('/dist/bundle/cli.cjs')) throw Object.assign(new Error('hidden'), { code: 'ENOENT' });
+    return read.call(this, file, ...rest);
+  };
+  syncBuiltinESMExports();
+}
+const Module = require('node:module');
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (content, filename) {
   appendFileSync(process.env.TRACE_FILE, filename + '\\n');
@@ -48,8 +60,15 @@ function project(name: string, files: Record<string, string>): string {
 }
 
 let traces = 0;
-/** Run the binary; return the packages (node_modules names) and dist/ modules it loaded. */
-function loaded(args: string[], cwd: string): { packages: Set<string>; dist: Set<string>; code: number | null } {
+/**
+ * Run the binary; return the packages (node_modules names) and dist/ modules it loaded.
+ * `bundle: false`: as if there were no bundle (dist/ runs, every package is loaded from node_modules).
+ */
+function loaded(
+  args: string[],
+  cwd: string,
+  { bundle = true } = {},
+): { packages: Set<string>; dist: Set<string>; code: number | null } {
   const trace = join(work, `trace-${++traces}.txt`);
   writeFileSync(trace, '');
   const r = spawnSync(
@@ -58,7 +77,7 @@ function loaded(args: string[], cwd: string): { packages: Set<string>; dist: Set
     {
       cwd,
       encoding: 'utf8',
-      env: { ...process.env, TRACE_FILE: trace, NO_COLOR: '1' },
+      env: { ...process.env, TRACE_FILE: trace, NO_COLOR: '1', ...(bundle ? {} : { HIDE_BUNDLE: '1' }) },
       timeout: 60_000,
     },
   );
@@ -98,26 +117,32 @@ describe('start-up', () => {
       'src/app.ts':
         "import Leanplum from 'leanplum-sdk';\nexport function go(): void {\n  if (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\n}\n",
     });
-    const run = loaded([dir, '--format', 'json'], dir);
-    expect(run.code).toBe(0);
-    expect(run.packages.has('@babel/parser')).toBe(true);
-    for (const pkg of [
-      '@oclif/core',
-      'parse5',
-      '@vue/compiler-sfc',
-      'ajv',
-      'jsonc-parser',
-      '@babel/code-frame',
-      'fast-glob',
-      'ts-morph',
-      'typescript',
-      'entities',
-      'web-tree-sitter',
-    ]) {
-      expect(run.packages.has(pkg), pkg).toBe(false);
+    const bundled = loaded([dir, '--format', 'json'], dir);
+    const unbundled = loaded([dir, '--format', 'json'], dir, { bundle: false });
+    for (const run of [bundled, unbundled]) {
+      expect(run.code).toBe(0);
+      for (const pkg of [
+        '@oclif/core',
+        'parse5',
+        '@vue/compiler-sfc',
+        'ajv',
+        'jsonc-parser',
+        '@babel/code-frame',
+        'fast-glob',
+        'ts-morph',
+        'typescript',
+        'entities',
+        'web-tree-sitter',
+      ]) {
+        expect(run.packages.has(pkg), pkg).toBe(false);
+      }
+      expect(run.dist.has('policy/validators.cjs')).toBe(false);
+      expect(run.dist.has('commands/scan.js')).toBe(false);
     }
-    expect(run.dist.has('policy/validators.cjs')).toBe(false);
-    expect(run.dist.has('commands/scan.js')).toBe(false);
+    // The parser is compiled into the bundle: it runs from there, not from node_modules.
+    expect(bundled.packages.has('@babel/parser')).toBe(false);
+    expect([...bundled.dist]).toEqual([]); // the bundle ran: no module of dist/ was loaded
+    expect(unbundled.packages.has('@babel/parser')).toBe(true);
   });
 
   it('loads ts-morph only for a receiver that only its type names as the SDK', () => {
@@ -152,8 +177,9 @@ describe('start-up', () => {
   it('a warm --cache hit does not load the parser', () => {
     const dir = project('cached', { 'src/a.ts': "import Leanplum from 'leanplum-sdk';\nLeanplum.start();\n" });
     const cache = join(work, 'cache.json');
-    expect(loaded([dir, '--format', 'json', '--cache-location', cache], dir).packages.has('@babel/parser')).toBe(true);
-    const warm = loaded([dir, '--format', 'json', '--cache-location', cache], dir);
+    const args = [dir, '--format', 'json', '--cache-location', cache];
+    expect(loaded(args, dir, { bundle: false }).packages.has('@babel/parser')).toBe(true);
+    const warm = loaded(args, dir, { bundle: false });
     expect(warm.code).toBe(1);
     expect(warm.packages.has('@babel/parser')).toBe(false);
   });
