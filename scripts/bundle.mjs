@@ -84,6 +84,7 @@ writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), notices.join('\n'));
 
 // The code cache: V8 keeps what it compiled while running, so run the scans a user
 // runs most (a small app; JSON and stylish reports; a --cache miss, then a hit) before taking it.
+const WARM_UP_GROUPS = ['engine', 'guards', 'soundness', 'sdks'];
 const loaded = loadBundle({ useCache: false });
 const work = mkdtempSync(join(tmpdir(), 'consent-lint-bundle-'));
 const sample = join(root, 'fixtures', 'demo-app');
@@ -92,6 +93,11 @@ try {
     const out = ['--format', format, '--output', join(work, `report.${format}`)];
     await loaded.exports.fastScan([sample, ...out, '--cache-location', join(work, 'cache.json')]);
   }
+  for (const group of WARM_UP_GROUPS)
+    for (const app of readdirSync(join(root, 'fixtures', group))) {
+      if (app === 'typed-receivers') continue;
+      await loaded.exports.fastScan([join(root, 'fixtures', group, app), '--format', 'json', '--output', join(work, 'w.json')]);
+    }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
