@@ -249,19 +249,20 @@ export class Project {
         const specifier = source.value;
         if (seen.has(specifier)) continue;
         seen.add(specifier);
-        const at = { line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 };
+        // A position is computed only for a problem (most imports have none).
+        const at = () => ({ line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 });
         const problem =
           specifier.startsWith('.') || specifier.startsWith('/')
             ? this.relativeImportProblem(rel, specifier)
             : this.importProblem(rel, specifier);
         if (problem) {
-          info.errors.push({ file: index.script.file, ...at, kind: 'unresolved', message: problem });
+          info.errors.push({ file: index.script.file, ...at(), kind: 'unresolved', message: problem });
           continue;
         }
         // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
         // Reported once per project and alias, at its first import, with how many files use it.
         if (!APP_ALIAS.test(specifier)) continue;
-        const target = this.resolveImport(rel, specifier);
+        const target = this.resolveShared(rel, specifier);
         const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
         if (
           !target ||
@@ -281,7 +282,7 @@ export class Project {
         else
           this.resolutionErrors.set(key, {
             file: index.script.file,
-            ...at,
+            ...at(),
             kind: 'unresolved',
             message: message(specifier),
           });
@@ -291,7 +292,7 @@ export class Project {
 
   /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
   private relativeImportProblem(fromFile: string, specifier: string): string | undefined {
-    if (this.resolveImport(fromFile, specifier)) return undefined;
+    if (this.resolveShared(fromFile, specifier)) return undefined;
     const base = posix.normalize(
       specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier),
     );
@@ -301,7 +302,7 @@ export class Project {
   }
 
   private importProblem(fromFile: string, specifier: string): string | undefined {
-    const target = this.resolveImport(fromFile, specifier);
+    const target = this.resolveShared(fromFile, specifier);
     if (!target || 'file' in target) return undefined;
     const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
     const m = aliases?.match(specifier);
