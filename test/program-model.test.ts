@@ -54,6 +54,8 @@ describe('module resolution reports what it cannot follow', () => {
         message: expect.stringContaining('@acme/not-installed'),
       }),
     ]);
+    // What to do about it.
+    expect(errors[0].message).toContain('from a package that is not installed: install the dependencies');
   });
 
   it('a `paths` alias whose targets do not exist is an error at the import', async () => {

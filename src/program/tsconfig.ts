@@ -134,9 +134,13 @@ export class TsconfigIndex {
     } catch (e) {
       const message = (e as Error).message;
       // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
+      // A package's config (`"extends": "@react-native/typescript-config/tsconfig.json"`) is read from node_modules.
+      const missing = /^File '([^']+)' not found/.exec(message)?.[1];
       const generated = /\.(nuxt|svelte-kit)\b/.test(message)
         ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)'
-        : '';
+        : missing && !/^(\.{1,2}\/|\/)/.test(missing)
+          ? ' (it comes from a package that is not installed: install the dependencies, e.g. `npm ci`, before scanning)'
+          : '';
       l = {
         configFile,
         problem: {
