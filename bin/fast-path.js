@@ -3,20 +3,21 @@
 // compiling the CLI's code on every run is a large part of a small scan. A cache that
 // does not fit this Node (another version, other V8 flags) is rejected by V8 and the
 // code is compiled as usual. Used by bin/run.js, and by the build to write the cache.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// CommonJS, as bin/run.js (bin/package.json): Node starts a CommonJS main without its ES module loader.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
-export const BUNDLE_FILE = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
-export const CODE_CACHE_FILE = `${BUNDLE_FILE}.v8`;
+const BUNDLE_FILE = join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
+const CODE_CACHE_FILE = `${BUNDLE_FILE}.v8`;
 
 /**
  * The bundle's exports and its compiled script (for `createCachedData`), or undefined
  * when there is no bundle. `useCache: false` compiles without the cache.
  */
-export function loadBundle({ useCache = true } = {}) {
+function loadBundle({ useCache = true } = {}) {
   let source;
   try {
     source = readFileSync(BUNDLE_FILE, 'utf8');
@@ -40,3 +41,5 @@ export function loadBundle({ useCache = true } = {}) {
   script.runInThisContext()(module.exports, createRequire(BUNDLE_FILE), module, BUNDLE_FILE, dirname(BUNDLE_FILE));
   return { exports: module.exports, script };
 }
+
+module.exports = { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle };

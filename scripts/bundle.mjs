@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { CODE_CACHE_FILE, loadBundle } from '../bin/fast-path.js';
+import fastPath from '../bin/fast-path.js';
+
+const { CODE_CACHE_FILE, loadBundle } = fastPath;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
@@ -96,7 +98,13 @@ try {
   for (const group of WARM_UP_GROUPS)
     for (const app of readdirSync(join(root, 'fixtures', group))) {
       if (app === 'typed-receivers') continue;
-      await loaded.exports.fastScan([join(root, 'fixtures', group, app), '--format', 'json', '--output', join(work, 'w.json')]);
+      await loaded.exports.fastScan([
+        join(root, 'fixtures', group, app),
+        '--format',
+        'json',
+        '--output',
+        join(work, 'w.json'),
+      ]);
     }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -66,6 +66,11 @@ describe('package metadata and contents', () => {
   it('ships the CLI, policies, schemas, presets, rule docs and integration manifests; no sources, tests or source maps', () => {
     for (const f of [
       'bin/run.js',
+      'bin/fast-path.js',
+      'bin/package.json', // bin/*.js are CommonJS
+      'dist/bundle/cli.cjs',
+      'dist/bundle/cli.cjs.v8',
+      'dist/bundle/THIRD-PARTY-LICENSES.txt',
       'dist/index.js',
       'dist/index.d.ts',
       'dist/commands/scan.js',
