@@ -92,6 +92,30 @@ interface Reproducer {
 }
 
 const FIXED: Reproducer[] = [
+  // The importer index keys a specifier by its last segment; an alias naming its target otherwise must be resolved.
+  ...(
+    [
+      ['a wildcard alias keeping the last segment (`@/*`)', { paths: { '@/*': ['./src/*'] } }, '@/feature/lp'],
+      ['an exact alias naming its target otherwise', { paths: { '@boot': ['./src/feature/lp.ts'] } }, '@boot'],
+      [
+        'a wildcard alias adding a suffix (`#f/*` -> `src/*/lp.ts`)',
+        { paths: { '#f/*': ['./src/*/lp.ts'] } },
+        '#f/feature',
+      ],
+      ['a `baseUrl` lookup', { baseUrl: './src' }, 'feature/lp'],
+    ] as const
+  ).map(([what, compilerOptions, specifier]): Reproducer => ({
+    what: `an importer through ${what}`,
+    files: {
+      ...CONSENT,
+      'tsconfig.json': JSON.stringify({ compilerOptions }),
+      'src/feature/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport function boot() { Leanplum.start(); }\n",
+      'src/other/caller.ts': `import { boot } from '${specifier}';\nboot();\n`,
+      'src/main.ts':
+        "import { canMarket } from './consent';\nimport { boot } from './feature/lp';\nif (canMarket()) boot();\n",
+    },
+    finding: 'leanplum/init src/feature/lp.ts:2:26 [analytics,marketing]',
+  })),
   {
     what: "an importer that writes the directory as '.' (importersOf indexed it under an empty name)",
     files: {

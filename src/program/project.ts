@@ -531,12 +531,13 @@ export class Project {
         const key = importStem(spec);
         add(key, entry);
         // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
-        // directory written as `.` or `..` (its `index` file): index the target's name too.
+        // directory written as `.` or `..` (its `index` file): index the target's name too. An alias
+        // keeping the last segment (`@/x/Foo` -> `src/x/Foo`) needs no resolution here.
         const bare = !spec.startsWith('.') && !spec.startsWith('/');
         const last = spec.charCodeAt(spec.length - 1);
         const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
         if (bare && config === undefined) config = this.tsconfigs.forFile(rel) ?? null;
-        if (directory || (bare && config?.aliases)) {
+        if (directory || (bare && config?.aliases && !config.aliases.keepsLastSegment(spec))) {
           const r = this.resolveShared(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
           if (r && 'file' in r) {
             const other = importStem(r.file);

@@ -39,6 +39,18 @@ export interface PathAliases {
   configFile: string;
   /** Where a bare specifier may lead, per the config's `paths` and `baseUrl`. */
   match(specifier: string): AliasMatch;
+  /**
+   * Does every file the specifier may lead to end in the specifier's own last
+   * segment (`"@/*": ["./src/*"]`, a `baseUrl` lookup)? Then the importer index
+   * can key it by that segment without resolving it.
+   */
+  keepsLastSegment(specifier: string): boolean;
+}
+
+/** `"@/*": ["./src/*"]`: the wildcard ends both the pattern and every target, so what it captures ends the path. */
+function endsInWildcard(pattern: string, targets: unknown): boolean {
+  const tail = (p: unknown) => typeof p === 'string' && p.indexOf('*') === p.length - 1;
+  return tail(pattern) && Array.isArray(targets) && targets.length > 0 && targets.every(tail);
 }
 
 export interface TsconfigProblem {
@@ -120,7 +132,9 @@ export class TsconfigIndex {
       const { parseTsconfig, createPathsMatcher } = getTsconfig();
       const config = parseTsconfig(abs, this.cache as Map<string, string>);
       const matcher = createPathsMatcher({ config, path: abs });
-      const patterns = Object.keys(config.compilerOptions?.paths ?? {});
+      const paths = config.compilerOptions?.paths ?? {};
+      const patterns = Object.keys(paths);
+      const tailPatterns = new Set(patterns.filter((p) => endsInWildcard(p, paths[p])));
       l = {
         configFile,
         resolved: config,
@@ -128,6 +142,11 @@ export class TsconfigIndex {
           ? {
               configFile,
               match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }),
+              keepsLastSegment: (specifier) => {
+                // No pattern: a `baseUrl` lookup (baseUrl/specifier), or none at all (a package).
+                const pattern = bestPattern(patterns, specifier);
+                return pattern === undefined || tailPatterns.has(pattern);
+              },
             }
           : undefined,
       };
