@@ -520,10 +520,17 @@ export class Project {
       if (list) list.push(entry);
       else index.set(key, [entry]);
     };
+    // A folder's tsconfig and its resolutions of bare specifiers, looked up when one needs them, once
+    // for a run of files of that folder (files are listed folder by folder).
+    let folder: string | undefined;
+    let folderConfig: LoadedConfig | null | undefined;
+    let bareScope: Map<string, ImportTarget | undefined> | undefined;
     for (const rel of this.files.keys()) {
-      // The file's tsconfig and its resolutions, looked up once, when a bare specifier needs them.
-      let config: LoadedConfig | null | undefined;
-      let bareScope: Map<string, ImportTarget | undefined> | undefined;
+      const dir = rel.slice(0, rel.lastIndexOf('/') + 1);
+      if (dir !== folder) {
+        folder = dir;
+        folderConfig = bareScope = undefined;
+      }
       for (const spec of this.specifiers(rel)) {
         const entry = this.importFrom.length;
         this.importFrom.push(rel);
@@ -536,8 +543,8 @@ export class Project {
         const bare = !spec.startsWith('.') && !spec.startsWith('/');
         const last = spec.charCodeAt(spec.length - 1);
         const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
-        if (bare && config === undefined) config = this.tsconfigs.forFile(rel) ?? null;
-        if (directory || (bare && config?.aliases && !config.aliases.keepsLastSegment(spec))) {
+        if (bare && folderConfig === undefined) folderConfig = this.tsconfigs.forFile(rel) ?? null;
+        if (directory || (bare && folderConfig?.aliases && !folderConfig.aliases.keepsLastSegment(spec))) {
           const r = this.resolveShared(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
           if (r && 'file' in r) {
             const other = importStem(r.file);
