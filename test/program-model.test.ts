@@ -108,6 +108,37 @@ describe('module resolution reports what it cannot follow', () => {
     expect(mapped.errors).toEqual([]);
   });
 
+  it("a bundler's query (`?url`, `?raw`) picks how a file is loaded, not which: no unresolved alias", async () => {
+    const { errors, findings } = await run({
+      'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["./app/*"] } } }',
+      'app/app.css': 'body {}\n',
+      'app/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'app/root.tsx':
+        "import href from '~/app.css?url';\nimport lp from '~/lp?inline';\nexport const links = [href];\nlp.start();\n",
+    });
+    expect(errors).toEqual([]);
+    // `~/lp?inline` is app/lp.ts: the SDK it hands out is followed.
+    expect(findings).toEqual(['app/root.tsx:4 leanplum/init']);
+  });
+
+  it("a package in a known SDK module's npm scope is its publisher's other product, not reported", async () => {
+    const { errors, findings } = await run({
+      'src/login.ts':
+        "import auth from '@react-native-firebase/auth';\nimport firebase from '@react-native-firebase/app';\n" +
+        'export function login() {\n  auth().signInAnonymously();\n  firebase.analytics().setAnalyticsCollectionEnabled(true);\n}\n',
+    });
+    expect(errors).toEqual([]);
+    // What the policy knows of that scope is still checked.
+    expect(findings).toEqual(['src/login.ts:5 firebase/analytics']);
+    // Outside the scope, a name carrying the token still is reported (a fork publishes elsewhere).
+    const fork = await run({
+      'src/a.ts': "import fb from '@acme/react-native-firebase-analytics';\nfb.logEvent('x');\n",
+    });
+    expect(fork.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('suggests the firebase SDK') }),
+    ]);
+  });
+
   it('a scan root below its project resolves with the tsconfig above it', async () => {
     const root = project({
       'apps/web/tsconfig.json': '{ "compilerOptions": { "paths": { "@lp": ["./src/sdk/lp.ts"] } } }',

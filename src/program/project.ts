@@ -54,6 +54,8 @@ export interface SdkModules {
   tokens: Map<string, string>;
   /** Every segment of every sink method name (`start`, `notifications`, `push`): members worth a type query. */
   methods: Set<string>;
+  /** npm scopes of known modules (`@react-native-firebase`): their publisher's own packages. */
+  scopes: Set<string>;
 }
 
 export class Project {
@@ -301,7 +303,8 @@ export class Project {
     return `'${specifier}' leads into ${dir}/, which is skipped by default as build output: the import is not followed; name the folder in the config's "include" (e.g. "${base.slice(0, base.indexOf(dir) + dir.length)}/**") to analyse it`;
   }
 
-  private importProblem(fromFile: string, specifier: string): string | undefined {
+  private importProblem(fromFile: string, written: string): string | undefined {
+    const specifier = withoutQuery(written);
     const target = this.resolveShared(fromFile, specifier);
     if (!target || 'file' in target) return undefined;
     const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
@@ -313,6 +316,9 @@ export class Project {
     if (
       !sdk ||
       sdk.known.has(target.package) ||
+      // A scope is its publisher's: `@react-native-firebase/auth` is the vendor's own other product, never a
+      // fork or alias of its SDK (what the policies know of it, such as `firebase.analytics()`, is there).
+      (target.package.startsWith('@') && sdk.scopes.has(target.package.slice(0, target.package.indexOf('/')))) ||
       this.options.moduleAliases?.[specifier] !== undefined ||
       this.options.moduleAliases?.[target.package] !== undefined
     )
@@ -335,6 +341,7 @@ export class Project {
 
   /** Where an import specifier written in `fromFile` leads. */
   resolveImport(fromFile: string, specifier: string): ImportTarget | undefined {
+    specifier = withoutQuery(specifier);
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       const base = specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier);
       const file = this.probe(posix.normalize(base));
@@ -535,7 +542,7 @@ export class Project {
         const entry = this.importFrom.length;
         this.importFrom.push(rel);
         this.importSpec.push(spec);
-        const key = importStem(spec);
+        const key = importStem(withoutQuery(spec));
         add(key, entry);
         // A tsconfig alias may name its target otherwise (`"@lp": ["src/sdk/lp.ts"]`), and so does a
         // directory written as `.` or `..` (its `index` file): index the target's name too. An alias
@@ -618,6 +625,12 @@ export class Project {
   }
 }
 
+/** A bundler's query (`./app.css?url`, `./icon.svg?react`, `./worker?worker`) picks how a file is loaded, not which. */
+function withoutQuery(specifier: string): string {
+  const query = specifier.indexOf('?');
+  return query > 0 ? specifier.slice(0, query) : specifier;
+}
+
 /** A specifier naming a directory by `.` or `..` (its `index` file). */
 const DIRECTORY_SPECIFIER = /(?:^|\/)\.\.?\/*$/;
 
@@ -683,6 +696,7 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
   const known = new Set<string>();
   const tokens = new Map<string, string>();
   const methods = new Set<string>();
+  const scopes = new Set<string>();
   for (const p of policies) {
     if (!p.rules.length) continue;
     const modules: string[] = [];
@@ -692,13 +706,14 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
         for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
       }
     modules.forEach((m) => known.add(m));
+    for (const m of modules) if (m.startsWith('@')) scopes.add(m.slice(0, m.indexOf('/')));
     for (const token of p.tokens) {
       const lower = token.toLowerCase();
       if (lower.length < 4 || tokens.has(lower)) continue;
       tokens.set(lower, modules.find((m) => m.toLowerCase().includes(lower)) ?? modules[0] ?? lower);
     }
   }
-  return { known, tokens, methods };
+  return { known, tokens, methods, scopes };
 }
 
 /**
