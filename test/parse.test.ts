@@ -138,6 +138,26 @@ describe('parse: the fixture apps, exact positions', () => {
     expect(callAt(good, 'Leanplum.start')).toEqual([4, 3]);
   });
 
+  it('decorators: legacy first, the standard grammar where the legacy one misreads (`@Dec()` then `[key]: T`)', () => {
+    const legacy = parseFile(
+      inline('src/a.ts', '@Component({ a: 1 })\nexport class A {\n  constructor(@Inject(T) t: T) {}\n}\n'),
+    );
+    expect(legacy.errors).toEqual([]);
+    const computed = parseFile(
+      inline('src/dto.ts', "enum Keys { A = 'A' }\nexport class Req {\n  @Dec()\n  [Keys.A]: string;\n}\n"),
+    );
+    expect(computed.errors).toEqual([]);
+    const cls = computed.scripts[0].ast.program.body[1];
+    const member =
+      cls.type === 'ExportNamedDeclaration' && cls.declaration?.type === 'ClassDeclaration'
+        ? cls.declaration.body.body[0]
+        : undefined;
+    expect(member && 'decorators' in member ? member.decorators?.length : 0).toBe(1);
+    expect(member && 'computed' in member ? member.computed : false).toBe(true);
+    // Still an error where neither grammar reads it.
+    expect(parseFile(inline('src/bad.ts', 'class B {\n  @\n}\n')).errors).not.toEqual([]);
+  });
+
   it('BOM + CRLF: discovered text and raw text with a BOM give the same positions', async () => {
     const d = await discover(FIXTURES, { include: ['misc/bom-crlf.ts'] });
     const viaDiscover = parseFile(d.files[0]);

@@ -41,20 +41,23 @@ export interface ScriptInput {
 }
 
 // Decorators are not valid JavaScript without the plugin, so enabling it changes
-// no valid program; TS (Angular, class components) and MobX code use them.
-const DECORATORS: ParserPlugin = 'decorators-legacy';
+// no valid program; TS (Angular, class components) and MobX code use them. Legacy
+// decorators first (what `experimentalDecorators` code is written for); the
+// standard ones when those fail: Babel's legacy grammar reads `@Dec()` followed by
+// `[key]: T` on the next line as one member access, which TypeScript does not.
+type Decorators = 'decorators-legacy' | 'decorators';
 
-function pluginsFor(language: ScriptLanguage, jsx: boolean): ParserPlugin[] {
+function pluginsFor(language: ScriptLanguage, jsx: boolean, decorators: Decorators): ParserPlugin[] {
   switch (language) {
     case 'ts':
-      return ['typescript', DECORATORS];
+      return ['typescript', decorators];
     case 'tsx':
-      return ['typescript', 'jsx', DECORATORS];
+      return ['typescript', 'jsx', decorators];
     case 'flow':
       // `all`: `f<T>(x)` is a call with type arguments, as in Flow-typed code.
-      return ['jsx', ['flow', { all: true }], DECORATORS];
+      return ['jsx', ['flow', { all: true }], decorators];
     case 'js':
-      return jsx ? ['jsx', DECORATORS] : [DECORATORS];
+      return jsx ? ['jsx', decorators] : [decorators];
   }
 }
 
@@ -67,7 +70,12 @@ interface BabelError {
   stackExhausted?: boolean;
 }
 
-function attempt(input: ScriptInput, language: ScriptLanguage, sourceType: SourceType): Attempt {
+function attempt(
+  input: ScriptInput,
+  language: ScriptLanguage,
+  sourceType: SourceType,
+  decorators: Decorators = 'decorators-legacy',
+): Attempt {
   const start = input.remap ? { line: 1, column: 0 } : (input.start ?? { line: 1, column: 0 });
   const options: ParserOptions = {
     sourceType,
@@ -81,7 +89,7 @@ function attempt(input: ScriptInput, language: ScriptLanguage, sourceType: Sourc
     startColumn: start.column,
     // Explicit: on line 1 Babel would otherwise default startIndex to startColumn.
     startIndex: 0,
-    plugins: pluginsFor(language, input.jsx ?? true),
+    plugins: pluginsFor(language, input.jsx ?? true, decorators),
   };
   try {
     return { ast: parse(input.code, options) };
@@ -121,6 +129,11 @@ function attemptBest(input: ScriptInput, language: ScriptLanguage): Attempt {
   if (input.sourceType === 'unambiguous' && errorCount(result) > 0 && result.ast?.program.sourceType !== 'module') {
     const asScript = attempt(input, language, 'script');
     if (errorCount(asScript) < errorCount(result)) result = asScript;
+  }
+  // Standard decorators, for what the legacy grammar cannot read (see pluginsFor); only when it failed.
+  if (errorCount(result) > 0 && input.code.includes('@')) {
+    const standard = attempt(input, language, result.ast?.program.sourceType ?? input.sourceType, 'decorators');
+    if (errorCount(standard) < errorCount(result)) result = standard;
   }
   return result;
 }
