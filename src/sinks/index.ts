@@ -114,11 +114,25 @@ function argumentFlows(e: t.Node, index: ScriptIndex, sources: Origin[], resolve
   }
 }
 
+/** How a callee reads in reports: `Leanplum.start`, `messaging().getToken`, `sdk[…].track`; `…` for what has no name. */
 function calleeText(n: t.Node): string {
-  return (
-    dottedName(n) ??
-    (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' ? `${dottedName(n.object) ?? '…'}[…]` : '…')
-  );
+  const e = unwrap(n);
+  switch (e.type) {
+    case 'Identifier':
+      return e.name;
+    case 'ThisExpression':
+      return 'this';
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      const p = propertyName(e);
+      return `${calleeText(e.object)}${p !== null ? `.${p}` : '[…]'}`;
+    }
+    case 'CallExpression':
+    case 'OptionalCallExpression':
+      return `${calleeText(e.callee)}()`;
+    default:
+      return '…';
+  }
 }
 
 const sdkRulesMemo = new WeakMap<RuleSpec[], RuleSpec[]>();
