@@ -24,6 +24,7 @@ import {
   type ProjectOptions,
 } from './program/index.js';
 import {
+  DYNAMIC_CODE_TOKENS,
   exportsSdkValue,
   sdkCalleeModules,
   sdkChannelModules,
@@ -94,6 +95,8 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
     if (g.function) out.push(g.function.split('.').pop()!);
     if (g.property) out.push(g.property.split('.')[0]);
   }
+  // Code run from a value (`eval(code)`) may call anything: where the analysis meets it, it is reported.
+  out.push(...DYNAMIC_CODE_TOKENS);
   return out.filter(Boolean);
 }
 

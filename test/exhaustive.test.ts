@@ -201,6 +201,28 @@ describe('--no-prune gives the default findings: reproducers of the differences 
     });
   }
 
+  // Code run from a value in a module that names nothing, called from the SDK's module: it may call the SDK.
+  it('`eval(code)` in a module the analysis reaches is reported by both', async () => {
+    const { root, remove } = writeTree({
+      'src/loader.js': 'export function run(code) {\n  return eval(code);\n}\n',
+      'src/app.js':
+        "import { run } from './loader';\nimport Leanplum from 'leanplum-sdk';\nif (Cookiebot.consent.marketing && Cookiebot.consent.statistics) Leanplum.start();\nrun(window.snippet);\n",
+    });
+    try {
+      const { pruned, exhaustive } = await scanBoth(root);
+      expect(comparable(pruned)).toEqual(comparable(exhaustive));
+      expect(pruned.errors).toEqual([
+        expect.objectContaining({
+          file: 'src/loader.js',
+          line: 2,
+          message: expect.stringContaining('eval(…) runs code'),
+        }),
+      ]);
+    } finally {
+      remove();
+    }
+  });
+
   // Precision: a callback gate whose check is a parameter, in a module that names no SDK and no
   // consent check. Declined, src/util.ts would leave the callback counted as called where it is
   // created (a finding); the callback names the SDK, so the module it is handed to is parsed, and

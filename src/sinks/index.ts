@@ -314,6 +314,15 @@ function typeName(n: t.Node): t.Node | undefined {
 const CODE_FROM_STRINGS: Record<string, number> = { eval: 0, Function: -1, setTimeout: 0, setInterval: 0 };
 
 /**
+ * Text of the calls that run code from any value (`eval(`, `Function(`): a file holding one is worth
+ * parsing when the analysis needs it, so the call is reported (`setTimeout` runs code only from a
+ * string written in place, whose own text names what it calls).
+ */
+export const DYNAMIC_CODE_TOKENS: readonly string[] = Object.keys(CODE_FROM_STRINGS)
+  .filter((name) => !name.startsWith('set'))
+  .map((name) => `${name}(`);
+
+/**
  * Code built from strings (`eval`, `Function`, `setTimeout("…")`) cannot be
  * analysed: say so where it could hide an SDK call, never assume it is safe.
  */
