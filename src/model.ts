@@ -241,6 +241,8 @@ export interface Policy {
   valueUses?: ValueUses;
   /** Text tokens whose presence makes a file worth parsing (module names, globals). */
   tokens: string[];
+  /** The vendor's packages the rules leave out (server SDKs): not reported as possible forks of the SDK. */
+  otherModules?: string[];
   rules: RuleSpec[];
   guards: GuardSpec[];
   scriptBlocking?: ScriptBlockingSpec[];

@@ -121,6 +121,14 @@ describe('module resolution reports what it cannot follow', () => {
     expect(findings).toEqual(['app/root.tsx:4 leanplum/init']);
   });
 
+  it("a vendor's package its policy leaves out (a server SDK) is not reported as a possible fork", async () => {
+    const { errors } = await run({
+      'functions/index.ts':
+        "import admin from 'firebase-admin';\nimport { PostHog } from 'posthog-node';\nexport const app = admin.initializeApp();\nexport const ph = new PostHog('k');\n",
+    });
+    expect(errors).toEqual([]);
+  });
+
   it("a package in a known SDK module's npm scope is its publisher's other product, not reported", async () => {
     const { errors, findings } = await run({
       'src/login.ts':

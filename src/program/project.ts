@@ -706,6 +706,7 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
         for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
       }
     modules.forEach((m) => known.add(m));
+    for (const m of p.otherModules ?? []) known.add(m);
     for (const m of modules) if (m.startsWith('@')) scopes.add(m.slice(0, m.indexOf('/')));
     for (const token of p.tokens) {
       const lower = token.toLowerCase();
