@@ -307,6 +307,22 @@ describe('--cache proven by file stats (nothing read)', () => {
     expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['apps/web/src/main.ts:4']);
   });
 
+  it('a Babel module-resolver alias added is seen', async () => {
+    const root = project({
+      'src/main.ts':
+        "import lp from '@lp';\nimport Leanplum from 'leanplum-sdk';\nLeanplum.setAppIdForProductionMode('a', 'b');\nlp.start();\n",
+      'src/real.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await run(root, cacheFile)).findings).toEqual([]);
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('stats');
+    writeFileSync(join(root, '.babelrc'), '{ "plugins": [["module-resolver", { "alias": { "@lp": "./src/real" } }]] }');
+    const changed = await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBeUndefined();
+    expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/main.ts:4']);
+  });
+
   it('a symlinked source file is always checked by its text', async () => {
     const root = project(files());
     symlinkSync('privacy.ts', join(root, 'src/consent.ts'));

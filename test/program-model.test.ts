@@ -108,6 +108,52 @@ describe('module resolution reports what it cannot follow', () => {
     expect(mapped.errors).toEqual([]);
   });
 
+  it('module-resolver aliases: a .babelrc is read; options that are not literals are an error naming the config', async () => {
+    const files = {
+      'src/sdk/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'src/main.ts': "import lp from '#sdk/lp';\nlp.start();\n",
+    };
+    const json = await run({
+      ...files,
+      '.babelrc': '{ "plugins": [["module-resolver", { "alias": { "#sdk": "./src/sdk" } }]] }',
+    });
+    expect(json.errors).toEqual([]);
+    expect(json.findings).toEqual(['src/main.ts:2 leanplum/init']);
+    const dynamic = await run({
+      ...files,
+      'babel.config.js':
+        "const aliases = require('./aliases.json');\nmodule.exports = { plugins: [['module-resolver', { alias: aliases }]] };\n",
+    });
+    expect(dynamic.errors).toEqual([
+      expect.objectContaining({
+        file: 'babel.config.js',
+        kind: 'unresolved',
+        message: expect.stringContaining('the module-resolver options are not a literal object'),
+      }),
+    ]);
+    const regex = await run({
+      ...files,
+      '.babelrc': '{ "plugins": [["module-resolver", { "alias": { "^#(.+)": "./src/\\\\1" } }]] }',
+    });
+    expect(regex.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('regular expression') })]);
+  });
+
+  it('a module-resolver alias leading outside the scan root is one error for all its imports', async () => {
+    const { errors } = await run({
+      'babel.config.js':
+        "module.exports = { plugins: [['module-resolver', { alias: { '@shared': '../shared/src' } }]] };\n",
+      'src/a.ts': "import Leanplum from 'leanplum-sdk';\nimport { t } from '@shared/i18n';\nLeanplum.track(t);\n",
+      'src/b.ts': "import Leanplum from 'leanplum-sdk';\nimport { u } from '@shared/util';\nLeanplum.track(u);\n",
+    });
+    expect(errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /"@shared" of babel\.config\.js, whose target \.\.\/shared\/src is outside the scan root \(2 analysed files import through it\)/,
+        ),
+      }),
+    ]);
+  });
+
   it("a bundler's query (`?url`, `?raw`) picks how a file is loaded, not which: no unresolved alias", async () => {
     const { errors, findings } = await run({
       'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["./app/*"] } } }',

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
-import { TsconfigIndex, type LoadedConfig } from './tsconfig.js';
+import { TsconfigIndex, type PathAliases } from './tsconfig.js';
+import { BabelAliasIndex } from './babel-aliases.js';
 import { literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
@@ -61,8 +62,9 @@ export interface SdkModules {
 export class Project {
   private readonly modules = new Map<string, ModuleInfo | null>();
   private readonly tsconfigs: TsconfigIndex;
-  /** Per undeclared app alias prefix (`@/`): how many parsed files import through it. */
-  private readonly appAliasFiles = new Map<string, number>();
+  private readonly babelAliases: BabelAliasIndex;
+  /** Per problem reported once for the project (an undeclared app alias `@/`, an alias leading outside the root): how many parsed files import through it. */
+  private readonly aggregatedFiles = new Map<string, number>();
   /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
   private readonly resolutionErrors = new Map<string, AnalysisError>();
   private readonly specifierCache = new Map<string, string[]>();
@@ -78,6 +80,7 @@ export class Project {
     readonly options: ProjectOptions = {},
   ) {
     this.tsconfigs = new TsconfigIndex(root);
+    this.babelAliases = new BabelAliasIndex(root);
   }
 
   /** Files the analysis asked for and the snapshot lacks: what the pipeline may parse next. */
@@ -234,62 +237,101 @@ export class Project {
    */
   private checkImports(info: ModuleInfo): void {
     const rel = info.file;
-    const cfg = this.tsconfigs.forFile(rel);
-    if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
-      this.resolutionErrors.set(cfg.problem.configFile, {
-        file: cfg.problem.configFile,
-        line: 1,
-        column: 1,
-        kind: 'unresolved',
-        message: cfg.problem.message,
-      });
+    for (const cfg of [this.tsconfigs.forFile(rel), this.babelAliases.forFile(rel)]) {
+      if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
+        this.resolutionErrors.set(cfg.problem.configFile, {
+          file: cfg.problem.configFile,
+          line: 1,
+          column: 1,
+          kind: 'unresolved',
+          message: cfg.problem.message,
+        });
+      }
     }
     const seen = new Set<string>();
-    const appAliases = new Set<string>();
+    // A problem of the project's aliases is reported once, at its first import, with how many parsed files meet it.
+    const counted = new Set<string>();
     for (const index of info.scripts) {
+      const once = (
+        key: string,
+        first: string,
+        at: () => { line: number; column: number },
+        describe: (first: string, files: string) => string,
+      ) => {
+        if (counted.has(key)) return;
+        counted.add(key);
+        const files = (this.aggregatedFiles.get(key) ?? 0) + 1;
+        this.aggregatedFiles.set(key, files);
+        const count = files === 1 ? 'this file imports' : `${files} analysed files import`;
+        const known = this.resolutionErrors.get(key);
+        if (known) known.message = describe(/^'([^']*)'/.exec(known.message)![1], count);
+        else
+          this.resolutionErrors.set(key, {
+            file: index.script.file,
+            ...at(),
+            kind: 'unresolved',
+            message: describe(first, count),
+          });
+      };
       for (const source of moduleSources(index)) {
         const specifier = source.value;
         if (seen.has(specifier)) continue;
         seen.add(specifier);
         // A position is computed only for a problem (most imports have none).
         const at = () => ({ line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 });
-        const problem =
-          specifier.startsWith('.') || specifier.startsWith('/')
-            ? this.relativeImportProblem(rel, specifier)
-            : this.importProblem(rel, specifier);
+        const relative = specifier.startsWith('.') || specifier.startsWith('/');
+        const outside = relative ? undefined : this.babelAliasOutsideRoot(rel, specifier);
+        if (outside) {
+          once(
+            `babel-outside:${outside.configFile}:${outside.alias}`,
+            specifier,
+            at,
+            (first, files) =>
+              `'${first}' matches the module-resolver alias "${outside.alias}" of ${outside.configFile}, whose target ${outside.target} is outside the scan root (${files} through it): such imports are not followed; scan the folder that holds both`,
+          );
+          continue;
+        }
+        const problem = relative ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
         if (problem) {
           info.errors.push({ file: index.script.file, ...at(), kind: 'unresolved', message: problem });
           continue;
         }
         // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
-        // Reported once per project and alias, at its first import, with how many files use it.
         if (!APP_ALIAS.test(specifier)) continue;
         const target = this.resolveShared(rel, specifier);
+        if (!target || !('package' in target) || this.aliasesOf(rel).some((a) => a.match(specifier).pattern)) continue;
         const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
-        if (
-          !target ||
-          !('package' in target) ||
-          this.tsconfigs.forFile(rel)?.aliases?.match(specifier).pattern ||
-          appAliases.has(prefix)
-        )
-          continue;
-        appAliases.add(prefix);
-        const files = (this.appAliasFiles.get(prefix) ?? 0) + 1;
-        this.appAliasFiles.set(prefix, files);
-        const message = (first: string) =>
-          `'${first}' is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares (${files === 1 ? 'this file' : `${files} analysed files`} import through '${prefix}…'): such imports are not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${prefix}*": ["./src/*"] } } }`;
-        const key = `alias:${prefix}`;
-        const known = this.resolutionErrors.get(key);
-        if (known) known.message = message(/^'([^']*)'/.exec(known.message)![1]);
-        else
-          this.resolutionErrors.set(key, {
-            file: index.script.file,
-            ...at(),
-            kind: 'unresolved',
-            message: message(specifier),
-          });
+        once(
+          `alias:${prefix}`,
+          specifier,
+          at,
+          (first, files) =>
+            `'${first}' is an app alias of the bundler that no tsconfig/jsconfig \`paths\` declares (${files} through '${prefix}…'): such imports are not followed; declare it, e.g. jsconfig.json { "compilerOptions": { "paths": { "${prefix}*": ["./src/*"] } } }`,
+        );
       }
     }
+  }
+
+  /** A module-resolver alias whose target lies outside the scan root (a package of a monorepo scanned alone). */
+  private babelAliasOutsideRoot(
+    fromFile: string,
+    specifier: string,
+  ): { configFile: string; alias: string; target: string } | undefined {
+    const aliases = this.babelAliases.forFile(fromFile)?.aliases;
+    const m = aliases?.match(specifier);
+    if (!aliases || m?.pattern === undefined || m.renamed) return undefined;
+    const target = this.toRel(m.candidates[0].slice(0, m.candidates[0].length - (specifier.length - m.pattern.length)));
+    return target === '..' || target.startsWith('../') || isAbsolute(target)
+      ? { configFile: aliases.configFile, alias: m.pattern, target }
+      : undefined;
+  }
+
+  /** The aliases governing a file: its tsconfig's `paths`, then its Babel config's module-resolver. */
+  private aliasesOf(relPath: string): PathAliases[] {
+    const out: PathAliases[] = [];
+    for (const cfg of [this.tsconfigs.forFile(relPath), this.babelAliases.forFile(relPath)])
+      if (cfg?.aliases) out.push(cfg.aliases);
+    return out;
   }
 
   /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
@@ -311,6 +353,11 @@ export class Project {
     const m = aliases?.match(specifier);
     if (aliases && m?.pattern && m.pattern !== '*' && !m.candidates.some(existsWithSourceExtension)) {
       return `'${specifier}' matches the \`paths\` alias "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
+    }
+    const babel = this.babelAliases.forFile(fromFile)?.aliases;
+    const b = babel?.match(specifier);
+    if (babel && b?.pattern !== undefined && !b.renamed && !b.candidates.some(existsWithSourceExtension)) {
+      return `'${specifier}' matches the module-resolver alias "${b.pattern}" of ${babel.configFile}, but none of its targets exists (${b.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
     }
     const sdk = this.options.sdkModules;
     if (
@@ -349,9 +396,11 @@ export class Project {
     }
     const mapped = this.moduleAlias(specifier);
     if (mapped) return mapped;
-    const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
-    if (aliases) {
-      for (const candidate of aliases.match(specifier).candidates) {
+    for (const aliases of [this.tsconfigs.forFile(fromFile)?.aliases, this.babelAliases.forFile(fromFile)?.aliases]) {
+      if (!aliases) continue;
+      const m = aliases.match(specifier);
+      if (m.renamed) return { package: packageName(m.renamed), specifier: m.renamed };
+      for (const candidate of m.candidates) {
         const rel = this.toRel(candidate);
         if (rel.startsWith('../') || rel === '..' || isAbsolute(rel)) continue;
         const file = this.probe(rel);
@@ -380,7 +429,7 @@ export class Project {
    * reason it could not be read. The cache compares it.
    */
   resolutionFingerprint(): string {
-    return fingerprintOf(this.tsconfigs, this.files.keys());
+    return fingerprintOf([this.tsconfigs, this.babelAliases], this.files.keys());
   }
 
   private probe(base: string): string | undefined {
@@ -490,7 +539,7 @@ export class Project {
       ? '/'
       : specifier.startsWith('.')
         ? `d:${posix.dirname(fromFile)}`
-        : `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}`;
+        : `c:${this.tsconfigs.forFile(fromFile)?.configFile ?? ''}:${this.babelAliases.forFile(fromFile)?.configFile ?? ''}`;
     let scope = this.resolved.get(key);
     if (!scope) this.resolved.set(key, (scope = new Map<string, ImportTarget | undefined>()));
     return scope;
@@ -530,13 +579,13 @@ export class Project {
     // A folder's tsconfig and its resolutions of bare specifiers, looked up when one needs them, once
     // for a run of files of that folder (files are listed folder by folder).
     let folder: string | undefined;
-    let folderConfig: LoadedConfig | null | undefined;
+    let folderAliases: PathAliases[] | undefined;
     let bareScope: Map<string, ImportTarget | undefined> | undefined;
     for (const rel of this.files.keys()) {
       const dir = rel.slice(0, rel.lastIndexOf('/') + 1);
       if (dir !== folder) {
         folder = dir;
-        folderConfig = bareScope = undefined;
+        folderAliases = bareScope = undefined;
       }
       for (const spec of this.specifiers(rel)) {
         const entry = this.importFrom.length;
@@ -550,8 +599,8 @@ export class Project {
         const bare = !spec.startsWith('.') && !spec.startsWith('/');
         const last = spec.charCodeAt(spec.length - 1);
         const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
-        if (bare && folderConfig === undefined) folderConfig = this.tsconfigs.forFile(rel) ?? null;
-        if (directory || (bare && folderConfig?.aliases && !folderConfig.aliases.keepsLastSegment(spec))) {
+        if (bare && !folderAliases) folderAliases = this.aliasesOf(rel);
+        if (directory || (bare && folderAliases!.some((a) => !a.keepsLastSegment(spec)))) {
           const r = this.resolveShared(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
           if (r && 'file' in r) {
             const other = importStem(r.file);
@@ -739,19 +788,20 @@ export function withModuleAliasTokens(policies: Policy[], aliases: Record<string
 
 /** `Project.resolutionFingerprint` of a project holding `relPaths` under `root`, without their text (`--cache`). */
 export function resolutionFingerprint(root: string, relPaths: Iterable<string>): string {
-  return fingerprintOf(new TsconfigIndex(root), relPaths);
+  return fingerprintOf([new TsconfigIndex(root), new BabelAliasIndex(root)], relPaths);
 }
 
-function fingerprintOf(tsconfigs: TsconfigIndex, relPaths: Iterable<string>): string {
+/** What module resolution reads besides the file list: every tsconfig and Babel config governing a listed file. */
+function fingerprintOf(indexes: (TsconfigIndex | BabelAliasIndex)[], relPaths: Iterable<string>): string {
   // Each folder once (listed paths are `/`-separated): thousands of files share a few hundred folders.
   const dirs = new Set<string>();
   for (const rel of relPaths) {
     const slash = rel.lastIndexOf('/');
     dirs.add(slash < 0 ? '' : rel.slice(0, slash));
   }
-  for (const dir of dirs) tsconfigs.forDir(dir);
-  return tsconfigs
-    .configs()
+  for (const index of indexes) for (const dir of dirs) index.forDir(dir);
+  return indexes
+    .flatMap((index) => index.configs())
     .map((c) => JSON.stringify([c.configFile, c.resolved ?? c.problem?.message]))
     .sort()
     .join('\n');

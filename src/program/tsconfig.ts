@@ -12,8 +12,9 @@
  */
 import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
+import { NearestFile } from './nearest.js';
 
 const require = createRequire(import.meta.url);
 type GetTsconfig = typeof import('get-tsconfig');
@@ -22,7 +23,7 @@ const getTsconfig = (): GetTsconfig => (lib ??= require('get-tsconfig') as GetTs
 
 export const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'] as const;
 
-/** Whether a config file exists at an absolute path (the only file-system probe of this module besides get-tsconfig's own reads). */
+/** Whether a config file exists at an absolute path (above the scan root; within it, NearestFile probes). */
 function configExists(absPath: string): boolean {
   return existsSync(absPath);
 }
@@ -32,6 +33,8 @@ export interface AliasMatch {
   candidates: string[];
   /** The `paths` pattern that matched, when one did (`baseUrl` lookups have none). */
   pattern?: string;
+  /** The module it is another name for, when the alias renames a package (Babel's `'underscore': 'lodash'`). */
+  renamed?: string;
 }
 
 export interface PathAliases {
@@ -63,11 +66,13 @@ export interface TsconfigProblem {
 export type LoadedConfig = { aliases?: PathAliases; problem?: TsconfigProblem; configFile: string; resolved?: unknown };
 
 export class TsconfigIndex {
-  private readonly nearestByDir = new Map<string, string | null>();
+  private readonly nearestFile: NearestFile;
   private readonly loaded = new Map<string, LoadedConfig>();
   private readonly cache = new Map<string, unknown>();
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    this.nearestFile = new NearestFile(root, CONFIG_NAMES, () => this.aboveRoot());
+  }
 
   /** The nearest config governing a root-relative file, loaded (undefined: none up to the scan root). */
   forFile(relPath: string): LoadedConfig | undefined {
@@ -77,35 +82,13 @@ export class TsconfigIndex {
 
   /** The nearest config governing the files of a root-relative folder (`''`: the root), loaded. */
   forDir(relDir: string): LoadedConfig | undefined {
-    const config = this.nearest(relDir);
+    const config = this.nearestFile.of(relDir);
     return config ? this.load(config) : undefined;
   }
 
   /** Every config loaded so far (for reporting their problems once). */
   configs(): LoadedConfig[] {
     return [...this.loaded.values()];
-  }
-
-  private nearest(relDir: string): string | undefined {
-    const known = this.nearestByDir.get(relDir);
-    if (known !== undefined) return known ?? undefined;
-    let found: string | undefined;
-    // One join per folder (the probes are the hot part of --cache's resolution fingerprint).
-    const dirAbs = join(this.root, relDir);
-    const prefix = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
-    for (const name of CONFIG_NAMES) {
-      const abs = prefix + name;
-      if (configExists(abs)) {
-        found = abs;
-        break;
-      }
-    }
-    if (!found && relDir !== '') {
-      const parent = dirname(relDir);
-      found = this.nearest(parent === '.' ? '' : parent);
-    } else if (!found) found = this.aboveRoot();
-    this.nearestByDir.set(relDir, found ?? null);
-    return found;
   }
 
   /**

@@ -1,0 +1,275 @@
+/**
+ * babel-plugin-module-resolver aliases (`alias`, `root`), per file: the
+ * nearest Babel config in the file's folder or above it, up to the scan root.
+ * React Native apps declare their import aliases there (`'@services':
+ * './src/services'`) rather than in tsconfig `paths`; an import through one
+ * would otherwise look like a package, and what it leads to would be missed.
+ *
+ * The config is read, never run: the plugin's options must be literals (or
+ * `path.resolve(__dirname, '…')` / `path.join(__dirname, '…')`). A config
+ * that names the plugin but whose options cannot be read so, or that cannot
+ * be read or parsed at all, is an error of the analysis, never "no aliases".
+ */
+import type * as t from '@babel/types';
+import { guardedReadText } from '../discover/guarded-read.js';
+import type { AnalysisError } from '../model.js';
+import { parseScript } from '../parse/babel.js';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { forEachChild } from './ast.js';
+import { NearestFile } from './nearest.js';
+import type { AliasMatch, LoadedConfig, PathAliases } from './tsconfig.js';
+
+/** Babel's config files, project-wide then file-relative, in the order Babel prefers them within a folder. */
+export const BABEL_CONFIG_NAMES = [
+  'babel.config.js',
+  'babel.config.cjs',
+  'babel.config.mjs',
+  'babel.config.json',
+  '.babelrc',
+  '.babelrc.json',
+  '.babelrc.js',
+  '.babelrc.cjs',
+] as const;
+
+/** How the plugin is named in a `plugins` entry (`'module-resolver'`, `require.resolve('babel-plugin-module-resolver')`). */
+const PLUGIN = /(?:^|\/)(?:babel-plugin-)?module-resolver$/;
+
+export class BabelAliasIndex {
+  private readonly nearest: NearestFile;
+  private readonly loaded = new Map<string, LoadedConfig>();
+
+  constructor(readonly root: string) {
+    this.nearest = new NearestFile(root, BABEL_CONFIG_NAMES);
+  }
+
+  /** The aliases (or the problem) of the Babel config governing a root-relative file; undefined: none, or no plugin. */
+  forFile(relPath: string): LoadedConfig | undefined {
+    const slash = relPath.lastIndexOf('/');
+    return this.forDir(slash < 0 ? '' : relPath.slice(0, slash));
+  }
+
+  forDir(relDir: string): LoadedConfig | undefined {
+    const abs = this.nearest.of(relDir);
+    if (!abs) return undefined;
+    let l = this.loaded.get(abs);
+    if (!l) this.loaded.set(abs, (l = load(abs, this.root)));
+    return l;
+  }
+
+  /** Every config read so far (for the `--cache` fingerprint and for reporting problems once). */
+  configs(): LoadedConfig[] {
+    return [...this.loaded.values()];
+  }
+}
+
+interface ResolverOptions {
+  alias: [string, string][];
+  root: string[];
+}
+
+function load(abs: string, root: string): LoadedConfig {
+  const configFile = relative(root, abs).split('\\').join('/');
+  const problem = (message: string): LoadedConfig => ({
+    configFile,
+    problem: {
+      configFile,
+      message: `${configFile}: ${message}; imports through its module-resolver aliases are not followed`,
+    },
+  });
+  let text: string;
+  try {
+    text = guardedReadText(abs, { root });
+  } catch (e) {
+    return problem(`could not be read (${(e as Error).message})`);
+  }
+  if (!text.includes('module-resolver')) return { configFile, resolved: null };
+  let found: ResolverOptions[] | string;
+  if (abs.endsWith('.babelrc') || abs.endsWith('.json')) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      return problem(`is not valid JSON (${(e as Error).message})`);
+    }
+    found = fromJson(data);
+  } else {
+    const errors: AnalysisError[] = [];
+    const parsed = parseScript(
+      { file: configFile, code: text, language: 'js', kind: 'module', sourceType: 'unambiguous', jsx: false },
+      errors,
+    );
+    if (!parsed || errors.length) return problem(`could not be parsed (${errors[0]?.message ?? 'syntax error'})`);
+    found = fromScript(parsed.ast.program, dirname(abs));
+  }
+  if (typeof found === 'string') return problem(found);
+  const options = { alias: found.flatMap((o) => o.alias), root: found.flatMap((o) => o.root) };
+  return { configFile, resolved: options, aliases: aliasesOf(options, dirname(abs), configFile) };
+}
+
+/** `plugins` entries of a JSON config (top level, `env.*`, `overrides[]`). */
+function fromJson(data: unknown): ResolverOptions[] | string {
+  const out: ResolverOptions[] = [];
+  const visit = (v: unknown): string | undefined => {
+    if (Array.isArray(v)) {
+      if (v.length >= 1 && typeof v[0] === 'string' && PLUGIN.test(v[0])) {
+        const o = optionsOf(v[1]);
+        if (typeof o === 'string') return o;
+        out.push(o);
+        return undefined;
+      }
+      for (const x of v) {
+        const r = visit(x);
+        if (r) return r;
+      }
+    } else if (v && typeof v === 'object') {
+      for (const x of Object.values(v)) {
+        const r = visit(x);
+        if (r) return r;
+      }
+    }
+    return undefined;
+  };
+  return visit(data) ?? out;
+}
+
+/** Every `[plugin, options]` entry naming module-resolver anywhere in a JS config. */
+function fromScript(program: t.Program, dir: string): ResolverOptions[] | string {
+  const out: ResolverOptions[] = [];
+  const consts = new Map<string, t.Node>();
+  let named = 0;
+  const visit = (n: t.Node): string | undefined => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) consts.set(n.id.name, n.init);
+    if (n.type === 'ArrayExpression' && n.elements.length >= 1 && n.elements[0] && isPluginName(n.elements[0])) {
+      named++;
+      const optionsNode = n.elements[1];
+      const value = optionsNode ? literal(optionsNode, dir, consts) : {};
+      if (value === UNKNOWN) return 'the module-resolver options are not a literal object';
+      const o = optionsOf(value);
+      if (typeof o === 'string') return o;
+      out.push(o);
+      return undefined;
+    }
+    let r: string | undefined;
+    forEachChild(n, (c) => {
+      r ??= visit(c);
+    });
+    return r;
+  };
+  const r = visit(program);
+  if (r) return r;
+  // Named another way (`plugins: [resolver]`, a plugin list built by a function): not read.
+  if (!named) return 'it names module-resolver, but no `[plugin, options]` entry of it could be read';
+  return out;
+}
+
+function isPluginName(n: t.Node): boolean {
+  if (n.type === 'StringLiteral') return PLUGIN.test(n.value);
+  // require.resolve('babel-plugin-module-resolver')
+  if (n.type === 'CallExpression' && n.arguments[0]?.type === 'StringLiteral') return PLUGIN.test(n.arguments[0].value);
+  return false;
+}
+
+const UNKNOWN = Symbol('not a literal');
+
+/** The value of a literal expression (objects, arrays, strings, numbers, booleans, `path.resolve(__dirname, '…')`). */
+function literal(n: t.Node, dir: string, consts: Map<string, t.Node>, depth = 0): unknown {
+  if (depth > 20) return UNKNOWN;
+  const again = (x: t.Node) => literal(x, dir, consts, depth + 1);
+  switch (n.type) {
+    case 'StringLiteral':
+    case 'NumericLiteral':
+    case 'BooleanLiteral':
+      return n.value;
+    case 'TemplateLiteral':
+      return n.expressions.length ? UNKNOWN : n.quasis[0].value.cooked;
+    case 'Identifier':
+      if (n.name === '__dirname') return dir;
+      return consts.has(n.name) ? again(consts.get(n.name)!) : UNKNOWN;
+    case 'ArrayExpression': {
+      const out: unknown[] = [];
+      for (const e of n.elements) {
+        const v = e && e.type !== 'SpreadElement' ? again(e) : UNKNOWN;
+        if (v === UNKNOWN) return UNKNOWN;
+        out.push(v);
+      }
+      return out;
+    }
+    case 'ObjectExpression': {
+      const out: Record<string, unknown> = {};
+      for (const p of n.properties) {
+        if (p.type !== 'ObjectProperty' || p.computed) return UNKNOWN;
+        const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+        const v = again(p.value);
+        if (key === undefined || v === UNKNOWN) return UNKNOWN;
+        out[key] = v;
+      }
+      return out;
+    }
+    case 'CallExpression': {
+      // path.resolve(__dirname, 'src') / path.join(__dirname, 'src')
+      const c = n.callee;
+      const fn =
+        c.type === 'MemberExpression' && c.property.type === 'Identifier' && !c.computed ? c.property.name : undefined;
+      if (fn !== 'resolve' && fn !== 'join') return UNKNOWN;
+      const parts = n.arguments.map((a) => (a.type === 'SpreadElement' ? UNKNOWN : again(a)));
+      if (parts.some((p) => typeof p !== 'string')) return UNKNOWN;
+      return fn === 'resolve' ? resolvePath(dir, ...(parts as string[])) : join(...(parts as string[]));
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** The plugin's `alias` and `root` options, or why they cannot be followed. */
+function optionsOf(value: unknown): ResolverOptions | string {
+  if (value === undefined) return { alias: [], root: [] };
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return 'the module-resolver options are not an object';
+  const o = value as { alias?: unknown; root?: unknown };
+  const alias: [string, string][] = [];
+  if (o.alias !== undefined) {
+    if (!o.alias || typeof o.alias !== 'object' || Array.isArray(o.alias))
+      return 'its module-resolver `alias` is not an object';
+    for (const [key, target] of Object.entries(o.alias)) {
+      if (key.startsWith('^'))
+        return `its module-resolver alias "${key}" is a regular expression, which is not followed`;
+      if (typeof target !== 'string') return `its module-resolver alias "${key}" does not map to a string`;
+      alias.push([key, target]);
+    }
+  }
+  const root = o.root === undefined ? [] : Array.isArray(o.root) ? o.root : [o.root];
+  if (root.some((r) => typeof r !== 'string' || /[*?[]/.test(r)))
+    return 'its module-resolver `root` is not a list of folders (globs are not followed)';
+  return { alias, root: root as string[] };
+}
+
+const isPath = (target: string) => target.startsWith('.') || isAbsolute(target);
+
+/** The aliases as `paths` are: candidate absolute paths per specifier (module-resolver tries `alias`, then `root`). */
+function aliasesOf(options: ResolverOptions, dir: string, configFile: string): PathAliases | undefined {
+  if (!options.alias.length && !options.root.length) return undefined;
+  // Longest key first: `@app/ui` before `@app`.
+  const alias = [...options.alias].sort((a, b) => b[0].length - a[0].length);
+  const roots = options.root.map((r) => resolvePath(dir, r));
+  const keyOf = (specifier: string) => alias.find(([key]) => specifier === key || specifier.startsWith(`${key}/`));
+  return {
+    configFile,
+    match(specifier: string): AliasMatch {
+      const hit = keyOf(specifier);
+      if (hit) {
+        const [key, target] = hit;
+        const rest = specifier.slice(key.length);
+        // A target that is no path renames the module (`'underscore': 'lodash'`).
+        return isPath(target)
+          ? { candidates: [resolvePath(dir, target) + rest], pattern: key }
+          : { candidates: [], pattern: key, renamed: target + rest };
+      }
+      return { candidates: roots.map((r) => join(r, specifier)), pattern: undefined };
+    },
+    keepsLastSegment(specifier: string): boolean {
+      const hit = keyOf(specifier);
+      // `@services/x` -> `src/services/x` keeps `x`; `@services` alone names the folder (or a renamed module).
+      return !hit || (specifier !== hit[0] && isPath(hit[1]));
+    },
+  };
+}
