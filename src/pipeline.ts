@@ -200,7 +200,7 @@ function* analysisSteps(
   const parseNeeds = (needs: string[]): number => {
     let added = 0;
     for (const rel of needs) {
-      if (!budgetOptions.exhaustive && !project.relevant(rel)) project.decline(rel);
+      if (!budgetOptions.exhaustive && !project.relevant(rel) && !project.isInsisted(rel)) project.decline(rel);
       else added += loadNew(rel);
     }
     return added;

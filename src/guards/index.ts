@@ -443,9 +443,12 @@ export class GuardClassifier {
     const f = this.followConst(u, index);
     if (f.type === 'StringLiteral' || f.type === 'NumericLiteral' || f.type === 'BooleanLiteral') return f.value;
     if (f.type === 'TemplateLiteral' && !f.expressions.length) return f.quasis[0].value.cooked ?? '';
-    if (f.type === 'MemberExpression' || f.type === 'OptionalMemberExpression') {
-      // Enum members and frozen constants the resolver knows.
-      const v = this.resolver.value(f, index);
+    // An imported constant; a parameter is not one (its value differs per call: see `parameter`).
+    const imported = f.type === 'Identifier' && index.binding(f)?.kind === 'module';
+    if (f.type === 'MemberExpression' || f.type === 'OptionalMemberExpression' || imported) {
+      // Enum members, frozen constants and imported constants the resolver knows (`CONFIG.CONSENT.GROUP`):
+      // the module holding one is parsed whatever its text names, since it decides what the check proves.
+      const v = this.resolver.project.insist(() => this.resolver.value(f, index));
       return v && v.kind === 'literal' ? v.value : undefined;
     }
     return undefined;

@@ -114,10 +114,38 @@ export class Project {
   /** Ask for a file the analysis needs (it counts as a miss until parsed). */
   want(relPath: string): void {
     if (this.modules.has(relPath)) return;
+    if (this.insisting) {
+      // Asked for whatever its text names (see `insist`): a file declined before is asked for again.
+      this.declined.delete(relPath);
+      this.insisted.add(relPath);
+    }
     // A declined file is not asked for again, but an answer that met it holds only until it is parsed after all.
     if (this.declined.has(relPath)) return this.frames.miss(relPath);
     this.wanted.add(relPath);
     this.frames.miss(relPath);
+  }
+
+  private insisting = 0;
+  private readonly insisted = new Set<string>();
+
+  /**
+   * Run `f`, asking for the files it misses whatever their text names (the
+   * pipeline parses them even if not relevant): for values that decide a
+   * proof, such as the category id a consent check compares against, which a
+   * module naming no SDK or CMP may hold (`CONFIG.CONSENT.GROUP`).
+   */
+  insist<T>(f: () => T): T {
+    this.insisting++;
+    try {
+      return f();
+    } finally {
+      this.insisting--;
+    }
+  }
+
+  /** Was the file asked for by `insist` (parsed whatever its text names)? */
+  isInsisted(relPath: string): boolean {
+    return this.insisted.has(relPath);
   }
 
   /** What each computation in progress missed (see `./snapshot.ts`). */
