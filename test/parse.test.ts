@@ -172,6 +172,16 @@ describe('parse: the fixture apps, exact positions', () => {
 });
 
 describe('parse: HTML', () => {
+  it("a `<script src>`'s text runs only if it is JavaScript: `<script src … />` swallows markup, not an error", () => {
+    const html =
+      '<body>\n<script src="https://js.example.com/v3/" />\n<script>\n  Leanplum.start();\n</script>\n' +
+      '<script src="https://cdn.example.com/loader.js">Leanplum.start();</script>\n</body>\n';
+    const parsed = parseFile(inline('page.html', html));
+    expect(parsed.errors).toEqual([]);
+    // The swallowed `<script>` never runs (as in a browser); the loader's own JavaScript text is still read.
+    expect(calls(parsed)).toEqual(['Leanplum.start@6:49']);
+  });
+
   it.each([
     [
       'CRLF page, handler spanning lines',

@@ -239,7 +239,18 @@ function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): 
         end = Math.max(end, child.sourceCodeLocation.endOffset);
     }
   }
-  if (end > start) parseSlice(ctx, start, end, opts);
+  if (end <= start) return;
+  const hasSrc = el.attrs.some((a) => a.name === 'src' && !a.prefix);
+  const errors = ctx.errors.length;
+  const scripts = ctx.scripts.length;
+  parseSlice(ctx, start, end, opts);
+  // A `<script src>`'s own text never runs (browsers ignore it; a loader reading it can run only
+  // JavaScript): text that is not JavaScript is dropped, not an error. It is what a `<script src … />`
+  // swallows, since HTML has no self-closing script: the markup up to the next `</script>`.
+  if (hasSrc && ctx.errors.length > errors) {
+    ctx.errors.length = errors;
+    ctx.scripts.length = scripts;
+  }
 }
 
 function extractAttributes(ctx: EmbedContext, el: Element): void {
