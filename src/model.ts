@@ -119,6 +119,8 @@ export interface SinkSpec {
   /** Receivers: the SDK object(s) whose members are sinks. */
   receivers: Receiver[];
   methods: string[];
+  /** The methods are properties: assigning one is the sink (`sdk.dataCollectionEnabled = true`, the value as argument 0). */
+  property?: boolean;
   /** A sink only when every condition holds or cannot be decided (`setOptOut(false)`, `setConsentGiven(true)`). */
   when?: ArgumentCondition[];
   /** Not a sink when one of these certainly holds (`init({ requiresUserPrivacyConsent: true })`). */

@@ -528,7 +528,12 @@ export function findSinks(
         } as unknown as t.CallExpression;
         for (const rule of sdkRules) {
           for (const spec of rule.sinks) {
-            if (!matchMethod(v, spec.receivers, spec.methods) || !conditionsAllow(asCall, spec, index, resolver))
+            // Only a property's store is a sink; storing over a method replaces it (`sdk.init = vi.fn()`).
+            if (
+              !spec.property ||
+              !matchMethod(v, spec.receivers, spec.methods) ||
+              !conditionsAllow(asCall, spec, index, resolver)
+            )
               continue;
             sinks.push({ rule, node: n, index, callee: `${calleeText(n.left)} =`, requires: [...rule.requires] });
             return;
