@@ -106,6 +106,14 @@ describe('module resolution reports what it cannot follow', () => {
     const mapped = await run(files, { moduleAliases: { 'leanplum-javascript-sdk': 'leanplum-sdk' } });
     expect(mapped.findings).toEqual(['src/main.ts:4 leanplum/init']);
     expect(mapped.errors).toEqual([]);
+    // Another library whose name carries the token: mapped to itself, as the message says.
+    const other = { 'src/ui.ts': "import { Card } from 'leanplum-ui-cards';\nexport const c = Card;\n" };
+    expect((await run(other)).errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('"moduleAliases": { "leanplum-ui-cards": "leanplum-ui-cards" }'),
+      }),
+    ]);
+    expect((await run(other, { moduleAliases: { 'leanplum-ui-cards': 'leanplum-ui-cards' } })).errors).toEqual([]);
   });
 
   it('module-resolver aliases: a .babelrc is read; options that are not literals are an error naming the config', async () => {

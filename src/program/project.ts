@@ -401,7 +401,7 @@ export class Project {
     const lower = target.package.toLowerCase();
     for (const [token, suggestion] of sdk.tokens) {
       if (!lower.includes(token)) continue;
-      return `'${specifier}' is not a module any policy knows, but its name suggests the ${token} SDK: if it is that SDK (a fork, a bundler alias), map it in the config, e.g. "moduleAliases": { "${target.package}": "${suggestion}" }; calls through it are not checked until then`;
+      return `'${specifier}' is not a module any policy knows, but its name suggests the ${token} SDK: if it is that SDK (a fork, a bundler alias), map it in the config, e.g. "moduleAliases": { "${target.package}": "${suggestion}" }; calls through it are not checked until then. If it is not (another library), map it to itself: "moduleAliases": { "${target.package}": "${target.package}" }`;
     }
     return undefined;
   }
