@@ -144,6 +144,25 @@ describe('module resolution reports what it cannot follow', () => {
       '.babelrc': '{ "plugins": [["module-resolver", { "alias": { "^#(.+)": "./src/\\\\1" } }]] }',
     });
     expect(regex.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('regular expression') })]);
+    // Its plain shapes are read: a prefix whose rest is kept, and one exact name.
+    const plain = await run({
+      ...files,
+      'src/main.ts': "import lp from '#sdk/lp';\nimport lp2 from 'engage';\nlp.start();\nlp2.start();\n",
+      '.babelrc': JSON.stringify({
+        plugins: [['module-resolver', { alias: { '^#sdk/(.+)$': './src/sdk/\\1', '^engage$': './src/sdk/lp' } }]],
+      }),
+    });
+    expect(plain.errors).toEqual([]);
+    expect(plain.findings).toEqual(['src/main.ts:3 leanplum/init', 'src/main.ts:4 leanplum/init']);
+  });
+
+  it('a `paths` alias into node_modules (`"react": ["./node_modules/@types/react"]`) is a package\'s, not an app file', async () => {
+    const { errors } = await run({
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "react": ["./node_modules/@types/react"] } } }',
+      'src/app.tsx':
+        "import React from 'react';\nimport Leanplum from 'leanplum-sdk';\nexport const A = () => { Leanplum.track('a'); return null; };\n",
+    });
+    expect(errors).toEqual([]);
   });
 
   it('a module-resolver alias leading outside the scan root is one error for all its imports', async () => {

@@ -62,8 +62,11 @@ export class BabelAliasIndex {
   }
 }
 
+/** An alias: its name, its target, and whether it matches that name only (`^name$`) or also what lies under it. */
+type Alias = [name: string, target: string, exact?: boolean];
+
 interface ResolverOptions {
-  alias: [string, string][];
+  alias: Alias[];
   root: string[];
 }
 
@@ -226,14 +229,27 @@ function optionsOf(value: unknown): ResolverOptions | string {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     return 'the module-resolver options are not an object';
   const o = value as { alias?: unknown; root?: unknown };
-  const alias: [string, string][] = [];
+  const alias: Alias[] = [];
   if (o.alias !== undefined) {
     if (!o.alias || typeof o.alias !== 'object' || Array.isArray(o.alias))
       return 'its module-resolver `alias` is not an object';
     for (const [key, target] of Object.entries(o.alias)) {
-      if (key.startsWith('^'))
-        return `its module-resolver alias "${key}" is a regular expression, which is not followed`;
       if (typeof target !== 'string') return `its module-resolver alias "${key}" does not map to a string`;
+      if (key.startsWith('^') || key.endsWith('$')) {
+        // A regular expression: only its plain shapes are read, never one compiled from the repository's text.
+        const m = SIMPLE_REGEX_ALIAS.exec(key);
+        if (!m) return `its module-resolver alias "${key}" is a regular expression, which is not followed`;
+        const [, name, group] = m;
+        if (!group) {
+          alias.push([name, target, true]);
+          continue;
+        }
+        // `^src/(.+)$` -> `./src/\1`: the prefix `src` -> `./src`, what the group captures kept.
+        if (!name.endsWith('/') || !target.endsWith('/\\1'))
+          return `its module-resolver alias "${key}" maps its group otherwise than as the rest of the path`;
+        alias.push([name.slice(0, -1), target.slice(0, -3)]);
+        continue;
+      }
       alias.push([key, target]);
     }
   }
@@ -243,6 +259,9 @@ function optionsOf(value: unknown): ResolverOptions | string {
   return { alias, root: root as string[] };
 }
 
+/** `^name$` (one exact name), `^name/(.+)$` and `^name/(.*)$` (a prefix whose rest is kept). */
+const SIMPLE_REGEX_ALIAS = /^\^([\w@~#.-]+(?:\/[\w@~#.-]+)*\/?)(\(\.[+*]\))?\$$/;
+
 const isPath = (target: string) => target.startsWith('.') || isAbsolute(target);
 
 /** The aliases as `paths` are: candidate absolute paths per specifier (module-resolver tries `alias`, then `root`). */
@@ -251,7 +270,8 @@ function aliasesOf(options: ResolverOptions, dir: string, configFile: string): P
   // Longest key first: `@app/ui` before `@app`.
   const alias = [...options.alias].sort((a, b) => b[0].length - a[0].length);
   const roots = options.root.map((r) => resolvePath(dir, r));
-  const keyOf = (specifier: string) => alias.find(([key]) => specifier === key || specifier.startsWith(`${key}/`));
+  const keyOf = (specifier: string) =>
+    alias.find(([key, , exact]) => specifier === key || (!exact && specifier.startsWith(`${key}/`)));
   return {
     configFile,
     match(specifier: string): AliasMatch {

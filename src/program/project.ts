@@ -379,12 +379,27 @@ export class Project {
     if (!target || 'file' in target) return undefined;
     const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
     const m = aliases?.match(specifier);
-    if (aliases && m?.pattern && m.pattern !== '*' && !m.candidates.some(existsWithSourceExtension)) {
+    // `"react": ["./node_modules/@types/react"]`: a package's own files (not installed here), as any package import.
+    const inPackages = (candidates: string[]) =>
+      candidates.length > 0 && candidates.every((c) => /[\\/]node_modules[\\/]/.test(c));
+    if (
+      aliases &&
+      m?.pattern &&
+      m.pattern !== '*' &&
+      !inPackages(m.candidates) &&
+      !m.candidates.some(existsWithSourceExtension)
+    ) {
       return `'${specifier}' matches the \`paths\` alias "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
     }
     const babel = this.babelAliases.forFile(fromFile)?.aliases;
     const b = babel?.match(specifier);
-    if (babel && b?.pattern !== undefined && !b.renamed && !b.candidates.some(existsWithSourceExtension)) {
+    if (
+      babel &&
+      b?.pattern !== undefined &&
+      !b.renamed &&
+      !inPackages(b.candidates) &&
+      !b.candidates.some(existsWithSourceExtension)
+    ) {
       return `'${specifier}' matches the module-resolver alias "${b.pattern}" of ${babel.configFile}, but none of its targets exists (${b.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
     }
     const sdk = this.options.sdkModules;
