@@ -87,22 +87,20 @@ function load(abs: string, root: string): LoadedConfig {
   }
   if (!text.includes('module-resolver')) return { configFile, resolved: null };
   let found: ResolverOptions[] | string;
-  if (abs.endsWith('.babelrc') || abs.endsWith('.json')) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      return problem(`is not valid JSON (${(e as Error).message})`);
+  try {
+    if (abs.endsWith('.babelrc') || abs.endsWith('.json')) found = fromJson(JSON.parse(text));
+    else {
+      const errors: AnalysisError[] = [];
+      const parsed = parseScript(
+        { file: configFile, code: text, language: 'js', kind: 'module', sourceType: 'unambiguous', jsx: false },
+        errors,
+      );
+      if (!parsed || errors.length) return problem(`could not be parsed (${errors[0]?.message ?? 'syntax error'})`);
+      found = fromScript(parsed.ast.program, dirname(abs));
     }
-    found = fromJson(data);
-  } else {
-    const errors: AnalysisError[] = [];
-    const parsed = parseScript(
-      { file: configFile, code: text, language: 'js', kind: 'module', sourceType: 'unambiguous', jsx: false },
-      errors,
-    );
-    if (!parsed || errors.length) return problem(`could not be parsed (${errors[0]?.message ?? 'syntax error'})`);
-    found = fromScript(parsed.ast.program, dirname(abs));
+  } catch (e) {
+    // Not JSON, or nested too deep to walk (a hostile config): never a crash, never "no aliases".
+    return problem(`could not be read as a Babel config (${(e as Error).message})`);
   }
   if (typeof found === 'string') return problem(found);
   const options = { alias: found.flatMap((o) => o.alias), root: found.flatMap((o) => o.root) };

@@ -7,7 +7,7 @@
  * survives.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, cli, ensureBuilt, findingFiles, gitRepo, json, LP_UNGUARDED, tempDir, writeTree } from './helpers.js';
@@ -74,6 +74,47 @@ describe('config files', () => {
       /consent-lint\.config\.json: \/: a readable JSON file \(a symbolic link leading outside the scan root/,
     );
     expect(r.stderr).not.toContain('SECRET-PATH');
+  });
+
+  it('a Babel config is read, never run: hostile ones are errors naming them, no crash, no link followed', () => {
+    const outside = writeTree(tempDir(), {
+      'aliases.babelrc': '{"plugins":[["module-resolver",{"alias":{"#x":"./SECRET"}}]]}',
+    });
+    for (const [name, text, expected] of [
+      // A config that runs code to build its aliases would run the repository's code: not read.
+      [
+        'babel.config.js',
+        "require('child_process').execSync('touch PWNED');\nmodule.exports = { plugins: [['module-resolver', { alias: require('./a.json') }]] };\n",
+        /babel\.config\.js: the module-resolver options are not a literal object/,
+      ],
+      [
+        '.babelrc',
+        `{"plugins":[["module-resolver",${'['.repeat(50_000)}${']'.repeat(50_000)}]]}`,
+        /\.babelrc: the module-resolver options are not an object/,
+      ],
+      [
+        'babel.config.js',
+        `module.exports = { plugins: [['module-resolver', ${'['.repeat(20_000)}${']'.repeat(20_000)}]] };\n`,
+        /babel\.config\.js: could not be (parsed|read)/,
+      ],
+    ] as const) {
+      const root = gitRepo(project({ [name]: text, 'src/a.ts': LP_UNGUARDED }));
+      const r = cli([root, '--format', 'json'], { timeoutMs: 60_000 });
+      expect(r.signal).toBeNull();
+      const report = json(r);
+      expect(findingFiles(report)).toEqual(['src/a.ts:2', 'src/neighbour.ts:2']);
+      // (A one-line config is also skipped as a source file, being generated-looking: not the point here.)
+      const messages = report.errors.map((e) => e.message).filter((m) => !m.startsWith('Skipped'));
+      expect(messages).toEqual([expect.stringMatching(expected)]);
+      expect(existsSync(join(root, 'PWNED'))).toBe(false);
+    }
+    const root = gitRepo(project({ 'src/a.ts': LP_UNGUARDED }));
+    symlinkSync(join(outside, 'aliases.babelrc'), join(root, '.babelrc'));
+    const r = json(cli([root, '--format', 'json']));
+    expect(r.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/\.babelrc: could not be read \(.*outside the scan root/),
+    ]);
+    expect(JSON.stringify(r)).not.toContain('SECRET');
   });
 
   it('an include glob matching no file: exit 2, the file and /include/1', () => {
