@@ -325,7 +325,9 @@ export class GuardClassifier {
           return [
             `\`${text(e)}\` (${spec.id}) is written by the app under another name of the same CMP: it proves nothing`,
           ];
-        if (key !== undefined && spec.async) return [`\`${text(e)}\` (${spec.id}) is asynchronous: await it`];
+        // Only a value read without its await proves nothing for being asynchronous.
+        if (key !== undefined && spec.async && !o(e).whenTrue)
+          return [`\`${text(e)}\` (${spec.id}) is asynchronous: await it`];
         if (key !== undefined && 'equals' in spec.test && !('truthy' in spec.test))
           return [
             `\`${text(e)}\` (${spec.id}) is granted only when it equals ${spec.test.equals.map((x) => JSON.stringify(x)).join(' or ')}`,
