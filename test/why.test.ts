@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIO } from '../src/cli/io.js';
@@ -12,6 +14,26 @@ async function why(app: string, location: string, json = false) {
 }
 
 describe('consent-lint why FILE:LINE', () => {
+  it('an awaited ATT grant proves tracking authorization only: not explained as a missing await', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'why-att-'));
+    try {
+      writeFileSync(
+        join(dir, 'analytics.ts'),
+        "import { getTrackingPermissionsAsync } from 'expo-tracking-transparency';\n" +
+          "import analytics from '@react-native-firebase/analytics';\n" +
+          'export const d = async () => {\n  const { granted } = await getTrackingPermissionsAsync();\n' +
+          '  if (granted) {\n    analytics().setAnalyticsCollectionEnabled(true);\n  }\n};\n',
+      );
+      const io = memoryIO({ cwd: dir });
+      expect(await runWhy('analytics.ts:6', {}, io)).toBe(1);
+      expect(io.out).toContain('FINDING: reachable without analytics');
+      expect(io.out).toContain('`granted` true -> proves tracking-authorization');
+      expect(io.out).not.toContain('await it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says why `?? true` is not counted, and which guard is', async () => {
     const r = await why('values', 'src/operators.ts:34');
     expect(r.code).toBe(1);
