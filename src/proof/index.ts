@@ -798,14 +798,13 @@ export class Proof implements SummaryProvider {
       const entry = this.entries.get(u) ?? 0;
       if (this.roots.has(u) || entry & bit) break;
       const s = (r: Ref) => this.states(r.from);
-      const unguarded = (r: Ref) =>
-        !seen.has(r.from) &&
-        r.nodeIds.some(
-          (id) => s(r)[id] !== undefined && !(((this.entries.get(r.from) ?? 0) | s(r)[id]! | r.extra) & bit),
-        );
-      // One witness among the unguarded routes: the app's own code before its tests'.
-      const refs = this.refs.get(u) ?? [];
-      const bad = refs.find((r) => !TEST_FILE.test(r.from.index.script.file) && unguarded(r)) ?? refs.find(unguarded);
+      const bad = (this.refs.get(u) ?? []).find(
+        (r) =>
+          !seen.has(r.from) &&
+          r.nodeIds.some(
+            (id) => s(r)[id] !== undefined && !(((this.entries.get(r.from) ?? 0) | s(r)[id]! | r.extra) & bit),
+          ),
+      );
       if (!bad) break;
       hops.push(hop(bad.from.index, bad.ast, refLabel(bad.ast, bad.from.index)));
       seen.add(bad.from);
@@ -818,9 +817,6 @@ export class Proof implements SummaryProvider {
 }
 
 // ------------------------------------------------------------ helpers
-
-/** Tests, mocks and stories by the usual conventions: a finding's witness route avoids them when it can. */
-const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__|__stories__)\/|\.(?:test|spec|stories)\.[^/]*$/;
 
 function isInside(inner: t.Node, outer: t.Node, index: ScriptIndex): boolean {
   for (let p = index.parent.get(inner); p; p = index.parent.get(p)) if (p === outer) return true;
