@@ -444,7 +444,16 @@ export class GuardClassifier {
       return -u.argument.value;
     const f = this.followConst(u, index);
     if (f.type === 'StringLiteral' || f.type === 'NumericLiteral' || f.type === 'BooleanLiteral') return f.value;
-    if (f.type === 'TemplateLiteral' && !f.expressions.length) return f.quasis[0].value.cooked ?? '';
+    if (f.type === 'TemplateLiteral') {
+      // `${group}%3A1` with `group` a constant: the text it always is.
+      let text = f.quasis[0].value.cooked ?? '';
+      for (let i = 0; i < f.expressions.length; i++) {
+        const part = this.literal(f.expressions[i], index);
+        if (part === undefined || typeof part === 'object') return undefined;
+        text += String(part) + (f.quasis[i + 1].value.cooked ?? '');
+      }
+      return text;
+    }
     // An imported constant; a parameter is not one (its value differs per call: see `parameter`).
     const imported = f.type === 'Identifier' && index.binding(f)?.kind === 'module';
     if (f.type === 'MemberExpression' || f.type === 'OptionalMemberExpression' || imported) {
@@ -811,7 +820,7 @@ export class GuardClassifier {
   /** Purposes proven when the list or string `recv` contains `key`. */
   private membership(recv0: t.Node, key: string, index: ScriptIndex, depth: number): number {
     if (depth > MAX_DEPTH) return 0;
-    const recv = this.followConst(recv0, index);
+    const recv = this.wholeText(this.followConst(recv0, index), index);
     const either = this.eitherOperands(recv);
     if (either) return either.reduce((m, o) => m & this.membership(o, key, index, depth + 1), ALL);
     // A constant list or text: it contains the key or it never does.
@@ -832,6 +841,33 @@ export class GuardClassifier {
       mask |= this.keyPurposes(spec, normaliseKey(key));
     }
     return mask;
+  }
+
+  /**
+   * The text a part of it was cut from: what contains a key in the part contains
+   * it in the whole (`document.cookie.split('; ').find((c) => c.startsWith('OptanonConsent='))`,
+   * `s.slice(i)`, `s.trim()`, `parts[0]`). Anything else is itself.
+   */
+  private wholeText(e: t.Node, index: ScriptIndex): t.Node {
+    let cur = e;
+    for (let i = 0; i < 8; i++) {
+      const u = unwrap(cur);
+      let next: t.Node | undefined;
+      const receiver = (c: t.Node) => unwrap((unwrap((c as t.CallExpression).callee) as t.MemberExpression).object);
+      if (PART_OF_TEXT.some((name) => isMemberCall(u, name))) next = receiver(u);
+      else if (ELEMENT.some((name) => isMemberCall(u, name))) {
+        // An element of the parts a text was split into (of another list, an element may hold the key
+        // as a part while no element equals it).
+        const parts = this.followConst(receiver(u), index);
+        if (isMemberCall(parts, 'split')) next = parts;
+      } else if ((u.type === 'MemberExpression' || u.type === 'OptionalMemberExpression') && u.computed) {
+        const parts = this.followConst(u.object, index);
+        if (isMemberCall(parts, 'split') && u.property.type === 'NumericLiteral') next = parts;
+      }
+      if (!next) return cur;
+      cur = this.followConst(next, index);
+    }
+    return cur;
   }
 
   private policyValue(
@@ -1324,6 +1360,11 @@ function isMemberCall(e: t.Node, name: string): boolean {
   const c = unwrap(e.callee);
   return (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && propertyName(c) === name;
 }
+
+/** Calls whose result is a part of the text (or the list) they are called on. */
+const PART_OF_TEXT = ['split', 'slice', 'substring', 'substr', 'trim', 'trimStart', 'trimEnd'];
+/** Calls whose result is one element of the list they are called on. */
+const ELEMENT = ['find', 'at'];
 
 /** `",C0004,"` -> `C0004` (OneTrust's comma-wrapped group list). */
 function normaliseKey(k: string): string {
