@@ -796,20 +796,9 @@ export class GuardClassifier {
 
   /** `list.includes(key)` / `list.indexOf(key) >= 0` on a policy membership guard. */
   private includes(call: t.CallExpression, index: ScriptIndex): number {
-    const callee = unwrap(call.callee) as t.MemberExpression;
-    let recv = this.followConst(callee.object, index);
-    // `OnetrustActiveGroups.split(',').includes('C0004')`: an element of the list.
-    if (isMemberCall(recv, 'split'))
-      recv = this.followConst((unwrap((recv as t.CallExpression).callee) as t.MemberExpression).object, index);
-    // `decodeURIComponent(document.cookie)`: the same text, decoded.
-    if (
-      recv.type === 'CallExpression' &&
-      recv.callee.type === 'Identifier' &&
-      ['decodeURIComponent', 'decodeURI', 'unescape'].includes(recv.callee.name) &&
-      !index.binding(recv.callee) &&
-      recv.arguments[0]
-    )
-      recv = this.followConst(recv.arguments[0], index);
+    // `OnetrustActiveGroups.split(',').includes('C0004')`, `decodeURIComponent(document.cookie).includes(…)`:
+    // the whole text is what `membership` judges (see `wholeText`).
+    const recv = (unwrap(call.callee) as t.MemberExpression).object;
     const arg = call.arguments[0];
     const lit = arg ? this.literal(arg, index) : undefined;
     if (typeof lit !== 'string' && typeof lit !== 'number') return 0;
@@ -846,7 +835,8 @@ export class GuardClassifier {
   /**
    * The text a part of it was cut from: what contains a key in the part contains
    * it in the whole (`document.cookie.split('; ').find((c) => c.startsWith('OptanonConsent='))`,
-   * `s.slice(i)`, `s.trim()`, `parts[0]`). Anything else is itself.
+   * `s.slice(i)`, `s.trim()`, `parts[0]`); and the text a decoded copy was made of
+   * (`decodeURIComponent(document.cookie)`: keys are listed in both forms). Anything else is itself.
    */
   private wholeText(e: t.Node, index: ScriptIndex): t.Node {
     let cur = e;
@@ -863,7 +853,14 @@ export class GuardClassifier {
       } else if ((u.type === 'MemberExpression' || u.type === 'OptionalMemberExpression') && u.computed) {
         const parts = this.followConst(u.object, index);
         if (isMemberCall(parts, 'split') && u.property.type === 'NumericLiteral') next = parts;
-      }
+      } else if (
+        u.type === 'CallExpression' &&
+        u.callee.type === 'Identifier' &&
+        DECODE.includes(u.callee.name) &&
+        !index.binding(u.callee) &&
+        u.arguments[0]
+      )
+        next = u.arguments[0];
       if (!next) return cur;
       cur = this.followConst(next, index);
     }
@@ -1365,6 +1362,8 @@ function isMemberCall(e: t.Node, name: string): boolean {
 const PART_OF_TEXT = ['split', 'slice', 'substring', 'substr', 'trim', 'trimStart', 'trimEnd'];
 /** Calls whose result is one element of the list they are called on. */
 const ELEMENT = ['find', 'at'];
+/** Global functions returning their argument's text decoded. */
+const DECODE = ['decodeURIComponent', 'decodeURI', 'unescape'];
 
 /** `",C0004,"` -> `C0004` (OneTrust's comma-wrapped group list). */
 function normaliseKey(k: string): string {

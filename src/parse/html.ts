@@ -148,11 +148,24 @@ function walk(root: Node, visit: (el: Element) => void): void {
   }
 }
 
+/** An element's own `src` attribute (not a namespaced one). */
+function srcAttribute(el: Element): Element['attrs'][number] | undefined {
+  return el.attrs.find((a) => a.name === 'src' && !a.prefix);
+}
+
 function extractScript(ctx: EmbedContext, el: Element): void {
   const opts = classifyScript(el) ?? blockedScript(el);
   if (!opts) return;
   const before = ctx.scripts.length;
+  const errors = ctx.errors.length;
   extractContent(ctx, el, opts); // with `src`, only non-blank inline code is parsed
+  // A `<script src>`'s own text never runs (browsers ignore it; a loader reading it can run only
+  // JavaScript): text that is not JavaScript is dropped, not an error. It is what a `<script src … />`
+  // swallows, since HTML has no self-closing script: the markup up to the next `</script>`.
+  if (srcAttribute(el) && ctx.errors.length > errors) {
+    ctx.errors.length = errors;
+    ctx.scripts.length = before;
+  }
   // Keep the element's attributes: a CMP's blocking attributes say when it runs.
   const attributes: Record<string, string> = {};
   for (const a of el.attrs) if (!a.prefix) attributes[a.name] = a.value;
@@ -170,7 +183,7 @@ function extractScript(ctx: EmbedContext, el: Element): void {
  * packs see the element and its attributes like any JSX `<script>`.
  */
 function scriptElement(ctx: EmbedContext, el: Element): void {
-  const src = el.attrs.find((a) => a.name === 'src' && !a.prefix);
+  const src = srcAttribute(el);
   const tag = el.sourceCodeLocation?.startTag;
   if (!src || !tag || !/^\s*(?:https?:)?\/\//i.test(src.value)) return;
   const start = ctx.lines.pos(tag.startOffset);
@@ -239,18 +252,7 @@ function extractContent(ctx: EmbedContext, el: Element, opts: EmbeddedOptions): 
         end = Math.max(end, child.sourceCodeLocation.endOffset);
     }
   }
-  if (end <= start) return;
-  const hasSrc = el.attrs.some((a) => a.name === 'src' && !a.prefix);
-  const errors = ctx.errors.length;
-  const scripts = ctx.scripts.length;
-  parseSlice(ctx, start, end, opts);
-  // A `<script src>`'s own text never runs (browsers ignore it; a loader reading it can run only
-  // JavaScript): text that is not JavaScript is dropped, not an error. It is what a `<script src … />`
-  // swallows, since HTML has no self-closing script: the markup up to the next `</script>`.
-  if (hasSrc && ctx.errors.length > errors) {
-    ctx.errors.length = errors;
-    ctx.scripts.length = scripts;
-  }
+  if (end > start) parseSlice(ctx, start, end, opts);
 }
 
 function extractAttributes(ctx: EmbedContext, el: Element): void {

@@ -20,7 +20,7 @@ import { NearestFile } from './nearest.js';
 import type { AliasMatch, LoadedConfig, PathAliases } from './tsconfig.js';
 
 /** Babel's config files, project-wide then file-relative, in the order Babel prefers them within a folder. */
-export const BABEL_CONFIG_NAMES = [
+const BABEL_CONFIG_NAMES = [
   'babel.config.js',
   'babel.config.cjs',
   'babel.config.mjs',
@@ -271,6 +271,7 @@ function aliasesOf(options: ResolverOptions, dir: string, configFile: string): P
   const keyOf = (specifier: string) =>
     alias.find(([key, , exact]) => specifier === key || (!exact && specifier.startsWith(`${key}/`)));
   return {
+    kind: 'the module-resolver alias',
     configFile,
     match(specifier: string): AliasMatch {
       const hit = keyOf(specifier);
@@ -278,9 +279,9 @@ function aliasesOf(options: ResolverOptions, dir: string, configFile: string): P
         const [key, target] = hit;
         const rest = specifier.slice(key.length);
         // A target that is no path renames the module (`'underscore': 'lodash'`).
-        return isPath(target)
-          ? { candidates: [resolvePath(dir, target) + rest], pattern: key }
-          : { candidates: [], pattern: key, renamed: target + rest };
+        if (!isPath(target)) return { candidates: [], pattern: key, renamed: target + rest };
+        const folder = resolvePath(dir, target);
+        return { candidates: [folder + rest], pattern: key, target: folder };
       }
       return { candidates: roots.map((r) => join(r, specifier)), pattern: undefined };
     },

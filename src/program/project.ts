@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
-import { TsconfigIndex, type PathAliases } from './tsconfig.js';
+import { TsconfigIndex, type LoadedConfig, type PathAliases } from './tsconfig.js';
 import { BabelAliasIndex } from './babel-aliases.js';
 import { literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
@@ -265,8 +265,8 @@ export class Project {
    */
   private checkImports(info: ModuleInfo): void {
     const rel = info.file;
-    for (const cfg of [this.tsconfigs.forFile(rel), this.babelAliases.forFile(rel)]) {
-      if (cfg?.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
+    for (const cfg of this.configsOf(rel)) {
+      if (cfg.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
         this.resolutionErrors.set(cfg.problem.configFile, {
           file: cfg.problem.configFile,
           line: 1,
@@ -279,34 +279,32 @@ export class Project {
     const seen = new Set<string>();
     // A problem of the project's aliases is reported once, at its first import, with how many parsed files meet it.
     const counted = new Set<string>();
+    const once = (
+      key: string,
+      first: string,
+      at: () => { file: string; line: number; column: number },
+      describe: (first: string, files: string) => string,
+    ) => {
+      if (counted.has(key)) return;
+      counted.add(key);
+      const files = (this.aggregatedFiles.get(key) ?? 0) + 1;
+      this.aggregatedFiles.set(key, files);
+      const count = files === 1 ? 'this file imports' : `${files} analysed files import`;
+      const known = this.resolutionErrors.get(key);
+      if (known) known.message = describe(/^'([^']*)'/.exec(known.message)![1], count);
+      else this.resolutionErrors.set(key, { ...at(), kind: 'unresolved', message: describe(first, count) });
+    };
     for (const index of info.scripts) {
-      const once = (
-        key: string,
-        first: string,
-        at: () => { line: number; column: number },
-        describe: (first: string, files: string) => string,
-      ) => {
-        if (counted.has(key)) return;
-        counted.add(key);
-        const files = (this.aggregatedFiles.get(key) ?? 0) + 1;
-        this.aggregatedFiles.set(key, files);
-        const count = files === 1 ? 'this file imports' : `${files} analysed files import`;
-        const known = this.resolutionErrors.get(key);
-        if (known) known.message = describe(/^'([^']*)'/.exec(known.message)![1], count);
-        else
-          this.resolutionErrors.set(key, {
-            file: index.script.file,
-            ...at(),
-            kind: 'unresolved',
-            message: describe(first, count),
-          });
-      };
       for (const source of moduleSources(index)) {
         const specifier = source.value;
         if (seen.has(specifier)) continue;
         seen.add(specifier);
         // A position is computed only for a problem (most imports have none).
-        const at = () => ({ line: source.loc?.start.line ?? 1, column: (source.loc?.start.column ?? 0) + 1 });
+        const at = () => ({
+          file: index.script.file,
+          line: source.loc?.start.line ?? 1,
+          column: (source.loc?.start.column ?? 0) + 1,
+        });
         const relative = specifier.startsWith('.') || specifier.startsWith('/');
         const outside = relative ? undefined : this.babelAliasOutsideRoot(rel, specifier);
         if (outside) {
@@ -321,7 +319,7 @@ export class Project {
         }
         const problem = relative ? this.relativeImportProblem(rel, specifier) : this.importProblem(rel, specifier);
         if (problem) {
-          info.errors.push({ file: index.script.file, ...at(), kind: 'unresolved', message: problem });
+          info.errors.push({ ...at(), kind: 'unresolved', message: problem });
           continue;
         }
         // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
@@ -347,19 +345,26 @@ export class Project {
   ): { configFile: string; alias: string; target: string } | undefined {
     const aliases = this.babelAliases.forFile(fromFile)?.aliases;
     const m = aliases?.match(specifier);
-    if (!aliases || m?.pattern === undefined || m.renamed) return undefined;
-    const target = this.toRel(m.candidates[0].slice(0, m.candidates[0].length - (specifier.length - m.pattern.length)));
+    if (!aliases || m?.pattern === undefined || m.target === undefined) return undefined;
+    const target = this.toRel(m.target);
     return target === '..' || target.startsWith('../') || isAbsolute(target)
       ? { configFile: aliases.configFile, alias: m.pattern, target }
       : undefined;
   }
 
+  /** The configs governing a file's imports: its tsconfig, then its Babel config. */
+  private configsOf(relPath: string): LoadedConfig[] {
+    const out: LoadedConfig[] = [];
+    const tsconfig = this.tsconfigs.forFile(relPath);
+    const babel = this.babelAliases.forFile(relPath);
+    if (tsconfig) out.push(tsconfig);
+    if (babel) out.push(babel);
+    return out;
+  }
+
   /** The aliases governing a file: its tsconfig's `paths`, then its Babel config's module-resolver. */
   private aliasesOf(relPath: string): PathAliases[] {
-    const out: PathAliases[] = [];
-    for (const cfg of [this.tsconfigs.forFile(relPath), this.babelAliases.forFile(relPath)])
-      if (cfg?.aliases) out.push(cfg.aliases);
-    return out;
+    return this.configsOf(relPath).flatMap((cfg) => (cfg.aliases ? [cfg.aliases] : []));
   }
 
   /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
@@ -377,30 +382,16 @@ export class Project {
     const specifier = withoutQuery(written);
     const target = this.resolveShared(fromFile, specifier);
     if (!target || 'file' in target) return undefined;
-    const aliases = this.tsconfigs.forFile(fromFile)?.aliases;
-    const m = aliases?.match(specifier);
-    // `"react": ["./node_modules/@types/react"]`: a package's own files (not installed here), as any package import.
-    const inPackages = (candidates: string[]) =>
-      candidates.length > 0 && candidates.every((c) => /[\\/]node_modules[\\/]/.test(c));
-    if (
-      aliases &&
-      m?.pattern &&
-      m.pattern !== '*' &&
-      !inPackages(m.candidates) &&
-      !m.candidates.some(existsWithSourceExtension)
-    ) {
-      return `'${specifier}' matches the \`paths\` alias "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
-    }
-    const babel = this.babelAliases.forFile(fromFile)?.aliases;
-    const b = babel?.match(specifier);
-    if (
-      babel &&
-      b?.pattern !== undefined &&
-      !b.renamed &&
-      !inPackages(b.candidates) &&
-      !b.candidates.some(existsWithSourceExtension)
-    ) {
-      return `'${specifier}' matches the module-resolver alias "${b.pattern}" of ${babel.configFile}, but none of its targets exists (${b.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
+    for (const aliases of this.aliasesOf(fromFile)) {
+      const m = aliases.match(specifier);
+      if (
+        m.pattern !== undefined &&
+        m.pattern !== '*' &&
+        !m.renamed &&
+        !inPackages(m.candidates) &&
+        !m.candidates.some(existsWithSourceExtension)
+      )
+        return `'${specifier}' matches ${aliases.kind} "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
     }
     const sdk = this.options.sdkModules;
     if (
@@ -439,8 +430,7 @@ export class Project {
     }
     const mapped = this.moduleAlias(specifier);
     if (mapped) return mapped;
-    for (const aliases of [this.tsconfigs.forFile(fromFile)?.aliases, this.babelAliases.forFile(fromFile)?.aliases]) {
-      if (!aliases) continue;
+    for (const aliases of this.aliasesOf(fromFile)) {
       const m = aliases.match(specifier);
       if (m.renamed) return { package: packageName(m.renamed), specifier: m.renamed };
       for (const candidate of m.candidates) {
@@ -619,7 +609,7 @@ export class Project {
       if (list) list.push(entry);
       else index.set(key, [entry]);
     };
-    // A folder's tsconfig and its resolutions of bare specifiers, looked up when one needs them, once
+    // A folder's aliases and its resolutions of bare specifiers, looked up when one needs them, once
     // for a run of files of that folder (files are listed folder by folder).
     let folder: string | undefined;
     let folderAliases: PathAliases[] | undefined;
@@ -715,6 +705,11 @@ export class Project {
   errors(): AnalysisError[] {
     return [...this.resolutionErrors.values(), ...this.parsed.flatMap((m) => m.errors)];
   }
+}
+
+/** `"react": ["./node_modules/@types/react"]`: a package's own files (not installed here), as any package import. */
+function inPackages(candidates: string[]): boolean {
+  return candidates.length > 0 && candidates.every((c) => /[\\/]node_modules[\\/]/.test(c));
 }
 
 /** A bundler's query (`./app.css?url`, `./icon.svg?react`, `./worker?worker`) picks how a file is loaded, not which. */

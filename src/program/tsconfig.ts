@@ -35,9 +35,13 @@ export interface AliasMatch {
   pattern?: string;
   /** The module it is another name for, when the alias renames a package (Babel's `'underscore': 'lodash'`). */
   renamed?: string;
+  /** Where the matched alias points (absolute), when it names one folder (Babel's `'@services': './src/services'`). */
+  target?: string;
 }
 
 export interface PathAliases {
+  /** What these aliases are, for messages (`the \`paths\` alias`). */
+  kind: string;
   /** The config file, relative to the scan root. */
   configFile: string;
   /** Where a bare specifier may lead, per the config's `paths` and `baseUrl`. */
@@ -123,6 +127,7 @@ export class TsconfigIndex {
         resolved: config,
         aliases: matcher
           ? {
+              kind: 'the `paths` alias',
               configFile,
               match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }),
               keepsLastSegment: (specifier) => {
