@@ -163,6 +163,14 @@ describe('module resolution reports what it cannot follow', () => {
         "import React from 'react';\nimport Leanplum from 'leanplum-sdk';\nexport const A = () => { Leanplum.track('a'); return null; };\n",
     });
     expect(errors).toEqual([]);
+    // The package it names is the module: an alias of the SDK's package is the SDK.
+    const sdk = await run({
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "lp": ["./node_modules/leanplum-sdk"] } } }',
+      // (Named in a comment so that it is read first: an alias name alone does not make a file worth reading yet.)
+      'src/main.ts': "// Leanplum\nimport lp from 'lp';\nlp.start();\n",
+    });
+    expect(sdk.errors).toEqual([]);
+    expect(sdk.findings).toEqual(['src/main.ts:3 leanplum/init']);
   });
 
   it('a module-resolver alias leading outside the scan root is one error for all its imports', async () => {
@@ -228,6 +236,18 @@ describe('module resolution reports what it cannot follow', () => {
     });
     const { document } = await scan({ root: path.join(root, 'apps/web/src') });
     expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['main.ts:2 leanplum/init']);
+  });
+
+  it('a scan root below its project resolves with the Babel config above it', async () => {
+    const root = project({
+      'apps/mobile/babel.config.js':
+        "module.exports = { plugins: [['module-resolver', { alias: { '@lp': './src/sdk/lp' } }]] };\n",
+      'apps/mobile/src/sdk/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'apps/mobile/src/main.ts': "import lp from '@lp';\nlp.start();\n",
+    });
+    const { document } = await scan({ root: path.join(root, 'apps/mobile/src') });
+    expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['main.ts:2 leanplum/init']);
+    expect(document.errors.filter((e) => e.kind !== 'skipped')).toEqual([]);
   });
 
   it('a bundler app alias (`@/x`) that no tsconfig declares is reported once per project; declared, it is followed', async () => {

@@ -1,6 +1,7 @@
 /**
  * babel-plugin-module-resolver aliases (`alias`, `root`), per file: the
- * nearest Babel config in the file's folder or above it, up to the scan root.
+ * nearest Babel config in the file's folder or above it, up to the scan root
+ * (for a scanned subfolder, up to the repository root).
  * React Native apps declare their import aliases there (`'@services':
  * './src/services'`) rather than in tsconfig `paths`; an import through one
  * would otherwise look like a package, and what it leads to would be missed.
@@ -11,7 +12,7 @@
  * be read or parsed at all, is an error of the analysis, never "no aliases".
  */
 import type * as t from '@babel/types';
-import { guardedReadText } from '../discover/guarded-read.js';
+import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
 import type { AnalysisError } from '../model.js';
 import { parseScript } from '../parse/babel.js';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
@@ -81,7 +82,8 @@ function load(abs: string, root: string): LoadedConfig {
   });
   let text: string;
   try {
-    text = guardedReadText(abs, { root });
+    // The config above a scanned subfolder (its project's) is read too; inside the root, never through a link out.
+    text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
   } catch (e) {
     return problem(`could not be read (${(e as Error).message})`);
   }

@@ -5,14 +5,10 @@ import { dirname, join, sep } from 'node:path';
 export class NearestFile {
   private readonly byDir = new Map<string, string | null>();
 
-  /**
-   * `names`: the file names looked for, in order of precedence within one folder.
-   * `above`: where to look when the scan root has none (undefined: nowhere).
-   */
+  /** `names`: the file names looked for, in order of precedence within one folder. */
   constructor(
     private readonly root: string,
     private readonly names: readonly string[],
-    private readonly above?: () => string | undefined,
   ) {}
 
   /** The absolute path of the nearest file for a root-relative folder (`''`: the root), memoised per folder. */
@@ -32,8 +28,21 @@ export class NearestFile {
     if (!found && relDir !== '') {
       const parent = dirname(relDir);
       found = this.of(parent === '.' ? '' : parent);
-    } else if (!found) found = this.above?.();
+    } else if (!found) found = this.aboveRoot();
     this.byDir.set(relDir, found ?? null);
     return found;
+  }
+
+  /**
+   * A scan root below its project (`consent-lint apps/web/src`): the file
+   * governing it lies above, up to the repository root (the first folder
+   * holding `.git`), as the tools reading it would find it.
+   */
+  private aboveRoot(): string | undefined {
+    if (existsSync(join(this.root, '.git'))) return undefined;
+    for (let dir = dirname(this.root); ; dir = dirname(dir)) {
+      for (const name of this.names) if (existsSync(join(dir, name))) return join(dir, name);
+      if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
+    }
   }
 }

@@ -439,6 +439,11 @@ export class Project {
         const file = this.probe(rel);
         if (file) return { file };
       }
+      // `"lp": ["./node_modules/leanplum-sdk"]`, `"react": ["./node_modules/@types/react"]`: that package.
+      if (inPackages(m.candidates)) {
+        const named = installedPackage(m.candidates[0]);
+        return { package: packageName(named), specifier: named };
+      }
     }
     return { package: packageName(specifier), specifier };
   }
@@ -710,6 +715,16 @@ export class Project {
 /** `"react": ["./node_modules/@types/react"]`: a package's own files (not installed here), as any package import. */
 function inPackages(candidates: string[]): boolean {
   return candidates.length > 0 && candidates.every((c) => /[\\/]node_modules[\\/]/.test(c));
+}
+
+/** The module a path into node_modules names (`…/node_modules/@types/react/index` -> `react/index`). */
+function installedPackage(path: string): string {
+  const p = path.split('\\').join('/');
+  const rest = p.slice(p.lastIndexOf('/node_modules/') + '/node_modules/'.length);
+  if (!rest.startsWith('@types/')) return rest;
+  // DefinitelyTyped names `@scope/name` as `@types/scope__name`.
+  const typed = rest.slice('@types/'.length);
+  return typed.includes('__') ? `@${typed.replace('__', '/')}` : typed;
 }
 
 /** A bundler's query (`./app.css?url`, `./icon.svg?react`, `./worker?worker`) picks how a file is loaded, not which. */

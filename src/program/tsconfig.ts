@@ -12,7 +12,7 @@
  */
 import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { NearestFile } from './nearest.js';
 
@@ -22,11 +22,6 @@ let lib: GetTsconfig | undefined;
 const getTsconfig = (): GetTsconfig => (lib ??= require('get-tsconfig') as GetTsconfig);
 
 export const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'] as const;
-
-/** Whether a config file exists at an absolute path (above the scan root; within it, NearestFile probes). */
-function configExists(absPath: string): boolean {
-  return existsSync(absPath);
-}
 
 export interface AliasMatch {
   /** Absolute candidate paths (without extension probing), best first. */
@@ -75,7 +70,7 @@ export class TsconfigIndex {
   private readonly cache = new Map<string, unknown>();
 
   constructor(readonly root: string) {
-    this.nearestFile = new NearestFile(root, CONFIG_NAMES, () => this.aboveRoot());
+    this.nearestFile = new NearestFile(root, CONFIG_NAMES);
   }
 
   /** The nearest config governing a root-relative file, loaded (undefined: none up to the scan root). */
@@ -93,19 +88,6 @@ export class TsconfigIndex {
   /** Every config loaded so far (for reporting their problems once). */
   configs(): LoadedConfig[] {
     return [...this.loaded.values()];
-  }
-
-  /**
-   * A scan root below its project (`consent-lint apps/web/src`): the config
-   * governing it lies above, up to the repository root (the first folder
-   * holding `.git`), as TypeScript would find it.
-   */
-  private aboveRoot(): string | undefined {
-    if (configExists(join(this.root, '.git'))) return undefined;
-    for (let dir = dirname(this.root); ; dir = dirname(dir)) {
-      for (const name of CONFIG_NAMES) if (configExists(join(dir, name))) return join(dir, name);
-      if (configExists(join(dir, '.git')) || dirname(dir) === dir) return undefined;
-    }
   }
 
   private load(abs: string): LoadedConfig {
