@@ -102,7 +102,8 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
 
 /** Files worth parsing first: those whose text mentions a token of a policy with rules. */
 export function seedFiles(project: Project, policies: Policy[]): string[] {
-  const tokens = policies.filter((p) => p.rules.length).flatMap((p) => p.tokens);
+  // What imports an SDK through a tsconfig or Babel alias names only the alias.
+  const tokens = [...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens), ...project.sdkAliasNames()];
   if (!tokens.length) return [];
   return project.filesMatching(new RegExp(tokens.map(escapeRegExp).join('|')), tokens);
 }

@@ -166,11 +166,18 @@ describe('module resolution reports what it cannot follow', () => {
     // The package it names is the module: an alias of the SDK's package is the SDK.
     const sdk = await run({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "lp": ["./node_modules/leanplum-sdk"] } } }',
-      // (Named in a comment so that it is read first: an alias name alone does not make a file worth reading yet.)
-      'src/main.ts': "// Leanplum\nimport lp from 'lp';\nlp.start();\n",
+      // It names no SDK: the alias's name is what makes it worth reading.
+      'src/main.ts': "import lp from 'lp';\nlp.start();\n",
     });
     expect(sdk.errors).toEqual([]);
-    expect(sdk.findings).toEqual(['src/main.ts:3 leanplum/init']);
+    expect(sdk.findings).toEqual(['src/main.ts:2 leanplum/init']);
+    // A Babel alias renaming the SDK's package, likewise.
+    const renamed = await run({
+      '.babelrc': '{ "plugins": [["module-resolver", { "alias": { "engage": "leanplum-sdk" } }]] }',
+      'src/main.ts': "import engage from 'engage';\nengage.start();\n",
+    });
+    expect(renamed.errors).toEqual([]);
+    expect(renamed.findings).toEqual(['src/main.ts:2 leanplum/init']);
   });
 
   it('a module-resolver alias leading outside the scan root is one error for all its imports', async () => {

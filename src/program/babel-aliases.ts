@@ -18,7 +18,7 @@ import { parseScript } from '../parse/babel.js';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { forEachChild } from './ast.js';
 import { NearestFile } from './nearest.js';
-import type { AliasMatch, LoadedConfig, PathAliases } from './tsconfig.js';
+import { aliasName, type AliasMatch, type LoadedConfig, type PathAliases } from './tsconfig.js';
 
 /** Babel's config files, project-wide then file-relative, in the order Babel prefers them within a folder. */
 const BABEL_CONFIG_NAMES = [
@@ -40,7 +40,9 @@ export class BabelAliasIndex {
   private readonly loaded = new Map<string, LoadedConfig>();
 
   constructor(readonly root: string) {
-    this.nearest = new NearestFile(root, BABEL_CONFIG_NAMES);
+    // Babel reads its configs at a package's root (`babel.config.*` where it runs, `.babelrc*` up to
+    // the package boundary): below the scan root, only folders holding a package.json are looked in.
+    this.nearest = new NearestFile(root, BABEL_CONFIG_NAMES, 'package.json');
   }
 
   /** The aliases (or the problem) of the Babel config governing a root-relative file; undefined: none, or no plugin. */
@@ -286,6 +288,9 @@ function aliasesOf(options: ResolverOptions, dir: string, configFile: string): P
         return { candidates: [folder + rest], pattern: key, target: folder };
       }
       return { candidates: roots.map((r) => join(r, specifier)), pattern: undefined };
+    },
+    names() {
+      return alias.flatMap(([key]) => aliasName(key) ?? []);
     },
     keepsLastSegment(specifier: string): boolean {
       const hit = keyOf(specifier);

@@ -5,10 +5,15 @@ import { dirname, join, sep } from 'node:path';
 export class NearestFile {
   private readonly byDir = new Map<string, string | null>();
 
-  /** `names`: the file names looked for, in order of precedence within one folder. */
+  /**
+   * `names`: the file names looked for, in order of precedence within one folder.
+   * `onlyWith`: below the scan root, look only in folders that hold this file
+   * too (one probe for most folders instead of one per name).
+   */
   constructor(
     private readonly root: string,
     private readonly names: readonly string[],
+    private readonly onlyWith?: string,
   ) {}
 
   /** The absolute path of the nearest file for a root-relative folder (`''`: the root), memoised per folder. */
@@ -19,7 +24,8 @@ export class NearestFile {
     // One join per folder (the probes are the hot part of --cache's resolution fingerprint).
     const dirAbs = join(this.root, relDir);
     const prefix = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
-    for (const name of this.names) {
+    const looked = !this.onlyWith || relDir === '' || existsSync(prefix + this.onlyWith);
+    for (const name of looked ? this.names : []) {
       if (existsSync(prefix + name)) {
         found = prefix + name;
         break;

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
-import { TsconfigIndex, type LoadedConfig, type PathAliases } from './tsconfig.js';
+import { TsconfigIndex, type AliasMatch, type LoadedConfig, type PathAliases } from './tsconfig.js';
 import { BabelAliasIndex } from './babel-aliases.js';
-import { literalPrefilter } from './text.js';
+import { escapeRegExp, literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
 import { Frames, type GrowingFact } from './snapshot.js';
@@ -439,11 +439,8 @@ export class Project {
         const file = this.probe(rel);
         if (file) return { file };
       }
-      // `"lp": ["./node_modules/leanplum-sdk"]`, `"react": ["./node_modules/@types/react"]`: that package.
-      if (inPackages(m.candidates)) {
-        const named = installedPackage(m.candidates[0]);
-        return { package: packageName(named), specifier: named };
-      }
+      const named = aliasedPackage(m);
+      if (named) return { package: packageName(named), specifier: named };
     }
     return { package: packageName(specifier), specifier };
   }
@@ -540,8 +537,38 @@ export class Project {
   relevant(relPath: string): boolean {
     const tokens = this.options.relevantTokens;
     if (!tokens) return true;
-    this.relevance ??= this.tokenClosure(tokens);
+    if (!this.relevance) {
+      const aliases = this.sdkAliasNames().map(escapeRegExp);
+      this.relevance = this.tokenClosure(aliases.length ? new RegExp(`${tokens.source}|${aliases.join('|')}`) : tokens);
+    }
     return this.relevance(relPath);
+  }
+
+  private aliasNames: string[] | undefined;
+
+  /**
+   * What files importing an SDK through a tsconfig or Babel alias hold in their text
+   * (`import lp from 'lp'` with `"lp": ["./node_modules/leanplum-sdk"]`, Babel's
+   * `engage: 'leanplum-sdk'`): they name no SDK, so these are tokens of the SDK too.
+   * Every folder's configs are read (as the `--cache` fingerprint reads them).
+   */
+  sdkAliasNames(): string[] {
+    if (this.aliasNames) return this.aliasNames;
+    const known = this.options.sdkModules?.known;
+    const out = new Set<string>();
+    const seen = new Set<PathAliases>();
+    for (const dir of foldersOf(this.files.keys())) {
+      for (const cfg of [this.tsconfigs.forDir(dir), this.babelAliases.forDir(dir)]) {
+        const aliases = cfg?.aliases;
+        if (!aliases || seen.has(aliases)) continue;
+        seen.add(aliases);
+        for (const { specifier, text } of aliases.names()) {
+          const named = aliasedPackage(aliases.match(specifier));
+          if (named && known?.has(packageName(named)) && text.length > 1) out.add(text);
+        }
+      }
+    }
+    return (this.aliasNames = [...out]);
   }
 
   /**
@@ -712,9 +739,26 @@ export class Project {
   }
 }
 
+/** The folders of root-relative paths, each once (`''`: the root): thousands of files share a few hundred. */
+function foldersOf(relPaths: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const rel of relPaths) {
+    const slash = rel.lastIndexOf('/');
+    dirs.add(slash < 0 ? '' : rel.slice(0, slash));
+  }
+  return dirs;
+}
+
 /** `"react": ["./node_modules/@types/react"]`: a package's own files (not installed here), as any package import. */
 function inPackages(candidates: string[]): boolean {
   return candidates.length > 0 && candidates.every((c) => /[\\/]node_modules[\\/]/.test(c));
+}
+
+/** The package an alias stands for: the module it renames, or the one its target lies in under node_modules. */
+function aliasedPackage(m: AliasMatch): string | undefined {
+  if (m.renamed) return m.renamed;
+  // `"lp": ["./node_modules/leanplum-sdk"]`, `"react": ["./node_modules/@types/react"]`.
+  return inPackages(m.candidates) ? installedPackage(m.candidates[0]) : undefined;
 }
 
 /** The module a path into node_modules names (`…/node_modules/@types/react/index` -> `react/index`). */
@@ -846,12 +890,7 @@ export function resolutionFingerprint(root: string, relPaths: Iterable<string>):
 
 /** What module resolution reads besides the file list: every tsconfig and Babel config governing a listed file. */
 function fingerprintOf(indexes: (TsconfigIndex | BabelAliasIndex)[], relPaths: Iterable<string>): string {
-  // Each folder once (listed paths are `/`-separated): thousands of files share a few hundred folders.
-  const dirs = new Set<string>();
-  for (const rel of relPaths) {
-    const slash = rel.lastIndexOf('/');
-    dirs.add(slash < 0 ? '' : rel.slice(0, slash));
-  }
+  const dirs = foldersOf(relPaths);
   for (const index of indexes) for (const dir of dirs) index.forDir(dir);
   return indexes
     .flatMap((index) => index.configs())

@@ -47,6 +47,15 @@ export interface PathAliases {
    * can key it by that segment without resolving it.
    */
   keepsLastSegment(specifier: string): boolean;
+  /** A specifier per alias (`lp`, `lp/x` for `lp/*`), and the text a file importing through it holds (`lp`). */
+  names(): { specifier: string; text: string }[];
+}
+
+/** `lp/*` -> `{ specifier: 'lp/x', text: 'lp' }`; the catch-all `*` names nothing. */
+export function aliasName(pattern: string): { specifier: string; text: string } | undefined {
+  const star = pattern.indexOf('*');
+  const text = (star < 0 ? pattern : pattern.slice(0, star)).replace(/\/$/, '');
+  return text ? { specifier: star < 0 ? pattern : pattern.replace('*', 'x'), text } : undefined;
 }
 
 /** `"@/*": ["./src/*"]`: the wildcard ends both the pattern and every target, so what it captures ends the path. */
@@ -112,6 +121,7 @@ export class TsconfigIndex {
               kind: 'the `paths` alias',
               configFile,
               match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }),
+              names: () => patterns.flatMap((p) => aliasName(p) ?? []),
               keepsLastSegment: (specifier) => {
                 // No pattern: a `baseUrl` lookup (baseUrl/specifier), or none at all (a package).
                 const pattern = bestPattern(patterns, specifier);
