@@ -50,6 +50,12 @@ export class Frames {
 
   /** Stop recording: what the computation depended on (the enclosing one depends on it too). */
   end(mark: number): Dependence | undefined {
+    // The common case: the innermost frame depended on nothing.
+    if (mark === this.missed.length - 1 && this.missed[mark] === undefined && this.facts[mark] === undefined) {
+      this.missed.pop();
+      this.facts.pop();
+      return undefined;
+    }
     let missed: Set<string> | undefined;
     let facts: Map<GrowingFact, number> | undefined;
     while (this.missed.length > mark) {
@@ -151,7 +157,8 @@ export class SnapshotMemo<K, V> {
    */
   set(key: K, value: V, frame: number): V {
     const d = this.clock.frames.end(frame);
-    this.map.set(key, d ? { value, ...d, held: this.clock.stamp } : { value, held: this.clock.stamp });
+    // One object shape for every entry (a spread of `d` would give each combination its own).
+    this.map.set(key, { value, missed: d?.missed, facts: d?.facts, held: this.clock.stamp });
     return value;
   }
 

@@ -138,6 +138,43 @@ function calleeText(n: t.Node): string {
 const sdkRulesMemo = new WeakMap<RuleSpec[], RuleSpec[]>();
 
 /** The rules with SDK sinks, one array per rule list (the receiver index of `carried` is kept per array). */
+const NO_DISPATCHERS: DispatcherSpec[] = [];
+
+/** What the sink search derives from the rules in force (the same for every module searched). */
+interface SinkSearch {
+  escapeRule: RuleSpec | undefined;
+  sdkRules: RuleSpec[];
+  receivers: Receiver[];
+  scripted: RuleSpec[];
+  sdkText: RegExp | undefined;
+  /** Components are capitalised (`<PostHogProvider>`); lower-case names are DOM elements. */
+  componentNames: Set<string>;
+}
+
+const sinkSearchMemo = new WeakMap<RuleSpec[], WeakMap<DispatcherSpec[], SinkSearch>>();
+
+function sinkSearchOf(rules: RuleSpec[], dispatchers: DispatcherSpec[]): SinkSearch {
+  let byDispatchers = sinkSearchMemo.get(rules);
+  if (!byDispatchers) sinkSearchMemo.set(rules, (byDispatchers = new WeakMap()));
+  let out = byDispatchers.get(dispatchers);
+  if (out) return out;
+  const sdkRules = sdkRulesOf(rules);
+  out = {
+    escapeRule: rules.find((r) => r.id === SDK_ESCAPES),
+    sdkRules,
+    receivers: sdkRules.flatMap((r) => r.sinks.flatMap((s) => s.receivers)),
+    scripted: rules.filter((r) => r.scripts?.length),
+    sdkText: globalsInText(rules, dispatchers),
+    componentNames: new Set(
+      sdkRules
+        .flatMap((r) => r.sinks.flatMap((s) => s.methods.map((m) => m.split('.').pop()!)))
+        .filter((m) => /^[A-Z]/.test(m)),
+    ),
+  };
+  byDispatchers.set(dispatchers, out);
+  return out;
+}
+
 function sdkRulesOf(rules: RuleSpec[]): RuleSpec[] {
   let out = sdkRulesMemo.get(rules);
   if (!out) sdkRulesMemo.set(rules, (out = rules.filter((r) => r.sinks.length)));
@@ -434,19 +471,9 @@ export function findSinks(
   errors: AnalysisError[],
   options: SinkOptions = {},
 ): Sink[] {
-  const dispatchers = options.dispatchers ?? [];
-  const escapeRule = rules.find((r) => r.id === SDK_ESCAPES);
-  const sdkRules = sdkRulesOf(rules);
-  const receivers = sdkRules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
+  const dispatchers = options.dispatchers ?? NO_DISPATCHERS;
+  const { escapeRule, sdkRules, receivers, scripted, sdkText, componentNames } = sinkSearchOf(rules, dispatchers);
   const sinks: Sink[] = [];
-  const scripted = rules.filter((r) => r.scripts?.length);
-  const sdkText = globalsInText(rules, dispatchers);
-  // Components are capitalised (`<PostHogProvider>`); lower-case names are DOM elements.
-  const componentNames = new Set(
-    sdkRules
-      .flatMap((r) => r.sinks.flatMap((s) => s.methods.map((m) => m.split('.').pop()!)))
-      .filter((m) => /^[A-Z]/.test(m)),
-  );
   const jsxComponentCandidate = (name: t.JSXIdentifier | t.JSXMemberExpression, index: ScriptIndex): boolean => {
     let root: t.JSXIdentifier | t.JSXMemberExpression = name;
     while (root.type === 'JSXMemberExpression') root = root.object;
