@@ -324,7 +324,7 @@ export class Project {
         }
         // `@/x`, `~/x`: no package can be named so; an app alias of the bundler that no tsconfig/jsconfig declares.
         if (!APP_ALIAS.test(specifier)) continue;
-        const target = this.resolveShared(rel, specifier);
+        const target = this.resolveIn(rel, specifier);
         if (!target || !('package' in target) || this.aliasesOf(rel).some((a) => a.match(specifier).pattern)) continue;
         const prefix = specifier.slice(0, specifier.indexOf('/') + 1);
         once(
@@ -369,7 +369,7 @@ export class Project {
 
   /** A relative import into build output (`./vendor/lp`), which discovery leaves out by default: followed nowhere, so reported. */
   private relativeImportProblem(fromFile: string, specifier: string): string | undefined {
-    if (this.resolveShared(fromFile, specifier)) return undefined;
+    if (this.resolveIn(fromFile, specifier)) return undefined;
     const base = posix.normalize(
       specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier),
     );
@@ -380,7 +380,7 @@ export class Project {
 
   private importProblem(fromFile: string, written: string): string | undefined {
     const specifier = withoutQuery(written);
-    const target = this.resolveShared(fromFile, specifier);
+    const target = this.resolveIn(fromFile, specifier);
     if (!target || 'file' in target) return undefined;
     for (const aliases of this.aliasesOf(fromFile)) {
       const m = aliases.match(specifier);
@@ -420,8 +420,15 @@ export class Project {
     return this.modules.has(relPath);
   }
 
-  /** Where an import specifier written in `fromFile` leads. */
+  /**
+   * Where an import specifier written in `fromFile` leads. Remembered (see
+   * `resolveIn`): the answer is shared, not to be modified.
+   */
   resolveImport(fromFile: string, specifier: string): ImportTarget | undefined {
+    return this.resolveIn(fromFile, specifier);
+  }
+
+  private resolveUncached(fromFile: string, specifier: string): ImportTarget | undefined {
     specifier = withoutQuery(specifier);
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       const base = specifier.startsWith('/') ? specifier.slice(1) : posix.join(posix.dirname(fromFile), specifier);
@@ -512,7 +519,7 @@ export class Project {
           return true;
         }
         for (const spec of this.specifiers(rel)) {
-          const r = this.resolveShared(rel, spec);
+          const r = this.resolveIn(rel, spec);
           if (!r) continue;
           if ('package' in r) {
             if (re.test(r.specifier)) {
@@ -581,18 +588,18 @@ export class Project {
   private readonly importSpec: string[] = [];
 
   /**
-   * `resolveImport`, remembered for the importer index and the relevance
-   * closure (which resolve every specifier of thousands of files): a relative
-   * specifier resolves alike from every file of a directory, a bare one from
-   * every file its tsconfig governs. Internal: callers get shared objects.
+   * Import resolution, remembered (the importer index and the relevance
+   * closure resolve every specifier of thousands of files, the analysis every
+   * import it follows, many times): a relative specifier resolves alike from
+   * every file of a directory, a bare one from every file its configs govern.
    */
-  private resolveShared(
+  private resolveIn(
     fromFile: string,
     specifier: string,
     scope = this.resolutionScope(fromFile, specifier),
   ): ImportTarget | undefined {
     let r = scope.get(specifier);
-    if (r === undefined && !scope.has(specifier)) scope.set(specifier, (r = this.resolveImport(fromFile, specifier)));
+    if (r === undefined && !scope.has(specifier)) scope.set(specifier, (r = this.resolveUncached(fromFile, specifier)));
     return r;
   }
 
@@ -626,7 +633,7 @@ export class Project {
       const rel = this.importFrom[entry];
       const spec = this.importSpec[entry];
       if (rel === target || out.has(rel)) continue;
-      const r = this.resolveShared(rel, spec);
+      const r = this.resolveIn(rel, spec);
       if (r && 'file' in r && r.file === target) out.add(rel);
       // An undeclared bundler alias (`@/sdk/lp`) may well mean `target`: parsed, its import is reported (see checkImports).
       else if (r && 'package' in r && APP_ALIAS.test(spec)) out.add(rel);
@@ -666,7 +673,7 @@ export class Project {
         const directory = (last === 46 /* . */ || last === 47) /* / */ && DIRECTORY_SPECIFIER.test(spec);
         if (bare && !folderAliases) folderAliases = this.aliasesOf(rel);
         if (directory || (bare && folderAliases!.some((a) => !a.keepsLastSegment(spec)))) {
-          const r = this.resolveShared(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
+          const r = this.resolveIn(rel, spec, bare ? (bareScope ??= this.resolutionScope(rel, spec)) : undefined);
           if (r && 'file' in r) {
             const other = importStem(r.file);
             if (other !== key) add(other, entry);
@@ -683,7 +690,7 @@ export class Project {
     const re =
       /\bexport\s+(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*['"]([^'"\n]+)['"]|module\.exports\s*=\s*require\(\s*['"]([^'"\n]+)['"]/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const r = this.resolveShared(file, m[1] ?? m[2]);
+      const r = this.resolveIn(file, m[1] ?? m[2]);
       if (r && 'file' in r && r.file === target) return true;
     }
     return false;
@@ -699,7 +706,7 @@ export class Project {
     const re =
       /\bimport\s+(?:[\w$]+\s*,\s*)?\*\s*as\s+[\w$]+\s*from\s*['"]([^'"\n]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"\n]+)['"]/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const r = this.resolveShared(file, m[1] ?? m[2]);
+      const r = this.resolveIn(file, m[1] ?? m[2]);
       if (r && 'file' in r && r.file === target) return true;
     }
     return false;

@@ -149,6 +149,8 @@ interface SinkSearch {
   sdkText: RegExp | undefined;
   /** Components are capitalised (`<PostHogProvider>`); lower-case names are DOM elements. */
   componentNames: Set<string>;
+  /** Per project and file: does the file name one of them, or re-export a module that does? */
+  componentMentions: WeakMap<object, Map<string, boolean>>;
 }
 
 const sinkSearchMemo = new WeakMap<RuleSpec[], WeakMap<DispatcherSpec[], SinkSearch>>();
@@ -170,6 +172,7 @@ function sinkSearchOf(rules: RuleSpec[], dispatchers: DispatcherSpec[]): SinkSea
         .flatMap((r) => r.sinks.flatMap((s) => s.methods.map((m) => m.split('.').pop()!)))
         .filter((m) => /^[A-Z]/.test(m)),
     ),
+    componentMentions: new WeakMap(),
   };
   byDispatchers.set(dispatchers, out);
   return out;
@@ -472,7 +475,10 @@ export function findSinks(
   options: SinkOptions = {},
 ): Sink[] {
   const dispatchers = options.dispatchers ?? NO_DISPATCHERS;
-  const { escapeRule, sdkRules, receivers, scripted, sdkText, componentNames } = sinkSearchOf(rules, dispatchers);
+  const { escapeRule, sdkRules, receivers, scripted, sdkText, componentNames, componentMentions } = sinkSearchOf(
+    rules,
+    dispatchers,
+  );
   const sinks: Sink[] = [];
   const jsxComponentCandidate = (name: t.JSXIdentifier | t.JSXMemberExpression, index: ScriptIndex): boolean => {
     let root: t.JSXIdentifier | t.JSXMemberExpression = name;
@@ -486,22 +492,26 @@ export function findSinks(
     if (source === undefined) return true;
     // An app module handing the component on under another name names it in its text (a barrel, a wrapper).
     const target = resolver.project.resolveImport(index.script.file, source);
-    return !target || 'package' in target || mentionsComponent(target.file, 0);
+    return !target || 'package' in target || mentionsComponent(target.file);
   };
-  const mentionsComponent = (file: string, depth: number): boolean => {
+  // Asked for every element imported from an app module: remembered per file for the run.
+  let mentions = componentMentions.get(resolver.project);
+  if (!mentions) componentMentions.set(resolver.project, (mentions = new Map<string, boolean>()));
+  const mentionsComponent = (file: string, depth = 0): boolean => {
+    const known = depth === 0 ? mentions.get(file) : undefined;
+    if (known !== undefined) return known;
     const text = resolver.project.files.get(file)?.text ?? '';
-    if ([...componentNames].some((c) => text.includes(c))) return true;
-    if (depth > 3) return false;
-    // `export … from './x'`: the name may be one more module away.
-    return resolver.project.specifiers(file).some((spec) => {
-      const next = resolver.project.resolveImport(file, spec);
-      return (
-        next !== undefined &&
-        'file' in next &&
+    const found =
+      [...componentNames].some((c) => text.includes(c)) ||
+      // `export … from './x'`: the name may be one more module away.
+      (depth <= 3 &&
         /\bexport\b[^;]*\bfrom\b/.test(text) &&
-        mentionsComponent(next.file, depth + 1)
-      );
-    });
+        resolver.project.specifiers(file).some((spec) => {
+          const next = resolver.project.resolveImport(file, spec);
+          return next !== undefined && 'file' in next && mentionsComponent(next.file, depth + 1);
+        }));
+    if (depth === 0) mentions.set(file, found);
+    return found;
   };
   for (const index of mod.scripts) {
     index.nodes.forEach((n) => {
