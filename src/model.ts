@@ -66,7 +66,7 @@ export interface ParsedScript {
   file: string; // relPath
   ast: BabelFile;
   language: ScriptLanguage;
-  /** `module` for ES modules / CJS files; `script` for classic HTML scripts; `handler` for on* attributes. */
+  /** `module` for ES modules / CJS files; `script` for classic scripts (HTML, a `.js` file with no module system); `handler` for on* attributes. */
   kind: 'module' | 'script' | 'handler';
   /** Source text of the script (for code frames, suppressions). */
   code: string;

@@ -111,7 +111,7 @@ describe('parse: the fixture apps, exact positions', () => {
   it.each([
     // The first `script:js` is the `<script src="https://unpkg.com/…">` element itself (a possible script-load sink).
     ['web-cdn/index.html', ['script:js', 'script:js', 'module:js', 'handler:js', 'handler:js', 'handler:js']],
-    ['web-cdn/app.js', ['module:js']],
+    ['web-cdn/app.js', ['script:js']], // loaded by index.html's <script src>: a classic script
     ['rn-flow/App.js', ['module:flow']], // `// @flow` pragma
     ['rn-flow/src/marketing.js', ['module:flow']], // Flow types, no pragma
     ['rn-flow/index.js', ['module:js']],
@@ -309,7 +309,7 @@ describe('parse: JavaScript and TypeScript files', () => {
     ['a.js', '// @flow\nconst n: number = go();', 'flow'],
     ['a.js', '/**\n * @noflow\n */\ngo();', 'flow'],
     ['a.js', '#!/usr/bin/env node\n// @flow strict\ngo();', 'flow'],
-    ['a.js', 'go();\n// @flow\n', 'js'], // a pragma after code is not a pragma
+    ['a.js', 'go();\n// @flow\n', 'js', 'script'], // a pragma after code is not a pragma; no module system: classic
     ['a.js', 'import type { T } from "./t";\nexport function f(x: T): ?string { return go(x); }', 'flow'],
     ['a.js', 'export class A { +x: number = go(); }', 'flow'],
     ['a.cjs', 'if (!module.parent) return;\nmodule.exports = go();', 'js'],
@@ -319,17 +319,20 @@ describe('parse: JavaScript and TypeScript files', () => {
     ['a.cts', 'import fs = require("fs"); export = go();', 'ts'],
     ['a.tsx', 'export const A = (p: { n: number }) => <b>{go(p.n)}</b>;', 'tsx'],
     ['a.ts', '@Component({})\nexport class A { @Input() x = go(); }', 'ts'],
-    ['a.js', 'function f() { with (o) { return go(010); } }', 'js'], // sloppy script
-  ])('%s %j -> %s', (file, code, language) => {
+    ['a.js', 'function f() { with (o) { return go(010); } }', 'js', 'script'], // sloppy script
+    ['a.js', 'var lp = Leanplum;\nlp.start(go());', 'js', 'script'], // `<script src="a.js">`: its `var`s are globals
+    ['a.js', 'var lp = require("lp");\nlp.start(go());', 'js'], // CommonJS
+    ['a.js', 'define(["lp"], function (lp) { lp.start(go()); });', 'js'], // AMD
+  ])('%s %j -> %s', (file, code, language, kind = 'module') => {
     const parsed = parseFile(inline(file, code));
     expect(parsed.errors).toEqual([]);
-    expect(shape(parsed)).toEqual([`module:${language}`]);
+    expect(shape(parsed)).toEqual([`${kind}:${language}`]);
     expect(calls(parsed).some((c) => c.startsWith('go@'))).toBe(true);
   });
 
   it('plain JS keeps its meaning: f<T>(x) is two comparisons without a pragma, a call with one', () => {
     const plain = parseFile(inline('a.js', 'f<T>(x);'));
-    expect(shape(plain)).toEqual(['module:js']);
+    expect(shape(plain)).toEqual(['script:js']);
     expect(plain.scripts[0].ast.program.body[0]).toMatchObject({
       expression: { type: 'BinaryExpression', operator: '>' },
     });

@@ -19,7 +19,9 @@
  * real position with Babel's message. A recovered parse still yields its AST;
  * a block Babel gave up on yields none, and the file's other blocks are kept.
  */
+import type { Node } from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, ParsedScript } from '../model.js';
+import { forEachChild } from '../program/ast.js';
 import { parseJsFile, parseScript, type SourceType } from './babel.js';
 import type { EmbedContext } from './embedded.js';
 import { parseHtml, parseSvelte } from './html.js';
@@ -56,6 +58,7 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
           { file: name, code: text, language: 'js', kind: 'module', sourceType: sourceTypeFor(ext) },
           errors,
         );
+        if (script && ext === 'js' && isClassicScript(script, text)) script.kind = 'script';
         if (script) scripts.push(script);
         break;
       }
@@ -89,6 +92,34 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
 }
 
 /** `.mjs`/`.mts` are ES modules; the others are decided by their content (import/export). */
+/**
+ * A `.js` file with no `import`/`export` and nothing of CommonJS or AMD is a
+ * classic script (`<script src="ct.js">`, a service worker): its top-level
+ * `var`s and functions are globals every other script shares, as an inline
+ * `<script>`'s are. A bundler would scope them to the file, and then reading
+ * them as globals only adds values, never hides one.
+ */
+function isClassicScript(script: ParsedScript, text: string): boolean {
+  return (
+    script.ast.program.sourceType === 'script' &&
+    script.language === 'js' &&
+    !MODULE_SYSTEM.test(text) &&
+    // JSX needs a compiler, and React's automatic runtime needs no import: a module of a bundle.
+    !hasJsx(script.ast.program)
+  );
+}
+
+function hasJsx(n: Node): boolean {
+  if (n.type.startsWith('JSX')) return true;
+  let found = false;
+  forEachChild(n, (c) => {
+    found ||= hasJsx(c);
+  });
+  return found;
+}
+
+const MODULE_SYSTEM = /\b(?:require\s*\(|module\.exports\b|exports\.[\w$]+\s*=|define\s*\()/;
+
 function sourceTypeFor(ext: string): SourceType {
   return ext === 'mjs' || ext === 'mts' ? 'module' : 'unambiguous';
 }

@@ -169,6 +169,12 @@ export class HelperCallbacks {
     const visitPassed = (call: CallLike, argument: number, at: ScriptIndex, hops: number): void => {
       if (hops > MAX_HOPS) return;
       for (const g of alternatives(this.callSites.calleeValue(call, at))) {
+        // Passed by name to an SDK or CMP (`__tcfapi('addEventListener', 2, onTcf)`): what it calls it with,
+        // as for a callback written inline (Resolver.callbackParam).
+        if (g.kind === 'path') {
+          values.push({ kind: 'path', root: g.root, steps: [...g.steps, { param: { argument, parameter: i, call } }] });
+          continue;
+        }
         if (g.kind !== 'function' || seen.has(g.node)) continue;
         seen.add(g.node);
         const p = g.node.params[argument];

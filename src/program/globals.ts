@@ -52,15 +52,25 @@ export class GlobalStores {
         for (const n of index.nodesOfType('AssignmentExpression')) {
           if (n.type === 'AssignmentExpression' && n.operator === '=') {
             const g = storedGlobal(n.left, index);
-            if (g) {
-              const list = this.byName.get(g);
-              if (list) list.push({ value: n.right, index });
-              else this.byName.set(g, [{ value: n.right, index }]);
-            }
+            if (g) this.add(g, n.right, index);
           }
+        }
+        // A classic script's top-level `var x = …` and `function x() {}` define the global `x`.
+        if (index.script.kind !== 'script') continue;
+        for (const s of index.script.ast.program.body) {
+          if (s.type === 'FunctionDeclaration' && s.id) this.add(s.id.name, s, index);
+          else if (s.type === 'VariableDeclaration' && s.kind === 'var')
+            for (const d of s.declarations)
+              if (d.id.type === 'Identifier' && d.init) this.add(d.id.name, d.init, index);
         }
       }
     }
     return this.byName.get(name) ?? [];
+  }
+
+  private add(name: string, value: t.Node, index: ScriptIndex): void {
+    const list = this.byName.get(name);
+    if (list) list.push({ value, index });
+    else this.byName.set(name, [{ value, index }]);
   }
 }

@@ -22,10 +22,9 @@ export type ImportTarget = { file: string } | { package: string; specifier: stri
 
 const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte', '.astro'];
 // React Native resolves `./lp` to `lp.ios.ts` / `lp.android.ts` / `lp.native.ts` too: any of them may be the one that runs.
-const EXTENSIONS = [
-  ...BASE_EXTENSIONS,
-  ...['.ios', '.android', '.native', '.web'].flatMap((p) => ['.ts', '.tsx', '.js', '.jsx'].map((e) => p + e)),
-];
+const PLATFORMS = ['.ios', '.android', '.native', '.web'];
+const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx'];
+const EXTENSIONS = [...BASE_EXTENSIONS, ...PLATFORMS.flatMap((p) => SCRIPT_EXTENSIONS.map((e) => p + e))];
 
 export type Parser = (file: DiscoveredFile) => ParsedFile;
 
@@ -474,6 +473,28 @@ export class Project {
     return fingerprintOf([this.tsconfigs, this.babelAliases], this.files.keys());
   }
 
+  private readonly variants = new Map<string, string[]>();
+
+  /**
+   * The other files an import resolved to `file` may load instead: React
+   * Native and bundlers pick `x.ios.ts`, `x.android.ts`, `x.native.ts` or
+   * `x.web.ts` over `x.ts` by platform, so any of them may be the one that runs.
+   */
+  platformVariants(file: string): string[] {
+    let out = this.variants.get(file);
+    if (out) return out;
+    const m = /^(.*?)(?:\.(?:ios|android|native|web))?(\.[cm]?[jt]sx?)$/.exec(file);
+    out = [];
+    if (m)
+      for (const ext of ['', ...PLATFORMS])
+        for (const e of SCRIPT_EXTENSIONS) {
+          const other = `${m[1]}${ext}${e}`;
+          if (other !== file && this.files.has(other)) out.push(other);
+        }
+    this.variants.set(file, out);
+    return out;
+  }
+
   private probe(base: string): string | undefined {
     if (base.startsWith('./')) base = base.slice(2);
     if (this.files.has(base) && !base.endsWith('/')) return base;
@@ -526,9 +547,12 @@ export class Project {
               memo.set(start, true);
               return true;
             }
-          } else if (!seen.has(r.file) && memo.get(r.file) !== false) {
-            seen.add(r.file);
-            queue.push(r.file);
+          } else {
+            for (const f of [r.file, ...this.platformVariants(r.file)]) {
+              if (seen.has(f) || memo.get(f) === false) continue;
+              seen.add(f);
+              queue.push(f);
+            }
           }
         }
       }

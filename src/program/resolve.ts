@@ -178,7 +178,12 @@ export class Resolver {
         const name = propertyName(e);
         const obj = unwrap(e.object);
         if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj)) {
-          return name === null ? undefined : this.globalValue(name, depth);
+          if (name !== null) return this.globalValue(name, depth);
+          // `window[key]` where `key` is one of finitely many strings (`var i = "cioanalytics"`): each of those globals.
+          const keys = e.computed ? alternatives(this.value(e.property, index, depth)) : [];
+          return keys.length && keys.every((k) => k.kind === 'literal' && typeof k.value === 'string')
+            ? union(keys.map((k) => this.globalValue((k as { value: string }).value, depth)))
+            : undefined;
         }
         const base = this.value(e.object, index, depth);
         if (!base) return this.typed(e, name, index, depth);
@@ -481,22 +486,18 @@ export class Resolver {
   ): Value | undefined {
     if (f.kind === 'path') return { kind: 'path', root: f.root, steps: [...f.steps, { call: e, awaited: false }] };
     if (e.type === 'NewExpression' && f.kind === 'class') return { kind: 'instance', node: f.node, index: f.index };
-    // An async function's call is a promise (always truthy): its value exists only awaited (see `settled`).
-    if (f.kind === 'function')
-      return f.node.async || f.node.generator ? undefined : this.returned(f.node, f.index, depth);
+    // An async function's call is a promise of what it returns (read by `settled`: `await`, `.then`).
+    if (f.kind === 'function') {
+      if (f.node.generator) return undefined;
+      const returned = this.returned(f.node, f.index, depth);
+      return f.node.async && returned ? { kind: 'promise', value: returned } : returned;
+    }
     return undefined;
   }
 
   /** What a promise-valued expression settles to: `await e`, `e.then(x => …)`'s `x`. */
   settled(e: t.Node, index: ScriptIndex, depth: number): Value | undefined {
-    const u = unwrap(e);
-    if (u.type === 'CallExpression' || u.type === 'OptionalCallExpression') {
-      const viaAsync = alternatives(this.value(u.callee as t.Node, index, depth)).filter(
-        (f): f is Extract<Value, { kind: 'function' }> => f.kind === 'function' && Boolean(f.node.async),
-      );
-      if (viaAsync.length) return union(viaAsync.map((f) => this.returned(f.node, f.index, depth)));
-    }
-    const v = this.value(u, index, depth);
+    const v = this.value(e, index, depth);
     return v ? awaited(v) : undefined;
   }
 
@@ -595,42 +596,48 @@ export class Resolver {
           const ref = node.moduleReference;
           return ref.type === 'TSExternalModuleReference' ? this.importValue(index, ref.expression, '*') : undefined;
         }
-        // A top-level `var` of a classic script *is* a property of window.
+        // A top-level `var` of a classic script *is* a property of window: what it is
+        // given here, and whatever the global is or other scripts store into it.
         if (b.kind === 'var' && index.script.kind !== 'module' && b.scopeBlock.type === 'Program') {
-          return { kind: 'path', root: { global: id.name }, steps: [] };
+          return union([this.globalValue(id.name, depth), this.declaredValue(b, node, index, depth)]);
         }
-        if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
-        if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
-        if (node.type !== 'VariableDeclarator') return undefined;
-        // The local may hold what its declaration and every later `=` put in it
-        // (compound assignments and updates only make numbers and strings).
-        const sources: [t.Node, t.Node, 'init' | 'element'][] = [];
-        const declaration = index.parent.get(node);
-        const loop = declaration && index.parent.get(declaration);
-        if (node.init) sources.push([node.id, node.init, 'init']);
-        // `for (const x of list)`: each element of the list.
-        else if (loop && loop.type === 'ForOfStatement' && loop.left === declaration)
-          sources.push([node.id, loop.right, 'element']);
-        for (const w of b.violations) {
-          if (w === node || w.type !== 'AssignmentExpression' || w.operator !== '=') continue;
-          sources.push([w.left, w.right, 'init']);
-        }
-        return union(
-          sources.map(([pattern, source, how]) => {
-            // In a declaration the binding identifier itself; in an assignment the name written in the pattern.
-            const target = pattern === node.id ? b.identifier : findBindingIdentifier(pattern, b.identifier.name);
-            const steps = target && patternSteps(pattern, target);
-            if (!steps) return undefined;
-            let v = this.value(source, index, depth);
-            if (how === 'element') v = v ? this.member(v, null, depth) : undefined;
-            for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
-            return v;
-          }),
-        );
+        return this.declaredValue(b, node, index, depth);
       }
       default:
         return undefined;
     }
+  }
+
+  /** What a variable (or class or function declaration) holds: its declaration and every later `=`. */
+  private declaredValue(b: Binding, node: t.Node, index: ScriptIndex, depth: number): Value | undefined {
+    if (node.type === 'ClassDeclaration') return { kind: 'class', node, index };
+    if (node.type === 'FunctionDeclaration') return { kind: 'function', node, index };
+    if (node.type !== 'VariableDeclarator') return undefined;
+    // The local may hold what its declaration and every later `=` put in it
+    // (compound assignments and updates only make numbers and strings).
+    const sources: [t.Node, t.Node, 'init' | 'element'][] = [];
+    const declaration = index.parent.get(node);
+    const loop = declaration && index.parent.get(declaration);
+    if (node.init) sources.push([node.id, node.init, 'init']);
+    // `for (const x of list)`: each element of the list.
+    else if (loop && loop.type === 'ForOfStatement' && loop.left === declaration)
+      sources.push([node.id, loop.right, 'element']);
+    for (const w of b.violations) {
+      if (w === node || w.type !== 'AssignmentExpression' || w.operator !== '=') continue;
+      sources.push([w.left, w.right, 'init']);
+    }
+    return union(
+      sources.map(([pattern, source, how]) => {
+        // In a declaration the binding identifier itself; in an assignment the name written in the pattern.
+        const target = pattern === node.id ? b.identifier : findBindingIdentifier(pattern, b.identifier.name);
+        const steps = target && patternSteps(pattern, target);
+        if (!steps) return undefined;
+        let v = this.value(source, index, depth);
+        if (how === 'element') v = v ? this.member(v, null, depth) : undefined;
+        for (const s of steps) v = v ? this.member(v, s, depth) : undefined;
+        return v;
+      }),
+    );
   }
 
   /** A parameter: typed as the SDK, or a callback parameter whose value the callee defines. */
@@ -766,11 +773,16 @@ export class Resolver {
         },
         steps: [],
       };
-    const mod = this.project.module(target.file);
-    if (!mod) return undefined;
-    // `require('./lp')` of a module that sets `module.exports = X` is X itself.
-    if (name === '*') return this.exportValue(mod, '*', depth) ?? { kind: 'namespace', module: mod };
-    return this.exportValue(mod, name, depth);
+    // Any platform variant of the module may be the one that runs (`lp.native.ts` beside `lp.ts`).
+    return union(
+      [target.file, ...this.project.platformVariants(target.file)].map((file) => {
+        const mod = this.project.module(file);
+        if (!mod) return undefined;
+        // `require('./lp')` of a module that sets `module.exports = X` is X itself.
+        if (name === '*') return this.exportValue(mod, '*', depth) ?? { kind: 'namespace', module: mod };
+        return this.exportValue(mod, name, depth);
+      }),
+    );
   }
 
   private readonly exportMemo: SnapshotMemo<string, Value | undefined>;
@@ -867,6 +879,7 @@ export class Resolver {
 
 function awaited(v: Value): Value {
   if (v.kind === 'union') return union(v.values.map(awaited))!;
+  if (v.kind === 'promise') return awaited(v.value);
   if (v.kind !== 'path' || v.steps.length === 0) return v;
   const last = v.steps[v.steps.length - 1];
   if ('call' in last) return { ...v, steps: [...v.steps.slice(0, -1), { ...last, awaited: true }] };

@@ -24,6 +24,8 @@ export type Value =
   | { kind: 'namespace'; module: ModuleInfo }
   | { kind: 'array'; node: t.ArrayExpression; index: ScriptIndex }
   | { kind: 'literal'; value: string | number | boolean }
+  /** A promise settling to `value`: the call of an async project function (`await`, `.then` read it). */
+  | { kind: 'promise'; value: Value }
   /** May be any of these (a value chosen at run time: `a || b`, `c ? x : y`, several assignments, returns or callers). */
   | { kind: 'union'; values: Value[] };
 
@@ -66,6 +68,7 @@ function valueKey(v: Value): unknown {
     case 'namespace':
       return v.module;
     case 'union':
+    case 'promise':
       return v;
     default:
       return v.node;

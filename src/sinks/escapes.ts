@@ -46,17 +46,22 @@ export function sdkEscapesRule(): RuleSpec {
   };
 }
 
-/** Callee patterns compiled from every policy's `valueUses`. */
+/**
+ * Callee patterns compiled from every policy's `valueUses`: a callee's name
+ * (`console.log`, or `vitest:vi.mocked` for one imported from a package), or
+ * `name#N` for its argument N only (`react:useEffect#1`, the dependency list).
+ */
 export interface ValueUseMatcher {
-  inspect(callee: string): boolean;
-  calls(callee: string): boolean;
+  inspect(callee: string, argument: number): boolean;
+  calls(callee: string, argument: number): boolean;
 }
 
 export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
   const compile = (list: string[]) => {
     const exact = new Set(list.filter((p) => !p.endsWith('.*')));
     const prefixes = list.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
-    return (name: string) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
+    return (name: string, argument: number) =>
+      exact.has(name) || exact.has(`${name}#${argument}`) || prefixes.some((p) => name.startsWith(p));
   };
   return {
     inspect: compile(policies.flatMap((p) => p.valueUses?.inspect ?? [])),
@@ -82,13 +87,30 @@ const KEPT: Use = { kind: 'kept' };
 const escapes = (how: string, certain = false): Use => ({ kind: 'escapes', how, certain });
 
 /** The root name of a callee, when it is a free global (so `console.log` is the real one). */
-function freeCallee(callee: t.Node, index: ScriptIndex): string | undefined {
+/**
+ * A callee's name for `valueUses`: its dotted name when it starts at a free
+ * global (`console.log`), or `package:name` when it starts at an import of a
+ * package (`import { vi } from 'vitest'`: `vitest:vi.mocked`; a namespace or
+ * default import is the package itself: `React.useEffect` is `react:useEffect`).
+ */
+function calleeName(callee: t.Node, index: ScriptIndex): string | undefined {
   const name = dottedName(callee);
   if (!name) return undefined;
   let root: t.Node = callee;
   while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || isWrapper(root))
     root = isWrapper(root) ? root.expression : root.object;
-  return root.type === 'Identifier' && !index.binding(root) ? name : undefined;
+  if (root.type !== 'Identifier') return undefined;
+  const b = index.binding(root);
+  if (!b) return name;
+  const from = b.kind === 'module' ? b.importDeclaration?.source.value : undefined;
+  if (from === undefined || from.startsWith('.') || from.startsWith('/')) return undefined;
+  const rest = name.slice(root.name.length);
+  const spec = b.declaration;
+  if (spec.type === 'ImportSpecifier') {
+    const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
+    return `${from}:${imported}${rest}`;
+  }
+  return rest ? `${from}:${rest.slice(1)}` : undefined;
 }
 
 /**
@@ -145,9 +167,9 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         if (p.callee === child) return KEPT;
         const argument = p.arguments.indexOf(child as t.Expression);
         if (argument < 0) return KEPT;
-        const name = freeCallee(p.callee, index);
-        if (name && uses.inspect(name)) return KEPT;
-        if (name && uses.calls(name)) return escapes(`passed to \`${name}\`, which calls it`, true);
+        const name = calleeName(p.callee, index);
+        if (name && uses.inspect(name, argument)) return KEPT;
+        if (name && uses.calls(name, argument)) return escapes(`passed to \`${name}\`, which calls it`, true);
         return { kind: 'argument', call: p, argument };
       }
       case 'VariableDeclarator':
@@ -395,8 +417,9 @@ export function carried(
     if (seen.has(key)) continue;
     seen.add(key);
     let inner: Value | undefined;
-    if (a.kind === 'function')
-      inner = a.node.async || a.node.generator ? undefined : resolver.returned(a.node, a.index);
+    // What a function returns (an async one: what its promise settles to), or a promise settles to, is handed on with it.
+    if (a.kind === 'function') inner = a.node.generator ? undefined : resolver.returned(a.node, a.index);
+    else if (a.kind === 'promise') inner = a.value;
     else if (a.kind === 'object') {
       for (const p of a.node.properties) {
         const x: Value | undefined =
