@@ -7,8 +7,10 @@
  * TypeScript's checker answers, in an in-memory ts-morph project that holds
  * only the app's TS files the receiver's file imports (text from the
  * project's discovered files: nothing is read from disk, nothing of the
- * scanned repository runs) and synthesised ambient modules for the SDK
- * packages they import. Each SDK export is declared with a brand type that
+ * scanned repository runs), those of receivers asked about before and of
+ * files parsed near them (foreseen, so that the program is rebuilt a few
+ * times per scan, not once per file), and synthesised ambient modules for
+ * the SDK packages they import. Each SDK export is declared with a brand type that
  * names its origin and keeps a member path (`typeof Leanplum.notifications`),
  * so the type of a receiver maps back to the same `Value` the Resolver gives
  * the SDK itself. Other packages are `any` (`declare module '*'`): a type the
@@ -25,6 +27,7 @@ import type { ts as Ts } from 'ts-morph';
 import { keyName } from './names.js';
 import type { Project } from './project.js';
 import type { ScriptIndex } from './script.js';
+import { escapeRegExp } from './text.js';
 import type { Root, Value } from './values.js';
 
 const TS_FILE = /\.(c|m)?tsx?$/;
@@ -312,10 +315,16 @@ const timing = process.env.CONSENT_LINT_TIMING
   : () => {};
 
 let loads = 0;
+let builds = 0;
 
 /** How many scans in this process loaded ts-morph (a scan that needs no types loads it never). */
 export function typeCheckerLoads(): number {
   return loads;
+}
+
+/** How many checker programs scans in this process built (each costs time linear in the files it holds). */
+export function typeProgramBuilds(): number {
+  return builds;
 }
 
 class SdkTypes {
@@ -323,7 +332,16 @@ class SdkTypes {
   private morph: TsMorph.Project | undefined;
   /** Files in the in-memory project (relative paths), and each receiver file's closure once computed. */
   private readonly included = new Set<string>();
-  private readonly closures = new Map<string, string[] | null>();
+  private readonly closures = new Map<string, { files: string[]; sdk: boolean }>();
+  /** Files whose receivers asked (their closures are inputs of the result), and the files of those closures. */
+  private readonly asked = new Set<string>();
+  private readonly needed = new Set<string>();
+  /** Each parsed file's place in `Project.parsed` (of the first `ordered`), and the places whose closures were foreseen. */
+  private readonly order = new Map<string, number>();
+  private ordered = 0;
+  private readonly foreseen = new Set<number>();
+  /** A file whose text names no sink method segment never asks the checker (`typedMember`). */
+  private readonly asks: RegExp;
   /** SDK import specifiers as written -> the names imported from them. */
   private readonly specifiers = new Map<string, { root: { module: string; specifier: string }; names: Set<string> }>();
   private readonly roots: Root[] = [];
@@ -334,14 +352,21 @@ class SdkTypes {
 
   constructor(private readonly project: Project) {
     for (const m of project.options.sdkModules?.methods ?? []) this.names.add(m);
+    this.asks = new RegExp([...this.names].map(escapeRegExp).join('|') || '(?!)');
   }
 
   /** The SDK value `e` (in TS file `file`) has by its static type. */
   valueOf(e: t.Node, file: string): Value | undefined {
     if (e.start == null || e.end == null) return undefined;
     const closure = this.closure(file);
-    if (!closure) return undefined;
-    this.include(closure);
+    if (!this.asked.has(file)) {
+      this.asked.add(file);
+      // What the answer read: inputs of the result for the cache, like parsed files.
+      for (const f of closure.files) this.project.templatesRead.add(f);
+      if (closure.sdk) for (const f of closure.files) this.needed.add(f);
+    }
+    if (!closure.sdk) return undefined;
+    if (closure.files.some((f) => !this.included.has(f))) this.include(this.withForeseen(file, closure.files));
     const checker = this.typeChecker();
     const sf = this.program!.getSourceFile(`/${file}`);
     const node = sf && nodeAt(this.tm!.ts, sf, e.start, e.end);
@@ -385,19 +410,56 @@ class SdkTypes {
   }
 
   /**
-   * The TS files `file` imports, transitively, that can lead to an SDK (the
-   * project's token closure), or null when none imports an SDK package: then
-   * no type there can be the SDK, and the checker is not needed.
+   * `closure` (of the receiver asked about in `file`), and the closures of
+   * other parsed files that may ask (a TS file naming a sink method segment,
+   * whose closure reaches an SDK package), nearest `file` in the order files
+   * were parsed first (the analysis goes through the files parsed in order,
+   * one way or the other): each receiver of a file parsed since the last
+   * program adds a file or a few to it, and a program per receiver cost time
+   * quadratic in the files. Files only foreseen are about as many as the
+   * files asked for, at most (a scan parsing every file, where few receivers
+   * ask, keeps its program small). A file's answer depends on its own closure, whatever
+   * else the program holds: imports resolve only to files of the program, and
+   * the closure holds every relevant TS file its imports reach (up to MAX_FILES).
    */
-  private closure(file: string): string[] | null {
+  private withForeseen(file: string, closure: string[]): string[] {
+    const out = new Set(closure);
+    const parsed = this.project.parsed;
+    for (; this.ordered < parsed.length; this.ordered++) this.order.set(parsed[this.ordered].file, this.ordered);
+    // Files the program holds (or will) that no receiver asked for yet.
+    let foreseen = this.included.size + closure.filter((f) => !this.included.has(f)).length - this.needed.size;
+    const at = this.order.get(file) ?? parsed.length;
+    for (let d = 1; foreseen < this.needed.size && (at - d >= 0 || at + d < parsed.length); d++)
+      for (const i of [at + d, at - d]) {
+        if (i < 0 || i >= parsed.length || this.foreseen.has(i)) continue;
+        this.foreseen.add(i);
+        const rel = parsed[i].file;
+        if (!TS_FILE.test(rel) || !this.asks.test(this.project.files.get(rel)?.text ?? '')) continue;
+        const next = this.closure(rel);
+        if (!next.sdk) continue;
+        for (const f of next.files)
+          if (!this.included.has(f) && !out.has(f)) {
+            out.add(f);
+            foreseen++;
+          }
+      }
+    return [...out];
+  }
+
+  /**
+   * The TS files `file` imports, transitively, that can lead to an SDK (the
+   * project's token closure), and whether one imports an SDK package: if
+   * none does, no type there can be the SDK, and the checker is not needed.
+   */
+  private closure(file: string): { files: string[]; sdk: boolean } {
     const known = this.closures.get(file);
-    if (known !== undefined) return known;
+    if (known) return known;
     const sdks = this.project.options.sdkModules?.known ?? new Set<string>();
     const seen = new Set([file]);
     const queue = [file];
     let sdk = false;
-    while (queue.length && seen.size < MAX_FILES) {
-      const rel = queue.shift()!;
+    for (let i = 0; i < queue.length && seen.size < MAX_FILES; i++) {
+      const rel = queue[i];
       for (const spec of this.project.specifiers(rel)) {
         const r = this.project.resolveImport(rel, spec);
         if (!r) continue;
@@ -409,9 +471,7 @@ class SdkTypes {
         }
       }
     }
-    // What the answer read: inputs of the result for the cache, like parsed files.
-    for (const f of seen) this.project.templatesRead.add(f);
-    const out = sdk ? [...seen] : null;
+    const out = { files: [...seen], sdk };
     this.closures.set(file, out);
     return out;
   }
@@ -424,6 +484,8 @@ class SdkTypes {
     const sdks = this.project.options.sdkModules?.known ?? new Set<string>();
     for (const rel of fresh) {
       this.included.add(rel);
+      // What the answers read: inputs of the result for the cache, like parsed files.
+      this.project.templatesRead.add(rel);
       const text = this.project.files.get(rel)?.text ?? '';
       for (const spec of this.project.specifiers(rel)) {
         const r = this.project.resolveImport(rel, spec);
@@ -448,6 +510,7 @@ class SdkTypes {
       const t0 = performance.now();
       this.program = this.morph!.getProgram().compilerObject;
       this.checker = this.program.getTypeChecker();
+      builds++;
       timing(`types: program of ${this.included.size} files`, t0);
     }
     return this.checker;
