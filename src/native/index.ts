@@ -29,7 +29,7 @@ import {
 } from './declarations.js';
 import { toUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
-import { firstSyntaxError, languageOf, parserFor, type NativeLanguage } from './parsers.js';
+import { firstSyntaxError, languageFor, languageOf, parseNative, type NativeLanguage } from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
 
@@ -71,12 +71,11 @@ export async function analyseNative(
     return nativeTexts.some((o) => o.relPath !== file && re.test(o.text));
   };
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
-  await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => parserFor(l)));
+  await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
   try {
     for (const f of sources) {
       const lang: NativeLanguage = languageOf(f.relPath)!;
-      const parser = await parserFor(lang);
-      const tree = parser.parse(f.text);
+      const tree = await parseNative(lang, f.text);
       if (!tree) {
         result.errors.push({
           file: f.relPath,
