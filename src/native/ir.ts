@@ -900,6 +900,32 @@ class JavaConverter extends Converter {
 
 // ------------------------------------------------------------------ Swift
 
+/** Binary operators the Swift grammar nests to the right whatever their precedence (SwiftConverter.binaryChain). */
+const SWIFT_CHAIN = new Set([
+  'equality_expression',
+  'comparison_expression',
+  'conjunction_expression',
+  'disjunction_expression',
+  'nil_coalescing_expression',
+  'infix_expression',
+]);
+
+/** Swift's standard precedence groups of those operators, higher binds tighter. */
+const SWIFT_PRECEDENCE: Record<string, number | undefined> = {
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '===': 3,
+  '!==': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '~=': 3,
+  '??': 4,
+};
+
 class SwiftConverter extends Converter {
   constructor() {
     super('swift');
@@ -1206,15 +1232,8 @@ class SwiftConverter extends Converter {
       case 'conjunction_expression':
       case 'disjunction_expression':
       case 'nil_coalescing_expression':
-      case 'infix_expression': {
-        const l = field(n, 'lhs');
-        const r = field(n, 'rhs');
-        const op =
-          field(n, 'op')?.text ??
-          n.children.find((c) => c && !c.isNamed)?.text ??
-          (n.type === 'conjunction_expression' ? '&&' : n.type === 'disjunction_expression' ? '||' : '?');
-        return l && r ? { k: 'bin', op, l: this.expr(l), r: this.expr(r), node: n } : this.seq(n);
-      }
+      case 'infix_expression':
+        return this.binaryChain(n);
       case 'tuple_expression':
         return named(n).length === 1 ? this.expr(named(n)[0]) : this.seq(n);
       case 'try_expression':
@@ -1254,6 +1273,57 @@ class SwiftConverter extends Converter {
       default:
         return this.seq(n);
     }
+  }
+
+  /**
+   * A chain of binary operators, by Swift's precedence. The Swift grammar
+   * build nests these operators to the right whatever they are:
+   * `a == 1 && b == 1` comes as `a == (1 && (b == 1))`, `a && b || c` as
+   * `a && (b || c)`. The chain is flattened in source order (parentheses are
+   * `tuple_expression`, an operand) and rebuilt: `??` over comparisons over
+   * `&&` over `||`, each left-associative (`??` to the right). An operator of
+   * no known precedence (a custom one, which the app may have declared with
+   * any) leaves the chain unordered: `seq`, its operands evaluated, no guard.
+   */
+  private binaryChain(n: SyntaxNode): Expr {
+    const operands: SyntaxNode[] = [];
+    const ops: string[] = [];
+    const flatten = (x: SyntaxNode): boolean => {
+      if (!SWIFT_CHAIN.has(x.type)) {
+        operands.push(x);
+        return true;
+      }
+      const l = field(x, 'lhs') ?? field(x, 'value');
+      const r = field(x, 'rhs') ?? field(x, 'if_nil');
+      if (!l || !r) return false;
+      const op = x.children
+        .filter(
+          (c): c is SyntaxNode => !!c && c.startIndex >= l.endIndex && c.endIndex <= r.startIndex && !isComment(c),
+        )
+        .map((c) => c.text)
+        .join('')
+        .trim();
+      if (!flatten(l)) return false;
+      ops.push(op);
+      return flatten(r);
+    };
+    if (!flatten(n) || ops.some((op) => SWIFT_PRECEDENCE[op] === undefined)) return this.seq(n);
+    const exprs = operands.map((o) => this.expr(o));
+    let next = 0;
+    // Precedence climbing over exprs[0] ops[0] exprs[1] ... .
+    const climb = (min: number): Expr => {
+      let left = exprs[next]!;
+      while (next < ops.length) {
+        const op = ops[next]!;
+        const prec = SWIFT_PRECEDENCE[op]!;
+        if (prec < min) break;
+        next++;
+        const right = climb(op === '??' ? prec : prec + 1);
+        left = { k: 'bin', op, l: left, r: right, node: n };
+      }
+      return left;
+    };
+    return climb(0);
   }
 
   private call(n: SyntaxNode): Expr {
