@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../src/index.js';
-import { parseNative, patchSwiftScannerCreate, type NativeLanguage } from '../src/native/parsers.js';
+import { parseNative, patchSwiftScannerCreate, withoutComments, type NativeLanguage } from '../src/native/parsers.js';
 
 const SWIFT = `import UIKit
 import CleverTapSDK
@@ -89,5 +89,20 @@ describe('native parses in sequence', () => {
       fs.map((f) => `${f.file}:${f.line} ${f.ruleId}`);
     expect(where(again.document.findings)).toEqual(where(once.document.findings));
     expect(where(again.document.findings).filter((f) => f.includes('.swift'))).toHaveLength(2);
+  });
+});
+
+describe('withoutComments (which native files mention an SDK)', () => {
+  it('drops line and block comments, keeps strings whole, and keeps text after an unterminated string or comment form', () => {
+    expect(withoutComments('/* Copyright Airship */\n#import <x>\n// Leanplum\nint a;', 'objc')).not.toMatch(
+      /Airship|Leanplum/,
+    );
+    expect(withoutComments('NSString *u = @"http://x"; [CleverTap a]; // c', 'objc')).toContain('[CleverTap a];');
+    expect(withoutComments("char q = '\"'; [CleverTap a];", 'objc')).toContain('[CleverTap a];');
+    expect(withoutComments('val s = """\n // in a string\n"""\nLeanplum.start(this)', 'kotlin')).toContain(
+      'Leanplum.start',
+    );
+    expect(withoutComments('let s = "a\\"//b"; CleverTap.x()', 'swift')).toContain('CleverTap.x()');
+    expect(withoutComments('let s = "unterminated\nCleverTap.x()', 'swift')).toContain('CleverTap.x()');
   });
 });

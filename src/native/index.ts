@@ -29,7 +29,14 @@ import {
 } from './declarations.js';
 import { toUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
-import { firstSyntaxError, languageFor, languageOf, parseNative, type NativeLanguage } from './parsers.js';
+import {
+  firstSyntaxError,
+  languageFor,
+  languageOf,
+  parseNative,
+  withoutComments,
+  type NativeLanguage,
+} from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
 
@@ -64,7 +71,11 @@ export async function analyseNative(
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
   // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
   const trees: { delete(): void }[] = [];
-  const sources = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath) && tokenRe.test(f.text));
+  // A file is read for what its code names: a token only in a comment (a vendor's copyright header) is not a mention.
+  const sources = files.filter((f) => {
+    const lang = languageOf(f.relPath);
+    return lang && !VENDORED.test(f.relPath) && tokenRe.test(f.text) && tokenRe.test(withoutComments(f.text, lang));
+  });
   const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
   const elsewhere = (file: string) => (name: string) => {
     const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);

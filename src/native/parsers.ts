@@ -236,6 +236,34 @@ function functionBody(
   return undefined;
 }
 
+/**
+ * `text` without its comments (`//` to the end of the line, `/* … *\/`), for
+ * the test of whether a file mentions an SDK: a copyright header naming a
+ * vendor does not make a file worth parsing. String literals (`"…"`,
+ * `"""…"""`, and, but in Swift, character literals) are kept whole so that
+ * `"https://…"` is not a comment. A comment this misses (a nested one, a string form it does not
+ * know) only keeps more text, so more files are parsed, never fewer.
+ */
+export function withoutComments(text: string, lang: NativeLanguage): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' && text.startsWith('""', i + 1) && (lang === 'kotlin' || lang === 'swift' || lang === 'java')) {
+      const end = text.indexOf('"""', i + 3); // a multi-line string (Java: a text block)
+      i = end === -1 ? text.length : end + 2;
+    } else if (c === '"' || (c === "'" && lang !== 'swift')) {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      out += text.slice(from, i) + ' ';
+      const end = text[i + 1] === '/' ? text.indexOf('\n', i) : text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : text[i + 1] === '/' ? end - 1 : end + 1;
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
+
 /** The first ERROR or MISSING node of a tree, for a parse error at its real position. */
 export function firstSyntaxError(node: SyntaxNode): SyntaxNode | undefined {
   if (!node.hasError) return undefined;
