@@ -129,8 +129,39 @@ abstract class Converter {
     const isPrivate = /\b(?:private|fileprivate)\b/.test(head);
     this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate });
   }
+  /**
+   * A field or property initialiser (`val ct = CleverTapAPI.getDefaultInstance(this)`,
+   * `by lazy { … }`, Swift `static let shared = CleverTap.sharedInstance()`, a
+   * Java field) runs when its object or type is created or first read: when it
+   * calls anything, it is code of its own, an entry like an initialiser.
+   */
+  protected fieldInitialiser(init: Expr | undefined, node: SyntaxNode, className: string | undefined): void {
+    if (init && callsSomething(init))
+      this.addFunction('init', node, [], [{ k: 'expr', e: init, node }], node, className);
+  }
   abstract expr(n: SyntaxNode): Expr;
   abstract stmts(n: SyntaxNode | undefined): Stmt[];
+}
+
+/** Whether evaluating `e` may call something (a call, a closure, or a construct not looked into). */
+function callsSomething(e: Expr): boolean {
+  switch (e.k) {
+    case 'name':
+    case 'this':
+    case 'lit':
+    case 'enumCase':
+      return false;
+    case 'member':
+      return callsSomething(e.obj);
+    case 'not':
+      return callsSomething(e.e);
+    case 'bin':
+      return callsSomething(e.l) || callsSomething(e.r);
+    case 'seq':
+      return e.items.some(callsSomething);
+    default:
+      return true;
+  }
 }
 
 // ------------------------------------------------------------------ Kotlin
@@ -205,6 +236,9 @@ class KotlinConverter extends Converter {
       case 'property_declaration': {
         const d = this.propertyDecl(n);
         if (d && d.k === 'decl') this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+        if (d && d.k === 'decl') this.fieldInitialiser(d.init, n, className);
+        const delegate = named(n).find((x) => x.type === 'property_delegate');
+        if (delegate) this.fieldInitialiser(this.seq(delegate), n, className);
         // A getter body (`val canTrack: Boolean get() = …`) is a function.
         const getter = named(n).find((x) => x.type === 'getter');
         if (getter && d && d.k === 'decl') {
@@ -583,7 +617,9 @@ class JavaConverter extends Converter {
           for (const d of m.childrenForFieldName('declarator')) {
             if (!d) continue;
             const v = field(d, 'value');
-            this.unit.fields.set(field(d, 'name')?.text ?? '', { type, init: v ? this.expr(v) : undefined, constant });
+            const init = v ? this.expr(v) : undefined;
+            this.unit.fields.set(field(d, 'name')?.text ?? '', { type, init, constant });
+            this.fieldInitialiser(init, m, className);
           }
           break;
         }
@@ -982,7 +1018,10 @@ class SwiftConverter extends Converter {
       }
       case 'property_declaration': {
         for (const d of this.propertyDecls(n))
-          if (d.k === 'decl') this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+          if (d.k === 'decl') {
+            this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+            this.fieldInitialiser(d.init, n, className);
+          }
         const computed = named(n).find((x) => x.type === 'computed_property');
         if (computed) {
           const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
