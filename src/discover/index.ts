@@ -171,6 +171,10 @@ export async function listCandidates(root: string, opts: DiscoverOptions = {}): 
   };
 }
 
+const DECLARATION_PLIST = /(?:^|\/)Info\.plist$/;
+/** Third-party and generated native code, as src/native/index.ts VENDORED. */
+const VENDORED_NATIVE = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
+
 /** Read the listed candidates; with `stamps`, also record what `FileStamps` says. */
 export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
   const files: DiscoveredFile[] = [];
@@ -192,6 +196,17 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
     filesScanned++;
     if (outcome.ok) {
       files.push({ absPath, relPath, text: outcome.text });
+    } else if (DECLARATION_PLIST.test(relPath)) {
+      // An app's Info.plist is what the declaration checks read: not reading it fails the run.
+      // A vendored one (CocoaPods, Carthage, build output) is never read by the analysis.
+      if (!VENDORED_NATIVE.test(relPath))
+        skipped.push({
+          file: relPath,
+          line: 1,
+          column: 1,
+          kind: 'parse',
+          message: `Could not read: ${outcome.reason}`,
+        });
     } else {
       skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
     }

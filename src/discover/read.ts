@@ -3,6 +3,7 @@
  * Sync reads into one reusable buffer: for thousands of small, cached files
  * this beats the thread pool and allocates nothing but the strings.
  */
+import { binaryPlistToXml, isBinaryPlist } from './bplist.js';
 import { GuardedReadError, guardedReadBytes, utf16Label } from './guarded-read.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -65,6 +66,14 @@ export function readSourceFile(
   }
   const utf16 = utf16Label(bytes);
   if (utf16) return { ok: false, reason: `${utf16} text (re-encode the file as UTF-8 to analyse it)` };
+  if (relPath.endsWith('.plist') && isBinaryPlist(bytes)) {
+    // Xcode may store Info.plist in binary form: read as its XML equivalent.
+    try {
+      return { ok: true, text: binaryPlistToXml(bytes) };
+    } catch (e) {
+      return { ok: false, reason: `binary property list that could not be read (${(e as Error).message})` };
+    }
+  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { ok: false, reason: `binary file (NUL byte at offset ${nul})` };
   let text: string;

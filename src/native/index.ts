@@ -29,7 +29,14 @@ import {
 } from './declarations.js';
 import { toUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
-import { firstSyntaxError, languageOf, parserFor, type NativeLanguage } from './parsers.js';
+import {
+  firstSyntaxError,
+  languageFor,
+  languageOf,
+  parseNative,
+  withoutComments,
+  type NativeLanguage,
+} from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
 
@@ -64,19 +71,22 @@ export async function analyseNative(
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
   // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
   const trees: { delete(): void }[] = [];
-  const sources = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath) && tokenRe.test(f.text));
+  // A file is read for what its code names: a token only in a comment (a vendor's copyright header) is not a mention.
+  const sources = files.filter((f) => {
+    const lang = languageOf(f.relPath);
+    return lang && !VENDORED.test(f.relPath) && tokenRe.test(f.text) && tokenRe.test(withoutComments(f.text, lang));
+  });
   const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
   const elsewhere = (file: string) => (name: string) => {
     const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
     return nativeTexts.some((o) => o.relPath !== file && re.test(o.text));
   };
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
-  await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => parserFor(l)));
+  await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
   try {
     for (const f of sources) {
       const lang: NativeLanguage = languageOf(f.relPath)!;
-      const parser = await parserFor(lang);
-      const tree = parser.parse(f.text);
+      const tree = await parseNative(lang, f.text);
       if (!tree) {
         result.errors.push({
           file: f.relPath,

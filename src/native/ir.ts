@@ -129,8 +129,39 @@ abstract class Converter {
     const isPrivate = /\b(?:private|fileprivate)\b/.test(head);
     this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate });
   }
+  /**
+   * A field or property initialiser (`val ct = CleverTapAPI.getDefaultInstance(this)`,
+   * `by lazy { … }`, Swift `static let shared = CleverTap.sharedInstance()`, a
+   * Java field) runs when its object or type is created or first read: when it
+   * calls anything, it is code of its own, an entry like an initialiser.
+   */
+  protected fieldInitialiser(init: Expr | undefined, node: SyntaxNode, className: string | undefined): void {
+    if (init && callsSomething(init))
+      this.addFunction('init', node, [], [{ k: 'expr', e: init, node }], node, className);
+  }
   abstract expr(n: SyntaxNode): Expr;
   abstract stmts(n: SyntaxNode | undefined): Stmt[];
+}
+
+/** Whether evaluating `e` may call something (a call, a closure, or a construct not looked into). */
+function callsSomething(e: Expr): boolean {
+  switch (e.k) {
+    case 'name':
+    case 'this':
+    case 'lit':
+    case 'enumCase':
+      return false;
+    case 'member':
+      return callsSomething(e.obj);
+    case 'not':
+      return callsSomething(e.e);
+    case 'bin':
+      return callsSomething(e.l) || callsSomething(e.r);
+    case 'seq':
+      return e.items.some(callsSomething);
+    default:
+      return true;
+  }
 }
 
 // ------------------------------------------------------------------ Kotlin
@@ -205,6 +236,9 @@ class KotlinConverter extends Converter {
       case 'property_declaration': {
         const d = this.propertyDecl(n);
         if (d && d.k === 'decl') this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+        if (d && d.k === 'decl') this.fieldInitialiser(d.init, n, className);
+        const delegate = named(n).find((x) => x.type === 'property_delegate');
+        if (delegate) this.fieldInitialiser(this.seq(delegate), n, className);
         // A getter body (`val canTrack: Boolean get() = …`) is a function.
         const getter = named(n).find((x) => x.type === 'getter');
         if (getter && d && d.k === 'decl') {
@@ -583,7 +617,9 @@ class JavaConverter extends Converter {
           for (const d of m.childrenForFieldName('declarator')) {
             if (!d) continue;
             const v = field(d, 'value');
-            this.unit.fields.set(field(d, 'name')?.text ?? '', { type, init: v ? this.expr(v) : undefined, constant });
+            const init = v ? this.expr(v) : undefined;
+            this.unit.fields.set(field(d, 'name')?.text ?? '', { type, init, constant });
+            this.fieldInitialiser(init, m, className);
           }
           break;
         }
@@ -900,6 +936,32 @@ class JavaConverter extends Converter {
 
 // ------------------------------------------------------------------ Swift
 
+/** Binary operators the Swift grammar nests to the right whatever their precedence (SwiftConverter.binaryChain). */
+const SWIFT_CHAIN = new Set([
+  'equality_expression',
+  'comparison_expression',
+  'conjunction_expression',
+  'disjunction_expression',
+  'nil_coalescing_expression',
+  'infix_expression',
+]);
+
+/** Swift's standard precedence groups of those operators, higher binds tighter. */
+const SWIFT_PRECEDENCE: Record<string, number | undefined> = {
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '===': 3,
+  '!==': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '~=': 3,
+  '??': 4,
+};
+
 class SwiftConverter extends Converter {
   constructor() {
     super('swift');
@@ -956,7 +1018,10 @@ class SwiftConverter extends Converter {
       }
       case 'property_declaration': {
         for (const d of this.propertyDecls(n))
-          if (d.k === 'decl') this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+          if (d.k === 'decl') {
+            this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
+            this.fieldInitialiser(d.init, n, className);
+          }
         const computed = named(n).find((x) => x.type === 'computed_property');
         if (computed) {
           const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
@@ -1206,15 +1271,8 @@ class SwiftConverter extends Converter {
       case 'conjunction_expression':
       case 'disjunction_expression':
       case 'nil_coalescing_expression':
-      case 'infix_expression': {
-        const l = field(n, 'lhs');
-        const r = field(n, 'rhs');
-        const op =
-          field(n, 'op')?.text ??
-          n.children.find((c) => c && !c.isNamed)?.text ??
-          (n.type === 'conjunction_expression' ? '&&' : n.type === 'disjunction_expression' ? '||' : '?');
-        return l && r ? { k: 'bin', op, l: this.expr(l), r: this.expr(r), node: n } : this.seq(n);
-      }
+      case 'infix_expression':
+        return this.binaryChain(n);
       case 'tuple_expression':
         return named(n).length === 1 ? this.expr(named(n)[0]) : this.seq(n);
       case 'try_expression':
@@ -1254,6 +1312,57 @@ class SwiftConverter extends Converter {
       default:
         return this.seq(n);
     }
+  }
+
+  /**
+   * A chain of binary operators, by Swift's precedence. The Swift grammar
+   * build nests these operators to the right whatever they are:
+   * `a == 1 && b == 1` comes as `a == (1 && (b == 1))`, `a && b || c` as
+   * `a && (b || c)`. The chain is flattened in source order (parentheses are
+   * `tuple_expression`, an operand) and rebuilt: `??` over comparisons over
+   * `&&` over `||`, each left-associative (`??` to the right). An operator of
+   * no known precedence (a custom one, which the app may have declared with
+   * any) leaves the chain unordered: `seq`, its operands evaluated, no guard.
+   */
+  private binaryChain(n: SyntaxNode): Expr {
+    const operands: SyntaxNode[] = [];
+    const ops: string[] = [];
+    const flatten = (x: SyntaxNode): boolean => {
+      if (!SWIFT_CHAIN.has(x.type)) {
+        operands.push(x);
+        return true;
+      }
+      const l = field(x, 'lhs') ?? field(x, 'value');
+      const r = field(x, 'rhs') ?? field(x, 'if_nil');
+      if (!l || !r) return false;
+      const op = x.children
+        .filter(
+          (c): c is SyntaxNode => !!c && c.startIndex >= l.endIndex && c.endIndex <= r.startIndex && !isComment(c),
+        )
+        .map((c) => c.text)
+        .join('')
+        .trim();
+      if (!flatten(l)) return false;
+      ops.push(op);
+      return flatten(r);
+    };
+    if (!flatten(n) || ops.some((op) => SWIFT_PRECEDENCE[op] === undefined)) return this.seq(n);
+    const exprs = operands.map((o) => this.expr(o));
+    let next = 0;
+    // Precedence climbing over exprs[0] ops[0] exprs[1] ... .
+    const climb = (min: number): Expr => {
+      let left = exprs[next]!;
+      while (next < ops.length) {
+        const op = ops[next]!;
+        const prec = SWIFT_PRECEDENCE[op]!;
+        if (prec < min) break;
+        next++;
+        const right = climb(op === '??' ? prec : prec + 1);
+        left = { k: 'bin', op, l: left, r: right, node: n };
+      }
+      return left;
+    };
+    return climb(0);
   }
 
   private call(n: SyntaxNode): Expr {
