@@ -9,6 +9,7 @@
 import type { AnalysisInputs } from './cache/index.js';
 import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec } from './model.js';
 import { MINIFIED_SDK_KIND } from './discover/index.js';
+import { ruleSeverity } from './policy/severity.js';
 import { cmpGlobalRoots, writableNames } from './guards/writes.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof, type ProofResult } from './proof/index.js';
@@ -50,17 +51,14 @@ export interface Analysis {
  * preset (no preset means `recommended`) or when `rules` names them.
  */
 export function rulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
-  const settings = config?.rules ?? {};
   const out: RuleSpec[] = [];
   const all = policies.flatMap((p) => p.rules);
   // Where an SDK value leaves the analysis: a built-in rule whenever some SDK has rules.
   if (all.some((r) => r.sinks?.length)) all.push(sdkEscapesRule());
   for (const r of all) {
-    const s = settings[r.id];
-    if (s === 'off') continue;
-    if (!s && r.preset === 'strict' && config?.preset !== 'strict') continue;
     // Strict: every rule on, each an error (a `rules` setting still wins).
-    const severity = s ?? (config?.preset === 'strict' ? 'error' : r.severity);
+    const severity = ruleSeverity(r, config);
+    if (severity === 'off') continue;
     out.push(severity !== r.severity ? { ...r, severity } : r);
   }
   return out;
