@@ -16,9 +16,11 @@ import {
   analyse,
   analyseAsync,
   DIRECTIVE_LITERAL,
+  minifiedNamingSdk,
   projectOptions,
   rulesInForce,
   seedFiles,
+  seedTokens,
   timing,
 } from './pipeline.js';
 import { configPolicies, ConfigError, resolvePolicies } from './policy/index.js';
@@ -192,11 +194,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     : Promise.resolve({ findings: [], errors: [], rules: nativeRulesInForce(policies, config), filesParsed: 0 });
   if (!nativeFiles.length) timing('native: 0 files', tn);
   nativeRun.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-  const stamped = stamps && cacheModule!.stampedDiscovery(candidates, stamps, discovery, withDirectives);
+  let stamped: ReturnType<NonNullable<typeof cacheModule>['stampedDiscovery']>;
   if (!byStats) {
     // Native sources and declarations go to the native stage, the rest to the JavaScript project.
     const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
     const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
+    // A minified file naming an SDK is an analysis error (the cache keeps it so, with the other skips).
+    if (discovery.minified)
+      discovery = {
+        ...discovery,
+        skipped: minifiedNamingSdk(discovery.skipped, discovery.minified, seedTokens(project, policies)),
+      };
+    stamped = stamps && cacheModule!.stampedDiscovery(candidates, stamps, discovery, withDirectives);
     let seeds: string[] | undefined;
     const seedsNow = () => (seeds ??= seedFiles(project, policies));
     if (cache) {

@@ -41,6 +41,12 @@ export interface Discovery {
   files: DiscoveredFile[];
   /** Files listed but not read: binary, non-UTF-8, huge, minified, unreadable. */
   skipped: AnalysisError[];
+  /**
+   * Files skipped as minified that nothing marks as vendored or bundled output:
+   * their text, kept only to ask whether they name an SDK (then their skip is
+   * an analysis error, `minifiedNamingSdk`).
+   */
+  minified?: DiscoveredFile[];
   /** Number of candidate files seen (read or skipped). */
   filesScanned: number;
   /** Committed build output left out by default (`dist/`, `build/`, `out/`, `vendor/`; config `include` brings them back). */

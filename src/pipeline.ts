@@ -7,7 +7,9 @@
  * code around SDK calls, not with the size of the repository.
  */
 import type { AnalysisInputs } from './cache/index.js';
-import type { AnalysisError, Config, Finding, Policy, RuleSpec } from './model.js';
+import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec } from './model.js';
+import { MINIFIED_SDK_KIND } from './discover/index.js';
+import { ruleSeverity } from './policy/severity.js';
 import { cmpGlobalRoots, writableNames } from './guards/writes.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof, type ProofResult } from './proof/index.js';
@@ -49,17 +51,14 @@ export interface Analysis {
  * preset (no preset means `recommended`) or when `rules` names them.
  */
 export function rulesInForce(policies: Policy[], config: Config | undefined): RuleSpec[] {
-  const settings = config?.rules ?? {};
   const out: RuleSpec[] = [];
   const all = policies.flatMap((p) => p.rules);
   // Where an SDK value leaves the analysis: a built-in rule whenever some SDK has rules.
   if (all.some((r) => r.sinks?.length)) all.push(sdkEscapesRule());
   for (const r of all) {
-    const s = settings[r.id];
-    if (s === 'off') continue;
-    if (!s && r.preset === 'strict' && config?.preset !== 'strict') continue;
     // Strict: every rule on, each an error (a `rules` setting still wins).
-    const severity = s ?? (config?.preset === 'strict' ? 'error' : r.severity);
+    const severity = ruleSeverity(r, config);
+    if (severity === 'off') continue;
     out.push(severity !== r.severity ? { ...r, severity } : r);
   }
   return out;
@@ -100,12 +99,45 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
   return out.filter(Boolean);
 }
 
+/** The texts that make a file mention an SDK: tokens of the policies with rules, and the SDK aliases. */
+export function seedTokens(project: Project, policies: Policy[]): string[] {
+  // What imports an SDK through a tsconfig or Babel alias names only the alias.
+  return [...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens), ...project.sdkAliasNames()];
+}
+
 /** Files worth parsing first: those whose text mentions a token of a policy with rules. */
 export function seedFiles(project: Project, policies: Policy[]): string[] {
-  // What imports an SDK through a tsconfig or Babel alias names only the alias.
-  const tokens = [...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens), ...project.sdkAliasNames()];
+  const tokens = seedTokens(project, policies);
   if (!tokens.length) return [];
   return project.filesMatching(new RegExp(tokens.map(escapeRegExp).join('|')), tokens);
+}
+
+/**
+ * The discovery's skips, where a minified file that nothing marks as vendored
+ * or bundled (`Discovery.minified`) mentions an SDK (`seedTokens`): its SDK
+ * calls would be unchecked, so its skip becomes an analysis error (exit 1),
+ * never a `skipped` entry that passes.
+ */
+export function minifiedNamingSdk(skipped: AnalysisError[], minified: readonly DiscoveredFile[], tokens: string[]) {
+  if (!minified.length || !tokens.length) return skipped;
+  const re = new RegExp(tokens.map(escapeRegExp).join('|'));
+  const named = new Map<string, string>();
+  for (const f of minified) {
+    const m = re.exec(f.text);
+    if (m) named.set(f.relPath, m[0]);
+  }
+  if (!named.size) return skipped;
+  return skipped.map((e) => {
+    const token = e.kind === 'skipped' ? named.get(e.file) : undefined;
+    if (token === undefined) return e;
+    return {
+      ...e,
+      kind: MINIFIED_SDK_KIND,
+      message:
+        `Not analysed: ${e.message.replace(/^Skipped: /, '')}, and it mentions \`${token}\`, so SDK calls in it are unchecked. ` +
+        'Format the file to have it analysed; a vendored bundle belongs in vendor/ or the config `exclude`.',
+    };
+  });
 }
 
 /** `consent-lint-disable…` directives: the files holding one are searched for on every run. */

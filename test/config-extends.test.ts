@@ -6,11 +6,18 @@
  * self-consistency: summaries that agree with the exit code, `--help`, and
  * the progress line.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinPolicyIds, loadConfigChain, loadConfigFile, resolvePolicies } from '../src/policy/index.js';
+import {
+  builtinPolicyIds,
+  loadConfigChain,
+  loadConfigFile,
+  policyRules,
+  resolvePolicies,
+} from '../src/policy/index.js';
+import { nativeRulesInForce } from '../src/native/inputs.js';
 
 import { rulesInForce } from '../src/pipeline.js';
 import { sdkEscapesRule } from '../src/sinks/index.js';
@@ -267,10 +274,51 @@ describe('--policy and --print-config', () => {
     expect(cfg.rules['consent-lint/unused-directive']).toBe('error');
     expect(cfg.policies.map((p: { id: string }) => p.id).sort()).toEqual(
       resolvePolicies(builtinPolicyIds())
-        .filter((p) => p.rules.length)
+        .filter((p) => policyRules(p).length)
         .map((p) => p.id)
         .sort(),
     );
+  });
+
+  it('--print-config shows the severities the scan uses, native rules included, as `policies` does', () => {
+    const zero = project({ 'app.js': "import { BatchProfile } from '@batch.com/react-native-plugin';\n" });
+    const strict = project({ 'consent-lint.config.json': '{ "preset": "strict", "rules": { "batch/push": "warn" } }' });
+    for (const [dir, expected] of [
+      [zero, { 'batch/identity': 'off', 'batch/native-start': 'error', 'batch/push': 'error' }],
+      [strict, { 'batch/identity': 'error', 'batch/native-start': 'error', 'batch/push': 'warn' }],
+    ] as const) {
+      const cfg = printConfig(dir);
+      expect(cfg.rules).toMatchObject(expected);
+      expect(cfg.policies.find((p: { id: string }) => p.id === 'batch').rules).toContain('batch/native-start');
+      // Every rule `policies` lists, at the same severity.
+      const listed = runCli(['policies', '--format', 'json'], { cwd: dir });
+      expect(listed.code, listed.stderr).toBe(0);
+      const data = JSON.parse(listed.stdout) as {
+        policies: { inForce: boolean; rules: { id: string; severity: string }[] }[];
+        directiveRules: { id: string; severity: string }[];
+      };
+      const severities = Object.fromEntries(
+        [...data.policies.filter((p) => p.inForce).flatMap((p) => p.rules), ...data.directiveRules].map((r) => [
+          r.id,
+          r.severity,
+        ]),
+      );
+      expect({ ...cfg.rules, 'consent-lint/sdk-escapes': undefined }).toEqual({
+        ...severities,
+        'consent-lint/sdk-escapes': undefined,
+      });
+      // And what the scan runs: the JavaScript rules in force, and the native ones.
+      const config = existsSync(join(dir, 'consent-lint.config.json'))
+        ? loadConfigFile(join(dir, 'consent-lint.config.json'))
+        : undefined;
+      const policies = resolvePolicies(builtinPolicyIds());
+      const running = [...rulesInForce(policies, config), ...nativeRulesInForce(policies, config)];
+      expect(Object.fromEntries(running.map((r) => [r.id, r.severity]))).toEqual(
+        Object.fromEntries(
+          Object.entries(cfg.rules).filter(([id, sev]) => sev !== 'off' && !id.includes('-directive')),
+        ),
+      );
+    }
   });
 });
 

@@ -3,11 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { discover } from '../src/discover/index.js';
 import { isCandidate, listFiles, listWithGit, listWithGlob, prefetchListing } from '../src/discover/list.js';
 import { createMatcher, globToRegExp } from '../src/discover/match.js';
-import { minifiedReason } from '../src/discover/read.js';
+import { bundleMark, minifiedReason } from '../src/discover/read.js';
+import { scan } from '../src/index.js';
+import { cacheTuning } from '../src/cache/index.js';
+import { unanalysed } from '../src/report/util.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/sources', import.meta.url));
 
@@ -72,7 +75,8 @@ describe('discover: the fixture apps', () => {
         line: 1,
         column: 1,
         kind: 'skipped',
-        message: 'Skipped: minified or generated code (line 2 is 4,883 characters long)',
+        message:
+          'Skipped: minified or generated code (line 2 holds 4,883 characters of code, 100% of the code is on lines over 300 characters, 5% of it whitespace)',
       },
     ]);
     expect(d.filesScanned).toBe(17);
@@ -125,7 +129,8 @@ describe('discover: files that are not read', () => {
       Buffer.concat([Buffer.from("const caf = 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]),
     );
     write(root, 'huge.ts', '// padding\n'.repeat(100_000)); // 1.05 MiB of short lines
-    write(root, 'long-line.js', `const x = "${'a'.repeat(2500)}";\n`);
+    write(root, 'long-line.js', `const x = "${'a'.repeat(2500)}";\n`); // a long string is not minified code
+    write(root, 'packed.js', `${'var a=b(1),c=d?e:f;'.repeat(150)}\nexport{a};\n`);
     write(root, 'vendor.min.js', 'var a=1;\n');
     write(root, 'dense.js', `${'var abcdefgh = 1; '.repeat(100)}\n`.repeat(50)); // 1,900-char lines
     write(
@@ -141,9 +146,12 @@ describe('discover: files that are not read', () => {
     ['binary.js', 'Skipped: binary file (NUL byte at offset 5)'],
     ['latin1.js', 'Skipped: not valid UTF-8 (re-encode the file as UTF-8 to analyse it)'],
     ['huge.ts', 'Skipped: larger than 1 MiB (1.0 MiB)'],
-    ['long-line.js', 'Skipped: minified or generated code (line 1 is 2,513 characters long)'],
+    [
+      'packed.js',
+      'Skipped: minified or generated code (line 1 holds 2,850 characters of code, 100% of the code is on lines over 300 characters, 5% of it whitespace)',
+    ],
     ['vendor.min.js', 'Skipped: minified or generated code (a .min.js file)'],
-    ['dense.js', 'Skipped: minified or generated code (average line length 1801 characters)'],
+    ['dense.js', 'Skipped: minified or generated code (average line length 1800 characters of code)'],
     ['built.html', 'Skipped: minified or generated code (average line length 8801 characters)'],
   ])('%s is skipped: %s', async (file, message) => {
     const d = await discover(root);
@@ -153,18 +161,106 @@ describe('discover: files that are not read', () => {
 
   it('reads the rest, HTML with a long data-URI line included', async () => {
     const d = await discover(root);
-    expect(d.files.map((f) => f.relPath)).toEqual(['empty.js', 'ok.ts', 'page.html']);
-    expect(d.filesScanned).toBe(10);
+    expect(d.files.map((f) => f.relPath)).toEqual(['empty.js', 'long-line.js', 'ok.ts', 'page.html']);
+    expect(d.filesScanned).toBe(11);
     expect(d.skipped).toHaveLength(7);
   });
 
   it('minifiedReason leaves ordinary code alone', () => {
     const ordinary = Array.from({ length: 200 }, (_, i) => `  const v${i} = compute(${i}, 'label ${i}');`).join('\n');
     expect(minifiedReason(ordinary, 'a.ts')).toBeUndefined();
-    expect(minifiedReason('x'.repeat(1999), 'a.ts')).toBeUndefined();
-    expect(minifiedReason('x'.repeat(2001), 'a.ts')).toBe('line 1 is 2,001 characters long');
+    expect(minifiedReason('x'.repeat(999), 'a.ts')).toBeUndefined();
+    expect(minifiedReason('x'.repeat(2001), 'a.ts')).toBe(
+      'line 1 holds 2,001 characters of code, 100% of the code is on lines over 300 characters, 0% of it whitespace',
+    );
     expect(minifiedReason('x'.repeat(2001), 'a.vue')).toBeUndefined();
     expect(minifiedReason('x\r'.repeat(3000), 'a.js')).toBeUndefined(); // old Mac line ends
+  });
+
+  it('minifiedReason: one long string, template, comment or spaced line in hand-written code is not minified', () => {
+    const around = Array.from({ length: 12 }, (_, i) => `  track(${i});`).join('\n');
+    const svgPath = `M0 0${Array.from({ length: 400 }, (_, i) => ` L${i}.5 ${i * 2}.1`).join('')}`;
+    const dense = 'var a0=1,a1=1,a2=1,a3=1;'.repeat(120);
+    const hand = [
+      // An inline SVG path in a JSX attribute (a long line of a component).
+      `import * as amplitude from '@amplitude/analytics-browser';\namplitude.init('KEY');\n${around}\nexport const Logo = () => <svg><path d="${svgPath}" /></svg>;\n`,
+      // A compact path without spaces, in single quotes.
+      `${around}\nconst d = '${svgPath.replace(/ /g, ',')}';\n`,
+      // A snippet kept in a template literal, on a line of its own inside it (Next.js dangerouslySetInnerHTML).
+      `${around}\nconst html = {\n  __html: \`\n${dense}posthog.init("phc_x");\n\`,\n};\n`,
+      // A long comment.
+      `${around}\n// ${dense}\n/* ${dense}\n${dense} */\n`,
+      // Long, spaced code (a hand-written table on one line).
+      `${around}\nexport const table = [${Array.from({ length: 500 }, (_, i) => i).join(', ')}];\n`,
+    ];
+    for (const text of hand) {
+      expect(text.split('\n').some((l) => l.length > 2000)).toBe(true);
+      expect(minifiedReason(text, 'a.tsx')).toBeUndefined();
+    }
+    // The same snippet as code is minified; so is a file of Closure-style 500-character lines.
+    expect(minifiedReason(`${around}\n${dense}\n`, 'a.js')).toMatch(/^line 13 holds 2,880 characters of code/);
+    expect(minifiedReason(`${'var a=b(1),c=d?e:f;'.repeat(25)}\n`.repeat(40), 'a.js')).toMatch(/^line 1 holds 475 /);
+  });
+
+  it('bundleMark: what makes a minified file vendored or bundled output', () => {
+    const code = 'var a=1;';
+    expect(bundleMark(code, 'src/app.js')).toBeUndefined();
+    expect(bundleMark(code, 'static/sdk.min.js')).toBe('a .min.js file');
+    expect(bundleMark(code, 'src/vendor/sdk.js')).toBe('a vendored file');
+    expect(bundleMark(code, 'src/third_party/sdk.js')).toBe('a vendored file');
+    expect(bundleMark(`/*! sdk v1 */\n${code}`, 'src/sdk.js')).toBe('a license banner');
+    expect(bundleMark(`${code}\n//# sourceMappingURL=sdk.js.map\n`, 'src/sdk.js')).toBe('a source map reference');
+    expect(bundleMark(`${code}__webpack_require__(1)`, 'src/sdk.js')).toBe("a bundler's runtime");
+    expect(bundleMark(`/** Docs. */\n${code}`, 'src/app.js')).toBeUndefined(); // a JSDoc header is no banner
+  });
+});
+
+describe('scan: a minified file that names an SDK', () => {
+  const packed = (sdk: string) => `${'var a=b(1),c=d?e:f;'.repeat(150)}${sdk}\n`;
+  let root: string;
+  beforeAll(() => {
+    root = tempDir();
+    write(root, 'src/ok.ts', 'export const ok = 1;\n');
+    // App code kept minified: its SDK call would be unchecked.
+    write(root, 'src/tracking.js', packed('Leanplum.start();'));
+    // Vendored or bundled output: the SDK itself, skipped as before.
+    write(root, 'static/sdk.js', `/*! leanplum-sdk v7 */\n${packed('window.Leanplum={start:a};')}`);
+    write(root, 'static/sdk.bundle.js', `${packed('window.Leanplum={start:a};')}//# sourceMappingURL=sdk.js.map\n`);
+    write(root, 'static/sdk.min.js', packed('window.Leanplum={start:a};'));
+    // Minified, naming no SDK.
+    write(root, 'static/util.js', packed('x();'));
+  });
+
+  it('is an analysis error that fails the run; vendored bundles and SDK-free files stay skipped', async () => {
+    // Without a cache, then a cold and a warm cache (proved by file stats, trusting these new files): the same errors.
+    cacheTuning.racyMs = -60_000;
+    onTestFinished(() => {
+      cacheTuning.racyMs = 3000;
+    });
+    const hits: (string | undefined)[] = [];
+    for (const cacheFile of [undefined, path.join(root, '.cache.json'), path.join(root, '.cache.json')]) {
+      cacheTuning.lastHit = undefined;
+      const { document } = await scan({ root, ...(cacheFile && { cacheFile }) });
+      hits.push(cacheTuning.lastHit);
+      expect(unanalysed(document)).toEqual([
+        {
+          file: 'src/tracking.js',
+          line: 1,
+          column: 1,
+          kind: 'minified',
+          message:
+            'Not analysed: minified or generated code (line 1 holds 2,867 characters of code, 100% of the code is on lines over 300 characters, 5% of it whitespace), ' +
+            'and it mentions `Leanplum`, so SDK calls in it are unchecked. Format the file to have it analysed; a vendored bundle belongs in vendor/ or the config `exclude`.',
+        },
+      ]);
+      expect(document.errors.filter((e) => e.kind === 'skipped').map((e) => e.file)).toEqual([
+        'static/sdk.bundle.js',
+        'static/sdk.js',
+        'static/sdk.min.js',
+        'static/util.js',
+      ]);
+    }
+    expect(hits).toEqual([undefined, undefined, 'stats']);
   });
 });
 

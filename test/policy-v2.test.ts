@@ -258,4 +258,42 @@ describe('SDK code kept in strings', () => {
       '7:10 unresolved script code kept in a string calls brweb',
     ]);
   });
+
+  it('the children of <script> and Next.js <Script> are script code too (template, string, constant, text)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cl-v2-children-'));
+    dirs.push(root);
+    writeFileSync(
+      join(root, 'layout.tsx'),
+      [
+        "import Script from 'next/script';",
+        "const START = 'braze.openSession();';",
+        'export default function Layout() {',
+        '  return (',
+        '    <body>',
+        '      <Script id="braze" strategy="afterInteractive">',
+        "        {`braze.initialize('KEY', { baseUrl: 'sdk.iad-01.braze.com' });`}", // 7
+        '      </Script>',
+        "      <script>{'braze.openSession();'}</script>", // 9
+        '      <Script id="session">{START}</Script>', // 10
+        '      <Script id="text">braze.changeUser(userId)</Script>', // 11
+        // Near misses: a script loaded by URL, other code as children, an SDK name in another element.
+        '      <Script src="https://js.appboycdn.com/web-sdk/5.0/braze.min.js" strategy="lazyOnload" />',
+        '      <Script id="other">{\'console.log(1)\'}</Script>',
+        "      <p>{'braze.initialize is called after consent'}</p>",
+        '      <Script id="empty">{/* braze.initialize() later */}</Script>',
+        '    </body>',
+        '  );',
+        '}',
+      ].join('\n'),
+    );
+    const { document } = await scan({ root, policies: [loadPolicy('braze')] });
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+      '7:10 unresolved script code kept in a string calls braze',
+      '9:16 unresolved script code kept in a string calls braze',
+      '10:29 unresolved script code kept in a string calls braze',
+      '11:25 unresolved script code kept in a string calls braze',
+    ]);
+    // The Braze policy names no script URL: the `src` script is neither a finding nor an error.
+    expect(document.findings).toEqual([]);
+  });
 });

@@ -135,7 +135,20 @@ describe('module resolution reports what it cannot follow', () => {
     expect(dynamic.errors).toEqual([
       expect.objectContaining({
         file: 'babel.config.js',
+        line: 2,
         kind: 'unresolved',
+        message:
+          'babel.config.js: the module-resolver options entry "alias" (line 2), whose value `aliases` is no literal, cannot be read without running the config; imports through it are not followed (its other module-resolver options are)',
+      }),
+    ]);
+    // Options that are no object literal at all.
+    const built = await run({
+      ...files,
+      'babel.config.js':
+        "const make = require('./aliases');\nmodule.exports = { plugins: [['module-resolver', make()]] };\n",
+    });
+    expect(built.errors).toEqual([
+      expect.objectContaining({
         message: expect.stringContaining('the module-resolver options are not a literal object'),
       }),
     ]);
@@ -154,6 +167,44 @@ describe('module resolution reports what it cannot follow', () => {
     });
     expect(plain.errors).toEqual([]);
     expect(plain.findings).toEqual(['src/main.ts:3 leanplum/init', 'src/main.ts:4 leanplum/init']);
+  });
+
+  it('module-resolver: a computed alias key is one error naming it; the literal aliases next to it are followed', async () => {
+    const files = {
+      'src/sdk/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'src/main.ts': "import lp from '#sdk/lp';\nlp.start();\n",
+      'package.json': '{ "name": "shop-app" }',
+    };
+    const config = (key: string) =>
+      `const pkg = require('./package.json');\nconst other = require('./other.json');\nmodule.exports = {\n  plugins: [['module-resolver', { alias: {\n    [${key}]: './src',\n    '#sdk': './src/sdk',\n  } }]],\n};\n`;
+    const unknown = await run({ ...files, 'babel.config.js': config('other.prefix + "x"') });
+    expect(unknown.findings).toEqual(['src/main.ts:2 leanplum/init']);
+    expect(unknown.errors).toEqual([
+      {
+        file: 'babel.config.js',
+        line: 5,
+        column: 1,
+        kind: 'unresolved',
+        message:
+          'babel.config.js: the module-resolver alias key `[other.prefix + "x"]` (line 5), a computed name, cannot be read without running the config; imports through it are not followed (its other module-resolver options are)',
+      },
+    ]);
+    // `pkg.name` of the config's own package.json is read as JSON (never required): no error, and it resolves.
+    const named = await run({
+      ...files,
+      'babel.config.js': config('pkg.name'),
+      'src/main.ts': "import lp from '#sdk/lp';\nimport lp2 from 'shop-app/sdk/lp';\nlp.start();\nlp2.start();\n",
+    });
+    expect(named.errors).toEqual([]);
+    expect(named.findings).toEqual(['src/main.ts:3 leanplum/init', 'src/main.ts:4 leanplum/init']);
+    // A package.json with no name, or another property of it: reported, the rest still read.
+    const nameless = await run({ ...files, 'package.json': '{}', 'babel.config.js': config('pkg.name') });
+    expect(nameless.findings).toEqual(['src/main.ts:2 leanplum/init']);
+    expect(nameless.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('alias key `[pkg.name]` (line 5), a computed name') }),
+    ]);
+    const version = await run({ ...files, 'babel.config.js': config('pkg.version') });
+    expect(version.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('`[pkg.version]`') })]);
   });
 
   it('a `paths` alias into node_modules (`"react": ["./node_modules/@types/react"]`) is a package\'s, not an app file', async () => {

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const highlight: typeof import('@babel/code-frame').highlight = (...args) =>
   (require('@babel/code-frame') as typeof import('@babel/code-frame')).highlight(...args);
-import type { Config, GuardSpec, Policy, RuleSetting, RuleSpec } from '../model.js';
+import type { Config, GuardSpec, Policy } from '../model.js';
 import {
   builtinPolicyIds,
   checkRuleIds,
@@ -20,7 +20,7 @@ import {
   validateFile,
 } from '../policy/index.js';
 import { readBaseline } from '../baseline/index.js';
-import { policyRules } from '../policy/index.js';
+import { policyRules, ruleSeverity } from '../policy/index.js';
 import { paint } from '../report/colors.js';
 import { ruleDocFile, ruleDocUrl } from '../policy/links.js';
 import { directiveRules, DIRECTIVE } from '../suppress/index.js';
@@ -86,8 +86,6 @@ function load(configFlag: string | undefined, io: CliIO): Loaded {
 }
 
 /** A rule's setting: the config's, else off for `strict`-preset rules outside the strict preset, else its severity. */
-const effective = (rule: RuleSpec, config?: Config): RuleSetting =>
-  config?.rules?.[rule.id] ?? (rule.preset === 'strict' && config?.preset !== 'strict' ? 'off' : rule.severity);
 
 function guardPurposes(g: GuardSpec): string[] {
   const set = new Set<string>(g.purposes ?? []);
@@ -136,14 +134,14 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
           kind: policyRules(p).length ? (p.guards.length ? 'sdk+guards' : 'sdk') : 'guard-pack',
           rules: policyRules(p).map((r) => ({
             id: r.id,
-            severity: effective(r, config),
+            severity: ruleSeverity(r, config),
             requires: r.requires,
             message: r.message,
           })),
           guards: p.guards.map((g) => ({ id: g.id, description: g.description, purposes: guardPurposes(g) })),
         })),
         configGuards: config?.guards ?? [],
-        directiveRules: directiveRules.map((r) => ({ id: r.id, severity: effective(r, config) })),
+        directiveRules: directiveRules.map((r) => ({ id: r.id, severity: ruleSeverity(r, config) })),
       };
       io.stdout(`${JSON.stringify(data, null, 2)}\n`);
       return EXIT_OK;
@@ -171,7 +169,7 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
         out.push('  rules:');
         const w = Math.max(...rules.map((r) => r.id.length));
         for (const r of rules) {
-          const sev = effective(r, config);
+          const sev = ruleSeverity(r, config);
           const sevText = sev === 'error' ? c.red('error') : sev === 'warn' ? c.yellow('warn ') : c.dim('off  ');
           out.push(
             `    ${r.id.padEnd(w)}  ${sevText}  requires ${r.requires.join(', ')}${r.argumentRequirements?.length ? ` (+ ${[...new Set(r.argumentRequirements.flatMap((a) => a.requires))].join(', ')} when ${r.argumentRequirements.map((a) => a.description).join('; ')})` : ''}`,
@@ -197,7 +195,7 @@ export function runPolicies(flags: PoliciesFlags, io: CliIO): number {
       }
     }
     out.push('', c.bold('consent-lint'));
-    for (const r of directiveRules) out.push(`    ${r.id}  ${effective(r, config)}  ${c.dim(r.message)}`);
+    for (const r of directiveRules) out.push(`    ${r.id}  ${ruleSeverity(r, config)}  ${c.dim(r.message)}`);
     io.stdout(`${out.join('\n')}\n`);
     return EXIT_OK;
   } catch (error) {
@@ -231,7 +229,7 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
         .split('\n')
         .map((l) => `    ${l}`)
         .join('\n');
-    const sev = effective(rule, config);
+    const sev = ruleSeverity(rule, config);
     const out: string[] = [];
     out.push(`${c.bold(rule.id)}  ${c.dim(`(${sev}${hit.policy ? `; policy ${hit.policy.id}` : ''})`)}`, '');
     out.push(c.bold('What it checks'), wrap(rule.description, '  '));

@@ -21,6 +21,7 @@ import {
   configOrigin,
   configPolicies,
   effectiveRules,
+  policyRules,
   policiesInForce,
   resolvePolicies,
 } from '../policy/index.js';
@@ -157,11 +158,22 @@ function sarifFixes(
   return out;
 }
 
-/** `--print-config`: what a scan with these arguments would use. */
-export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<string, unknown> {
+/**
+ * `--print-config`: what a scan with these arguments would use. Every rule of
+ * the policies in force, native ones included, consent-lint's own (the SDK
+ * escape rule, `sdkEscapesRule()` of src/sinks, when some rule has sinks; the
+ * directive rules), at the severity the scan runs it (`ruleSeverity`, as
+ * `consent-lint policies` shows it; `off` included).
+ */
+export function effectiveConfig(
+  target: ScanTarget,
+  policies: Policy[],
+  sdkEscapesRule: RuleSpec,
+): Record<string, unknown> {
   const config = target.config;
   const origin = config ? configOrigin(config) : undefined;
-  const rules = [...policies.flatMap((p) => p.rules), ...directiveRules];
+  const own = policies.some((p) => p.rules.some((r) => r.sinks?.length)) ? [sdkEscapesRule] : [];
+  const rules = [...policies.flatMap(policyRules), ...own, ...directiveRules];
   return {
     configFile: target.configFile ?? null,
     extends: origin ? origin.files.slice(0, -1) : [],
@@ -169,10 +181,10 @@ export function effectiveConfig(target: ScanTarget, policies: Policy[]): Record<
     include: config?.include ?? null,
     exclude: config?.exclude ?? [],
     policies: policies
-      .filter((p) => p.rules.length)
-      .map((p) => ({ id: p.id, source: p.source, rules: p.rules.map((r) => r.id) })),
+      .filter((p) => policyRules(p).length)
+      .map((p) => ({ id: p.id, source: p.source, rules: policyRules(p).map((r) => r.id) })),
     guardPacks: policies
-      .filter((p) => !p.rules.length)
+      .filter((p) => !policyRules(p).length)
       .map((p) => ({ id: p.id, source: p.source, guards: p.guards.map((g) => g.id) })),
     guards: config?.guards ?? [],
     purposeAliases: config?.purposeAliases ?? {},
@@ -213,7 +225,8 @@ async function scanCommand(flags: ScanFlags, io: CliIO, deps: ScanDeps): Promise
   });
   const policies = await policiesFor(flags, target, io.cwd);
   if (flags.printConfig) {
-    io.stdout(`${JSON.stringify(effectiveConfig(target, policies), null, 2)}\n`);
+    const { sdkEscapesRule } = await import('../sinks/index.js');
+    io.stdout(`${JSON.stringify(effectiveConfig(target, policies, sdkEscapesRule()), null, 2)}\n`);
     return EXIT_OK;
   }
 

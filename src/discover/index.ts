@@ -11,7 +11,8 @@
  *
  * Reading: binary, non-UTF-8 (UTF-16 is named as such), over 1 MiB and
  * minified files are skipped, each with a visible `AnalysisError` of kind
- * `skipped`; so are FIFOs, devices and symlinks whose target leaves the scan
+ * `skipped` (a minified file nothing marks as vendored or bundled keeps its
+ * text in `Discovery.minified`: naming an SDK, it fails the run); so are FIFOs, devices and symlinks whose target leaves the scan
  * root (never read, never printed). Every file the repository controls is
  * read through `guardedReadText`/`guardedReadBytes` (./guarded-read.ts), and
  * every git call goes through `gitSync`/`gitAsync` (./git.ts).
@@ -26,6 +27,7 @@ import type { AnalysisError, DiscoveredFile, Discovery } from '../model.js';
 import { listFiles } from './list.js';
 import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
+export { MINIFIED_SDK_KIND } from './read.js';
 import { buildOutputDir } from './ignored.js';
 
 export { SOURCE_EXTENSIONS, prefetchListing } from './list.js';
@@ -179,6 +181,7 @@ const VENDORED_NATIVE = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
 export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
   const files: DiscoveredFile[] = [];
   const skipped: AnalysisError[] = [];
+  const minified: DiscoveredFile[] = [];
   let filesScanned = 0;
   let record: ((st: import('node:fs').Stats) => void) | undefined;
   let at = 0;
@@ -209,6 +212,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
         });
     } else {
       skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
+      if (outcome.minifiedCode !== undefined) minified.push({ absPath, relPath, text: outcome.minifiedCode });
     }
   }
   skipped.push(...c.problems);
@@ -216,6 +220,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
     root: c.root,
     files,
     skipped,
+    ...(minified.length && { minified }),
     filesScanned,
     ...(c.ignoredByDefault && { ignoredByDefault: c.ignoredByDefault }),
   };

@@ -7,9 +7,23 @@ import { binaryPlistToXml, isBinaryPlist } from './bplist.js';
 import { GuardedReadError, guardedReadBytes, utf16Label } from './guarded-read.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
-/** A line longer than this in a script file marks it as minified / generated. */
-export const MAX_LINE_LENGTH = 2000;
-/** Files of at least this size whose average line is longer than MAX_AVERAGE_LINE are minified. */
+/**
+ * Minified script code (as SonarJS, CodeQL and linguist judge it, by line
+ * shape, but counting code only: the text of strings, template literals and
+ * comments is not code, so a long SVG path, data URI or inline snippet kept in
+ * a string does not make a hand-written file "minified"). A line holding more
+ * than LONG_CODE_LINE characters of code is long; a file is minified when at
+ * least MIN_LONG_SHARE of its code, and at least MIN_LONG_CODE characters,
+ * sits on long lines with at most MAX_WHITESPACE of it whitespace (minifiers
+ * keep only the spaces the grammar needs: 0-6%; hand-written code has 15% and
+ * more), or when its code averages more than MAX_AVERAGE_LINE characters a
+ * line over at least MIN_SIZE_FOR_AVERAGE characters (generated code).
+ */
+const LONG_CODE_LINE = 300;
+const MIN_LONG_CODE = 1000;
+const MIN_LONG_SHARE = 0.5;
+const MAX_WHITESPACE = 0.1;
+/** Files of at least this much code whose average line is longer than MAX_AVERAGE_LINE are minified. */
 const MIN_SIZE_FOR_AVERAGE = 4096;
 const MAX_AVERAGE_LINE = 300;
 
@@ -18,9 +32,20 @@ const MIN_NAME_RE = /[.-]min\.[cm]?js$/;
 /** Data URIs, inline SVG paths: long values that hand-written markup has too. */
 const LONG_ATTRIBUTE_VALUE = /=\s*(?:"[^"]{200,}"|'[^']{200,}')/g;
 
+/** `AnalysisError.kind` of a minified file that mentions an SDK (`minifiedNamingSdk`): unlike `skipped`, it fails the run. */
+export const MINIFIED_SDK_KIND = 'minified';
+
 export type ReadOutcome =
   | { ok: true; text: string }
-  | { ok: false; reason: string }
+  | {
+      ok: false;
+      reason: string;
+      /**
+       * Skipped as minified, though nothing marks it as vendored or bundled
+       * output (`bundleMark`): its text, for the check that it names no SDK.
+       */
+      minifiedCode?: string;
+    }
   /** Listed but gone (deleted-but-tracked, a directory, a dangling link): not a candidate. */
   | undefined;
 
@@ -83,37 +108,28 @@ export function readSourceFile(
     return { ok: false, reason: 'not valid UTF-8 (re-encode the file as UTF-8 to analyse it)' };
   }
   const minified = minifiedReason(text, relPath);
-  if (minified) return { ok: false, reason: `minified or generated code (${minified})` };
+  if (minified) {
+    const reason = `minified or generated code (${minified})`;
+    return bundleMark(text, relPath) ? { ok: false, reason } : { ok: false, reason, minifiedCode: text };
+  }
   return { ok: true, text };
 }
 
 /**
- * Why a file looks minified, or undefined. Script files: a `.min.js` name, any
- * line over MAX_LINE_LENGTH characters, or a very long average line. Markup
- * files (HTML, Vue, Svelte) legitimately carry long lines (inline SVG, data
- * URIs), so for them only the average-line test applies, not counting long
- * quoted attribute values.
+ * Why a file looks minified, or undefined. Script files: a `.min.js` name, or
+ * the shape of its code (LONG_CODE_LINE above: strings, template literals and
+ * comments do not count). Markup files (HTML, Vue, Svelte) legitimately carry
+ * long lines (inline SVG, data URIs, pasted snippets), so for them only the
+ * average-line test applies, not counting long quoted attribute values.
  */
 export function minifiedReason(text: string, relPath: string): string | undefined {
   const markup = MARKUP_RE.test(relPath);
   if (!markup && MIN_NAME_RE.test(relPath)) return 'a .min.js file';
-  if (text.length <= MAX_LINE_LENGTH) return undefined;
+  if (text.length <= LONG_CODE_LINE) return undefined;
   const nl = text.includes('\n') ? '\n' : '\r';
-  if (!markup) {
-    // Hop from line break to line break at most MAX_LINE_LENGTH apart: one
-    // (short, backwards) search per 2,000 characters instead of one per line.
-    for (let p = 0; p + MAX_LINE_LENGTH < text.length;) {
-      const k = text.lastIndexOf(nl, p + MAX_LINE_LENGTH);
-      if (k < p) {
-        const end = text.indexOf(nl, p);
-        const len = (end === -1 ? text.length : end) - p;
-        return `line ${lineNumber(text, p, nl)} is ${len.toLocaleString('en-US')} characters long`;
-      }
-      p = k + 1;
-    }
-  }
+  if (!markup) return hasLongLine(text, nl) ? codeShape(text) : undefined;
   let length = text.length;
-  if (markup) for (const m of text.matchAll(LONG_ATTRIBUTE_VALUE)) length -= m[0].length;
+  for (const m of text.matchAll(LONG_ATTRIBUTE_VALUE)) length -= m[0].length;
   if (length < MIN_SIZE_FOR_AVERAGE) return undefined;
   // Average line length > MAX_AVERAGE_LINE means fewer lines than this; stop counting once reached.
   const enough = Math.ceil(length / MAX_AVERAGE_LINE);
@@ -124,8 +140,122 @@ export function minifiedReason(text: string, relPath: string): string | undefine
   return `average line length ${Math.round(length / lines)} characters`;
 }
 
-function lineNumber(text: string, offset: number, nl: string): number {
-  let line = 1;
-  for (let p = text.indexOf(nl); p !== -1 && p < offset; p = text.indexOf(nl, p + 1)) line++;
-  return line;
+/** Some line over LONG_CODE_LINE characters (the common case, none, costs one short search per 300 characters). */
+function hasLongLine(text: string, nl: string): boolean {
+  for (let p = 0; p + LONG_CODE_LINE < text.length;) {
+    const k = text.lastIndexOf(nl, p + LONG_CODE_LINE);
+    if (k < p) return true;
+    p = k + 1;
+  }
+  return false;
 }
+
+const isLineBreak = (c: number) => c === 10 || c === 13;
+
+const enum Lex {
+  Code,
+  Single,
+  Double,
+  Template,
+  LineComment,
+  BlockComment,
+}
+
+/**
+ * The minified verdict on a script's code shape (see LONG_CODE_LINE). One
+ * pass with a small lexer: quotes, template literals and comments (regular
+ * expression literals are not told from division; a quote in one at worst
+ * hides the rest of its line, which only makes the file look less minified;
+ * a quoted string ends at its line's end).
+ */
+function codeShape(text: string): string | undefined {
+  let state = Lex.Code;
+  let code = 0; // code characters in the file
+  let lines = 1;
+  let lineCode = 0;
+  let lineSpace = 0;
+  let longCode = 0;
+  let longSpace = 0;
+  let longest = 0;
+  let longestLine = 0;
+  const endLine = () => {
+    code += lineCode;
+    if (lineCode > LONG_CODE_LINE) {
+      longCode += lineCode;
+      longSpace += lineSpace;
+      if (lineCode > longest) [longest, longestLine] = [lineCode, lines];
+    }
+    lineCode = lineSpace = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      // A line ends at LF, or a CR not followed by LF (old Mac line ends); CRLF's CR is counted as space.
+      endLine();
+      lines++;
+      if (state !== Lex.Template && state !== Lex.BlockComment) state = Lex.Code;
+      continue;
+    }
+    switch (state) {
+      case Lex.Code:
+        if (c === 39) state = Lex.Single;
+        else if (c === 34) state = Lex.Double;
+        else if (c === 96) state = Lex.Template;
+        else if (c === 47 && text.charCodeAt(i + 1) === 47) state = Lex.LineComment;
+        else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+          state = Lex.BlockComment;
+          i++;
+        }
+        lineCode++;
+        if (c === 32 || c === 9 || c === 13) lineSpace++;
+        break;
+      case Lex.Single:
+      case Lex.Double:
+      case Lex.Template:
+        if (c === 92 && !isLineBreak(text.charCodeAt(i + 1))) i++;
+        else if (c === (state === Lex.Single ? 39 : state === Lex.Double ? 34 : 96)) state = Lex.Code;
+        break;
+      case Lex.BlockComment:
+        if (c === 42 && text.charCodeAt(i + 1) === 47) {
+          state = Lex.Code;
+          i++;
+        }
+        break;
+      default: // a line comment ends with its line
+    }
+  }
+  endLine();
+  if (longCode >= MIN_LONG_CODE && longCode >= MIN_LONG_SHARE * code && longSpace <= MAX_WHITESPACE * longCode) {
+    const pct = (n: number) => `${Math.round(n * 100)}%`;
+    return (
+      `line ${longestLine} holds ${longest.toLocaleString('en-US')} characters of code, ` +
+      `${pct(longCode / code)} of the code is on lines over ${LONG_CODE_LINE} characters, ${pct(longSpace / longCode)} of it whitespace`
+    );
+  }
+  if (isLineBreak(text.charCodeAt(text.length - 1))) lines--; // no line after the last line break
+  if (code >= MIN_SIZE_FOR_AVERAGE && code > MAX_AVERAGE_LINE * lines)
+    return `average line length ${Math.round(code / lines)} characters of code`;
+  return undefined;
+}
+
+/**
+ * What marks a minified file as vendored or bundled output rather than the
+ * app's own code: a `.min.js` name, a `vendor`/`third_party` folder, a source
+ * map reference, a `/*!` or `@license` banner, or a bundler's runtime. Such a
+ * file stays a `skipped` entry even when it names an SDK (it usually is the
+ * SDK); any other minified file naming one is an analysis error.
+ */
+export function bundleMark(text: string, relPath: string): string | undefined {
+  if (MIN_NAME_RE.test(relPath)) return 'a .min.js file';
+  if (VENDOR_DIR_RE.test(relPath)) return 'a vendored file';
+  if (/^\s*\/\*!|@license|@preserve/.test(text.slice(0, 1000))) return 'a license banner';
+  if (SOURCE_MAP_RE.test(text.slice(-2000))) return 'a source map reference';
+  if (BUNDLER_RUNTIME_RE.test(text)) return "a bundler's runtime";
+  return undefined;
+}
+
+// Spelt in two parts: the shipped code must not look as if it carried a source map comment (test/package.test.ts).
+const SOURCE_MAP_RE = new RegExp(['[#@] source', 'MappingURL='].join(''));
+const VENDOR_DIR_RE = /(?:^|\/)(?:vendors?|third[-_]party|bower_components|lib\/external)\//i;
+const BUNDLER_RUNTIME_RE =
+  /__webpack_require__|webpackChunk|webpackJsonp|__vitePreload|System\.register\(|parcelRequire|define\.amd/;

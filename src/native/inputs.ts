@@ -5,6 +5,7 @@
  * is loaded when there is a file for it.
  */
 import type { Config, DiscoveredFile, Policy, RuleSpec } from '../model.js';
+import { ruleSeverity } from '../policy/severity.js';
 import { isDeclarationFile, isExpoCodeConfig } from './declarations.js';
 import { NativeKnowledge } from './knowledge.js';
 import { languageOf } from './parsers.js';
@@ -45,12 +46,11 @@ export function nativeInputs(
 
 /** Rules in force: JS rules (native sinks may name them) and native-only rules, with config severities. */
 export function nativeRules(policies: Policy[], k: NativeKnowledge, config: Config | undefined): Map<string, RuleSpec> {
-  const settings = config?.rules ?? {};
   const out = new Map<string, RuleSpec>();
   for (const r of [...policies.flatMap((p) => p.rules), ...k.rules]) {
-    const s = settings[r.id];
-    if (s === 'off') continue;
-    out.set(r.id, s ? { ...r, severity: s } : r);
+    const severity = ruleSeverity(r, config);
+    if (severity === 'off') continue;
+    out.set(r.id, severity !== r.severity ? { ...r, severity } : r);
   }
   return out;
 }

@@ -19,6 +19,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config, ConfigGuard, Policy, RuleSetting, RuleSpec } from '../model.js';
+import { ruleSeverity } from './severity.js';
 import { ConfigError, packageRoot, readJsonDocument, type JsonDocument, validateDocument } from './document.js';
 
 export const PRESETS = ['recommended', 'strict'] as const;
@@ -245,13 +246,16 @@ export function policiesInForce(
   const configured = config?.policies?.length ? resolve(config.policies, config.dir) : resolve(undefined);
   if (!policyFlags?.length) return configured;
   const given = resolve(policyFlags, cwd);
-  const packs = configured.filter((p) => p.rules.length === 0 && !given.some((g) => g.source === p.source));
+  // Guard packs: no rules, JavaScript or native (app-declarations has native rules only: a policy, replaced).
+  const packs = configured.filter(
+    (p) => !p.rules.length && !p.native?.rules?.length && !given.some((g) => g.source === p.source),
+  );
   return [...given, ...packs];
 }
 
-/** The effective severity of every rule (config `rules` over the policy default). */
+/** The effective severity of every rule, by id (`ruleSeverity`: what the scan runs it at). */
 export function effectiveRules(rules: RuleSpec[], config: Config | undefined): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
-  for (const r of [...rules].sort((a, b) => a.id.localeCompare(b.id))) out[r.id] = config?.rules?.[r.id] ?? r.severity;
+  for (const r of [...rules].sort((a, b) => a.id.localeCompare(b.id))) out[r.id] = ruleSeverity(r, config);
   return out;
 }

@@ -32,6 +32,7 @@ export {
 const policiesDir = join(packageRoot, 'policies');
 
 export { checkRuleIds, configOrigin, effectiveRules, loadConfigChain, policiesInForce } from './config.js';
+export { ruleSeverity } from './severity.js';
 
 export function builtinPolicyIds(): string[] {
   return readdirSync(policiesDir)

@@ -7,9 +7,12 @@
  * would otherwise look like a package, and what it leads to would be missed.
  *
  * The config is read, never run: the plugin's options must be literals (or
- * `path.resolve(__dirname, '…')` / `path.join(__dirname, '…')`). A config
- * that names the plugin but whose options cannot be read so, or that cannot
- * be read or parsed at all, is an error of the analysis, never "no aliases".
+ * `path.resolve(__dirname, '…')` / `path.join(__dirname, '…')`, or `pkg.name`
+ * of `const pkg = require('./package.json')`, read as JSON). A config that
+ * names the plugin but whose options cannot be read so, or that cannot be read
+ * or parsed at all, is an error of the analysis, never "no aliases"; an entry
+ * of the options or of `alias` that cannot be read (a computed key) is one
+ * error naming it, and the entries next to it are still followed.
  */
 import type * as t from '@babel/types';
 import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
@@ -91,6 +94,7 @@ function load(abs: string, root: string): LoadedConfig {
   }
   if (!text.includes('module-resolver')) return { configFile, resolved: null };
   let found: ResolverOptions[] | string;
+  let unread: Unread[] = [];
   try {
     if (abs.endsWith('.babelrc') || abs.endsWith('.json')) found = fromJson(JSON.parse(text));
     else {
@@ -100,7 +104,9 @@ function load(abs: string, root: string): LoadedConfig {
         errors,
       );
       if (!parsed || errors.length) return problem(`could not be parsed (${errors[0]?.message ?? 'syntax error'})`);
-      found = fromScript(parsed.ast.program, dirname(abs));
+      const ctx: ReadContext = { dir: dirname(abs), root, code: text, consts: new Map(), unread: [] };
+      found = fromScript(parsed.ast.program, ctx);
+      unread = ctx.unread;
     }
   } catch (e) {
     // Not JSON, or nested too deep to walk (a hostile config): never a crash, never "no aliases".
@@ -108,7 +114,39 @@ function load(abs: string, root: string): LoadedConfig {
   }
   if (typeof found === 'string') return problem(found);
   const options = { alias: found.flatMap((o) => o.alias), root: found.flatMap((o) => o.root) };
-  return { configFile, resolved: options, aliases: aliasesOf(options, dirname(abs), configFile) };
+  const loaded: LoadedConfig = { configFile, resolved: options, aliases: aliasesOf(options, dirname(abs), configFile) };
+  if (!unread.length) return loaded;
+  // What was read is followed; what could not be is reported (it may hide an SDK import).
+  const [first] = unread;
+  const more = unread.length > 1 ? ` (and ${plural(unread.length - 1, 'other entry', 'other entries')})` : '';
+  return {
+    ...loaded,
+    resolved: { ...options, unread: unread.map((u) => u.text) },
+    problem: {
+      configFile,
+      line: first.line,
+      message: `${configFile}: ${first.what}${more} cannot be read without running the config; imports through it are not followed (its other module-resolver options are)`,
+    },
+  };
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** A module-resolver option entry that cannot be read statically: what it is, in words, and where. */
+interface Unread {
+  what: string;
+  /** Its source text, for the cache fingerprint. */
+  text: string;
+  line: number;
+}
+
+/** What reading a JS config's literals needs: its folder, the scan root, its text, its constants, and where to note entries it cannot read. */
+interface ReadContext {
+  dir: string;
+  root: string;
+  code: string;
+  consts: Map<string, t.Node>;
+  unread: Unread[];
 }
 
 /** `plugins` entries of a JSON config (top level, `env.*`, `overrides[]`). */
@@ -138,16 +176,16 @@ function fromJson(data: unknown): ResolverOptions[] | string {
 }
 
 /** Every `[plugin, options]` entry naming module-resolver anywhere in a JS config. */
-function fromScript(program: t.Program, dir: string): ResolverOptions[] | string {
+function fromScript(program: t.Program, ctx: ReadContext): ResolverOptions[] | string {
   const out: ResolverOptions[] = [];
-  const consts = new Map<string, t.Node>();
+  const consts = ctx.consts;
   let named = 0;
   const visit = (n: t.Node): string | undefined => {
     if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) consts.set(n.id.name, n.init);
     if (n.type === 'ArrayExpression' && n.elements.length >= 1 && n.elements[0] && isPluginName(n.elements[0])) {
       named++;
       const optionsNode = n.elements[1];
-      const value = optionsNode ? literal(optionsNode, dir, consts) : {};
+      const value = optionsNode ? literal(optionsNode, ctx, 0, 'options') : {};
       if (value === UNKNOWN) return 'the module-resolver options are not a literal object';
       const o = optionsOf(value);
       if (typeof o === 'string') return o;
@@ -176,10 +214,16 @@ function isPluginName(n: t.Node): boolean {
 
 const UNKNOWN = Symbol('not a literal');
 
-/** The value of a literal expression (objects, arrays, strings, numbers, booleans, `path.resolve(__dirname, '…')`). */
-function literal(n: t.Node, dir: string, consts: Map<string, t.Node>, depth = 0): unknown {
+/**
+ * The value of a literal expression (objects, arrays, strings, numbers, booleans,
+ * `path.resolve(__dirname, '…')`, `pkg.name` of a `require('./package.json')`).
+ * In an object of the options (`at`: its name in messages), an entry that cannot
+ * be read so is left out and noted in `ctx.unread`; elsewhere it makes the whole
+ * value unreadable.
+ */
+function literal(n: t.Node, ctx: ReadContext, depth = 0, at?: string): unknown {
   if (depth > 20) return UNKNOWN;
-  const again = (x: t.Node) => literal(x, dir, consts, depth + 1);
+  const again = (x: t.Node, inner?: string) => literal(x, ctx, depth + 1, inner);
   switch (n.type) {
     case 'StringLiteral':
     case 'NumericLiteral':
@@ -188,8 +232,8 @@ function literal(n: t.Node, dir: string, consts: Map<string, t.Node>, depth = 0)
     case 'TemplateLiteral':
       return n.expressions.length ? UNKNOWN : n.quasis[0].value.cooked;
     case 'Identifier':
-      if (n.name === '__dirname') return dir;
-      return consts.has(n.name) ? again(consts.get(n.name)!) : UNKNOWN;
+      if (n.name === '__dirname') return ctx.dir;
+      return ctx.consts.has(n.name) ? again(ctx.consts.get(n.name)!, at) : UNKNOWN;
     case 'ArrayExpression': {
       const out: unknown[] = [];
       for (const e of n.elements) {
@@ -201,15 +245,47 @@ function literal(n: t.Node, dir: string, consts: Map<string, t.Node>, depth = 0)
     }
     case 'ObjectExpression': {
       const out: Record<string, unknown> = {};
+      const skip = (p: t.Node, what: string) => {
+        if (at === undefined) return false;
+        ctx.unread.push({ what, text: ctx.code.slice(p.start ?? 0, p.end ?? 0), line: p.loc?.start.line ?? 1 });
+        return true;
+      };
       for (const p of n.properties) {
-        if (p.type !== 'ObjectProperty' || p.computed) return UNKNOWN;
-        const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
-        const v = again(p.value);
-        if (key === undefined || v === UNKNOWN) return UNKNOWN;
+        const src = (x: t.Node) => ctx.code.slice(x.start ?? 0, x.end ?? 0);
+        const place = `(line ${p.loc?.start.line ?? 1})`;
+        if (p.type !== 'ObjectProperty') {
+          if (skip(p, `the module-resolver ${at} entry \`${src(p)}\` ${place}`)) continue;
+          return UNKNOWN;
+        }
+        const k = p.computed ? again(p.key) : undefined;
+        const key = p.computed
+          ? typeof k === 'string'
+            ? k
+            : undefined
+          : p.key.type === 'Identifier'
+            ? p.key.name
+            : p.key.type === 'StringLiteral'
+              ? p.key.value
+              : undefined;
+        if (key === undefined) {
+          if (skip(p, `the module-resolver ${at} key \`[${src(p.key)}]\` ${place}, a computed name,`)) continue;
+          return UNKNOWN;
+        }
+        const inner = at === 'options' && (key === 'alias' || key === 'root') ? key : undefined;
+        const v = again(p.value, inner);
+        if (v === UNKNOWN) {
+          if (
+            skip(p, `the module-resolver ${at} entry "${key}" ${place}, whose value \`${src(p.value)}\` is no literal,`)
+          )
+            continue;
+          return UNKNOWN;
+        }
         out[key] = v;
       }
       return out;
     }
+    case 'MemberExpression':
+      return packageName(n, ctx) ?? UNKNOWN;
     case 'CallExpression': {
       // path.resolve(__dirname, 'src') / path.join(__dirname, 'src')
       const c = n.callee;
@@ -218,10 +294,40 @@ function literal(n: t.Node, dir: string, consts: Map<string, t.Node>, depth = 0)
       if (fn !== 'resolve' && fn !== 'join') return UNKNOWN;
       const parts = n.arguments.map((a) => (a.type === 'SpreadElement' ? UNKNOWN : again(a)));
       if (parts.some((p) => typeof p !== 'string')) return UNKNOWN;
-      return fn === 'resolve' ? resolvePath(dir, ...(parts as string[])) : join(...(parts as string[]));
+      return fn === 'resolve' ? resolvePath(ctx.dir, ...(parts as string[])) : join(...(parts as string[]));
     }
     default:
       return UNKNOWN;
+  }
+}
+
+/**
+ * `pkg.name` where `const pkg = require('./package.json')` (or `'../package.json'`): the
+ * `name` of that JSON file, read through the guarded reader (never required), when it
+ * lies inside the scan root or beside the config; undefined otherwise.
+ */
+function packageName(n: t.MemberExpression, ctx: ReadContext): string | undefined {
+  if (n.computed || n.property.type !== 'Identifier' || n.property.name !== 'name') return undefined;
+  if (n.object.type !== 'Identifier') return undefined;
+  const init = ctx.consts.get(n.object.name);
+  if (
+    init?.type !== 'CallExpression' ||
+    init.callee.type !== 'Identifier' ||
+    init.callee.name !== 'require' ||
+    init.arguments.length !== 1 ||
+    init.arguments[0].type !== 'StringLiteral' ||
+    !/^\.\.?\/package\.json$/.test(init.arguments[0].value)
+  )
+    return undefined;
+  const file = resolvePath(ctx.dir, init.arguments[0].value);
+  const inRoot = isInsideDir(ctx.root, file);
+  if (!inRoot && dirname(file) !== ctx.dir) return undefined;
+  try {
+    const data: unknown = JSON.parse(guardedReadText(file, inRoot ? { root: ctx.root } : {}));
+    const name = data && typeof data === 'object' ? (data as { name?: unknown }).name : undefined;
+    return typeof name === 'string' && name ? name : undefined;
+  } catch {
+    return undefined; // unreadable or not JSON: the key stays unread, and is reported
   }
 }
 

@@ -268,7 +268,7 @@ export class Project {
       if (cfg.problem && !this.resolutionErrors.has(cfg.problem.configFile)) {
         this.resolutionErrors.set(cfg.problem.configFile, {
           file: cfg.problem.configFile,
-          line: 1,
+          line: cfg.problem.line ?? 1,
           column: 1,
           kind: 'unresolved',
           message: cfg.problem.message,

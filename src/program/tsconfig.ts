@@ -67,6 +67,8 @@ function endsInWildcard(pattern: string, targets: unknown): boolean {
 export interface TsconfigProblem {
   /** The config file, relative to the scan root. */
   configFile: string;
+  /** The line of the config the problem is on (default 1). */
+  line?: number;
   message: string;
 }
 

@@ -548,10 +548,14 @@ export function globalsInText(rules: RuleSpec[], dispatchers: DispatcherSpec[]):
   return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*[.(]`);
 }
 
+/** `<script>` and Next.js's `<Script>`: elements whose children are script code. */
+const SCRIPT_ELEMENTS = new Set(['script', 'Script']);
+
 /**
  * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
- * `dangerouslySetInnerHTML={{ __html: snippet }}`): the SDK call inside cannot be
- * analysed. Returns the string node and the SDK name it mentions.
+ * `dangerouslySetInnerHTML={{ __html: snippet }}`, the children of a `<script>` or
+ * `<Script>` element: text, a string, a template literal or a constant holding one): the SDK
+ * call inside cannot be analysed. Returns the string node and the SDK name it mentions.
  */
 export function codeInString(
   n: t.Node,
@@ -560,6 +564,24 @@ export function codeInString(
   sdkText: RegExp,
 ): { node: t.Node; mention: string } | undefined {
   let value: t.Node | undefined;
+  if (
+    n.type === 'JSXElement' &&
+    n.openingElement.name.type === 'JSXIdentifier' &&
+    SCRIPT_ELEMENTS.has(n.openingElement.name.name)
+  ) {
+    for (const c of n.children) {
+      const code =
+        c.type === 'JSXText'
+          ? c
+          : c.type === 'JSXExpressionContainer' && c.expression.type !== 'JSXEmptyExpression'
+            ? c.expression
+            : undefined;
+      const text = code?.type === 'JSXText' ? code.value : code && stringText(code, index);
+      const m = text !== undefined ? sdkText.exec(text) : null;
+      if (m) return { node: code!, mention: m[0].replace(/\s*[.(]$/, '') };
+    }
+    return undefined;
+  }
   if (
     n.type === 'AssignmentExpression' &&
     (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') &&

@@ -515,7 +515,7 @@ export function findSinks(
   };
   for (const index of mod.scripts) {
     index.nodes.forEach((n) => {
-      if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute')) {
+      if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')) {
         const hidden = codeInString(n, index, resolver, sdkText);
         if (hidden)
           errors.push(

@@ -85,7 +85,7 @@ describe('config files', () => {
       [
         'babel.config.js',
         "require('child_process').execSync('touch PWNED');\nmodule.exports = { plugins: [['module-resolver', { alias: require('./a.json') }]] };\n",
-        /babel\.config\.js: the module-resolver options are not a literal object/,
+        /babel\.config\.js: the module-resolver options entry "alias" \(line 2\), whose value `require\('\.\/a\.json'\)` is no literal, cannot be read/,
       ],
       [
         '.babelrc',
