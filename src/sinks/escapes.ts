@@ -26,7 +26,7 @@ import {
   storedGlobal,
 } from '../program/index.js';
 import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
-import { receiverPrefix } from './forms.js';
+import { moduleMatches, receiverPrefix } from './forms.js';
 
 export const SDK_ESCAPES = 'consent-lint/sdk-escapes';
 
@@ -353,16 +353,24 @@ interface RuleReceiver {
   origin: Origin;
 }
 
-/** Every (rule, sink, receiver) of a rule list, by receiver global; module receivers apart (their names may hold `*`). */
-type ReceiverIndex = { byGlobal: Map<string, RuleReceiver[]>; modules: RuleReceiver[] };
+/**
+ * Every (rule, sink, receiver) of a rule list, by receiver global; module
+ * receivers apart (their names may hold `*`), and those matching each module
+ * root met so far.
+ */
+type ReceiverIndex = {
+  byGlobal: Map<string, RuleReceiver[]>;
+  modules: RuleReceiver[];
+  byModule: Map<string, RuleReceiver[]>;
+};
 const receiverIndex = new WeakMap<RuleSpec[], ReceiverIndex>();
 const NO_RECEIVERS: RuleReceiver[] = [];
 
-/** The receivers a path from `root` may start at, in rule order: a global's own, or every module receiver. */
+/** The receivers a path from `root` may start at, in rule order: a global's own, or the module receivers matching it. */
 function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
   let index = receiverIndex.get(rules);
   if (!index) {
-    index = { byGlobal: new Map(), modules: [] };
+    index = { byGlobal: new Map(), modules: [], byModule: new Map() };
     for (const rule of rules)
       for (const spec of rule.sinks)
         for (const origin of spec.receivers) {
@@ -375,7 +383,14 @@ function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
         }
     receiverIndex.set(rules, index);
   }
-  return 'global' in root ? (index.byGlobal.get(root.global) ?? NO_RECEIVERS) : index.modules;
+  if ('global' in root) return index.byGlobal.get(root.global) ?? NO_RECEIVERS;
+  const key = root.specifier === undefined ? root.module : `${root.module}\0${root.specifier}`;
+  let list = index.byModule.get(key);
+  if (!list) {
+    list = index.modules.filter((r) => 'module' in r.origin && moduleMatches(r.origin.module, root));
+    index.byModule.set(key, list.length ? list : NO_RECEIVERS);
+  }
+  return list;
 }
 
 /**

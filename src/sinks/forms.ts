@@ -59,7 +59,7 @@ const WILDCARDS = new Map<string, RegExp>();
  * (`leanplum-sdk/dist/x` too); a subpath or URL (`firebase/analytics`,
  * `https://www.gstatic.com/firebasejs/<version>/…`) matches the import as written.
  */
-function moduleMatches(pattern: string, root: { module: string; specifier?: string }): boolean {
+export function moduleMatches(pattern: string, root: { module: string; specifier?: string }): boolean {
   if (wildcardMatch(pattern, root.module)) return true;
   return root.specifier !== undefined && wildcardMatch(pattern, root.specifier);
 }
@@ -117,15 +117,55 @@ export function receiverPrefix(
 
 /** Does `v` start with one of the receivers (any member, call or await of it)? */
 export function fromReceivers(v: Value | undefined, receivers: Receiver[]): boolean {
-  return receivers.some((r) => receiverPrefix(v, r) !== undefined);
+  return candidates(v, receivers).some((r) => receiverPrefix(v, r) !== undefined);
 }
 
 /** Is `v` exactly one of the receivers (the SDK object itself, no member)? */
 export function isReceiver(v: Value | undefined, receivers: Receiver[]): boolean {
-  return receivers.some((r) => {
+  return candidates(v, receivers).some((r) => {
     const m = receiverPrefix(v, r);
     return m !== undefined && m.k === m.steps.length;
   });
+}
+
+interface RootIndex {
+  byGlobal: Map<string, Receiver[]>;
+  modules: Receiver[];
+  /** Per module root (and specifier): the module receivers that match it, in order. */
+  byModule: Map<string, Receiver[]>;
+}
+
+const rootIndexes = new WeakMap<Receiver[], RootIndex>();
+const NO_CANDIDATES: Receiver[] = [];
+
+/**
+ * The receivers whose root can match `v`'s, in their order: a path from
+ * `react` or `useState` is matched against no receiver at all, rather than
+ * every module pattern of every rule (the sink search asks this of every callee).
+ */
+function candidates(v: Value | undefined, receivers: Receiver[]): Receiver[] {
+  if (!v || v.kind !== 'path') return NO_CANDIDATES;
+  let index = rootIndexes.get(receivers);
+  if (!index) {
+    index = { byGlobal: new Map(), modules: [], byModule: new Map() };
+    for (const r of receivers) {
+      if ('global' in r) {
+        const list = index.byGlobal.get(r.global);
+        if (list) list.push(r);
+        else index.byGlobal.set(r.global, [r]);
+      } else index.modules.push(r);
+    }
+    rootIndexes.set(receivers, index);
+  }
+  const root = v.root;
+  if ('global' in root) return index.byGlobal.get(root.global) ?? NO_CANDIDATES;
+  const key = root.specifier === undefined ? root.module : `${root.module}\0${root.specifier}`;
+  let list = index.byModule.get(key);
+  if (!list) {
+    list = index.modules.filter((r) => 'module' in r && moduleMatches(r.module, root));
+    index.byModule.set(key, list.length ? list : NO_CANDIDATES);
+  }
+  return list;
 }
 
 /**
@@ -138,7 +178,7 @@ export function matchReceiverMethod(
   receivers: Receiver[],
   methods: string[],
 ): string | null | undefined {
-  for (const r of receivers) {
+  for (const r of candidates(v, receivers)) {
     const m = receiverPrefix(v, r);
     if (!m || m.k >= m.steps.length) continue;
     const names: string[] = [];
