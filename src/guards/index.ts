@@ -23,6 +23,7 @@ import {
   type Step,
   type Value,
 } from '../program/index.js';
+import { objectCallbackSite } from '../program/callbacks.js';
 import { originPrefix } from '../sinks/index.js';
 import {
   ALL,
@@ -79,7 +80,6 @@ export class GuardClassifier {
   readonly writes: Writes;
   private readonly packOf = new Map<GuardSpec, string>();
   /** Callback-parameter steps of object-literal callbacks: the property holding the callback. */
-  private readonly stepProperty = new WeakMap<Step, string>();
   private readonly memo: SnapshotMemo<t.Node, Outcome>;
   private readonly active = new Set<t.Node>();
 
@@ -547,8 +547,9 @@ export class GuardClassifier {
         if (site) {
           const callee = this.resolver.value(site.call.callee, index);
           if (callee && callee.kind === 'path') {
-            const step: Step = { param: { argument: site.argument, parameter: i, call: site.call } };
-            this.stepProperty.set(step, site.property);
+            const step: Step = {
+              param: { argument: site.argument, parameter: i, call: site.call, property: site.property },
+            };
             return { kind: 'path', root: callee.root, steps: [...callee.steps, step] };
           }
         }
@@ -989,7 +990,7 @@ export class GuardClassifier {
           got.param.parameter !== want.callbackParameter.parameter
         )
           return undefined;
-        if (this.stepProperty.get(got) !== want.callbackParameter.property) return undefined;
+        if (got.param.property !== want.callbackParameter.property) return undefined;
         if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
       }
     }
@@ -1458,36 +1459,6 @@ function writtenKey(steps: Step[], path0: PathStep[]): string | null | undefined
     } else if (!('param' in got)) return undefined;
   }
   return key;
-}
-
-/** A function passed as a property (or method) of an object literal that is a call's argument. */
-function objectCallbackSite(
-  fn: t.Function,
-  index: ScriptIndex,
-):
-  | { call: t.CallExpression | t.OptionalCallExpression | t.NewExpression; argument: number; property: string }
-  | undefined {
-  const prop: t.Node | undefined = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
-  if (!prop || (prop.type !== 'ObjectMethod' && !(prop.type === 'ObjectProperty' && prop.value === fn)))
-    return undefined;
-  const name = keyOf(prop);
-  const obj = index.parent.get(prop);
-  const call = obj ? index.parent.get(obj) : undefined;
-  if (
-    !name ||
-    !obj ||
-    obj.type !== 'ObjectExpression' ||
-    !call ||
-    (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')
-  )
-    return undefined;
-  const argument = call.arguments.indexOf(obj);
-  return argument >= 0 ? { call, argument, property: name } : undefined;
-}
-
-function keyOf(p: t.ObjectMethod | t.ObjectProperty): string | undefined {
-  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
-  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
 }
 
 /** The source text of a node (one line, shortened), for explanations. */

@@ -256,3 +256,126 @@ export function invocationArguments(fn: t.Function, index: ScriptIndex): t.Node[
   }
   return out;
 }
+
+/** A call an object-literal callback reaches: the call, which argument holds the object, and the callback's property path in it. */
+export interface ObjectCallbackSite {
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+  argument: number;
+  /** `onReady`, `callbacks.onReady`, `services[].callback`. */
+  property: string;
+}
+
+/**
+ * A JSX element as a call of its component with one props object
+ * (`<PostHogProvider apiKey="…" options={{ … }}>` initialises PostHog), so
+ * component sinks and their argument conditions use the call machinery.
+ */
+export function jsxAsCall(el: t.JSXOpeningElement): t.CallExpression {
+  const properties: (t.ObjectProperty | t.SpreadElement)[] = el.attributes.map((a) => {
+    if (a.type === 'JSXSpreadAttribute') return { type: 'SpreadElement', argument: a.argument };
+    const name = a.name.type === 'JSXIdentifier' ? a.name.name : `${a.name.namespace.name}:${a.name.name.name}`;
+    const value =
+      a.value === null || a.value === undefined
+        ? ({ type: 'BooleanLiteral', value: true } as t.BooleanLiteral)
+        : a.value.type === 'JSXExpressionContainer'
+          ? a.value.expression
+          : a.value;
+    return {
+      type: 'ObjectProperty',
+      key: { type: 'StringLiteral', value: name },
+      value,
+      computed: false,
+      shorthand: false,
+    } as t.ObjectProperty;
+  });
+  return {
+    ...el,
+    type: 'CallExpression',
+    callee: el.name,
+    arguments: [{ type: 'ObjectExpression', properties } as t.ObjectExpression],
+  } as unknown as t.CallExpression;
+}
+
+const jsxCalls = new WeakMap<t.JSXOpeningElement, t.CallExpression>();
+
+/** A JSX element as the call of its component with one props object (one node per element, so steps compare). */
+function jsxCall(el: t.JSXOpeningElement): t.CallExpression {
+  let c = jsxCalls.get(el);
+  if (!c) jsxCalls.set(el, (c = jsxAsCall(el)));
+  return c;
+}
+
+/**
+ * The call a function reaches as a property (or method) of an object literal
+ * that is one of the call's arguments: written inline
+ * (`initialise({ onStatusChange(status) {…} })`), nested
+ * (`{ callbacks: { onX() {} } }`, `{ services: [{ callback() {} }] }`), a JSX
+ * prop (`<DidomiSDK onReady={(d) => …} />`, argument 0), or through a `const`
+ * (never reassigned, not exported, not a page-script global) whose only
+ * reference is that argument (`const settings = {…}; initialise(settings)`).
+ * Undefined when the object may go anywhere else, where its function could be
+ * called with other values.
+ */
+export function objectCallbackSite(fn: t.Function, index: ScriptIndex): ObjectCallbackSite | undefined {
+  const segments: string[] = [];
+  let n: t.Node = fn;
+  if (fn.type !== 'ObjectMethod') {
+    const { parent, child } = outerParent(fn, index);
+    // `<C onReady={(d) => …} />`: a prop of argument 0.
+    if (parent?.type === 'JSXExpressionContainer') {
+      const attr = index.parent.get(parent);
+      const el = attr && index.parent.get(attr);
+      if (attr?.type !== 'JSXAttribute' || attr.name.type !== 'JSXIdentifier' || el?.type !== 'JSXOpeningElement')
+        return undefined;
+      return { call: jsxCall(el), argument: 0, property: attr.name.name };
+    }
+    if (parent?.type !== 'ObjectProperty' || parent.value !== child) return undefined;
+    n = parent;
+  }
+  for (let hops = 0; hops < 8; hops++) {
+    // `n` is a property (or method) of an object literal, or an element of an array literal.
+    let container: t.Node | undefined;
+    if (n.type === 'ObjectProperty' || n.type === 'ObjectMethod') {
+      const name = keyOf(n);
+      if (name === undefined) return undefined;
+      segments.unshift(name);
+      container = index.parent.get(n);
+      if (container?.type !== 'ObjectExpression') return undefined;
+    } else {
+      segments.unshift('[]');
+      container = n;
+    }
+    const { parent, child } = outerParent(container, index);
+    if (!parent) return undefined;
+    if (parent.type === 'ObjectProperty' && parent.value === child) {
+      n = parent;
+      continue;
+    }
+    if (parent.type === 'ArrayExpression') {
+      n = parent;
+      continue;
+    }
+    const property = segments.join('.').replace(/\.\[\]/g, '[]');
+    const at = argumentOf(child, index);
+    if (at) return { ...at, property };
+    if (parent.type === 'VariableDeclarator' && parent.init === child && parent.id.type === 'Identifier') {
+      const b = index.binding(parent.id);
+      if (!b || b.identifier !== parent.id || b.kind !== 'const' || b.violations.length) return undefined;
+      // A classic script's top-level `const` is shared with every other script of the page.
+      if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') return undefined;
+      const declaration = index.parent.get(parent);
+      if (declaration && index.parent.get(declaration)?.type === 'ExportNamedDeclaration') return undefined;
+      const refs = bindingReferences(index, b);
+      if (refs.length !== 1) return undefined;
+      const passed = argumentOf(refs[0], index);
+      return passed ? { ...passed, property } : undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function keyOf(p: t.ObjectMethod | t.ObjectProperty): string | undefined {
+  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}

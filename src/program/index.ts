@@ -18,7 +18,7 @@ export {
 } from './project.js';
 export { alternatives, patternSteps, Resolver, type Root, type Step, type Value } from './resolve.js';
 export type { CallLike } from './callers.js';
-export { invocationArguments } from './callbacks.js';
+export { invocationArguments, jsxAsCall } from './callbacks.js';
 export { importerListsReadIn } from './references.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, tokenRegExp } from './text.js';

@@ -27,7 +27,7 @@ import {
   typeReferenceName,
 } from './types.js';
 import { Channels } from './contexts.js';
-import { HelperCallbacks } from './callbacks.js';
+import { HelperCallbacks, objectCallbackSite } from './callbacks.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
 import { alternatives, union, type Value } from './values.js';
@@ -720,11 +720,27 @@ export class Resolver {
     }
     if (
       !call ||
-      (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')
-    )
-      return undefined;
+      (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression') ||
+      !call.arguments.includes(child as t.Expression)
+    ) {
+      // `initialise({ onStatusChange(status) {…} })`, `<DidomiSDK onReady={(d) => …} />`, or the object in a
+      // `const` passed once: what the SDK or CMP calls that property with.
+      const site = objectCallbackSite(fn, index);
+      if (!site) return undefined;
+      const { call: at, argument, property } = site;
+      return union(
+        alternatives(this.value(at.callee, index, depth)).map((f): Value | undefined =>
+          f.kind === 'path'
+            ? {
+                kind: 'path',
+                root: f.root,
+                steps: [...f.steps, { param: { argument, parameter: paramIndex, call: at, property } }],
+              }
+            : undefined,
+        ),
+      );
+    }
     const argument = call.arguments.indexOf(child as t.Expression);
-    if (argument < 0) return undefined;
     const callee = unwrap(call.callee);
     let v: Value | undefined;
     // `p.then(m => …)`: `m` is what the promise resolves to.

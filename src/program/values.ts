@@ -12,6 +12,8 @@ export type Step =
         argument: number;
         parameter: number;
         call: t.CallExpression | t.OptionalCallExpression | t.NewExpression;
+        /** The callback is this property of the object-literal argument (`onReady`, `callbacks.onX`, `services[].callback`). */
+        property?: string;
       };
     };
 
@@ -54,7 +56,7 @@ function pathKey(v: Extract<Value, { kind: 'path' }>): string {
       ? `.${s.prop ?? '?'}`
       : 'call' in s
         ? `()${nodeId(s.call)}${s.awaited ? 'a' : ''}`
-        : `(${s.param.argument},${s.param.parameter})${nodeId(s.param.call)}`,
+        : `(${s.param.argument},${s.param.parameter}${s.param.property === undefined ? '' : `:${s.param.property}`})${nodeId(s.param.call)}`,
   );
   return root + steps.join('');
 }

@@ -83,7 +83,8 @@ function stepMatches(want: ReceiverStep, have: Step): boolean {
   return (
     'param' in have &&
     have.param.argument === want.callbackParameter.argument &&
-    have.param.parameter === want.callbackParameter.parameter
+    have.param.parameter === want.callbackParameter.parameter &&
+    have.param.property === undefined
   );
 }
 
@@ -343,37 +344,6 @@ export function conditionsAllow(call: t.Node, spec: SinkSpec, index: ScriptIndex
   for (const c of spec.when ?? []) if (holds(conditionValue(call, c, index, resolver), c) === false) return false;
   for (const c of spec.unless ?? []) if (holds(conditionValue(call, c, index, resolver), c) === true) return false;
   return true;
-}
-
-/**
- * A JSX element as a call of its component with one props object
- * (`<PostHogProvider apiKey="…" options={{ … }}>` initialises PostHog), so
- * component sinks and their argument conditions use the call machinery.
- */
-export function jsxAsCall(el: t.JSXOpeningElement): t.CallExpression {
-  const properties: (t.ObjectProperty | t.SpreadElement)[] = el.attributes.map((a) => {
-    if (a.type === 'JSXSpreadAttribute') return { type: 'SpreadElement', argument: a.argument };
-    const name = a.name.type === 'JSXIdentifier' ? a.name.name : `${a.name.namespace.name}:${a.name.name.name}`;
-    const value =
-      a.value === null || a.value === undefined
-        ? ({ type: 'BooleanLiteral', value: true } as t.BooleanLiteral)
-        : a.value.type === 'JSXExpressionContainer'
-          ? a.value.expression
-          : a.value;
-    return {
-      type: 'ObjectProperty',
-      key: { type: 'StringLiteral', value: name },
-      value,
-      computed: false,
-      shorthand: false,
-    } as t.ObjectProperty;
-  });
-  return {
-    ...el,
-    type: 'CallExpression',
-    callee: el.name,
-    arguments: [{ type: 'ObjectExpression', properties } as t.ObjectExpression],
-  } as unknown as t.CallExpression;
 }
 
 // ------------------------------------------------------------------ command dispatch

@@ -18,6 +18,7 @@ import {
   type ScriptIndex,
   type Value,
   storedGlobal,
+  jsxAsCall,
 } from '../program/index.js';
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 import {
@@ -27,7 +28,6 @@ import {
   dispatchTargets,
   fromReceivers,
   globalsInText,
-  jsxAsCall,
   matchReceiverMethod,
   readDispatch,
   receiverPrefix,
