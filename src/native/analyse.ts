@@ -13,7 +13,7 @@
  *
  * Guards are policy data (`native.guards`: values of calls/properties compared
  * or tested for truth, callback parameters) and config `guards` with a
- * `function` and no `module`; helpers returning a guard (`fun canTrack() =
+ * `function` or a `property` and no `module`; helpers returning a guard (`fun canTrack() =
  * ot.getConsentStatusForGroupId("C0004") == 1`) are inferred.
  */
 import type { AnalysisError, Config, ConfigGuard, Finding, Purpose, RuleSpec, TraceStep } from '../model.js';
@@ -711,8 +711,15 @@ export class NativeFileAnalysis {
     return undefined;
   }
 
+  /**
+   * Config guards that can hold in native code: a `function` or a `property`
+   * (`ConsentState.marketingAllowed`), not tied to a JavaScript `module`, not
+   * a storage or cookie read.
+   */
   private configGuards(): ConfigGuard[] {
-    return (this.config?.guards ?? []).filter((g) => g.function && !g.module);
+    return (this.config?.guards ?? []).filter(
+      (g) => (g.function || g.property) && !g.module && !g.storage && g.cookie === undefined,
+    );
   }
 
   private matchesConfigGuard(e: Call, g: ConfigGuard): boolean {
