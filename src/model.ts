@@ -400,7 +400,12 @@ export interface NativeSinkSpec {
 
 /** Something that keeps an SDK's native start off until the JavaScript side turns it on. */
 export type Deferral =
-  | { call: string; platform: Platform }
+  | {
+      call: string;
+      platform: Platform;
+      /** Argument index -> accepted values (`setConsentRequired(true)`): only such calls defer; an unreadable argument does not. */
+      arguments?: Record<string, (string | number | boolean)[]>;
+    }
   | { plist: { key: string; equals: boolean | string } }
   | { manifestMetaData: { name: string; equals: string } }
   | { androidResource: { name: string; equals: string } }

@@ -132,7 +132,19 @@ export async function analyseNative(
 // ------------------------------------------------------------ native starts
 
 function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations): boolean {
-  if ('call' in d) return d.platform === platform && calls.some((c) => c.platform === platform && c.path === d.call);
+  if ('call' in d)
+    return (
+      d.platform === platform &&
+      calls.some(
+        (c) =>
+          c.platform === platform &&
+          c.path === d.call &&
+          Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
+            const v = c.argument(Number(i));
+            return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
+          }),
+      )
+    );
   if ('plist' in d)
     return decl.plists.some(
       (p) =>
