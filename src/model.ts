@@ -420,6 +420,11 @@ export interface NativeStartSpec {
   manifestMetaData?: string[];
   /** Manifest `<application android:name=…>` values that start the SDK (CleverTap's Application class). */
   manifestApplication?: string[];
+  /**
+   * SDK classes (names in `classes`) whose subclass, named as the app's `<application android:name=…>`,
+   * starts the SDK (`class MainApplication : CleverTapApplication()`).
+   */
+  superclasses?: string[];
   /** The start is not a sink when any of these is declared; the JavaScript call named by `jsRule` then is. */
   unlessDeferredBy?: Deferral[];
   /** The JavaScript rule that takes over when deferred (documentation; that rule is always checked). */

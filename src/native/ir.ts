@@ -79,6 +79,8 @@ export interface NativeUnit {
   fields: Map<string, { type?: string; init?: Expr; constant: boolean }>;
   /** Classes, objects, protocols declared in the file (they shadow SDK names). */
   declaredTypes: Set<string>;
+  /** Superclasses of the file's JVM classes as written (`class MainApplication : CleverTapApplication()`), with the type node. */
+  supertypes: { className: string; type: string; node: SyntaxNode }[];
   /** Statements the converter did not know, by node. */
   unknown: SyntaxNode[];
 }
@@ -107,7 +109,15 @@ function typeName(n: SyntaxNode | undefined): string | undefined {
 abstract class Converter {
   readonly unit: NativeUnit;
   constructor(language: NativeLanguage) {
-    this.unit = { language, imports: [], functions: [], fields: new Map(), declaredTypes: new Set(), unknown: [] };
+    this.unit = {
+      language,
+      imports: [],
+      functions: [],
+      fields: new Map(),
+      declaredTypes: new Set(),
+      supertypes: [],
+      unknown: [],
+    };
   }
   protected seq(n: SyntaxNode): Expr {
     return { k: 'seq', items: named(n).map((c) => this.expr(c)), node: n };
@@ -196,6 +206,13 @@ class KotlinConverter extends Converter {
           field(n, 'name')?.text ?? named(n).find((x) => x.type === 'identifier')?.text ?? className ?? 'companion';
         this.unit.declaredTypes.add(name);
         for (const c of named(n)) {
+          if (c.type === 'delegation_specifiers')
+            for (const d of named(c)) {
+              // `: CleverTapApplication()` (a constructor invocation: the superclass), not an interface
+              const inv = named(d).find((x) => x.type === 'constructor_invocation');
+              const t = inv && named(inv).find((x) => x.type === 'user_type');
+              if (t) this.unit.supertypes.push({ className: name, type: t.text.replace(/<.*$/s, ''), node: t });
+            }
           if (c.type === 'class_body' || c.type === 'enum_class_body')
             for (const m of named(c)) this.declaration(m, name);
           if (c.type === 'primary_constructor' || c.type === 'class_parameters') {
@@ -586,6 +603,9 @@ class JavaConverter extends Converter {
     if (!/class_declaration|interface_declaration|enum_declaration|record_declaration/.test(n.type)) return;
     const name = field(n, 'name')?.text ?? outer ?? '';
     this.unit.declaredTypes.add(name);
+    const sup = field(n, 'superclass');
+    const t = sup && named(sup)[0];
+    if (t) this.unit.supertypes.push({ className: name, type: t.text.replace(/<.*$/s, ''), node: t });
     const body = field(n, 'body');
     if (body) this.members(body, name);
   }

@@ -13,6 +13,8 @@ export class NativeKnowledge {
   private readonly byJvm = new Map<string, string>();
   readonly sinksByCall = new Map<string, NativeSinkSpec[]>();
   readonly startsByCall = new Map<string, NativeStartSpec[]>();
+  /** Starts by SDK superclass (`CleverTapApplication`). */
+  readonly startsBySuperclass = new Map<string, NativeStartSpec[]>();
   readonly starts: NativeStartSpec[] = [];
   /** Every call path a sink or start names (for "looks like an SDK call" diagnostics). */
   readonly sinkCalls = new Set<string>();
@@ -36,6 +38,7 @@ export class NativeKnowledge {
       for (const s of n.starts ?? []) {
         this.starts.push(s);
         for (const c of s.calls ?? []) this.add(this.startsByCall, c, s);
+        for (const c of s.superclasses ?? []) this.add(this.startsBySuperclass, c, s);
       }
       this.guards.push(...(n.guards ?? []));
       this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
