@@ -1082,12 +1082,31 @@ class SwiftConverter extends Converter {
   private conditions(n: SyntaxNode): Expr[] {
     const out: Expr[] = [];
     let binding = false;
+    // `if case .authorized = status`: the pattern's tokens, then the value after `=`
+    let casePattern: SyntaxNode[] | undefined;
+    let caseValue = false;
     for (let i = 0; i < n.childCount; i++) {
       const c = n.child(i);
       if (!c) continue;
       const f = n.fieldNameForChild(i);
       if (c.type === 'value_binding_pattern') binding = true;
       if (f !== 'condition') continue;
+      if (c.type === 'case' && !casePattern) {
+        casePattern = [];
+        continue;
+      }
+      if (casePattern && !caseValue) {
+        if (c.type === '=') caseValue = true;
+        else casePattern.push(c);
+        continue;
+      }
+      if (casePattern) {
+        out.push(this.casePattern(casePattern, c));
+        casePattern = undefined;
+        caseValue = false;
+        binding = false;
+        continue;
+      }
       if (c.type === 'value_binding_pattern') continue;
       if (binding) {
         out.push({ k: 'seq', items: [this.expr(c)], node: c });
@@ -1095,6 +1114,18 @@ class SwiftConverter extends Converter {
       } else out.push(this.expr(c));
     }
     return out;
+  }
+
+  /**
+   * `case .authorized = value` is `value == .authorized`; any other pattern (bindings,
+   * payloads, ranges) tests something else: the value is evaluated, nothing is granted.
+   */
+  private casePattern(pattern: SyntaxNode[], value: SyntaxNode): Expr {
+    const v = this.expr(value);
+    const [dot, id, ...rest] = pattern;
+    if (dot?.type === '.' && id?.type === 'simple_identifier' && !rest.length)
+      return { k: 'bin', op: '==', l: v, r: { k: 'enumCase', name: id.text, node: id }, node: value };
+    return { k: 'seq', items: [v], node: value };
   }
 
   /** The statement lists of `{ … }` blocks among the children, in order; `else if` yields its if_statement. */
