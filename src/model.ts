@@ -400,7 +400,12 @@ export interface NativeSinkSpec {
 
 /** Something that keeps an SDK's native start off until the JavaScript side turns it on. */
 export type Deferral =
-  | { call: string; platform: Platform }
+  | {
+      call: string;
+      platform: Platform;
+      /** Argument index -> accepted values (`setConsentRequired(true)`): only such calls defer; an unreadable argument does not. */
+      arguments?: Record<string, (string | number | boolean)[]>;
+    }
   | { plist: { key: string; equals: boolean | string } }
   | { manifestMetaData: { name: string; equals: string } }
   | { androidResource: { name: string; equals: string } }
@@ -415,6 +420,11 @@ export interface NativeStartSpec {
   manifestMetaData?: string[];
   /** Manifest `<application android:name=…>` values that start the SDK (CleverTap's Application class). */
   manifestApplication?: string[];
+  /**
+   * SDK classes (names in `classes`) whose subclass, named as the app's `<application android:name=…>`,
+   * starts the SDK (`class MainApplication : CleverTapApplication()`).
+   */
+  superclasses?: string[];
   /** The start is not a sink when any of these is declared; the JavaScript call named by `jsRule` then is. */
   unlessDeferredBy?: Deferral[];
   /** The JavaScript rule that takes over when deferred (documentation; that rule is always checked). */

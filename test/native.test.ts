@@ -2,13 +2,13 @@
  * The native layer (src/native): fixture apps with inline expectations, then
  * one small app per form (guards, resolution, declarations, native starts).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan, type Config, type Finding } from '../src/index.js';
 import type { Log } from 'sarif';
-import { validateDocument } from '../src/policy/index.js';
+import { loadConfigFile, validateDocument } from '../src/policy/index.js';
 import { formatGithub, formatSarif } from '../src/report/index.js';
 import { sarifValidator } from './cli-helpers.js';
 import { collectExpectations, compare } from './support/expectations.js';
@@ -20,7 +20,9 @@ describe('fixtures/native', () => {
   for (const app of readdirSync(fixtures)) {
     it(`${app}: findings match the inline expectations, at exact line:column`, async () => {
       const root = join(fixtures, app);
-      const { document } = await scan({ root });
+      const cfgFile = join(root, 'consent-lint.config.json');
+      const config = existsSync(cfgFile) ? loadConfigFile(cfgFile) : undefined;
+      const { document } = await scan({ root, config });
       const expected = collectExpectations(root);
       if (app.endsWith('-gated')) expect(expected).toEqual([]);
       else expect(expected.length).toBeGreaterThan(0);

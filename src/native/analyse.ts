@@ -13,7 +13,7 @@
  *
  * Guards are policy data (`native.guards`: values of calls/properties compared
  * or tested for truth, callback parameters) and config `guards` with a
- * `function` and no `module`; helpers returning a guard (`fun canTrack() =
+ * `function` or a `property` and no `module`; helpers returning a guard (`fun canTrack() =
  * ot.getConsentStatusForGroupId("C0004") == 1`) are inferred.
  */
 import type { AnalysisError, Config, ConfigGuard, Finding, Purpose, RuleSpec, TraceStep } from '../model.js';
@@ -57,11 +57,29 @@ interface Local {
   constant: boolean;
 }
 
+/** A value known by the expression it is bound to (Kotlin `x?.let { it… }`, `x.apply { … }`). */
+interface Bound {
+  expr: Expr;
+  env: Env;
+}
+
+interface Param {
+  type?: string;
+  guard?: NativeGuardSpec;
+  value?: Bound;
+}
+
 interface Env {
   locals: Map<string, Local>;
-  params: Map<string, { type?: string; guard?: NativeGuardSpec }>;
+  params: Map<string, Param>;
   parent?: Env;
+  /** The implicit receiver of calls written without one (Kotlin `apply`, `run`, `with` blocks). */
+  implicit?: Bound;
 }
+
+/** Kotlin scope functions: the lambda's parameter is the receiver (`let`, `also`) or its implicit `this` is. */
+const SCOPE_PARAM = new Set(['let', 'also']);
+const SCOPE_RECEIVER = new Set(['apply', 'run']);
 
 interface FnInfo {
   id: number;
@@ -144,8 +162,12 @@ export class NativeFileAnalysis {
       if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
     for (const [point, e] of f.graph.points) {
       if (e.k !== 'lambda') continue;
-      const params = new Map<string, { type?: string; guard?: NativeGuardSpec }>(e.params.map((p) => [p, {}]));
+      const params = new Map<string, Param>(e.params.map((p) => [p, {}]));
+      const site = enclosing.get(e);
+      const scope = site && this.unit.language === 'kotlin' ? this.scopeBinding(site.call, site.index, f.env) : {};
+      if (scope.param) params.set(e.params[0] ?? 'it', { value: scope.param });
       const env = this.envOf(e.body, params, f.env);
+      if (scope.receiver) env.implicit = scope.receiver;
       const child = this.addFn({
         name: 'closure',
         label: `${f.label} closure`,
@@ -154,7 +176,6 @@ export class NativeFileAnalysis {
         env,
         parent: { fn: f, point },
       });
-      const site = enclosing.get(e);
       if (site) this.bindCallback(child, site.call, site.index, f.env);
     }
     return f;
@@ -216,6 +237,22 @@ export class NativeFileAnalysis {
     };
     visit(body);
     return { locals, params, parent };
+  }
+
+  /**
+   * Kotlin scope functions on an SDK value: `api?.let { it.promptForPushPermission(true) }`,
+   * `api?.apply { promptPushPrimer(json) }`, `with(api) { … }` (the last lambda argument).
+   */
+  private scopeBinding(call: Call, index: number, env: Env): { param?: Bound; receiver?: Bound } {
+    if (index !== call.args.length - 1) return {};
+    if (call.recv && call.recv.k !== 'this' && SCOPE_PARAM.has(call.name)) return { param: { expr: call.recv, env } };
+    if (call.recv && call.recv.k !== 'this' && SCOPE_RECEIVER.has(call.name))
+      return { receiver: { expr: call.recv, env } };
+    // `with(api) { … }`: Kotlin's grammar makes it a call of the call `with(api)` with the trailing lambda.
+    const w = call.callee;
+    if (!call.recv && w?.k === 'call' && !w.recv && w.name === 'with' && w.args.length === 1)
+      return { receiver: { expr: w.args[0], env } };
+    return {};
   }
 
   /** A closure passed to a guard callback: its parameter carries the answer, or its body runs only when granted. */
@@ -435,10 +472,7 @@ export class NativeFileAnalysis {
 
   // ------------------------------------------------------------ values and paths
 
-  private lookup(
-    name: string,
-    env: Env,
-  ): { local?: Local; param?: { type?: string; guard?: NativeGuardSpec } } | undefined {
+  private lookup(name: string, env: Env): { local?: Local; param?: Param } | undefined {
     for (let e: Env | undefined = env; e; e = e.parent) {
       const p = e.params.get(name);
       if (p) return { param: p };
@@ -454,6 +488,7 @@ export class NativeFileAnalysis {
     switch (e.k) {
       case 'name': {
         const found = this.lookup(e.name, env);
+        if (found?.param?.value) return this.path(found.param.value.expr, found.param.value.env, depth + 1);
         if (found?.param) return found.param.type ? [found.param.type] : undefined;
         if (found?.local) {
           const l = found.local;
@@ -478,7 +513,15 @@ export class NativeFileAnalysis {
         return base && [...base, e.name];
       }
       case 'call': {
-        if (!e.recv) return e.callee ? undefined : [e.name];
+        if (!e.recv) {
+          if (e.callee) return undefined;
+          const implicit = this.implicitReceiver(e.name, env);
+          if (implicit) {
+            const base = this.path(implicit.expr, implicit.env, depth + 1);
+            return base && [...base, e.name];
+          }
+          return [e.name];
+        }
         if (e.recv.k === 'this') return undefined;
         const base = this.path(e.recv, env, depth + 1);
         return base && [...base, e.name];
@@ -486,6 +529,13 @@ export class NativeFileAnalysis {
       default:
         return undefined;
     }
+  }
+
+  /** The receiver of a call written without one inside an `apply`/`run`/`with` block, unless a function of this file has its name. */
+  private implicitReceiver(name: string, env: Env): Bound | undefined {
+    if (this.unit.functions.some((f) => f.name === name)) return undefined;
+    for (let e: Env | undefined = env; e; e = e.parent) if (e.implicit) return e.implicit;
+    return undefined;
   }
 
   private callPath(e: Call, env: Env): string | undefined {
@@ -711,8 +761,15 @@ export class NativeFileAnalysis {
     return undefined;
   }
 
+  /**
+   * Config guards that can hold in native code: a `function` or a `property`
+   * (`ConsentState.marketingAllowed`), not tied to a JavaScript `module`, not
+   * a storage or cookie read.
+   */
   private configGuards(): ConfigGuard[] {
-    return (this.config?.guards ?? []).filter((g) => g.function && !g.module);
+    return (this.config?.guards ?? []).filter(
+      (g) => (g.function || g.property) && !g.module && !g.storage && g.cookie === undefined,
+    );
   }
 
   private matchesConfigGuard(e: Call, g: ConfigGuard): boolean {

@@ -69,6 +69,7 @@ export async function analyseNative(
 
   const calls: CallFact[] = [];
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
+  const subclasses: SubclassStart[] = [];
   // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
   const trees: { delete(): void }[] = [];
   // A file is read for what its code names: a token only in a comment (a vendor's copyright header) is not a mention.
@@ -115,6 +116,25 @@ export async function analyseNative(
       result.errors.push(...a.errors);
       calls.push(...a.calls);
       starts.push(...a.starts);
+      if (lang === 'kotlin' || lang === 'java')
+        for (const st of unit.supertypes) {
+          const path = k.resolve(st.type.split('.'), unit);
+          for (const spec of (path && k.startsBySuperclass.get(path)) || [])
+            if (spec.platform === 'android')
+              subclasses.push({
+                spec,
+                className: st.className,
+                packageName: unit.packageName,
+                superclass: path!,
+                at: {
+                  file: f.relPath,
+                  line: st.node.startPosition.row + 1,
+                  column: st.node.startPosition.column + 1,
+                  endLine: st.node.endPosition.row + 1,
+                  endColumn: st.node.endPosition.column + 1,
+                },
+              });
+        }
     }
 
     const decl = readDeclarations(
@@ -122,6 +142,7 @@ export async function analyseNative(
     );
     result.errors.push(...decl.errors);
     decideStarts(k.starts, starts, calls, decl, rules, result);
+    decideSubclassStarts(subclasses, calls, decl, rules, result);
     checkDeclarations(k.declarations, calls, decl, files, rules, result);
   } finally {
     for (const t of trees) t.delete();
@@ -132,7 +153,19 @@ export async function analyseNative(
 // ------------------------------------------------------------ native starts
 
 function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations): boolean {
-  if ('call' in d) return d.platform === platform && calls.some((c) => c.platform === platform && c.path === d.call);
+  if ('call' in d)
+    return (
+      d.platform === platform &&
+      calls.some(
+        (c) =>
+          c.platform === platform &&
+          c.path === d.call &&
+          Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
+            const v = c.argument(Number(i));
+            return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
+          }),
+      )
+    );
   if ('plist' in d)
     return decl.plists.some(
       (p) =>
@@ -154,6 +187,64 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
 
 function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations): boolean {
   return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec.platform, calls, decl));
+}
+
+/** An app class extending an SDK class that starts the SDK (`class MainApplication : CleverTapApplication()`). */
+interface SubclassStart {
+  spec: NativeStartSpec;
+  className: string;
+  packageName?: string;
+  superclass: string;
+  at: Located;
+}
+
+/** `android:name` as the manifest writes it (`.MainApplication`, `MainApplication`, `com.example.MainApplication`) names this class. */
+function namesClass(value: string, cls: string, pkg: string | undefined): boolean {
+  if (value === cls || value === `.${cls}`) return true;
+  if (pkg && value === `${pkg}.${cls}`) return true;
+  // `.app.MainApplication` relative to the manifest package, or a package the file does not declare
+  return value.endsWith(`.${cls}`) && (!pkg || pkg.endsWith(value.slice(0, -(cls.length + 1))));
+}
+
+/** A subclass of an SDK start class runs as the Application: a start with no app code before it, never guarded. */
+function decideSubclassStarts(
+  subclasses: SubclassStart[],
+  calls: CallFact[],
+  decl: Declarations,
+  rules: Map<string, RuleSpec>,
+  out: NativeResult,
+): void {
+  for (const s of subclasses) {
+    const rule = rules.get(s.spec.rule);
+    if (!rule || isDeferred(s.spec, calls, decl)) continue;
+    const app = decl.manifests.find(
+      (m) => m.applicationName && namesClass(m.applicationName.value, s.className, s.packageName),
+    );
+    if (!app) continue;
+    const what = `${s.className} : ${s.superclass}`;
+    const message = `${rule.message}: \`${s.className}\` extends \`${s.superclass}\` and is the app's Application class (${app.applicationName!.at.file}), so the SDK starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+    out.findings.push(
+      finding(
+        rule,
+        s.at,
+        message,
+        [
+          {
+            file: app.applicationName!.at.file,
+            line: app.applicationName!.at.line,
+            column: app.applicationName!.at.column,
+            label: `<application android:name="${app.applicationName!.value}"> (entry: app launch)`,
+          },
+          { file: s.at.file, line: s.at.line, column: s.at.column, label: what },
+        ],
+        s.className,
+        s.superclass,
+        [s.at.file, app.applicationName!.at.file],
+        rule.requires,
+        rule.requires,
+      ),
+    );
+  }
 }
 
 function decideStarts(

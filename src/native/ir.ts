@@ -79,6 +79,8 @@ export interface NativeUnit {
   fields: Map<string, { type?: string; init?: Expr; constant: boolean }>;
   /** Classes, objects, protocols declared in the file (they shadow SDK names). */
   declaredTypes: Set<string>;
+  /** Superclasses of the file's JVM classes as written (`class MainApplication : CleverTapApplication()`), with the type node. */
+  supertypes: { className: string; type: string; node: SyntaxNode }[];
   /** Statements the converter did not know, by node. */
   unknown: SyntaxNode[];
 }
@@ -107,7 +109,15 @@ function typeName(n: SyntaxNode | undefined): string | undefined {
 abstract class Converter {
   readonly unit: NativeUnit;
   constructor(language: NativeLanguage) {
-    this.unit = { language, imports: [], functions: [], fields: new Map(), declaredTypes: new Set(), unknown: [] };
+    this.unit = {
+      language,
+      imports: [],
+      functions: [],
+      fields: new Map(),
+      declaredTypes: new Set(),
+      supertypes: [],
+      unknown: [],
+    };
   }
   protected seq(n: SyntaxNode): Expr {
     return { k: 'seq', items: named(n).map((c) => this.expr(c)), node: n };
@@ -196,6 +206,13 @@ class KotlinConverter extends Converter {
           field(n, 'name')?.text ?? named(n).find((x) => x.type === 'identifier')?.text ?? className ?? 'companion';
         this.unit.declaredTypes.add(name);
         for (const c of named(n)) {
+          if (c.type === 'delegation_specifiers')
+            for (const d of named(c)) {
+              // `: CleverTapApplication()` (a constructor invocation: the superclass), not an interface
+              const inv = named(d).find((x) => x.type === 'constructor_invocation');
+              const t = inv && named(inv).find((x) => x.type === 'user_type');
+              if (t) this.unit.supertypes.push({ className: name, type: t.text.replace(/<.*$/s, ''), node: t });
+            }
           if (c.type === 'class_body' || c.type === 'enum_class_body')
             for (const m of named(c)) this.declaration(m, name);
           if (c.type === 'primary_constructor' || c.type === 'class_parameters') {
@@ -586,6 +603,9 @@ class JavaConverter extends Converter {
     if (!/class_declaration|interface_declaration|enum_declaration|record_declaration/.test(n.type)) return;
     const name = field(n, 'name')?.text ?? outer ?? '';
     this.unit.declaredTypes.add(name);
+    const sup = field(n, 'superclass');
+    const t = sup && named(sup)[0];
+    if (t) this.unit.supertypes.push({ className: name, type: t.text.replace(/<.*$/s, ''), node: t });
     const body = field(n, 'body');
     if (body) this.members(body, name);
   }
@@ -1062,12 +1082,31 @@ class SwiftConverter extends Converter {
   private conditions(n: SyntaxNode): Expr[] {
     const out: Expr[] = [];
     let binding = false;
+    // `if case .authorized = status`: the pattern's tokens, then the value after `=`
+    let casePattern: SyntaxNode[] | undefined;
+    let caseValue = false;
     for (let i = 0; i < n.childCount; i++) {
       const c = n.child(i);
       if (!c) continue;
       const f = n.fieldNameForChild(i);
       if (c.type === 'value_binding_pattern') binding = true;
       if (f !== 'condition') continue;
+      if (c.type === 'case' && !casePattern) {
+        casePattern = [];
+        continue;
+      }
+      if (casePattern && !caseValue) {
+        if (c.type === '=') caseValue = true;
+        else casePattern.push(c);
+        continue;
+      }
+      if (casePattern) {
+        out.push(this.casePattern(casePattern, c));
+        casePattern = undefined;
+        caseValue = false;
+        binding = false;
+        continue;
+      }
       if (c.type === 'value_binding_pattern') continue;
       if (binding) {
         out.push({ k: 'seq', items: [this.expr(c)], node: c });
@@ -1075,6 +1114,18 @@ class SwiftConverter extends Converter {
       } else out.push(this.expr(c));
     }
     return out;
+  }
+
+  /**
+   * `case .authorized = value` is `value == .authorized`; any other pattern (bindings,
+   * payloads, ranges) tests something else: the value is evaluated, nothing is granted.
+   */
+  private casePattern(pattern: SyntaxNode[], value: SyntaxNode): Expr {
+    const v = this.expr(value);
+    const [dot, id, ...rest] = pattern;
+    if (dot?.type === '.' && id?.type === 'simple_identifier' && !rest.length)
+      return { k: 'bin', op: '==', l: v, r: { k: 'enumCase', name: id.text, node: id }, node: value };
+    return { k: 'seq', items: [v], node: value };
   }
 
   /** The statement lists of `{ … }` blocks among the children, in order; `else if` yields its if_statement. */

@@ -13,6 +13,8 @@ export class NativeKnowledge {
   private readonly byJvm = new Map<string, string>();
   readonly sinksByCall = new Map<string, NativeSinkSpec[]>();
   readonly startsByCall = new Map<string, NativeStartSpec[]>();
+  /** Starts by SDK superclass (`CleverTapApplication`). */
+  readonly startsBySuperclass = new Map<string, NativeStartSpec[]>();
   readonly starts: NativeStartSpec[] = [];
   /** Every call path a sink or start names (for "looks like an SDK call" diagnostics). */
   readonly sinkCalls = new Set<string>();
@@ -33,16 +35,19 @@ export class NativeKnowledge {
         if (c.jvm) this.byJvm.set(c.jvm, name);
       }
       for (const s of n.sinks ?? []) for (const c of s.calls) this.add(this.sinksByCall, c, s);
-      for (const s of n.starts ?? []) {
-        this.starts.push(s);
-        for (const c of s.calls ?? []) this.add(this.startsByCall, c, s);
-      }
+      for (const s of n.starts ?? []) this.addStart(s);
       this.guards.push(...(n.guards ?? []));
       this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
       this.declarations.push(...(n.declarations ?? []));
       for (const r of n.rules ?? []) this.rules.push({ ...r, sinks: [] });
     }
     for (const k of [...this.sinksByCall.keys(), ...this.startsByCall.keys()]) this.sinkCalls.add(k);
+  }
+
+  private addStart(s: NativeStartSpec): void {
+    this.starts.push(s);
+    for (const c of s.calls ?? []) this.add(this.startsByCall, c, s);
+    for (const c of s.superclasses ?? []) this.add(this.startsBySuperclass, c, s);
   }
 
   private add<T>(m: Map<string, T[]>, k: string, v: T): void {
