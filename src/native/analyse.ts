@@ -3,10 +3,15 @@
  * closure, the must-analysis of src/flow on each, then the entries:
  *
  *  - a function called from elsewhere in the same file (`initLeanplum()`,
- *    `self.startSdks()`, `[self startSdks]`) is guarded for X when every call
- *    of it is (greatest fixpoint, as for JavaScript); one that nobody in the
- *    file calls (`onCreate`, `application(_:didFinishLaunchingWithOptions:)`)
- *    is an entry the platform calls: unguarded;
+ *    `self.startSdks()`, `[self startSdks]`, `tracker.start(this)`) is
+ *    guarded for X when every call that may reach it is (greatest fixpoint,
+ *    as for JavaScript; a call whose target is not known exactly is linked to
+ *    every function of that name); one that nobody in the file calls
+ *    (`onCreate`, `application(_:didFinishLaunchingWithOptions:)`), that is
+ *    named as a value (`::startSdks`, `#selector(startSdks)`) or that another
+ *    file may call is an entry: unguarded;
+ *  - a Kotlin scope function's lambda (`with(Leanplum) { start(…) }`,
+ *    `Leanplum.let { it.start(…) }`) has the object as its receiver or `it`;
  *  - a closure inherits the point where it is created, plus what a guard
  *    callback grants (the ATT completion handler's `status`, a config
  *    `callbackArgument` helper).
@@ -57,11 +62,24 @@ interface Local {
   constant: boolean;
 }
 
+interface Param {
+  type?: string;
+  guard?: NativeGuardSpec;
+  /** The value the parameter stands for (`it` of `Leanplum.let { it.start() }`), read in `env`. */
+  alias?: { e: Expr; env: Env };
+}
+
 interface Env {
   locals: Map<string, Local>;
-  params: Map<string, { type?: string; guard?: NativeGuardSpec }>;
+  params: Map<string, Param>;
   parent?: Env;
+  /** The implicit receiver of a Kotlin lambda with receiver (`with(Leanplum) { start() }`), read in `env`. */
+  receiver?: { e: Expr; env: Env };
 }
+
+/** Kotlin scope functions: the lambda's receiver (`this`) or its parameter (`it`) is the object. */
+const RECEIVER_SCOPE = new Set(['run', 'apply']);
+const PARAMETER_SCOPE = new Set(['let', 'also', 'takeIf', 'takeUnless']);
 
 interface FnInfo {
   id: number;
@@ -144,7 +162,7 @@ export class NativeFileAnalysis {
       if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
     for (const [point, e] of f.graph.points) {
       if (e.k !== 'lambda') continue;
-      const params = new Map<string, { type?: string; guard?: NativeGuardSpec }>(e.params.map((p) => [p, {}]));
+      const params = new Map<string, Param>(e.params.map((p) => [p, {}]));
       const env = this.envOf(e.body, params, f.env);
       const child = this.addFn({
         name: 'closure',
@@ -155,7 +173,10 @@ export class NativeFileAnalysis {
         parent: { fn: f, point },
       });
       const site = enclosing.get(e);
-      if (site) this.bindCallback(child, site.call, site.index, f.env);
+      if (site) {
+        this.bindCallback(child, site.call, site.index, f.env);
+        this.bindScope(child, site.call, site.index, f.env);
+      }
     }
     return f;
   }
@@ -239,6 +260,22 @@ export class NativeFileAnalysis {
     }
   }
 
+  /**
+   * Kotlin scope functions run their lambda at once with the object as `this`
+   * (`with(Leanplum) { start(…) }`, `Leanplum.run { … }`, `.apply { … }`) or as
+   * its parameter (`Leanplum.let { it.start(…) }`, `.also { … }`).
+   */
+  private bindScope(child: FnInfo, call: Call, index: number, env: Env): void {
+    if (this.unit.language !== 'kotlin' || index !== call.args.length - 1 || call.callee) return;
+    if (call.name === 'with' && !call.recv && call.args.length === 2) child.env.receiver = { e: call.args[0], env };
+    else if (RECEIVER_SCOPE.has(call.name) && call.recv && call.args.length === 1)
+      child.env.receiver = { e: call.recv, env };
+    else if (PARAMETER_SCOPE.has(call.name) && call.recv && call.args.length === 1) {
+      const name = child.lambda?.params[0] ?? 'it';
+      child.env.params.set(name, { ...child.env.params.get(name), alias: { e: call.recv, env } });
+    }
+  }
+
   private inferWrappers(): void {
     for (let round = 0; round < 3; round++) {
       let changed = false;
@@ -254,25 +291,90 @@ export class NativeFileAnalysis {
     }
   }
 
-  /** Same-file calls: `name()`, `this.name()`, `self.name()`, `[self name]`. */
+  /**
+   * Calls of the file's own functions. A call is linked to every function it
+   * may call: `name()`, `this.name()`, `self.name()`, `[self name]` and a call
+   * on a receiver of unknown type (`tracker.start(this)` with `tracker`
+   * untyped) to every function of that name in the file; a call on a class or
+   * object of this file (`CleverTapInit.start(this)`, a field `Tracker()`) to
+   * that class's methods of the name (its overrides are entries anyway); a
+   * call on a library or SDK type to none. A function is guarded only when
+   * every call linked to it is.
+   */
   private linkCalls(): void {
     const byName = new Map<string, FnInfo[]>();
     for (const f of this.fns) if (f.fn) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
     for (const f of this.fns) {
       for (const [point, e] of f.graph.points) {
-        if (e.k !== 'call' || !(e.recv === undefined || e.recv.k === 'this')) continue;
-        if (e.recv && /^super\b/.test(e.recv.node.text)) continue; // `super.onCreate()`: the parent class's method
-        for (const callee of byName.get(e.name) ?? [])
-          if (callee !== f || e.recv) callee.callers.push({ fn: f, point });
-        // A method passed by reference (`::startSdks`, `#selector(startSdks)`) escapes: it is an entry.
+        if (e.k !== 'call' || e.callee) continue;
+        const named = byName.get(e.name);
+        if (!named) continue;
+        for (const callee of this.targets(f, e, named)) callee.callers.push({ fn: f, point });
       }
     }
+    for (const r of this.unit.references) this.referenced.add(r.name);
+    // A function passed by name (`DispatchQueue.main.async(execute: startSdks)`) escapes too.
+    for (const f of this.fns)
+      for (const e of f.graph.points.values())
+        if (e.k === 'call')
+          for (const a of e.args)
+            if (a.k === 'name' && byName.has(a.name) && !this.lookup(a.name, f.env) && !this.unit.fields.has(a.name))
+              this.referenced.add(a.name);
+  }
+
+  /** Names of functions referenced as values (method references, selectors): whoever holds one may call it. */
+  private readonly referenced = new Set<string>();
+
+  private targets(f: FnInfo, e: Call, named: FnInfo[]): FnInfo[] {
+    const others = named.filter((c) => c !== f);
+    if (!e.recv || (e.recv.k === 'this' && !/^super\b/.test(e.recv.node.text))) {
+      // `start()`, `this.start()`: the own class's method when it has one (members come first, and
+      // its overrides are entries); else an outer class's, a top-level one, an inherited one: any.
+      // Inside a lambda with receiver (`with(x) { start() }`) it may be the receiver's: any.
+      const cls = this.classOf(f);
+      const candidates = e.recv ? named : others;
+      if (cls && this.unit.language !== 'objc' && !this.receiverOf(f.env)) {
+        const own = candidates.filter((c) => c.fn?.className === cls);
+        if (own.length) return own;
+      }
+      return candidates;
+    }
+    // `super.onCreate()`: the parent class's method, perhaps one of this file (not itself)
+    if (e.recv.k === 'this') return others;
+    const p = this.path(e.recv, f.env, 0);
+    if (p?.length === 1 && this.unit.declaredTypes.has(p[0])) {
+      const own = named.filter((c) => c.fn?.className === p[0]);
+      return own.length ? own : named; // an inherited method: any of them
+    }
+    if (p && !this.unit.declaredTypes.has(p[0])) {
+      // An SDK's or a library's type: its methods are not this file's functions.
+      if (this.k.resolve([...p, e.name], this.unit)) return [];
+      if (this.imported(p[0])) return [];
+    }
+    return named;
+  }
+
+  /** The class a function or closure belongs to. */
+  private classOf(f: FnInfo): string | undefined {
+    let cur: FnInfo = f;
+    while (cur.parent) cur = cur.parent.fn;
+    return cur.fn?.className;
+  }
+
+  /** Whether a JVM file imports this simple name explicitly (a library class, not one of the app's). */
+  private imported(name: string): boolean {
+    if (this.unit.language !== 'kotlin' && this.unit.language !== 'java') return false;
+    return this.unit.imports.some((imp) => {
+      const m = /^(.*?)(?:\s+as\s+(\w+))?$/.exec(imp)!;
+      return !m[1].endsWith('.*') && (m[2] ?? m[1].split('.').pop()) === name;
+    });
   }
 
   /** Why a function is an entry whatever its callers in this file: the platform or another file may call it. */
   private outsideCaller(f: FnInfo): string | undefined {
     if (!f.fn) return undefined;
     if (f.fn.external) return 'called by the platform';
+    if (this.referenced.has(f.name)) return 'referenced as a value (method reference or selector), called later';
     if (f.fn.private) return undefined;
     let seen = this.elsewhere.get(f.name);
     if (seen === undefined) this.elsewhere.set(f.name, (seen = this.mentionedElsewhere(f.name)));
@@ -435,10 +537,7 @@ export class NativeFileAnalysis {
 
   // ------------------------------------------------------------ values and paths
 
-  private lookup(
-    name: string,
-    env: Env,
-  ): { local?: Local; param?: { type?: string; guard?: NativeGuardSpec } } | undefined {
+  private lookup(name: string, env: Env): { local?: Local; param?: Param } | undefined {
     for (let e: Env | undefined = env; e; e = e.parent) {
       const p = e.params.get(name);
       if (p) return { param: p };
@@ -454,6 +553,7 @@ export class NativeFileAnalysis {
     switch (e.k) {
       case 'name': {
         const found = this.lookup(e.name, env);
+        if (found?.param?.alias) return this.path(found.param.alias.e, found.param.alias.env, depth + 1);
         if (found?.param) return found.param.type ? [found.param.type] : undefined;
         if (found?.local) {
           const l = found.local;
@@ -478,6 +578,12 @@ export class NativeFileAnalysis {
         return base && [...base, e.name];
       }
       case 'call': {
+        // Inside a lambda with receiver a bare call, or one on plain `this`, may be the receiver's method.
+        const receiver = !e.callee && (!e.recv || e.recv.node.text === 'this') ? this.receiverOf(env) : undefined;
+        if (receiver) {
+          const base = this.path(receiver.e, receiver.env, depth + 1);
+          return base && [...base, e.name];
+        }
         if (!e.recv) return e.callee ? undefined : [e.name];
         if (e.recv.k === 'this') return undefined;
         const base = this.path(e.recv, env, depth + 1);
@@ -486,6 +592,11 @@ export class NativeFileAnalysis {
       default:
         return undefined;
     }
+  }
+
+  private receiverOf(env: Env): Env['receiver'] {
+    for (let x: Env | undefined = env; x; x = x.parent) if (x.receiver) return x.receiver;
+    return undefined;
   }
 
   private callPath(e: Call, env: Env): string | undefined {
