@@ -548,6 +548,28 @@ ${extra}</dict>
 });
 
 describe('declarations', () => {
+  it('an Info.plist counts for the sources of its own app target: the nearest, then the enclosing one', async () => {
+    const plist = (key: string) =>
+      `<?xml version="1.0"?><plist version="1.0"><dict>${key ? `<key>${key}</key><string>Ads</string>` : ''}</dict></plist>`;
+    const swift =
+      'import AppTrackingTransparency\nclass A {\n  func f() {\n    ATTrackingManager.requestTrackingAuthorization { _ in }\n  }\n}\n';
+    const att = 'NSUserTrackingUsageDescription';
+    // the app's plist encloses the sources; a test target's plist beside them does not count against it
+    const app = await scanApp({
+      'ios/Info.plist': plist(att),
+      'ios/AppTests/Info.plist': plist(''),
+      'ios/Sources/AppDelegate.swift': swift,
+    });
+    expect(brief(app.findings)).toEqual([]);
+    // two equally near plists: either may be the target's, so both must declare it
+    const tie = await scanApp({
+      'ios/A/Info.plist': plist(att),
+      'ios/B/Info.plist': plist(''),
+      'ios/Shared/AppDelegate.swift': swift,
+    });
+    expect(brief(tie.findings)).toEqual(['ios/Shared/AppDelegate.swift:4:5 app-declarations/att-usage-description ']);
+  });
+
   it('Expo app.json: a blocked AD_ID is reported at its exact position; app.config.js is never executed and said so', async () => {
     const appJson = `{
   "expo": {
