@@ -723,3 +723,36 @@ describe('native findings in reports', () => {
     expect(document.findings).toMatchObject([{ ruleId: 'leanplum/init', suppressed: true }]);
   });
 });
+
+// ------------------------------------------------------------------ budgets and scale
+
+describe('native time budgets and scale', () => {
+  it('over --total-timeout, native files are not proven: every SDK call is a finding, and the run says so', async () => {
+    const root = join(fixtures, 'rn-leanplum-gated');
+    const { document } = await scan({ root, runTimeoutMs: 0.001 });
+    const native = document.findings.filter((f) => NATIVE_FILE.test(f.file));
+    expect(native.length).toBeGreaterThan(0);
+    expect(native.every((f) => f.missing.length === f.requires.length)).toBe(true);
+    const cut = document.errors.filter((e) => e.kind === 'timeout' && NATIVE_FILE.test(e.file)).map((e) => e.file);
+    expect(new Set(cut)).toEqual(new Set(native.map((f) => f.file)));
+    // one run-level error, not one per stage
+    expect(document.errors.filter((e) => e.kind === 'timeout' && !e.file)).toHaveLength(1);
+  });
+
+  it('"may be called from another file" answers as a word search of every other native file would', async () => {
+    const { mentionIndex } = await import('../src/native/index.js');
+    const texts = [
+      { relPath: 'a/A.kt', text: 'class A { fun start() = helper_1(x) } // startSdks' },
+      { relPath: 'b/B.swift', text: 'func other() { self.start(); $x.y }' },
+      { relPath: 'c/C.m', text: '[self startSdks]; helper_10();' },
+    ] as Parameters<typeof mentionIndex>[0];
+    const index = mentionIndex(texts);
+    for (const file of texts.map((t) => t.relPath))
+      for (const name of ['start', 'startSdks', 'helper_1', 'helper_10', 'x', 'y', 'other', 'missing', 'A'])
+        expect([file, name, index(file)(name)]).toEqual([
+          file,
+          name,
+          texts.some((t) => t.relPath !== file && new RegExp(`\\b${name}\\b`).test(t.text)),
+        ]);
+  });
+});

@@ -120,12 +120,20 @@ export class NativeFileAnalysis {
     private readonly config: Config | undefined,
     /** Whether another native file mentions this name (a non-private function may be called from there). */
     private readonly mentionedElsewhere: (name: string) => boolean = () => false,
+    /**
+     * Whether the file's time budget is spent (checked between steps: the
+     * analysis then returns `undefined`); `null` means it was spent before:
+     * no guard is read, every SDK call is reported with every purpose missing.
+     */
+    private readonly over: (() => boolean) | null = () => false,
   ) {
     this.platform = unit.language === 'kotlin' || unit.language === 'java' ? 'android' : 'ios';
   }
 
-  run(): FileAnalysis {
+  run(): FileAnalysis | undefined {
+    const cut = this.over === null;
     for (const fn of this.unit.functions) {
+      if (this.over?.()) return undefined;
       const env = this.envOf(fn.body, new Map(fn.params.map((p) => [p.name, { type: p.type }])));
       this.addFn({
         name: fn.name,
@@ -135,10 +143,18 @@ export class NativeFileAnalysis {
         env,
       });
     }
-    this.inferWrappers();
-    for (const f of this.fns) f.s0 = this.analyseGraph(f);
-    this.linkCalls();
-    this.fixpoint();
+    if (cut) {
+      // Unproven: every point reachable, nothing granted, every function an entry.
+      for (const f of this.fns) f.s0 = [...f.graph.points.keys()].reduce<States>((s, p) => ((s[p] = 0), s), []);
+    } else {
+      this.inferWrappers();
+      for (const f of this.fns) {
+        if (this.over?.()) return undefined;
+        f.s0 = this.analyseGraph(f);
+      }
+      this.linkCalls();
+      if (!this.fixpoint()) return undefined;
+    }
     this.collect();
     return this.out;
   }
@@ -383,9 +399,13 @@ export class NativeFileAnalysis {
 
   private readonly elsewhere = new Map<string, boolean>();
 
-  private fixpoint(): void {
+  /** False when the time budget ran out. */
+  private fixpoint(): boolean {
     for (const f of this.fns) f.entry = f.parent || this.outsideCaller(f) ? 0 : f.callers.length ? ALL : 0;
-    for (let i = 0; i < 100; i++) {
+    // Descending from ALL, monotone: it ends (at most bits x functions rounds). A round cap would stop
+    // above the fixpoint, i.e. claim more consent than proven.
+    for (;;) {
+      if (this.over?.()) return false;
       let changed = false;
       for (const f of this.fns) {
         let next: number;
@@ -398,7 +418,7 @@ export class NativeFileAnalysis {
           changed = true;
         }
       }
-      if (!changed) break;
+      if (!changed) return true;
     }
   }
 

@@ -18,7 +18,7 @@
  * out of scope.
  */
 import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
-import { makeFinding, NativeFileAnalysis, type CallFact } from './analyse.js';
+import { makeFinding, NativeFileAnalysis, type CallFact, type FileAnalysis } from './analyse.js';
 import {
   isDeclarationFile,
   isExpoCodeConfig,
@@ -39,6 +39,7 @@ import {
 } from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
+import { Budget, type BudgetOptions } from '../proof/budget.js';
 
 export interface NativeResult {
   findings: Finding[];
@@ -55,10 +56,40 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Which native files mention a name (`\\bname\\b`, comments included), for
+ * "may be called from another file": one pass over each file's word tokens,
+ * built on the first question, instead of one regular-expression search of
+ * every file per public function (quadratic on large apps).
+ */
+export function mentionIndex(texts: DiscoveredFile[]): (file: string) => (name: string) => boolean {
+  let index: Map<string, { first: string; many: boolean }> | undefined;
+  const build = () => {
+    const m = new Map<string, { first: string; many: boolean }>();
+    for (const f of texts) {
+      for (const token of new Set(f.text.match(/\w+/g) ?? [])) {
+        const e = m.get(token);
+        if (!e) m.set(token, { first: f.relPath, many: false });
+        else if (e.first !== f.relPath) e.many = true;
+      }
+    }
+    return m;
+  };
+  return (file) => (name) => {
+    if (!/^\w+$/.test(name)) {
+      const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+      return texts.some((o) => o.relPath !== file && re.test(o.text));
+    }
+    const e = (index ??= build()).get(name);
+    return !!e && (e.many || e.first !== file);
+  };
+}
+
 export async function analyseNative(
   files: DiscoveredFile[],
   policies: Policy[],
   config: Config | undefined,
+  budget: BudgetOptions = {},
 ): Promise<NativeResult> {
   const k = new NativeKnowledge(policies);
   const result: NativeResult = { findings: [], errors: [], rules: [], filesParsed: 0 };
@@ -67,6 +98,7 @@ export async function analyseNative(
   result.rules = k.rules.filter((r) => rules.has(r.id)).map((r) => rules.get(r.id)!);
   const tokenRe = new RegExp(`\\b(?:${[...new Set(k.tokens)].map(escapeRegExp).join('|')})\\b`);
 
+  const clock = new Budget(budget);
   const calls: CallFact[] = [];
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
   // Trees live until the end: call facts keep their nodes (positions) for the declaration checks.
@@ -77,10 +109,7 @@ export async function analyseNative(
     return lang && !VENDORED.test(f.relPath) && tokenRe.test(f.text) && tokenRe.test(withoutComments(f.text, lang));
   });
   const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
-  const elsewhere = (file: string) => (name: string) => {
-    const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
-    return nativeTexts.some((o) => o.relPath !== file && re.test(o.text));
-  };
+  const elsewhere = mentionIndex(nativeTexts);
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
   await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
   try {
@@ -110,7 +139,13 @@ export async function analyseNative(
         });
       }
       const unit = toUnit(lang, tree.rootNode);
-      const a = new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath)).run();
+      const analysis = (over: (() => boolean) | null) =>
+        new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over).run();
+      // Over a time budget (`--timeout`, `--total-timeout`) a file is not proven: every SDK call in it is
+      // reported with every purpose missing (`over` null: no guard is read), and the run says so.
+      let a: FileAnalysis | undefined;
+      if (!clock.exhausted(f.relPath)) a = clock.charge(f.relPath, () => analysis(() => clock.exhausted(f.relPath)));
+      a ??= analysis(null)!;
       result.findings.push(...a.findings);
       result.errors.push(...a.errors);
       calls.push(...a.calls);
@@ -123,6 +158,7 @@ export async function analyseNative(
     result.errors.push(...decl.errors);
     decideStarts(k.starts, starts, calls, decl, rules, result);
     checkDeclarations(k.declarations, calls, decl, files, rules, result);
+    result.errors.push(...clock.errors());
   } finally {
     for (const t of trees) t.delete();
   }
