@@ -329,13 +329,25 @@ export class NativeFileAnalysis {
       }
     }
     for (const r of this.unit.references) this.referenced.add(r.name);
-    // A function passed by name (`DispatchQueue.main.async(execute: startSdks)`) escapes too.
+    // A function passed by name (`DispatchQueue.main.async(execute: startSdks)`, `execute: self.startSdks`)
+    // or named by a string selector (`NSSelectorFromString(@"startSdks")`, `Selector("startSdks:")`) escapes too.
     for (const f of this.fns)
-      for (const e of f.graph.points.values())
-        if (e.k === 'call')
-          for (const a of e.args)
-            if (a.k === 'name' && byName.has(a.name) && !this.lookup(a.name, f.env) && !this.unit.fields.has(a.name))
-              this.referenced.add(a.name);
+      for (const e of f.graph.points.values()) {
+        if (e.k !== 'call') continue;
+        if ((e.name === 'NSSelectorFromString' || e.name === 'Selector') && !e.recv && e.args[0]?.k === 'lit') {
+          const sel = String(e.args[0].value).split(':')[0];
+          if (byName.has(sel)) this.referenced.add(sel);
+        }
+        for (const a of e.args) {
+          const value =
+            a.k === 'name' && !this.lookup(a.name, f.env)
+              ? a.name
+              : a.k === 'member' && a.obj.k === 'this'
+                ? a.name
+                : '';
+          if (byName.has(value) && !this.unit.fields.has(value)) this.referenced.add(value);
+        }
+      }
   }
 
   /** Names of functions referenced as values (method references, selectors): whoever holds one may call it. */
