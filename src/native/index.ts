@@ -512,7 +512,14 @@ function checkDeclarations(
       m.permissions.some((p) => !p.removed && samePermission(p.name, spec.name)),
     );
     if (declared || expoProvides(spec, decl.expo)) continue;
-    const where = [...decl.manifests.map((m) => m.file), ...decl.expo.map((e) => e.file)].join(', ');
+    const release = new Set(releaseManifests(decl));
+    const variants = decl.manifests.filter((m) => !release.has(m)).map((m) => m.file);
+    const where =
+      [...release]
+        .map((m) => m.file)
+        .concat(decl.expo.map((e) => e.file))
+        .join(', ') +
+      (variants.length ? `; build-variant and test manifests do not count: ${variants.join(', ')}` : '');
     for (const t of triggers) {
       out.findings.push(
         finding(
