@@ -186,7 +186,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Timed when it settles, or at once with no file (a `.then` would run only at the next await, after the seeds).
   const nativeRun = nativeFiles.length
     ? import('./native/index.js')
-        .then((m) => m.analyseNative(nativeFiles, policies, config))
+        .then((m) =>
+          m.analyseNative(nativeFiles, policies, config, {
+            fileMs: options.fileTimeoutMs,
+            runMs: options.runTimeoutMs,
+          }),
+        )
         .then((r) => {
           timing(`native: ${r.filesParsed} files`, tn);
           return r;
@@ -239,7 +244,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (!result) throw new Error('unreachable: no analysis result');
   const native = await nativeRun;
   const findings = [...result.findings, ...native.findings].sort(byPosition);
-  const errors = [...discovery.skipped, ...result.errors, ...native.errors].sort(byPosition);
+  // Both stages say when the run's budget ran out: once is enough.
+  const runOut = new Set(result.errors.filter((e) => e.kind === 'timeout' && !e.file).map((e) => e.message));
+  const nativeErrors = native.errors.filter((e) => !(e.kind === 'timeout' && !e.file && runOut.has(e.message)));
+  const errors = [...discovery.skipped, ...result.errors, ...nativeErrors].sort(byPosition);
   const rules = [...result.rules, ...native.rules.filter((r) => !result.rules.some((x) => x.id === r.id))];
   const withText = (list: { file: string }[]) => {
     const map = new Map<string, string>();

@@ -550,6 +550,28 @@ ${extra}</dict>
 });
 
 describe('declarations', () => {
+  it('an Info.plist counts for the sources of its own app target: the nearest, then the enclosing one', async () => {
+    const plist = (key: string) =>
+      `<?xml version="1.0"?><plist version="1.0"><dict>${key ? `<key>${key}</key><string>Ads</string>` : ''}</dict></plist>`;
+    const swift =
+      'import AppTrackingTransparency\nclass A {\n  func f() {\n    ATTrackingManager.requestTrackingAuthorization { _ in }\n  }\n}\n';
+    const att = 'NSUserTrackingUsageDescription';
+    // the app's plist encloses the sources; a test target's plist beside them does not count against it
+    const app = await scanApp({
+      'ios/Info.plist': plist(att),
+      'ios/AppTests/Info.plist': plist(''),
+      'ios/Sources/AppDelegate.swift': swift,
+    });
+    expect(brief(app.findings)).toEqual([]);
+    // two equally near plists: either may be the target's, so both must declare it
+    const tie = await scanApp({
+      'ios/A/Info.plist': plist(att),
+      'ios/B/Info.plist': plist(''),
+      'ios/Shared/AppDelegate.swift': swift,
+    });
+    expect(brief(tie.findings)).toEqual(['ios/Shared/AppDelegate.swift:4:5 app-declarations/att-usage-description ']);
+  });
+
   it('Expo app.json: a blocked AD_ID is reported at its exact position; app.config.js is never executed and said so', async () => {
     const appJson = `{
   "expo": {
@@ -701,5 +723,38 @@ describe('native findings in reports', () => {
     // The library applies suppression directives (as the CLI prints them).
     const { document } = await scan({ root });
     expect(document.findings).toMatchObject([{ ruleId: 'leanplum/init', suppressed: true }]);
+  });
+});
+
+// ------------------------------------------------------------------ budgets and scale
+
+describe('native time budgets and scale', () => {
+  it('over --total-timeout, native files are not proven: every SDK call is a finding, and the run says so', async () => {
+    const root = join(fixtures, 'rn-leanplum-gated');
+    const { document } = await scan({ root, runTimeoutMs: 0.001 });
+    const native = document.findings.filter((f) => NATIVE_FILE.test(f.file));
+    expect(native.length).toBeGreaterThan(0);
+    expect(native.every((f) => f.missing.length === f.requires.length)).toBe(true);
+    const cut = document.errors.filter((e) => e.kind === 'timeout' && NATIVE_FILE.test(e.file)).map((e) => e.file);
+    expect(new Set(cut)).toEqual(new Set(native.map((f) => f.file)));
+    // one run-level error, not one per stage
+    expect(document.errors.filter((e) => e.kind === 'timeout' && !e.file)).toHaveLength(1);
+  });
+
+  it('"may be called from another file" answers as a word search of every other native file would', async () => {
+    const { mentionIndex } = await import('../src/native/index.js');
+    const texts = [
+      { relPath: 'a/A.kt', text: 'class A { fun start() = helper_1(x) } // startSdks' },
+      { relPath: 'b/B.swift', text: 'func other() { self.start(); $x.y }' },
+      { relPath: 'c/C.m', text: '[self startSdks]; helper_10();' },
+    ] as Parameters<typeof mentionIndex>[0];
+    const index = mentionIndex(texts);
+    for (const file of texts.map((t) => t.relPath))
+      for (const name of ['start', 'startSdks', 'helper_1', 'helper_10', 'x', 'y', 'other', 'missing', 'A'])
+        expect([file, name, index(file)(name)]).toEqual([
+          file,
+          name,
+          texts.some((t) => t.relPath !== file && new RegExp(`\\b${name}\\b`).test(t.text)),
+        ]);
   });
 });

@@ -3,10 +3,15 @@
  * closure, the must-analysis of src/flow on each, then the entries:
  *
  *  - a function called from elsewhere in the same file (`initLeanplum()`,
- *    `self.startSdks()`, `[self startSdks]`) is guarded for X when every call
- *    of it is (greatest fixpoint, as for JavaScript); one that nobody in the
- *    file calls (`onCreate`, `application(_:didFinishLaunchingWithOptions:)`)
- *    is an entry the platform calls: unguarded;
+ *    `self.startSdks()`, `[self startSdks]`, `tracker.start(this)`) is
+ *    guarded for X when every call that may reach it is (greatest fixpoint,
+ *    as for JavaScript; a call whose target is not known exactly is linked to
+ *    every function of that name); one that nobody in the file calls
+ *    (`onCreate`, `application(_:didFinishLaunchingWithOptions:)`), that is
+ *    named as a value (`::startSdks`, `#selector(startSdks)`) or that another
+ *    file may call is an entry: unguarded;
+ *  - a Kotlin scope function's lambda (`with(Leanplum) { start(…) }`,
+ *    `Leanplum.let { it.start(…) }`) has the object as its receiver or `it`;
  *  - a closure inherits the point where it is created, plus what a guard
  *    callback grants (the ATT completion handler's `status`, a config
  *    `callbackArgument` helper).
@@ -78,7 +83,7 @@ interface Env {
 }
 
 /** Kotlin scope functions: the lambda's parameter is the receiver (`let`, `also`) or its implicit `this` is. */
-const SCOPE_PARAM = new Set(['let', 'also']);
+const SCOPE_PARAM = new Set(['let', 'also', 'takeIf', 'takeUnless']);
 const SCOPE_RECEIVER = new Set(['apply', 'run']);
 
 interface FnInfo {
@@ -120,12 +125,20 @@ export class NativeFileAnalysis {
     private readonly config: Config | undefined,
     /** Whether another native file mentions this name (a non-private function may be called from there). */
     private readonly mentionedElsewhere: (name: string) => boolean = () => false,
+    /**
+     * Whether the file's time budget is spent (checked between steps: the
+     * analysis then returns `undefined`); `null` means it was spent before:
+     * no guard is read, every SDK call is reported with every purpose missing.
+     */
+    private readonly over: (() => boolean) | null = () => false,
   ) {
     this.platform = unit.language === 'kotlin' || unit.language === 'java' ? 'android' : 'ios';
   }
 
-  run(): FileAnalysis {
+  run(): FileAnalysis | undefined {
+    const cut = this.over === null;
     for (const fn of this.unit.functions) {
+      if (this.over?.()) return undefined;
       const env = this.envOf(fn.body, new Map(fn.params.map((p) => [p.name, { type: p.type }])));
       this.addFn({
         name: fn.name,
@@ -135,10 +148,18 @@ export class NativeFileAnalysis {
         env,
       });
     }
-    this.inferWrappers();
-    for (const f of this.fns) f.s0 = this.analyseGraph(f);
-    this.linkCalls();
-    this.fixpoint();
+    if (cut) {
+      // Unproven: every point reachable, nothing granted, every function an entry.
+      for (const f of this.fns) f.s0 = [...f.graph.points.keys()].reduce<States>((s, p) => ((s[p] = 0), s), []);
+    } else {
+      this.inferWrappers();
+      for (const f of this.fns) {
+        if (this.over?.()) return undefined;
+        f.s0 = this.analyseGraph(f);
+      }
+      this.linkCalls();
+      if (!this.fixpoint()) return undefined;
+    }
     this.collect();
     return this.out;
   }
@@ -248,7 +269,10 @@ export class NativeFileAnalysis {
     if (call.recv && call.recv.k !== 'this' && SCOPE_PARAM.has(call.name)) return { param: { expr: call.recv, env } };
     if (call.recv && call.recv.k !== 'this' && SCOPE_RECEIVER.has(call.name))
       return { receiver: { expr: call.recv, env } };
-    // `with(api) { … }`: Kotlin's grammar makes it a call of the call `with(api)` with the trailing lambda.
+    // `with(api) { … }`: the trailing lambda is the second argument of `with`.
+    if (!call.recv && !call.callee && call.name === 'with' && call.args.length === 2)
+      return { receiver: { expr: call.args[0], env } };
+    // (as the grammar gives it when the trailing lambda is not joined to the call: a call of the call `with(api)`)
     const w = call.callee;
     if (!call.recv && w?.k === 'call' && !w.recv && w.name === 'with' && w.args.length === 1)
       return { receiver: { expr: w.args[0], env } };
@@ -291,25 +315,102 @@ export class NativeFileAnalysis {
     }
   }
 
-  /** Same-file calls: `name()`, `this.name()`, `self.name()`, `[self name]`. */
+  /**
+   * Calls of the file's own functions. A call is linked to every function it
+   * may call: `name()`, `this.name()`, `self.name()`, `[self name]` and a call
+   * on a receiver of unknown type (`tracker.start(this)` with `tracker`
+   * untyped) to every function of that name in the file; a call on a class or
+   * object of this file (`CleverTapInit.start(this)`, a field `Tracker()`) to
+   * that class's methods of the name (its overrides are entries anyway); a
+   * call on a library or SDK type to none. A function is guarded only when
+   * every call linked to it is.
+   */
   private linkCalls(): void {
     const byName = new Map<string, FnInfo[]>();
     for (const f of this.fns) if (f.fn) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
     for (const f of this.fns) {
       for (const [point, e] of f.graph.points) {
-        if (e.k !== 'call' || !(e.recv === undefined || e.recv.k === 'this')) continue;
-        if (e.recv && /^super\b/.test(e.recv.node.text)) continue; // `super.onCreate()`: the parent class's method
-        for (const callee of byName.get(e.name) ?? [])
-          if (callee !== f || e.recv) callee.callers.push({ fn: f, point });
-        // A method passed by reference (`::startSdks`, `#selector(startSdks)`) escapes: it is an entry.
+        if (e.k !== 'call' || e.callee) continue;
+        const named = byName.get(e.name);
+        if (!named) continue;
+        for (const callee of this.targets(f, e, named)) callee.callers.push({ fn: f, point });
       }
     }
+    for (const r of this.unit.references) this.referenced.add(r.name);
+    // A function passed by name (`DispatchQueue.main.async(execute: startSdks)`, `execute: self.startSdks`)
+    // or named by a string selector (`NSSelectorFromString(@"startSdks")`, `Selector("startSdks:")`) escapes too.
+    for (const f of this.fns)
+      for (const e of f.graph.points.values()) {
+        if (e.k !== 'call') continue;
+        if ((e.name === 'NSSelectorFromString' || e.name === 'Selector') && !e.recv && e.args[0]?.k === 'lit') {
+          const sel = String(e.args[0].value).split(':')[0];
+          if (byName.has(sel)) this.referenced.add(sel);
+        }
+        for (const a of e.args) {
+          const value =
+            a.k === 'name' && !this.lookup(a.name, f.env)
+              ? a.name
+              : a.k === 'member' && a.obj.k === 'this'
+                ? a.name
+                : '';
+          if (byName.has(value) && !this.unit.fields.has(value)) this.referenced.add(value);
+        }
+      }
+  }
+
+  /** Names of functions referenced as values (method references, selectors): whoever holds one may call it. */
+  private readonly referenced = new Set<string>();
+
+  private targets(f: FnInfo, e: Call, named: FnInfo[]): FnInfo[] {
+    const others = named.filter((c) => c !== f);
+    if (!e.recv || (e.recv.k === 'this' && !/^super\b/.test(e.recv.node.text))) {
+      // `start()`, `this.start()`: the own class's method when it has one (members come first, and
+      // its overrides are entries); else an outer class's, a top-level one, an inherited one: any.
+      // Inside a lambda with receiver (`with(x) { start() }`) it may be the receiver's: any.
+      const cls = this.classOf(f);
+      const candidates = e.recv ? named : others;
+      if (cls && this.unit.language !== 'objc' && !this.withReceiver(f.env)) {
+        const own = candidates.filter((c) => c.fn?.className === cls);
+        if (own.length) return own;
+      }
+      return candidates;
+    }
+    // `super.onCreate()`: the parent class's method, perhaps one of this file (not itself)
+    if (e.recv.k === 'this') return others;
+    const p = this.path(e.recv, f.env, 0);
+    if (p?.length === 1 && this.unit.declaredTypes.has(p[0])) {
+      const own = named.filter((c) => c.fn?.className === p[0]);
+      return own.length ? own : named; // an inherited method: any of them
+    }
+    if (p && !this.unit.declaredTypes.has(p[0])) {
+      // An SDK's or a library's type: its methods are not this file's functions.
+      if (this.k.resolve([...p, e.name], this.unit)) return [];
+      if (this.imported(p[0])) return [];
+    }
+    return named;
+  }
+
+  /** The class a function or closure belongs to. */
+  private classOf(f: FnInfo): string | undefined {
+    let cur: FnInfo = f;
+    while (cur.parent) cur = cur.parent.fn;
+    return cur.fn?.className;
+  }
+
+  /** Whether a JVM file imports this simple name explicitly (a library class, not one of the app's). */
+  private imported(name: string): boolean {
+    if (this.unit.language !== 'kotlin' && this.unit.language !== 'java') return false;
+    return this.unit.imports.some((imp) => {
+      const m = /^(.*?)(?:\s+as\s+(\w+))?$/.exec(imp)!;
+      return !m[1].endsWith('.*') && (m[2] ?? m[1].split('.').pop()) === name;
+    });
   }
 
   /** Why a function is an entry whatever its callers in this file: the platform or another file may call it. */
   private outsideCaller(f: FnInfo): string | undefined {
     if (!f.fn) return undefined;
     if (f.fn.external) return 'called by the platform';
+    if (this.referenced.has(f.name)) return 'referenced as a value (method reference or selector), called later';
     if (f.fn.private) return undefined;
     let seen = this.elsewhere.get(f.name);
     if (seen === undefined) this.elsewhere.set(f.name, (seen = this.mentionedElsewhere(f.name)));
@@ -318,9 +419,13 @@ export class NativeFileAnalysis {
 
   private readonly elsewhere = new Map<string, boolean>();
 
-  private fixpoint(): void {
+  /** False when the time budget ran out. */
+  private fixpoint(): boolean {
     for (const f of this.fns) f.entry = f.parent || this.outsideCaller(f) ? 0 : f.callers.length ? ALL : 0;
-    for (let i = 0; i < 100; i++) {
+    // Descending from ALL, monotone: it ends (at most bits x functions rounds). A round cap would stop
+    // above the fixpoint, i.e. claim more consent than proven.
+    for (;;) {
+      if (this.over?.()) return false;
       let changed = false;
       for (const f of this.fns) {
         let next: number;
@@ -333,7 +438,7 @@ export class NativeFileAnalysis {
           changed = true;
         }
       }
-      if (!changed) break;
+      if (!changed) return true;
     }
   }
 
@@ -529,6 +634,12 @@ export class NativeFileAnalysis {
       default:
         return undefined;
     }
+  }
+
+  /** Is `env` inside a lambda with a receiver (`apply`/`run`/`with`)? Its bare calls may be the receiver's. */
+  private withReceiver(env: Env): boolean {
+    for (let e: Env | undefined = env; e; e = e.parent) if (e.implicit) return true;
+    return false;
   }
 
   /** The receiver of a call written without one inside an `apply`/`run`/`with` block, unless a function of this file has its name. */

@@ -18,7 +18,7 @@
  * out of scope.
  */
 import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
-import { makeFinding, NativeFileAnalysis, type CallFact } from './analyse.js';
+import { makeFinding, NativeFileAnalysis, type CallFact, type FileAnalysis } from './analyse.js';
 import {
   isDeclarationFile,
   isExpoCodeConfig,
@@ -39,6 +39,7 @@ import {
 } from './parsers.js';
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
+import { Budget, type BudgetOptions } from '../proof/budget.js';
 
 export interface NativeResult {
   findings: Finding[];
@@ -55,10 +56,40 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Which native files mention a name (`\\bname\\b`, comments included), for
+ * "may be called from another file": one pass over each file's word tokens,
+ * built on the first question, instead of one regular-expression search of
+ * every file per public function (quadratic on large apps).
+ */
+export function mentionIndex(texts: DiscoveredFile[]): (file: string) => (name: string) => boolean {
+  let index: Map<string, { first: string; many: boolean }> | undefined;
+  const build = () => {
+    const m = new Map<string, { first: string; many: boolean }>();
+    for (const f of texts) {
+      for (const token of new Set(f.text.match(/\w+/g) ?? [])) {
+        const e = m.get(token);
+        if (!e) m.set(token, { first: f.relPath, many: false });
+        else if (e.first !== f.relPath) e.many = true;
+      }
+    }
+    return m;
+  };
+  return (file) => (name) => {
+    if (!/^\w+$/.test(name)) {
+      const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+      return texts.some((o) => o.relPath !== file && re.test(o.text));
+    }
+    const e = (index ??= build()).get(name);
+    return !!e && (e.many || e.first !== file);
+  };
+}
+
 export async function analyseNative(
   files: DiscoveredFile[],
   policies: Policy[],
   config: Config | undefined,
+  budget: BudgetOptions = {},
 ): Promise<NativeResult> {
   const k = new NativeKnowledge(policies);
   const result: NativeResult = { findings: [], errors: [], rules: [], filesParsed: 0 };
@@ -67,6 +98,7 @@ export async function analyseNative(
   result.rules = k.rules.filter((r) => rules.has(r.id)).map((r) => rules.get(r.id)!);
   const tokenRe = new RegExp(`\\b(?:${[...new Set(k.tokens)].map(escapeRegExp).join('|')})\\b`);
 
+  const clock = new Budget(budget);
   const calls: CallFact[] = [];
   const starts: { spec: NativeStartSpec; fact: CallFact }[] = [];
   const subclasses: SubclassStart[] = [];
@@ -78,10 +110,7 @@ export async function analyseNative(
     return lang && !VENDORED.test(f.relPath) && tokenRe.test(f.text) && tokenRe.test(withoutComments(f.text, lang));
   });
   const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
-  const elsewhere = (file: string) => (name: string) => {
-    const re = new RegExp(`\\b${escapeRegExp(name)}\\b`);
-    return nativeTexts.some((o) => o.relPath !== file && re.test(o.text));
-  };
+  const elsewhere = mentionIndex(nativeTexts);
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
   await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
   try {
@@ -111,7 +140,13 @@ export async function analyseNative(
         });
       }
       const unit = toUnit(lang, tree.rootNode);
-      const a = new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath)).run();
+      const analysis = (over: (() => boolean) | null) =>
+        new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over).run();
+      // Over a time budget (`--timeout`, `--total-timeout`) a file is not proven: every SDK call in it is
+      // reported with every purpose missing (`over` null: no guard is read), and the run says so.
+      let a: FileAnalysis | undefined;
+      if (!clock.exhausted(f.relPath)) a = clock.charge(f.relPath, () => analysis(() => clock.exhausted(f.relPath)));
+      a ??= analysis(null)!;
       result.findings.push(...a.findings);
       result.errors.push(...a.errors);
       calls.push(...a.calls);
@@ -144,15 +179,48 @@ export async function analyseNative(
     decideStarts(k.starts, starts, calls, decl, rules, result);
     decideSubclassStarts(subclasses, calls, decl, rules, result);
     checkDeclarations(k.declarations, calls, decl, files, rules, result);
+    result.errors.push(...clock.errors());
   } finally {
     for (const t of trees) t.delete();
   }
   return result;
 }
 
+// ------------------------------------------------------------ app targets
+
+const segments = (rel: string) => rel.split('/').slice(0, -1);
+
+/**
+ * The declaration files of the app target that `file` belongs to: the nearest
+ * ones (longest common folder, then a folder that encloses the file), so that
+ * `AppA/Info.plist` does not count for `AppB/AppDelegate.swift`. On a tie every
+ * candidate may be the target's: each must declare what is needed.
+ */
+export function nearestOf<T extends { file: string }>(file: string, items: T[]): T[] {
+  const dir = segments(file);
+  let best = -1;
+  let out: T[] = [];
+  for (const item of items) {
+    const d = segments(item.file);
+    let common = 0;
+    while (common < d.length && common < dir.length && d[common] === dir[common]) common++;
+    const score = common * 2 + (common === d.length ? 1 : 0);
+    if (score > best) [best, out] = [score, [item]];
+    else if (score === best) out.push(item);
+  }
+  return out;
+}
+
+/** A build-variant or test manifest (`src/debug/`, `src/androidTest/`, `src/test/`): not part of the release app. */
+const VARIANT_MANIFEST = /(?:^|\/)src\/(?!main\/)[^/]+\/AndroidManifest\.xml$/;
+
+export function releaseManifests(decl: Declarations): Declarations['manifests'] {
+  return decl.manifests.filter((m) => !VARIANT_MANIFEST.test(m.file));
+}
+
 // ------------------------------------------------------------ native starts
 
-function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations): boolean {
+function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations, file?: string): boolean {
   if ('call' in d)
     return (
       d.platform === platform &&
@@ -167,13 +235,13 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
       )
     );
   if ('plist' in d)
-    return decl.plists.some(
+    return (file ? nearestOf(file, decl.plists) : decl.plists).some(
       (p) =>
         p.keys.get(d.plist.key)?.value === d.plist.equals ||
         String(p.keys.get(d.plist.key)?.value) === String(d.plist.equals),
     );
   if ('manifestMetaData' in d)
-    return decl.manifests.some((m) =>
+    return releaseManifests(decl).some((m) =>
       m.metaData.some((x) => x.name === d.manifestMetaData.name && x.value === d.manifestMetaData.equals),
     );
   if ('androidResource' in d)
@@ -185,8 +253,8 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
   );
 }
 
-function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations): boolean {
-  return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec.platform, calls, decl));
+function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations, file?: string): boolean {
+  return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec.platform, calls, decl, file));
 }
 
 /** An app class extending an SDK class that starts the SDK (`class MainApplication : CleverTapApplication()`). */
@@ -257,7 +325,7 @@ function decideStarts(
 ): void {
   for (const { spec, fact } of starts) {
     const rule = rules.get(spec.rule);
-    if (!rule || !fact.granted || isDeferred(spec, calls, decl)) continue;
+    if (!rule || !fact.granted || isDeferred(spec, calls, decl, fact.file)) continue;
     const missing = rule.requires.filter((p) => !fact.granted!.includes(p));
     if (missing.length) out.findings.push(makeFinding(rule, fact.file, fact, rule.requires, missing));
   }
@@ -396,8 +464,8 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
   return out;
 }
 
-function expoProvides(spec: DeclarationSpec, decl: Declarations): boolean {
-  return decl.expo.some((e) => {
+function expoProvides(spec: DeclarationSpec, expo: Declarations['expo']): boolean {
+  return expo.some((e) => {
     const plugin = (spec.expoPlugins ?? []).some((p) =>
       e.plugins.some(
         (x) =>
@@ -412,6 +480,64 @@ function expoProvides(spec: DeclarationSpec, decl: Declarations): boolean {
     const blocked = e.blockedPermissions.some((p) => samePermission(p.name, spec.name));
     return !blocked && (plugin || e.permissions.some((p) => samePermission(p.name, spec.name)));
   });
+}
+
+/** One app target's Info.plist files (and Expo configs) against the calls that need `spec.name`. */
+function plistKey(
+  spec: DeclarationSpec,
+  rule: RuleSpec,
+  plists: Declarations['plists'],
+  expo: Declarations['expo'],
+  triggers: Trigger[],
+  out: NativeResult,
+): void {
+  const first = triggers[0];
+  const set = (p: (typeof plists)[number]) => {
+    const v = p.keys.get(spec.name)?.value;
+    return typeof v === 'string' && v.trim() !== '';
+  };
+  if ((plists.length && plists.every(set)) || expoProvides(spec, expo)) return;
+  // Declared, but empty (or not a string): App Review rejects it, and the prompt has no purpose text.
+  const empty = plists
+    .filter((p) => !set(p))
+    .flatMap((p) => {
+      const k = p.keys.get(spec.name);
+      return k ? [k] : [];
+    });
+  if (empty.length) {
+    for (const k of empty) {
+      const trace = [
+        ...first.trace,
+        { file: k.at.file, line: k.at.line, column: k.at.column, label: `${spec.name} (empty)` },
+      ];
+      out.findings.push(
+        finding(
+          rule,
+          k.at,
+          `${rule.message}: \`${spec.name}\` is declared here without a text, but ${first.what} needs one`,
+          trace,
+          'Info.plist',
+          spec.name,
+          [k.at.file, first.at.file],
+        ),
+      );
+    }
+    return;
+  }
+  const where = [...plists.map((p) => p.file), ...expo.map((e) => e.file)].join(', ');
+  for (const t of triggers) {
+    out.findings.push(
+      finding(
+        rule,
+        t.at,
+        `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`,
+        t.trace,
+        t.scope,
+        spec.name,
+        [t.at.file, ...plists.map((p) => p.file), ...expo.map((e) => e.file)],
+      ),
+    );
+  }
 }
 
 function checkDeclarations(
@@ -434,51 +560,17 @@ function checkDeclarations(
     if (!triggers.length) continue;
     const first = triggers[0];
     if (spec.kind === 'ios-plist-key') {
-      const plists = decl.plists;
-      const set = plists.some((p) => {
-        const v = p.keys.get(spec.name)?.value;
-        return typeof v === 'string' && v.trim() !== '';
-      });
-      if (set || expoProvides(spec, decl)) continue;
-      // Declared, but empty (or not a string): App Review rejects it, and the prompt has no purpose text.
-      const empty = plists.flatMap((p) => {
-        const k = p.keys.get(spec.name);
-        return k ? [k] : [];
-      });
-      if (empty.length) {
-        for (const k of empty) {
-          const trace = [
-            ...first.trace,
-            { file: k.at.file, line: k.at.line, column: k.at.column, label: `${spec.name} (empty)` },
-          ];
-          out.findings.push(
-            finding(
-              rule,
-              k.at,
-              `${rule.message}: \`${spec.name}\` is declared here without a text, but ${first.what} needs one`,
-              trace,
-              'Info.plist',
-              spec.name,
-              [k.at.file, first.at.file],
-            ),
-          );
-        }
-        continue;
-      }
-      const where = [...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)].join(', ');
+      // Per app target: the Info.plist (and Expo config) nearest to each call.
+      const groups = new Map<string, { plists: typeof decl.plists; expo: typeof decl.expo; triggers: Trigger[] }>();
       for (const t of triggers) {
-        out.findings.push(
-          finding(
-            rule,
-            t.at,
-            `${rule.message}: ${t.what} is called, but \`${spec.name}\` is not declared (${where})`,
-            t.trace,
-            t.scope,
-            spec.name,
-            [t.at.file, ...plists.map((p) => p.file), ...decl.expo.map((e) => e.file)],
-          ),
-        );
+        const plists = nearestOf(t.at.file, decl.plists);
+        const expo = nearestOf(t.at.file, decl.expo);
+        const key = [...plists, ...expo].map((x) => x.file).join('\0');
+        const g = groups.get(key) ?? { plists, expo, triggers: [] };
+        g.triggers.push(t);
+        groups.set(key, g);
       }
+      for (const g of groups.values()) plistKey(spec, rule, g.plists, g.expo, g.triggers, out);
       continue;
     }
     // android-permission
@@ -506,11 +598,19 @@ function checkDeclarations(
       }
       continue;
     }
-    const declared = decl.manifests.some((m) =>
+    // A permission of a debug or test manifest is not in the release app.
+    const declared = releaseManifests(decl).some((m) =>
       m.permissions.some((p) => !p.removed && samePermission(p.name, spec.name)),
     );
-    if (declared || expoProvides(spec, decl)) continue;
-    const where = [...decl.manifests.map((m) => m.file), ...decl.expo.map((e) => e.file)].join(', ');
+    if (declared || expoProvides(spec, decl.expo)) continue;
+    const release = new Set(releaseManifests(decl));
+    const variants = decl.manifests.filter((m) => !release.has(m)).map((m) => m.file);
+    const where =
+      [...release]
+        .map((m) => m.file)
+        .concat(decl.expo.map((e) => e.file))
+        .join(', ') +
+      (variants.length ? `; build-variant and test manifests do not count: ${variants.join(', ')}` : '');
     for (const t of triggers) {
       out.findings.push(
         finding(

@@ -83,6 +83,12 @@ export interface NativeUnit {
   supertypes: { className: string; type: string; node: SyntaxNode }[];
   /** Statements the converter did not know, by node. */
   unknown: SyntaxNode[];
+  /**
+   * Functions named as values, not called: `::startSdks`, `this::startSdks`,
+   * Java `App::startSdks`, `#selector(startSdks)`, `@selector(startSdks:)`.
+   * Whoever receives the reference may call it at any time.
+   */
+  references: { name: string; node: SyntaxNode }[];
 }
 
 /** Named children without comments; memoised per node for one conversion (each access crosses into wasm). */
@@ -117,6 +123,7 @@ abstract class Converter {
       declaredTypes: new Set(),
       supertypes: [],
       unknown: [],
+      references: [],
     };
   }
   protected seq(n: SyntaxNode): Expr {
@@ -560,6 +567,11 @@ class KotlinConverter extends Converter {
       if (op === '!' && arg) return { k: 'not', e: this.callOf(arg, args, n), node: n };
     }
     if (!callee) return this.seq(n);
+    // The grammar reads `f(x) { … }` as `(f(x)) { … }`: the trailing lambda is f's last argument.
+    if (callee.type === 'call_expression' && kids.slice(1).every((k) => k.type === 'annotated_lambda')) {
+      const inner = this.call(callee);
+      if (inner.k === 'call' && !inner.callee) return { ...inner, args: [...inner.args, ...args], node: n };
+    }
     return this.callOf(callee, args, n);
   }
 
@@ -1758,6 +1770,12 @@ class ObjcConverter extends Converter {
 
 export function toUnit(language: NativeLanguage, root: SyntaxNode): NativeUnit {
   namedCache = new Map();
+  const unit = convert(language, root);
+  unit.references = references(language, root);
+  return unit;
+}
+
+function convert(language: NativeLanguage, root: SyntaxNode): NativeUnit {
   switch (language) {
     case 'kotlin':
       return new KotlinConverter().file(root);
@@ -1768,4 +1786,36 @@ export function toUnit(language: NativeLanguage, root: SyntaxNode): NativeUnit {
     case 'objc':
       return new ObjcConverter().file(root);
   }
+}
+
+/** Node types that name a function without calling it, per language. */
+const REFERENCE_TYPES: Record<NativeLanguage, string[]> = {
+  kotlin: ['callable_reference', 'navigation_expression'],
+  java: ['method_reference'],
+  swift: ['selector_expression'],
+  objc: ['selector_expression'],
+};
+
+/**
+ * Method references and selectors: `::f`, `this::f`, `App::f` (Kotlin, Java),
+ * `#selector(f)`, `#selector(A.f(_:))` (Swift), `@selector(f:)` (Objective-C,
+ * whose functions are named by their first selector part).
+ */
+function references(language: NativeLanguage, root: SyntaxNode): { name: string; node: SyntaxNode }[] {
+  const out: { name: string; node: SyntaxNode }[] = [];
+  for (const n of root.descendantsOfType(REFERENCE_TYPES[language])) {
+    if (!n) continue;
+    const text = n.text;
+    let m: RegExpExecArray | null;
+    if (language === 'kotlin' || language === 'java') {
+      if (!text.includes('::')) continue;
+      m = /::\s*([A-Za-z_]\w*)\s*$/.exec(text);
+    } else if (language === 'swift') {
+      m = /([A-Za-z_]\w*)\s*(?:\([^()]*\))?\s*\)\s*$/.exec(text);
+    } else {
+      m = /\(\s*([A-Za-z_]\w*)/.exec(text);
+    }
+    if (m && m[1] !== 'new' && m[1] !== 'class') out.push({ name: m[1], node: n });
+  }
+  return out;
 }
