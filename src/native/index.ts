@@ -211,6 +211,17 @@ export function nearestOf<T extends { file: string }>(file: string, items: T[]):
   return out;
 }
 
+/**
+ * The Info.plists of the app target `file` belongs to (`nearestOf`), app
+ * extensions left out unless the file is in one: a notification-service or
+ * widget extension (its plist has `NSExtension`) runs none of the app's code,
+ * so the app's JavaScript is not checked against it.
+ */
+function targetPlists(file: string, plists: Declarations['plists']): Declarations['plists'] {
+  const own = plists.filter((p) => !p.keys.has('NSExtension') || file.startsWith(p.file.replace(/[^/]*$/, '')));
+  return nearestOf(file, own.length ? own : plists);
+}
+
 /** A build-variant or test manifest (`src/debug/`, `src/androidTest/`, `src/test/`): not part of the release app. */
 const VARIANT_MANIFEST = /(?:^|\/)src\/(?!main\/)[^/]+\/AndroidManifest\.xml$/;
 
@@ -235,7 +246,7 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
       )
     );
   if ('plist' in d)
-    return (file ? nearestOf(file, decl.plists) : decl.plists).some(
+    return (file ? targetPlists(file, decl.plists) : decl.plists).some(
       (p) =>
         p.keys.get(d.plist.key)?.value === d.plist.equals ||
         String(p.keys.get(d.plist.key)?.value) === String(d.plist.equals),
@@ -563,7 +574,7 @@ function checkDeclarations(
       // Per app target: the Info.plist (and Expo config) nearest to each call.
       const groups = new Map<string, { plists: typeof decl.plists; expo: typeof decl.expo; triggers: Trigger[] }>();
       for (const t of triggers) {
-        const plists = nearestOf(t.at.file, decl.plists);
+        const plists = targetPlists(t.at.file, decl.plists);
         const expo = nearestOf(t.at.file, decl.expo);
         const key = [...plists, ...expo].map((x) => x.file).join('\0');
         const g = groups.get(key) ?? { plists, expo, triggers: [] };
