@@ -40,6 +40,7 @@ import {
 import type { Deferral, DeclarationSpec, NativeStartSpec } from './types.js';
 import { JS_RE, nativeRules } from './inputs.js';
 import { Budget, type BudgetOptions } from '../proof/budget.js';
+import { escapeRegExp } from '../program/text.js';
 
 export interface NativeResult {
   findings: Finding[];
@@ -51,10 +52,6 @@ export interface NativeResult {
 
 /** Third-party and generated native code: CocoaPods, Carthage, Gradle/Xcode build output. */
 const VENDORED = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Which native files mention a name (`\\bname\\b`, comments included), for

@@ -24,6 +24,8 @@ const BASE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '
 // React Native resolves `./lp` to `lp.ios.ts` / `lp.android.ts` / `lp.native.ts` too: any of them may be the one that runs.
 const PLATFORMS = ['.ios', '.android', '.native', '.web'];
 const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx'];
+/** A platform suffix before the extension (`x.native.ts`), or at the end of an import stem. */
+const PLATFORM_SUFFIX = /\.(?:ios|android|native|web)(?=(?:\.[cm]?[jt]sx?)?$)/;
 const EXTENSIONS = [...BASE_EXTENSIONS, ...PLATFORMS.flatMap((p) => SCRIPT_EXTENSIONS.map((e) => p + e))];
 
 export type Parser = (file: DiscoveredFile) => ParsedFile;
@@ -483,7 +485,7 @@ export class Project {
   platformVariants(file: string): string[] {
     let out = this.variants.get(file);
     if (out) return out;
-    const m = /^(.*?)(?:\.(?:ios|android|native|web))?(\.[cm]?[jt]sx?)$/.exec(file);
+    const m = /^(.*?)(\.[cm]?[jt]sx?)$/.exec(file.replace(PLATFORM_SUFFIX, ''));
     out = [];
     if (m)
       for (const ext of ['', ...PLATFORMS])
@@ -648,7 +650,7 @@ export class Project {
    */
   importersOf(target: string): string[] {
     const index = (this.importIndex ??= this.buildImportIndex());
-    const base = importStem(target).replace(/\.(ios|android|native|web)$/, '');
+    const base = importStem(target).replace(PLATFORM_SUFFIX, '');
     const candidates = [...(index.get(base) ?? [])];
     // `./dir` imports `dir/index.ts`.
     if (base === 'index') candidates.push(...(index.get(importStem(posix.dirname(target))) ?? []));

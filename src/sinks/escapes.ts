@@ -26,7 +26,7 @@ import {
   storedGlobal,
 } from '../program/index.js';
 import type { Origin, Policy, Purpose, RuleSpec } from '../model.js';
-import { moduleMatches, receiverPrefix } from './forms.js';
+import { matchingModule, receiverPrefix } from './forms.js';
 
 export const SDK_ESCAPES = 'consent-lint/sdk-escapes';
 
@@ -384,13 +384,12 @@ function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
     receiverIndex.set(rules, index);
   }
   if ('global' in root) return index.byGlobal.get(root.global) ?? NO_RECEIVERS;
-  const key = root.specifier === undefined ? root.module : `${root.module}\0${root.specifier}`;
-  let list = index.byModule.get(key);
-  if (!list) {
-    list = index.modules.filter((r) => 'module' in r.origin && moduleMatches(r.origin.module, root));
-    index.byModule.set(key, list.length ? list : NO_RECEIVERS);
-  }
-  return list;
+  return matchingModule(
+    index.modules,
+    (r) => ('module' in r.origin ? r.origin.module : undefined),
+    root,
+    index.byModule,
+  );
 }
 
 /**

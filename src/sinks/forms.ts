@@ -59,7 +59,7 @@ const WILDCARDS = new Map<string, RegExp>();
  * (`leanplum-sdk/dist/x` too); a subpath or URL (`firebase/analytics`,
  * `https://www.gstatic.com/firebasejs/<version>/…`) matches the import as written.
  */
-export function moduleMatches(pattern: string, root: { module: string; specifier?: string }): boolean {
+function moduleMatches(pattern: string, root: { module: string; specifier?: string }): boolean {
   if (wildcardMatch(pattern, root.module)) return true;
   return root.specifier !== undefined && wildcardMatch(pattern, root.specifier);
 }
@@ -160,11 +160,28 @@ function candidates(v: Value | undefined, receivers: Receiver[]): Receiver[] {
   }
   const root = v.root;
   if ('global' in root) return index.byGlobal.get(root.global) ?? NO_CANDIDATES;
+  return matchingModule(index.modules, (r) => ('module' in r ? r.module : undefined), root, index.byModule);
+}
+
+/**
+ * The items whose module pattern matches a module root, in their order,
+ * remembered per root (and specifier) in `memo`: pattern matching runs once
+ * per root met, not once per value.
+ */
+export function matchingModule<T>(
+  items: T[],
+  patternOf: (item: T) => string | undefined,
+  root: { module: string; specifier?: string },
+  memo: Map<string, T[]>,
+): T[] {
   const key = root.specifier === undefined ? root.module : `${root.module}\0${root.specifier}`;
-  let list = index.byModule.get(key);
+  let list = memo.get(key);
   if (!list) {
-    list = index.modules.filter((r) => 'module' in r && moduleMatches(r.module, root));
-    index.byModule.set(key, list.length ? list : NO_CANDIDATES);
+    list = items.filter((item) => {
+      const pattern = patternOf(item);
+      return pattern !== undefined && moduleMatches(pattern, root);
+    });
+    memo.set(key, list);
   }
   return list;
 }
