@@ -22,7 +22,8 @@ const MODEL = '^src/model\\.ts$';
 
 /** Each stage's folder, and the upstream stages it may import (besides model and program). */
 const stages = {
-  discover: [],
+  // Whether a file's code is minified needs the lexer (src/lexer), before any parse.
+  discover: ['lexer'],
   parse: [],
   // The program layer reads tsconfig files through discover's guarded reader and knows its ignore lists.
   program: ['parse', 'discover'],
@@ -36,12 +37,14 @@ const stages = {
 
 /** Supporting modules outside the stage chain, and what each may import. */
 const support = {
+  // The one small JavaScript lexer (comments, strings, templates, regexes): it imports nothing of ours.
+  lexer: [],
   // Policies and config: JSON validated by schemas; errors are ConfigError.
   // Policy and config files are read through discover's guarded reader (and git, for the repository root).
   policy: ['discover'],
   // Inline suppression directives and baselines: functions of the result document.
-  // Directives come from the parser's own comments (one position model).
-  suppress: ['parse'],
+  // Directives come from the parser's own comments (one position model); a script Babel gave up on, from the lexer.
+  suppress: ['parse', 'lexer'],
   baseline: ['policy'],
   // The analysis cache records what the program layer read; its files are read through the guarded reader.
   cache: ['discover'],

@@ -5,6 +5,7 @@
  */
 import { binaryPlistToXml, isBinaryPlist } from './bplist.js';
 import { GuardedReadError, guardedReadBytes, utf16Label } from './guarded-read.js';
+import { isLineBreak, lexSpans } from '../lexer/index.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /**
@@ -150,26 +151,18 @@ function hasLongLine(text: string, nl: string): boolean {
   return false;
 }
 
-const isLineBreak = (c: number) => c === 10 || c === 13;
-
-const enum Lex {
-  Code,
-  Single,
-  Double,
-  Template,
-  LineComment,
-  BlockComment,
-}
-
 /**
- * The minified verdict on a script's code shape (see LONG_CODE_LINE). One
- * pass with a small lexer: quotes, template literals and comments (regular
- * expression literals are not told from division; a quote in one at worst
- * hides the rest of its line, which only makes the file look less minified;
- * a quoted string ends at its line's end).
+ * The minified verdict on a script's code shape (see LONG_CODE_LINE): the
+ * shared lexer (src/lexer) finds strings, template text and comments, which
+ * are not code; regular expression literals are.
  */
 function codeShape(text: string): string | undefined {
-  let state = Lex.Code;
+  // Offsets of the non-code spans, as start/end pairs in text order.
+  const spans: number[] = [];
+  lexSpans(text, (kind, start, end) => {
+    if (kind !== 'regex') spans.push(start, end);
+  });
+  let span = 0;
   let code = 0; // code characters in the file
   let lines = 1;
   let lineCode = 0;
@@ -193,36 +186,12 @@ function codeShape(text: string): string | undefined {
       // A line ends at LF, or a CR not followed by LF (old Mac line ends); CRLF's CR is counted as space.
       endLine();
       lines++;
-      if (state !== Lex.Template && state !== Lex.BlockComment) state = Lex.Code;
       continue;
     }
-    switch (state) {
-      case Lex.Code:
-        if (c === 39) state = Lex.Single;
-        else if (c === 34) state = Lex.Double;
-        else if (c === 96) state = Lex.Template;
-        else if (c === 47 && text.charCodeAt(i + 1) === 47) state = Lex.LineComment;
-        else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-          state = Lex.BlockComment;
-          i++;
-        }
-        lineCode++;
-        if (c === 32 || c === 9 || c === 13) lineSpace++;
-        break;
-      case Lex.Single:
-      case Lex.Double:
-      case Lex.Template:
-        if (c === 92 && !isLineBreak(text.charCodeAt(i + 1))) i++;
-        else if (c === (state === Lex.Single ? 39 : state === Lex.Double ? 34 : 96)) state = Lex.Code;
-        break;
-      case Lex.BlockComment:
-        if (c === 42 && text.charCodeAt(i + 1) === 47) {
-          state = Lex.Code;
-          i++;
-        }
-        break;
-      default: // a line comment ends with its line
-    }
+    while (span < spans.length && spans[span + 1] <= i) span += 2;
+    if (span < spans.length && spans[span] <= i) continue; // inside a string, template text or comment
+    lineCode++;
+    if (c === 32 || c === 9 || c === 13) lineSpace++;
   }
   endLine();
   if (longCode >= MIN_LONG_CODE && longCode >= MIN_LONG_SHARE * code && longSpace <= MAX_WHITESPACE * longCode) {
