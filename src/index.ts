@@ -16,7 +16,7 @@ import {
   analyse,
   analyseAsync,
   DIRECTIVE_LITERAL,
-  minifiedNamingSdk,
+  unreadNamingSdk,
   projectOptions,
   rulesInForce,
   seedFiles,
@@ -204,12 +204,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // Native sources and declarations go to the native stage, the rest to the JavaScript project.
     const jsFiles = new Map<string, DiscoveredFile>([...files].filter(([rel]) => !isNativeFile(rel)));
     const project = new Project(root, jsFiles, parseFile, projectOptions(policies, config));
-    // A minified file naming an SDK is an analysis error (the cache keeps it so, with the other skips).
-    if (discovery.minified)
-      discovery = {
-        ...discovery,
-        skipped: minifiedNamingSdk(discovery.skipped, discovery.minified, seedTokens(project, policies)),
-      };
+    // A minified or too large file naming an SDK is an analysis error (the cache keeps it so, with the other skips).
+    if (discovery.minified || discovery.tooLarge)
+      discovery = { ...discovery, skipped: unreadNamingSdk(discovery, seedTokens(project, policies)) };
     stamped = stamps && cacheModule!.stampedDiscovery(candidates, stamps, discovery, withDirectives);
     let seeds: string[] | undefined;
     const seedsNow = () => (seeds ??= seedFiles(project, policies));

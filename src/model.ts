@@ -39,7 +39,7 @@ export interface DiscoveredFile {
 export interface Discovery {
   root: string;
   files: DiscoveredFile[];
-  /** Files listed but not read: binary, non-UTF-8, huge, minified, unreadable. */
+  /** Files listed but not read: binary, huge, minified, unreadable (text in any encoding is read). */
   skipped: AnalysisError[];
   /**
    * Files skipped as minified that nothing marks as vendored or bundled output:
@@ -47,6 +47,12 @@ export interface Discovery {
    * an analysis error, `minifiedNamingSdk`).
    */
   minified?: DiscoveredFile[];
+  /**
+   * Files skipped as larger than 1 MiB (relative paths): searched later, a
+   * chunk at a time, for SDK names (naming one, unless marked as vendored or
+   * bundled output, their skip is an analysis error too).
+   */
+  tooLarge?: string[];
   /** Number of candidate files seen (read or skipped). */
   filesScanned: number;
   /** Committed build output left out by default (`dist/`, `build/`, `out/`, `vendor/`; config `include` brings them back). */

@@ -7,8 +7,9 @@
  * code around SDK calls, not with the size of the repository.
  */
 import type { AnalysisInputs } from './cache/index.js';
-import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec } from './model.js';
-import { MINIFIED_SDK_KIND } from './discover/index.js';
+import { join } from 'node:path';
+import type { AnalysisError, Config, DiscoveredFile, Discovery, Finding, Policy, RuleSpec } from './model.js';
+import { largeFileMention, type LargeFileMention, MINIFIED_SDK_KIND, TOO_LARGE_SDK_KIND } from './discover/index.js';
 import { ruleSeverity } from './policy/severity.js';
 import { cmpGlobalRoots, writableNames } from './guards/writes.js';
 import { Budget, type BudgetOptions } from './proof/budget.js';
@@ -113,30 +114,49 @@ export function seedFiles(project: Project, policies: Policy[]): string[] {
 }
 
 /**
- * The discovery's skips, where a minified file that nothing marks as vendored
- * or bundled (`Discovery.minified`) mentions an SDK (`seedTokens`): its SDK
- * calls would be unchecked, so its skip becomes an analysis error (exit 1),
- * never a `skipped` entry that passes.
+ * The discovery's skips, where a file that was not read and that nothing
+ * marks as vendored or bundled mentions an SDK (`seedTokens`): a minified file
+ * (`Discovery.minified`) or one over 1 MiB (`Discovery.tooLarge`, searched a
+ * chunk at a time). Its SDK calls would be unchecked, so its skip becomes an
+ * analysis error (exit 1), never a `skipped` entry that passes.
  */
-export function minifiedNamingSdk(skipped: AnalysisError[], minified: readonly DiscoveredFile[], tokens: string[]) {
-  if (!minified.length || !tokens.length) return skipped;
+export function unreadNamingSdk(discovery: Discovery, tokens: string[]): AnalysisError[] {
+  const { skipped, minified = [], tooLarge = [] } = discovery;
+  if ((!minified.length && !tooLarge.length) || !tokens.length) return skipped;
   const re = new RegExp(tokens.map(escapeRegExp).join('|'));
-  const named = new Map<string, string>();
+  const named = new Map<string, { kind: string; message: string }>();
+  const unchecked = 'so SDK calls in it are unchecked.';
+  const vendored = 'a vendored bundle belongs in vendor/ or the config `exclude`.';
   for (const f of minified) {
     const m = re.exec(f.text);
-    if (m) named.set(f.relPath, m[0]);
+    if (m)
+      named.set(f.relPath, {
+        kind: MINIFIED_SDK_KIND,
+        message: `and it mentions \`${m[0]}\`, ${unchecked} Format the file to have it analysed; ${vendored}`,
+      });
+  }
+  const longest = Math.max(...tokens.map((t) => t.length));
+  for (const rel of tooLarge) {
+    let found: LargeFileMention;
+    try {
+      found = largeFileMention(join(discovery.root, rel), rel, discovery.root, re, longest);
+    } catch {
+      found = { capped: true }; // it could not be read again: as unknown as a file searched in part
+    }
+    if (found.mark || (found.token === undefined && !found.capped)) continue;
+    named.set(rel, {
+      kind: TOO_LARGE_SDK_KIND,
+      message:
+        found.token !== undefined
+          ? `and it mentions \`${found.token}\`, ${unchecked} Split the file to have it analysed; ${vendored}`
+          : `and it could not be searched whole for SDK names, ${unchecked} Split the file, or ${vendored}`,
+    });
   }
   if (!named.size) return skipped;
   return skipped.map((e) => {
-    const token = e.kind === 'skipped' ? named.get(e.file) : undefined;
-    if (token === undefined) return e;
-    return {
-      ...e,
-      kind: MINIFIED_SDK_KIND,
-      message:
-        `Not analysed: ${e.message.replace(/^Skipped: /, '')}, and it mentions \`${token}\`, so SDK calls in it are unchecked. ` +
-        'Format the file to have it analysed; a vendored bundle belongs in vendor/ or the config `exclude`.',
-    };
+    const why = e.kind === 'skipped' ? named.get(e.file) : undefined;
+    if (!why) return e;
+    return { ...e, kind: why.kind, message: `Not analysed: ${e.message.replace(/^Skipped: /, '')}, ${why.message}` };
   });
 }
 

@@ -129,6 +129,12 @@ describe('discover: files that are not read', () => {
       Buffer.concat([Buffer.from("const caf = 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]),
     );
     write(root, 'huge.ts', '// padding\n'.repeat(100_000)); // 1.05 MiB of short lines
+    write(
+      root,
+      'utf16le.js',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Leanplum.start();\n', 'utf16le')]),
+    );
+    write(root, 'utf16be.js', Buffer.from('Leanplum.start();\n', 'utf16le').swap16()); // no BOM
     write(root, 'long-line.js', `const x = "${'a'.repeat(2500)}";\n`); // a long string is not minified code
     write(root, 'packed.js', `${'var a=b(1),c=d?e:f;'.repeat(150)}\nexport{a};\n`);
     write(root, 'vendor.min.js', 'var a=1;\n');
@@ -144,7 +150,6 @@ describe('discover: files that are not read', () => {
 
   it.each([
     ['binary.js', 'Skipped: binary file (NUL byte at offset 5)'],
-    ['latin1.js', 'Skipped: not valid UTF-8 (re-encode the file as UTF-8 to analyse it)'],
     ['huge.ts', 'Skipped: larger than 1 MiB (1.0 MiB)'],
     [
       'packed.js',
@@ -161,9 +166,26 @@ describe('discover: files that are not read', () => {
 
   it('reads the rest, HTML with a long data-URI line included', async () => {
     const d = await discover(root);
-    expect(d.files.map((f) => f.relPath)).toEqual(['empty.js', 'long-line.js', 'ok.ts', 'page.html']);
-    expect(d.filesScanned).toBe(11);
-    expect(d.skipped).toHaveLength(7);
+    expect(d.files.map((f) => f.relPath)).toEqual([
+      'empty.js',
+      'latin1.js',
+      'long-line.js',
+      'ok.ts',
+      'page.html',
+      'utf16be.js',
+      'utf16le.js',
+    ]);
+    expect(d.filesScanned).toBe(13);
+    expect(d.skipped).toHaveLength(6);
+    expect(d.tooLarge).toEqual(['huge.ts']);
+  });
+
+  it('reads text in any encoding: UTF-16 by its BOM or shape, else one byte a character', async () => {
+    const d = await discover(root);
+    const text = (rel: string) => d.files.find((f) => f.relPath === rel)?.text;
+    expect(text('latin1.js')).toBe("const caf = 'café';\n");
+    expect(text('utf16le.js')).toBe('Leanplum.start();\n');
+    expect(text('utf16be.js')).toBe('Leanplum.start();\n');
   });
 
   it('minifiedReason leaves ordinary code alone', () => {
@@ -215,7 +237,7 @@ describe('discover: files that are not read', () => {
   });
 });
 
-describe('scan: a minified file that names an SDK', () => {
+describe('scan: a minified or too large file that names an SDK', () => {
   const packed = (sdk: string) => `${'var a=b(1),c=d?e:f;'.repeat(150)}${sdk}\n`;
   let root: string;
   beforeAll(() => {
@@ -229,6 +251,15 @@ describe('scan: a minified file that names an SDK', () => {
     write(root, 'static/sdk.min.js', packed('window.Leanplum={start:a};'));
     // Minified, naming no SDK.
     write(root, 'static/util.js', packed('x();'));
+    // Over 1 MiB, hand-written: its SDK name straddles the reader's 1 MiB chunks.
+    const lines = (n: number) => '  total += price(item);\n'.repeat(n);
+    const head = `function sum(items) {\n${lines(Math.ceil((1024 * 1024) / 24))}`.slice(0, 1024 * 1024 - 4);
+    write(root, 'src/legacy.js', `${head}\nLeanplum.start();\n}\n${lines(100)}`);
+    // Over 1 MiB: naming no SDK; vendored; a bundle; binary data with SDK-like bytes.
+    write(root, 'src/big-table.js', `export const table = [\n${'  [1, 2, 3],\n'.repeat(100_000)}];\n`);
+    write(root, 'src/third_party/leanplum.js', `${lines(50_000)}Leanplum.start();\n`);
+    write(root, 'src/app.bundle.js', `${lines(50_000)}__webpack_require__(1); Leanplum.start();\n`);
+    write(root, 'src/clip.ts', Buffer.concat([Buffer.alloc(1024 * 1024 + 1, 0), Buffer.from('Leanplum')]));
   });
 
   it('is an analysis error that fails the run; vendored bundles and SDK-free files stay skipped', async () => {
@@ -244,6 +275,15 @@ describe('scan: a minified file that names an SDK', () => {
       hits.push(cacheTuning.lastHit);
       expect(unanalysed(document)).toEqual([
         {
+          file: 'src/legacy.js',
+          line: 1,
+          column: 1,
+          kind: 'too-large',
+          message:
+            'Not analysed: larger than 1 MiB (1.0 MiB), and it mentions `Leanplum`, so SDK calls in it are unchecked. ' +
+            'Split the file to have it analysed; a vendored bundle belongs in vendor/ or the config `exclude`.',
+        },
+        {
           file: 'src/tracking.js',
           line: 1,
           column: 1,
@@ -254,6 +294,10 @@ describe('scan: a minified file that names an SDK', () => {
         },
       ]);
       expect(document.errors.filter((e) => e.kind === 'skipped').map((e) => e.file)).toEqual([
+        'src/app.bundle.js',
+        'src/big-table.js',
+        'src/clip.ts',
+        'src/third_party/leanplum.js',
         'static/sdk.bundle.js',
         'static/sdk.js',
         'static/sdk.min.js',

@@ -200,6 +200,32 @@ describe('what is not fixed, and why', () => {
     const ok = await planFixes({ root: dir, config, policies: [], findings: [f], scan: async () => [] });
     expect(ok.fixes.map((x) => x.file)).toEqual(['src/main.ts']);
   });
+
+  it('a file that is not UTF-8 is not rewritten (the scan reads it as Latin-1; writing would change its bytes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cl-fixlatin1-'));
+    cpSync(join(repoRoot, 'fixtures/fix-app'), dir, { recursive: true });
+    const file = join(dir, 'src/main.ts');
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n'), readFileSync(file)]),
+    );
+    const config = loadConfigFile(join(dir, 'consent-lint.config.json'));
+    const f = finding({
+      file: 'src/main.ts',
+      line: 6,
+      column: 1,
+      endLine: 6,
+      endColumn: 26,
+      ruleId: 'leanplum/init',
+      missing: ['analytics', 'marketing'],
+      identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 },
+    });
+    const plan = await planFixes({ root: dir, config, policies: [], findings: [f], scan: async () => [] });
+    expect(plan.fixes).toEqual([]);
+    expect(plan.skipped).toEqual([
+      { finding: f, reason: expect.stringMatching(/^the file cannot be rewritten safely \(.*not valid UTF-8/) },
+    ]);
+  });
 });
 
 describe('helpers', () => {

@@ -43,7 +43,14 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitSync, guardedReadText, mayBeInGitWorkTree } from '../discover/index.js';
-import { MINIFIED_SDK_KIND, STAMP_FIELDS, writeStamp, type Candidates, type FileStamps } from '../discover/index.js';
+import {
+  MINIFIED_SDK_KIND,
+  TOO_LARGE_SDK_KIND,
+  STAMP_FIELDS,
+  writeStamp,
+  type Candidates,
+  type FileStamps,
+} from '../discover/index.js';
 import { readSourceFile } from '../discover/read.js';
 import type { AnalysisError, DiscoveredFile, Discovery, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
@@ -381,7 +388,9 @@ export function stampedDiscovery(
     paths: pathsHash(candidates.paths),
     stats: statsHash(stamps.stats),
     notRead,
-    skipped: discovery.skipped.filter((x) => x.kind === 'skipped' || x.kind === MINIFIED_SDK_KIND),
+    skipped: discovery.skipped.filter(
+      (x) => x.kind === 'skipped' || x.kind === MINIFIED_SDK_KIND || x.kind === TOO_LARGE_SDK_KIND,
+    ),
     filesScanned: discovery.filesScanned,
     directives,
   };

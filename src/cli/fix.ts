@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Config, ConfigGuard, Finding, Policy } from '../model.js';
 import { baselineEntry, identifyFindings } from '../baseline/index.js';
+import { guardedReadText, MAX_FILE_BYTES } from '../discover/index.js';
 
 const FIXABLE_EXT = new Set(['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.mts', '.cts']);
 
@@ -255,7 +256,15 @@ export async function planFixes(options: PlanOptions): Promise<FixPlan> {
     const roundSkips: FixPlan['skipped'] = [];
     for (const [file, findings] of byFile) {
       const abs = join(root, file);
-      const before = readFileSync(abs, 'utf8');
+      let before: string;
+      try {
+        // Through the guarded reader, as the scan read it; a file that is not UTF-8 is not rewritten.
+        before = guardedReadText(abs, { root, maxBytes: MAX_FILE_BYTES });
+      } catch (e) {
+        for (const finding of findings)
+          roundSkips.push({ finding, reason: `the file cannot be rewritten safely (${(e as Error).message})` });
+        continue;
+      }
       const result = fixFile(tm, abs, before, findings, { ...config, dir: config.dir ?? root }, (finding, reason) =>
         roundSkips.push({ finding, reason }),
       );

@@ -222,6 +222,43 @@ function readOpen(
   }
 }
 
+/** Chunk size and overall cap of `guardedReadChunks`. */
+const CHUNK_BYTES = 1024 * 1024;
+export const MAX_SCANNED_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Read a regular file of any size in chunks (the same guards as
+ * `guardedReadBytes`, one reused buffer), handing each to `visit` until it
+ * returns true (`stopped`), the file ends (`done`), or MAX_SCANNED_BYTES were
+ * read (`capped`): a text search over a file too large to keep.
+ */
+export function guardedReadChunks(
+  file: string,
+  options: Omit<GuardedReadOptions, 'maxBytes' | 'scratch' | 'onStat'>,
+  visit: (chunk: Buffer) => boolean,
+): 'done' | 'stopped' | 'capped' {
+  let fd = options.root !== undefined && options.trustAncestors ? openNoFollow(file) : undefined;
+  if (fd === undefined) fd = openChecked(file, options);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new GuardedReadError(file, 'not-regular', `${kindOf(st)}, not a regular file (not read)`);
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (let total = 0; total < MAX_SCANNED_BYTES;) {
+      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      if (n === 0) return 'done';
+      total += n;
+      if (visit(buf.subarray(0, n))) return 'stopped';
+    }
+    return 'capped';
+  } catch (err) {
+    if (err instanceof GuardedReadError) throw err;
+    const c = code(err);
+    throw new GuardedReadError(file, 'unreadable', `cannot read (${c ?? (err as Error).message})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** UTF-8 text (a leading BOM removed) of a regular file, within the guards. */

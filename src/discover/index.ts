@@ -9,11 +9,14 @@
  * `node_modules`, dot-directories, dotfiles and `.d.ts` files are never
  * candidates; symlinked directories are not followed.
  *
- * Reading: binary, non-UTF-8 (UTF-16 is named as such), over 1 MiB and
- * minified files are skipped, each with a visible `AnalysisError` of kind
- * `skipped` (a minified file nothing marks as vendored or bundled keeps its
- * text in `Discovery.minified`: naming an SDK, it fails the run); so are FIFOs, devices and symlinks whose target leaves the scan
- * root (never read, never printed). Every file the repository controls is
+ * Reading: text in any encoding is read (UTF-8, UTF-16, else one byte a
+ * character: `decodeText`). Binary, over 1 MiB and minified files are
+ * skipped, each with a visible `AnalysisError` of kind `skipped`; a minified
+ * file nothing marks as vendored or bundled keeps its text in
+ * `Discovery.minified`, and a file over 1 MiB is listed in
+ * `Discovery.tooLarge`: naming an SDK, either fails the run. So are FIFOs,
+ * devices and symlinks whose target leaves the scan root skipped (never read,
+ * never printed). Every file the repository controls is
  * read through `guardedReadText`/`guardedReadBytes` (./guarded-read.ts), and
  * every git call goes through `gitSync`/`gitAsync` (./git.ts).
  *
@@ -27,7 +30,13 @@ import type { AnalysisError, DiscoveredFile, Discovery } from '../model.js';
 import { listFiles } from './list.js';
 import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
-export { MINIFIED_SDK_KIND } from './read.js';
+export {
+  MAX_FILE_BYTES,
+  MINIFIED_SDK_KIND,
+  TOO_LARGE_SDK_KIND,
+  largeFileMention,
+  type LargeFileMention,
+} from './read.js';
 import { buildOutputDir } from './ignored.js';
 
 export { SOURCE_EXTENSIONS, prefetchListing } from './list.js';
@@ -182,6 +191,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
   const files: DiscoveredFile[] = [];
   const skipped: AnalysisError[] = [];
   const minified: DiscoveredFile[] = [];
+  const tooLarge: string[] = [];
   let filesScanned = 0;
   let record: ((st: import('node:fs').Stats) => void) | undefined;
   let at = 0;
@@ -213,6 +223,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
     } else {
       skipped.push({ file: relPath, line: 1, column: 1, kind: 'skipped', message: `Skipped: ${outcome.reason}` });
       if (outcome.minifiedCode !== undefined) minified.push({ absPath, relPath, text: outcome.minifiedCode });
+      if (outcome.tooLarge) tooLarge.push(relPath);
     }
   }
   skipped.push(...c.problems);
@@ -221,6 +232,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
     files,
     skipped,
     ...(minified.length && { minified }),
+    ...(tooLarge.length && { tooLarge }),
     filesScanned,
     ...(c.ignoredByDefault && { ignoredByDefault: c.ignoredByDefault }),
   };

@@ -4,7 +4,7 @@
  * this beats the thread pool and allocates nothing but the strings.
  */
 import { binaryPlistToXml, isBinaryPlist } from './bplist.js';
-import { GuardedReadError, guardedReadBytes, utf16Label } from './guarded-read.js';
+import { GuardedReadError, guardedReadBytes, guardedReadChunks, utf16Label } from './guarded-read.js';
 import { isLineBreak, lexSpans } from '../lexer/index.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -35,6 +35,8 @@ const LONG_ATTRIBUTE_VALUE = /=\s*(?:"[^"]{200,}"|'[^']{200,}')/g;
 
 /** `AnalysisError.kind` of a minified file that mentions an SDK (`minifiedNamingSdk`): unlike `skipped`, it fails the run. */
 export const MINIFIED_SDK_KIND = 'minified';
+/** `AnalysisError.kind` of a file over 1 MiB that mentions an SDK (`unreadNamingSdk`): it fails the run. */
+export const TOO_LARGE_SDK_KIND = 'too-large';
 
 export type ReadOutcome =
   | { ok: true; text: string }
@@ -46,6 +48,8 @@ export type ReadOutcome =
        * output (`bundleMark`): its text, for the check that it names no SDK.
        */
       minifiedCode?: string;
+      /** Over MAX_FILE_BYTES: searched for SDK names in chunks later (`largeFileMention`), never kept. */
+      tooLarge?: true;
     }
   /** Listed but gone (deleted-but-tracked, a directory, a dangling link): not a candidate. */
   | undefined;
@@ -82,7 +86,11 @@ export function readSourceFile(
       case 'not-regular':
         return /directory/.test(err.reason) ? undefined : { ok: false, reason: err.reason };
       case 'too-large':
-        return { ok: false, reason: `larger than 1 MiB (${((err.size ?? 0) / 1024 / 1024).toFixed(1)} MiB)` };
+        return {
+          ok: false,
+          reason: `larger than 1 MiB (${((err.size ?? 0) / 1024 / 1024).toFixed(1)} MiB)`,
+          tooLarge: true,
+        };
       case 'outside-root':
       case 'symlink-loop':
         return { ok: false, reason: err.reason };
@@ -90,8 +98,6 @@ export function readSourceFile(
         return { ok: false, reason: `unreadable: ${err.reason}` };
     }
   }
-  const utf16 = utf16Label(bytes);
-  if (utf16) return { ok: false, reason: `${utf16} text (re-encode the file as UTF-8 to analyse it)` };
   if (relPath.endsWith('.plist') && isBinaryPlist(bytes)) {
     // Xcode may store Info.plist in binary form: read as its XML equivalent.
     try {
@@ -100,20 +106,36 @@ export function readSourceFile(
       return { ok: false, reason: `binary property list that could not be read (${(e as Error).message})` };
     }
   }
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) return { ok: false, reason: `binary file (NUL byte at offset ${nul})` };
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { ok: false, reason: 'not valid UTF-8 (re-encode the file as UTF-8 to analyse it)' };
-  }
+  const text = decodeText(bytes);
+  if (text === undefined) return { ok: false, reason: `binary file (NUL byte at offset ${bytes.indexOf(0)})` };
   const minified = minifiedReason(text, relPath);
   if (minified) {
     const reason = `minified or generated code (${minified})`;
     return bundleMark(text, relPath) ? { ok: false, reason } : { ok: false, reason, minifiedCode: text };
   }
   return { ok: true, text };
+}
+
+const utf16le = new TextDecoder('utf-16le', { ignoreBOM: false });
+const utf16be = new TextDecoder('utf-16be', { ignoreBOM: false });
+const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * A source file's text, whatever its encoding: UTF-8, UTF-16 (a BOM, or NUL
+ * in every other byte of ASCII text), else one byte a character (Windows-1252,
+ * as browsers read a script served without a charset: ASCII code, and so
+ * every SDK call, reads the same in any ASCII-compatible encoding, and columns
+ * stay byte columns). Undefined for binary data (a NUL byte).
+ */
+export function decodeText(bytes: Buffer): string | undefined {
+  const utf16 = utf16Label(bytes);
+  if (utf16) return (utf16 === 'UTF-16LE' ? utf16le : utf16be).decode(bytes);
+  if (bytes.indexOf(0) !== -1) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return windows1252.decode(bytes);
+  }
 }
 
 /**
@@ -228,3 +250,59 @@ const SOURCE_MAP_RE = new RegExp(['[#@] source', 'MappingURL='].join(''));
 const VENDOR_DIR_RE = /(?:^|\/)(?:vendors?|third[-_]party|bower_components|lib\/external)\//i;
 const BUNDLER_RUNTIME_RE =
   /__webpack_require__|webpackChunk|webpackJsonp|__vitePreload|System\.register\(|parcelRequire|define\.amd/;
+
+/** What a file too large to read (over MAX_FILE_BYTES) says about itself, searched chunk by chunk. */
+export interface LargeFileMention {
+  /** The first match of the searched names. */
+  token?: string;
+  /** What marks it as vendored or bundled output (`bundleMark`), or binary data. */
+  mark?: string;
+  /** Only the first MAX_SCANNED_BYTES were searched. */
+  capped?: boolean;
+}
+
+/**
+ * Search a file too large to read for `names` (their longest match at most
+ * `longest` characters), and for what marks it as vendored or bundled output:
+ * a file over 1 MiB that the app wrote and that names an SDK is unchecked code.
+ * Read through the guarded reader, one chunk at a time (never kept whole).
+ */
+export function largeFileMention(
+  absPath: string,
+  relPath: string,
+  root: string,
+  names: RegExp,
+  longest: number,
+): LargeFileMention {
+  if (MIN_NAME_RE.test(relPath)) return { mark: 'a .min.js file' };
+  if (VENDOR_DIR_RE.test(relPath)) return { mark: 'a vendored file' };
+  const out: LargeFileMention = {};
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let carry = '';
+  let first = true;
+  const keep = Math.max(longest, 64);
+  const ended = guardedReadChunks(absPath, { root, trustAncestors: true }, (chunk) => {
+    if (first) {
+      const utf16 = utf16Label(chunk);
+      if (!utf16 && chunk.indexOf(0) !== -1) {
+        out.mark = 'binary data';
+        return true;
+      }
+      // ASCII names read the same in every ASCII-compatible encoding: one byte a character is enough.
+      decoder = new TextDecoder(utf16 === 'UTF-16LE' ? 'utf-16le' : utf16 === 'UTF-16BE' ? 'utf-16be' : 'latin1');
+    }
+    const text = carry + decoder!.decode(chunk, { stream: true });
+    if (first && /^\s*\/\*!|@license|@preserve/.test(text.slice(0, 1000))) out.mark ??= 'a license banner';
+    first = false;
+    if (BUNDLER_RUNTIME_RE.test(text)) out.mark ??= "a bundler's runtime";
+    if (SOURCE_MAP_RE.test(text)) out.mark ??= 'a source map reference';
+    if (out.token === undefined) {
+      const m = names.exec(text);
+      if (m) out.token = m[0];
+    }
+    carry = text.slice(-keep);
+    return false;
+  });
+  if (ended === 'capped') out.capped = true;
+  return out;
+}

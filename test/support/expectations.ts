@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Finding } from '../../src/index.js';
 import { NEVER_SCANNED_DIRS } from '../../src/discover/ignored.js';
+import { decodeText } from '../../src/discover/read.js';
 
 export interface Expected {
   file: string;
@@ -37,21 +38,20 @@ export function collectExpectations(root: string): Expected[] {
       if (statSync(p).isDirectory()) visit(p);
       else if (name.startsWith('.')) continue;
       else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name) || NATIVE.test(name)) {
-        readFileSync(p, 'utf8')
-          .split(/\r?\n/)
-          .forEach((text, i) => {
-            const m = EXPECT.exec(text);
-            if (!m) return;
-            for (const ruleId of m[1].split(/\s*,\s*/)) {
-              out.push({
-                file: relative(root, p).split('\\').join('/'),
-                line: i + 1,
-                ruleId,
-                missing: m[2]?.split(','),
-                column: m[3] ? Number(m[3]) : undefined,
-              });
-            }
-          });
+        // Decoded as the scan decodes it (fixtures hold Latin-1 and UTF-16 files too).
+        (decodeText(readFileSync(p)) ?? '').split(/\r?\n/).forEach((text, i) => {
+          const m = EXPECT.exec(text);
+          if (!m) return;
+          for (const ruleId of m[1].split(/\s*,\s*/)) {
+            out.push({
+              file: relative(root, p).split('\\').join('/'),
+              line: i + 1,
+              ruleId,
+              missing: m[2]?.split(','),
+              column: m[3] ? Number(m[3]) : undefined,
+            });
+          }
+        });
       }
     }
   };
