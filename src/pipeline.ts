@@ -8,7 +8,7 @@
  */
 import type { AnalysisInputs } from './cache/index.js';
 import { join } from 'node:path';
-import type { AnalysisError, Config, DiscoveredFile, Discovery, Finding, Policy, RuleSpec } from './model.js';
+import type { AnalysisError, Config, Discovery, Finding, Policy, RuleSpec } from './model.js';
 import { largeFileMention, type LargeFileMention, MINIFIED_SDK_KIND, TOO_LARGE_SDK_KIND } from './discover/index.js';
 import { ruleSeverity } from './policy/severity.js';
 import { cmpGlobalRoots, writableNames } from './guards/writes.js';
