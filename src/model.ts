@@ -388,15 +388,42 @@ export interface NativeClass {
   jvm?: string;
   swift?: string;
   objc?: string;
+  /**
+   * Methods the app's subclasses call without a receiver (or on `this`/`super`), JVM only:
+   * `requestPermissions(…)` in an Activity is `Activity.requestPermissions` (unless the file
+   * declares a function of that name).
+   */
+  inheritedMembers?: string[];
 }
+
+/**
+ * What a sink's argument must be. A list: the argument's value (through
+ * constants and locals) is one of these. An object: `values` likewise, and
+ * with `elements` also an array or collection literal (`arrayOf(…)`,
+ * `new String[]{…}`, `listOf(…)`, `[…]`) with one of them among its elements;
+ * `unreadable` says what an argument the analysis cannot read (a parameter,
+ * a field, a call's result) means: by default an `unresolved` error ("not
+ * checked"); `{ "reportIfMentioned": [words] }` a sink when a source file of
+ * the project (native or JavaScript) mentions one of the words, otherwise not.
+ */
+export type NativeArgumentMatch =
+  | (string | number | boolean)[]
+  | {
+      values: (string | number | boolean)[];
+      elements?: boolean;
+      unreadable?: { reportIfMentioned: string[] };
+    };
 
 export interface NativeSinkSpec {
   rule: string;
   /** Platforms the sink applies to (default both). */
   platforms?: Platform[];
-  calls: string[];
+  /** Call paths; an assignment `a.b = v` counts as the call `a.b(v)` (a Kotlin/Swift property setter). */
+  calls?: string[];
+  /** Property paths whose read is the sink (`Firebase.analytics`, a Kotlin extension property). */
+  properties?: string[];
   /** Argument index -> accepted values (enum members as `Type.MEMBER`, string/number literals): the call is a sink only with one of them. */
-  arguments?: Record<string, (string | number | boolean)[]>;
+  arguments?: Record<string, NativeArgumentMatch>;
   /** Extra purposes when `arguments` matched. */
   requires?: Purpose[];
   /** Argument index whose value flowing from an advertising-ID source adds `advertisingRequires`. */
@@ -422,6 +449,8 @@ export interface NativeStartSpec {
   platform: Platform;
   /** Native calls that start the SDK. */
   calls?: string[];
+  /** Property reads that start the SDK (Kotlin `Firebase.analytics`). */
+  properties?: string[];
   /** Manifest `<meta-data android:name=…>` whose presence starts the SDK with no app code (Airship autopilot). */
   manifestMetaData?: string[];
   /** Manifest `<application android:name=…>` values that start the SDK (CleverTap's Application class). */

@@ -617,17 +617,23 @@ class PushActivity : Activity() {
     const manifest = (perm: string) =>
       `<manifest xmlns:android="http://schemas.android.com/apk/res/android">${perm}</manifest>`;
     const doc = await scanApp({ [KT]: kt, 'android/app/src/main/AndroidManifest.xml': manifest('') });
-    expect(brief(doc.findings)).toEqual([`${KT}:8:9 app-declarations/post-notifications-permission `]);
+    // (ungated, the request is also a push prompt without marketing consent: android-notifications/push)
+    expect(brief(doc.findings)).toEqual([
+      `${KT}:8:9 android-notifications/push marketing`,
+      `${KT}:8:9 app-declarations/post-notifications-permission `,
+    ]);
     expect(
-      (
-        await scanApp({
-          [KT]: kt,
-          'android/app/src/main/AndroidManifest.xml': manifest(
-            '<uses-permission android:name="android.permission.POST_NOTIFICATIONS"/>',
-          ),
-        })
-      ).findings,
-    ).toEqual([]);
+      brief(
+        (
+          await scanApp({
+            [KT]: kt,
+            'android/app/src/main/AndroidManifest.xml': manifest(
+              '<uses-permission android:name="android.permission.POST_NOTIFICATIONS"/>',
+            ),
+          })
+        ).findings,
+      ),
+    ).toEqual([`${KT}:8:9 android-notifications/push marketing`]);
     const camera = kt.replace('POST_NOTIFICATIONS', 'CAMERA');
     expect(
       (await scanApp({ [KT]: camera, 'android/app/src/main/AndroidManifest.xml': manifest('') })).findings,
@@ -667,6 +673,87 @@ describe('policy schema: native sections', () => {
     const problems = validateDocument('policy', 'x.json', bad).map((p) => p.pointer);
     expect(problems).toContain('/native/sinks/0/calls/0');
     expect(problems).toContain('/native/starts/0/platform');
+  });
+
+  it('argument matchers, property reads and inherited members', () => {
+    const matcher = {
+      values: ['Manifest.permission.POST_NOTIFICATIONS'],
+      elements: true,
+      unreadable: { reportIfMentioned: ['POST_NOTIFICATIONS'] },
+    };
+    const ok = {
+      id: 'x',
+      description: 'd',
+      native: {
+        tokens: ['Foo'],
+        classes: { Foo: { jvm: 'com.foo.Foo', inheritedMembers: ['ask'] } },
+        sinks: [
+          { rule: 'x/push', calls: ['Foo.ask'], arguments: { '0': matcher, '1': [true] } },
+          { rule: 'x/push', properties: ['Foo.tracker'] },
+        ],
+        starts: [{ rule: 'x/start', platform: 'android', properties: ['Foo.analytics'] }],
+      },
+    };
+    expect(validateDocument('policy', 'x.json', ok)).toEqual([]);
+    const bad = {
+      id: 'x',
+      description: 'd',
+      native: {
+        tokens: ['Foo'],
+        sinks: [
+          { rule: 'x/push' },
+          { rule: 'x/push', calls: ['Foo.ask'], arguments: { '0': { elements: true } } },
+          { rule: 'x/push', calls: ['Foo.ask'], arguments: { '0': { values: ['a'], unreadable: 'report' } } },
+          { rule: 'x/push', properties: ['analytics'] },
+        ],
+      },
+    };
+    const problems = validateDocument('policy', 'x.json', bad).map((p) => p.pointer);
+    expect(problems).toContain('/native/sinks/0');
+    expect(problems).toContain('/native/sinks/1/arguments/0');
+    expect(problems.some((p) => p.startsWith('/native/sinks/2/arguments/0'))).toBe(true);
+    expect(problems).toContain('/native/sinks/3/properties/0');
+  });
+});
+
+describe('android-notifications/push: permissions the analysis cannot read', () => {
+  const activity = (body: string) => `package com.example.app
+
+import androidx.core.app.ActivityCompat
+
+class PushActivity : Activity() {
+    fun ask(permissions: Array<String>) {
+${body}
+    }
+}
+`;
+  const call = '        ActivityCompat.requestPermissions(this, permissions, 1)';
+
+  it('a request whose permissions are a parameter is reported when the project mentions POST_NOTIFICATIONS', async () => {
+    const doc = await scanApp({
+      [KT]: activity(call),
+      'android/app/src/main/AndroidManifest.xml':
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><uses-permission android:name="android.permission.POST_NOTIFICATIONS"/></manifest>',
+    });
+    expect(brief(doc.findings)).toEqual([`${KT}:7:9 android-notifications/push marketing`]);
+    expect(doc.findings[0].message).toContain(
+      'argument 2 cannot be read statically and the project mentions POST_NOTIFICATIONS',
+    );
+    expect(doc.errors).toEqual([]);
+  });
+
+  it('also when only JavaScript names it (a bridge handing the permission over)', async () => {
+    const doc = await scanApp({
+      [KT]: activity(call),
+      'App.tsx': "export const PUSH = 'android.permission.POST_NOTIFICATIONS';\n",
+    });
+    expect(brief(doc.findings)).toEqual([`${KT}:7:9 android-notifications/push marketing`]);
+  });
+
+  it('and not when nothing in the project names POST_NOTIFICATIONS (a camera or location request)', async () => {
+    const doc = await scanApp({ [KT]: activity(call) });
+    expect(doc.findings).toEqual([]);
+    expect(doc.errors).toEqual([]);
   });
 });
 

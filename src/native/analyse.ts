@@ -25,17 +25,20 @@ import type { AnalysisError, Config, ConfigGuard, Finding, Purpose, RuleSpec, Tr
 import { mustGranted, type Grants, type States } from '../flow/dataflow.js';
 import { buildNativeGraph, type NativeGraph } from './cfg.js';
 import type { Expr, NativeFunction, NativeUnit, Stmt } from './ir.js';
-import type { NativeGuardSpec, NativeSinkSpec, NativeStartSpec, Platform } from './types.js';
+import type { NativeArgumentMatch, NativeGuardSpec, NativeSinkSpec, NativeStartSpec, Platform } from './types.js';
 import type { NativeKnowledge } from './knowledge.js';
 
 export interface CallFact {
   file: string;
   platform: Platform;
-  /** Resolved call path (`Leanplum.setDeviceIdMode`). */
+  /** Resolved call path (`Leanplum.setDeviceIdMode`), or property path for a property read (`Firebase.analytics`). */
   path: string;
-  expr: Extract<Expr, { k: 'call' }>;
+  /** The call, or the member read of a property sink or start. */
+  expr: Extract<Expr, { k: 'call' | 'member' }>;
   /** Reads the value of argument i (resolved path or literal), or undefined when not static. */
   argument(i: number): { known: boolean; values: (string | number | boolean | null)[] };
+  /** Whether argument i matches (`yes`), does not (`no`), or cannot be read (`unknown`). */
+  matches(i: number, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
   /** Whether any argument mentions one of these resolved paths (`Manifest.permission.POST_NOTIFICATIONS`). */
   mentions(paths: string[]): boolean;
   /** Whether argument i's value flows from an advertising-ID source. */
@@ -81,6 +84,20 @@ interface Env {
   /** The implicit receiver of calls written without one (Kotlin `apply`, `run`, `with` blocks). */
   implicit?: Bound;
 }
+
+/** Calls that build an array or collection from their arguments (Kotlin, Java `List.of`, `Arrays.asList`). */
+const COLLECTION_BUILDERS = new Set([
+  'arrayOf',
+  'listOf',
+  'mutableListOf',
+  'arrayListOf',
+  'setOf',
+  'mutableSetOf',
+  'hashSetOf',
+  'linkedSetOf',
+  'asList',
+  'of',
+]);
 
 /** Kotlin scope functions: the lambda's parameter is the receiver (`let`, `also`) or its implicit `this` is. */
 const SCOPE_PARAM = new Set(['let', 'also', 'takeIf', 'takeUnless']);
@@ -131,6 +148,8 @@ export class NativeFileAnalysis {
      * no guard is read, every SDK call is reported with every purpose missing.
      */
     private readonly over: (() => boolean) | null = () => false,
+    /** Whether a source file of the project mentions a word (`reportIfMentioned` of an unreadable argument). */
+    private readonly projectMentions: (word: string) => boolean = () => true,
   ) {
     this.platform = unit.language === 'kotlin' || unit.language === 'java' ? 'android' : 'ios';
   }
@@ -170,7 +189,7 @@ export class NativeFileAnalysis {
     const f: FnInfo = {
       ...init,
       id: this.fns.length,
-      graph: buildNativeGraph(init.body),
+      graph: buildNativeGraph(init.body, (name) => this.k.memberNames.has(name)),
       s0: [],
       callbackGrant: 0,
       callers: [],
@@ -453,6 +472,10 @@ export class NativeFileAnalysis {
   private collect(): void {
     for (const f of this.fns) {
       for (const [point, e] of f.graph.points) {
+        if (e.k === 'member') {
+          this.propertyRead(f, point, e);
+          continue;
+        }
         if (e.k !== 'call') continue;
         const path = this.callPath(e, f.env);
         const raw = this.rawPath(e);
@@ -484,6 +507,24 @@ export class NativeFileAnalysis {
     }
   }
 
+  /**
+   * A member read that may be a property sink or start (`Firebase.analytics`): as written, not
+   * through a value that holds it (`analytics.logEvent(…)` with `val analytics = Firebase.analytics`
+   * reads the property once, where it is initialised).
+   */
+  private propertyRead(f: FnInfo, point: number, e: Extract<Expr, { k: 'member' }>): void {
+    if (e.obj.k === 'this') return;
+    const path = this.valuePath(e, f.env);
+    if (!path) return;
+    const sinks = this.k.sinksByProperty.get(path) ?? [];
+    const starts = (this.k.startsByProperty.get(path) ?? []).filter((s) => s.platform === this.platform);
+    if (!sinks.length && !starts.length) return;
+    const fact = this.fact(f, point, e, path);
+    this.out.calls.push(fact);
+    for (const spec of sinks) this.sink(spec, fact);
+    for (const spec of starts) this.out.starts.push({ spec, fact });
+  }
+
   private unresolved(e: Call, raw: string): void {
     const p = position(e.node);
     this.out.errors.push({
@@ -494,17 +535,19 @@ export class NativeFileAnalysis {
     });
   }
 
-  private fact(f: FnInfo, point: number, e: Call, path: string): CallFact {
+  private fact(f: FnInfo, point: number, e: Call | Extract<Expr, { k: 'member' }>, path: string): CallFact {
     const s = f.s0[point];
     const state = s === undefined ? undefined : f.entry | s;
+    const args = e.k === 'call' ? e.args : [];
     return {
       file: this.file,
       platform: this.platform,
       path,
       expr: e,
-      argument: (i) => this.argumentValue(e.args[i], f.env),
-      mentions: (paths) => e.args.some((a) => this.mentions(a, f.env, paths, 0)),
-      fromAdvertisingId: (i) => !!e.args[i] && this.flowsFromAdvertisingId(e.args[i], f.env, 0),
+      argument: (i) => this.argumentValue(args[i], f.env),
+      matches: (i, m) => this.matchArgument(args[i], f.env, m),
+      mentions: (paths) => args.some((a) => this.mentions(a, f.env, paths, 0)),
+      fromAdvertisingId: (i) => !!args[i] && this.flowsFromAdvertisingId(args[i], f.env, 0),
       granted: state === undefined ? undefined : this.k.purposesOf(state),
       trace: this.trace(f, e, path),
       scope: f.label,
@@ -516,20 +559,28 @@ export class NativeFileAnalysis {
     const rule = this.rules.get(spec.rule);
     if (!rule || !fact.granted) return;
     let extra: Purpose[] = [];
+    const unread: string[] = [];
     if (spec.arguments) {
-      for (const [i, accepted] of Object.entries(spec.arguments)) {
-        const v = fact.argument(Number(i));
-        if (!v.known) {
-          const p = position(fact.expr.node);
-          this.out.errors.push({
-            file: this.file,
-            ...p,
-            kind: 'unresolved',
-            message: `Argument ${Number(i) + 1} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked`,
-          });
-          return;
+      for (const [i, m] of Object.entries(spec.arguments)) {
+        const r = fact.matches(Number(i), m);
+        if (r === 'no') return;
+        if (r === 'yes') continue;
+        // Unreadable: with `reportIfMentioned`, a sink when the project names what it looks for; else "not checked".
+        const words = Array.isArray(m) ? undefined : m.unreadable?.reportIfMentioned;
+        if (words) {
+          const named = words.find((w) => this.projectMentions(w));
+          if (!named) return;
+          unread.push(`argument ${Number(i) + 1} cannot be read statically and the project mentions ${named}`);
+          continue;
         }
-        if (!v.values.some((x) => accepted.some((a) => String(a) === String(x)))) return;
+        const p = position(fact.expr.node);
+        this.out.errors.push({
+          file: this.file,
+          ...p,
+          kind: 'unresolved',
+          message: `Argument ${Number(i) + 1} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked`,
+        });
+        return;
       }
       extra = spec.requires ?? [];
     }
@@ -538,16 +589,18 @@ export class NativeFileAnalysis {
     const requires = [...new Set([...rule.requires, ...extra])];
     const missing = requires.filter((p) => !fact.granted!.includes(p));
     if (!missing.length) return;
-    this.out.findings.push(makeFinding(rule, this.file, fact, requires, missing));
+    const finding = makeFinding(rule, this.file, fact, requires, missing);
+    if (unread.length) finding.message += ` (${unread.join('; ')})`;
+    this.out.findings.push(finding);
   }
 
   // ------------------------------------------------------------ traces
 
-  private trace(f: FnInfo, e: Call, path: string): TraceStep[] {
+  private trace(f: FnInfo, e: Call | Extract<Expr, { k: 'member' }>, path: string): TraceStep[] {
     const steps: TraceStep[] = [];
     const seen = new Set<FnInfo>();
     let cur: FnInfo | undefined = f;
-    const chain: TraceStep[] = [{ file: this.file, ...position(e.node), label: `${path}()` }];
+    const chain: TraceStep[] = [{ file: this.file, ...position(e.node), label: e.k === 'call' ? `${path}()` : path }];
     while (cur && !seen.has(cur)) {
       seen.add(cur);
       if (cur.parent) {
@@ -627,7 +680,11 @@ export class NativeFileAnalysis {
           }
           return [e.name];
         }
-        if (e.recv.k === 'this') return undefined;
+        // `this.requestPermissions(…)` in an Activity: the inherited platform method
+        if (e.recv.k === 'this')
+          return this.jvm() && this.k.inheritedClass(e.name) && !/^super\b/.test(e.recv.node.text)
+            ? [e.name]
+            : undefined;
         const base = this.path(e.recv, env, depth + 1);
         return base && [...base, e.name];
       }
@@ -651,7 +708,16 @@ export class NativeFileAnalysis {
 
   private callPath(e: Call, env: Env): string | undefined {
     const p = this.path(e, env, 0);
-    return p ? this.k.resolve(p, this.unit) : undefined;
+    const resolved = p ? this.k.resolve(p, this.unit) : undefined;
+    if (resolved || !e.recv || this.unit.language !== 'kotlin') return resolved;
+    // An imported Kotlin extension function called on a receiver (`import com.braze.support.requestPushPermissionPrompt`,
+    // `activity.requestPushPermissionPrompt()`): the function of its package, whatever the receiver.
+    if (!this.unit.imports.some((i) => !i.endsWith('.*') && i.split('.').pop() === e.name)) return undefined;
+    return this.k.resolve([e.name], this.unit);
+  }
+
+  private jvm(): boolean {
+    return this.unit.language === 'kotlin' || this.unit.language === 'java';
   }
 
   /** The call as written, for "looks like an SDK call" diagnostics. */
@@ -707,6 +773,70 @@ export class NativeFileAnalysis {
     if (!e) return { known: false, values: [] };
     const v = this.literal(e, env);
     return v ? { known: true, values: v } : { known: false, values: [] };
+  }
+
+  /** Whether argument `e` matches `m`: its value, or with `elements` an element of the array or collection it is. */
+  private matchArgument(e: Expr | undefined, env: Env, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown' {
+    if (!e) return 'unknown';
+    const spec = Array.isArray(m) ? { values: m, elements: false } : m;
+    return this.matchValue(e, env, spec.values.map(String), !!spec.elements, 0);
+  }
+
+  private matchValue(e: Expr, env: Env, values: string[], elements: boolean, depth: number): 'yes' | 'no' | 'unknown' {
+    if (depth > 8) return 'unknown';
+    if (elements) {
+      const items = this.elementsOf(e, env, 0);
+      if (items) {
+        let unknown = false;
+        for (const x of items) {
+          const r = this.matchValue(x.e, x.env, values, false, depth + 1);
+          if (r === 'yes') return 'yes';
+          if (r === 'unknown') unknown = true;
+        }
+        return unknown ? 'unknown' : 'no';
+      }
+    }
+    const accepted = (vs: (string | number | boolean | null)[]) => vs.some((v) => values.includes(String(v)));
+    // A name that is no local, parameter or field of this file (a constant of another file, a static import):
+    // it matches by name or resolved path; otherwise its value is not known.
+    if (e.k === 'name' && !this.lookup(e.name, env) && !this.unit.fields.has(e.name))
+      return accepted(this.literal(e, env) ?? []) ? 'yes' : 'unknown';
+    const v = this.literal(e, env);
+    if (v) return accepted(v) ? 'yes' : 'no';
+    // Known not to be such a value: a closure, an object constructed in place (`Intent(…)`, `new Intent(…)`).
+    if (e.k === 'lambda') return 'no';
+    if (e.k === 'call' && !e.recv && !e.callee && /^[A-Z]/.test(e.name) && !COLLECTION_BUILDERS.has(e.name))
+      return 'no';
+    if (e.k === 'name') {
+      const l = this.lookup(e.name, env)?.local;
+      if (l?.init && l.count === 1 && !l.assigned) return this.matchValue(l.init, env, values, elements, depth + 1);
+    }
+    return 'unknown';
+  }
+
+  /** The elements of an array or collection literal (through locals and constants), or undefined when `e` is none. */
+  private elementsOf(e: Expr, env: Env, depth: number): { e: Expr; env: Env }[] | undefined {
+    if (depth > 8) return undefined;
+    switch (e.k) {
+      case 'call':
+        // `arrayOf(…)`, `listOf(…)`, Java `List.of(…)`, `Arrays.asList(…)`
+        if (!e.callee && COLLECTION_BUILDERS.has(e.name) && (!e.recv || e.name === 'of' || e.name === 'asList'))
+          return e.args.map((a) => ({ e: a, env }));
+        return undefined;
+      case 'seq':
+        // Java `new String[]{…}` / `{…}`, Swift and Objective-C array literals: the nested items (a type is an empty seq)
+        return e.items.flatMap((x) => (x.k === 'seq' ? (this.elementsOf(x, env, depth + 1) ?? []) : [{ e: x, env }]));
+      case 'name': {
+        const found = this.lookup(e.name, env);
+        const l = found?.local;
+        if (l?.init && l.count === 1 && !l.assigned) return this.elementsOf(l.init, env, depth + 1);
+        if (found) return undefined;
+        const fld = this.unit.fields.get(e.name);
+        return fld?.init && fld.constant ? this.elementsOf(fld.init, env, depth + 1) : undefined;
+      }
+      default:
+        return undefined;
+    }
   }
 
   private mentions(e: Expr, env: Env, paths: string[], depth: number): boolean {

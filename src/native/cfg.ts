@@ -11,6 +11,11 @@
  * to its handlers from its first point on (the handler's state is at most the
  * state at the `try`); `finally` runs after the normal path and is also
  * reachable from the `try`'s start (so it never claims more than held there).
+ *
+ * Member reads that `memberPoint` selects (property paths of sinks and starts,
+ * `Firebase.analytics`) are points too; an assignment to such a member
+ * (`pushManager.userNotificationsEnabled = true`) is the point of a setter
+ * call `pushManager.userNotificationsEnabled(true)`, made up here.
  */
 import type { EdgeLabel, FlowNode } from '../flow/graph.js';
 import type { Expr, Stmt } from './ir.js';
@@ -32,8 +37,8 @@ interface Target {
   continueTo?: number;
 }
 
-export function buildNativeGraph(body: Stmt[]): NativeGraph {
-  return new GraphBuilder().build(body);
+export function buildNativeGraph(body: Stmt[], memberPoint: (name: string) => boolean = () => false): NativeGraph {
+  return new GraphBuilder(memberPoint).build(body);
 }
 
 class GraphBuilder {
@@ -41,6 +46,8 @@ class GraphBuilder {
   private cur: number | null = null;
   private targets: Target[] = [];
   private handlers: number[] = [];
+
+  constructor(private readonly memberPoint: (name: string) => boolean) {}
 
   build(body: Stmt[]): NativeGraph {
     this.g.entry = this.node('entry');
@@ -90,7 +97,12 @@ class GraphBuilder {
         break;
       case 'assign':
         this.expr(s.value);
-        this.expr(s.target);
+        if (s.target.k === 'member' && this.memberPoint(s.target.name)) {
+          // a property setter: the call `obj.name(value)`
+          this.expr(s.target.obj);
+          const p = this.step('point');
+          this.g.points.set(p, { k: 'call', recv: s.target.obj, name: s.target.name, args: [s.value], node: s.node });
+        } else this.expr(s.target);
         break;
       case 'block':
         this.stmts(s.body);
@@ -279,8 +291,11 @@ class GraphBuilder {
       case 'lit':
       case 'enumCase':
         return;
-      case 'member':
-        return this.expr(e.obj);
+      case 'member': {
+        this.expr(e.obj);
+        if (this.memberPoint(e.name)) this.g.points.set(this.step('point'), e);
+        return;
+      }
       case 'call': {
         if (e.recv) this.expr(e.recv);
         if (e.callee) this.expr(e.callee);

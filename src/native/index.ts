@@ -108,6 +108,16 @@ export async function analyseNative(
   });
   const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
   const elsewhere = mentionIndex(nativeTexts);
+  // Whether any source or declaration file of the project names a word (an unreadable argument's `reportIfMentioned`)
+  const mentioned = new Map<string, boolean>();
+  const projectMentions = (word: string): boolean => {
+    let m = mentioned.get(word);
+    if (m === undefined) {
+      const re = new RegExp(`\\b${escapeRegExp(word)}\\b`);
+      mentioned.set(word, (m = files.some((f) => !VENDORED.test(f.relPath) && re.test(f.text))));
+    }
+    return m;
+  };
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
   await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
   try {
@@ -138,7 +148,7 @@ export async function analyseNative(
       }
       const unit = toUnit(lang, tree.rootNode);
       const analysis = (over: (() => boolean) | null) =>
-        new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over).run();
+        new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over, projectMentions).run();
       // Over a time budget (`--timeout`, `--total-timeout`) a file is not proven: every SDK call in it is
       // reported with every purpose missing (`over` null: no guard is read), and the run says so.
       let a: FileAnalysis | undefined;

@@ -20,7 +20,7 @@ export function isNativeFile(relPath: string): boolean {
 /**
  * What the native stage reads: native sources, declaration files, Expo code
  * configs, and the JavaScript files that may hold a declaration trigger (they
- * name one of its functions). `native`: whether there is anything native at all.
+ * name one of its functions) or name a word of a sink's `reportIfMentioned`. `native`: whether there is anything native at all.
  * Without a native file there is nothing to analyse: declarations are checked only
  * against declaration files the scan holds, and native starts live in native code,
  * so the JavaScript files are not searched then (no file: the result is the rules).
@@ -33,9 +33,14 @@ export function nativeInputs(
     languageOf(f.relPath) !== undefined || isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath);
   if (!files.some(own)) return { files: [], native: false };
   const set = new Set<string>();
-  for (const p of policies)
+  for (const p of policies) {
     for (const d of p.native?.declarations ?? [])
       for (const t of d.jsTriggers ?? []) for (const f of t.functions) set.add(f.split('.').pop()!);
+    // Words whose mention makes an unreadable sink argument a match (a bridge may hand POST_NOTIFICATIONS over from JavaScript).
+    for (const s of p.native?.sinks ?? [])
+      for (const m of Object.values(s.arguments ?? {}))
+        if (!Array.isArray(m)) for (const w of m.unreadable?.reportIfMentioned ?? []) set.add(w);
+  }
   // One search per file for any of the names (a text search per name costs more on large trees).
   const names = set.size
     ? new RegExp([...set].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))

@@ -150,18 +150,21 @@ abstract class Converter {
    * A field or property initialiser (`val ct = CleverTapAPI.getDefaultInstance(this)`,
    * `by lazy { … }`, Swift `static let shared = CleverTap.sharedInstance()`, a
    * Java field) runs when its object or type is created or first read: when it
-   * calls anything, it is code of its own, an entry like an initialiser.
+   * calls anything, it is code of its own, an entry like an initialiser. In
+   * Kotlin and Swift reading a property may run its getter (`val analytics =
+   * Firebase.analytics`, an extension property), so a member read counts.
    */
   protected fieldInitialiser(init: Expr | undefined, node: SyntaxNode, className: string | undefined): void {
-    if (init && callsSomething(init))
+    const getters = this.unit.language === 'kotlin' || this.unit.language === 'swift';
+    if (init && callsSomething(init, getters))
       this.addFunction('init', node, [], [{ k: 'expr', e: init, node }], node, className);
   }
   abstract expr(n: SyntaxNode): Expr;
   abstract stmts(n: SyntaxNode | undefined): Stmt[];
 }
 
-/** Whether evaluating `e` may call something (a call, a closure, or a construct not looked into). */
-function callsSomething(e: Expr): boolean {
+/** Whether evaluating `e` may call something (a call, a closure, or a construct not looked into; with `getters`, a property read). */
+function callsSomething(e: Expr, getters = false): boolean {
   switch (e.k) {
     case 'name':
     case 'this':
@@ -169,13 +172,13 @@ function callsSomething(e: Expr): boolean {
     case 'enumCase':
       return false;
     case 'member':
-      return callsSomething(e.obj);
+      return (getters && e.obj.k !== 'this') || callsSomething(e.obj, getters);
     case 'not':
-      return callsSomething(e.e);
+      return callsSomething(e.e, getters);
     case 'bin':
-      return callsSomething(e.l) || callsSomething(e.r);
+      return callsSomething(e.l, getters) || callsSomething(e.r, getters);
     case 'seq':
-      return e.items.some(callsSomething);
+      return e.items.some((x) => callsSomething(x, getters));
     default:
       return true;
   }

@@ -13,6 +13,18 @@ export class NativeKnowledge {
   private readonly byJvm = new Map<string, string>();
   readonly sinksByCall = new Map<string, NativeSinkSpec[]>();
   readonly startsByCall = new Map<string, NativeStartSpec[]>();
+  /** Sinks and starts that are property reads (`Firebase.analytics`), by property path. */
+  readonly sinksByProperty = new Map<string, NativeSinkSpec[]>();
+  readonly startsByProperty = new Map<string, NativeStartSpec[]>();
+  /**
+   * Last segments of the sink/start calls and properties (`analytics`,
+   * `userNotificationsEnabled`): member reads and assignments of these names
+   * are points of the control-flow graph (a read may be a start, an
+   * assignment a setter call).
+   */
+  readonly memberNames = new Set<string>();
+  /** Inherited method name -> the class whose member it is (`requestPermissions` -> `Activity`). */
+  private readonly inherited = new Map<string, string>();
   /** Starts by SDK superclass (`CleverTapApplication`). */
   readonly startsBySuperclass = new Map<string, NativeStartSpec[]>();
   readonly starts: NativeStartSpec[] = [];
@@ -33,8 +45,12 @@ export class NativeKnowledge {
       for (const [name, c] of Object.entries(n.classes ?? {})) {
         this.classes.set(name, { ...this.classes.get(name), ...c });
         if (c.jvm) this.byJvm.set(c.jvm, name);
+        for (const m of c.inheritedMembers ?? []) if (!this.inherited.has(m)) this.inherited.set(m, name);
       }
-      for (const s of n.sinks ?? []) for (const c of s.calls) this.add(this.sinksByCall, c, s);
+      for (const s of n.sinks ?? []) {
+        for (const c of s.calls ?? []) this.add(this.sinksByCall, c, s);
+        for (const c of s.properties ?? []) this.add(this.sinksByProperty, c, s);
+      }
       for (const s of n.starts ?? []) this.addStart(s);
       this.guards.push(...(n.guards ?? []));
       this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
@@ -42,11 +58,24 @@ export class NativeKnowledge {
       for (const r of n.rules ?? []) this.rules.push({ ...r, sinks: [] });
     }
     for (const k of [...this.sinksByCall.keys(), ...this.startsByCall.keys()]) this.sinkCalls.add(k);
+    for (const k of [
+      ...this.sinksByCall.keys(),
+      ...this.startsByCall.keys(),
+      ...this.sinksByProperty.keys(),
+      ...this.startsByProperty.keys(),
+    ])
+      this.memberNames.add(k.split('.').pop()!);
+  }
+
+  /** The class of an inherited method called without a receiver (JVM), if a policy names one. */
+  inheritedClass(name: string): string | undefined {
+    return this.inherited.get(name);
   }
 
   private addStart(s: NativeStartSpec): void {
     this.starts.push(s);
     for (const c of s.calls ?? []) this.add(this.startsByCall, c, s);
+    for (const c of s.properties ?? []) this.add(this.startsByProperty, c, s);
     for (const c of s.superclasses ?? []) this.add(this.startsBySuperclass, c, s);
   }
 
@@ -109,6 +138,9 @@ export class NativeKnowledge {
         const cls = this.byJvm.get(`${unit.packageName}.${root}`);
         if (cls) return [cls, ...rest].join('.');
       }
+      // `requestPermissions(…)` written in an Activity: the platform class's method (the file's own function shadows it)
+      const owner = this.inherited.get(root);
+      if (owner && !unit.functions.some((f) => f.name === root)) return [owner, ...path].join('.');
       return undefined;
     }
     if (unit.declaredTypes.has(root)) return undefined;

@@ -18,6 +18,7 @@ export type {
   Platform,
   NativeClass,
   NativeSinkSpec,
+  NativeArgumentMatch,
   Deferral,
   NativeStartSpec,
   NativeGuardSpec,
