@@ -17,6 +17,7 @@
  *   such as `statistics`. These are suggestions: consent-lint trusts guards,
  *   so review them.
  */
+import { escapeRegExp } from '../program/text.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
@@ -93,8 +94,6 @@ function scriptHosts(p: Policy): string[] {
     .filter((h): h is string => !!h);
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 function listSources(dir: string): string[] {
   return fg
     .sync(['**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,vue,html,htm,svelte}'], {
@@ -156,14 +155,14 @@ export function detect(dir: string, policies: Policy[]): Detection {
     for (const m of text.matchAll(IMPORT_RE)) imports.add(m[1]);
   }
   // A policy module may be a subpath (`firebase/analytics`) or a URL pattern with `*`.
-  const pattern = (m: string) => new RegExp(`^${m.split('*').map(escapeRe).join('.*')}(?:/.*)?$`);
+  const pattern = (m: string) => new RegExp(`^${m.split('*').map(escapeRegExp).join('.*')}(?:/.*)?$`);
   const hasModule = (m: string) =>
     deps.has(m) || (!m.includes('*') && deps.has(packageName(m))) || [...imports].some((i) => pattern(m).test(i));
   const globalSeen = new Map<string, boolean>();
   const hasGlobal = (g: string) => {
     if (!globalSeen.has(g)) {
       // Used as a global: a member access or call, not a word inside a module path or string.
-      const re = new RegExp(`(?:^|[^\\w$.'"/@-]|\\b(?:window|globalThis|self)\\.)${escapeRe(g)}\\s*[?.([]`, 'm');
+      const re = new RegExp(`(?:^|[^\\w$.'"/@-]|\\b(?:window|globalThis|self)\\.)${escapeRegExp(g)}\\s*[?.([]`, 'm');
       globalSeen.set(
         g,
         texts.some((t) => re.test(t.text)),

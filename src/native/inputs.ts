@@ -4,6 +4,7 @@
  * itself (./index.ts: tree-sitter, the native IR, flow graphs, declarations)
  * is loaded when there is a file for it.
  */
+import { escapeRegExp } from '../program/text.js';
 import type { Config, DiscoveredFile, Policy, RuleSpec } from '../model.js';
 import { ruleSeverity } from '../policy/severity.js';
 import { isDeclarationFile, isExpoCodeConfig } from './declarations.js';
@@ -43,7 +44,7 @@ export function nativeInputs(
   }
   // One search per file for any of the names (a text search per name costs more on large trees).
   const names = set.size
-    ? new RegExp([...set].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+    ? new RegExp([...set].map(escapeRegExp).join('|'))
     : undefined;
   const out = files.filter((f) => own(f) || (names && JS_RE.test(f.relPath) && names.test(f.text)));
   return { files: out, native: true };
