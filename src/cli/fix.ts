@@ -18,15 +18,7 @@
  * .tsx/.mjs/.cjs/.mts/.cts file, whose call is a whole expression statement
  * (`Leanplum.start();`, `await Leanplum.start();`). Others are left alone.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Config, ConfigGuard, Finding, Policy } from '../model.js';

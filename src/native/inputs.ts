@@ -43,9 +43,7 @@ export function nativeInputs(
         if (!Array.isArray(m)) for (const w of m.unreadable?.reportIfMentioned ?? []) set.add(w);
   }
   // One search per file for any of the names (a text search per name costs more on large trees).
-  const names = set.size
-    ? new RegExp([...set].map(escapeRegExp).join('|'))
-    : undefined;
+  const names = set.size ? new RegExp([...set].map(escapeRegExp).join('|')) : undefined;
   const out = files.filter((f) => own(f) || (names && JS_RE.test(f.relPath) && names.test(f.text)));
   return { files: out, native: true };
 }
