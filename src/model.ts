@@ -464,6 +464,26 @@ export interface NativeStartSpec {
   unlessDeferredBy?: Deferral[];
   /** The JavaScript rule that takes over when deferred (documentation; that rule is always checked). */
   jsRule?: string;
+  /**
+   * iOS: the call starts the SDK only when this product is linked into the app (`FirebaseApp.configure()`
+   * starts Analytics only with FirebaseAnalytics linked). The start is left out only on positive evidence
+   * that it is not (src/native/linked.ts); with nothing telling what is linked, it is reported.
+   */
+  whenLinked?: LinkedProductSpec;
+}
+
+/** What says that a product is linked into an iOS app: read as data from Podfile.lock, project.pbxproj, package.json. */
+export interface LinkedProductSpec {
+  /** The product, for messages (`FirebaseAnalytics`). */
+  product: string;
+  /** CocoaPods pods in Podfile.lock's (transitive) `PODS:` list that link it; `Firebase/Analytics` also matches its subspecs. */
+  pods: string[];
+  /** Swift Package Manager products (`productName` in project.pbxproj) that link it; these names mentioned anywhere in project.pbxproj (a linked framework) count too. */
+  swiftPackageProducts: string[];
+  /** Repository URLs of the Swift packages whose products are known by name: a product of any other package may link it transitively. */
+  swiftPackages: string[];
+  /** npm packages whose autolinked pod links it (React Native), in the app's package.json. */
+  npmPackages?: string[];
 }
 
 export type NativeGuardTest = { truthy: true } | { equals: (string | number | boolean)[] };

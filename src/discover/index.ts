@@ -182,7 +182,8 @@ export async function listCandidates(root: string, opts: DiscoverOptions = {}): 
   };
 }
 
-const DECLARATION_PLIST = /(?:^|\/)Info\.plist$/;
+/** Info.plist, and what says what the iOS app links (Podfile, Podfile.lock, project.pbxproj: src/native/linked.ts). */
+const DECLARATION_PLIST = /(?:^|\/)(?:Info\.plist|Podfile|Podfile\.lock|[^/]+\.xcodeproj\/project\.pbxproj)$/;
 /** Third-party and generated native code, as src/native/index.ts VENDORED. */
 const VENDORED_NATIVE = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
 
@@ -210,7 +211,8 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
     if (outcome.ok) {
       files.push({ absPath, relPath, text: outcome.text });
     } else if (DECLARATION_PLIST.test(relPath)) {
-      // An app's Info.plist is what the declaration checks read: not reading it fails the run.
+      // An app's Info.plist is what the declaration checks read: not reading it fails the run. So for
+      // the files saying what the app links: unread, one could hide that Firebase Analytics is linked.
       // A vendored one (CocoaPods, Carthage, build output) is never read by the analysis.
       if (!VENDORED_NATIVE.test(relPath))
         skipped.push({

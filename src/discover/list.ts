@@ -43,7 +43,15 @@ export const SOURCE_EXTENSIONS = [
 /** Native declaration files read as data by src/native (never executed). */
 const NATIVE_DECLARATION_RE =
   /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|res\/values[^/]*\/[^/]+\.xml)$/;
-const EXT_RE = new RegExp(`\\.(?:${SOURCE_EXTENSIONS.join('|')})$|${NATIVE_DECLARATION_RE.source}`);
+/**
+ * What the iOS app links (src/native/linked.ts): CocoaPods' Podfile and Podfile.lock, Xcode's
+ * project.pbxproj; not those of third-party or generated folders (Pods/Pods.xcodeproj, Carthage/).
+ */
+const LINK_EVIDENCE_RE =
+  /^(?!(?:.*\/)?(?:Pods|Carthage|build|DerivedData)\/)(?:.*\/)?(?:Podfile|Podfile\.lock|[^/]+\.xcodeproj\/project\.pbxproj)$/;
+const EXT_RE = new RegExp(
+  `\\.(?:${SOURCE_EXTENSIONS.join('|')})$|${NATIVE_DECLARATION_RE.source}|${LINK_EVIDENCE_RE.source}`,
+);
 const DECLARATION_RE = /\.d\.[cm]?ts$/;
 
 /**
@@ -152,6 +160,8 @@ const GLOB_PATTERNS = [
   `**/*.{${SOURCE_EXTENSIONS.join(',')}}`,
   '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json}',
   '**/res/values*/*.xml',
+  '**/{Podfile,Podfile.lock}',
+  '**/*.xcodeproj/project.pbxproj',
   '**/.gitignore',
 ];
 

@@ -8,6 +8,10 @@ import { GuardedReadError, guardedReadBytes, guardedReadChunks, utf16Label } fro
 import { isLineBreak, lexSpans } from '../lexer/index.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
+/** An Xcode project (project.pbxproj) says what the iOS app links: large apps have one over 1 MiB. */
+const MAX_PROJECT_BYTES = 16 * 1024 * 1024;
+/** Data files of the native layer's link evidence (src/native/linked.ts): never judged as minified code. */
+const LINK_DATA = /(?:^|\/)(?:Podfile|Podfile\.lock|project\.pbxproj)$/;
 /**
  * Minified script code (as SonarJS, CodeQL and linguist judge it, by line
  * shape, but counting code only: the text of strings, template literals and
@@ -55,11 +59,20 @@ export type ReadOutcome =
   | undefined;
 
 let scratch: Buffer | undefined;
+
+/** The size cap of a file (project.pbxproj may be larger than source files, and is read without the scratch buffer). */
+function sizeOptions(relPath: string): { maxBytes: number; scratch?: Buffer } {
+  if (relPath.endsWith('.pbxproj')) return { maxBytes: MAX_PROJECT_BYTES };
+  scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+  return { maxBytes: MAX_FILE_BYTES, scratch };
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // ignoreBOM:false strips a leading BOM
 
 /**
  * Read one listed file through the guarded reader: regular files only (a FIFO
- * or device named `x.js` is skipped, never blocks), at most 1 MiB, and never
+ * or device named `x.js` is skipped, never blocks), at most 1 MiB (project.pbxproj:
+ * 16 MiB), and never
  * a symlink whose target leaves `root` (skipped and listed, never read).
  */
 export function readSourceFile(
@@ -68,12 +81,12 @@ export function readSourceFile(
   root?: string,
   onStat?: (st: import('node:fs').Stats) => void,
 ): ReadOutcome {
-  scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
   let bytes: Buffer;
+  const size = sizeOptions(relPath);
+  const cap = size.maxBytes;
   try {
     bytes = guardedReadBytes(absPath, {
-      maxBytes: MAX_FILE_BYTES,
-      scratch,
+      ...size,
       trustAncestors: true,
       ...(root !== undefined ? { root } : {}),
       ...(onStat ? { onStat } : {}),
@@ -88,7 +101,7 @@ export function readSourceFile(
       case 'too-large':
         return {
           ok: false,
-          reason: `larger than 1 MiB (${((err.size ?? 0) / 1024 / 1024).toFixed(1)} MiB)`,
+          reason: `larger than ${cap / 1024 / 1024} MiB (${((err.size ?? 0) / 1024 / 1024).toFixed(1)} MiB)`,
           tooLarge: true,
         };
       case 'outside-root':
@@ -146,6 +159,7 @@ export function decodeText(bytes: Buffer): string | undefined {
  * average-line test applies, not counting long quoted attribute values.
  */
 export function minifiedReason(text: string, relPath: string): string | undefined {
+  if (LINK_DATA.test(relPath)) return undefined;
   const markup = MARKUP_RE.test(relPath);
   if (!markup && MIN_NAME_RE.test(relPath)) return 'a .min.js file';
   if (text.length <= LONG_CODE_LINE) return undefined;

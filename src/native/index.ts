@@ -29,6 +29,7 @@ import {
 } from './declarations.js';
 import { toUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
+import { isLinkEvidence, LinkedProducts, type LinkVerdict } from './linked.js';
 import {
   firstSyntaxError,
   languageFor,
@@ -183,7 +184,13 @@ export async function analyseNative(
       files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
     );
     result.errors.push(...decl.errors);
-    decideStarts(k.starts, starts, calls, decl, rules, result);
+    // What is linked into the iOS app (Podfile.lock, project.pbxproj): parsed only when a start asks.
+    const linked = new LinkedProducts(
+      files.filter((f) => !VENDORED.test(f.relPath) && isLinkEvidence(f.relPath)),
+      files[0],
+    );
+    decideStarts(k.starts, starts, calls, decl, rules, result, linked);
+    result.errors.push(...linked.errors);
     decideSubclassStarts(subclasses, calls, decl, rules, result);
     checkDeclarations(k.declarations, calls, decl, files, rules, result);
     result.errors.push(...clock.errors());
@@ -340,12 +347,15 @@ function decideStarts(
   decl: Declarations,
   rules: Map<string, RuleSpec>,
   out: NativeResult,
+  linked: LinkedProducts,
 ): void {
   for (const { spec, fact } of starts) {
     const rule = rules.get(spec.rule);
     if (!rule || !fact.granted || isDeferred(spec, calls, decl, fact.file)) continue;
     const missing = rule.requires.filter((p) => !fact.granted!.includes(p));
-    if (missing.length) out.findings.push(makeFinding(rule, fact.file, fact, rule.requires, missing));
+    if (!missing.length) continue;
+    const f = withLink(spec, linked, makeFinding(rule, fact.file, fact, rule.requires, missing));
+    if (f) out.findings.push(f);
   }
   // Starts declared in the manifest run with no app code at all: never guarded.
   for (const spec of specs) {
@@ -376,6 +386,23 @@ function decideStarts(
       }
     }
   }
+}
+
+/**
+ * A start that applies only with a product linked (`whenLinked`): left out (undefined) only on
+ * evidence that it is not; else the finding says why it applies, in the message and with the
+ * evidence as the trace's last step.
+ */
+function withLink(spec: NativeStartSpec, linked: LinkedProducts, f: Finding): Finding | undefined {
+  if (!spec.whenLinked || spec.platform !== 'ios') return f;
+  const link: LinkVerdict = linked.verdict(f.file, spec.whenLinked);
+  if (!link.linked) return undefined;
+  return {
+    ...f,
+    message: link.note ? `${f.message} (${link.note})` : f.message,
+    trace: link.step ? [...f.trace, link.step] : f.trace,
+    dependsOn: [...new Set([...(f.dependsOn ?? []), ...link.files])],
+  };
 }
 
 // ------------------------------------------------------------ declarations

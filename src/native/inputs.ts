@@ -9,19 +9,22 @@ import type { Config, DiscoveredFile, Policy, RuleSpec } from '../model.js';
 import { ruleSeverity } from '../policy/severity.js';
 import { isDeclarationFile, isExpoCodeConfig } from './declarations.js';
 import { NativeKnowledge } from './knowledge.js';
+import { isLinkEvidence } from './linked.js';
 import { languageOf } from './parsers.js';
 
 export const JS_RE = /\.(?:[cm]?[jt]sx?)$/;
 
 /** Files the native stage reads (and the JavaScript stage does not). */
 export function isNativeFile(relPath: string): boolean {
-  return languageOf(relPath) !== undefined || isDeclarationFile(relPath);
+  return languageOf(relPath) !== undefined || isDeclarationFile(relPath) || isLinkEvidence(relPath);
 }
 
 /**
  * What the native stage reads: native sources, declaration files, Expo code
- * configs, and the JavaScript files that may hold a declaration trigger (they
- * name one of its functions) or name a word of a sink's `reportIfMentioned`. `native`: whether there is anything native at all.
+ * configs, what the iOS app links (Podfile, Podfile.lock, project.pbxproj:
+ * they alone are no reason to run the stage), and the JavaScript files that may
+ * hold a declaration trigger (they name one of its functions) or name a word of a
+ * sink's `reportIfMentioned`. `native`: whether there is anything native at all.
  * Without a native file there is nothing to analyse: declarations are checked only
  * against declaration files the scan holds, and native starts live in native code,
  * so the JavaScript files are not searched then (no file: the result is the rules).
@@ -44,7 +47,10 @@ export function nativeInputs(
   }
   // One search per file for any of the names (a text search per name costs more on large trees).
   const names = set.size ? new RegExp([...set].map(escapeRegExp).join('|')) : undefined;
-  const out = files.filter((f) => own(f) || (names && JS_RE.test(f.relPath) && names.test(f.text)));
+  // Podfile, Podfile.lock, project.pbxproj go along (what the iOS app links) but never start the stage.
+  const out = files.filter(
+    (f) => own(f) || isLinkEvidence(f.relPath) || (names && JS_RE.test(f.relPath) && names.test(f.text)),
+  );
   return { files: out, native: true };
 }
 

@@ -23,4 +23,5 @@ export type {
   NativeStartSpec,
   NativeGuardSpec,
   DeclarationSpec,
+  LinkedProductSpec,
 } from '../model.js';
