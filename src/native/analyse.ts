@@ -454,6 +454,7 @@ export class NativeFileAnalysis {
     for (const f of this.fns) {
       for (const [point, e] of f.graph.points) {
         if (e.k !== 'call') continue;
+        this.classValues(e, f.env);
         const path = this.callPath(e, f.env);
         const raw = this.rawPath(e);
         if (!path) {
@@ -481,6 +482,28 @@ export class NativeFileAnalysis {
           message: `Native construct \`${n.type}\` is not modelled; SDK calls inside it are not proven`,
         });
       }
+    }
+  }
+
+  /**
+   * An SDK class passed as a value (Swift `FirebaseApp.self`, e.g. injected as
+   * `FirebaseAppInterface.Type` through an `extension FirebaseApp: …` conformance):
+   * its start and sink calls are then made on a parameter or field of a
+   * protocol type, which no path names, so they are reported as not checked.
+   */
+  private classValues(e: Call, env: Env): void {
+    if (this.unit.language !== 'swift') return;
+    for (const a of e.args) {
+      if (a.k !== 'member' || a.name !== 'self' || a.obj.k !== 'name') continue;
+      const cls = this.valuePath(a.obj, env);
+      if (!cls || cls.includes('.') || !this.k.classesWithCalls.has(cls)) continue;
+      const p = position(a.node);
+      this.out.errors.push({
+        file: this.file,
+        ...p,
+        kind: 'unresolved',
+        message: `\`${a.obj.name}.self\` passes the SDK class as a value${e.name ? ` to \`${e.name}\`` : ''}: its calls made through that value (${this.k.classesWithCalls.get(cls)!.join(', ')}) are not checked`,
+      });
     }
   }
 

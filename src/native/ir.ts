@@ -106,6 +106,12 @@ function unquote(text: string): string {
 }
 
 /** The simple type name of a type node (`ConsentInformation?` -> `ConsentInformation`, `a.b.C` -> `C`). */
+/** The JVM setter of a Kotlin property: `consentGiven` -> `setConsentGiven`, `isEnabled` -> `setEnabled`. */
+function setterName(property: string): string {
+  const base = /^is[A-Z]/.test(property) ? property.slice(2) : property;
+  return `set${base[0].toUpperCase()}${base.slice(1)}`;
+}
+
 function typeName(n: SyntaxNode | undefined): string | undefined {
   if (!n) return undefined;
   const m = /([A-Za-z_][A-Za-z0-9_]*)\s*(?:<[^>]*>)?\s*[?!*]?\s*$/.exec(n.text.trim());
@@ -324,7 +330,18 @@ class KotlinConverter extends Converter {
       case 'assignment': {
         const l = field(n, 'left') ?? named(n)[0];
         const r = field(n, 'right') ?? named(n)[named(n).length - 1];
-        return { k: 'assign', target: this.expr(l), value: this.expr(r), node: n };
+        const target = this.expr(l);
+        const value = this.expr(r);
+        // `OneSignal.consentRequired = true` is the JVM setter `OneSignal.setConsentRequired(true)`
+        // (a Kotlin property, or a Java getter/setter pair; `x.isEnabled = v` calls `setEnabled`):
+        // a call, so that the setter's policies (starts, sinks, deferrals) see it.
+        if (target.k === 'member' && n.children.some((c) => c.type === '='))
+          return {
+            k: 'expr',
+            e: { k: 'call', recv: target.obj, name: setterName(target.name), args: [value], node: n },
+            node: n,
+          };
+        return { k: 'assign', target, value, node: n };
       }
       case 'if_expression': {
         const e = this.ifExpr(n);

@@ -18,6 +18,8 @@ export class NativeKnowledge {
   readonly starts: NativeStartSpec[] = [];
   /** Every call path a sink or start names (for "looks like an SDK call" diagnostics). */
   readonly sinkCalls = new Set<string>();
+  /** SDK classes that sinks or starts are called on (`FirebaseApp` -> `FirebaseApp.configure`): their values matter. */
+  readonly classesWithCalls = new Map<string, string[]>();
   readonly guards: NativeGuardSpec[] = [];
   readonly advertisingIdSources: string[] = [];
   readonly declarations: DeclarationSpec[] = [];
@@ -42,6 +44,10 @@ export class NativeKnowledge {
       for (const r of n.rules ?? []) this.rules.push({ ...r, sinks: [] });
     }
     for (const k of [...this.sinksByCall.keys(), ...this.startsByCall.keys()]) this.sinkCalls.add(k);
+    for (const k of this.sinkCalls) {
+      const [cls, ...rest] = k.split('.');
+      if (rest.length) this.classesWithCalls.set(cls, [...new Set([...(this.classesWithCalls.get(cls) ?? []), k])]);
+    }
   }
 
   private addStart(s: NativeStartSpec): void {
