@@ -547,6 +547,53 @@ ${extra}</dict>
       'android/app/src/main/AndroidManifest.xml:3:5 airship/native-start analytics,marketing',
     ]);
   });
+
+  it('a Kotlin property assignment is its setter: only `consentRequired = true` holds the OneSignal init back', async () => {
+    const app = (required: string) => `package com.example.app
+
+import android.app.Application
+import com.onesignal.OneSignal
+
+class MainApplication : Application() {
+  override fun onCreate() {
+    super.onCreate()
+    OneSignal.consentRequired = ${required}
+    OneSignal.initWithContext(this, "ID")
+  }
+}
+`;
+    const path = 'android/app/src/main/java/com/example/app/MainApplication.kt';
+    expect(brief((await scanApp({ [path]: app('true') })).findings)).toEqual([]);
+    for (const v of ['false', 'BuildConfig.REQUIRE_CONSENT']) {
+      const doc = await scanApp({ [path]: app(v) });
+      expect(brief(doc.findings)).toEqual([`${path}:10:5 onesignal/native-start analytics,marketing`]);
+    }
+  });
+
+  it('an SDK class passed as a value (Swift `FirebaseApp.self`) is not followed, and says so', async () => {
+    const swift = `import FirebaseCore
+
+protocol Launcher { static func configure() }
+extension FirebaseApp: Launcher {}
+struct Local {}
+
+struct Client {
+  let app: Launcher.Type
+  func launch() { app.configure() }
+}
+
+func make() -> Client {
+  print(String(describing: Local.self))
+  return Client(app: FirebaseApp.self)
+}
+`;
+    const doc = await scanApp({ 'ios/App/Container.swift': swift });
+    expect(doc.findings).toEqual([]);
+    expect(doc.errors).toMatchObject([
+      { kind: 'unresolved', file: 'ios/App/Container.swift', ...at(swift, 'FirebaseApp.self') },
+    ]);
+    expect(doc.errors[0].message).toContain('`FirebaseApp.self` passes the SDK class as a value to `Client`');
+  });
 });
 
 describe('declarations', () => {

@@ -24,7 +24,7 @@
 import type { AnalysisError, Config, ConfigGuard, Finding, Purpose, RuleSpec, TraceStep } from '../model.js';
 import { mustGranted, type Grants, type States } from '../flow/dataflow.js';
 import { buildNativeGraph, type NativeGraph } from './cfg.js';
-import type { Expr, NativeFunction, NativeUnit, Stmt } from './ir.js';
+import { setterName, type Expr, type NativeFunction, type NativeUnit, type Stmt } from './ir.js';
 import type { NativeArgumentMatch, NativeGuardSpec, NativeSinkSpec, NativeStartSpec, Platform } from './types.js';
 import type { NativeKnowledge } from './knowledge.js';
 
@@ -189,7 +189,13 @@ export class NativeFileAnalysis {
     const f: FnInfo = {
       ...init,
       id: this.fns.length,
-      graph: buildNativeGraph(init.body, (name) => this.k.memberNames.has(name)),
+      graph: buildNativeGraph(
+        init.body,
+        (name) => this.k.memberNames.has(name),
+        // Kotlin's `recv.prop = v` calls the JVM setter `setProp` (any of them: a deferral such as
+        // `OneSignal.consentRequired = true` counts too); elsewhere, the setter of a property a policy names.
+        this.unit.language === 'kotlin' ? setterName : (name) => (this.k.memberNames.has(name) ? name : undefined),
+      ),
       s0: [],
       callbackGrant: 0,
       callers: [],
@@ -477,6 +483,7 @@ export class NativeFileAnalysis {
           continue;
         }
         if (e.k !== 'call') continue;
+        this.classValues(e, f.env);
         const path = this.callPath(e, f.env);
         const raw = this.rawPath(e);
         if (!path) {
@@ -523,6 +530,28 @@ export class NativeFileAnalysis {
     this.out.calls.push(fact);
     for (const spec of sinks) this.sink(spec, fact);
     for (const spec of starts) this.out.starts.push({ spec, fact });
+  }
+
+  /**
+   * An SDK class passed as a value (Swift `FirebaseApp.self`, e.g. injected as
+   * `FirebaseAppInterface.Type` through an `extension FirebaseApp: …` conformance):
+   * its start and sink calls are then made on a parameter or field of a
+   * protocol type, which no path names, so they are reported as not checked.
+   */
+  private classValues(e: Call, env: Env): void {
+    if (this.unit.language !== 'swift') return;
+    for (const a of e.args) {
+      if (a.k !== 'member' || a.name !== 'self' || a.obj.k !== 'name') continue;
+      const cls = this.valuePath(a.obj, env);
+      if (!cls || cls.includes('.') || !this.k.classesWithCalls.has(cls)) continue;
+      const p = position(a.node);
+      this.out.errors.push({
+        file: this.file,
+        ...p,
+        kind: 'unresolved',
+        message: `\`${a.obj.name}.self\` passes the SDK class as a value${e.name ? ` to \`${e.name}\`` : ''}: its calls made through that value (${this.k.classesWithCalls.get(cls)!.join(', ')}) are not checked`,
+      });
+    }
   }
 
   private unresolved(e: Call, raw: string): void {

@@ -13,9 +13,12 @@
  * reachable from the `try`'s start (so it never claims more than held there).
  *
  * Member reads that `memberPoint` selects (property paths of sinks and starts,
- * `Firebase.analytics`) are points too; an assignment to such a member
- * (`pushManager.userNotificationsEnabled = true`) is the point of a setter
- * call `pushManager.userNotificationsEnabled(true)`, made up here.
+ * `Firebase.analytics`) are points too; an assignment to a member that
+ * `setterCall` names a setter of is the point of that call, made up here:
+ * Kotlin's `OneSignal.consentGiven = true` calls the JVM setter
+ * `OneSignal.setConsentGiven(true)`, Swift's
+ * `pushManager.userNotificationsEnabled = true` the property's setter,
+ * `pushManager.userNotificationsEnabled(true)`.
  */
 import type { EdgeLabel, FlowNode } from '../flow/graph.js';
 import type { Expr, Stmt } from './ir.js';
@@ -37,8 +40,12 @@ interface Target {
   continueTo?: number;
 }
 
-export function buildNativeGraph(body: Stmt[], memberPoint: (name: string) => boolean = () => false): NativeGraph {
-  return new GraphBuilder(memberPoint).build(body);
+export function buildNativeGraph(
+  body: Stmt[],
+  memberPoint: (name: string) => boolean = () => false,
+  setterCall: (name: string) => string | undefined = () => undefined,
+): NativeGraph {
+  return new GraphBuilder(memberPoint, setterCall).build(body);
 }
 
 class GraphBuilder {
@@ -47,7 +54,10 @@ class GraphBuilder {
   private targets: Target[] = [];
   private handlers: number[] = [];
 
-  constructor(private readonly memberPoint: (name: string) => boolean) {}
+  constructor(
+    private readonly memberPoint: (name: string) => boolean,
+    private readonly setterCall: (name: string) => string | undefined,
+  ) {}
 
   build(body: Stmt[]): NativeGraph {
     this.g.entry = this.node('entry');
@@ -95,15 +105,17 @@ class GraphBuilder {
       case 'decl':
         if (s.init) this.expr(s.init);
         break;
-      case 'assign':
+      case 'assign': {
         this.expr(s.value);
-        if (s.target.k === 'member' && this.memberPoint(s.target.name)) {
-          // a property setter: the call `obj.name(value)`
+        const setter = s.target.k === 'member' ? this.setterCall(s.target.name) : undefined;
+        if (s.target.k === 'member' && setter) {
+          // a property setter: the call `obj.setter(value)`
           this.expr(s.target.obj);
           const p = this.step('point');
-          this.g.points.set(p, { k: 'call', recv: s.target.obj, name: s.target.name, args: [s.value], node: s.node });
+          this.g.points.set(p, { k: 'call', recv: s.target.obj, name: setter, args: [s.value], node: s.node });
         } else this.expr(s.target);
         break;
+      }
       case 'block':
         this.stmts(s.body);
         break;

@@ -105,6 +105,12 @@ function unquote(text: string): string {
   return text.replace(/^@?"|"$/g, '');
 }
 
+/** The JVM setter of a Kotlin property: `consentGiven` -> `setConsentGiven`, `isEnabled` -> `setEnabled`. */
+export function setterName(property: string): string {
+  const base = /^is[A-Z]/.test(property) ? property.slice(2) : property;
+  return `set${base[0].toUpperCase()}${base.slice(1)}`;
+}
+
 /** The simple type name of a type node (`ConsentInformation?` -> `ConsentInformation`, `a.b.C` -> `C`). */
 function typeName(n: SyntaxNode | undefined): string | undefined {
   if (!n) return undefined;
@@ -327,7 +333,9 @@ class KotlinConverter extends Converter {
       case 'assignment': {
         const l = field(n, 'left') ?? named(n)[0];
         const r = field(n, 'right') ?? named(n)[named(n).length - 1];
-        return { k: 'assign', target: this.expr(l), value: this.expr(r), node: n };
+        const target = this.expr(l);
+        const value = this.expr(r);
+        return { k: 'assign', target, value, node: n };
       }
       case 'if_expression': {
         const e = this.ifExpr(n);

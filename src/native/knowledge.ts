@@ -30,6 +30,8 @@ export class NativeKnowledge {
   readonly starts: NativeStartSpec[] = [];
   /** Every call path a sink or start names (for "looks like an SDK call" diagnostics). */
   readonly sinkCalls = new Set<string>();
+  /** SDK classes that sinks or starts are called on (`FirebaseApp` -> `FirebaseApp.configure`): their values matter. */
+  readonly classesWithCalls = new Map<string, string[]>();
   readonly guards: NativeGuardSpec[] = [];
   readonly advertisingIdSources: string[] = [];
   readonly declarations: DeclarationSpec[] = [];
@@ -65,6 +67,10 @@ export class NativeKnowledge {
       ...this.startsByProperty.keys(),
     ])
       this.memberNames.add(k.split('.').pop()!);
+    for (const k of this.sinkCalls) {
+      const [cls, ...rest] = k.split('.');
+      if (rest.length) this.classesWithCalls.set(cls, [...new Set([...(this.classesWithCalls.get(cls) ?? []), k])]);
+    }
   }
 
   /** The class of an inherited method called without a receiver (JVM), if a policy names one. */

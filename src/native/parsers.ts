@@ -92,10 +92,46 @@ export async function parseNative(lang: NativeLanguage, text: string): Promise<T
   const parser = new Parser();
   try {
     parser.setLanguage(language);
-    return parser.parse(text);
+    const tree = parser.parse(text);
+    if (lang !== 'swift' || !tree?.rootNode.hasError) return tree;
+    const blanked = swiftWorkarounds(text);
+    if (blanked === text) return tree;
+    const again = parser.parse(blanked);
+    const before = firstSyntaxError(tree.rootNode)!.startIndex;
+    const after = again ? (firstSyntaxError(again.rootNode)?.startIndex ?? Infinity) : -1;
+    if (again && after > before) {
+      tree.delete();
+      return again;
+    }
+    again?.delete();
+    return tree;
   } finally {
     parser.delete();
   }
+}
+
+/**
+ * Valid Swift that tree-sitter-swift cannot parse, made parseable without moving
+ * any position (each change blanks characters to spaces), for a file whose parse
+ * failed; `parseNative` keeps the second tree only when its first error comes
+ * later or is gone:
+ * - `await` right after `try`, `try?`, `try!`: `if let x = try await f() {` (and
+ *   `while try await`) is read as a call with a trailing closure and the rest of
+ *   the file is lost. The converter unwraps `try` and `await` alike, so nothing
+ *   the analysis reads changes.
+ * - compiler-directive lines (`#if`, `#elseif`, `#else`, `#endif`) between the
+ *   members of a type, or at the start of a line in a body: the grammar accepts
+ *   them only as statements, indented. Blanked, every branch is read as if it
+ *   were compiled, one after another: a call in any branch is still seen (more
+ *   is reported, never less).
+ */
+function swiftWorkarounds(text: string): string {
+  return text
+    .replace(/(\btry[?!]?\s+)await\b/g, (_m, head: string) => `${head}     `)
+    .replace(
+      /^([ \t]*)(#(?:if|elseif|else|endif)\b[^\n]*)$/gm,
+      (_m, indent: string, d: string) => indent + ' '.repeat(d.length),
+    );
 }
 
 /**
