@@ -471,7 +471,16 @@ export function carried(
         if (c) merge(c);
       }
       continue;
-    } else if (a.kind === 'array') inner = resolver.member(a, null, 0);
+    } else if (a.kind === 'array') {
+      // Element by element, not as one union of them all: a large literal (a token list, an ABI)
+      // nested in others made that union, rebuilt with every key, most of a scan's time.
+      for (const el of a.node.elements) {
+        if (!el || el.type === 'SpreadElement') continue;
+        const c = carried(resolver.value(el, a.index), rules, resolver, depth + 1, seen);
+        if (c) merge(c);
+      }
+      continue;
+    }
     const c = carried(inner, rules, resolver, depth + 1, seen);
     if (c) merge(c);
   }
