@@ -236,6 +236,12 @@ export interface DispatcherSpec {
   argument: number | number[];
   nameProperty?: string;
   nameElement?: number;
+  /**
+   * A project function whose body pushes its own `arguments` onto this queue is
+   * a stand-in for the receiver (GA4's `function gtag() { dataLayer.push(arguments); }`
+   * written as a module's own function): its calls dispatch like the receiver's.
+   */
+  argumentsQueue?: { global: string; method: string };
 }
 
 /** How functions outside the analysed code treat an SDK value passed to them (dotted callee names; `x.*` any member). */

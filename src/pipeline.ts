@@ -81,7 +81,7 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
           : '',
     );
   for (const p of policies) {
-    out.push(...p.tokens);
+    out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global));
     for (const r of p.rules) {
       for (const s of r.sinks) s.receivers.forEach(origin);
       for (const a of r.argumentRequirements ?? []) a.sources.forEach(origin);
@@ -106,9 +106,18 @@ export function seedTokens(project: Project, policies: Policy[]): string[] {
   return [...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens), ...project.sdkAliasNames()];
 }
 
-/** Files worth parsing first: those whose text mentions a token of a policy with rules. */
+/** The queues a stand-in for an SDK global pushes its `arguments` onto (`dataLayer.push`), per the policies' dispatchers. */
+export function argumentsQueues(policies: Policy[]): { global: string; method: string }[] {
+  return policies.flatMap((p) => (p.rules.length ? (p.dispatchers ?? []) : []).flatMap((d) => d.argumentsQueue ?? []));
+}
+
+/**
+ * Files worth parsing first: those whose text mentions a token of a policy with
+ * rules, or a queue a stand-in for an SDK global pushes onto (`dataLayer`: the
+ * app's own `function track() { dataLayer.push(arguments); }` is `gtag`).
+ */
 export function seedFiles(project: Project, policies: Policy[]): string[] {
-  const tokens = seedTokens(project, policies);
+  const tokens = [...seedTokens(project, policies), ...argumentsQueues(policies).map((q) => q.global)];
   if (!tokens.length) return [];
   return project.filesMatching(new RegExp(tokens.map(escapeRegExp).join('|')), tokens);
 }
@@ -241,6 +250,7 @@ function* analysisSteps(
   let t0 = performance.now();
   const budget = new Budget(budgetOptions);
   const rules = rulesInForce(policies, config);
+  const queues = argumentsQueues(policies);
   const resolver = new Resolver(project);
   // Exhaustive: everything is parsed up front (the check of the pruning).
   if (budgetOptions.exhaustive) seeds = [...project.files.keys()];
@@ -308,7 +318,7 @@ function* analysisSteps(
         added += loadNew(rel);
         handedOut.push(rel);
       }
-      const exports = exportsSdkValue(mod, rules, resolver);
+      const exports = exportsSdkValue(mod, rules, resolver, queues);
       const dependence = project.frames.end(frame);
       if (dependence) partial.set(file, dependence);
       if (!exports) continue;

@@ -58,6 +58,26 @@ describe('module resolution reports what it cannot follow', () => {
     expect(errors[0].message).toContain('from a package that is not installed: install the dependencies');
   });
 
+  it('a tsconfig that sets `baseUrl` and `paths` itself keeps its aliases when what it extends is missing', async () => {
+    // TypeScript takes each option from the nearest config that sets it: the missing base cannot change these.
+    const lp = "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n";
+    const own = await run({
+      'tsconfig.json':
+        '{ "extends": "@acme/not-installed/tsconfig.json", "compilerOptions": { "baseUrl": ".", "paths": { "@lp": ["src/lp.ts"] } } }',
+      'src/main.ts': "import lp from '@lp';\nlp.start();\n",
+      'src/lp.ts': lp,
+    });
+    expect(own).toEqual({ findings: ['src/main.ts:2 leanplum/init'], errors: [] });
+    // `baseUrl` from the base would move where `paths` point: without it here, the aliases stay unknown.
+    const inherited = await run({
+      'tsconfig.json':
+        '{ "extends": "@acme/not-installed/tsconfig.json", "compilerOptions": { "paths": { "@lp": ["src/lp.ts"] } } }',
+      'src/main.ts': "import lp from '@lp';\nlp.start();\n",
+      'src/lp.ts': lp,
+    });
+    expect(inherited.errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', kind: 'unresolved' })]);
+  });
+
   it('a `paths` alias whose targets do not exist is an error at the import', async () => {
     const { errors } = await run({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "@sdk": ["./src/sdk/index.ts"], "@/*": ["./src/*"] } } }',

@@ -579,9 +579,15 @@ export class Resolver {
         }
         return undefined;
       }
-      case 'hoisted':
-        if (isFunctionLike(node)) return { kind: 'function', node, index };
-        return undefined;
+      case 'hoisted': {
+        if (!isFunctionLike(node)) return undefined;
+        const fn: Value = { kind: 'function', node, index };
+        // A classic script's top-level `function gtag() {…}` is the global `gtag` too (the GA4
+        // snippet): a call of it is a call of that global, whatever else its body does.
+        if (index.script.kind !== 'module' && b.scopeBlock.type === 'Program')
+          return union([this.globalValue(id.name, depth), fn]);
+        return fn;
+      }
       case 'local':
         if (isFunctionLike(node)) return { kind: 'function', node, index };
         if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') return { kind: 'class', node, index };

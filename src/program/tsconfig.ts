@@ -109,34 +109,22 @@ export class TsconfigIndex {
       // The repository controls these files: each in the chain of `extends` must be a regular file
       // of bounded size, never a FIFO or device, never outside the scan root (get-tsconfig reads them then).
       checkExtendsChain(abs, this.root);
-      const { parseTsconfig, createPathsMatcher } = getTsconfig();
-      const config = parseTsconfig(abs, this.cache as Map<string, string>);
-      const matcher = createPathsMatcher({ config, path: abs });
-      const paths = config.compilerOptions?.paths ?? {};
-      const patterns = Object.keys(paths);
-      const tailPatterns = new Set(patterns.filter((p) => endsInWildcard(p, paths[p])));
-      l = {
-        configFile,
-        resolved: config,
-        aliases: matcher
-          ? {
-              kind: 'the `paths` alias',
-              configFile,
-              match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }),
-              names: () => patterns.flatMap((p) => aliasName(p) ?? []),
-              keepsLastSegment: (specifier) => {
-                // No pattern: a `baseUrl` lookup (baseUrl/specifier), or none at all (a package).
-                const pattern = bestPattern(patterns, specifier);
-                return pattern === undefined || tailPatterns.has(pattern);
-              },
-            }
-          : undefined,
-      };
+      const config = getTsconfig().parseTsconfig(abs, this.cache as Map<string, string>);
+      l = loadedAliases(config, abs, configFile);
     } catch (e) {
       const message = (e as Error).message;
       // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
       // A package's config (`"extends": "@react-native/typescript-config/tsconfig.json"`) is read from node_modules.
       const missing = /^File '([^']+)' not found/.exec(message)?.[1];
+      // A config that sets both `baseUrl` and `paths` itself takes neither from what it extends
+      // (TypeScript overrides options one by one): its aliases are known without the missing base
+      // (a monorepo's `"extends": "@org/tsconfig/nextjs.json"`, a workspace package not installed).
+      const own = missing ? ownAliases(abs, this.root) : undefined;
+      if (own) {
+        l = loadedAliases(own, abs, configFile);
+        this.loaded.set(abs, l);
+        return l;
+      }
       const generated = /\.(nuxt|svelte-kit)\b/.test(message)
         ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)'
         : missing && !/^(\.{1,2}\/|\/)/.test(missing)
@@ -176,6 +164,52 @@ export function bestPattern(patterns: string[], specifier: string): string | und
     }
   }
   return best;
+}
+
+type Tsconfig = ReturnType<GetTsconfig['parseTsconfig']>;
+
+/** The aliases of a parsed config (`paths`, `baseUrl`), as get-tsconfig matches them. */
+function loadedAliases(config: Tsconfig, abs: string, configFile: string): LoadedConfig {
+  const matcher = getTsconfig().createPathsMatcher({ config, path: abs });
+  const paths = config.compilerOptions?.paths ?? {};
+  const patterns = Object.keys(paths);
+  const tailPatterns = new Set(patterns.filter((p) => endsInWildcard(p, paths[p])));
+  return {
+    configFile,
+    resolved: config,
+    aliases: matcher
+      ? {
+          kind: 'the `paths` alias',
+          configFile,
+          match: (specifier) => ({ candidates: matcher(specifier), pattern: bestPattern(patterns, specifier) }),
+          names: () => patterns.flatMap((p) => aliasName(p) ?? []),
+          keepsLastSegment: (specifier) => {
+            // No pattern: a `baseUrl` lookup (baseUrl/specifier), or none at all (a package).
+            const pattern = bestPattern(patterns, specifier);
+            return pattern === undefined || tailPatterns.has(pattern);
+          },
+        }
+      : undefined,
+  };
+}
+
+/**
+ * The config's own `baseUrl` and `paths`, when it sets both (strings and
+ * arrays of strings, no `${configDir}`): then nothing it extends can change
+ * its aliases. Undefined otherwise.
+ */
+function ownAliases(abs: string, root: string): Tsconfig | undefined {
+  const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
+  const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
+    { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  const baseUrl = data?.compilerOptions?.baseUrl;
+  const paths = data?.compilerOptions?.paths;
+  if (typeof baseUrl !== 'string' || baseUrl.includes('${configDir}')) return undefined;
+  if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
+  const entries = Object.entries(paths as Record<string, unknown>);
+  const literal = (x: unknown) => typeof x === 'string' && !x.includes('${configDir}');
+  if (!entries.every(([, targets]) => Array.isArray(targets) && targets.every(literal))) return undefined;
+  return { compilerOptions: { baseUrl, paths: Object.fromEntries(entries) as Record<string, string[]> } };
 }
 
 /**

@@ -52,15 +52,16 @@ export function sdkEscapesRule(): RuleSpec {
  * `name#N` for its argument N only (`react:useEffect#1`, the dependency list).
  */
 export interface ValueUseMatcher {
-  inspect(callee: string, argument: number): boolean;
-  calls(callee: string, argument: number): boolean;
+  /** `argument`: the argument's position, or a JSX prop's name (`PostHogProvider#client`). */
+  inspect(callee: string, argument: number | string): boolean;
+  calls(callee: string, argument: number | string): boolean;
 }
 
 export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
   const compile = (list: string[]) => {
     const exact = new Set(list.filter((p) => !p.endsWith('.*')));
     const prefixes = list.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
-    return (name: string, argument: number) =>
+    return (name: string, argument: number | string) =>
       exact.has(name) || exact.has(`${name}#${argument}`) || prefixes.some((p) => name.startsWith(p));
   };
   return {
@@ -198,7 +199,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
       case 'SpreadElement':
         return escapes('spread');
       case 'JSXExpressionContainer':
-        return jsxUse(p, index);
+        return jsxUse(p, index, uses);
       case 'JSXSpreadAttribute':
         return escapes('passed to a JSX element');
       case 'ThrowStatement':
@@ -223,13 +224,34 @@ function isProviderProperty(p: t.ObjectProperty): boolean {
   return !p.computed && PROVIDER_KEYS.has(keyName(p.key) ?? '');
 }
 
-/** A JSX attribute's value leaves, unless it is a Provider's `value` (`<C.Provider value={…}>`, React 19 `<C value>`). */
-function jsxUse(container: t.JSXExpressionContainer, index: ScriptIndex): Use {
+/**
+ * A JSX attribute's value leaves, unless it is a Provider's `value`
+ * (`<C.Provider value={…}>`, React 19 `<C value>`), or a prop a policy's
+ * `valueUses` names for a component imported from a package
+ * (`posthog-js/react:PostHogProvider#client`).
+ */
+function jsxUse(container: t.JSXExpressionContainer, index: ScriptIndex, uses: ValueUseMatcher): Use {
   const attribute = index.parent.get(container);
   const out = escapes('passed to a JSX element');
-  if (attribute?.type === 'JSXAttribute' && attribute.name.type === 'JSXIdentifier' && attribute.name.name === 'value')
-    return { kind: 'handoff', site: attribute, otherwise: out };
+  if (attribute?.type !== 'JSXAttribute' || attribute.name.type !== 'JSXIdentifier') return out;
+  const prop = attribute.name.name;
+  const element = index.parent.get(attribute);
+  const name = element?.type === 'JSXOpeningElement' ? packageComponentName(element, index) : undefined;
+  if (name && uses.inspect(name, prop)) return KEPT;
+  if (name && uses.calls(name, prop)) return escapes(`passed to \`${name}\`, which calls it`, true);
+  if (prop === 'value') return { kind: 'handoff', site: attribute, otherwise: out };
   return out;
+}
+
+/** `<PostHogProvider …>` with `import { PostHogProvider } from 'posthog-js/react'`: `posthog-js/react:PostHogProvider`. */
+function packageComponentName(element: t.JSXOpeningElement, index: ScriptIndex): string | undefined {
+  if (element.name.type !== 'JSXIdentifier') return undefined;
+  const b = index.binding(element.name);
+  const from = b?.kind === 'module' ? b.importDeclaration?.source.value : undefined;
+  if (from === undefined || from.startsWith('.') || from.startsWith('/')) return undefined;
+  const spec = b!.declaration;
+  if (spec.type !== 'ImportSpecifier') return undefined;
+  return `${from}:${spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value}`;
 }
 
 /** Does `fn` take argument `i` into a parameter the Resolver follows (not a rest element, not `arguments`)? */
@@ -449,7 +471,16 @@ export function carried(
         if (c) merge(c);
       }
       continue;
-    } else if (a.kind === 'array') inner = resolver.member(a, null, 0);
+    } else if (a.kind === 'array') {
+      // Element by element, not as one union of them all: a large literal (a token list, an ABI)
+      // nested in others made that union, rebuilt with every key, most of a scan's time.
+      for (const el of a.node.elements) {
+        if (!el || el.type === 'SpreadElement') continue;
+        const c = carried(resolver.value(el, a.index), rules, resolver, depth + 1, seen);
+        if (c) merge(c);
+      }
+      continue;
+    }
     const c = carried(inner, rules, resolver, depth + 1, seen);
     if (c) merge(c);
   }

@@ -232,7 +232,12 @@ function bindingNames(p: t.Node): string[] {
  * function returning it) or an advertising-ID source? Its importers may then
  * reach the SDK without ever naming it.
  */
-export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Resolver): boolean {
+export function exportsSdkValue(
+  mod: ModuleInfo,
+  rules: RuleSpec[],
+  resolver: Resolver,
+  queues: { global: string; method: string }[] = [],
+): boolean {
   const receivers: Receiver[] = rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
   const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
   const sdkRules = sdkRulesOf(rules);
@@ -242,6 +247,9 @@ export function exportsSdkValue(mod: ModuleInfo, rules: RuleSpec[], resolver: Re
     let v = value;
     while (v && v.kind === 'function') {
       if (carried(v, sdkRules, resolver)) return true;
+      // `export function track() { dataLayer.push(arguments); }`: a stand-in for an SDK global (gtag).
+      const fn0 = v;
+      if (queues.some((q) => pushesArguments(fn0.node, fn0.index, q, resolver))) return true;
       // `export function withLp(f) { f(Leanplum) }`: its callers' callbacks receive the SDK.
       const fn = v;
       if (invocationArguments(fn.node, fn.index).some((a) => carried(resolver.value(a, fn.index), sdkRules, resolver)))
@@ -616,16 +624,29 @@ export function findSinks(
         return;
       }
       const v = resolver.value(target, index);
+      const called = new Set<DispatcherSpec>();
       for (const a of alternatives(v)) {
         if (a.kind !== 'path') continue;
         dynamicCode(n, a, index, errors);
         if (n.type === 'NewExpression') continue;
         for (const d of dispatchers) {
-          if (!dispatcherCalled(a, d)) continue;
+          if (!dispatcherCalled(a, d) || called.has(d)) continue;
+          called.add(d);
           if (d.nameProperty) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
           else sinks.push(...commanded(n, d, rules, index, resolver));
         }
       }
+      // `function gtag() { dataLayer.push(arguments); }` of the app's own: a call of it is a call of the global.
+      if (n.type !== 'NewExpression')
+        for (const a of alternatives(v)) {
+          if (a.kind !== 'function') continue;
+          for (const d of dispatchers) {
+            if (!d.argumentsQueue || called.has(d) || !pushesArguments(a.node, a.index, d.argumentsQueue, resolver))
+              continue;
+            called.add(d);
+            sinks.push(...commanded(n, d, rules, index, resolver));
+          }
+        }
       // Most callees are no SDK member at all: the rules are matched only for one that starts at an SDK receiver.
       if (!isSdkPath(v)) return;
       for (const rule of sdkRules) {
@@ -709,6 +730,55 @@ export function findSinks(
  * cannot be read statically may be any of them: it is a sink of every rule
  * the dispatcher can reach (a finding unless guarded for all), never silence.
  */
+/**
+ * Does function `fn` pass its own `arguments` to `queue.global`'s `queue.method`
+ * (`dataLayer.push(arguments)`, `window.dataLayer.push(arguments)`)? Arrow
+ * functions have no `arguments` of their own; nested functions have theirs.
+ */
+export function pushesArguments(
+  fn: t.Function,
+  index: ScriptIndex,
+  queue: { global: string; method: string },
+  resolver: Resolver,
+): boolean {
+  if (fn.type === 'ArrowFunctionExpression' || !fn.body) return false;
+  let found = false;
+  const visit = (x: t.Node): void => {
+    if (found) return;
+    if (
+      x !== fn.body &&
+      (x.type === 'FunctionDeclaration' ||
+        x.type === 'FunctionExpression' ||
+        x.type === 'ObjectMethod' ||
+        x.type === 'ClassMethod')
+    )
+      return;
+    if ((x.type === 'CallExpression' || x.type === 'OptionalCallExpression') && x.arguments.length === 1) {
+      const arg = x.arguments[0];
+      const callee = unwrap(x.callee);
+      if (
+        arg.type === 'Identifier' &&
+        arg.name === 'arguments' &&
+        (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
+        propertyName(callee) === queue.method
+      ) {
+        const held = resolver.value(callee.object, index);
+        if (
+          alternatives(held).some(
+            (h) => h.kind === 'path' && 'global' in h.root && h.root.global === queue.global && !h.steps.length,
+          )
+        ) {
+          found = true;
+          return;
+        }
+      }
+    }
+    forEachChild(x, visit);
+  };
+  visit(fn.body);
+  return found;
+}
+
 function commanded(
   call: t.CallExpression | t.OptionalCallExpression,
   d: DispatcherSpec,
