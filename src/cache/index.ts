@@ -51,7 +51,7 @@ import {
   type Candidates,
   type FileStamps,
 } from '../discover/index.js';
-import { readSourceFile } from '../discover/read.js';
+import { readSourceFile } from '../discover/index.js';
 import type { AnalysisError, DiscoveredFile, Discovery, Finding, RuleSpec } from '../model.js';
 import type { Project } from '../program/index.js';
 import { resolutionFingerprint } from '../program/project.js';

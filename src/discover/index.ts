@@ -31,6 +31,7 @@ import { listFiles } from './list.js';
 import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
 export {
+  readSourceFile,
   MAX_FILE_BYTES,
   MINIFIED_SDK_KIND,
   TOO_LARGE_SDK_KIND,

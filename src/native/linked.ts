@@ -27,7 +27,8 @@
  * the guarded reader.
  */
 import path from 'node:path';
-import { GuardedReadError, guardedReadText } from '../discover/guarded-read.js';
+import { GuardedReadError, guardedReadText } from '../discover/index.js';
+import { lineColumn } from '../program/text.js';
 import type { AnalysisError, DiscoveredFile, TraceStep } from '../model.js';
 import type { LinkedProductSpec } from './types.js';
 
@@ -79,16 +80,6 @@ const within = (dir: string, outer: string) => dir === outer || encloses(outer, 
 /** The folder holding a project's `.xcodeproj`. */
 const projectDir = (p: DiscoveredFile) => dirOf(dirOf(p.relPath));
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
-
-function position(text: string, index: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: index - start + 1 };
-}
 
 /**
  * The pod names of a Podfile.lock's `PODS:` section (entries and their dependencies):
@@ -167,7 +158,7 @@ export function readProjectProducts(text: string): ProjectProduct[] {
     const body = text.slice(m.index, end === -1 ? undefined : end);
     const name = /productName\s*=\s*(?:"([^"]*)"|([^\s;]+))\s*;/.exec(body);
     const pkg = /(?:^|[\s;{])package\s*=\s*([0-9A-Za-z_]+)/.exec(body)?.[1];
-    const at = position(text, m.index);
+    const at = lineColumn(text, m.index);
     out.push({ name: name ? (name[1] ?? name[2]) : '?', url: pkg ? remotes.get(pkg) : undefined, ...at });
   }
   return out;
@@ -289,7 +280,7 @@ export class LinkedProducts {
     const names = [...new Set([...spec.swiftPackageProducts, ...spec.pods.filter((x) => !x.includes('/'))])];
     const mention = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`).exec(parsed.text) : null;
     if (mention) {
-      const at = position(parsed.text, mention.index);
+      const at = lineColumn(parsed.text, mention.index);
       return {
         linked: true,
         note: `${spec.product} is linked: ${p.relPath} names ${mention[0]}`,

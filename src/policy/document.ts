@@ -11,6 +11,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { GuardedReadError, guardedReadText } from '../discover/index.js';
 import type { Policy } from '../model.js';
+import { lineColumn } from '../program/text.js';
 
 /** The package root (holds `policies/` and `schemas/`), from src/policy or dist/policy alike. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -105,16 +106,6 @@ export interface JsonDocument {
   value: unknown;
   /** Line and column (1-based) of the value at `pointer` (of its property name with `key`), or {} when unknown. */
   position(pointer: string, key?: boolean): { line?: number; column?: number };
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: offset - start + 1 };
 }
 
 /**

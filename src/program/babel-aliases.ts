@@ -15,7 +15,7 @@
  * error naming it, and the entries next to it are still followed.
  */
 import type * as t from '@babel/types';
-import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
+import { guardedReadText, isInsideDir } from '../discover/index.js';
 import type { AnalysisError } from '../model.js';
 import { parseScript } from '../parse/babel.js';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';

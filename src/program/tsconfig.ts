@@ -10,7 +10,7 @@
  * A config that cannot be read (an `extends` that does not resolve, an
  * unreadable file) is an error of the analysis, never a silent "no aliases".
  */
-import { guardedReadText, isInsideDir } from '../discover/guarded-read.js';
+import { guardedReadText, isInsideDir } from '../discover/index.js';
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
