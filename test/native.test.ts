@@ -570,6 +570,68 @@ class MainApplication : Application() {
     }
   });
 
+  it('Amplitude (maintenance SDK): setOptOut(true) holds the init back; then setOptOut(false) is the start to prove', async () => {
+    const app = (optOut: string, optIn: string) => `package com.example.app
+
+import android.app.Application
+import com.amplitude.api.Amplitude
+
+class MainApplication : Application() {
+  override fun onCreate() {
+    super.onCreate()
+    ${optOut}
+    Amplitude.getInstance().initialize(this, "KEY")
+    ${optIn}
+  }
+}
+`;
+    const path = 'android/app/src/main/java/com/example/app/MainApplication.kt';
+    const held = await scanApp({ [path]: app('Amplitude.getInstance().setOptOut(true)', '') });
+    expect(brief(held.findings)).toEqual([]);
+    const released = await scanApp({
+      [path]: app('Amplitude.getInstance().setOptOut(true)', 'Amplitude.getInstance().setOptOut(false)'),
+    });
+    expect(brief(released.findings)).toEqual([`${path}:11:5 amplitude/native-start analytics`]);
+    const notHeld = await scanApp({ [path]: app('Amplitude.getInstance().setOptOut(false)', '') });
+    expect(brief(notHeld.findings)).toEqual([
+      `${path}:9:5 amplitude/native-start analytics`,
+      `${path}:10:5 amplitude/native-start analytics`,
+    ]);
+  });
+
+  it("an app's own Swift class named Analytics or Amplitude in another file: left out only when the lock shows the SDK is not linked", async () => {
+    const own = `final class Analytics {
+  init(configuration: String) {}
+  static func setup(with configuration: String) {}
+}
+struct Amplitude {
+  init(configuration: String) {}
+}
+`;
+    const use = `func start() {
+  Analytics.setup(with: "events")
+  let analytics = Analytics(configuration: "events")
+  let amplitude = Amplitude(configuration: "x")
+}
+`;
+    const lock = (pods: string) => `PODS:\n${pods}  - OTPublishersHeadlessSDK (202401.1.0)\n\nCOCOAPODS: 1.15.2\n`;
+    const files = (pods: string) => ({
+      'ios/Podfile': "target 'App' do\nend\n",
+      'ios/Podfile.lock': lock(pods),
+      'ios/App/Tracking.swift': own,
+      'ios/App/Start.swift': use,
+    });
+    const notLinked = await scanApp(files(''));
+    expect(brief(notLinked.findings)).toEqual([]);
+    const linked = await scanApp(files('  - AmplitudeSwift (1.9.0)\n  - Segment (1.5.0)\n'));
+    expect(brief(linked.findings)).toEqual([
+      'ios/App/Start.swift:2:3 segment/native-start analytics',
+      'ios/App/Start.swift:3:19 segment/native-start analytics',
+      'ios/App/Start.swift:4:19 amplitude/native-start analytics',
+    ]);
+    expect(linked.findings[0].message).toContain('Segment is linked: ios/Podfile.lock lists Segment');
+  });
+
   it('an SDK class passed as a value (Swift `FirebaseApp.self`) is not followed, and says so', async () => {
     const swift = `import FirebaseCore
 

@@ -118,6 +118,13 @@ function typeName(n: SyntaxNode | undefined): string | undefined {
   return m?.[1];
 }
 
+/** `a.b.c` as a name followed by member reads (undefined for no segments). */
+function qualified(segments: string[], node: SyntaxNode): Expr | undefined {
+  let e: Expr | undefined;
+  for (const name of segments) e = e ? { k: 'member', obj: e, name, node } : { k: 'name', name, node };
+  return e;
+}
+
 abstract class Converter {
   readonly unit: NativeUnit;
   constructor(language: NativeLanguage) {
@@ -925,7 +932,18 @@ class JavaConverter extends Converter {
             });
           }
         }
-        return { k: 'call', name: type, args: argList, node: n };
+        // `new Analytics.Builder(…)`: the nested class's constructor, called on its outer class (as Kotlin writes it).
+        const t = field(n, 'type');
+        const qualifiers =
+          t?.type === 'scoped_type_identifier' || t?.type === 'generic_type'
+            ? t.text
+                .replace(/<[^>]*>/g, '')
+                .split('.')
+                .map((x) => x.trim())
+                .slice(0, -1)
+            : [];
+        const recv = t && qualifiers.every((q) => /^[A-Za-z_$][\w$]*$/.test(q)) ? qualified(qualifiers, t) : undefined;
+        return { k: 'call', recv, name: type, args: argList, node: n };
       }
       case 'unary_expression': {
         const op = field(n, 'operator')?.text;
