@@ -725,12 +725,6 @@ export function findSinks(
 }
 
 /**
- * A command dispatch (`batchSDK('setup', …)`, `OneSignal.push(['init', …])`,
- * `AF('pba', 'event', …)`) is a call of the method it names. A command that
- * cannot be read statically may be any of them: it is a sink of every rule
- * the dispatcher can reach (a finding unless guarded for all), never silence.
- */
-/**
  * Does function `fn` pass its own `arguments` to `queue.global`'s `queue.method`
  * (`dataLayer.push(arguments)`, `window.dataLayer.push(arguments)`)? Arrow
  * functions have no `arguments` of their own; nested functions have theirs.
@@ -779,6 +773,12 @@ export function pushesArguments(
   return found;
 }
 
+/**
+ * A command dispatch (`batchSDK('setup', …)`, `OneSignal.push(['init', …])`,
+ * `AF('pba', 'event', …)`) is a call of the method it names. A command that
+ * cannot be read statically may be any of them: it is a sink of every rule
+ * the dispatcher can reach (a finding unless guarded for all), never silence.
+ */
 function commanded(
   call: t.CallExpression | t.OptionalCallExpression,
   d: DispatcherSpec,
