@@ -176,6 +176,8 @@ export const DIRECTIVE_LITERAL = 'consent-lint-disable';
 function searchLiterals(policies: Policy[]): string[] {
   return [
     ...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens),
+    // Seeds too (`seedFiles`): a literal the census lacks sends the seed search over every file.
+    ...argumentsQueues(policies).map((q) => q.global),
     ...writableNames(cmpGlobalRoots(policies)),
     DIRECTIVE_LITERAL,
   ];

@@ -735,10 +735,30 @@ export function pushesArguments(
   queue: { global: string; method: string },
   resolver: Resolver,
 ): boolean {
-  if (fn.type === 'ArrowFunctionExpression' || !fn.body) return false;
-  let found = false;
+  return argumentsHandedOn(fn).some(
+    (callee) =>
+      propertyName(callee) === queue.method &&
+      alternatives(resolver.value(callee.object, index)).some(
+        (h) => h.kind === 'path' && 'global' in h.root && h.root.global === queue.global && !h.steps.length,
+      ),
+  );
+}
+
+const argumentsCallees = new WeakMap<t.Function, (t.MemberExpression | t.OptionalMemberExpression)[]>();
+
+/**
+ * The callees of the method calls in `fn`'s own body given exactly its
+ * `arguments` (`q.push` of `q.push(arguments)`): found once per function
+ * (every call of it asks).
+ */
+function argumentsHandedOn(fn: t.Function): (t.MemberExpression | t.OptionalMemberExpression)[] {
+  let out = argumentsCallees.get(fn);
+  if (out) return out;
+  out = [];
+  argumentsCallees.set(fn, out);
+  if (fn.type === 'ArrowFunctionExpression' || !fn.body) return out;
+  const found = out;
   const visit = (x: t.Node): void => {
-    if (found) return;
     if (
       x !== fn.body &&
       (x.type === 'FunctionDeclaration' ||
@@ -753,24 +773,14 @@ export function pushesArguments(
       if (
         arg.type === 'Identifier' &&
         arg.name === 'arguments' &&
-        (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
-        propertyName(callee) === queue.method
-      ) {
-        const held = resolver.value(callee.object, index);
-        if (
-          alternatives(held).some(
-            (h) => h.kind === 'path' && 'global' in h.root && h.root.global === queue.global && !h.steps.length,
-          )
-        ) {
-          found = true;
-          return;
-        }
-      }
+        (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression')
+      )
+        found.push(callee);
     }
     forEachChild(x, visit);
   };
   visit(fn.body);
-  return found;
+  return out;
 }
 
 /**
