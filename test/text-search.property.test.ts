@@ -10,7 +10,7 @@ import type { DiscoveredFile } from '../src/model.js';
 import { parseFile } from '../src/parse/index.js';
 import { importStem, Project } from '../src/program/project.js';
 import { escapeRegExp, literalPrefilter } from '../src/program/text.js';
-import { seedFiles, projectOptions } from '../src/pipeline.js';
+import { argumentsQueues, seedFiles, seedTokens, projectOptions } from '../src/pipeline.js';
 import { resolvePolicies } from '../src/policy/index.js';
 import { languageOf } from '../src/native/parsers.js';
 import { isDeclarationFile, isExpoCodeConfig } from '../src/native/declarations.js';
@@ -112,6 +112,17 @@ describe('Project.filesMatching', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('seeds are searched among the census files only: every seed literal is a census literal', () => {
+    // A seed literal the census lacks sends the seed search over every file of the project.
+    const policies = resolvePolicies(undefined);
+    const options = projectOptions(policies, undefined);
+    const project = new Project('/virtual', new Map(), parseFile, options);
+    const census = new Set(options.searchLiterals!.map((l) => l.toLowerCase()));
+    const seeds = [...seedTokens(project, policies), ...argumentsQueues(policies).map((q) => q.global)];
+    expect(seeds.filter((l) => !census.has(l.toLowerCase()))).toEqual([]);
+    expect(seeds).toContain('dataLayer');
   });
 });
 
