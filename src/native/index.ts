@@ -182,6 +182,8 @@ export async function analyseNative(
 
     const decl = readDeclarations(
       files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
+      // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
+      files.filter((f) => !VENDORED.test(f.relPath) && f.relPath.endsWith('.pbxproj') && isLinkEvidence(f.relPath)),
     );
     result.errors.push(...decl.errors);
     // What is linked into the iOS app (Podfile.lock, project.pbxproj): parsed only when a start asks.
