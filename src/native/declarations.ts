@@ -7,6 +7,8 @@
  *  - Android resources `res/values/*.xml` (`<bool name="…">`, `<string>`);
  *  - Expo `app.json` / `app.config.json` (`expo.plugins`, `expo.ios.infoPlist`,
  *    `expo.android.permissions` / `blockedPermissions`), via jsonc-parser;
+ *  - Flutter `pubspec.yaml` (`dependencies:`): plugins whose calls live in Dart,
+ *    which consent-lint does not analyse;
  *  - Xcode build settings `INFOPLIST_KEY_<Key>` in `project.pbxproj`: with
  *    `GENERATE_INFOPLIST_FILE = YES`, Xcode writes them into the target's
  *    Info.plist (`INFOPLIST_FILE`) at build time, so they count as its keys.
@@ -55,8 +57,15 @@ export interface ExpoConfig {
   blockedPermissions: { name: string; at: Located }[];
 }
 
+/** A Flutter app's `pubspec.yaml`: its `dependencies:` (not dev_dependencies: they do not ship). */
+export interface PubspecFile {
+  file: string;
+  dependencies: { name: string; at: Located }[];
+}
+
 export interface Declarations {
   plists: PlistFile[];
+  pubspecs: PubspecFile[];
   manifests: ManifestFile[];
   resources: ResourceFile[];
   expo: ExpoConfig[];
@@ -69,10 +78,12 @@ const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 export function isDeclarationFile(rel: string): boolean {
   // Called for every discovered file: most are not data files at all.
-  if (!rel.endsWith('.plist') && !rel.endsWith('.xml') && !rel.endsWith('.json')) return false;
+  if (!rel.endsWith('.plist') && !rel.endsWith('.xml') && !rel.endsWith('.json') && !rel.endsWith('.yaml'))
+    return false;
   const b = base(rel);
   return (
     b === 'Info.plist' ||
+    b === 'pubspec.yaml' ||
     b === 'AndroidManifest.xml' ||
     b === 'app.json' ||
     b === 'app.config.json' ||
@@ -281,6 +292,39 @@ function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | unde
   return out;
 }
 
+/**
+ * The package names under the top-level `dependencies:` key of a pubspec.yaml
+ * (block style: `  name: ^1.0.0`, or `  name:` with a nested `path:`/`git:`/`sdk:`).
+ * A flow-style map (`dependencies: {a: 1}`) is read by its keys too.
+ */
+function readPubspec(f: DiscoveredFile): PubspecFile {
+  const out: PubspecFile = { file: f.relPath, dependencies: [] };
+  const lines = f.text.split('\n');
+  const add = (name: string, line: number, column: number) =>
+    out.dependencies.push({
+      name,
+      at: { file: f.relPath, line, column, endLine: line, endColumn: column + name.length },
+    });
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^dependencies:[ \t]*(\{[^}]*\})?[ \t]*(?:#.*)?\r?$/.exec(lines[i]);
+    if (!head) continue;
+    if (head[1]) {
+      for (const m of head[1].matchAll(/([A-Za-z0-9_]+)\s*:/g)) add(m[1], i + 1, lines[i].indexOf(m[0]) + 1);
+      continue;
+    }
+    let indent: number | undefined;
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j].replace(/\r$/, '');
+      if (!line.trim() || line.trim().startsWith('#')) continue;
+      const m = /^([ \t]+)(["']?)([A-Za-z0-9_]+)\2[ \t]*:/.exec(line);
+      if (!m) break; // the next top-level key
+      indent ??= m[1].length;
+      if (m[1].length === indent) add(m[3], j + 1, m[1].length + m[2].length + 1);
+    }
+  }
+  return out;
+}
+
 /** One `XCBuildConfiguration` of a project.pbxproj: the settings that say what Xcode writes into an Info.plist. */
 interface InfoPlistSettings {
   /** `INFOPLIST_FILE`, relative to the scan root (the project's folder is `$(SRCROOT)`). */
@@ -371,7 +415,15 @@ function mergeBuildSettingKeys(projects: DiscoveredFile[], plists: PlistFile[]):
 
 /** `files`: the declaration files; `projects`: the scan's project.pbxproj files (their `INFOPLIST_KEY_*` settings). */
 export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFile[] = []): Declarations {
-  const d: Declarations = { plists: [], manifests: [], resources: [], expo: [], unreadableExpo: [], errors: [] };
+  const d: Declarations = {
+    plists: [],
+    pubspecs: [],
+    manifests: [],
+    resources: [],
+    expo: [],
+    unreadableExpo: [],
+    errors: [],
+  };
   for (const f of files) {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {
@@ -392,6 +444,8 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
     } else if (b === 'AndroidManifest.xml') {
       const m = readManifest(f, d.errors);
       if (m) d.manifests.push(m);
+    } else if (b === 'pubspec.yaml') {
+      d.pubspecs.push(readPubspec(f));
     } else if (b === 'app.json' || b === 'app.config.json') {
       const e = readExpo(f, d.errors);
       if (e) d.expo.push(e);

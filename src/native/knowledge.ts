@@ -35,6 +35,8 @@ export class NativeKnowledge {
   readonly guards: NativeGuardSpec[] = [];
   readonly advertisingIdSources: string[] = [];
   readonly declarations: DeclarationSpec[] = [];
+  /** Flutter plugin package -> the rule whose calls it makes from Dart (not analysed). */
+  readonly flutterPlugins = new Map<string, string>();
   readonly rules: RuleSpec[] = [];
   readonly tokens: string[] = [];
   private readonly purposeBits = new Map<Purpose, number>();
@@ -57,6 +59,7 @@ export class NativeKnowledge {
       this.guards.push(...(n.guards ?? []));
       this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
       this.declarations.push(...(n.declarations ?? []));
+      for (const f of n.flutterPlugins ?? []) this.flutterPlugins.set(f.package, f.rule);
       for (const r of n.rules ?? []) this.rules.push({ ...r, sinks: [] });
     }
     for (const k of [...this.sinksByCall.keys(), ...this.startsByCall.keys()]) this.sinkCalls.add(k);
