@@ -40,6 +40,8 @@ export class NativeKnowledge {
   readonly rules: RuleSpec[] = [];
   readonly tokens: string[] = [];
   private readonly purposeBits = new Map<Purpose, number>();
+  /** Swift class name -> the modules that declare it (`Analytics`: Segment, FirebaseAnalytics): `Segment.Analytics` names it too. */
+  private readonly swiftModules = new Map<string, Set<string>>();
 
   constructor(policies: Policy[]) {
     for (const p of policies) {
@@ -49,6 +51,7 @@ export class NativeKnowledge {
       for (const [name, c] of Object.entries(n.classes ?? {})) {
         this.classes.set(name, { ...this.classes.get(name), ...c });
         if (c.jvm) this.byJvm.set(c.jvm, name);
+        if (c.swift) this.swiftModules.set(name, (this.swiftModules.get(name) ?? new Set()).add(c.swift));
         for (const m of c.inheritedMembers ?? []) if (!this.inherited.has(m)) this.inherited.set(m, name);
       }
       for (const s of n.sinks ?? []) {
@@ -155,6 +158,8 @@ export class NativeKnowledge {
     if (unit.declaredTypes.has(root)) return undefined;
     const c = this.classes.get(root);
     if (c && (c.swift !== undefined || c.objc !== undefined)) return path.join('.');
+    // Swift: a type qualified by its module (`Segment.Analytics(configuration:)`, `FirebaseAnalytics.Analytics`).
+    if (unit.language === 'swift' && rest.length && this.swiftModules.get(rest[0])?.has(root)) return rest.join('.');
     return undefined;
   }
 
