@@ -541,4 +541,9 @@ export interface NativePolicy {
   advertisingIdSources?: string[];
   guards?: NativeGuardSpec[];
   declarations?: DeclarationSpec[];
+  /**
+   * Flutter plugins (pub.dev packages in a pubspec.yaml's `dependencies:`) through which the app calls the SDK
+   * from Dart. consent-lint does not analyse Dart: such a dependency is an analysis error naming `rule`.
+   */
+  flutterPlugins?: { package: string; rule: string }[];
 }

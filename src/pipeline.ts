@@ -127,12 +127,14 @@ export function seedFiles(project: Project, policies: Policy[]): string[] {
  * marks as vendored or bundled mentions an SDK (`seedTokens`): a minified file
  * (`Discovery.minified`) or one over 1 MiB (`Discovery.tooLarge`, searched a
  * chunk at a time). Its SDK calls would be unchecked, so its skip becomes an
- * analysis error (exit 1), never a `skipped` entry that passes.
+ * analysis error (exit 1), never a `skipped` entry that passes. A token counts
+ * where no letter or digit comes right before it: inside a word it is prose.
  */
 export function unreadNamingSdk(discovery: Discovery, tokens: string[]): AnalysisError[] {
   const { skipped, minified = [], tooLarge = [] } = discovery;
   if ((!minified.length && !tooLarge.length) || !tokens.length) return skipped;
-  const re = new RegExp(tokens.map(escapeRegExp).join('|'));
+  // A name inside a longer word is no mention (`braze` in Polish `obrazek`, a translation table of a vendored widget).
+  const re = new RegExp(`(?<![A-Za-z0-9])(?:${tokens.map(escapeRegExp).join('|')})`);
   const named = new Map<string, { kind: string; message: string }>();
   const unchecked = 'so SDK calls in it are unchecked.';
   const vendored = 'a vendored bundle belongs in vendor/ or the config `exclude`.';

@@ -249,8 +249,9 @@ describe('scan: a minified or too large file that names an SDK', () => {
     write(root, 'static/sdk.js', `/*! leanplum-sdk v7 */\n${packed('window.Leanplum={start:a};')}`);
     write(root, 'static/sdk.bundle.js', `${packed('window.Leanplum={start:a};')}//# sourceMappingURL=sdk.js.map\n`);
     write(root, 'static/sdk.min.js', packed('window.Leanplum={start:a};'));
-    // Minified, naming no SDK.
+    // Minified, naming no SDK: an SDK name inside a word (Polish `obrazek` holds `braze`) is no mention.
     write(root, 'static/util.js', packed('x();'));
+    write(root, 'static/i18n-pl.js', packed('var t={"Save image":"Zapisz obrazek"};'));
     // Over 1 MiB, hand-written: its SDK name straddles the reader's 1 MiB chunks.
     const lines = (n: number) => '  total += price(item);\n'.repeat(n);
     const head = `function sum(items) {\n${lines(Math.ceil((1024 * 1024) / 24))}`.slice(0, 1024 * 1024 - 4);
@@ -298,6 +299,7 @@ describe('scan: a minified or too large file that names an SDK', () => {
         'src/big-table.js',
         'src/clip.ts',
         'src/third_party/leanplum.js',
+        'static/i18n-pl.js',
         'static/sdk.bundle.js',
         'static/sdk.js',
         'static/sdk.min.js',

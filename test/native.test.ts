@@ -749,6 +749,49 @@ class PushActivity : Activity() {
     ).toEqual([]);
   });
 
+  it('Flutter: an SDK plugin in pubspec.yaml dependencies is an analysis error (Dart is not analysed), at the package name', async () => {
+    const pubspec = `name: shop
+# flow and block forms, a nested source, dev_dependencies that do not ship
+dependencies:
+  flutter:
+    sdk: flutter
+  appsflyer_sdk: ^6.15.2
+  "clevertap_plugin":
+    git:
+      url: https://github.com/CleverTap/clevertap-flutter
+  # firebase_analytics: 11.3.3
+  http: ^1.2.0
+
+dev_dependencies:
+  braze_plugin: ^9.0.0
+flutter:
+  uses-material-design: true
+`;
+    const dart = "import 'package:appsflyer_sdk/appsflyer_sdk.dart';\nvoid main() => AppsflyerSdk({}).initSdk();\n";
+    const doc = await scanApp({ 'pubspec.yaml': pubspec, 'lib/main.dart': dart });
+    expect(doc.findings).toEqual([]);
+    expect(
+      doc.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.kind} ${/\(([^)]+)\)/.exec(e.message)?.[1]}`),
+    ).toEqual([
+      `pubspec.yaml:${at(pubspec, 'appsflyer_sdk').line}:3 unsupported appsflyer/native-start`,
+      `pubspec.yaml:${at(pubspec, 'clevertap_plugin').line}:4 unsupported clevertap/native-start`,
+    ]);
+    // A rule switched off, and an app without SDK plugins: nothing to say.
+    const off = await scanApp(
+      { 'pubspec.yaml': pubspec, 'lib/main.dart': dart },
+      {
+        rules: { 'appsflyer/native-start': 'off', 'clevertap/native-start': 'off' },
+      },
+    );
+    expect(off.errors).toEqual([]);
+    const plain = await scanApp({ 'pubspec.yaml': 'name: x\ndependencies: {http: ^1.2.0, flutter: {sdk: flutter}}\n' });
+    expect(plain.errors).toEqual([]);
+    const flow = await scanApp({
+      'pubspec.yaml': 'name: x\ndependencies: {http: ^1.2.0, onesignal_flutter: ^5.0.0}\n',
+    });
+    expect(flow.errors).toMatchObject([{ file: 'pubspec.yaml', line: 2, column: 30, kind: 'unsupported' }]);
+  });
+
   it('a malformed manifest is a parse error with its position', async () => {
     const doc = await scanApp({
       'android/app/src/main/AndroidManifest.xml': '<manifest>\n  <application>\n</manifest>\n',

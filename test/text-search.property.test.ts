@@ -192,6 +192,7 @@ describe('per-file name tests without regular expressions', () => {
             b === 'AndroidManifest.xml' ||
             b === 'app.json' ||
             b === 'app.config.json' ||
+            b === 'pubspec.yaml' ||
             /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel),
         );
         expect(isExpoCodeConfig(rel)).toBe(/^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel));

@@ -42,7 +42,7 @@ export const SOURCE_EXTENSIONS = [
 
 /** Native declaration files read as data by src/native (never executed). */
 const NATIVE_DECLARATION_RE =
-  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|res\/values[^/]*\/[^/]+\.xml)$/;
+  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml)$/;
 /**
  * What the iOS app links (src/native/linked.ts): CocoaPods' Podfile and Podfile.lock, Xcode's
  * project.pbxproj; not those of third-party or generated folders (Pods/Pods.xcodeproj, Carthage/).
@@ -158,7 +158,7 @@ function gitWarnings(stderr: string): ListingProblem[] {
 
 const GLOB_PATTERNS = [
   `**/*.{${SOURCE_EXTENSIONS.join(',')}}`,
-  '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json}',
+  '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json,pubspec.yaml}',
   '**/res/values*/*.xml',
   '**/{Podfile,Podfile.lock}',
   '**/*.xcodeproj/project.pbxproj',

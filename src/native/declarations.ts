@@ -6,14 +6,21 @@
  *    `<application android:name>`, `<meta-data>`);
  *  - Android resources `res/values/*.xml` (`<bool name="…">`, `<string>`);
  *  - Expo `app.json` / `app.config.json` (`expo.plugins`, `expo.ios.infoPlist`,
- *    `expo.android.permissions` / `blockedPermissions`), via jsonc-parser.
+ *    `expo.android.permissions` / `blockedPermissions`), via jsonc-parser;
+ *  - Flutter `pubspec.yaml` (`dependencies:`): plugins whose calls live in Dart,
+ *    which consent-lint does not analyse;
+ *  - Xcode build settings `INFOPLIST_KEY_<Key>` in `project.pbxproj`: with
+ *    `GENERATE_INFOPLIST_FILE = YES`, Xcode writes them into the target's
+ *    Info.plist (`INFOPLIST_FILE`) at build time, so they count as its keys.
  *
  * `app.config.js` / `app.config.ts` are code: consent-lint never executes
  * them, and says that their settings were not read.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { LineIndex } from '../parse/positions.js';
+import { lineColumn } from '../program/text.js';
 import type { AnalysisError, DiscoveredFile } from '../model.js';
 
 export interface Located {
@@ -50,8 +57,15 @@ export interface ExpoConfig {
   blockedPermissions: { name: string; at: Located }[];
 }
 
+/** A Flutter app's `pubspec.yaml`: its `dependencies:` (not dev_dependencies: they do not ship). */
+export interface PubspecFile {
+  file: string;
+  dependencies: { name: string; at: Located }[];
+}
+
 export interface Declarations {
   plists: PlistFile[];
+  pubspecs: PubspecFile[];
   manifests: ManifestFile[];
   resources: ResourceFile[];
   expo: ExpoConfig[];
@@ -64,10 +78,12 @@ const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 export function isDeclarationFile(rel: string): boolean {
   // Called for every discovered file: most are not data files at all.
-  if (!rel.endsWith('.plist') && !rel.endsWith('.xml') && !rel.endsWith('.json')) return false;
+  if (!rel.endsWith('.plist') && !rel.endsWith('.xml') && !rel.endsWith('.json') && !rel.endsWith('.yaml'))
+    return false;
   const b = base(rel);
   return (
     b === 'Info.plist' ||
+    b === 'pubspec.yaml' ||
     b === 'AndroidManifest.xml' ||
     b === 'app.json' ||
     b === 'app.config.json' ||
@@ -276,8 +292,138 @@ function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | unde
   return out;
 }
 
-export function readDeclarations(files: DiscoveredFile[]): Declarations {
-  const d: Declarations = { plists: [], manifests: [], resources: [], expo: [], unreadableExpo: [], errors: [] };
+/**
+ * The package names under the top-level `dependencies:` key of a pubspec.yaml
+ * (block style: `  name: ^1.0.0`, or `  name:` with a nested `path:`/`git:`/`sdk:`).
+ * A flow-style map (`dependencies: {a: 1}`) is read by its keys too.
+ */
+function readPubspec(f: DiscoveredFile): PubspecFile {
+  const out: PubspecFile = { file: f.relPath, dependencies: [] };
+  const lines = f.text.split('\n');
+  const add = (name: string, line: number, column: number) =>
+    out.dependencies.push({
+      name,
+      at: { file: f.relPath, line, column, endLine: line, endColumn: column + name.length },
+    });
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^dependencies:[ \t]*(\{[^}]*\})?[ \t]*(?:#.*)?\r?$/.exec(lines[i]);
+    if (!head) continue;
+    if (head[1]) {
+      for (const m of head[1].matchAll(/([A-Za-z0-9_]+)\s*:/g)) add(m[1], i + 1, lines[i].indexOf(m[0]) + 1);
+      continue;
+    }
+    let indent: number | undefined;
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j].replace(/\r$/, '');
+      if (!line.trim() || line.trim().startsWith('#')) continue;
+      const m = /^([ \t]+)(["']?)([A-Za-z0-9_]+)\2[ \t]*:/.exec(line);
+      if (!m) break; // the next top-level key
+      indent ??= m[1].length;
+      if (m[1].length === indent) add(m[3], j + 1, m[1].length + m[2].length + 1);
+    }
+  }
+  return out;
+}
+
+/** One `XCBuildConfiguration` of a project.pbxproj: the settings that say what Xcode writes into an Info.plist. */
+interface InfoPlistSettings {
+  /** `INFOPLIST_FILE`, relative to the scan root (the project's folder is `$(SRCROOT)`). */
+  plist?: string;
+  generate: boolean;
+  keys: Map<string, { value: string; at: Located }>;
+}
+
+/** A build setting value: `"quoted \"text\""` or a bare word, up to the `;`. */
+const SETTING = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^;\n]*);/gm;
+
+function settingValue(raw: string): string {
+  const v = raw.trim();
+  return v.startsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v;
+}
+
+/** The `buildSettings = { … }` bodies of a project.pbxproj's XCBuildConfiguration sections, with their offsets. */
+function buildSettingsBlocks(text: string): { body: string; offset: number }[] {
+  const out: { body: string; offset: number }[] = [];
+  const re = /isa\s*=\s*XCBuildConfiguration\s*;\s*buildSettings\s*=\s*\{/g;
+  for (let m; (m = re.exec(text));) {
+    const start = m.index + m[0].length;
+    let depth = 1;
+    let i = start;
+    for (; i < text.length && depth; i++) {
+      const c = text[i];
+      if (c === '"') {
+        for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      } else if (c === '{') depth++;
+      else if (c === '}') depth--;
+    }
+    out.push({ body: text.slice(start, i - 1), offset: start });
+  }
+  return out;
+}
+
+function readProjectSettings(f: DiscoveredFile): InfoPlistSettings[] {
+  // `$(SRCROOT)` is the folder holding the .xcodeproj.
+  const projectDir = f.relPath.replace(/(?:^|\/)[^/]+\.xcodeproj\/project\.pbxproj$/, '');
+  const out: InfoPlistSettings[] = [];
+  for (const block of buildSettingsBlocks(f.text)) {
+    const s: InfoPlistSettings = { generate: false, keys: new Map() };
+    for (const m of block.body.matchAll(SETTING)) {
+      const [, name, raw] = m;
+      const value = settingValue(raw);
+      if (name === 'GENERATE_INFOPLIST_FILE') s.generate = value === 'YES';
+      else if (name === 'INFOPLIST_FILE') {
+        const rel = value.replace(/^(?:\$[({](?:SRCROOT|PROJECT_DIR)[)}]\/)/, '');
+        // A path built from other settings (`$(TARGET_NAME)/Info.plist`) names no file of the scan.
+        if (!rel.includes('$') && !rel.startsWith('/'))
+          s.plist = path.posix.normalize(projectDir ? `${projectDir}/${rel}` : rel);
+      } else if (name.startsWith('INFOPLIST_KEY_')) {
+        const pos = lineColumn(f.text, block.offset + m.index + m[0].indexOf(name));
+        s.keys.set(name.slice('INFOPLIST_KEY_'.length), {
+          value,
+          at: {
+            file: f.relPath,
+            line: pos.line,
+            column: pos.column,
+            endLine: pos.line,
+            endColumn: pos.column + name.length,
+          },
+        });
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Keys that Xcode generates into an Info.plist from build settings: a key counts
+ * when every build configuration naming that plist with `GENERATE_INFOPLIST_FILE = YES`
+ * sets it (the Debug configuration alone does not ship). A key the plist file
+ * itself holds is left as the file says.
+ */
+function mergeBuildSettingKeys(projects: DiscoveredFile[], plists: PlistFile[]): void {
+  const configs = projects.flatMap(readProjectSettings).filter((c) => c.generate && c.plist);
+  for (const p of plists) {
+    const mine = configs.filter((c) => c.plist === p.file);
+    if (!mine.length) continue;
+    for (const [key, first] of mine[0].keys) {
+      if (p.keys.has(key) || !mine.every((c) => c.keys.get(key)?.value)) continue;
+      p.keys.set(key, { value: first.value, at: first.at });
+    }
+  }
+}
+
+/** `files`: the declaration files; `projects`: the scan's project.pbxproj files (their `INFOPLIST_KEY_*` settings). */
+export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFile[] = []): Declarations {
+  const d: Declarations = {
+    plists: [],
+    pubspecs: [],
+    manifests: [],
+    resources: [],
+    expo: [],
+    unreadableExpo: [],
+    errors: [],
+  };
   for (const f of files) {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {
@@ -298,6 +444,8 @@ export function readDeclarations(files: DiscoveredFile[]): Declarations {
     } else if (b === 'AndroidManifest.xml') {
       const m = readManifest(f, d.errors);
       if (m) d.manifests.push(m);
+    } else if (b === 'pubspec.yaml') {
+      d.pubspecs.push(readPubspec(f));
     } else if (b === 'app.json' || b === 'app.config.json') {
       const e = readExpo(f, d.errors);
       if (e) d.expo.push(e);
@@ -306,6 +454,7 @@ export function readDeclarations(files: DiscoveredFile[]): Declarations {
       if (r) d.resources.push(r);
     }
   }
+  mergeBuildSettingKeys(projects, d.plists);
   return d;
 }
 

@@ -182,6 +182,8 @@ export async function analyseNative(
 
     const decl = readDeclarations(
       files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
+      // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
+      files.filter((f) => !VENDORED.test(f.relPath) && f.relPath.endsWith('.pbxproj') && isLinkEvidence(f.relPath)),
     );
     result.errors.push(...decl.errors);
     // What is linked into the iOS app (Podfile.lock, project.pbxproj): parsed only when a start asks.
@@ -193,6 +195,7 @@ export async function analyseNative(
     result.errors.push(...linked.errors);
     decideSubclassStarts(subclasses, calls, decl, rules, result);
     checkDeclarations(k.declarations, calls, decl, files, rules, result);
+    checkFlutterPlugins(k.flutterPlugins, decl, rules, result);
     result.errors.push(...clock.errors());
   } finally {
     for (const t of trees) t.delete();
@@ -583,6 +586,31 @@ function plistKey(
       ),
     );
   }
+}
+
+/**
+ * A Flutter app calls an SDK from Dart through its plugin, and consent-lint does
+ * not analyse Dart: each such dependency of a pubspec.yaml is an analysis error
+ * (the run fails), never a pass. The native code (ios/, android/) is still checked.
+ */
+function checkFlutterPlugins(
+  plugins: Map<string, string>,
+  decl: Declarations,
+  rules: Map<string, RuleSpec>,
+  out: NativeResult,
+): void {
+  for (const p of decl.pubspecs)
+    for (const dep of p.dependencies) {
+      const rule = plugins.get(dep.name);
+      if (!rule || !rules.has(rule)) continue;
+      out.errors.push({
+        file: dep.at.file,
+        line: dep.at.line,
+        column: dep.at.column,
+        kind: 'unsupported',
+        message: `Dart is not analysed: the app depends on the Flutter plugin \`${dep.name}\`, so its calls from Dart are unchecked (${rule}). Check them by hand; once reviewed, exclude ${p.file} in the config.`,
+      });
+    }
 }
 
 function checkDeclarations(

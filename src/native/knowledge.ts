@@ -35,9 +35,13 @@ export class NativeKnowledge {
   readonly guards: NativeGuardSpec[] = [];
   readonly advertisingIdSources: string[] = [];
   readonly declarations: DeclarationSpec[] = [];
+  /** Flutter plugin package -> the rule whose calls it makes from Dart (not analysed). */
+  readonly flutterPlugins = new Map<string, string>();
   readonly rules: RuleSpec[] = [];
   readonly tokens: string[] = [];
   private readonly purposeBits = new Map<Purpose, number>();
+  /** Swift class name -> the modules that declare it (`Analytics`: Segment, FirebaseAnalytics): `Segment.Analytics` names it too. */
+  private readonly swiftModules = new Map<string, Set<string>>();
 
   constructor(policies: Policy[]) {
     for (const p of policies) {
@@ -47,6 +51,7 @@ export class NativeKnowledge {
       for (const [name, c] of Object.entries(n.classes ?? {})) {
         this.classes.set(name, { ...this.classes.get(name), ...c });
         if (c.jvm) this.byJvm.set(c.jvm, name);
+        if (c.swift) this.swiftModules.set(name, (this.swiftModules.get(name) ?? new Set()).add(c.swift));
         for (const m of c.inheritedMembers ?? []) if (!this.inherited.has(m)) this.inherited.set(m, name);
       }
       for (const s of n.sinks ?? []) {
@@ -57,6 +62,7 @@ export class NativeKnowledge {
       this.guards.push(...(n.guards ?? []));
       this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
       this.declarations.push(...(n.declarations ?? []));
+      for (const f of n.flutterPlugins ?? []) this.flutterPlugins.set(f.package, f.rule);
       for (const r of n.rules ?? []) this.rules.push({ ...r, sinks: [] });
     }
     for (const k of [...this.sinksByCall.keys(), ...this.startsByCall.keys()]) this.sinkCalls.add(k);
@@ -152,6 +158,8 @@ export class NativeKnowledge {
     if (unit.declaredTypes.has(root)) return undefined;
     const c = this.classes.get(root);
     if (c && (c.swift !== undefined || c.objc !== undefined)) return path.join('.');
+    // Swift: a type qualified by its module (`Segment.Analytics(configuration:)`, `FirebaseAnalytics.Analytics`).
+    if (unit.language === 'swift' && rest.length && this.swiftModules.get(rest[0])?.has(root)) return rest.join('.');
     return undefined;
   }
 

@@ -93,8 +93,8 @@ export async function parseNative(lang: NativeLanguage, text: string): Promise<T
   try {
     parser.setLanguage(language);
     const tree = parser.parse(text);
-    if (lang !== 'swift' || !tree?.rootNode.hasError) return tree;
-    const blanked = swiftWorkarounds(text);
+    if ((lang !== 'swift' && lang !== 'kotlin') || !tree?.rootNode.hasError) return tree;
+    const blanked = lang === 'swift' ? swiftWorkarounds(text) : kotlinWorkarounds(text);
     if (blanked === text) return tree;
     const again = parser.parse(blanked);
     const before = firstSyntaxError(tree.rootNode)!.startIndex;
@@ -132,6 +132,22 @@ function swiftWorkarounds(text: string): string {
       /^([ \t]*)(#(?:if|elseif|else|endif)\b[^\n]*)$/gm,
       (_m, indent: string, d: string) => indent + ' '.repeat(d.length),
     );
+}
+
+/**
+ * Valid Kotlin that tree-sitter-kotlin cannot parse, made parseable as
+ * `swiftWorkarounds` does (no line or column moves but one brace's), for a
+ * file whose parse failed:
+ * - a `catch` or `finally` clause on its own line after a `catch` clause
+ *   (`} catch (a: A) { … }` then `catch (b: B) { … }` on the next line): the
+ *   newline after the brace ends the try expression and the rest of the class
+ *   is lost. The brace moves to the start of the next line, in place of a
+ *   character of its indentation (`}` ending a line becomes a space, the first
+ *   indentation character `}`), so the clause follows it on one line; every
+ *   other character keeps its offset, line and column.
+ */
+function kotlinWorkarounds(text: string): string {
+  return text.replace(/\}([ \t]*\n)[ \t](?=[ \t]*(?:catch|finally)\b)/g, (_m, gap: string) => ` ${gap}}`);
 }
 
 /**
