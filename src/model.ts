@@ -430,6 +430,14 @@ export interface NativeSinkSpec {
   properties?: string[];
   /** Argument index -> accepted values (enum members as `Type.MEMBER`, string/number literals): the call is a sink only with one of them. */
   arguments?: Record<string, NativeArgumentMatch>;
+  /**
+   * Argument index -> accepted values, of the call the receiver comes from
+   * (`launcher.launch(p)` with `launcher = registerForActivityResult(ActivityResultContracts.RequestPermission())`):
+   * a value constructed in place is named by its constructor's path. The call is
+   * not a sink when that argument is read and matches none; a receiver whose
+   * origin cannot be read keeps it a sink.
+   */
+  receiverArguments?: Record<string, NativeArgumentMatch>;
   /** Extra purposes when `arguments` matched. */
   requires?: Purpose[];
   /** Argument index whose value flowing from an advertising-ID source adds `advertisingRequires`. */

@@ -39,6 +39,8 @@ export interface CallFact {
   argument(i: number): { known: boolean; values: (string | number | boolean | null)[] };
   /** Whether argument i matches (`yes`), does not (`no`), or cannot be read (`unknown`). */
   matches(i: number, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
+  /** The same for argument i of the call the receiver comes from (`unknown` when that call cannot be found). */
+  receiverMatches(i: number, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
   /** Whether any argument mentions one of these resolved paths (`Manifest.permission.POST_NOTIFICATIONS`). */
   mentions(paths: string[]): boolean;
   /** Whether argument i's value flows from an advertising-ID source. */
@@ -575,6 +577,10 @@ export class NativeFileAnalysis {
       expr: e,
       argument: (i) => this.argumentValue(args[i], f.env),
       matches: (i, m) => this.matchArgument(args[i], f.env, m),
+      receiverMatches: (i, m) => {
+        const origin = e.k === 'call' ? this.originCall(e.recv, f.env, 0) : undefined;
+        return origin ? this.matchArgument(origin.args[i], f.env, m) : 'unknown';
+      },
       mentions: (paths) => args.some((a) => this.mentions(a, f.env, paths, 0)),
       fromAdvertisingId: (i) => !!args[i] && this.flowsFromAdvertisingId(args[i], f.env, 0),
       granted: state === undefined ? undefined : this.k.purposesOf(state),
@@ -589,6 +595,9 @@ export class NativeFileAnalysis {
     if (!rule || !fact.granted) return;
     let extra: Purpose[] = [];
     const unread: string[] = [];
+    // The receiver made by a call with other arguments (a launcher for another activity-result contract): no sink.
+    for (const [i, m] of Object.entries(spec.receiverArguments ?? {}))
+      if (fact.receiverMatches(Number(i), m) === 'no') return;
     if (spec.arguments) {
       for (const [i, m] of Object.entries(spec.arguments)) {
         const r = fact.matches(Number(i), m);
@@ -811,6 +820,20 @@ export class NativeFileAnalysis {
     return this.matchValue(e, env, spec.values.map(String), !!spec.elements, 0);
   }
 
+  /** The call a receiver's value comes from, through single-assignment locals and fields (`val launcher = registerFor…(…)`). */
+  private originCall(e: Expr | undefined, env: Env, depth: number): Call | undefined {
+    if (!e || depth > 8) return undefined;
+    if (e.k === 'call') return e;
+    const name = e.k === 'name' ? e.name : e.k === 'member' && e.obj.k === 'this' ? e.name : undefined;
+    if (name === undefined) return undefined;
+    const found = e.k === 'name' ? this.lookup(name, env) : undefined;
+    const l = found?.local;
+    if (l?.init && l.count === 1 && !l.assigned) return this.originCall(l.init, env, depth + 1);
+    if (found) return undefined;
+    const fld = this.unit.fields.get(name);
+    return fld?.init && fld.constant ? this.originCall(fld.init, env, depth + 1) : undefined;
+  }
+
   private matchValue(e: Expr, env: Env, values: string[], elements: boolean, depth: number): 'yes' | 'no' | 'unknown' {
     if (depth > 8) return 'unknown';
     if (elements) {
@@ -834,8 +857,12 @@ export class NativeFileAnalysis {
     if (v) return accepted(v) ? 'yes' : 'no';
     // Known not to be such a value: a closure, an object constructed in place (`Intent(…)`, `new Intent(…)`).
     if (e.k === 'lambda') return 'no';
-    if (e.k === 'call' && !e.recv && !e.callee && /^[A-Z]/.test(e.name) && !COLLECTION_BUILDERS.has(e.name))
-      return 'no';
+    if (e.k === 'call' && !e.callee && /^[A-Z]/.test(e.name) && !COLLECTION_BUILDERS.has(e.name)) {
+      if (!e.recv) return 'no';
+      // `ActivityResultContracts.RequestPermission()`: a nested class constructed in place, named by its path.
+      const path = this.rawPath(e);
+      if (path && /^[A-Z]/.test(path)) return values.includes(path) ? 'yes' : 'no';
+    }
     if (e.k === 'name') {
       const l = this.lookup(e.name, env)?.local;
       if (l?.init && l.count === 1 && !l.assigned) return this.matchValue(l.init, env, values, elements, depth + 1);
