@@ -498,6 +498,11 @@ export interface LinkedProductSpec {
   swiftPackages: string[];
   /** npm packages whose autolinked pod links it (React Native), in the app's package.json. */
   npmPackages?: string[];
+  /**
+   * Swift packages always resolved when it is linked (`googleappmeasurement`: FirebaseAnalytics needs it), by
+   * identity: a project's Package.resolved listing none proves that no Swift package, known or not, links it.
+   */
+  swiftResolvedPackages?: string[];
 }
 
 export type NativeGuardTest = { truthy: true } | { equals: (string | number | boolean)[] };

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../src/index.js';
 import { isCandidate } from '../src/discover/list.js';
-import { readPodfileLock, readProjectProducts } from '../src/native/linked.js';
+import { readPodfileLock, readProjectProducts, resolvedIdentities } from '../src/native/linked.js';
 import { nativeInputs } from '../src/native/inputs.js';
 import { resolvePolicies, validateDocument } from '../src/policy/index.js';
 import type { DiscoveredFile } from '../src/model.js';
@@ -261,5 +261,33 @@ describe('link evidence: readers', () => {
       '/native/starts/0/platform',
     );
     expect(validateDocument('policy', 'x.json', policy('ios', { product: 'Foo' })).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Package.resolved', () => {
+  it('lists the resolved package identities of versions 1, 2 and 3; unreadable is undefined', () => {
+    const v1 = {
+      object: {
+        pins: [
+          { package: 'GoogleAppMeasurement', repositoryURL: 'https://github.com/google/GoogleAppMeasurement.git' },
+        ],
+      },
+      version: 1,
+    };
+    const v3 = {
+      pins: [
+        { identity: 'kingfisher', kind: 'remoteSourceControl', location: 'https://github.com/onevcat/Kingfisher.git' },
+      ],
+      version: 3,
+    };
+    expect([...resolvedIdentities(JSON.stringify(v1))!]).toEqual(['googleappmeasurement']);
+    expect([...resolvedIdentities(JSON.stringify(v3))!]).toEqual(['kingfisher']);
+    expect(resolvedIdentities('{"pins": [{}]}')).toBeUndefined();
+    expect(resolvedIdentities('<<<<<<< HEAD')).toBeUndefined();
+    expect(isCandidate('ios/App.xcodeproj/project.xcworkspace/xcshareddata/swiftpm/Package.resolved')).toBe(true);
+    expect(isCandidate('ios/App.xcworkspace/xcshareddata/swiftpm/Package.resolved')).toBe(true);
+    expect(isCandidate('ios/Pods/Pods.xcodeproj/project.xcworkspace/xcshareddata/swiftpm/Package.resolved')).toBe(
+      false,
+    );
   });
 });

@@ -27,7 +27,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisError, DiscoveredFile, Discovery } from '../model.js';
-import { listFiles } from './list.js';
+import { isLinkEvidence, listFiles } from './list.js';
 import { createMatcher } from './match.js';
 import { readSourceFile } from './read.js';
 export {
@@ -40,7 +40,7 @@ export {
 } from './read.js';
 import { buildOutputDir } from './ignored.js';
 
-export { SOURCE_EXTENSIONS, prefetchListing } from './list.js';
+export { SOURCE_EXTENSIONS, isLinkEvidence, prefetchListing } from './list.js';
 export {
   GuardedReadError,
   guardedReadBytes,
@@ -183,8 +183,8 @@ export async function listCandidates(root: string, opts: DiscoverOptions = {}): 
   };
 }
 
-/** Info.plist, and what says what the iOS app links (Podfile, Podfile.lock, project.pbxproj: src/native/linked.ts). */
-const DECLARATION_PLIST = /(?:^|\/)(?:Info\.plist|Podfile|Podfile\.lock|[^/]+\.xcodeproj\/project\.pbxproj)$/;
+/** Info.plist, and what says what the iOS app links (`isLinkEvidence`: src/native/linked.ts). */
+const isDeclarationData = (rel: string) => /(?:^|\/)Info\.plist$/.test(rel) || isLinkEvidence(rel);
 /** Third-party and generated native code, as src/native/index.ts VENDORED. */
 const VENDORED_NATIVE = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
 
@@ -211,7 +211,7 @@ export function readCandidates(c: Candidates, stamps?: FileStamps): Discovery {
     filesScanned++;
     if (outcome.ok) {
       files.push({ absPath, relPath, text: outcome.text });
-    } else if (DECLARATION_PLIST.test(relPath)) {
+    } else if (isDeclarationData(relPath)) {
       // An app's Info.plist is what the declaration checks read: not reading it fails the run. So for
       // the files saying what the app links: unread, one could hide that Firebase Analytics is linked.
       // A vendored one (CocoaPods, Carthage, build output) is never read by the analysis.

@@ -45,10 +45,19 @@ const NATIVE_DECLARATION_RE =
   /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml)$/;
 /**
  * What the iOS app links (src/native/linked.ts): CocoaPods' Podfile and Podfile.lock, Xcode's
- * project.pbxproj; not those of third-party or generated folders (Pods/Pods.xcodeproj, Carthage/).
+ * project.pbxproj and the Swift packages it resolved (the project's or workspace's
+ * Package.resolved); not those of third-party or generated folders (Pods/Pods.xcodeproj, Carthage/).
  */
 const LINK_EVIDENCE_RE =
-  /^(?!(?:.*\/)?(?:Pods|Carthage|build|DerivedData)\/)(?:.*\/)?(?:Podfile|Podfile\.lock|[^/]+\.xcodeproj\/project\.pbxproj)$/;
+  /^(?!(?:.*\/)?(?:Pods|Carthage|build|DerivedData)\/)(?:.*\/)?(?:Podfile|Podfile\.lock|[^/]+\.xcodeproj\/project\.pbxproj|[^/]+\.(?:xcodeproj\/project\.xcworkspace|xcworkspace)\/xcshareddata\/swiftpm\/Package\.resolved)$/;
+
+/** Whether a root-relative path is link evidence (LINK_EVIDENCE_RE), cheaply for the common case. */
+export function isLinkEvidence(rel: string): boolean {
+  return (
+    (rel.endsWith('Podfile') || rel.endsWith('.lock') || rel.endsWith('.pbxproj') || rel.endsWith('.resolved')) &&
+    LINK_EVIDENCE_RE.test(rel)
+  );
+}
 const EXT_RE = new RegExp(
   `\\.(?:${SOURCE_EXTENSIONS.join('|')})$|${NATIVE_DECLARATION_RE.source}|${LINK_EVIDENCE_RE.source}`,
 );
@@ -162,6 +171,7 @@ const GLOB_PATTERNS = [
   '**/res/values*/*.xml',
   '**/{Podfile,Podfile.lock}',
   '**/*.xcodeproj/project.pbxproj',
+  '**/xcshareddata/swiftpm/Package.resolved',
   '**/.gitignore',
 ];
 

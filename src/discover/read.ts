@@ -6,12 +6,12 @@
 import { binaryPlistToXml, isBinaryPlist } from './bplist.js';
 import { GuardedReadError, guardedReadBytes, guardedReadChunks, utf16Label } from './guarded-read.js';
 import { isLineBreak, lexSpans } from '../lexer/index.js';
+import { isLinkEvidence } from './list.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** An Xcode project (project.pbxproj) says what the iOS app links: large apps have one over 1 MiB. */
 const MAX_PROJECT_BYTES = 16 * 1024 * 1024;
-/** Data files of the native layer's link evidence (src/native/linked.ts): never judged as minified code. */
-const LINK_DATA = /(?:^|\/)(?:Podfile|Podfile\.lock|project\.pbxproj)$/;
+
 /**
  * Minified script code (as SonarJS, CodeQL and linguist judge it, by line
  * shape, but counting code only: the text of strings, template literals and
@@ -159,7 +159,7 @@ export function decodeText(bytes: Buffer): string | undefined {
  * average-line test applies, not counting long quoted attribute values.
  */
 export function minifiedReason(text: string, relPath: string): string | undefined {
-  if (LINK_DATA.test(relPath)) return undefined;
+  if (isLinkEvidence(relPath)) return undefined;
   const markup = MARKUP_RE.test(relPath);
   if (!markup && MIN_NAME_RE.test(relPath)) return 'a .min.js file';
   if (text.length <= LONG_CODE_LINE) return undefined;

@@ -27,19 +27,12 @@
  * the guarded reader.
  */
 import path from 'node:path';
-import { GuardedReadError, guardedReadText } from '../discover/index.js';
+import { GuardedReadError, guardedReadText, isLinkEvidence } from '../discover/index.js';
 import { lineColumn } from '../program/text.js';
 import type { AnalysisError, DiscoveredFile, TraceStep } from '../model.js';
 import type { LinkedProductSpec } from './types.js';
 
-/** Podfile, Podfile.lock, `*.xcodeproj/project.pbxproj` (the same pattern as discovery's list). */
-const LINK_EVIDENCE = /(?:^|\/)(?:Podfile|Podfile\.lock|[^/]+\.xcodeproj\/project\.pbxproj)$/;
-
-export function isLinkEvidence(rel: string): boolean {
-  return (
-    (rel.endsWith('Podfile') || rel.endsWith('Podfile.lock') || rel.endsWith('.pbxproj')) && LINK_EVIDENCE.test(rel)
-  );
-}
+export { isLinkEvidence };
 
 export interface LinkVerdict {
   /** false only on positive evidence that the product is not linked. */
@@ -164,11 +157,39 @@ export function readProjectProducts(text: string): ProjectProduct[] {
   return out;
 }
 
+/**
+ * The package identities a Package.resolved lists (version 1: `object.pins[].repositoryURL`;
+ * versions 2 and 3: `pins[].identity` / `location`), lower-cased; undefined when it cannot be read.
+ */
+export function resolvedIdentities(text: string): Set<string> | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const d = doc as { pins?: unknown; object?: { pins?: unknown } };
+  const pins = Array.isArray(d?.pins) ? d.pins : Array.isArray(d?.object?.pins) ? d.object.pins : undefined;
+  if (!pins) return undefined;
+  const out = new Set<string>();
+  for (const pin of pins as Record<string, unknown>[]) {
+    const url = typeof pin?.location === 'string' ? pin.location : pin?.repositoryURL;
+    const fromUrl = typeof url === 'string' ? /([^/:]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined;
+    const id = typeof pin?.identity === 'string' ? pin.identity : fromUrl;
+    if (!id) return undefined;
+    out.add(id.toLowerCase());
+    if (fromUrl) out.add(fromUrl.toLowerCase());
+  }
+  return out;
+}
+
 export class LinkedProducts {
   /** Folders holding a Podfile or a Podfile.lock. */
   private readonly podDirs = new Set<string>();
   private readonly locks = new Map<string, DiscoveredFile>();
   private readonly projects: DiscoveredFile[] = [];
+  /** Package.resolved files of Xcode projects and workspaces. */
+  private readonly resolved: DiscoveredFile[] = [];
   private readonly parsedLocks = new Map<string, ParsedLock>();
   private readonly parsedProjects = new Map<string, ParsedProject>();
   private readonly packageJsons = new Map<string, { deps: Set<string> } | { problem: string } | null>();
@@ -181,6 +202,7 @@ export class LinkedProducts {
     for (const f of files) {
       if (!isLinkEvidence(f.relPath)) continue;
       if (f.relPath.endsWith('.pbxproj')) this.projects.push(f);
+      else if (f.relPath.endsWith('.resolved')) this.resolved.push(f);
       else {
         this.podDirs.add(dirOf(f.relPath));
         if (f.relPath.endsWith('.lock')) this.locks.set(dirOf(f.relPath), f);
@@ -290,7 +312,7 @@ export class LinkedProducts {
     }
     const known = new Set(spec.swiftPackages.map(normaliseUrl));
     const other = parsed.products.find((x) => x.url === undefined || !known.has(x.url));
-    if (other)
+    if (other && !this.resolvedWithout(p, spec))
       return {
         linked: true,
         note: `whether ${spec.product} is linked is not known: ${p.relPath} links the Swift package product ${other.name} of ${other.url ?? 'a local or unnamed package'}, which may link it`,
@@ -309,6 +331,26 @@ export class LinkedProducts {
         files: [p.relPath],
       };
     return undefined;
+  }
+
+  /**
+   * Does a Package.resolved of project `p` (its own, or a workspace's beside it) prove that no
+   * Swift package links the product: it reads, and resolves none of `spec.swiftResolvedPackages`
+   * (the packages the product always pulls in: FirebaseAnalytics needs GoogleAppMeasurement)?
+   * Package.resolved lists every package resolved, transitive ones included.
+   */
+  private resolvedWithout(p: DiscoveredFile, spec: LinkedProductSpec): boolean {
+    const needs = spec.swiftResolvedPackages;
+    if (!needs?.length) return false;
+    const project = dirOf(p.relPath);
+    const files = this.resolved.filter(
+      (r) => r.relPath.startsWith(`${project}/`) || dirOf(r.relPath.split('.xcworkspace/')[0]) === dirOf(project),
+    );
+    if (!files.length) return false;
+    return files.every((r) => {
+      const identities = resolvedIdentities(r.text);
+      return identities !== undefined && !needs.some((n) => identities.has(n.toLowerCase()));
+    });
   }
 
   /** package.json files from `dir` up to the scan root: one depending on an npm package of `spec` links it (autolinking). */
