@@ -596,8 +596,13 @@ export class NativeFileAnalysis {
     let extra: Purpose[] = [];
     const unread: string[] = [];
     // The receiver made by a call with other arguments (a launcher for another activity-result contract): no sink.
-    for (const [i, m] of Object.entries(spec.receiverArguments ?? {}))
-      if (fact.receiverMatches(Number(i), m) === 'no') return;
+    for (const [i, m] of Object.entries(spec.receiverArguments ?? {})) {
+      const r = fact.receiverMatches(Number(i), m);
+      if (r === 'no') return;
+      // Unreadable, with `reportIfMentioned`: a sink only when the project names what it looks for.
+      const words = r === 'unknown' && !Array.isArray(m) ? m.unreadable?.reportIfMentioned : undefined;
+      if (words && !words.some((w) => this.projectMentions(w))) return;
+    }
     if (spec.arguments) {
       for (const [i, m] of Object.entries(spec.arguments)) {
         const r = fact.matches(Number(i), m);
