@@ -280,8 +280,11 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
       if (arg) return literalOf(arg, index, resolver, depth + 1);
       return UNKNOWN;
     }
-    case 'TemplateLiteral':
-      return u.expressions.length === 0 ? { known: true, value: u.quasis[0].value.cooked ?? '' } : UNKNOWN;
+    case 'TemplateLiteral': {
+      if (u.expressions.length === 0) return { known: true, value: u.quasis[0].value.cooked ?? '' };
+      const v = resolver.value(u, index);
+      return v?.kind === 'literal' ? { known: true, value: v.value } : UNKNOWN;
+    }
     default:
       return UNKNOWN;
   }
@@ -488,7 +491,7 @@ function scriptUrlMatches(patterns: string[], url: { text: string; open: boolean
 }
 
 /** A string expression: its text, and whether more unknown text follows (`'https://host/?' + query`). */
-function stringValue(
+export function stringValue(
   e: t.Node | null | undefined,
   index: ScriptIndex,
   resolver: Resolver,
@@ -507,7 +510,11 @@ function stringValue(
     const right = stringValue(u.right, index, resolver, depth + 1);
     return right ? { text: left.text + right.text, open: right.open } : { text: left.text, open: true };
   }
-  if (u.type === 'TemplateLiteral' && u.expressions.length) return { text: u.quasis[0].value.cooked ?? '', open: true };
+  if (u.type === 'TemplateLiteral' && u.expressions.length) {
+    const v = resolver.value(u, index);
+    if (v?.kind === 'literal') return { text: String(v.value), open: false };
+    return { text: u.quasis[0].value.cooked ?? '', open: true };
+  }
   if (u.type === 'Identifier') {
     const init = constInit(u, index) ?? iifeArgument(u, index);
     if (init) return stringValue(init, index, resolver, depth + 1);
