@@ -141,30 +141,11 @@ export class ScriptBlocking {
     loads: Map<string, { mask: number; from: string }[]>,
   ): void {
     if (n.name.type !== 'JSXIdentifier' || (n.name.name !== 'script' && n.name.name !== 'Script')) return;
-    const attributes: Record<string, string> = {};
-    let known = true;
-    for (const a of n.attributes) {
-      if (a.type !== 'JSXAttribute' || a.name.type !== 'JSXIdentifier') {
-        known = false;
-        continue;
-      }
-      const name = a.name.name === 'className' ? 'class' : a.name.name.toLowerCase();
-      const v = a.value ? stringValue(a.value, index, resolver) : { text: '', open: false };
-      // An unknown `type` may be JavaScript (the script runs at once); an unknown category
-      // attribute only drops what that attribute would have granted.
-      if (!v || v.open) {
-        if (name === 'type') known = false;
-        continue;
-      }
-      attributes[name] = v.text;
-    }
-    const src = attributes.src?.trim();
-    if (!src || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(src) || !src.startsWith('/')) return;
-    const path = src.replace(/[?#].*$/, '').slice(1);
-    const n0 = posix.normalize(path);
-    if (!path || n0.startsWith('../')) return;
+    const { attributes, known } = jsxAttributes(n, index, resolver);
+    const path = rootPath(attributes.src);
+    if (!path) return;
     const mask = known ? this.matches({ attributes } as ParsedScript).reduce((m, x) => m | x.mask, 0) : 0;
-    const targets = [...(this.project!.files.has(n0) ? [n0] : []), ...(publicFiles.get(n0) ?? [])];
+    const targets = [...(this.project!.files.has(path) ? [path] : []), ...(publicFiles.get(path) ?? [])];
     for (const target of targets) {
       const list = loads.get(target) ?? [];
       list.push({ mask, from });
@@ -206,6 +187,40 @@ export class ScriptBlocking {
     }
     return out;
   }
+}
+
+/**
+ * A JSX element's attributes with known string values (`className` is `class`). `known` is
+ * false when a spread or an unknown `type` may make the script JavaScript (it runs at once);
+ * an unknown category attribute only drops what that attribute would have granted.
+ */
+function jsxAttributes(
+  n: t.JSXOpeningElement,
+  index: ScriptIndex,
+  resolver: Resolver,
+): { attributes: Record<string, string>; known: boolean } {
+  const attributes: Record<string, string> = {};
+  let known = true;
+  for (const a of n.attributes) {
+    if (a.type !== 'JSXAttribute' || a.name.type !== 'JSXIdentifier') {
+      known = false;
+      continue;
+    }
+    const name = a.name.name === 'className' ? 'class' : a.name.name.toLowerCase();
+    const v = a.value ? stringValue(a.value, index, resolver) : { text: '', open: false };
+    if (v && !v.open) attributes[name] = v.text;
+    else if (name === 'type') known = false;
+  }
+  return { attributes, known };
+}
+
+/** The scan-root path a root-absolute `src` (`/x.js?v=1`) names; undefined for other origins and relative ones. */
+function rootPath(src: string | undefined): string | undefined {
+  const s = src?.trim();
+  if (!s || !s.startsWith('/') || s.startsWith('//')) return undefined;
+  const path = s.replace(/[?#].*$/, '').slice(1);
+  const n = posix.normalize(path);
+  return path && !n.startsWith('../') ? n : undefined;
 }
 
 /** `<Script … src=` / `<script src={…}` as JSX writes it (an element name, attributes, no `>` before `src`). */

@@ -281,13 +281,19 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
       return UNKNOWN;
     }
     case 'TemplateLiteral': {
-      if (u.expressions.length === 0) return { known: true, value: u.quasis[0].value.cooked ?? '' };
-      const v = resolver.value(u, index);
-      return v?.kind === 'literal' ? { known: true, value: v.value } : UNKNOWN;
+      const text = templateText(u, index, resolver);
+      return text === undefined ? UNKNOWN : { known: true, value: text };
     }
     default:
       return UNKNOWN;
   }
+}
+
+/** A template literal's text when every part is a constant (`optanon-category-${GROUP}`). */
+function templateText(u: t.TemplateLiteral, index: ScriptIndex, resolver: Resolver): string | undefined {
+  if (u.expressions.length === 0) return u.quasis[0].value.cooked ?? '';
+  const v = resolver.value(u, index);
+  return v?.kind === 'literal' ? String(v.value) : undefined;
 }
 
 /**
@@ -511,9 +517,8 @@ export function stringValue(
     return right ? { text: left.text + right.text, open: right.open } : { text: left.text, open: true };
   }
   if (u.type === 'TemplateLiteral' && u.expressions.length) {
-    const v = resolver.value(u, index);
-    if (v?.kind === 'literal') return { text: String(v.value), open: false };
-    return { text: u.quasis[0].value.cooked ?? '', open: true };
+    const text = templateText(u, index, resolver);
+    return text !== undefined ? { text, open: false } : { text: u.quasis[0].value.cooked ?? '', open: true };
   }
   if (u.type === 'Identifier') {
     const init = constInit(u, index) ?? iifeArgument(u, index);
