@@ -7,9 +7,11 @@
  * (`scriptBlocking` in a policy).
  */
 import { posix } from 'node:path';
+import type * as t from '@babel/types';
 import type { ParsedScript, Policy, ScriptBlockingSpec } from '../model.js';
 import { pageLoads } from '../parse/html.js';
-import type { Project, ScriptIndex } from '../program/index.js';
+import { forEachChild, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
+import { stringValue } from '../sinks/forms.js';
 import type { Purposes } from './purposes.js';
 
 export interface BlockingMatch {
@@ -26,6 +28,7 @@ export class ScriptBlocking {
     policies: Policy[],
     private readonly purposes: Purposes,
     private readonly project?: Project,
+    private readonly resolver?: Resolver,
   ) {
     this.specs = policies.flatMap((p) => p.scriptBlocking ?? []);
   }
@@ -40,6 +43,8 @@ export class ScriptBlocking {
   }
 
   private loads: Map<string, { mask: number; from: string }[]> | undefined;
+  /** Script elements of JSX components (`<Script type="text/plain" className="optanon-category-C0002" src="/x.js">`), per parsed module count. */
+  private jsx: { parsed: number; loads: Map<string, { mask: number; from: string }[]> } | undefined;
 
   /**
    * A file loaded only by blocked tags (`<script type="text/plain"
@@ -69,8 +74,8 @@ export class ScriptBlocking {
         }
       }
     }
-    const list = this.loads.get(file);
-    if (!list || !list.length) return 0;
+    const list = [...(this.loads.get(file) ?? []), ...(this.jsxLoads().get(file) ?? [])];
+    if (!list.length) return 0;
     if (this.project.importersOf(file).length) return 0;
     const base = posix.basename(file);
     const loaders = new Set(list.map((l) => l.from));
@@ -85,6 +90,67 @@ export class ScriptBlocking {
       if (mentions > list.filter((l) => l.from === from).length) return 0;
     }
     return list.reduce((m, l) => m & l.mask, -1 >>> 2);
+  }
+
+  /**
+   * `<script>`/`<Script>` elements of the parsed JSX modules with a static `src`: what
+   * their attributes block (`className` is `class`). A `type` whose value is not a known
+   * string, or a spread, leaves the load unblocked. A root-absolute `src` names
+   * the file under the scan root or a `public/` folder (Next.js, Vite, Create React App
+   * serve `public/x.js` as `/x.js`). A module with a script element not parsed yet is
+   * asked for; until then its text mentions the file, which is granted nothing.
+   */
+  private jsxLoads(): Map<string, { mask: number; from: string }[]> {
+    const project = this.project;
+    const resolver = this.resolver;
+    if (!project || !resolver) return new Map();
+    if (this.jsx && this.jsx.parsed === project.parsed.length) return this.jsx.loads;
+    const loads = new Map<string, { mask: number; from: string }[]>();
+    const publicFiles = new Map<string, string[]>();
+    for (const rel of project.files.keys()) {
+      const m = /(?:^|\/)public\/(.+)$/.exec(rel);
+      if (m) publicFiles.set(m[1], [...(publicFiles.get(m[1]) ?? []), rel]);
+    }
+    for (const [rel, f] of project.files) {
+      // A script element with a `src` attribute, and a blocking type somewhere in the file: not every
+      // module whose strings mention `<script` (jQuery) is parsed for this.
+      if (!/\.[cm]?[jt]sx?$/.test(rel) || !JSX_SCRIPT_SRC.test(f.text) || !f.text.includes('text/plain')) continue;
+      // Asked for when not parsed yet: the pipeline parses it, and this answer is computed again.
+      const mod = project.module(rel);
+      if (!mod) continue;
+      for (const index of mod.scripts) {
+        const visit = (n: t.Node): void => {
+          // The attributes decide a grant: the modules their constants come from are parsed whatever they name.
+          if (n.type === 'JSXOpeningElement')
+            project.insist(() => this.jsxLoad(n, index, resolver, mod.file, publicFiles, loads));
+          forEachChild(n, visit);
+        };
+        visit(index.script.ast.program);
+      }
+    }
+    this.jsx = { parsed: project.parsed.length, loads };
+    return loads;
+  }
+
+  private jsxLoad(
+    n: t.JSXOpeningElement,
+    index: ScriptIndex,
+    resolver: Resolver,
+    from: string,
+    publicFiles: Map<string, string[]>,
+    loads: Map<string, { mask: number; from: string }[]>,
+  ): void {
+    if (n.name.type !== 'JSXIdentifier' || (n.name.name !== 'script' && n.name.name !== 'Script')) return;
+    const { attributes, known } = jsxAttributes(n, index, resolver);
+    const path = rootPath(attributes.src);
+    if (!path) return;
+    const mask = known ? this.matches({ attributes } as ParsedScript).reduce((m, x) => m | x.mask, 0) : 0;
+    const targets = [...(this.project!.files.has(path) ? [path] : []), ...(publicFiles.get(path) ?? [])];
+    for (const target of targets) {
+      const list = loads.get(target) ?? [];
+      list.push({ mask, from });
+      loads.set(target, list);
+    }
   }
 
   /** What the CMP proves before it runs this script (0 for a script that is not blocked). */
@@ -122,6 +188,43 @@ export class ScriptBlocking {
     return out;
   }
 }
+
+/**
+ * A JSX element's attributes with known string values (`className` is `class`). `known` is
+ * false when a spread or an unknown `type` may make the script JavaScript (it runs at once);
+ * an unknown category attribute only drops what that attribute would have granted.
+ */
+function jsxAttributes(
+  n: t.JSXOpeningElement,
+  index: ScriptIndex,
+  resolver: Resolver,
+): { attributes: Record<string, string>; known: boolean } {
+  const attributes: Record<string, string> = {};
+  let known = true;
+  for (const a of n.attributes) {
+    if (a.type !== 'JSXAttribute' || a.name.type !== 'JSXIdentifier') {
+      known = false;
+      continue;
+    }
+    const name = a.name.name === 'className' ? 'class' : a.name.name.toLowerCase();
+    const v = a.value ? stringValue(a.value, index, resolver) : { text: '', open: false };
+    if (v && !v.open) attributes[name] = v.text;
+    else if (name === 'type') known = false;
+  }
+  return { attributes, known };
+}
+
+/** The scan-root path a root-absolute `src` (`/x.js?v=1`) names; undefined for other origins and relative ones. */
+function rootPath(src: string | undefined): string | undefined {
+  const s = src?.trim();
+  if (!s || !s.startsWith('/') || s.startsWith('//')) return undefined;
+  const path = s.replace(/[?#].*$/, '').slice(1);
+  const n = posix.normalize(path);
+  return path && !n.startsWith('../') ? n : undefined;
+}
+
+/** `<Script … src=` / `<script src={…}` as JSX writes it (an element name, attributes, no `>` before `src`). */
+const JSX_SCRIPT_SRC = /<(?:script|Script)\s[^<>]*?\bsrc=[{'"]/;
 
 /** A project file a page's `src` names (relative to the page, or `/` to the scan root); undefined for other origins. */
 function localTarget(page: string, src: string): string | undefined {

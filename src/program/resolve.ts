@@ -171,8 +171,16 @@ export class Resolver {
       case 'NumericLiteral':
       case 'BooleanLiteral':
         return { kind: 'literal', value: e.value };
-      case 'TemplateLiteral':
-        return e.expressions.length === 0 ? { kind: 'literal', value: e.quasis[0].value.cooked ?? '' } : undefined;
+      case 'TemplateLiteral': {
+        // `optanon-category-${GROUP}` with constant parts is a constant string.
+        let text = e.quasis[0].value.cooked ?? '';
+        for (let i = 0; i < e.expressions.length; i++) {
+          const part = this.value(e.expressions[i], index, depth);
+          if (part?.kind !== 'literal' || part.value === null || part.value === undefined) return undefined;
+          text += String(part.value) + (e.quasis[i + 1].value.cooked ?? '');
+        }
+        return { kind: 'literal', value: text };
+      }
       case 'MemberExpression':
       case 'OptionalMemberExpression': {
         const name = propertyName(e);

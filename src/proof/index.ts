@@ -107,7 +107,7 @@ export class Proof implements SummaryProvider {
       valueUses: valueUseMatcher(policies),
     };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
-    this.blocking = new ScriptBlocking(policies, this.purposes, project);
+    this.blocking = new ScriptBlocking(policies, this.purposes, project, resolver);
   }
 
   /** Markup script blocking: a blocked classic script runs only after consent for its categories. */

@@ -435,15 +435,18 @@ export function carried(
     if (a.kind === 'path') {
       for (const { rule, spec, origin } of receiversFor(rules, a.root)) {
         // Partial: on the way to the receiver (the class before `new`, the factory before its call).
-        const m = receiverPrefix(a, origin) ?? receiverPrefix(a, origin, true);
-        if (!m) continue;
-        const rest = m.steps.slice(m.k);
-        if (!rest.every((s) => 'prop' in s && s.prop !== null)) continue;
-        const names = rest.map((s) => (s as { prop: string }).prop);
-        if (spec.methods.includes(names.join('.'))) (methods ??= new Set()).add(rule);
-        else if (towardsMethod(names, spec.methods, origin)) {
-          for (const p of rule.requires) (purposes ??= new Set()).add(p);
-          what ||= 'global' in origin ? origin.global : origin.module;
+        // Also through a default import of a namespace-only SDK (bundler interop: see receiverPrefix).
+        for (const interop of [false, true]) {
+          const m = receiverPrefix(a, origin, false, interop) ?? receiverPrefix(a, origin, true, interop);
+          if (!m) continue;
+          const rest = m.steps.slice(m.k);
+          if (!rest.every((s) => 'prop' in s && s.prop !== null)) continue;
+          const names = rest.map((s) => (s as { prop: string }).prop);
+          if (spec.methods.includes(names.join('.'))) (methods ??= new Set()).add(rule);
+          else if (towardsMethod(names, spec.methods, origin)) {
+            for (const p of rule.requires) (purposes ??= new Set()).add(p);
+            what ||= 'global' in origin ? origin.global : origin.module;
+          }
         }
       }
       continue;

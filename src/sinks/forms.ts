@@ -96,6 +96,7 @@ export function receiverPrefix(
   v: Value | undefined,
   receiver: Receiver,
   partial = false,
+  interop = false,
 ): { k: number; steps: Step[] } | undefined {
   if (!v || v.kind !== 'path') return undefined;
   // The root decides most values (allocation-free): only then are both put in canonical form.
@@ -105,15 +106,31 @@ export function receiverPrefix(
   // Both canonical: `import x from` is `ns.default`, so `ns.default.x` matches a default receiver.
   const c = canonical(v);
   const rc = canonicalReceiver(receiver);
-  let k = 0;
-  for (const want of rc.path) {
-    const have = c.steps[k];
+  // `interop`: a namespace receiver read through the module's default import. A bundler's
+  // interop makes `import appboy from 'm'` (or `require('m').default`) the whole module when it
+  // is CommonJS or has no default of its own (`@braze/web-sdk` 3.x): `appboy.initialize` is then
+  // `m.initialize`. (Without it, `default` is a member of the namespace: `new PostHog()` is `m.default`.)
+  const from = interop ? 1 : 0;
+  if (interop && !('module' in receiver && receiver.export === '*' && isProp(c.steps[0], 'default'))) return undefined;
+  const k = pathPrefix(rc.path, c.steps, from, partial);
+  return k === undefined ? undefined : { k, steps: c.steps };
+}
+
+function isProp(s: Step | undefined, name: string): boolean {
+  return s !== undefined && 'prop' in s && s.prop === name;
+}
+
+/** How far `path` matches `steps` from `from` (the index after it), or undefined. */
+function pathPrefix(path: ReceiverStep[], steps: Step[], from: number, partial: boolean): number | undefined {
+  let k = from;
+  for (const want of path) {
+    const have = steps[k];
     // `partial`: a value on the way to the receiver (the `Mixpanel` class before `new`).
-    if (!have && partial) return { k, steps: c.steps };
+    if (!have && partial) return k;
     if (!have || !stepMatches(want, have)) return undefined;
     k++;
   }
-  return { k, steps: c.steps };
+  return k;
 }
 
 /** Does `v` start with one of the receivers (any member, call or await of it)? */
@@ -123,10 +140,12 @@ export function fromReceivers(v: Value | undefined, receivers: Receiver[]): bool
 
 /** Is `v` exactly one of the receivers (the SDK object itself, no member)? */
 export function isReceiver(v: Value | undefined, receivers: Receiver[]): boolean {
-  return candidates(v, receivers).some((r) => {
-    const m = receiverPrefix(v, r);
-    return m !== undefined && m.k === m.steps.length;
-  });
+  return candidates(v, receivers).some((r) =>
+    [false, true].some((interop) => {
+      const m = receiverPrefix(v, r, false, interop);
+      return m !== undefined && m.k === m.steps.length;
+    }),
+  );
 }
 
 interface RootIndex {
@@ -196,36 +215,34 @@ export function matchReceiverMethod(
   receivers: Receiver[],
   methods: string[],
 ): string | null | undefined {
-  for (const r of candidates(v, receivers)) {
-    const m = receiverPrefix(v, r);
-    if (!m || m.k >= m.steps.length) continue;
-    const names: string[] = [];
-    let unknown = false;
-    let plain = true;
-    for (const step of m.steps.slice(m.k)) {
-      if (!('prop' in step)) {
-        plain = false;
-        break;
-      }
-      if (step.prop === null) unknown = true;
-      names.push(step.prop ?? '?');
+  for (const r of candidates(v, receivers))
+    for (const interop of [false, true]) {
+      const m = receiverPrefix(v, r, false, interop);
+      const found = m && methodAfter(m, methods);
+      if (found !== undefined) return found;
     }
-    if (!plain || !names.length) continue;
-    if (unknown) {
-      if (
-        methods.some(
-          (x) =>
-            x.split('.').length === names.length &&
-            x.split('.').every((part, i) => names[i] === '?' || names[i] === part),
-        )
-      )
-        return null;
-      continue;
-    }
-    const dotted = names.join('.');
-    if (methods.includes(dotted)) return dotted;
-  }
   return undefined;
+}
+
+/** The method of `methods` the steps after the receiver name; null for a computed member that may be one. */
+function methodAfter(m: { k: number; steps: Step[] }, methods: string[]): string | null | undefined {
+  if (m.k >= m.steps.length) return undefined;
+  const names: string[] = [];
+  let unknown = false;
+  for (const step of m.steps.slice(m.k)) {
+    if (!('prop' in step)) return undefined;
+    if (step.prop === null) unknown = true;
+    names.push(step.prop ?? '?');
+  }
+  if (unknown)
+    return methods.some(
+      (x) =>
+        x.split('.').length === names.length && x.split('.').every((part, i) => names[i] === '?' || names[i] === part),
+    )
+      ? null
+      : undefined;
+  const dotted = names.join('.');
+  return methods.includes(dotted) ? dotted : undefined;
 }
 
 // ------------------------------------------------------------------ argument conditions
@@ -263,11 +280,20 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
       if (arg) return literalOf(arg, index, resolver, depth + 1);
       return UNKNOWN;
     }
-    case 'TemplateLiteral':
-      return u.expressions.length === 0 ? { known: true, value: u.quasis[0].value.cooked ?? '' } : UNKNOWN;
+    case 'TemplateLiteral': {
+      const text = templateText(u, index, resolver);
+      return text === undefined ? UNKNOWN : { known: true, value: text };
+    }
     default:
       return UNKNOWN;
   }
+}
+
+/** A template literal's text when every part is a constant (`optanon-category-${GROUP}`). */
+function templateText(u: t.TemplateLiteral, index: ScriptIndex, resolver: Resolver): string | undefined {
+  if (u.expressions.length === 0) return u.quasis[0].value.cooked ?? '';
+  const v = resolver.value(u, index);
+  return v?.kind === 'literal' ? String(v.value) : undefined;
 }
 
 /**
@@ -471,7 +497,7 @@ function scriptUrlMatches(patterns: string[], url: { text: string; open: boolean
 }
 
 /** A string expression: its text, and whether more unknown text follows (`'https://host/?' + query`). */
-function stringValue(
+export function stringValue(
   e: t.Node | null | undefined,
   index: ScriptIndex,
   resolver: Resolver,
@@ -490,7 +516,10 @@ function stringValue(
     const right = stringValue(u.right, index, resolver, depth + 1);
     return right ? { text: left.text + right.text, open: right.open } : { text: left.text, open: true };
   }
-  if (u.type === 'TemplateLiteral' && u.expressions.length) return { text: u.quasis[0].value.cooked ?? '', open: true };
+  if (u.type === 'TemplateLiteral' && u.expressions.length) {
+    const text = templateText(u, index, resolver);
+    return text !== undefined ? { text, open: false } : { text: u.quasis[0].value.cooked ?? '', open: true };
+  }
   if (u.type === 'Identifier') {
     const init = constInit(u, index) ?? iifeArgument(u, index);
     if (init) return stringValue(init, index, resolver, depth + 1);
