@@ -5,7 +5,9 @@ import type { Node } from '@babel/types';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../src/discover/index.js';
 import type { DiscoveredFile, ParsedFile, ParsedScript } from '../src/model.js';
-import { parseFile } from '../src/parse/index.js';
+import { parseFile, TEMPLATE_TAGS } from '../src/parse/index.js';
+import { maskTemplate } from '../src/parse/templates.js';
+import { TEMPLATE_EXTENSIONS } from '../src/discover/list.js';
 import { compactAst, scriptPositions } from '../src/parse/compact.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/sources', import.meta.url));
@@ -501,4 +503,30 @@ describe('compacted ASTs', () => {
       });
     }
   }
+});
+
+describe('parse: server-side templates', () => {
+  it('every template extension discovery lists has its tags; masking keeps length and line breaks', () => {
+    expect(Object.keys(TEMPLATE_TAGS).sort()).toEqual([...TEMPLATE_EXTENSIONS].sort());
+    const text = '<p><%= a\n %></p>\n<script>go(\'<?= $id ?>\', "{{ x }}"); {% if y %}</script>';
+    for (const ext of TEMPLATE_EXTENSIONS) {
+      const masked = maskTemplate(ext, text);
+      expect(masked.length).toBe(text.length);
+      expect(masked.split('\n').length).toBe(text.split('\n').length);
+    }
+    expect(maskTemplate('ejs', text)).toBe(
+      '<p>     \n   </p>\n<script>go(\'<?= $id ?>\', "{{ x }}"); {% if y %}</script>',
+    );
+    expect(maskTemplate('php', text)).toMatch(/go\('\s{10}', "\s{7}"\);/);
+    expect(maskTemplate('njk', text)).toMatch(/"\s{7}"\);\s{11}<\/script>/);
+  });
+
+  it("a template's scripts are found at the file's positions", () => {
+    const text = "<%# layout %>\n<script>\n  Leanplum.start('<%= id %>');\n</script>\n";
+    const parsed = parseFile({ absPath: '/v/layout.ejs', relPath: 'layout.ejs', text });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.scripts).toHaveLength(1);
+    const call = parsed.scripts[0].ast.program.body[0];
+    expect(call.loc!.start).toMatchObject({ line: 3, column: 2 });
+  });
 });

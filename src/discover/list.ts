@@ -40,6 +40,22 @@ export const SOURCE_EXTENSIONS = [
   'mm',
 ] as const;
 
+/** Server-side templates, read as HTML pages with their template tags masked (src/parse/templates.ts). */
+export const TEMPLATE_EXTENSIONS = [
+  'ejs',
+  'erb',
+  'php',
+  'phtml',
+  'hbs',
+  'handlebars',
+  'mustache',
+  'njk',
+  'liquid',
+  'twig',
+  'jinja',
+  'j2',
+] as const;
+
 /** Native declaration files read as data by src/native (never executed). */
 const NATIVE_DECLARATION_RE =
   /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml)$/;
@@ -59,7 +75,7 @@ export function isLinkEvidence(rel: string): boolean {
   );
 }
 const EXT_RE = new RegExp(
-  `\\.(?:${SOURCE_EXTENSIONS.join('|')})$|${NATIVE_DECLARATION_RE.source}|${LINK_EVIDENCE_RE.source}`,
+  `\\.(?:${[...SOURCE_EXTENSIONS, ...TEMPLATE_EXTENSIONS].join('|')})$|${NATIVE_DECLARATION_RE.source}|${LINK_EVIDENCE_RE.source}`,
 );
 const DECLARATION_RE = /\.d\.[cm]?ts$/;
 
@@ -166,7 +182,7 @@ function gitWarnings(stderr: string): ListingProblem[] {
 }
 
 const GLOB_PATTERNS = [
-  `**/*.{${SOURCE_EXTENSIONS.join(',')}}`,
+  `**/*.{${[...SOURCE_EXTENSIONS, ...TEMPLATE_EXTENSIONS].join(',')}}`,
   '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json,pubspec.yaml}',
   '**/res/values*/*.xml',
   '**/{Podfile,Podfile.lock}',

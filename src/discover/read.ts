@@ -6,7 +6,7 @@
 import { binaryPlistToXml, isBinaryPlist } from './bplist.js';
 import { GuardedReadError, guardedReadBytes, guardedReadChunks, utf16Label } from './guarded-read.js';
 import { isLineBreak, lexSpans } from '../lexer/index.js';
-import { isLinkEvidence } from './list.js';
+import { isLinkEvidence, TEMPLATE_EXTENSIONS } from './list.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** An Xcode project (project.pbxproj) says what the iOS app links: large apps have one over 1 MiB. */
@@ -32,7 +32,7 @@ const MAX_WHITESPACE = 0.1;
 const MIN_SIZE_FOR_AVERAGE = 4096;
 const MAX_AVERAGE_LINE = 300;
 
-const MARKUP_RE = /\.(?:html?|vue|svelte)$/;
+const MARKUP_RE = new RegExp(`\\.(?:html?|vue|svelte|${TEMPLATE_EXTENSIONS.join('|')})$`);
 const MIN_NAME_RE = /[.-]min\.[cm]?js$/;
 /** Data URIs, inline SVG paths: long values that hand-written markup has too. */
 const LONG_ATTRIBUTE_VALUE = /=\s*(?:"[^"]{200,}"|'[^']{200,}')/g;

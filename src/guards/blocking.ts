@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import type * as t from '@babel/types';
 import type { ParsedScript, Policy, ScriptBlockingSpec } from '../model.js';
 import { pageLoads } from '../parse/html.js';
+import { pageHtml } from '../parse/index.js';
 import { forEachChild, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
 import { stringValue } from '../sinks/forms.js';
 import type { Purposes } from './purposes.js';
@@ -59,8 +60,9 @@ export class ScriptBlocking {
     if (!this.loads) {
       this.loads = new Map();
       for (const [rel, f] of this.project.files) {
-        if (!/\.html?$/i.test(rel)) continue;
-        for (const load of pageLoads(f.text)) {
+        const html = pageHtml(rel, f.text);
+        if (html === undefined) continue;
+        for (const load of pageLoads(html)) {
           const target = localTarget(rel, load.src);
           if (!target) continue;
           const blocked = load.tag === 'iframe' ? !load.attributes.src : true;

@@ -12,6 +12,10 @@
  */
 import type * as t from '@babel/types';
 import type { Policy } from '../model.js';
+import { TEMPLATE_TAGS } from '../parse/index.js';
+
+/** Files that may hold script code (a page's, a component's, a template's). */
+const SCRIPT_HOLDER = new RegExp(`\\.(?:[cm]?[jt]sx?|html?|vue|svelte|${Object.keys(TEMPLATE_TAGS).join('|')})$`, 'i');
 import {
   propertyName,
   stillHolds,
@@ -73,7 +77,7 @@ export class Writes {
     );
     // Every match contains a name: the project tests only files its one shared prefilter pass kept.
     for (const rel of this.project.filesMatching(re, names)) {
-      if (this.project.isParsed(rel) || !/\.(?:[cm]?[jt]sx?|html?|vue|svelte)$/i.test(rel)) continue;
+      if (this.project.isParsed(rel) || !SCRIPT_HOLDER.test(rel)) continue;
       this.missingWriters.push(rel);
     }
     for (const rel of this.missingWriters) this.project.want(rel);

@@ -7,7 +7,9 @@
  * .ts/.js families, each inline `<script>` block, event-handler attribute
  * (`onclick`) and `javascript:` URL of an HTML page, the `<script>` /
  * `<script setup>` blocks of a Vue component, the `<script>` blocks of a
- * Svelte component, the frontmatter and `<script>` blocks of an Astro component.
+ * Svelte component, the frontmatter and `<script>` blocks of an Astro component,
+ * and the `<script>` elements of a server-side template (EJS, ERB, PHP,
+ * Handlebars, Nunjucks, Liquid, Twig, Jinja: ./templates.ts) read as HTML.
  *
  * Positions, for every kind of file: `node.loc.start.line` is the 1-based line
  * in the file and `node.loc.start.column` Babel's 0-based column in the file
@@ -28,6 +30,8 @@ import { parseHtml, parseSvelte } from './html.js';
 import { LineIndex } from './positions.js';
 import { parseVue } from './vue.js';
 import { parseAstro } from './astro.js';
+import { maskTemplate } from './templates.js';
+export { TEMPLATE_TAGS, pageHtml } from './templates.js';
 
 export function parseFile(file: DiscoveredFile): ParsedFile {
   const scripts: ParsedScript[] = [];
@@ -65,6 +69,20 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
       case 'html':
       case 'htm':
         parseHtml(context(name, text, scripts, errors));
+        break;
+      case 'ejs':
+      case 'erb':
+      case 'php':
+      case 'phtml':
+      case 'hbs':
+      case 'handlebars':
+      case 'mustache':
+      case 'njk':
+      case 'liquid':
+      case 'twig':
+      case 'jinja':
+      case 'j2':
+        parseHtml(context(name, maskTemplate(ext, text), scripts, errors));
         break;
       case 'vue':
         parseVue(context(name, text, scripts, errors));

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import type { Finding } from '../../src/index.js';
 import { NEVER_SCANNED_DIRS } from '../../src/discover/ignored.js';
 import { decodeText } from '../../src/discover/read.js';
+import { TEMPLATE_EXTENSIONS } from '../../src/discover/list.js';
 
 export interface Expected {
   file: string;
@@ -27,6 +28,9 @@ const EXPECT =
  * declarations (`<!-- expect: … -->` in Info.plist, AndroidManifest.xml and
  * Android resources), on the line of the finding.
  */
+/** Server-side templates (read as HTML pages): `// expect: …` inside their scripts. */
+const TEMPLATE = new RegExp(`\\.(?:${TEMPLATE_EXTENSIONS.join('|')})$`);
+
 const NATIVE = /\.(kt|java|swift|m|mm)$|^Info\.plist$|\.xml$/;
 
 export function collectExpectations(root: string): Expected[] {
@@ -37,7 +41,11 @@ export function collectExpectations(root: string): Expected[] {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) visit(p);
       else if (name.startsWith('.')) continue;
-      else if (/\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name) || NATIVE.test(name)) {
+      else if (
+        /\.(m|c)?[jt]sx?$|\.html?$|\.vue$|\.svelte$|\.astro$/.test(name) ||
+        TEMPLATE.test(name) ||
+        NATIVE.test(name)
+      ) {
         // Decoded as the scan decodes it (fixtures hold Latin-1 and UTF-16 files too).
         (decodeText(readFileSync(p)) ?? '').split(/\r?\n/).forEach((text, i) => {
           const m = EXPECT.exec(text);

@@ -1,0 +1,70 @@
+/**
+ * Server-side templates (EJS, ERB, PHP, Handlebars/Mustache, Nunjucks, Liquid,
+ * Twig, Jinja) are HTML pages with template tags: the page's `<script>`
+ * elements are where a layout pastes an SDK snippet. Each tag is masked to
+ * spaces of the same length (line breaks kept), so the page parses as HTML at
+ * the file's own positions; what a tag would print (`'<%= appId %>'`) becomes
+ * blanks. A server-side condition around a snippet cannot be read: the
+ * snippet is analysed as if it always ran (reported, never trusted).
+ */
+
+type Tag = readonly [open: string, close: string];
+const ERB: Tag = ['<%', '%>'];
+const PHP: Tag = ['<?', '?>']; // `<?php`, `<?=`
+const MUSTACHE: Tag = ['{{', '}}']; // `{{{ }}}` too (its last `}` is masked with it)
+const JINJA: Tag[] = [MUSTACHE, ['{%', '%}'], ['{#', '#}']];
+
+/** Template file extensions (as discovery lists them) and their tags. */
+export const TEMPLATE_TAGS: Readonly<Record<string, readonly Tag[]>> = {
+  ejs: [ERB],
+  erb: [ERB],
+  php: [PHP, MUSTACHE], // Blade (`.blade.php`) prints with `{{ }}` too
+  phtml: [PHP],
+  hbs: [MUSTACHE],
+  handlebars: [MUSTACHE],
+  mustache: [MUSTACHE],
+  njk: JINJA,
+  liquid: JINJA,
+  twig: JINJA,
+  jinja: JINJA,
+  j2: JINJA,
+};
+
+/**
+ * `text` with every template tag of its kind replaced by spaces (line breaks
+ * kept). One pass with `indexOf`, linear in the text: an opener with no
+ * closer blanks the rest of the file (a regular expression would rescan the
+ * rest from every such opener).
+ */
+export function maskTemplate(ext: string, text: string): string {
+  const tags = TEMPLATE_TAGS[ext];
+  if (!tags?.length) return text;
+  const next = tags.map(([open]) => text.indexOf(open));
+  let out = '';
+  let i = 0;
+  for (;;) {
+    let k = -1;
+    for (let j = 0; j < tags.length; j++) {
+      if (next[j] !== -1 && next[j] < i) next[j] = text.indexOf(tags[j][0], i);
+      if (next[j] !== -1 && (k === -1 || next[j] < next[k])) k = j;
+    }
+    if (k === -1) break;
+    const [open, close] = tags[k];
+    const from = next[k];
+    const at = text.indexOf(close, from + open.length);
+    let to = at === -1 ? text.length : at + close.length;
+    if (open === '{{' && text.startsWith('{{{', from) && text[to] === '}') to++;
+    out += text.slice(i, from) + blank(text.slice(from, to));
+    i = to;
+  }
+  return out + text.slice(i);
+}
+
+const blank = (tag: string) => tag.replace(/[^\r\n\u2028\u2029]/g, ' ');
+
+/** The HTML of a page file: an .html/.htm file's text, a template's masked text; undefined for other files. */
+export function pageHtml(relPath: string, text: string): string | undefined {
+  const ext = /\.([^./]+)$/.exec(relPath)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'html' || ext === 'htm') return text;
+  return ext in TEMPLATE_TAGS ? maskTemplate(ext, text) : undefined;
+}
