@@ -251,13 +251,23 @@ function codeShape(text: string): string | undefined {
  * SDK); any other minified file naming one is an analysis error.
  */
 export function bundleMark(text: string, relPath: string): string | undefined {
-  if (MIN_NAME_RE.test(relPath)) return 'a .min.js file';
-  if (VENDOR_DIR_RE.test(relPath)) return 'a vendored file';
-  if (/^\s*\/\*!|@license|@preserve/.test(text.slice(0, 1000))) return 'a license banner';
+  const byPath = pathMark(relPath);
+  if (byPath) return byPath;
+  if (BANNER_RE.test(text.slice(0, 1000))) return 'a license banner';
   if (SOURCE_MAP_RE.test(text.slice(-2000))) return 'a source map reference';
   if (BUNDLER_RUNTIME_RE.test(text)) return "a bundler's runtime";
   return undefined;
 }
+
+/** What a file's path alone says of it: a `.min.js` name, a vendored folder (`bundleMark`). */
+function pathMark(relPath: string): string | undefined {
+  if (MIN_NAME_RE.test(relPath)) return 'a .min.js file';
+  if (VENDOR_DIR_RE.test(relPath)) return 'a vendored file';
+  return undefined;
+}
+
+/** A license banner at the head of a file: `/*!`, `@license`, `@preserve` (`bundleMark`). */
+const BANNER_RE = /^\s*\/\*!|@license|@preserve/;
 
 // Spelt in two parts: the shipped code must not look as if it carried a source map comment (test/package.test.ts).
 const SOURCE_MAP_RE = new RegExp(['[#@] source', 'MappingURL='].join(''));
@@ -288,8 +298,8 @@ export function largeFileMention(
   names: RegExp,
   longest: number,
 ): LargeFileMention {
-  if (MIN_NAME_RE.test(relPath)) return { mark: 'a .min.js file' };
-  if (VENDOR_DIR_RE.test(relPath)) return { mark: 'a vendored file' };
+  const byPath = pathMark(relPath);
+  if (byPath) return { mark: byPath };
   const out: LargeFileMention = {};
   let decoder: InstanceType<typeof TextDecoder> | undefined;
   let carry = '';
@@ -306,7 +316,7 @@ export function largeFileMention(
       decoder = new TextDecoder(utf16 === 'UTF-16LE' ? 'utf-16le' : utf16 === 'UTF-16BE' ? 'utf-16be' : 'latin1');
     }
     const text = carry + decoder!.decode(chunk, { stream: true });
-    if (first && /^\s*\/\*!|@license|@preserve/.test(text.slice(0, 1000))) out.mark ??= 'a license banner';
+    if (first && BANNER_RE.test(text.slice(0, 1000))) out.mark ??= 'a license banner';
     first = false;
     if (BUNDLER_RUNTIME_RE.test(text)) out.mark ??= "a bundler's runtime";
     if (SOURCE_MAP_RE.test(text)) out.mark ??= 'a source map reference';

@@ -180,17 +180,16 @@ export async function analyseNative(
         }
     }
 
+    // What says what the iOS app links (Podfile.lock, project.pbxproj, Package.resolved).
+    const evidence = files.filter((f) => !VENDORED.test(f.relPath) && isLinkEvidence(f.relPath));
     const decl = readDeclarations(
       files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
       // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
-      files.filter((f) => !VENDORED.test(f.relPath) && f.relPath.endsWith('.pbxproj') && isLinkEvidence(f.relPath)),
+      evidence.filter((f) => f.relPath.endsWith('.pbxproj')),
     );
     result.errors.push(...decl.errors);
-    // What is linked into the iOS app (Podfile.lock, project.pbxproj): parsed only when a start asks.
-    const linked = new LinkedProducts(
-      files.filter((f) => !VENDORED.test(f.relPath) && isLinkEvidence(f.relPath)),
-      files[0],
-    );
+    // Parsed only when a start asks.
+    const linked = new LinkedProducts(evidence, files[0]);
     decideStarts(k.starts, starts, calls, decl, rules, result, linked);
     result.errors.push(...linked.errors);
     decideSubclassStarts(subclasses, calls, decl, rules, result);
