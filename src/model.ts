@@ -90,6 +90,8 @@ export interface ParsedFile {
   file: string;
   scripts: ParsedScript[];
   errors: AnalysisError[];
+  /** A server-side template's tags (file offsets, end exclusive): blanked before parsing, never analysed. */
+  templateTags?: { start: number; end: number }[];
 }
 
 // ---------------------------------------------------------------- policy

@@ -310,6 +310,29 @@ describe('scan: a minified or too large file that names an SDK', () => {
   });
 });
 
+describe('scan: a server-side template tag that prints an SDK call', () => {
+  it("is an analysis error at the call (the tags are blanked before parsing); the page's own scripts are analysed", async () => {
+    const root = tempDir();
+    write(
+      root,
+      'header.php',
+      '<html><head>\n<script>Leanplum.start();</script>\n<?php if (LP) { echo "<script>Leanplum.registerForWebPush();</script>"; } ?>\n<?= $leanplumAppId ?>\n</head></html>\n',
+    );
+    const { document } = await scan({ root });
+    expect(document.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['header.php:2 leanplum/init']);
+    expect(unanalysed(document)).toEqual([
+      {
+        file: 'header.php',
+        line: 3,
+        column: 31,
+        kind: 'unresolved',
+        message:
+          "template code calls Leanplum; consent-lint cannot analyse what a template tag prints, so this SDK call is unchecked. Keep the call in the page's own <script>.",
+      },
+    ]);
+  });
+});
+
 describe('discover: listing', () => {
   it.each([
     ['src/a.ts', true],

@@ -30,12 +30,13 @@ import { parseHtml, parseSvelte } from './html.js';
 import { LineIndex } from './positions.js';
 import { parseVue } from './vue.js';
 import { parseAstro } from './astro.js';
-import { maskTemplate } from './templates.js';
+import { maskTemplate, TEMPLATE_TAGS, templateTags } from './templates.js';
 export { TEMPLATE_TAGS, pageHtml } from './templates.js';
 
 export function parseFile(file: DiscoveredFile): ParsedFile {
   const scripts: ParsedScript[] = [];
   const errors: AnalysisError[] = [];
+  let templateTagsOf: { start: number; end: number }[] | undefined;
   // Discovery strips a BOM; callers handing in raw text get the same positions.
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   const name = file.relPath;
@@ -70,20 +71,6 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
       case 'htm':
         parseHtml(context(name, text, scripts, errors));
         break;
-      case 'ejs':
-      case 'erb':
-      case 'php':
-      case 'phtml':
-      case 'hbs':
-      case 'handlebars':
-      case 'mustache':
-      case 'njk':
-      case 'liquid':
-      case 'twig':
-      case 'jinja':
-      case 'j2':
-        parseHtml(context(name, maskTemplate(ext, text), scripts, errors));
-        break;
       case 'vue':
         parseVue(context(name, text, scripts, errors));
         break;
@@ -94,7 +81,18 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
         parseAstro(context(name, text, scripts, errors));
         break;
       default:
-        errors.push({ file: name, line: 1, column: 1, kind: 'unsupported', message: `Unsupported file type: .${ext}` });
+        // A server-side template (./templates.ts): an HTML page once its tags are blanked.
+        if (ext in TEMPLATE_TAGS) {
+          templateTagsOf = templateTags(ext, text);
+          parseHtml(context(name, maskTemplate(ext, text, templateTagsOf), scripts, errors));
+        } else
+          errors.push({
+            file: name,
+            line: 1,
+            column: 1,
+            kind: 'unsupported',
+            message: `Unsupported file type: .${ext}`,
+          });
     }
   } catch (err) {
     // A bug or a resource limit in a parser must not end the scan.
@@ -106,7 +104,7 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
       message: `Could not parse: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
-  return { file: name, scripts, errors };
+  return { file: name, scripts, errors, ...(templateTagsOf?.length && { templateTags: templateTagsOf }) };
 }
 
 /** `.mjs`/`.mts` are ES modules; the others are decided by their content (import/export). */

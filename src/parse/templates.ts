@@ -31,31 +31,38 @@ export const TEMPLATE_TAGS: Readonly<Record<string, readonly Tag[]>> = {
 };
 
 /**
- * `text` with every template tag of its kind replaced by spaces (line breaks
- * kept). One pass with `indexOf`, linear in the text: an opener with no
- * closer blanks the rest of the file (a regular expression would rescan the
- * rest from every such opener).
+ * The template tags of `text` (offsets, end exclusive), in order. One pass with
+ * `indexOf`, linear in the text: an opener with no closer runs to the end of
+ * the file (a regular expression would rescan the rest from every such opener).
  */
-export function maskTemplate(ext: string, text: string): string {
-  const tags = TEMPLATE_TAGS[ext];
-  if (!tags?.length) return text;
+export function templateTags(ext: string, text: string): { start: number; end: number }[] {
+  const tags = TEMPLATE_TAGS[ext] ?? [];
   const next = tags.map(([open]) => text.indexOf(open));
-  let out = '';
-  let i = 0;
-  for (;;) {
+  const out: { start: number; end: number }[] = [];
+  for (let i = 0; ;) {
     let k = -1;
     for (let j = 0; j < tags.length; j++) {
       if (next[j] !== -1 && next[j] < i) next[j] = text.indexOf(tags[j][0], i);
       if (next[j] !== -1 && (k === -1 || next[j] < next[k])) k = j;
     }
-    if (k === -1) break;
+    if (k === -1) return out;
     const [open, close] = tags[k];
-    const from = next[k];
-    const at = text.indexOf(close, from + open.length);
-    let to = at === -1 ? text.length : at + close.length;
-    if (open === '{{' && text.startsWith('{{{', from) && text[to] === '}') to++;
-    out += text.slice(i, from) + blank(text.slice(from, to));
-    i = to;
+    const start = next[k];
+    const at = text.indexOf(close, start + open.length);
+    let end = at === -1 ? text.length : at + close.length;
+    if (open === '{{' && text.startsWith('{{{', start) && text[end] === '}') end++;
+    out.push({ start, end });
+    i = end;
+  }
+}
+
+/** `text` with the given template tags replaced by spaces (line breaks kept): the same positions. */
+export function maskTemplate(ext: string, text: string, tags = templateTags(ext, text)): string {
+  let out = '';
+  let i = 0;
+  for (const { start, end } of tags) {
+    out += text.slice(i, start) + blank(text.slice(start, end));
+    i = end;
   }
   return out + text.slice(i);
 }

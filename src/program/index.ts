@@ -21,7 +21,7 @@ export type { CallLike } from './callers.js';
 export { invocationArguments, jsxAsCall } from './callbacks.js';
 export { importerListsReadIn } from './references.js';
 export type { Binding } from './scope.js';
-export { escapeRegExp, tokenRegExp } from './text.js';
+export { escapeRegExp, lineColumn, tokenRegExp } from './text.js';
 export { storedGlobal } from './globals.js';
 export { SnapshotMemo, stillHolds, type Dependence } from './snapshot.js';
 export { isWrapper, unwrap } from './unwrap.js';

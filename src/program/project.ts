@@ -225,7 +225,13 @@ export class Project {
       return undefined;
     }
     const parsed = this.parser(file);
-    const info: ModuleInfo = { file: relPath, scripts: [], errors: [...parsed.errors], frameworkEntries: new Map() };
+    const info: ModuleInfo = {
+      file: relPath,
+      scripts: [],
+      errors: [...parsed.errors],
+      frameworkEntries: new Map(),
+      ...(parsed.templateTags && { templateTags: parsed.templateTags }),
+    };
     this.modules.set(relPath, info);
     for (const s of parsed.scripts) {
       try {

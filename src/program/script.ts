@@ -100,4 +100,6 @@ export interface ModuleInfo {
    * be analysed): unguarded entries, with the reason.
    */
   frameworkEntries: Map<t.Node, string>;
+  /** A server-side template's tags (`ParsedFile.templateTags`): what the page prints from them is not analysed. */
+  templateTags?: { start: number; end: number }[];
 }

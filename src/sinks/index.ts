@@ -19,6 +19,7 @@ import {
   type Value,
   storedGlobal,
   jsxAsCall,
+  lineColumn,
 } from '../program/index.js';
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 import {
@@ -521,6 +522,22 @@ export function findSinks(
     if (depth === 0) mentions.set(file, found);
     return found;
   };
+  // A server-side template tag that prints an SDK call (`<?php echo "<script>Leanplum.start()</script>"; ?>`):
+  // the page runs it, the analysis never sees it (the tags are blanked before parsing).
+  if (sdkText && mod.templateTags) {
+    const text = resolver.project.files.get(mod.file)?.text ?? '';
+    for (const tag of mod.templateTags) {
+      const m = sdkText.exec(text.slice(tag.start, tag.end));
+      if (!m) continue;
+      const at = lineColumn(text, tag.start + m.index);
+      errors.push({
+        file: mod.file,
+        ...at,
+        kind: 'unresolved',
+        message: `template code calls ${m[0].replace(/\s*[.(]$/, '')}; consent-lint cannot analyse what a template tag prints, so this SDK call is unchecked. Keep the call in the page's own <script>.`,
+      });
+    }
+  }
   for (const index of mod.scripts) {
     index.nodes.forEach((n) => {
       if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')) {
