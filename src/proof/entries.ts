@@ -47,6 +47,28 @@ export interface Entries<U> {
 }
 
 /**
+ * `targets` and every unit referencing one of them, transitively. An entry
+ * depends only on the references into its unit, and a root reaches a unit
+ * only through units referencing it, so `computeEntries` over this closure
+ * (in the same order) gives every unit of it the entry the whole graph gives.
+ */
+export function referencingClosure<U>(
+  targets: Iterable<U>,
+  refs: (u: U) => readonly EntryRef<U>[] | undefined,
+): Set<U> {
+  const closure = new Set(targets);
+  const stack = [...closure];
+  while (stack.length) {
+    for (const r of refs(stack.pop()!) ?? []) {
+      if (closure.has(r.from)) continue;
+      closure.add(r.from);
+      stack.push(r.from);
+    }
+  }
+  return closure;
+}
+
+/**
  * Entries as the greatest fixpoint over the reference graph. Roots: module top
  * levels, units nothing references, and units no root reaches (cycles with no
  * outside caller); their entry is 0. Any other unit's entry is the AND, over

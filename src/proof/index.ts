@@ -13,7 +13,7 @@
  */
 import type * as t from '@babel/types';
 import { Budget } from './budget.js';
-import { ALL, computeEntries, knownMissing } from './entries.js';
+import { ALL, computeEntries, knownMissing, referencingClosure } from './entries.js';
 import { declarationPath } from './identity.js';
 import { entryLabel, errorAt, hop, refLabel } from './labels.js';
 import type { AnalysisError, Config, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
@@ -46,7 +46,10 @@ import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type
 interface Unit {
   node: t.Node;
   index: ScriptIndex;
+  /** Built when asked for; dropped once the unit's references are found if no flow state needs it (rebuilt alike). */
   graph?: FlowGraph;
+  /** The graph's unsupported constructs, kept when the graph is dropped. */
+  unsupported?: FlowGraph['unsupported'];
   states?: States;
   grants?: Grants;
   /** Files of guard wrappers this unit's tests relied on. */
@@ -151,6 +154,7 @@ export class Proof implements SummaryProvider {
           unsupported: [{ node: u.node, message: `could not build the flow graph: ${(e as Error).message}` }],
         };
       }
+      u.unsupported = u.graph.unsupported;
     }
     return u.graph;
   }
@@ -434,6 +438,9 @@ export class Proof implements SummaryProvider {
     const d = this.project.frames.end(frame);
     if (d?.missed) out.partial = { missed: d.missed };
     from.outgoing = out;
+    // Most units are on no chain to a sink: their flow states are never asked for, and their graph
+    // (as large as their AST) would stay for nothing. One searched again keeps it.
+    if (!from.states && !out.partial) from.graph = undefined;
     return out;
   }
 
@@ -535,9 +542,18 @@ export class Proof implements SummaryProvider {
     return out;
   }
 
-  private computeEntries(units: Unit[]): void {
+  /**
+   * Entries of the units the findings read: those holding a sink and every unit
+   * referencing them, transitively. An entry depends only on the references into
+   * its unit (backward), and a root reaching a unit reaches it through that
+   * closure, so the fixpoint over the closure equals the whole program's there;
+   * units outside it need no flow states at all.
+   */
+  private computeEntries(units: Unit[], sinkUnits: Set<Unit>): void {
+    const closure = referencingClosure(sinkUnits, (u) => this.refs.get(u));
     const { entries, roots } = computeEntries<Unit>({
-      units,
+      // In program order, as before the restriction (guard summaries are memoised as first asked).
+      units: units.filter((u) => closure.has(u)),
       isProgram: (u) => u.node.type === 'Program',
       isRoot: (u) => u.index.module.frameworkEntries.has(u.node),
       rootEntry: (u) => this.rootEntry(u),
@@ -556,9 +572,13 @@ export class Proof implements SummaryProvider {
     if (this.budget.runOver) for (const m of modules) this.budget.cutFile(m.file);
     const units = this.allUnits(modules);
     this.computeReferences(units);
-    this.computeEntries(units);
+    const sinkUnits = new Set<Unit>();
+    for (const m of modules)
+      for (const sink of this.sinks(m, rules).sinks) sinkUnits.add(this.unit(sink.index.unitOf(sink.node), sink.index));
+    this.computeEntries(units, sinkUnits);
     for (const u of units) {
-      for (const bad of this.graph(u).unsupported) errors.push(errorAt(u.index, bad.node, bad.message, 'unsupported'));
+      for (const bad of u.unsupported ?? this.graph(u).unsupported)
+        errors.push(errorAt(u.index, bad.node, bad.message, 'unsupported'));
     }
     const byModule = new Map<ModuleInfo, Finding[]>();
     for (const m of modules) {

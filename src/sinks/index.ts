@@ -942,6 +942,9 @@ function relevantCallback(a: t.Node, index: ScriptIndex, resolver: Resolver): bo
   return tokens !== undefined && tokens.test(index.script.code.slice(a.start ?? 0, a.end ?? 0));
 }
 
+/** Arguments that hold no value the analysis follows. */
+const LITERALS = new Set(['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral', 'TemplateLiteral']);
+
 /**
  * The modules, not parsed yet, that resolving a callee met, for the calls of
  * a module that hand a function an SDK value (or something holding one, or a
@@ -957,6 +960,9 @@ export function sdkCalleeModules(mod: ModuleInfo, rules: RuleSpec[], resolver: R
     index.nodes.forEach((n) => {
       if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') return;
       if (n.callee.type === 'Super' || n.callee.type === 'V8IntrinsicIdentifier') return;
+      // Only an argument that is not a literal can carry the SDK or a callback (most calls have none).
+      const args = n.arguments.filter((a) => !LITERALS.has(a.type));
+      if (!args.length) return;
       // Only a callee whose resolution met a module not parsed can lead the pipeline anywhere new:
       // the arguments (the costly part) are looked at for those calls alone.
       const frame = resolver.project.frames.begin();
@@ -964,15 +970,10 @@ export function sdkCalleeModules(mod: ModuleInfo, rules: RuleSpec[], resolver: R
       const missed = resolver.project.frames.end(frame)?.missed;
       if (
         missed &&
-        n.arguments.some(
+        args.some(
           (a) =>
-            a.type !== 'StringLiteral' &&
-            a.type !== 'NumericLiteral' &&
-            a.type !== 'BooleanLiteral' &&
-            a.type !== 'NullLiteral' &&
-            a.type !== 'TemplateLiteral' &&
-            (carried(resolver.value(a.type === 'SpreadElement' ? a.argument : a, index), sdkRules, resolver) ||
-              relevantCallback(a, index, resolver)),
+            carried(resolver.value(a.type === 'SpreadElement' ? a.argument : a, index), sdkRules, resolver) ||
+            relevantCallback(a, index, resolver),
         )
       )
         for (const rel of missed) out.add(rel);

@@ -5,7 +5,7 @@
  * the shape that made the round-robin quadratic.
  */
 import { describe, expect, it } from 'vitest';
-import { ALL, computeEntries, knownMissing, type EntryRef } from '../../src/proof/entries.js';
+import { ALL, computeEntries, knownMissing, referencingClosure, type EntryRef } from '../../src/proof/entries.js';
 
 interface U {
   id: number;
@@ -107,6 +107,23 @@ describe('worklist fixpoints equal the round-robin ones', () => {
         `seed ${seed}`,
       ).toEqual([...want.entries].map(([u, e]) => [u.id, e]));
       expect([...got.roots].map((u) => u.id).sort(), `seed ${seed}`).toEqual([...want.roots].map((u) => u.id).sort());
+    }
+  });
+
+  it("entries over the referencing closure of any units are the whole graph's, on 2,000 random graphs", () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const { units, refs } = randomGraph(seed);
+      const r = rng(seed * 7919);
+      const targets = units.filter(() => r() < 0.2);
+      const graph = { isProgram: (u: U) => u.program, refs: (u: U) => refs.get(u), states: (u: U) => u.states };
+      const whole = computeEntries<U>({ units, ...graph });
+      const closure = referencingClosure(targets, graph.refs);
+      for (const t of targets) expect(closure.has(t)).toBe(true);
+      const part = computeEntries<U>({ units: units.filter((u) => closure.has(u)), ...graph });
+      for (const u of closure) {
+        expect(part.entries.get(u), `seed ${seed} unit ${u.id}`).toBe(whole.entries.get(u));
+        expect(part.roots.has(u), `seed ${seed} unit ${u.id}`).toBe(whole.roots.has(u));
+      }
     }
   });
 
