@@ -128,6 +128,53 @@ describe('Frames', () => {
     expect(f.end(inner)).toEqual({ missed: new Set(['a.ts']), facts: new Map([[calls, 0]]) });
     expect(f.end(outer)).toEqual({ missed: new Set(['a.ts']), facts: new Map([[calls, 0]]) });
   });
+
+  it('shares what an inner computation handed on, and never adds to it afterwards (copy on write)', () => {
+    const f = new Frames();
+    const calls = fact();
+    const other = fact();
+    const outer = f.begin();
+    const inner = f.begin();
+    f.read(calls);
+    f.miss('a.ts');
+    const kept = f.end(inner)!;
+    // The enclosing computation goes on reading and missing: what the inner one depended on stays as it was.
+    f.read(other);
+    f.miss('b.ts');
+    f.readAll(new Map([[calls, 0]]));
+    f.missAll(new Set(['c.ts']));
+    expect(kept).toEqual({ missed: new Set(['a.ts']), facts: new Map([[calls, 0]]) });
+    expect(f.end(outer)).toEqual({
+      missed: new Set(['a.ts', 'b.ts', 'c.ts']),
+      facts: new Map([
+        [calls, 0],
+        [other, 0],
+      ]),
+    });
+  });
+
+  it('a reused answer’s dependence is shared with the frame reusing it, and stays unchanged', () => {
+    const c = clock();
+    const memo = new SnapshotMemo<string, number>(c);
+    const calls = fact(c);
+    const other = fact(c);
+    memo.compute('k', () => {
+      c.frames.read(calls);
+      return 1;
+    });
+    const outer = c.frames.begin();
+    memo.compute('k', () => 2);
+    c.frames.read(other);
+    expect(c.frames.end(outer)?.facts).toEqual(
+      new Map([
+        [calls, 0],
+        [other, 0],
+      ]),
+    );
+    // Had the reuse added `other` to the entry's own map, this would now drop the answer.
+    other.grow();
+    expect(memo.compute('k', () => 3)).toBe(1);
+  });
 });
 
 /** A project of in-memory files (nothing parsed until the test loads it), and a Resolver over it. */

@@ -36,15 +36,27 @@ function noteFact(into: Map<GrowingFact, number>, fact: GrowingFact, version: nu
   if (had === undefined || version < had) into.set(fact, version);
 }
 
-/** The computations in progress, innermost last: what each missed, and the growing facts it read. */
+/**
+ * The computations in progress, innermost last: what each missed, and the
+ * growing facts it read. A frame that has recorded nothing yet takes over the
+ * set or map an inner frame (or a reused answer) hands it instead of copying
+ * it: the object is then shared with that answer's memo entry, so it is copied
+ * before the frame adds to it (copy on write). Most computations nest several
+ * deep and depend on one or two things, so this saves a copy per level.
+ */
 export class Frames {
   private readonly missed: (Set<string> | undefined)[] = [];
   private readonly facts: (Map<GrowingFact, number> | undefined)[] = [];
+  /** Whether a frame's set / map is shared (not its own to add to). */
+  private readonly missedShared: boolean[] = [];
+  private readonly factsShared: boolean[] = [];
 
   /** Start recording; returns the mark `end` takes. */
   begin(): number {
     this.missed.push(undefined);
     this.facts.push(undefined);
+    this.missedShared.push(false);
+    this.factsShared.push(false);
     return this.missed.length - 1;
   }
 
@@ -52,50 +64,102 @@ export class Frames {
   end(mark: number): Dependence | undefined {
     // The common case: the innermost frame depended on nothing.
     if (mark === this.missed.length - 1 && this.missed[mark] === undefined && this.facts[mark] === undefined) {
-      this.missed.pop();
-      this.facts.pop();
+      this.pop();
       return undefined;
     }
     let missed: Set<string> | undefined;
     let facts: Map<GrowingFact, number> | undefined;
     while (this.missed.length > mark) {
-      const f = this.missed.pop();
-      if (f) {
-        if (!missed) missed = f;
-        else for (const rel of f) missed.add(rel);
-      }
-      const g = this.facts.pop();
-      if (g) {
-        if (!facts) facts = g;
-        else for (const [fact, v] of g) noteFact(facts, fact, v);
-      }
+      // Frames left open inside this one (an exception unwound them) are merged into it.
+      const f = this.missed[this.missed.length - 1];
+      if (f) missed = missed ? union(missed, f) : f;
+      const g = this.facts[this.facts.length - 1];
+      if (g) facts = facts ? mergeFacts(facts, g) : g;
+      this.pop();
     }
     const top = this.missed.length - 1;
     if (top >= 0) {
-      if (missed) {
-        const parent = (this.missed[top] ??= new Set());
-        for (const rel of missed) parent.add(rel);
-      }
-      if (facts) {
-        const parent = (this.facts[top] ??= new Map<GrowingFact, number>());
-        for (const [fact, v] of facts) noteFact(parent, fact, v);
-      }
+      if (missed) this.missAll(missed);
+      if (facts) this.readAll(facts);
     }
     return missed || facts ? { missed, facts } : undefined;
+  }
+
+  private pop(): void {
+    this.missed.pop();
+    this.facts.pop();
+    this.missedShared.pop();
+    this.factsShared.pop();
   }
 
   /** The computation in progress missed `relPath`. */
   miss(relPath: string): void {
     const top = this.missed.length - 1;
-    if (top >= 0) (this.missed[top] ??= new Set()).add(relPath);
+    if (top < 0) return;
+    const own = this.ownMissed(top);
+    own.add(relPath);
+  }
+
+  /** The computation in progress missed every file of `files` (shared, not copied, when it missed nothing yet). */
+  missAll(files: Set<string>): void {
+    const top = this.missed.length - 1;
+    if (top < 0) return;
+    if (!this.missed[top]) {
+      this.missed[top] = files;
+      this.missedShared[top] = true;
+    } else if (this.missed[top] !== files) {
+      const own = this.ownMissed(top);
+      for (const rel of files) own.add(rel);
+    }
   }
 
   /** The computation in progress reads `fact` (brought up to date first); returns the version read. */
   read(fact: GrowingFact, version = fact.version()): number {
     const top = this.facts.length - 1;
-    if (top >= 0) noteFact((this.facts[top] ??= new Map<GrowingFact, number>()), fact, version);
+    if (top >= 0) noteFact(this.ownFacts(top), fact, version);
     return version;
   }
+
+  /** The computation in progress reads every fact of `facts` at the version given (shared when it read none yet). */
+  readAll(facts: Map<GrowingFact, number>): void {
+    const top = this.facts.length - 1;
+    if (top < 0) return;
+    if (!this.facts[top]) {
+      this.facts[top] = facts;
+      this.factsShared[top] = true;
+    } else if (this.facts[top] !== facts) {
+      const own = this.ownFacts(top);
+      for (const [fact, v] of facts) noteFact(own, fact, v);
+    }
+  }
+
+  private ownMissed(top: number): Set<string> {
+    const had = this.missed[top];
+    if (had && !this.missedShared[top]) return had;
+    this.missedShared[top] = false;
+    return (this.missed[top] = new Set(had));
+  }
+
+  private ownFacts(top: number): Map<GrowingFact, number> {
+    const had = this.facts[top];
+    if (had && !this.factsShared[top]) return had;
+    this.factsShared[top] = false;
+    return (this.facts[top] = new Map(had));
+  }
+}
+
+/** A new set holding both (neither is changed: either may be shared). */
+function union(a: Set<string>, b: Set<string>): Set<string> {
+  const out = new Set(a);
+  for (const x of b) out.add(x);
+  return out;
+}
+
+/** A new map holding both, the oldest version of each fact winning (neither is changed). */
+function mergeFacts(a: Map<GrowingFact, number>, b: Map<GrowingFact, number>): Map<GrowingFact, number> {
+  const out = new Map(a);
+  for (const [fact, v] of b) noteFact(out, fact, v);
+  return out;
 }
 
 /** What a memo needs of the project. */
@@ -126,7 +190,7 @@ export function stillHolds(clock: SnapshotClock, d: Dependence, replay = true, c
   }
   if (replay) {
     if (d.missed) clock.replay(d.missed);
-    if (d.facts) for (const [fact, v] of d.facts) clock.frames.read(fact, v);
+    if (d.facts) clock.frames.readAll(d.facts);
   }
   return true;
 }
