@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes src/program/visitor-keys.ts: the child keys of every Babel node type, from
+// Writes src/parse/visitor-keys.ts: the child keys of every Babel node type, from
 // @babel/types' VISITOR_KEYS. The AST walk reads this table rather than each node's
 // Object.keys (no array per node, no string tests per key), and it is generated rather
 // than loaded at run time (loading @babel/types costs ~20-40 ms of start-up).
@@ -29,5 +29,5 @@ export function visitorKeysModule() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(join(ROOT, 'src/program/visitor-keys.ts'), visitorKeysModule());
+  writeFileSync(join(ROOT, 'src/parse/visitor-keys.ts'), visitorKeysModule());
 }

@@ -505,6 +505,34 @@ describe('compacted ASTs', () => {
   }
 });
 
+describe('compaction reaches every node', () => {
+  // Compaction walks by visitor keys: a child held under any other key would keep Babel's `loc` (wrong for
+  // decoded HTML, whose positions are remapped) and its arrays' slack. Every fixture script of every language.
+  it('every node and comment of every fixture script has a computed loc', async () => {
+    const { default: fg } = await import('fast-glob');
+    const root = fileURLToPath(new URL('../fixtures', import.meta.url));
+    const files = fg.sync('**/*.{ts,tsx,js,jsx,mjs,cjs,vue,svelte,html,astro,ejs,php}', { cwd: root });
+    let checked = 0;
+    for (const rel of files) {
+      const text = readFileSync(path.join(root, rel), 'utf8');
+      if (/[\u2028\u2029]/.test(text)) continue; // such scripts keep Babel's positions (compact.ts)
+      for (const script of parseFile({ absPath: path.join(root, rel), relPath: rel, text }).scripts) {
+        const visit = (v: unknown): void => {
+          if (Array.isArray(v)) return v.forEach(visit);
+          if (!v || typeof v !== 'object') return;
+          const n = v as Node & Record<string, unknown>;
+          if (typeof n.type !== 'string') return;
+          expect(n.loc?.constructor.name, `${rel}: ${n.type} at ${n.start}`).toBe('OffsetLocation');
+          checked++;
+          for (const [k, child] of Object.entries(n)) if (k !== 'loc' && k !== 'extra' && k !== 'errors') visit(child);
+        };
+        visit(script.ast);
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+});
+
 describe('parse: server-side templates', () => {
   it('every template extension discovery lists has its tags; masking keeps length and line breaks', () => {
     expect(Object.keys(TEMPLATE_TAGS).sort()).toEqual([...TEMPLATE_EXTENSIONS].sort());

@@ -10,7 +10,7 @@ import type * as t from '@babel/types';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../src/parse/index.js';
 import { forEachChild, TYPE_KEYS } from '../src/program/ast.js';
-import { VISITOR_KEYS } from '../src/program/visitor-keys.js';
+import { VISITOR_KEYS } from '../src/parse/visitor-keys.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const require = createRequire(join(ROOT, 'package.json'));

@@ -14,6 +14,7 @@
  */
 import type { File, Node, SourceLocation } from '@babel/types';
 import type { BabelPos } from './positions.js';
+import { VISITOR_KEYS } from './visitor-keys.js';
 
 type Position = SourceLocation['start'];
 
@@ -115,21 +116,42 @@ const LINE_SEPARATORS = /[\u2028\u2029]/;
 
 /**
  * Replace every node's and comment's `loc` with an `OffsetLocation` (when
- * `positions` are given), and every array with an exact-size copy.
+ * `positions` are given), and every array with an exact-size copy. Children are
+ * found by the node type's visitor keys (a `for…in` over every property of
+ * every node cost more than the rest of compaction); a type the table lacks is
+ * walked by its own keys, and the file's comments are walked too.
  */
 export function compactAst(ast: File, positions: ScriptPositions | undefined): void {
   const stack: Mutable[] = [ast as unknown as Mutable];
+  const file = ast as unknown as Mutable;
+  if (Array.isArray(file.comments)) {
+    file.comments = file.comments.slice();
+    for (const c of file.comments as unknown[]) if (isNode(c)) stack.push(c as unknown as Mutable);
+  }
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (positions && node.loc) node.loc = new OffsetLocation(positions, node);
+    const keys = VISITOR_KEYS[node.type as string];
+    if (keys) {
+      for (let i = 0; i < keys.length; i++) compactChild(node, keys[i], stack);
+      continue;
+    }
     for (const key in node) {
-      if (key === 'loc' || key === 'extra' || key === 'errors') continue;
-      const v = node[key];
-      if (v === null || typeof v !== 'object') continue;
-      if (Array.isArray(v)) {
-        if (v.length > 0) node[key] = v.slice();
-        for (const x of v) if (isNode(x)) stack.push(x as unknown as Mutable);
-      } else if (isNode(v)) stack.push(v as unknown as Mutable);
+      if (key === 'loc' || key === 'extra' || key === 'errors' || key === 'comments') continue;
+      compactChild(node, key, stack);
     }
   }
+}
+
+/** Compact what `node[key]` holds: an array becomes exact-size; child nodes are queued. */
+function compactChild(node: Mutable, key: string, stack: Mutable[]): void {
+  const v = node[key];
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    if (v.length > 0) node[key] = v.slice();
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (isNode(x)) stack.push(x as unknown as Mutable);
+    }
+  } else if (isNode(v)) stack.push(v as unknown as Mutable);
 }

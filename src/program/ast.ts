@@ -1,6 +1,6 @@
 /** Small helpers over Babel ASTs shared by the stages (no stage owns the AST shape). */
 import type * as t from '@babel/types';
-import { VISITOR_KEYS } from './visitor-keys.js';
+import { VISITOR_KEYS } from '../parse/visitor-keys.js';
 
 /** Keys that hold type annotations only, never evaluated code. */
 export const TYPE_KEYS: ReadonlySet<string> = new Set([
