@@ -53,7 +53,7 @@ interface Unit {
   states?: States;
   grants?: Grants;
   /** Files of guard wrappers this unit's tests relied on. */
-  consulted: Set<string>;
+  consulted?: Set<string>;
   outgoing?: Outgoing;
   /** Set when `states` depended on the snapshot (snapshot.ts). */
   partial?: Dependence;
@@ -126,7 +126,7 @@ export class Proof implements SummaryProvider {
   unit(node: t.Node, index: ScriptIndex): Unit {
     let u = this.units.get(node);
     if (!u) {
-      u = { node, index, consulted: new Set() };
+      u = { node, index };
       this.units.set(node, u);
     }
     return u;
@@ -224,7 +224,7 @@ export class Proof implements SummaryProvider {
     if (cached) return cached.value;
     const none: FunctionSummary = { truthy: 0, normal: 0, async: Boolean(fn.async) };
     if (this.summarizing.has(fn)) return none; // in progress: recursion proves nothing
-    this.current?.consulted.add(index.script.file);
+    if (this.current) (this.current.consulted ??= new Set()).add(index.script.file);
     this.summarizing.add(fn);
     const frame = this.project.frames.begin();
     try {
@@ -786,7 +786,7 @@ export class Proof implements SummaryProvider {
     const loc = sink.node.loc!;
     const { hops: trace, units } = this.trace(container, sink, missingMask & -missingMask);
     const dependsOn = new Set<string>(trace.map((h) => h.file));
-    for (const u of units) for (const f of u.consulted) dependsOn.add(f);
+    for (const u of units) for (const f of u.consulted ?? []) dependsOn.add(f);
     dependsOn.add(index.script.file);
     return {
       ruleId: sink.rule.id,
