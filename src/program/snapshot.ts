@@ -37,129 +37,129 @@ function noteFact(into: Map<GrowingFact, number>, fact: GrowingFact, version: nu
 }
 
 /**
- * The computations in progress, innermost last: what each missed, and the
- * growing facts it read. A frame that has recorded nothing yet takes over the
- * set or map an inner frame (or a reused answer) hands it instead of copying
- * it: the object is then shared with that answer's memo entry, so it is copied
- * before the frame adds to it (copy on write). Most computations nest several
- * deep and depend on one or two things, so this saves a copy per level.
+ * One collection per computation in progress, innermost last, copied on write:
+ * a slot that holds nothing yet takes over a collection handed to it (an inner
+ * computation's, or a reused answer's, which its memo entry keeps) instead of
+ * copying it, and copies it only before adding to it. Most computations nest
+ * several deep and depend on one or two things: this saves a copy per level.
  */
+class CowStack<C> {
+  private readonly slots: (C | undefined)[] = [];
+  /** Whether a slot's collection is shared (not its own to add to). */
+  private readonly shared: boolean[] = [];
+
+  constructor(
+    private readonly copy: (c: C | undefined) => C,
+    /** Add what `from` holds to `into` (its own). */
+    private readonly addAll: (into: C, from: C) => unknown,
+  ) {}
+
+  get depth(): number {
+    return this.slots.length;
+  }
+
+  push(): void {
+    this.slots.push(undefined);
+    this.shared.push(false);
+  }
+
+  pop(): C | undefined {
+    this.shared.pop();
+    return this.slots.pop();
+  }
+
+  at(i: number): C | undefined {
+    return this.slots[i];
+  }
+
+  /** The innermost slot's collection, its own to add to (undefined: nothing in progress). */
+  own(): C | undefined {
+    const top = this.slots.length - 1;
+    if (top < 0) return undefined;
+    const had = this.slots[top];
+    if (had && !this.shared[top]) return had;
+    this.shared[top] = false;
+    return (this.slots[top] = this.copy(had));
+  }
+
+  /** The innermost computation depends on all of `c` too (shared when its slot holds nothing yet). */
+  handOn(c: C): void {
+    const top = this.slots.length - 1;
+    if (top < 0 || this.slots[top] === c) return;
+    if (!this.slots[top]) {
+      this.slots[top] = c;
+      this.shared[top] = true;
+    } else this.addAll(this.own()!, c);
+  }
+}
+
+/** The computations in progress, innermost last: what each missed, and the growing facts it read. */
 export class Frames {
-  private readonly missed: (Set<string> | undefined)[] = [];
-  private readonly facts: (Map<GrowingFact, number> | undefined)[] = [];
-  /** Whether a frame's set / map is shared (not its own to add to). */
-  private readonly missedShared: boolean[] = [];
-  private readonly factsShared: boolean[] = [];
+  private readonly missed = new CowStack<Set<string>>((had) => new Set(had), addFiles);
+  private readonly facts = new CowStack<Map<GrowingFact, number>>((had) => new Map(had), addFacts);
 
   /** Start recording; returns the mark `end` takes. */
   begin(): number {
-    this.missed.push(undefined);
-    this.facts.push(undefined);
-    this.missedShared.push(false);
-    this.factsShared.push(false);
-    return this.missed.length - 1;
+    this.missed.push();
+    this.facts.push();
+    return this.missed.depth - 1;
   }
 
   /** Stop recording: what the computation depended on (the enclosing one depends on it too). */
   end(mark: number): Dependence | undefined {
     // The common case: the innermost frame depended on nothing.
-    if (mark === this.missed.length - 1 && this.missed[mark] === undefined && this.facts[mark] === undefined) {
-      this.pop();
+    if (mark === this.missed.depth - 1 && this.missed.at(mark) === undefined && this.facts.at(mark) === undefined) {
+      this.missed.pop();
+      this.facts.pop();
       return undefined;
     }
     let missed: Set<string> | undefined;
     let facts: Map<GrowingFact, number> | undefined;
-    while (this.missed.length > mark) {
+    while (this.missed.depth > mark) {
       // Frames left open inside this one (an exception unwound them) are merged into it.
-      const f = this.missed[this.missed.length - 1];
-      if (f) missed = missed ? union(missed, f) : f;
-      const g = this.facts[this.facts.length - 1];
-      if (g) facts = facts ? mergeFacts(facts, g) : g;
-      this.pop();
+      const f = this.missed.pop();
+      if (f) missed = missed ? addFiles(new Set(missed), f) : f;
+      const g = this.facts.pop();
+      if (g) facts = facts ? addFacts(new Map(facts), g) : g;
     }
-    const top = this.missed.length - 1;
-    if (top >= 0) {
-      if (missed) this.missAll(missed);
-      if (facts) this.readAll(facts);
-    }
+    if (missed) this.missAll(missed);
+    if (facts) this.readAll(facts);
     return missed || facts ? { missed, facts } : undefined;
-  }
-
-  private pop(): void {
-    this.missed.pop();
-    this.facts.pop();
-    this.missedShared.pop();
-    this.factsShared.pop();
   }
 
   /** The computation in progress missed `relPath`. */
   miss(relPath: string): void {
-    const top = this.missed.length - 1;
-    if (top < 0) return;
-    const own = this.ownMissed(top);
-    own.add(relPath);
+    this.missed.own()?.add(relPath);
   }
 
   /** The computation in progress missed every file of `files` (shared, not copied, when it missed nothing yet). */
   missAll(files: Set<string>): void {
-    const top = this.missed.length - 1;
-    if (top < 0) return;
-    if (!this.missed[top]) {
-      this.missed[top] = files;
-      this.missedShared[top] = true;
-    } else if (this.missed[top] !== files) {
-      const own = this.ownMissed(top);
-      for (const rel of files) own.add(rel);
-    }
+    this.missed.handOn(files);
   }
 
   /** The computation in progress reads `fact` (brought up to date first); returns the version read. */
   read(fact: GrowingFact, version = fact.version()): number {
-    const top = this.facts.length - 1;
-    if (top >= 0) noteFact(this.ownFacts(top), fact, version);
+    const own = this.facts.own();
+    if (own) noteFact(own, fact, version);
     return version;
   }
 
   /** The computation in progress reads every fact of `facts` at the version given (shared when it read none yet). */
   readAll(facts: Map<GrowingFact, number>): void {
-    const top = this.facts.length - 1;
-    if (top < 0) return;
-    if (!this.facts[top]) {
-      this.facts[top] = facts;
-      this.factsShared[top] = true;
-    } else if (this.facts[top] !== facts) {
-      const own = this.ownFacts(top);
-      for (const [fact, v] of facts) noteFact(own, fact, v);
-    }
-  }
-
-  private ownMissed(top: number): Set<string> {
-    const had = this.missed[top];
-    if (had && !this.missedShared[top]) return had;
-    this.missedShared[top] = false;
-    return (this.missed[top] = new Set(had));
-  }
-
-  private ownFacts(top: number): Map<GrowingFact, number> {
-    const had = this.facts[top];
-    if (had && !this.factsShared[top]) return had;
-    this.factsShared[top] = false;
-    return (this.facts[top] = new Map(had));
+    this.facts.handOn(facts);
   }
 }
 
-/** A new set holding both (neither is changed: either may be shared). */
-function union(a: Set<string>, b: Set<string>): Set<string> {
-  const out = new Set(a);
-  for (const x of b) out.add(x);
-  return out;
+/** `into` with the files of `from` added. */
+function addFiles(into: Set<string>, from: Set<string>): Set<string> {
+  for (const rel of from) into.add(rel);
+  return into;
 }
 
-/** A new map holding both, the oldest version of each fact winning (neither is changed). */
-function mergeFacts(a: Map<GrowingFact, number>, b: Map<GrowingFact, number>): Map<GrowingFact, number> {
-  const out = new Map(a);
-  for (const [fact, v] of b) noteFact(out, fact, v);
-  return out;
+/** `into` with the facts of `from` added, the oldest version of each winning. */
+function addFacts(into: Map<GrowingFact, number>, from: Map<GrowingFact, number>): Map<GrowingFact, number> {
+  for (const [fact, v] of from) noteFact(into, fact, v);
+  return into;
 }
 
 /** What a memo needs of the project. */
