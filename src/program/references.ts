@@ -61,7 +61,10 @@ function namesIn(index: ScriptIndex): Map<string, t.Node[]> {
   const known = byName.get(index);
   if (known) return known;
   const found = new Map<string, t.Node[]>();
-  const visit = (n: t.Node, parent: t.Node | undefined, key: string): void => {
+  // One callback for every node (a closure per node was most of this walk's allocation): `parent` is
+  // the node whose children it is given.
+  let parent: t.Node | undefined;
+  const visit = (n: t.Node, key: string): void => {
     if ((n.type === 'Identifier' || n.type === 'JSXIdentifier') && isReferencePosition(parent, key)) {
       const list = found.get(n.name);
       if (list) list.push(n);
@@ -69,9 +72,15 @@ function namesIn(index: ScriptIndex): Map<string, t.Node[]> {
     }
     // A closing tag names the element its opening tag already named.
     if (n.type === 'JSXClosingElement') return;
-    forEachChild(n, (c, k) => (TYPE_KEYS.has(k) ? undefined : visit(c, n, k)), true);
+    const outer = parent;
+    parent = n;
+    forEachChild(n, child, true);
+    parent = outer;
   };
-  visit(index.script.ast.program, undefined, '');
+  const child = (c: t.Node, k: string): void => {
+    if (!TYPE_KEYS.has(k)) visit(c, k);
+  };
+  visit(index.script.ast.program, '');
   byName.set(index, found);
   return found;
 }

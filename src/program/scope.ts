@@ -350,16 +350,23 @@ export class ScopeIndex {
     }
   }
 
+  /** The node and scope whose children `visitChild` is walking (one callback for every node, no closure each). */
+  private childrenOf: t.Node | undefined;
+  private childScope: Scope | undefined;
+  private readonly visitChild = (child: t.Node, key: string): void => {
+    // Types bind nothing, but parent links let `typeof X` in them resolve.
+    if (key === 'typeAnnotation') this.typeWalk(child, this.childrenOf!);
+    else if (!TYPE_KEYS.has(key)) this.walk(child, this.childrenOf!, this.childScope!);
+  };
+
   private children(n: t.Node, scope: Scope): void {
-    forEachChild(
-      n,
-      (child, key) => {
-        // Types bind nothing, but parent links let `typeof X` in them resolve.
-        if (key === 'typeAnnotation') this.typeWalk(child, n);
-        else if (!TYPE_KEYS.has(key)) this.walk(child, n, scope);
-      },
-      true,
-    );
+    const outer = this.childrenOf;
+    const outerScope = this.childScope;
+    this.childrenOf = n;
+    this.childScope = scope;
+    forEachChild(n, this.visitChild, true);
+    this.childrenOf = outer;
+    this.childScope = outerScope;
   }
 
   /** Parent links inside type annotations (for `typeof X` receivers), no bindings. */

@@ -31,9 +31,11 @@ export type Value =
   /** May be any of these (a value chosen at run time: `a || b`, `c ? x : y`, several assignments, returns or callers). */
   | { kind: 'union'; values: Value[] };
 
+const NO_VALUES: readonly Value[] = Object.freeze([]);
+
 /** The alternatives a value may be: a union's members, or the value alone. */
-export function alternatives(v: Value | undefined): Value[] {
-  if (!v) return [];
+export function alternatives(v: Value | undefined): readonly Value[] {
+  if (!v) return NO_VALUES;
   return v.kind === 'union' ? v.values : [v];
 }
 

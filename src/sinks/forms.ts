@@ -140,13 +140,16 @@ export function fromReceivers(v: Value | undefined, receivers: Receiver[]): bool
 
 /** Is `v` exactly one of the receivers (the SDK object itself, no member)? */
 export function isReceiver(v: Value | undefined, receivers: Receiver[]): boolean {
-  return candidates(v, receivers).some((r) =>
-    [false, true].some((interop) => {
+  for (const r of candidates(v, receivers))
+    for (const interop of INTEROP) {
       const m = receiverPrefix(v, r, false, interop);
-      return m !== undefined && m.k === m.steps.length;
-    }),
-  );
+      if (m !== undefined && m.k === m.steps.length) return true;
+    }
+  return false;
 }
+
+/** Direct, then through a bundler's default-import interop (see `receiverPrefix`). */
+const INTEROP = [false, true] as const;
 
 interface RootIndex {
   byGlobal: Map<string, Receiver[]>;
@@ -216,7 +219,7 @@ export function matchReceiverMethod(
   methods: string[],
 ): string | null | undefined {
   for (const r of candidates(v, receivers))
-    for (const interop of [false, true]) {
+    for (const interop of INTEROP) {
       const m = receiverPrefix(v, r, false, interop);
       const found = m && methodAfter(m, methods);
       if (found !== undefined) return found;
@@ -227,9 +230,16 @@ export function matchReceiverMethod(
 /** The method of `methods` the steps after the receiver name; null for a computed member that may be one. */
 function methodAfter(m: { k: number; steps: Step[] }, methods: string[]): string | null | undefined {
   if (m.k >= m.steps.length) return undefined;
+  // The common case, one known member after the receiver (`Leanplum.start`), builds no list.
+  if (m.k === m.steps.length - 1) {
+    const step = m.steps[m.k];
+    if (!('prop' in step)) return undefined;
+    if (step.prop !== null) return methods.includes(step.prop) ? step.prop : undefined;
+  }
   const names: string[] = [];
   let unknown = false;
-  for (const step of m.steps.slice(m.k)) {
+  for (let i = m.k; i < m.steps.length; i++) {
+    const step = m.steps[i];
     if (!('prop' in step)) return undefined;
     if (step.prop === null) unknown = true;
     names.push(step.prop ?? '?');

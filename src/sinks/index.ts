@@ -69,8 +69,11 @@ export function originPrefix(v: Extract<Value, { kind: 'path' }>, origin: Origin
  * unknown member, or undefined. (Receivers may have v2 paths: see forms.ts.)
  */
 export function matchMethod(v: Value | undefined, receivers: Receiver[], methods: string[]): string | null | undefined {
+  // Asked of every callee for every sink spec: a single value needs no array of alternatives.
+  if (!v) return undefined;
+  if (v.kind !== 'union') return matchReceiverMethod(v, receivers, methods);
   let out: string | null | undefined;
-  for (const a of alternatives(v)) {
+  for (const a of v.values) {
     const m = matchReceiverMethod(a, receivers, methods);
     if (m) return m;
     if (m === null) out = null;
@@ -641,26 +644,28 @@ export function findSinks(
         return;
       }
       const v = resolver.value(target, index);
-      const called = new Set<DispatcherSpec>();
-      for (const a of alternatives(v)) {
+      // Made when a dispatcher is first called (most callees call none).
+      let called: Set<DispatcherSpec> | undefined;
+      const alts = alternatives(v);
+      for (const a of alts) {
         if (a.kind !== 'path') continue;
         dynamicCode(n, a, index, errors);
         if (n.type === 'NewExpression') continue;
         for (const d of dispatchers) {
-          if (!dispatcherCalled(a, d) || called.has(d)) continue;
-          called.add(d);
+          if (!dispatcherCalled(a, d) || called?.has(d)) continue;
+          (called ??= new Set()).add(d);
           if (d.nameProperty) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
           else sinks.push(...commanded(n, d, rules, index, resolver));
         }
       }
       // `function gtag() { dataLayer.push(arguments); }` of the app's own: a call of it is a call of the global.
       if (n.type !== 'NewExpression')
-        for (const a of alternatives(v)) {
+        for (const a of alts) {
           if (a.kind !== 'function') continue;
           for (const d of dispatchers) {
-            if (!d.argumentsQueue || called.has(d) || !pushesArguments(a.node, a.index, d.argumentsQueue, resolver))
+            if (!d.argumentsQueue || called?.has(d) || !pushesArguments(a.node, a.index, d.argumentsQueue, resolver))
               continue;
-            called.add(d);
+            (called ??= new Set()).add(d);
             sinks.push(...commanded(n, d, rules, index, resolver));
           }
         }
@@ -701,7 +706,8 @@ export function findSinks(
   return sinks;
 
   function isSdkPath(v: Value | undefined): boolean {
-    return alternatives(v).some((a) => fromReceivers(a, receivers));
+    if (v?.kind !== 'union') return fromReceivers(v, receivers);
+    return v.values.some((a) => fromReceivers(a, receivers));
   }
 
   function escapeSinks(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): readonly Sink[] {
