@@ -698,6 +698,7 @@ export class NativeFileAnalysis {
         }
         const fld = this.unit.fields.get(e.name);
         if (fld) {
+          if (fld.inherited) return fld.inherited.split('.');
           if (fld.init && fld.constant) return this.path(fld.init, env, depth + 1);
           return fld.type ? [fld.type] : undefined;
         }

@@ -27,7 +27,7 @@ import {
   type Declarations,
   type Located,
 } from './declarations.js';
-import { toUnit } from './ir.js';
+import { toUnit, type Expr, type NativeUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
 import { isLinkEvidence, LinkedProducts, type LinkVerdict } from './linked.js';
 import {
@@ -121,33 +121,56 @@ export async function analyseNative(
   };
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
   await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
+  const parsed: { f: DiscoveredFile; lang: NativeLanguage; unit: NativeUnit }[] = [];
+  const parse = async (f: DiscoveredFile): Promise<NativeUnit | undefined> => {
+    const lang: NativeLanguage = languageOf(f.relPath)!;
+    const tree = await parseNative(lang, f.text);
+    if (!tree) {
+      result.errors.push({
+        file: f.relPath,
+        line: 1,
+        column: 1,
+        kind: 'parse',
+        message: `Could not parse (${lang})`,
+      });
+      return undefined;
+    }
+    result.filesParsed++;
+    trees.push(tree);
+    const bad = firstSyntaxError(tree.rootNode);
+    if (bad) {
+      result.errors.push({
+        file: f.relPath,
+        line: bad.startPosition.row + 1,
+        column: bad.startPosition.column + 1,
+        kind: 'parse',
+        message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete`,
+      });
+    }
+    const unit = toUnit(lang, tree.rootNode);
+    parsed.push({ f, lang, unit });
+    return unit;
+  };
   try {
-    for (const f of sources) {
-      const lang: NativeLanguage = languageOf(f.relPath)!;
-      const tree = await parseNative(lang, f.text);
-      if (!tree) {
-        result.errors.push({
-          file: f.relPath,
-          line: 1,
-          column: 1,
-          kind: 'parse',
-          message: `Could not parse (${lang})`,
-        });
-        continue;
-      }
-      result.filesParsed++;
-      trees.push(tree);
-      const bad = firstSyntaxError(tree.rootNode);
-      if (bad) {
-        result.errors.push({
-          file: f.relPath,
-          line: bad.startPosition.row + 1,
-          column: bad.startPosition.column + 1,
-          kind: 'parse',
-          message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete`,
-        });
-      }
-      const unit = toUnit(lang, tree.rootNode);
+    for (const f of sources) await parse(f);
+    // A class that extends one with an SDK field (`class MainActivity : BaseActivity()`) uses the SDK through
+    // that field without naming it: its file is read too, and so on down the class chain.
+    let rest = nativeTexts.filter((f) => /\.(?:kt|java)$/.test(f.relPath) && !sources.includes(f));
+    let bases = parsed.filter((p) => sdkFields(p.unit, k).size).flatMap((p) => [...p.unit.declaredTypes]);
+    while (bases.length && rest.length) {
+      const names = `(?:[\\w.]+\\.)?(?:${bases.map(escapeRegExp).join('|')})`;
+      // Java `extends Base`, Kotlin `: Base(…)` (a constructor invocation: the superclass)
+      const re = new RegExp(`\\bextends\\s+${names}\\b|[:,]\\s*${names}\\s*(?:<[^<>{}]*>)?\\s*\\(`);
+      const subs = rest.filter((f) => re.test(f.text) && re.test(withoutComments(f.text, languageOf(f.relPath)!)));
+      rest = rest.filter((f) => !subs.includes(f));
+      bases = [];
+      for (const f of subs) bases.push(...((await parse(f))?.declaredTypes ?? []));
+    }
+    inheritFields(
+      parsed.map((p) => p.unit),
+      k,
+    );
+    for (const { f, lang, unit } of parsed) {
       const analysis = (over: (() => boolean) | null) =>
         new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over, projectMentions).run();
       // Over a time budget (`--timeout`, `--total-timeout`) a file is not proven: every SDK call in it is
@@ -200,6 +223,69 @@ export async function analyseNative(
     for (const t of trees) t.delete();
   }
   return result;
+}
+
+/**
+ * A JVM class reads the fields of its superclasses declared in other files of the app (`open class BaseActivity :
+ * AppCompatActivity() { var ct: CleverTapAPI? = null }`, then `class MainActivity : BaseActivity()` calling
+ * `ct?.promptPushPrimer(…)`). A field whose declared type, or constant initialiser (`val ct =
+ * CleverTapAPI.getDefaultInstance(this)`), the declaring file resolves to an SDK class joins the subclass file's
+ * fields with that path fully qualified, so the subclass file need not import the SDK. The file's own fields win.
+ */
+function inheritFields(units: NativeUnit[], k: NativeKnowledge): void {
+  const jvm = units.filter((u) => u.language === 'kotlin' || u.language === 'java');
+  const declaring = new Map<string, NativeUnit[]>();
+  const supers = new Map<string, string[]>();
+  for (const u of jvm) {
+    for (const t of u.declaredTypes) declaring.set(t, [...(declaring.get(t) ?? []), u]);
+    for (const s of u.supertypes) supers.set(s.className, [...(supers.get(s.className) ?? []), simpleName(s.type)]);
+  }
+  for (const u of jvm) {
+    const seen = new Set<string>();
+    const queue = u.supertypes.map((s) => simpleName(s.type));
+    for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      for (const base of declaring.get(c) ?? [])
+        if (base !== u)
+          for (const [name, inherited] of sdkFields(base, k))
+            if (!u.fields.has(name)) u.fields.set(name, { inherited, constant: false });
+      queue.push(...(supers.get(c) ?? []));
+    }
+  }
+}
+
+const simpleName = (t: string) => t.split('.').pop()!;
+
+/** `CleverTapAPI.getDefaultInstance(this)` -> `CleverTapAPI.getDefaultInstance` */
+function rawPath(e: Expr | undefined): string | undefined {
+  if (e?.k === 'name') return e.name;
+  if (e?.k !== 'member' && (e?.k !== 'call' || e.callee)) return undefined;
+  const obj = e.k === 'member' ? e.obj : e.recv;
+  if (!obj) return e.name;
+  const b = rawPath(obj);
+  return b && `${b}.${e.name}`;
+}
+
+/**
+ * A JVM file's own fields whose declared type, or constant initialiser, resolves in that file to an SDK class:
+ * name -> the path, fully qualified (`com.clevertap.android.sdk.CleverTapAPI.getDefaultInstance`).
+ */
+function sdkFields(u: NativeUnit, k: NativeKnowledge): Map<string, string> {
+  const out = new Map<string, string>();
+  if (u.language !== 'kotlin' && u.language !== 'java') return out;
+  const qualified = (path: string | undefined): string | undefined => {
+    const r = path ? k.resolve(path.split('.'), u) : undefined;
+    const [cls, ...rest] = r?.split('.') ?? [];
+    const fq = cls && k.classes.get(cls)?.jvm;
+    return fq ? [fq, ...rest].join('.') : undefined;
+  };
+  for (const [name, fld] of u.fields) {
+    if (fld.inherited) continue;
+    const path = qualified(fld.type) ?? (fld.constant ? qualified(rawPath(fld.init)) : undefined);
+    if (path) out.set(name, path);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------ app targets

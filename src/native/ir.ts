@@ -75,8 +75,11 @@ export interface NativeUnit {
   /** Kotlin/Java package of the file. */
   packageName?: string;
   functions: NativeFunction[];
-  /** Fields/properties of classes in the file: name -> declared type and constant initialiser. */
-  fields: Map<string, { type?: string; init?: Expr; constant: boolean }>;
+  /**
+   * Fields/properties of classes in the file: name -> declared type and constant initialiser; with `inherited`,
+   * a field of a superclass in another file, by the fully qualified SDK path of its type or initialiser.
+   */
+  fields: Map<string, { type?: string; init?: Expr; constant: boolean; inherited?: string }>;
   /** Classes, objects, protocols declared in the file (they shadow SDK names). */
   declaredTypes: Set<string>;
   /** Superclasses of the file's JVM classes as written (`class MainApplication : CleverTapApplication()`), with the type node. */
