@@ -722,6 +722,9 @@ export class NativeFileAnalysis {
             const base = this.path(implicit.expr, implicit.env, depth + 1);
             return base && [...base, e.name];
           }
+          // A function of another file returning an SDK type: its value is of that type.
+          const foreign = this.unit.foreignReturns.get(e.name);
+          if (foreign) return foreign.split('.');
           return [e.name];
         }
         // `this.requestPermissions(…)` in an Activity: the inherited platform method
@@ -829,7 +832,8 @@ export class NativeFileAnalysis {
   /** The call a receiver's value comes from, through single-assignment locals and fields (`val launcher = registerFor…(…)`). */
   private originCall(e: Expr | undefined, env: Env, depth: number): Call | undefined {
     if (!e || depth > 8) return undefined;
-    if (e.k === 'call') return e;
+    // A function of another file returning an SDK value: the SDK call is in there, its arguments are not these.
+    if (e.k === 'call') return !e.recv && this.unit.foreignReturns.has(e.name) ? undefined : e;
     const name = e.k === 'name' ? e.name : e.k === 'member' && e.obj.k === 'this' ? e.name : undefined;
     if (name === undefined) return undefined;
     const found = e.k === 'name' ? this.lookup(name, env) : undefined;

@@ -153,23 +153,15 @@ export async function analyseNative(
   };
   try {
     for (const f of sources) await parse(f);
-    // A class that extends one with an SDK field (`class MainActivity : BaseActivity()`) uses the SDK through
-    // that field without naming it: its file is read too, and so on down the class chain.
-    let rest = nativeTexts.filter((f) => /\.(?:kt|java)$/.test(f.relPath) && !sources.includes(f));
-    let bases = parsed.filter((p) => sdkFields(p.unit, k).size).flatMap((p) => [...p.unit.declaredTypes]);
-    while (bases.length && rest.length) {
-      const names = `(?:[\\w.]+\\.)?(?:${bases.map(escapeRegExp).join('|')})`;
-      // Java `extends Base`, Kotlin `: Base(…)` (a constructor invocation: the superclass)
-      const re = new RegExp(`\\bextends\\s+${names}\\b|[:,]\\s*${names}\\s*(?:<[^<>{}]*>)?\\s*\\(`);
-      const subs = rest.filter((f) => re.test(f.text) && re.test(withoutComments(f.text, languageOf(f.relPath)!)));
-      rest = rest.filter((f) => !subs.includes(f));
-      bases = [];
-      for (const f of subs) bases.push(...((await parse(f))?.declaredTypes ?? []));
-    }
-    inheritFields(
+    await readSdkHolders(
       parsed.map((p) => p.unit),
+      nativeTexts.filter((f) => /\.(?:kt|java)$/.test(f.relPath) && !sources.includes(f)),
+      parse,
       k,
     );
+    const units = parsed.map((p) => p.unit);
+    shareReturns(units, k);
+    inheritFields(units, k);
     for (const { f, lang, unit } of parsed) {
       const analysis = (over: (() => boolean) | null) =>
         new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over, projectMentions).run();
@@ -225,6 +217,55 @@ export async function analyseNative(
   return result;
 }
 
+/** Functions of JVM files returning an SDK type (`sdkReturns`), for the other files that import them or share their package. */
+function shareReturns(units: NativeUnit[], k: NativeKnowledge): void {
+  const jvm = units.filter(isJvm);
+  for (const base of jvm) {
+    const returns = sdkReturns(base, k);
+    if (!returns.size) continue;
+    for (const u of jvm) {
+      if (u === base) continue;
+      for (const [name, type] of returns) {
+        const visible =
+          (u.packageName !== undefined && u.packageName === base.packageName) ||
+          u.imports.some((i) => i === `${base.packageName}.${name}` || i === `${base.packageName}.*`);
+        if (visible && !u.functions.some((f) => f.name === name)) u.foreignReturns.set(name, type);
+      }
+    }
+  }
+}
+
+const isJvm = (u: NativeUnit) => u.language === 'kotlin' || u.language === 'java';
+
+/**
+ * Reads the JVM files (`rest`: those naming no SDK) that use an SDK value of a parsed file without naming the SDK: a
+ * class extending one with an SDK field (`class MainActivity : BaseActivity()`; Java `extends Base`, Kotlin `: Base(…)`,
+ * and so on down the class chain), a file calling a function that returns an SDK type (`rememberPushPermission()`).
+ */
+async function readSdkHolders(
+  parsed: NativeUnit[],
+  rest: DiscoveredFile[],
+  parse: (f: DiscoveredFile) => Promise<NativeUnit | undefined>,
+  k: NativeKnowledge,
+): Promise<void> {
+  const found = (re: RegExp) => {
+    const hits = rest.filter((f) => re.test(f.text) && re.test(withoutComments(f.text, languageOf(f.relPath)!)));
+    rest = rest.filter((f) => !hits.includes(f));
+    return hits;
+  };
+  const bases = parsed.filter((u) => sdkFields(u, k).size).flatMap((u) => [...u.declaredTypes]);
+  const returning = parsed.flatMap((u) => [...sdkReturns(u, k).keys()]);
+  if (returning.length)
+    for (const f of found(new RegExp(`\\b(?:${returning.map(escapeRegExp).join('|')})\\s*[({]`)))
+      bases.push(...((await parse(f))?.declaredTypes ?? []));
+  for (let next = bases; next.length && rest.length;) {
+    const names = `(?:[\\w.]+\\.)?(?:${next.map(escapeRegExp).join('|')})`;
+    const subs = found(new RegExp(`\\bextends\\s+${names}\\b|[:,]\\s*${names}\\s*(?:<[^<>{}]*>)?\\s*\\(`));
+    next = [];
+    for (const f of subs) next.push(...((await parse(f))?.declaredTypes ?? []));
+  }
+}
+
 /**
  * A JVM class reads the fields of its superclasses declared in other files of the app (`open class BaseActivity :
  * AppCompatActivity() { var ct: CleverTapAPI? = null }`, then `class MainActivity : BaseActivity()` calling
@@ -233,7 +274,7 @@ export async function analyseNative(
  * fields with that path fully qualified, so the subclass file need not import the SDK. The file's own fields win.
  */
 function inheritFields(units: NativeUnit[], k: NativeKnowledge): void {
-  const jvm = units.filter((u) => u.language === 'kotlin' || u.language === 'java');
+  const jvm = units.filter(isJvm);
   const declaring = new Map<string, NativeUnit[]>();
   const supers = new Map<string, string[]>();
   for (const u of jvm) {
@@ -265,6 +306,18 @@ function rawPath(e: Expr | undefined): string | undefined {
   if (!obj) return e.name;
   const b = rawPath(obj);
   return b && `${b}.${e.name}`;
+}
+
+/** A JVM file's top-level functions whose declared return type resolves in that file to an SDK class: name -> the class. */
+function sdkReturns(u: NativeUnit, k: NativeKnowledge): Map<string, string> {
+  const out = new Map<string, string>();
+  if (u.language !== 'kotlin' && u.language !== 'java') return out;
+  for (const f of u.functions) {
+    const r = f.returns && !f.private && !f.className ? k.resolve([f.returns], u) : undefined;
+    const fq = r && !r.includes('.') ? k.classes.get(r)?.jvm : undefined;
+    if (fq) out.set(f.name, fq);
+  }
+  return out;
 }
 
 /**

@@ -66,6 +66,8 @@ export interface NativeFunction {
   external: boolean;
   /** Visible only in this file (`private`, `fileprivate`): its callers are all here. */
   private: boolean;
+  /** Kotlin/Java: the declared return type, as written (`PermissionState`). */
+  returns?: string;
 }
 
 export interface NativeUnit {
@@ -80,6 +82,11 @@ export interface NativeUnit {
    * a field of a superclass in another file, by the fully qualified SDK path of its type or initialiser.
    */
   fields: Map<string, { type?: string; init?: Expr; constant: boolean; inherited?: string }>;
+  /**
+   * Functions of other files of the app that this file may call by name (imported, or of its package), whose declared
+   * return type is an SDK class: name -> that class, fully qualified (`rememberPushPermission(): PermissionState`).
+   */
+  foreignReturns: Map<string, string>;
   /** Classes, objects, protocols declared in the file (they shadow SDK names). */
   declaredTypes: Set<string>;
   /** Superclasses of the file's JVM classes as written (`class MainApplication : CleverTapApplication()`), with the type node. */
@@ -136,6 +143,7 @@ abstract class Converter {
       imports: [],
       functions: [],
       fields: new Map(),
+      foreignReturns: new Map(),
       declaredTypes: new Set(),
       supertypes: [],
       unknown: [],
@@ -160,7 +168,18 @@ abstract class Converter {
       name === 'constructor' ||
       name === 'init';
     const isPrivate = /\b(?:private|fileprivate)\b/.test(head);
-    this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate });
+    // Kotlin `fun f(…): T`, Java `T f(…)`
+    const returns =
+      node.type === 'method_declaration'
+        ? typeName(field(node, 'type'))
+        : node.type === 'function_declaration' && this.unit.language === 'kotlin'
+          ? typeName(
+              named(node)
+                .slice(named(node).findIndex((x) => x.type === 'function_value_parameters') + 1)
+                .find((x) => x.type === 'user_type' || x.type === 'nullable_type'),
+            )
+          : undefined;
+    this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate, returns });
   }
   /**
    * A field or property initialiser (`val ct = CleverTapAPI.getDefaultInstance(this)`,
