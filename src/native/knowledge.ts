@@ -125,6 +125,10 @@ export class NativeKnowledge {
     const jvm = unit.language === 'kotlin' || unit.language === 'java';
     const [root, ...rest] = path;
     if (jvm) {
+      // Java reaching a Kotlin `object` or companion (`Exponea.INSTANCE.init(…)`, `Braze.Companion.getInstance(…)`):
+      // the same member as Kotlin's `Exponea.init(…)`.
+      if (path.length > 2 && (path[1] === 'INSTANCE' || path[1] === 'Companion'))
+        return this.resolve([root, ...path.slice(2)], unit);
       for (let i = path.length; i >= 2; i--) {
         const cls = this.byJvm.get(path.slice(0, i).join('.'));
         if (cls) return [cls, ...path.slice(i)].join('.');
