@@ -210,7 +210,7 @@ export class NativeFileAnalysis {
       if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
     for (const [point, e] of f.graph.points) {
       if (e.k !== 'lambda') continue;
-      const params = new Map<string, Param>(e.params.map((p) => [p, {}]));
+      const params = new Map<string, Param>(e.params.map((p, i) => [p, e.types?.[i] ? { type: e.types[i] } : {}]));
       const site = enclosing.get(e);
       const scope = site && this.unit.language === 'kotlin' ? this.scopeBinding(site.call, site.index, f.env) : {};
       if (scope.param) params.set(e.params[0] ?? 'it', { value: scope.param });

@@ -22,7 +22,8 @@ export type Expr =
   | { k: 'bin'; op: string; l: Expr; r: Expr; node: SyntaxNode }
   | { k: 'not'; e: Expr; node: SyntaxNode }
   | { k: 'cond'; test: Expr; then: Stmt[]; else: Stmt[]; node: SyntaxNode }
-  | { k: 'lambda'; params: string[]; body: Stmt[]; node: SyntaxNode }
+  /** `types`: the parameters' declared types, where written (`new Callback() { void done(UAirship airship) {…} }`). */
+  | { k: 'lambda'; params: string[]; types?: (string | undefined)[]; body: Stmt[]; node: SyntaxNode }
   | { k: 'jump'; s: Stmt; node: SyntaxNode }
   | { k: 'block'; body: Stmt[]; node: SyntaxNode }
   | { k: 'seq'; items: Expr[]; node: SyntaxNode };
@@ -565,7 +566,13 @@ class KotlinConverter extends Converter {
             const params = this.params(named(m).find((x) => x.type === 'function_value_parameters'));
             fns.push({
               k: 'expr',
-              e: { k: 'lambda', params: params.map((p) => p.name), body: this.functionBody(body), node: m },
+              e: {
+                k: 'lambda',
+                params: params.map((p) => p.name),
+                types: params.map((p) => p.type),
+                body: this.functionBody(body),
+                node: m,
+              },
               node: m,
             });
           }
@@ -946,9 +953,11 @@ class JavaConverter extends Converter {
         const body = named(n).find((x) => x.type === 'class_body');
         if (body) {
           for (const m of named(body).filter((x) => x.type === 'method_declaration')) {
+            const params = this.params(field(m, 'parameters'));
             argList.push({
               k: 'lambda',
-              params: this.params(field(m, 'parameters')).map((p) => p.name),
+              params: params.map((p) => p.name),
+              types: params.map((p) => p.type),
               body: this.stmts(field(m, 'body')),
               node: m,
             });
