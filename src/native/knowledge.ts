@@ -146,8 +146,15 @@ export class NativeKnowledge {
         if (simple !== root) continue;
         const cls = this.byJvm.get(q);
         if (cls) return [cls, ...rest].join('.');
-        // a static member import: com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID
-        const owner = this.byJvm.get(q.split('.').slice(0, -1).join('.'));
+        // a static member import: com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID; of a Kotlin companion or object
+        // member: com.braze.Braze.Companion.configure
+        const owner = this.byJvm.get(
+          q
+            .split('.')
+            .slice(0, -1)
+            .join('.')
+            .replace(/\.(?:Companion|INSTANCE)$/, ''),
+        );
         if (owner) return [owner, q.split('.').pop()!, ...rest].join('.');
       }
       if (unit.packageName) {
