@@ -302,12 +302,14 @@ class KotlinConverter extends Converter {
         if (d && d.k === 'decl') this.fieldInitialiser(d.init, n, className);
         const delegate = named(n).find((x) => x.type === 'property_delegate');
         if (delegate) this.fieldInitialiser(this.seq(delegate), n, className);
-        // A getter body (`val canTrack: Boolean get() = …`) is a function.
-        const getter = named(n).find((x) => x.type === 'getter');
-        if (getter && d && d.k === 'decl') {
-          const body = named(getter).find((x) => x.type === 'function_body');
-          this.addFunction(d.name, n, [], this.functionBody(body), getter, className);
-        }
+        // A getter body (`val canTrack: Boolean get() = …`) is a function; so is a setter (`set(value) { … }`), run
+        // by any assignment of the property.
+        for (const acc of named(n).filter((x) => x.type === 'getter' || x.type === 'setter'))
+          if (d && d.k === 'decl') {
+            const body = named(acc).find((x) => x.type === 'function_body');
+            const name = acc.type === 'getter' ? d.name : `${d.name}.set`;
+            this.addFunction(name, n, [], this.functionBody(body), acc, className);
+          }
         break;
       }
       default:
@@ -1114,14 +1116,28 @@ class SwiftConverter extends Converter {
             this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
             this.fieldInitialiser(d.init, n, className);
           }
+        // Accessors are functions: the getter (or the body of a read-only computed property) by the property's name;
+        // the setter and the observers (`didSet`, `willSet`), run by any assignment of the property, by their own.
+        const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
         const computed = named(n).find((x) => x.type === 'computed_property');
-        if (computed) {
-          const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
-          const st =
-            named(computed).find((x) => x.type === 'statements') ??
-            computed.descendantsOfType('statements')[0] ??
-            undefined;
-          this.addFunction(name, n, [], this.stmts(st ?? undefined), n, className);
+        const own = computed && named(computed).find((x) => x.type === 'statements');
+        if (own) this.addFunction(name, n, [], this.stmts(own), n, className);
+        const accessors = [computed, named(n).find((x) => x.type === 'willset_didset_block')].flatMap((b) =>
+          b
+            ? named(b).filter((x) =>
+                /^(?:computed_(?:getter|setter|modify)|willset_clause|didset_clause)$/.test(x.type),
+              )
+            : [],
+        );
+        for (const acc of accessors) {
+          const st = named(acc).find((x) => x.type === 'statements');
+          const label = {
+            computed_getter: '',
+            computed_setter: '.set',
+            computed_modify: '.modify',
+            willset_clause: '.willSet',
+          }[acc.type];
+          this.addFunction(`${name}${label ?? '.didSet'}`, n, [], this.stmts(st), acc, className);
         }
         break;
       }
