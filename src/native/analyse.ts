@@ -210,7 +210,7 @@ export class NativeFileAnalysis {
       if (e.k === 'call') e.args.forEach((a, index) => a.k === 'lambda' && enclosing.set(a, { call: e, index }));
     for (const [point, e] of f.graph.points) {
       if (e.k !== 'lambda') continue;
-      const params = new Map<string, Param>(e.params.map((p) => [p, {}]));
+      const params = new Map<string, Param>(e.params.map((p, i) => [p, e.types?.[i] ? { type: e.types[i] } : {}]));
       const site = enclosing.get(e);
       const scope = site && this.unit.language === 'kotlin' ? this.scopeBinding(site.call, site.index, f.env) : {};
       if (scope.param) params.set(e.params[0] ?? 'it', { value: scope.param });
@@ -698,6 +698,7 @@ export class NativeFileAnalysis {
         }
         const fld = this.unit.fields.get(e.name);
         if (fld) {
+          if (fld.inherited) return fld.inherited.split('.');
           if (fld.init && fld.constant) return this.path(fld.init, env, depth + 1);
           return fld.type ? [fld.type] : undefined;
         }
@@ -721,6 +722,9 @@ export class NativeFileAnalysis {
             const base = this.path(implicit.expr, implicit.env, depth + 1);
             return base && [...base, e.name];
           }
+          // A function of another file returning an SDK type: its value is of that type.
+          const foreign = this.unit.foreignReturns.get(e.name);
+          if (foreign) return foreign.split('.');
           return [e.name];
         }
         // `this.requestPermissions(…)` in an Activity: the inherited platform method
@@ -828,7 +832,8 @@ export class NativeFileAnalysis {
   /** The call a receiver's value comes from, through single-assignment locals and fields (`val launcher = registerFor…(…)`). */
   private originCall(e: Expr | undefined, env: Env, depth: number): Call | undefined {
     if (!e || depth > 8) return undefined;
-    if (e.k === 'call') return e;
+    // A function of another file returning an SDK value: the SDK call is in there, its arguments are not these.
+    if (e.k === 'call') return !e.recv && this.unit.foreignReturns.has(e.name) ? undefined : e;
     const name = e.k === 'name' ? e.name : e.k === 'member' && e.obj.k === 'this' ? e.name : undefined;
     if (name === undefined) return undefined;
     const found = e.k === 'name' ? this.lookup(name, env) : undefined;

@@ -27,7 +27,7 @@ import {
   type Declarations,
   type Located,
 } from './declarations.js';
-import { toUnit } from './ir.js';
+import { toUnit, type Expr, type NativeUnit } from './ir.js';
 import { NativeKnowledge } from './knowledge.js';
 import { isLinkEvidence, LinkedProducts, type LinkVerdict } from './linked.js';
 import {
@@ -121,33 +121,48 @@ export async function analyseNative(
   };
   // Compile the grammars needed side by side (wasm compilation runs off the main thread).
   await Promise.all([...new Set(sources.map((f) => languageOf(f.relPath)!))].map((l) => languageFor(l)));
+  const parsed: { f: DiscoveredFile; lang: NativeLanguage; unit: NativeUnit }[] = [];
+  const parse = async (f: DiscoveredFile): Promise<NativeUnit | undefined> => {
+    const lang: NativeLanguage = languageOf(f.relPath)!;
+    const tree = await parseNative(lang, f.text);
+    if (!tree) {
+      result.errors.push({
+        file: f.relPath,
+        line: 1,
+        column: 1,
+        kind: 'parse',
+        message: `Could not parse (${lang})`,
+      });
+      return undefined;
+    }
+    result.filesParsed++;
+    trees.push(tree);
+    const bad = firstSyntaxError(tree.rootNode);
+    if (bad) {
+      result.errors.push({
+        file: f.relPath,
+        line: bad.startPosition.row + 1,
+        column: bad.startPosition.column + 1,
+        kind: 'parse',
+        message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete`,
+      });
+    }
+    const unit = toUnit(lang, tree.rootNode);
+    parsed.push({ f, lang, unit });
+    return unit;
+  };
   try {
-    for (const f of sources) {
-      const lang: NativeLanguage = languageOf(f.relPath)!;
-      const tree = await parseNative(lang, f.text);
-      if (!tree) {
-        result.errors.push({
-          file: f.relPath,
-          line: 1,
-          column: 1,
-          kind: 'parse',
-          message: `Could not parse (${lang})`,
-        });
-        continue;
-      }
-      result.filesParsed++;
-      trees.push(tree);
-      const bad = firstSyntaxError(tree.rootNode);
-      if (bad) {
-        result.errors.push({
-          file: f.relPath,
-          line: bad.startPosition.row + 1,
-          column: bad.startPosition.column + 1,
-          kind: 'parse',
-          message: `Syntax error (${lang}${bad.isMissing ? `: missing ${bad.type}` : ''}); the analysis of this file may be incomplete`,
-        });
-      }
-      const unit = toUnit(lang, tree.rootNode);
+    for (const f of sources) await parse(f);
+    await readSdkHolders(
+      parsed.map((p) => p.unit),
+      nativeTexts.filter((f) => /\.(?:kt|java)$/.test(f.relPath) && !sources.includes(f)),
+      parse,
+      k,
+    );
+    const units = parsed.map((p) => p.unit);
+    shareReturns(units, k);
+    inheritFields(units, k);
+    for (const { f, lang, unit } of parsed) {
       const analysis = (over: (() => boolean) | null) =>
         new NativeFileAnalysis(f.relPath, unit, k, rules, config, elsewhere(f.relPath), over, projectMentions).run();
       // Over a time budget (`--timeout`, `--total-timeout`) a file is not proven: every SDK call in it is
@@ -200,6 +215,130 @@ export async function analyseNative(
     for (const t of trees) t.delete();
   }
   return result;
+}
+
+/** Functions of JVM files returning an SDK type (`sdkReturns`), for the other files that import them or share their package. */
+function shareReturns(units: NativeUnit[], k: NativeKnowledge): void {
+  const jvm = units.filter(isJvm);
+  for (const base of jvm) {
+    const returns = sdkReturns(base, k);
+    if (!returns.size) continue;
+    for (const u of jvm) {
+      if (u === base) continue;
+      for (const [name, type] of returns) {
+        const visible =
+          (u.packageName !== undefined && u.packageName === base.packageName) ||
+          u.imports.some((i) => i === `${base.packageName}.${name}` || i === `${base.packageName}.*`);
+        if (visible && !u.functions.some((f) => f.name === name)) u.foreignReturns.set(name, type);
+      }
+    }
+  }
+}
+
+const isJvm = (u: NativeUnit) => u.language === 'kotlin' || u.language === 'java';
+
+/**
+ * Reads the JVM files (`rest`: those naming no SDK) that use an SDK value of a parsed file without naming the SDK: a
+ * class extending one with an SDK field (`class MainActivity : BaseActivity()`; Java `extends Base`, Kotlin `: Base(…)`,
+ * and so on down the class chain), a file calling a function that returns an SDK type (`rememberPushPermission()`).
+ */
+async function readSdkHolders(
+  parsed: NativeUnit[],
+  rest: DiscoveredFile[],
+  parse: (f: DiscoveredFile) => Promise<NativeUnit | undefined>,
+  k: NativeKnowledge,
+): Promise<void> {
+  const found = (re: RegExp) => {
+    const hits = rest.filter((f) => re.test(f.text) && re.test(withoutComments(f.text, languageOf(f.relPath)!)));
+    rest = rest.filter((f) => !hits.includes(f));
+    return hits;
+  };
+  const bases = parsed.filter((u) => sdkFields(u, k).size).flatMap((u) => [...u.declaredTypes]);
+  const returning = parsed.flatMap((u) => [...sdkReturns(u, k).keys()]);
+  if (returning.length)
+    for (const f of found(new RegExp(`\\b(?:${returning.map(escapeRegExp).join('|')})\\s*[({]`)))
+      bases.push(...((await parse(f))?.declaredTypes ?? []));
+  for (let next = bases; next.length && rest.length;) {
+    const names = `(?:[\\w.]+\\.)?(?:${next.map(escapeRegExp).join('|')})`;
+    const subs = found(new RegExp(`\\bextends\\s+${names}\\b|[:,]\\s*${names}\\s*(?:<[^<>{}]*>)?\\s*\\(`));
+    next = [];
+    for (const f of subs) next.push(...((await parse(f))?.declaredTypes ?? []));
+  }
+}
+
+/**
+ * A JVM class reads the fields of its superclasses declared in other files of the app (`open class BaseActivity :
+ * AppCompatActivity() { var ct: CleverTapAPI? = null }`, then `class MainActivity : BaseActivity()` calling
+ * `ct?.promptPushPrimer(…)`). A field whose declared type, or constant initialiser (`val ct =
+ * CleverTapAPI.getDefaultInstance(this)`), the declaring file resolves to an SDK class joins the subclass file's
+ * fields with that path fully qualified, so the subclass file need not import the SDK. The file's own fields win.
+ */
+function inheritFields(units: NativeUnit[], k: NativeKnowledge): void {
+  const jvm = units.filter(isJvm);
+  const declaring = new Map<string, NativeUnit[]>();
+  const supers = new Map<string, string[]>();
+  for (const u of jvm) {
+    for (const t of u.declaredTypes) declaring.set(t, [...(declaring.get(t) ?? []), u]);
+    for (const s of u.supertypes) supers.set(s.className, [...(supers.get(s.className) ?? []), simpleName(s.type)]);
+  }
+  for (const u of jvm) {
+    const seen = new Set<string>();
+    const queue = u.supertypes.map((s) => simpleName(s.type));
+    for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      for (const base of declaring.get(c) ?? [])
+        if (base !== u)
+          for (const [name, inherited] of sdkFields(base, k))
+            if (!u.fields.has(name)) u.fields.set(name, { inherited, constant: false });
+      queue.push(...(supers.get(c) ?? []));
+    }
+  }
+}
+
+const simpleName = (t: string) => t.split('.').pop()!;
+
+/** `CleverTapAPI.getDefaultInstance(this)` -> `CleverTapAPI.getDefaultInstance` */
+function rawPath(e: Expr | undefined): string | undefined {
+  if (e?.k === 'name') return e.name;
+  if (e?.k !== 'member' && (e?.k !== 'call' || e.callee)) return undefined;
+  const obj = e.k === 'member' ? e.obj : e.recv;
+  if (!obj) return e.name;
+  const b = rawPath(obj);
+  return b && `${b}.${e.name}`;
+}
+
+/** A JVM file's top-level functions whose declared return type resolves in that file to an SDK class: name -> the class. */
+function sdkReturns(u: NativeUnit, k: NativeKnowledge): Map<string, string> {
+  const out = new Map<string, string>();
+  if (u.language !== 'kotlin' && u.language !== 'java') return out;
+  for (const f of u.functions) {
+    const r = f.returns && !f.private && !f.className ? k.resolve([f.returns], u) : undefined;
+    const fq = r && !r.includes('.') ? k.classes.get(r)?.jvm : undefined;
+    if (fq) out.set(f.name, fq);
+  }
+  return out;
+}
+
+/**
+ * A JVM file's own fields whose declared type, or constant initialiser, resolves in that file to an SDK class:
+ * name -> the path, fully qualified (`com.clevertap.android.sdk.CleverTapAPI.getDefaultInstance`).
+ */
+function sdkFields(u: NativeUnit, k: NativeKnowledge): Map<string, string> {
+  const out = new Map<string, string>();
+  if (u.language !== 'kotlin' && u.language !== 'java') return out;
+  const qualified = (path: string | undefined): string | undefined => {
+    const r = path ? k.resolve(path.split('.'), u) : undefined;
+    const [cls, ...rest] = r?.split('.') ?? [];
+    const fq = cls && k.classes.get(cls)?.jvm;
+    return fq ? [fq, ...rest].join('.') : undefined;
+  };
+  for (const [name, fld] of u.fields) {
+    if (fld.inherited) continue;
+    const path = qualified(fld.type) ?? (fld.constant ? qualified(rawPath(fld.init)) : undefined);
+    if (path) out.set(name, path);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------ app targets

@@ -22,7 +22,8 @@ export type Expr =
   | { k: 'bin'; op: string; l: Expr; r: Expr; node: SyntaxNode }
   | { k: 'not'; e: Expr; node: SyntaxNode }
   | { k: 'cond'; test: Expr; then: Stmt[]; else: Stmt[]; node: SyntaxNode }
-  | { k: 'lambda'; params: string[]; body: Stmt[]; node: SyntaxNode }
+  /** `types`: the parameters' declared types, where written (`new Callback() { void done(UAirship airship) {…} }`). */
+  | { k: 'lambda'; params: string[]; types?: (string | undefined)[]; body: Stmt[]; node: SyntaxNode }
   | { k: 'jump'; s: Stmt; node: SyntaxNode }
   | { k: 'block'; body: Stmt[]; node: SyntaxNode }
   | { k: 'seq'; items: Expr[]; node: SyntaxNode };
@@ -66,6 +67,8 @@ export interface NativeFunction {
   external: boolean;
   /** Visible only in this file (`private`, `fileprivate`): its callers are all here. */
   private: boolean;
+  /** Kotlin/Java: the declared return type, as written (`PermissionState`). */
+  returns?: string;
 }
 
 export interface NativeUnit {
@@ -75,8 +78,16 @@ export interface NativeUnit {
   /** Kotlin/Java package of the file. */
   packageName?: string;
   functions: NativeFunction[];
-  /** Fields/properties of classes in the file: name -> declared type and constant initialiser. */
-  fields: Map<string, { type?: string; init?: Expr; constant: boolean }>;
+  /**
+   * Fields/properties of classes in the file: name -> declared type and constant initialiser; with `inherited`,
+   * a field of a superclass in another file, by the fully qualified SDK path of its type or initialiser.
+   */
+  fields: Map<string, { type?: string; init?: Expr; constant: boolean; inherited?: string }>;
+  /**
+   * Functions of other files of the app that this file may call by name (imported, or of its package), whose declared
+   * return type is an SDK class: name -> that class, fully qualified (`rememberPushPermission(): PermissionState`).
+   */
+  foreignReturns: Map<string, string>;
   /** Classes, objects, protocols declared in the file (they shadow SDK names). */
   declaredTypes: Set<string>;
   /** Superclasses of the file's JVM classes as written (`class MainApplication : CleverTapApplication()`), with the type node. */
@@ -133,6 +144,7 @@ abstract class Converter {
       imports: [],
       functions: [],
       fields: new Map(),
+      foreignReturns: new Map(),
       declaredTypes: new Set(),
       supertypes: [],
       unknown: [],
@@ -157,7 +169,18 @@ abstract class Converter {
       name === 'constructor' ||
       name === 'init';
     const isPrivate = /\b(?:private|fileprivate)\b/.test(head);
-    this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate });
+    // Kotlin `fun f(…): T`, Java `T f(…)`
+    const returns =
+      node.type === 'method_declaration'
+        ? typeName(field(node, 'type'))
+        : node.type === 'function_declaration' && this.unit.language === 'kotlin'
+          ? typeName(
+              named(node)
+                .slice(named(node).findIndex((x) => x.type === 'function_value_parameters') + 1)
+                .find((x) => x.type === 'user_type' || x.type === 'nullable_type'),
+            )
+          : undefined;
+    this.unit.functions.push({ name, className, params, body, node, nameNode, external, private: isPrivate, returns });
   }
   /**
    * A field or property initialiser (`val ct = CleverTapAPI.getDefaultInstance(this)`,
@@ -279,12 +302,14 @@ class KotlinConverter extends Converter {
         if (d && d.k === 'decl') this.fieldInitialiser(d.init, n, className);
         const delegate = named(n).find((x) => x.type === 'property_delegate');
         if (delegate) this.fieldInitialiser(this.seq(delegate), n, className);
-        // A getter body (`val canTrack: Boolean get() = …`) is a function.
-        const getter = named(n).find((x) => x.type === 'getter');
-        if (getter && d && d.k === 'decl') {
-          const body = named(getter).find((x) => x.type === 'function_body');
-          this.addFunction(d.name, n, [], this.functionBody(body), getter, className);
-        }
+        // A getter body (`val canTrack: Boolean get() = …`) is a function; so is a setter (`set(value) { … }`), run
+        // by any assignment of the property.
+        for (const acc of named(n).filter((x) => x.type === 'getter' || x.type === 'setter'))
+          if (d && d.k === 'decl') {
+            const body = named(acc).find((x) => x.type === 'function_body');
+            const name = acc.type === 'getter' ? d.name : `${d.name}.set`;
+            this.addFunction(name, n, [], this.functionBody(body), acc, className);
+          }
         break;
       }
       default:
@@ -543,7 +568,13 @@ class KotlinConverter extends Converter {
             const params = this.params(named(m).find((x) => x.type === 'function_value_parameters'));
             fns.push({
               k: 'expr',
-              e: { k: 'lambda', params: params.map((p) => p.name), body: this.functionBody(body), node: m },
+              e: {
+                k: 'lambda',
+                params: params.map((p) => p.name),
+                types: params.map((p) => p.type),
+                body: this.functionBody(body),
+                node: m,
+              },
               node: m,
             });
           }
@@ -924,9 +955,11 @@ class JavaConverter extends Converter {
         const body = named(n).find((x) => x.type === 'class_body');
         if (body) {
           for (const m of named(body).filter((x) => x.type === 'method_declaration')) {
+            const params = this.params(field(m, 'parameters'));
             argList.push({
               k: 'lambda',
-              params: this.params(field(m, 'parameters')).map((p) => p.name),
+              params: params.map((p) => p.name),
+              types: params.map((p) => p.type),
               body: this.stmts(field(m, 'body')),
               node: m,
             });
@@ -1083,14 +1116,28 @@ class SwiftConverter extends Converter {
             this.unit.fields.set(d.name, { type: d.type, init: d.init, constant: d.constant });
             this.fieldInitialiser(d.init, n, className);
           }
+        // Accessors are functions: the getter (or the body of a read-only computed property) by the property's name;
+        // the setter and the observers (`didSet`, `willSet`), run by any assignment of the property, by their own.
+        const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
         const computed = named(n).find((x) => x.type === 'computed_property');
-        if (computed) {
-          const name = n.descendantsOfType('simple_identifier')[0]?.text ?? 'property';
-          const st =
-            named(computed).find((x) => x.type === 'statements') ??
-            computed.descendantsOfType('statements')[0] ??
-            undefined;
-          this.addFunction(name, n, [], this.stmts(st ?? undefined), n, className);
+        const own = computed && named(computed).find((x) => x.type === 'statements');
+        if (own) this.addFunction(name, n, [], this.stmts(own), n, className);
+        const accessors = [computed, named(n).find((x) => x.type === 'willset_didset_block')].flatMap((b) =>
+          b
+            ? named(b).filter((x) =>
+                /^(?:computed_(?:getter|setter|modify)|willset_clause|didset_clause)$/.test(x.type),
+              )
+            : [],
+        );
+        for (const acc of accessors) {
+          const st = named(acc).find((x) => x.type === 'statements');
+          const label = {
+            computed_getter: '',
+            computed_setter: '.set',
+            computed_modify: '.modify',
+            willset_clause: '.willSet',
+          }[acc.type];
+          this.addFunction(`${name}${label ?? '.didSet'}`, n, [], this.stmts(st), acc, className);
         }
         break;
       }

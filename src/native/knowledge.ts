@@ -125,6 +125,10 @@ export class NativeKnowledge {
     const jvm = unit.language === 'kotlin' || unit.language === 'java';
     const [root, ...rest] = path;
     if (jvm) {
+      // Java reaching a Kotlin `object` or companion (`Exponea.INSTANCE.init(…)`, `Braze.Companion.getInstance(…)`):
+      // the same member as Kotlin's `Exponea.init(…)`.
+      if (path.length > 2 && (path[1] === 'INSTANCE' || path[1] === 'Companion'))
+        return this.resolve([root, ...path.slice(2)], unit);
       for (let i = path.length; i >= 2; i--) {
         const cls = this.byJvm.get(path.slice(0, i).join('.'));
         if (cls) return [cls, ...path.slice(i)].join('.');
@@ -142,8 +146,15 @@ export class NativeKnowledge {
         if (simple !== root) continue;
         const cls = this.byJvm.get(q);
         if (cls) return [cls, ...rest].join('.');
-        // a static member import: com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID
-        const owner = this.byJvm.get(q.split('.').slice(0, -1).join('.'));
+        // a static member import: com.leanplum.LeanplumDeviceIdMode.ADVERTISING_ID; of a Kotlin companion or object
+        // member: com.braze.Braze.Companion.configure
+        const owner = this.byJvm.get(
+          q
+            .split('.')
+            .slice(0, -1)
+            .join('.')
+            .replace(/\.(?:Companion|INSTANCE)$/, ''),
+        );
         if (owner) return [owner, q.split('.').pop()!, ...rest].join('.');
       }
       if (unit.packageName) {

@@ -124,6 +124,9 @@ export async function parseNative(lang: NativeLanguage, text: string): Promise<T
  *   them only as statements, indented. Blanked, every branch is read as if it
  *   were compiled, one after another: a call in any branch is still seen (more
  *   is reported, never less).
+ * - `()`, the empty tuple, as a statement or value (`default: ()`, `{ _ in () }`,
+ *   `return ()`): the grammar has no empty-tuple expression. It becomes ` 0`, a
+ *   literal of the same length that the analysis ignores alike.
  */
 function swiftWorkarounds(text: string): string {
   return text
@@ -131,6 +134,10 @@ function swiftWorkarounds(text: string): string {
     .replace(
       /^([ \t]*)(#(?:if|elseif|else|endif)\b[^\n]*)$/gm,
       (_m, indent: string, d: string) => indent + ' '.repeat(d.length),
+    )
+    .replace(
+      /((?:^|[;{:=]|\b(?:in|return|else))[ \t]*)\(\)(?=[ \t]*(?:$|[;}]|\/\/))/gm,
+      (_m, head: string) => `${head} 0`,
     );
 }
 
