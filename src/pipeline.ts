@@ -103,7 +103,29 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
 /** The texts that make a file mention an SDK: tokens of the policies with rules, and the SDK aliases. */
 export function seedTokens(project: Project, policies: Policy[]): string[] {
   // What imports an SDK through a tsconfig or Babel alias names only the alias.
-  return [...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens), ...project.sdkAliasNames()];
+  return [...sdkTokens(policies), ...project.sdkAliasNames()];
+}
+
+/**
+ * The tokens of the policies with rules, and the host objects another package
+ * exports that an SDK is reached through (react-native's `NativeModules` of
+ * `NativeModules.Leanplum.start`: a receiver whose methods are all nested). A file using a host with a computed key
+ * (`NativeModules[pkg][name]()`) may call the SDK without naming it.
+ */
+function sdkTokens(policies: Policy[]): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    if (!p.rules.length) continue;
+    out.push(...p.tokens);
+    for (const r of p.rules)
+      for (const s of r.sinks) {
+        if (!s.methods.length || !s.methods.every((m) => m.includes('.'))) continue;
+        // Another package's export (a global of that shape is the SDK itself, already a token).
+        for (const o of s.receivers)
+          if ('module' in o && o.export !== '*' && o.export !== 'default' && !o.path?.length) out.push(o.export);
+      }
+  }
+  return [...new Set(out)];
 }
 
 /** The queues a stand-in for an SDK global pushes its `arguments` onto (`dataLayer.push`), per the policies' dispatchers. */
@@ -177,7 +199,7 @@ export const DIRECTIVE_LITERAL = 'consent-lint-disable';
 /** What the run's whole-project text searches look for (`ProjectOptions.searchLiterals`). */
 function searchLiterals(policies: Policy[]): string[] {
   return [
-    ...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens),
+    ...sdkTokens(policies),
     // Seeds too (`seedFiles`): a literal the census lacks sends the seed search over every file.
     ...argumentsQueues(policies).map((q) => q.global),
     ...writableNames(cmpGlobalRoots(policies)),
