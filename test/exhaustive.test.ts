@@ -9,13 +9,14 @@
  * test/support/exhaustive.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/policy/index.js';
 import { comparable, scanBoth, summary, writeTree } from './support/exhaustive.js';
 import { FIXTURE_APPS, FIXTURES } from './support/fixture-apps.js';
+import { EXPECT_MARKER } from './support/expectations.js';
 
 /** JavaScript and TypeScript sources under `root`, declarations and node_modules left out. */
 function sourceFiles(dir: string): number {
@@ -46,6 +47,46 @@ describe('--no-prune gives the default findings: fixture apps', () => {
     }
   }
 });
+
+describe('--no-prune gives the default findings: fixture apps without their expectation markers', () => {
+  // A marker (`// expect: leanplum/init`) names the SDK: the file is then a seed whatever its code names,
+  // which would hide a file the pruning never reaches. A copy with the markers blanked (same length) is
+  // scanned both ways too.
+  const work = mkdtempSync(join(tmpdir(), 'exhaustive-blind-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  let blanked = 0;
+  for (const [group, names] of FIXTURE_APPS) {
+    for (const app of names) {
+      it(`${group}/${app}`, async () => {
+        const root = join(FIXTURES, group, app);
+        const copy = join(work, group, app);
+        cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
+        blanked += blankMarkers(copy);
+        const { pruned, exhaustive } = await scanBoth(copy, configOf(copy));
+        expect(comparable(pruned)).toEqual(comparable(exhaustive));
+      });
+    }
+  }
+  it('blanked the markers of over 150 files', () => expect(blanked).toBeGreaterThan(150));
+});
+
+/** Blank every expectation marker of the text files under `dir` (spaces of the same length: positions kept); how many files had one. */
+function blankMarkers(dir: string): number {
+  let files = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules') files += blankMarkers(path);
+    } else if (e.isFile()) {
+      const text = readFileSync(path, 'latin1');
+      const blanked = text.replace(new RegExp(EXPECT_MARKER.source, 'g'), (m) => ' '.repeat(m.length));
+      if (blanked === text) continue;
+      writeFileSync(path, blanked, 'latin1');
+      files++;
+    }
+  }
+  return files;
+}
 
 describe('--no-prune gives the default findings: generated trees (bench/generate.mjs, 300 files)', () => {
   const GENERATOR = join(import.meta.dirname, '..', 'bench', 'generate.mjs');

@@ -20,7 +20,8 @@ export interface Expected {
   column?: number;
 }
 
-const EXPECT =
+/** An expectation marker (exported for the exhaustive test, which blanks them). */
+export const EXPECT_MARKER =
   /expect:\s*([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)(?:\s+missing=([\w,:-]+))?(?:\s+col=(\d+))?/;
 
 /**
@@ -48,7 +49,7 @@ export function collectExpectations(root: string): Expected[] {
       ) {
         // Decoded as the scan decodes it (fixtures hold Latin-1 and UTF-16 files too).
         (decodeText(readFileSync(p)) ?? '').split(/\r?\n/).forEach((text, i) => {
-          const m = EXPECT.exec(text);
+          const m = EXPECT_MARKER.exec(text);
           if (!m) return;
           for (const ruleId of m[1].split(/\s*,\s*/)) {
             out.push({
