@@ -530,8 +530,10 @@ export function stringValue(
 
 /**
  * A script load at `n`: `<script src="…">` (HTML, parsed as JSX) and JSX
- * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`,
- * `importScripts(url)`.
+ * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`.
+ * Not `importScripts(url)`: it exists only in a worker, which runs once the page
+ * registered it (a push SDK's service worker, registered by the SDK's gated
+ * init or push opt-in); an SDK call the worker makes is a sink of its own.
  * Returns the node to report (a flow point) and the URL.
  */
 export function scriptLoad(
@@ -572,16 +574,6 @@ export function scriptLoad(
     if (!attr || attr.open || attr.text !== 'src') return undefined;
     const url = stringValue(value, index, resolver);
     return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
-  }
-  // `importScripts(url)` in a service worker.
-  if (
-    (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') &&
-    n.callee.type === 'Identifier' &&
-    n.callee.name === 'importScripts' &&
-    !index.binding(n.callee)
-  ) {
-    const url = stringValue(n.arguments[0], index, resolver);
-    return url !== undefined ? { node: n, url, callee: 'importScripts' } : undefined;
   }
   return undefined;
 }
