@@ -81,7 +81,7 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
           : '',
     );
   for (const p of policies) {
-    out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global));
+    out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global), ...configPluginNames([p]));
     for (const r of p.rules) {
       for (const s of r.sinks) s.receivers.forEach(origin);
       for (const a of r.argumentRequirements ?? []) a.sources.forEach(origin);
@@ -103,7 +103,16 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
 /** The texts that make a file mention an SDK: tokens of the policies with rules, and the SDK aliases. */
 export function seedTokens(project: Project, policies: Policy[]): string[] {
   // What imports an SDK through a tsconfig or Babel alias names only the alias.
-  return [...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens), ...project.sdkAliasNames()];
+  return [
+    ...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens),
+    ...configPluginNames(policies),
+    ...project.sdkAliasNames(),
+  ];
+}
+
+/** The framework plugins the rules name (`gatsby-plugin-google-gtag`): a build config naming one mentions the SDK. */
+export function configPluginNames(policies: Policy[]): string[] {
+  return policies.flatMap((p) => p.rules.flatMap((r) => (r.configPlugins ?? []).map((c) => c.package)));
 }
 
 /** The queues a stand-in for an SDK global pushes its `arguments` onto (`dataLayer.push`), per the policies' dispatchers. */
@@ -178,6 +187,7 @@ export const DIRECTIVE_LITERAL = 'consent-lint-disable';
 function searchLiterals(policies: Policy[]): string[] {
   return [
     ...policies.filter((p) => p.rules.length).flatMap((p) => p.tokens),
+    ...configPluginNames(policies),
     // Seeds too (`seedFiles`): a literal the census lacks sends the seed search over every file.
     ...argumentsQueues(policies).map((q) => q.global),
     ...writableNames(cmpGlobalRoots(policies)),

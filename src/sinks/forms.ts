@@ -578,6 +578,70 @@ export function scriptLoad(
   return undefined;
 }
 
+// ------------------------------------------------------------------ framework config plugins
+
+/**
+ * The rules whose `configPlugins` the literal `n` names as a plugin of a
+ * build config: an array element (`plugins: ['gatsby-plugin-google-gtag']`,
+ * Nuxt `modules: [['nuxt-gtag', { … }]]`) or a plugin entry's `resolve`/`src`
+ * (`{ resolve: 'gatsby-plugin-google-gtag', options: { … } }`). The plugin's
+ * options (the entry's, or the config's `optionsKey`) decide its `unless`.
+ */
+export function configPluginRules(n: t.Node, plugged: RuleSpec[], index: ScriptIndex, resolver: Resolver): RuleSpec[] {
+  const name = keyName(n);
+  const named = plugged.flatMap((rule) =>
+    (rule.configPlugins ?? []).filter((p) => p.package === name).map((plugin) => ({ rule, plugin })),
+  );
+  const options = named.length ? pluginEntryOptions(n, index) : undefined;
+  if (!options) return [];
+  const out: RuleSpec[] = [];
+  for (const { rule, plugin } of named) {
+    const own = [...options];
+    const held = plugin.optionsKey ? configOptions(n, plugin.optionsKey, index) : undefined;
+    if (held) own.push(held);
+    const spec: SinkSpec = { receivers: [], methods: [], unless: plugin.unless };
+    const asCall = (o: t.Node) =>
+      ({ ...n, type: 'CallExpression', callee: n, arguments: [o] }) as unknown as t.CallExpression;
+    if (!own.some((o) => !conditionsAllow(asCall(o), spec, index, resolver)) && !out.includes(rule)) out.push(rule);
+  }
+  return out;
+}
+
+/**
+ * The options given with a plugin named by the literal `n` in a plugin position
+ * (`['nuxt-gtag', { … }]`: the next element; `{ resolve, options }`: `options`),
+ * none when it names a plugin without options; undefined when `n` is in no plugin position.
+ */
+function pluginEntryOptions(n: t.Node, index: ScriptIndex): t.Node[] | undefined {
+  const parent = index.parent.get(n);
+  if (parent?.type === 'ArrayExpression') {
+    const pair = parent.elements[0] === n && index.parent.get(parent)?.type === 'ArrayExpression';
+    return pair && parent.elements[1] ? [parent.elements[1]] : [];
+  }
+  if (
+    parent?.type !== 'ObjectProperty' ||
+    parent.value !== n ||
+    !['resolve', 'src'].includes(keyName(parent.key) ?? '')
+  )
+    return undefined;
+  const entry = index.parent.get(parent);
+  const opts =
+    entry?.type === 'ObjectExpression'
+      ? entry.properties.find((p) => p.type === 'ObjectProperty' && keyName(p.key) === 'options')
+      : undefined;
+  return opts?.type === 'ObjectProperty' ? [opts.value] : [];
+}
+
+/** Nuxt `modules: ['nuxt-gtag'], gtag: { … }`: the `key` property of the nearest object around `n`. */
+function configOptions(n: t.Node, key: string, index: ScriptIndex): t.Node | undefined {
+  for (let up = index.parent.get(n); up; up = index.parent.get(up)) {
+    if (up.type !== 'ObjectExpression') continue;
+    const held = up.properties.find((p) => p.type === 'ObjectProperty' && keyName(p.key) === key);
+    return held?.type === 'ObjectProperty' ? held.value : undefined;
+  }
+  return undefined;
+}
+
 /** Rules whose `scripts` name this URL. */
 export function scriptRules(url: { text: string; open: boolean }, rules: RuleSpec[]): RuleSpec[] {
   return rules.filter((r) => r.scripts?.length && scriptUrlMatches(r.scripts, url));
