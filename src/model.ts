@@ -139,6 +139,8 @@ export interface ConfigPlugin {
   optionsKey?: string;
   /** Not a sink when one of these certainly holds of its options (argument 0). */
   unless?: ArgumentCondition[];
+  /** A sink only with this option given (Docusaurus preset-classic `gtag`): it names the SDK, not the package. */
+  option?: string;
 }
 
 export interface SinkSpec {

@@ -599,7 +599,10 @@ export function configPluginRules(n: t.Node, plugged: RuleSpec[], index: ScriptI
     const own = [...options];
     const held = plugin.optionsKey ? configOptions(n, plugin.optionsKey, index) : undefined;
     if (held) own.push(held);
-    const spec: SinkSpec = { receivers: [], methods: [], unless: plugin.unless };
+    // A preset bundling the SDK's plugin (`option`): none without options, nor where that option is certainly absent.
+    if (plugin.option && !own.length) continue;
+    const absent = plugin.option ? [{ argument: 0, path: [plugin.option], equals: [null] }] : [];
+    const spec: SinkSpec = { receivers: [], methods: [], unless: [...(plugin.unless ?? []), ...absent] };
     const asCall = (o: t.Node) =>
       ({ ...n, type: 'CallExpression', callee: n, arguments: [o] }) as unknown as t.CallExpression;
     if (!own.some((o) => !conditionsAllow(asCall(o), spec, index, resolver)) && !out.includes(rule)) out.push(rule);
