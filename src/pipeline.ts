@@ -112,8 +112,15 @@ export function seedTokens(project: Project, policies: Policy[]): string[] {
 
 /** The framework plugins the rules name (`gatsby-plugin-google-gtag`): a build config naming one mentions the SDK. */
 export function configPluginNames(policies: Policy[]): string[] {
-  // A preset that is a sink only with the SDK's option (`gtag`) is named by the option: `classic` is a common word.
-  return policies.flatMap((p) => p.rules.flatMap((r) => (r.configPlugins ?? []).map((c) => c.option ?? c.package)));
+  // A preset that is a sink only with the SDK's option (`gtag`, maybe given in another module) is named
+  // as a quoted string: `classic` is a common word.
+  return policies.flatMap((p) =>
+    p.rules.flatMap((r) =>
+      (r.configPlugins ?? []).flatMap((c) =>
+        c.option ? [c.option, ...[`'`, `"`, '`'].map((q) => `${q}${c.package}${q}`)] : [c.package],
+      ),
+    ),
+  );
 }
 
 /** The queues a stand-in for an SDK global pushes its `arguments` onto (`dataLayer.push`), per the policies' dispatchers. */
