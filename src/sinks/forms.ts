@@ -575,6 +575,37 @@ export function scriptLoad(
     const url = stringValue(value, index, resolver);
     return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
   }
+  return headScript(n, index, resolver);
+}
+
+/**
+ * A script a framework's head config declares: `{ src: url }` in a `script` /
+ * `scripts` list (Nuxt `app.head.script`, `useHead({ script })`, Docusaurus
+ * `scripts`), a VuePress head tag `['script', { src: url }]`, or a plain URL in a
+ * `scripts` list. The page loads it before any app code runs.
+ */
+function headScript(
+  n: t.Node,
+  index: ScriptIndex,
+  resolver: Resolver,
+): { node: t.Node; url: { text: string; open: boolean }; callee: string } | undefined {
+  const listedIn = (el: t.Node): boolean => {
+    const list = index.parent.get(el);
+    if (list?.type !== 'ArrayExpression') return false;
+    const held = index.parent.get(list);
+    if (held?.type === 'ObjectProperty' && held.value === list)
+      return ['script', 'scripts'].includes(keyName(held.key) ?? '');
+    return list.elements[0] !== el && list.elements[0]?.type === 'StringLiteral' && list.elements[0].value === 'script';
+  };
+  if (n.type === 'ObjectProperty' && !n.computed && keyName(n.key) === 'src') {
+    const holder = index.parent.get(n);
+    if (holder?.type !== 'ObjectExpression' || !listedIn(holder)) return undefined;
+    const url = stringValue(n.value, index, resolver);
+    return url !== undefined ? { node: n.value, url, callee: 'head script src' } : undefined;
+  }
+  if (n.type === 'StringLiteral' && /^(?:https?:)?\/\//.test(n.value) && listedIn(n)) {
+    return { node: n, url: { text: n.value, open: false }, callee: 'head script' };
+  }
   return undefined;
 }
 

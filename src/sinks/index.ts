@@ -570,7 +570,9 @@ export function findSinks(
         (n.type === 'JSXOpeningElement' ||
           n.type === 'AssignmentExpression' ||
           n.type === 'CallExpression' ||
-          n.type === 'OptionalCallExpression')
+          n.type === 'OptionalCallExpression' ||
+          n.type === 'ObjectProperty' ||
+          n.type === 'StringLiteral')
       ) {
         const load = scriptLoad(n, index, resolver);
         if (load)
