@@ -141,6 +141,8 @@ export interface ConfigPlugin {
   unless?: ArgumentCondition[];
   /** A sink only with this option given (Docusaurus preset-classic `gtag`): it names the SDK, not the package. */
   option?: string;
+  /** Named only in this config key's list (Docusaurus `presets`): the anchor of a package named by a common word (`classic`). */
+  list?: string;
 }
 
 export interface SinkSpec {

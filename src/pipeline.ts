@@ -112,13 +112,11 @@ export function seedTokens(project: Project, policies: Policy[]): string[] {
 
 /** The framework plugins the rules name (`gatsby-plugin-google-gtag`): a build config naming one mentions the SDK. */
 export function configPluginNames(policies: Policy[]): string[] {
-  // A preset that is a sink only with the SDK's option (`gtag`, maybe given in another module) is named
-  // as a quoted string: `classic` is a common word.
+  // A preset named by a common word (`classic`) is anchored by its list's key (`presets`, the file
+  // naming it; its options may live in another module) and its option (`gtag`).
   return policies.flatMap((p) =>
     p.rules.flatMap((r) =>
-      (r.configPlugins ?? []).flatMap((c) =>
-        c.option ? [c.option, ...[`'`, `"`, '`'].map((q) => `${q}${c.package}${q}`)] : [c.package],
-      ),
+      (r.configPlugins ?? []).flatMap((c) => (c.list ? [c.list, ...(c.option ? [c.option] : [])] : [c.package])),
     ),
   );
 }

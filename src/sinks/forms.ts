@@ -627,6 +627,7 @@ export function configPluginRules(n: t.Node, plugged: RuleSpec[], index: ScriptI
   if (!options) return [];
   const out: RuleSpec[] = [];
   for (const { rule, plugin } of named) {
+    if (plugin.list && listKey(n, index) !== plugin.list) continue;
     const own = [...options];
     const held = plugin.optionsKey ? configOptions(n, plugin.optionsKey, index) : undefined;
     if (held) own.push(held);
@@ -664,6 +665,15 @@ function pluginEntryOptions(n: t.Node, index: ScriptIndex): t.Node[] | undefined
       ? entry.properties.find((p) => p.type === 'ObjectProperty' && keyName(p.key) === 'options')
       : undefined;
   return opts?.type === 'ObjectProperty' ? [opts.value] : [];
+}
+
+/** The config key whose list names the plugin `n`: `presets` of `presets: ['x']` and of `presets: [['x', {…}]]`. */
+function listKey(n: t.Node, index: ScriptIndex): string | undefined {
+  let list = index.parent.get(n);
+  const outer = list && index.parent.get(list);
+  if (list?.type === 'ArrayExpression' && outer?.type === 'ArrayExpression') list = outer;
+  const held = list && index.parent.get(list);
+  return held?.type === 'ObjectProperty' && held.value === list ? keyName(held.key) : undefined;
 }
 
 /** Nuxt `modules: ['nuxt-gtag'], gtag: { … }`: the `key` property of the nearest object around `n`. */
