@@ -129,6 +129,22 @@ export interface ArgumentCondition {
   length?: number;
 }
 
+/**
+ * A framework plugin that puts the SDK on every page (Gatsby `plugins`, Nuxt
+ * `modules`, Docusaurus `plugins`): no app code runs before it.
+ */
+export interface ConfigPlugin {
+  package: string;
+  /** The config key holding its options besides its own entry (Nuxt `gtag: { … }`). */
+  optionsKey?: string;
+  /** Not a sink when one of these certainly holds of its options (argument 0). */
+  unless?: ArgumentCondition[];
+  /** A sink only with this option given (Docusaurus preset-classic `gtag`): it names the SDK, not the package. */
+  option?: string;
+  /** Named only in this config key's list (Docusaurus `presets`): the anchor of a package named by a common word (`classic`). */
+  list?: string;
+}
+
 export interface SinkSpec {
   /** Receivers: the SDK object(s) whose members are sinks. */
   receivers: Receiver[];
@@ -166,6 +182,8 @@ export interface RuleSpec {
    * in HTML/JSX, `el.src = url`, `el.setAttribute('src', url)`.
    */
   scripts?: string[];
+  /** Framework plugins whose naming in the build config is the sink (`plugins: ['gatsby-plugin-google-gtag']`). */
+  configPlugins?: ConfigPlugin[];
   /** The lowest preset that turns the rule on (default `recommended`); `strict` rules are off otherwise. */
   preset?: Preset;
   argumentRequirements?: ArgumentRequirement[];

@@ -81,7 +81,7 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
           : '',
     );
   for (const p of policies) {
-    out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global));
+    out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global), ...configPluginNames([p]));
     for (const r of p.rules) {
       for (const s of r.sinks) s.receivers.forEach(origin);
       for (const a of r.argumentRequirements ?? []) a.sources.forEach(origin);
@@ -107,9 +107,11 @@ export function seedTokens(project: Project, policies: Policy[]): string[] {
 }
 
 /**
- * The tokens of the policies with rules, and the host objects another package
- * exports that an SDK is reached through (react-native's `NativeModules` of
- * `NativeModules.Leanplum.start`: a receiver whose methods are all nested). A file using a host with a computed key
+ * The tokens of the policies with rules; the framework plugins they name (a
+ * build config naming one mentions the SDK); and the host objects another
+ * package exports that an SDK is reached through (react-native's
+ * `NativeModules` of `NativeModules.Leanplum.start`: a receiver whose methods
+ * are all nested). A file using a host with a computed key
  * (`NativeModules[pkg][name]()`) may call the SDK without naming it.
  */
 function sdkTokens(policies: Policy[]): string[] {
@@ -125,7 +127,19 @@ function sdkTokens(policies: Policy[]): string[] {
           if ('module' in o && o.export !== '*' && o.export !== 'default' && !o.path?.length) out.push(o.export);
       }
   }
+  out.push(...configPluginNames(policies));
   return [...new Set(out)];
+}
+
+/** The framework plugins the rules name (`gatsby-plugin-google-gtag`): a build config naming one mentions the SDK. */
+function configPluginNames(policies: Policy[]): string[] {
+  // A preset named by a common word (`classic`) is anchored by its list's key (`presets`, the file
+  // naming it; its options may live in another module) and its option (`gtag`).
+  return policies.flatMap((p) =>
+    p.rules.flatMap((r) =>
+      (r.configPlugins ?? []).flatMap((c) => (c.list ? [c.list, ...(c.option ? [c.option] : [])] : [c.package])),
+    ),
+  );
 }
 
 /** The queues a stand-in for an SDK global pushes its `arguments` onto (`dataLayer.push`), per the policies' dispatchers. */

@@ -697,6 +697,18 @@ describe('declarations', () => {
     ]);
     const withCode = await scanApp({ 'app.config.js': 'module.exports = { expo: { plugins: [] } };\n', 'App.tsx': js });
     expect(withCode.errors).toMatchObject([{ file: 'app.config.js', kind: 'unsupported' }]);
+    // A monorepo's app: nested, and naming what an Expo config declares.
+    const nested = await scanApp({
+      'apps/mobile/app.config.ts': "export default ({ config }) => ({ ...config, plugins: ['expo-notifications'] });\n",
+      'App.tsx': js,
+    });
+    expect(nested.errors).toMatchObject([{ file: 'apps/mobile/app.config.ts', kind: 'unsupported' }]);
+    // Angular's src/app/app.config.ts (providers) is no Expo config (survey5: itrujillopriego/md_survey).
+    const angular = await scanApp({
+      'src/app/app.config.ts': 'export const appConfig = { providers: [provideRouter(routes)] };\n',
+      'App.tsx': js,
+    });
+    expect(angular.errors).toEqual([]);
   });
 
   it('Expo plugins and permissions provide declarations', async () => {

@@ -549,6 +549,15 @@ describe('parse: server-side templates', () => {
     expect(maskTemplate('njk', text)).toMatch(/"\s{7}"\);\s{11}<\/script>/);
   });
 
+  it('Smarty: a brace before white space and {literal} blocks stay text; tags and comments are masked', () => {
+    const text = "{* c *}<script>{literal}function f(){go();}{/literal} if (a) { go('{$id}'); }</script>";
+    expect(maskTemplate('tpl', text)).toBe(
+      "       <script>         function f(){go();}           if (a) { go('     '); }</script>",
+    );
+    // An unclosed {literal} keeps the rest of the file.
+    expect(maskTemplate('tpl', '{literal}{a}')).toBe('         {a}');
+  });
+
   it("a template's scripts are found at the file's positions", () => {
     const text = "<%# layout %>\n<script>\n  Leanplum.start('<%= id %>');\n</script>\n";
     const parsed = parseFile({ absPath: '/v/layout.ejs', relPath: 'layout.ejs', text });

@@ -114,6 +114,26 @@ describe('Project.filesMatching', () => {
     );
   });
 
+  it('a build config naming a preset that bundles an SDK plugin is a seed, its options in another module or not', () => {
+    // Docusaurus `presets: [['classic', presets.classic]]`, the `gtag` option in presets.js: the
+    // config file itself holds the sink, and mentions no SDK name (survey5: pumpkiinbell/blog).
+    const policies = resolvePolicies(undefined);
+    const text = (relPath: string, body: string): [string, DiscoveredFile] => [
+      relPath,
+      { absPath: `/virtual/${relPath}`, relPath, text: body },
+    ];
+    const files = new Map<string, DiscoveredFile>([
+      text(
+        'config/index.js',
+        "const presets = require('./presets');\nmodule.exports = { presets: [['classic', presets.classic]] };",
+      ),
+      text('config/presets.js', "module.exports = { classic: { gtag: { trackingID: 'G-1' } } };"),
+      text('src/theme.js', "export const themes = ['classic-dark'];"),
+    ]);
+    const project = new Project('/virtual', files, parseFile, projectOptions(policies, undefined));
+    expect(seedFiles(project, policies)).toEqual(['config/index.js', 'config/presets.js']);
+  });
+
   it('seeds are searched among the census files only: every seed literal is a census literal', () => {
     // A seed literal the census lacks sends the seed search over every file of the project.
     const policies = resolvePolicies(undefined);

@@ -238,6 +238,8 @@ export function runExplain(ruleId: string, flags: ExplainFlags, io: CliIO): numb
       out.push(wrap(`Also requires ${a.requires.join(', ')} when ${a.description} (argument ${a.argument}).`, '  '));
     for (const s of rule.sinks) out.push(wrap(`Calls: ${describeSink(s)}.`, '  '));
     if (rule.scripts?.length) out.push(wrap(`Script loads: ${rule.scripts.join(', ')}.`, '  '));
+    if (rule.configPlugins?.length)
+      out.push(wrap(`Framework plugins: ${rule.configPlugins.map((c) => c.package).join(', ')}.`, '  '));
     if (rule.preset === 'strict')
       out.push(wrap('Preset: strict (off in the default recommended preset unless the config turns it on).', '  '));
     out.push('', c.bold('Why (legal basis)'), wrap(rule.legalBasis, '  '));

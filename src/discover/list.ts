@@ -54,6 +54,12 @@ export const TEMPLATE_EXTENSIONS = [
   'twig',
   'jinja',
   'j2',
+  'tpl',
+  'jsp',
+  'asp',
+  'aspx',
+  'gohtml',
+  'tmpl',
 ] as const;
 
 /** Native declaration files read as data by src/native (never executed). */

@@ -95,6 +95,18 @@ export function isExpoCodeConfig(rel: string): boolean {
   return rel.includes('app.config.') && /^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel);
 }
 
+/** What an Expo code config could declare that consent-lint reads from app.json. */
+const EXPO_CONFIG_WORDS = /\b(?:expo|Expo|plugins|infoPlist|permissions|ios|android)\b/;
+
+/**
+ * Is this `app.config.*` an Expo config? One at the scan root is; a nested one
+ * (a monorepo's app) when it names something an Expo config declares. Angular's
+ * `src/app/app.config.ts` (an ApplicationConfig of providers) names none.
+ */
+function isExpoConfigCode(f: DiscoveredFile): boolean {
+  return !f.relPath.includes('/') || EXPO_CONFIG_WORDS.test(f.text);
+}
+
 interface XmlNode {
   nodeType: number;
   nodeName: string;
@@ -427,6 +439,7 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
   for (const f of files) {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {
+      if (!isExpoConfigCode(f)) continue;
       d.unreadableExpo.push(f.relPath);
       d.errors.push({
         file: f.relPath,

@@ -1,6 +1,6 @@
 /**
  * Server-side templates (EJS, ERB, PHP, Handlebars/Mustache, Nunjucks, Liquid,
- * Twig, Jinja) are HTML pages with template tags: the page's `<script>`
+ * Twig, Jinja, Smarty, JSP/ASP, Go templates) are HTML pages with template tags: the page's `<script>`
  * elements are where a layout pastes an SDK snippet. Each tag is masked to
  * spaces of the same length (line breaks kept), so the page parses as HTML at
  * the file's own positions; what a tag would print (`'<%= appId %>'`) becomes
@@ -13,6 +13,12 @@ const ERB: Tag = ['<%', '%>'];
 const PHP: Tag = ['<?', '?>']; // `<?php`, `<?=`
 const MUSTACHE: Tag = ['{{', '}}']; // `{{{ }}}` too (its last `}` is masked with it)
 const JINJA: Tag[] = [MUSTACHE, ['{%', '%}'], ['{#', '#}']];
+/**
+ * Smarty (`.tpl`, PrestaShop, CMS themes): `{$var}`, `{if …}`, `{* … *}`. A brace
+ * followed by white space is text (Smarty's auto-literal, how scripts keep their
+ * braces), and `{literal}…{/literal}` is text whole: only those two tags are masked.
+ */
+const SMARTY: Tag = ['{', '}'];
 
 /** Template file extensions (as discovery lists them) and their tags. */
 export const TEMPLATE_TAGS: Readonly<Record<string, readonly Tag[]>> = {
@@ -28,6 +34,12 @@ export const TEMPLATE_TAGS: Readonly<Record<string, readonly Tag[]>> = {
   twig: JINJA,
   jinja: JINJA,
   j2: JINJA,
+  tpl: [['{*', '*}'], SMARTY],
+  jsp: [ERB], // JSP and ASP scriptlets, `<%= … %>` and `<%@ … %>`
+  asp: [ERB],
+  aspx: [ERB],
+  gohtml: [MUSTACHE], // Go html/template
+  tmpl: [MUSTACHE],
 };
 
 /**
@@ -48,6 +60,19 @@ export function templateTags(ext: string, text: string): { start: number; end: n
     if (k === -1) return out;
     const [open, close] = tags[k];
     const start = next[k];
+    if (tags[k] === SMARTY && /\s/.test(text[start + 1] ?? ' ')) {
+      next[k] = text.indexOf(open, start + 1); // a script's own brace
+      continue;
+    }
+    if (tags[k] === SMARTY && text.startsWith('{literal}', start)) {
+      // Its text is kept; `{/literal}` (or the end of the file) closes it.
+      const at = text.indexOf('{/literal}', start);
+      out.push({ start, end: start + '{literal}'.length });
+      if (at === -1) return out;
+      out.push({ start: at, end: at + '{/literal}'.length });
+      i = at + '{/literal}'.length;
+      continue;
+    }
     const at = text.indexOf(close, start + open.length);
     let end = at === -1 ? text.length : at + close.length;
     if (open === '{{' && text.startsWith('{{{', start) && text[end] === '}') end++;

@@ -49,6 +49,12 @@ export function ruleDocMarkdown(rule: RuleSpec, policy: Pick<Policy, 'id' | 'des
       '',
     );
   }
+  if (rule.configPlugins?.length) {
+    out.push(
+      `Framework plugins: ${rule.configPlugins.map((c) => `\`${c.package}\``).join(', ')}, named in a build config's plugin list (Gatsby \`plugins\`, Nuxt \`modules\`, Docusaurus \`plugins\`); they put the SDK on every page before any app code runs, so configure them to wait for consent or load the SDK from a consent callback instead.`,
+      '',
+    );
+  }
   for (const a of rule.argumentRequirements ?? []) {
     out.push(
       `Also requires ${a.requires.map((p) => `\`${p}\``).join(', ')} when ${a.description} (argument ${a.argument}).`,

@@ -755,7 +755,15 @@ export class Proof implements SummaryProvider {
     const container = this.unit(index.unitOf(sink.node), index);
     const g = this.graph(container);
     const s = this.states(container);
-    const ids = (g.pointsOf.get(sink.node) ?? []).filter((id) => g.nodes[id].kind === 'point');
+    const pointsAt = (n: t.Node, kinds: readonly string[] = ['point']) =>
+      (g.pointsOf.get(n) ?? []).filter((id) => kinds.includes(g.nodes[id].kind));
+    let ids = pointsAt(sink.node);
+    // A literal is no flow point (a plugin named in a build config's list): it counts where the nearest
+    // point around it in its own function is (the `return` of a config factory too), never an earlier
+    // (better guarded) one.
+    if (sink.node.type === 'StringLiteral' || sink.node.type === 'TemplateLiteral')
+      for (let up = index.parent.get(sink.node); !ids.length && up && up !== container.node; up = index.parent.get(up))
+        ids = pointsAt(up, ['point', 'return']);
     const required = this.purposes.mask(sink.requires);
     let state = ALL;
     let placed = false;

@@ -540,8 +540,10 @@ export function stringValue(
 
 /**
  * A script load at `n`: `<script src="…">` (HTML, parsed as JSX) and JSX
- * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`,
- * `importScripts(url)`.
+ * `<script>`/`<Script>` elements, `el.src = url`, `el.setAttribute('src', url)`.
+ * Not `importScripts(url)`: it exists only in a worker, which runs once the page
+ * registered it (a push SDK's service worker, registered by the SDK's gated
+ * init or push opt-in); an SDK call the worker makes is a sink of its own.
  * Returns the node to report (a flow point) and the URL.
  */
 export function scriptLoad(
@@ -583,15 +585,113 @@ export function scriptLoad(
     const url = stringValue(value, index, resolver);
     return url !== undefined ? { node: n, url, callee: `${dottedName(n.callee) ?? 'setAttribute'}('src')` } : undefined;
   }
-  // `importScripts(url)` in a service worker.
+  return headScript(n, index, resolver);
+}
+
+/**
+ * A script a framework's head config declares: `{ src: url }` in a `script` /
+ * `scripts` list (Nuxt `app.head.script`, `useHead({ script })`, Docusaurus
+ * `scripts`), a VuePress head tag `['script', { src: url }]`, or a plain URL in a
+ * `scripts` list. The page loads it before any app code runs.
+ */
+function headScript(
+  n: t.Node,
+  index: ScriptIndex,
+  resolver: Resolver,
+): { node: t.Node; url: { text: string; open: boolean }; callee: string } | undefined {
+  const listedIn = (el: t.Node): boolean => {
+    const list = index.parent.get(el);
+    if (list?.type !== 'ArrayExpression') return false;
+    const held = index.parent.get(list);
+    if (held?.type === 'ObjectProperty' && held.value === list)
+      return ['script', 'scripts'].includes(keyName(held.key) ?? '');
+    return list.elements[0] !== el && list.elements[0]?.type === 'StringLiteral' && list.elements[0].value === 'script';
+  };
+  if (n.type === 'ObjectProperty' && !n.computed && keyName(n.key) === 'src') {
+    const holder = index.parent.get(n);
+    if (holder?.type !== 'ObjectExpression' || !listedIn(holder)) return undefined;
+    const url = stringValue(n.value, index, resolver);
+    return url !== undefined ? { node: n.value, url, callee: 'head script src' } : undefined;
+  }
+  if (n.type === 'StringLiteral' && /^(?:https?:)?\/\//.test(n.value) && listedIn(n)) {
+    return { node: n, url: { text: n.value, open: false }, callee: 'head script' };
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ framework config plugins
+
+/**
+ * The rules whose `configPlugins` the literal `n` names as a plugin of a
+ * build config: an array element (`plugins: ['gatsby-plugin-google-gtag']`,
+ * Nuxt `modules: [['nuxt-gtag', { … }]]`) or a plugin entry's `resolve`/`src`
+ * (`{ resolve: 'gatsby-plugin-google-gtag', options: { … } }`). The plugin's
+ * options (the entry's, or the config's `optionsKey`) decide its `unless`.
+ */
+export function configPluginRules(n: t.Node, plugged: RuleSpec[], index: ScriptIndex, resolver: Resolver): RuleSpec[] {
+  const name = keyName(n);
+  const named = plugged.flatMap((rule) =>
+    (rule.configPlugins ?? []).filter((p) => p.package === name).map((plugin) => ({ rule, plugin })),
+  );
+  const options = named.length ? pluginEntryOptions(n, index) : undefined;
+  if (!options) return [];
+  const out: RuleSpec[] = [];
+  for (const { rule, plugin } of named) {
+    if (plugin.list && listKey(n, index) !== plugin.list) continue;
+    const own = [...options];
+    const held = plugin.optionsKey ? configOptions(n, plugin.optionsKey, index) : undefined;
+    if (held) own.push(held);
+    // A preset bundling the SDK's plugin (`option`): none without options, nor where that option is certainly absent.
+    if (plugin.option && !own.length) continue;
+    const absent = plugin.option ? [{ argument: 0, path: [plugin.option], equals: [null] }] : [];
+    const spec: SinkSpec = { receivers: [], methods: [], unless: [...(plugin.unless ?? []), ...absent] };
+    const asCall = (o: t.Node) =>
+      ({ ...n, type: 'CallExpression', callee: n, arguments: [o] }) as unknown as t.CallExpression;
+    if (!own.some((o) => !conditionsAllow(asCall(o), spec, index, resolver)) && !out.includes(rule)) out.push(rule);
+  }
+  return out;
+}
+
+/**
+ * The options given with a plugin named by the literal `n` in a plugin position
+ * (`['nuxt-gtag', { … }]`: the next element; `{ resolve, options }`: `options`),
+ * none when it names a plugin without options; undefined when `n` is in no plugin position.
+ */
+function pluginEntryOptions(n: t.Node, index: ScriptIndex): t.Node[] | undefined {
+  const parent = index.parent.get(n);
+  if (parent?.type === 'ArrayExpression') {
+    const pair = parent.elements[0] === n && index.parent.get(parent)?.type === 'ArrayExpression';
+    return pair && parent.elements[1] ? [parent.elements[1]] : [];
+  }
   if (
-    (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') &&
-    n.callee.type === 'Identifier' &&
-    n.callee.name === 'importScripts' &&
-    !index.binding(n.callee)
-  ) {
-    const url = stringValue(n.arguments[0], index, resolver);
-    return url !== undefined ? { node: n, url, callee: 'importScripts' } : undefined;
+    parent?.type !== 'ObjectProperty' ||
+    parent.value !== n ||
+    !['resolve', 'src'].includes(keyName(parent.key) ?? '')
+  )
+    return undefined;
+  const entry = index.parent.get(parent);
+  const opts =
+    entry?.type === 'ObjectExpression'
+      ? entry.properties.find((p) => p.type === 'ObjectProperty' && keyName(p.key) === 'options')
+      : undefined;
+  return opts?.type === 'ObjectProperty' ? [opts.value] : [];
+}
+
+/** The config key whose list names the plugin `n`: `presets` of `presets: ['x']` and of `presets: [['x', {…}]]`. */
+function listKey(n: t.Node, index: ScriptIndex): string | undefined {
+  let list = index.parent.get(n);
+  const outer = list && index.parent.get(list);
+  if (list?.type === 'ArrayExpression' && outer?.type === 'ArrayExpression') list = outer;
+  const held = list && index.parent.get(list);
+  return held?.type === 'ObjectProperty' && held.value === list ? keyName(held.key) : undefined;
+}
+
+/** Nuxt `modules: ['nuxt-gtag'], gtag: { … }`: the `key` property of the nearest object around `n`. */
+function configOptions(n: t.Node, key: string, index: ScriptIndex): t.Node | undefined {
+  for (let up = index.parent.get(n); up; up = index.parent.get(up)) {
+    if (up.type !== 'ObjectExpression') continue;
+    const held = up.properties.find((p) => p.type === 'ObjectProperty' && keyName(p.key) === key);
+    return held?.type === 'ObjectProperty' ? held.value : undefined;
   }
   return undefined;
 }

@@ -25,6 +25,7 @@ import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './esc
 import {
   codeInString,
   conditionsAllow,
+  configPluginRules,
   dispatcherCalled,
   dispatchTargets,
   fromReceivers,
@@ -150,6 +151,10 @@ interface SinkSearch {
   sdkRules: RuleSpec[];
   receivers: Receiver[];
   scripted: RuleSpec[];
+  /** Rules with framework plugins (`configPlugins`): their package names in a build config are sinks. */
+  plugged: RuleSpec[];
+  /** Their package names: a literal is tested further only when it is one. */
+  pluginNames: Set<string>;
   sdkText: RegExp | undefined;
   /** Components are capitalised (`<PostHogProvider>`); lower-case names are DOM elements. */
   componentNames: Set<string>;
@@ -170,6 +175,8 @@ function sinkSearchOf(rules: RuleSpec[], dispatchers: DispatcherSpec[]): SinkSea
     sdkRules,
     receivers: sdkRules.flatMap((r) => r.sinks.flatMap((s) => s.receivers)),
     scripted: rules.filter((r) => r.scripts?.length),
+    plugged: rules.filter((r) => r.configPlugins?.length),
+    pluginNames: new Set(rules.flatMap((r) => (r.configPlugins ?? []).map((c) => c.package))),
     sdkText: globalsInText(rules, dispatchers),
     componentNames: new Set(
       sdkRules
@@ -487,10 +494,17 @@ export function findSinks(
   options: SinkOptions = {},
 ): Sink[] {
   const dispatchers = options.dispatchers ?? NO_DISPATCHERS;
-  const { escapeRule, sdkRules, receivers, scripted, sdkText, componentNames, componentMentions } = sinkSearchOf(
-    rules,
-    dispatchers,
-  );
+  const {
+    escapeRule,
+    sdkRules,
+    receivers,
+    scripted,
+    plugged,
+    pluginNames,
+    sdkText,
+    componentNames,
+    componentMentions,
+  } = sinkSearchOf(rules, dispatchers);
   const sinks: Sink[] = [];
   const jsxComponentCandidate = (name: t.JSXIdentifier | t.JSXMemberExpression, index: ScriptIndex): boolean => {
     let root: t.JSXIdentifier | t.JSXMemberExpression = name;
@@ -559,13 +573,18 @@ export function findSinks(
         (n.type === 'JSXOpeningElement' ||
           n.type === 'AssignmentExpression' ||
           n.type === 'CallExpression' ||
-          n.type === 'OptionalCallExpression')
+          n.type === 'OptionalCallExpression' ||
+          n.type === 'ObjectProperty' ||
+          n.type === 'StringLiteral')
       ) {
         const load = scriptLoad(n, index, resolver);
         if (load)
           for (const rule of scriptRules(load.url, scripted))
             sinks.push({ rule, node: load.node, index, callee: load.callee, requires: [...rule.requires] });
       }
+      if ((n.type === 'StringLiteral' || n.type === 'TemplateLiteral') && pluginNames.has(keyName(n) ?? ''))
+        for (const rule of configPluginRules(n, plugged, index, resolver))
+          sinks.push({ rule, node: n, index, callee: `plugin '${keyName(n)}'`, requires: [...rule.requires] });
       let target: t.Node;
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
         target = unwrap(n.callee);
