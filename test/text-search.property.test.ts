@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DiscoveredFile } from '../src/model.js';
 import { parseFile } from '../src/parse/index.js';
 import { importStem, Project } from '../src/program/project.js';
-import { escapeRegExp, literalPrefilter } from '../src/program/text.js';
+import { escapeRegExp, literalPrefilter, tokenRegExp } from '../src/program/text.js';
 import { argumentsQueues, seedFiles, seedTokens, projectOptions } from '../src/pipeline.js';
 import { resolvePolicies } from '../src/policy/index.js';
 import { languageOf } from '../src/native/parsers.js';
@@ -143,6 +143,31 @@ describe('Project.filesMatching', () => {
     const seeds = [...seedTokens(project, policies), ...argumentsQueues(policies).map((q) => q.global)];
     expect(seeds.filter((l) => !census.has(l.toLowerCase()))).toEqual([]);
     expect(seeds).toContain('dataLayer');
+  });
+});
+
+describe('tokenRegExp', () => {
+  it('matches a two-letter name as a word (as text, `ga` is in nearly every file), longer tokens anywhere', () => {
+    const re = tokenRegExp(['ga', 'leanplum', 'x'])!;
+    for (const hit of ["ga('create')", 'window.ga(x)', 'const t = ga;', 'my leanplumSdk'])
+      expect(re.test(hit), hit).toBe(true);
+    for (const miss of ['page', 'saga(x)', 'omega', 'ga_id', 'x']) expect(re.test(miss), miss).toBe(false);
+  });
+
+  it('matches every text in which a token of three or more characters, or a two-letter word, occurs', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('ga', 'AF', 'lean', 'a$b'), { minLength: 1 }),
+        textArb([...TOKENS, 'ga', 'saga', 'ga_', 'AF']),
+        (tokens, text) => {
+          const re = tokenRegExp(tokens)!;
+          const word = (t: string) => new RegExp(`(?<![\\w])${escapeRegExp(t)}(?![\\w])`);
+          const want = tokens.some((t) => (t.length === 2 ? word(t).test(text) : text.includes(t)));
+          expect(re.test(text)).toBe(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

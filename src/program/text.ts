@@ -19,7 +19,9 @@ export function escapeRegExp(text: string): string {
 /** A regular expression matching any of `tokens` (one-character tokens are ignored), or undefined for none. */
 export function tokenRegExp(tokens: Iterable<string>): RegExp | undefined {
   const list = [...new Set(tokens)].filter((t) => t.length > 1);
-  return list.length ? new RegExp(list.map(escapeRegExp).join('|')) : undefined;
+  // A two-letter name (Universal Analytics' global `ga`) is a word: as text it is in nearly every file.
+  const pattern = (t: string) => (t.length === 2 && /^\w+$/.test(t) ? `\\b${t}\\b` : escapeRegExp(t));
+  return list.length ? new RegExp(list.map(pattern).join('|')) : undefined;
 }
 
 /**
