@@ -543,6 +543,20 @@ export interface NativeGuardSpec {
   keys?: Record<string, Purpose[]>;
 }
 
+/**
+ * An SDK call taking a callback whose parameter is an SDK value: parameter `parameter` of the closure
+ * (a Kotlin or Java lambda, Kotlin's implicit `it` included; a Swift closure) passed as `argument`
+ * (-1: the last / trailing one) to one of `calls` is of class `type`, a name in `classes`, as if declared
+ * with that type (`UAirship.takeOff(app, options) { airship -> airship.pushManager… }`).
+ */
+export interface NativeCallbackSpec {
+  calls: string[];
+  argument: number;
+  parameter: number;
+  type: string;
+  platforms?: Platform[];
+}
+
 export interface DeclarationSpec {
   rule: string;
   /** `ios-plist-key`: an Info.plist key must be set; `android-permission`: a `<uses-permission>` must be declared and not removed. */
@@ -573,6 +587,8 @@ export interface NativePolicy {
   /** Paths whose values are an advertising identifier (IDFA / GAID). */
   advertisingIdSources?: string[];
   guards?: NativeGuardSpec[];
+  /** SDK calls whose callback hands the app an SDK instance (Airship's `takeOff(app, options) { airship -> … }`). */
+  callbacks?: NativeCallbackSpec[];
   declarations?: DeclarationSpec[];
   /**
    * Flutter plugins (pub.dev packages in a pubspec.yaml's `dependencies:`) through which the app calls the SDK

@@ -839,6 +839,32 @@ describe('policy schema: native sections', () => {
     expect(problems).toContain('/native/starts/0/platform');
   });
 
+  it('callbacks: an SDK call whose callback parameter is of an SDK class', () => {
+    const policy = (callbacks: unknown[]) => ({
+      id: 'x',
+      description: 'd',
+      native: { tokens: ['Foo'], classes: { Foo: { jvm: 'com.foo.Foo' } }, callbacks },
+    });
+    expect(
+      validateDocument(
+        'policy',
+        'x.json',
+        policy([{ calls: ['Foo.start'], argument: -1, parameter: 0, type: 'Foo', platforms: ['android'] }]),
+      ),
+    ).toEqual([]);
+    const problems = validateDocument(
+      'policy',
+      'x.json',
+      policy([
+        { calls: ['Foo.start'], argument: -1, parameter: 0 },
+        { calls: ['Foo.start'], argument: -2, parameter: 0, type: 'com.foo.Foo' },
+      ]),
+    ).map((p) => p.pointer);
+    expect(problems).toContain('/native/callbacks/0');
+    expect(problems).toContain('/native/callbacks/1/argument');
+    expect(problems).toContain('/native/callbacks/1/type');
+  });
+
   it('argument matchers, property reads and inherited members', () => {
     const matcher = {
       values: ['Manifest.permission.POST_NOTIFICATIONS'],

@@ -75,6 +75,8 @@ interface Bound {
 
 interface Param {
   type?: string;
+  /** A written path resolving to the SDK class a policy gives this callback parameter (`native.callbacks`). */
+  sdk?: string[];
   guard?: NativeGuardSpec;
   value?: Bound;
 }
@@ -319,6 +321,16 @@ export class NativeFileAnalysis {
       const gc = g.grantedCallback;
       if (gc && path && gc.calls.includes(path) && (gc.argument === index || (gc.argument === -1 && last)))
         child.callbackGrant |= this.bits(g.purposes ?? []);
+    }
+    // An SDK instance handed to the callback (`UAirship.takeOff(app, options) { airship -> … }`, `UAirship.shared { it… }`):
+    // the parameter is of the SDK class the policy names, unless the closure declares a type of its own.
+    for (const cb of this.k.callbacks) {
+      if (!path || !cb.calls.includes(path) || (cb.platforms && !cb.platforms.includes(this.platform))) continue;
+      if (cb.argument !== index && !(cb.argument === -1 && last)) continue;
+      const name = child.lambda && !child.lambda.destructured ? child.lambda.params[cb.parameter] : undefined;
+      const param = name ? child.env.params.get(name) : undefined;
+      const sdk = this.k.classPath(cb.type, this.unit);
+      if (name && param && !param.type && !param.value && !param.guard && sdk) child.env.params.set(name, { sdk });
     }
     for (const cg of this.configGuards()) {
       if (cg.callbackArgument === undefined) continue;
@@ -690,6 +702,7 @@ export class NativeFileAnalysis {
       case 'name': {
         const found = this.lookup(e.name, env);
         if (found?.param?.value) return this.path(found.param.value.expr, found.param.value.env, depth + 1);
+        if (found?.param?.sdk) return found.param.sdk;
         if (found?.param) return found.param.type ? [found.param.type] : undefined;
         if (found?.local) {
           const l = found.local;

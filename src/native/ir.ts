@@ -22,8 +22,19 @@ export type Expr =
   | { k: 'bin'; op: string; l: Expr; r: Expr; node: SyntaxNode }
   | { k: 'not'; e: Expr; node: SyntaxNode }
   | { k: 'cond'; test: Expr; then: Stmt[]; else: Stmt[]; node: SyntaxNode }
-  /** `types`: the parameters' declared types, where written (`new Callback() { void done(UAirship airship) {…} }`). */
-  | { k: 'lambda'; params: string[]; types?: (string | undefined)[]; body: Stmt[]; node: SyntaxNode }
+  /**
+   * `types`: the parameters' declared types, where written (`new Callback() { void done(UAirship airship) {…} }`,
+   * `{ airship: UAirship -> … }`, `(UAirship airship) -> …`). `destructured`: a Kotlin destructuring parameter
+   * (`{ (k, v) -> … }`) makes `params` (every name bound) no longer line up with the callback's parameters.
+   */
+  | {
+      k: 'lambda';
+      params: string[];
+      types?: (string | undefined)[];
+      destructured?: boolean;
+      body: Stmt[];
+      node: SyntaxNode;
+    }
   | { k: 'jump'; s: Stmt; node: SyntaxNode }
   | { k: 'block'; body: Stmt[]; node: SyntaxNode }
   | { k: 'seq'; items: Expr[]; node: SyntaxNode };
@@ -542,13 +553,26 @@ class KotlinConverter extends Converter {
         const lit = n.type === 'lambda_literal' ? n : named(n).find((x) => x.type === 'lambda_literal');
         if (!lit) return this.seq(n);
         const ps = named(lit).find((x) => x.type === 'lambda_parameters');
-        const params = ps
-          ? ps
-              .descendantsOfType('identifier')
-              .filter((x): x is SyntaxNode => !!x)
-              .map((x) => x.text)
-          : ['it'];
-        return { k: 'lambda', params, body: this.stmts(lit), node: lit };
+        if (!ps) return { k: 'lambda', params: ['it'], body: this.stmts(lit), node: lit };
+        // `{ a, b: UAirship -> … }`: each parameter's name and declared type (not the type's identifiers);
+        // `{ (k, v) -> … }` binds the destructured names.
+        const params: string[] = [];
+        const types: (string | undefined)[] = [];
+        let destructured = false;
+        const declare = (v: SyntaxNode) => {
+          params.push(named(v).find((x) => x.type === 'identifier')?.text ?? '_');
+          types.push(typeName(named(v).find((x) => x.type !== 'identifier')));
+        };
+        for (const p of named(ps)) {
+          if (p.type === 'variable_declaration') declare(p);
+          else if (p.type === 'multi_variable_declaration') {
+            destructured = true;
+            named(p)
+              .filter((x) => x.type === 'variable_declaration')
+              .forEach(declare);
+          } else if (p.type !== 'line_comment' && p.type !== 'block_comment') destructured = true;
+        }
+        return { k: 'lambda', params, types, destructured, body: this.stmts(lit), node: lit };
       }
       case 'anonymous_function': {
         const body = named(n).find((x) => x.type === 'function_body');
@@ -1004,17 +1028,21 @@ class JavaConverter extends Converter {
       }
       case 'lambda_expression': {
         const ps = field(n, 'parameters');
-        const params = ps
-          ? ps.type === 'identifier'
-            ? [ps.text]
-            : ps
-                .descendantsOfType('identifier')
-                .filter((x): x is SyntaxNode => !!x)
-                .map((x) => x.text)
-          : [];
+        // `(UAirship airship) -> …`: declared types, as for a method's parameters
+        const formal = ps?.type === 'formal_parameters' ? this.params(ps) : undefined;
+        const params = formal
+          ? formal.map((p) => p.name)
+          : ps
+            ? ps.type === 'identifier'
+              ? [ps.text]
+              : ps
+                  .descendantsOfType('identifier')
+                  .filter((x): x is SyntaxNode => !!x)
+                  .map((x) => x.text)
+            : [];
         const b = field(n, 'body');
         const body = !b ? [] : b.type === 'block' ? this.stmts(b) : [{ k: 'expr', e: this.expr(b), node: b } as Stmt];
-        return { k: 'lambda', params, body, node: n };
+        return { k: 'lambda', params, types: formal?.map((p) => p.type), body, node: n };
       }
       case 'switch_expression':
         return { k: 'block', body: [this.switchStmt(n)], node: n };

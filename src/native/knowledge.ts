@@ -6,7 +6,14 @@
  */
 import type { Policy, Purpose, RuleSpec } from '../model.js';
 import type { NativeUnit } from './ir.js';
-import type { DeclarationSpec, NativeClass, NativeGuardSpec, NativeSinkSpec, NativeStartSpec } from './types.js';
+import type {
+  DeclarationSpec,
+  NativeCallbackSpec,
+  NativeClass,
+  NativeGuardSpec,
+  NativeSinkSpec,
+  NativeStartSpec,
+} from './types.js';
 
 export class NativeKnowledge {
   readonly classes = new Map<string, NativeClass>();
@@ -33,6 +40,8 @@ export class NativeKnowledge {
   /** SDK classes that sinks or starts are called on (`FirebaseApp` -> `FirebaseApp.configure`): their values matter. */
   readonly classesWithCalls = new Map<string, string[]>();
   readonly guards: NativeGuardSpec[] = [];
+  /** SDK calls whose callback parameter is an SDK value (`UAirship.takeOff(…) { airship -> … }`). */
+  readonly callbacks: NativeCallbackSpec[] = [];
   readonly advertisingIdSources: string[] = [];
   readonly declarations: DeclarationSpec[] = [];
   /** Flutter plugin package -> the rule whose calls it makes from Dart (not analysed). */
@@ -60,6 +69,7 @@ export class NativeKnowledge {
       }
       for (const s of n.starts ?? []) this.addStart(s);
       this.guards.push(...(n.guards ?? []));
+      this.callbacks.push(...(n.callbacks ?? []));
       this.advertisingIdSources.push(...(n.advertisingIdSources ?? []));
       this.declarations.push(...(n.declarations ?? []));
       for (const f of n.flutterPlugins ?? []) this.flutterPlugins.set(f.package, f.rule);
@@ -172,6 +182,17 @@ export class NativeKnowledge {
     // Swift: a type qualified by its module (`Segment.Analytics(configuration:)`, `FirebaseAnalytics.Analytics`).
     if (unit.language === 'swift' && rest.length && this.swiftModules.get(rest[0])?.has(root)) return rest.join('.');
     return undefined;
+  }
+
+  /**
+   * A written path that resolves to the SDK class `cls` in `unit` whatever the file imports: its JVM
+   * qualified name (`com.urbanairship.UAirship`), else its name (Swift, Objective-C).
+   */
+  classPath(cls: string, unit: NativeUnit): string[] | undefined {
+    const c = this.classes.get(cls);
+    if (!c) return undefined;
+    if (unit.language === 'kotlin' || unit.language === 'java') return c.jvm ? c.jvm.split('.') : undefined;
+    return c.swift !== undefined || c.objc !== undefined ? [cls] : undefined;
   }
 
   /** A written path whose root has the name of an SDK class that the file did not import (JVM). */

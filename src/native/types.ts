@@ -22,6 +22,7 @@ export type {
   Deferral,
   NativeStartSpec,
   NativeGuardSpec,
+  NativeCallbackSpec,
   DeclarationSpec,
   LinkedProductSpec,
 } from '../model.js';
