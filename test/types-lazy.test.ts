@@ -51,6 +51,21 @@ describe('typed receivers', () => {
     expect(typeCheckerLoads()).toBe(before);
   });
 
+  it("a member named like a global SDK's command (`ga('send')`, `_gaq` `_trackEvent`) is no type query", () => {
+    const before = typeCheckerLoads();
+    const code = `
+      import Leanplum from 'leanplum-sdk';
+      import { socket, repository } from './api';
+      export function save(item: { id: string }) {
+        socket.send(item.id);
+        repository.create(item);
+        return repository._trackEvent;
+      }
+      export const keep = Leanplum;`;
+    expect(checkSource(code).findings).toEqual([]);
+    expect(typeCheckerLoads()).toBe(before);
+  });
+
   it('a JavaScript file is never given to the checker', () => {
     const before = typeCheckerLoads();
     const js = `

@@ -54,7 +54,7 @@ export interface SdkModules {
   known: Set<string>;
   /** Lower-case name tokens (`leanplum`, `clevertap`) -> the known module to suggest. */
   tokens: Map<string, string>;
-  /** Every segment of every sink method name (`start`, `notifications`, `push`): members worth a type query. */
+  /** Every segment of every sink method of a module receiver (`start`, `notifications`, `push`): members worth a type query. */
   methods: Set<string>;
   /** npm scopes of known modules (`@react-native-firebase`): their publisher's own packages. */
   scopes: Set<string>;
@@ -888,7 +888,10 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
     for (const r of p.rules)
       for (const s of r.sinks) {
         for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
-        for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
+        // A type can name only a module's SDK: a global's commands (`ga('send')`) would send every
+        // `x.send()` of a TypeScript file to the type checker.
+        if (s.receivers.some((o) => 'module' in o))
+          for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
       }
     modules.forEach((m) => known.add(m));
     for (const m of p.otherModules ?? []) known.add(m);
