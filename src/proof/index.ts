@@ -674,10 +674,7 @@ export class Proof implements SummaryProvider {
     for (const m of modules) {
       for (const sink of this.sinks(m, rules).sinks) {
         const u = this.unit(sink.index.unitOf(sink.node), sink.index);
-        const ids = (this.graph(u).pointsOf.get(sink.node) ?? []).filter(
-          (id) => this.graph(u).nodes[id].kind === 'point',
-        );
-        sinkUnits.push([u, this.purposes.mask(sink.requires) & ~local(u, ids)]);
+        sinkUnits.push([u, this.purposes.mask(sink.requires) & ~local(u, this.sinkIds(u, sink))]);
       }
     }
     for (const [u, m] of sinkUnits) addNeed(u, m);
@@ -727,7 +724,7 @@ export class Proof implements SummaryProvider {
     return this.sinks(m, rules).sinks.map((sink) => {
       const u = this.unit(sink.index.unitOf(sink.node), sink.index);
       const graph = this.graph(u);
-      const ids = (graph.pointsOf.get(sink.node) ?? []).filter((id) => graph.nodes[id].kind === 'point');
+      const ids = this.sinkIds(u, sink);
       // Each reference entering the unit, with what holds there (its unit's entry, the local state, a guarded-callback API).
       const references = (this.refs.get(u) ?? []).map((r) => {
         const s = this.states(r.from);
@@ -750,11 +747,9 @@ export class Proof implements SummaryProvider {
     });
   }
 
-  private check(sink: Sink, errors: AnalysisError[]): Finding | undefined {
-    const { index } = sink;
-    const container = this.unit(index.unitOf(sink.node), index);
+  /** The flow nodes where a sink is evaluated in its unit's graph (copies of it inside `finally` included). */
+  private sinkIds(container: Unit, sink: Sink): number[] {
     const g = this.graph(container);
-    const s = this.states(container);
     const pointsAt = (n: t.Node, kinds: readonly string[] = ['point']) =>
       (g.pointsOf.get(n) ?? []).filter((id) => kinds.includes(g.nodes[id].kind));
     let ids = pointsAt(sink.node);
@@ -762,8 +757,21 @@ export class Proof implements SummaryProvider {
     // point around it in its own function is (the `return` of a config factory too), never an earlier
     // (better guarded) one.
     if (sink.node.type === 'StringLiteral' || sink.node.type === 'TemplateLiteral')
-      for (let up = index.parent.get(sink.node); !ids.length && up && up !== container.node; up = index.parent.get(up))
+      for (
+        let up = sink.index.parent.get(sink.node);
+        !ids.length && up && up !== container.node;
+        up = sink.index.parent.get(up)
+      )
         ids = pointsAt(up, ['point', 'return']);
+    return ids;
+  }
+
+  private check(sink: Sink, errors: AnalysisError[]): Finding | undefined {
+    const { index } = sink;
+    const container = this.unit(index.unitOf(sink.node), index);
+    const g = this.graph(container);
+    const s = this.states(container);
+    const ids = this.sinkIds(container, sink);
     const required = this.purposes.mask(sink.requires);
     let state = ALL;
     let placed = false;
