@@ -23,6 +23,18 @@ function app(): string {
   // The fixture's $schema points into this repository; the copy does not need it.
   return dir;
 }
+/** The sample app's unguarded `Leanplum.startFromCache()` in src/main.ts, as a finding on `line`. */
+const startFromCacheAt = (line: number) =>
+  finding({
+    file: 'src/main.ts',
+    line,
+    column: 1,
+    endLine: line,
+    endColumn: 26,
+    ruleId: 'leanplum/init',
+    missing: ['analytics', 'marketing'],
+    identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 },
+  });
 const read = (dir: string) => Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 
 describe('--fix on the sample app', () => {
@@ -167,19 +179,9 @@ describe('what is not fixed, and why', () => {
   });
 
   it('a fix whose finding survives the re-run analysis is not offered', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cl-fixverify-'));
-    cpSync(join(repoRoot, 'fixtures/fix-app'), dir, { recursive: true });
+    const dir = app();
     const config = loadConfigFile(join(dir, 'consent-lint.config.json'));
-    const f = finding({
-      file: 'src/main.ts',
-      line: 5,
-      column: 1,
-      endLine: 5,
-      endColumn: 26,
-      ruleId: 'leanplum/init',
-      missing: ['analytics', 'marketing'],
-      identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 },
-    });
+    const f = startFromCacheAt(5);
     let scans = 0;
     const plan = await planFixes({
       root: dir,
@@ -202,24 +204,14 @@ describe('what is not fixed, and why', () => {
   });
 
   it('a file that is not UTF-8 is not rewritten (the scan reads it as Latin-1; writing would change its bytes)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cl-fixlatin1-'));
-    cpSync(join(repoRoot, 'fixtures/fix-app'), dir, { recursive: true });
+    const dir = app();
     const file = join(dir, 'src/main.ts');
     writeFileSync(
       file,
       Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n'), readFileSync(file)]),
     );
     const config = loadConfigFile(join(dir, 'consent-lint.config.json'));
-    const f = finding({
-      file: 'src/main.ts',
-      line: 6,
-      column: 1,
-      endLine: 6,
-      endColumn: 26,
-      ruleId: 'leanplum/init',
-      missing: ['analytics', 'marketing'],
-      identity: { path: [], callee: 'Leanplum.startFromCache', ordinal: 0 },
-    });
+    const f = startFromCacheAt(6);
     const plan = await planFixes({ root: dir, config, policies: [], findings: [f], scan: async () => [] });
     expect(plan.fixes).toEqual([]);
     expect(plan.skipped).toEqual([

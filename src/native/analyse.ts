@@ -800,6 +800,21 @@ export class NativeFileAnalysis {
     return p ? this.k.resolve(p, this.unit) : undefined;
   }
 
+  /**
+   * What a name stands for when it is a constant: the initialiser of a local
+   * assigned once or of a constant field; `declared` for a local, parameter or
+   * field that is not one; undefined when it names none of them.
+   */
+  private constantOf(name: string, env: Env): Expr | 'declared' | undefined {
+    const found = this.lookup(name, env);
+    const l = found?.local;
+    if (l?.init && l.count === 1 && !l.assigned) return l.init;
+    if (found) return 'declared';
+    const fld = this.unit.fields.get(name);
+    if (fld) return fld.init && fld.constant ? fld.init : 'declared';
+    return undefined;
+  }
+
   private literal(e: Expr, env: Env, depth = 0): (string | number | boolean | null)[] | undefined {
     if (depth > 8) return undefined;
     switch (e.k) {
@@ -808,12 +823,9 @@ export class NativeFileAnalysis {
       case 'enumCase':
         return [e.name];
       case 'name': {
-        const found = this.lookup(e.name, env);
-        const l = found?.local;
-        if (l?.init && l.count === 1 && !l.assigned) return this.literal(l.init, env, depth + 1);
-        if (found) return undefined;
-        const fld = this.unit.fields.get(e.name);
-        if (fld) return fld.init && fld.constant ? this.literal(fld.init, env, depth + 1) : undefined;
+        const c = this.constantOf(e.name, env);
+        if (c === 'declared') return undefined;
+        if (c) return this.literal(c, env, depth + 1);
         const resolved = this.valuePath(e, env);
         return resolved ? [resolved, e.name] : [e.name];
       }
@@ -906,12 +918,8 @@ export class NativeFileAnalysis {
         // Java `new String[]{…}` / `{…}`, Swift and Objective-C array literals: the nested items (a type is an empty seq)
         return e.items.flatMap((x) => (x.k === 'seq' ? (this.elementsOf(x, env, depth + 1) ?? []) : [{ e: x, env }]));
       case 'name': {
-        const found = this.lookup(e.name, env);
-        const l = found?.local;
-        if (l?.init && l.count === 1 && !l.assigned) return this.elementsOf(l.init, env, depth + 1);
-        if (found) return undefined;
-        const fld = this.unit.fields.get(e.name);
-        return fld?.init && fld.constant ? this.elementsOf(fld.init, env, depth + 1) : undefined;
+        const c = this.constantOf(e.name, env);
+        return c && c !== 'declared' ? this.elementsOf(c, env, depth + 1) : undefined;
       }
       default:
         return undefined;

@@ -258,16 +258,8 @@ export class LinkedProducts {
         step: { file: lock.relPath, line: pod.line, column: pod.column, label: `${pod.name} (${product} is linked)` },
         files: [lock.relPath],
       };
-    const files = [lock.relPath];
     const projects = this.projects.filter((p) => within(projectDir(p), podDir) || encloses(projectDir(p), file));
-    for (const p of projects) {
-      const v = this.projectVerdict(p, spec, false);
-      if (v) return v;
-      files.push(p.relPath);
-    }
-    const npm = this.npmVerdict(podDir, spec);
-    if (npm) return npm;
-    return { linked: false, files };
+    return this.throughProjects(projects, podDir, spec, false, [lock.relPath]);
   }
 
   /** No Podfile in the scan: the app's Xcode projects must link Firebase through known Swift packages only. */
@@ -281,15 +273,26 @@ export class LinkedProducts {
       };
     const deepest = enclosing.map(projectDir).reduce((a, b) => (b.length > a.length ? b : a));
     const projects = this.projects.filter((p) => enclosing.includes(p) || within(projectDir(p), deepest));
-    const files: string[] = [];
+    return this.throughProjects(projects, deepest, spec, true, []);
+  }
+
+  /**
+   * The verdict of the first Xcode project (then of the npm packages in `dir`)
+   * that decides it; otherwise not linked, having read `files` and the projects.
+   */
+  private throughProjects(
+    projects: DiscoveredFile[],
+    dir: string,
+    spec: LinkedProductSpec,
+    swiftPackagesOnly: boolean,
+    files: string[],
+  ): LinkVerdict {
     for (const p of projects) {
-      const v = this.projectVerdict(p, spec, true);
+      const v = this.projectVerdict(p, spec, swiftPackagesOnly);
       if (v) return v;
       files.push(p.relPath);
     }
-    const npm = this.npmVerdict(deepest, spec);
-    if (npm) return npm;
-    return { linked: false, files };
+    return this.npmVerdict(dir, spec) ?? { linked: false, files };
   }
 
   /**
