@@ -283,6 +283,8 @@ export interface Policy {
   tokens: string[];
   /** The vendor's packages the rules leave out (server SDKs): not reported as possible forks of the SDK. */
   otherModules?: string[];
+  /** The vendor's npm scopes (`@amplitude`): a package of one that nothing here names is reported as an SDK module no policy knows. */
+  scopes?: string[];
   rules: RuleSpec[];
   guards: GuardSpec[];
   scriptBlocking?: ScriptBlockingSpec[];

@@ -288,6 +288,39 @@ describe('module resolution reports what it cannot follow', () => {
     expect(errors).toEqual([]);
   });
 
+  it("a package in an SDK vendor's npm scope that no policy knows is reported: it may be another of its SDKs", async () => {
+    const { errors, findings } = await run({
+      'src/replay.ts':
+        "import * as sessionReplay from '@amplitude/session-replay-browser';\n" +
+        "import type { Options } from '@amplitude/unknown-types';\n" +
+        "import { IdfaPlugin } from '@segment/analytics-react-native-plugin-idfa';\n" +
+        "import { Component } from '@angular/core';\n" +
+        'export const opts: Options = {};\nexport const p = new IdfaPlugin();\nexport const c = Component;\n' +
+        "sessionReplay.init('KEY', { sampleRate: 1 });\n",
+    });
+    // Not followed, so not silent: the run fails until the config says what the package is.
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: 'src/replay.ts',
+        line: 1,
+        kind: 'unresolved',
+        message: expect.stringContaining(
+          "'@amplitude/session-replay-browser' is published in @amplitude, the Amplitude vendor's npm scope, but no policy knows it",
+        ),
+      }),
+    ]);
+    expect(findings).toEqual([]);
+    // Mapped to itself (another product, no SDK): acknowledged.
+    const mapped = await run(
+      {
+        'src/replay.ts':
+          "import * as sessionReplay from '@amplitude/session-replay-browser';\nsessionReplay.init('KEY');\n",
+      },
+      { moduleAliases: { '@amplitude/session-replay-browser': '@amplitude/session-replay-browser' } },
+    );
+    expect(mapped.errors).toEqual([]);
+  });
+
   it("a package in a known SDK module's npm scope is its publisher's other product, not reported", async () => {
     const { errors, findings } = await run({
       'src/login.ts':

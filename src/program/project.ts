@@ -58,6 +58,10 @@ export interface SdkModules {
   methods: Set<string>;
   /** npm scopes of known modules (`@react-native-firebase`): their publisher's own packages. */
   scopes: Set<string>;
+  /** The vendors' own scopes (policies' `scopes`) -> the policy's name and a known module to suggest. */
+  vendorScopes: Map<string, { sdk: string; module: string }>;
+  /** `otherModules` entries ending in `*`, without it: every package they begin is known. */
+  knownPrefixes: string[];
 }
 
 export class Project {
@@ -404,13 +408,19 @@ export class Project {
     if (
       !sdk ||
       sdk.known.has(target.package) ||
-      // A scope is its publisher's: `@react-native-firebase/auth` is the vendor's own other product, never a
-      // fork or alias of its SDK (what the policies know of it, such as `firebase.analytics()`, is there).
-      (target.package.startsWith('@') && sdk.scopes.has(target.package.slice(0, target.package.indexOf('/')))) ||
+      sdk.knownPrefixes.some((p) => target.package.startsWith(p)) ||
       this.options.moduleAliases?.[specifier] !== undefined ||
       this.options.moduleAliases?.[target.package] !== undefined
     )
       return undefined;
+    const scope = target.package.startsWith('@') ? target.package.slice(0, target.package.indexOf('/')) : undefined;
+    // The vendor's own scope: a package there that no policy names may be another of its SDKs
+    // (`@amplitude/unified`), whatever its name says.
+    const vendor = scope === undefined ? undefined : sdk.vendorScopes.get(scope);
+    if (vendor)
+      return `'${specifier}' is published in ${scope}, the ${vendor.sdk} vendor's npm scope, but no policy knows it: if it runs that SDK, map it in the config, e.g. "moduleAliases": { "${target.package}": "${vendor.module}" }; calls through it are not checked until then. If it is another product (no SDK), map it to itself: "moduleAliases": { "${target.package}": "${target.package}" }`;
+    // Another scope of a known module's publisher (`@angular/fire`'s): its other packages are no fork of an SDK.
+    if (scope !== undefined && sdk.scopes.has(scope)) return undefined;
     const lower = target.package.toLowerCase();
     for (const [token, suggestion] of sdk.tokens) {
       if (!lower.includes(token)) continue;
@@ -848,6 +858,16 @@ function existsWithSourceExtension(abs: string): boolean {
   return false;
 }
 
+/**
+ * `import type …`, `export type … from`: erased at build, so no module is loaded.
+ * (`import { type A } from 'x'` is not: under `verbatimModuleSyntax` it still loads `x`.)
+ */
+function typeOnly(n: t.ImportDeclaration | t.ExportAllDeclaration | t.ExportNamedDeclaration): boolean {
+  return n.type === 'ImportDeclaration'
+    ? n.importKind === 'type' || n.importKind === 'typeof'
+    : n.exportKind === 'type';
+}
+
 /** The module names a script imports: declarations, re-exports, `require('x')`, `import('x')`, `import x = require('x')`. */
 function moduleSources(index: ScriptIndex): t.StringLiteral[] {
   const out: t.StringLiteral[] = [];
@@ -855,9 +875,10 @@ function moduleSources(index: ScriptIndex): t.StringLiteral[] {
     if (
       (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration') &&
       n.source
-    )
-      out.push(n.source);
-    else if (n.type === 'TSExternalModuleReference') out.push(n.expression);
+    ) {
+      // A type-only import runs nothing.
+      if (!typeOnly(n)) out.push(n.source);
+    } else if (n.type === 'TSExternalModuleReference') out.push(n.expression);
     else if (
       (n.type === 'CallExpression' &&
         ((n.callee.type === 'Identifier' && n.callee.name === 'require') || n.callee.type === 'Import')) ||
@@ -882,6 +903,8 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
   const tokens = new Map<string, string>();
   const methods = new Set<string>();
   const scopes = new Set<string>();
+  const vendorScopes = new Map<string, { sdk: string; module: string }>();
+  const knownPrefixes: string[] = [];
   for (const p of policies) {
     if (!p.rules.length) continue;
     const modules: string[] = [];
@@ -894,15 +917,22 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
           for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
       }
     modules.forEach((m) => known.add(m));
-    for (const m of p.otherModules ?? []) known.add(m);
+    for (const m of p.otherModules ?? [])
+      if (m.endsWith('*')) knownPrefixes.push(m.slice(0, -1));
+      else known.add(m);
     for (const m of modules) if (m.startsWith('@')) scopes.add(m.slice(0, m.indexOf('/')));
+    for (const scope of p.scopes ?? [])
+      vendorScopes.set(scope, {
+        sdk: p.name ?? p.id,
+        module: modules.find((m) => m.startsWith(`${scope}/`)) ?? modules[0] ?? scope,
+      });
     for (const token of p.tokens) {
       const lower = token.toLowerCase();
       if (lower.length < 4 || tokens.has(lower)) continue;
       tokens.set(lower, modules.find((m) => m.toLowerCase().includes(lower)) ?? modules[0] ?? lower);
     }
   }
-  return { known, tokens, methods, scopes };
+  return { known, tokens, methods, scopes, vendorScopes, knownPrefixes };
 }
 
 /**
