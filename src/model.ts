@@ -256,6 +256,8 @@ export interface DispatcherSpec {
   argument: number | number[];
   nameProperty?: string;
   nameElement?: number;
+  /** The command may be qualified before this separator (`ga('t1.send')`: tracker `t1`, command `send`). */
+  qualifier?: string;
   /**
    * A project function whose body pushes its own `arguments` onto this queue is
    * a stand-in for the receiver (GA4's `function gtag() { dataLayer.push(arguments); }`

@@ -454,7 +454,9 @@ export function readDispatch(
     if (p === positions[0] && fn && (fn.kind === 'function' || fn.kind === 'object')) return undefined; // `batchSDK((api) => …)`
     const k = literalOf(a, index, resolver);
     if (!k.known || typeof k.value !== 'string') return { command: null, prefix: parts };
-    parts.push(k.value);
+    // `ga('t1.send')`: the tracker named before the separator is not part of the command.
+    const at = d.qualifier === undefined || p !== positions[0] ? -1 : k.value.indexOf(d.qualifier);
+    parts.push(at < 0 ? k.value : k.value.slice(at + d.qualifier!.length));
   }
   return { command: parts.join('.'), prefix: parts, args: commandArgs(call, args.slice(Math.max(...positions) + 1)) };
 }
