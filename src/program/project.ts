@@ -404,27 +404,32 @@ export class Project {
       )
         return `'${specifier}' matches ${aliases.kind} "${m.pattern}" of ${aliases.configFile}, but none of its targets exists (${m.candidates.map((c) => this.toRel(c)).join(', ')}): the import is not followed`;
     }
+    return this.unknownSdkModule(specifier, target.package);
+  }
+
+  /** A package no policy knows that may be an SDK: its name carries a token, or it lies in a vendor's scope. */
+  private unknownSdkModule(specifier: string, pkg: string): string | undefined {
     const sdk = this.options.sdkModules;
     if (
       !sdk ||
-      sdk.known.has(target.package) ||
-      sdk.knownPrefixes.some((p) => target.package.startsWith(p)) ||
+      sdk.known.has(pkg) ||
+      sdk.knownPrefixes.some((p) => pkg.startsWith(p)) ||
       this.options.moduleAliases?.[specifier] !== undefined ||
-      this.options.moduleAliases?.[target.package] !== undefined
+      this.options.moduleAliases?.[pkg] !== undefined
     )
       return undefined;
-    const scope = target.package.startsWith('@') ? target.package.slice(0, target.package.indexOf('/')) : undefined;
+    const scope = pkg.startsWith('@') ? pkg.slice(0, pkg.indexOf('/')) : undefined;
     // The vendor's own scope: a package there that no policy names may be another of its SDKs
     // (`@amplitude/unified`), whatever its name says.
     const vendor = scope === undefined ? undefined : sdk.vendorScopes.get(scope);
     if (vendor)
-      return `'${specifier}' is published in ${scope}, the ${vendor.sdk} vendor's npm scope, but no policy knows it: if it runs that SDK, map it in the config, e.g. "moduleAliases": { "${target.package}": "${vendor.module}" }; calls through it are not checked until then. If it is another product (no SDK), map it to itself: "moduleAliases": { "${target.package}": "${target.package}" }`;
+      return `'${specifier}' is published in ${scope}, the ${vendor.sdk} vendor's npm scope, but no policy knows it: if it runs that SDK, map it in the config, e.g. "moduleAliases": { "${pkg}": "${vendor.module}" }; calls through it are not checked until then. If it is another product (no SDK), map it to itself: "moduleAliases": { "${pkg}": "${pkg}" }`;
     // Another scope of a known module's publisher (`@angular/fire`'s): its other packages are no fork of an SDK.
     if (scope !== undefined && sdk.scopes.has(scope)) return undefined;
-    const lower = target.package.toLowerCase();
+    const lower = pkg.toLowerCase();
     for (const [token, suggestion] of sdk.tokens) {
       if (!lower.includes(token)) continue;
-      return `'${specifier}' is not a module any policy knows, but its name suggests the ${token} SDK: if it is that SDK (a fork, a bundler alias), map it in the config, e.g. "moduleAliases": { "${target.package}": "${suggestion}" }; calls through it are not checked until then. If it is not (another library), map it to itself: "moduleAliases": { "${target.package}": "${target.package}" }`;
+      return `'${specifier}' is not a module any policy knows, but its name suggests the ${token} SDK: if it is that SDK (a fork, a bundler alias), map it in the config, e.g. "moduleAliases": { "${pkg}": "${suggestion}" }; calls through it are not checked until then. If it is not (another library), map it to itself: "moduleAliases": { "${pkg}": "${pkg}" }`;
     }
     return undefined;
   }
@@ -907,15 +912,7 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
   const knownPrefixes: string[] = [];
   for (const p of policies) {
     if (!p.rules.length) continue;
-    const modules: string[] = [];
-    for (const r of p.rules)
-      for (const s of r.sinks) {
-        for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
-        // A type can name only a module's SDK: a global's commands (`ga('send')`) would send every
-        // `x.send()` of a TypeScript file to the type checker.
-        if (s.receivers.some((o) => 'module' in o))
-          for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
-      }
+    const modules = sinkModules(p, methods);
     modules.forEach((m) => known.add(m));
     for (const m of p.otherModules ?? [])
       if (m.endsWith('*')) knownPrefixes.push(m.slice(0, -1));
@@ -933,6 +930,20 @@ export function sdkModulesOf(policies: Policy[]): SdkModules {
     }
   }
   return { known, tokens, methods, scopes, vendorScopes, knownPrefixes };
+}
+
+/** The packages a policy's sinks name as receivers; the segments of their methods join `methods`. */
+function sinkModules(p: Policy, methods: Set<string>): string[] {
+  const modules: string[] = [];
+  for (const r of p.rules)
+    for (const s of r.sinks) {
+      for (const o of s.receivers) if ('module' in o) modules.push(packageName(o.module));
+      // A type can name only a module's SDK: a global's commands (`ga('send')`) would send every
+      // `x.send()` of a TypeScript file to the type checker.
+      if (s.receivers.some((o) => 'module' in o))
+        for (const m of s.methods) for (const part of m.split('.')) methods.add(part);
+    }
+  return modules;
 }
 
 /**
