@@ -781,6 +781,8 @@ export class Proof implements SummaryProvider {
       state &= entry | s[id];
       placed = true;
     }
+    // The call releases the SDK only when the tests choosing its argument come out so: what they prove holds at it.
+    if (placed && sink.selectedBy) state |= this.selectedGrants(sink);
     if (!ids.length || g.unsupported.length || this.budget.isCut(index.script.file)) {
       // Never "compliant because we gave up": report with every purpose missing.
       if (!ids.length)
@@ -822,6 +824,20 @@ export class Proof implements SummaryProvider {
       identity: { path: declarationPath(sink.node, index), callee: sink.callee, ordinal: 0 },
       dependsOn: [...dependsOn].sort(),
     };
+  }
+
+  /** Purposes proven wherever `sink` is a sink: on each of its forms, every test that selects it, as it must come out. */
+  private selectedGrants(sink: Sink): number {
+    let grants = ALL;
+    for (const list of sink.selectedBy ?? []) {
+      let form = 0;
+      for (const { test, truthy } of list) {
+        const o = this.classifier.outcome(test, sink.index, 0);
+        form |= truthy ? o.whenTrue : o.whenFalse;
+      }
+      grants &= form;
+    }
+    return sink.selectedBy?.length ? grants : 0;
   }
 
   /** Hops from an unguarded entry to the sink, for one missing purpose. */

@@ -338,8 +338,11 @@ function objectOf(e: t.Node, index: ScriptIndex): t.ObjectExpression | undefined
   return u.type === 'ObjectExpression' ? u : undefined;
 }
 
-/** The value of argument `cond.argument`, then `cond.path` properties, of a call. */
-export function conditionValue(call: Call, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
+/**
+ * The node of argument `cond.argument`, then `cond.path` properties, of a
+ * call; `UNKNOWN` when it cannot be read, `ABSENT` for a property not given.
+ */
+function conditionNode(call: Call, cond: ArgumentCondition, index: ScriptIndex): t.Node | Known {
   const args = call.arguments;
   for (let i = 0; i <= cond.argument && i < args.length; i++) if (args[i].type === 'SpreadElement') return UNKNOWN;
   const arg = args[cond.argument];
@@ -367,9 +370,22 @@ export function conditionValue(call: Call, cond: ArgumentCondition, index: Scrip
       spreadAfter = false;
     }
     if (spreadAfter) return UNKNOWN;
-    if (!found) return { known: true, value: undefined };
+    if (!found) return ABSENT;
     cur = found;
   }
+  return cur;
+}
+
+const ABSENT: Known = { known: true, value: undefined };
+
+/** The value of argument `cond.argument`, then `cond.path` properties, of a call. */
+export function conditionValue(call: Call, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
+  const cur = conditionNode(call, cond, index);
+  return 'known' in cur ? cur : nodeCondition(cur, cond, index, resolver);
+}
+
+/** What `cond` reads of one node: an array's length, or its literal value. */
+function nodeCondition(cur: t.Node, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
   if (cond.length !== undefined) {
     let a = unwrap(cur);
     if (a.type === 'Identifier') a = unwrap(constInit(a, index) ?? a);
@@ -379,10 +395,67 @@ export function conditionValue(call: Call, cond: ArgumentCondition, index: Scrip
   return literalOf(cur, index, resolver);
 }
 
+/**
+ * A test that decides whether the call is a sink: the condition's value is
+ * chosen by it (`analytics_storage: Cookiebot.consent.statistics ? 'granted' :
+ * 'denied'`, also through a `const`), so the call releases the SDK only when
+ * the test is `truthy` (or falsy): what the test proves then holds at the call.
+ */
+export interface Selector {
+  test: t.Expression;
+  truthy: boolean;
+}
+
+/**
+ * The tests that must come out a certain way for this call to be a sink under
+ * `spec`'s argument conditions (empty when none selects it).
+ */
+export function conditionSelectors(call: t.Node, spec: SinkSpec, index: ScriptIndex, resolver: Resolver): Selector[] {
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression' && call.type !== 'NewExpression')
+    return [];
+  const out: Selector[] = [];
+  const read = (c: ArgumentCondition, sinkWhenHolds: boolean) => {
+    const cur = conditionNode(call, c, index);
+    if ('known' in cur) return;
+    let u = unwrap(cur);
+    if (u.type === 'Identifier') u = unwrap(constInit(u, index) ?? u);
+    // `optOut: !check`: a boolean is `true` exactly when it is truthy.
+    const only = c.equals?.length === 1 && c.length === undefined ? c.equals[0] : undefined;
+    if (typeof only === 'boolean' && certainlyBoolean(u, index)) {
+      out.push({ test: u as t.Expression, truthy: only === sinkWhenHolds });
+      return;
+    }
+    if (u.type !== 'ConditionalExpression') return;
+    const yes = holds(nodeCondition(u.consequent, c, index, resolver), c);
+    const no = holds(nodeCondition(u.alternate, c, index, resolver), c);
+    // Only a test between a value that certainly makes the call a sink and one that certainly does not.
+    if (yes === undefined || no === undefined || yes === no) return;
+    out.push({ test: u.test, truthy: yes === sinkWhenHolds });
+  };
+  for (const c of spec.when ?? []) read(c, true);
+  for (const c of spec.unless ?? []) read(c, false);
+  return out;
+}
+
 function holds(k: Known, cond: ArgumentCondition): boolean | undefined {
   if (!k.known) return undefined;
   if (cond.length !== undefined) return k.value === cond.length;
   return (cond.equals ?? []).some((x) => (x === null ? k.value === null || k.value === undefined : x === k.value));
+}
+
+const COMPARISONS = new Set(['===', '!==', '==', '!=', '<', '<=', '>', '>=', 'instanceof', 'in']);
+
+/** An expression whose value is `true` or `false` whatever it reads: a negation, a comparison, `Boolean(x)`. */
+function certainlyBoolean(e: t.Node, index: ScriptIndex): boolean {
+  if (e.type === 'UnaryExpression') return e.operator === '!';
+  if (e.type === 'BinaryExpression') return COMPARISONS.has(e.operator);
+  return (
+    e.type === 'CallExpression' &&
+    e.callee.type === 'Identifier' &&
+    e.callee.name === 'Boolean' &&
+    !index.binding(e.callee) &&
+    e.arguments.length === 1
+  );
 }
 
 /**

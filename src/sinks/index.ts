@@ -24,6 +24,7 @@ import {
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 import {
   codeInString,
+  conditionSelectors,
   conditionsAllow,
   configPluginRules,
   dispatcherCalled,
@@ -35,6 +36,7 @@ import {
   receiverPrefix,
   scriptLoad,
   scriptRules,
+  type Selector,
 } from './forms.js';
 
 export { leaves, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
@@ -50,6 +52,26 @@ export interface Sink {
   requires: Purpose[];
   /** Set when an SDK value leaves the analysis here, or a member cannot be bounded: how. */
   escape?: string;
+  /**
+   * Tests that choose the argument making the call a sink (`conditionSelectors`): one list per
+   * sink form that applies; the call releases the SDK only when every test of some list comes out so.
+   */
+  selectedBy?: Selector[][];
+}
+
+/** The selector lists of the sink forms that apply to one call: none at all once a form applies unselected. */
+class Selections {
+  private all: Selector[][] | undefined = [];
+
+  add(selectors: Selector[]): void {
+    if (!this.all) return;
+    if (selectors.length) this.all.push(selectors);
+    else this.all = undefined;
+  }
+
+  lists(): Selector[][] | undefined {
+    return this.all?.length ? this.all : undefined;
+  }
 }
 
 /** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
@@ -619,7 +641,15 @@ export function findSinks(
               !conditionsAllow(asCall, spec, index, resolver)
             )
               continue;
-            sinks.push({ rule, node: n, index, callee: `${calleeText(n.left)} =`, requires: [...rule.requires] });
+            const selectors = conditionSelectors(asCall, spec, index, resolver);
+            sinks.push({
+              rule,
+              node: n,
+              index,
+              callee: `${calleeText(n.left)} =`,
+              requires: [...rule.requires],
+              selectedBy: selectors.length ? [selectors] : undefined,
+            });
             return;
           }
         }
@@ -693,11 +723,13 @@ export function findSinks(
       for (const rule of sdkRules) {
         const requires = new Set<Purpose>();
         let unbounded = false;
+        const selected = new Selections();
         for (const spec of rule.sinks) {
           const m = matchMethod(v, spec.receivers, spec.methods);
           if (m === null) unbounded = true;
           // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
           if (!m || !conditionsAllow(n, spec, index, resolver)) continue;
+          selected.add(conditionSelectors(n, spec, index, resolver));
           for (const p of rule.requires) requires.add(p);
           if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') {
             for (const req of rule.argumentRequirements ?? []) {
@@ -707,7 +739,15 @@ export function findSinks(
             }
           }
         }
-        if (requires.size) sinks.push({ rule, node: n, index, callee: calleeText(target), requires: [...requires] });
+        if (requires.size)
+          sinks.push({
+            rule,
+            node: n,
+            index,
+            callee: calleeText(target),
+            requires: [...requires],
+            selectedBy: selected.lists(),
+          });
         else if (unbounded) {
           // `sdk[name]()` with a name no finite set of strings bounds: it may be this rule's method.
           sinks.push({
@@ -845,10 +885,12 @@ function commanded(
   for (const { rule, spec, method } of dispatchTargets(d, rules, cmd.command, cmd.prefix)) {
     // `OneSignal.push(['init', { requiresUserPrivacyConsent: true }])`: the command's own arguments decide.
     if (cmd.args && !conditionsAllow(cmd.args, spec, index, resolver)) continue;
+    const selectors = cmd.args ? conditionSelectors(cmd.args, spec, index, resolver) : [];
     out.push({
       rule,
       node: call,
       index,
+      selectedBy: selectors.length ? [selectors] : undefined,
       callee:
         cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`,
       requires: [...rule.requires],
