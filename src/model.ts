@@ -103,9 +103,11 @@ export type Origin = { module: string; export: string } | { global: string };
  * A step from an origin to an SDK object (policy v2): a property, the result
  * of calling / constructing the value (`new Mixpanel(token)`,
  * `amplitude.getInstance()`), or the parameter of a callback passed to it
- * (`OneSignalDeferred.push(async (OneSignal) => …)`, `batchSDK((api) => …)`).
+ * (`OneSignalDeferred.push(async (OneSignal) => …)`, `batchSDK((api) => …)`), also
+ * one that is a property of an object-literal argument (`posthog.init(key, { loaded(ph) {…} })`).
  */
-export type ReceiverStep = string | { call: true } | { callbackParameter: { argument: number; parameter: number } };
+export type ReceiverStep =
+  string | { call: true } | { callbackParameter: { argument: number; parameter: number; property?: string } };
 
 /**
  * The SDK object whose members are sinks: an origin, then `path` steps. A

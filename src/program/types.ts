@@ -32,6 +32,8 @@ import type { Root, Value } from './values.js';
 
 const TS_FILE = /\.(c|m)?tsx?$/;
 const BRAND = ' consent-lint';
+/** The brand path segment of an instance of the export before it (`x: Mixpanel`). */
+const INSTANCE = '()';
 const SYNTHETIC = '/__consent-lint__/sdk.d.ts';
 const SYNTHETIC_LIB = '/__consent-lint__/lib.d.ts';
 /** Files of one receiver's import closure given to the checker, at most: past that, types from further away stay unknown. */
@@ -391,7 +393,18 @@ class SdkTypes {
       if (!lit.isStringLiteral()) return undefined;
       const [id, ...path] = lit.value.split('.');
       const root = this.roots[Number(id)];
-      return root ? { kind: 'path', root, steps: path.map((prop) => ({ prop })) } : undefined;
+      // `()`: an instance of the export (`mp: Mixpanel`, an injected `CleverTap`), as `new Mixpanel(…)` is.
+      return root
+        ? {
+            kind: 'path',
+            root,
+            steps: path.map((prop, i) =>
+              prop === INSTANCE
+                ? { call: this.instanceCall(`${id}.${path.slice(0, i).join('.')}`), awaited: false }
+                : { prop },
+            ),
+          }
+        : undefined;
     }
     // `typeof ns` after `import * as ns from 'sdk'`: the synthesised module itself.
     const decl = ty.symbol?.declarations?.[0];
@@ -516,6 +529,22 @@ class SdkTypes {
     return this.checker;
   }
 
+  /** One stand-in construction per typed origin, so two receivers of one instance type are one value. */
+  private readonly instances = new Map<string, t.NewExpression>();
+
+  private instanceCall(key: string): t.NewExpression {
+    let call = this.instances.get(key);
+    if (!call) {
+      call = {
+        type: 'NewExpression',
+        callee: { type: 'Identifier', name: key },
+        arguments: [],
+      } as unknown as t.NewExpression;
+      this.instances.set(key, call);
+    }
+    return call;
+  }
+
   private rootId(root: Root): number {
     const key = JSON.stringify(root);
     let id = this.rootIds.get(key);
@@ -544,8 +573,11 @@ class SdkTypes {
         `  export default __default;`,
       );
       for (const n of s.names)
-        if (n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n))
-          lines.push(`  export const ${n}: __CL<'${this.rootId(rootOf(s.root, n))}'>;`);
+        if (n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n)) {
+          const id = this.rootId(rootOf(s.root, n));
+          // The name as a type is an instance of the export (a class's instance type).
+          lines.push(`  export const ${n}: __CL<'${id}'>;`, `  export type ${n} = __CL<'${id}.${INSTANCE}'>;`);
+        }
       lines.push('}');
     }
     lines.push(`declare module '*';`);

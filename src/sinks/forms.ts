@@ -84,7 +84,7 @@ function stepMatches(want: ReceiverStep, have: Step): boolean {
     'param' in have &&
     have.param.argument === want.callbackParameter.argument &&
     have.param.parameter === want.callbackParameter.parameter &&
-    have.param.property === undefined
+    have.param.property === want.callbackParameter.property
   );
 }
 
@@ -889,7 +889,7 @@ export function describeReceiver(r: Receiver): string {
       ? `.${s}`
       : 'call' in s
         ? '()'
-        : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument})`,
+        : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument}${s.callbackParameter.property ? ` property ${s.callbackParameter.property}` : ''})`,
   );
   return steps.length ? `${base} ${steps.join('')}` : base;
 }

@@ -447,6 +447,7 @@ function dispatched(
   index: ScriptIndex,
   resolver: Resolver,
   errors: AnalysisError[],
+  at: t.Node = call,
 ): Sink[] {
   let arg: t.Node | undefined = call.arguments[Array.isArray(d.argument) ? d.argument[0] : d.argument];
   if (arg) arg = unwrap(arg);
@@ -459,7 +460,7 @@ function dispatched(
     errors.push(
       unresolved(
         index,
-        call,
+        at,
         `${callee}(…) calls SDK methods by name from a queue that cannot be read statically; list the calls literally`,
       ),
     );
@@ -480,7 +481,7 @@ function dispatched(
     const name = prop ? resolver.value(prop.value, index) : undefined;
     if (!name || name.kind !== 'literal' || typeof name.value !== 'string') {
       errors.push(
-        unresolved(index, el ?? call, `${callee}(…) queues a call whose method name cannot be read statically`),
+        unresolved(index, el ?? at, `${callee}(…) queues a call whose method name cannot be read statically`),
       );
       continue;
     }
@@ -493,7 +494,7 @@ function dispatched(
             s.receivers.some((r) => d.receivers.some((x) => JSON.stringify(x) === JSON.stringify(r))),
         )
       ) {
-        out.push({ rule, node: call, index, callee: `${callee}→${method}`, requires: [...rule.requires] });
+        out.push({ rule, node: at, index, callee: `${callee}→${method}`, requires: [...rule.requires] });
       }
     }
   }
@@ -608,16 +609,28 @@ export function findSinks(
         for (const rule of configPluginRules(n, plugged, index, resolver))
           sinks.push({ rule, node: n, index, callee: `plugin '${keyName(n)}'`, requires: [...rule.requires] });
       let target: t.Node;
+      // The call whose arguments the SDK receives: `n` itself, or what `.call`/`.apply` forward.
+      let args: t.CallExpression | t.OptionalCallExpression | t.NewExpression | undefined;
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
         target = unwrap(n.callee);
-        // `Leanplum.start.call(Leanplum)`, `.apply(…)`
+        args = n;
+        // `Leanplum.start.call(Leanplum)`, `.apply(…)`; a dispatcher too (`gtag.apply(this, args)`, `batchSDK.call(null, 'setup', …)`)
+        const how =
+          target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression'
+            ? propertyName(target)
+            : null;
         if (
-          (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') &&
-          ['call', 'apply'].includes(propertyName(target) ?? '')
+          (how === 'call' || how === 'apply') &&
+          (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression')
         ) {
           const inner = resolver.value(target.object, index);
-          if (sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods))))
+          if (
+            sdkRules.some((r) => r.sinks.some((s) => matchMethod(inner, s.receivers, s.methods))) ||
+            dispatches(inner)
+          ) {
             target = target.object;
+            args = forwarded(n, target, how);
+          }
         }
       } else if (
         n.type === 'AssignmentExpression' &&
@@ -677,6 +690,7 @@ export function findSinks(
       } else if (n.type === 'NewExpression') {
         // `new PostHog(key, options)`: a constructor may itself be the sink.
         target = unwrap(n.callee);
+        args = n;
       } else {
         // An SDK value (the SDK, one of its methods, something handing it out) used where the analysis cannot follow it.
         if (
@@ -703,8 +717,8 @@ export function findSinks(
         for (const d of dispatchers) {
           if (!dispatcherCalled(a, d) || called?.has(d)) continue;
           (called ??= new Set()).add(d);
-          if (d.nameProperty) sinks.push(...dispatched(n, d, rules, index, resolver, errors));
-          else sinks.push(...commanded(n, d, rules, index, resolver));
+          if (d.nameProperty) sinks.push(...dispatched(args as t.CallExpression, d, rules, index, resolver, errors, n));
+          else sinks.push(...commanded(args as t.CallExpression, d, rules, index, resolver, n));
         }
       }
       // `function gtag() { dataLayer.push(arguments); }` of the app's own: a call of it is a call of the global.
@@ -715,7 +729,7 @@ export function findSinks(
             if (!d.argumentsQueue || called?.has(d) || !pushesArguments(a.node, a.index, d.argumentsQueue, resolver))
               continue;
             (called ??= new Set()).add(d);
-            sinks.push(...commanded(n, d, rules, index, resolver));
+            sinks.push(...commanded(args as t.CallExpression, d, rules, index, resolver, n));
           }
         }
       // Most callees are no SDK member at all: the rules are matched only for one that starts at an SDK receiver.
@@ -728,12 +742,12 @@ export function findSinks(
           const m = matchMethod(v, spec.receivers, spec.methods);
           if (m === null) unbounded = true;
           // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
-          if (!m || !conditionsAllow(n, spec, index, resolver)) continue;
-          selected.add(conditionSelectors(n, spec, index, resolver));
+          if (!m || !conditionsAllow(args, spec, index, resolver)) continue;
+          selected.add(conditionSelectors(args, spec, index, resolver));
           for (const p of rule.requires) requires.add(p);
-          if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression') {
+          {
             for (const req of rule.argumentRequirements ?? []) {
-              const arg = n.arguments[req.argument];
+              const arg = args.arguments[req.argument];
               if (arg && argumentFlows(arg, index, req.sources, resolver))
                 for (const p of req.requires) requires.add(p);
             }
@@ -763,6 +777,16 @@ export function findSinks(
     });
   }
   return sinks;
+
+  /** Is `v` (one of) a dispatcher's receivers, or the app's own function queuing its `arguments` for one? */
+  function dispatches(v: Value | undefined): boolean {
+    return alternatives(v).some(
+      (a) =>
+        (a.kind === 'path' && dispatchers.some((d) => dispatcherCalled(a, d))) ||
+        (a.kind === 'function' &&
+          dispatchers.some((d) => d.argumentsQueue && pushesArguments(a.node, a.index, d.argumentsQueue, resolver))),
+    );
+  }
 
   function isSdkPath(v: Value | undefined): boolean {
     if (v?.kind !== 'union') return fromReceivers(v, receivers);
@@ -877,6 +901,7 @@ function commanded(
   rules: RuleSpec[],
   index: ScriptIndex,
   resolver: Resolver,
+  at: t.Node = call,
 ): Sink[] {
   const cmd = readDispatch(call, d, index, resolver);
   if (!cmd) return [];
@@ -888,7 +913,7 @@ function commanded(
     const selectors = cmd.args ? conditionSelectors(cmd.args, spec, index, resolver) : [];
     out.push({
       rule,
-      node: call,
+      node: at,
       index,
       selectedBy: selectors.length ? [selectors] : undefined,
       callee:
@@ -897,6 +922,34 @@ function commanded(
     });
   }
   return out;
+}
+
+/**
+ * The call `f.call(self, …args)` / `f.apply(self, list)` makes of `f` (`callee`): its arguments
+ * after `self`, the elements of an array literal, or (any other list: `arguments`, a rest
+ * parameter) one spread whose contents cannot be read.
+ */
+function forwarded(
+  call: t.CallExpression | t.OptionalCallExpression,
+  callee: t.Node,
+  how: 'call' | 'apply',
+): t.CallExpression {
+  let list: (t.Expression | t.SpreadElement | t.ArgumentPlaceholder)[];
+  if (how === 'call') list = call.arguments.slice(1);
+  else {
+    const given = call.arguments[1];
+    const arr = given && given.type !== 'SpreadElement' ? unwrap(given) : undefined;
+    if (!given) list = [];
+    else if (arr?.type === 'ArrayExpression' && arr.elements.every((e) => e !== null)) list = arr.elements;
+    else
+      list = [
+        { type: 'SpreadElement', argument: given.type === 'SpreadElement' ? given.argument : given } as t.SpreadElement,
+      ];
+  }
+  // A spread before `self` hides where the forwarded arguments start.
+  if (call.arguments[0]?.type === 'SpreadElement')
+    list = [{ type: 'SpreadElement', argument: call.arguments[0].argument }];
+  return { ...call, type: 'CallExpression', callee: callee as t.Expression, arguments: list };
 }
 
 /**
