@@ -172,9 +172,14 @@ function swiftWorkarounds(text: string): string {
  *   character of its indentation (`}` ending a line becomes a space, the first
  *   indentation character `}`), so the clause follows it on one line; every
  *   other character keeps its offset, line and column.
+ * - a trailing comma after a `catch` clause's parameter (`catch (\n e: Exception,\n)`,
+ *   as ktlint formats an annotated parameter): the grammar allows none there, and
+ *   the whole file became one error. The comma becomes a space.
  */
 function kotlinWorkarounds(text: string): string {
-  return text.replace(/\}([ \t]*\n)[ \t](?=[ \t]*(?:catch|finally)\b)/g, (_m, gap: string) => ` ${gap}}`);
+  return text
+    .replace(/\}([ \t]*\n)[ \t](?=[ \t]*(?:catch|finally)\b)/g, (_m, gap: string) => ` ${gap}}`)
+    .replace(/(\bcatch[ \t]*\((?:[^()]|\([^()]*\))*?),(\s*\))/g, (_m, head: string, tail: string) => `${head} ${tail}`);
 }
 
 /**
