@@ -148,6 +148,7 @@ export async function analyseNative(
       });
     }
     const unit = toUnit(lang, tree.rootNode);
+    if (lang === 'kotlin' && isKotlinNative(f.relPath, unit)) unit.kotlinNative = true;
     parsed.push({ f, lang, unit });
     return unit;
   };
@@ -235,7 +236,19 @@ function shareReturns(units: NativeUnit[], k: NativeKnowledge): void {
   }
 }
 
-const isJvm = (u: NativeUnit) => u.language === 'kotlin' || u.language === 'java';
+const isJvm = (u: NativeUnit) => (u.language === 'kotlin' && !u.kotlinNative) || u.language === 'java';
+
+/**
+ * Kotlin compiled for Apple platforms: a Kotlin Multiplatform source set of theirs (`src/iosMain/kotlin/…`,
+ * `iosArm64Main`, `appleMain`, `darwinMain`, …), or a file importing Kotlin/Native's Objective-C interop
+ * (`cocoapods.Mixpanel.Mixpanel`, `platform.UserNotifications.UNUserNotificationCenter`).
+ */
+function isKotlinNative(relPath: string, unit: NativeUnit): boolean {
+  return (
+    relPath.split('/').some((d) => /^(?:ios|apple|darwin|macos|tvos|watchos)\w*Main$/.test(d)) ||
+    unit.imports.some((i) => /^(?:cocoapods|platform)\.\w+\.[\w*]/.test(i))
+  );
+}
 
 /**
  * Reads the JVM files (`rest`: those naming no SDK) that use an SDK value of a parsed file without naming the SDK: a
