@@ -14,7 +14,7 @@ import { sarifValidator } from './cli-helpers.js';
 import { collectExpectations, compare } from './support/expectations.js';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'native');
-const NATIVE_FILE = /\.(kt|java|swift|m|mm|xml|plist)$/;
+const NATIVE_FILE = /\.(kt|java|swift|m|mm|xml|plist|gradle|kts)$/;
 
 describe('fixtures/native', () => {
   for (const app of readdirSync(fixtures)) {

@@ -511,10 +511,27 @@ function decideStarts(
     const f = withLink(spec, linked, makeFinding(rule, fact.file, fact, rule.requires, missing));
     if (f) out.findings.push(f);
   }
-  // Starts declared in the manifest run with no app code at all: never guarded.
+  // Starts declared in the manifest or by a Gradle dependency run with no app code at all: never guarded.
   for (const spec of specs) {
     const rule = rules.get(spec.rule);
     if (!rule || spec.platform !== 'android' || isDeferred(spec, calls, decl)) continue;
+    for (const dep of decl.gradle) {
+      if (!spec.gradleDependencies?.includes(dep.module)) continue;
+      const message = `${rule.message}: \`${dep.written}\` links ${dep.module}, which starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+      out.findings.push(
+        finding(
+          rule,
+          dep.at,
+          message,
+          [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
+          'gradle',
+          dep.module,
+          dep.catalog ? [dep.at.file, ...dep.catalog.split(', ')] : [dep.at.file],
+          rule.requires,
+          rule.requires,
+        ),
+      );
+    }
     for (const m of decl.manifests) {
       const hits: { at: Located; what: string }[] = [];
       for (const md of m.metaData)
