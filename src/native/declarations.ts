@@ -414,6 +414,20 @@ function readCatalog(text: string): Map<string, string[]> {
   return out;
 }
 
+/** The version catalogs, by accessor name (`libs` for `gradle/libs.versions.toml`). */
+function readCatalogs(files: DiscoveredFile[]): Map<string, { files: string[]; entries: Map<string, string[]> }> {
+  const catalogs = new Map<string, { files: string[]; entries: Map<string, string[]> }>();
+  for (const f of files) {
+    const m = /^([\w-]+)\.versions\.toml$/.exec(base(f.relPath));
+    if (!m) continue;
+    const into = catalogs.get(m[1]) ?? { files: [], entries: new Map<string, string[]>() };
+    into.files.push(f.relPath);
+    for (const [k, v] of readCatalog(f.text)) into.entries.set(k, [...(into.entries.get(k) ?? []), ...v]);
+    catalogs.set(m[1], into);
+  }
+  return catalogs;
+}
+
 /** Configurations whose dependencies the app does not ship: tests, compile-only, annotation processors, lint. */
 const UNSHIPPED_CONFIGURATION =
   /^(?:test|androidTest|unitTest|kapt|ksp|annotationProcessor|lintChecks)|CompileOnly$|^compileOnly/;
@@ -559,15 +573,7 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
     errors: [],
   };
   // Version catalogs first: a build file names their libraries by accessor (`libs.firebase.analytics`).
-  const catalogs = new Map<string, { files: string[]; entries: Map<string, string[]> }>();
-  for (const f of files) {
-    const m = /^([\w-]+)\.versions\.toml$/.exec(base(f.relPath));
-    if (!m) continue;
-    const into = catalogs.get(m[1]) ?? { files: [], entries: new Map<string, string[]>() };
-    into.files.push(f.relPath);
-    for (const [k, v] of readCatalog(f.text)) into.entries.set(k, [...(into.entries.get(k) ?? []), ...v]);
-    catalogs.set(m[1], into);
-  }
+  const catalogs = readCatalogs(files);
   for (const f of files) {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {

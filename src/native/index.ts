@@ -515,23 +515,7 @@ function decideStarts(
   for (const spec of specs) {
     const rule = rules.get(spec.rule);
     if (!rule || spec.platform !== 'android' || isDeferred(spec, calls, decl)) continue;
-    for (const dep of decl.gradle) {
-      if (!spec.gradleDependencies?.includes(dep.module)) continue;
-      const message = `${rule.message}: \`${dep.written}\` links ${dep.module}, which starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
-      out.findings.push(
-        finding(
-          rule,
-          dep.at,
-          message,
-          [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
-          'gradle',
-          dep.module,
-          dep.catalog ? [dep.at.file, ...dep.catalog.split(', ')] : [dep.at.file],
-          rule.requires,
-          rule.requires,
-        ),
-      );
-    }
+    gradleStarts(spec, rule, decl, out);
     for (const m of decl.manifests) {
       const hits: { at: Located; what: string }[] = [];
       for (const md of m.metaData)
@@ -556,6 +540,27 @@ function decideStarts(
         );
       }
     }
+  }
+}
+
+/** A Gradle dependency that starts the SDK with no app code (`gradleDependencies`): never guarded. */
+function gradleStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations, out: NativeResult): void {
+  for (const dep of decl.gradle) {
+    if (!spec.gradleDependencies?.includes(dep.module)) continue;
+    const message = `${rule.message}: \`${dep.written}\` links ${dep.module}, which starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+    out.findings.push(
+      finding(
+        rule,
+        dep.at,
+        message,
+        [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
+        'gradle',
+        dep.module,
+        dep.catalog ? [dep.at.file, ...dep.catalog.split(', ')] : [dep.at.file],
+        rule.requires,
+        rule.requires,
+      ),
+    );
   }
 }
 
