@@ -496,6 +496,12 @@ export interface NativeStartSpec {
   /** Manifest `<application android:name=…>` values that start the SDK (CleverTap's Application class). */
   manifestApplication?: string[];
   /**
+   * Gradle dependencies (`group:artifact`) whose presence in a module the app ships starts the SDK with no app
+   * code (Firebase Analytics on Android: `com.google.firebase:firebase-analytics`), written as a string
+   * coordinate or through a version catalog (`libs.firebase.analytics`). Android only.
+   */
+  gradleDependencies?: string[];
+  /**
    * SDK classes (names in `classes`) whose subclass, named as the app's `<application android:name=…>`,
    * starts the SDK (`class MainApplication : CleverTapApplication()`).
    */

@@ -14,7 +14,7 @@ import { sarifValidator } from './cli-helpers.js';
 import { collectExpectations, compare } from './support/expectations.js';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'native');
-const NATIVE_FILE = /\.(kt|java|swift|m|mm|xml|plist)$/;
+const NATIVE_FILE = /\.(kt|java|swift|m|mm|xml|plist|gradle|kts)$/;
 
 describe('fixtures/native', () => {
   for (const app of readdirSync(fixtures)) {
@@ -802,6 +802,16 @@ flutter:
       'pubspec.yaml': 'name: x\ndependencies: {http: ^1.2.0, onesignal_flutter: ^5.0.0}\n',
     });
     expect(flow.errors).toMatchObject([{ file: 'pubspec.yaml', line: 2, column: 30, kind: 'unsupported' }]);
+    const posthog = await scanApp({ 'pubspec.yaml': 'name: x\ndependencies:\n  posthog_flutter: ^4.10.0\n' });
+    expect(posthog.errors).toMatchObject([
+      {
+        file: 'pubspec.yaml',
+        line: 3,
+        column: 3,
+        kind: 'unsupported',
+        message: expect.stringContaining('posthog/native-start'),
+      },
+    ]);
   });
 
   it('a malformed manifest is a parse error with its position', async () => {

@@ -64,7 +64,7 @@ export const TEMPLATE_EXTENSIONS = [
 
 /** Native declaration files read as data by src/native (never executed). */
 const NATIVE_DECLARATION_RE =
-  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml)$/;
+  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml|build\.gradle(?:\.kts)?|[\w-]+\.versions\.toml)$/;
 /**
  * What the iOS app links (src/native/linked.ts): CocoaPods' Podfile and Podfile.lock, Xcode's
  * project.pbxproj and the Swift packages it resolved (the project's or workspace's
@@ -191,6 +191,7 @@ const GLOB_PATTERNS = [
   `**/*.{${[...SOURCE_EXTENSIONS, ...TEMPLATE_EXTENSIONS].join(',')}}`,
   '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json,pubspec.yaml}',
   '**/res/values*/*.xml',
+  '**/{build.gradle,build.gradle.kts,*.versions.toml}',
   '**/{Podfile,Podfile.lock}',
   '**/*.xcodeproj/project.pbxproj',
   '**/xcshareddata/swiftpm/Package.resolved',

@@ -155,7 +155,7 @@ export class NativeFileAnalysis {
     /** Whether a source file of the project mentions a word (`reportIfMentioned` of an unreadable argument). */
     private readonly projectMentions: (word: string) => boolean = () => true,
   ) {
-    this.platform = unit.language === 'kotlin' || unit.language === 'java' ? 'android' : 'ios';
+    this.platform = (unit.language === 'kotlin' && !unit.kotlinNative) || unit.language === 'java' ? 'android' : 'ios';
   }
 
   run(): FileAnalysis | undefined {
@@ -777,7 +777,7 @@ export class NativeFileAnalysis {
   }
 
   private jvm(): boolean {
-    return this.unit.language === 'kotlin' || this.unit.language === 'java';
+    return (this.unit.language === 'kotlin' && !this.unit.kotlinNative) || this.unit.language === 'java';
   }
 
   /** The call as written, for "looks like an SDK call" diagnostics. */

@@ -9,6 +9,10 @@
  *    `expo.android.permissions` / `blockedPermissions`), via jsonc-parser;
  *  - Flutter `pubspec.yaml` (`dependencies:`): plugins whose calls live in Dart,
  *    which consent-lint does not analyse;
+ *  - Gradle build files (`build.gradle`, `build.gradle.kts`) and version catalogs
+ *    (`*.versions.toml`): the dependencies a module ships, as string coordinates
+ *    (`implementation 'com.google.firebase:firebase-analytics'`) or catalog
+ *    accessors (`implementation(libs.firebase.analytics)`, `libs.bundles.…`);
  *  - Xcode build settings `INFOPLIST_KEY_<Key>` in `project.pbxproj`: with
  *    `GENERATE_INFOPLIST_FILE = YES`, Xcode writes them into the target's
  *    Info.plist (`INFOPLIST_FILE`) at build time, so they count as its keys.
@@ -63,9 +67,21 @@ export interface PubspecFile {
   dependencies: { name: string; at: Located }[];
 }
 
+/** A dependency a Gradle module ships: `group:artifact`, where it is declared, and how. */
+export interface GradleDependency {
+  module: string;
+  /** What the build file says (`implementation 'com.google.firebase:firebase-analytics'`, `implementation(libs.firebase.analytics)`). */
+  written: string;
+  at: Located;
+  /** The version catalog that names the module, for an accessor (`gradle/libs.versions.toml`). */
+  catalog?: string;
+}
+
 export interface Declarations {
   plists: PlistFile[];
   pubspecs: PubspecFile[];
+  /** Dependencies of Gradle modules, catalog accessors resolved (test and compile-only configurations left out). */
+  gradle: GradleDependency[];
   manifests: ManifestFile[];
   resources: ResourceFile[];
   expo: ExpoConfig[];
@@ -78,7 +94,15 @@ const base = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 export function isDeclarationFile(rel: string): boolean {
   // Called for every discovered file: most are not data files at all.
-  if (!rel.endsWith('.plist') && !rel.endsWith('.xml') && !rel.endsWith('.json') && !rel.endsWith('.yaml'))
+  if (
+    !rel.endsWith('.plist') &&
+    !rel.endsWith('.xml') &&
+    !rel.endsWith('.json') &&
+    !rel.endsWith('.yaml') &&
+    !rel.endsWith('.gradle') &&
+    !rel.endsWith('.kts') &&
+    !rel.endsWith('.toml')
+  )
     return false;
   const b = base(rel);
   return (
@@ -87,9 +111,13 @@ export function isDeclarationFile(rel: string): boolean {
     b === 'AndroidManifest.xml' ||
     b === 'app.json' ||
     b === 'app.config.json' ||
+    isGradleFile(b) ||
     /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel)
   );
 }
+
+const isGradleBuild = (b: string) => b === 'build.gradle' || b === 'build.gradle.kts';
+const isGradleFile = (b: string) => isGradleBuild(b) || /^[\w-]+\.versions\.toml$/.test(b);
 
 export function isExpoCodeConfig(rel: string): boolean {
   return rel.includes('app.config.') && /^(?:.*\/)?app\.config\.(?:js|ts|mjs|cjs)$/.test(rel);
@@ -337,6 +365,113 @@ function readPubspec(f: DiscoveredFile): PubspecFile {
   return out;
 }
 
+/** Comments blanked to spaces (line and block comments in Gradle, `#` in TOML), strings kept, so offsets do not move. */
+function blankComments(text: string, toml: boolean): string {
+  return text.replace(
+    toml
+      ? /"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*/g
+      : /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
+    (m) => (m[0] === '"' || m[0] === "'" ? m : m.replace(/[^\n]/g, ' ')),
+  );
+}
+
+/**
+ * A version catalog's `[libraries]` (`alias = "group:artifact:version"`, `alias = { module = "group:artifact" }`,
+ * `alias = { group = "…", name = "…" }`) and `[bundles]` (`name = ["alias", …]`), by accessor
+ * (`firebase.analytics` for `firebase-analytics`, `bundles.firebase` for a bundle).
+ */
+function readCatalog(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const key = (alias: string) => alias.replace(/[-_]/g, '.');
+  let section = '';
+  for (const raw of blankComments(text, true).split('\n')) {
+    const line = raw.trim();
+    const head = /^\[([\w.-]+)\]$/.exec(line);
+    if (head) {
+      section = head[1];
+      continue;
+    }
+    const entry = /^([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    if (!entry) continue;
+    const [, alias, value] = entry;
+    if (section === 'libraries') {
+      const m =
+        /^"([\w.-]+:[\w.-]+)(?::[^"]*)?"/.exec(value) ??
+        /\bmodule\s*=\s*"([\w.-]+:[\w.-]+)"/.exec(value) ??
+        /\bgroup\s*=\s*"([\w.-]+)"[^}]*\bname\s*=\s*"([\w.-]+)"/.exec(value);
+      if (m) out.set(key(alias), [m[2] ? `${m[1]}:${m[2]}` : m[1]]);
+    } else if (section === 'bundles') {
+      const members = [...value.matchAll(/"([\w.-]+)"/g)].map((x) => key(x[1]));
+      out.set(`bundles.${key(alias)}`, members);
+    }
+  }
+  for (const [k, v] of out)
+    if (k.startsWith('bundles.'))
+      out.set(
+        k,
+        v.flatMap((a) => (a.includes(':') ? [a] : (out.get(a) ?? []))),
+      );
+  return out;
+}
+
+/** The version catalogs, by accessor name (`libs` for `gradle/libs.versions.toml`). */
+function readCatalogs(files: DiscoveredFile[]): Map<string, { files: string[]; entries: Map<string, string[]> }> {
+  const catalogs = new Map<string, { files: string[]; entries: Map<string, string[]> }>();
+  for (const f of files) {
+    const m = /^([\w-]+)\.versions\.toml$/.exec(base(f.relPath));
+    if (!m) continue;
+    const into = catalogs.get(m[1]) ?? { files: [], entries: new Map<string, string[]>() };
+    into.files.push(f.relPath);
+    for (const [k, v] of readCatalog(f.text)) into.entries.set(k, [...(into.entries.get(k) ?? []), ...v]);
+    catalogs.set(m[1], into);
+  }
+  return catalogs;
+}
+
+/** Configurations whose dependencies the app does not ship: tests, compile-only, annotation processors, lint. */
+const UNSHIPPED_CONFIGURATION =
+  /^(?:test|androidTest|unitTest|kapt|ksp|annotationProcessor|lintChecks)|CompileOnly$|^compileOnly/;
+
+/**
+ * The dependencies a Gradle build file declares (Groovy or Kotlin DSL): `conf 'g:a:v'`, `conf("g:a")`,
+ * `conf platform('g:a:v')`, `conf group: 'g', name: 'a'`, `conf(libs.x.y)` / `conf libs.bundles.z`
+ * (resolved through the catalogs, named by their file: `libs.versions.toml` is `libs`).
+ */
+function readGradle(
+  f: DiscoveredFile,
+  catalogs: Map<string, { files: string[]; entries: Map<string, string[]> }>,
+  out: GradleDependency[],
+): void {
+  const text = blankComments(f.text, false);
+  const conf = String.raw`\b((?:[a-z][A-Za-z]*)?(?:[Ii]mplementation|[Aa]pi|[Cc]ompile|[Rr]untimeOnly|[Cc]ompileOnly))\b[ \t]*\(?[ \t]*(?:(?:enforcedPlatform|platform|project\.dependencies\.platform)[ \t]*\(?[ \t]*)?`;
+  const push = (module: string, index: number, text: string, catalog?: string) => {
+    const at = lineColumn(f.text, index);
+    const end = lineColumn(f.text, index + text.length);
+    // The match stops before a call's closing parentheses: say it whole.
+    const open = (text.match(/\(/g) ?? []).length - (text.match(/\)/g) ?? []).length;
+    out.push({
+      module,
+      written: text.replace(/\s+/g, ' ') + ')'.repeat(Math.max(0, open)),
+      at: { file: f.relPath, line: at.line, column: at.column, endLine: end.line, endColumn: end.column },
+      ...(catalog && { catalog }),
+    });
+  };
+  const forms = [
+    new RegExp(`${conf}["']([\\w.-]+):([\\w.-]+)(?::[^"'\\n]*)?["']`, 'g'),
+    new RegExp(
+      `${conf}group[ \\t]*[:=][ \\t]*["']([\\w.-]+)["'][ \\t]*,[ \\t]*name[ \\t]*[:=][ \\t]*["']([\\w.-]+)["']`,
+      'g',
+    ),
+  ];
+  for (const re of forms)
+    for (const m of text.matchAll(re)) if (!UNSHIPPED_CONFIGURATION.test(m[1])) push(`${m[2]}:${m[3]}`, m.index, m[0]);
+  for (const m of text.matchAll(new RegExp(`${conf}(\\w+)\\.([\\w.]+?)(?:\\.get\\(\\))?(?=[ \\t]*[)\\n,{])`, 'g'))) {
+    if (UNSHIPPED_CONFIGURATION.test(m[1])) continue;
+    const c = catalogs.get(m[2]);
+    for (const module of c?.entries.get(m[3]) ?? []) push(module, m.index, m[0], c!.files.join(', '));
+  }
+}
+
 /** One `XCBuildConfiguration` of a project.pbxproj: the settings that say what Xcode writes into an Info.plist. */
 interface InfoPlistSettings {
   /** `INFOPLIST_FILE`, relative to the scan root (the project's folder is `$(SRCROOT)`). */
@@ -430,12 +565,15 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
   const d: Declarations = {
     plists: [],
     pubspecs: [],
+    gradle: [],
     manifests: [],
     resources: [],
     expo: [],
     unreadableExpo: [],
     errors: [],
   };
+  // Version catalogs first: a build file names their libraries by accessor (`libs.firebase.analytics`).
+  const catalogs = readCatalogs(files);
   for (const f of files) {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {
@@ -459,6 +597,8 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
       if (m) d.manifests.push(m);
     } else if (b === 'pubspec.yaml') {
       d.pubspecs.push(readPubspec(f));
+    } else if (isGradleFile(b)) {
+      if (isGradleBuild(b)) readGradle(f, catalogs, d.gradle);
     } else if (b === 'app.json' || b === 'app.config.json') {
       const e = readExpo(f, d.errors);
       if (e) d.expo.push(e);

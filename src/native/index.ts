@@ -148,6 +148,7 @@ export async function analyseNative(
       });
     }
     const unit = toUnit(lang, tree.rootNode);
+    if (lang === 'kotlin' && isKotlinNative(f.relPath, unit)) unit.kotlinNative = true;
     parsed.push({ f, lang, unit });
     return unit;
   };
@@ -235,7 +236,19 @@ function shareReturns(units: NativeUnit[], k: NativeKnowledge): void {
   }
 }
 
-const isJvm = (u: NativeUnit) => u.language === 'kotlin' || u.language === 'java';
+const isJvm = (u: NativeUnit) => (u.language === 'kotlin' && !u.kotlinNative) || u.language === 'java';
+
+/**
+ * Kotlin compiled for Apple platforms: a Kotlin Multiplatform source set of theirs (`src/iosMain/kotlin/…`,
+ * `iosArm64Main`, `appleMain`, `darwinMain`, …), or a file importing Kotlin/Native's Objective-C interop
+ * (`cocoapods.Mixpanel.Mixpanel`, `platform.UserNotifications.UNUserNotificationCenter`).
+ */
+function isKotlinNative(relPath: string, unit: NativeUnit): boolean {
+  return (
+    relPath.split('/').some((d) => /^(?:ios|apple|darwin|macos|tvos|watchos)\w*Main$/.test(d)) ||
+    unit.imports.some((i) => /^(?:cocoapods|platform)\.\w+\.[\w*]/.test(i))
+  );
+}
 
 /**
  * Reads the JVM files (`rest`: those naming no SDK) that use an SDK value of a parsed file without naming the SDK: a
@@ -498,10 +511,11 @@ function decideStarts(
     const f = withLink(spec, linked, makeFinding(rule, fact.file, fact, rule.requires, missing));
     if (f) out.findings.push(f);
   }
-  // Starts declared in the manifest run with no app code at all: never guarded.
+  // Starts declared in the manifest or by a Gradle dependency run with no app code at all: never guarded.
   for (const spec of specs) {
     const rule = rules.get(spec.rule);
     if (!rule || spec.platform !== 'android' || isDeferred(spec, calls, decl)) continue;
+    gradleStarts(spec, rule, decl, out);
     for (const m of decl.manifests) {
       const hits: { at: Located; what: string }[] = [];
       for (const md of m.metaData)
@@ -526,6 +540,27 @@ function decideStarts(
         );
       }
     }
+  }
+}
+
+/** A Gradle dependency that starts the SDK with no app code (`gradleDependencies`): never guarded. */
+function gradleStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations, out: NativeResult): void {
+  for (const dep of decl.gradle) {
+    if (!spec.gradleDependencies?.includes(dep.module)) continue;
+    const message = `${rule.message}: \`${dep.written}\` links ${dep.module}, which starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+    out.findings.push(
+      finding(
+        rule,
+        dep.at,
+        message,
+        [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
+        'gradle',
+        dep.module,
+        dep.catalog ? [dep.at.file, ...dep.catalog.split(', ')] : [dep.at.file],
+        rule.requires,
+        rule.requires,
+      ),
+    );
   }
 }
 

@@ -84,6 +84,13 @@ export interface NativeFunction {
 
 export interface NativeUnit {
   language: NativeLanguage;
+  /**
+   * Kotlin compiled for Apple platforms (Kotlin Multiplatform's `iosMain` and kin, or a file importing the
+   * Objective-C interop packages `cocoapods.<Module>` / `platform.<Framework>`): its SDK classes are the
+   * Objective-C ones, called by their selectors' first keyword (`Mixpanel.sharedInstanceWithToken(token, true)`),
+   * and its platform is iOS. Set by the native stage, which knows the file's path.
+   */
+  kotlinNative?: boolean;
   /** Imports: JVM qualified names (`com.leanplum.Leanplum`, `com.leanplum.*`, `a.B as C`), Swift modules, Objective-C headers/modules. */
   imports: string[];
   /** Kotlin/Java package of the file. */

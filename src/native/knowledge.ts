@@ -132,6 +132,7 @@ export class NativeKnowledge {
    */
   resolve(path: string[], unit: NativeUnit): string | undefined {
     if (!path.length) return undefined;
+    if (unit.kotlinNative) return this.resolveKotlinNative(path, unit);
     const jvm = unit.language === 'kotlin' || unit.language === 'java';
     const [root, ...rest] = path;
     if (jvm) {
@@ -185,21 +186,48 @@ export class NativeKnowledge {
   }
 
   /**
+   * Kotlin for Apple platforms: an Objective-C class reaches the file through Kotlin/Native's interop
+   * packages, `import cocoapods.Mixpanel.Mixpanel` (a pod's module) or `import platform.UserNotifications.*`
+   * (a system framework). An import naming the class binds it by name, as Objective-C's one class
+   * namespace does; a wildcard import only the classes of that module. The file's own types shadow them.
+   */
+  private resolveKotlinNative(path: string[], unit: NativeUnit): string | undefined {
+    const [root, ...rest] = path;
+    if (unit.declaredTypes.has(root)) return undefined;
+    const apple = (name: string) => {
+      const c = this.classes.get(name);
+      return c && (c.swift !== undefined || c.objc !== undefined) ? c : undefined;
+    };
+    for (const imp of unit.imports) {
+      const m = /^(?:cocoapods|platform)\.(\w+)\.(\w+|\*)(?:\s+as\s+(\w+))?$/.exec(imp);
+      if (!m) continue;
+      const [, module, name, alias] = m;
+      if (name === '*') {
+        const c = apple(root);
+        if (c && (c.objc === module || c.swift === module)) return path.join('.');
+      } else if ((alias ?? name) === root && apple(name)) return [name, ...rest].join('.');
+    }
+    return undefined;
+  }
+
+  /**
    * A written path that resolves to the SDK class `cls` in `unit` whatever the file imports: its JVM
    * qualified name (`com.urbanairship.UAirship`), else its name (Swift, Objective-C).
    */
   classPath(cls: string, unit: NativeUnit): string[] | undefined {
     const c = this.classes.get(cls);
     if (!c) return undefined;
+    if (unit.kotlinNative) return undefined;
     if (unit.language === 'kotlin' || unit.language === 'java') return c.jvm ? c.jvm.split('.') : undefined;
     return c.swift !== undefined || c.objc !== undefined ? [cls] : undefined;
   }
 
-  /** A written path whose root has the name of an SDK class that the file did not import (JVM). */
+  /** A written path whose root has the name of an SDK class that the file did not import (JVM, Kotlin/Native). */
   unresolvedRoot(raw: string, unit: NativeUnit): boolean {
     const root = raw.split('.')[0];
     if (unit.declaredTypes.has(root)) return false;
     const c = this.classes.get(root);
+    if (unit.kotlinNative) return !!c && (c.swift !== undefined || c.objc !== undefined);
     return !!c && (unit.language === 'kotlin' || unit.language === 'java') && !!c.jvm;
   }
 }

@@ -110,6 +110,14 @@ export async function parseNative(lang: NativeLanguage, text: string): Promise<T
   }
 }
 
+/** `case name(…)` in an enum declaration: its parentheses hold types, not values. */
+const ENUM_CASE_DECLARATION = /^[ \t]*(?:indirect[ \t]+)?case[ \t]+[A-Za-z_`]/;
+/**
+ * `()` as an argument: right after a call's `(` or after a comma, before `,` or `)`, unless that
+ * `)` closes a function type (`(Int, ()) -> Void`).
+ */
+const SWIFT_EMPTY_TUPLE_ARGUMENT = /([\w)\]?!]\([ \t]*|,[ \t]*)\(\)(?=[ \t]*(?:,|\)(?![ \t]*->)))/g;
+
 /**
  * Valid Swift that tree-sitter-swift cannot parse, made parseable without moving
  * any position (each change blanks characters to spaces), for a file whose parse
@@ -124,9 +132,14 @@ export async function parseNative(lang: NativeLanguage, text: string): Promise<T
  *   them only as statements, indented. Blanked, every branch is read as if it
  *   were compiled, one after another: a call in any branch is still seen (more
  *   is reported, never less).
- * - `()`, the empty tuple, as a statement or value (`default: ()`, `{ _ in () }`,
- *   `return ()`): the grammar has no empty-tuple expression. It becomes ` 0`, a
- *   literal of the same length that the analysis ignores alike.
+ * - `()`, the empty tuple, as a statement, value or argument (`default: ()`,
+ *   `{ _ in () }`, `return ()`, `completion(.success(()))`): the grammar has no
+ *   empty-tuple expression. It becomes ` 0`, a literal of the same length that
+ *   the analysis ignores alike.
+ * - an enum-case pattern with an empty tuple, `case .success():` (also
+ *   `if case .done() = state`): the grammar reads no pattern there. The `()`
+ *   becomes two spaces: the pattern `.success`, which matches the same case.
+ *   Neither touches an enum's `case name(())` declaration or a function type.
  */
 function swiftWorkarounds(text: string): string {
   return text
@@ -138,6 +151,13 @@ function swiftWorkarounds(text: string): string {
     .replace(
       /((?:^|[;{:=]|\b(?:in|return|else))[ \t]*)\(\)(?=[ \t]*(?:$|[;}]|\/\/))/gm,
       (_m, head: string) => `${head} 0`,
+    )
+    .replace(/^[^\n]*$/gm, (line) =>
+      ENUM_CASE_DECLARATION.test(line)
+        ? line
+        : line
+            .replace(SWIFT_EMPTY_TUPLE_ARGUMENT, (_m, head: string) => `${head} 0`)
+            .replace(/(\bcase[ \t]+\.[A-Za-z_]\w*)\(\)(?=[ \t]*[:,=])/g, (_m, head: string) => `${head}  `),
     );
 }
 
@@ -152,9 +172,14 @@ function swiftWorkarounds(text: string): string {
  *   character of its indentation (`}` ending a line becomes a space, the first
  *   indentation character `}`), so the clause follows it on one line; every
  *   other character keeps its offset, line and column.
+ * - a trailing comma after a `catch` clause's parameter (`catch (\n e: Exception,\n)`,
+ *   as ktlint formats an annotated parameter): the grammar allows none there, and
+ *   the whole file became one error. The comma becomes a space.
  */
 function kotlinWorkarounds(text: string): string {
-  return text.replace(/\}([ \t]*\n)[ \t](?=[ \t]*(?:catch|finally)\b)/g, (_m, gap: string) => ` ${gap}}`);
+  return text
+    .replace(/\}([ \t]*\n)[ \t](?=[ \t]*(?:catch|finally)\b)/g, (_m, gap: string) => ` ${gap}}`)
+    .replace(/(\bcatch[ \t]*\((?:[^()]|\([^()]*\))*?),(\s*\))/g, (_m, head: string, tail: string) => `${head} ${tail}`);
 }
 
 /**

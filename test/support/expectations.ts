@@ -32,7 +32,7 @@ export const EXPECT_MARKER =
 /** Server-side templates (read as HTML pages): `// expect: …` inside their scripts. */
 const TEMPLATE = new RegExp(`\\.(?:${TEMPLATE_EXTENSIONS.join('|')})$`);
 
-const NATIVE = /\.(kt|java|swift|m|mm)$|^Info\.plist$|\.xml$/;
+const NATIVE = /\.(kt|java|swift|m|mm|gradle|kts)$|^Info\.plist$|\.xml$/;
 
 export function collectExpectations(root: string): Expected[] {
   const out: Expected[] = [];
