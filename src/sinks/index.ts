@@ -803,19 +803,8 @@ export function findSinks(
     const value = resolver.value(n, index);
     const what = carried(value, sdkRules, resolver);
     if (!what) return NO_SINKS;
-    // `window.OneSignalDeferred = window.OneSignalDeferred || []`: stored back where it came from.
-    if (use.kind === 'escapes' && use.store) {
-      const place = resolver.value(use.store, index);
-      const global =
-        place?.kind === 'path' && 'global' in place.root && !place.steps.length ? place.root.global : undefined;
-      if (
-        global &&
-        alternatives(value).every(
-          (a) => a.kind !== 'path' || ('global' in a.root && a.root.global === global && !a.steps.length),
-        )
-      )
-        return NO_SINKS;
-    }
+    if (use.kind === 'escapes' && use.store && storedInItself(resolver.value(use.store, index), value, resolver))
+      return NO_SINKS;
     const out: Sink[] = what.methods.map((rule) => ({
       rule,
       node: n,
@@ -828,6 +817,41 @@ export function findSinks(
       out.push({ rule: escapeRule, node: n, index, callee: calleeText(n), requires: what.purposes, escape: how });
     return out;
   }
+}
+
+/**
+ * A store of an SDK global into itself: `window.OneSignalDeferred = window.OneSignalDeferred || []`
+ * (stored back where it came from), or a member of the global given a function that hands out
+ * only that global (Segment's snippet: `analytics.factory = (e) => function () { …; return analytics }`).
+ * Every read of it goes through the global, which the analysis follows: no escape.
+ */
+function storedInItself(place: Value | undefined, value: Value | undefined, resolver: Resolver): boolean {
+  if (place?.kind !== 'path' || !('global' in place.root)) return false;
+  const global = place.root.global;
+  // The snippet's stand-in before the SDK loads (`window.analytics || []`) is the same global.
+  const isGlobal = (a: Value) =>
+    (a.kind === 'path' && 'global' in a.root && a.root.global === global && !a.steps.length) || emptyLiteral(a);
+  if (!place.steps.length) return alternatives(value).every((a) => a.kind !== 'path' || isGlobal(a));
+  return alternatives(value).every((a) => a.kind === 'function' && handsOutOnly(a, isGlobal, resolver, 0));
+}
+
+/** An empty array or object literal: it holds nothing yet. */
+function emptyLiteral(a: Value): boolean {
+  return (a.kind === 'array' && !a.node.elements.length) || (a.kind === 'object' && !a.node.properties.length);
+}
+
+/** Does a function hand out (return, or return a function returning) only values `ok` accepts, and something? */
+function handsOutOnly(
+  f: Extract<Value, { kind: 'function' }>,
+  ok: (a: Value) => boolean,
+  resolver: Resolver,
+  depth: number,
+): boolean {
+  if (depth > 2 || f.node.generator || f.node.async) return false;
+  const out = alternatives(resolver.returned(f.node, f.index));
+  return (
+    out.length > 0 && out.every((a) => ok(a) || (a.kind === 'function' && handsOutOnly(a, ok, resolver, depth + 1)))
+  );
 }
 
 /**
