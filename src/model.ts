@@ -221,6 +221,13 @@ export interface GuardSpec {
   /** `callback`: the function passed as `callbackArgument` runs only when granted. `assert`: code after the call runs only when granted. */
   kind?: 'value' | 'callback' | 'assert';
   callbackArgument?: number;
+  /**
+   * `callback` guards: the callback is this property of the object-literal argument `callbackArgument`
+   * (`optionalCookies[].onAccept`), written inline or in a never-reassigned local passed once.
+   */
+  callbackProperty?: string;
+  /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`). */
+  keyProperty?: string;
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */
