@@ -201,6 +201,8 @@ export type PathStep =
       callbackParameter: { argument: number; parameter: number; property?: string };
       argumentEquals?: Record<string, (string | number)[]>;
     }
+  /** `this` inside the callback given as `property` of object argument `argument` (`onInitialise: function () { this… }`). */
+  | { callbackThis: { argument: number; property: string }; argumentEquals?: Record<string, (string | number)[]> }
   | { find: { property: string } }; // `.find(el => el.<property> === key)`: the element whose property is the key
 
 export type GuardTest = { truthy: true } | { equals: (string | number | boolean)[] } | { includes: true }; // `.includes(key)` / `.indexOf(key) >= 0`; key is the argument

@@ -993,6 +993,12 @@ export class GuardClassifier {
           return undefined;
         if (got.param.property !== want.callbackParameter.property) return undefined;
         if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
+      } else if ('callbackThis' in want) {
+        // The option's `this` (parameter -1 of its callback), never an arrow function's.
+        if (!('param' in got) || got.param.parameter !== -1) return undefined;
+        if (got.param.argument !== want.callbackThis.argument || got.param.property !== want.callbackThis.property)
+          return undefined;
+        if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
       }
     }
     // A promise is always truthy: an async guard counts only when awaited.
@@ -1401,8 +1407,7 @@ export class GuardClassifier {
     let found: Literal | undefined;
     for (const p of holder.properties) {
       if (p.type === 'SpreadElement') found = undefined;
-      else if (propertyKey(p) === name)
-        found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
+      else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
     }
     return found;
   }

@@ -379,8 +379,12 @@ export class Proof implements SummaryProvider {
               for (const target of this.classUnits(a.node, a.index)) out.refs.push([target, ref]);
             }
           }
-          if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
-            // A method called on a receiver we cannot resolve may be any method of that name.
+          if (
+            (!v || callbackThisMember(ast, v)) &&
+            (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')
+          ) {
+            // A method called on a receiver we cannot resolve may be any method of that name; so may one
+            // of an option callback's `this`, which the library may have given the app's methods.
             const name = propertyName(ast);
             if (name) out.byName.push([name, ref]);
             // `commands[e.data.command]()`: any function the object (or namespace) holds.
@@ -1024,4 +1028,13 @@ function pointIds(nodeIds: number[], g: FlowGraph): number[] | undefined {
   }
   if (all) return any ? nodeIds : undefined;
   return any ? nodeIds.filter((id) => g.nodes[id].kind === 'point') : undefined;
+}
+
+/** `this.x` inside a function given as an option of a library call (its `this` is what the library calls it on). */
+function callbackThisMember(e: t.Node, v: Value): boolean {
+  if (e.type !== 'MemberExpression' && e.type !== 'OptionalMemberExpression') return false;
+  if (e.object.type !== 'ThisExpression') return false;
+  return alternatives(v).some(
+    (a) => a.kind === 'path' && a.steps.some((s) => 'param' in s && s.param.parameter === -1),
+  );
 }
