@@ -201,6 +201,8 @@ export type PathStep =
       callbackParameter: { argument: number; parameter: number; property?: string };
       argumentEquals?: Record<string, (string | number)[]>;
     }
+  /** `this` inside the callback given as `property` of object argument `argument` (`onInitialise: function () { this… }`). */
+  | { callbackThis: { argument: number; property: string }; argumentEquals?: Record<string, (string | number)[]> }
   | { find: { property: string } }; // `.find(el => el.<property> === key)`: the element whose property is the key
 
 export type GuardTest = { truthy: true } | { equals: (string | number | boolean)[] } | { includes: true }; // `.includes(key)` / `.indexOf(key) >= 0`; key is the argument
@@ -221,6 +223,13 @@ export interface GuardSpec {
   /** `callback`: the function passed as `callbackArgument` runs only when granted. `assert`: code after the call runs only when granted. */
   kind?: 'value' | 'callback' | 'assert';
   callbackArgument?: number;
+  /**
+   * `callback` guards: the callback is this property of the object-literal argument `callbackArgument`
+   * (`optionalCookies[].onAccept`), written inline or in a never-reassigned local passed once.
+   */
+  callbackProperty?: string;
+  /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`). */
+  keyProperty?: string;
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */

@@ -43,6 +43,7 @@ describe('guard pack examples', () => {
         'axeptio',
         'trustarc',
         'google-ump',
+        'civic-cookie-control',
       ]),
     );
   });

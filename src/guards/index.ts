@@ -9,6 +9,7 @@
 import type * as t from '@babel/types';
 import type { Config, ConfigGuard, GuardSpec, PathStep, Policy } from '../model.js';
 import {
+  alternatives,
   constInit,
   dottedName,
   forEachChild,
@@ -992,6 +993,12 @@ export class GuardClassifier {
           return undefined;
         if (got.param.property !== want.callbackParameter.property) return undefined;
         if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
+      } else if ('callbackThis' in want) {
+        // The option's `this` (parameter -1 of its callback), never an arrow function's.
+        if (!('param' in got) || got.param.parameter !== -1) return undefined;
+        if (got.param.argument !== want.callbackThis.argument || got.param.property !== want.callbackThis.property)
+          return undefined;
+        if (!this.argumentsMatch(got.param.call, want.argumentEquals, index)) return undefined;
       }
     }
     // A promise is always truthy: an async guard counts only when awaited.
@@ -1330,7 +1337,8 @@ export class GuardClassifier {
     if (callee && callee.kind === 'path') {
       const v: Value = { kind: 'path', root: callee.root, steps: [...callee.steps, { call, awaited: false }] };
       for (const spec of this.specs) {
-        if (spec.kind !== 'callback' || spec.callbackArgument === undefined) continue;
+        if (spec.kind !== 'callback' || spec.callbackArgument === undefined || spec.callbackProperty !== undefined)
+          continue;
         const key = this.matchPath(v, spec, index);
         if (key !== undefined) add(spec.callbackArgument, this.keyPurposes(spec, key));
       }
@@ -1351,6 +1359,64 @@ export class GuardClassifier {
     }
     return out;
   }
+
+  /**
+   * Purposes proven where a function held by an object literal runs, when that
+   * object reaches a CMP call as the property a `callbackProperty` guard names
+   * (`CookieControl.load({ optionalCookies: [{ name: 'analytics', onAccept() {…} }] })`),
+   * inline or through a never-reassigned local passed only there. With
+   * `keyProperty`, the key is the literal of that sibling property (`name`).
+   */
+  objectCallbackGrants(fn: t.Function, index: ScriptIndex): number {
+    const site = objectCallbackSite(fn, index);
+    if (!site || site.call.type === 'NewExpression') return 0;
+    const specs = this.specs.filter((s) => s.kind === 'callback' && s.callbackProperty === site.property);
+    if (!specs.length) return 0;
+    const callees = alternatives(this.resolver.value(site.call.callee, index));
+    let mask = callees.length ? ~0 : 0;
+    // Every function the call may be must prove it: one that is no CMP path proves nothing.
+    for (const callee of callees) {
+      if (callee.kind !== 'path') return 0;
+      const v: Value = {
+        kind: 'path',
+        root: callee.root,
+        steps: [...callee.steps, { call: site.call, awaited: false }],
+      };
+      let here = 0;
+      for (const spec of specs) {
+        if (spec.callbackArgument !== site.argument) continue;
+        let key = this.matchPath(v, spec, index);
+        if (key === undefined) continue;
+        if (spec.keyProperty !== undefined) {
+          const sibling = this.siblingLiteral(fn, spec.keyProperty, index);
+          if (sibling === undefined) continue;
+          key = String(sibling);
+        }
+        here |= this.keyPurposes(spec, key);
+      }
+      mask &= here;
+    }
+    return mask;
+  }
+
+  /** The literal of property `name` of the object literal holding `fn` (no spread may override it). */
+  private siblingLiteral(fn: t.Function, name: string, index: ScriptIndex): Literal | undefined {
+    const prop = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
+    const holder = prop && index.parent.get(prop);
+    if (!holder || holder.type !== 'ObjectExpression') return undefined;
+    let found: Literal | undefined;
+    for (const p of holder.properties) {
+      if (p.type === 'SpreadElement') found = undefined;
+      else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
+    }
+    return found;
+  }
+}
+
+/** A non-computed (or string-literal computed) property key's name. */
+function propertyKey(p: t.ObjectProperty | t.ObjectMethod): string | undefined {
+  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
 }
 
 function isMemberCall(e: t.Node, name: string): boolean {

@@ -312,7 +312,8 @@ function jsxCall(el: t.JSXOpeningElement): t.CallExpression {
  * (`{ callbacks: { onX() {} } }`, `{ services: [{ callback() {} }] }`), a JSX
  * prop (`<DidomiSDK onReady={(d) => …} />`, argument 0), or through a `const`
  * (never reassigned, not exported, not a page-script global) whose only
- * reference is that argument (`const settings = {…}; initialise(settings)`).
+ * reference is that argument (`const settings = {…}; initialise(settings)`; a
+ * never-reassigned `var` or `let` too).
  * Undefined when the object may go anywhere else, where its function could be
  * called with other values.
  */
@@ -360,7 +361,14 @@ export function objectCallbackSite(fn: t.Function, index: ScriptIndex): ObjectCa
     if (at) return { ...at, property };
     if (parent.type === 'VariableDeclarator' && parent.init === child && parent.id.type === 'Identifier') {
       const b = index.binding(parent.id);
-      if (!b || b.identifier !== parent.id || b.kind !== 'const' || b.violations.length) return undefined;
+      // Never reassigned: a `var` or `let` (`var config = {…}; CookieControl.load(config)`) as a `const`.
+      if (
+        !b ||
+        b.identifier !== parent.id ||
+        (b.kind !== 'const' && b.kind !== 'let' && b.kind !== 'var') ||
+        b.violations.length
+      )
+        return undefined;
       // A classic script's top-level `const` is shared with every other script of the page.
       if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') return undefined;
       const declaration = index.parent.get(parent);

@@ -155,7 +155,7 @@ export class Resolver {
       case 'Identifier':
         return this.identifier(e, index, depth);
       case 'ThisExpression':
-        return this.thisValue(e, index);
+        return this.thisValue(e, index, depth);
       case 'JSXIdentifier':
         // `<App />` refers to the binding `App`; lower-case names are DOM elements.
         return /^[A-Z]/.test(e.name) ? this.identifier(e as unknown as t.Identifier, index, depth) : undefined;
@@ -440,10 +440,15 @@ export class Resolver {
     return undefined;
   }
 
-  private thisValue(e: t.Node, index: ScriptIndex): Value | undefined {
+  private thisValue(e: t.Node, index: ScriptIndex, depth = 0): Value | undefined {
     for (let p = index.parent.get(e); p; p = index.parent.get(p)) {
-      if (p.type === 'FunctionDeclaration' || p.type === 'FunctionExpression' || p.type === 'ObjectMethod')
-        return undefined;
+      if (p.type === 'FunctionDeclaration') return undefined;
+      // `initialise({ onInitialise: function () { this.… } })`: what the SDK or CMP calls the option with
+      // as `this` (parameter -1); an arrow function's `this` is the enclosing one.
+      if (p.type === 'FunctionExpression' || p.type === 'ObjectMethod')
+        return p.type === 'ObjectMethod' && (p.kind === 'get' || p.kind === 'set')
+          ? undefined
+          : this.objectCallbackParam(p, -1, index, depth);
       if (
         p.type === 'ClassMethod' ||
         p.type === 'ClassPrivateMethod' ||
@@ -739,20 +744,7 @@ export class Resolver {
     ) {
       // `initialise({ onStatusChange(status) {…} })`, `<DidomiSDK onReady={(d) => …} />`, or the object in a
       // `const` passed once: what the SDK or CMP calls that property with.
-      const site = objectCallbackSite(fn, index);
-      if (!site) return undefined;
-      const { call: at, argument, property } = site;
-      return union(
-        alternatives(this.value(at.callee, index, depth)).map((f): Value | undefined =>
-          f.kind === 'path'
-            ? {
-                kind: 'path',
-                root: f.root,
-                steps: [...f.steps, { param: { argument, parameter: paramIndex, call: at, property } }],
-              }
-            : undefined,
-        ),
-      );
+      return this.objectCallbackParam(fn, paramIndex, index, depth);
     }
     const argument = call.arguments.indexOf(child as t.Expression);
     const callee = unwrap(call.callee);
@@ -786,6 +778,29 @@ export class Resolver {
       );
     }
     return v;
+  }
+
+  /** Parameter `paramIndex` (-1: `this`) of a function given as an option of an SDK or CMP call's object argument. */
+  private objectCallbackParam(
+    fn: t.Function,
+    paramIndex: number,
+    index: ScriptIndex,
+    depth: number,
+  ): Value | undefined {
+    const site = objectCallbackSite(fn, index);
+    if (!site) return undefined;
+    const { call: at, argument, property } = site;
+    return union(
+      alternatives(this.value(at.callee, index, depth)).map((f): Value | undefined =>
+        f.kind === 'path'
+          ? {
+              kind: 'path',
+              root: f.root,
+              steps: [...f.steps, { param: { argument, parameter: paramIndex, call: at, property } }],
+            }
+          : undefined,
+      ),
+    );
   }
 
   /** The value of `import … from source` (name: `default`, a named export, or `*`). */

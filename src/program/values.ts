@@ -10,6 +10,7 @@ export type Step =
   | {
       param: {
         argument: number;
+        /** The callback's parameter; -1: its `this` (`onInitialise: function () { this.getStatus() }`). */
         parameter: number;
         call: t.CallExpression | t.OptionalCallExpression | t.NewExpression;
         /** The callback is this property of the object-literal argument (`onReady`, `callbacks.onX`, `services[].callback`). */

@@ -379,8 +379,12 @@ export class Proof implements SummaryProvider {
               for (const target of this.classUnits(a.node, a.index)) out.refs.push([target, ref]);
             }
           }
-          if (!v && (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')) {
-            // A method called on a receiver we cannot resolve may be any method of that name.
+          if (
+            (!v || callbackThisMember(ast, v)) &&
+            (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')
+          ) {
+            // A method called on a receiver we cannot resolve may be any method of that name; so may one
+            // of an option callback's `this`, which the library may have given the app's methods.
             const name = propertyName(ast);
             if (name) out.byName.push([name, ref]);
             // `commands[e.data.command]()`: any function the object (or namespace) holds.
@@ -394,7 +398,8 @@ export class Proof implements SummaryProvider {
             alternatives(v).some((a) => a.kind === 'object' || a.kind === 'namespace') &&
             leaves(useOf(ast, index, this.sinkOptions.valueUses!), index, this.resolver)
           ) {
-            for (const target of this.functionsHeld(v)) out.refs.push([target, ref]);
+            for (const target of this.functionsHeld(v))
+              out.refs.push([target, this.withObjectCallbackGrants(ref, target)]);
           }
           break;
         }
@@ -406,7 +411,9 @@ export class Proof implements SummaryProvider {
             holder.type === 'ObjectExpression' &&
             leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver)
           ) {
-            out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra: 0 }]);
+            // A CMP option's callback (`onAccept` beside `name: 'analytics'`) runs only once granted.
+            const extra = this.within(from, () => this.classifier.objectCallbackGrants(ast, index));
+            out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
           }
           break;
         }
@@ -423,7 +430,7 @@ export class Proof implements SummaryProvider {
           if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
             const i = parent.arguments.indexOf(ast);
             extra = this.within(from, () => this.classifier.callbackGrants(parent, index))?.get(i) ?? 0;
-          }
+          } else if (leavesInObject) extra = this.within(from, () => this.classifier.objectCallbackGrants(ast, index));
           out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
           break;
         }
@@ -469,6 +476,19 @@ export class Proof implements SummaryProvider {
   }
 
   /** Functions an object literal or module namespace holds (nested objects too, to a small depth). */
+  /**
+   * A function held by an object that reaches a CMP call as a callback option
+   * (`optionalCookies[].onAccept`, see GuardClassifier.objectCallbackGrants):
+   * where the object is handed over, the function runs only once granted.
+   */
+  private withObjectCallbackGrants(ref: Ref, target: Unit): Ref {
+    const fn = target.node;
+    if (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression' && fn.type !== 'ObjectMethod')
+      return ref;
+    const extra = this.within(ref.from, () => this.classifier.objectCallbackGrants(fn, target.index));
+    return extra ? { ...ref, extra } : ref;
+  }
+
   private functionsHeld(v: Value | undefined, depth = 0): Unit[] {
     const out: Unit[] = [];
     if (depth > 3) return out;
@@ -480,7 +500,12 @@ export class Proof implements SummaryProvider {
             out.push(...this.functionsHeld(this.resolver.value(p.value, a.index), depth + 1));
         }
       } else if (a.kind === 'function') out.push(this.unit(a.node, a.index));
-      else if (a.kind === 'namespace') {
+      // `{ optionalCookies: [{ onAccept() {} }] }`: the functions its elements hold.
+      else if (a.kind === 'array') {
+        for (const el of a.node.elements)
+          if (el && el.type !== 'SpreadElement')
+            out.push(...this.functionsHeld(this.resolver.value(el, a.index), depth + 1));
+      } else if (a.kind === 'namespace') {
         for (const name of exportNames(a.module, this.resolver))
           out.push(...this.functionsHeld(this.resolver.exportValue(a.module, name, 0), depth + 1));
       }
@@ -1003,4 +1028,13 @@ function pointIds(nodeIds: number[], g: FlowGraph): number[] | undefined {
   }
   if (all) return any ? nodeIds : undefined;
   return any ? nodeIds.filter((id) => g.nodes[id].kind === 'point') : undefined;
+}
+
+/** `this.x` inside a function given as an option of a library call (its `this` is what the library calls it on). */
+function callbackThisMember(e: t.Node, v: Value): boolean {
+  if (e.type !== 'MemberExpression' && e.type !== 'OptionalMemberExpression') return false;
+  if (e.object.type !== 'ThisExpression') return false;
+  return alternatives(v).some(
+    (a) => a.kind === 'path' && a.steps.some((s) => 'param' in s && s.param.parameter === -1),
+  );
 }
