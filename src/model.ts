@@ -107,7 +107,11 @@ export type Origin = { module: string; export: string } | { global: string };
  * one that is a property of an object-literal argument (`posthog.init(key, { loaded(ph) {…} })`).
  */
 export type ReceiverStep =
-  string | { call: true } | { callbackParameter: { argument: number; parameter: number; property?: string } };
+  | string
+  | { call: true }
+  /** Any member, whatever its name (a named instance the SDK stores on its global). */
+  | { anyProperty: true }
+  | { callbackParameter: { argument: number; parameter: number; property?: string } };
 
 /**
  * The SDK object whose members are sinks: an origin, then `path` steps. A

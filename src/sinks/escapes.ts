@@ -396,6 +396,9 @@ function receiversFor(rules: RuleSpec[], root: Root): RuleReceiver[] {
     for (const rule of rules)
       for (const spec of rule.sinks)
         for (const origin of spec.receivers) {
+          // A wildcard member (`mixpanel.<name>`, a named instance) is the SDK where a sink method is
+          // called on it; as a value, every member of the global (the snippet's stubs, `people`) would be one.
+          if (origin.path?.some((s) => typeof s === 'object' && 'anyProperty' in s)) continue;
           if (!('global' in origin)) index.modules.push({ rule, spec, origin });
           else {
             const list = index.byGlobal.get(origin.global);

@@ -80,6 +80,7 @@ function canonicalReceiver(r: Receiver): { root: Receiver; path: ReceiverStep[] 
 function stepMatches(want: ReceiverStep, have: Step): boolean {
   if (typeof want === 'string') return 'prop' in have && have.prop === want;
   if ('call' in want) return 'call' in have;
+  if ('anyProperty' in want) return 'prop' in have;
   return (
     'param' in have &&
     have.param.argument === want.callbackParameter.argument &&
@@ -889,7 +890,9 @@ export function describeReceiver(r: Receiver): string {
       ? `.${s}`
       : 'call' in s
         ? '()'
-        : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument}${s.callbackParameter.property ? ` property ${s.callbackParameter.property}` : ''})`,
+        : 'anyProperty' in s
+          ? '.*'
+          : `(callback parameter ${s.callbackParameter.parameter} of argument ${s.callbackParameter.argument}${s.callbackParameter.property ? ` property ${s.callbackParameter.property}` : ''})`,
   );
   return steps.length ? `${base} ${steps.join('')}` : base;
 }
