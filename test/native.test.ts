@@ -709,6 +709,15 @@ describe('declarations', () => {
       'App.tsx': js,
     });
     expect(angular.errors).toEqual([]);
+    // Nuxt's app.config.ts at the root is its defineAppConfig(…); a root config naming nothing
+    // an Expo config declares has nothing consent-lint would read.
+    for (const text of [
+      "export default defineAppConfig({ ui: { primary: 'green' }, plugins: [] });\n",
+      "export default { name: 'app', slug: 'app' };\n",
+    ]) {
+      const rooted = await scanApp({ 'app.config.ts': text, 'App.tsx': js });
+      expect(rooted.errors).toEqual([]);
+    }
   });
 
   it('Expo plugins and permissions provide declarations', async () => {

@@ -127,13 +127,17 @@ export function isExpoCodeConfig(rel: string): boolean {
 const EXPO_CONFIG_WORDS = /\b(?:expo|Expo|plugins|infoPlist|permissions|ios|android)\b/;
 
 /**
- * Is this `app.config.*` an Expo config? One at the scan root is; a nested one
- * (a monorepo's app) when it names something an Expo config declares. Angular's
- * `src/app/app.config.ts` (an ApplicationConfig of providers) names none.
+ * Is this `app.config.*` an Expo config whose declarations consent-lint would
+ * read? Only when it names something an Expo config declares (anywhere: a
+ * config with none declares nothing read here). Angular's `src/app/app.config.ts`
+ * (an ApplicationConfig of providers) names none; Nuxt's `app.config.ts` at the
+ * root is its `defineAppConfig(…)`, never Expo's.
  */
 function isExpoConfigCode(f: DiscoveredFile): boolean {
-  return !f.relPath.includes('/') || EXPO_CONFIG_WORDS.test(f.text);
+  return EXPO_CONFIG_WORDS.test(f.text) && !NUXT_APP_CONFIG.test(f.text);
 }
+
+const NUXT_APP_CONFIG = /\bdefineAppConfig\s*\(/;
 
 interface XmlNode {
   nodeType: number;
