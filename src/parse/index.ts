@@ -30,7 +30,7 @@ import { parseHtml, parseSvelte } from './html.js';
 import { LineIndex } from './positions.js';
 import { parseVue } from './vue.js';
 import { parseAstro } from './astro.js';
-import { maskTemplate, TEMPLATE_TAGS, templateTags } from './templates.js';
+import { anyPrints, maskTemplate, TEMPLATE_TAGS, templateSyntax, templateTags, type TemplateTag } from './templates.js';
 export { TEMPLATE_TAGS, pageHtml } from './templates.js';
 
 export function parseFile(file: DiscoveredFile): ParsedFile {
@@ -69,7 +69,9 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
       }
       case 'html':
       case 'htm':
-        parseHtml(context(name, text, scripts, errors));
+        // An html-webpack-plugin / lodash template (`<%= BASE_URL %>`) is a template page.
+        if (templateSyntax(ext, text)) templateTagsOf = parseTemplatePage(name, text, 'ejs', scripts, errors);
+        else parseHtml(context(name, text, scripts, errors));
         break;
       case 'vue':
         parseVue(context(name, text, scripts, errors));
@@ -82,10 +84,8 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
         break;
       default:
         // A server-side template (./templates.ts): an HTML page once its tags are blanked.
-        if (ext in TEMPLATE_TAGS) {
-          templateTagsOf = templateTags(ext, text);
-          parseHtml(context(name, maskTemplate(ext, text, templateTagsOf), scripts, errors));
-        } else
+        if (ext in TEMPLATE_TAGS) templateTagsOf = parseTemplatePage(name, text, ext, scripts, errors);
+        else
           errors.push({
             file: name,
             line: 1,
@@ -105,6 +105,33 @@ export function parseFile(file: DiscoveredFile): ParsedFile {
     });
   }
   return { file: name, scripts, errors, ...(templateTagsOf?.length && { templateTags: templateTagsOf }) };
+}
+
+/**
+ * A server-side template as an HTML page, its tags blanked (./templates.ts). When a script does
+ * not parse so and a tag prints a value, the page is masked again with placeholder names for the
+ * printing tags (`gtag('config', <%= id %>)`), and that reading is kept if it parses with fewer errors.
+ */
+function parseTemplatePage(
+  name: string,
+  text: string,
+  syntax: string,
+  scripts: ParsedScript[],
+  errors: AnalysisError[],
+): TemplateTag[] {
+  const tags = templateTags(syntax, text);
+  const blanked = { scripts: [] as ParsedScript[], errors: [] as AnalysisError[] };
+  parseHtml(context(name, maskTemplate(syntax, text, tags), blanked.scripts, blanked.errors));
+  let best = blanked;
+  if (anyPrints(tags) && blanked.errors.some((e) => e.kind === 'parse')) {
+    const named = { scripts: [] as ParsedScript[], errors: [] as AnalysisError[] };
+    parseHtml(context(name, maskTemplate(syntax, text, tags, true), named.scripts, named.errors));
+    const parseErrors = (r: typeof named) => r.errors.filter((e) => e.kind === 'parse').length;
+    if (parseErrors(named) < parseErrors(blanked)) best = named;
+  }
+  scripts.push(...best.scripts);
+  errors.push(...best.errors);
+  return tags;
 }
 
 /** `.mjs`/`.mts` are ES modules; the others are decided by their content (import/export). */

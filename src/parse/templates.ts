@@ -5,7 +5,11 @@
  * spaces of the same length (line breaks kept), so the page parses as HTML at
  * the file's own positions; what a tag would print (`'<%= appId %>'`) becomes
  * blanks. A server-side condition around a snippet cannot be read: the
- * snippet is analysed as if it always ran (reported, never trusted).
+ * snippet is analysed as if it always ran (reported, never trusted). Where a
+ * printing tag stands for an expression (`gtag('config', {{ id|tojson }})`,
+ * `var x = <?= $y ?>;`), blanks leave a hole the script cannot parse with: the
+ * page is then masked again with each printing tag as a placeholder name of
+ * the same length (`__________`), a value the analysis does not know.
  */
 
 type Tag = readonly [open: string, close: string];
@@ -47,10 +51,40 @@ export const TEMPLATE_TAGS: Readonly<Record<string, readonly Tag[]>> = {
  * `indexOf`, linear in the text: an opener with no closer runs to the end of
  * the file (a regular expression would rescan the rest from every such opener).
  */
-export function templateTags(ext: string, text: string): { start: number; end: number }[] {
+export interface TemplateTag {
+  start: number;
+  end: number;
+  /** The tag prints a value (`<%= x %>`, `<?= $x ?>`, `{{ x }}`, `{$x}`), rather than running a statement or a comment. */
+  prints?: boolean;
+}
+
+/** Go / Handlebars block words: `{{ if … }}`, `{{else}}`, `{{ end }}`, `{{ range … }}`. */
+const BLOCK_WORD = /^\{\{-?\s*(?:if|else|end|range|with|define|template|block|unless|each|let)\b/;
+
+/** Does the tag starting at `start` (opened by `open`) print a value? */
+function prints(open: string, text: string, start: number): boolean {
+  const next = text[start + open.length];
+  switch (open) {
+    case '<%':
+      return next === '=' || (next === '-' && text[start + 3] !== '-'); // `<%--` is a JSP comment
+    case '<?':
+      return next === '=';
+    case '{{':
+      return (
+        !/[#/^!>&*]/.test(text[start + 2 + (text[start + 2] === '-' ? 1 : 0)] ?? '') &&
+        !BLOCK_WORD.test(text.slice(start, start + 24))
+      );
+    case '{':
+      return next === '$';
+    default:
+      return false;
+  }
+}
+
+export function templateTags(ext: string, text: string): TemplateTag[] {
   const tags = TEMPLATE_TAGS[ext] ?? [];
   const next = tags.map(([open]) => text.indexOf(open));
-  const out: { start: number; end: number }[] = [];
+  const out: TemplateTag[] = [];
   for (let i = 0; ;) {
     let k = -1;
     for (let j = 0; j < tags.length; j++) {
@@ -76,27 +110,47 @@ export function templateTags(ext: string, text: string): { start: number; end: n
     const at = text.indexOf(close, start + open.length);
     let end = at === -1 ? text.length : at + close.length;
     if (open === '{{' && text.startsWith('{{{', start) && text[end] === '}') end++;
-    out.push({ start, end });
+    out.push(prints(open, text, start) ? { start, end, prints: true } : { start, end });
     i = end;
   }
 }
 
-/** `text` with the given template tags replaced by spaces (line breaks kept): the same positions. */
-export function maskTemplate(ext: string, text: string, tags = templateTags(ext, text)): string {
+/**
+ * `text` with the given template tags replaced by spaces (line breaks kept): the same positions.
+ * `placeholders`: a printing tag becomes a name of underscores instead (see above).
+ */
+export function maskTemplate(ext: string, text: string, tags = templateTags(ext, text), placeholders = false): string {
   let out = '';
   let i = 0;
-  for (const { start, end } of tags) {
-    out += text.slice(i, start) + blank(text.slice(start, end));
+  for (const { start, end, prints } of tags) {
+    const tag = text.slice(start, end);
+    out += text.slice(i, start) + (placeholders && prints ? placeholder(tag) : blank(tag));
     i = end;
   }
   return out + text.slice(i);
 }
 
 const blank = (tag: string) => tag.replace(/[^\r\n\u2028\u2029]/g, ' ');
+const placeholder = (tag: string) => tag.replace(/[^\r\n\u2028\u2029]/g, '_');
+
+/** Do the tags include a printing one (worth a second masking when the blanked page does not parse)? */
+export function anyPrints(tags: TemplateTag[]): boolean {
+  return tags.some((t) => t.prints);
+}
+
+/**
+ * The template syntax of a page file: a server template's extension, or `ejs` for an .html page
+ * holding `<% … %>` tags (html-webpack-plugin / lodash templates: Vue CLI's `public/index.html`).
+ */
+export function templateSyntax(ext: string, text: string): string | undefined {
+  if (ext in TEMPLATE_TAGS) return ext;
+  return (ext === 'html' || ext === 'htm') && text.includes('<%') ? 'ejs' : undefined;
+}
 
 /** The HTML of a page file: an .html/.htm file's text, a template's masked text; undefined for other files. */
 export function pageHtml(relPath: string, text: string): string | undefined {
   const ext = /\.([^./]+)$/.exec(relPath)?.[1]?.toLowerCase() ?? '';
-  if (ext === 'html' || ext === 'htm') return text;
-  return ext in TEMPLATE_TAGS ? maskTemplate(ext, text) : undefined;
+  const syntax = templateSyntax(ext, text);
+  if (syntax) return maskTemplate(syntax, text);
+  return ext === 'html' || ext === 'htm' ? text : undefined;
 }
