@@ -665,8 +665,16 @@ export class GuardClassifier {
       if (parent && (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration'))
         return undefined;
       id = fn.id;
-    } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier')
+    } else if (
+      parent &&
+      parent.type === 'VariableDeclarator' &&
+      parent.init === fn &&
+      parent.id.type === 'Identifier'
+    ) {
+      // `export const f = (x) => …`: other modules call it too, with any value.
+      if (index.parent.get(index.parent.get(parent)!)?.type === 'ExportNamedDeclaration') return undefined;
       id = parent.id;
+    }
     if (!id) return undefined;
     // A classic script's top-level function is a global other scripts may call.
     if (
