@@ -26,6 +26,29 @@ export function localCalls(
   fn: t.Function,
   index: ScriptIndex,
 ): (t.CallExpression | t.OptionalCallExpression)[] | undefined {
+  const name = localName(fn, index);
+  if (!name) return undefined;
+  let b: Binding | undefined;
+  const calls: (t.CallExpression | t.OptionalCallExpression)[] = [];
+  let ok = true;
+  const visit = (n: t.Node): void => {
+    if (!ok) return;
+    if (n.type === 'Identifier' && n !== name && n.name === name.name && index.binding(n)?.identifier === name) {
+      b = index.binding(n);
+      const p = index.parent.get(n);
+      if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee) === n)
+        calls.push(p);
+      else ok = false;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(index.script.ast.program);
+  return ok && calls.length && b && !b.violations.length ? calls : undefined;
+}
+
+/** The name a function is declared with, when only its own script can call it. */
+function localName(fn: t.Function, index: ScriptIndex): t.Identifier | undefined {
   let id: t.Identifier | undefined;
   const parent = index.parent.get(fn);
   if (fn.type === 'FunctionDeclaration' && fn.id) {
@@ -45,22 +68,5 @@ export function localCalls(
       'Program'
   )
     return undefined;
-  const name = id;
-  let b: Binding | undefined;
-  const calls: (t.CallExpression | t.OptionalCallExpression)[] = [];
-  let ok = true;
-  const visit = (n: t.Node): void => {
-    if (!ok) return;
-    if (n.type === 'Identifier' && n !== name && n.name === name.name && index.binding(n)?.identifier === name) {
-      b = index.binding(n);
-      const p = index.parent.get(n);
-      if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee) === n)
-        calls.push(p);
-      else ok = false;
-      return;
-    }
-    forEachChild(n, visit);
-  };
-  visit(index.script.ast.program);
-  return ok && calls.length && b && !b.violations.length ? calls : undefined;
+  return id;
 }

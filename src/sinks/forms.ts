@@ -285,30 +285,8 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
       }
       if (u.operator === 'void') return { known: true, value: undefined };
       return UNKNOWN;
-    case 'Identifier': {
-      const b = index.binding(u);
-      if (u.name === 'undefined' && !b) return { known: true, value: undefined };
-      // The resolver's value of a local is what it may hold, its unknown alternatives dropped
-      // (a parameter: what every call passes, `f(false)` and `f(pref)` read as `false`): read a
-      // local only through its one value, a never-reassigned declaration, an IIFE's argument or
-      // what every call of a local function passes (when all of them are known and agree).
-      if (b && b.kind === 'param') {
-        const arg = iifeArgument(u, index);
-        if (arg) return literalOf(arg, index, resolver, depth + 1);
-        return paramLiteral(b, index, resolver, depth);
-      }
-      if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
-        // A classic script's top-level `var` is a global other scripts may write.
-        if (b.kind === 'var' && index.script.kind !== 'module' && b.scopeBlock.type === 'Program') return UNKNOWN;
-        const init = constInit(u, index);
-        return init ? literalOf(init, index, resolver, depth + 1) : UNKNOWN;
-      }
-      const v = resolver.value(u, index);
-      if (v && v.kind === 'literal') return { known: true, value: v.value };
-      const arg = iifeArgument(u, index);
-      if (arg) return literalOf(arg, index, resolver, depth + 1);
-      return UNKNOWN;
-    }
+    case 'Identifier':
+      return identifierLiteral(u, index, resolver, depth);
     case 'TemplateLiteral': {
       const text = templateText(u, index, resolver);
       return text === undefined ? UNKNOWN : { known: true, value: text };
@@ -337,6 +315,29 @@ function paramLiteral(b: Binding, index: ScriptIndex, resolver: Resolver, depth:
     out = k;
   }
   return out ?? UNKNOWN;
+}
+
+/** An identifier's literal: a local through its one value, else what the resolver says. */
+function identifierLiteral(u: t.Identifier, index: ScriptIndex, resolver: Resolver, depth: number): Known {
+  const b = index.binding(u);
+  if (u.name === 'undefined' && !b) return { known: true, value: undefined };
+  // The resolver's value of a local is what it may hold, its unknown alternatives dropped
+  // (a parameter: what every call passes, `f(false)` and `f(pref)` read as `false`): read a
+  // local only through its one value, a never-reassigned declaration, an IIFE's argument or
+  // what every call of a local function passes (when all of them are known and agree).
+  if (b && b.kind === 'param') {
+    const arg = iifeArgument(u, index);
+    if (arg) return literalOf(arg, index, resolver, depth + 1);
+    return paramLiteral(b, index, resolver, depth);
+  }
+  if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
+    // A classic script's top-level `var` is a global other scripts may write.
+    if (b.kind === 'var' && index.script.kind !== 'module' && b.scopeBlock.type === 'Program') return UNKNOWN;
+    const init = constInit(u, index);
+    return init ? literalOf(init, index, resolver, depth + 1) : UNKNOWN;
+  }
+  const v = resolver.value(u, index);
+  return v && v.kind === 'literal' ? { known: true, value: v.value } : UNKNOWN;
 }
 
 /** A template literal's text when every part is a constant (`optanon-category-${GROUP}`). */
