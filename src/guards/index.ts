@@ -11,6 +11,7 @@ import type { Config, ConfigGuard, GuardSpec, PathStep, Policy } from '../model.
 import {
   alternatives,
   constInit,
+  localCalls,
   dottedName,
   forEachChild,
   isWrapper,
@@ -655,44 +656,8 @@ export class GuardClassifier {
   private readonly callSiteMemo = new Map<t.Function, Call[] | undefined>();
 
   private callSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
-    if (!this.callSiteMemo.has(fn)) this.callSiteMemo.set(fn, this.findCallSites(fn, index));
+    if (!this.callSiteMemo.has(fn)) this.callSiteMemo.set(fn, localCalls(fn, index));
     return this.callSiteMemo.get(fn);
-  }
-
-  private findCallSites(fn: t.Function, index: ScriptIndex): Call[] | undefined {
-    let id: t.Identifier | undefined;
-    const parent = index.parent.get(fn);
-    if (fn.type === 'FunctionDeclaration' && fn.id) {
-      if (parent && (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration'))
-        return undefined;
-      id = fn.id;
-    } else if (parent && parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier')
-      id = parent.id;
-    if (!id) return undefined;
-    // A classic script's top-level function is a global other scripts may call.
-    if (
-      index.script.kind === 'script' &&
-      index.parent.get(fn.type === 'FunctionDeclaration' ? fn : index.parent.get(index.parent.get(fn)!)!)?.type ===
-        'Program'
-    )
-      return undefined;
-    let b: Binding | undefined;
-    const calls: Call[] = [];
-    let ok = true;
-    const visit = (n: t.Node): void => {
-      if (!ok) return;
-      if (n.type === 'Identifier' && n !== id && n.name === id.name && index.binding(n)?.identifier === id) {
-        b = index.binding(n);
-        const p = index.parent.get(n);
-        if (p && (p.type === 'CallExpression' || p.type === 'OptionalCallExpression') && unwrap(p.callee) === n)
-          calls.push(p);
-        else ok = false;
-        return;
-      }
-      forEachChild(n, visit);
-    };
-    visit(index.script.ast.program);
-    return ok && calls.length && b && !b.violations.length ? calls : undefined;
   }
 
   // ------------------------------------------------------------ promises

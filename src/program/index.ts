@@ -5,7 +5,7 @@
  */
 export { forEachChild, isFunctionLike } from './ast.js';
 export { classBodiesWithFields } from './classes.js';
-export { constInit } from './locals.js';
+export { constInit, localCalls } from './locals.js';
 export { dottedName, keyName, propertyName } from './names.js';
 export {
   packageName,

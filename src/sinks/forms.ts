@@ -19,9 +19,12 @@ import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpe
 import {
   constInit,
   dottedName,
+  isFunctionLike,
   keyName,
+  localCalls,
   propertyName,
   unwrap,
+  type Binding,
   type Resolver,
   type ScriptIndex,
   type Value,
@@ -283,14 +286,8 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
       }
       if (u.operator === 'void') return { known: true, value: undefined };
       return UNKNOWN;
-    case 'Identifier': {
-      if (u.name === 'undefined' && !index.binding(u)) return { known: true, value: undefined };
-      const v = resolver.value(u, index);
-      if (v && v.kind === 'literal') return { known: true, value: v.value };
-      const arg = iifeArgument(u, index);
-      if (arg) return literalOf(arg, index, resolver, depth + 1);
-      return UNKNOWN;
-    }
+    case 'Identifier':
+      return identifierLiteral(u, index, resolver, depth);
     case 'TemplateLiteral': {
       const text = templateText(u, index, resolver);
       return text === undefined ? UNKNOWN : { known: true, value: text };
@@ -298,6 +295,50 @@ function literalOf(e: t.Node, index: ScriptIndex, resolver: Resolver, depth = 0)
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * A parameter of a local function whose every call is known (not exported,
+ * never passed on): the value when every call passes the same known one.
+ */
+function paramLiteral(b: Binding, index: ScriptIndex, resolver: Resolver, depth: number): Known {
+  const fn = b.scopeBlock;
+  if (b.violations.length || !isFunctionLike(fn)) return UNKNOWN;
+  const i = fn.params.findIndex((p) => p === b.identifier);
+  const calls = i < 0 ? undefined : localCalls(fn, index);
+  if (!calls) return UNKNOWN;
+  let out: Known | undefined;
+  for (const c of calls) {
+    if (c.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement')) return UNKNOWN;
+    const a = c.arguments[i];
+    const k: Known = a ? literalOf(a, index, resolver, depth + 1) : { known: true, value: undefined };
+    if (!k.known || (out && (!out.known || out.value !== k.value))) return UNKNOWN;
+    out = k;
+  }
+  return out ?? UNKNOWN;
+}
+
+/** An identifier's literal: a local through its one value, else what the resolver says. */
+function identifierLiteral(u: t.Identifier, index: ScriptIndex, resolver: Resolver, depth: number): Known {
+  const b = index.binding(u);
+  if (u.name === 'undefined' && !b) return { known: true, value: undefined };
+  // The resolver's value of a local is what it may hold, its unknown alternatives dropped
+  // (a parameter: what every call passes, `f(false)` and `f(pref)` read as `false`): read a
+  // local only through its one value, a never-reassigned declaration, an IIFE's argument or
+  // what every call of a local function passes (when all of them are known and agree).
+  if (b && b.kind === 'param') {
+    const arg = iifeArgument(u, index);
+    if (arg) return literalOf(arg, index, resolver, depth + 1);
+    return paramLiteral(b, index, resolver, depth);
+  }
+  if (b && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
+    // A classic script's top-level `var` is a global other scripts may write.
+    if (b.kind === 'var' && index.script.kind !== 'module' && b.scopeBlock.type === 'Program') return UNKNOWN;
+    const init = constInit(u, index);
+    return init ? literalOf(init, index, resolver, depth + 1) : UNKNOWN;
+  }
+  const v = resolver.value(u, index);
+  return v && v.kind === 'literal' ? { known: true, value: v.value } : UNKNOWN;
 }
 
 /** A template literal's text when every part is a constant (`optanon-category-${GROUP}`). */
