@@ -495,7 +495,9 @@ export type Deferral =
   | { plist: { key: string; equals: boolean | string } }
   | { manifestMetaData: { name: string; equals: string } }
   | { androidResource: { name: string; equals: string } }
-  | { expoPlugin: { plugin: string; option: string; equals: boolean | string } };
+  | { expoPlugin: { plugin: string; option: string; equals: boolean | string } }
+  /** A key of a JSON config file the SDK's tooling reads (React Native Firebase's `firebase.json`). */
+  | { jsonFile: { name: 'firebase.json'; path: string[]; equals: boolean | string } };
 
 export interface NativeStartSpec {
   rule: string;

@@ -64,7 +64,7 @@ export const TEMPLATE_EXTENSIONS = [
 
 /** Native declaration files read as data by src/native (never executed). */
 const NATIVE_DECLARATION_RE =
-  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml|build\.gradle(?:\.kts)?|[\w-]+\.versions\.toml)$/;
+  /(?:^|\/)(?:Info\.plist|AndroidManifest\.xml|app\.json|app\.config\.json|firebase\.json|pubspec\.yaml|res\/values[^/]*\/[^/]+\.xml|build\.gradle(?:\.kts)?|[\w-]+\.versions\.toml)$/;
 /**
  * What the iOS app links (src/native/linked.ts): CocoaPods' Podfile and Podfile.lock, Xcode's
  * project.pbxproj and the Swift packages it resolved (the project's or workspace's
@@ -189,7 +189,7 @@ function gitWarnings(stderr: string): ListingProblem[] {
 
 const GLOB_PATTERNS = [
   `**/*.{${[...SOURCE_EXTENSIONS, ...TEMPLATE_EXTENSIONS].join(',')}}`,
-  '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json,pubspec.yaml}',
+  '**/{Info.plist,AndroidManifest.xml,app.json,app.config.json,firebase.json,pubspec.yaml}',
   '**/res/values*/*.xml',
   '**/{build.gradle,build.gradle.kts,*.versions.toml}',
   '**/{Podfile,Podfile.lock}',

@@ -85,6 +85,8 @@ export interface Declarations {
   manifests: ManifestFile[];
   resources: ResourceFile[];
   expo: ExpoConfig[];
+  /** JSON configs an SDK's build tooling reads (`firebase.json`), by file name. */
+  jsonFiles: { relPath: string; name: string; value: unknown }[];
   /** `app.config.js`/`.ts` files present (never executed). */
   unreadableExpo: string[];
   errors: AnalysisError[];
@@ -111,6 +113,7 @@ export function isDeclarationFile(rel: string): boolean {
     b === 'AndroidManifest.xml' ||
     b === 'app.json' ||
     b === 'app.config.json' ||
+    b === 'firebase.json' ||
     isGradleFile(b) ||
     /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel)
   );
@@ -573,6 +576,7 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
     manifests: [],
     resources: [],
     expo: [],
+    jsonFiles: [],
     unreadableExpo: [],
     errors: [],
   };
@@ -606,6 +610,13 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
     } else if (b === 'app.json' || b === 'app.config.json') {
       const e = readExpo(f, d.errors);
       if (e) d.expo.push(e);
+    } else if (b === 'firebase.json') {
+      // A file that does not parse defers nothing (its SDK start stays reported).
+      try {
+        d.jsonFiles.push({ relPath: f.relPath, name: b, value: JSON.parse(f.text) as unknown });
+      } catch {
+        // not JSON: nothing read
+      }
     } else {
       const r = readResources(f, d.errors);
       if (r) d.resources.push(r);

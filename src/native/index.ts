@@ -427,9 +427,23 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
     return decl.resources.some((r) =>
       r.values.some((x) => x.name === d.androidResource.name && x.value === d.androidResource.equals),
     );
+  if ('jsonFile' in d)
+    return decl.jsonFiles.some(
+      (j) => j.name === d.jsonFile.name && jsonAtPath(j.value, d.jsonFile.path) === d.jsonFile.equals,
+    );
   return decl.expo.some((e) =>
     e.plugins.some((p) => p.name === d.expoPlugin.plugin && p.options?.[d.expoPlugin.option] === d.expoPlugin.equals),
   );
+}
+
+/** The value at `path` of parsed JSON (undefined when absent). */
+function jsonAtPath(value: unknown, path: string[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
 }
 
 function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations, file?: string): boolean {
