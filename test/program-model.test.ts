@@ -267,6 +267,26 @@ describe('module resolution reports what it cannot follow', () => {
     ]);
   });
 
+  it('a config extending only published bases known to set no aliases (expo, @tsconfig/*), not installed, keeps its own aliases', async () => {
+    for (const base of ['"expo/tsconfig.base"', '["@tsconfig/react-native/tsconfig.json", "astro/tsconfigs/strict"]']) {
+      const { errors, findings } = await run({
+        'tsconfig.json': `{ "extends": ${base}, "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }`,
+        'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+        'src/main.ts': "import lp from '@/lp';\nlp.start();\n",
+      });
+      expect(errors).toEqual([]);
+      expect(findings).toEqual(['src/main.ts:2 leanplum/init']);
+    }
+    // Any other base not installed may set aliases: still an error.
+    const other = await run({
+      'tsconfig.json':
+        '{ "extends": ["expo/tsconfig.base", "@acme/base"], "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }',
+      'src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+      'src/main.ts': "import lp from '@/lp';\nlp.start();\n",
+    });
+    expect(other.errors).toContainEqual(expect.objectContaining({ file: 'tsconfig.json', kind: 'unresolved' }));
+  });
+
   it("a bundler's query (`?url`, `?raw`) picks how a file is loaded, not which: no unresolved alias", async () => {
     const { errors, findings } = await run({
       'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["./app/*"] } } }',

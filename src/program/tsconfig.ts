@@ -119,7 +119,7 @@ export class TsconfigIndex {
       // A config that sets both `baseUrl` and `paths` itself takes neither from what it extends
       // (TypeScript overrides options one by one): its aliases are known without the missing base
       // (a monorepo's `"extends": "@org/tsconfig/nextjs.json"`, a workspace package not installed).
-      const own = missing ? ownAliases(abs, this.root) : undefined;
+      const own = missing ? (ownAliases(abs, this.root) ?? overPathlessBases(abs, this.root)) : undefined;
       if (own) {
         l = loadedAliases(own, abs, configFile);
         this.loaded.set(abs, l);
@@ -210,6 +210,44 @@ function ownAliases(abs: string, root: string): Tsconfig | undefined {
   const literal = (x: unknown) => typeof x === 'string' && !x.includes('${configDir}');
   if (!entries.every(([, targets]) => Array.isArray(targets) && targets.every(literal))) return undefined;
   return { compilerOptions: { baseUrl, paths: Object.fromEntries(entries) as Record<string, string[]> } };
+}
+
+/**
+ * Published tsconfig bases that set no module aliases (`paths`, `baseUrl`,
+ * `rootDirs`) and extend nothing else: a config extending only these, not
+ * installed, has exactly its own aliases. Checked against the packages' files
+ * (npm pack): expo 50–58 `tsconfig.base`, astro 4–5 `tsconfigs/*`,
+ * @react-native/typescript-config 0.73–0.87, the @tsconfig/bases family
+ * (react-native 2–3, node18, node20, recommended, strictest, next,
+ * create-react-app, vite-react, svelte), @vue/tsconfig 0.9.
+ */
+const PATHLESS_BASES =
+  /^(?:expo\/tsconfig\.base|astro\/tsconfigs\/(?:base|strict|strictest)|@react-native\/typescript-config(?:\/tsconfig)?|@tsconfig\/[\w.-]+(?:\/tsconfig)?|@vue\/tsconfig(?:\/tsconfig(?:\.dom|\.lib)?)?)(?:\.json)?$/;
+
+/**
+ * A config whose every `extends` is a known pathless base (PATHLESS_BASES):
+ * its own `baseUrl` and `paths` (either may be absent), else undefined.
+ */
+function overPathlessBases(abs: string, root: string): Tsconfig | undefined {
+  const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
+  const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
+    { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  const list = Array.isArray(data?.extends) ? data.extends : [data?.extends];
+  if (!list.length || !list.every((e) => typeof e === 'string' && PATHLESS_BASES.test(e))) return undefined;
+  const { baseUrl, paths } = data?.compilerOptions ?? {};
+  const literal = (x: unknown) => typeof x === 'string' && !x.includes('${configDir}');
+  if (baseUrl !== undefined && !literal(baseUrl)) return undefined;
+  if (paths !== undefined) {
+    if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
+    const entries = Object.values(paths as Record<string, unknown>);
+    if (!entries.every((targets) => Array.isArray(targets) && targets.every(literal))) return undefined;
+  }
+  return {
+    compilerOptions: {
+      ...(baseUrl !== undefined && { baseUrl: baseUrl as string }),
+      ...(paths !== undefined && { paths: paths as Record<string, string[]> }),
+    },
+  };
 }
 
 /**
