@@ -495,10 +495,15 @@ function settingValue(raw: string): string {
   return v.startsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v;
 }
 
-/** The `buildSettings = { … }` bodies of a project.pbxproj's XCBuildConfiguration sections, with their offsets. */
+/**
+ * The `buildSettings = { … }` bodies of a project.pbxproj's XCBuildConfiguration sections, with their offsets.
+ * Xcode writes the section's attributes sorted, so a configuration based on an .xcconfig (every CocoaPods
+ * target) has `baseConfigurationReference = <id>;` (the Pods xcconfig; Xcode 16 also
+ * `baseConfigurationReferenceAnchor`, `…RelativePath`) between `isa` and `buildSettings`.
+ */
 function buildSettingsBlocks(text: string): { body: string; offset: number }[] {
   const out: { body: string; offset: number }[] = [];
-  const re = /isa\s*=\s*XCBuildConfiguration\s*;\s*buildSettings\s*=\s*\{/g;
+  const re = /isa\s*=\s*XCBuildConfiguration\s*;(?:\s*[A-Za-z0-9_]+\s*=\s*[^;{}]*;)*?\s*buildSettings\s*=\s*\{/g;
   for (let m; (m = re.exec(text));) {
     const start = m.index + m[0].length;
     let depth = 1;
