@@ -580,14 +580,17 @@ export function findSinks(
   }
   for (const index of mod.scripts) {
     index.nodes.forEach((n) => {
-      if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')) {
-        const hidden = codeInString(n, index, resolver, sdkText);
+      if (
+        (sdkText || scripted.length) &&
+        (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')
+      ) {
+        const hidden = codeInString(n, index, resolver, sdkText, scripted);
         if (hidden)
           errors.push(
             unresolved(
               index,
               hidden.node,
-              `script code kept in a string calls ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`,
+              `script code kept in a string ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`,
             ),
           );
       }
