@@ -828,7 +828,7 @@ export function globalsInText(rules: RuleSpec[], dispatchers: DispatcherSpec[]):
   for (const r of rules) for (const s of r.sinks) for (const x of s.receivers) if ('global' in x) names.add(x.global);
   for (const d of dispatchers) for (const x of d.receivers) if ('global' in x) names.add(x.global);
   if (!names.size) return undefined;
-  return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*[.(]`);
+  return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$.]/g, '\\$&')).join('|')})\\s*[.(]`);
 }
 
 /** Absolute and protocol-relative URLs written in code text. */

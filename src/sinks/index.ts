@@ -152,7 +152,10 @@ function calleeText(n: t.Node): string {
     case 'MemberExpression':
     case 'OptionalMemberExpression': {
       const p = propertyName(e);
-      return `${calleeText(e.object)}${p !== null ? `.${p}` : '[…]'}`;
+      // `window['@iterable/web-sdk'].initialize`, `queue[0]`: a name that is no identifier keeps its brackets.
+      const step =
+        p === null ? '[…]' : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : /^\d+$/.test(p) ? `[${p}]` : `['${p}']`;
+      return `${calleeText(e.object)}${step}`;
     }
     case 'CallExpression':
     case 'OptionalCallExpression':
