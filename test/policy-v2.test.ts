@@ -296,4 +296,41 @@ describe('SDK code kept in strings', () => {
     // The Braze policy names no script URL: the `src` script is neither a finding nor an error.
     expect(document.findings).toEqual([]);
   });
+
+  it('a snippet that only injects an SDK script (Customer.io track.js) is code in a string too', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cl-v2-url-'));
+    dirs.push(root);
+    writeFileSync(
+      join(root, 'page.tsx'),
+      [
+        "import Script from 'next/script';",
+        'export default function Page({ siteId }: { siteId: string }) {',
+        '  return (',
+        '    <main>',
+        '      <Script',
+        '        id="cio"',
+        '        dangerouslySetInnerHTML={{',
+        '          __html: `var _cio = _cio || [];', // 8
+        "            var t = document.createElement('script');",
+        '            t.setAttribute("data-site-id", "${siteId}");',
+        "            t.src = 'https://assets.customer.io/assets/track.js';",
+        '            document.head.appendChild(t);`,',
+        '        }}',
+        '      />',
+        '      <script>{`var t = document.createElement("script"); t.src = "//assets.customer.io/assets/track-eu.js";`}</script>', // 15
+        // Near misses: a URL no policy names, and a Customer.io page that is no SDK script.
+        '      <script dangerouslySetInnerHTML={{ __html: "s.src = \'https://example.com/app.js\'" }} />',
+        '      <Script id="docs">{`console.log("https://customer.io/docs")`}</Script>',
+        '    </main>',
+        '  );',
+        '}',
+      ].join('\n'),
+    );
+    const { document } = await scan({ root, policies: [loadPolicy('customerio')] });
+    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+      '8:19 unresolved script code kept in a string loads https://assets.customer.io/assets/track.js',
+      '15:16 unresolved script code kept in a string loads //assets.customer.io/assets/track-eu.js',
+    ]);
+    expect(document.findings).toEqual([]);
+  });
 });

@@ -828,8 +828,11 @@ export function globalsInText(rules: RuleSpec[], dispatchers: DispatcherSpec[]):
   for (const r of rules) for (const s of r.sinks) for (const x of s.receivers) if ('global' in x) names.add(x.global);
   for (const d of dispatchers) for (const x of d.receivers) if ('global' in x) names.add(x.global);
   if (!names.size) return undefined;
-  return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*[.(]`);
+  return new RegExp(`(?<![\\w$])(?:${[...names].map((n) => n.replace(/[$.]/g, '\\$&')).join('|')})\\s*[.(]`);
 }
+
+/** Absolute and protocol-relative URLs written in code text. */
+const URL_IN_TEXT = /(?:https?:)?\/\/[^\s'"`<>()\\]+/g;
 
 /** `<script>` and Next.js's `<Script>`: elements whose children are script code. */
 const SCRIPT_ELEMENTS = new Set(['script', 'Script']);
@@ -844,8 +847,17 @@ export function codeInString(
   n: t.Node,
   index: ScriptIndex,
   resolver: Resolver,
-  sdkText: RegExp,
+  sdkText: RegExp | undefined,
+  scripted: RuleSpec[] = [],
 ): { node: t.Node; mention: string } | undefined {
+  const find = (text: string): string | undefined => {
+    const m = sdkText?.exec(text);
+    if (m) return `calls ${m[0].replace(/\s*[.(]$/, '')}`;
+    // A snippet that only injects an SDK's script (`t.src = 'https://assets.customer.io/assets/track.js'`).
+    for (const u of text.matchAll(URL_IN_TEXT))
+      if (scriptRules({ text: u[0], open: false }, scripted).length) return `loads ${u[0]}`;
+    return undefined;
+  };
   let value: t.Node | undefined;
   if (
     n.type === 'JSXElement' &&
@@ -860,8 +872,8 @@ export function codeInString(
             ? c.expression
             : undefined;
       const text = code?.type === 'JSXText' ? code.value : code && stringText(code, index);
-      const m = text !== undefined ? sdkText.exec(text) : null;
-      if (m) return { node: code!, mention: m[0].replace(/\s*[.(]$/, '') };
+      const mention = text !== undefined ? find(text) : undefined;
+      if (mention) return { node: code!, mention };
     }
     return undefined;
   }
@@ -885,8 +897,8 @@ export function codeInString(
   }
   if (!value) return undefined;
   const text = stringText(value, index);
-  const m = text !== undefined ? sdkText.exec(text) : null;
-  return m ? { node: value, mention: m[0].replace(/\s*[.(]$/, '') } : undefined;
+  const mention = text !== undefined ? find(text) : undefined;
+  return mention ? { node: value, mention } : undefined;
 }
 
 /** The static text of a string expression (template quasis, `+` parts, `const`s); undefined when none. */

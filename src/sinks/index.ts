@@ -152,7 +152,10 @@ function calleeText(n: t.Node): string {
     case 'MemberExpression':
     case 'OptionalMemberExpression': {
       const p = propertyName(e);
-      return `${calleeText(e.object)}${p !== null ? `.${p}` : '[…]'}`;
+      // `window['@iterable/web-sdk'].initialize`, `queue[0]`: a name that is no identifier keeps its brackets.
+      const step =
+        p === null ? '[…]' : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : /^\d+$/.test(p) ? `[${p}]` : `['${p}']`;
+      return `${calleeText(e.object)}${step}`;
     }
     case 'CallExpression':
     case 'OptionalCallExpression':
@@ -580,14 +583,17 @@ export function findSinks(
   }
   for (const index of mod.scripts) {
     index.nodes.forEach((n) => {
-      if (sdkText && (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')) {
-        const hidden = codeInString(n, index, resolver, sdkText);
+      if (
+        (sdkText || scripted.length) &&
+        (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')
+      ) {
+        const hidden = codeInString(n, index, resolver, sdkText, scripted);
         if (hidden)
           errors.push(
             unresolved(
               index,
               hidden.node,
-              `script code kept in a string calls ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`,
+              `script code kept in a string ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`,
             ),
           );
       }
