@@ -236,11 +236,22 @@ describe('v2 sink forms', () => {
 });
 
 describe('SDK code kept in strings', () => {
-  it('is reported as unanalysable, never trusted (Bloomreach snippet built as a template string)', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'cl-v2-str-'));
+  /** Scan one file with one policy: its errors as `line:column kind message` (up to the first `;`), and the document. */
+  async function stringCode(prefix: string, file: string, lines: string[], policy: string) {
+    const root = mkdtempSync(join(tmpdir(), prefix));
     dirs.push(root);
-    writeFileSync(
-      join(root, 'Snippet.tsx'),
+    writeFileSync(join(root, file), lines.join('\n'));
+    const { document } = await scan({ root, policies: [loadPolicy(policy)] });
+    return {
+      document,
+      errors: document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`),
+    };
+  }
+
+  it('is reported as unanalysable, never trusted (Bloomreach snippet built as a template string)', async () => {
+    const { errors } = await stringCode(
+      'cl-v2-str-',
+      'Snippet.tsx',
       [
         "import { useMemo } from 'react';",
         'export function Exponea({ token }: { token: string }) {',
@@ -250,20 +261,19 @@ describe('SDK code kept in strings', () => {
         "const s = document.createElement('script');",
         's.text = \'brweb.identify({ registered: "a@example.com" })\';',
         "s.text = 'console.log(1)';",
-      ].join('\n'),
+      ],
+      'bloomreach',
     );
-    const { document } = await scan({ root, policies: [loadPolicy('bloomreach')] });
-    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+    expect(errors).toEqual([
       '4:53 unresolved script code kept in a string calls exponea',
       '7:10 unresolved script code kept in a string calls brweb',
     ]);
   });
 
   it('the children of <script> and Next.js <Script> are script code too (template, string, constant, text)', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'cl-v2-children-'));
-    dirs.push(root);
-    writeFileSync(
-      join(root, 'layout.tsx'),
+    const { document, errors } = await stringCode(
+      'cl-v2-children-',
+      'layout.tsx',
       [
         "import Script from 'next/script';",
         "const START = 'braze.openSession();';",
@@ -284,10 +294,10 @@ describe('SDK code kept in strings', () => {
         '    </body>',
         '  );',
         '}',
-      ].join('\n'),
+      ],
+      'braze',
     );
-    const { document } = await scan({ root, policies: [loadPolicy('braze')] });
-    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+    expect(errors).toEqual([
       '7:10 unresolved script code kept in a string calls braze',
       '9:16 unresolved script code kept in a string calls braze',
       '10:29 unresolved script code kept in a string calls braze',
@@ -298,10 +308,9 @@ describe('SDK code kept in strings', () => {
   });
 
   it('a snippet that only injects an SDK script (Customer.io track.js) is code in a string too', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'cl-v2-url-'));
-    dirs.push(root);
-    writeFileSync(
-      join(root, 'page.tsx'),
+    const { document, errors } = await stringCode(
+      'cl-v2-url-',
+      'page.tsx',
       [
         "import Script from 'next/script';",
         'export default function Page({ siteId }: { siteId: string }) {',
@@ -324,10 +333,10 @@ describe('SDK code kept in strings', () => {
         '    </main>',
         '  );',
         '}',
-      ].join('\n'),
+      ],
+      'customerio',
     );
-    const { document } = await scan({ root, policies: [loadPolicy('customerio')] });
-    expect(document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`)).toEqual([
+    expect(errors).toEqual([
       '8:19 unresolved script code kept in a string loads https://assets.customer.io/assets/track.js',
       '15:16 unresolved script code kept in a string loads //assets.customer.io/assets/track-eu.js',
     ]);
