@@ -116,10 +116,9 @@ export class TsconfigIndex {
       // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
       // A package's config (`"extends": "@react-native/typescript-config/tsconfig.json"`) is read from node_modules.
       const missing = /^File '([^']+)' not found/.exec(message)?.[1];
-      // A config that sets both `baseUrl` and `paths` itself takes neither from what it extends
-      // (TypeScript overrides options one by one): its aliases are known without the missing base
-      // (a monorepo's `"extends": "@org/tsconfig/nextjs.json"`, a workspace package not installed).
-      const own = missing ? (ownAliases(abs, this.root) ?? overPathlessBases(abs, this.root)) : undefined;
+      // Its aliases may be known without the missing base: it sets both `baseUrl` and `paths` (a
+      // monorepo's `"extends": "@org/tsconfig/nextjs.json"` not installed), or extends only bases that set none.
+      const own = missing ? aliasesWithoutBase(abs, this.root) : undefined;
       if (own) {
         l = loadedAliases(own, abs, configFile);
         this.loaded.set(abs, l);
@@ -194,22 +193,33 @@ function loadedAliases(config: Tsconfig, abs: string, configFile: string): Loade
 }
 
 /**
- * The config's own `baseUrl` and `paths`, when it sets both (strings and
- * arrays of strings, no `${configDir}`): then nothing it extends can change
- * its aliases. Undefined otherwise.
+ * The config's own aliases when what it extends cannot be read but cannot
+ * change them: it sets both `baseUrl` and `paths` itself (TypeScript overrides
+ * options one by one), or every base it extends is a known pathless one
+ * (PATHLESS_BASES). Its `baseUrl` and `paths` must be literal (strings and
+ * arrays of strings, no `${configDir}`). Undefined otherwise.
  */
-function ownAliases(abs: string, root: string): Tsconfig | undefined {
+function aliasesWithoutBase(abs: string, root: string): Tsconfig | undefined {
   const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
   const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
-    { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
-  const baseUrl = data?.compilerOptions?.baseUrl;
-  const paths = data?.compilerOptions?.paths;
-  if (typeof baseUrl !== 'string' || baseUrl.includes('${configDir}')) return undefined;
-  if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
-  const entries = Object.entries(paths as Record<string, unknown>);
+    { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  const { baseUrl, paths } = data?.compilerOptions ?? {};
   const literal = (x: unknown) => typeof x === 'string' && !x.includes('${configDir}');
-  if (!entries.every(([, targets]) => Array.isArray(targets) && targets.every(literal))) return undefined;
-  return { compilerOptions: { baseUrl, paths: Object.fromEntries(entries) as Record<string, string[]> } };
+  if (baseUrl !== undefined && !literal(baseUrl)) return undefined;
+  if (paths !== undefined) {
+    if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
+    const targets = Object.values(paths as Record<string, unknown>);
+    if (!targets.every((t) => Array.isArray(t) && t.every(literal))) return undefined;
+  }
+  const bases = Array.isArray(data?.extends) ? data.extends : [data?.extends];
+  const pathless = bases.length > 0 && bases.every((e) => typeof e === 'string' && PATHLESS_BASES.test(e));
+  if (!pathless && (baseUrl === undefined || paths === undefined)) return undefined;
+  return {
+    compilerOptions: {
+      ...(baseUrl !== undefined && { baseUrl: baseUrl as string }),
+      ...(paths !== undefined && { paths: paths as Record<string, string[]> }),
+    },
+  };
 }
 
 /**
@@ -223,32 +233,6 @@ function ownAliases(abs: string, root: string): Tsconfig | undefined {
  */
 const PATHLESS_BASES =
   /^(?:expo\/tsconfig\.base|astro\/tsconfigs\/(?:base|strict|strictest)|@react-native\/typescript-config(?:\/tsconfig)?|@tsconfig\/[\w.-]+(?:\/tsconfig)?|@vue\/tsconfig(?:\/tsconfig(?:\.dom|\.lib)?)?)(?:\.json)?$/;
-
-/**
- * A config whose every `extends` is a known pathless base (PATHLESS_BASES):
- * its own `baseUrl` and `paths` (either may be absent), else undefined.
- */
-function overPathlessBases(abs: string, root: string): Tsconfig | undefined {
-  const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
-  const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
-    { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
-  const list = Array.isArray(data?.extends) ? data.extends : [data?.extends];
-  if (!list.length || !list.every((e) => typeof e === 'string' && PATHLESS_BASES.test(e))) return undefined;
-  const { baseUrl, paths } = data?.compilerOptions ?? {};
-  const literal = (x: unknown) => typeof x === 'string' && !x.includes('${configDir}');
-  if (baseUrl !== undefined && !literal(baseUrl)) return undefined;
-  if (paths !== undefined) {
-    if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
-    const entries = Object.values(paths as Record<string, unknown>);
-    if (!entries.every((targets) => Array.isArray(targets) && targets.every(literal))) return undefined;
-  }
-  return {
-    compilerOptions: {
-      ...(baseUrl !== undefined && { baseUrl: baseUrl as string }),
-      ...(paths !== undefined && { paths: paths as Record<string, string[]> }),
-    },
-  };
-}
 
 /**
  * Read a tsconfig and every file it `extends` by path through the guarded
