@@ -104,7 +104,10 @@ describe('Project.filesMatching', () => {
             texts.map((text, i) => [`f${i}.ts`, { absPath: `/virtual/f${i}.ts`, relPath: `f${i}.ts`, text }]),
           );
           const project = new Project('/virtual', files, parseFile, projectOptions(policies, undefined));
-          const re = new RegExp(tokens.map(escapeRegExp).join('|'));
+          // Every seed literal: the policies' tokens and the names seedTokens adds (config plugins' options
+          // such as `googleAnalytics`, host objects), and the argument queues.
+          const seedLiterals = [...seedTokens(project, policies), ...argumentsQueues(policies).map((q) => q.global)];
+          const re = new RegExp(seedLiterals.map(escapeRegExp).join('|'));
           expect(seedFiles(project, policies)).toEqual(
             [...files.keys()].filter((rel) => re.test(files.get(rel)!.text)),
           );
