@@ -16,6 +16,7 @@ import { Budget, type BudgetOptions } from './proof/budget.js';
 import { Proof, type ProofResult } from './proof/index.js';
 import {
   escapeRegExp,
+  GLOBAL_OBJECTS,
   importerListsReadIn,
   Resolver,
   sdkModulesOf,
@@ -142,6 +143,38 @@ function configPluginNames(policies: Policy[]): string[] {
   );
 }
 
+/** The methods the rules call on SDK globals (`start` of `Leanplum.start`): first parts of dotted ones. */
+function globalSinkMethods(policies: Policy[]): string[] {
+  const out = new Set<string>();
+  for (const p of policies)
+    for (const r of p.rules)
+      for (const s of r.sinks)
+        if (s.receivers.some((o) => 'global' in o)) for (const m of s.methods) if (m) out.add(m.split('.')[0]);
+  return [...out];
+}
+
+/** How a file reads the global object by a computed key (`window[`): in the census, so the search below is cheap. */
+function chosenGlobalTexts(policies: Policy[]): string[] {
+  return globalSinkMethods(policies).length ? [...GLOBAL_OBJECTS].map((g) => `${g}[`) : [];
+}
+
+/**
+ * A global chosen at run time (`window[name].start()`, `self[key]['init']()`)
+ * may be an SDK's global without the file naming it: a file calling an SDK
+ * global's method on one is worth parsing (the sink search then matches it
+ * against every SDK global). Only the call written in place: libraries read
+ * `window[key]` all the time, and a parsed file's unrelated `Function(…)` would
+ * be reported; `const sdk = window[key]` is followed in files parsed anyway.
+ */
+export function chosenGlobalCalls(policies: Policy[]): RegExp | undefined {
+  const methods = globalSinkMethods(policies).map(escapeRegExp).join('|');
+  if (!methods) return undefined;
+  const key = String.raw`\[(?!\s*['"\`])[^\]\n]*\]\s*`;
+  return new RegExp(
+    String.raw`\b(?:${[...GLOBAL_OBJECTS].join('|')})${key}(?:\??\.\s*(?:${methods})\b|\[\s*['"\`](?:${methods})['"\`]\s*\])`,
+  );
+}
+
 /** The queues a stand-in for an SDK global pushes its `arguments` onto (`dataLayer.push`), per the policies' dispatchers. */
 export function argumentsQueues(policies: Policy[]): { global: string; method: string }[] {
   return policies.flatMap((p) => (p.rules.length ? (p.dispatchers ?? []) : []).flatMap((d) => d.argumentsQueue ?? []));
@@ -155,7 +188,14 @@ export function argumentsQueues(policies: Policy[]): { global: string; method: s
 export function seedFiles(project: Project, policies: Policy[]): string[] {
   const tokens = [...seedTokens(project, policies), ...argumentsQueues(policies).map((q) => q.global)];
   if (!tokens.length) return [];
-  return project.filesMatching(new RegExp(tokens.map(escapeRegExp).join('|')), tokens);
+  const seeds = project.filesMatching(new RegExp(tokens.map(escapeRegExp).join('|')), tokens);
+  const chosen = chosenGlobalCalls(policies);
+  if (!chosen) return seeds;
+  const more = project.filesMatching(chosen, chosenGlobalTexts(policies));
+  if (!more.length) return seeds;
+  // In file order, as the one search gives.
+  const all = new Set([...seeds, ...more]);
+  return [...project.files.keys()].filter((rel) => all.has(rel));
 }
 
 /**
@@ -216,6 +256,7 @@ function searchLiterals(policies: Policy[]): string[] {
     ...sdkTokens(policies),
     // Seeds too (`seedFiles`): a literal the census lacks sends the seed search over every file.
     ...argumentsQueues(policies).map((q) => q.global),
+    ...chosenGlobalTexts(policies),
     ...writableNames(cmpGlobalRoots(policies)),
     DIRECTIVE_LITERAL,
   ];

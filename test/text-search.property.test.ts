@@ -10,7 +10,7 @@ import type { DiscoveredFile } from '../src/model.js';
 import { parseFile } from '../src/parse/index.js';
 import { importStem, Project } from '../src/program/project.js';
 import { escapeRegExp, literalPrefilter, tokenRegExp } from '../src/program/text.js';
-import { argumentsQueues, seedFiles, seedTokens, projectOptions } from '../src/pipeline.js';
+import { argumentsQueues, chosenGlobalCalls, seedFiles, seedTokens, projectOptions } from '../src/pipeline.js';
 import { resolvePolicies } from '../src/policy/index.js';
 import { languageOf } from '../src/native/parsers.js';
 import { isDeclarationFile, isExpoCodeConfig } from '../src/native/declarations.js';
@@ -98,7 +98,21 @@ describe('Project.filesMatching', () => {
     const tokens = policies.filter((p) => p.rules.length).flatMap((p) => p.tokens);
     fc.assert(
       fc.property(
-        fc.array(textArb([...tokens.slice(0, 40), 'Cookiebot', 'consent-lint-disable']), { maxLength: 8 }),
+        fc.array(
+          textArb([
+            ...tokens.slice(0, 40),
+            'Cookiebot',
+            'consent-lint-disable',
+            // A call on a global chosen at run time (`window[k].start`, `self[k]['start']`), in pieces.
+            'window[',
+            'self[',
+            'k]',
+            "'k']",
+            '.start',
+            "['start']",
+          ]),
+          { maxLength: 8 },
+        ),
         (texts) => {
           const files = new Map<string, DiscoveredFile>(
             texts.map((text, i) => [`f${i}.ts`, { absPath: `/virtual/f${i}.ts`, relPath: `f${i}.ts`, text }]),
@@ -108,13 +122,33 @@ describe('Project.filesMatching', () => {
           // such as `googleAnalytics`, host objects), and the argument queues.
           const seedLiterals = [...seedTokens(project, policies), ...argumentsQueues(policies).map((q) => q.global)];
           const re = new RegExp(seedLiterals.map(escapeRegExp).join('|'));
+          const chosen = chosenGlobalCalls(policies)!;
           expect(seedFiles(project, policies)).toEqual(
-            [...files.keys()].filter((rel) => re.test(files.get(rel)!.text)),
+            [...files.keys()].filter((rel) => re.test(files.get(rel)!.text) || chosen.test(files.get(rel)!.text)),
           );
         },
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('a file calling the method of an SDK global on a global chosen at run time is a seed', () => {
+    const chosen = chosenGlobalCalls(resolvePolicies(undefined))!;
+    for (const text of [
+      'window[name].start()',
+      'self[n]["start"]()',
+      'globalThis[a + b]?.start()',
+      'global[k] . start',
+    ])
+      expect(chosen.test(text), text).toBe(true);
+    // A literal key names its global (a token when it is an SDK's); no SDK method; a key with brackets inside.
+    for (const text of [
+      "window['Leanplum'].start()",
+      'window[name].render()',
+      'window[name].started',
+      'mywindow[k].start',
+    ])
+      expect(chosen.test(text), text).toBe(false);
   });
 
   it('a build config naming a preset that bundles an SDK plugin is a seed, its options in another module or not', () => {

@@ -22,6 +22,6 @@ export { invocationArguments, jsxAsCall } from './callbacks.js';
 export { importerListsReadIn } from './references.js';
 export type { Binding } from './scope.js';
 export { escapeRegExp, lineColumn, tokenRegExp } from './text.js';
-export { storedGlobal } from './globals.js';
+export { GLOBAL_OBJECTS, storedGlobal } from './globals.js';
 export { SnapshotMemo, stillHolds, type Dependence } from './snapshot.js';
 export { isWrapper, unwrap } from './unwrap.js';

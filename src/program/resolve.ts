@@ -189,9 +189,10 @@ export class Resolver {
           if (name !== null) return this.globalValue(name, depth);
           // `window[key]` where `key` is one of finitely many strings (`var i = "cioanalytics"`): each of those globals.
           const keys = e.computed ? alternatives(this.value(e.property, index, depth)) : [];
-          return keys.length && keys.every((k) => k.kind === 'literal' && typeof k.value === 'string')
-            ? union(keys.map((k) => this.globalValue((k as { value: string }).value, depth)))
-            : undefined;
+          if (keys.length && keys.every((k) => k.kind === 'literal' && typeof k.value === 'string'))
+            return union(keys.map((k) => this.globalValue((k as { value: string }).value, depth)));
+          // Any global at all (as `const w = window; w[key]`): the sink search matches what follows against every SDK global.
+          return { kind: 'path', root: { global: obj.name }, steps: [{ prop: null }] };
         }
         const base = this.value(e.object, index, depth);
         if (!base) return this.typed(e, name, index, depth);

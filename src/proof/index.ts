@@ -841,7 +841,7 @@ export class Proof implements SummaryProvider {
       endColumn: loc.end.column + 1,
       message: sink.escape
         ? `${sink.rule.message}: \`${sink.callee}\` ${sink.escape}, where consent-lint cannot follow it, without ${missing.map((p) => `'${p}'`).join(' and ')} consent; whatever receives it may call the SDK`
-        : `${sink.rule.message}: \`${sink.callee}\` is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
+        : `${sink.rule.message}: \`${sink.callee}\` ${sink.uncertain ? `${sink.uncertain}; it ` : ''}is reachable without ${missing.map((p) => `'${p}'`).join(' and ')} consent`,
       requires: [...sink.requires],
       missing,
       trace,

@@ -17,8 +17,10 @@
 import type * as t from '@babel/types';
 import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpec, SinkSpec } from '../model.js';
 import {
+  alternatives,
   constInit,
   dottedName,
+  GLOBAL_OBJECTS,
   isFunctionLike,
   keyName,
   localCalls,
@@ -135,6 +137,24 @@ function pathPrefix(path: ReceiverStep[], steps: Step[], from: number, partial: 
     k++;
   }
   return k;
+}
+
+/**
+ * A member of a global chosen at run time (`window[name].start`, `const sdk =
+ * globalThis[key]; sdk.init`): the same path from each SDK global `receivers`
+ * name (undefined when `v` is no such member). Which global it is cannot be
+ * known, so each is a candidate: a sink of any of them is reported, never none.
+ */
+export function fromChosenGlobal(v: Value | undefined, receivers: Receiver[]): Value | undefined {
+  const out: Value[] = [];
+  for (const a of alternatives(v)) {
+    if (a.kind !== 'path' || !('global' in a.root) || !GLOBAL_OBJECTS.has(a.root.global)) continue;
+    const first = a.steps[0];
+    if (!first || !('prop' in first) || first.prop !== null || a.steps.length < 2) continue;
+    for (const g of new Set(receivers.flatMap((r) => ('global' in r ? [r.global] : []))))
+      out.push({ kind: 'path', root: { global: g }, steps: a.steps.slice(1) });
+  }
+  return out.length ? (out.length === 1 ? out[0] : { kind: 'union', values: out }) : undefined;
 }
 
 /** Does `v` start with one of the receivers (any member, call or await of it)? */

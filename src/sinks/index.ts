@@ -29,6 +29,7 @@ import {
   configPluginRules,
   dispatcherCalled,
   dispatchTargets,
+  fromChosenGlobal,
   fromReceivers,
   globalsInText,
   matchReceiverMethod,
@@ -52,6 +53,8 @@ export interface Sink {
   requires: Purpose[];
   /** Set when an SDK value leaves the analysis here, or a member cannot be bounded: how. */
   escape?: string;
+  /** Set when the call may or may not reach the SDK (a global chosen at run time): why it counts. */
+  uncertain?: string;
   /**
    * Tests that choose the argument making the call a sink (`conditionSelectors`): one list per
    * sink form that applies; the call releases the SDK only when every test of some list comes out so.
@@ -739,13 +742,15 @@ export function findSinks(
           }
         }
       // Most callees are no SDK member at all: the rules are matched only for one that starts at an SDK receiver.
-      if (!isSdkPath(v)) return;
+      const chosen = isSdkPath(v) ? undefined : fromChosenGlobal(v, receivers);
+      if (!chosen && !isSdkPath(v)) return;
+      const callee = chosen ?? v;
       for (const rule of sdkRules) {
         const requires = new Set<Purpose>();
         let unbounded = false;
         const selected = new Selections();
         for (const spec of rule.sinks) {
-          const m = matchMethod(v, spec.receivers, spec.methods);
+          const m = matchMethod(callee, spec.receivers, spec.methods);
           if (m === null) unbounded = true;
           // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
           if (!m || !conditionsAllow(args, spec, index, resolver)) continue;
@@ -767,6 +772,9 @@ export function findSinks(
             callee: calleeText(target),
             requires: [...requires],
             selectedBy: selected.lists(),
+            ...(chosen && {
+              uncertain: `calls a member of a global chosen at run time, which may be ${globalsOf(rule)}`,
+            }),
           });
         else if (unbounded) {
           // `sdk[name]()` with a name no finite set of strings bounds: it may be this rule's method.
@@ -1130,4 +1138,10 @@ export function sdkCalleeModules(mod: ModuleInfo, rules: RuleSpec[], resolver: R
     });
   }
   return out;
+}
+
+/** The SDK globals a rule's sinks are called on (`Leanplum`): what a member of a run-time-chosen global may be. */
+function globalsOf(rule: RuleSpec): string {
+  const names = rule.sinks.flatMap((s) => s.receivers.flatMap((r) => ('global' in r ? [r.global] : [])));
+  return [...new Set(names)].map((g) => `\`${g}\``).join(' or ');
 }

@@ -2,7 +2,9 @@
  * Property: wherever an SDK value travels, a call of it is reported, and
  * nothing is reported where the value never leaves the analysis.
  *
- * Each program hands `Leanplum` through a random chain of the forms the
+ * Each program takes `Leanplum` from its module, from the global object
+ * (`window.Leanplum`) or from a global chosen at run time (`window[name]`,
+ * which may be any SDK global), hands it through a random chain of the forms the
  * Resolver follows (aliases, parameters and returns, IIFEs, object and array
  * literals, getters, `this` fields, `for…of`, array callbacks, callbacks called
  * by the program's own helpers, reassigned locals, destructuring, ternaries), then either calls a method of what came
@@ -84,19 +86,33 @@ const STEPS: Record<string, Step> = {
 };
 
 type Ending = 'call' | 'computed' | 'library';
+type Origin = 'module' | 'global' | 'chosenGlobal';
 
 interface Case {
+  origin: Origin;
   steps: string[];
   ending: Ending;
 }
 
-const caseArb: fc.Arbitrary<Case> = fc.record({
-  steps: fc.array(fc.constantFrom(...Object.keys(STEPS)), { minLength: 1, maxLength: 5 }),
-  ending: fc.constantFrom<Ending>('call', 'computed', 'library'),
-});
+const caseArb: fc.Arbitrary<Case> = fc
+  .record({
+    origin: fc.constantFrom<Origin>('module', 'global', 'chosenGlobal'),
+    steps: fc.array(fc.constantFrom(...Object.keys(STEPS)), { minLength: 1, maxLength: 5 }),
+    ending: fc.constantFrom<Ending>('call', 'computed', 'library'),
+  })
+  // Any global handed to a library is not an escape (code hands `window[key]` around all the time):
+  // a global chosen at run time counts where an SDK method is called on it.
+  .map((c) => (c.origin === 'chosenGlobal' && c.ending === 'library' ? { ...c, ending: 'call' } : c));
+
+const ORIGINS: Record<Origin, string[]> = {
+  module: ["import Leanplum from 'leanplum-sdk';", 'const v0 = Leanplum;'],
+  // Modules too (`export {}`): a classic script's top-level functions are globals another script may replace.
+  global: ['export {};', 'const v0 = window.Leanplum;'],
+  chosenGlobal: ['export {};', 'const v0 = window[sdkName()];'],
+};
 
 function program(c: Case): { code: string; callLine: number } {
-  const lines = ["import Leanplum from 'leanplum-sdk';", 'const v0 = Leanplum;'];
+  const lines = [...ORIGINS[c.origin]];
   c.steps.forEach((name, i) => lines.push(...STEPS[name](`v${i}`, `v${i + 1}`, i)));
   const last = `v${c.steps.length}`;
   if (c.ending === 'call') lines.push(`${last}.start();`);
@@ -122,11 +138,17 @@ function run(code: string): { direct: boolean; viaLibrary: boolean } {
       inLibrary = false;
     }
   };
-  runInNewContext(code.replace("import Leanplum from 'leanplum-sdk';", 'const Leanplum = __sdk;'), {
-    __sdk: sdk,
-    library,
-    Math,
-  });
+  runInNewContext(
+    code.replace("import Leanplum from 'leanplum-sdk';", 'const Leanplum = __sdk;').replace('export {};', ''),
+    {
+      __sdk: sdk,
+      window: { Leanplum: sdk },
+      // A name only known at run time (read from a config, a URL, a server).
+      sdkName: () => 'Leanplum',
+      library,
+      Math,
+    },
+  );
   return seen;
 }
 
