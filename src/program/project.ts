@@ -14,6 +14,7 @@ import { escapeRegExp, literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
 import { ScriptIndex, type ModuleInfo } from './script.js';
 import { Frames, type GrowingFact } from './snapshot.js';
+import { APP_ALIAS, prefixAdmits, scanSpecifiers, type FileSpecifiers } from './specifiers.js';
 
 export { ScriptIndex, type ModuleInfo } from './script.js';
 import { BUILD_OUTPUT_DIRS } from '../discover/ignored.js';
@@ -72,7 +73,7 @@ export class Project {
   private readonly aggregatedFiles = new Map<string, number>();
   /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
   private readonly resolutionErrors = new Map<string, AnalysisError>();
-  private readonly specifierCache = new Map<string, string[]>();
+  private readonly specifierCache = new Map<string, FileSpecifiers>();
   /** Files read for another module's sake (Angular `templateUrl`, a typed receiver's imports): inputs of the result, like parsed files. */
   readonly templatesRead = new Set<string>();
   /** Files parsed so far, in order. */
@@ -532,15 +533,29 @@ export class Project {
 
   /** Import specifiers written in a file (text scan; no parse). */
   specifiers(relPath: string): string[] {
-    let list = this.specifierCache.get(relPath);
-    if (!list) {
-      list = [];
-      const text = this.files.get(relPath)?.text ?? '';
-      const re = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g;
-      for (let m = re.exec(text); m; m = re.exec(text)) list.push(m[1]);
-      this.specifierCache.set(relPath, list);
-    }
-    return list;
+    return this.scanned(relPath).literal;
+  }
+
+  /** The path prefixes of the modules a file's computed specifiers may load ('' = any module): see specifiers.ts. */
+  computedLoads(relPath: string): string[] {
+    return this.scanned(relPath).computed;
+  }
+
+  private scanned(relPath: string): FileSpecifiers {
+    let found = this.specifierCache.get(relPath);
+    if (!found)
+      this.specifierCache.set(relPath, (found = scanSpecifiers(relPath, this.files.get(relPath)?.text ?? '')));
+    return found;
+  }
+
+  /** Grows as files are parsed: what a computed specifier may load is every parsed module it admits. */
+  readonly parsedFact: GrowingFact = { version: () => this.parsed.length };
+
+  /** The parsed modules a computed load may name (`at`: from `loadPrefix`, root-relative; undefined: none). */
+  modulesAdmitted(at: string | undefined): ModuleInfo[] {
+    if (at === undefined) return [];
+    this.frames.read(this.parsedFact);
+    return this.parsed.filter((m) => prefixAdmits(at, m.file));
   }
 
   /**
@@ -676,6 +691,9 @@ export class Project {
     // `./dir` imports `dir/index.ts`.
     if (base === 'index') candidates.push(...(index.get(importStem(posix.dirname(target))) ?? []));
     const out = new Set<string>();
+    // A computed specifier (`import(\`./plugins/${name}\`)`) may load `target`.
+    for (const [rel, prefixes] of this.computedLoaders)
+      if (rel !== target && prefixes.some((p) => prefixAdmits(p, target))) out.add(rel);
     for (const entry of candidates) {
       const rel = this.importFrom[entry];
       const spec = this.importSpec[entry];
@@ -687,6 +705,9 @@ export class Project {
     }
     return [...out];
   }
+
+  /** Files with computed specifiers, and their prefixes (filled with the importer index). */
+  private readonly computedLoaders = new Map<string, string[]>();
 
   private buildImportIndex(): Map<string, number[]> {
     const index = new Map<string, number[]>();
@@ -706,6 +727,8 @@ export class Project {
         folder = dir;
         folderAliases = bareScope = undefined;
       }
+      const computed = this.computedLoads(rel);
+      if (computed.length) this.computedLoaders.set(rel, computed);
       for (const spec of this.specifiers(rel)) {
         const entry = this.importFrom.length;
         this.importFrom.push(rel);
@@ -749,6 +772,7 @@ export class Project {
    * without being named? Text scan.
    */
   importsWhole(file: string, target: string): boolean {
+    if (this.computedLoads(file).some((p) => prefixAdmits(p, target))) return true;
     const text = this.files.get(file)?.text ?? '';
     const re =
       /\bimport\s+(?:[\w$]+\s*,\s*)?\*\s*as\s+[\w$]+\s*from\s*['"]([^'"\n]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"\n]+)['"]/g;
@@ -853,7 +877,6 @@ function asciiLower(s: string): string {
 }
 
 /** `@/x`, `~/x`, `~~/x`, `#/x`: no npm package is named so; bundlers' app-root aliases. */
-const APP_ALIAS = /^(?:[@~#]|~~)\//;
 
 const DISK_EXTENSIONS = ['', ...EXTENSIONS, '.d.ts', '.json', '.css', '.scss', '.svg'];
 

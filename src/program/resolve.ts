@@ -16,6 +16,7 @@ import { isInstanceField } from './classes.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 import { CallSites, type CallLike } from './callers.js';
 import { GLOBAL_OBJECTS, GlobalStores } from './globals.js';
+import { globCallPrefix, globLoadPrefix, loadPrefix, specifierPrefix } from './specifiers.js';
 import {
   aliasedType,
   cannotBeSdk,
@@ -479,13 +480,12 @@ export class Resolver {
       callee.name === 'require' &&
       !index.binding(callee)
     ) {
-      const arg = e.arguments[0];
-      return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
+      return this.loaded(e.arguments[0], index, depth);
     }
-    if (callee.type === 'Import') {
-      const arg = e.arguments[0];
-      return arg && arg.type === 'StringLiteral' ? this.importValue(index, arg, '*') : undefined;
-    }
+    if (callee.type === 'Import') return this.loaded(e.arguments[0], index, depth);
+    // `import.meta.glob('./modules/*.ts')`: a map of the matching modules (or of functions importing them).
+    const glob = globCallPrefix(e);
+    if (glob !== undefined) return this.admitted(globLoadPrefix(index.script.file, glob), depth);
     // `useContext(C)`, `inject(T)`: what the context or token holds.
     const read = this.channels?.read(e, index, depth);
     if (read) return read.value;
@@ -805,6 +805,46 @@ export class Resolver {
   }
 
   /** The value of `import … from source` (name: `default`, a named export, or `*`). */
+  /**
+   * What `require(x)` / `import(x)` loads: the module a literal names; for a
+   * computed specifier, each of finitely many strings it can be, else every
+   * parsed module its static prefix admits (`./plugins/${name}`: the plugins
+   * folder), so a function called through it is referenced there (the
+   * importer index reads the same prefixes: specifiers.ts).
+   */
+  private loaded(arg: t.Node | undefined, index: ScriptIndex, depth: number): Value | undefined {
+    if (!arg || arg.type === 'SpreadElement' || arg.type === 'ArgumentPlaceholder') return undefined;
+    if (arg.type === 'StringLiteral') return this.importValue(index, arg, '*');
+    if (arg.type === 'TemplateLiteral' && !arg.expressions.length) {
+      const text = arg.quasis[0]?.value.cooked;
+      return text === undefined || text === null
+        ? undefined
+        : this.importValue(index, { type: 'StringLiteral', value: text } as t.StringLiteral, '*');
+    }
+    const names = alternatives(this.value(arg, index, depth));
+    if (names.length && names.every((n) => n.kind === 'literal' && typeof n.value === 'string'))
+      return union(
+        names.map((n) =>
+          this.importValue(
+            index,
+            { type: 'StringLiteral', value: (n as { value: string }).value } as t.StringLiteral,
+            '*',
+            depth,
+          ),
+        ),
+      );
+    return this.admitted(loadPrefix(index.script.file, specifierPrefix(arg)), depth);
+  }
+
+  /** Every parsed module a computed load may name (`at`: root-relative, see specifiers.ts), as it loads it. */
+  private admitted(at: string | undefined, depth: number): Value | undefined {
+    return union(
+      this.project
+        .modulesAdmitted(at)
+        .map((mod): Value => this.exportValue(mod, '*', depth) ?? { kind: 'namespace', module: mod }),
+    );
+  }
+
   importValue(index: ScriptIndex, source: t.Node, name: string, depth = 0): Value | undefined {
     if (source.type !== 'StringLiteral') return undefined;
     const target = this.project.resolveImport(index.script.file, source.value);

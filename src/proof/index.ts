@@ -443,7 +443,7 @@ export class Proof implements SummaryProvider {
     });
     this.project.forgetAsksSince(mark);
     const d = this.project.frames.end(frame);
-    if (d?.missed) out.partial = { missed: d.missed };
+    if (d) out.partial = d;
     from.outgoing = out;
     // Most units are on no chain to a sink: their flow states are never asked for, and their graph
     // (as large as their AST) would stay for nothing. One searched again keeps it.
