@@ -2,7 +2,7 @@
  * The text scan of a file's module specifiers (src/program/specifiers.ts)
  * against the parser: on random files made of the ways code names a module
  * (declarations, `require`, `import()` with comments, templates, computed
- * specifiers, Vite's glob imports, look-alikes that load nothing), the literal specifiers are the
+ * specifiers, Vite's glob imports, webpack contexts, look-alikes that load nothing), the literal specifiers are the
  * parsed ones in order, and the computed ones' prefixes are the ones the
  * Resolver reads from the AST.
  */
@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { forEachChild } from '../src/program/ast.js';
 import {
+  contextCallPrefix,
   globCallPrefix,
   globLoadPrefix,
   loadPrefix,
@@ -40,6 +41,7 @@ const STATEMENT = fc.oneof(
   SPEC.map((s) => `import.meta.glob('${s}*.ts', { eager: true });`),
   SPEC.map((s) => `import.meta.glob(['${s}*.ts']);`),
   fc.constant("import.meta.glob('/src/pages/*.vue');"),
+  SPEC.map((s) => `const ctx__ = require.context('${s.replace(/\/$/, '')}', true, /\\.js$/);`),
   // Look-alikes that load nothing.
   NAME.map((n) => `db.import(${n});`),
   SPEC.map((s) => `require.resolve('${s}');`),
@@ -57,12 +59,17 @@ function parsed(file: string, code: string): { literal: string[]; computed: Set<
       n.source
     )
       literal.push({ at: n.source.start!, spec: n.source.value });
+    const context = contextCallPrefix(n);
+    if (typeof context === 'string') {
+      const prefix = loadPrefix(file, context);
+      if (prefix !== undefined) computed.add(prefix);
+    }
     const glob = n.type === 'CallExpression' ? globCallPrefix(n) : undefined;
     if (glob !== undefined) {
       const prefix = globLoadPrefix(file, glob);
       if (prefix !== undefined) computed.add(prefix);
     }
-    if (n.type === 'CallExpression' && glob === undefined) {
+    if (n.type === 'CallExpression' && glob === undefined && context === undefined) {
       const load = n.callee.type === 'Import' || (n.callee.type === 'Identifier' && n.callee.name === 'require');
       const arg = n.arguments[0];
       if (load && arg) {

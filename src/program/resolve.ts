@@ -13,10 +13,11 @@ import { forEachChild, isFunctionLike } from './ast.js';
 import { dottedName, keyName, propertyName } from './names.js';
 import { isWrapper, unwrap } from './unwrap.js';
 import { isInstanceField } from './classes.js';
+import { constInit } from './locals.js';
 import type { ModuleInfo, Project, ScriptIndex } from './project.js';
 import { CallSites, type CallLike } from './callers.js';
 import { GLOBAL_OBJECTS, GlobalStores } from './globals.js';
-import { globCallPrefix, globLoadPrefix, loadPrefix, specifierPrefix } from './specifiers.js';
+import { contextCallPrefix, globCallPrefix, globLoadPrefix, loadPrefix, specifierPrefix } from './specifiers.js';
 import {
   aliasedType,
   cannotBeSdk,
@@ -486,6 +487,10 @@ export class Resolver {
     // `import.meta.glob('./modules/*.ts')`: a map of the matching modules (or of functions importing them).
     const glob = globCallPrefix(e);
     if (glob !== undefined) return this.admitted(globLoadPrefix(index.script.file, glob), depth);
+    // `ctx(key)` of webpack's `const ctx = require.context('./modules', …)`: any module of that folder.
+    const context = contextCallPrefix(callee.type === 'Identifier' ? (constInit(callee, index) ?? callee) : callee);
+    if (context !== undefined)
+      return this.admitted(context === null ? undefined : loadPrefix(index.script.file, context), depth);
     // `useContext(C)`, `inject(T)`: what the context or token holds.
     const read = this.channels?.read(e, index, depth);
     if (read) return read.value;

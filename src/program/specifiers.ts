@@ -7,7 +7,8 @@
  * the Resolver reads a computed specifier's prefix from the AST alike
  * (`specifierPrefix`), so both agree on which modules a load may name.
  * Vite's `import.meta.glob('./modules/*.ts')` loads every module its pattern
- * matches: its prefix before the first wildcard is a computed load's.
+ * matches, webpack's `require.context('./modules')` every module of its
+ * folder: their prefixes are computed loads'.
  */
 import { posix } from 'node:path';
 import type * as t from '@babel/types';
@@ -24,6 +25,9 @@ export interface FileSpecifiers {
 // has an expression). Any other expression has no prefix: it loads no app module (`loadPrefix`).
 const SPECIFIER =
   /\b(from|import|require)\s*(\(?)\s*(?:\/\*[^]*?\*\/\s*)*(?:(['"])([^'"\n]+)\3(\s*\+)?|`([^`$\\\n]*)(\$\{|`)?)/g;
+
+// webpack's `require.context('./modules', …)`: a function loading any module of that folder.
+const CONTEXT = /\brequire\.context\s*\(\s*(?:(['"`])([^'"`\n]*)\1)?/g;
 
 // Vite's `import.meta.glob('./modules/*.ts')` (`globEager`, a type argument, a list of patterns).
 const GLOB = /\bimport\.meta\.glob(?:Eager)?\s*(?:<[^>]*>)?\s*\(\s*(?:(['"`])([^'"`\n]*)\1|\[)/g;
@@ -53,7 +57,32 @@ export function scanSpecifiers(relPath: string, text: string): FileSpecifiers {
       if (prefix !== undefined) computed.add(prefix);
     }
   }
+  if (text.includes('require.context')) {
+    CONTEXT.lastIndex = 0;
+    for (let m = CONTEXT.exec(text); m; m = CONTEXT.exec(text)) {
+      const prefix = m[2] === undefined ? undefined : loadPrefix(relPath, folderPrefix(m[2]));
+      if (prefix !== undefined) computed.add(prefix);
+    }
+  }
   return { literal, computed: [...computed] };
+}
+
+/** A folder as a path prefix: `./modules` → `./modules/` (not `./modules-old`). */
+function folderPrefix(dir: string): string {
+  return dir.endsWith('/') ? dir : `${dir}/`;
+}
+
+/**
+ * The folder prefix of a webpack context (`require.context('./modules', …)`),
+ * null when it is not a literal, undefined when `call` is none.
+ */
+export function contextCallPrefix(call: t.Node): string | null | undefined {
+  if (call.type !== 'CallExpression') return undefined;
+  const c = call.callee;
+  if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier') return undefined;
+  if (c.property.name !== 'context' || c.object.type !== 'Identifier' || c.object.name !== 'require') return undefined;
+  const arg = call.arguments[0];
+  return arg?.type === 'StringLiteral' ? folderPrefix(arg.value) : null;
 }
 
 /** The part of a glob pattern before its first wildcard (`./modules/*.ts` → `./modules/`); '' for a list or a negation. */
