@@ -12,7 +12,8 @@
  *    exported function, or by functions of modules that name no SDK and hand
  *    the SDK they receive as an argument on to each other;
  *  - callers in other modules reach that function (and each other's) through
- *    the same import forms plus `import()` and `Object.values(namespace)`, at
+ *    the same import forms plus `import()`, a computed specifier (`import(\`./a/${n}\`)`,
+ *    `require('./a/' + n)`: any module of the folder) and `Object.values(namespace)`, at
  *    the top level, in exported functions or object methods, or only import it;
  *  - every call may be guarded (`if`, early `return`, a callback gate) by a
  *    consent check imported directly, through a wrapper function in a module
@@ -26,7 +27,7 @@ const DIRS = ['src', 'src/a', 'src/a/b', 'src/c'];
 
 type ValueExport = 'const' | 'default' | 'getter' | 'holder' | 'global';
 type BindingImport = 'named' | 'alias' | 'namespace' | 'require' | 'requireMember';
-type CallerImport = BindingImport | 'dynamic' | 'values';
+type CallerImport = BindingImport | 'dynamic' | 'values' | 'computed';
 type Barrel = 'none' | 'star' | 'named';
 type Guard = 'none' | 'if' | 'early' | 'gate';
 
@@ -90,7 +91,7 @@ export const multiFilePlanArb: fc.Arbitrary<MultiFilePlan> = fc.record({
     fc.record({
       ...place,
       target: fc.nat({ max: 7 }),
-      imp: fc.constantFrom<CallerImport>(...bindingImports, 'dynamic', 'values'),
+      imp: fc.constantFrom<CallerImport>(...bindingImports, 'dynamic', 'values', 'computed'),
       barrel: barrelArb,
       how: fc.constantFrom<Caller['how']>('top', 'fn', 'fn', 'object', 'none'),
       guard: guardArb,
@@ -291,6 +292,17 @@ export function buildMultiFile(plan: MultiFilePlan): Record<string, string> {
     }
     const t = callables[c.target % callables.length];
     const k = b.fresh();
+    if (c.imp === 'computed') {
+      // The folder as a static prefix, the file name known only at run time.
+      const s = b.spec(caller, t.file);
+      const slash = s.lastIndexOf('/');
+      const [pre, base] = s === '.' || s === '..' ? [`${s}/`, 'index'] : [s.slice(0, slash + 1), s.slice(slash + 1)];
+      const n = `location.hash.slice(1) || '${base}'`;
+      const run = b.guarded(caller, c.guard, `${t.call(`m.${t.name}`)};`, false);
+      if (k % 2) b.add(caller, `import(\`${pre}\${${n}}\`).then((m) => { ${run} });`);
+      else b.add(caller, `export function load${k}() { const m = require('${pre}' + (${n})); ${run} }`);
+      continue;
+    }
     if (c.imp === 'dynamic' || c.imp === 'values') {
       const s = b.spec(caller, t.file);
       if (c.imp === 'dynamic')
