@@ -439,6 +439,12 @@ export interface NativeClass {
    * declares a function of that name).
    */
   inheritedMembers?: string[];
+  /**
+   * Instance methods that return the instance they are called on (`trackSessionEvents` of
+   * Amplitude's AmplitudeClient): a call path steps over them
+   * (`Amplitude.getInstance().trackSessionEvents(true).initialize(…)` is `getInstance.initialize`).
+   */
+  returnsSelf?: string[];
 }
 
 /**
