@@ -19,6 +19,7 @@
  */
 import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { makeFinding, NativeFileAnalysis, type CallFact, type FileAnalysis } from './analyse.js';
+import { isBuildLogicSource } from './build-constants.js';
 import {
   isDeclarationFile,
   isExpoCodeConfig,
@@ -202,6 +203,8 @@ export async function analyseNative(
       files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
       // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
       evidence.filter((f) => f.relPath.endsWith('.pbxproj')),
+      // buildSrc code: constants a build file names its dependencies by.
+      files.filter((f) => isBuildLogicSource(f.relPath)),
     );
     result.errors.push(...decl.errors);
     // Parsed only when a start asks.
