@@ -35,8 +35,11 @@ export interface CallFact {
   path: string;
   /** The call, or the member read of a property sink or start. */
   expr: Extract<Expr, { k: 'call' | 'member' }>;
-  /** Reads the value of argument i (resolved path or literal), or undefined when not static. */
-  argument(i: number): { known: boolean; values: (string | number | boolean | null)[] };
+  /**
+   * Reads the value of argument i (resolved path or literal), or undefined when not static; a string names
+   * the argument by its label (Swift `optOutTrackingByDefault:`, Kotlin `optOut =`, an Objective-C keyword).
+   */
+  argument(i: number | string): { known: boolean; values: (string | number | boolean | null)[] };
   /** Whether argument i matches (`yes`), does not (`no`), or cannot be read (`unknown`). */
   matches(i: number, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
   /** The same for argument i of the call the receiver comes from (`unknown` when that call cannot be found). */
@@ -582,12 +585,13 @@ export class NativeFileAnalysis {
     const s = f.s0[point];
     const state = s === undefined ? undefined : f.entry | s;
     const args = e.k === 'call' ? e.args : [];
+    const labels = e.k === 'call' ? e.labels : undefined;
     return {
       file: this.file,
       platform: this.platform,
       path,
       expr: e,
-      argument: (i) => this.argumentValue(args[i], f.env),
+      argument: (i) => this.argumentValue(typeof i === 'number' ? args[i] : args[labels?.indexOf(i) ?? -1], f.env),
       matches: (i, m) => this.matchArgument(args[i], f.env, m),
       receiverMatches: (i, m) => {
         const origin = e.k === 'call' ? this.originCall(e.recv, f.env, 0) : undefined;

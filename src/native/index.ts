@@ -411,7 +411,7 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
           c.platform === platform &&
           c.path === d.call &&
           Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
-            const v = c.argument(Number(i));
+            const v = c.argument(/^\d+$/.test(i) ? Number(i) : i);
             return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
           }),
       )
