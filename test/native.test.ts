@@ -313,6 +313,20 @@ describe('consent dominance in Kotlin', () => {
     ).toEqual([]);
   });
 
+  it('a Kotlin named argument is read by no position: it may stand for any parameter', async () => {
+    const config: Config = { guards: [{ function: 'ConsentStore.hasConsent', purposeArgument: 0 }] };
+    // `hasConsent(userId = "analytics", purpose = "x")`: index 0 is not the purpose parameter, so no guard.
+    const named = kotlin(
+      '        if (!ConsentStore.hasConsent(userId = "analytics", purpose = "x") || !ConsentStore.hasConsent(userId = "marketing", purpose = "y")) return\n        Leanplum.start(this)',
+    );
+    expect((await scanApp({ [KT]: named }, config)).findings).toHaveLength(1);
+    // Positional arguments before any named one keep their positions.
+    const positional = kotlin(
+      '        if (!ConsentStore.hasConsent("analytics", strict = true) || !ConsentStore.hasConsent("marketing", strict = true)) return\n        Leanplum.start(this)',
+    );
+    expect((await scanApp({ [KT]: positional }, config)).findings).toEqual([]);
+  });
+
   it('a syntax error is reported at its position, never silently passed', async () => {
     const text = kotlin('        if (ot.getConsentStatusForGroupId("C0004") == 1 {\n        Leanplum.start(this)');
     const doc = await scanApp({ [KT]: text });

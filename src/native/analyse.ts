@@ -586,23 +586,35 @@ export class NativeFileAnalysis {
     const state = s === undefined ? undefined : f.entry | s;
     const args = e.k === 'call' ? e.args : [];
     const labels = e.k === 'call' ? e.labels : undefined;
+    const at = (i: number) => (e.k === 'call' ? this.positional(e, i) : undefined);
     return {
       file: this.file,
       platform: this.platform,
       path,
       expr: e,
-      argument: (i) => this.argumentValue(typeof i === 'number' ? args[i] : args[labels?.indexOf(i) ?? -1], f.env),
-      matches: (i, m) => this.matchArgument(args[i], f.env, m),
+      argument: (i) => this.argumentValue(typeof i === 'number' ? at(i) : args[labels?.indexOf(i) ?? -1], f.env),
+      matches: (i, m) => this.matchArgument(at(i), f.env, m),
       receiverMatches: (i, m) => {
         const origin = e.k === 'call' ? this.originCall(e.recv, f.env, 0) : undefined;
-        return origin ? this.matchArgument(origin.args[i], f.env, m) : 'unknown';
+        return origin ? this.matchArgument(this.positional(origin, i), f.env, m) : 'unknown';
       },
       mentions: (paths) => args.some((a) => this.mentions(a, f.env, paths, 0)),
-      fromAdvertisingId: (i) => !!args[i] && this.flowsFromAdvertisingId(args[i], f.env, 0),
+      fromAdvertisingId: (i) => {
+        const a = at(i);
+        return !!a && this.flowsFromAdvertisingId(a, f.env, 0);
+      },
       granted: state === undefined ? undefined : this.k.purposesOf(state),
       trace: this.trace(f, e, path),
       scope: f.label,
     };
+  }
+
+  /**
+   * Argument i of a call by position. A Kotlin named argument (`f(b = 1, a = 2)`) may stand anywhere, so
+   * its position says nothing about which parameter it is: unknown (an unreadable argument), never a guess.
+   */
+  private positional(c: Call, i: number): Expr | undefined {
+    return this.unit.language === 'kotlin' && c.labels?.[i] !== undefined ? undefined : c.args[i];
   }
 
   private sink(spec: NativeSinkSpec, fact: CallFact): void {
@@ -1081,7 +1093,7 @@ export class NativeFileAnalysis {
       let bits = this.bits(g.purposes ?? []);
       if (g.keys) {
         const call = e.k === 'call' ? e : undefined;
-        const arg = call && g.keyArgument !== undefined ? call.args[g.keyArgument] : undefined;
+        const arg = call && g.keyArgument !== undefined ? this.positional(call, g.keyArgument) : undefined;
         const key = arg ? this.literal(arg, env)?.find((x) => typeof x === 'string') : undefined;
         if (typeof key !== 'string') continue;
         const ps = g.keys[key] ?? (g.keys['*'] ? [key] : undefined);
@@ -1116,9 +1128,8 @@ export class NativeFileAnalysis {
   private configGuardBits(e: Call, g: ConfigGuard, env: Env): number {
     let ps = g.purposes ?? [];
     if (g.purposeArgument !== undefined) {
-      const v = e.args[g.purposeArgument]
-        ? this.literal(e.args[g.purposeArgument], env)?.find((x) => typeof x === 'string')
-        : undefined;
+      const arg = this.positional(e, g.purposeArgument);
+      const v = arg ? this.literal(arg, env)?.find((x) => typeof x === 'string') : undefined;
       if (typeof v !== 'string') return 0;
       ps = [...ps, this.config?.purposeAliases?.[v] ?? v];
     }

@@ -657,7 +657,7 @@ class KotlinConverter extends Converter {
     if (callee?.type === 'unary_expression') {
       const op = field(callee, 'operator')?.text ?? callee.children[0]?.text;
       const arg = field(callee, 'argument') ?? named(callee)[0];
-      if (op === '!' && arg) return { k: 'not', e: this.callOf(arg, args, n), node: n };
+      if (op === '!' && arg) return { k: 'not', e: this.callOf(arg, args, n, labels), node: n };
     }
     if (!callee) return this.seq(n);
     // The grammar reads `f(x) { … }` as `(f(x)) { … }`: the trailing lambda is f's last argument.
@@ -665,12 +665,12 @@ class KotlinConverter extends Converter {
       const inner = this.call(callee);
       if (inner.k === 'call' && !inner.callee) return { ...inner, args: [...inner.args, ...args], node: n };
     }
-    const call = this.callOf(callee, args, n);
-    return call.k === 'call' ? { ...call, ...labelsOf(labels) } : call;
+    return this.callOf(callee, args, n, labels);
   }
 
-  private callOf(callee: SyntaxNode, args: Expr[], n: SyntaxNode): Expr {
-    if (callee.type === 'identifier') return { k: 'call', name: callee.text, args, node: n };
+  private callOf(callee: SyntaxNode, args: Expr[], n: SyntaxNode, labels: (string | undefined)[] = []): Expr {
+    const l = labelsOf(labels);
+    if (callee.type === 'identifier') return { k: 'call', name: callee.text, args, ...l, node: n };
     if (callee.type === 'navigation_expression') {
       const kids = named(callee);
       const last = kids[kids.length - 1];
@@ -678,11 +678,11 @@ class KotlinConverter extends Converter {
         // The grammar binds `!` to the first operand (`!a.b()` as `(!a).b()`); postfix binds tighter.
         const recv = this.expr(kids[0]);
         if (recv.k === 'not')
-          return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, node: n }, node: n };
-        return { k: 'call', recv, name: last.text, args, node: n };
+          return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, ...l, node: n }, node: n };
+        return { k: 'call', recv, name: last.text, args, ...l, node: n };
       }
     }
-    return { k: 'call', callee: this.expr(callee), name: '', args, node: n };
+    return { k: 'call', callee: this.expr(callee), name: '', args, ...l, node: n };
   }
 }
 
