@@ -1,6 +1,6 @@
 /**
  * Dependency coordinates a Gradle build names through constants of its own build logic
- * (`buildSrc/`): `object Libs { const val firebaseAnalytics = "com.google.firebase:firebase-analytics-ktx" }`
+ * (`buildSrc/`, Gradle scripts' `ext` values): `object Libs { const val firebaseAnalytics = "com.google.firebase:firebase-analytics-ktx" }`
  * used as `implementation(Libs.firebaseAnalytics)`, or an enum of coordinates,
  * `FirebaseAnalytics("com.google.firebase", "firebase-analytics")` used as
  * `implementation(FirebaseLibrary.FirebaseAnalytics)` (k-tigre/kid-numbers). Without them such a
@@ -12,9 +12,21 @@
  */
 import type { DiscoveredFile } from '../model.js';
 
-/** A source of the build's own logic: `buildSrc/` (its Kotlin, Java or Groovy code; not its build output). */
+/**
+ * A source of the build's own logic: `buildSrc/` (its Kotlin, Java or Groovy code; not its build output) and
+ * Gradle scripts, whose `ext` blocks and maps name coordinates too (`ext.libs = [firebaseAnalytics: "g:a:v"]`
+ * in a root `build.gradle` or an applied `gradle/dependencies.gradle`, used as `implementation libs.firebaseAnalytics`).
+ */
 export function isBuildLogicSource(relPath: string): boolean {
-  return /(?:^|\/)buildSrc\/src\/[^/]+\/(?:kotlin|java|groovy)\/.+\.(?:kt|kts|java|groovy)$/.test(relPath);
+  return (
+    /(?:^|\/)buildSrc\/src\/[^/]+\/(?:kotlin|java|groovy)\/.+\.(?:kt|kts|java|groovy)$/.test(relPath) ||
+    isGradleScript(relPath)
+  );
+}
+
+/** A Gradle script (`build.gradle`, `dependencies.gradle`, `versions.gradle.kts`), not a settings file. */
+export function isGradleScript(relPath: string): boolean {
+  return /\.gradle(?:\.kts)?$/.test(relPath) && !/(?:^|\/)settings\.gradle(?:\.kts)?$/.test(relPath);
 }
 
 const COORDINATE = String.raw`([\w.-]+):([\w.-]+)(?::[^"'\n]*)?`;

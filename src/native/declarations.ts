@@ -25,7 +25,7 @@ import path from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { LineIndex } from '../parse/positions.js';
 import { lineColumn } from '../program/text.js';
-import { type BuildConstants, readBuildConstants } from './build-constants.js';
+import { type BuildConstants, isGradleScript, readBuildConstants } from './build-constants.js';
 import type { AnalysisError, DiscoveredFile } from '../model.js';
 
 export interface Located {
@@ -119,6 +119,7 @@ export function isDeclarationFile(rel: string): boolean {
     b === 'app.config.json' ||
     b === 'firebase.json' ||
     isGradleFile(b) ||
+    isGradleScript(rel) ||
     /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel)
   );
 }
@@ -635,7 +636,8 @@ export function readDeclarations(
       if (m) d.manifests.push(m);
     } else if (b === 'pubspec.yaml') {
       d.pubspecs.push(readPubspec(f));
-    } else if (isGradleFile(b)) {
+    } else if (isGradleFile(b) || isGradleScript(f.relPath)) {
+      // Other Gradle scripts (`dependencies.gradle`) only define what build files use (read as build logic).
       if (isGradleBuild(b)) readGradle(f, catalogs, constants, d.gradle);
     } else if (b === 'app.json' || b === 'app.config.json') {
       const e = readExpo(f, d.errors);

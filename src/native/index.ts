@@ -204,7 +204,7 @@ export async function analyseNative(
       // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
       evidence.filter((f) => f.relPath.endsWith('.pbxproj')),
       // buildSrc code: constants a build file names its dependencies by.
-      files.filter((f) => isBuildLogicSource(f.relPath)),
+      files.filter((f) => !VENDORED.test(f.relPath) && isBuildLogicSource(f.relPath)),
     );
     result.errors.push(...decl.errors);
     // Parsed only when a start asks.
