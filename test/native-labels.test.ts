@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toUnit, type Expr } from '../src/native/ir.js';
+import { argumentKey, argumentName } from '../src/native/labels.js';
 import { parseNative, type NativeLanguage } from '../src/native/parsers.js';
 
 /** The labels of the first call named `name` in the file's functions (undefined: none recorded). */
@@ -49,5 +50,16 @@ describe('native argument labels', () => {
       'optOutTrackingByDefault',
     ]);
     expect(await labelsOf('objc', code, 'sharedInstance')).toBeUndefined();
+  });
+});
+
+describe('policy argument keys', () => {
+  it('a position, a label, or both', () => {
+    expect(argumentKey('1')).toEqual({ index: 1, label: undefined });
+    expect(argumentKey('optOutTrackingByDefault')).toEqual({ index: undefined, label: 'optOutTrackingByDefault' });
+    expect(argumentKey('0:contract')).toEqual({ index: 0, label: 'contract' });
+    expect(argumentKey(2)).toEqual({ index: 2 });
+    expect(argumentName('0:contract', true)).toBe('Argument 1');
+    expect(argumentName('optOut')).toBe('argument `optOut`');
   });
 });

@@ -411,7 +411,7 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
           c.platform === platform &&
           c.path === d.call &&
           Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
-            const v = c.argument(/^\d+$/.test(i) ? Number(i) : i);
+            const v = c.argument(i);
             return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
           }),
       )
@@ -655,7 +655,7 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
       if (
         t.arguments &&
         !Object.entries(t.arguments).every(([i, vs]) =>
-          c.argument(Number(i)).values.some((v) => vs.map(String).includes(String(v))),
+          c.argument(i).values.some((v) => vs.map(String).includes(String(v))),
         )
       )
         continue;

@@ -27,3 +27,21 @@ export function labelsOf(labels: (string | undefined)[]): { labels?: (string | u
 export function selectorLabels(keywords: SyntaxNode[], argCount: number): { labels?: (string | undefined)[] } {
   return keywords.length === argCount && argCount > 0 ? { labels: keywords.map((m) => m.text) } : {};
 }
+
+/**
+ * How a policy names an argument: `"1"` (by position), `"optOutTrackingByDefault"` (by label), or
+ * `"0:contract"` (position 0, or the argument written with that name: a Kotlin named argument may
+ * stand anywhere, `rememberLauncherForActivityResult(contract = …)`).
+ */
+export function argumentKey(key: number | string): { index?: number; label?: string } {
+  if (typeof key === 'number') return { index: key };
+  const m = /^(\d+)?(?::?([A-Za-z_]\w*))?$/.exec(key);
+  return { index: m?.[1] === undefined ? undefined : Number(m[1]), label: m?.[2] };
+}
+
+/** The key as a report says it: `argument 2`, `argument \`contract\`` (`Argument …` to start a sentence). */
+export function argumentName(key: number | string, capital = false): string {
+  const { index, label } = argumentKey(key);
+  const word = capital ? 'Argument' : 'argument';
+  return index !== undefined ? `${word} ${index + 1}` : `${word} \`${label ?? key}\``;
+}
