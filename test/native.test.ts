@@ -584,7 +584,7 @@ class MainApplication : Application() {
     }
   });
 
-  it('Amplitude (maintenance SDK): setOptOut(true) holds the init back; then setOptOut(false) is the start to prove', async () => {
+  it('Amplitude (maintenance SDK, Android): setOptOut(true) holds nothing back (ignored before initialize); setOptOut(false) is a start too', async () => {
     const app = (optOut: string, optIn: string) => `package com.example.app
 
 import android.app.Application
@@ -601,11 +601,14 @@ class MainApplication : Application() {
 `;
     const path = 'android/app/src/main/java/com/example/app/MainApplication.kt';
     const held = await scanApp({ [path]: app('Amplitude.getInstance().setOptOut(true)', '') });
-    expect(brief(held.findings)).toEqual([]);
+    expect(brief(held.findings)).toEqual([`${path}:10:5 amplitude/native-start analytics`]);
     const released = await scanApp({
       [path]: app('Amplitude.getInstance().setOptOut(true)', 'Amplitude.getInstance().setOptOut(false)'),
     });
-    expect(brief(released.findings)).toEqual([`${path}:11:5 amplitude/native-start analytics`]);
+    expect(brief(released.findings)).toEqual([
+      `${path}:10:5 amplitude/native-start analytics`,
+      `${path}:11:5 amplitude/native-start analytics`,
+    ]);
     const notHeld = await scanApp({ [path]: app('Amplitude.getInstance().setOptOut(false)', '') });
     expect(brief(notHeld.findings)).toEqual([
       `${path}:9:5 amplitude/native-start analytics`,
