@@ -439,6 +439,12 @@ export interface NativeClass {
    * declares a function of that name).
    */
   inheritedMembers?: string[];
+  /**
+   * Instance methods that return the instance they are called on (`trackSessionEvents` of
+   * Amplitude's AmplitudeClient): a call path steps over them
+   * (`Amplitude.getInstance().trackSessionEvents(true).initialize(…)` is `getInstance.initialize`).
+   */
+  returnsSelf?: string[];
 }
 
 /**
@@ -489,7 +495,10 @@ export type Deferral =
   | {
       call: string;
       platform: Platform;
-      /** Argument index -> accepted values (`setConsentRequired(true)`): only such calls defer; an unreadable argument does not. */
+      /**
+       * Argument index, or label (Swift `optOutTrackingByDefault:`, Kotlin `name =`, an Objective-C selector keyword),
+       * -> accepted values (`setConsentRequired(true)`): only such calls defer; an unreadable or absent argument does not.
+       */
       arguments?: Record<string, (string | number | boolean)[]>;
     }
   | { plist: { key: string; equals: boolean | string } }

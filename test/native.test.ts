@@ -313,6 +313,20 @@ describe('consent dominance in Kotlin', () => {
     ).toEqual([]);
   });
 
+  it('a Kotlin named argument is read by no position: it may stand for any parameter', async () => {
+    const config: Config = { guards: [{ function: 'ConsentStore.hasConsent', purposeArgument: 0 }] };
+    // `hasConsent(userId = "analytics", purpose = "x")`: index 0 is not the purpose parameter, so no guard.
+    const named = kotlin(
+      '        if (!ConsentStore.hasConsent(userId = "analytics", purpose = "x") || !ConsentStore.hasConsent(userId = "marketing", purpose = "y")) return\n        Leanplum.start(this)',
+    );
+    expect((await scanApp({ [KT]: named }, config)).findings).toHaveLength(1);
+    // Positional arguments before any named one keep their positions.
+    const positional = kotlin(
+      '        if (!ConsentStore.hasConsent("analytics", strict = true) || !ConsentStore.hasConsent("marketing", strict = true)) return\n        Leanplum.start(this)',
+    );
+    expect((await scanApp({ [KT]: positional }, config)).findings).toEqual([]);
+  });
+
   it('a syntax error is reported at its position, never silently passed', async () => {
     const text = kotlin('        if (ot.getConsentStatusForGroupId("C0004") == 1 {\n        Leanplum.start(this)');
     const doc = await scanApp({ [KT]: text });
@@ -570,7 +584,7 @@ class MainApplication : Application() {
     }
   });
 
-  it('Amplitude (maintenance SDK): setOptOut(true) holds the init back; then setOptOut(false) is the start to prove', async () => {
+  it('Amplitude (maintenance SDK, Android): setOptOut(true) holds nothing back (ignored before initialize); setOptOut(false) is a start too', async () => {
     const app = (optOut: string, optIn: string) => `package com.example.app
 
 import android.app.Application
@@ -587,11 +601,14 @@ class MainApplication : Application() {
 `;
     const path = 'android/app/src/main/java/com/example/app/MainApplication.kt';
     const held = await scanApp({ [path]: app('Amplitude.getInstance().setOptOut(true)', '') });
-    expect(brief(held.findings)).toEqual([]);
+    expect(brief(held.findings)).toEqual([`${path}:10:5 amplitude/native-start analytics`]);
     const released = await scanApp({
       [path]: app('Amplitude.getInstance().setOptOut(true)', 'Amplitude.getInstance().setOptOut(false)'),
     });
-    expect(brief(released.findings)).toEqual([`${path}:11:5 amplitude/native-start analytics`]);
+    expect(brief(released.findings)).toEqual([
+      `${path}:10:5 amplitude/native-start analytics`,
+      `${path}:11:5 amplitude/native-start analytics`,
+    ]);
     const notHeld = await scanApp({ [path]: app('Amplitude.getInstance().setOptOut(false)', '') });
     expect(brief(notHeld.findings)).toEqual([
       `${path}:9:5 amplitude/native-start analytics`,

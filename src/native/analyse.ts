@@ -27,6 +27,7 @@ import { buildNativeGraph, type NativeGraph } from './cfg.js';
 import { setterName, type Expr, type NativeFunction, type NativeUnit, type Stmt } from './ir.js';
 import type { NativeArgumentMatch, NativeGuardSpec, NativeSinkSpec, NativeStartSpec, Platform } from './types.js';
 import type { NativeKnowledge } from './knowledge.js';
+import { argumentKey, argumentName } from './labels.js';
 
 export interface CallFact {
   file: string;
@@ -35,16 +36,19 @@ export interface CallFact {
   path: string;
   /** The call, or the member read of a property sink or start. */
   expr: Extract<Expr, { k: 'call' | 'member' }>;
-  /** Reads the value of argument i (resolved path or literal), or undefined when not static. */
-  argument(i: number): { known: boolean; values: (string | number | boolean | null)[] };
+  /**
+   * Reads the value of argument i (resolved path or literal), or undefined when not static; a string key may
+   * name it by label (Swift `optOutTrackingByDefault:`, Kotlin `optOut =`, an Objective-C keyword): see argumentKey.
+   */
+  argument(i: number | string): { known: boolean; values: (string | number | boolean | null)[] };
   /** Whether argument i matches (`yes`), does not (`no`), or cannot be read (`unknown`). */
-  matches(i: number, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
+  matches(i: number | string, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
   /** The same for argument i of the call the receiver comes from (`unknown` when that call cannot be found). */
-  receiverMatches(i: number, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
+  receiverMatches(i: number | string, m: NativeArgumentMatch): 'yes' | 'no' | 'unknown';
   /** Whether any argument mentions one of these resolved paths (`Manifest.permission.POST_NOTIFICATIONS`). */
   mentions(paths: string[]): boolean;
   /** Whether argument i's value flows from an advertising-ID source. */
-  fromAdvertisingId(i: number): boolean;
+  fromAdvertisingId(i: number | string): boolean;
   /** Purposes (as names) that hold on every path to this call; `undefined` when unreachable. */
   granted: Purpose[] | undefined;
   trace: TraceStep[];
@@ -582,23 +586,40 @@ export class NativeFileAnalysis {
     const s = f.s0[point];
     const state = s === undefined ? undefined : f.entry | s;
     const args = e.k === 'call' ? e.args : [];
+    const at = (i: number | string) => (e.k === 'call' ? this.positional(e, i) : undefined);
     return {
       file: this.file,
       platform: this.platform,
       path,
       expr: e,
-      argument: (i) => this.argumentValue(args[i], f.env),
-      matches: (i, m) => this.matchArgument(args[i], f.env, m),
+      argument: (i) => this.argumentValue(at(i), f.env),
+      matches: (i, m) => this.matchArgument(at(i), f.env, m),
       receiverMatches: (i, m) => {
         const origin = e.k === 'call' ? this.originCall(e.recv, f.env, 0) : undefined;
-        return origin ? this.matchArgument(origin.args[i], f.env, m) : 'unknown';
+        return origin ? this.matchArgument(this.positional(origin, i), f.env, m) : 'unknown';
       },
       mentions: (paths) => args.some((a) => this.mentions(a, f.env, paths, 0)),
-      fromAdvertisingId: (i) => !!args[i] && this.flowsFromAdvertisingId(args[i], f.env, 0),
+      fromAdvertisingId: (i) => {
+        const a = at(i);
+        return !!a && this.flowsFromAdvertisingId(a, f.env, 0);
+      },
       granted: state === undefined ? undefined : this.k.purposesOf(state),
       trace: this.trace(f, e, path),
       scope: f.label,
     };
+  }
+
+  /**
+   * The argument a policy key names (argumentKey): the one written with its label, else the one at its
+   * position. A Kotlin named argument (`f(b = 1, a = 2)`) may stand anywhere, so its position says nothing
+   * about which parameter it is: unknown (an unreadable argument), never a guess.
+   */
+  private positional(c: Call, key: number | string): Expr | undefined {
+    const { index, label } = argumentKey(key);
+    const byLabel = label === undefined ? -1 : (c.labels?.indexOf(label) ?? -1);
+    if (byLabel >= 0) return c.args[byLabel];
+    if (index === undefined) return undefined;
+    return this.unit.language === 'kotlin' && c.labels?.[index] !== undefined ? undefined : c.args[index];
   }
 
   private sink(spec: NativeSinkSpec, fact: CallFact): void {
@@ -609,7 +630,7 @@ export class NativeFileAnalysis {
     const unread: string[] = [];
     // The receiver made by a call with other arguments (a launcher for another activity-result contract): no sink.
     for (const [i, m] of Object.entries(spec.receiverArguments ?? {})) {
-      const r = fact.receiverMatches(Number(i), m);
+      const r = fact.receiverMatches(i, m);
       if (r === 'no') return;
       // Unreadable, with `reportIfMentioned`: a sink only when the project names what it looks for.
       const words = r === 'unknown' && !Array.isArray(m) ? m.unreadable?.reportIfMentioned : undefined;
@@ -617,7 +638,7 @@ export class NativeFileAnalysis {
     }
     if (spec.arguments) {
       for (const [i, m] of Object.entries(spec.arguments)) {
-        const r = fact.matches(Number(i), m);
+        const r = fact.matches(i, m);
         if (r === 'no') return;
         if (r === 'yes') continue;
         // Unreadable: with `reportIfMentioned`, a sink when the project names what it looks for; else "not checked".
@@ -625,7 +646,7 @@ export class NativeFileAnalysis {
         if (words) {
           const named = words.find((w) => this.projectMentions(w));
           if (!named) return;
-          unread.push(`argument ${Number(i) + 1} cannot be read statically and the project mentions ${named}`);
+          unread.push(`${argumentName(i)} cannot be read statically and the project mentions ${named}`);
           continue;
         }
         const p = position(fact.expr.node);
@@ -633,7 +654,7 @@ export class NativeFileAnalysis {
           file: this.file,
           ...p,
           kind: 'unresolved',
-          message: `Argument ${Number(i) + 1} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked`,
+          message: `${argumentName(i, true)} of \`${fact.path}\` cannot be read statically; whether it is a ${rule.id} sink is not checked`,
         });
         return;
       }
@@ -1077,7 +1098,7 @@ export class NativeFileAnalysis {
       let bits = this.bits(g.purposes ?? []);
       if (g.keys) {
         const call = e.k === 'call' ? e : undefined;
-        const arg = call && g.keyArgument !== undefined ? call.args[g.keyArgument] : undefined;
+        const arg = call && g.keyArgument !== undefined ? this.positional(call, g.keyArgument) : undefined;
         const key = arg ? this.literal(arg, env)?.find((x) => typeof x === 'string') : undefined;
         if (typeof key !== 'string') continue;
         const ps = g.keys[key] ?? (g.keys['*'] ? [key] : undefined);
@@ -1112,9 +1133,8 @@ export class NativeFileAnalysis {
   private configGuardBits(e: Call, g: ConfigGuard, env: Env): number {
     let ps = g.purposes ?? [];
     if (g.purposeArgument !== undefined) {
-      const v = e.args[g.purposeArgument]
-        ? this.literal(e.args[g.purposeArgument], env)?.find((x) => typeof x === 'string')
-        : undefined;
+      const arg = this.positional(e, g.purposeArgument);
+      const v = arg ? this.literal(arg, env)?.find((x) => typeof x === 'string') : undefined;
       if (typeof v !== 'string') return 0;
       ps = [...ps, this.config?.purposeAliases?.[v] ?? v];
     }

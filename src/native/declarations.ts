@@ -25,6 +25,7 @@ import path from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { LineIndex } from '../parse/positions.js';
 import { lineColumn } from '../program/text.js';
+import { type BuildConstants, isGradleScript, readBuildConstants } from './build-constants.js';
 import type { AnalysisError, DiscoveredFile } from '../model.js';
 
 export interface Located {
@@ -73,7 +74,10 @@ export interface GradleDependency {
   /** What the build file says (`implementation 'com.google.firebase:firebase-analytics'`, `implementation(libs.firebase.analytics)`). */
   written: string;
   at: Located;
-  /** The version catalog that names the module, for an accessor (`gradle/libs.versions.toml`). */
+  /**
+   * The files that name the module for a reference: the version catalog of an accessor
+   * (`gradle/libs.versions.toml`), the build logic defining a constant (`buildSrc/…/Dependencies.kt`).
+   */
   catalog?: string;
 }
 
@@ -115,6 +119,7 @@ export function isDeclarationFile(rel: string): boolean {
     b === 'app.config.json' ||
     b === 'firebase.json' ||
     isGradleFile(b) ||
+    isGradleScript(rel) ||
     /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel)
   );
 }
@@ -447,6 +452,7 @@ const UNSHIPPED_CONFIGURATION =
 function readGradle(
   f: DiscoveredFile,
   catalogs: Map<string, { files: string[]; entries: Map<string, string[]> }>,
+  constants: BuildConstants,
   out: GradleDependency[],
 ): void {
   const text = blankComments(f.text, false);
@@ -476,6 +482,20 @@ function readGradle(
     if (UNSHIPPED_CONFIGURATION.test(m[1])) continue;
     const c = catalogs.get(m[2]);
     for (const module of c?.entries.get(m[3]) ?? []) push(module, m.index, m[0], c!.files.join(', '));
+  }
+  // Constants of the build's own logic (`implementation(Libs.firebaseAnalytics)`, several in one call of a
+  // buildSrc helper): every dotted reference on the line, strings blanked, catalog accessors read above.
+  if (!constants.size) return;
+  for (const m of text.matchAll(new RegExp(`${conf}([^\\n]*)`, 'g'))) {
+    if (UNSHIPPED_CONFIGURATION.test(m[1])) continue;
+    const argsAt = m.index + m[0].length - m[2].length;
+    const args = m[2].replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, (q) => ' '.repeat(q.length));
+    for (const r of args.matchAll(/\b([A-Za-z_]\w*)((?:\.\w+)+)/g)) {
+      if (catalogs.has(r[1])) continue;
+      const c = constants.get(r[2].split('.').pop()!);
+      const end = argsAt + r.index + r[0].length;
+      for (const module of c?.modules ?? []) push(module, m.index, f.text.slice(m.index, end), c!.files.join(', '));
+    }
   }
 }
 
@@ -573,7 +593,11 @@ function mergeBuildSettingKeys(projects: DiscoveredFile[], plists: PlistFile[]):
 }
 
 /** `files`: the declaration files; `projects`: the scan's project.pbxproj files (their `INFOPLIST_KEY_*` settings). */
-export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFile[] = []): Declarations {
+export function readDeclarations(
+  files: DiscoveredFile[],
+  projects: DiscoveredFile[] = [],
+  buildLogic: DiscoveredFile[] = [],
+): Declarations {
   const d: Declarations = {
     plists: [],
     pubspecs: [],
@@ -587,6 +611,8 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
   };
   // Version catalogs first: a build file names their libraries by accessor (`libs.firebase.analytics`).
   const catalogs = readCatalogs(files);
+  // and constants of the build's own logic (`implementation(Libs.firebaseAnalytics)`, buildSrc).
+  const constants = readBuildConstants(buildLogic);
   for (const f of files) {
     const b = base(f.relPath);
     if (isExpoCodeConfig(f.relPath)) {
@@ -610,8 +636,9 @@ export function readDeclarations(files: DiscoveredFile[], projects: DiscoveredFi
       if (m) d.manifests.push(m);
     } else if (b === 'pubspec.yaml') {
       d.pubspecs.push(readPubspec(f));
-    } else if (isGradleFile(b)) {
-      if (isGradleBuild(b)) readGradle(f, catalogs, d.gradle);
+    } else if (isGradleFile(b) || isGradleScript(f.relPath)) {
+      // Other Gradle scripts (`dependencies.gradle`) only define what build files use (read as build logic).
+      if (isGradleBuild(b)) readGradle(f, catalogs, constants, d.gradle);
     } else if (b === 'app.json' || b === 'app.config.json') {
       const e = readExpo(f, d.errors);
       if (e) d.expo.push(e);

@@ -19,6 +19,7 @@
  */
 import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, TraceStep } from '../model.js';
 import { makeFinding, NativeFileAnalysis, type CallFact, type FileAnalysis } from './analyse.js';
+import { isBuildLogicSource } from './build-constants.js';
 import {
   isDeclarationFile,
   isExpoCodeConfig,
@@ -202,6 +203,8 @@ export async function analyseNative(
       files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
       // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
       evidence.filter((f) => f.relPath.endsWith('.pbxproj')),
+      // buildSrc code: constants a build file names its dependencies by.
+      files.filter((f) => !VENDORED.test(f.relPath) && isBuildLogicSource(f.relPath)),
     );
     result.errors.push(...decl.errors);
     // Parsed only when a start asks.
@@ -408,7 +411,7 @@ function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declar
           c.platform === platform &&
           c.path === d.call &&
           Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
-            const v = c.argument(Number(i));
+            const v = c.argument(i);
             return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
           }),
       )
@@ -652,7 +655,7 @@ function triggersOf(spec: DeclarationSpec, calls: CallFact[], files: DiscoveredF
       if (
         t.arguments &&
         !Object.entries(t.arguments).every(([i, vs]) =>
-          c.argument(Number(i)).values.some((v) => vs.map(String).includes(String(v))),
+          c.argument(i).values.some((v) => vs.map(String).includes(String(v))),
         )
       )
         continue;

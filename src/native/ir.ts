@@ -10,13 +10,23 @@
  * analysis report more, never less. Statements it does not know are recorded
  * in `unknown` so that a sink inside one is reported as not fully analysed.
  */
+import { kotlinArgumentLabel, labelsOf, selectorLabels, swiftArgumentLabel } from './labels.js';
 import type { NativeLanguage, SyntaxNode } from './parsers.js';
 
 export type Expr =
   | { k: 'name'; name: string; node: SyntaxNode }
   | { k: 'this'; node: SyntaxNode }
   | { k: 'member'; obj: Expr; name: string; node: SyntaxNode }
-  | { k: 'call'; recv?: Expr; callee?: Expr; name: string; args: Expr[]; node: SyntaxNode }
+  | {
+      k: 'call';
+      recv?: Expr;
+      callee?: Expr;
+      name: string;
+      args: Expr[];
+      /** Argument labels by index, where the language writes them: Swift `token:`, Kotlin `optOut =`, Objective-C selector keywords. */
+      labels?: (string | undefined)[];
+      node: SyntaxNode;
+    }
   | { k: 'lit'; value: string | number | boolean | null; node: SyntaxNode }
   | { k: 'enumCase'; name: string; node: SyntaxNode }
   | { k: 'bin'; op: string; l: Expr; r: Expr; node: SyntaxNode }
@@ -631,12 +641,15 @@ class KotlinConverter extends Converter {
     const kids = named(n);
     const callee = kids[0];
     const args: Expr[] = [];
+    const labels: (string | undefined)[] = [];
     for (const k of kids.slice(1)) {
       if (k.type === 'value_arguments') {
         for (const a of named(k).filter((x) => x.type === 'value_argument')) {
           const v = named(a).filter((x) => x.type !== 'value_argument_label' && x.type !== 'simple_identifier');
           const last = v[v.length - 1] ?? named(a)[named(a).length - 1];
-          if (last) args.push(this.expr(last));
+          if (!last) continue;
+          args.push(this.expr(last));
+          labels[args.length - 1] = kotlinArgumentLabel(a, last);
         }
       } else if (k.type === 'annotated_lambda' || k.type === 'lambda_literal') args.push(this.expr(k));
     }
@@ -644,7 +657,7 @@ class KotlinConverter extends Converter {
     if (callee?.type === 'unary_expression') {
       const op = field(callee, 'operator')?.text ?? callee.children[0]?.text;
       const arg = field(callee, 'argument') ?? named(callee)[0];
-      if (op === '!' && arg) return { k: 'not', e: this.callOf(arg, args, n), node: n };
+      if (op === '!' && arg) return { k: 'not', e: this.callOf(arg, args, n, labels), node: n };
     }
     if (!callee) return this.seq(n);
     // The grammar reads `f(x) { … }` as `(f(x)) { … }`: the trailing lambda is f's last argument.
@@ -652,11 +665,12 @@ class KotlinConverter extends Converter {
       const inner = this.call(callee);
       if (inner.k === 'call' && !inner.callee) return { ...inner, args: [...inner.args, ...args], node: n };
     }
-    return this.callOf(callee, args, n);
+    return this.callOf(callee, args, n, labels);
   }
 
-  private callOf(callee: SyntaxNode, args: Expr[], n: SyntaxNode): Expr {
-    if (callee.type === 'identifier') return { k: 'call', name: callee.text, args, node: n };
+  private callOf(callee: SyntaxNode, args: Expr[], n: SyntaxNode, labels: (string | undefined)[] = []): Expr {
+    const l = labelsOf(labels);
+    if (callee.type === 'identifier') return { k: 'call', name: callee.text, args, ...l, node: n };
     if (callee.type === 'navigation_expression') {
       const kids = named(callee);
       const last = kids[kids.length - 1];
@@ -664,11 +678,11 @@ class KotlinConverter extends Converter {
         // The grammar binds `!` to the first operand (`!a.b()` as `(!a).b()`); postfix binds tighter.
         const recv = this.expr(kids[0]);
         if (recv.k === 'not')
-          return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, node: n }, node: n };
-        return { k: 'call', recv, name: last.text, args, node: n };
+          return { k: 'not', e: { k: 'call', recv: recv.e, name: last.text, args, ...l, node: n }, node: n };
+        return { k: 'call', recv, name: last.text, args, ...l, node: n };
       }
     }
-    return { k: 'call', callee: this.expr(callee), name: '', args, node: n };
+    return { k: 'call', callee: this.expr(callee), name: '', args, ...l, node: n };
   }
 }
 
@@ -1543,6 +1557,7 @@ class SwiftConverter extends Converter {
     const callee = named(n)[0];
     const suffix = named(n).find((x) => x.type === 'call_suffix');
     const args: Expr[] = [];
+    const labels: (string | undefined)[] = [];
     if (suffix) {
       for (const c of named(suffix)) {
         if (c.type === 'value_arguments') {
@@ -1552,7 +1567,9 @@ class SwiftConverter extends Converter {
               named(a)
                 .filter((x) => x.type !== 'value_argument_label')
                 .pop();
-            if (v) args.push(this.expr(v));
+            if (!v) continue;
+            args.push(this.expr(v));
+            labels[args.length - 1] = swiftArgumentLabel(a);
           }
         } else if (c.type === 'lambda_literal') args.push(this.expr(c));
         else if (c.type === 'annotated_lambda')
@@ -1566,15 +1583,16 @@ class SwiftConverter extends Converter {
     if (!callee) return this.seq(n);
     // The grammar reads `!(a == b)` as a call of `!`.
     if (callee.type === 'bang' && args.length === 1) return { k: 'not', e: args[0], node: n };
-    if (callee.type === 'simple_identifier') return { k: 'call', name: callee.text, args, node: n };
+    const withLabels = labelsOf(labels);
+    if (callee.type === 'simple_identifier') return { k: 'call', name: callee.text, args, ...withLabels, node: n };
     if (callee.type === 'navigation_expression') {
       const target = field(callee, 'target');
       const s = field(callee, 'suffix');
       const name = s ? (field(s, 'suffix')?.text ?? named(s)[0]?.text) : undefined;
-      if (target && name) return { k: 'call', recv: this.expr(target), name, args, node: n };
-      if (!target && name) return { k: 'call', recv: undefined, name, args, node: n };
+      if (target && name) return { k: 'call', recv: this.expr(target), name, args, ...withLabels, node: n };
+      if (!target && name) return { k: 'call', recv: undefined, name, args, ...withLabels, node: n };
     }
-    return { k: 'call', callee: this.expr(callee), name: '', args, node: n };
+    return { k: 'call', callee: this.expr(callee), name: '', args, ...withLabels, node: n };
   }
 }
 
@@ -1816,7 +1834,14 @@ class ObjcConverter extends Converter {
         const args = named(n)
           .filter((x) => x.id !== recv?.id && !methods.some((m) => m.id === x.id))
           .map((x) => this.expr(x));
-        return { k: 'call', recv: recv ? this.expr(recv) : undefined, name: methods[0]?.text ?? '', args, node: n };
+        return {
+          k: 'call',
+          recv: recv ? this.expr(recv) : undefined,
+          name: methods[0]?.text ?? '',
+          args,
+          ...selectorLabels(methods, args.length),
+          node: n,
+        };
       }
       case 'call_expression': {
         const f = field(n, 'function');

@@ -5,6 +5,7 @@
  * (or undefined when its root is not an SDK class in this file).
  */
 import type { Policy, Purpose, RuleSpec } from '../model.js';
+import { withoutSelfReturningSteps } from './fluent.js';
 import type { NativeUnit } from './ir.js';
 import type {
   DeclarationSpec,
@@ -131,6 +132,11 @@ export class NativeKnowledge {
    * global class namespace) unless the file declares a type of that name.
    */
   resolve(path: string[], unit: NativeUnit): string | undefined {
+    const resolved = this.resolveWritten(path, unit);
+    return resolved && withoutSelfReturningSteps(resolved, this.classes);
+  }
+
+  private resolveWritten(path: string[], unit: NativeUnit): string | undefined {
     if (!path.length) return undefined;
     if (unit.kotlinNative) return this.resolveKotlinNative(path, unit);
     const jvm = unit.language === 'kotlin' || unit.language === 'java';
@@ -139,7 +145,7 @@ export class NativeKnowledge {
       // Java reaching a Kotlin `object` or companion (`Exponea.INSTANCE.init(…)`, `Braze.Companion.getInstance(…)`):
       // the same member as Kotlin's `Exponea.init(…)`.
       if (path.length > 2 && (path[1] === 'INSTANCE' || path[1] === 'Companion'))
-        return this.resolve([root, ...path.slice(2)], unit);
+        return this.resolveWritten([root, ...path.slice(2)], unit);
       for (let i = path.length; i >= 2; i--) {
         const cls = this.byJvm.get(path.slice(0, i).join('.'));
         if (cls) return [cls, ...path.slice(i)].join('.');

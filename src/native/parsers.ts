@@ -175,9 +175,16 @@ function swiftWorkarounds(text: string): string {
  * - a trailing comma after a `catch` clause's parameter (`catch (\n e: Exception,\n)`,
  *   as ktlint formats an annotated parameter): the grammar allows none there, and
  *   the whole file became one error. The comma becomes a space.
+ * - the standard library's `suspend { … }` (a call of `kotlin.suspend`, which returns
+ *   its lambda unchanged; `onComplete = suspend { … }` in Compose code): the grammar
+ *   takes `suspend` for a modifier only, and the class around it was lost. The word
+ *   becomes spaces, leaving the lambda, the value the call returns; a function of the
+ *   app named `suspend` loses that call, which leaves its entry unguarded (more is
+ *   reported, never less). A member call (`x.suspend {`) is left alone.
  */
 function kotlinWorkarounds(text: string): string {
   return text
+    .replace(/(?<![.\w])suspend(?=[ \t]*\{)/g, '       ')
     .replace(/\}([ \t]*\n)[ \t](?=[ \t]*(?:catch|finally)\b)/g, (_m, gap: string) => ` ${gap}}`)
     .replace(/(\bcatch[ \t]*\((?:[^()]|\([^()]*\))*?),(\s*\))/g, (_m, head: string, tail: string) => `${head} ${tail}`);
 }
