@@ -819,25 +819,14 @@ export class Resolver {
    */
   private loaded(arg: t.Node | undefined, index: ScriptIndex, depth: number): Value | undefined {
     if (!arg || arg.type === 'SpreadElement' || arg.type === 'ArgumentPlaceholder') return undefined;
-    if (arg.type === 'StringLiteral') return this.importValue(index, arg, '*');
+    if (arg.type === 'StringLiteral') return this.importSpecifier(index, arg.value, '*', 0);
     if (arg.type === 'TemplateLiteral' && !arg.expressions.length) {
       const text = arg.quasis[0]?.value.cooked;
-      return text === undefined || text === null
-        ? undefined
-        : this.importValue(index, { type: 'StringLiteral', value: text } as t.StringLiteral, '*');
+      return typeof text === 'string' ? this.importSpecifier(index, text, '*', 0) : undefined;
     }
     const names = alternatives(this.value(arg, index, depth));
     if (names.length && names.every((n) => n.kind === 'literal' && typeof n.value === 'string'))
-      return union(
-        names.map((n) =>
-          this.importValue(
-            index,
-            { type: 'StringLiteral', value: (n as { value: string }).value } as t.StringLiteral,
-            '*',
-            depth,
-          ),
-        ),
-      );
+      return union(names.map((n) => this.importSpecifier(index, (n as { value: string }).value, '*', 0)));
     return this.admitted(loadPrefix(index.script.file, specifierPrefix(arg)), depth);
   }
 
@@ -851,8 +840,12 @@ export class Resolver {
   }
 
   importValue(index: ScriptIndex, source: t.Node, name: string, depth = 0): Value | undefined {
-    if (source.type !== 'StringLiteral') return undefined;
-    const target = this.project.resolveImport(index.script.file, source.value);
+    return source.type === 'StringLiteral' ? this.importSpecifier(index, source.value, name, depth) : undefined;
+  }
+
+  /** What `name` of the module `specifier` names from this script is (`*`: the module itself). */
+  private importSpecifier(index: ScriptIndex, specifier: string, name: string, depth: number): Value | undefined {
+    const target = this.project.resolveImport(index.script.file, specifier);
     if (!target) return undefined;
     if ('package' in target)
       return {
