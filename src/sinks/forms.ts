@@ -18,6 +18,7 @@ import type * as t from '@babel/types';
 import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpec, SinkSpec } from '../model.js';
 import {
   constInit,
+  unmodifiedInit,
   dottedName,
   isFunctionLike,
   keyName,
@@ -369,11 +370,14 @@ function iifeArgument(id: t.Identifier, index: ScriptIndex): t.Node | undefined 
   return call.arguments[i];
 }
 
-/** The object literal an expression denotes (through `const`s), if any. */
+/**
+ * The object literal an expression denotes (through `const`s nothing changes
+ * after their declaration: `consent[k] = 'granted'` makes the literal stale), if any.
+ */
 function objectOf(e: t.Node, index: ScriptIndex): t.ObjectExpression | undefined {
   let u = unwrap(e);
   for (let i = 0; i < 8 && u.type === 'Identifier'; i++) {
-    const init = constInit(u, index);
+    const init = unmodifiedInit(u, index);
     if (!init) return undefined;
     u = unwrap(init);
   }
@@ -430,7 +434,8 @@ export function conditionValue(call: Call, cond: ArgumentCondition, index: Scrip
 function nodeCondition(cur: t.Node, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
   if (cond.length !== undefined) {
     let a = unwrap(cur);
-    if (a.type === 'Identifier') a = unwrap(constInit(a, index) ?? a);
+    // `list.push(x)` after `const list = []`: the literal's length is not what the call gets.
+    if (a.type === 'Identifier') a = unwrap(unmodifiedInit(a, index) ?? a);
     if (a.type !== 'ArrayExpression' || a.elements.some((x) => x?.type === 'SpreadElement')) return UNKNOWN;
     return { known: true, value: a.elements.length };
   }
