@@ -154,9 +154,7 @@ export class GuardClassifier {
       case 'RegExpLiteral':
         return TRUTHY;
       case 'UnaryExpression':
-        if (e.operator === '!') return swap(this.outcome(e.argument, index, depth));
-        if (e.operator === 'void') return FALSY;
-        return NONE;
+        return this.unary(e, index, depth);
       case 'LogicalExpression': {
         const a = this.outcome(e.left, index, depth);
         const b = this.outcome(e.right, index, depth);
@@ -199,6 +197,16 @@ export class GuardClassifier {
       }
     }
     return { whenTrue: this.leaf(e, index, depth, false), whenFalse: 0 };
+  }
+
+  private unary(e: t.UnaryExpression, index: ScriptIndex, depth: number): Outcome {
+    if (e.operator === '!') return swap(this.outcome(e.argument, index, depth));
+    if (e.operator === 'void') return FALSY;
+    // `~list.indexOf(key)`: 0 (falsy) exactly when indexOf says -1, not found.
+    const arg = unwrap(e.argument);
+    if (e.operator === '~' && isMemberCall(arg, 'indexOf'))
+      return { whenTrue: this.includes(arg as t.CallExpression, index), whenFalse: 0 };
+    return NONE;
   }
 
   /**
