@@ -1535,11 +1535,14 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
   }
 }
 
-/** If `e` is a parameter of its enclosing function, its position. */
+/**
+ * If `e` is a parameter of its enclosing function, never reassigned (else what the
+ * caller passed need not be what `e` holds here), its position.
+ */
 function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
   if (e.type !== 'Identifier') return undefined;
   const b = index.binding(e);
-  if (!b || b.kind !== 'param') return undefined;
+  if (!b || b.kind !== 'param' || b.violations.length) return undefined;
   const fn = b.scopeBlock as t.Function;
   const i = fn.params.findIndex(
     (p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier),
