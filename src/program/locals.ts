@@ -146,8 +146,27 @@ function onlyReads(ref: t.Node, index: ScriptIndex): boolean {
     }
     if (p.type === 'ConditionalExpression') return p.test === top;
     if (p.type === 'UnaryExpression') return p.operator !== 'delete';
+    if (p.type === 'CallExpression' && p.callee !== top && readsOnly(p.callee, index)) return true;
     return !WRITES_OR_PASSES_ON.has(p.type);
   }
+}
+
+/** Globals that only read what they are given: logging it or serialising it changes nothing. */
+const READING_GLOBALS = new Set([
+  'console.log',
+  'console.info',
+  'console.warn',
+  'console.error',
+  'console.debug',
+  'JSON.stringify',
+]);
+
+function readsOnly(callee: t.Node, index: ScriptIndex): boolean {
+  const name = dottedName(callee);
+  if (!name || !READING_GLOBALS.has(name)) return false;
+  let root = unwrap(callee);
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrap(root.object);
+  return root.type === 'Identifier' && !index.binding(root);
 }
 
 /** Parents through which a value is written, called as a method, or flows on as the same object. */
