@@ -86,12 +86,12 @@ export class Project {
     private readonly parser: Parser,
     readonly options: ProjectOptions = {},
   ) {
-    this.tsconfigs = new TsconfigIndex(root);
-    this.babelAliases = new BabelAliasIndex(root);
     this.workspaces = new WorkspaceIndex(root, (name) => {
       const sdk = options.sdkModules;
       return !!sdk && (sdk.known.has(name) || sdk.knownPrefixes.some((p) => name.startsWith(p)));
     });
+    this.tsconfigs = new TsconfigIndex(root, (spec) => this.workspaces.packageFile(spec));
+    this.babelAliases = new BabelAliasIndex(root);
   }
 
   /** Files the analysis asked for and the snapshot lacks: what the pipeline may parse next. */
@@ -976,7 +976,11 @@ export function withModuleAliasTokens(policies: Policy[], aliases: Record<string
 
 /** `Project.resolutionFingerprint` of a project holding `relPaths` under `root`, without their text (`--cache`). */
 export function resolutionFingerprint(root: string, relPaths: Iterable<string>): string {
-  return fingerprintOf([new TsconfigIndex(root), new BabelAliasIndex(root), new WorkspaceIndex(root)], relPaths);
+  const workspaces = new WorkspaceIndex(root);
+  return fingerprintOf(
+    [new TsconfigIndex(root, (spec) => workspaces.packageFile(spec)), new BabelAliasIndex(root), workspaces],
+    relPaths,
+  );
 }
 
 /** What module resolution reads besides the file list: every tsconfig and Babel config governing a listed file. */

@@ -25,6 +25,8 @@ const BUILD_DIRS = /^(?:\.\/)?(?:dist|build|lib|out|esm|cjs)\//;
 
 export class WorkspaceIndex {
   private loaded: LoadedConfig | null | undefined;
+  /** Every workspace package, longest name first (those named like an SDK too). */
+  private all: WorkspacePackage[] = [];
 
   /**
    * `vendored`: a package named like an SDK module (a patched fork kept in the repository) stays
@@ -42,6 +44,19 @@ export class WorkspaceIndex {
 
   forDir(relDir: string): LoadedConfig | undefined {
     return relDir.startsWith('../') ? undefined : (this.load() ?? undefined);
+  }
+
+  /**
+   * The root-relative file a bare specifier names inside a workspace package
+   * (`tsconfig/nextjs.json` -> `packages/tsconfig/nextjs.json`), whatever the package is named
+   * like; undefined when no workspace package is named so.
+   */
+  packageFile(specifier: string): string | undefined {
+    this.load();
+    for (const p of this.all) {
+      if (specifier.startsWith(`${p.name}/`)) return posix.join(p.dir, specifier.slice(p.name.length + 1));
+    }
+    return undefined;
   }
 
   configs(): LoadedConfig[] {
@@ -62,6 +77,7 @@ export class WorkspaceIndex {
     }
     if (!packages.length) return null;
     packages.sort((a, b) => b.name.length - a.name.length || a.name.localeCompare(b.name));
+    this.all = packages;
     this.loaded = {
       configFile: found.configFile,
       aliases: workspaceAliases(
