@@ -556,7 +556,8 @@ export function readDispatch(
     const fn = resolver.value(u, index);
     if (fn && fn.kind === 'function') return undefined; // `OneSignal.push(function () { … })`: a callback
     let arr: t.Node = u;
-    if (arr.type === 'Identifier') arr = unwrap(constInit(arr, index) ?? arr);
+    // `cmd[0] = '_trackPageview'` after `const cmd = ['_setCustomVar', …]`: the literal is not what is queued.
+    if (arr.type === 'Identifier') arr = unwrap(unmodifiedInit(arr, index) ?? arr);
     if (arr.type !== 'ArrayExpression') return { command: null, prefix: [] };
     const el = arr.elements[d.nameElement];
     if (!el || el.type === 'SpreadElement') return { command: null, prefix: [] };

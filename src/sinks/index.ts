@@ -6,6 +6,7 @@ import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec
 import {
   alternatives,
   constInit,
+  unmodifiedInit,
   dottedName,
   forEachChild,
   invocationArguments,
@@ -456,7 +457,8 @@ function dispatched(
   let arg: t.Node | undefined = call.arguments[Array.isArray(d.argument) ? d.argument[0] : d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
-    const init = constInit(arg, index);
+    // A queued array written after its declaration (`cmd[0] = …`, `cmd.push(…)`) is not its literal.
+    const init = unmodifiedInit(arg, index);
     if (init) arg = unwrap(init);
   }
   const callee = calleeText(unwrap(call.callee));
