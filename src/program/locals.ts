@@ -106,17 +106,27 @@ export function unmodifiedInit(id: t.Identifier, index: ScriptIndex, via: t.Node
   if (index.script.kind !== 'module' && b.scopeBlock.type === 'Program') return undefined;
   const decl = index.parent.get(b.declaration);
   if (decl && index.parent.get(decl)?.type === 'ExportNamedDeclaration') return undefined;
-  let ok = true;
+  return referencesOf(b, index).every((n) => n === via || sameCallee(n) || onlyReads(n, index)) ? init : undefined;
+}
+
+/** The identifiers referring to a binding (its declaration excepted), found once per binding. */
+const references = new WeakMap<Binding, t.Identifier[]>();
+
+function referencesOf(b: Binding, index: ScriptIndex): t.Identifier[] {
+  let out = references.get(b);
+  if (out) return out;
+  const found: t.Identifier[] = [];
+  const name = b.identifier.name;
   const visit = (n: t.Node): void => {
-    if (!ok) return;
-    if (n.type === 'Identifier' && n !== b.identifier && n.name === id.name && index.binding(n) === b) {
-      if (n !== via && !sameCallee(n) && !onlyReads(n, index)) ok = false;
+    if (n.type === 'Identifier' && n !== b.identifier && n.name === name && index.binding(n) === b) {
+      found.push(n);
       return;
     }
     forEachChild(n, visit);
   };
   visit(index.script.ast.program);
-  return ok ? init : undefined;
+  references.set(b, (out = found));
+  return out;
 }
 
 /** A callee's dotted name and the declaration of its root (a global: none), to tell two calls of one function. */
