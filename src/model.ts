@@ -169,7 +169,9 @@ export type Preset = 'recommended' | 'strict';
 export interface ArgumentRequirement {
   argument: number;
   /** Values flowing from any of these (call results, members thereof) trigger the extra purposes. */
-  sources: Origin[];
+  sources?: Origin[];
+  /** Text known statically to start with one of these (`'AW-123'`, `` `AW-${id}` ``) triggers them too. */
+  startsWith?: string[];
   requires: Purpose[];
   description: string;
 }

@@ -85,7 +85,7 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
     out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global), ...configPluginNames([p]));
     for (const r of p.rules) {
       for (const s of r.sinks) s.receivers.forEach(origin);
-      for (const a of r.argumentRequirements ?? []) a.sources.forEach(origin);
+      for (const a of r.argumentRequirements ?? []) (a.sources ?? []).forEach(origin);
     }
     for (const g of p.guards) {
       if ('function' in g.from) out.push(g.from.function.split('.')[0], ...(g.from.module ? [g.from.module] : []));

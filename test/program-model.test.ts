@@ -78,6 +78,27 @@ describe('module resolution reports what it cannot follow', () => {
     expect(inherited.errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', kind: 'unresolved' })]);
   });
 
+  it("a monorepo's own tsconfig package (not installed) counts as a base setting no aliases when its file sets none", async () => {
+    // turborepo layout: apps extend `tsconfig/nextjs.json` of the workspace package packages/tsconfig.
+    const files = (base: string) => ({
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "packages/*"\n',
+      'package.json': '{ "private": true }',
+      'packages/tsconfig/package.json': '{ "name": "tsconfig" }',
+      'packages/tsconfig/base.json': '{ "compilerOptions": { "strict": true } }',
+      'packages/tsconfig/nextjs.json': base,
+      'apps/web/package.json': '{ "name": "web" }',
+      'apps/web/tsconfig.json':
+        '{ "extends": "tsconfig/nextjs.json", "compilerOptions": { "paths": { "@lp": ["./src/lp.ts"] } } }',
+      'apps/web/src/main.ts': "import lp from '@lp';\nlp.start();\n",
+      'apps/web/src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    const pathless = await run(files('{ "extends": "./base.json", "compilerOptions": { "jsx": "preserve" } }'));
+    expect(pathless).toEqual({ findings: ['apps/web/src/main.ts:2 leanplum/init'], errors: [] });
+    // A base that sets `baseUrl` would move where `paths` point: the aliases stay unknown, reported.
+    const aliased = await run(files('{ "extends": "./base.json", "compilerOptions": { "baseUrl": "." } }'));
+    expect(aliased.errors).toEqual([expect.objectContaining({ file: 'apps/web/tsconfig.json', kind: 'unresolved' })]);
+  });
+
   it('a `paths` alias whose targets do not exist is an error at the import', async () => {
     const { errors } = await run({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "@sdk": ["./src/sdk/index.ts"], "@/*": ["./src/*"] } } }',

@@ -154,9 +154,7 @@ export class GuardClassifier {
       case 'RegExpLiteral':
         return TRUTHY;
       case 'UnaryExpression':
-        if (e.operator === '!') return swap(this.outcome(e.argument, index, depth));
-        if (e.operator === 'void') return FALSY;
-        return NONE;
+        return this.unary(e, index, depth);
       case 'LogicalExpression': {
         const a = this.outcome(e.left, index, depth);
         const b = this.outcome(e.right, index, depth);
@@ -199,6 +197,16 @@ export class GuardClassifier {
       }
     }
     return { whenTrue: this.leaf(e, index, depth, false), whenFalse: 0 };
+  }
+
+  private unary(e: t.UnaryExpression, index: ScriptIndex, depth: number): Outcome {
+    if (e.operator === '!') return swap(this.outcome(e.argument, index, depth));
+    if (e.operator === 'void') return FALSY;
+    // `~list.indexOf(key)`: 0 (falsy) exactly when indexOf says -1, not found.
+    const arg = unwrap(e.argument);
+    if (e.operator === '~' && isMemberCall(arg, 'indexOf'))
+      return { whenTrue: this.includes(arg as t.CallExpression, index), whenFalse: 0 };
+    return NONE;
   }
 
   /**
@@ -700,7 +708,7 @@ export class GuardClassifier {
       const f = this.resolver.value(x.callee, index);
       if (f && f.kind === 'function') {
         const s = this.summaries.summary(f.node, f.index);
-        mask |= this.instantiate(s.truthy, x, index);
+        mask |= this.instantiate(s.truthy, x, index, f);
       }
       const v = f && f.kind === 'function' ? undefined : this.resolver.value(x, index);
       if (v && v.kind === 'path') {
@@ -768,9 +776,73 @@ export class GuardClassifier {
     const recv = (unwrap(call.callee) as t.MemberExpression).object;
     const arg = call.arguments[0];
     const lit = arg ? this.literal(arg, index) : undefined;
-    if (typeof lit !== 'string' && typeof lit !== 'number') return 0;
+    if (typeof lit !== 'string' && typeof lit !== 'number') {
+      // `OnetrustActiveGroups.split(',').includes(group)` in `function hasConsentedTo(group)`:
+      // proves what each caller's key is listed for (see `keyed`), told apart by `key:N`.
+      const p = arg ? paramIndex(unwrap(arg), index) : undefined;
+      return p !== undefined && p < Purposes.PARAMS && this.membershipSpecs(recv, index).length
+        ? Purposes.keyBit(p)
+        : 0;
+    }
     const key = String(lit);
     return this.membership(recv, key, index, 0);
+  }
+
+  /**
+   * The membership guards whose list `recv` is, whatever key is looked up
+   * (none when the app writes the list, or it is anything but one CMP value).
+   */
+  private membershipSpecs(recv0: t.Node, index: ScriptIndex): GuardSpec[] {
+    const recv = this.wholeText(this.followConst(recv0, index), index);
+    if (this.callsProjectFunction(recv, index)) return [];
+    const v = this.resolver.value(recv, index);
+    if (!v || v.kind !== 'path' || this.writes.killer(v)) return [];
+    return this.specs.filter(
+      (spec) =>
+        'includes' in spec.test &&
+        spec.kind !== 'callback' &&
+        spec.kind !== 'assert' &&
+        this.matchPath(v, spec, index) !== undefined &&
+        !this.written(spec, null),
+    );
+  }
+
+  /**
+   * The membership guards a function's parameter `param` may be looked up in:
+   * directly (`list.includes(param)`), or by the functions it is passed to.
+   * A superset of those that can give the function's `key:param` bit.
+   */
+  private keySpecs(fn: t.Function, fnIndex: ScriptIndex, param: number, depth = 0): Set<GuardSpec> {
+    const out = new Set<GuardSpec>();
+    const p = fn.params[param];
+    const id = p?.type === 'AssignmentPattern' ? p.left : p;
+    if (depth > MAX_DEPTH || !id || id.type !== 'Identifier') return out;
+    const b = fnIndex.binding(id);
+    const visit = (n: t.Node): void => {
+      if (n.type === 'Identifier' && n !== id && n.name === id.name && fnIndex.binding(n) === b) {
+        const call = fnIndex.parent.get(n);
+        if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression')) return;
+        const at = call.arguments.indexOf(n);
+        if (at === 0 && (isMemberCall(call, 'includes') || isMemberCall(call, 'has') || isMemberCall(call, 'indexOf')))
+          for (const s of this.membershipSpecs((unwrap(call.callee) as t.MemberExpression).object, fnIndex)) out.add(s);
+        const f = at >= 0 ? this.resolver.value(call.callee, fnIndex) : undefined;
+        for (const g of f?.kind === 'union' ? f.values : f ? [f] : [])
+          if (g.kind === 'function') for (const s of this.keySpecs(g.node, g.index, at, depth + 1)) out.add(s);
+        return;
+      }
+      forEachChild(n, visit);
+    };
+    visit(fn.body);
+    return out;
+  }
+
+  /** What a literal `key` looked up by `fn`'s parameter `param` proves: what every list it may be looked up in says. */
+  private keyed(fn: t.Function, fnIndex: ScriptIndex, param: number, key: string): number {
+    const specs = this.keySpecs(fn, fnIndex, param);
+    if (!specs.size) return 0;
+    let mask = ALL;
+    for (const spec of specs) mask &= this.written(spec, key) ? 0 : this.keyPurposes(spec, normaliseKey(key));
+    return mask;
   }
 
   /** Purposes proven when the list or string `recv` contains `key`. */
@@ -1111,31 +1183,44 @@ export class GuardClassifier {
       if (x.kind !== 'function') return 0;
       const s = this.summaries.summary(x.node, x.index);
       if (s.async && !awaited) return 0;
-      mask &= this.instantiate(s.truthy, call, index);
+      mask &= this.instantiate(s.truthy, call, index, x);
     }
     return mask;
   }
 
-  /** Map `param:N` bits of a summary to the purposes the call's arguments name. */
-  private instantiate(mask: number, call: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): number {
-    let out = mask & ~Purposes.PARAM_MASK;
+  /**
+   * Map `param:N` bits of a summary of `fn` to the purposes the call's arguments name, and
+   * `key:N` bits to what the key the call passes is listed for (see `keyed`).
+   */
+  private instantiate(
+    mask: number,
+    call: t.CallExpression | t.OptionalCallExpression,
+    index: ScriptIndex,
+    fn: { node: t.Function; index: ScriptIndex },
+  ): number {
+    let out = mask & ~Purposes.PARAM_MASK & ~Purposes.KEY_MASK;
     for (let i = 0; i < Purposes.PARAMS; i++) {
-      if (!(mask & (1 << i))) continue;
+      const param = Boolean(mask & (1 << i));
+      const key = Boolean(mask & Purposes.keyBit(i));
+      if (!param && !key) continue;
       const a = call.arguments[i];
+      if (call.arguments.slice(0, i + 1).some((x) => x.type === 'SpreadElement')) continue;
       const lit = a ? this.literal(a, index) : undefined;
-      if (typeof lit === 'string') out |= this.purposes.bit(lit);
-      else {
+      if (param && typeof lit === 'string') out |= this.purposes.bit(lit);
+      if (key && (typeof lit === 'string' || typeof lit === 'number'))
+        out |= this.keyed(fn.node, fn.index, i, String(lit));
+      if (lit === undefined) {
         const p = a ? paramIndex(unwrap(a), index) : undefined;
-        if (p !== undefined && p < Purposes.PARAMS) out |= 1 << p;
+        if (p !== undefined && p < Purposes.PARAMS) out |= (param ? 1 << p : 0) | (key ? Purposes.keyBit(p) : 0);
       }
     }
     return out;
   }
 
-  /** Map `param:N` bits of a mask to the given literal purposes. */
+  /** Map `param:N` bits of a mask to the given literal purposes (`key:N` bits to none). */
   private instantiateWith(mask: number, args: string[]): number {
     if (mask === ALL) return ALL;
-    let out = mask & ~Purposes.PARAM_MASK;
+    let out = mask & ~Purposes.PARAM_MASK & ~Purposes.KEY_MASK;
     for (let i = 0; i < Purposes.PARAMS; i++)
       if (mask & (1 << i) && args[i] !== undefined) out |= this.purposes.bit(args[i]);
     return out;
@@ -1276,7 +1361,7 @@ export class GuardClassifier {
     if (callee && callee.kind === 'function') {
       const s = this.summaries.summary(callee.node, callee.index);
       if (s.normal) {
-        mask |= this.instantiate(s.normal, call, index);
+        mask |= this.instantiate(s.normal, call, index, callee);
         if (s.async) async = true;
       }
     }
@@ -1319,7 +1404,7 @@ export class GuardClassifier {
       call.arguments.forEach((a, i) => {
         const arg = unwrap(a);
         if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression')
-          add(i, this.instantiate(this.summaries.callbackParameter(callee.node, callee.index, i), call, index));
+          add(i, this.instantiate(this.summaries.callbackParameter(callee.node, callee.index, i), call, index, callee));
       });
     }
     return out;
@@ -1450,11 +1535,14 @@ function chainText(e0: t.Node, index: ScriptIndex, depth = 0): string | undefine
   }
 }
 
-/** If `e` is a parameter of its enclosing function, its position. */
+/**
+ * If `e` is a parameter of its enclosing function, never reassigned (else what the
+ * caller passed need not be what `e` holds here), its position.
+ */
 function paramIndex(e: t.Node, index: ScriptIndex): number | undefined {
   if (e.type !== 'Identifier') return undefined;
   const b = index.binding(e);
-  if (!b || b.kind !== 'param') return undefined;
+  if (!b || b.kind !== 'param' || b.violations.length) return undefined;
   const fn = b.scopeBlock as t.Function;
   const i = fn.params.findIndex(
     (p) => p === b.identifier || (p.type === 'AssignmentPattern' && p.left === b.identifier),

@@ -5,7 +5,7 @@
  */
 export { forEachChild, isFunctionLike } from './ast.js';
 export { classBodiesWithFields } from './classes.js';
-export { constInit, localCalls } from './locals.js';
+export { constInit, localCalls, unmodifiedInit } from './locals.js';
 export { dottedName, keyName, propertyName } from './names.js';
 export {
   packageName,

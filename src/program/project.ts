@@ -9,6 +9,7 @@ import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
 import type { AnalysisError, DiscoveredFile, ParsedFile, Policy } from '../model.js';
 import { TsconfigIndex, type AliasMatch, type LoadedConfig, type PathAliases } from './tsconfig.js';
+import { WorkspaceIndex } from './workspaces.js';
 import { BabelAliasIndex } from './babel-aliases.js';
 import { escapeRegExp, literalPrefilter } from './text.js';
 import { bindComponents } from './components.js';
@@ -69,6 +70,7 @@ export class Project {
   private readonly modules = new Map<string, ModuleInfo | null>();
   private readonly tsconfigs: TsconfigIndex;
   private readonly babelAliases: BabelAliasIndex;
+  private readonly workspaces: WorkspaceIndex;
   /** Per problem reported once for the project (an undeclared app alias `@/`, an alias leading outside the root): how many parsed files import through it. */
   private readonly aggregatedFiles = new Map<string, number>();
   /** Problems found while resolving (unreadable tsconfig, undeclared app aliases): reported once each. */
@@ -85,7 +87,11 @@ export class Project {
     private readonly parser: Parser,
     readonly options: ProjectOptions = {},
   ) {
-    this.tsconfigs = new TsconfigIndex(root);
+    this.workspaces = new WorkspaceIndex(root, (name) => {
+      const sdk = options.sdkModules;
+      return !!sdk && (sdk.known.has(name) || sdk.knownPrefixes.some((p) => name.startsWith(p)));
+    });
+    this.tsconfigs = new TsconfigIndex(root, (spec) => this.workspaces.packageFile(spec));
     this.babelAliases = new BabelAliasIndex(root);
   }
 
@@ -369,8 +375,10 @@ export class Project {
     const out: LoadedConfig[] = [];
     const tsconfig = this.tsconfigs.forFile(relPath);
     const babel = this.babelAliases.forFile(relPath);
+    const workspace = this.workspaces.forFile(relPath);
     if (tsconfig) out.push(tsconfig);
     if (babel) out.push(babel);
+    if (workspace) out.push(workspace);
     return out;
   }
 
@@ -494,7 +502,7 @@ export class Project {
    * reason it could not be read. The cache compares it.
    */
   resolutionFingerprint(): string {
-    return fingerprintOf([this.tsconfigs, this.babelAliases], this.files.keys());
+    return fingerprintOf([this.tsconfigs, this.babelAliases, this.workspaces], this.files.keys());
   }
 
   private readonly variants = new Map<string, string[]>();
@@ -627,7 +635,7 @@ export class Project {
     const out = new Set<string>();
     const seen = new Set<PathAliases>();
     for (const dir of foldersOf(this.files.keys())) {
-      for (const cfg of [this.tsconfigs.forDir(dir), this.babelAliases.forDir(dir)]) {
+      for (const cfg of [this.tsconfigs.forDir(dir), this.babelAliases.forDir(dir), this.workspaces.forDir(dir)]) {
         const aliases = cfg?.aliases;
         if (!aliases || seen.has(aliases)) continue;
         seen.add(aliases);
@@ -991,11 +999,18 @@ export function withModuleAliasTokens(policies: Policy[], aliases: Record<string
 
 /** `Project.resolutionFingerprint` of a project holding `relPaths` under `root`, without their text (`--cache`). */
 export function resolutionFingerprint(root: string, relPaths: Iterable<string>): string {
-  return fingerprintOf([new TsconfigIndex(root), new BabelAliasIndex(root)], relPaths);
+  const workspaces = new WorkspaceIndex(root);
+  return fingerprintOf(
+    [new TsconfigIndex(root, (spec) => workspaces.packageFile(spec)), new BabelAliasIndex(root), workspaces],
+    relPaths,
+  );
 }
 
 /** What module resolution reads besides the file list: every tsconfig and Babel config governing a listed file. */
-function fingerprintOf(indexes: (TsconfigIndex | BabelAliasIndex)[], relPaths: Iterable<string>): string {
+function fingerprintOf(
+  indexes: (TsconfigIndex | BabelAliasIndex | WorkspaceIndex)[],
+  relPaths: Iterable<string>,
+): string {
   const dirs = foldersOf(relPaths);
   for (const index of indexes) for (const dir of dirs) index.forDir(dir);
   return indexes

@@ -80,7 +80,14 @@ export class TsconfigIndex {
   private readonly loaded = new Map<string, LoadedConfig>();
   private readonly cache = new Map<string, unknown>();
 
-  constructor(readonly root: string) {
+  /**
+   * `workspaceFile`: where a bare `extends` lies when it names a file of one of the
+   * monorepo's own packages (`"extends": "tsconfig/nextjs.json"`, not installed).
+   */
+  constructor(
+    readonly root: string,
+    private readonly workspaceFile: (specifier: string) => string | undefined = () => undefined,
+  ) {
     this.nearestFile = new NearestFile(root, CONFIG_NAMES);
   }
 
@@ -118,7 +125,7 @@ export class TsconfigIndex {
       const missing = /^File '([^']+)' not found/.exec(message)?.[1];
       // Its aliases may be known without the missing base: it sets both `baseUrl` and `paths` (a
       // monorepo's `"extends": "@org/tsconfig/nextjs.json"` not installed), or extends only bases that set none.
-      const own = missing ? aliasesWithoutBase(abs, this.root) : undefined;
+      const own = missing ? aliasesWithoutBase(abs, this.root, this.workspaceFile) : undefined;
       if (own) {
         l = loadedAliases(own, abs, configFile);
         this.loaded.set(abs, l);
@@ -199,7 +206,11 @@ function loadedAliases(config: Tsconfig, abs: string, configFile: string): Loade
  * (PATHLESS_BASES). Its `baseUrl` and `paths` must be literal (strings and
  * arrays of strings, no `${configDir}`). Undefined otherwise.
  */
-function aliasesWithoutBase(abs: string, root: string): Tsconfig | undefined {
+function aliasesWithoutBase(
+  abs: string,
+  root: string,
+  workspaceFile: (specifier: string) => string | undefined,
+): Tsconfig | undefined {
   const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
   const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
     { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
@@ -212,7 +223,7 @@ function aliasesWithoutBase(abs: string, root: string): Tsconfig | undefined {
     if (!targets.every((t) => Array.isArray(t) && t.every(literal))) return undefined;
   }
   const bases = Array.isArray(data?.extends) ? data.extends : [data?.extends];
-  const pathless = bases.length > 0 && bases.every((e) => typeof e === 'string' && PATHLESS_BASES.test(e));
+  const pathless = bases.length > 0 && bases.every((e) => pathlessBase(e, root, workspaceFile));
   if (!pathless && (baseUrl === undefined || paths === undefined)) return undefined;
   return {
     compilerOptions: {
@@ -220,6 +231,61 @@ function aliasesWithoutBase(abs: string, root: string): Tsconfig | undefined {
       ...(paths !== undefined && { paths: paths as Record<string, string[]> }),
     },
   };
+}
+
+/** A published base known to set no aliases, or one of the monorepo's own that sets none. */
+function pathlessBase(e: unknown, root: string, workspaceFile: (specifier: string) => string | undefined): boolean {
+  return typeof e === 'string' && (PATHLESS_BASES.test(e) || workspaceBasePathless(e, root, workspaceFile));
+}
+
+/**
+ * A base in one of the monorepo's own packages (`tsconfig/nextjs.json` of packages/tsconfig,
+ * which no install linked): pathless when that file, read here, sets no `baseUrl`, `paths` or
+ * `rootDirs` and extends only relative files or bases that are pathless themselves.
+ */
+function workspaceBasePathless(
+  spec: string,
+  root: string,
+  workspaceFile: (specifier: string) => string | undefined,
+  depth = 0,
+): boolean {
+  const rel = workspaceFile(spec);
+  if (!rel || depth > 8) return false;
+  return fileIsPathless(resolvePath(root, rel.endsWith('.json') ? rel : `${rel}.json`), root, workspaceFile, depth);
+}
+
+function fileIsPathless(
+  file: string,
+  root: string,
+  workspaceFile: (specifier: string) => string | undefined,
+  depth: number,
+): boolean {
+  if (depth > 8 || !isInsideDir(root, file)) return false;
+  let data: { extends?: unknown; compilerOptions?: Record<string, unknown> } | undefined;
+  try {
+    const parsed: unknown = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(
+      guardedReadText(file, { root }),
+    );
+    data = parsed as typeof data;
+  } catch {
+    return false;
+  }
+  const co = data?.compilerOptions ?? {};
+  if (co.baseUrl !== undefined || co.paths !== undefined || co.rootDirs !== undefined) return false;
+  const bases = Array.isArray(data?.extends) ? data.extends : data?.extends !== undefined ? [data.extends] : [];
+  return bases.every(
+    (e) =>
+      typeof e === 'string' &&
+      (PATHLESS_BASES.test(e) ||
+        (/^\.{1,2}\//.test(e)
+          ? fileIsPathless(
+              resolvePath(dirname(file), e.endsWith('.json') ? e : `${e}.json`),
+              root,
+              workspaceFile,
+              depth + 1,
+            )
+          : workspaceBasePathless(e, root, workspaceFile, depth + 1))),
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ArgumentCondition, DispatcherSpec, Receiver, ReceiverStep, RuleSpe
 import {
   alternatives,
   constInit,
+  unmodifiedInit,
   dottedName,
   GLOBAL_OBJECTS,
   isFunctionLike,
@@ -389,11 +390,14 @@ function iifeArgument(id: t.Identifier, index: ScriptIndex): t.Node | undefined 
   return call.arguments[i];
 }
 
-/** The object literal an expression denotes (through `const`s), if any. */
+/**
+ * The object literal an expression denotes (through `const`s nothing changes
+ * after their declaration: `consent[k] = 'granted'` makes the literal stale), if any.
+ */
 function objectOf(e: t.Node, index: ScriptIndex): t.ObjectExpression | undefined {
   let u = unwrap(e);
   for (let i = 0; i < 8 && u.type === 'Identifier'; i++) {
-    const init = constInit(u, index);
+    const init = unmodifiedInit(u, index);
     if (!init) return undefined;
     u = unwrap(init);
   }
@@ -450,7 +454,8 @@ export function conditionValue(call: Call, cond: ArgumentCondition, index: Scrip
 function nodeCondition(cur: t.Node, cond: ArgumentCondition, index: ScriptIndex, resolver: Resolver): Known {
   if (cond.length !== undefined) {
     let a = unwrap(cur);
-    if (a.type === 'Identifier') a = unwrap(constInit(a, index) ?? a);
+    // `list.push(x)` after `const list = []`: the literal's length is not what the call gets.
+    if (a.type === 'Identifier') a = unwrap(unmodifiedInit(a, index) ?? a);
     if (a.type !== 'ArrayExpression' || a.elements.some((x) => x?.type === 'SpreadElement')) return UNKNOWN;
     return { known: true, value: a.elements.length };
   }
@@ -571,7 +576,8 @@ export function readDispatch(
     const fn = resolver.value(u, index);
     if (fn && fn.kind === 'function') return undefined; // `OneSignal.push(function () { … })`: a callback
     let arr: t.Node = u;
-    if (arr.type === 'Identifier') arr = unwrap(constInit(arr, index) ?? arr);
+    // `cmd[0] = '_trackPageview'` after `const cmd = ['_setCustomVar', …]`: the literal is not what is queued.
+    if (arr.type === 'Identifier') arr = unwrap(unmodifiedInit(arr, index) ?? arr);
     if (arr.type !== 'ArrayExpression') return { command: null, prefix: [] };
     const el = arr.elements[d.nameElement];
     if (!el || el.type === 'SpreadElement') return { command: null, prefix: [] };

@@ -6,6 +6,7 @@ import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec
 import {
   alternatives,
   constInit,
+  unmodifiedInit,
   dottedName,
   forEachChild,
   invocationArguments,
@@ -37,6 +38,7 @@ import {
   receiverPrefix,
   scriptLoad,
   scriptRules,
+  stringValue,
   type Selector,
 } from './forms.js';
 
@@ -278,7 +280,7 @@ export function exportsSdkValue(
   queues: { global: string; method: string }[] = [],
 ): boolean {
   const receivers: Receiver[] = rules.flatMap((r) => r.sinks.flatMap((s) => s.receivers));
-  const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources));
+  const origins: Origin[] = rules.flatMap((r) => (r.argumentRequirements ?? []).flatMap((a) => a.sources ?? []));
   const sdkRules = sdkRulesOf(rules);
   const sdkish = (value: Value | undefined, seen = new Set<t.Node>()): boolean => {
     // A loop, not recursion: a chain of functions returning functions (or a cycle
@@ -458,7 +460,8 @@ function dispatched(
   let arg: t.Node | undefined = call.arguments[Array.isArray(d.argument) ? d.argument[0] : d.argument];
   if (arg) arg = unwrap(arg);
   if (arg && arg.type === 'Identifier') {
-    const init = constInit(arg, index);
+    // A queued array written after its declaration (`cmd[0] = …`, `cmd.push(…)`) is not its literal.
+    const init = unmodifiedInit(arg, index);
     if (init) arg = unwrap(init);
   }
   const callee = calleeText(unwrap(call.callee));
@@ -756,13 +759,7 @@ export function findSinks(
           if (!m || !conditionsAllow(args, spec, index, resolver)) continue;
           selected.add(conditionSelectors(args, spec, index, resolver));
           for (const p of rule.requires) requires.add(p);
-          {
-            for (const req of rule.argumentRequirements ?? []) {
-              const arg = args.arguments[req.argument];
-              if (arg && argumentFlows(arg, index, req.sources, resolver))
-                for (const p of req.requires) requires.add(p);
-            }
-          }
+          for (const p of argumentPurposes(rule, args, index, resolver)) requires.add(p);
         }
         if (requires.size)
           sinks.push({
@@ -956,8 +953,36 @@ function commanded(
       selectedBy: selectors.length ? [selectors] : undefined,
       callee:
         cmd.command !== null ? `${callee}('${cmd.command}')` : `${callee}(<computed command, may be '${method}'>)`,
-      requires: [...rule.requires],
+      // `gtag('config', 'AW-…')`: the command's own arguments decide the extra purposes.
+      requires: [
+        ...new Set([...rule.requires, ...(cmd.args ? argumentPurposes(rule, cmd.args, index, resolver) : [])]),
+      ],
     });
+  }
+  return out;
+}
+
+/**
+ * The purposes a rule's `argumentRequirements` add for this call: an argument flowing from one
+ * of their sources (an advertising identifier), or whose static text starts with one of their
+ * prefixes (a Google Ads `AW-` tag id). Text that cannot be read adds nothing.
+ */
+function argumentPurposes(
+  rule: RuleSpec,
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  index: ScriptIndex,
+  resolver: Resolver,
+): Purpose[] {
+  const out: Purpose[] = [];
+  for (const req of rule.argumentRequirements ?? []) {
+    const arg = call.arguments[req.argument];
+    if (!arg || call.arguments.slice(0, req.argument + 1).some((a) => a.type === 'SpreadElement')) continue;
+    const text = req.startsWith?.length ? stringValue(arg, index, resolver) : undefined;
+    if (
+      (req.sources?.length && argumentFlows(arg, index, req.sources, resolver)) ||
+      (text && req.startsWith!.some((p) => text.text.length >= p.length && text.text.startsWith(p)))
+    )
+      out.push(...req.requires);
   }
   return out;
 }
