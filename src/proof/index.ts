@@ -778,10 +778,10 @@ export class Proof implements SummaryProvider {
     const pointsAt = (n: t.Node, kinds: readonly string[] = ['point']) =>
       (g.pointsOf.get(n) ?? []).filter((id) => kinds.includes(g.nodes[id].kind));
     let ids = pointsAt(sink.node);
-    // A literal is no flow point (a plugin named in a build config's list): it counts where the nearest
-    // point around it in its own function is (the `return` of a config factory too), never an earlier
-    // (better guarded) one.
-    if (sink.node.type === 'StringLiteral' || sink.node.type === 'TemplateLiteral')
+    // A literal is no flow point (a plugin named in a build config's list, script code in a string):
+    // it counts where the nearest point around it in its own function is (the `return` of a config
+    // factory too), never an earlier (better guarded) one.
+    if (!ids.length)
       for (
         let up = sink.index.parent.get(sink.node);
         !ids.length && up && up !== container.node;

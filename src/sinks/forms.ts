@@ -867,7 +867,9 @@ const SCRIPT_ELEMENTS = new Set(['script', 'Script']);
  * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
  * `dangerouslySetInnerHTML={{ __html: snippet }}`, the children of a `<script>` or
  * `<Script>` element: text, a string, a template literal or a constant holding one): the SDK
- * call inside cannot be analysed. Returns the string node and the SDK name it mentions.
+ * call inside cannot be analysed. Returns the string node and the SDK name it mentions; for a
+ * snippet that only loads an SDK's script, the rules of that script too (it loads no earlier
+ * than the page runs the string, so that is a load of the script there).
  */
 export function codeInString(
   n: t.Node,
@@ -875,13 +877,15 @@ export function codeInString(
   resolver: Resolver,
   sdkText: RegExp | undefined,
   scripted: RuleSpec[] = [],
-): { node: t.Node; mention: string } | undefined {
-  const find = (text: string): string | undefined => {
+): { node: t.Node; mention: string; loads?: RuleSpec[] } | undefined {
+  const find = (text: string): { mention: string; loads?: RuleSpec[] } | undefined => {
     const m = sdkText?.exec(text);
-    if (m) return `calls ${m[0].replace(/\s*[.(]$/, '')}`;
+    if (m) return { mention: `calls ${m[0].replace(/\s*[.(]$/, '')}` };
     // A snippet that only injects an SDK's script (`t.src = 'https://assets.customer.io/assets/track.js'`).
-    for (const u of text.matchAll(URL_IN_TEXT))
-      if (scriptRules({ text: u[0], open: false }, scripted).length) return `loads ${u[0]}`;
+    for (const u of text.matchAll(URL_IN_TEXT)) {
+      const loads = scriptRules({ text: u[0], open: false }, scripted);
+      if (loads.length) return { mention: `loads ${u[0]}`, loads };
+    }
     return undefined;
   };
   let value: t.Node | undefined;
@@ -898,8 +902,8 @@ export function codeInString(
             ? c.expression
             : undefined;
       const text = code?.type === 'JSXText' ? code.value : code && stringText(code, index);
-      const mention = text !== undefined ? find(text) : undefined;
-      if (mention) return { node: code!, mention };
+      const found = text !== undefined ? find(text) : undefined;
+      if (found) return { node: code!, ...found };
     }
     return undefined;
   }
@@ -923,8 +927,8 @@ export function codeInString(
   }
   if (!value) return undefined;
   const text = stringText(value, index);
-  const mention = text !== undefined ? find(text) : undefined;
-  return mention ? { node: value, mention } : undefined;
+  const found = text !== undefined ? find(text) : undefined;
+  return found ? { node: value, ...found } : undefined;
 }
 
 /** The static text of a string expression (template quasis, `+` parts, `const`s); undefined when none. */

@@ -594,7 +594,18 @@ export function findSinks(
         (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')
       ) {
         const hidden = codeInString(n, index, resolver, sdkText, scripted);
-        if (hidden)
+        // A snippet that only loads an SDK's script: a load of that script where the page runs the string.
+        if (hidden?.loads)
+          for (const rule of hidden.loads)
+            sinks.push({
+              rule,
+              node: hidden.node,
+              index,
+              callee: 'script code in a string',
+              requires: [...rule.requires],
+              uncertain: `${hidden.mention.replace(/^loads /, 'loads `')}\``,
+            });
+        else if (hidden)
           errors.push(
             unresolved(
               index,
