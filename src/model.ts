@@ -234,6 +234,18 @@ export interface GuardSpec {
   callbackProperty?: string;
   /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`). */
   keyProperty?: string;
+  /**
+   * With `callbackProperty`, instead of `callbackArgument`: the object holding the callback is stored at the
+   * guard's path (`tarteaucitron.services.x = { js() {…} }`; a classic script's `var klaroConfig = {…}`).
+   */
+  callbackAssigned?: boolean;
+  /** With `callbackProperty`: the callback proves something only when its object has these properties as one of these literals. */
+  callbackRequires?: Record<string, (string | number | boolean)[]>;
+  /**
+   * With `callbackProperty`: the callback proves nothing when its object, or an object literal around it, has one of
+   * these properties with a value other than the listed literals (Klaro's `required: true`).
+   */
+  callbackUnless?: Record<string, (string | number | boolean)[]>;
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */

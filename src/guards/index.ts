@@ -25,7 +25,10 @@ import {
   type Step,
   type Value,
 } from '../program/index.js';
-import { objectCallbackSite } from '../program/callbacks.js';
+import { assignedCallbackSite, objectCallbackSite } from '../program/callbacks.js';
+import { GLOBAL_OBJECTS } from '../program/globals.js';
+
+type PathValue = Extract<Value, { kind: 'path' }>;
 import { originPrefix } from '../sinks/index.js';
 import {
   ALL,
@@ -46,6 +49,7 @@ import { cmpGlobalRoots, Writes } from './writes.js';
 export { Purposes } from './purposes.js';
 import { Purposes } from './purposes.js';
 export { ScriptBlocking } from './blocking.js';
+export { SCRIPT_HOLDER } from './writes.js';
 
 export interface FunctionSummary {
   /** Purposes granted whenever the function returns a truthy value. */
@@ -1329,14 +1333,83 @@ export class GuardClassifier {
    * Purposes proven where a function held by an object literal runs, when that
    * object reaches a CMP call as the property a `callbackProperty` guard names
    * (`CookieControl.load({ optionalCookies: [{ name: 'analytics', onAccept() {…} }] })`),
-   * inline or through a never-reassigned local passed only there. With
-   * `keyProperty`, the key is the literal of that sibling property (`name`).
+   * inline or through a never-reassigned local passed only there, or is stored
+   * where the CMP reads it (`callbackAssigned`: `tarteaucitron.services.x = { js() {…} }`).
+   * With `keyProperty`, the key is the literal of that sibling property (`name`).
    */
+  /** The last property names of `callbackAssigned` guards' callbacks (`js`, `onAccept`): reading one back may run it. */
+  get assignedCallbackNames(): ReadonlySet<string> {
+    this.heldNames ??= new Set(
+      this.specs
+        .filter((s) => s.kind === 'callback' && s.callbackAssigned && s.callbackProperty)
+        .map((s) =>
+          s
+            .callbackProperty!.split(/\.|\[\]/)
+            .filter(Boolean)
+            .pop()!,
+        ),
+    );
+    return this.heldNames;
+  }
+
+  private heldNames: Set<string> | undefined;
+
+  /** The globals `callbackAssigned` guards store at (`tarteaucitron`, `klaroConfig`). */
+  get assignedCallbackRoots(): string[] {
+    return [
+      ...new Set(
+        this.specs.flatMap((s) =>
+          s.kind === 'callback' && s.callbackAssigned && 'global' in s.from ? [s.from.global] : [],
+        ),
+      ),
+    ];
+  }
+
+  /**
+   * By-name keys of a function stored for a CMP (`callbackAssigned`): `held:js`, and the
+   * location it is stored at (`held:tarteaucitron.services.x.js`), which a read of exactly
+   * that location (`tarteaucitron.services.x.js()`) references.
+   */
+  heldKeys(fn: t.Function, index: ScriptIndex): string[] {
+    const site = assignedCallbackSite(fn, index);
+    if (!site) return [];
+    const segments = site.property.split(/\.|(?=\[\])/).map((x) => (x === '[]' ? '[]' : x.replace('[]', '')));
+    const last = segments[segments.length - 1];
+    if (!this.assignedCallbackNames.has(last)) return [];
+    const out = [`held:${last}`];
+    for (const v of this.storedPaths(site.target, index)) {
+      const at = v.kind === 'path' ? locationKey(v) : undefined;
+      if (at !== undefined) out.push(`held:${at}.${segments.join('.')}`);
+    }
+    return out;
+  }
+
+  /**
+   * The by-name keys a read of property `name` references (see heldKeys): its exact
+   * location when known, else every stored callback of that name.
+   */
+  readKeys(v: Value | undefined, name: string): string[] {
+    if (!this.assignedCallbackNames.has(name)) return [];
+    const out = new Set<string>();
+    const paths = alternatives(v).filter((a) => a.kind === 'path');
+    if (v && !paths.length) return [];
+    if (!paths.length) out.add(`held:${name}`);
+    for (const p of paths) {
+      const at = locationKey(p);
+      out.add(at === undefined ? `held:${name}` : `held:${at}`);
+    }
+    return [...out];
+  }
+
   objectCallbackGrants(fn: t.Function, index: ScriptIndex): number {
     const site = objectCallbackSite(fn, index);
-    if (!site || site.call.type === 'NewExpression') return 0;
-    const specs = this.specs.filter((s) => s.kind === 'callback' && s.callbackProperty === site.property);
+    if (!site) return this.assignedCallbackGrants(fn, index);
+    if (site.call.type === 'NewExpression') return 0;
+    const specs = this.specs.filter(
+      (s) => s.kind === 'callback' && !s.callbackAssigned && s.callbackProperty === site.property,
+    );
     if (!specs.length) return 0;
+    const holders = site.holders ?? [];
     const callees = alternatives(this.resolver.value(site.call.callee, index));
     let mask = callees.length ? ~0 : 0;
     // Every function the call may be must prove it: one that is no CMP path proves nothing.
@@ -1350,33 +1423,143 @@ export class GuardClassifier {
       let here = 0;
       for (const spec of specs) {
         if (spec.callbackArgument !== site.argument) continue;
-        let key = this.matchPath(v, spec, index);
-        if (key === undefined) continue;
-        if (spec.keyProperty !== undefined) {
-          const sibling = this.siblingLiteral(fn, spec.keyProperty, index);
-          if (sibling === undefined) continue;
-          key = String(sibling);
-        }
-        here |= this.keyPurposes(spec, key);
+        const key = this.matchPath(v, spec, index);
+        if (key !== undefined) here |= this.holderGrants(spec, key, fn, holders, index);
       }
       mask &= here;
     }
     return mask;
   }
 
-  /** The literal of property `name` of the object literal holding `fn` (no spread may override it). */
-  private siblingLiteral(fn: t.Function, name: string, index: ScriptIndex): Literal | undefined {
-    const prop = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
-    const holder = prop && index.parent.get(prop);
-    if (!holder || holder.type !== 'ObjectExpression') return undefined;
-    let found: Literal | undefined;
+  /**
+   * `callbackAssigned` guards: the object holding `fn` is stored at the guard's
+   * path (`tarteaucitron.services.<any>`, the page global `klaroConfig`).
+   * Every location the store may name must match: one that is no CMP path proves nothing.
+   */
+  private assignedCallbackGrants(fn: t.Function, index: ScriptIndex): number {
+    const site = assignedCallbackSite(fn, index);
+    if (!site) return 0;
+    const specs = this.specs.filter(
+      (s) => s.kind === 'callback' && s.callbackAssigned && s.callbackProperty === site.property,
+    );
+    if (!specs.length) return 0;
+    const places = this.storedPaths(site.target, index);
+    let mask = places.length ? ~0 : 0;
+    for (const v of places) {
+      if (v.kind !== 'path') return 0;
+      let here = 0;
+      for (const spec of specs) {
+        const key = this.matchPath(v, spec, index);
+        if (key !== undefined) here |= this.holderGrants(spec, key, fn, site.holders, index);
+      }
+      mask &= here;
+    }
+    return mask;
+  }
+
+  /** The CMP locations an assignment target names (`tarteaucitron.services.x`, `window.klaroConfig`, a page global). */
+  private storedPaths(target: t.Node, index: ScriptIndex): readonly Value[] {
+    if (target.type === 'Identifier') return [{ kind: 'path', root: { global: target.name }, steps: [] }];
+    if (target.type !== 'MemberExpression') return [];
+    const name = propertyName(target);
+    // A computed key that is no literal may name any service: it proves nothing.
+    if (name === null) return [];
+    const obj = unwrap(target.object);
+    if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj))
+      return [{ kind: 'path', root: { global: name }, steps: [] }];
+    return alternatives(this.resolver.value(target.object, index)).map((base): Value =>
+      base.kind === 'path' ? { ...base, steps: [...base.steps, { prop: name }] } : base,
+    );
+  }
+
+  /**
+   * What a matched callback proves given the object literals around it: its key
+   * from `keyProperty` (an array literal proves what all its elements prove), and
+   * nothing unless `callbackRequires` / `callbackUnless` hold (a Klaro service
+   * marked `required` runs `onAccept` without consent; a tarteaucitron service
+   * without `needConsent: true` runs `js` on load).
+   */
+  private holderGrants(
+    spec: GuardSpec,
+    key: string | null,
+    fn: t.Function,
+    holders: t.ObjectExpression[],
+    index: ScriptIndex,
+  ): number {
+    for (const [name, allowed] of Object.entries(spec.callbackRequires ?? {})) {
+      const v = holders[0] ? this.propertyLiteral(holders[0], name, index) : undefined;
+      if (v === undefined || v === ABSENT || !allowed.includes(v)) return 0;
+    }
+    for (const [name, harmless] of Object.entries(spec.callbackUnless ?? {})) {
+      for (const holder of holders) {
+        const v = this.propertyLiteral(holder, name, index);
+        if (v !== ABSENT && (v === undefined || !harmless.includes(v))) return 0;
+      }
+    }
+    if (spec.keyProperty === undefined) return this.keyPurposes(spec, key);
+    const sibling = this.siblingValue(fn, spec.keyProperty, index);
+    if (sibling === undefined) return 0;
+    if (!Array.isArray(sibling)) return this.keyPurposes(spec, String(sibling));
+    // `purposes: ['analytics', 'marketing']`: consent for the service may come from either purpose.
+    let mask = sibling.length ? ~0 : 0;
+    for (const k of sibling) mask &= this.keyPurposes(spec, String(k));
+    return mask;
+  }
+
+  /**
+   * Property `name` of an object literal: its literal, ABSENT when no property
+   * (nor spread, which may hold it) is there, undefined when it may be anything.
+   */
+  private propertyLiteral(
+    holder: t.ObjectExpression,
+    name: string,
+    index: ScriptIndex,
+  ): Literal | typeof ABSENT | undefined {
+    let found: Literal | typeof ABSENT | undefined = ABSENT;
     for (const p of holder.properties) {
       if (p.type === 'SpreadElement') found = undefined;
       else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
+      else if (p.computed && p.key.type !== 'StringLiteral') found = undefined;
     }
     return found;
   }
+
+  /** The literal (or array literal of literals) of property `name` of the object literal holding `fn`. */
+  private siblingValue(fn: t.Function, name: string, index: ScriptIndex): Literal | Literal[] | undefined {
+    const prop = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
+    const holder = prop && index.parent.get(prop);
+    if (!holder || holder.type !== 'ObjectExpression') return undefined;
+    let found: t.Node | undefined;
+    for (const p of holder.properties) {
+      if (p.type === 'SpreadElement') found = undefined;
+      else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? p.value : undefined;
+    }
+    if (!found) return undefined;
+    const u = unwrap(found);
+    if (u.type !== 'ArrayExpression') return this.literal(u, index);
+    const out: Literal[] = [];
+    for (const el of u.elements) {
+      const lit = el && el.type !== 'SpreadElement' ? this.literal(el, index) : undefined;
+      if (lit === undefined) return undefined;
+      out.push(lit);
+    }
+    return out;
+  }
 }
+
+/** `tarteaucitron.services.x`, `klaroConfig.services.[]` (array indexes as `[]`); undefined when a step is no known property. */
+function locationKey(v: PathValue): string | undefined {
+  const root = 'global' in v.root ? v.root.global : `${v.root.module}:${v.root.export}`;
+  const parts = [root];
+  for (const s of v.steps) {
+    if (!('prop' in s) || s.prop === null) return undefined;
+    parts.push(/^\d+$/.test(s.prop) ? '[]' : s.prop);
+  }
+  return parts.join('.');
+}
+
+/** A property no object literal around a callback has. */
+const ABSENT = Symbol('absent');
 
 /** A non-computed (or string-literal computed) property key's name. */
 function propertyKey(p: t.ObjectProperty | t.ObjectMethod): string | undefined {
