@@ -317,6 +317,8 @@ export interface Policy {
   rules: RuleSpec[];
   guards: GuardSpec[];
   scriptBlocking?: ScriptBlockingSpec[];
+  /** Config options whose string value the CMP runs as code (Klaro's `services[].onAccept`): reported when they call an SDK. */
+  codeStrings?: { id: string; description: string; properties: string[]; mapping?: string }[];
   /** Native sources and app declarations (src/native): Kotlin, Java, Swift, Objective-C, Info.plist, AndroidManifest.xml, Expo app.json. */
   native?: NativePolicy;
   /** Source file of the policy (for error messages). */

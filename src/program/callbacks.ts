@@ -409,13 +409,19 @@ function onlyLocal(parent: t.Node, child: t.Node, index: ScriptIndex): Binding |
   return b;
 }
 
+/** `services[].onAccept` for the value of a property of an object literal (nested in object and array literals). */
+export function objectPropertyPath(value: t.Node, index: ScriptIndex): string | undefined {
+  const root = objectRoot(value, index);
+  return root && !('call' in root) ? root.property : undefined;
+}
+
 /**
  * Climb from a function held by an object literal (nested in object and array
  * literals) to the outermost literal: its property path and what holds it.
  * A JSX prop is a site already (argument 0 of the element's call).
  */
 function objectRoot(
-  fn: t.Function,
+  fn: t.Node,
   index: ScriptIndex,
 ): ObjectCallbackSite | { property: string; parent: t.Node; child: t.Node; holders: t.ObjectExpression[] } | undefined {
   const segments: string[] = [];

@@ -110,6 +110,7 @@ export class Proof implements SummaryProvider {
     this.sinkOptions = {
       dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
       valueUses: valueUseMatcher(policies),
+      codeStrings: new Set(policies.flatMap((p) => (p.codeStrings ?? []).flatMap((c) => c.properties))),
     };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
     this.blocking = new ScriptBlocking(policies, this.purposes, project, resolver);

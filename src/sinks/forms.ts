@@ -29,6 +29,7 @@ import {
   type ScriptIndex,
   type Value,
 } from '../program/index.js';
+import { objectPropertyPath } from '../program/callbacks.js';
 
 type PathValue = Extract<Value, { kind: 'path' }>;
 type Step = PathValue['steps'][number];
@@ -849,6 +850,7 @@ export function codeInString(
   resolver: Resolver,
   sdkText: RegExp | undefined,
   scripted: RuleSpec[] = [],
+  codeStrings?: Set<string>,
 ): { node: t.Node; mention: string } | undefined {
   const find = (text: string): string | undefined => {
     const m = sdkText?.exec(text);
@@ -883,7 +885,11 @@ export function codeInString(
     SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')
   )
     value = n.right;
-  else if (
+  // A CMP option the CMP runs as code when it is a string (Klaro's `onAccept: "gtag(…)"`).
+  else if (n.type === 'ObjectProperty' && codeStrings?.size) {
+    const at = objectPropertyPath(n.value, index);
+    if (at !== undefined && codeStrings.has(at)) value = n.value;
+  } else if (
     n.type === 'JSXAttribute' &&
     n.name.type === 'JSXIdentifier' &&
     n.name.name === 'dangerouslySetInnerHTML' &&

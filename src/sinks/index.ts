@@ -507,6 +507,8 @@ function dispatched(
 export interface SinkOptions {
   dispatchers?: DispatcherSpec[];
   valueUses?: ValueUseMatcher;
+  /** Config options run as code when given a string (policies' `codeStrings`): `services[].onAccept`. */
+  codeStrings?: Set<string>;
 }
 
 const NO_SINKS: readonly Sink[] = [];
@@ -585,9 +587,12 @@ export function findSinks(
     index.nodes.forEach((n) => {
       if (
         (sdkText || scripted.length) &&
-        (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')
+        (n.type === 'AssignmentExpression' ||
+          n.type === 'JSXAttribute' ||
+          n.type === 'JSXElement' ||
+          (n.type === 'ObjectProperty' && options.codeStrings?.size))
       ) {
-        const hidden = codeInString(n, index, resolver, sdkText, scripted);
+        const hidden = codeInString(n, index, resolver, sdkText, scripted, options.codeStrings);
         if (hidden)
           errors.push(
             unresolved(
