@@ -246,6 +246,11 @@ export interface GuardSpec {
    * these properties with a value other than the listed literals (Klaro's `required: true`).
    */
   callbackUnless?: Record<string, (string | number | boolean)[]>;
+  /**
+   * With `callbackProperty`: not the callback's body but its parameter at this position proves the purposes when
+   * truthy (Klaro's `callback(consent, service)`, run on every change: `if (consent) …`).
+   */
+  grantedParameter?: number;
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */

@@ -624,7 +624,8 @@ export class GuardClassifier {
     const fn = b.scopeBlock as t.Function;
     const i = fn.params.indexOf(b.identifier);
     if (i < 0) return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
-    const fromPath = this.leaf(id, index, depth, false);
+    // A CMP option's parameter that is truthy only once granted (Klaro's `callback(consent, service)`).
+    const fromPath = this.leaf(id, index, depth, false) | this.objectCallbackGrants(fn, index, i);
     const parent = index.parent.get(fn);
     // `p.then(ok => …)`: ok is p's value.
     if (
@@ -1401,12 +1402,16 @@ export class GuardClassifier {
     return [...out];
   }
 
-  objectCallbackGrants(fn: t.Function, index: ScriptIndex): number {
+  objectCallbackGrants(fn: t.Function, index: ScriptIndex, parameter?: number): number {
     const site = objectCallbackSite(fn, index);
-    if (!site) return this.assignedCallbackGrants(fn, index);
+    if (!site) return this.assignedCallbackGrants(fn, index, parameter);
     if (site.call.type === 'NewExpression') return 0;
     const specs = this.specs.filter(
-      (s) => s.kind === 'callback' && !s.callbackAssigned && s.callbackProperty === site.property,
+      (s) =>
+        s.kind === 'callback' &&
+        !s.callbackAssigned &&
+        s.callbackProperty === site.property &&
+        s.grantedParameter === parameter,
     );
     if (!specs.length) return 0;
     const holders = site.holders ?? [];
@@ -1436,11 +1441,15 @@ export class GuardClassifier {
    * path (`tarteaucitron.services.<any>`, the page global `klaroConfig`).
    * Every location the store may name must match: one that is no CMP path proves nothing.
    */
-  private assignedCallbackGrants(fn: t.Function, index: ScriptIndex): number {
+  private assignedCallbackGrants(fn: t.Function, index: ScriptIndex, parameter: number | undefined): number {
     const site = assignedCallbackSite(fn, index);
     if (!site) return 0;
     const specs = this.specs.filter(
-      (s) => s.kind === 'callback' && s.callbackAssigned && s.callbackProperty === site.property,
+      (s) =>
+        s.kind === 'callback' &&
+        s.callbackAssigned &&
+        s.callbackProperty === site.property &&
+        s.grantedParameter === parameter,
     );
     if (!specs.length) return 0;
     const places = this.storedPaths(site.target, index);
