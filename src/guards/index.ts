@@ -13,6 +13,7 @@ import {
   constInit,
   localCalls,
   dottedName,
+  escapeRegExp,
   forEachChild,
   isWrapper,
   patternSteps,
@@ -1387,19 +1388,35 @@ export class GuardClassifier {
 
   /**
    * The by-name keys a read of property `name` references (see heldKeys): its exact
-   * location when known, else every stored callback of that name.
+   * location when known, else every stored callback of that name, in a script naming
+   * the CMP's global (`tarteaucitron.services[k].js()`, `Object.values(tarteaucitron.services)`):
+   * as for methods called on a receiver the analysis cannot resolve, a function held in an
+   * object is otherwise referenced where the object is handed over, not where it is read back.
    */
-  readKeys(v: Value | undefined, name: string): string[] {
+  readKeys(v: Value | undefined, name: string, index: ScriptIndex): string[] {
     if (!this.assignedCallbackNames.has(name)) return [];
     const out = new Set<string>();
-    const paths = alternatives(v).filter((a) => a.kind === 'path');
-    if (v && !paths.length) return [];
-    if (!paths.length) out.add(`held:${name}`);
-    for (const p of paths) {
-      const at = locationKey(p);
-      out.add(at === undefined ? `held:${name}` : `held:${at}`);
+    let unknown = !v;
+    for (const a of alternatives(v)) {
+      const at = a.kind === 'path' ? locationKey(a) : undefined;
+      if (at !== undefined) out.add(`held:${at}`);
+      else if (a.kind === 'path') unknown = true;
     }
+    if (unknown && this.namesHeldRoot(index)) out.add(`held:${name}`);
     return [...out];
+  }
+
+  private readonly rootMentions = new WeakMap<ScriptIndex, boolean>();
+
+  /** Does the script's text name a global `callbackAssigned` guards store at? */
+  private namesHeldRoot(index: ScriptIndex): boolean {
+    let known = this.rootMentions.get(index);
+    if (known === undefined) {
+      const roots = this.assignedCallbackRoots;
+      known = roots.length > 0 && new RegExp(`\\b(?:${roots.map(escapeRegExp).join('|')})\\b`).test(index.script.code);
+      this.rootMentions.set(index, known);
+    }
+    return known;
   }
 
   objectCallbackGrants(fn: t.Function, index: ScriptIndex, parameter?: number): number {

@@ -399,7 +399,7 @@ export class Proof implements SummaryProvider {
           // (which the Resolver does not follow into a global's properties) may run it without consent.
           if (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression') {
             const name = propertyName(ast);
-            if (name) for (const key of this.classifier.readKeys(v, name)) out.byName.push([key, ref]);
+            if (name) for (const key of this.classifier.readKeys(v, name, index)) out.byName.push([key, ref]);
           }
           // An object or namespace handed where the analysis cannot follow (spread, a library,
           // `Object.values`): whatever receives it may call every function it holds, here.
