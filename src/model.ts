@@ -232,8 +232,8 @@ export interface GuardSpec {
    * (`optionalCookies[].onAccept`), written inline or in a never-reassigned local passed once.
    */
   callbackProperty?: string;
-  /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`). */
-  keyProperty?: string;
+  /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`); several: each proves. */
+  keyProperty?: string | string[];
   /**
    * With `callbackProperty`, instead of `callbackArgument`: the object holding the callback is stored at the
    * guard's path (`tarteaucitron.services.x = { js() {…} }`; a classic script's `var klaroConfig = {…}`).

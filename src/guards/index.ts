@@ -1523,12 +1523,20 @@ export class GuardClassifier {
       }
     }
     if (spec.keyProperty === undefined) return this.keyPurposes(spec, key);
-    const sibling = this.siblingValue(fn, spec.keyProperty, index);
-    if (sibling === undefined) return 0;
-    if (!Array.isArray(sibling)) return this.keyPurposes(spec, String(sibling));
-    // `purposes: ['analytics', 'marketing']`: consent for the service may come from either purpose.
-    let mask = sibling.length ? ~0 : 0;
-    for (const k of sibling) mask &= this.keyPurposes(spec, String(k));
+    // Several key properties (Klaro's `name` and `purposes`): each is true of the callback's consent.
+    let mask = 0;
+    for (const prop of [spec.keyProperty].flat()) {
+      const sibling = this.siblingValue(fn, prop, index);
+      if (sibling === undefined) continue;
+      if (!Array.isArray(sibling)) {
+        mask |= this.keyPurposes(spec, String(sibling));
+        continue;
+      }
+      // `purposes: ['analytics', 'marketing']`: consent for the service may come from either purpose.
+      let all = sibling.length ? ~0 : 0;
+      for (const k of sibling) all &= this.keyPurposes(spec, String(k));
+      mask |= all;
+    }
     return mask;
   }
 
