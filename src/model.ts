@@ -251,6 +251,11 @@ export interface GuardSpec {
    * truthy (Klaro's `callback(consent, service)`, run on every change: `if (consent) …`).
    */
   grantedParameter?: number;
+  /**
+   * With `callbackAssigned`: a page script declaring the `from` global as an object literal with all these
+   * properties is the CMP's own library, self-hosted (`var tarteaucitron = { init, services, addService, … }`).
+   */
+  libraryProperties?: string[];
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */

@@ -1408,12 +1408,19 @@ export class GuardClassifier {
 
   private readonly rootMentions = new WeakMap<ScriptIndex, boolean>();
 
-  /** Does the script's text name a global `callbackAssigned` guards store at? */
+  /**
+   * Does the script's text name a global `callbackAssigned` guards store at? Not the CMP's own
+   * library (a self-hosted tarteaucitron.js declares `var tarteaucitron = {…}` and runs each
+   * allowed service's `tarteaucitron.services[key].js()`): that is the CMP calling it.
+   */
   private namesHeldRoot(index: ScriptIndex): boolean {
     let known = this.rootMentions.get(index);
     if (known === undefined) {
       const roots = this.assignedCallbackRoots;
-      known = roots.length > 0 && new RegExp(`\\b(?:${roots.map(escapeRegExp).join('|')})\\b`).test(index.script.code);
+      known =
+        roots.length > 0 &&
+        new RegExp(`\\b(?:${roots.map(escapeRegExp).join('|')})\\b`).test(index.script.code) &&
+        !declaresGlobal(index, roots);
       this.rootMentions.set(index, known);
     }
     return known;
@@ -1493,9 +1500,59 @@ export class GuardClassifier {
     const obj = unwrap(target.object);
     if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj))
       return [{ kind: 'path', root: { global: name }, steps: [] }];
+    const library = this.libraryChain(target, index);
+    if (library) return [library];
     return alternatives(this.resolver.value(target.object, index)).map((base): Value =>
       base.kind === 'path' ? { ...base, steps: [...base.steps, { prop: name }] } : base,
     );
+  }
+
+  /**
+   * `tarteaucitron.services.x` where `tarteaucitron` is the page global a self-hosted copy of the
+   * CMP declares (`var tarteaucitron = { init, services, addService, … }` in tarteaucitron.js, an
+   * object literal holding every `libraryProperties` of a guard storing at that global): still the
+   * CMP's global, not an app object. Undefined for any other target.
+   */
+  private libraryChain(target: t.MemberExpression, index: ScriptIndex): PathValue | undefined {
+    const props: string[] = [];
+    const nodes: t.Node[] = [];
+    let e: t.Node = target;
+    while (e.type === 'MemberExpression') {
+      const p = propertyName(e);
+      if (p === null) return undefined;
+      props.unshift(p);
+      nodes.unshift(e);
+      e = unwrap(e.object);
+    }
+    if (e.type !== 'Identifier') return undefined;
+    let root = e.name;
+    let rootNode: t.Node = e;
+    if (GLOBAL_OBJECTS.has(root) && !index.binding(e)) {
+      root = props.shift() ?? '';
+      rootNode = nodes[0];
+    }
+    // A local of this script is no page global (a classic script's own top-level `var` is: the library's).
+    const b = rootNode.type === 'Identifier' ? index.binding(rootNode) : undefined;
+    if (b && !(index.script.kind === 'script' && b.scopeBlock.type === 'Program')) return undefined;
+    const wanted = this.specs.filter(
+      (s) => s.callbackAssigned && s.libraryProperties && 'global' in s.from && s.from.global === root,
+    );
+    if (!wanted.length) return undefined;
+    const held = alternatives(this.resolver.value(rootNode, index));
+    const isLibrary =
+      held.length > 0 &&
+      held.every(
+        (a) =>
+          // The global itself (the library loaded from elsewhere), or the library's own declaration.
+          (a.kind === 'path' && 'global' in a.root && a.root.global === root && !a.steps.length) ||
+          (a.kind === 'object' &&
+            wanted.some((s) =>
+              s.libraryProperties!.every((name) =>
+                a.node.properties.some((p) => p.type !== 'SpreadElement' && propertyKey(p) === name),
+              ),
+            )),
+      );
+    return isLibrary ? { kind: 'path', root: { global: root }, steps: props.map((prop) => ({ prop })) } : undefined;
   }
 
   /**
@@ -1590,6 +1647,18 @@ function locationKey(v: PathValue): string | undefined {
     parts.push(/^\d+$/.test(s.prop) ? '[]' : s.prop);
   }
   return parts.join('.');
+}
+
+/** Does a classic script declare one of these globals at its top level (`var tarteaucitron = {…}`)? */
+function declaresGlobal(index: ScriptIndex, names: string[]): boolean {
+  if (index.script.kind !== 'script') return false;
+  return index.script.ast.program.body.some(
+    (st) =>
+      st.type === 'VariableDeclaration' &&
+      st.declarations.some(
+        (d) => d.id.type === 'Identifier' && names.includes(d.id.name) && d.init?.type === 'ObjectExpression',
+      ),
+  );
 }
 
 /** A property no object literal around a callback has. */
