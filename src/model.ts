@@ -256,6 +256,16 @@ export interface GuardSpec {
    * properties is the CMP's own library, self-hosted (`var tarteaucitron = { init, services, addService, … }`).
    */
   libraryProperties?: string[];
+  /**
+   * With `callbackProperty`: calls and writes anywhere in the project that let the CMP run the callback without an answer
+   * (`tarteaucitron.init({ highPrivacy: false })`, `tarteaucitron.user.bypass = true`): any of them voids the guard.
+   */
+  callbackVoidedBy?: {
+    /** A call of `from` + `path` whose argument `argument` has one of these properties other than the listed literals. */
+    calls?: { path: PathStep[]; argument: number; harmless: Record<string, (string | number | boolean)[]> }[];
+    /** Property paths under the `from` global: writing one (or an object holding it) voids the guard. */
+    writes?: string[][];
+  };
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */

@@ -28,6 +28,7 @@ import {
 } from '../program/index.js';
 import { assignedCallbackSite, objectCallbackSite } from '../program/callbacks.js';
 import { GLOBAL_OBJECTS } from '../program/globals.js';
+import { SCRIPT_HOLDER } from './writes.js';
 
 type PathValue = Extract<Value, { kind: 'path' }>;
 import { originPrefix } from '../sinks/index.js';
@@ -1507,6 +1508,89 @@ export class GuardClassifier {
     );
   }
 
+  private readonly rootFiles = new Map<string, string[]>();
+  private readonly scriptVoids = new WeakMap<ScriptIndex, Map<GuardSpec, boolean>>();
+
+  /**
+   * `callbackVoidedBy`: somewhere in the project, a call or a write lets the CMP run the callback
+   * without an answer (`tarteaucitron.init({ highPrivacy: false })`, `tarteaucitron.user.bypass = true`).
+   * Every file naming the CMP's global is read; one not parsed yet is asked for, and until then
+   * the callback proves nothing.
+   */
+  private voidedByProject(spec: GuardSpec): boolean {
+    if (!('global' in spec.from)) return true;
+    const root = spec.from.global;
+    let files = this.rootFiles.get(root);
+    if (!files) {
+      files = this.resolver.project.filesMatching(new RegExp(`\\b${escapeRegExp(root)}\\b`), [root]);
+      this.rootFiles.set(root, files);
+    }
+    for (const rel of files) {
+      if (!SCRIPT_HOLDER.test(rel)) continue;
+      const mod = this.resolver.project.module(rel);
+      if (!mod) return true;
+      for (const index of mod.scripts) if (this.scriptVoidsSpec(spec, index)) return true;
+    }
+    return false;
+  }
+
+  private scriptVoidsSpec(spec: GuardSpec, index: ScriptIndex): boolean {
+    let memo = this.scriptVoids.get(index);
+    if (!memo) this.scriptVoids.set(index, (memo = new Map<GuardSpec, boolean>()));
+    const known = memo.get(spec);
+    if (known !== undefined) return known;
+    let found = false;
+    for (const n of index.nodes) {
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') found = this.callVoids(spec, n, index);
+      else if (n.type === 'AssignmentExpression') found = this.writeVoids(spec, n.left, index);
+      else if (n.type === 'UpdateExpression') found = this.writeVoids(spec, n.argument, index);
+      if (found) break;
+    }
+    memo.set(spec, found);
+    return found;
+  }
+
+  /** A call of a `callbackVoidedBy.calls` path whose options are not harmless (`tarteaucitron.init({ highPrivacy: false })`). */
+  private callVoids(spec: GuardSpec, n: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): boolean {
+    const calls = spec.callbackVoidedBy?.calls ?? [];
+    if (!calls.length) return false;
+    for (const callee of alternatives(this.resolver.value(n.callee, index))) {
+      if (callee.kind !== 'path') continue;
+      const v: PathValue = { ...callee, steps: [...callee.steps, { call: n, awaited: false }] };
+      for (const c of calls) {
+        if (this.matchPath(v, { ...spec, path: c.path, async: undefined }, index) === undefined) continue;
+        const arg = n.arguments[c.argument];
+        // No options: the CMP's defaults.
+        if (!arg) continue;
+        const options = alternatives(this.resolver.value(arg, index));
+        // Options the analysis cannot see may say anything.
+        if (arg.type === 'SpreadElement' || !options.length) return true;
+        for (const o of options) {
+          if (o.kind !== 'object') return true;
+          for (const [name, harmless] of Object.entries(c.harmless)) {
+            const lit = this.propertyLiteral(o.node, name, o.index);
+            if (lit !== ABSENT && (lit === undefined || !harmless.includes(lit))) return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A write of a `callbackVoidedBy.writes` path, an object holding it, or the global itself (`tarteaucitron.user.bypass = true`). */
+  private writeVoids(spec: GuardSpec, left: t.Node, index: ScriptIndex): boolean {
+    const writes = spec.callbackVoidedBy?.writes ?? [];
+    const root = 'global' in spec.from ? spec.from.global : undefined;
+    if (!writes.length || root === undefined) return false;
+    for (const v of alternatives(this.resolver.value(left, index))) {
+      if (v.kind !== 'path' || !('global' in v.root) || v.root.global !== root) continue;
+      const props = v.steps.map((st) => ('prop' in st ? st.prop : undefined));
+      // A computed key (null) may be any of them.
+      if (writes.some((w) => props.every((p, i) => i < w.length && (p === null || p === w[i])))) return true;
+    }
+    return false;
+  }
+
   /**
    * `tarteaucitron.services.x` where `tarteaucitron` is the page global a self-hosted copy of the
    * CMP declares (`var tarteaucitron = { init, services, addService, … }` in tarteaucitron.js, an
@@ -1569,6 +1653,7 @@ export class GuardClassifier {
     holders: t.ObjectExpression[],
     index: ScriptIndex,
   ): number {
+    if (spec.callbackVoidedBy && this.voidedByProject(spec)) return 0;
     for (const [name, allowed] of Object.entries(spec.callbackRequires ?? {})) {
       const v = holders[0] ? this.propertyLiteral(holders[0], name, index) : undefined;
       if (v === undefined || v === ABSENT || !allowed.includes(v)) return 0;
