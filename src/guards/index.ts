@@ -1488,7 +1488,46 @@ export class GuardClassifier {
       }
       mask &= here;
     }
+    // A parameter is the CMP's answer only while the app never calls the callback itself.
+    if (mask && parameter !== undefined && this.readBack(fn, index)) return 0;
     return mask;
+  }
+
+  /**
+   * Does the app read a stored callback back (`klaroConfig.services[0].callback(true)`), in a file
+   * naming the CMP's global (all of which are read; one not parsed yet may)?
+   */
+  private readBack(fn: t.Function, index: ScriptIndex): boolean {
+    const keys = new Set(this.heldKeys(fn, index));
+    const names = this.assignedCallbackNames;
+    for (const root of this.assignedCallbackRoots) {
+      for (const rel of this.filesNaming(root)) {
+        const mod = this.resolver.project.module(rel);
+        if (!mod) return true;
+        for (const script of mod.scripts)
+          for (const n of script.nodes) {
+            if (n.type !== 'MemberExpression' && n.type !== 'OptionalMemberExpression') continue;
+            const name = propertyName(n);
+            if (name === null || !names.has(name)) continue;
+            const v = this.resolver.value(n, script);
+            if (alternatives(v).some((a) => a.kind === 'function' && a.node === fn)) return true;
+            if (this.readKeys(v, name, script).some((k) => keys.has(k))) return true;
+          }
+      }
+    }
+    return false;
+  }
+
+  /** The script files whose text names a global (`tarteaucitron`, `klaroConfig`). */
+  private filesNaming(root: string): string[] {
+    let files = this.rootFiles.get(root);
+    if (!files) {
+      files = this.resolver.project
+        .filesMatching(new RegExp(`\\b${escapeRegExp(root)}\\b`), [root])
+        .filter((rel) => SCRIPT_HOLDER.test(rel));
+      this.rootFiles.set(root, files);
+    }
+    return files;
   }
 
   /** The CMP locations an assignment target names (`tarteaucitron.services.x`, `window.klaroConfig`, a page global). */
@@ -1519,14 +1558,7 @@ export class GuardClassifier {
    */
   private voidedByProject(spec: GuardSpec): boolean {
     if (!('global' in spec.from)) return true;
-    const root = spec.from.global;
-    let files = this.rootFiles.get(root);
-    if (!files) {
-      files = this.resolver.project.filesMatching(new RegExp(`\\b${escapeRegExp(root)}\\b`), [root]);
-      this.rootFiles.set(root, files);
-    }
-    for (const rel of files) {
-      if (!SCRIPT_HOLDER.test(rel)) continue;
+    for (const rel of this.filesNaming(spec.from.global)) {
       const mod = this.resolver.project.module(rel);
       if (!mod) return true;
       for (const index of mod.scripts) if (this.scriptVoidsSpec(spec, index)) return true;
