@@ -1388,6 +1388,32 @@ export class GuardClassifier {
   }
 
   /**
+   * `this.js` inside a function stored for a CMP in the same object (a tarteaucitron service's
+   * `fallback() { this.js(); }`, which the CMP calls as `service.fallback()`): the by-name key of
+   * that object's own `js`. Undefined when `this` is no such object.
+   */
+  thisHeldKeys(member: t.MemberExpression | t.OptionalMemberExpression, index: ScriptIndex): string[] | undefined {
+    if (unwrap(member.object).type !== 'ThisExpression') return undefined;
+    const name = propertyName(member);
+    if (name === null || !this.assignedCallbackNames.has(name)) return undefined;
+    let fn: t.Node | undefined = index.parent.get(member);
+    while (fn && (!isFunctionNode(fn) || fn.type === 'ArrowFunctionExpression')) fn = index.parent.get(fn);
+    if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ObjectMethod')) return undefined;
+    const site = assignedCallbackSite(fn, index);
+    if (!site) return undefined;
+    const segments = site.property.split('.');
+    // Only a function held directly by the stored object (`services.x.fallback`, not nested deeper).
+    if (segments.length !== 1) return undefined;
+    const out: string[] = [];
+    for (const v of this.storedPaths(site.target, index)) {
+      const at = v.kind === 'path' ? locationKey(v) : undefined;
+      if (at === undefined) return undefined;
+      out.push(`held:${at}.${name}`);
+    }
+    return out.length ? out : undefined;
+  }
+
+  /**
    * The by-name keys a read of property `name` references (see heldKeys): its exact
    * location when known, else every stored callback of that name, in a script naming
    * the CMP's global (`tarteaucitron.services[k].js()`, `Object.values(tarteaucitron.services)`):
@@ -1775,6 +1801,17 @@ function declaresGlobal(index: ScriptIndex, names: string[]): boolean {
       st.declarations.some(
         (d) => d.id.type === 'Identifier' && names.includes(d.id.name) && d.init?.type === 'ObjectExpression',
       ),
+  );
+}
+
+function isFunctionNode(n: t.Node): n is t.Function {
+  return (
+    n.type === 'FunctionExpression' ||
+    n.type === 'FunctionDeclaration' ||
+    n.type === 'ArrowFunctionExpression' ||
+    n.type === 'ObjectMethod' ||
+    n.type === 'ClassMethod' ||
+    n.type === 'ClassPrivateMethod'
   );
 }
 

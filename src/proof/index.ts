@@ -382,8 +382,14 @@ export class Proof implements SummaryProvider {
               for (const target of this.classUnits(a.node, a.index)) out.refs.push([target, ref]);
             }
           }
+          // `this.js()` in a tarteaucitron service's `fallback`: that service's own `js` (see below), no other.
+          const ownHeld =
+            ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression'
+              ? this.classifier.thisHeldKeys(ast, index)
+              : undefined;
           if (
             (!v || callbackThisMember(ast, v)) &&
+            !ownHeld &&
             (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')
           ) {
             // A method called on a receiver we cannot resolve may be any method of that name; so may one
@@ -399,7 +405,8 @@ export class Proof implements SummaryProvider {
           // (which the Resolver does not follow into a global's properties) may run it without consent.
           if (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression') {
             const name = propertyName(ast);
-            if (name) for (const key of this.classifier.readKeys(v, name, index)) out.byName.push([key, ref]);
+            const keys = ownHeld ?? (name ? this.classifier.readKeys(v, name, index) : []);
+            for (const key of keys) out.byName.push([key, ref]);
           }
           // An object or namespace handed where the analysis cannot follow (spread, a library,
           // `Object.values`): whatever receives it may call every function it holds, here.
