@@ -356,13 +356,14 @@ describe('SDK code kept in strings', () => {
         "      onAccept: 'Leanplum.registerForWebPush();',", // 6
         '      onDecline: `Leanplum.start()`,', // 7
         "      onInit: 'Leanplum' + '.start()',", // 8
-        // Near misses: an option Klaro does not run, a string that calls no SDK, a handler outside services.
+        // Near misses: an option Klaro does not run, a string that calls no SDK.
         "      description: 'Leanplum.start() runs once you accept',",
         '    },',
         "    { name: 'other', onAccept: 'console.log(1)' },",
         '  ],',
-        "  onAccept: 'Leanplum.start()',",
         '};',
+        // A service written apart from the config (pushed later): its handler is code all the same.
+        "klaroConfig.services.push({ name: 'late', onInit: 'Leanplum.start()' });", // 14
       ],
       ['klaro', 'leanplum'],
     );
@@ -370,6 +371,7 @@ describe('SDK code kept in strings', () => {
       '6:17 unresolved script code kept in a string calls Leanplum',
       '7:18 unresolved script code kept in a string calls Leanplum',
       '8:15 unresolved script code kept in a string calls Leanplum',
+      '14:51 unresolved script code kept in a string calls Leanplum',
     ]);
     expect(document.findings).toEqual([]);
   });

@@ -43,7 +43,16 @@ import {
   type ScriptIndex,
   type Value,
 } from '../program/index.js';
-import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
+import {
+  exportNames,
+  findSinks,
+  lastSegment,
+  leaves,
+  useOf,
+  valueUseMatcher,
+  type Sink,
+  type SinkOptions,
+} from '../sinks/index.js';
 
 interface Unit {
   node: t.Node;
@@ -110,7 +119,9 @@ export class Proof implements SummaryProvider {
     this.sinkOptions = {
       dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
       valueUses: valueUseMatcher(policies),
-      codeStrings: new Set(policies.flatMap((p) => (p.codeStrings ?? []).flatMap((c) => c.properties))),
+      codeStrings: new Set(
+        policies.flatMap((p) => (p.codeStrings ?? []).flatMap((c) => c.properties.map(lastSegment))),
+      ),
     };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
     this.blocking = new ScriptBlocking(policies, this.purposes, project, resolver);

@@ -885,10 +885,11 @@ export function codeInString(
     SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')
   )
     value = n.right;
-  // A CMP option the CMP runs as code when it is a string (Klaro's `onAccept: "gtag(…)"`).
+  // A CMP option the CMP runs as code when it is a string (Klaro's `onAccept: "gtag(…)"`), matched by its
+  // last name: an object written apart from the config (`klaroConfig.services.push({ onAccept: "…" })`) too.
   else if (n.type === 'ObjectProperty' && codeStrings?.size) {
     const at = objectPropertyPath(n.value, index);
-    if (at !== undefined && codeStrings.has(at)) value = n.value;
+    if (at !== undefined && codeStrings.has(lastSegment(at))) value = n.value;
   } else if (
     n.type === 'JSXAttribute' &&
     n.name.type === 'JSXIdentifier' &&
@@ -905,6 +906,16 @@ export function codeInString(
   const text = stringText(value, index);
   const mention = text !== undefined ? find(text) : undefined;
   return mention ? { node: value, mention } : undefined;
+}
+
+/** `onAccept` of `services[].onAccept`. */
+export function lastSegment(path: string): string {
+  return (
+    path
+      .split(/\.|\[\]/)
+      .filter(Boolean)
+      .pop() ?? path
+  );
 }
 
 /** The static text of a string expression (template quasis, `+` parts, `const`s); undefined when none. */

@@ -40,6 +40,7 @@ import {
 } from './forms.js';
 
 export { leaves, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
+export { lastSegment } from './forms.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -507,7 +508,7 @@ function dispatched(
 export interface SinkOptions {
   dispatchers?: DispatcherSpec[];
   valueUses?: ValueUseMatcher;
-  /** Config options run as code when given a string (policies' `codeStrings`): `services[].onAccept`. */
+  /** Last names of config options run as code when given a string (policies' `codeStrings`): `onAccept`. */
   codeStrings?: Set<string>;
 }
 
