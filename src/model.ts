@@ -234,8 +234,40 @@ export interface GuardSpec {
    * (`optionalCookies[].onAccept`), written inline or in a never-reassigned local passed once.
    */
   callbackProperty?: string;
-  /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`). */
-  keyProperty?: string;
+  /** With `callbackProperty`: the key is the literal of this sibling property of the callback's object (`name`); several: each proves. */
+  keyProperty?: string | string[];
+  /**
+   * With `callbackProperty`, instead of `callbackArgument`: the object holding the callback is stored at the
+   * guard's path (`tarteaucitron.services.x = { js() {…} }`; a classic script's `var klaroConfig = {…}`).
+   */
+  callbackAssigned?: boolean;
+  /** With `callbackProperty`: the callback proves something only when its object has these properties as one of these literals. */
+  callbackRequires?: Record<string, (string | number | boolean)[]>;
+  /**
+   * With `callbackProperty`: the callback proves nothing when its object, or an object literal around it, has one of
+   * these properties with a value other than the listed literals (Klaro's `required: true`).
+   */
+  callbackUnless?: Record<string, (string | number | boolean)[]>;
+  /**
+   * With `callbackProperty`: not the callback's body but its parameter at this position proves the purposes when
+   * truthy (Klaro's `callback(consent, service)`, run on every change: `if (consent) …`).
+   */
+  grantedParameter?: number;
+  /**
+   * With `callbackAssigned`: a page script declaring the `from` global as an object literal with all these
+   * properties is the CMP's own library, self-hosted (`var tarteaucitron = { init, services, addService, … }`).
+   */
+  libraryProperties?: string[];
+  /**
+   * With `callbackProperty`: calls and writes anywhere in the project that let the CMP run the callback without an answer
+   * (`tarteaucitron.init({ highPrivacy: false })`, `tarteaucitron.user.bypass = true`): any of them voids the guard.
+   */
+  callbackVoidedBy?: {
+    /** A call of `from` + `path` whose argument `argument` has one of these properties other than the listed literals. */
+    calls?: { path: PathStep[]; argument: number; harmless: Record<string, (string | number | boolean)[]> }[];
+    /** Property paths under the `from` global: writing one (or an object holding it) voids the guard. */
+    writes?: string[][];
+  };
   /** Where the mapping comes from (vendor documentation). */
   mapping?: string;
   /** A snippet this guard makes compliant and its near miss (run by the tests). */
@@ -307,6 +339,8 @@ export interface Policy {
   rules: RuleSpec[];
   guards: GuardSpec[];
   scriptBlocking?: ScriptBlockingSpec[];
+  /** Config options whose string value the CMP runs as code (Klaro's `services[].onAccept`): reported when they call an SDK. */
+  codeStrings?: { id: string; description: string; properties: string[]; mapping?: string }[];
   /** Native sources and app declarations (src/native): Kotlin, Java, Swift, Objective-C, Info.plist, AndroidManifest.xml, Expo app.json. */
   native?: NativePolicy;
   /** Source file of the policy (for error messages). */

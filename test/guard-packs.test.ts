@@ -44,6 +44,7 @@ describe('guard pack examples', () => {
         'trustarc',
         'google-ump',
         'civic-cookie-control',
+        'tarteaucitron',
       ]),
     );
   });

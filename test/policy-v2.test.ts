@@ -237,11 +237,11 @@ describe('v2 sink forms', () => {
 
 describe('SDK code kept in strings', () => {
   /** Scan one file with one policy: its errors as `line:column kind message` (up to the first `;`), and the document. */
-  async function stringCode(prefix: string, file: string, lines: string[], policy: string) {
+  async function stringCode(prefix: string, file: string, lines: string[], policy: string | string[]) {
     const root = mkdtempSync(join(tmpdir(), prefix));
     dirs.push(root);
     writeFileSync(join(root, file), lines.join('\n'));
-    const { document } = await scan({ root, policies: [loadPolicy(policy)] });
+    const { document } = await scan({ root, policies: [policy].flat().map((id) => loadPolicy(id)) });
     return {
       document,
       errors: document.errors.map((e) => `${e.line}:${e.column} ${e.kind} ${e.message.split(';')[0]}`),
@@ -342,5 +342,38 @@ describe('SDK code kept in strings', () => {
       '8:19 customerio/init Customer.io is initialised without consent: `script code in a string` loads `https://assets.customer.io/assets/track.js`',
       '15:16 customerio/init Customer.io is initialised without consent: `script code in a string` loads `//assets.customer.io/assets/track-eu.js`',
     ]);
+  });
+
+  it('a Klaro service handler given as a string is code Klaro runs (new Function): reported, never a guarded callback', async () => {
+    const { document, errors } = await stringCode(
+      'cl-v2-klaro-',
+      'klaro-config.js',
+      [
+        'var klaroConfig = {',
+        '  services: [',
+        '    {',
+        "      name: 'leanplum',",
+        "      purposes: ['marketing'],",
+        "      onAccept: 'Leanplum.registerForWebPush();',", // 6
+        '      onDecline: `Leanplum.start()`,', // 7
+        "      onInit: 'Leanplum' + '.start()',", // 8
+        // Near misses: an option Klaro does not run, a string that calls no SDK.
+        "      description: 'Leanplum.start() runs once you accept',",
+        '    },',
+        "    { name: 'other', onAccept: 'console.log(1)' },",
+        '  ],',
+        '};',
+        // A service written apart from the config (pushed later): its handler is code all the same.
+        "klaroConfig.services.push({ name: 'late', onInit: 'Leanplum.start()' });", // 14
+      ],
+      ['klaro', 'leanplum'],
+    );
+    expect(errors).toEqual([
+      '6:17 unresolved script code kept in a string calls Leanplum',
+      '7:18 unresolved script code kept in a string calls Leanplum',
+      '8:15 unresolved script code kept in a string calls Leanplum',
+      '14:51 unresolved script code kept in a string calls Leanplum',
+    ]);
+    expect(document.findings).toEqual([]);
   });
 });

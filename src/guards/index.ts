@@ -13,6 +13,7 @@ import {
   constInit,
   localCalls,
   dottedName,
+  escapeRegExp,
   forEachChild,
   isWrapper,
   patternSteps,
@@ -25,7 +26,11 @@ import {
   type Step,
   type Value,
 } from '../program/index.js';
-import { objectCallbackSite } from '../program/callbacks.js';
+import { assignedCallbackSite, objectCallbackSite } from '../program/callbacks.js';
+import { GLOBAL_OBJECTS } from '../program/globals.js';
+import { SCRIPT_HOLDER } from './writes.js';
+
+type PathValue = Extract<Value, { kind: 'path' }>;
 import { originPrefix } from '../sinks/index.js';
 import {
   ALL,
@@ -46,6 +51,7 @@ import { cmpGlobalRoots, Writes } from './writes.js';
 export { Purposes } from './purposes.js';
 import { Purposes } from './purposes.js';
 export { ScriptBlocking } from './blocking.js';
+export { SCRIPT_HOLDER } from './writes.js';
 
 export interface FunctionSummary {
   /** Purposes granted whenever the function returns a truthy value. */
@@ -628,7 +634,8 @@ export class GuardClassifier {
     const fn = b.scopeBlock as t.Function;
     const i = fn.params.indexOf(b.identifier);
     if (i < 0) return { whenTrue: this.leaf(id, index, depth, false), whenFalse: 0 };
-    const fromPath = this.leaf(id, index, depth, false);
+    // A CMP option's parameter that is truthy only once granted (Klaro's `callback(consent, service)`).
+    const fromPath = this.leaf(id, index, depth, false) | this.objectCallbackGrants(fn, index, i);
     const parent = index.parent.get(fn);
     // `p.then(ok => …)`: ok is p's value.
     if (
@@ -1414,14 +1421,136 @@ export class GuardClassifier {
    * Purposes proven where a function held by an object literal runs, when that
    * object reaches a CMP call as the property a `callbackProperty` guard names
    * (`CookieControl.load({ optionalCookies: [{ name: 'analytics', onAccept() {…} }] })`),
-   * inline or through a never-reassigned local passed only there. With
-   * `keyProperty`, the key is the literal of that sibling property (`name`).
+   * inline or through a never-reassigned local passed only there, or is stored
+   * where the CMP reads it (`callbackAssigned`: `tarteaucitron.services.x = { js() {…} }`).
+   * With `keyProperty`, the key is the literal of that sibling property (`name`).
    */
-  objectCallbackGrants(fn: t.Function, index: ScriptIndex): number {
+  /** The last property names of `callbackAssigned` guards' callbacks (`js`, `onAccept`): reading one back may run it. */
+  get assignedCallbackNames(): ReadonlySet<string> {
+    this.heldNames ??= new Set(
+      this.specs
+        .filter((s) => s.kind === 'callback' && s.callbackAssigned && s.callbackProperty)
+        .map((s) =>
+          s
+            .callbackProperty!.split(/\.|\[\]/)
+            .filter(Boolean)
+            .pop()!,
+        ),
+    );
+    return this.heldNames;
+  }
+
+  private heldNames: Set<string> | undefined;
+
+  /** The globals `callbackAssigned` guards store at (`tarteaucitron`, `klaroConfig`). */
+  get assignedCallbackRoots(): string[] {
+    return [
+      ...new Set(
+        this.specs.flatMap((s) =>
+          s.kind === 'callback' && s.callbackAssigned && 'global' in s.from ? [s.from.global] : [],
+        ),
+      ),
+    ];
+  }
+
+  /**
+   * By-name keys of a function stored for a CMP (`callbackAssigned`): `held:js`, and the
+   * location it is stored at (`held:tarteaucitron.services.x.js`), which a read of exactly
+   * that location (`tarteaucitron.services.x.js()`) references.
+   */
+  heldKeys(fn: t.Function, index: ScriptIndex): string[] {
+    const site = assignedCallbackSite(fn, index);
+    if (!site) return [];
+    const segments = site.property.split(/\.|(?=\[\])/).map((x) => (x === '[]' ? '[]' : x.replace('[]', '')));
+    const last = segments[segments.length - 1];
+    if (!this.assignedCallbackNames.has(last)) return [];
+    const out = [`held:${last}`];
+    for (const v of this.storedPaths(site.target, index)) {
+      const at = v.kind === 'path' ? locationKey(v) : undefined;
+      if (at !== undefined) out.push(`held:${at}.${segments.join('.')}`);
+    }
+    return out;
+  }
+
+  /**
+   * `this.js` inside a function stored for a CMP in the same object (a tarteaucitron service's
+   * `fallback() { this.js(); }`, which the CMP calls as `service.fallback()`): the by-name key of
+   * that object's own `js`. Undefined when `this` is no such object.
+   */
+  thisHeldKeys(member: t.MemberExpression | t.OptionalMemberExpression, index: ScriptIndex): string[] | undefined {
+    if (unwrap(member.object).type !== 'ThisExpression') return undefined;
+    const name = propertyName(member);
+    if (name === null || !this.assignedCallbackNames.has(name)) return undefined;
+    let fn: t.Node | undefined = index.parent.get(member);
+    while (fn && (!isFunctionNode(fn) || fn.type === 'ArrowFunctionExpression')) fn = index.parent.get(fn);
+    if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ObjectMethod')) return undefined;
+    const site = assignedCallbackSite(fn, index);
+    if (!site) return undefined;
+    const segments = site.property.split('.');
+    // Only a function held directly by the stored object (`services.x.fallback`, not nested deeper).
+    if (segments.length !== 1) return undefined;
+    const out: string[] = [];
+    for (const v of this.storedPaths(site.target, index)) {
+      const at = v.kind === 'path' ? locationKey(v) : undefined;
+      if (at === undefined) return undefined;
+      out.push(`held:${at}.${name}`);
+    }
+    return out.length ? out : undefined;
+  }
+
+  /**
+   * The by-name keys a read of property `name` references (see heldKeys): its exact
+   * location when known, else every stored callback of that name, in a script naming
+   * the CMP's global (`tarteaucitron.services[k].js()`, `Object.values(tarteaucitron.services)`):
+   * as for methods called on a receiver the analysis cannot resolve, a function held in an
+   * object is otherwise referenced where the object is handed over, not where it is read back.
+   */
+  readKeys(v: Value | undefined, name: string, index: ScriptIndex): string[] {
+    if (!this.assignedCallbackNames.has(name)) return [];
+    const out = new Set<string>();
+    let unknown = !v;
+    for (const a of alternatives(v)) {
+      const at = a.kind === 'path' ? locationKey(a) : undefined;
+      if (at !== undefined) out.add(`held:${at}`);
+      else if (a.kind === 'path') unknown = true;
+    }
+    if (unknown && this.namesHeldRoot(index)) out.add(`held:${name}`);
+    return [...out];
+  }
+
+  private readonly rootMentions = new WeakMap<ScriptIndex, boolean>();
+
+  /**
+   * Does the script's text name a global `callbackAssigned` guards store at? Not the CMP's own
+   * library (a self-hosted tarteaucitron.js declares `var tarteaucitron = {…}` and runs each
+   * allowed service's `tarteaucitron.services[key].js()`): that is the CMP calling it.
+   */
+  private namesHeldRoot(index: ScriptIndex): boolean {
+    let known = this.rootMentions.get(index);
+    if (known === undefined) {
+      const roots = this.assignedCallbackRoots;
+      known =
+        roots.length > 0 &&
+        new RegExp(`\\b(?:${roots.map(escapeRegExp).join('|')})\\b`).test(index.script.code) &&
+        !declaresGlobal(index, roots);
+      this.rootMentions.set(index, known);
+    }
+    return known;
+  }
+
+  objectCallbackGrants(fn: t.Function, index: ScriptIndex, parameter?: number): number {
     const site = objectCallbackSite(fn, index);
-    if (!site || site.call.type === 'NewExpression') return 0;
-    const specs = this.specs.filter((s) => s.kind === 'callback' && s.callbackProperty === site.property);
+    if (!site) return this.assignedCallbackGrants(fn, index, parameter);
+    if (site.call.type === 'NewExpression') return 0;
+    const specs = this.specs.filter(
+      (s) =>
+        s.kind === 'callback' &&
+        !s.callbackAssigned &&
+        s.callbackProperty === site.property &&
+        s.grantedParameter === parameter,
+    );
     if (!specs.length) return 0;
+    const holders = site.holders ?? [];
     const callees = alternatives(this.resolver.value(site.call.callee, index));
     let mask = callees.length ? ~0 : 0;
     // Every function the call may be must prove it: one that is no CMP path proves nothing.
@@ -1435,33 +1564,344 @@ export class GuardClassifier {
       let here = 0;
       for (const spec of specs) {
         if (spec.callbackArgument !== site.argument) continue;
-        let key = this.matchPath(v, spec, index);
-        if (key === undefined) continue;
-        if (spec.keyProperty !== undefined) {
-          const sibling = this.siblingLiteral(fn, spec.keyProperty, index);
-          if (sibling === undefined) continue;
-          key = String(sibling);
-        }
-        here |= this.keyPurposes(spec, key);
+        const key = this.matchPath(v, spec, index);
+        if (key !== undefined) here |= this.holderGrants(spec, key, fn, holders, index);
       }
       mask &= here;
     }
     return mask;
   }
 
-  /** The literal of property `name` of the object literal holding `fn` (no spread may override it). */
-  private siblingLiteral(fn: t.Function, name: string, index: ScriptIndex): Literal | undefined {
-    const prop = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
-    const holder = prop && index.parent.get(prop);
-    if (!holder || holder.type !== 'ObjectExpression') return undefined;
-    let found: Literal | undefined;
+  /**
+   * `callbackAssigned` guards: the object holding `fn` is stored at the guard's
+   * path (`tarteaucitron.services.<any>`, the page global `klaroConfig`).
+   * Every location the store may name must match: one that is no CMP path proves nothing.
+   */
+  private assignedCallbackGrants(fn: t.Function, index: ScriptIndex, parameter: number | undefined): number {
+    const site = assignedCallbackSite(fn, index);
+    if (!site) return 0;
+    const specs = this.specs.filter(
+      (s) =>
+        s.kind === 'callback' &&
+        s.callbackAssigned &&
+        s.callbackProperty === site.property &&
+        s.grantedParameter === parameter,
+    );
+    if (!specs.length) return 0;
+    const places = this.storedPaths(site.target, index);
+    let mask = places.length ? ~0 : 0;
+    for (const v of places) {
+      if (v.kind !== 'path') return 0;
+      let here = 0;
+      for (const spec of specs) {
+        const key = this.matchPath(v, spec, index);
+        if (key !== undefined) here |= this.holderGrants(spec, key, fn, site.holders, index);
+      }
+      mask &= here;
+    }
+    // A parameter is the CMP's answer only while the app never calls the callback itself.
+    if (mask && parameter !== undefined && this.readBack(fn, index)) return 0;
+    return mask;
+  }
+
+  /**
+   * Does the app read a stored callback back (`klaroConfig.services[0].callback(true)`), in a file
+   * naming the CMP's global (all of which are read; one not parsed yet may)?
+   */
+  private readBack(fn: t.Function, index: ScriptIndex): boolean {
+    const keys = new Set(this.heldKeys(fn, index));
+    const names = this.assignedCallbackNames;
+    for (const root of this.assignedCallbackRoots) {
+      for (const rel of this.filesNaming(root)) {
+        const mod = this.resolver.project.module(rel);
+        if (!mod) return true;
+        for (const script of mod.scripts)
+          for (const n of script.nodes) {
+            if (n.type !== 'MemberExpression' && n.type !== 'OptionalMemberExpression') continue;
+            const name = propertyName(n);
+            if (name === null || !names.has(name)) continue;
+            const v = this.resolver.value(n, script);
+            if (alternatives(v).some((a) => a.kind === 'function' && a.node === fn)) return true;
+            if (this.readKeys(v, name, script).some((k) => keys.has(k))) return true;
+          }
+      }
+    }
+    return false;
+  }
+
+  /** The script files whose text names a global (`tarteaucitron`, `klaroConfig`). */
+  private filesNaming(root: string): string[] {
+    let files = this.rootFiles.get(root);
+    if (!files) {
+      files = this.resolver.project
+        .filesMatching(new RegExp(`\\b${escapeRegExp(root)}\\b`), [root])
+        .filter((rel) => SCRIPT_HOLDER.test(rel));
+      this.rootFiles.set(root, files);
+    }
+    return files;
+  }
+
+  /** The CMP locations an assignment target names (`tarteaucitron.services.x`, `window.klaroConfig`, a page global). */
+  private storedPaths(target: t.Node, index: ScriptIndex): readonly Value[] {
+    if (target.type === 'Identifier') return [{ kind: 'path', root: { global: target.name }, steps: [] }];
+    if (target.type !== 'MemberExpression') return [];
+    const name = propertyName(target);
+    // A computed key that is no literal may name any service: it proves nothing.
+    if (name === null) return [];
+    const obj = unwrap(target.object);
+    if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj))
+      return [{ kind: 'path', root: { global: name }, steps: [] }];
+    const library = this.libraryChain(target, index);
+    if (library) return [library];
+    return alternatives(this.resolver.value(target.object, index)).map((base): Value =>
+      base.kind === 'path' ? { ...base, steps: [...base.steps, { prop: name }] } : base,
+    );
+  }
+
+  private readonly rootFiles = new Map<string, string[]>();
+  private readonly scriptVoids = new WeakMap<ScriptIndex, Map<GuardSpec, boolean>>();
+
+  /**
+   * `callbackVoidedBy`: somewhere in the project, a call or a write lets the CMP run the callback
+   * without an answer (`tarteaucitron.init({ highPrivacy: false })`, `tarteaucitron.user.bypass = true`).
+   * Every file naming the CMP's global is read; one not parsed yet is asked for, and until then
+   * the callback proves nothing.
+   */
+  private voidedByProject(spec: GuardSpec): boolean {
+    if (!('global' in spec.from)) return true;
+    for (const rel of this.filesNaming(spec.from.global)) {
+      const mod = this.resolver.project.module(rel);
+      if (!mod) return true;
+      for (const index of mod.scripts) if (this.scriptVoidsSpec(spec, index)) return true;
+    }
+    return false;
+  }
+
+  private scriptVoidsSpec(spec: GuardSpec, index: ScriptIndex): boolean {
+    let memo = this.scriptVoids.get(index);
+    if (!memo) this.scriptVoids.set(index, (memo = new Map<GuardSpec, boolean>()));
+    const known = memo.get(spec);
+    if (known !== undefined) return known;
+    let found = false;
+    for (const n of index.nodes) {
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') found = this.callVoids(spec, n, index);
+      else if (n.type === 'AssignmentExpression') found = this.writeVoids(spec, n.left, index);
+      else if (n.type === 'UpdateExpression') found = this.writeVoids(spec, n.argument, index);
+      if (found) break;
+    }
+    memo.set(spec, found);
+    return found;
+  }
+
+  /** A call of a `callbackVoidedBy.calls` path whose options are not harmless (`tarteaucitron.init({ highPrivacy: false })`). */
+  private callVoids(spec: GuardSpec, n: t.CallExpression | t.OptionalCallExpression, index: ScriptIndex): boolean {
+    const calls = spec.callbackVoidedBy?.calls ?? [];
+    if (!calls.length) return false;
+    for (const callee of alternatives(this.resolver.value(n.callee, index))) {
+      if (callee.kind !== 'path') continue;
+      const v: PathValue = { ...callee, steps: [...callee.steps, { call: n, awaited: false }] };
+      for (const c of calls) {
+        if (this.matchPath(v, { ...spec, path: c.path, async: undefined }, index) === undefined) continue;
+        const arg = n.arguments[c.argument];
+        // No options: the CMP's defaults.
+        if (!arg) continue;
+        const options = alternatives(this.resolver.value(arg, index));
+        // Options the analysis cannot see may say anything.
+        if (arg.type === 'SpreadElement' || !options.length) return true;
+        for (const o of options) {
+          if (o.kind !== 'object') return true;
+          for (const [name, harmless] of Object.entries(c.harmless)) {
+            const lit = this.propertyLiteral(o.node, name, o.index);
+            if (lit !== ABSENT && (lit === undefined || !harmless.includes(lit))) return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A write of a `callbackVoidedBy.writes` path, an object holding it, or the global itself (`tarteaucitron.user.bypass = true`). */
+  private writeVoids(spec: GuardSpec, left: t.Node, index: ScriptIndex): boolean {
+    const writes = spec.callbackVoidedBy?.writes ?? [];
+    const root = 'global' in spec.from ? spec.from.global : undefined;
+    if (!writes.length || root === undefined) return false;
+    for (const v of alternatives(this.resolver.value(left, index))) {
+      if (v.kind !== 'path' || !('global' in v.root) || v.root.global !== root) continue;
+      const props = v.steps.map((st) => ('prop' in st ? st.prop : undefined));
+      // A computed key (null) may be any of them.
+      if (writes.some((w) => props.every((p, i) => i < w.length && (p === null || p === w[i])))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * `tarteaucitron.services.x` where `tarteaucitron` is the page global a self-hosted copy of the
+   * CMP declares (`var tarteaucitron = { init, services, addService, … }` in tarteaucitron.js, an
+   * object literal holding every `libraryProperties` of a guard storing at that global): still the
+   * CMP's global, not an app object. Undefined for any other target.
+   */
+  private libraryChain(target: t.MemberExpression, index: ScriptIndex): PathValue | undefined {
+    const props: string[] = [];
+    const nodes: t.Node[] = [];
+    let e: t.Node = target;
+    while (e.type === 'MemberExpression') {
+      const p = propertyName(e);
+      if (p === null) return undefined;
+      props.unshift(p);
+      nodes.unshift(e);
+      e = unwrap(e.object);
+    }
+    if (e.type !== 'Identifier') return undefined;
+    let root = e.name;
+    let rootNode: t.Node = e;
+    if (GLOBAL_OBJECTS.has(root) && !index.binding(e)) {
+      root = props.shift() ?? '';
+      rootNode = nodes[0];
+    }
+    // A local of this script is no page global (a classic script's own top-level `var` is: the library's).
+    const b = rootNode.type === 'Identifier' ? index.binding(rootNode) : undefined;
+    if (b && !(index.script.kind === 'script' && b.scopeBlock.type === 'Program')) return undefined;
+    const wanted = this.specs.filter(
+      (s) => s.callbackAssigned && s.libraryProperties && 'global' in s.from && s.from.global === root,
+    );
+    if (!wanted.length) return undefined;
+    const held = alternatives(this.resolver.value(rootNode, index));
+    const isLibrary =
+      held.length > 0 &&
+      held.every(
+        (a) =>
+          // The global itself (the library loaded from elsewhere), or the library's own declaration.
+          (a.kind === 'path' && 'global' in a.root && a.root.global === root && !a.steps.length) ||
+          (a.kind === 'object' &&
+            wanted.some((s) =>
+              s.libraryProperties!.every((name) =>
+                a.node.properties.some((p) => p.type !== 'SpreadElement' && propertyKey(p) === name),
+              ),
+            )),
+      );
+    return isLibrary ? { kind: 'path', root: { global: root }, steps: props.map((prop) => ({ prop })) } : undefined;
+  }
+
+  /**
+   * What a matched callback proves given the object literals around it: its key
+   * from `keyProperty` (an array literal proves what all its elements prove), and
+   * nothing unless `callbackRequires` / `callbackUnless` hold (a Klaro service
+   * marked `required` runs `onAccept` without consent; a tarteaucitron service
+   * without `needConsent: true` runs `js` on load).
+   */
+  private holderGrants(
+    spec: GuardSpec,
+    key: string | null,
+    fn: t.Function,
+    holders: t.ObjectExpression[],
+    index: ScriptIndex,
+  ): number {
+    if (spec.callbackVoidedBy && this.voidedByProject(spec)) return 0;
+    for (const [name, allowed] of Object.entries(spec.callbackRequires ?? {})) {
+      const v = holders[0] ? this.propertyLiteral(holders[0], name, index) : undefined;
+      if (v === undefined || v === ABSENT || !allowed.includes(v)) return 0;
+    }
+    for (const [name, harmless] of Object.entries(spec.callbackUnless ?? {})) {
+      for (const holder of holders) {
+        const v = this.propertyLiteral(holder, name, index);
+        if (v !== ABSENT && (v === undefined || !harmless.includes(v))) return 0;
+      }
+    }
+    if (spec.keyProperty === undefined) return this.keyPurposes(spec, key);
+    // Several key properties (Klaro's `name` and `purposes`): each is true of the callback's consent.
+    let mask = 0;
+    for (const prop of [spec.keyProperty].flat()) {
+      const sibling = this.siblingValue(fn, prop, index);
+      if (sibling === undefined) continue;
+      if (!Array.isArray(sibling)) {
+        mask |= this.keyPurposes(spec, String(sibling));
+        continue;
+      }
+      // `purposes: ['analytics', 'marketing']`: consent for the service may come from either purpose.
+      let all = sibling.length ? ~0 : 0;
+      for (const k of sibling) all &= this.keyPurposes(spec, String(k));
+      mask |= all;
+    }
+    return mask;
+  }
+
+  /**
+   * Property `name` of an object literal: its literal, ABSENT when no property
+   * (nor spread, which may hold it) is there, undefined when it may be anything.
+   */
+  private propertyLiteral(
+    holder: t.ObjectExpression,
+    name: string,
+    index: ScriptIndex,
+  ): Literal | typeof ABSENT | undefined {
+    let found: Literal | typeof ABSENT | undefined = ABSENT;
     for (const p of holder.properties) {
       if (p.type === 'SpreadElement') found = undefined;
       else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
+      else if (p.computed && p.key.type !== 'StringLiteral') found = undefined;
     }
     return found;
   }
+
+  /** The literal (or array literal of literals) of property `name` of the object literal holding `fn`. */
+  private siblingValue(fn: t.Function, name: string, index: ScriptIndex): Literal | Literal[] | undefined {
+    const prop = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
+    const holder = prop && index.parent.get(prop);
+    if (!holder || holder.type !== 'ObjectExpression') return undefined;
+    let found: t.Node | undefined;
+    for (const p of holder.properties) {
+      if (p.type === 'SpreadElement') found = undefined;
+      else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? p.value : undefined;
+    }
+    if (!found) return undefined;
+    const u = unwrap(found);
+    if (u.type !== 'ArrayExpression') return this.literal(u, index);
+    const out: Literal[] = [];
+    for (const el of u.elements) {
+      const lit = el && el.type !== 'SpreadElement' ? this.literal(el, index) : undefined;
+      if (lit === undefined) return undefined;
+      out.push(lit);
+    }
+    return out;
+  }
 }
+
+/** `tarteaucitron.services.x`, `klaroConfig.services.[]` (array indexes as `[]`); undefined when a step is no known property. */
+function locationKey(v: PathValue): string | undefined {
+  const root = 'global' in v.root ? v.root.global : `${v.root.module}:${v.root.export}`;
+  const parts = [root];
+  for (const s of v.steps) {
+    if (!('prop' in s) || s.prop === null) return undefined;
+    parts.push(/^\d+$/.test(s.prop) ? '[]' : s.prop);
+  }
+  return parts.join('.');
+}
+
+/** Does a classic script declare one of these globals at its top level (`var tarteaucitron = {…}`)? */
+function declaresGlobal(index: ScriptIndex, names: string[]): boolean {
+  if (index.script.kind !== 'script') return false;
+  return index.script.ast.program.body.some(
+    (st) =>
+      st.type === 'VariableDeclaration' &&
+      st.declarations.some(
+        (d) => d.id.type === 'Identifier' && names.includes(d.id.name) && d.init?.type === 'ObjectExpression',
+      ),
+  );
+}
+
+function isFunctionNode(n: t.Node): n is t.Function {
+  return (
+    n.type === 'FunctionExpression' ||
+    n.type === 'FunctionDeclaration' ||
+    n.type === 'ArrowFunctionExpression' ||
+    n.type === 'ObjectMethod' ||
+    n.type === 'ClassMethod' ||
+    n.type === 'ClassPrivateMethod'
+  );
+}
+
+/** A property no object literal around a callback has. */
+const ABSENT = Symbol('absent');
 
 /** A non-computed (or string-literal computed) property key's name. */
 function propertyKey(p: t.ObjectProperty | t.ObjectMethod): string | undefined {

@@ -15,7 +15,10 @@ import type { Policy } from '../model.js';
 import { TEMPLATE_TAGS } from '../parse/index.js';
 
 /** Files that may hold script code (a page's, a component's, a template's). */
-const SCRIPT_HOLDER = new RegExp(`\\.(?:[cm]?[jt]sx?|html?|vue|svelte|${Object.keys(TEMPLATE_TAGS).join('|')})$`, 'i');
+export const SCRIPT_HOLDER = new RegExp(
+  `\\.(?:[cm]?[jt]sx?|html?|vue|svelte|${Object.keys(TEMPLATE_TAGS).join('|')})$`,
+  'i',
+);
 import {
   propertyName,
   stillHolds,

@@ -263,6 +263,8 @@ export interface ObjectCallbackSite {
   argument: number;
   /** `onReady`, `callbacks.onReady`, `services[].callback`. */
   property: string;
+  /** The object literals from the function's own out to the argument (none for a JSX prop). */
+  holders?: t.ObjectExpression[];
 }
 
 /**
@@ -318,7 +320,112 @@ function jsxCall(el: t.JSXOpeningElement): t.CallExpression {
  * called with other values.
  */
 export function objectCallbackSite(fn: t.Function, index: ScriptIndex): ObjectCallbackSite | undefined {
+  const root = objectRoot(fn, index);
+  if (!root) return undefined;
+  if ('call' in root) return root;
+  const { property, parent, child, holders } = root;
+  const at = argumentOf(child, index);
+  if (at) return { ...at, property, holders };
+  const b = onlyLocal(parent, child, index);
+  if (!b) return undefined;
+  const refs = bindingReferences(index, b);
+  if (refs.length !== 1) return undefined;
+  const passed = argumentOf(refs[0], index);
+  return passed ? { ...passed, property, holders } : undefined;
+}
+
+/**
+ * Where a function held by an object literal is stored into an object the
+ * CMP reads instead of being passed to a call:
+ * `tarteaucitron.services.x = { js() {…} }` (target: the assigned member
+ * expression, property `js`), a classic script's top-level
+ * `var klaroConfig = { services: [{ onAccept() {…} }] }` (the page global),
+ * or a never-reassigned local assigned there once and used nowhere else.
+ * `holders`: the object literals from the function's own out to the stored one.
+ */
+export interface AssignedCallbackSite {
+  /** The assigned member expression, a free identifier, or a classic script's top-level `var` name. */
+  target: t.Node;
+  property: string;
+  holders: t.ObjectExpression[];
+}
+
+export function assignedCallbackSite(fn: t.Function, index: ScriptIndex): AssignedCallbackSite | undefined {
+  const root = objectRoot(fn, index);
+  if (!root || 'call' in root) return undefined;
+  const { property, parent, child, holders } = root;
+  const stored = assignmentTarget(child, index);
+  if (stored) return { target: stored, property, holders };
+  if (parent.type !== 'VariableDeclarator' || parent.init !== child || parent.id.type !== 'Identifier')
+    return undefined;
+  const b = index.binding(parent.id);
+  // A classic script's top-level `var` is the page global of that name (what Klaro reads as `window.klaroConfig`).
+  if (
+    b &&
+    b.kind === 'var' &&
+    b.identifier === parent.id &&
+    !b.violations.length &&
+    index.script.kind === 'script' &&
+    b.scopeBlock.type === 'Program'
+  )
+    return { target: parent.id, property, holders };
+  const local = onlyLocal(parent, child, index);
+  if (!local) return undefined;
+  const refs = bindingReferences(index, local);
+  const target = refs.length === 1 ? assignmentTarget(refs[0], index) : undefined;
+  return target ? { target, property, holders } : undefined;
+}
+
+/** The left side of `left = n` when it is a member expression or a free name. */
+function assignmentTarget(n: t.Node, index: ScriptIndex): t.Node | undefined {
+  const { parent, child } = outerParent(n, index);
+  if (parent?.type !== 'AssignmentExpression' || parent.operator !== '=' || parent.right !== child) return undefined;
+  const left = parent.left;
+  if (left.type === 'MemberExpression') return left;
+  if (left.type === 'Identifier' && !index.binding(left)) return left;
+  return undefined;
+}
+
+/**
+ * The binding a `const`/`let`/`var` declarator holding the object introduces,
+ * when it is never reassigned, not exported and no page-script global.
+ */
+function onlyLocal(parent: t.Node, child: t.Node, index: ScriptIndex): Binding | undefined {
+  if (parent.type !== 'VariableDeclarator' || parent.init !== child || parent.id.type !== 'Identifier')
+    return undefined;
+  const b = index.binding(parent.id);
+  // Never reassigned: a `var` or `let` (`var config = {…}; CookieControl.load(config)`) as a `const`.
+  if (
+    !b ||
+    b.identifier !== parent.id ||
+    (b.kind !== 'const' && b.kind !== 'let' && b.kind !== 'var') ||
+    b.violations.length
+  )
+    return undefined;
+  // A classic script's top-level `const` is shared with every other script of the page.
+  if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') return undefined;
+  const declaration = index.parent.get(parent);
+  if (declaration && index.parent.get(declaration)?.type === 'ExportNamedDeclaration') return undefined;
+  return b;
+}
+
+/** `services[].onAccept` for the value of a property of an object literal (nested in object and array literals). */
+export function objectPropertyPath(value: t.Node, index: ScriptIndex): string | undefined {
+  const root = objectRoot(value, index);
+  return root && !('call' in root) ? root.property : undefined;
+}
+
+/**
+ * Climb from a function held by an object literal (nested in object and array
+ * literals) to the outermost literal: its property path and what holds it.
+ * A JSX prop is a site already (argument 0 of the element's call).
+ */
+function objectRoot(
+  fn: t.Node,
+  index: ScriptIndex,
+): ObjectCallbackSite | { property: string; parent: t.Node; child: t.Node; holders: t.ObjectExpression[] } | undefined {
   const segments: string[] = [];
+  const holders: t.ObjectExpression[] = [];
   let n: t.Node = fn;
   if (fn.type !== 'ObjectMethod') {
     const { parent, child } = outerParent(fn, index);
@@ -342,6 +449,7 @@ export function objectCallbackSite(fn: t.Function, index: ScriptIndex): ObjectCa
       segments.unshift(name);
       container = index.parent.get(n);
       if (container?.type !== 'ObjectExpression') return undefined;
+      holders.push(container);
     } else {
       segments.unshift('[]');
       container = n;
@@ -356,29 +464,7 @@ export function objectCallbackSite(fn: t.Function, index: ScriptIndex): ObjectCa
       n = parent;
       continue;
     }
-    const property = segments.join('.').replace(/\.\[\]/g, '[]');
-    const at = argumentOf(child, index);
-    if (at) return { ...at, property };
-    if (parent.type === 'VariableDeclarator' && parent.init === child && parent.id.type === 'Identifier') {
-      const b = index.binding(parent.id);
-      // Never reassigned: a `var` or `let` (`var config = {…}; CookieControl.load(config)`) as a `const`.
-      if (
-        !b ||
-        b.identifier !== parent.id ||
-        (b.kind !== 'const' && b.kind !== 'let' && b.kind !== 'var') ||
-        b.violations.length
-      )
-        return undefined;
-      // A classic script's top-level `const` is shared with every other script of the page.
-      if (index.script.kind === 'script' && b.scopeBlock.type === 'Program') return undefined;
-      const declaration = index.parent.get(parent);
-      if (declaration && index.parent.get(declaration)?.type === 'ExportNamedDeclaration') return undefined;
-      const refs = bindingReferences(index, b);
-      if (refs.length !== 1) return undefined;
-      const passed = argumentOf(refs[0], index);
-      return passed ? { ...passed, property } : undefined;
-    }
-    return undefined;
+    return { property: segments.join('.').replace(/\.\[\]/g, '[]'), parent, child, holders };
   }
   return undefined;
 }

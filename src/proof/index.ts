@@ -21,6 +21,7 @@ import { buildFlowGraph, mustGranted, type FlowGraph, type Grants, type States }
 import {
   GuardClassifier,
   Purposes,
+  SCRIPT_HOLDER,
   ScriptBlocking,
   type FunctionSummary,
   type SummaryProvider,
@@ -29,6 +30,7 @@ import {
   alternatives,
   classBodiesWithFields,
   dottedName,
+  escapeRegExp,
   forEachChild,
   isWrapper,
   propertyName,
@@ -41,7 +43,16 @@ import {
   type ScriptIndex,
   type Value,
 } from '../program/index.js';
-import { exportNames, findSinks, leaves, useOf, valueUseMatcher, type Sink, type SinkOptions } from '../sinks/index.js';
+import {
+  exportNames,
+  findSinks,
+  lastSegment,
+  leaves,
+  useOf,
+  valueUseMatcher,
+  type Sink,
+  type SinkOptions,
+} from '../sinks/index.js';
 
 interface Unit {
   node: t.Node;
@@ -108,6 +119,9 @@ export class Proof implements SummaryProvider {
     this.sinkOptions = {
       dispatchers: policies.flatMap((p) => p.dispatchers ?? []),
       valueUses: valueUseMatcher(policies),
+      codeStrings: new Set(
+        policies.flatMap((p) => (p.codeStrings ?? []).flatMap((c) => c.properties.map(lastSegment))),
+      ),
     };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
     this.blocking = new ScriptBlocking(policies, this.purposes, project, resolver);
@@ -379,8 +393,14 @@ export class Proof implements SummaryProvider {
               for (const target of this.classUnits(a.node, a.index)) out.refs.push([target, ref]);
             }
           }
+          // `this.js()` in a tarteaucitron service's `fallback`: that service's own `js` (see below), no other.
+          const ownHeld =
+            ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression'
+              ? this.classifier.thisHeldKeys(ast, index)
+              : undefined;
           if (
             (!v || callbackThisMember(ast, v)) &&
+            !ownHeld &&
             (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression')
           ) {
             // A method called on a receiver we cannot resolve may be any method of that name; so may one
@@ -391,6 +411,13 @@ export class Proof implements SummaryProvider {
             else
               for (const target of this.functionsHeld(this.resolver.value(ast.object, index)))
                 out.refs.push([target, ref]);
+          }
+          // `tarteaucitron.services.x.js()`: the app reading back a callback it stored for the CMP
+          // (which the Resolver does not follow into a global's properties) may run it without consent.
+          if (ast.type === 'MemberExpression' || ast.type === 'OptionalMemberExpression') {
+            const name = propertyName(ast);
+            const keys = ownHeld ?? (name ? this.classifier.readKeys(v, name, index) : []);
+            for (const key of keys) out.byName.push([key, ref]);
           }
           // An object or namespace handed where the analysis cannot follow (spread, a library,
           // `Object.values`): whatever receives it may call every function it holds, here.
@@ -406,14 +433,12 @@ export class Proof implements SummaryProvider {
         case 'ObjectMethod': {
           // A method of an object literal created where it leaves the analysis is called from there.
           const holder = index.parent.get(ast);
-          if (
-            holder &&
-            holder.type === 'ObjectExpression' &&
-            leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver)
-          ) {
+          if (holder && holder.type === 'ObjectExpression') {
+            const left = leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver);
             // A CMP option's callback (`onAccept` beside `name: 'analytics'`) runs only once granted.
             const extra = this.within(from, () => this.classifier.objectCallbackGrants(ast, index));
-            out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
+            // Kept in an object the CMP reads (`window.klaroConfig = {…}`): the CMP calls it, from here.
+            if (left || extra) out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
           }
           break;
         }
@@ -424,7 +449,15 @@ export class Proof implements SummaryProvider {
           const leavesInObject =
             holder?.type === 'ObjectExpression' &&
             leaves(useOf(holder, index, this.sinkOptions.valueUses!), index, this.resolver);
-          if (!escapes(ast, index) && !leavesInObject) break;
+          if (!escapes(ast, index) && !leavesInObject) {
+            // Kept in an object the CMP reads (`window.klaroConfig = {…}`): the CMP calls it, from here.
+            const extra =
+              holder?.type === 'ObjectExpression'
+                ? this.within(from, () => this.classifier.objectCallbackGrants(ast, index))
+                : 0;
+            if (extra) out.refs.push([this.unit(ast, index), { from, ast, nodeIds: ids, extra }]);
+            break;
+          }
           const parent = index.parent.get(ast);
           let extra = 0;
           if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression')) {
@@ -459,9 +492,18 @@ export class Proof implements SummaryProvider {
       else refs.set(target, [ref]);
     };
     const methodsByName = new Map<string, Unit[]>();
+    const held = this.classifier.assignedCallbackNames;
     for (const u of units) {
-      const name = methodName(u.node);
-      if (name) {
+      const heldKeys =
+        held.size &&
+        (u.node.type === 'FunctionExpression' ||
+          u.node.type === 'ArrowFunctionExpression' ||
+          u.node.type === 'ObjectMethod')
+          ? this.classifier.heldKeys(u.node, u.index)
+          : [];
+      if (heldKeys.length) this.wantHeldReaders();
+      for (const name of [methodName(u.node), ...heldKeys]) {
+        if (!name) continue;
         const l = methodsByName.get(name) ?? [];
         l.push(u);
         methodsByName.set(name, l);
@@ -473,6 +515,21 @@ export class Proof implements SummaryProvider {
       for (const [name, ref] of out.byName) for (const target of methodsByName.get(name) ?? []) add(target, ref);
     }
     this.refs = refs;
+  }
+
+  private heldReaders: string[] | undefined;
+
+  /**
+   * A callback stored for a CMP (`tarteaucitron.services.x = { js() {…} }`) is referenced by any
+   * file reading it back, which names the CMP's global but maybe no SDK: parse those files too.
+   */
+  private wantHeldReaders(): void {
+    if (!this.heldReaders) {
+      const names = this.classifier.assignedCallbackRoots;
+      const re = names.length ? new RegExp(`\\b(?:${names.map(escapeRegExp).join('|')})\\b`) : undefined;
+      this.heldReaders = re ? this.project.filesMatching(re, names).filter((rel) => SCRIPT_HOLDER.test(rel)) : [];
+    }
+    for (const rel of this.heldReaders) if (!this.project.isParsed(rel)) this.project.want(rel);
   }
 
   /** Functions an object literal or module namespace holds (nested objects too, to a small depth). */

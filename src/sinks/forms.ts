@@ -32,6 +32,7 @@ import {
   type ScriptIndex,
   type Value,
 } from '../program/index.js';
+import { objectPropertyPath } from '../program/callbacks.js';
 
 type PathValue = Extract<Value, { kind: 'path' }>;
 type Step = PathValue['steps'][number];
@@ -877,6 +878,7 @@ export function codeInString(
   resolver: Resolver,
   sdkText: RegExp | undefined,
   scripted: RuleSpec[] = [],
+  codeStrings?: Set<string>,
 ): { node: t.Node; mention: string; loads?: RuleSpec[] } | undefined {
   const find = (text: string): { mention: string; loads?: RuleSpec[] } | undefined => {
     const m = sdkText?.exec(text);
@@ -913,7 +915,12 @@ export function codeInString(
     SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')
   )
     value = n.right;
-  else if (
+  // A CMP option the CMP runs as code when it is a string (Klaro's `onAccept: "gtag(…)"`), matched by its
+  // last name: an object written apart from the config (`klaroConfig.services.push({ onAccept: "…" })`) too.
+  else if (n.type === 'ObjectProperty' && codeStrings?.size) {
+    const at = objectPropertyPath(n.value, index);
+    if (at !== undefined && codeStrings.has(lastSegment(at))) value = n.value;
+  } else if (
     n.type === 'JSXAttribute' &&
     n.name.type === 'JSXIdentifier' &&
     n.name.name === 'dangerouslySetInnerHTML' &&
@@ -929,6 +936,16 @@ export function codeInString(
   const text = stringText(value, index);
   const found = text !== undefined ? find(text) : undefined;
   return found ? { node: value, ...found } : undefined;
+}
+
+/** `onAccept` of `services[].onAccept`. */
+export function lastSegment(path: string): string {
+  return (
+    path
+      .split(/\.|\[\]/)
+      .filter(Boolean)
+      .pop() ?? path
+  );
 }
 
 /** The static text of a string expression (template quasis, `+` parts, `const`s); undefined when none. */

@@ -43,6 +43,7 @@ import {
 } from './forms.js';
 
 export { leaves, sdkEscapesRule, useOf, valueUseMatcher, type ValueUseMatcher } from './escapes.js';
+export { lastSegment } from './forms.js';
 
 export interface Sink {
   rule: RuleSpec;
@@ -513,6 +514,8 @@ function dispatched(
 export interface SinkOptions {
   dispatchers?: DispatcherSpec[];
   valueUses?: ValueUseMatcher;
+  /** Last names of config options run as code when given a string (policies' `codeStrings`): `onAccept`. */
+  codeStrings?: Set<string>;
 }
 
 const NO_SINKS: readonly Sink[] = [];
@@ -591,9 +594,12 @@ export function findSinks(
     index.nodes.forEach((n) => {
       if (
         (sdkText || scripted.length) &&
-        (n.type === 'AssignmentExpression' || n.type === 'JSXAttribute' || n.type === 'JSXElement')
+        (n.type === 'AssignmentExpression' ||
+          n.type === 'JSXAttribute' ||
+          n.type === 'JSXElement' ||
+          (n.type === 'ObjectProperty' && options.codeStrings?.size))
       ) {
-        const hidden = codeInString(n, index, resolver, sdkText, scripted);
+        const hidden = codeInString(n, index, resolver, sdkText, scripted, options.codeStrings);
         // A snippet that only loads an SDK's script: a load of that script where the page runs the string.
         if (hidden?.loads)
           for (const rule of hidden.loads)
