@@ -99,6 +99,37 @@ describe('module resolution reports what it cannot follow', () => {
     expect(aliased.errors).toEqual([expect.objectContaining({ file: 'apps/web/tsconfig.json', kind: 'unresolved' })]);
   });
 
+  it('a monorepo\'s own tsconfig package named whole (`extends: ["@org/tsconfig"]`) is read through its `.` export', async () => {
+    const files = (exportsField: string) => ({
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "packages/*"\n',
+      'package.json': '{ "private": true }',
+      'packages/tsconfig/package.json': `{ "name": "@org/tsconfig"${exportsField} }`,
+      'packages/tsconfig/base.json': '{ "compilerOptions": { "strict": true } }',
+      'packages/tsconfig/tsconfig.json': '{ "compilerOptions": { "strict": true } }',
+      'apps/web/package.json': '{ "name": "web" }',
+      'apps/web/tsconfig.json':
+        '{ "extends": ["@org/tsconfig"], "compilerOptions": { "paths": { "@lp": ["./src/lp.ts"] } } }',
+      'apps/web/src/main.ts': "import lp from '@lp';\nlp.start();\n",
+      'apps/web/src/lp.ts': "import Leanplum from 'leanplum-sdk';\nexport default Leanplum;\n",
+    });
+    const expected = { findings: ['apps/web/src/main.ts:2 leanplum/init'], errors: [] };
+    expect(await run(files(', "exports": { ".": "./base.json" }'))).toEqual(expected);
+    expect(await run(files(''))).toEqual(expected);
+  });
+
+  // A workspace package's generated files (Panda's `styled-system/css`) are the package as built, as an installed one is.
+  it('a workspace package subpath whose files are not in the checkout is taken as a package, not an error', async () => {
+    const { errors } = await run({
+      'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n',
+      'package.json': '{ "private": true }',
+      'packages/styled-system/package.json': '{ "name": "@org/styled-system" }',
+      'packages/styled-system/panda.config.ts': 'export default {};\n',
+      'src/main.ts':
+        "import Leanplum from 'leanplum-sdk';\nimport { css } from '@org/styled-system/css';\nLeanplum.setAppIdForProductionMode('a', css({}));\n",
+    });
+    expect(errors).toEqual([]);
+  });
+
   it('a `paths` alias whose targets do not exist is an error at the import', async () => {
     const { errors } = await run({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "@sdk": ["./src/sdk/index.ts"], "@/*": ["./src/*"] } } }',

@@ -405,6 +405,7 @@ export class Project {
     for (const aliases of this.aliasesOf(fromFile)) {
       const m = aliases.match(specifier);
       if (
+        !aliases.missingIsPackage &&
         m.pattern !== undefined &&
         m.pattern !== '*' &&
         !m.renamed &&

@@ -49,6 +49,12 @@ export interface PathAliases {
   keepsLastSegment(specifier: string): boolean;
   /** A specifier per alias (`lp`, `lp/x` for `lp/*`), and the text a file importing through it holds (`lp`). */
   names(): { specifier: string; text: string }[];
+  /**
+   * A match none of whose targets exists is the package as built, not an unseen app module
+   * (a workspace package's generated files: Panda's `styled-system/css`, a Prisma client): taken
+   * as a package, as an installed one is, rather than reported.
+   */
+  missingIsPackage?: boolean;
 }
 
 /** `lp/*` -> `{ specifier: 'lp/x', text: 'lp' }`; the catch-all `*` names nothing. */

@@ -55,6 +55,11 @@ export class WorkspaceIndex {
     this.load();
     for (const p of this.all) {
       if (specifier.startsWith(`${p.name}/`)) return posix.join(p.dir, specifier.slice(p.name.length + 1));
+      // The package itself (`"extends": "@org/tsconfig"`): its `.` export, else its tsconfig.json, as TypeScript reads it.
+      if (specifier === p.name) {
+        const dot = rootExport(this.readJson(posix.join(p.dir, 'package.json')));
+        return posix.join(p.dir, dot?.endsWith('.json') ? dot : 'tsconfig.json');
+      }
     }
     return undefined;
   }
@@ -218,6 +223,7 @@ function workspaceAliases(root: string, configFile: string, packages: WorkspaceP
   return {
     kind: 'the workspace package',
     configFile,
+    missingIsPackage: true,
     match(specifier: string): AliasMatch {
       for (const p of packages) {
         if (specifier === p.name) return { pattern: p.name, candidates: p.entries.map((e) => join(root, e)) };
@@ -235,4 +241,11 @@ function workspaceAliases(root: string, configFile: string, packages: WorkspaceP
       !byName.has(specifier) && !packages.some((p) => specifier.startsWith(`${p.name}/`)),
     names: () => packages.map((p) => ({ specifier: p.name, text: p.name })),
   };
+}
+
+/** A package's `.` export as a path (`"exports": "./x.json"` or `{ ".": "./x.json" }`), if a string. */
+function rootExport(pkg: Record<string, unknown> | undefined): string | undefined {
+  const exp = pkg?.exports;
+  const dot = typeof exp === 'object' && exp !== null ? (exp as Record<string, unknown>)['.'] : exp;
+  return typeof dot === 'string' ? dot.replace(/^\.\//, '') : undefined;
 }
