@@ -479,8 +479,9 @@ export class Proof implements SummaryProvider {
     if (d) out.partial = d;
     from.outgoing = out;
     // Most units are on no chain to a sink: their flow states are never asked for, and their graph
-    // (as large as their AST) would stay for nothing. One searched again keeps it.
-    if (!from.states && !out.partial) from.graph = undefined;
+    // (as large as their AST) would stay for nothing. One that missed a file is searched again once it
+    // is parsed and keeps it (one that read a growing fact rarely is searched again, and many read one).
+    if (!from.states && !out.partial?.missed) from.graph = undefined;
     return out;
   }
 
