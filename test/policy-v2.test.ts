@@ -307,6 +307,32 @@ describe('SDK code kept in strings', () => {
     expect(document.findings).toEqual([]);
   });
 
+  it("a self-hosted CMP library's own eval is the CMP's; the same eval in any other script is reported", async () => {
+    // Named by a service (a seed: parsed), as a site's copy of the library is next to its services file.
+    const lines = (declaration: string) => [
+      `var tarteaucitron = { ${declaration} }; // services: Leanplum`,
+      'function run(id) {',
+      "  var scripts = document.getElementById(id).getElementsByTagName('script');",
+      '  for (var i = 0; i < scripts.length; i += 1) eval(scripts[i].innerHTML);',
+      '}',
+    ];
+    const library = await stringCode(
+      'cl-v2-lib-',
+      'tarteaucitron.js',
+      lines('init: function () {}, services: {}, addService: function () {}'),
+      ['tarteaucitron', 'leanplum'],
+    );
+    expect(library.errors).toEqual([]);
+    // Not the library's shape (no `addService`): an app object that happens to have that name.
+    const other = await stringCode('cl-v2-lib-', 'tarteaucitron.js', lines('init: function () {}, services: {}'), [
+      'tarteaucitron',
+      'leanplum',
+    ]);
+    expect(other.errors).toEqual([
+      '4:47 unresolved eval(…) runs code built from a string, which consent-lint cannot analyse',
+    ]);
+  });
+
   it('a snippet that only injects an SDK script (Customer.io track.js) loads that script where the page runs it', async () => {
     const { document, errors } = await stringCode(
       'cl-v2-url-',

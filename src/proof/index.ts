@@ -122,6 +122,11 @@ export class Proof implements SummaryProvider {
       codeStrings: new Set(
         policies.flatMap((p) => (p.codeStrings ?? []).flatMap((c) => c.properties.map(lastSegment))),
       ),
+      cmpLibraries: policies.flatMap((p) =>
+        p.guards.flatMap((g) =>
+          g.libraryProperties && 'global' in g.from ? [{ global: g.from.global, properties: g.libraryProperties }] : [],
+        ),
+      ),
     };
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
     this.blocking = new ScriptBlocking(policies, this.purposes, project, resolver);

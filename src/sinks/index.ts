@@ -516,6 +516,42 @@ export interface SinkOptions {
   valueUses?: ValueUseMatcher;
   /** Last names of config options run as code when given a string (policies' `codeStrings`): `onAccept`. */
   codeStrings?: Set<string>;
+  /** CMP libraries a site hosts itself: the global each declares and properties its object always has (guards' `libraryProperties`). */
+  cmpLibraries?: { global: string; properties: string[] }[];
+}
+
+/**
+ * Is this module a CMP's own library, hosted by the site (tarteaucitron.js:
+ * `var tarteaucitron = { init, services, addService, … }`)? Its `eval` of the
+ * page's script elements runs what the page holds, which the page's own
+ * analysis sees: not code of the app's to report.
+ */
+function declaresCmpLibrary(mod: ModuleInfo, libraries: { global: string; properties: string[] }[]): boolean {
+  for (const index of mod.scripts) {
+    if (index.script.kind !== 'script') continue;
+    for (const st of index.script.ast.program.body) {
+      const declared =
+        st.type === 'VariableDeclaration'
+          ? st.declarations.map((d) => [d.id, d.init] as const)
+          : st.type === 'ExpressionStatement' && st.expression.type === 'AssignmentExpression'
+            ? [[st.expression.left, st.expression.right] as const]
+            : [];
+      for (const [target, init] of declared) {
+        const name =
+          target.type === 'Identifier'
+            ? target.name
+            : target.type === 'MemberExpression'
+              ? storedGlobal(target, index)
+              : undefined;
+        if (!name || init?.type !== 'ObjectExpression') continue;
+        const keys = new Set(
+          init.properties.flatMap((p) => (p.type !== 'SpreadElement' && !p.computed ? [keyName(p.key)] : [])),
+        );
+        if (libraries.some((l) => l.global === name && l.properties.every((k) => keys.has(k)))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 const NO_SINKS: readonly Sink[] = [];
@@ -541,6 +577,8 @@ export function findSinks(
     componentMentions,
   } = sinkSearchOf(rules, dispatchers);
   const sinks: Sink[] = [];
+  // Asked only where code runs from a string (most modules have none).
+  let ownLibrary: boolean | undefined;
   const jsxComponentCandidate = (name: t.JSXIdentifier | t.JSXMemberExpression, index: ScriptIndex): boolean => {
     let root: t.JSXIdentifier | t.JSXMemberExpression = name;
     while (root.type === 'JSXMemberExpression') root = root.object;
@@ -741,7 +779,7 @@ export function findSinks(
       const alts = alternatives(v);
       for (const a of alts) {
         if (a.kind !== 'path') continue;
-        dynamicCode(n, a, index, errors);
+        if (!(ownLibrary ??= declaresCmpLibrary(mod, options.cmpLibraries ?? []))) dynamicCode(n, a, index, errors);
         if (n.type === 'NewExpression') continue;
         for (const d of dispatchers) {
           if (!dispatcherCalled(a, d) || called?.has(d)) continue;
