@@ -260,7 +260,19 @@ export class Resolver {
         if (name === null) return undefined;
         return this.exportValue(base.module, name, depth);
       case 'object': {
-        if (name === null) return undefined;
+        // `obj[key]` with a key no finite set of strings bounds: any of its properties (as an array's elements).
+        if (name === null)
+          return union(
+            base.node.properties.map((p) =>
+              p.type === 'SpreadElement'
+                ? union(alternatives(this.value(p.argument, base.index, depth)).map((a) => this.member(a, null, depth)))
+                : p.type === 'ObjectMethod'
+                  ? p.kind === 'get'
+                    ? this.returned(p, base.index, depth)
+                    : { kind: 'function', node: p, index: base.index }
+                  : this.value(p.value, base.index, depth),
+            ),
+          );
         for (const p of base.node.properties) {
           if (p.type === 'SpreadElement') continue;
           if (p.computed || keyName(p.key) !== name) continue;

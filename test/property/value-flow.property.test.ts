@@ -6,7 +6,7 @@
  * (`window.Leanplum`) or from a global chosen at run time (`window[name]`,
  * which may be any SDK global), hands it through a random chain of the forms the
  * Resolver follows (aliases, parameters and returns, IIFEs, object and array
- * literals, getters, `this` fields, `for…of`, array callbacks, callbacks called
+ * literals (also read by a key nothing bounds), getters, `this` fields, `for…of`, array callbacks, callbacks called
  * by the program's own helpers, reassigned locals, destructuring, ternaries), then either calls a method of what came
  * out (`v.start()`, also through a bounded computed key) or hands it to an
  * unknown library function. The oracle runs the program as real JavaScript in
@@ -43,6 +43,12 @@ const STEPS: Record<string, Step> = {
   object: (a, b, n) => [`const o${n} = { k: ${a} };`, `const ${b} = o${n}.k;`],
   getter: (a, b, n) => [`const g${n} = { get k() { return ${a}; } };`, `const ${b} = g${n}.k;`],
   array: (a, b, n) => [`const arr${n} = [${a}];`, `const ${b} = arr${n}[0];`],
+  // A key the analysis cannot bound (`for…in`): any property of the object.
+  objectAnyKey: (a, b, n) => [
+    `const o${n} = { k: ${a}, z: null };`,
+    `let ${b};`,
+    `for (const key in o${n}) if (o${n}[key]) ${b} = o${n}[key];`,
+  ],
   forOf: (a, b) => [`let ${b};`, `for (const e of [${a}]) ${b} = e;`],
   forEach: (a, b) => [`let ${b};`, `[${a}].forEach((e) => { ${b} = e; });`],
   field: (a, b, n) => [
