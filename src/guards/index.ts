@@ -11,6 +11,8 @@ import type { Config, ConfigGuard, GuardSpec, PathStep, Policy } from '../model.
 import {
   alternatives,
   constInit,
+  holdsProperties,
+  ownPropertyName,
   localCalls,
   dottedName,
   escapeRegExp,
@@ -1772,12 +1774,7 @@ export class GuardClassifier {
         (a) =>
           // The global itself (the library loaded from elsewhere), or the library's own declaration.
           (a.kind === 'path' && 'global' in a.root && a.root.global === root && !a.steps.length) ||
-          (a.kind === 'object' &&
-            wanted.some((s) =>
-              s.libraryProperties!.every((name) =>
-                a.node.properties.some((p) => p.type !== 'SpreadElement' && propertyKey(p) === name),
-              ),
-            )),
+          (a.kind === 'object' && wanted.some((s) => holdsProperties(a.node, s.libraryProperties!))),
       );
     return isLibrary ? { kind: 'path', root: { global: root }, steps: props.map((prop) => ({ prop })) } : undefined;
   }
@@ -1837,7 +1834,8 @@ export class GuardClassifier {
     let found: Literal | typeof ABSENT | undefined = ABSENT;
     for (const p of holder.properties) {
       if (p.type === 'SpreadElement') found = undefined;
-      else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
+      else if (ownPropertyName(p) === name)
+        found = p.type === 'ObjectProperty' ? this.literal(p.value, index) : undefined;
       else if (p.computed && p.key.type !== 'StringLiteral') found = undefined;
     }
     return found;
@@ -1851,7 +1849,7 @@ export class GuardClassifier {
     let found: t.Node | undefined;
     for (const p of holder.properties) {
       if (p.type === 'SpreadElement') found = undefined;
-      else if (propertyKey(p) === name) found = p.type === 'ObjectProperty' ? p.value : undefined;
+      else if (ownPropertyName(p) === name) found = p.type === 'ObjectProperty' ? p.value : undefined;
     }
     if (!found) return undefined;
     const u = unwrap(found);
@@ -1904,11 +1902,6 @@ function isFunctionNode(n: t.Node): n is t.Function {
 const ABSENT = Symbol('absent');
 
 /** A non-computed (or string-literal computed) property key's name. */
-function propertyKey(p: t.ObjectProperty | t.ObjectMethod): string | undefined {
-  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
-  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
-}
-
 function isMemberCall(e: t.Node, name: string): boolean {
   if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
   const c = unwrap(e.callee);

@@ -6,7 +6,7 @@
 export { forEachChild, isFunctionLike } from './ast.js';
 export { classBodiesWithFields } from './classes.js';
 export { constInit, localCalls, unmodifiedInit } from './locals.js';
-export { dottedName, keyName, propertyName } from './names.js';
+export { dottedName, holdsProperties, keyName, ownPropertyName, propertyName } from './names.js';
 export {
   packageName,
   Project,

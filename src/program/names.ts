@@ -34,3 +34,14 @@ export function dottedName(e: t.Node): string | undefined {
   }
   return undefined;
 }
+
+/** The static name of an object literal's own property (`a`, `'a'`, `['a']`); undefined for any other computed key. */
+export function ownPropertyName(p: t.ObjectProperty | t.ObjectMethod): string | undefined {
+  if (p.computed) return p.key.type === 'StringLiteral' ? p.key.value : undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}
+
+/** Does an object literal hold a property of each of `names` (a CMP library's declaration: `{ init, services, addService }`)? */
+export function holdsProperties(obj: t.ObjectExpression, names: readonly string[]): boolean {
+  return names.every((name) => obj.properties.some((p) => p.type !== 'SpreadElement' && ownPropertyName(p) === name));
+}

@@ -32,7 +32,7 @@ import { Channels } from './contexts.js';
 import { HelperCallbacks, objectCallbackSite } from './callbacks.js';
 
 /** `specifier`: the import as written when it is more than the package name (`firebase/analytics`, a URL); policies may name it. */
-import { alternatives, union, type Value } from './values.js';
+import { alternatives, finiteStrings, union, type Value } from './values.js';
 import { SnapshotMemo, stillHolds, type Dependence } from './snapshot.js';
 
 export { alternatives, type Root, type Step, type Value } from './values.js';
@@ -190,9 +190,8 @@ export class Resolver {
         if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name) && !index.binding(obj)) {
           if (name !== null) return this.globalValue(name, depth);
           // `window[key]` where `key` is one of finitely many strings (`var i = "cioanalytics"`): each of those globals.
-          const keys = e.computed ? alternatives(this.value(e.property, index, depth)) : [];
-          if (keys.length && keys.every((k) => k.kind === 'literal' && typeof k.value === 'string'))
-            return union(keys.map((k) => this.globalValue((k as { value: string }).value, depth)));
+          const keys = e.computed ? finiteStrings(this.value(e.property, index, depth)) : undefined;
+          if (keys) return union(keys.map((k) => this.globalValue(k, depth)));
           // Any global at all (as `const w = window; w[key]`): the sink search matches what follows against every SDK global.
           return { kind: 'path', root: { global: obj.name }, steps: [{ prop: null }] };
         }
@@ -831,14 +830,9 @@ export class Resolver {
    */
   private loaded(arg: t.Node | undefined, index: ScriptIndex, depth: number): Value | undefined {
     if (!arg || arg.type === 'SpreadElement' || arg.type === 'ArgumentPlaceholder') return undefined;
-    if (arg.type === 'StringLiteral') return this.importSpecifier(index, arg.value, '*', 0);
-    if (arg.type === 'TemplateLiteral' && !arg.expressions.length) {
-      const text = arg.quasis[0]?.value.cooked;
-      return typeof text === 'string' ? this.importSpecifier(index, text, '*', 0) : undefined;
-    }
-    const names = alternatives(this.value(arg, index, depth));
-    if (names.length && names.every((n) => n.kind === 'literal' && typeof n.value === 'string'))
-      return union(names.map((n) => this.importSpecifier(index, (n as { value: string }).value, '*', 0)));
+    // A literal, or one of finitely many strings (`cond ? './a' : './b'`).
+    const specifiers = finiteStrings(this.value(arg, index, depth));
+    if (specifiers) return union(specifiers.map((spec) => this.importSpecifier(index, spec, '*', 0)));
     return this.admitted(loadPrefix(index.script.file, specifierPrefix(arg)), depth);
   }
 

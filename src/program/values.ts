@@ -34,6 +34,17 @@ export type Value =
 
 const NO_VALUES: readonly Value[] = Object.freeze([]);
 
+/** The strings a value may be, when it is one of finitely many string literals (`'a'`, `c ? 'a' : 'b'`). */
+export function finiteStrings(v: Value | undefined): string[] | undefined {
+  const alts = alternatives(v);
+  const out: string[] = [];
+  for (const a of alts) {
+    if (a.kind !== 'literal' || typeof a.value !== 'string') return undefined;
+    out.push(a.value);
+  }
+  return out.length ? out : undefined;
+}
+
 /** The alternatives a value may be: a union's members, or the value alone. */
 export function alternatives(v: Value | undefined): readonly Value[] {
   if (!v) return NO_VALUES;

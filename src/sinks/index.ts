@@ -4,6 +4,7 @@
 import type * as t from '@babel/types';
 import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
 import {
+  holdsProperties,
   alternatives,
   constInit,
   unmodifiedInit,
@@ -544,10 +545,7 @@ function declaresCmpLibrary(mod: ModuleInfo, libraries: { global: string; proper
               ? storedGlobal(target, index)
               : undefined;
         if (!name || init?.type !== 'ObjectExpression') continue;
-        const keys = new Set(
-          init.properties.flatMap((p) => (p.type !== 'SpreadElement' && !p.computed ? [keyName(p.key)] : [])),
-        );
-        if (libraries.some((l) => l.global === name && l.properties.every((k) => keys.has(k)))) return true;
+        if (libraries.some((l) => l.global === name && holdsProperties(init, l.properties))) return true;
       }
     }
   }
