@@ -239,6 +239,29 @@ export class Resolver {
     }
   }
 
+  /**
+   * Any property of an object literal, its spreads' too (`{ ...defaults, ...overrides }`), each
+   * object once: a reducer's `state = { ...state, x }` spreads the object into itself.
+   */
+  private anyProperty(obj: Extract<Value, { kind: 'object' }>, depth: number, seen: Set<t.Node>): Value | undefined {
+    if (seen.has(obj.node) || depth > MAX_DEPTH) return undefined;
+    seen.add(obj.node);
+    return union(
+      obj.node.properties.map((p) => {
+        if (p.type === 'ObjectMethod')
+          return p.kind === 'get'
+            ? this.returned(p, obj.index, depth)
+            : { kind: 'function' as const, node: p, index: obj.index };
+        if (p.type === 'ObjectProperty') return this.value(p.value, obj.index, depth);
+        return union(
+          alternatives(this.value(p.argument, obj.index, depth + 1)).map((a) =>
+            a.kind === 'object' ? this.anyProperty(a, depth + 1, seen) : this.member(a, null, depth + 1),
+          ),
+        );
+      }),
+    );
+  }
+
   member(base: Value, name: string | null, depth: number): Value | undefined {
     switch (base.kind) {
       case 'union':
@@ -260,18 +283,7 @@ export class Resolver {
         return this.exportValue(base.module, name, depth);
       case 'object': {
         // `obj[key]` with a key no finite set of strings bounds: any of its properties (as an array's elements).
-        if (name === null)
-          return union(
-            base.node.properties.map((p) =>
-              p.type === 'SpreadElement'
-                ? union(alternatives(this.value(p.argument, base.index, depth)).map((a) => this.member(a, null, depth)))
-                : p.type === 'ObjectMethod'
-                  ? p.kind === 'get'
-                    ? this.returned(p, base.index, depth)
-                    : { kind: 'function', node: p, index: base.index }
-                  : this.value(p.value, base.index, depth),
-            ),
-          );
+        if (name === null) return this.anyProperty(base, depth, new Set());
         for (const p of base.node.properties) {
           if (p.type === 'SpreadElement') continue;
           if (p.computed || keyName(p.key) !== name) continue;
