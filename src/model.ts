@@ -161,6 +161,14 @@ export interface SinkSpec {
   when?: ArgumentCondition[];
   /** Not a sink when one of these certainly holds (`init({ requiresUserPrivacyConsent: true })`). */
   unless?: ArgumentCondition[];
+  /** Held back when one of these switches has run before it on every path (`setConsentRequired(true)` before `init`). */
+  unlessDeferredBy?: SinkDeferral[];
+}
+
+/** An SDK switch that holds back later sinks: `method` called on one of the sink's receivers, every `when` certainly holding. */
+export interface SinkDeferral {
+  method: string;
+  when?: ArgumentCondition[];
 }
 
 /** Rule presets: `recommended` (the default) and `strict` (also rules marked `strict`). */
@@ -529,6 +537,7 @@ export interface NativeSinkSpec {
 /** Something that keeps an SDK's native start off until the JavaScript side turns it on. */
 export type Deferral =
   | {
+      /** Holds back a start call only when it has run before it on every path (see src/native/index.ts `deferred`). */
       call: string;
       platform: Platform;
       /**

@@ -8,6 +8,8 @@ export class Purposes {
   private readonly bits = new Map<string, number>();
   private readonly names: string[] = [];
   static readonly PARAMS = 4;
+  /** Prefix of the bits of SDK switches (`switch:N`, see Proof): flow facts, never listed as purposes. */
+  static readonly SWITCH = 'switch:';
 
   constructor(private readonly aliases: Record<string, string> = {}) {
     for (let i = 0; i < Purposes.PARAMS; i++) this.bit(`param:${i}`);
@@ -19,7 +21,8 @@ export class Purposes {
   }
 
   bit(p: Purpose): number {
-    const name = p.startsWith('param:') || p.startsWith('key:') ? p : this.canonical(p);
+    const name =
+      p.startsWith('param:') || p.startsWith('key:') || p.startsWith(Purposes.SWITCH) ? p : this.canonical(p);
     let i = this.bits.get(name);
     if (i === undefined) {
       i = this.names.length;
@@ -38,7 +41,8 @@ export class Purposes {
 
   list(mask: number): Purpose[] {
     const out: Purpose[] = [];
-    for (let i = 2 * Purposes.PARAMS; i < this.names.length; i++) if (mask & (1 << i)) out.push(this.names[i]);
+    for (let i = 2 * Purposes.PARAMS; i < this.names.length; i++)
+      if (mask & (1 << i) && !this.names[i].startsWith(Purposes.SWITCH)) out.push(this.names[i]);
     return out;
   }
 

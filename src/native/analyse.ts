@@ -25,8 +25,15 @@ import type { AnalysisError, Config, ConfigGuard, Finding, Purpose, RuleSpec, Tr
 import { mustGranted, type Grants, type States } from '../flow/dataflow.js';
 import { buildNativeGraph, type NativeGraph } from './cfg.js';
 import { setterName, type Expr, type NativeFunction, type NativeUnit, type Stmt } from './ir.js';
-import type { NativeArgumentMatch, NativeGuardSpec, NativeSinkSpec, NativeStartSpec, Platform } from './types.js';
-import type { NativeKnowledge } from './knowledge.js';
+import type {
+  Deferral,
+  NativeArgumentMatch,
+  NativeGuardSpec,
+  NativeSinkSpec,
+  NativeStartSpec,
+  Platform,
+} from './types.js';
+import { acceptsArguments, type NativeKnowledge } from './knowledge.js';
 import { argumentKey, argumentName } from './labels.js';
 
 export interface CallFact {
@@ -51,6 +58,8 @@ export interface CallFact {
   fromAdvertisingId(i: number | string): boolean;
   /** Purposes (as names) that hold on every path to this call; `undefined` when unreachable. */
   granted: Purpose[] | undefined;
+  /** Whether a call of this deferral has run on every path to this call (see NativeKnowledge.deferralsByCall). */
+  deferredBy(d: Extract<Deferral, { call: string }>): boolean;
   trace: TraceStep[];
   scope: string;
 }
@@ -604,6 +613,7 @@ export class NativeFileAnalysis {
         return !!a && this.flowsFromAdvertisingId(a, f.env, 0);
       },
       granted: state === undefined ? undefined : this.k.purposesOf(state),
+      deferredBy: (d) => state !== undefined && (state & this.k.deferralBit(d)) !== 0,
       trace: this.trace(f, e, path),
       scope: f.label,
     };
@@ -995,7 +1005,11 @@ export class NativeFileAnalysis {
 
   private grants(env: Env): Grants {
     return {
-      node: () => 0,
+      // A deferral call holds the start back once it has run (normal completion).
+      node: (n) => {
+        const e = this.k.deferralsByCall.size ? this.currentPoints.get(n.id) : undefined;
+        return e?.k === 'call' ? this.deferralBits(e, env) : 0;
+      },
       edge: (n, e) => {
         if (n.kind !== 'test' || (e.label !== 'true' && e.label !== 'false')) return 0;
         const test = this.currentTests.get(n.id);
@@ -1004,8 +1018,19 @@ export class NativeFileAnalysis {
     };
   }
 
-  /** The tests of the graph being analysed (`analyseGraph`). */
+  /** The tests and points of the graph being analysed (`analyseGraph`). */
   private currentTests = new Map<number, Expr>();
+  private currentPoints = new Map<number, Expr>();
+
+  /** The bits of the deferrals a call makes (`OneSignal.setConsentRequired(true)`: its argument must read as accepted). */
+  private deferralBits(e: Call, env: Env): number {
+    const path = this.callPath(e, env);
+    let bits = 0;
+    for (const d of (path && this.k.deferralsByCall.get(path)) || [])
+      if (d.platform === this.platform && acceptsArguments(d, (i) => this.argumentValue(this.positional(e, i), env)))
+        bits |= d.bit;
+    return bits;
+  }
 
   /** Purposes granted when `e` evaluates to `outcome`. */
   private testGrant(e: Expr, outcome: boolean, env: Env, depth: number): number {
@@ -1148,6 +1173,7 @@ export class NativeFileAnalysis {
   /** Run the must-analysis with this graph's tests visible to the grant function. */
   private analyseGraph(f: FnInfo): States {
     this.currentTests = f.graph.tests;
+    this.currentPoints = f.graph.points;
     return mustGranted(f.graph, this.grants(f.env));
   }
 }

@@ -29,7 +29,7 @@ import {
   type Located,
 } from './declarations.js';
 import { toUnit, type Expr, type NativeUnit } from './ir.js';
-import { NativeKnowledge } from './knowledge.js';
+import { acceptsArguments, NativeKnowledge } from './knowledge.js';
 import { isLinkEvidence, LinkedProducts, type LinkVerdict } from './linked.js';
 import {
   firstSyntaxError,
@@ -402,20 +402,27 @@ export function releaseManifests(decl: Declarations): Declarations['manifests'] 
 
 // ------------------------------------------------------------ native starts
 
-function deferred(d: Deferral, platform: string, calls: CallFact[], decl: Declarations, file?: string): boolean {
-  if ('call' in d)
-    return (
-      d.platform === platform &&
-      calls.some(
-        (c) =>
-          c.platform === platform &&
-          c.path === d.call &&
-          Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
-            const v = c.argument(i);
-            return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
-          }),
-      )
-    );
+/**
+ * Is this start held back by `d`? A deferral call holds back a start only when it has run before it
+ * on every path (`OneSignal.setConsentRequired(true)` after `initWithContext` holds nothing back).
+ * Starts no app code makes (a manifest entry, an SDK Application class) and a start call carrying the
+ * deferral itself (Mixpanel created opted out: the SDK keeps that one instance) are held back by such
+ * a call anywhere.
+ */
+function deferred(
+  d: Deferral,
+  spec: NativeStartSpec,
+  calls: CallFact[],
+  decl: Declarations,
+  file?: string,
+  start?: CallFact,
+): boolean {
+  const platform = spec.platform;
+  if ('call' in d) {
+    if (d.platform !== platform) return false;
+    if (start && !spec.calls?.includes(d.call)) return start.deferredBy(d);
+    return calls.some((c) => c.platform === platform && c.path === d.call && acceptsArguments(d, (i) => c.argument(i)));
+  }
   if ('plist' in d)
     return (file ? targetPlists(file, decl.plists) : decl.plists).some(
       (p) =>
@@ -449,8 +456,8 @@ function jsonAtPath(value: unknown, path: string[]): unknown {
   return v;
 }
 
-function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations, file?: string): boolean {
-  return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec.platform, calls, decl, file));
+function isDeferred(spec: NativeStartSpec, calls: CallFact[], decl: Declarations, start?: CallFact): boolean {
+  return (spec.unlessDeferredBy ?? []).some((d) => deferred(d, spec, calls, decl, start?.file, start));
 }
 
 /** An app class extending an SDK class that starts the SDK (`class MainApplication : CleverTapApplication()`). */
@@ -522,7 +529,7 @@ function decideStarts(
 ): void {
   for (const { spec, fact } of starts) {
     const rule = rules.get(spec.rule);
-    if (!rule || !fact.granted || isDeferred(spec, calls, decl, fact.file)) continue;
+    if (!rule || !fact.granted || isDeferred(spec, calls, decl, fact)) continue;
     const missing = rule.requires.filter((p) => !fact.granted!.includes(p));
     if (!missing.length) continue;
     const f = withLink(spec, linked, makeFinding(rule, fact.file, fact, rule.requires, missing));

@@ -9,12 +9,34 @@ import { withoutSelfReturningSteps } from './fluent.js';
 import type { NativeUnit } from './ir.js';
 import type {
   DeclarationSpec,
+  Deferral,
   NativeCallbackSpec,
   NativeClass,
   NativeGuardSpec,
   NativeSinkSpec,
   NativeStartSpec,
 } from './types.js';
+
+/** A deferral call with its flow bit. */
+export type CallDeferral = Extract<Deferral, { call: string }> & { bit: number };
+
+/** Deferral bits share the purposes' bit space under names no purpose can have. */
+const DEFERRAL = '\0deferral:';
+
+function deferralName(d: Extract<Deferral, { call: string }>): string {
+  return DEFERRAL + JSON.stringify([d.platform, d.call, d.arguments ?? {}]);
+}
+
+/** Whether a call's arguments are those a deferral accepts (`setConsentRequired(true)`); an unreadable or absent one is not. */
+export function acceptsArguments(
+  d: Extract<Deferral, { call: string }>,
+  read: (i: string) => { known: boolean; values: (string | number | boolean | null)[] },
+): boolean {
+  return Object.entries(d.arguments ?? {}).every(([i, accepted]) => {
+    const v = read(i);
+    return v.known && v.values.some((x) => accepted.some((a) => String(a) === String(x)));
+  });
+}
 
 export class NativeKnowledge {
   readonly classes = new Map<string, NativeClass>();
@@ -50,6 +72,12 @@ export class NativeKnowledge {
   readonly rules: RuleSpec[] = [];
   readonly tokens: string[] = [];
   private readonly purposeBits = new Map<Purpose, number>();
+  /**
+   * Deferral calls (`OneSignal.setConsentRequired(true)`) by call path: each has a flow bit of its
+   * own, beside the purposes', that holds once such a call has run (a start is deferred only
+   * where it holds on every path: a deferral made after the start holds nothing back).
+   */
+  readonly deferralsByCall = new Map<string, CallDeferral[]>();
   /** Swift class name -> the modules that declare it (`Analytics`: Segment, FirebaseAnalytics): `Segment.Analytics` names it too. */
   private readonly swiftModules = new Map<string, Set<string>>();
 
@@ -100,6 +128,17 @@ export class NativeKnowledge {
     for (const c of s.calls ?? []) this.add(this.startsByCall, c, s);
     for (const c of s.properties ?? []) this.add(this.startsByProperty, c, s);
     for (const c of s.superclasses ?? []) this.add(this.startsBySuperclass, c, s);
+    // A start call carrying its own deferral (Mixpanel created opted out) needs no bit.
+    for (const d of s.unlessDeferredBy ?? [])
+      if ('call' in d && !s.calls?.includes(d.call) && !this.deferralBit(d)) {
+        const bit = this.bits([deferralName(d)]);
+        if (bit) this.add(this.deferralsByCall, d.call, { ...d, bit });
+      }
+  }
+
+  /** The flow bit of a deferral call (0: none, e.g. no bit left: it then holds nowhere, and the start is reported). */
+  deferralBit(d: Extract<Deferral, { call: string }>): number {
+    return this.purposeBits.get(deferralName(d)) ?? 0;
   }
 
   private add<T>(m: Map<string, T[]>, k: string, v: T): void {
@@ -121,7 +160,7 @@ export class NativeKnowledge {
   }
 
   purposesOf(bits: number): Purpose[] {
-    return [...this.purposeBits].filter(([, b]) => b & bits).map(([p]) => p);
+    return [...this.purposeBits].filter(([p, b]) => b & bits && !p.startsWith(DEFERRAL)).map(([p]) => p);
   }
 
   /**

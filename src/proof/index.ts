@@ -48,8 +48,10 @@ import {
   findSinks,
   lastSegment,
   leaves,
+  switchesThrown,
   useOf,
   valueUseMatcher,
+  type SdkSwitch,
   type Sink,
   type SinkOptions,
 } from '../sinks/index.js';
@@ -128,12 +130,28 @@ export class Proof implements SummaryProvider {
         ),
       ),
     };
+    // Each SDK switch (`unlessDeferredBy`) has a flow bit of its own beside the purposes': set once it has run.
+    this.switches = policies.flatMap((p) =>
+      p.rules.flatMap((r) =>
+        r.sinks.flatMap((spec) => (spec.unlessDeferredBy ?? []).map((deferral) => ({ spec, deferral, bit: 0 }))),
+      ),
+    );
+    this.switches.forEach((s, i) => (s.bit = this.purposes.bit(`${Purposes.SWITCH}${i}`)));
     this.classifier = new GuardClassifier(resolver, policies, config, this.purposes, this);
     this.blocking = new ScriptBlocking(policies, this.purposes, project, resolver);
   }
 
   /** Markup script blocking: a blocked classic script runs only after consent for its categories. */
   readonly blocking: ScriptBlocking;
+
+  private readonly switches: SdkSwitch[];
+
+  /** The bits of the SDK switches that hold `sink` back (0: none does). */
+  private heldBackMask(sink: Sink): number {
+    let m = 0;
+    if (sink.heldBackBy) for (const s of this.switches) if (s.spec === sink.heldBackBy) m |= s.bit;
+    return m;
+  }
 
   /** Entry state of a root: a script's top level is unguarded, unless the CMP blocks it (guards/blocking). */
   private rootEntry(u: Unit): number {
@@ -189,7 +207,14 @@ export class Proof implements SummaryProvider {
           (n.ast.type === 'CallExpression' ||
             n.ast.type === 'OptionalCallExpression' ||
             n.ast.type === 'AwaitExpression')
-            ? this.within(u, () => c.assertion(n.ast!, u.index))
+            ? this.within(
+                u,
+                () =>
+                  c.assertion(n.ast!, u.index) |
+                  (n.ast!.type === 'AwaitExpression'
+                    ? 0
+                    : switchesThrown(n.ast as t.CallExpression, u.index, this.resolver, this.switches)),
+              )
             : 0,
         edge: (n, e) => {
           if (n.kind !== 'test' || !n.ast) return 0;
@@ -762,7 +787,11 @@ export class Proof implements SummaryProvider {
     for (const m of modules) {
       for (const sink of this.sinks(m, rules).sinks) {
         const u = this.unit(sink.index.unitOf(sink.node), sink.index);
-        sinkUnits.push([u, this.purposes.mask(sink.requires) & ~local(u, this.sinkIds(u, sink))]);
+        const l = local(u, this.sinkIds(u, sink));
+        // Held back by an SDK switch on every path here: decided. Else its bits are needed too (a
+        // purpose known missing does not decide a sink a switch may yet hold back).
+        const held = this.heldBackMask(sink);
+        sinkUnits.push([u, held & l ? 0 : (this.purposes.mask(sink.requires) | held) & ~l]);
       }
     }
     for (const [u, m] of sinkUnits) addNeed(u, m);
@@ -886,6 +915,8 @@ export class Proof implements SummaryProvider {
       placed = true;
     }
     if (!placed) return undefined; // dead code
+    // The SDK's own switch has run before it on every path (`setConsentRequired(true)`): held back.
+    if (state & this.heldBackMask(sink)) return undefined;
     const missingMask = required & ~state;
     if (!missingMask) return undefined;
     const missing = sink.requires.filter((p) => missingMask & this.purposes.bit(p));

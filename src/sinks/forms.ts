@@ -526,6 +526,11 @@ function certainlyBoolean(e: t.Node, index: ScriptIndex): boolean {
   );
 }
 
+/** Does every condition certainly hold of this call (an SDK switch's `when`: `setConsentRequired(true)`)? */
+export function certainlyHold(call: Call, conds: ArgumentCondition[], index: ScriptIndex, resolver: Resolver): boolean {
+  return conds.every((c) => holds(conditionValue(call, c, index, resolver), c) === true);
+}
+
 /**
  * Is this call of a sink method a sink, given the spec's argument
  * conditions? Undecidable `when` conditions count as a sink; `unless`

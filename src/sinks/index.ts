@@ -2,7 +2,16 @@
  * Finding sinks: calls whose callee *is* a policy's SDK method, by resolution.
  */
 import type * as t from '@babel/types';
-import type { AnalysisError, DispatcherSpec, Origin, Purpose, Receiver, RuleSpec } from '../model.js';
+import type {
+  AnalysisError,
+  DispatcherSpec,
+  Origin,
+  Purpose,
+  Receiver,
+  RuleSpec,
+  SinkDeferral,
+  SinkSpec,
+} from '../model.js';
 import {
   holdsProperties,
   alternatives,
@@ -25,6 +34,7 @@ import {
 } from '../program/index.js';
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 import {
+  certainlyHold,
   codeInString,
   conditionSelectors,
   conditionsAllow,
@@ -60,6 +70,11 @@ export interface Sink {
   /** Set when the call may or may not reach the SDK (a global chosen at run time): why it counts. */
   uncertain?: string;
   /**
+   * The sink spec whose SDK switches (`unlessDeferredBy`) hold this call back once one has run
+   * before it on every path (set only when it is the one spec the call is a sink of).
+   */
+  heldBackBy?: SinkSpec;
+  /**
    * Tests that choose the argument making the call a sink (`conditionSelectors`): one list per
    * sink form that applies; the call releases the SDK only when every test of some list comes out so.
    */
@@ -79,6 +94,33 @@ class Selections {
   lists(): Selector[][] | undefined {
     return this.all?.length ? this.all : undefined;
   }
+}
+
+/** An SDK switch that holds back the sinks of its spec once it has run (`unlessDeferredBy`), with its flow bit. */
+export interface SdkSwitch {
+  spec: SinkSpec;
+  deferral: SinkDeferral;
+  bit: number;
+}
+
+/** The bits of the SDK switches this call throws (`OneSignal.setConsentRequired(true)`). */
+export function switchesThrown(
+  call: t.CallExpression | t.OptionalCallExpression,
+  index: ScriptIndex,
+  resolver: Resolver,
+  switches: readonly SdkSwitch[],
+): number {
+  if (!switches.length) return 0;
+  const v = resolver.value(unwrap(call.callee), index);
+  let bits = 0;
+  for (const s of switches)
+    if (
+      !(bits & s.bit) &&
+      matchMethod(v, s.spec.receivers, [s.deferral.method]) &&
+      certainlyHold(call, s.deferral.when ?? [], index, resolver)
+    )
+      bits |= s.bit;
+  return bits;
 }
 
 /** Does `root` + leading steps name `origin`? Returns how many steps the origin consumed, or -1. */
@@ -805,12 +847,15 @@ export function findSinks(
         const requires = new Set<Purpose>();
         let unbounded = false;
         const selected = new Selections();
+        // The specs it is a sink of (the SDK switches of the one spec hold it back).
+        const specs: SinkSpec[] = [];
         for (const spec of rule.sinks) {
           const m = matchMethod(callee, spec.receivers, spec.methods);
           if (m === null) unbounded = true;
           // `setOptOut(true)`, `init({ requiresUserPrivacyConsent: true })`: not a sink.
           if (!m || !conditionsAllow(args, spec, index, resolver)) continue;
           selected.add(conditionSelectors(args, spec, index, resolver));
+          specs.push(spec);
           for (const p of rule.requires) requires.add(p);
           for (const p of argumentPurposes(rule, args, index, resolver)) requires.add(p);
         }
@@ -822,6 +867,7 @@ export function findSinks(
             callee: calleeText(target),
             requires: [...requires],
             selectedBy: selected.lists(),
+            ...(specs.length === 1 && specs[0].unlessDeferredBy && { heldBackBy: specs[0] }),
             ...(chosen && {
               uncertain: `calls a member of a global chosen at run time, which may be ${globalsOf(rule)}`,
             }),

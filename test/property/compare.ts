@@ -9,7 +9,7 @@ import { maskToPurposes, type Program, sinkRequires, sinkRule } from './model.js
 import { type OracleOptions, runOracle } from './oracle.js';
 import { printProgram } from './print.js';
 
-export const SINK_RULES = new Set(['leanplum/push', 'leanplum/init']);
+export const SINK_RULES = new Set(['leanplum/push', 'leanplum/init', 'onesignal/init']);
 
 export interface SinkComparison {
   id: number;

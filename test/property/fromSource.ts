@@ -11,6 +11,7 @@ import {
   GUARD_FORMS,
   type GuardPurpose,
   guardText,
+  HOLD_TEXT,
   type Label,
   type Program,
   SINK_FORMS,
@@ -30,7 +31,7 @@ for (let form = 0; form < GUARD_FORMS; form++) {
   for (const p of ['marketing', 'analytics'] as const) guardSpellings.set(guardText(p, form), { p, form });
 }
 for (let form = 0; form < SINK_FORMS; form++) {
-  for (const kind of ['push', 'start'] as const) sinkSpellings.set(sinkText(kind, form), { kind, form });
+  for (const kind of ['push', 'start', 'init'] as const) sinkSpellings.set(sinkText(kind, form), { kind, form });
 }
 
 function fail(node: t.Node, what: string): never {
@@ -129,6 +130,7 @@ function stmtOf(s: t.Statement): Stmt {
     case 'ExpressionStatement': {
       const e = s.expression;
       if (isCallTo(e, 'work')) return { k: 'work' };
+      if (text(e) === HOLD_TEXT) return { k: 'hold' };
       const sk = sinkOf(e);
       if (sk) return { k: 'sink', sink: sk.kind, form: sk.form };
       if (e.type === 'LogicalExpression' && e.operator === '&&') {

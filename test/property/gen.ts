@@ -281,6 +281,7 @@ function legalizeStmt(s: Stmt, ctx: LCtx, st: LState): Stmt | undefined {
   const compound = (): boolean => ctx.depth < st.maxDepth;
   switch (s.k) {
     case 'work':
+    case 'hold':
     case 'throw':
       return { ...s };
     case 'sink':

@@ -9,6 +9,8 @@
 /** Purposes used by the generated programs, as bits of a "granted" mask. */
 export const MARKETING = 1;
 export const ANALYTICS = 2;
+/** Not a purpose: OneSignal's own switch (`OneSignal.setConsentRequired(true)`) has run; it holds back `init` sinks. */
+export const HELD = 4;
 export type Mask = number;
 
 export type GuardPurpose = 'marketing' | 'analytics';
@@ -60,32 +62,46 @@ export type Cond =
   | { k: 'async'; p: GuardPurpose; awaited: boolean }; // (await hasConsentAsync('p')) / hasConsentAsync('p'): a promise is always truthy
 
 /** `push`: Leanplum.registerForWebPush() (rule leanplum/push, needs marketing).
- *  `start`: Leanplum.start() (rule leanplum/init, needs analytics + marketing). */
-export type SinkKind = 'push' | 'start';
+ *  `start`: Leanplum.start() (rule leanplum/init, needs analytics + marketing).
+ *  `init`: OneSignal.initialize('APP_ID') (rule onesignal/init, needs analytics + marketing), held back
+ *  where OneSignal.setConsentRequired(true) (`hold`) has run on every path (switches.property.test.ts). */
+export type SinkKind = 'push' | 'start' | 'init';
 
-export const sinkRequires: Record<SinkKind, Mask> = { push: MARKETING, start: MARKETING | ANALYTICS };
-export const sinkRule: Record<SinkKind, string> = { push: 'leanplum/push', start: 'leanplum/init' };
-const sinkMethod: Record<SinkKind, string> = { push: 'registerForWebPush', start: 'start' };
+export const sinkRequires: Record<SinkKind, Mask> = {
+  push: MARKETING,
+  start: MARKETING | ANALYTICS,
+  init: MARKETING | ANALYTICS,
+};
+export const sinkRule: Record<SinkKind, string> = {
+  push: 'leanplum/push',
+  start: 'leanplum/init',
+  init: 'onesignal/init',
+};
+const sinkMethod: Record<SinkKind, string> = { push: 'registerForWebPush', start: 'start', init: 'initialize' };
 
 /** Syntactic forms of the same sink call (script-tag global). Form 0 is the plain one. */
 export const SINK_FORMS = 6;
 export function sinkText(kind: SinkKind, form = 0): string {
   const m = sinkMethod[kind];
+  const [sdk, args] = kind === 'init' ? ['OneSignal', "'APP_ID'"] : ['Leanplum', ''];
   switch (form) {
     case 1:
-      return `window.Leanplum.${m}()`;
+      return `window.${sdk}.${m}(${args})`;
     case 2:
-      return `globalThis.Leanplum.${m}()`;
+      return `globalThis.${sdk}.${m}(${args})`;
     case 3:
-      return `Leanplum['${m}']()`;
+      return `${sdk}['${m}'](${args})`;
     case 4:
-      return `Leanplum?.${m}()`;
+      return `${sdk}?.${m}(${args})`;
     case 5:
-      return `Leanplum.${m}?.()`;
+      return `${sdk}.${m}?.(${args})`;
     default:
-      return `Leanplum.${m}()`;
+      return `${sdk}.${m}(${args})`;
   }
 }
+
+/** The `hold` statement: OneSignal's own switch, which holds back later `init` sinks once it has run. */
+export const HOLD_TEXT = 'OneSignal.setConsentRequired(true)';
 
 export type Label = 'outer' | 'inner';
 
@@ -109,6 +125,7 @@ export type Stmt =
   | { k: 'try'; block: Stmt[]; handler?: Stmt[]; finalizer?: Stmt[] }
   | { k: 'switch'; cases: SwitchCase[] } // switch (x) { ... }
   | { k: 'work' } // work();
+  | { k: 'hold' } // OneSignal.setConsentRequired(true);  (switches.property.test.ts)
   // `form`: the sink's spelling (see sinkText)
   | { k: 'sink'; sink: SinkKind; form?: number; id?: number } // Leanplum.xxx();
   | { k: 'andSink'; c: Cond; sink: SinkKind; form?: number; id?: number } // C && Leanplum.xxx();

@@ -43,7 +43,7 @@
  *  MAX_ITER+1 is simply cut (its earlier sink hits are already recorded);
  *  cutting only removes paths, and by the argument above removes no verdict.
  */
-import { type Cond, type Label, type Mask, type Program, type Stmt, purposeBit, sinkRequires } from './model.js';
+import { type Cond, HELD, type Label, type Mask, type Program, type Stmt, purposeBit, sinkRequires } from './model.js';
 
 export interface OracleOptions {
   /** Calls (`work()`, `flag()`, the sinks) may throw after they ran. Default true. */
@@ -96,8 +96,15 @@ export class TooManyPaths extends Error {
 
 export interface SinkVerdict {
   reached: boolean;
-  /** Required purposes not granted on at least one path reaching the sink (bit mask). */
+  /**
+   * Required purposes not granted on at least one path reaching the sink (bit mask). An `init`
+   * sink that the switch (`hold`) holds back on every path reaching it misses nothing; one that
+   * some path reaches unheld misses what is not granted on SOME path (held or not): the engine's
+   * must-analysis keeps "granted" and "held" apart, and this is the verdict it must give.
+   */
   missing: Mask;
+  /** Some path reaches the sink before the switch has run. */
+  unheld?: boolean;
 }
 
 type Kind = 'normal' | 'break' | 'continue' | 'return' | 'throw';
@@ -263,7 +270,18 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
     const v = verdicts[id];
     v.reached = true;
     v.missing |= sinkRequires[program.sinkKinds[id]] & ~g;
+    if (!(g & HELD)) v.unheld = true;
     return call(g); // the sink itself may throw after it ran
+  }
+
+  /** The switch takes effect when the call returns; one that throws threw before it took effect. */
+  function hold(g: Mask): Outcome[] {
+    return callsThrow
+      ? [
+          { k: 'normal', g: g | HELD },
+          { k: 'throw', g },
+        ]
+      : [{ k: 'normal', g: g | HELD }];
   }
 
   function sinkId(s: { id?: number }): number {
@@ -398,6 +416,8 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
       }
       case 'work':
         return call(g);
+      case 'hold':
+        return hold(g);
       case 'sink':
         return sink(sinkId(s), g);
       case 'orSink': {
@@ -451,5 +471,9 @@ export function runOracle(program: Program, options: OracleOptions = {}): Oracle
     stored = st.values;
     paths += list(program.body, st.g).length;
   }
+  // Held back on every path that reaches it: nothing missing.
+  program.sinkKinds.forEach((kind, id) => {
+    if (kind === 'init' && !verdicts[id].unheld) verdicts[id].missing = 0;
+  });
   return { verdicts, paths, work };
 }

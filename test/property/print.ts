@@ -6,7 +6,16 @@
  * real JavaScript execution) prints every atom, call and loop source as a call
  * into an instrumented runtime instead (`__g(7, 'marketing')`, `__w(3)`, ...).
  */
-import { type Cond, type Program, type SinkKind, type Stmt, cookiebotKeyOf, guardText, sinkText } from './model.js';
+import {
+  type Cond,
+  type Program,
+  type SinkKind,
+  type Stmt,
+  cookiebotKeyOf,
+  guardText,
+  HOLD_TEXT,
+  sinkText,
+} from './model.js';
 
 export interface Printed {
   code: string;
@@ -228,6 +237,10 @@ function printStmt(s: Stmt, ctx: Ctx, indent: number): void {
       return;
     case 'work':
       emit(ctx, indent, `${workCall(ctx)};`);
+      return;
+    case 'hold':
+      if (ctx.harness) throw new Error('print: the harness has no OneSignal');
+      emit(ctx, indent, `${HOLD_TEXT};`);
       return;
     case 'sink':
       emit(ctx, indent, `${sinkCall(s.sink, id(s), ctx, s.form)};`, id(s));
