@@ -571,6 +571,11 @@ export interface NativeStartSpec {
    */
   gradleDependencies?: string[];
   /**
+   * Expo config plugins (app.json `plugins` entries) that write the start into the native project `expo prebuild`
+   * generates (`@config-plugins/react-native-branch`): a start with no app code in the scan, never guarded.
+   */
+  expoPlugins?: string[];
+  /**
    * SDK classes (names in `classes`) whose subclass, named as the app's `<application android:name=…>`,
    * starts the SDK (`class MainApplication : CleverTapApplication()`).
    */

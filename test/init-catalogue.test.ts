@@ -19,9 +19,11 @@ describe('init: the SDK and CMP catalogue is the policies', () => {
     cpSync(join(repoRoot, 'fixtures/cli/init-sdks'), dir, { recursive: true });
     const found = detect(dir, resolvePolicies(builtinPolicyIds()));
     expect(found.sdkPolicies.sort()).toEqual([
+      'adjust',
       'appsflyer',
       'batch',
       'bloomreach',
+      'branch',
       'braze',
       'firebase',
       'mixpanel',
@@ -32,7 +34,7 @@ describe('init: the SDK and CMP catalogue is the policies', () => {
     const io = memoryIO({ cwd: dir });
     expect(runInit({}, io)).toBe(0);
     expect(io.out).toContain(
-      'SDK policies detected: appsflyer, batch, bloomreach, braze, firebase, mixpanel, onesignal',
+      'SDK policies detected: adjust, appsflyer, batch, bloomreach, branch, braze, firebase, mixpanel, onesignal',
     );
   });
 

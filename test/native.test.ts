@@ -562,6 +562,35 @@ ${extra}</dict>
     ]);
   });
 
+  it('an Expo config plugin that writes the start into the generated native app is a start, at its plugins entry', async () => {
+    // @config-plugins/react-native-branch adds RNBranch.initSession to the AppDelegate and RNBranchModule calls to the
+    // Android app that `expo prebuild` generates: a managed app commits none of it.
+    const appJson = (plugins: string) => `{
+  "expo": {
+    "name": "app",
+    "plugins": [${plugins}],
+    "ios": { "bundleIdentifier": "com.example.app" },
+    "android": { "package": "com.example.app" }
+  }
+}
+`;
+    const js =
+      "import branch from 'react-native-branch';\nexport const linkParams = () => branch.getLatestReferringParams();\n";
+    const withBranch = appJson('"expo-router", ["@config-plugins/react-native-branch", { "apiKey": "key_live_abc" }]');
+    const doc = await scanApp({ 'app.json': withBranch, 'App.tsx': js });
+    // At the plugins entry (the `[name, options]` array), as Expo plugin positions are everywhere.
+    const { line, column } = at(withBranch, '["@config-plugins/react-native-branch"');
+    expect(brief(doc.findings)).toEqual([`app.json:${line}:${column} branch/native-start advertising,analytics`]);
+    expect(doc.findings[0].message).toContain('writes the SDK');
+    // app.config.json is read the same way; a plugin that writes no start (Adjust's only configures the build) is none.
+    const config = appJson('"@config-plugins/react-native-branch"');
+    expect(brief((await scanApp({ 'app.config.json': config, 'App.tsx': js })).findings)).toEqual([
+      `app.config.json:${at(config, '"@config-plugins/react-native-branch"').line}:${at(config, '"@config-plugins/react-native-branch"').column} branch/native-start advertising,analytics`,
+    ]);
+    const adjust = appJson('"@config-plugins/react-native-adjust"');
+    expect((await scanApp({ 'app.json': adjust, 'App.tsx': js })).findings).toEqual([]);
+  });
+
   it('a Kotlin property assignment is its setter: only `consentRequired = true` holds the OneSignal init back', async () => {
     const app = (required: string) => `package com.example.app
 

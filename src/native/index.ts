@@ -538,7 +538,9 @@ function decideStarts(
   // Starts declared in the manifest or by a Gradle dependency run with no app code at all: never guarded.
   for (const spec of specs) {
     const rule = rules.get(spec.rule);
-    if (!rule || spec.platform !== 'android' || isDeferred(spec, calls, decl)) continue;
+    if (!rule || isDeferred(spec, calls, decl)) continue;
+    expoPluginStarts(spec, rule, decl, out);
+    if (spec.platform !== 'android') continue;
     gradleStarts(spec, rule, decl, out);
     for (const m of decl.manifests) {
       const hits: { at: Located; what: string }[] = [];
@@ -565,6 +567,32 @@ function decideStarts(
       }
     }
   }
+}
+
+/**
+ * An Expo config plugin that writes the start into the native project prebuild generates (`expoPlugins`):
+ * the generated code runs at launch, and a managed app does not even commit it; never guarded.
+ */
+function expoPluginStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations, out: NativeResult): void {
+  if (!spec.expoPlugins?.length) return;
+  for (const e of decl.expo)
+    for (const p of e.plugins) {
+      if (!spec.expoPlugins.includes(p.name)) continue;
+      const message = `${rule.message}: the Expo config plugin \`${p.name}\` writes the SDK's start into the native app that prebuild generates, which runs when the app launches, before any consent check (${rule.requires.map((x) => `'${x}'`).join(' and ')} consent missing)`;
+      out.findings.push(
+        finding(
+          rule,
+          p.at,
+          message,
+          [{ file: p.at.file, line: p.at.line, column: p.at.column, label: `${p.name} (entry: app launch)` }],
+          'expo-plugin',
+          p.name,
+          [p.at.file],
+          rule.requires,
+          rule.requires,
+        ),
+      );
+    }
 }
 
 /** A Gradle dependency that starts the SDK with no app code (`gradleDependencies`): never guarded. */
