@@ -377,9 +377,19 @@ export class NativeFileAnalysis {
    * call on a library or SDK type to none. A function is guarded only when
    * every call linked to it is.
    */
+  /** The file's functions (not closures) by name. */
+  private functionsNamed(): Map<string, FnInfo[]> {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const f of this.fns) if (f.fn) this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f]);
+    }
+    return this.byName;
+  }
+
+  private byName: Map<string, FnInfo[]> | undefined;
+
   private linkCalls(): void {
-    const byName = new Map<string, FnInfo[]>();
-    for (const f of this.fns) if (f.fn) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
+    const byName = this.functionsNamed();
     for (const f of this.fns) {
       for (const [point, e] of f.graph.points) {
         if (e.k !== 'call' || e.callee) continue;
@@ -1003,34 +1013,51 @@ export class NativeFileAnalysis {
 
   // ------------------------------------------------------------ guards
 
-  private grants(env: Env): Grants {
+  private grants(f: FnInfo): Grants {
+    const { env, graph } = f;
     return {
       // A deferral call holds the start back once it has run (normal completion).
       node: (n) => {
-        const e = this.k.deferralsByCall.size ? this.currentPoints.get(n.id) : undefined;
-        return e?.k === 'call' ? this.deferralBits(e, env) : 0;
+        const e = this.k.deferralsByCall.size ? graph.points.get(n.id) : undefined;
+        return e?.k === 'call' ? this.deferralBits(e, f) : 0;
       },
       edge: (n, e) => {
         if (n.kind !== 'test' || (e.label !== 'true' && e.label !== 'false')) return 0;
-        const test = this.currentTests.get(n.id);
+        const test = graph.tests.get(n.id);
         return test ? this.testGrant(test, e.label === 'true', env, 0) : 0;
       },
     };
   }
 
-  /** The tests and points of the graph being analysed (`analyseGraph`). */
-  private currentTests = new Map<number, Expr>();
-  private currentPoints = new Map<number, Expr>();
-
-  /** The bits of the deferrals a call makes (`OneSignal.setConsentRequired(true)`: its argument must read as accepted). */
-  private deferralBits(e: Call, env: Env): number {
-    const path = this.callPath(e, env);
+  /**
+   * The bits of the deferrals a call makes: `OneSignal.setConsentRequired(true)` (its argument must read
+   * as accepted), or a call of this file's own functions that each make them on every path to their end.
+   */
+  private deferralBits(e: Call, f: FnInfo): number {
+    const path = this.callPath(e, f.env);
     let bits = 0;
     for (const d of (path && this.k.deferralsByCall.get(path)) || [])
-      if (d.platform === this.platform && acceptsArguments(d, (i) => this.argumentValue(this.positional(e, i), env)))
+      if (d.platform === this.platform && acceptsArguments(d, (i) => this.argumentValue(this.positional(e, i), f.env)))
         bits |= d.bit;
-    return bits;
+    if (bits || path || e.callee) return bits;
+    const named = this.functionsNamed().get(e.name);
+    const targets = named ? this.targets(f, e, named) : [];
+    return targets.length ? targets.reduce((m, c) => m & this.deferralsMade(c), ALL) : 0;
   }
+
+  /** Deferral bits that hold where a function of this file returns, on every path (0 while it is being asked: recursion). */
+  private deferralsMade(f: FnInfo): number {
+    let made = this.made.get(f);
+    if (made === undefined) {
+      this.made.set(f, 0);
+      const exit = mustGranted(f.graph, this.grants(f))[f.graph.exit];
+      made = exit === undefined ? 0 : exit & this.k.deferralMask;
+      this.made.set(f, made);
+    }
+    return made;
+  }
+
+  private readonly made = new Map<FnInfo, number>();
 
   /** Purposes granted when `e` evaluates to `outcome`. */
   private testGrant(e: Expr, outcome: boolean, env: Env, depth: number): number {
@@ -1170,11 +1197,8 @@ export class NativeFileAnalysis {
     return this.k.bits(ps);
   }
 
-  /** Run the must-analysis with this graph's tests visible to the grant function. */
   private analyseGraph(f: FnInfo): States {
-    this.currentTests = f.graph.tests;
-    this.currentPoints = f.graph.points;
-    return mustGranted(f.graph, this.grants(f.env));
+    return mustGranted(f.graph, this.grants(f));
   }
 }
 

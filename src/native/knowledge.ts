@@ -78,6 +78,8 @@ export class NativeKnowledge {
    * where it holds on every path: a deferral made after the start holds nothing back).
    */
   readonly deferralsByCall = new Map<string, CallDeferral[]>();
+  /** The bits of all of them. */
+  deferralMask = 0;
   /** Swift class name -> the modules that declare it (`Analytics`: Segment, FirebaseAnalytics): `Segment.Analytics` names it too. */
   private readonly swiftModules = new Map<string, Set<string>>();
 
@@ -133,6 +135,7 @@ export class NativeKnowledge {
       if ('call' in d && !s.calls?.includes(d.call) && !this.deferralBit(d)) {
         const bit = this.bits([deferralName(d)]);
         if (bit) this.add(this.deferralsByCall, d.call, { ...d, bit });
+        this.deferralMask |= bit;
       }
   }
 
