@@ -498,6 +498,30 @@ describe('discovery defaults', () => {
     );
   });
 
+  it("skips a Cordova platform folder (generated copies of www and the plugins' native bridges)", async () => {
+    const app = "document.addEventListener('deviceready', () => {\n  window.Leanplum.start();\n});\n";
+    const root = project({
+      'config.xml': '<widget id="com.example.app"></widget>\n',
+      'www/js/index.js': app,
+      'platforms/android/platform_www/cordova.js': '// cordova.js\n',
+      'platforms/android/app/src/main/assets/www/js/index.js': app,
+      'platforms/ios/cordova/Api.js': 'module.exports = {};\n',
+      'platforms/ios/www/js/index.js': app,
+      // Not a Cordova platform (no cordova.js, no Api.js): scanned.
+      'src/platforms/web/boot.js': 'window.Leanplum.start();\n',
+    });
+    const { document } = await scan({ root });
+    expect(document.stats.ignoredByDefault).toEqual({ dirs: ['platforms/android', 'platforms/ios'], files: 4 });
+    expect(document.findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual([
+      'src/platforms/web/boot.js:1',
+      'www/js/index.js:2',
+    ]);
+    const included = await scan({ root, config: { include: ['**', 'platforms/**'], dir: root } });
+    expect(included.document.findings.map((f) => f.file)).toContain(
+      'platforms/android/app/src/main/assets/www/js/index.js',
+    );
+  });
+
   it('scans build output the config includes by name', async () => {
     const { document } = await scan({ root: DOT_FOLDERS, config: { include: ['**', 'dist/**'], dir: DOT_FOLDERS } });
     expect(document.stats.ignoredByDefault).toEqual({ dirs: ['packages/web/build'], files: 1 });

@@ -6,7 +6,11 @@
  * `.docusaurus` excepted) and are scanned.
  *
  * Committed build output (Semgrep's default ignore): `dist/`, `build/`,
- * `out/`, `vendor/` at any depth, unless a config `include` names the folder.
+ * `out/`, `vendor/` at any depth, and a Cordova platform folder
+ * (`platforms/android/`, with its `cordova/Api.js` or `platform_www/cordova.js`):
+ * `cordova prepare` copies the app's `www` and every plugin's native bridge
+ * there, so its files are generated copies of the app's and plugins' code;
+ * unless a config `include` names the folder.
  */
 export const NEVER_SCANNED_DIRS: ReadonlySet<string> = new Set([
   '.git',
@@ -50,4 +54,28 @@ export function buildOutputDir(relPath: string, include: readonly string[] | und
     return segs.slice(0, i + 1).join('/');
   }
   return undefined;
+}
+
+/** A file only `cordova platform add` writes: its folder is a generated Cordova platform. */
+const CORDOVA_PLATFORM_MARK = /^((?:.*\/)?platforms\/[^/]+)\/(?:cordova\/Api\.js|platform_www\/cordova\.js)$/;
+
+/** The generated Cordova platform folders among the listed paths (`platforms/android`). */
+export function cordovaPlatformDirs(listed: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of listed) {
+    const m = CORDOVA_PLATFORM_MARK.exec(p);
+    if (m) out.add(m[1]);
+  }
+  return [...out];
+}
+
+/** The generated Cordova platform folder a path lies in, unless `include` names the `platforms` folder. */
+export function cordovaPlatformDir(
+  relPath: string,
+  dirs: readonly string[],
+  include: readonly string[] | undefined,
+): string | undefined {
+  const dir = dirs.find((d) => relPath.startsWith(`${d}/`));
+  if (!dir || include?.some((g) => g.split('/').includes('platforms'))) return undefined;
+  return dir;
 }

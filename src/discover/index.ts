@@ -38,7 +38,7 @@ export {
   largeFileMention,
   type LargeFileMention,
 } from './read.js';
-import { buildOutputDir } from './ignored.js';
+import { buildOutputDir, cordovaPlatformDir, cordovaPlatformDirs } from './ignored.js';
 
 export { SOURCE_EXTENSIONS, isLinkEvidence, prefetchListing } from './list.js';
 export {
@@ -162,10 +162,13 @@ export async function listCandidates(root: string, opts: DiscoverOptions = {}): 
 
   const paths: string[] = [];
   const buildOutput = new Map<string, number>();
+  const platforms = cordovaPlatformDirs(listed);
   for (const relPath of listed) {
     if (include && !include(relPath)) continue;
     if (exclude && exclude(relPath)) continue;
-    const output = buildOutputDir(relPath, opts.include);
+    const output =
+      buildOutputDir(relPath, opts.include) ??
+      (platforms.length ? cordovaPlatformDir(relPath, platforms, opts.include) : undefined);
     if (output !== undefined) {
       buildOutput.set(output, (buildOutput.get(output) ?? 0) + 1);
       continue;
