@@ -69,6 +69,8 @@ export class NativeKnowledge {
   readonly declarations: DeclarationSpec[] = [];
   /** Flutter plugin package -> the rule whose calls it makes from Dart (not analysed). */
   readonly flutterPlugins = new Map<string, string>();
+  /** npm packages whose dependency starts an SDK (`npmDependencies` of the starts). */
+  readonly npmStartPackages: string[] = [];
   readonly rules: RuleSpec[] = [];
   readonly tokens: string[] = [];
   private readonly purposeBits = new Map<Purpose, number>();
@@ -134,6 +136,7 @@ export class NativeKnowledge {
         const bit = this.bits([deferralName(d)]);
         if (bit) this.add(this.deferralsByCall, d.call, { ...d, bit });
       }
+    this.npmStartPackages.push(...(s.npmDependencies ?? []));
   }
 
   /** The flow bit of a deferral call (0: none, e.g. no bit left: it then holds nowhere, and the start is reported). */
