@@ -320,6 +320,12 @@ describe('an npm dependency autolinked into the Android app starts Firebase Anal
       'apps/mobile/android/app/build.gradle': "apply plugin: 'com.android.application'\n",
     });
     expect(at(doc)).toEqual(['apps/mobile/package.json:6:5 firebase/native-start analytics']);
+    // Expo's own (deprecated) module links firebase-analytics too.
+    const expoModule = await scanApp({
+      'package.json': pkg({ expo: '47.0.0', 'expo-firebase-analytics': '8.0.0' }),
+      'app.json': expoJson,
+    });
+    expect(at(expoModule)).toEqual(['package.json:5:5 firebase/native-start analytics']);
   });
 
   it('not when firebase.json switches automatic collection off', async () => {
