@@ -958,7 +958,13 @@ function headScriptText(n: t.ObjectProperty, index: ScriptIndex): boolean {
   const entry = index.parent.get(n);
   const list = entry?.type === 'ObjectExpression' ? index.parent.get(entry) : undefined;
   const held = list?.type === 'ArrayExpression' ? index.parent.get(list) : undefined;
-  return held?.type === 'ObjectProperty' && held.value === list && keyName(held.key) === 'script';
+  if (held?.type !== 'ObjectProperty' || held.value !== list || keyName(held.key) !== 'script') return false;
+  // Data the browser never runs (`type: 'application/ld+json'`, an import map): no code.
+  const type = (entry as t.ObjectExpression).properties.find(
+    (p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === 'type',
+  );
+  const value = type && unwrap(type.value);
+  return !(value?.type === 'StringLiteral' && /json$|^importmap$|^speculationrules$/i.test(value.value.trim()));
 }
 
 /** `onAccept` of `services[].onAccept`. */
