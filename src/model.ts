@@ -576,6 +576,13 @@ export interface NativeStartSpec {
    */
   expoPlugins?: string[];
   /**
+   * npm packages whose native module, autolinked into the Android app by React Native or Expo, links a
+   * `gradleDependencies` one (`@react-native-firebase/analytics` links firebase-analytics): listed in a package.json's
+   * dependencies or devDependencies, they start the SDK at launch with no app code, as the Gradle dependency
+   * would. Android only.
+   */
+  npmDependencies?: string[];
+  /**
    * SDK classes (names in `classes`) whose subclass, named as the app's `<application android:name=…>`,
    * starts the SDK (`class MainApplication : CleverTapApplication()`).
    */

@@ -291,3 +291,66 @@ describe('Package.resolved', () => {
     );
   });
 });
+
+describe('an npm dependency autolinked into the Android app starts Firebase Analytics (npmDependencies)', () => {
+  const pkg = (deps: Record<string, string>) =>
+    `{\n  "name": "app",\n  "dependencies": {\n${Object.entries(deps)
+      .map(([k, v]) => `    "${k}": "${v}"`)
+      .join(',\n')}\n  }\n}\n`;
+  const withAnalytics = pkg({
+    'react-native': '0.74.0',
+    '@react-native-firebase/app': '20.0.0',
+    '@react-native-firebase/analytics': '20.0.0',
+  });
+  const expoJson = '{ "expo": { "name": "app", "plugins": ["@react-native-firebase/app"] } }\n';
+  const at = (doc: Awaited<ReturnType<typeof scanApp>>) =>
+    doc.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.missing.join(',')}`);
+
+  it('an Expo app (no native folder: Expo generates it) is reported at the dependency', async () => {
+    const doc = await scanApp({ 'package.json': withAnalytics, 'app.json': expoJson });
+    expect(at(doc)).toEqual(['package.json:6:5 firebase/native-start analytics']);
+    expect(doc.findings[0].message).toContain('autolink into the Android app');
+    expect(doc.findings[0].dependsOn).toEqual(['package.json']);
+    expect(doc.errors).toEqual([]);
+  });
+
+  it('a bare React Native app with an android project, in a monorepo folder', async () => {
+    const doc = await scanApp({
+      'apps/mobile/package.json': withAnalytics,
+      'apps/mobile/android/app/build.gradle': "apply plugin: 'com.android.application'\n",
+    });
+    expect(at(doc)).toEqual(['apps/mobile/package.json:6:5 firebase/native-start analytics']);
+    // Expo's own (deprecated) module links firebase-analytics too.
+    const expoModule = await scanApp({
+      'package.json': pkg({ expo: '47.0.0', 'expo-firebase-analytics': '8.0.0' }),
+      'app.json': expoJson,
+    });
+    expect(at(expoModule)).toEqual(['package.json:5:5 firebase/native-start analytics']);
+  });
+
+  it('not when firebase.json switches automatic collection off', async () => {
+    const doc = await scanApp({
+      'package.json': withAnalytics,
+      'app.json': expoJson,
+      'firebase.json': '{ "react-native": { "analytics_auto_collection_enabled": false } }\n',
+    });
+    expect(doc.findings).toEqual([]);
+  });
+
+  it('not without an Android app (iOS-only project, a web project) or without the analytics module', async () => {
+    const iosOnly = await scanApp({ 'package.json': withAnalytics, 'ios/Podfile': "target 'App' do\nend\n" });
+    expect(at(iosOnly)).toEqual([]);
+    const web = await scanApp({ 'package.json': withAnalytics, 'src/index.html': '<p>hi</p>\n' });
+    expect(at(web)).toEqual([]);
+    const appOnly = await scanApp({
+      'package.json': pkg({ 'react-native': '0.74.0', '@react-native-firebase/app': '20.0.0' }),
+      'app.json': expoJson,
+    });
+    expect(at(appOnly)).toEqual([]);
+  });
+
+  it('a package.json that does not parse is an error, not an absent dependency', async () => {
+    const doc = await scanApp({ 'package.json': `${withAnalytics}}`, 'app.json': expoJson });
+    expect(doc.errors.map((e) => `${e.file} ${e.kind}`)).toEqual(['package.json parse']);
+  });
+});

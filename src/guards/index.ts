@@ -1523,9 +1523,11 @@ export class GuardClassifier {
   private readonly rootMentions = new WeakMap<ScriptIndex, boolean>();
 
   /**
-   * Does the script's text name a global `callbackAssigned` guards store at? Not the CMP's own
-   * library (a self-hosted tarteaucitron.js declares `var tarteaucitron = {…}` and runs each
-   * allowed service's `tarteaucitron.services[key].js()`): that is the CMP calling it.
+   * Does the script's code (its strings too, not its comments) name a global `callbackAssigned`
+   * guards store at? A comment runs nothing: `// .js('resources/js/tarteaucitron.js')` in a
+   * webpack.mix.js made its `mix.js(…)` a read-back of every service's `js` (capetrel/Wordplate-starter).
+   * Not the CMP's own library (a self-hosted tarteaucitron.js declares `var tarteaucitron = {…}` and
+   * runs each allowed service's `tarteaucitron.services[key].js()`): that is the CMP calling it.
    */
   private namesHeldRoot(index: ScriptIndex): boolean {
     let known = this.rootMentions.get(index);
@@ -1533,7 +1535,7 @@ export class GuardClassifier {
       const roots = this.assignedCallbackRoots;
       known =
         roots.length > 0 &&
-        new RegExp(`\\b(?:${roots.map(escapeRegExp).join('|')})\\b`).test(index.script.code) &&
+        mentionedInCode(index, new RegExp(`\\b(?:${roots.map(escapeRegExp).join('|')})\\b`, 'g')) &&
         !declaresGlobal(index, roots);
       this.rootMentions.set(index, known);
     }
@@ -2112,4 +2114,12 @@ function findKey(
     return undefined;
   };
   return side(e.left, e.right) ?? side(e.right, e.left);
+}
+
+/** Does `re` (global) match the script's code outside its comments (offsets into `code`, as the AST's)? */
+function mentionedInCode(index: ScriptIndex, re: RegExp): boolean {
+  const comments = index.script.ast.comments ?? [];
+  for (const m of index.script.code.matchAll(re))
+    if (!comments.some((c) => c.start! <= m.index && m.index < c.end!)) return true;
+  return false;
 }

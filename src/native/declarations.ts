@@ -23,6 +23,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
+import { GuardedReadError, guardedReadText } from '../discover/index.js';
 import { LineIndex } from '../parse/positions.js';
 import { lineColumn } from '../program/text.js';
 import { type BuildConstants, isGradleScript, readBuildConstants } from './build-constants.js';
@@ -81,11 +82,19 @@ export interface GradleDependency {
   catalog?: string;
 }
 
+/** A package.json dependency (`"@react-native-firebase/analytics": "^20.0.0"`), at its key. */
+export interface NpmDependency {
+  module: string;
+  at: Located;
+}
+
 export interface Declarations {
   plists: PlistFile[];
   pubspecs: PubspecFile[];
   /** Dependencies of Gradle modules, catalog accessors resolved (test and compile-only configurations left out). */
   gradle: GradleDependency[];
+  /** Dependencies and devDependencies of the package.json files handed over (those naming a package of `npmDependencies`). */
+  npm: NpmDependency[];
   manifests: ManifestFile[];
   resources: ResourceFile[];
   expo: ExpoConfig[];
@@ -122,6 +131,52 @@ export function isDeclarationFile(rel: string): boolean {
     isGradleScript(rel) ||
     /(^|\/)res\/values[^/]*\/[^/]+\.xml$/.test(rel)
   );
+}
+
+/**
+ * The package.json of each Android app the scan holds that names one of `packages` (the native starts'
+ * `npmDependencies`): the one beside an `android` project or an Expo config (Expo generates the Android
+ * project at build time), whose dependencies' native modules React Native and Expo autolink. An app with
+ * neither (an iOS-only project) ships no Android app. Read from disk, as discovery lists no package.json;
+ * one that cannot be read is an error.
+ */
+export function appManifests(
+  files: DiscoveredFile[],
+  packages: readonly string[],
+  errors: AnalysisError[],
+): DiscoveredFile[] {
+  if (!packages.length || !files.length) return [];
+  const root = path.resolve(files[0].absPath, ...files[0].relPath.split('/').map(() => '..'));
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const parts = f.relPath.split('/');
+    const b = parts[parts.length - 1];
+    if (((b === 'app.json' || b === 'app.config.json') && f.text.includes('"expo"')) || isExpoCodeConfig(f.relPath))
+      dirs.add(parts.slice(0, -1).join('/'));
+    const i = parts.indexOf('android');
+    if (i >= 0 && i < parts.length - 1) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const out: DiscoveredFile[] = [];
+  for (const d of dirs) {
+    const relPath = d ? `${d}/package.json` : 'package.json';
+    const absPath = path.join(root, ...relPath.split('/'));
+    let text: string;
+    try {
+      text = guardedReadText(absPath, { root });
+    } catch (e) {
+      if (!(e instanceof GuardedReadError && e.problem === 'missing'))
+        errors.push({
+          file: relPath,
+          line: 1,
+          column: 1,
+          kind: 'unreadable',
+          message: `${relPath} could not be read (${e instanceof Error ? e.message : String(e)}): the native modules its dependencies autolink are not known`,
+        });
+      continue;
+    }
+    if (packages.some((n) => text.includes(`"${n}"`))) out.push({ absPath, relPath, text });
+  }
+  return out;
 }
 
 const isGradleBuild = (b: string) => b === 'build.gradle' || b === 'build.gradle.kts';
@@ -288,6 +343,37 @@ function jsonValue(n: JsonNode | undefined): unknown {
     default:
       return n.value;
   }
+}
+
+/**
+ * The dependencies and devDependencies of a package.json (React Native's and Expo's autolinking links the
+ * native modules of both), each at its key. Only package.json files naming a package of `npmDependencies` are
+ * handed over: one that does not parse is an error, never an absent dependency.
+ */
+function readNpmDependencies(f: DiscoveredFile, out: NpmDependency[], errors: AnalysisError[]): void {
+  const { findNodeAtLocation, parseTree } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const problems: { error: number; offset: number; length: number }[] = [];
+  const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
+  const starts = new LineIndex(f.text);
+  if (!tree || problems.length) {
+    const p = problems[0];
+    const loc = p
+      ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode)
+      : { line: 1, column: 1 };
+    errors.push({
+      file: f.relPath,
+      line: loc.line,
+      column: loc.column,
+      kind: 'parse',
+      message: 'Could not parse JSON: the native modules its dependencies autolink are not known',
+    });
+    return;
+  }
+  for (const key of ['dependencies', 'devDependencies'])
+    for (const prop of findNodeAtLocation(tree, [key])?.children ?? []) {
+      const k = prop.children?.[0];
+      if (k?.type === 'string') out.push({ module: k.value as string, at: jsonAt(f.relPath, starts, k) });
+    }
 }
 
 function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | undefined {
@@ -602,6 +688,7 @@ export function readDeclarations(
     plists: [],
     pubspecs: [],
     gradle: [],
+    npm: [],
     manifests: [],
     resources: [],
     expo: [],
@@ -625,6 +712,10 @@ export function readDeclarations(
         kind: 'unsupported',
         message: `${b} is code and consent-lint never executes it: its Expo plugins, infoPlist and permissions were not read (declare them in app.json to have them checked)`,
       });
+      continue;
+    }
+    if (b === 'package.json') {
+      readNpmDependencies(f, d.npm, d.errors);
       continue;
     }
     if (!isDeclarationFile(f.relPath)) continue;

@@ -21,6 +21,7 @@ import type { AnalysisError, Config, DiscoveredFile, Finding, Policy, RuleSpec, 
 import { makeFinding, NativeFileAnalysis, type CallFact, type FileAnalysis } from './analyse.js';
 import { isBuildLogicSource } from './build-constants.js';
 import {
+  appManifests,
   isDeclarationFile,
   isExpoCodeConfig,
   readDeclarations,
@@ -200,7 +201,13 @@ export async function analyseNative(
     // What says what the iOS app links (Podfile.lock, project.pbxproj, Package.resolved).
     const evidence = files.filter((f) => !VENDORED.test(f.relPath) && isLinkEvidence(f.relPath));
     const decl = readDeclarations(
-      files.filter((f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath))),
+      [
+        ...files.filter(
+          (f) => !VENDORED.test(f.relPath) && (isDeclarationFile(f.relPath) || isExpoCodeConfig(f.relPath)),
+        ),
+        // Their dependencies: native modules React Native and Expo autolink (`npmDependencies`).
+        ...appManifests(files, k.npmStartPackages, result.errors),
+      ],
       // Xcode projects: `INFOPLIST_KEY_*` build settings are Info.plist keys of the targets that generate theirs.
       evidence.filter((f) => f.relPath.endsWith('.pbxproj')),
       // buildSrc code: constants a build file names its dependencies by.
@@ -542,6 +549,7 @@ function decideStarts(
     expoPluginStarts(spec, rule, decl, out);
     if (spec.platform !== 'android') continue;
     gradleStarts(spec, rule, decl, out);
+    npmStarts(spec, rule, decl, out);
     for (const m of decl.manifests) {
       const hits: { at: Located; what: string }[] = [];
       for (const md of m.metaData)
@@ -609,6 +617,27 @@ function gradleStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations,
         'gradle',
         dep.module,
         dep.catalog ? [dep.at.file, ...dep.catalog.split(', ')] : [dep.at.file],
+        rule.requires,
+        rule.requires,
+      ),
+    );
+  }
+}
+
+/** An npm dependency whose autolinked native module starts the SDK (`npmDependencies`): never guarded. */
+function npmStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations, out: NativeResult): void {
+  for (const dep of decl.npm) {
+    if (!spec.npmDependencies?.includes(dep.module)) continue;
+    const message = `${rule.message}: \`${dep.module}\` is a dependency, whose native module React Native and Expo autolink into the Android app, where it starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+    out.findings.push(
+      finding(
+        rule,
+        dep.at,
+        message,
+        [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
+        'npm',
+        dep.module,
+        [dep.at.file],
         rule.requires,
         rule.requires,
       ),

@@ -69,6 +69,8 @@ export class NativeKnowledge {
   readonly declarations: DeclarationSpec[] = [];
   /** Flutter plugin package -> the rule whose calls it makes from Dart (not analysed). */
   readonly flutterPlugins = new Map<string, string>();
+  /** npm packages whose dependency starts an SDK (`npmDependencies` of the starts). */
+  readonly npmStartPackages: string[] = [];
   readonly rules: RuleSpec[] = [];
   readonly tokens: string[] = [];
   private readonly purposeBits = new Map<Purpose, number>();
@@ -137,6 +139,7 @@ export class NativeKnowledge {
         if (bit) this.add(this.deferralsByCall, d.call, { ...d, bit });
         this.deferralMask |= bit;
       }
+    this.npmStartPackages.push(...(s.npmDependencies ?? []));
   }
 
   /** The flow bit of a deferral call (0: none, e.g. no bit left: it then holds nowhere, and the start is reported). */

@@ -920,6 +920,8 @@ export function codeInString(
     SCRIPT_TEXT_PROPS.has(propertyName(n.left) ?? '')
   )
     value = n.right;
+  // A head manager's script entry (`useHead({ script: [{ children: "…" }] })`): the page runs its text.
+  else if (n.type === 'ObjectProperty' && headScriptText(n, index)) value = n.value;
   // A CMP option the CMP runs as code when it is a string (Klaro's `onAccept: "gtag(…)"`), matched by its
   // last name: an object written apart from the config (`klaroConfig.services.push({ onAccept: "…" })`) too.
   else if (n.type === 'ObjectProperty' && codeStrings?.size) {
@@ -941,6 +943,28 @@ export function codeInString(
   const text = stringText(value, index);
   const found = text !== undefined ? find(text) : undefined;
   return found ? { node: value, ...found } : undefined;
+}
+
+/** Keys of a head manager's script entry that hold the script's text (unhead's `children`, vue-meta's `innerHTML`). */
+const HEAD_SCRIPT_TEXT = new Set(['children', 'innerHTML', 'textContent']);
+
+/**
+ * Is `n` the text of a `<script>` a head manager writes into the page: a `children`, `innerHTML` or
+ * `textContent` property of an element of a `script` array (unhead's and Nuxt's `useHead({ script: [{
+ * children }] })`, `app.head.script` of nuxt.config, vue-meta's `head() { return { script: [{ innerHTML }] } }`)?
+ */
+function headScriptText(n: t.ObjectProperty, index: ScriptIndex): boolean {
+  if (n.computed || !HEAD_SCRIPT_TEXT.has(keyName(n.key) ?? '')) return false;
+  const entry = index.parent.get(n);
+  const list = entry?.type === 'ObjectExpression' ? index.parent.get(entry) : undefined;
+  const held = list?.type === 'ArrayExpression' ? index.parent.get(list) : undefined;
+  if (held?.type !== 'ObjectProperty' || held.value !== list || keyName(held.key) !== 'script') return false;
+  // Data the browser never runs (`type: 'application/ld+json'`, an import map): no code.
+  const type = (entry as t.ObjectExpression).properties.find(
+    (p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && keyName(p.key) === 'type',
+  );
+  const value = type && unwrap(type.value);
+  return !(value?.type === 'StringLiteral' && /json$|^importmap$|^speculationrules$/i.test(value.value.trim()));
 }
 
 /** `onAccept` of `services[].onAccept`. */

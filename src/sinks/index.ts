@@ -675,7 +675,7 @@ export function findSinks(
         (n.type === 'AssignmentExpression' ||
           n.type === 'JSXAttribute' ||
           n.type === 'JSXElement' ||
-          (n.type === 'ObjectProperty' && options.codeStrings?.size))
+          n.type === 'ObjectProperty')
       ) {
         const hidden = codeInString(n, index, resolver, sdkText, scripted, options.codeStrings);
         // A snippet that only loads an SDK's script: a load of that script where the page runs the string.
