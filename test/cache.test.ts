@@ -307,6 +307,25 @@ describe('--cache proven by file stats (nothing read)', () => {
     expect(changed.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['apps/web/src/main.ts:4']);
   });
 
+  it("a dependency added to an Expo app's package.json is seen (the native stage reads it on every run)", async () => {
+    const root = project({
+      'app.json': '{ "expo": { "name": "app" } }\n',
+      'package.json': '{ "name": "app", "dependencies": { "react-native": "0.74.0" } }\n',
+      'App.tsx': 'export default function App() { return null; }\n',
+    });
+    const cacheFile = join(root, 'analysis.json');
+    expect((await run(root, cacheFile)).findings).toEqual([]);
+    await run(root, cacheFile);
+    expect(cacheTuning.lastHit).toBe('stats');
+    writeFileSync(
+      join(root, 'package.json'),
+      '{ "name": "app", "dependencies": { "react-native": "0.74.0", "@react-native-firebase/analytics": "20.0.0" } }\n',
+    );
+    // The JavaScript result may be reused (nothing it read changed); the native stage always runs.
+    const changed = await run(root, cacheFile);
+    expect(changed.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual(['package.json firebase/native-start']);
+  });
+
   it('a Babel module-resolver alias added is seen', async () => {
     const root = project({
       'src/main.ts':
