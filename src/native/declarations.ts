@@ -345,30 +345,40 @@ function jsonValue(n: JsonNode | undefined): unknown {
   }
 }
 
+/** A JSON file's tree, or an error at the first problem (`message`) and undefined. */
+function parseJsonFile(
+  f: DiscoveredFile,
+  errors: AnalysisError[],
+  message: string,
+): { tree: JsonNode; starts: LineIndex } | undefined {
+  // Loaded only when such a file is read (a plain scan never pays for it).
+  const { parseTree } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const problems: { error: number; offset: number; length: number }[] = [];
+  const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
+  const starts = new LineIndex(f.text);
+  if (tree && !problems.length) return { tree, starts };
+  const p = problems[0];
+  const loc = p
+    ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode)
+    : { line: 1, column: 1 };
+  errors.push({ file: f.relPath, line: loc.line, column: loc.column, kind: 'parse', message });
+  return undefined;
+}
+
 /**
  * The dependencies and devDependencies of a package.json (React Native's and Expo's autolinking links the
  * native modules of both), each at its key. Only package.json files naming a package of `npmDependencies` are
  * handed over: one that does not parse is an error, never an absent dependency.
  */
 function readNpmDependencies(f: DiscoveredFile, out: NpmDependency[], errors: AnalysisError[]): void {
-  const { findNodeAtLocation, parseTree } = require('jsonc-parser') as typeof import('jsonc-parser');
-  const problems: { error: number; offset: number; length: number }[] = [];
-  const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
-  const starts = new LineIndex(f.text);
-  if (!tree || problems.length) {
-    const p = problems[0];
-    const loc = p
-      ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode)
-      : { line: 1, column: 1 };
-    errors.push({
-      file: f.relPath,
-      line: loc.line,
-      column: loc.column,
-      kind: 'parse',
-      message: 'Could not parse JSON: the native modules its dependencies autolink are not known',
-    });
-    return;
-  }
+  const parsed = parseJsonFile(
+    f,
+    errors,
+    'Could not parse JSON: the native modules its dependencies autolink are not known',
+  );
+  if (!parsed) return;
+  const { tree, starts } = parsed;
+  const { findNodeAtLocation } = require('jsonc-parser') as typeof import('jsonc-parser');
   for (const key of ['dependencies', 'devDependencies'])
     for (const prop of findNodeAtLocation(tree, [key])?.children ?? []) {
       const k = prop.children?.[0];
@@ -377,25 +387,10 @@ function readNpmDependencies(f: DiscoveredFile, out: NpmDependency[], errors: An
 }
 
 function readExpo(f: DiscoveredFile, errors: AnalysisError[]): ExpoConfig | undefined {
-  const problems: { error: number; offset: number; length: number }[] = [];
-  // Loaded only when an Expo config is read (a plain scan never pays for it).
-  const { findNodeAtLocation, parseTree } = require('jsonc-parser') as typeof import('jsonc-parser');
-  const tree = parseTree(f.text, problems, { allowTrailingComma: false, disallowComments: true });
-  const starts = new LineIndex(f.text);
-  if (!tree || problems.length) {
-    const p = problems[0];
-    const loc = p
-      ? jsonAt(f.relPath, starts, { offset: p.offset, length: p.length } as JsonNode)
-      : { line: 1, column: 1 };
-    errors.push({
-      file: f.relPath,
-      line: loc.line,
-      column: loc.column,
-      kind: 'parse',
-      message: 'Could not parse JSON',
-    });
-    return undefined;
-  }
+  const parsed = parseJsonFile(f, errors, 'Could not parse JSON');
+  if (!parsed) return undefined;
+  const { tree, starts } = parsed;
+  const { findNodeAtLocation } = require('jsonc-parser') as typeof import('jsonc-parser');
   // app.json holds `{ "expo": { … } }`; app.config.json may hold the config itself.
   const expo = findNodeAtLocation(tree, ['expo']) ?? (base(f.relPath) === 'app.config.json' ? tree : undefined);
   if (!expo) return undefined; // a bare React Native app.json ({ name, displayName }) is no Expo config

@@ -557,22 +557,8 @@ function decideStarts(
           hits.push({ at: md.at, what: `<meta-data android:name="${md.name}">` });
       if (m.applicationName && spec.manifestApplication?.includes(m.applicationName.value))
         hits.push({ at: m.applicationName.at, what: `<application android:name="${m.applicationName.value}">` });
-      for (const h of hits) {
-        const message = `${rule.message}: \`${h.what}\` starts the SDK when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
-        out.findings.push(
-          finding(
-            rule,
-            h.at,
-            message,
-            [{ file: h.at.file, line: h.at.line, column: h.at.column, label: `${h.what} (entry: app launch)` }],
-            'manifest',
-            h.what,
-            [h.at.file],
-            rule.requires,
-            rule.requires,
-          ),
-        );
-      }
+      for (const h of hits)
+        out.findings.push(launchStart(rule, h.at, h.what, `\`${h.what}\` starts the SDK`, 'manifest', h.what));
     }
   }
 }
@@ -586,20 +572,8 @@ function expoPluginStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarati
   for (const e of decl.expo)
     for (const p of e.plugins) {
       if (!spec.expoPlugins.includes(p.name)) continue;
-      const message = `${rule.message}: the Expo config plugin \`${p.name}\` writes the SDK's start into the native app that prebuild generates, which runs when the app launches, before any consent check (${rule.requires.map((x) => `'${x}'`).join(' and ')} consent missing)`;
-      out.findings.push(
-        finding(
-          rule,
-          p.at,
-          message,
-          [{ file: p.at.file, line: p.at.line, column: p.at.column, label: `${p.name} (entry: app launch)` }],
-          'expo-plugin',
-          p.name,
-          [p.at.file],
-          rule.requires,
-          rule.requires,
-        ),
-      );
+      const what = `the Expo config plugin \`${p.name}\` writes the SDK's start into the native app that prebuild generates, which runs`;
+      out.findings.push(launchStart(rule, p.at, p.name, what, 'expo-plugin', p.name));
     }
 }
 
@@ -607,20 +581,9 @@ function expoPluginStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarati
 function gradleStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations, out: NativeResult): void {
   for (const dep of decl.gradle) {
     if (!spec.gradleDependencies?.includes(dep.module)) continue;
-    const message = `${rule.message}: \`${dep.written}\` links ${dep.module}, which starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
-    out.findings.push(
-      finding(
-        rule,
-        dep.at,
-        message,
-        [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
-        'gradle',
-        dep.module,
-        dep.catalog ? [dep.at.file, ...dep.catalog.split(', ')] : [dep.at.file],
-        rule.requires,
-        rule.requires,
-      ),
-    );
+    const what = `\`${dep.written}\` links ${dep.module}, which starts`;
+    const also = dep.catalog ? dep.catalog.split(', ') : [];
+    out.findings.push(launchStart(rule, dep.at, dep.module, what, 'gradle', dep.module, also));
   }
 }
 
@@ -628,20 +591,8 @@ function gradleStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations,
 function npmStarts(spec: NativeStartSpec, rule: RuleSpec, decl: Declarations, out: NativeResult): void {
   for (const dep of decl.npm) {
     if (!spec.npmDependencies?.includes(dep.module)) continue;
-    const message = `${rule.message}: \`${dep.module}\` is a dependency, whose native module React Native and Expo autolink into the Android app, where it starts when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
-    out.findings.push(
-      finding(
-        rule,
-        dep.at,
-        message,
-        [{ file: dep.at.file, line: dep.at.line, column: dep.at.column, label: `${dep.module} (entry: app launch)` }],
-        'npm',
-        dep.module,
-        [dep.at.file],
-        rule.requires,
-        rule.requires,
-      ),
-    );
+    const what = `\`${dep.module}\` is a dependency, whose native module React Native and Expo autolink into the Android app, where it starts`;
+    out.findings.push(launchStart(rule, dep.at, dep.module, what, 'npm', dep.module));
   }
 }
 
@@ -663,6 +614,24 @@ function withLink(spec: NativeStartSpec, linked: LinkedProducts, f: Finding): Fi
 }
 
 // ------------------------------------------------------------ declarations
+
+/**
+ * A start no app code makes (a manifest entry, a Gradle or npm dependency, an Expo config plugin): it runs
+ * when the app launches, before any consent check. `what` says how it starts, up to "when the app launches".
+ */
+function launchStart(
+  rule: RuleSpec,
+  at: Located,
+  label: string,
+  what: string,
+  scope: string,
+  callee: string,
+  alsoDependsOn: string[] = [],
+): Finding {
+  const message = `${rule.message}: ${what} when the app launches, before any consent check (${rule.requires.map((p) => `'${p}'`).join(' and ')} consent missing)`;
+  const trace = [{ file: at.file, line: at.line, column: at.column, label: `${label} (entry: app launch)` }];
+  return finding(rule, at, message, trace, scope, callee, [at.file, ...alsoDependsOn], rule.requires, rule.requires);
+}
 
 function finding(
   rule: RuleSpec,
