@@ -136,6 +136,22 @@ describe('huge call graphs (limit: a minute)', () => {
     expect(findingFiles(report)).toEqual(['cyc/m0.ts:4', 'neighbour.ts:2']);
   });
 
+  it('2,000 objects spreading each other in a ring, and one spreading itself twice 40 times, read by an unbounded key', () => {
+    const n = 2000;
+    const ring = ["import Leanplum from 'leanplum-sdk';", 'let o0 = { lp: Leanplum };'];
+    for (let i = 1; i < n; i++) ring.push(`let o${i} = { ...o${i - 1}, k${i}: ${i} };`);
+    ring.push(`o0 = { ...o${n - 1}, ...o0 };`, 'export function run(k: string) {', '  (o0 as any)[k].start();', '}');
+    const self = ["import Leanplum from 'leanplum-sdk';", 'let s: any = { lp: Leanplum };'];
+    for (let i = 0; i < 40; i++) self.push(`s = { ...s, ...s, k${i}: ${i} };`);
+    self.push('export function run(k: string) {', '  s[k].start();', '}');
+    const root = project({ 'ring.ts': ring.join('\n') + '\n', 'self.ts': self.join('\n') + '\n' });
+    const r = cli([root, '--format', 'json'], { timeoutMs: 60_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    const report = json(r);
+    expect(findingFiles(report)).toEqual(expect.arrayContaining([`ring.ts:${n + 4}`, 'self.ts:44', 'neighbour.ts:2']));
+  });
+
   it('--timeout: a file over its budget is reported as not analysed and its SDK calls are findings', () => {
     const root = project({
       'big.ts': shape('chain-callee-first', 3000).replace(
