@@ -869,6 +869,19 @@ const URL_IN_TEXT = /(?:https?:)?\/\/[^\s'"`<>()\\]+/g;
 /** `<script>` and Next.js's `<Script>`: elements whose children are script code. */
 const SCRIPT_ELEMENTS = new Set(['script', 'Script']);
 
+export interface CodeInString {
+  /** The string (or JSX text) holding the code. */
+  node: t.Node;
+  /** `calls exponea`, `loads https://…`. */
+  mention: string;
+  /** For a snippet that only loads an SDK's script: the rules of that script. */
+  loads?: RuleSpec[];
+  /** The exact text when it is fully static (`staticText`): code the analysis can parse. */
+  code?: string;
+  /** Set for a CMP option run as code (`codeStrings`): the CMP decides when it runs, as for the function form. */
+  option?: boolean;
+}
+
 /**
  * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
  * `dangerouslySetInnerHTML={{ __html: snippet }}`, the children of a `<script>` or
@@ -884,7 +897,7 @@ export function codeInString(
   sdkText: RegExp | undefined,
   scripted: RuleSpec[] = [],
   codeStrings?: Set<string>,
-): { node: t.Node; mention: string; loads?: RuleSpec[] } | undefined {
+): CodeInString | undefined {
   const find = (text: string): { mention: string; loads?: RuleSpec[] } | undefined => {
     const m = sdkText?.exec(text);
     if (m) return { mention: `calls ${m[0].replace(/\s*[.(]$/, '')}` };
@@ -910,7 +923,8 @@ export function codeInString(
             : undefined;
       const text = code?.type === 'JSXText' ? code.value : code && stringText(code, index);
       const found = text !== undefined ? find(text) : undefined;
-      if (found) return { node: code!, ...found };
+      if (found)
+        return { node: code!, ...found, code: code?.type === 'JSXText' ? code.value : staticText(code!, index) };
     }
     return undefined;
   }
@@ -942,7 +956,34 @@ export function codeInString(
   if (!value) return undefined;
   const text = stringText(value, index);
   const found = text !== undefined ? find(text) : undefined;
-  return found ? { node: value, ...found } : undefined;
+  return found
+    ? { node: value, ...found, code: staticText(value, index), option: n.type === 'ObjectProperty' }
+    : undefined;
+}
+
+/**
+ * The exact text of a fully static string expression: a literal, a template without
+ * expressions, `+` of such, a constant holding one (not a classic script's top-level
+ * name, which another script may assign). Undefined for anything else.
+ */
+function staticText(e: t.Node, index: ScriptIndex, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const u = unwrap(e);
+  if (u.type === 'StringLiteral') return u.value;
+  if (u.type === 'TemplateLiteral') return u.expressions.length ? undefined : (u.quasis[0].value.cooked ?? undefined);
+  if (u.type === 'BinaryExpression' && u.operator === '+') {
+    const left = staticText(u.left, index, depth + 1);
+    const right = left === undefined ? undefined : staticText(u.right, index, depth + 1);
+    return right === undefined ? undefined : left! + right;
+  }
+  if (u.type === 'Identifier') {
+    const b = index.binding(u);
+    if (!b || (b.kind !== 'const' && index.script.kind === 'script' && b.scopeBlock.type === 'Program'))
+      return undefined;
+    const init = constInit(u, index);
+    return init ? staticText(init, index, depth + 1) : undefined;
+  }
+  return undefined;
 }
 
 /** Keys of a head manager's script entry that hold the script's text (unhead's `children`, vue-meta's `innerHTML`). */
