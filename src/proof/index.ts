@@ -965,10 +965,13 @@ export class Proof implements SummaryProvider {
    * holds where the string runs: what the string's own top level proves on every path to it (its
    * guards, by the same flow analysis; a call in a function the string declares gets nothing from
    * there, whoever calls it), what selects its argument there, and, for a CMP option run as code,
-   * what the CMP grants before running it (the function form's grant, GuardClassifier.objectCallbackGrants).
+   * what the CMP grants before running it (the function form's grant, GuardClassifier.objectCallbackGrants);
+   * for the inline code of a JSX script element, what the CMP's script blocking proves (guards/blocking).
    */
   private stringGrants(container: Unit, sink: Sink): number {
-    let grants = 0;
+    if (!sink.inString) return 0;
+    // The inline code of a JSX `<script type="text/plain" data-cookieconsent="…">`: run by the CMP once granted.
+    let grants = this.blocking.inlineJsxEntry(sink.node, sink.index);
     if (sink.codeOption)
       grants |= this.within(container, () =>
         this.classifier.objectCallbackGrants(sink.node as t.Expression, sink.index),

@@ -90,6 +90,8 @@ export interface Sink {
   within?: { node: t.Node; index: ScriptIndex; callee: string; selectedBy?: Selector[][] };
   /** The string is a CMP option run as code (`codeStrings`): the CMP runs it when it would run the function form. */
   codeOption?: boolean;
+  /** Set when `node` is script code kept in a string (a call in it, or a script it loads). */
+  inString?: boolean;
 }
 
 /** The selector lists of the sink forms that apply to one call: none at all once a form applies unselected. */
@@ -515,6 +517,7 @@ function codeStringSinks(
       callee: 'script code in a string',
       requires: [...rule.requires],
       uncertain: `${hidden.mention.replace(/^loads /, 'loads `')}\``,
+      inString: true,
     }));
   const code = hidden.code !== undefined ? stringScript(hidden.node, hidden.code, index) : undefined;
   if (!code?.index) {
@@ -538,6 +541,7 @@ function codeStringSinks(
     within: s.within ?? { node: s.node, index: s.index, callee: s.callee, selectedBy: s.selectedBy },
     selectedBy: undefined,
     codeOption: hidden.option,
+    inString: true,
   }));
 }
 
