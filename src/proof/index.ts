@@ -962,9 +962,8 @@ export class Proof implements SummaryProvider {
 
   /**
    * For a call in script code kept in a string (`sink.within`), what holds at the call besides what
-   * holds where the string runs: what the string's own top level proves on every path to it (its
-   * guards, by the same flow analysis; a call in a function the string declares gets nothing from
-   * there, whoever calls it), what selects its argument there, and, for a CMP option run as code,
+   * holds where the string runs: what the string's own code proves on every path to it (its guards,
+   * by the same flow analysis: ownGrants), what selects its argument there, and, for a CMP option run as code,
    * what the CMP grants before running it (the function form's grant, GuardClassifier.objectCallbackGrants);
    * for the inline code of a JSX script element, what the CMP's script blocking proves (guards/blocking).
    */
@@ -978,11 +977,28 @@ export class Proof implements SummaryProvider {
       );
     const w = sink.within;
     if (!w) return grants;
-    const u = this.unit(w.index.unitOf(w.node), w.index);
-    if (u.node.type === 'Program') {
+    grants |= this.ownGrants(w.node, w.index);
+    if (w.selectedBy) grants |= this.selectedGrants(w.selectedBy, w.index);
+    return grants;
+  }
+
+  /**
+   * What a string's own script proves at `node` before it runs: the must-state there in its unit
+   * (entry not counted), and, while that unit is an inline callback (`setTimeout(function () {…})`,
+   * an IIFE: created where it is, never bound to a name), what holds where it is created, as the
+   * proof reads inline callbacks. A function the string binds to a name may be called from anywhere
+   * (a classic script's function is a page global): nothing more. Unplaced, or a graph with what it
+   * cannot follow: nothing; a point never reached is never run.
+   */
+  private ownGrants(node: t.Node, index: ScriptIndex): number {
+    let grants = 0;
+    let at = node;
+    for (let hops = 0; hops < 8; hops++) {
+      const u = this.unit(index.unitOf(at), index);
       const g = this.graph(u);
+      const ids = this.sinkIds(u, { node: at, index });
+      if (!ids.length || g.unsupported.length) return grants;
       const s = this.states(u);
-      const ids = this.sinkIds(u, { node: w.node, index: w.index });
       let m = ALL;
       let any = false;
       for (const id of ids) {
@@ -990,10 +1006,15 @@ export class Proof implements SummaryProvider {
         m &= s[id];
         any = true;
       }
-      // Unplaced, or the graph has what it cannot follow: nothing proven (a call never reached is never run).
-      if (ids.length && !g.unsupported.length) grants |= any ? m : ALL;
+      if (!any) return ALL;
+      grants |= m;
+      if (
+        (u.node.type !== 'FunctionExpression' && u.node.type !== 'ArrowFunctionExpression') ||
+        !escapes(u.node, index)
+      )
+        return grants;
+      at = u.node;
     }
-    if (w.selectedBy) grants |= this.selectedGrants(w.selectedBy, w.index);
     return grants;
   }
 
