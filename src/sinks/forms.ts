@@ -885,10 +885,11 @@ export interface CodeInString {
 /**
  * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
  * `dangerouslySetInnerHTML={{ __html: snippet }}`, the children of a `<script>` or
- * `<Script>` element: text, a string, a template literal or a constant holding one): the SDK
- * call inside cannot be analysed. Returns the string node and the SDK name it mentions; for a
- * snippet that only loads an SDK's script, the rules of that script too (it loads no earlier
- * than the page runs the string, so that is a load of the script there).
+ * `<Script>` element: text, a string, a template literal or a constant holding one), or a CMP
+ * option run as code (`codeStrings`), that names an SDK. Returns the string node, the SDK name it
+ * mentions and its exact text when fully static (which the sink search then parses and searches:
+ * sinks/index.ts codeStringSinks); for a snippet that only loads an SDK's script, the rules of that
+ * script too (it loads no earlier than the page runs the string, so that is a load of the script there).
  */
 export function codeInString(
   n: t.Node,
