@@ -924,8 +924,7 @@ export function codeInString(
             : undefined;
       const text = code?.type === 'JSXText' ? code.value : code && stringText(code, index);
       const found = text !== undefined ? find(text) : undefined;
-      if (found)
-        return { node: code!, ...found, code: code?.type === 'JSXText' ? code.value : staticText(code!, index) };
+      if (found) return { node: code!, ...found, code: staticText(code!, index) };
     }
     return undefined;
   }
@@ -963,14 +962,14 @@ export function codeInString(
 }
 
 /**
- * The exact text of a fully static string expression: a literal, a template without
+ * The exact text of a fully static string expression: a literal (JSX text too), a template without
  * expressions, `+` of such, a constant holding one (not a classic script's top-level
  * name, which another script may assign). Undefined for anything else.
  */
 function staticText(e: t.Node, index: ScriptIndex, depth = 0): string | undefined {
   if (depth > 8) return undefined;
   const u = unwrap(e);
-  if (u.type === 'StringLiteral') return u.value;
+  if (u.type === 'StringLiteral' || u.type === 'JSXText') return u.value;
   if (u.type === 'TemplateLiteral') return u.expressions.length ? undefined : (u.quasis[0].value.cooked ?? undefined);
   if (u.type === 'BinaryExpression' && u.operator === '+') {
     const left = staticText(u.left, index, depth + 1);
