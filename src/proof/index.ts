@@ -834,6 +834,8 @@ export class Proof implements SummaryProvider {
     states: States;
     grants: Grants;
     entry: number;
+    /** For script code kept in a string: what its own checks, the CMP running it or its blocking prove (stringGrants). */
+    inString: number;
     root: boolean;
     ids: number[];
     references: { hop: TraceStep; granted: number }[];
@@ -857,6 +859,7 @@ export class Proof implements SummaryProvider {
         states: this.states(u),
         grants: this.grants(u),
         entry: this.entries.get(u) ?? 0,
+        inString: this.stringGrants(u, sink),
         root: this.roots.has(u),
         ids,
         references,
