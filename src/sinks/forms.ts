@@ -910,6 +910,8 @@ export function codeInString(
     return undefined;
   };
   let value: t.Node | undefined;
+  // Set to `value` when it is a CMP option run as code.
+  let option: t.Node | undefined;
   if (
     n.type === 'JSXElement' &&
     n.openingElement.name.type === 'JSXIdentifier' &&
@@ -940,7 +942,7 @@ export function codeInString(
   // last name: an object written apart from the config (`klaroConfig.services.push({ onAccept: "…" })`) too.
   else if (n.type === 'ObjectProperty' && codeStrings?.size) {
     const at = objectPropertyPath(n.value, index);
-    if (at !== undefined && codeStrings.has(lastSegment(at))) value = n.value;
+    if (at !== undefined && codeStrings.has(lastSegment(at))) value = option = n.value;
   } else if (
     n.type === 'JSXAttribute' &&
     n.name.type === 'JSXIdentifier' &&
@@ -956,9 +958,7 @@ export function codeInString(
   if (!value) return undefined;
   const text = stringText(value, index);
   const found = text !== undefined ? find(text) : undefined;
-  return found
-    ? { node: value, ...found, code: staticText(value, index), option: n.type === 'ObjectProperty' }
-    : undefined;
+  return found ? { node: value, ...found, code: staticText(value, index), option: option === value } : undefined;
 }
 
 /**
