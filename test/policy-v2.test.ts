@@ -248,8 +248,8 @@ describe('SDK code kept in strings', () => {
     };
   }
 
-  it('is reported as unanalysable, never trusted (Bloomreach snippet built as a template string)', async () => {
-    const { errors } = await stringCode(
+  it('built at run time or not parsing, it is reported as unanalysable, never trusted (Bloomreach snippet built as a template string)', async () => {
+    const { document, errors } = await stringCode(
       'cl-v2-str-',
       'Snippet.tsx',
       [
@@ -261,16 +261,25 @@ describe('SDK code kept in strings', () => {
         "const s = document.createElement('script');",
         's.text = \'brweb.identify({ registered: "a@example.com" })\';',
         "s.text = 'console.log(1)';",
+        's.text = \'exponea.start({ token: "T" \' + token;', // 9: `+` of something not constant
+        's.text = \'exponea.start({ token: "T" \';', // 10: does not parse
+        's.text = \'exponea.start({ token: "T" })\';', // 11: constant: analysed, a finding
+        'declare const token: string;',
       ],
       'bloomreach',
     );
     expect(errors).toEqual([
       '4:53 unresolved script code kept in a string calls exponea',
-      '7:10 unresolved script code kept in a string calls brweb',
+      '9:10 unresolved script code kept in a string calls exponea',
+      '10:10 unresolved script code kept in a string calls exponea but does not parse (Unexpected token, expected ",")',
+    ]);
+    // Line 7 is a constant string too: parsed, and `brweb.identify` is a sink only of the strict preset.
+    expect(document.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.identity?.callee}`)).toEqual([
+      '11:10 bloomreach/init exponea.start (in script code kept in a string)',
     ]);
   });
 
-  it('the children of <script> and Next.js <Script> are script code too (template, string, constant, text)', async () => {
+  it('the children of <script> and Next.js <Script> are script code too (template, string, constant, text), analysed where they render', async () => {
     const { document, errors } = await stringCode(
       'cl-v2-children-',
       'layout.tsx',
@@ -297,14 +306,19 @@ describe('SDK code kept in strings', () => {
       ],
       'braze',
     );
-    expect(errors).toEqual([
-      '7:10 unresolved script code kept in a string calls braze',
-      '9:16 unresolved script code kept in a string calls braze',
-      '10:29 unresolved script code kept in a string calls braze',
-      '11:25 unresolved script code kept in a string calls braze',
-    ]);
+    // Constant text: parsed and analysed as the script the page runs there (`changeUser` is a sink of the strict preset only).
+    expect(errors).toEqual([]);
     // The Braze policy names no script URL: the `src` script is neither a finding nor an error.
-    expect(document.findings).toEqual([]);
+    expect(document.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.identity?.callee}`)).toEqual([
+      '7:10 braze/init braze.initialize (in script code kept in a string)',
+      '9:16 braze/init braze.openSession (in script code kept in a string)',
+      '10:29 braze/init braze.openSession (in script code kept in a string)',
+    ]);
+    expect(document.findings[0].message).toContain('`braze.initialize (in script code kept in a string)` is reachable');
+    expect(document.findings[0].trace.at(-1)).toMatchObject({
+      line: 7,
+      label: 'braze.initialize() in script code kept in a string',
+    });
   });
 
   it("a self-hosted CMP library's own eval is the CMP's; the same eval in any other script is reported", async () => {
@@ -370,7 +384,7 @@ describe('SDK code kept in strings', () => {
     ]);
   });
 
-  it('a Klaro service handler given as a string is code Klaro runs (new Function): reported, never a guarded callback', async () => {
+  it('a Klaro service handler given as a string is code Klaro runs (new Function) when it would run the function form', async () => {
     const { document, errors } = await stringCode(
       'cl-v2-klaro-',
       'klaro-config.js',
@@ -394,12 +408,12 @@ describe('SDK code kept in strings', () => {
       ],
       ['klaro', 'leanplum'],
     );
-    expect(errors).toEqual([
-      '6:17 unresolved script code kept in a string calls Leanplum',
-      '7:18 unresolved script code kept in a string calls Leanplum',
-      '8:15 unresolved script code kept in a string calls Leanplum',
-      '14:51 unresolved script code kept in a string calls Leanplum',
+    expect(errors).toEqual([]);
+    // onAccept runs only once the `leanplum` service (marketing) is accepted; onDecline and onInit run without consent.
+    expect(document.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.missing.join(',')}`)).toEqual([
+      '7:18 leanplum/init analytics,marketing',
+      '8:15 leanplum/init analytics,marketing',
+      '14:51 leanplum/init analytics,marketing',
     ]);
-    expect(document.findings).toEqual([]);
   });
 });

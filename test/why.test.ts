@@ -81,6 +81,18 @@ describe('consent-lint why FILE:LINE', () => {
     expect(sinks[0].missing).toEqual([]);
   });
 
+  it('a call in script code kept in a string: what holds where the string runs is listed and counted', async () => {
+    const granted = await why('code-strings', 'src/klaro-config.js:8');
+    expect(granted.code).toBe(0);
+    expect(granted.out).toContain('(in script code kept in a string)');
+    expect(granted.out).toMatch(/script code kept in a string: granted where it runs .*: google-analytics, analytics/);
+    expect(granted.out).toContain('path 1 (guarded)');
+    const onInit = await why('code-strings', 'src/klaro-config.js:10');
+    expect(onInit.code).toBe(1);
+    expect(onInit.out).toContain('FINDING: reachable without analytics');
+    expect(onInit.out).toMatch(/script code kept in a string: granted where it runs .*: nothing/);
+  });
+
   it('lists every reference entering the function, guarded or not', async () => {
     const r = await why('params', 'src/params.ts:15');
     expect(r.out).toMatch(/entered from src\/params\.ts:17 setAllowTrackingLoose\(\): missing analytics, marketing/);

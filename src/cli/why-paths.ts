@@ -38,6 +38,8 @@ export interface WhySink {
   missing: string[];
   /** How the enclosing function is entered, and what is granted there. */
   entry: { label: string; proves: string[]; blocking?: string };
+  /** A call in script code kept in a string: what holds where that code runs besides the host's paths. */
+  inString?: { proves: string[] };
   /** Every reference entering the enclosing function, and what is granted at it. */
   references: { at: string; proves: string[]; missing: string[] }[];
   trace: string[];
@@ -100,6 +102,7 @@ export function why(
             }
           : {}),
       },
+      ...(ctx.sink.inString ? { inString: { proves: P.list(ctx.inString) } } : {}),
       references: ctx.references.map((r) => ({
         at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`,
         proves: P.list(r.granted),
@@ -107,7 +110,7 @@ export function why(
       })),
       trace: finding ? finding.trace.map((h) => `${h.file}:${h.line} ${h.label}`) : [],
       paths: paths.map((p) => {
-        let granted = ctx.entry;
+        let granted = ctx.entry | ctx.inString;
         const steps: WhyStep[] = [];
         for (const s of p) {
           granted |= s.mask;
@@ -228,6 +231,10 @@ export function formatWhy(sinks: WhySink[]): string {
     out.push(
       `  entry: ${s.entry.label}${s.entry.blocking ? ` [${s.entry.blocking}]` : ''}; granted at entry: ${s.entry.proves.length ? s.entry.proves.join(', ') : 'nothing'}`,
     );
+    if (s.inString)
+      out.push(
+        `  script code kept in a string: granted where it runs (its own checks, the CMP running it, script blocking): ${s.inString.proves.length ? s.inString.proves.join(', ') : 'nothing'}`,
+      );
     for (const r of s.references)
       out.push(
         `  entered from ${r.at}: ${r.missing.length ? `missing ${r.missing.join(', ')}` : 'guarded'}${r.proves.length ? ` (granted there: ${r.proves.join(', ')})` : ''}`,

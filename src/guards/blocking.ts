@@ -11,7 +11,7 @@ import type * as t from '@babel/types';
 import type { ParsedScript, Policy, ScriptBlockingSpec } from '../model.js';
 import { pageLoads } from '../parse/html.js';
 import { pageHtml } from '../parse/index.js';
-import { forEachChild, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
+import { forEachChild, keyName, type Project, type Resolver, type ScriptIndex } from '../program/index.js';
 import { stringValue } from '../sinks/forms.js';
 import type { Purposes } from './purposes.js';
 
@@ -155,6 +155,20 @@ export class ScriptBlocking {
     }
   }
 
+  /**
+   * Script code kept in a string that is the inline code of a JSX `<script>`/`<Script>` element
+   * (`dangerouslySetInnerHTML={{ __html: code }}`, or a child): what the element's attributes block,
+   * as for a page's `<script type="text/plain" data-…>` (nothing when a spread or a `type` that is no
+   * known string may make it JavaScript at once).
+   */
+  inlineJsxEntry(code: t.Node, index: ScriptIndex): number {
+    if (!this.resolver || !this.specs.length) return 0;
+    const el = inlineScriptElement(code, index);
+    if (!el) return 0;
+    const { attributes, known } = jsxAttributes(el, index, this.resolver);
+    return known ? this.entry({ attributes } as ParsedScript) : 0;
+  }
+
   /** What the CMP proves before it runs this script (0 for a script that is not blocked). */
   entry(script: ParsedScript): number {
     return this.matches(script).reduce((m, x) => m | x.mask, 0);
@@ -189,6 +203,30 @@ export class ScriptBlocking {
     }
     return out;
   }
+}
+
+/** The `<script>`/`<Script>` element whose inline code `code` is: its `dangerouslySetInnerHTML` `__html`, or a child. */
+function inlineScriptElement(code: t.Node, index: ScriptIndex): t.JSXOpeningElement | undefined {
+  const up = index.parent.get(code);
+  const el = up?.type === 'ObjectProperty' ? innerHtmlOf(up, code, index) : parentElement(up, index);
+  return el?.name.type === 'JSXIdentifier' && (el.name.name === 'script' || el.name.name === 'Script') ? el : undefined;
+}
+
+/** The element whose `dangerouslySetInnerHTML={{ __html: code }}` is the property `prop`. */
+function innerHtmlOf(prop: t.ObjectProperty, code: t.Node, index: ScriptIndex): t.JSXOpeningElement | undefined {
+  if (prop.value !== code || prop.computed || keyName(prop.key) !== '__html') return undefined;
+  const obj = index.parent.get(prop);
+  const container = obj?.type === 'ObjectExpression' ? index.parent.get(obj) : undefined;
+  const attr = container?.type === 'JSXExpressionContainer' ? index.parent.get(container) : undefined;
+  if (attr?.type !== 'JSXAttribute' || attr.name.type !== 'JSXIdentifier') return undefined;
+  const el = attr.name.name === 'dangerouslySetInnerHTML' ? index.parent.get(attr) : undefined;
+  return el?.type === 'JSXOpeningElement' ? el : undefined;
+}
+
+/** The element a child (text, or the expression of a `{…}` child) is in. */
+function parentElement(up: t.Node | undefined, index: ScriptIndex): t.JSXOpeningElement | undefined {
+  const el = up?.type === 'JSXExpressionContainer' ? index.parent.get(up) : up;
+  return el?.type === 'JSXElement' ? el.openingElement : undefined;
 }
 
 /**

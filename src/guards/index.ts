@@ -17,6 +17,7 @@ import {
   dottedName,
   escapeRegExp,
   forEachChild,
+  isFunctionLike,
   isWrapper,
   patternSteps,
   propertyName,
@@ -1542,7 +1543,8 @@ export class GuardClassifier {
     return known;
   }
 
-  objectCallbackGrants(fn: t.Function, index: ScriptIndex, parameter?: number): number {
+  /** `fn` is a function held by an object literal, or a string of code a CMP runs in its place (`codeStrings`). */
+  objectCallbackGrants(fn: t.Function | t.Expression, index: ScriptIndex, parameter?: number): number {
     const site = objectCallbackSite(fn, index);
     if (!site) return this.assignedCallbackGrants(fn, index, parameter);
     if (site.call.type === 'NewExpression') return 0;
@@ -1581,7 +1583,11 @@ export class GuardClassifier {
    * path (`tarteaucitron.services.<any>`, the page global `klaroConfig`).
    * Every location the store may name must match: one that is no CMP path proves nothing.
    */
-  private assignedCallbackGrants(fn: t.Function, index: ScriptIndex, parameter: number | undefined): number {
+  private assignedCallbackGrants(
+    fn: t.Function | t.Expression,
+    index: ScriptIndex,
+    parameter: number | undefined,
+  ): number {
     const site = assignedCallbackSite(fn, index);
     if (!site) return 0;
     const specs = this.specs.filter(
@@ -1604,7 +1610,7 @@ export class GuardClassifier {
       mask &= here;
     }
     // A parameter is the CMP's answer only while the app never calls the callback itself.
-    if (mask && parameter !== undefined && this.readBack(fn, index)) return 0;
+    if (mask && parameter !== undefined && (!isFunctionLike(fn) || this.readBack(fn, index))) return 0;
     return mask;
   }
 
@@ -1791,7 +1797,7 @@ export class GuardClassifier {
   private holderGrants(
     spec: GuardSpec,
     key: string | null,
-    fn: t.Function,
+    fn: t.Function | t.Expression,
     holders: t.ObjectExpression[],
     index: ScriptIndex,
   ): number {
@@ -1844,7 +1850,11 @@ export class GuardClassifier {
   }
 
   /** The literal (or array literal of literals) of property `name` of the object literal holding `fn`. */
-  private siblingValue(fn: t.Function, name: string, index: ScriptIndex): Literal | Literal[] | undefined {
+  private siblingValue(
+    fn: t.Function | t.Expression,
+    name: string,
+    index: ScriptIndex,
+  ): Literal | Literal[] | undefined {
     const prop = fn.type === 'ObjectMethod' ? fn : index.parent.get(fn);
     const holder = prop && index.parent.get(prop);
     if (!holder || holder.type !== 'ObjectExpression') return undefined;

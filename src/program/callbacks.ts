@@ -319,7 +319,7 @@ function jsxCall(el: t.JSXOpeningElement): t.CallExpression {
  * Undefined when the object may go anywhere else, where its function could be
  * called with other values.
  */
-export function objectCallbackSite(fn: t.Function, index: ScriptIndex): ObjectCallbackSite | undefined {
+export function objectCallbackSite(fn: t.Node, index: ScriptIndex): ObjectCallbackSite | undefined {
   const root = objectRoot(fn, index);
   if (!root) return undefined;
   if ('call' in root) return root;
@@ -350,7 +350,7 @@ export interface AssignedCallbackSite {
   holders: t.ObjectExpression[];
 }
 
-export function assignedCallbackSite(fn: t.Function, index: ScriptIndex): AssignedCallbackSite | undefined {
+export function assignedCallbackSite(fn: t.Node, index: ScriptIndex): AssignedCallbackSite | undefined {
   const root = objectRoot(fn, index);
   if (!root || 'call' in root) return undefined;
   const { property, parent, child, holders } = root;

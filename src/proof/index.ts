@@ -787,7 +787,7 @@ export class Proof implements SummaryProvider {
     for (const m of modules) {
       for (const sink of this.sinks(m, rules).sinks) {
         const u = this.unit(sink.index.unitOf(sink.node), sink.index);
-        const l = local(u, this.sinkIds(u, sink));
+        const l = local(u, this.sinkIds(u, sink)) | this.stringGrants(u, sink);
         // Held back by an SDK switch on every path here: decided. Else its bits are needed too (a
         // purpose known missing does not decide a sink a switch may yet hold back).
         const held = this.heldBackMask(sink);
@@ -834,6 +834,8 @@ export class Proof implements SummaryProvider {
     states: States;
     grants: Grants;
     entry: number;
+    /** For script code kept in a string: what its own checks, the CMP running it or its blocking prove (stringGrants). */
+    inString: number;
     root: boolean;
     ids: number[];
     references: { hop: TraceStep; granted: number }[];
@@ -857,6 +859,7 @@ export class Proof implements SummaryProvider {
         states: this.states(u),
         grants: this.grants(u),
         entry: this.entries.get(u) ?? 0,
+        inString: this.stringGrants(u, sink),
         root: this.roots.has(u),
         ids,
         references,
@@ -865,7 +868,7 @@ export class Proof implements SummaryProvider {
   }
 
   /** The flow nodes where a sink is evaluated in its unit's graph (copies of it inside `finally` included). */
-  private sinkIds(container: Unit, sink: Sink): number[] {
+  private sinkIds(container: Unit, sink: Pick<Sink, 'node' | 'index'>): number[] {
     const g = this.graph(container);
     const pointsAt = (n: t.Node, kinds: readonly string[] = ['point']) =>
       (g.pointsOf.get(n) ?? []).filter((id) => kinds.includes(g.nodes[id].kind));
@@ -899,7 +902,8 @@ export class Proof implements SummaryProvider {
       placed = true;
     }
     // The call releases the SDK only when the tests choosing its argument come out so: what they prove holds at it.
-    if (placed && sink.selectedBy) state |= this.selectedGrants(sink);
+    if (placed && sink.selectedBy) state |= this.selectedGrants(sink.selectedBy, index);
+    if (placed) state |= this.stringGrants(container, sink);
     if (!ids.length || g.unsupported.length || this.budget.isCut(index.script.file)) {
       // Never "compliant because we gave up": report with every purpose missing.
       if (!ids.length)
@@ -945,23 +949,87 @@ export class Proof implements SummaryProvider {
     };
   }
 
-  /** Purposes proven wherever `sink` is a sink: on each of its forms, every test that selects it, as it must come out. */
-  private selectedGrants(sink: Sink): number {
+  /** Purposes proven wherever a call is a sink: on each of its forms, every test that selects it, as it must come out. */
+  private selectedGrants(selectedBy: Sink['selectedBy'], index: ScriptIndex): number {
     let grants = ALL;
-    for (const list of sink.selectedBy ?? []) {
+    for (const list of selectedBy ?? []) {
       let form = 0;
       for (const { test, truthy } of list) {
-        const o = this.classifier.outcome(test, sink.index, 0);
+        const o = this.classifier.outcome(test, index, 0);
         form |= truthy ? o.whenTrue : o.whenFalse;
       }
       grants &= form;
     }
-    return sink.selectedBy?.length ? grants : 0;
+    return selectedBy?.length ? grants : 0;
+  }
+
+  /**
+   * For a call in script code kept in a string (`sink.within`), what holds at the call besides what
+   * holds where the string runs: what the string's own code proves on every path to it (its guards,
+   * by the same flow analysis: ownGrants), what selects its argument there, and, for a CMP option run as code,
+   * what the CMP grants before running it (the function form's grant, GuardClassifier.objectCallbackGrants);
+   * for the inline code of a JSX script element, what the CMP's script blocking proves (guards/blocking).
+   */
+  private stringGrants(container: Unit, sink: Sink): number {
+    if (!sink.inString) return 0;
+    // The inline code of a JSX `<script type="text/plain" data-cookieconsent="…">`: run by the CMP once granted.
+    let grants = this.blocking.inlineJsxEntry(sink.node, sink.index);
+    if (sink.codeOption)
+      grants |= this.within(container, () =>
+        this.classifier.objectCallbackGrants(sink.node as t.Expression, sink.index),
+      );
+    const w = sink.within;
+    if (!w) return grants;
+    grants |= this.ownGrants(w.node, w.index);
+    if (w.selectedBy) grants |= this.selectedGrants(w.selectedBy, w.index);
+    return grants;
+  }
+
+  /**
+   * What a string's own script proves at `node` before it runs: the must-state there in its unit
+   * (entry not counted), and, while that unit is an inline callback (`setTimeout(function () {…})`,
+   * an IIFE: created where it is, never bound to a name), what holds where it is created, as the
+   * proof reads inline callbacks. A function the string binds to a name may be called from anywhere
+   * (a classic script's function is a page global): nothing more. Unplaced, or a graph with what it
+   * cannot follow: nothing; a point never reached is never run.
+   */
+  private ownGrants(node: t.Node, index: ScriptIndex): number {
+    let grants = 0;
+    let at = node;
+    for (let hops = 0; hops < 8; hops++) {
+      const u = this.unit(index.unitOf(at), index);
+      const g = this.graph(u);
+      const ids = this.sinkIds(u, { node: at, index });
+      if (!ids.length || g.unsupported.length) return grants;
+      const s = this.states(u);
+      let m = ALL;
+      let any = false;
+      for (const id of ids) {
+        if (s[id] === undefined) continue;
+        m &= s[id];
+        any = true;
+      }
+      if (!any) return ALL;
+      grants |= m;
+      if (
+        (u.node.type !== 'FunctionExpression' && u.node.type !== 'ArrowFunctionExpression') ||
+        !escapes(u.node, index)
+      )
+        return grants;
+      at = u.node;
+    }
+    return grants;
   }
 
   /** Hops from an unguarded entry to the sink, for one missing purpose. */
   private trace(container: Unit, sink: Sink, bit: number): { hops: TraceStep[]; units: Unit[] } {
-    const hops: TraceStep[] = [hop(sink.index, sink.node, `${sink.callee}()`)];
+    const hops: TraceStep[] = [
+      hop(
+        sink.index,
+        sink.node,
+        sink.within ? `${sink.within.callee}() in script code kept in a string` : `${sink.callee}()`,
+      ),
+    ];
     const seen = new Set<Unit>([container]);
     const units = [container];
     let u = container;

@@ -869,13 +869,27 @@ const URL_IN_TEXT = /(?:https?:)?\/\/[^\s'"`<>()\\]+/g;
 /** `<script>` and Next.js's `<Script>`: elements whose children are script code. */
 const SCRIPT_ELEMENTS = new Set(['script', 'Script']);
 
+export interface CodeInString {
+  /** The string (or JSX text) holding the code. */
+  node: t.Node;
+  /** `calls exponea`, `loads https://…`. */
+  mention: string;
+  /** For a snippet that only loads an SDK's script: the rules of that script. */
+  loads?: RuleSpec[];
+  /** The exact text when it is fully static (`staticText`): code the analysis can parse. */
+  code?: string;
+  /** Set for a CMP option run as code (`codeStrings`): the CMP decides when it runs, as for the function form. */
+  option?: boolean;
+}
+
 /**
  * Script text kept in a string and handed to the page (`script.text = "exponea.start({…})"`,
  * `dangerouslySetInnerHTML={{ __html: snippet }}`, the children of a `<script>` or
- * `<Script>` element: text, a string, a template literal or a constant holding one): the SDK
- * call inside cannot be analysed. Returns the string node and the SDK name it mentions; for a
- * snippet that only loads an SDK's script, the rules of that script too (it loads no earlier
- * than the page runs the string, so that is a load of the script there).
+ * `<Script>` element: text, a string, a template literal or a constant holding one), or a CMP
+ * option run as code (`codeStrings`), that names an SDK. Returns the string node, the SDK name it
+ * mentions and its exact text when fully static (which the sink search then parses and searches:
+ * sinks/index.ts codeStringSinks); for a snippet that only loads an SDK's script, the rules of that
+ * script too (it loads no earlier than the page runs the string, so that is a load of the script there).
  */
 export function codeInString(
   n: t.Node,
@@ -884,7 +898,7 @@ export function codeInString(
   sdkText: RegExp | undefined,
   scripted: RuleSpec[] = [],
   codeStrings?: Set<string>,
-): { node: t.Node; mention: string; loads?: RuleSpec[] } | undefined {
+): CodeInString | undefined {
   const find = (text: string): { mention: string; loads?: RuleSpec[] } | undefined => {
     const m = sdkText?.exec(text);
     if (m) return { mention: `calls ${m[0].replace(/\s*[.(]$/, '')}` };
@@ -896,6 +910,8 @@ export function codeInString(
     return undefined;
   };
   let value: t.Node | undefined;
+  // Set to `value` when it is a CMP option run as code.
+  let option: t.Node | undefined;
   if (
     n.type === 'JSXElement' &&
     n.openingElement.name.type === 'JSXIdentifier' &&
@@ -910,7 +926,7 @@ export function codeInString(
             : undefined;
       const text = code?.type === 'JSXText' ? code.value : code && stringText(code, index);
       const found = text !== undefined ? find(text) : undefined;
-      if (found) return { node: code!, ...found };
+      if (found) return { node: code!, ...found, code: staticText(code!, index) };
     }
     return undefined;
   }
@@ -926,7 +942,7 @@ export function codeInString(
   // last name: an object written apart from the config (`klaroConfig.services.push({ onAccept: "…" })`) too.
   else if (n.type === 'ObjectProperty' && codeStrings?.size) {
     const at = objectPropertyPath(n.value, index);
-    if (at !== undefined && codeStrings.has(lastSegment(at))) value = n.value;
+    if (at !== undefined && codeStrings.has(lastSegment(at))) value = option = n.value;
   } else if (
     n.type === 'JSXAttribute' &&
     n.name.type === 'JSXIdentifier' &&
@@ -942,7 +958,32 @@ export function codeInString(
   if (!value) return undefined;
   const text = stringText(value, index);
   const found = text !== undefined ? find(text) : undefined;
-  return found ? { node: value, ...found } : undefined;
+  return found ? { node: value, ...found, code: staticText(value, index), option: option === value } : undefined;
+}
+
+/**
+ * The exact text of a fully static string expression: a literal (JSX text too), a template without
+ * expressions, `+` of such, a constant holding one (not a classic script's top-level
+ * name, which another script may assign). Undefined for anything else.
+ */
+function staticText(e: t.Node, index: ScriptIndex, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const u = unwrap(e);
+  if (u.type === 'StringLiteral' || u.type === 'JSXText') return u.value;
+  if (u.type === 'TemplateLiteral') return u.expressions.length ? undefined : (u.quasis[0].value.cooked ?? undefined);
+  if (u.type === 'BinaryExpression' && u.operator === '+') {
+    const left = staticText(u.left, index, depth + 1);
+    const right = left === undefined ? undefined : staticText(u.right, index, depth + 1);
+    return right === undefined ? undefined : left! + right;
+  }
+  if (u.type === 'Identifier') {
+    const b = index.binding(u);
+    if (!b || (b.kind !== 'const' && index.script.kind === 'script' && b.scopeBlock.type === 'Program'))
+      return undefined;
+    const init = constInit(u, index);
+    return init ? staticText(init, index, depth + 1) : undefined;
+  }
+  return undefined;
 }
 
 /** Keys of a head manager's script entry that hold the script's text (unhead's `children`, vue-meta's `innerHTML`). */

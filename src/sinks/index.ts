@@ -29,6 +29,7 @@ import {
   type ScriptIndex,
   type Value,
   storedGlobal,
+  stringScript,
   jsxAsCall,
   lineColumn,
 } from '../program/index.js';
@@ -50,6 +51,7 @@ import {
   scriptLoad,
   scriptRules,
   stringValue,
+  type CodeInString,
   type Selector,
 } from './forms.js';
 
@@ -79,6 +81,17 @@ export interface Sink {
    * sink form that applies; the call releases the SDK only when every test of some list comes out so.
    */
   selectedBy?: Selector[][];
+  /**
+   * A call in script code kept in a constant string, found by this same search in the string's
+   * own parsed script (`node` is then the string): that call, its script, and its selectors there.
+   * The page runs the string where the host runs it: what holds at the string holds at the call,
+   * and so does what the string's own tests prove before it.
+   */
+  within?: { node: t.Node; index: ScriptIndex; callee: string; selectedBy?: Selector[][] };
+  /** The string is a CMP option run as code (`codeStrings`): the CMP runs it when it would run the function form. */
+  codeOption?: boolean;
+  /** Set when `node` is script code kept in a string (a call in it, or a script it loads). */
+  inString?: boolean;
 }
 
 /** The selector lists of the sink forms that apply to one call: none at all once a form applies unselected. */
@@ -482,6 +495,56 @@ function dynamicCode(
 }
 
 /** Something at `node` that could not be resolved statically (reported, never trusted). */
+/**
+ * The sinks of script code kept in a string (`codeInString`). A snippet that only loads an SDK's
+ * script: a load of that script where the page runs the string. Fully static text: the sinks this
+ * search finds in it, parsed as the classic script the page runs there, each a sink at the string
+ * (`Sink.within`: the call in that script). Text built at run time, or that does not parse: an error.
+ */
+function codeStringSinks(
+  hidden: CodeInString,
+  index: ScriptIndex,
+  rules: RuleSpec[],
+  resolver: Resolver,
+  errors: AnalysisError[],
+  options: SinkOptions,
+): Sink[] {
+  if (hidden.loads)
+    return hidden.loads.map((rule) => ({
+      rule,
+      node: hidden.node,
+      index,
+      callee: 'script code in a string',
+      requires: [...rule.requires],
+      uncertain: `${hidden.mention.replace(/^loads /, 'loads `')}\``,
+      inString: true,
+    }));
+  const code = hidden.code !== undefined ? stringScript(hidden.node, hidden.code, index) : undefined;
+  if (!code?.index) {
+    errors.push(
+      unresolved(
+        index,
+        hidden.node,
+        code
+          ? `script code kept in a string ${hidden.mention} but does not parse (${code.errors[0]?.message ?? 'parse error'}); consent-lint cannot analyse it, so this SDK call is unchecked. Call the SDK from code instead.`
+          : `script code kept in a string ${hidden.mention}; consent-lint cannot analyse code built at run time in strings, so this SDK call is unchecked. Call the SDK from code instead, or keep the string constant.`,
+      ),
+    );
+    return [];
+  }
+  return findSinks(code.index.module, rules, resolver, errors, options).map((s) => ({
+    ...s,
+    node: hidden.node,
+    index,
+    callee: `${s.callee} (in script code kept in a string)`,
+    // A string in a string: the innermost call (what the strings between prove is not counted).
+    within: s.within ?? { node: s.node, index: s.index, callee: s.callee, selectedBy: s.selectedBy },
+    selectedBy: undefined,
+    codeOption: hidden.option,
+    inString: true,
+  }));
+}
+
 function unresolved(index: ScriptIndex, node: t.Node, message: string): AnalysisError {
   const loc = node.loc!.start;
   return { file: index.script.file, line: loc.line, column: loc.column + 1, kind: 'unresolved', message };
@@ -678,25 +741,7 @@ export function findSinks(
           n.type === 'ObjectProperty')
       ) {
         const hidden = codeInString(n, index, resolver, sdkText, scripted, options.codeStrings);
-        // A snippet that only loads an SDK's script: a load of that script where the page runs the string.
-        if (hidden?.loads)
-          for (const rule of hidden.loads)
-            sinks.push({
-              rule,
-              node: hidden.node,
-              index,
-              callee: 'script code in a string',
-              requires: [...rule.requires],
-              uncertain: `${hidden.mention.replace(/^loads /, 'loads `')}\``,
-            });
-        else if (hidden)
-          errors.push(
-            unresolved(
-              index,
-              hidden.node,
-              `script code kept in a string ${hidden.mention}; consent-lint cannot analyse code in strings, so this SDK call is unchecked. Call the SDK from code instead.`,
-            ),
-          );
+        if (hidden) sinks.push(...codeStringSinks(hidden, index, rules, resolver, errors, options));
       }
       if (
         scripted.length &&
