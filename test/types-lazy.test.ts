@@ -58,7 +58,7 @@ describe('typed receivers', () => {
       import { socket, repository } from './api';
       export function save(item: { id: string }) {
         socket.send(item.id);
-        repository.create(item);
+        repository.insert(item);
         return repository._trackEvent;
       }
       export const keep = Leanplum;`;
