@@ -25,8 +25,9 @@ const stages = {
   // Whether a file's code is minified needs the lexer (src/lexer), before any parse.
   discover: ['lexer'],
   parse: [],
-  // The program layer reads tsconfig files through discover's guarded reader and knows its ignore lists.
-  program: ['parse', 'discover'],
+  // The program layer reads tsconfig files through discover's guarded reader and knows its ignore lists;
+  // script code kept in a template string needs the lexer (which `${…}` lie inside the code's quoted strings).
+  program: ['parse', 'discover', 'lexer'],
   sinks: [],
   flow: [],
   // Script blocking reads which elements of a page load a file (parse/html).

@@ -279,6 +279,44 @@ describe('SDK code kept in strings', () => {
     ]);
   });
 
+  it("a template's `${…}` inside a quoted string of the code is a value the analysis does not know; anywhere else the code is built at run time", async () => {
+    const html = (code: string) => `  return <script dangerouslySetInnerHTML={{ __html: \`${code}\` }} />;`;
+    const { document, errors } = await stringCode(
+      'cl-v2-holes-',
+      'Analytics.tsx',
+      [
+        'declare const Cookiebot: { consent: { statistics: boolean } };',
+        'const GA_ID = process.env.NEXT_PUBLIC_GA_ID;',
+        'export function A() {',
+        html("gtag('config', '${GA_ID}', { page_path: window.location.pathname });"), // 4: a whole string
+        '}',
+        'export function B() {',
+        '  if (!Cookiebot.consent.statistics) return null;',
+        html('gtag(\'config\', "${GA_ID}");'), // 8: guarded
+        '}',
+        'export function C() {',
+        html("gtag('config', 'G-${GA_ID}'); gtag('config', '${GA_ID}-${GA_ID}');"), // 11: parts of strings
+        html("gtag('config', ${GA_ID});"), // 12: code
+        html("// ${GA_ID}\\ngtag('config', 'G-1');"), // 13: a comment (a line break in it would be code)
+        html("gtag('config', \\`${GA_ID}\\`);"), // 14: a template of the code
+        html("gtag('config', '${GA_ID}'); ${GA_ID}"), // 15: a string, then code
+        '}',
+      ],
+      ['firebase', 'cookiebot'],
+    );
+    expect(errors).toEqual([
+      '12:53 unresolved script code kept in a string calls gtag',
+      '13:53 unresolved script code kept in a string calls gtag',
+      '14:53 unresolved script code kept in a string calls gtag',
+      '15:53 unresolved script code kept in a string calls gtag',
+    ]);
+    expect(document.findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.identity?.callee}`)).toEqual([
+      "4:53 firebase/analytics gtag('config') (in script code kept in a string)",
+      "11:53 firebase/analytics gtag('config') (in script code kept in a string)",
+      "11:53 firebase/analytics gtag('config') (in script code kept in a string)",
+    ]);
+  });
+
   it('the children of <script> and Next.js <Script> are script code too (template, string, constant, text), analysed where they render', async () => {
     const { document, errors } = await stringCode(
       'cl-v2-children-',

@@ -24,5 +24,5 @@ export type { Binding } from './scope.js';
 export { escapeRegExp, lineColumn, tokenRegExp } from './text.js';
 export { GLOBAL_OBJECTS, storedGlobal } from './globals.js';
 export { SnapshotMemo, stillHolds, type Dependence } from './snapshot.js';
-export { stringScript } from './strings.js';
+export { stringScript, templateCode } from './strings.js';
 export { isWrapper, unwrap } from './unwrap.js';

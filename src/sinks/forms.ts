@@ -25,6 +25,7 @@ import {
   isFunctionLike,
   keyName,
   localCalls,
+  templateCode,
   propertyName,
   unwrap,
   type Binding,
@@ -970,7 +971,8 @@ function staticText(e: t.Node, index: ScriptIndex, depth = 0): string | undefine
   if (depth > 8) return undefined;
   const u = unwrap(e);
   if (u.type === 'StringLiteral' || u.type === 'JSXText') return u.value;
-  if (u.type === 'TemplateLiteral') return u.expressions.length ? undefined : (u.quasis[0].value.cooked ?? undefined);
+  if (u.type === 'TemplateLiteral')
+    return u.expressions.length ? templateCode(u) : (u.quasis[0].value.cooked ?? undefined);
   if (u.type === 'BinaryExpression' && u.operator === '+') {
     const left = staticText(u.left, index, depth + 1);
     const right = left === undefined ? undefined : staticText(u.right, index, depth + 1);
