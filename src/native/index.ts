@@ -55,6 +55,12 @@ export interface NativeResult {
 
 /** Third-party and generated native code: CocoaPods, Carthage, Gradle/Xcode build output. */
 const VENDORED = /(?:^|\/)(?:Pods|Carthage|build|DerivedData)\//;
+/**
+ * A Gradle test source set (`src/test/`, `src/androidTest/`, `src/testDebug/`, Kotlin Multiplatform's
+ * `src/commonTest/`): never part of the app that ships, as its manifests are not (`releaseManifests`).
+ * Its mocks (`every { OneSignal.initWithContext(…) }`) start nothing, and a switch it flips defers nothing.
+ */
+const TEST_SOURCE_SET = /(?:^|\/)src\/(?:test|androidTest|[a-z]\w*Test)(?:[A-Z]\w*)?\//;
 
 /**
  * Which native files mention a name (`\\bname\\b`, comments included), for
@@ -107,7 +113,13 @@ export async function analyseNative(
   // A file is read for what its code names: a token only in a comment (a vendor's copyright header) is not a mention.
   const sources = files.filter((f) => {
     const lang = languageOf(f.relPath);
-    return lang && !VENDORED.test(f.relPath) && tokenRe.test(f.text) && tokenRe.test(withoutComments(f.text, lang));
+    return (
+      lang &&
+      !VENDORED.test(f.relPath) &&
+      !TEST_SOURCE_SET.test(f.relPath) &&
+      tokenRe.test(f.text) &&
+      tokenRe.test(withoutComments(f.text, lang))
+    );
   });
   const nativeTexts = files.filter((f) => languageOf(f.relPath) && !VENDORED.test(f.relPath));
   const elsewhere = mentionIndex(nativeTexts);
