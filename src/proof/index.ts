@@ -414,7 +414,13 @@ export class Proof implements SummaryProvider {
           // A function reached through a parameter is referenced where it was passed (with what the
           // callee proves for its callback parameters): the call inside the callee adds nothing.
           const viaParameter = rootBinding(ast, index)?.kind === 'param';
-          for (const a of viaParameter ? [] : alternatives(v)) {
+          let alts = viaParameter ? [] : alternatives(v);
+          // Only looked at there (`expect(fn).toHaveBeenCalled()`, `console.log(fn)`: valueUses.inspect), not called.
+          if (alts.some((a) => a.kind === 'function' || a.kind === 'class')) {
+            const use = useOf(ast, index, this.sinkOptions.valueUses!);
+            if (use.kind === 'kept' && use.inspected) alts = [];
+          }
+          for (const a of alts) {
             if (a.kind === 'function') {
               out.refs.push([this.unit(a.node, a.index), ref]);
               // `this.mayPrompt()` may run any override in a subclass.

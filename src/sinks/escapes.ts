@@ -76,7 +76,8 @@ export function valueUseMatcher(policies: Policy[]): ValueUseMatcher {
  * (followed when the Resolver sees all its readers, else `otherwise`), or out.
  */
 export type Use =
-  | { kind: 'kept' }
+  /** `inspected`: given to a `valueUses.inspect` callee (`expect(fn)`, `console.log(x)`), only looked at, never called. */
+  | { kind: 'kept'; inspected?: boolean }
   | { kind: 'argument'; call: CallLike; argument: number }
   | { kind: 'handoff'; site: t.Node; otherwise: Use }
   | { kind: 'escapes'; how: string; certain?: boolean; store?: t.Node };
@@ -85,6 +86,7 @@ export type Use =
 const PROVIDER_KEYS = new Set(['useValue', 'useFactory', 'factory']);
 
 const KEPT: Use = { kind: 'kept' };
+const INSPECTED: Use = { kind: 'kept', inspected: true };
 const escapes = (how: string, certain = false): Use => ({ kind: 'escapes', how, certain });
 
 /** The root name of a callee, when it is a free global (so `console.log` is the real one). */
@@ -169,7 +171,7 @@ export function useOf(n: t.Node, index: ScriptIndex, uses: ValueUseMatcher): Use
         const argument = p.arguments.indexOf(child as t.Expression);
         if (argument < 0) return KEPT;
         const name = calleeName(p.callee, index);
-        if (name && uses.inspect(name, argument)) return KEPT;
+        if (name && uses.inspect(name, argument)) return INSPECTED;
         if (name && uses.calls(name, argument)) return escapes(`passed to \`${name}\`, which calls it`, true);
         return { kind: 'argument', call: p, argument };
       }
