@@ -769,17 +769,7 @@ export class Proof implements SummaryProvider {
   ): { frontier: { module: ModuleInfo; names: Set<string> | 'all' }[]; needs: string[] } {
     const units = this.allUnits(modules);
     this.computeReferences(units);
-    const local = (u: Unit, ids: number[]): number => {
-      const s = this.states(u);
-      let m = ALL;
-      let any = false;
-      for (const id of ids) {
-        if (s[id] === undefined) continue;
-        m &= s[id];
-        any = true;
-      }
-      return any ? m : ALL;
-    };
+    const local = (u: Unit, ids: number[]): number => this.localState(u, ids);
     // Purposes known missing at each entry, whatever else is found later (references only ever add paths).
     const need = new Map<Unit, number>();
     const queue: Unit[] = [];
@@ -871,6 +861,14 @@ export class Proof implements SummaryProvider {
         references,
       };
     });
+  }
+
+  /** What holds on every path to the copies `ids` of a point in `u` (its entry not counted); ALL when none is reached. */
+  private localState(u: Unit, ids: number[]): number {
+    const s = this.states(u);
+    let m = ALL;
+    for (const id of ids) if (s[id] !== undefined) m &= s[id];
+    return m;
   }
 
   /** The flow nodes where a sink is evaluated in its unit's graph (copies of it inside `finally` included). */
@@ -1007,15 +1005,8 @@ export class Proof implements SummaryProvider {
       const g = this.graph(u);
       const ids = this.sinkIds(u, { node: at, index });
       if (!ids.length || g.unsupported.length) return grants;
-      const s = this.states(u);
-      let m = ALL;
-      let any = false;
-      for (const id of ids) {
-        if (s[id] === undefined) continue;
-        m &= s[id];
-        any = true;
-      }
-      if (!any) return ALL;
+      const m = this.localState(u, ids);
+      if (m === ALL) return ALL;
       grants |= m;
       if (
         (u.node.type !== 'FunctionExpression' && u.node.type !== 'ArrowFunctionExpression') ||
