@@ -34,6 +34,31 @@ describe('consent-lint why FILE:LINE', () => {
     }
   });
 
+  it("an SDK's own switch on the way: the path is held back, not missing consent; one only in an `if` holds one path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'why-switch-'));
+    try {
+      writeFileSync(
+        join(dir, 'push.ts'),
+        "import { OneSignal } from 'react-native-onesignal';\n" +
+          "export function boot() {\n  OneSignal.setConsentRequired(true);\n  OneSignal.initialize('id');\n}\n" +
+          "export function late(eu: boolean) {\n  if (eu) OneSignal.setConsentRequired(true);\n  OneSignal.initialize('id');\n}\n",
+      );
+      const held = memoryIO({ cwd: dir });
+      expect(await runWhy('push.ts:4', {}, held)).toBe(0);
+      expect(held.out).toContain('compliant');
+      expect(held.out).toContain("path 1 (held back by the SDK's own switch)");
+      expect(held.out).toContain('`OneSignal.setConsentRequired(true)` completes -> proves the call is held back');
+      expect(held.out).not.toContain('not counted: `OneSignal.setConsentRequired(true)`');
+      const late = memoryIO({ cwd: dir });
+      expect(await runWhy('push.ts:8', {}, late)).toBe(1);
+      expect(late.out).toContain('FINDING: reachable without analytics, marketing');
+      expect(late.out).toContain("(held back by the SDK's own switch)");
+      expect(late.out).toContain('(missing analytics, marketing)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says why `?? true` is not counted, and which guard is', async () => {
     const r = await why('values', 'src/operators.ts:34');
     expect(r.code).toBe(1);

@@ -23,8 +23,10 @@ export interface WhyStep {
 
 export interface WhyPath {
   steps: WhyStep[];
-  /** Purposes the sink requires that are not granted on this path (entry included). */
+  /** Purposes the sink requires that are not granted on this path (entry included); none when the SDK's switch holds it back. */
   missing: string[];
+  /** The SDK's own switch (`unlessDeferredBy`) has run on this path: the call is held back. */
+  heldBack?: boolean;
 }
 
 export interface WhySink {
@@ -40,8 +42,8 @@ export interface WhySink {
   entry: { label: string; proves: string[]; blocking?: string };
   /** A call in script code kept in a string: what holds where that code runs besides the host's paths. */
   inString?: { proves: string[] };
-  /** Every reference entering the enclosing function, and what is granted at it. */
-  references: { at: string; proves: string[]; missing: string[] }[];
+  /** Every reference entering the enclosing function, and what is granted at it (`heldBack`: the SDK's switch ran before it). */
+  references: { at: string; proves: string[]; missing: string[]; heldBack?: boolean }[];
   trace: string[];
   paths: WhyPath[];
   /** More paths exist than are shown. */
@@ -49,6 +51,9 @@ export interface WhySink {
 }
 
 const MAX_PATHS = 16;
+
+/** What an SDK switch on the way proves, as `why` shows it. */
+const HELD_BACK = "the call is held back (the SDK's own switch, unlessDeferredBy)";
 
 export function why(
   project: Project,
@@ -103,11 +108,15 @@ export function why(
           : {}),
       },
       ...(ctx.sink.inString ? { inString: { proves: P.list(ctx.inString) } } : {}),
-      references: ctx.references.map((r) => ({
-        at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`,
-        proves: P.list(r.granted),
-        missing: ctx.sink.requires.filter((p) => !(r.granted & P.bit(p))),
-      })),
+      references: ctx.references.map((r) =>
+        r.granted & ctx.held
+          ? { at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`, proves: P.list(r.granted), missing: [], heldBack: true }
+          : {
+              at: `${r.hop.file}:${r.hop.line} ${r.hop.label}`,
+              proves: P.list(r.granted),
+              missing: ctx.sink.requires.filter((p) => !(r.granted & P.bit(p))),
+            },
+      ),
       trace: finding ? finding.trace.map((h) => `${h.file}:${h.line} ${h.label}`) : [],
       paths: paths.map((p) => {
         let granted = ctx.entry | ctx.inString;
@@ -121,7 +130,7 @@ export function why(
             proof.classifier.test(ast, ctx.sink.index).whenTrue & required;
           const reasons = s.note
             ? [s.note]
-            : s.mask & required
+            : s.mask & (required | ctx.held)
               ? []
               : s.outcome === 'exception'
                 ? ['an exception skipped the rest of the try block']
@@ -132,10 +141,11 @@ export function why(
             line: ast.loc?.start.line ?? 0,
             code: sourceText(ast.type === 'SwitchCase' ? (ast.test ?? ast) : ast, ctx.sink.index),
             outcome: s.outcome,
-            proves: P.list(s.mask),
+            proves: s.mask & ctx.held ? [...P.list(s.mask), HELD_BACK] : P.list(s.mask),
             reasons,
           });
         }
+        if (granted & ctx.held) return { steps, missing: [], heldBack: true };
         return { steps, missing: ctx.sink.requires.filter((r) => !(granted & P.bit(r))) };
       }),
       truncated,
@@ -237,11 +247,13 @@ export function formatWhy(sinks: WhySink[]): string {
       );
     for (const r of s.references)
       out.push(
-        `  entered from ${r.at}: ${r.missing.length ? `missing ${r.missing.join(', ')}` : 'guarded'}${r.proves.length ? ` (granted there: ${r.proves.join(', ')})` : ''}`,
+        `  entered from ${r.at}: ${r.heldBack ? "held back by the SDK's own switch" : r.missing.length ? `missing ${r.missing.join(', ')}` : 'guarded'}${r.proves.length ? ` (granted there: ${r.proves.join(', ')})` : ''}`,
       );
     if (s.trace.length) out.push(`  unguarded route: ${s.trace.join(' -> ')}`);
     s.paths.forEach((p, i) => {
-      out.push(`  path ${i + 1}${p.missing.length ? ` (missing ${p.missing.join(', ')})` : ' (guarded)'}:`);
+      out.push(
+        `  path ${i + 1}${p.heldBack ? " (held back by the SDK's own switch)" : p.missing.length ? ` (missing ${p.missing.join(', ')})` : ' (guarded)'}:`,
+      );
       if (!p.steps.length) out.push('    (no test or assertion on the way)');
       for (const st of p.steps) {
         out.push(

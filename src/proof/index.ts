@@ -832,6 +832,8 @@ export class Proof implements SummaryProvider {
     entry: number;
     /** For script code kept in a string: what its own checks, the CMP running it or its blocking prove (stringGrants). */
     inString: number;
+    /** The bits of the SDK switches that hold this sink back once they have run (`unlessDeferredBy`). */
+    held: number;
     root: boolean;
     ids: number[];
     references: { hop: TraceStep; granted: number }[];
@@ -856,6 +858,7 @@ export class Proof implements SummaryProvider {
         grants: this.grants(u),
         entry: this.entries.get(u) ?? 0,
         inString: this.stringGrants(u, sink),
+        held: this.heldBackMask(sink),
         root: this.roots.has(u),
         ids,
         references,
