@@ -191,7 +191,7 @@ export class NativeFileAnalysis {
       this.inferWrappers();
       for (const f of this.fns) {
         if (this.over?.()) return undefined;
-        f.s0 = this.analyseGraph(f);
+        f.s0 = mustGranted(f.graph, this.grants(f));
       }
       this.linkCalls();
       if (!this.fixpoint()) return undefined;
@@ -367,16 +367,6 @@ export class NativeFileAnalysis {
     }
   }
 
-  /**
-   * Calls of the file's own functions. A call is linked to every function it
-   * may call: `name()`, `this.name()`, `self.name()`, `[self name]` and a call
-   * on a receiver of unknown type (`tracker.start(this)` with `tracker`
-   * untyped) to every function of that name in the file; a call on a class or
-   * object of this file (`CleverTapInit.start(this)`, a field `Tracker()`) to
-   * that class's methods of the name (its overrides are entries anyway); a
-   * call on a library or SDK type to none. A function is guarded only when
-   * every call linked to it is.
-   */
   /** The file's functions (not closures) by name. */
   private functionsNamed(): Map<string, FnInfo[]> {
     if (!this.byName) {
@@ -388,6 +378,16 @@ export class NativeFileAnalysis {
 
   private byName: Map<string, FnInfo[]> | undefined;
 
+  /**
+   * Calls of the file's own functions. A call is linked to every function it
+   * may call: `name()`, `this.name()`, `self.name()`, `[self name]` and a call
+   * on a receiver of unknown type (`tracker.start(this)` with `tracker`
+   * untyped) to every function of that name in the file; a call on a class or
+   * object of this file (`CleverTapInit.start(this)`, a field `Tracker()`) to
+   * that class's methods of the name (its overrides are entries anyway); a
+   * call on a library or SDK type to none. A function is guarded only when
+   * every call linked to it is.
+   */
   private linkCalls(): void {
     const byName = this.functionsNamed();
     for (const f of this.fns) {
@@ -1034,6 +1034,8 @@ export class NativeFileAnalysis {
    * as accepted), or a call of this file's own functions that each make them on every path to their end.
    */
   private deferralBits(e: Call, f: FnInfo): number {
+    // Most calls are neither: their path is not resolved for this (it is, once, where facts are collected).
+    if (!this.k.deferralNames.has(e.name) && !this.functionsNamed().has(e.name)) return 0;
     const path = this.callPath(e, f.env);
     let bits = 0;
     for (const d of (path && this.k.deferralsByCall.get(path)) || [])
@@ -1195,10 +1197,6 @@ export class NativeFileAnalysis {
 
   private bits(ps: Purpose[]): number {
     return this.k.bits(ps);
-  }
-
-  private analyseGraph(f: FnInfo): States {
-    return mustGranted(f.graph, this.grants(f));
   }
 }
 

@@ -82,6 +82,8 @@ export class NativeKnowledge {
   readonly deferralsByCall = new Map<string, CallDeferral[]>();
   /** The bits of all of them. */
   deferralMask = 0;
+  /** Their method names (last segments): a call named otherwise makes none. */
+  readonly deferralNames = new Set<string>();
   /** Swift class name -> the modules that declare it (`Analytics`: Segment, FirebaseAnalytics): `Segment.Analytics` names it too. */
   private readonly swiftModules = new Map<string, Set<string>>();
 
@@ -138,6 +140,7 @@ export class NativeKnowledge {
         const bit = this.bits([deferralName(d)]);
         if (bit) this.add(this.deferralsByCall, d.call, { ...d, bit });
         this.deferralMask |= bit;
+        this.deferralNames.add(d.call.split('.').pop()!);
       }
     this.npmStartPackages.push(...(s.npmDependencies ?? []));
   }

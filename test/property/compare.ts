@@ -6,7 +6,8 @@ import { checkSource } from '../../src/index.js';
 import type { Finding, ResultDocument } from '../../src/index.js';
 import type { Config } from '../../src/model.js';
 import { maskToPurposes, type Program, sinkRequires, sinkRule } from './model.js';
-import { type OracleOptions, runOracle } from './oracle.js';
+import fc from 'fast-check';
+import { type OracleOptions, runOracle, TooManyPaths } from './oracle.js';
 import { printProgram } from './print.js';
 
 export const SINK_RULES = new Set(['leanplum/push', 'leanplum/init', 'onesignal/init']);
@@ -83,6 +84,27 @@ export function compare(program: Program, oracleOptions: OracleOptions = {}, con
   const deadButReported = sinks.filter((s) => s.oracle === 'dead' && s.finding);
   const disagreements = sinks.filter((s) => (s.oracle === 'dead' ? s.finding : !same(s.oracle, s.engine)));
   return { code, document, sinks, problems, disagreements, deadButReported };
+}
+
+/**
+ * `compare` inside a fast-check property: a program with too many paths for the oracle's budget is
+ * skipped (`fc.pre(false)`, after `onSkip`), never guessed.
+ */
+export function compareOrSkip(
+  program: Program,
+  oracleOptions: OracleOptions,
+  onSkip: () => void,
+  config?: Config,
+): Comparison {
+  try {
+    return compare(program, oracleOptions, config);
+  } catch (e) {
+    if (e instanceof TooManyPaths) {
+      onSkip();
+      fc.pre(false);
+    }
+    throw e;
+  }
 }
 
 /** The program with `// oracle: ... engine: ...` on every sink line. */
