@@ -135,6 +135,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
+  {
+    // Parsed nodes share their script's positions under `loc` (src/parse/compact.ts): a position is read
+    // through `locOf(node)`, which computes it. The Vue compiler's own AST (parse/vue.ts) is not Babel's.
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/parse/vue.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='loc'], ObjectPattern > Property[key.name='loc']",
+          message:
+            "Read a node's position with locOf(node) (src/parse/compact.ts): `loc` holds the script's shared positions.",
+        },
+      ],
+    },
+  },
   ...Object.entries(complexityCeilings).map(([file, max]) => ({
     files: [file],
     rules: { complexity: ['warn', max] },

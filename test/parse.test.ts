@@ -8,7 +8,7 @@ import type { DiscoveredFile, ParsedFile, ParsedScript } from '../src/model.js';
 import { parseFile, TEMPLATE_TAGS } from '../src/parse/index.js';
 import { maskTemplate } from '../src/parse/templates.js';
 import { TEMPLATE_EXTENSIONS } from '../src/discover/list.js';
-import { compactAst, scriptPositions } from '../src/parse/compact.js';
+import { compactAst, locOf, scriptPositions } from '../src/parse/compact.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/sources', import.meta.url));
 
@@ -45,7 +45,9 @@ function calls(parsed: ParsedFile): string[] {
   for (const s of parsed.scripts) {
     for (const n of nodes(s)) {
       if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
-        out.push(`${s.code.slice(n.callee.start!, n.callee.end!)}@${n.loc!.start.line}:${n.loc!.start.column + 1}`);
+        out.push(
+          `${s.code.slice(n.callee.start!, n.callee.end!)}@${locOf(n)!.start.line}:${locOf(n)!.start.column + 1}`,
+        );
       }
     }
   }
@@ -57,7 +59,7 @@ function callAt(parsed: ParsedFile, callee: string): [number, number] | undefine
   for (const s of parsed.scripts) {
     for (const n of nodes(s)) {
       if (n.type === 'CallExpression' && s.code.slice(n.callee.start!, n.callee.end!) === callee) {
-        return [n.loc!.start.line, n.loc!.start.column + 1];
+        return [locOf(n)!.start.line, locOf(n)!.start.column + 1];
       }
     }
   }
@@ -104,9 +106,8 @@ describe('parse: the fixture apps, exact positions', () => {
     expect(calls({ ...parsed, scripts: [handler] })).toEqual(['hasConsent@24:36', 'Leanplum.start@24:71']);
     const arg = nodes(handler).find((n) => n.type === 'StringLiteral')!;
     // `"marketing"` is written `&quot;marketing&quot;`: columns 47 to 68 of the file
-    expect([arg.loc!.start.line, arg.loc!.start.column + 1, arg.loc!.end.line, arg.loc!.end.column + 1]).toEqual([
-      24, 47, 24, 68,
-    ]);
+    const loc = locOf(arg)!;
+    expect([loc.start.line, loc.start.column + 1, loc.end.line, loc.end.column + 1]).toEqual([24, 47, 24, 68]);
     expect(handler.code.slice(arg.start!, arg.end!)).toBe('"marketing"');
   });
 
@@ -169,7 +170,7 @@ describe('parse: the fixture apps, exact positions', () => {
     expect(calls(viaDiscover)).toEqual(['Leanplum.start@5:3']);
     expect(calls(withBom)).toEqual(['Leanplum.start@5:3']);
     const comment = viaDiscover.scripts[0].ast.comments![0];
-    expect([comment.loc!.start.line, comment.loc!.start.column]).toEqual([3, 0]);
+    expect([locOf(comment)!.start.line, locOf(comment)!.start.column]).toEqual([3, 0]);
   });
 });
 
@@ -290,7 +291,7 @@ describe('parse: HTML', () => {
     const s = parseFile(inline('p.html', html)).scripts[0];
     const c = s.ast.comments![0];
     expect(c.value).toBe(' consent-lint-disable-next-line leanplum/init -- native layer asks');
-    expect([c.loc!.start.line, c.loc!.start.column]).toEqual([3, 2]);
+    expect([locOf(c)!.start.line, locOf(c)!.start.column]).toEqual([3, 2]);
     const call = nodes(s).find((n) => n.type === 'ExpressionStatement')!;
     // Read from `ast.comments` (no stage reads comments attached to nodes, so Babel does not attach them).
     expect(c.end!).toBeLessThan(call.start!);
@@ -403,7 +404,7 @@ describe('parse: Vue and Svelte', () => {
     expect(calls(parsed)).toEqual(['Leanplum.start@5:16', 'Leanplum.registerForWebPush@8:51']);
     const handler = parsed.scripts.find((x) => x.kind === 'handler')!;
     expect(handler.code).toBe('go');
-    expect(handler.ast.program.loc!.start).toMatchObject({ line: 2, column: 18 });
+    expect(locOf(handler.ast.program)!.start).toMatchObject({ line: 2, column: 18 });
   });
 
   it.each([
@@ -466,7 +467,7 @@ describe('compacted ASTs', () => {
       if (!v || typeof v !== 'object') return;
       const n = v as Node & Record<string, unknown>;
       if (typeof n.type !== 'string') return;
-      const l = n.loc!;
+      const l = locOf(n)!;
       out.set(n, `${l.start.line}:${l.start.column}:${l.start.index}-${l.end.line}:${l.end.column}:${l.end.index}`);
       for (const [k, child] of Object.entries(n)) if (k !== 'loc' && k !== 'extra' && k !== 'errors') visit(child);
     };
@@ -499,7 +500,8 @@ describe('compacted ASTs', () => {
         const after = babelPositions(ast);
         expect([...after.values()]).toEqual([...before.values()]);
         expect(before.size).toBeGreaterThan(10);
-        expect(ast.program.loc!.constructor.name).toBe(code.includes('\u2028') ? 'SourceLocation' : 'OffsetLocation');
+        // eslint-disable-next-line no-restricted-syntax -- what compaction left under `loc` is the point
+        expect(ast.program.loc!.constructor.name).toBe(code.includes('\u2028') ? 'SourceLocation' : 'ScriptPositions');
       });
     }
   }
@@ -522,7 +524,8 @@ describe('compaction reaches every node', () => {
           if (!v || typeof v !== 'object') return;
           const n = v as Node & Record<string, unknown>;
           if (typeof n.type !== 'string') return;
-          expect(n.loc?.constructor.name, `${rel}: ${n.type} at ${n.start}`).toBe('OffsetLocation');
+          // eslint-disable-next-line no-restricted-syntax -- what compaction left under `loc` is the point
+          expect(n.loc?.constructor.name, `${rel}: ${n.type} at ${n.start}`).toBe('ScriptPositions');
           checked++;
           for (const [k, child] of Object.entries(n)) if (k !== 'loc' && k !== 'extra' && k !== 'errors') visit(child);
         };
@@ -564,6 +567,6 @@ describe('parse: server-side templates', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.scripts).toHaveLength(1);
     const call = parsed.scripts[0].ast.program.body[0];
-    expect(call.loc!.start).toMatchObject({ line: 3, column: 2 });
+    expect(locOf(call)!.start).toMatchObject({ line: 3, column: 2 });
   });
 });

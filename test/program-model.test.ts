@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { scan, type Config } from '../src/index.js';
 import { formatStylish } from '../src/report/index.js';
 import { parseFile } from '../src/parse/index.js';
+import { locOf } from '../src/parse/compact.js';
 
 const DOT_FOLDERS = fileURLToPath(new URL('../fixtures/soundness/dot-folders', import.meta.url));
 const ANGULAR = fileURLToPath(new URL('../fixtures/soundness/angular-app', import.meta.url));
@@ -552,7 +553,7 @@ describe('component templates: exact positions', () => {
     const parsed = parseFile({ absPath: '/x/a.astro', relPath: 'a.astro', text });
     expect(parsed.errors).toEqual([]);
     const at = (i: number) => {
-      const first = parsed.scripts[i].ast.program.body[0].loc!.start;
+      const first = locOf(parsed.scripts[i].ast.program.body[0])!.start;
       return [parsed.scripts[i].kind, parsed.scripts[i].language, first.line, first.column];
     };
     expect(parsed.scripts.map((_, i) => at(i))).toEqual([

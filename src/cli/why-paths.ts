@@ -8,7 +8,7 @@ import type * as t from '@babel/types';
 import type { Config, Finding, Policy } from '../model.js';
 import type { FlowGraph, Grants, States } from '../flow/index.js';
 import { analyse, seedFiles } from '../pipeline.js';
-import type { Project } from '../program/index.js';
+import { locOf, type Project } from '../program/index.js';
 import { sourceText } from '../guards/index.js';
 
 export interface WhyStep {
@@ -69,7 +69,7 @@ export function why(
   const out: WhySink[] = [];
   const P = proof.purposes;
   for (const ctx of proof.sinkContexts(m, analysis.rules)) {
-    const loc = ctx.sink.node.loc!;
+    const loc = locOf(ctx.sink.node)!;
     if (loc.start.line !== line) continue;
     const finding = analysis.findings.find(
       (f) => f.file === file && f.line === line && f.column === loc.start.column + 1 && f.ruleId === ctx.sink.rule.id,
@@ -138,7 +138,7 @@ export function why(
                   ? ['this is the side where consent was NOT given']
                   : proof.classifier.explain(ast, ctx.sink.index);
           steps.push({
-            line: ast.loc?.start.line ?? 0,
+            line: locOf(ast)?.start.line ?? 0,
             code: sourceText(ast.type === 'SwitchCase' ? (ast.test ?? ast) : ast, ctx.sink.index),
             outcome: s.outcome,
             proves: s.mask & ctx.held ? [...P.list(s.mask), HELD_BACK] : P.list(s.mask),

@@ -28,6 +28,7 @@ import {
   type ScriptIndex,
   type Step,
   type Value,
+  locOf,
 } from '../program/index.js';
 import { assignedCallbackSite, objectCallbackSite } from '../program/callbacks.js';
 import { GLOBAL_OBJECTS } from '../program/globals.js';
@@ -308,7 +309,7 @@ export class GuardClassifier {
                 v.type !== 'AssignmentExpression' || v.operator !== '=' || !this.outcome(v.right, index, 0).whenTrue,
             );
             return [
-              `\`${e.name}\` is reassigned${w?.loc ? ` (line ${w.loc.start.line})` : ''} with a value that proves nothing, or was not falsy at first`,
+              `\`${e.name}\` is reassigned${w && locOf(w) ? ` (line ${locOf(w)!.start.line})` : ''} with a value that proves nothing, or was not falsy at first`,
             ];
           }
           if (b.declaration.init) return this.explain(b.declaration.init, index, depth + 1);

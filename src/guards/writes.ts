@@ -30,6 +30,7 @@ import {
   type ScriptIndex,
   type Step,
   type Value,
+  locOf,
 } from '../program/index.js';
 
 type PathValue = Extract<Value, { kind: 'path' }>;
@@ -162,7 +163,7 @@ export class Writes {
 
   private collect(index: ScriptIndex): void {
     const file = index.script.file;
-    const at = (n: t.Node) => n.loc?.start.line ?? 0;
+    const at = (n: t.Node) => locOf(n)?.start.line ?? 0;
     const target = (p: t.Node, site: t.Node): void => {
       const e: t.Node = unwrap(p);
       if (e.type === 'Identifier') {

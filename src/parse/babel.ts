@@ -100,6 +100,7 @@ function attempt(
 
 function toBabelError(err: unknown): BabelError {
   if (err instanceof Error) {
+    // eslint-disable-next-line no-restricted-syntax -- a parse error's position, not a node's
     const loc = (err as { loc?: BabelError['loc'] }).loc;
     // RangeError (stack overflow on absurdly nested code) has no loc
     const stack = isStackExhaustion(err);
@@ -194,10 +195,10 @@ function finish(
 
 function toAnalysisError(input: ScriptInput, e: BabelError): AnalysisError {
   let pos: BabelPos = input.remap ? input.remap(0) : (input.start ?? { line: 1, column: 0 });
-  if (e.loc) {
-    pos =
-      input.remap && e.loc.index !== undefined ? input.remap(e.loc.index) : { line: e.loc.line, column: e.loc.column };
-  }
+  // A parse error's position, not a node's.
+  // eslint-disable-next-line no-restricted-syntax
+  const at = e.loc;
+  if (at) pos = input.remap && at.index !== undefined ? input.remap(at.index) : { line: at.line, column: at.column };
   return {
     file: input.file,
     line: pos.line,

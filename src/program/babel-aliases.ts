@@ -20,6 +20,7 @@ import type { AnalysisError } from '../model.js';
 import { parseScript } from '../parse/babel.js';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { forEachChild } from './ast.js';
+import { locOf } from '../parse/compact.js';
 import { NearestFile } from './nearest.js';
 import { aliasName, type AliasMatch, type LoadedConfig, type PathAliases } from './tsconfig.js';
 
@@ -247,12 +248,12 @@ function literal(n: t.Node, ctx: ReadContext, depth = 0, at?: string): unknown {
       const out: Record<string, unknown> = {};
       const skip = (p: t.Node, what: string) => {
         if (at === undefined) return false;
-        ctx.unread.push({ what, text: ctx.code.slice(p.start ?? 0, p.end ?? 0), line: p.loc?.start.line ?? 1 });
+        ctx.unread.push({ what, text: ctx.code.slice(p.start ?? 0, p.end ?? 0), line: locOf(p)?.start.line ?? 1 });
         return true;
       };
       for (const p of n.properties) {
         const src = (x: t.Node) => ctx.code.slice(x.start ?? 0, x.end ?? 0);
-        const place = `(line ${p.loc?.start.line ?? 1})`;
+        const place = `(line ${locOf(p)?.start.line ?? 1})`;
         if (p.type !== 'ObjectProperty') {
           if (skip(p, `the module-resolver ${at} entry \`${src(p)}\` ${place}`)) continue;
           return UNKNOWN;

@@ -4,6 +4,7 @@
  * scopes, the Resolver (what a value *is*), and the one copy of each AST helper.
  */
 export { forEachChild, isFunctionLike } from './ast.js';
+export { locOf } from '../parse/compact.js';
 export { classBodiesWithFields } from './classes.js';
 export { constInit, localCalls, unmodifiedInit } from './locals.js';
 export { dottedName, holdsProperties, keyName, ownPropertyName, propertyName } from './names.js';

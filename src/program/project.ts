@@ -4,6 +4,7 @@
  * links per script, and module resolution (relative paths, index files,
  * tsconfig `paths`/`baseUrl`).
  */
+import { locOf } from '../parse/compact.js';
 import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
 import type * as t from '@babel/types';
@@ -320,8 +321,8 @@ export class Project {
         // A position is computed only for a problem (most imports have none).
         const at = () => ({
           file: index.script.file,
-          line: source.loc?.start.line ?? 1,
-          column: (source.loc?.start.column ?? 0) + 1,
+          line: locOf(source)?.start.line ?? 1,
+          column: (locOf(source)?.start.column ?? 0) + 1,
         });
         const relative = specifier.startsWith('.') || specifier.startsWith('/');
         const outside = relative ? undefined : this.babelAliasOutsideRoot(rel, specifier);

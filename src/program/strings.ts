@@ -5,6 +5,7 @@
  * and analysed like any script. Its positions start at the string's, so its lines are the host
  * file's (a one-line string's exactly).
  */
+import { locOf } from '../parse/compact.js';
 import type * as t from '@babel/types';
 import type { AnalysisError } from '../model.js';
 import { lexSpans } from '../lexer/index.js';
@@ -44,7 +45,7 @@ export function stringScript(node: t.Node, text: string, host: ScriptIndex): Str
   const known = parsed.get(node);
   if (known) return known;
   const errors: AnalysisError[] = [];
-  const start = node.loc?.start;
+  const start = locOf(node)?.start;
   const script = parseScript(
     {
       file: host.script.file,

@@ -42,6 +42,7 @@ import {
   type Dependence,
   type ScriptIndex,
   type Value,
+  locOf,
 } from '../program/index.js';
 import {
   exportNames,
@@ -931,7 +932,7 @@ export class Proof implements SummaryProvider {
     const missingMask = required & ~state;
     if (!missingMask) return undefined;
     const missing = sink.requires.filter((p) => missingMask & this.purposes.bit(p));
-    const loc = sink.node.loc!;
+    const loc = locOf(sink.node)!;
     const { hops: trace, units } = this.trace(container, sink, missingMask & -missingMask);
     const dependsOn = new Set<string>(trace.map((h) => h.file));
     for (const u of units) for (const f of u.consulted ?? []) dependsOn.add(f);

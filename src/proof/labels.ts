@@ -4,15 +4,15 @@
  */
 import type * as t from '@babel/types';
 import type { AnalysisError, TraceStep } from '../model.js';
-import { dottedName, isFunctionLike, unwrap, type ScriptIndex } from '../program/index.js';
+import { dottedName, isFunctionLike, locOf, unwrap, type ScriptIndex } from '../program/index.js';
 
 export function errorAt(index: ScriptIndex, node: t.Node, message: string, kind: string): AnalysisError {
-  const loc = node.loc?.start;
+  const loc = locOf(node)?.start;
   return { file: index.script.file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, message, kind };
 }
 
 export function hop(index: ScriptIndex, node: t.Node, label: string): TraceStep {
-  const loc = node.loc?.start;
+  const loc = locOf(node)?.start;
   return { file: index.script.file, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1, label };
 }
 

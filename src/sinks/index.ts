@@ -32,6 +32,7 @@ import {
   stringScript,
   jsxAsCall,
   lineColumn,
+  locOf,
 } from '../program/index.js';
 import { carried, leaves, SDK_ESCAPES, useOf, type ValueUseMatcher } from './escapes.js';
 import {
@@ -546,7 +547,7 @@ function codeStringSinks(
 }
 
 function unresolved(index: ScriptIndex, node: t.Node, message: string): AnalysisError {
-  const loc = node.loc!.start;
+  const loc = locOf(node)!.start;
   return { file: index.script.file, line: loc.line, column: loc.column + 1, kind: 'unresolved', message };
 }
 

@@ -16,6 +16,7 @@
  */
 import type { Finding, ResultDocument, RuleSetting, RuleSpec } from '../model.js';
 import { parseFile } from '../parse/index.js';
+import { locOf } from '../parse/compact.js';
 import { extractComments, type SourceComment } from './comments.js';
 import { directiveRules, INVALID_DIRECTIVE, UNUSED_DIRECTIVE } from './rules.js';
 
@@ -60,17 +61,18 @@ export function fileComments(file: string, text: string): SourceComment[] {
   const seen = new Set<string>();
   for (const script of parsed.scripts) {
     for (const c of script.ast.comments ?? []) {
-      if (!c.loc) continue;
-      const key = `${c.loc.start.line}:${c.loc.start.column}`;
+      const loc = locOf(c);
+      if (!loc) continue;
+      const key = `${loc.start.line}:${loc.start.column}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({
         text: c.value,
         block: c.type === 'CommentBlock',
-        line: c.loc.start.line,
-        column: c.loc.start.column + 1,
-        endLine: c.loc.end.line,
-        endColumn: c.loc.end.column + 1,
+        line: loc.start.line,
+        column: loc.start.column + 1,
+        endLine: loc.end.line,
+        endColumn: loc.end.column + 1,
       });
     }
   }

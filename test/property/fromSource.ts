@@ -5,6 +5,7 @@
  */
 import { parse } from '@babel/parser';
 import type * as t from '@babel/types';
+import { locOf } from '../../src/parse/compact.js';
 import { legalize } from './gen.js';
 import {
   type Cond,
@@ -35,7 +36,7 @@ for (let form = 0; form < SINK_FORMS; form++) {
 }
 
 function fail(node: t.Node, what: string): never {
-  throw new Error(`fromSource: unsupported ${what} (${node.type}) at line ${node.loc?.start.line}`);
+  throw new Error(`fromSource: unsupported ${what} (${node.type}) at line ${locOf(node)?.start.line}`);
 }
 
 function isCallTo(e: t.Node, name: string): boolean {
