@@ -471,6 +471,62 @@ describe('module resolution reports what it cannot follow', () => {
     ]);
   });
 
+  describe("SvelteKit's generated tsconfig, not generated yet (a clean checkout)", () => {
+    // The app: a wrapper in $lib and one under a `kit.alias`, each called from a page only with consent.
+    const app = (svelteConfig: string | undefined, extra: Record<string, string> = {}) => ({
+      'tsconfig.json': '{ "extends": "./.svelte-kit/tsconfig.json", "compilerOptions": { "strict": true } }',
+      ...(svelteConfig !== undefined && { 'svelte.config.js': svelteConfig }),
+      'src/lib/sdk.ts': "import Leanplum from 'leanplum-sdk';\nexport function startSdk() {\n  Leanplum.start();\n}\n",
+      'src/utils/track.ts': "import Leanplum from 'leanplum-sdk';\nexport function track() {\n  Leanplum.start();\n}\n",
+      'src/routes/+page.svelte':
+        "<script lang=\"ts\">\n  import { startSdk } from '$lib/sdk';\n  import { track } from '$utils/track';\n" +
+        '  if (window.Cookiebot?.consent?.marketing && window.Cookiebot?.consent?.statistics) {\n    startSdk();\n    track();\n  }\n</script>\n',
+      ...extra,
+    });
+    const kitConfig = (kit: string) =>
+      `import adapter from '@sveltejs/adapter-auto';\nconst config = {\n  kit: {\n    adapter: adapter(),\n${kit}\n  },\n};\nexport default config;\n`;
+
+    it('$lib and `kit.alias` are followed as SvelteKit would generate them', async () => {
+      const r = await run(app(kitConfig("    alias: { $utils: 'src/utils' },")));
+      expect(r).toEqual({ findings: [], errors: [] });
+      // A call without consent through either alias is found.
+      const ungated = await run(
+        app(kitConfig("    alias: { $utils: 'src/utils' },"), {
+          'src/routes/other/+page.svelte':
+            "<script lang=\"ts\">\n  import { startSdk } from '$lib/sdk';\n  import { track } from '$utils/track';\n  startSdk();\n  track();\n</script>\n",
+        }),
+      );
+      expect(ungated.findings).toEqual(['src/lib/sdk.ts:3 leanplum/init', 'src/utils/track.ts:3 leanplum/init']);
+      expect(ungated.errors).toEqual([]);
+    });
+
+    it('with no svelte.config, the defaults; a `kit.files.lib` and `kit.outDir` are read', async () => {
+      // `$lib` by default; `$utils`, declared nowhere, leaves its wrapper with no caller the analysis sees.
+      const bare = await run(app(undefined));
+      expect(bare).toEqual({ findings: ['src/utils/track.ts:3 leanplum/init'], errors: [] });
+      const moved = await run({
+        ...app(
+          kitConfig("    outDir: 'build/kit',\n    files: { lib: 'src/utils' },\n    alias: { $utils: 'src/utils' },"),
+        ),
+        'tsconfig.json': '{ "extends": "./build/kit/tsconfig.json" }',
+      });
+      // `$lib` is now src/utils, where no `sdk` module lies: that import is reported as unresolved.
+      expect(moved.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('$lib/sdk') })]);
+    });
+
+    it('kit options that cannot be read without running the config keep the problem, with the reason', async () => {
+      for (const kit of ['    alias: aliases(),', '    typescript: { config: (c) => c },', '    ...shared,']) {
+        const { errors } = await run(app(kitConfig(kit)));
+        expect(errors, kit).toContainEqual(
+          expect.objectContaining({
+            file: 'tsconfig.json',
+            message: expect.stringMatching(/svelte-kit sync.*svelte\.config\.js: its `kit` options .* cannot be read/),
+          }),
+        );
+      }
+    });
+  });
+
   it('only real imports count: prose and comments naming an SDK are not imports', async () => {
     const { errors } = await run({
       'index.html':

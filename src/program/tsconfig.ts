@@ -10,11 +10,12 @@
  * A config that cannot be read (an `extends` that does not resolve, an
  * unreadable file) is an error of the analysis, never a silent "no aliases".
  */
-import { guardedReadText, isInsideDir } from '../discover/index.js';
+import { GuardedReadError, guardedReadText, isInsideDir } from '../discover/index.js';
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { NearestFile } from './nearest.js';
+import { svelteKitBase, type GeneratedOptions } from './sveltekit.js';
 
 const require = createRequire(import.meta.url);
 type GetTsconfig = typeof import('get-tsconfig');
@@ -128,17 +129,21 @@ export class TsconfigIndex {
       const message = (e as Error).message;
       // Nuxt and SvelteKit configs extend a file their CLI generates (`.nuxt/tsconfig.json`).
       // A package's config (`"extends": "@react-native/typescript-config/tsconfig.json"`) is read from node_modules.
-      const missing = /^File '([^']+)' not found/.exec(message)?.[1];
+      // A base the guarded reader found missing (a relative `extends`), or get-tsconfig did (a package's).
+      const missing =
+        e instanceof GuardedReadError && e.problem === 'missing' && e.file !== abs
+          ? e.file
+          : /^File '([^']+)' not found/.exec(message)?.[1];
       // Its aliases may be known without the missing base: it sets both `baseUrl` and `paths` (a
       // monorepo's `"extends": "@org/tsconfig/nextjs.json"` not installed), or extends only bases that set none.
       const own = missing ? aliasesWithoutBase(abs, this.root, this.workspaceFile) : undefined;
-      if (own) {
+      if (own && typeof own !== 'string') {
         l = loadedAliases(own, abs, configFile);
         this.loaded.set(abs, l);
         return l;
       }
       const generated = /\.(nuxt|svelte-kit)\b/.test(message)
-        ? ' (it is generated: run `nuxi prepare` / `svelte-kit sync` before scanning)'
+        ? ` (it is generated: run \`nuxi prepare\` / \`svelte-kit sync\` before scanning${typeof own === 'string' ? `; ${own}` : ''})`
         : missing && !/^(\.{1,2}\/|\/)/.test(missing)
           ? ' (it comes from a package that is not installed: install the dependencies, e.g. `npm ci`, before scanning)'
           : '';
@@ -209,14 +214,17 @@ function loadedAliases(config: Tsconfig, abs: string, configFile: string): Loade
  * The config's own aliases when what it extends cannot be read but cannot
  * change them: it sets both `baseUrl` and `paths` itself (TypeScript overrides
  * options one by one), or every base it extends is a known pathless one
- * (PATHLESS_BASES). Its `baseUrl` and `paths` must be literal (strings and
- * arrays of strings, no `${configDir}`). Undefined otherwise.
+ * (PATHLESS_BASES), or the one that is not is SvelteKit's generated
+ * `.svelte-kit/tsconfig.json` (computed from `svelte.config.*`: ./sveltekit.ts).
+ * Its `baseUrl` and `paths` must be literal (strings and arrays of strings, no
+ * `${configDir}`). Undefined otherwise; a string when the generated base's
+ * options cannot be read (why).
  */
 function aliasesWithoutBase(
   abs: string,
   root: string,
   workspaceFile: (specifier: string) => string | undefined,
-): Tsconfig | undefined {
+): Tsconfig | string | undefined {
   const text = guardedReadText(abs, isInsideDir(root, abs) ? { root } : {});
   const data = (require('jsonc-parser') as typeof import('jsonc-parser')).parse(text) as
     { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
@@ -228,13 +236,27 @@ function aliasesWithoutBase(
     const targets = Object.values(paths as Record<string, unknown>);
     if (!targets.every((t) => Array.isArray(t) && t.every(literal))) return undefined;
   }
+  const own = { baseUrl: baseUrl as string | undefined, paths: paths as Record<string, string[]> | undefined };
   const bases = Array.isArray(data?.extends) ? data.extends : [data?.extends];
+  // A base a framework generates (SvelteKit's `.svelte-kit/tsconfig.json`) gives what it would generate.
+  let generated: GeneratedOptions | undefined;
+  for (const e of bases) {
+    if (pathlessBase(e, root, workspaceFile)) continue;
+    const g = typeof e === 'string' && !generated ? svelteKitBase(e, abs, root, own) : undefined;
+    if (typeof g === 'string') return g;
+    if (!g) {
+      generated = undefined;
+      break;
+    }
+    generated = g;
+  }
   const pathless = bases.length > 0 && bases.every((e) => pathlessBase(e, root, workspaceFile));
-  if (!pathless && (baseUrl === undefined || paths === undefined)) return undefined;
+  if (!pathless && !generated && (own.baseUrl === undefined || own.paths === undefined)) return undefined;
+  const merged = { baseUrl: own.baseUrl ?? generated?.baseUrl, paths: own.paths ?? generated?.paths };
   return {
     compilerOptions: {
-      ...(baseUrl !== undefined && { baseUrl: baseUrl as string }),
-      ...(paths !== undefined && { paths: paths as Record<string, string[]> }),
+      ...(merged.baseUrl !== undefined && { baseUrl: merged.baseUrl }),
+      ...(merged.paths !== undefined && { paths: merged.paths }),
     },
   };
 }
