@@ -527,6 +527,69 @@ describe('module resolution reports what it cannot follow', () => {
     });
   });
 
+  describe("Nuxt's generated tsconfig, not generated yet (a clean checkout)", () => {
+    const wrapper = "import Leanplum from 'leanplum-sdk';\nexport function startSdk() {\n  Leanplum.start();\n}\n";
+    const gatedPage = (spec: string) =>
+      `<script setup lang="ts">\nimport { startSdk } from '${spec}';\nif (window.Cookiebot?.consent?.marketing && window.Cookiebot?.consent?.statistics) startSdk();\n</script>\n`;
+    const nuxtApp = (nuxt: string, config: string, files: Record<string, string>) => ({
+      'package.json': JSON.stringify({ name: 'app', devDependencies: { nuxt } }),
+      'nuxt.config.ts': config,
+      'tsconfig.json': '{ "extends": "./.nuxt/tsconfig.json" }',
+      'server/tsconfig.json': '{ "extends": "../.nuxt/tsconfig.server.json" }',
+      ...files,
+    });
+
+    it('Nuxt 3: `~`, `@`, `~~` and the project folder; the server config too', async () => {
+      const r = await run(
+        nuxtApp('^3.12.0', "export default defineNuxtConfig({ modules: ['@nuxtjs/tailwindcss'] });\n", {
+          'composables/sdk.ts': wrapper,
+          'pages/index.vue': gatedPage('~/composables/sdk'),
+          'pages/about.vue': gatedPage('@/composables/sdk'),
+          'server/api/hello.ts': "import { startSdk } from '~~/composables/sdk';\nexport default () => 1;\n",
+        }),
+      );
+      expect(r).toEqual({ findings: [], errors: [] });
+    });
+
+    it('Nuxt 4: `~` is app/; a literal `alias` is followed; an ungated call through it is found', async () => {
+      const r = await run(
+        nuxtApp(
+          '^4.1.0',
+          "import { fileURLToPath } from 'node:url';\nexport default defineNuxtConfig({\n  alias: { '@sdk': fileURLToPath(new URL('./lib/sdk', import.meta.url)) },\n});\n",
+          {
+            'app/composables/sdk.ts': wrapper,
+            'lib/sdk/index.ts': wrapper,
+            'app/pages/index.vue': gatedPage('~/composables/sdk'),
+            'app/pages/other.vue':
+              '<script setup lang="ts">\nimport { startSdk } from \'@sdk\';\nstartSdk();\n</script>\n',
+          },
+        ),
+      );
+      expect(r).toEqual({ findings: ['lib/sdk/index.ts:3 leanplum/init'], errors: [] });
+    });
+
+    it('options that decide the paths and cannot be read keep the problem, with the reason', async () => {
+      for (const [config, why] of [
+        ['export default defineNuxtConfig({ srcDir: process.env.SRC });\n', '`srcDir`'],
+        ["export default defineNuxtConfig({ alias: { '@sdk': './lib/sdk' } });\n", '`alias` entry "@sdk"'],
+        ['export default defineNuxtConfig(makeConfig());\n', 'exported config'],
+      ]) {
+        const { errors } = await run(
+          nuxtApp('^3.12.0', config, {
+            'composables/sdk.ts': wrapper,
+            'pages/index.vue': gatedPage('~/composables/sdk'),
+          }),
+        );
+        expect(errors, config).toContainEqual(
+          expect.objectContaining({
+            file: 'tsconfig.json',
+            message: expect.stringContaining(`its ${why} cannot be read`),
+          }),
+        );
+      }
+    });
+  });
+
   it('only real imports count: prose and comments naming an SDK are not imports', async () => {
     const { errors } = await run({
       'index.html':

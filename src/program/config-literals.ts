@@ -7,8 +7,11 @@
  * (Babel's module-resolver, SvelteKit's `kit.alias`).
  */
 import type * as t from '@babel/types';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { guardedReadText, isInsideDir } from '../discover/index.js';
+import type { AnalysisError } from '../model.js';
+import { parseScript } from '../parse/babel.js';
 import { locOf } from '../parse/compact.js';
 
 /** A module-resolver option entry that cannot be read statically: what it is, in words, and where. */
@@ -103,6 +106,9 @@ export function literal(n: t.Node, ctx: ReadContext, depth = 0, at?: string): un
     case 'MemberExpression':
       return packageName(n, ctx) ?? UNKNOWN;
     case 'CallExpression': {
+      // fileURLToPath(new URL('./src', import.meta.url)): the file beside the config
+      const beside = besideConfig(n);
+      if (beside !== undefined) return resolvePath(ctx.dir, beside);
       // path.resolve(__dirname, 'src') / path.join(__dirname, 'src')
       const c = n.callee;
       const fn =
@@ -145,4 +151,132 @@ function packageName(n: t.MemberExpression, ctx: ReadContext): string | undefine
   } catch {
     return undefined; // unreadable or not JSON: the key stays unread, and is reported
   }
+}
+
+/** A config file read and parsed: its root-relative name, what reading its literals needs, and what it exports. */
+export interface ConfigObject {
+  configFile: string;
+  ctx: ReadContext;
+  /** `export default …` or `module.exports = …` (a `defineXConfig({…})` call's argument: the object). */
+  exported: t.Node | undefined;
+}
+
+/** Read and parse a JavaScript or TypeScript config file inside the scan root; a string says why it could not be. */
+export function readConfigObject(abs: string, root: string): ConfigObject | string {
+  const configFile = relative(root, abs).split('\\').join('/');
+  let code: string;
+  try {
+    code = guardedReadText(abs, { root });
+  } catch (e) {
+    return `${configFile} could not be read (${(e as Error).message})`;
+  }
+  const errors: AnalysisError[] = [];
+  const parsed = parseScript(
+    {
+      file: configFile,
+      code,
+      language: /\.[cm]?ts$/.test(abs) ? 'ts' : 'js',
+      kind: 'module',
+      sourceType: 'unambiguous',
+      jsx: false,
+    },
+    errors,
+  );
+  if (!parsed || errors.length) return `${configFile} could not be parsed (${errors[0]?.message ?? 'syntax error'})`;
+  const ctx: ReadContext = { dir: dirname(abs), root, code, consts: new Map(), unread: [] };
+  let exported: t.Node | undefined;
+  for (const s of parsed.ast.program.body) {
+    if (s.type === 'VariableDeclaration')
+      for (const d of s.declarations) if (d.id.type === 'Identifier' && d.init) ctx.consts.set(d.id.name, d.init);
+    if (s.type === 'ExportDefaultDeclaration') exported = s.declaration;
+    if (
+      s.type === 'ExpressionStatement' &&
+      s.expression.type === 'AssignmentExpression' &&
+      s.expression.left.type === 'MemberExpression' &&
+      s.expression.left.object.type === 'Identifier' &&
+      s.expression.left.object.name === 'module' &&
+      s.expression.left.property.type === 'Identifier' &&
+      s.expression.left.property.name === 'exports'
+    )
+      exported = s.expression.right;
+  }
+  return { configFile, ctx, exported };
+}
+
+/**
+ * An object literal, directly, through a constant (`const config = {…}; export default config`)
+ * or as the one argument of a `defineXConfig({…})` helper (which returns its argument).
+ */
+export function objectOf(n: t.Node | undefined, ctx: ReadContext, depth = 0): t.ObjectExpression | undefined {
+  if (!n || depth > 8) return undefined;
+  if (n.type === 'ObjectExpression') return n;
+  if (n.type === 'TSSatisfiesExpression' || n.type === 'TSAsExpression' || n.type === 'ParenthesizedExpression')
+    return objectOf(n.expression, ctx, depth + 1);
+  if (n.type === 'Identifier' && ctx.consts.has(n.name)) return objectOf(ctx.consts.get(n.name), ctx, depth + 1);
+  if (
+    n.type === 'CallExpression' &&
+    n.callee.type === 'Identifier' &&
+    /^define[A-Z]\w*Config$/.test(n.callee.name) &&
+    n.arguments.length === 1
+  )
+    return objectOf(n.arguments[0], ctx, depth + 1);
+  return undefined;
+}
+
+/** The value of a named property; UNKNOWN when a spread, a computed key or a method may be it. */
+export function propertyOf(o: t.ObjectExpression, name: string): t.Node | typeof UNKNOWN | undefined {
+  let found: t.Node | typeof UNKNOWN | undefined;
+  for (const p of o.properties) {
+    if (p.type === 'SpreadElement' || (p.type !== 'ObjectMethod' && p.computed)) found = UNKNOWN;
+    else {
+      const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+      if (key === name) found = p.type === 'ObjectProperty' ? p.value : UNKNOWN;
+    }
+  }
+  return found;
+}
+
+/** The literal value of a named property: undefined when absent, UNKNOWN when it is no literal. */
+export function literalProperty(o: t.ObjectExpression, name: string, ctx: ReadContext): unknown {
+  const n = propertyOf(o, name);
+  return n === undefined || n === UNKNOWN ? n : literal(n, ctx);
+}
+
+/** A regular file inside the scan root (never through a link). */
+export function isFileInside(abs: string, root: string): boolean {
+  try {
+    return isInsideDir(root, abs) && lstatSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A folder inside the scan root (never through a link). */
+export function isDirectoryInside(abs: string, root: string): boolean {
+  try {
+    return isInsideDir(root, abs) && lstatSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `fileURLToPath(new URL('./x', import.meta.url))` (also `url.fileURLToPath`): './x', the path it names beside the config. */
+function besideConfig(n: t.CallExpression): string | undefined {
+  const c = n.callee;
+  const name =
+    c.type === 'Identifier'
+      ? c.name
+      : c.type === 'MemberExpression' && c.property.type === 'Identifier'
+        ? c.property.name
+        : undefined;
+  const u = n.arguments[0];
+  if (name !== 'fileURLToPath' || n.arguments.length !== 1 || u.type !== 'NewExpression') return undefined;
+  if (u.callee.type !== 'Identifier' || u.callee.name !== 'URL' || u.arguments.length !== 2) return undefined;
+  const [spec, base] = u.arguments;
+  const metaUrl =
+    base.type === 'MemberExpression' &&
+    base.object.type === 'MetaProperty' &&
+    base.property.type === 'Identifier' &&
+    base.property.name === 'url';
+  return metaUrl && spec.type === 'StringLiteral' && /^\.{1,2}(\/|$)/.test(spec.value) ? spec.value : undefined;
 }

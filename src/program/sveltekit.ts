@@ -7,31 +7,19 @@
  * from `svelte.config.*`, read as literals, never run. A config whose `kit`
  * options cannot be read so is a problem of the analysis, never "no aliases".
  */
-import type * as t from '@babel/types';
-import { lstatSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
-import { guardedReadText, isInsideDir } from '../discover/index.js';
-import type { AnalysisError } from '../model.js';
-import { parseScript } from '../parse/babel.js';
-import { literal, UNKNOWN, type ReadContext } from './config-literals.js';
+import {
+  isDirectoryInside,
+  isFileInside,
+  literalProperty,
+  objectOf,
+  propertyOf,
+  readConfigObject,
+  UNKNOWN,
+} from './config-literals.js';
+import { pathTarget, type GeneratedOptions, type OwnOptions } from './generated-base.js';
 
 const SVELTE_CONFIGS = ['svelte.config.js', 'svelte.config.mjs', 'svelte.config.cjs', 'svelte.config.ts'];
-
-/** The `compilerOptions` the generated base gives the app's config, as seen from the app's config folder. */
-export interface GeneratedOptions {
-  /** The base's `paths`, relative to the app's config folder. */
-  paths: Record<string, string[]>;
-  /** Where the base sets `baseUrl` (the project folder, relative to the app's config folder). */
-  baseUrl?: string;
-  /** The file SvelteKit would generate (for messages). */
-  file: string;
-}
-
-/** What the app's own config sets (it wins over the base's). */
-interface OwnOptions {
-  baseUrl?: string;
-  paths?: Record<string, string[]>;
-}
 
 /**
  * The options SvelteKit's generated tsconfig would give the config `configAbs`
@@ -54,18 +42,13 @@ export function svelteKitBase(
   if (target !== join(outDir, 'tsconfig.json')) return undefined;
   const alias: Record<string, string> = { ...kit.alias };
   const lib = kit.lib ?? 'src/lib';
-  if (isDirectory(resolvePath(dir, lib), root)) alias.$lib = lib;
-  // Relative to the app's config folder (TypeScript resolves the base's relative to the base's folder: the same files).
-  const fromConfig = (value: string) => {
-    const rel = relative(dir, resolvePath(dir, value)).split('\\').join('/');
-    return rel.startsWith('.') ? rel : `./${rel}`;
-  };
+  if (isDirectoryInside(resolvePath(dir, lib), root)) alias.$lib = lib;
   const paths: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(alias)) {
     const k = /^(.+?)(\/\*)?$/.exec(key);
     const v = /^(.*?)((\/\*)|(\.\w+))?$/.exec(value);
     if (!k || !v) return `${kit.configFile}: the \`kit.alias\` entry "${key}" is not a name and a path`;
-    const target = fromConfig(value.endsWith('/*') ? value.slice(0, -2) : value);
+    const target = pathTarget(dir, resolvePath(dir, value.endsWith('/*') ? value.slice(0, -2) : value));
     if (k[2]) paths[key] = [`${target}/*`];
     else {
       paths[key] = [target];
@@ -91,45 +74,11 @@ interface KitOptions {
 
 /** `kit.alias`, `kit.files.lib` and `kit.outDir` of the folder's `svelte.config.*`, or why they cannot be read. */
 function kitOptions(dir: string, root: string): KitOptions | string {
-  const abs = SVELTE_CONFIGS.map((name) => join(dir, name)).find((f) => isFile(f, root));
+  const abs = SVELTE_CONFIGS.map((name) => join(dir, name)).find((f) => isFileInside(f, root));
   if (!abs) return { found: false };
-  const configFile = relative(root, abs).split('\\').join('/');
-  let code: string;
-  try {
-    code = guardedReadText(abs, { root });
-  } catch (e) {
-    return `${configFile} could not be read (${(e as Error).message})`;
-  }
-  const errors: AnalysisError[] = [];
-  const parsed = parseScript(
-    {
-      file: configFile,
-      code,
-      language: abs.endsWith('.ts') ? 'ts' : 'js',
-      kind: 'module',
-      sourceType: 'unambiguous',
-      jsx: false,
-    },
-    errors,
-  );
-  if (!parsed || errors.length) return `${configFile} could not be parsed (${errors[0]?.message ?? 'syntax error'})`;
-  const ctx: ReadContext = { dir, root, code, consts: new Map(), unread: [] };
-  let exported: t.Node | undefined;
-  for (const s of parsed.ast.program.body) {
-    if (s.type === 'VariableDeclaration')
-      for (const d of s.declarations) if (d.id.type === 'Identifier' && d.init) ctx.consts.set(d.id.name, d.init);
-    if (s.type === 'ExportDefaultDeclaration') exported = s.declaration;
-    if (
-      s.type === 'ExpressionStatement' &&
-      s.expression.type === 'AssignmentExpression' &&
-      s.expression.left.type === 'MemberExpression' &&
-      s.expression.left.object.type === 'Identifier' &&
-      s.expression.left.object.name === 'module' &&
-      s.expression.left.property.type === 'Identifier' &&
-      s.expression.left.property.name === 'exports'
-    )
-      exported = s.expression.right;
-  }
+  const read = readConfigObject(abs, root);
+  if (typeof read === 'string') return read;
+  const { configFile, ctx, exported } = read;
   const unreadable = `${configFile}: its \`kit\` options (\`alias\`, \`files\`, \`outDir\`, \`typescript\`) cannot be read without running it`;
   const config = objectOf(exported, ctx);
   if (!config) return unreadable;
@@ -140,13 +89,9 @@ function kitOptions(dir: string, root: string): KitOptions | string {
   if (!kit) return unreadable;
   // `kit.typescript.config` may rewrite the generated tsconfig: only running it would tell.
   if (propertyOf(kit, 'typescript') !== undefined) return unreadable;
-  const read = (name: string): unknown => {
-    const n = propertyOf(kit, name);
-    return n === undefined ? undefined : n === UNKNOWN ? UNKNOWN : literal(n, ctx);
-  };
-  const alias = read('alias');
-  const files = read('files');
-  const outDir = read('outDir');
+  const alias = literalProperty(kit, 'alias', ctx);
+  const files = literalProperty(kit, 'files', ctx);
+  const outDir = literalProperty(kit, 'outDir', ctx);
   const strings = (v: unknown): v is Record<string, string> =>
     !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
   if (alias !== undefined && !strings(alias)) return unreadable;
@@ -159,45 +104,4 @@ function kitOptions(dir: string, root: string): KitOptions | string {
     lib = l;
   }
   return { configFile, found: true, alias, lib, outDir };
-}
-
-/** An object literal, directly or through a constant (`const config = {…}; export default config`). */
-function objectOf(n: t.Node | undefined, ctx: ReadContext, depth = 0): t.ObjectExpression | undefined {
-  if (!n || depth > 8) return undefined;
-  if (n.type === 'ObjectExpression') return n;
-  if (n.type === 'TSSatisfiesExpression' || n.type === 'TSAsExpression' || n.type === 'ParenthesizedExpression')
-    return objectOf(n.expression, ctx, depth + 1);
-  if (n.type === 'Identifier' && ctx.consts.has(n.name)) return objectOf(ctx.consts.get(n.name), ctx, depth + 1);
-  return undefined;
-}
-
-/** The value of a named property; UNKNOWN when a spread or a computed key may be it. */
-function propertyOf(o: t.ObjectExpression, name: string): t.Node | typeof UNKNOWN | undefined {
-  let found: t.Node | typeof UNKNOWN | undefined;
-  for (const p of o.properties) {
-    if (p.type === 'SpreadElement' || (p.type !== 'ObjectMethod' && p.computed)) found = UNKNOWN;
-    else {
-      const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
-      if (key === name) found = p.type === 'ObjectProperty' ? p.value : UNKNOWN;
-    }
-  }
-  return found;
-}
-
-/** A regular file inside the scan root (never through a link). */
-function isFile(abs: string, root: string): boolean {
-  try {
-    return isInsideDir(root, abs) && lstatSync(abs).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** A folder inside the scan root (never through a link): SvelteKit adds `$lib` only when it exists. */
-function isDirectory(abs: string, root: string): boolean {
-  try {
-    return isInsideDir(root, abs) && lstatSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
 }

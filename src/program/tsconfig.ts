@@ -15,7 +15,9 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { NearestFile } from './nearest.js';
-import { svelteKitBase, type GeneratedOptions } from './sveltekit.js';
+import type { GeneratedOptions } from './generated-base.js';
+import { nuxtBase } from './nuxt.js';
+import { svelteKitBase } from './sveltekit.js';
 
 const require = createRequire(import.meta.url);
 type GetTsconfig = typeof import('get-tsconfig');
@@ -214,8 +216,8 @@ function loadedAliases(config: Tsconfig, abs: string, configFile: string): Loade
  * The config's own aliases when what it extends cannot be read but cannot
  * change them: it sets both `baseUrl` and `paths` itself (TypeScript overrides
  * options one by one), or every base it extends is a known pathless one
- * (PATHLESS_BASES), or the one that is not is SvelteKit's generated
- * `.svelte-kit/tsconfig.json` (computed from `svelte.config.*`: ./sveltekit.ts).
+ * (PATHLESS_BASES), or the one that is not is a framework's generated base
+ * (SvelteKit's, Nuxt's: computed from their configs, ./generated-base.ts).
  * Its `baseUrl` and `paths` must be literal (strings and arrays of strings, no
  * `${configDir}`). Undefined otherwise; a string when the generated base's
  * options cannot be read (why).
@@ -238,11 +240,12 @@ function aliasesWithoutBase(
   }
   const own = { baseUrl: baseUrl as string | undefined, paths: paths as Record<string, string[]> | undefined };
   const bases = Array.isArray(data?.extends) ? data.extends : [data?.extends];
-  // A base a framework generates (SvelteKit's `.svelte-kit/tsconfig.json`) gives what it would generate.
+  // A base a framework generates (SvelteKit's `.svelte-kit/tsconfig.json`, Nuxt's `.nuxt/tsconfig.json`) gives what it would generate.
   let generated: GeneratedOptions | undefined;
   for (const e of bases) {
     if (pathlessBase(e, root, workspaceFile)) continue;
-    const g = typeof e === 'string' && !generated ? svelteKitBase(e, abs, root, own) : undefined;
+    const g =
+      typeof e === 'string' && !generated ? (svelteKitBase(e, abs, root, own) ?? nuxtBase(e, abs, root)) : undefined;
     if (typeof g === 'string') return g;
     if (!g) {
       generated = undefined;
