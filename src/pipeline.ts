@@ -502,7 +502,8 @@ function* analysisSteps(
     proof,
     inputs: {
       seeds,
-      parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped])],
+      // Nuxt's auto-imports were read from its sources' and configs' text.
+      parsed: [...new Set([...project.parsed.map((m) => m.file), ...skipped, ...project.autoImports.inputs()])],
       // Modules whose importers decided that a helper, context or token is followed are inputs too.
       expanded: [...new Set([...expanded.keys(), ...sdkExporters, ...importerListsReadIn(project)])].sort(),
       declined: project.declinedFiles(),

@@ -25,6 +25,50 @@ import { pathTarget, type GeneratedOptions } from './generated-base.js';
 const NUXT_CONFIGS = ['nuxt.config.ts', 'nuxt.config.js', 'nuxt.config.mjs', 'nuxt.config.mts'];
 const GENERATED = /^tsconfig(\.(server|app|shared))?\.json$/;
 
+/** A Nuxt app's layout, as its config and package.json give it. */
+export interface NuxtApp {
+  rootDir: string;
+  buildDir: string;
+  /** The source folder (`~`): candidates when the config does not say which (read as a literal, never guessed). */
+  srcDirs: string[];
+  /** A reason when the source folder could not be told (then `srcDirs` holds every candidate). */
+  srcDirUnknown?: string;
+  /** The config's literal options (UNKNOWN when not a literal; undefined when absent). */
+  option(name: string): unknown;
+  configFile: string;
+}
+
+/** The Nuxt app whose `nuxt.config.*` lies in `rootDir`; undefined when none does; a reason when its config cannot be read. */
+export function nuxtApp(rootDir: string, root: string): NuxtApp | string | undefined {
+  const configAbsPath = NUXT_CONFIGS.map((n) => join(rootDir, n)).find((f) => isFileInside(f, root));
+  if (!configAbsPath) return undefined;
+  const read = readConfigObject(configAbsPath, root);
+  if (typeof read === 'string') return read;
+  const { configFile, ctx, exported } = read;
+  const config = objectOf(exported, ctx);
+  if (!config) return `${configFile}: its exported config cannot be read without running it`;
+  const option = (name: string) => literalProperty(config, name, ctx);
+  const built = option('buildDir');
+  const buildDir = resolvePath(rootDir, typeof built === 'string' ? built : '.nuxt');
+  const unknown = (what: string) => `${configFile}: its ${what} cannot be read without running it`;
+  const src = option('srcDir');
+  if (typeof src === 'string') return { rootDir, buildDir, srcDirs: [resolvePath(rootDir, src)], option, configFile };
+  const candidates = [rootDir, join(rootDir, 'app')];
+  if (src !== undefined)
+    return { rootDir, buildDir, srcDirs: candidates, srcDirUnknown: unknown('`srcDir`'), option, configFile };
+  const v4 = nuxt4(rootDir, root, option('future'));
+  if (v4 === undefined)
+    return {
+      rootDir,
+      buildDir,
+      srcDirs: candidates,
+      srcDirUnknown: unknown('Nuxt version (`nuxt` in package.json, `future.compatibilityVersion`)'),
+      option,
+      configFile,
+    };
+  return { rootDir, buildDir, srcDirs: [v4 ? nuxt4SrcDir(rootDir, root) : rootDir], option, configFile };
+}
+
 /**
  * The options Nuxt's generated tsconfig would give the config `configAbs` that extends `spec`;
  * undefined when `spec` is not such a file of a Nuxt project; a reason when it is but what
@@ -37,36 +81,22 @@ export function nuxtBase(spec: string, configAbs: string, root: string): Generat
   const target = resolvePath(dir, spec.endsWith('.json') ? spec : `${spec}.json`);
   if (!GENERATED.test(basename(target))) return undefined;
   const buildDir = dirname(target);
-  const rootDir = dirname(buildDir);
-  const configAbsPath = NUXT_CONFIGS.map((n) => join(rootDir, n)).find((f) => isFileInside(f, root));
-  if (!configAbsPath) return undefined; // no Nuxt project there (a module's playground config, say): not known
-  const read = readConfigObject(configAbsPath, root);
-  if (typeof read === 'string') return read;
-  const { configFile, ctx, exported } = read;
+  const app = nuxtApp(dirname(buildDir), root);
+  // No Nuxt project there (a module's playground config, say): not known.
+  if (!app || typeof app === 'string') return app;
   const unreadable = (what: string) =>
-    `${configFile}: its ${what} cannot be read without running it (Nuxt's generated paths depend on it)`;
-  const config = objectOf(exported, ctx);
-  if (!config) return unreadable('exported config');
-  const option = (name: string) => literalProperty(config, name, ctx);
-  const built = option('buildDir');
+    `${app.configFile}: its ${what} cannot be read without running it (Nuxt's generated paths depend on it)`;
+  const built = app.option('buildDir');
   if (built === UNKNOWN) return unreadable('`buildDir`');
-  if (resolvePath(rootDir, typeof built === 'string' ? built : '.nuxt') !== buildDir) return undefined;
+  if (app.buildDir !== buildDir) return undefined;
   // `typescript.tsConfig` is merged into the generated config: its own `paths`/`baseUrl` would change it.
-  const ts = option('typescript');
+  const ts = app.option('typescript');
   if (ts === UNKNOWN) return unreadable('`typescript` option');
   const tsConfig = (ts as { tsConfig?: { compilerOptions?: Record<string, unknown> } } | undefined)?.tsConfig;
   if (tsConfig?.compilerOptions?.paths !== undefined || tsConfig?.compilerOptions?.baseUrl !== undefined)
     return unreadable('`typescript.tsConfig` paths');
-  const src = option('srcDir');
-  if (src === UNKNOWN || (src !== undefined && typeof src !== 'string')) return unreadable('`srcDir`');
-  let srcDir: string;
-  if (typeof src === 'string') srcDir = resolvePath(rootDir, src);
-  else {
-    const v4 = nuxt4(rootDir, root, option('future'));
-    if (v4 === undefined) return unreadable('Nuxt version (`nuxt` in package.json, `future.compatibilityVersion`)');
-    srcDir = v4 ? nuxt4SrcDir(rootDir, root) : rootDir;
-  }
-  const alias = nuxtAliases(rootDir, srcDir, root, option('alias'));
+  if (app.srcDirUnknown) return `${app.srcDirUnknown} (Nuxt's generated paths depend on it)`;
+  const alias = nuxtAliases(app.rootDir, app.srcDirs[0], root, app.option('alias'));
   if (typeof alias === 'string') return unreadable(alias);
   const paths: Record<string, string[]> = {};
   for (const [key, abs] of Object.entries(alias)) {

@@ -4,6 +4,7 @@
  * links per script, and module resolution (relative paths, index files,
  * tsconfig `paths`/`baseUrl`).
  */
+import { AutoImports } from './auto-imports.js';
 import { locOf } from '../parse/compact.js';
 import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative } from 'node:path';
@@ -81,6 +82,8 @@ export class Project {
   readonly templatesRead = new Set<string>();
   /** Files parsed so far, in order. */
   readonly parsed: ModuleInfo[] = [];
+  /** Nuxt's auto-imports: what a free name of a file of a Nuxt app may be, and who may use a source. */
+  readonly autoImports: AutoImports;
 
   constructor(
     readonly root: string,
@@ -94,6 +97,7 @@ export class Project {
     });
     this.tsconfigs = new TsconfigIndex(root, (spec) => this.workspaces.packageFile(spec));
     this.babelAliases = new BabelAliasIndex(root);
+    this.autoImports = new AutoImports(root, files);
   }
 
   /** Files the analysis asked for and the snapshot lacks: what the pipeline may parse next. */
@@ -700,7 +704,8 @@ export class Project {
     const candidates = [...(index.get(base) ?? [])];
     // `./dir` imports `dir/index.ts`.
     if (base === 'index') candidates.push(...(index.get(importStem(posix.dirname(target))) ?? []));
-    const out = new Set<string>();
+    // Nuxt's auto-imports: the files of its app whose text names an export of `target`.
+    const out = new Set<string>(this.autoImports.users(target));
     // A computed specifier (`import(\`./plugins/${name}\`)`) may load `target`.
     for (const [rel, prefixes] of this.computedLoaders)
       if (rel !== target && prefixes.some((p) => prefixAdmits(p, target))) out.add(rel);

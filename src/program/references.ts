@@ -211,7 +211,8 @@ function importedReferences(
 ): boolean {
   if (depth > MAX_REEXPORTS) return false;
   // Every importer is visited even after one is found incomplete: partial answers list what is seen.
-  let complete = true;
+  // Nuxt auto-imports an export of this file into files that never import it: those uses are not enumerated.
+  let complete = !project.autoImports.isSource(file);
   let read = importerListsRead.get(project);
   if (!read) importerListsRead.set(project, (read = new Set()));
   read.add(file);

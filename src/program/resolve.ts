@@ -566,8 +566,29 @@ export class Resolver {
   private identifier(id: t.Identifier, index: ScriptIndex, depth: number): Value | undefined {
     if (id.name === 'undefined') return undefined;
     const b = index.binding(id);
-    if (!b) return this.pageGlobal(id.name, index, depth) ?? this.globalValue(id.name, depth);
+    if (!b)
+      return (
+        this.pageGlobal(id.name, index, depth) ??
+        this.autoImported(id.name, index, depth) ??
+        this.globalValue(id.name, depth)
+      );
     return this.bindingValue(b, id, index, depth);
+  }
+
+  /**
+   * A free name of a Nuxt app that Nuxt auto-imports (`useTracking()` of `composables/`): the
+   * export it names (what each candidate source exports, when Nuxt's scan finds it in several).
+   * Undefined when it is none; a source not parsed yet is missed, as an import's module is.
+   */
+  private autoImported(name: string, index: ScriptIndex, depth: number): Value | undefined {
+    const sources = this.project.autoImports.sources(index.script.file, name);
+    if (!sources.length) return undefined;
+    const values = sources.map((s) => {
+      const mod = this.project.module(s.file);
+      return mod ? this.exportValue(mod, s.name, depth) : undefined;
+    });
+    // Auto-imported but not resolved (yet): an unknown value, not the global of that name.
+    return union(values) ?? { kind: 'path', root: { module: '#imports', export: name }, steps: [] };
   }
 
   /**
