@@ -344,6 +344,8 @@ export interface Policy {
   otherModules?: string[];
   /** The vendor's npm scopes (`@amplitude`): a package of one that nothing here names is reported as an SDK module no policy knows. */
   scopes?: string[];
+  /** Names a framework module of the SDK provides without an import (Nuxt's `useGtag()` of `nuxt-gtag`). */
+  autoImports?: { framework: 'nuxt'; module: string; names: string[] }[];
   rules: RuleSpec[];
   guards: GuardSpec[];
   scriptBlocking?: ScriptBlockingSpec[];

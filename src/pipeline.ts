@@ -82,7 +82,12 @@ export function analysisTokens(policies: Policy[], config: Config | undefined): 
           : '',
     );
   for (const p of policies) {
-    out.push(...p.tokens, ...argumentsQueues([p]).map((q) => q.global), ...configPluginNames([p]));
+    out.push(
+      ...p.tokens,
+      ...(p.autoImports ?? []).flatMap((a) => a.names),
+      ...argumentsQueues([p]).map((q) => q.global),
+      ...configPluginNames([p]),
+    );
     for (const r of p.rules) {
       for (const s of r.sinks) s.receivers.forEach(origin);
       for (const a of r.argumentRequirements ?? []) (a.sources ?? []).forEach(origin);
@@ -119,7 +124,8 @@ function sdkTokens(policies: Policy[]): string[] {
   const out: string[] = [];
   for (const p of policies) {
     if (!p.rules.length) continue;
-    out.push(...p.tokens);
+    // A framework's auto-imported SDK function is called by its name alone (`useGtag()`).
+    out.push(...p.tokens, ...(p.autoImports ?? []).flatMap((a) => a.names));
     for (const r of p.rules)
       for (const s of r.sinks) {
         if (!s.methods.length || !s.methods.every((m) => m.includes('.'))) continue;
@@ -281,6 +287,7 @@ export function projectOptions(policies: Policy[], config: Config | undefined): 
     sdkModules: sdkModulesOf(policies),
     relevantTokens: tokenRegExp(analysisTokens(policies, config)),
     searchLiterals: searchLiterals(policies),
+    moduleAutoImports: policies.flatMap((p) => p.autoImports ?? []),
   };
 }
 

@@ -20,11 +20,8 @@ import { escapeRegExp } from './text.js';
 import { nuxtApp } from './nuxt.js';
 import { UNKNOWN } from './config-literals.js';
 
-/** An export a free name of a file may be auto-imported from. */
-export interface AutoImportSource {
-  file: string;
-  name: string;
-}
+/** An export a free name of a file may be auto-imported from: of an app file, or of a package (a Nuxt module's). */
+export type AutoImportSource = { file: string; name: string } | { module: string; name: string };
 
 interface AppImports {
   /** The app's folder, root-relative with a trailing slash (`''`: the scan root). */
@@ -47,6 +44,8 @@ export class AutoImports {
   constructor(
     private readonly root: string,
     private readonly files: ReadonlyMap<string, { text: string }>,
+    /** Names Nuxt modules provide (policies' `autoImports`): a module's apply where the app lists it. */
+    private readonly moduleImports: readonly { module: string; names: string[] }[] = [],
   ) {}
 
   /** The exports a free name of `file` may be auto-imported from (none outside a Nuxt app). */
@@ -149,6 +148,12 @@ export class AutoImports {
         else into.set(name, [source]);
       }
     };
+    // The modules' own (`useGtag()` of `nuxt-gtag`), where `modules` lists the module or cannot be read.
+    const listed = layout && typeof layout !== 'string' ? moduleNames(layout.option('modules')) : undefined;
+    for (const { module, names } of this.moduleImports) {
+      if (listed && !listed.has(module)) continue;
+      for (const name of names) app.app.set(name, [...(app.app.get(name) ?? []), { module, name }]);
+    }
     for (const file of this.files.keys()) {
       if (!SOURCE_EXTENSION.test(file) || file.endsWith('.d.ts')) continue;
       if (folders.some((f) => scanned(file, f.folder, f.deep))) add(app.app, file);
@@ -199,4 +204,17 @@ function namedExport(file: string, files: ReadonlyMap<string, { text: string }>,
   return new RegExp(
     `\\bexport\\s+(?:async\\s+)?(?:function\\s*\\*?|const|let|var|class)\\s*${escapeRegExp(name)}\\b`,
   ).test(text);
+}
+
+/** The module names a literal `modules` list holds (`'nuxt-gtag'`, `['nuxt-gtag', {…}]`); undefined when it cannot be read. */
+function moduleNames(modules: unknown): Set<string> | undefined {
+  if (modules === undefined) return new Set();
+  if (!Array.isArray(modules)) return undefined;
+  const out = new Set<string>();
+  for (const m of modules as unknown[]) {
+    const name = Array.isArray(m) ? (m as unknown[])[0] : m;
+    if (typeof name !== 'string') return undefined;
+    out.add(name);
+  }
+  return out;
 }

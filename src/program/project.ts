@@ -51,6 +51,8 @@ export interface ProjectOptions {
    * every file finds those that may contain any; each search then tests only those.
    */
   searchLiterals?: string[];
+  /** The policies' framework auto-imports (`useGtag` of the Nuxt module `nuxt-gtag`). */
+  moduleAutoImports?: { module: string; names: string[] }[];
 }
 
 export interface SdkModules {
@@ -97,7 +99,7 @@ export class Project {
     });
     this.tsconfigs = new TsconfigIndex(root, (spec) => this.workspaces.packageFile(spec));
     this.babelAliases = new BabelAliasIndex(root);
-    this.autoImports = new AutoImports(root, files);
+    this.autoImports = new AutoImports(root, files, options.moduleAutoImports ?? []);
   }
 
   /** Files the analysis asked for and the snapshot lacks: what the pipeline may parse next. */

@@ -583,7 +583,8 @@ export class Resolver {
   private autoImported(name: string, index: ScriptIndex, depth: number): Value | undefined {
     const sources = this.project.autoImports.sources(index.script.file, name);
     if (!sources.length) return undefined;
-    const values = sources.map((s) => {
+    const values = sources.map((s): Value | undefined => {
+      if ('module' in s) return { kind: 'path', root: { module: s.module, export: s.name }, steps: [] };
       const mod = this.project.module(s.file);
       return mod ? this.exportValue(mod, s.name, depth) : undefined;
     });
@@ -884,6 +885,11 @@ export class Resolver {
 
   /** What `name` of the module `specifier` names from this script is (`*`: the module itself). */
   private importSpecifier(index: ScriptIndex, specifier: string, name: string, depth: number): Value | undefined {
+    // Nuxt's virtual module of every auto-import (`import { useGtag } from '#imports'`).
+    if (specifier === '#imports' && name !== '*' && name !== 'default') {
+      const auto = this.autoImported(name, index, depth);
+      if (auto) return auto;
+    }
     const target = this.project.resolveImport(index.script.file, specifier);
     if (!target) return undefined;
     if ('package' in target)
